@@ -1,0 +1,70 @@
+using Microsoft.CodeAnalysis;
+
+namespace LayerGen.Generator.Diagnostics;
+
+/// <summary>
+/// Every diagnostic LayerGen reports, in one place. Each ID has a section in docs/diagnostics.md,
+/// which its help link points at.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "LayerGen";
+    private const string HelpBase = "https://github.com/layergen/layergen/blob/main/docs/diagnostics.md#";
+
+    public static readonly DiagnosticDescriptor LayerNotPartial = Create(
+        "LG0001",
+        "Layer class must be partial",
+        "The [Layer] class '{0}' must be declared 'partial' so LayerGen can add the generated kernels to it",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor MissingForward = Create(
+        "LG0002",
+        "Layer has no forward definition",
+        "The [Layer] class '{0}' needs a method 'Tensor Forward(Tensor x)' defining its forward pass",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnsupportedExpression = Create(
+        "LG0003",
+        "Unsupported expression in a forward definition",
+        "LayerGen cannot compile '{0}' in the forward definition of '{1}': {2}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnknownParameterShape = Create(
+        "LG0004",
+        "Parameter shape cannot be determined",
+        "The shape of parameter '{0}' cannot be determined from its initialiser: {1}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor ShapeMismatch = Create(
+        "LG0005",
+        "Shapes do not match",
+        "Shape mismatch in '{0}': {1}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnsupportedForwardSignature = Create(
+        "LG0006",
+        "Unsupported forward signature or body",
+        "The forward definition of '{0}' is not supported: {1}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnsupportedLayerDeclaration = Create(
+        "LG0007",
+        "Unsupported layer declaration",
+        "The [Layer] class '{0}' is not supported: {1}",
+        DiagnosticSeverity.Error);
+
+    /// <summary>All descriptors, for lookup by ID when turning <see cref="DiagnosticInfo"/> back into diagnostics.</summary>
+    public static DiagnosticDescriptor ById(string id) => id switch
+    {
+        "LG0001" => LayerNotPartial,
+        "LG0002" => MissingForward,
+        "LG0003" => UnsupportedExpression,
+        "LG0004" => UnknownParameterShape,
+        "LG0005" => ShapeMismatch,
+        "LG0006" => UnsupportedForwardSignature,
+        _ => UnsupportedLayerDeclaration,
+    };
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>
+        new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+}

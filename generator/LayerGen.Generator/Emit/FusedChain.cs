@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using LayerGen.Generator.Ir;
+using LayerGen.Generator.Lowering;
+
+namespace LayerGen.Generator.Emit;
+
+/// <summary>
+/// An element-wise chain as one expression: the root node expanded through every argument that has
+/// no buffer of its own, down to leaves (buffers) and constants. Emits it as scalar or
+/// <c>Vector&lt;float&gt;</c> code, and describes it in words for the comment above its loop.
+/// </summary>
+internal sealed class FusedChain
+{
+    private readonly KernelPlan _plan;
+    private readonly int _accumulator;
+    private readonly bool _expandRoot;
+
+    /// <param name="plan">The lowered layer.</param>
+    /// <param name="root">The node the chain computes.</param>
+    /// <param name="expandRoot">Compute the root even though it has a buffer (it is the step's own result).</param>
+    /// <param name="accumulator">A node read from the local <c>acc</c> instead (a fused matmul), or -1.</param>
+    public FusedChain(KernelPlan plan, int root, bool expandRoot, int accumulator = -1)
+    {
+        _plan = plan;
+        Root = root;
+        _expandRoot = expandRoot;
+        _accumulator = accumulator;
+    }
+
+    public int Root { get; }
+
+    private Graph Graph => _plan.Graph;
+
+    /// <summary>True when <paramref name="id"/> is read from a buffer rather than computed inline.</summary>
+    public bool IsLeaf(int id) =>
+        id != _accumulator && !(id == Root && _expandRoot && Graph[id].Op.IsElementwise())
+        && !Graph[id].Op.IsScalarConstant()
+        && (_plan.Buffers.ContainsKey(id) || !Graph[id].Op.IsElementwise());
+
+    /// <summary>The distinct buffers the chain reads, in first-use order.</summary>
+    public List<int> Leaves()
+    {
+        var leaves = new List<int>();
+        void Visit(int id)
+        {
+            if (IsLeaf(id))
+            {
+                if (!leaves.Contains(id))
+                {
+                    leaves.Add(id);
+                }
+
+                return;
+            }
+
+            if (id == _accumulator || Graph[id].Op.IsScalarConstant())
+            {
+                return;
+            }
+
+            foreach (int arg in Graph[id].Args)
+            {
+                Visit(arg);
+            }
+        }
+
+        Visit(Root);
+        return leaves;
+    }
+
+    /// <summary>The chain as C#; <paramref name="leaf"/> gives the code reading each leaf.</summary>
+    public string Code(bool vector, Func<int, string> leaf) => Code(Root, vector, leaf);
+
+    private string Code(int id, bool vector, Func<int, string> leaf)
+    {
+        if (id == _accumulator)
+        {
+            return "acc";
+        }
+
+        if (IsLeaf(id))
+        {
+            return leaf(id);
+        }
+
+        var node = Graph[id];
+        string Arg(int i) => Code(node.Args[i], vector, leaf);
+        string Scalar(string code) => vector ? $"new Vector<float>({code})" : code;
+        return node.Op switch
+        {
+            Op.Constant => Scalar(FloatLiteral(node.Value)),
+            Op.InverseCount => Scalar($"(1f / ({node.CountOf!.CountCode}))"),
+            Op.Add => $"({Arg(0)} + {Arg(1)})",
+            Op.Sub => $"({Arg(0)} - {Arg(1)})",
+            Op.Mul => $"({Arg(0)} * {Arg(1)})",
+            Op.Div => $"({Arg(0)} / {Arg(1)})",
+            Op.Neg => $"(-{Arg(0)})",
+            Op.Expand => Arg(0),
+            _ => $"KernelMath.{node.Op}({Arg(0)})",
+        };
+    }
+
+    /// <summary>The chain in words, for comments: buffers by name, ops as in the forward definition.</summary>
+    public string Describe(Func<int, string> leafName) => Describe(Root, leafName);
+
+    private string Describe(int id, Func<int, string> leafName)
+    {
+        if (id == _accumulator)
+        {
+            return DescribeMatMul(_plan, id, leafName);
+        }
+
+        if (IsLeaf(id))
+        {
+            return leafName(id);
+        }
+
+        var node = Graph[id];
+        string Arg(int i) => Describe(node.Args[i], leafName);
+        return node.Op switch
+        {
+            Op.Constant => node.Value.ToString("R", CultureInfo.InvariantCulture),
+            Op.InverseCount => $"1/{node.CountOf!.CountCode}",
+            Op.Add => $"({Arg(0)} + {Arg(1)})",
+            Op.Sub => $"({Arg(0)} - {Arg(1)})",
+            Op.Mul => $"{Arg(0)} * {Arg(1)}",
+            Op.Div => $"{Arg(0)} / {Arg(1)}",
+            Op.Neg => $"-{Arg(0)}",
+            Op.Expand => Arg(0),
+            _ => $"{node.Op.ToString().ToLowerInvariant()}({Arg(0)})",
+        };
+    }
+
+    public static string DescribeMatMul(KernelPlan plan, int id, Func<int, string> leafName)
+    {
+        var node = plan.Graph[id];
+        string a = leafName(node.Args[0]) + (node.TransposeA ? "ᵀ" : string.Empty);
+        string b = leafName(node.Args[1]) + (node.TransposeB ? "ᵀ" : string.Empty);
+        return $"{a}·{b}";
+    }
+
+    public static string FloatLiteral(double value)
+    {
+        float f = (float)value;
+        string text = f.ToString("R", CultureInfo.InvariantCulture);
+        if (text.Contains("E"))
+        {
+            return text.Replace("E+", "e").Replace("E", "e") + "f";
+        }
+
+        return text + "f";
+    }
+}

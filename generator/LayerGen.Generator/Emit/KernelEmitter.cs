@@ -1,0 +1,134 @@
+using System.Collections.Generic;
+using System.Linq;
+using LayerGen.Generator.Lowering;
+
+namespace LayerGen.Generator.Emit;
+
+/// <summary>
+/// Emits the kernels of one lowered layer: <c>Forward</c>, <c>Backward</c> right after it, and
+/// <c>SavedLength</c>. The same text serves every specialisation: sizes are <c>const</c> fields of a
+/// specialised class, or parameters of the run-time-bounded one.
+/// </summary>
+internal sealed class KernelEmitter
+{
+    private readonly KernelPlan _plan;
+    private readonly string _sizeParameters;
+    private readonly string _forwardText;
+
+    /// <param name="plan">The lowered layer.</param>
+    /// <param name="sizeParameters">Extra leading parameters (<c>int inUnits, int units, </c>) for the run-time-bounded kernel, or empty.</param>
+    /// <param name="forwardText">The forward definition, shown above the forward kernel.</param>
+    public KernelEmitter(KernelPlan plan, string sizeParameters, string forwardText)
+    {
+        _plan = plan;
+        _sizeParameters = sizeParameters;
+        _forwardText = forwardText;
+    }
+
+    public void Emit(SourceWriter w)
+    {
+        var parameters = _plan.ParameterBuffers.Select(p => $"ReadOnlySpan<float> {p.Name}").ToList();
+        var parameterGrads = _plan.ParameterGradBuffers.Select(p => $"Span<float> {p.Name}").ToList();
+
+        w.Line("/// <summary>Floats of workspace the forward and backward kernels need for <paramref name=\"rows\"/> rows.</summary>");
+        w.Line($"public static int SavedLength({_sizeParameters}int rows) => {_plan.SavedLengthCode};");
+        w.Line();
+
+        w.Comment($"Forward: {_forwardText}");
+        w.Comment($"input {_plan.Buffers[_plan.Graph.Input].Shape} -> output {_plan.Graph[_plan.Graph.Output].Shape}; '*' is the batch (rows).");
+        var forwardArgs = new List<string> { "ReadOnlySpan<float> input" };
+        forwardArgs.AddRange(parameters);
+        forwardArgs.Add("Span<float> output");
+        forwardArgs.Add("Span<float> saved");
+        using (w.Block($"public static void Forward({_sizeParameters}int rows, {string.Join(", ", forwardArgs)})"))
+        {
+            EmitBody(w, _plan.ForwardSteps, backward: false);
+        }
+
+        w.Line();
+        w.Comment("Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.");
+        var backwardArgs = new List<string> { "ReadOnlySpan<float> input" };
+        backwardArgs.AddRange(parameters);
+        backwardArgs.Add("ReadOnlySpan<float> output");
+        backwardArgs.Add("ReadOnlySpan<float> outputGrad");
+        backwardArgs.Add("Span<float> inputGrad");
+        backwardArgs.AddRange(parameterGrads);
+        backwardArgs.Add("Span<float> saved");
+        using (w.Block($"public static void Backward({_sizeParameters}int rows, {string.Join(", ", backwardArgs)})"))
+        {
+            EmitBody(w, _plan.BackwardSteps, backward: true);
+        }
+    }
+
+    private void EmitBody(SourceWriter w, List<Step> steps, bool backward)
+    {
+        var body = new SourceWriter();
+        var loops = new LoopEmitter(_plan);
+        var matmuls = new MatMulEmitter(_plan);
+        bool inGuard = false;
+        System.IDisposable? guard = null;
+        foreach (var step in steps)
+        {
+            if (step.OnlyForInputGrad != inGuard)
+            {
+                guard?.Dispose();
+                guard = step.OnlyForInputGrad ? body.Block("if (!inputGrad.IsEmpty)") : null;
+                inGuard = step.OnlyForInputGrad;
+            }
+
+            switch (step)
+            {
+                case ElementwiseStep elementwise:
+                    loops.Elementwise(body, elementwise.Root, elementwise.Target);
+                    break;
+                case CopyStep copy:
+                    loops.Copy(body, copy.Source, copy.Target);
+                    break;
+                case ReduceStep reduce:
+                    loops.Reduce(body, reduce.Reduce, reduce.Target);
+                    break;
+                case MatMulStep matmul:
+                    matmuls.Emit(body, matmul);
+                    break;
+            }
+        }
+
+        guard?.Dispose();
+
+        // Declare the workspace slices this kernel touches, with their shapes.
+        string text = body.ToString();
+        foreach (var buffer in _plan.Workspace)
+        {
+            if (ContainsIdentifier(text, buffer.Name))
+            {
+                w.Line($"Span<float> {buffer.Name} = saved.Slice({buffer.Offset}, {buffer.Shape.CountCode}); // {buffer.Shape}");
+            }
+        }
+
+        if (steps.Count == 0)
+        {
+            w.Comment(backward ? "Nothing depends on the input or a parameter." : "Nothing to compute.");
+        }
+
+        w.Append(body);
+    }
+
+    private static bool ContainsIdentifier(string text, string name)
+    {
+        int index = 0;
+        while ((index = text.IndexOf(name, index, System.StringComparison.Ordinal)) >= 0)
+        {
+            bool startOk = index == 0 || !char.IsLetterOrDigit(text[index - 1]) && text[index - 1] != '_';
+            int end = index + name.Length;
+            bool endOk = end >= text.Length || !char.IsLetterOrDigit(text[end]) && text[end] != '_';
+            if (startOk && endOk)
+            {
+                return true;
+            }
+
+            index = end;
+        }
+
+        return false;
+    }
+}

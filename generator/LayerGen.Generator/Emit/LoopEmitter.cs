@@ -1,0 +1,214 @@
+using System.Collections.Generic;
+using System.Linq;
+using LayerGen.Generator.Ir;
+using LayerGen.Generator.Lowering;
+
+namespace LayerGen.Generator.Emit;
+
+/// <summary>
+/// Emits element-wise, copy and reduction steps as loop nests: flat when every operand has the
+/// loop's shape, outer × inner (inner vectorised with a scalar tail) when operands broadcast along
+/// rows or features, and a scalar nest over every dimension for any other broadcast.
+/// </summary>
+internal sealed class LoopEmitter
+{
+    private const string Width = "Vector<float>.Count";
+    private readonly KernelPlan _plan;
+
+    public LoopEmitter(KernelPlan plan) => _plan = plan;
+
+    public void Elementwise(SourceWriter w, int root, Target target)
+    {
+        var chain = new FusedChain(_plan, root, expandRoot: true);
+        string assign = target.Accumulate ? "+=" : "=";
+        var node = _plan.Graph[root];
+        w.Comment($"{target.Buffer.Name} {assign} {chain.Describe(Describe)}{Source(node)}   {target.Buffer.Shape}");
+        EmitMap(w, chain, node.Shape, target);
+    }
+
+    public void Copy(SourceWriter w, int source, Target target)
+    {
+        string assign = target.Accumulate ? "+=" : "=";
+        var sourceBuffer = _plan.Buffers[source];
+        w.Comment($"{target.Buffer.Name} {assign} {sourceBuffer.Name}   {target.Buffer.Shape}");
+        var chain = new FusedChain(_plan, source, expandRoot: false);
+        EmitMap(w, chain, target.Buffer.Shape, target);
+    }
+
+    public void Reduce(SourceWriter w, int reduce, Target target)
+    {
+        var node = _plan.Graph[reduce];
+        int input = node.Args[0];
+        var inputShape = _plan.Graph[input].Shape;
+        var chain = new FusedChain(_plan, input, expandRoot: false);
+        string assign = target.Accumulate ? "+=" : "=";
+        w.Comment($"{target.Buffer.Name} {assign} sum of {chain.Describe(Describe)} {inputShape} down to {node.Shape}{Source(node)}");
+        var operands = new Operands(_plan, chain.Leaves(), inputShape);
+        string t = target.Buffer.Name;
+        var aligned = Enumerable.Repeat(Dim.One, inputShape.Rank - node.Shape.Rank).Concat(node.Shape.Dims).ToArray();
+
+        using (w.Block())
+        {
+            if (node.Shape.IsSingleValue && operands.Flat)
+            {
+                operands.HoistSingles(w, vector: true);
+                w.Line($"int n = {inputShape.CountCode};");
+                w.Line("var accv = Vector<float>.Zero;");
+                w.Line("int i = 0;");
+                using (w.Block($"for (; i <= n - {Width}; i += {Width})"))
+                {
+                    w.Line($"accv += {chain.Code(true, id => operands.ReadFlat(id, true, "i"))};");
+                }
+
+                w.Line("float sum = Vector.Sum(accv);");
+                using (w.Block("for (; i < n; i++)"))
+                {
+                    w.Line($"sum += {chain.Code(false, id => operands.ReadFlat(id, false, "i"))};");
+                }
+
+                w.Line($"{t}[0] {assign} sum;");
+                return;
+            }
+
+            bool rowSums = inputShape.Rank >= 2 && !inputShape.Last.IsOne && aligned[inputShape.Rank - 1].IsOne
+                && Enumerable.Range(0, inputShape.Rank - 1).All(d => aligned[d].Equals(inputShape[d]));
+            bool columnSums = inputShape.Rank == 2 && aligned[0].IsOne && aligned[1].Equals(inputShape[1]);
+            if ((rowSums || columnSums) && !operands.AnyGeneral)
+            {
+                if (columnSums && !target.Accumulate)
+                {
+                    w.Line($"{t}.Clear();");
+                }
+
+                operands.HoistSingles(w, vector: true);
+                using (w.Block($"for (int o = 0; o < {operands.OuterCode}; o++)"))
+                {
+                    operands.HoistPerOuter(w, vector: true, "o");
+                    w.Line("int c = 0;");
+                    if (rowSums)
+                    {
+                        w.Line("var accv = Vector<float>.Zero;");
+                        using (w.Block($"for (; c <= {operands.InnerCode} - {Width}; c += {Width})"))
+                        {
+                            w.Line($"accv += {chain.Code(true, id => operands.Read(id, true, "o", "c"))};");
+                        }
+
+                        w.Line("float sum = Vector.Sum(accv);");
+                        using (w.Block($"for (; c < {operands.InnerCode}; c++)"))
+                        {
+                            w.Line($"sum += {chain.Code(false, id => operands.Read(id, false, "o", "c"))};");
+                        }
+
+                        w.Line($"{t}[o] {assign} sum;");
+                    }
+                    else
+                    {
+                        using (w.Block($"for (; c <= {operands.InnerCode} - {Width}; c += {Width})"))
+                        {
+                            w.Line($"KernelMath.AddTo({t}, c, {chain.Code(true, id => operands.Read(id, true, "o", "c"))});");
+                        }
+
+                        using (w.Block($"for (; c < {operands.InnerCode}; c++)"))
+                        {
+                            w.Line($"{t}[c] += {chain.Code(false, id => operands.Read(id, false, "o", "c"))};");
+                        }
+                    }
+                }
+
+                return;
+            }
+
+            // Any other reduction: a scalar nest over every input dimension.
+            if (!target.Accumulate)
+            {
+                w.Line($"{t}.Clear();");
+            }
+
+            var coordinates = Enumerable.Range(0, inputShape.Rank).Select(d => "i" + d).ToArray();
+            var closers = new List<System.IDisposable>();
+            for (int d = 0; d < inputShape.Rank; d++)
+            {
+                closers.Add(w.Block($"for (int i{d} = 0; i{d} < {inputShape[d].Code}; i{d}++)"));
+            }
+
+            string targetIndex = Operands.GeneralIndex(node.Shape, inputShape, coordinates);
+            w.Line($"{t}[{targetIndex}] += {chain.Code(false, id => operands.ReadGeneral(id, coordinates))};");
+            for (int d = closers.Count - 1; d >= 0; d--)
+            {
+                closers[d].Dispose();
+            }
+        }
+    }
+
+    /// <summary>target (op)= chain, over <paramref name="loop"/>.</summary>
+    private void EmitMap(SourceWriter w, FusedChain chain, Shape loop, Target target)
+    {
+        var operands = new Operands(_plan, chain.Leaves(), loop);
+        string t = target.Buffer.Name;
+        string Store(bool vector, string index, string value) => vector
+            ? (target.Accumulate ? $"KernelMath.AddTo({t}, {index}, {value});" : $"KernelMath.Store({t}, {index}, {value});")
+            : $"{t}[{index}] {(target.Accumulate ? "+=" : "=")} {value};";
+
+        using (w.Block())
+        {
+            if (loop.Rank == 0)
+            {
+                operands.HoistSingles(w, vector: false);
+                w.Line(Store(false, "0", chain.Code(false, id => operands.ReadFlat(id, false, "0"))));
+            }
+            else if (operands.Flat)
+            {
+                operands.HoistSingles(w, vector: true);
+                w.Line($"int n = {loop.CountCode};");
+                w.Line("int i = 0;");
+                using (w.Block($"for (; i <= n - {Width}; i += {Width})"))
+                {
+                    w.Line(Store(true, "i", chain.Code(true, id => operands.ReadFlat(id, true, "i"))));
+                }
+
+                using (w.Block("for (; i < n; i++)"))
+                {
+                    w.Line(Store(false, "i", chain.Code(false, id => operands.ReadFlat(id, false, "i"))));
+                }
+            }
+            else if (!operands.AnyGeneral)
+            {
+                operands.HoistSingles(w, vector: true);
+                string inner = operands.InnerCode;
+                using (w.Block($"for (int o = 0; o < {operands.OuterCode}; o++)"))
+                {
+                    operands.HoistPerOuter(w, vector: true, "o");
+                    w.Line("int c = 0;");
+                    using (w.Block($"for (; c <= {inner} - {Width}; c += {Width})"))
+                    {
+                        w.Line(Store(true, $"o * {inner} + c", chain.Code(true, id => operands.Read(id, true, "o", "c"))));
+                    }
+
+                    using (w.Block($"for (; c < {inner}; c++)"))
+                    {
+                        w.Line(Store(false, $"o * {inner} + c", chain.Code(false, id => operands.Read(id, false, "o", "c"))));
+                    }
+                }
+            }
+            else
+            {
+                var coordinates = Enumerable.Range(0, loop.Rank).Select(d => "i" + d).ToArray();
+                var closers = new List<System.IDisposable>();
+                for (int d = 0; d < loop.Rank; d++)
+                {
+                    closers.Add(w.Block($"for (int i{d} = 0; i{d} < {loop[d].Code}; i{d}++)"));
+                }
+
+                w.Line(Store(false, Operands.GeneralIndex(loop, loop, coordinates), chain.Code(false, id => operands.ReadGeneral(id, coordinates))));
+                for (int d = closers.Count - 1; d >= 0; d--)
+                {
+                    closers[d].Dispose();
+                }
+            }
+        }
+    }
+
+    private string Describe(int id) => _plan.Buffers.TryGetValue(id, out var buffer) ? buffer.Name : "%" + id;
+
+    private static string Source(Node node) => node.Text.Length > 0 ? $"      (from: {node.Text})" : string.Empty;
+}

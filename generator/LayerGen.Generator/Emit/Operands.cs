@@ -1,0 +1,108 @@
+using System.Collections.Generic;
+using System.Linq;
+using LayerGen.Generator.Ir;
+using LayerGen.Generator.Lowering;
+
+namespace LayerGen.Generator.Emit;
+
+/// <summary>
+/// Reads the leaves of a fused chain inside a loop over <c>outer × inner</c>: operands that do not
+/// vary along the inner (vectorised) axis are hoisted into locals (<c>s12</c>, and <c>v12</c> as a vector),
+/// the others are loaded at their broadcast index.
+/// </summary>
+internal sealed class Operands
+{
+    private readonly KernelPlan _plan;
+    private readonly Shape _loop;
+    private readonly Dictionary<int, LeafAccess> _access = new();
+
+    public Operands(KernelPlan plan, IEnumerable<int> leaves, Shape loop)
+    {
+        _plan = plan;
+        _loop = loop;
+        foreach (int leaf in leaves)
+        {
+            _access[leaf] = LeafAccess.Classify(BufferOf(leaf).Shape, loop);
+        }
+    }
+
+    public bool AnyGeneral => _access.Values.Any(a => a.Outer == OuterPattern.General);
+
+    /// <summary>True when every operand has the loop's shape or is a single value: the loop can run flat.</summary>
+    public bool Flat => _access.All(p => BufferOf(p.Key).Shape.Equals(_loop) || BufferOf(p.Key).Shape.IsSingleValue);
+
+    public string InnerCode => _loop.Rank == 0 ? "1" : _loop.Last.Code;
+
+    public string OuterCode => _loop.Rank <= 1 ? "1" : Shape.ProductCode(_loop.Dims.Take(_loop.Rank - 1));
+
+    public string Name(int leaf) => BufferOf(leaf).Name;
+
+    /// <summary>Declares operands that are one value for the whole loop.</summary>
+    public void HoistSingles(SourceWriter writer, bool vector) =>
+        Hoist(writer, vector, a => !a.VariesWithInner && a.Outer == OuterPattern.None, "0");
+
+    /// <summary>Declares operands that are one value per outer index <c>o</c>.</summary>
+    public void HoistPerOuter(SourceWriter writer, bool vector, string o) =>
+        Hoist(writer, vector, a => !a.VariesWithInner && a.Outer == OuterPattern.Full, o);
+
+    /// <summary>Code reading <paramref name="leaf"/> at outer index <paramref name="o"/>, inner index <paramref name="c"/>.</summary>
+    public string Read(int leaf, bool vector, string o, string c)
+    {
+        var access = _access[leaf];
+        if (!access.VariesWithInner)
+        {
+            return (vector ? "v" : "s") + leaf;
+        }
+
+        string index = access.IndexCode(o, c, InnerCode);
+        return vector ? $"KernelMath.Load({Name(leaf)}, {index})" : $"{Name(leaf)}[{index}]";
+    }
+
+    /// <summary>Code reading <paramref name="leaf"/> in a flat loop at index <paramref name="i"/>.</summary>
+    public string ReadFlat(int leaf, bool vector, string i)
+    {
+        if (BufferOf(leaf).Shape.IsSingleValue && !BufferOf(leaf).Shape.Equals(_loop))
+        {
+            return (vector ? "v" : "s") + leaf;
+        }
+
+        return vector ? $"KernelMath.Load({Name(leaf)}, {i})" : $"{Name(leaf)}[{i}]";
+    }
+
+    /// <summary>Code reading <paramref name="leaf"/> at loop coordinates <paramref name="coordinates"/>, for any broadcast.</summary>
+    public string ReadGeneral(int leaf, IReadOnlyList<string> coordinates) =>
+        $"{Name(leaf)}[{GeneralIndex(BufferOf(leaf).Shape, _loop, coordinates)}]";
+
+    /// <summary>The flat index into a tensor of shape <paramref name="operand"/> broadcast against <paramref name="loop"/>.</summary>
+    public static string GeneralIndex(Shape operand, Shape loop, IReadOnlyList<string> coordinates)
+    {
+        var aligned = Enumerable.Repeat(Dim.One, loop.Rank - operand.Rank).Concat(operand.Dims).ToArray();
+        var terms = new List<string>();
+        for (int d = 0; d < loop.Rank; d++)
+        {
+            if (aligned[d].IsOne)
+            {
+                continue;
+            }
+
+            var after = aligned.Skip(d + 1).Where(x => !x.IsOne).ToList();
+            terms.Add(after.Count == 0 ? coordinates[d] : $"{coordinates[d]} * {Shape.ProductCode(after)}");
+        }
+
+        return terms.Count == 0 ? "0" : string.Join(" + ", terms);
+    }
+
+    private Buffer BufferOf(int leaf) => _plan.Buffers[leaf];
+
+    private void Hoist(SourceWriter writer, bool vector, System.Func<LeafAccess, bool> which, string index)
+    {
+        foreach (var pair in _access.Where(p => which(p.Value) && p.Value.Outer != OuterPattern.General))
+        {
+            writer.Line($"float s{pair.Key} = {Name(pair.Key)}[{index}];");
+            if (vector)
+            {
+                writer.Line($"var v{pair.Key} = new Vector<float>(s{pair.Key});");
+            }
+        }
+    }
+}

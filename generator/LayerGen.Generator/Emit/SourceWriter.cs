@@ -1,0 +1,69 @@
+using System;
+using System.Text;
+
+namespace LayerGen.Generator.Emit;
+
+/// <summary>
+/// Writes indented C#. <see cref="Block"/> opens a brace and returns a handle whose disposal
+/// closes it, so structure, not bookkeeping, closes the braces (STYLE.md, rule 6).
+/// </summary>
+internal sealed class SourceWriter
+{
+    private readonly StringBuilder _text = new();
+    private int _indent;
+
+    public void Line(string line = "")
+    {
+        if (line.Length > 0)
+        {
+            _text.Append(' ', _indent * 4);
+        }
+
+        _text.Append(line).Append('\n');
+    }
+
+    public void Comment(string comment)
+    {
+        foreach (string line in comment.Split('\n'))
+        {
+            Line("// " + line);
+        }
+    }
+
+    public IDisposable Block(string header)
+    {
+        Line(header);
+        return Block();
+    }
+
+    public IDisposable Block()
+    {
+        Line("{");
+        _indent++;
+        return new Closer(this);
+    }
+
+    /// <summary>Appends text written by another writer, indented to this writer's level.</summary>
+    public void Append(SourceWriter other)
+    {
+        foreach (string line in other.ToString().TrimEnd('\n').Split('\n'))
+        {
+            Line(line);
+        }
+    }
+
+    public override string ToString() => _text.ToString();
+
+    private sealed class Closer : IDisposable
+    {
+        private readonly SourceWriter _writer;
+
+        public Closer(SourceWriter writer) => _writer = writer;
+
+        public void Dispose()
+        {
+            _writer._indent--;
+            _writer.Line("}");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace LayerGen.Generator.Ir;
+
+/// <summary>
+/// The op graph of one layer: forward nodes first, then (after <c>Autodiff</c>) backward nodes.
+/// Node ids are indices, and every node's arguments come before it, so the list is a topological order.
+/// </summary>
+internal sealed class Graph
+{
+    private readonly List<Node> _nodes = new();
+
+    public IReadOnlyList<Node> Nodes => _nodes;
+
+    public Node this[int id] => _nodes[id];
+
+    /// <summary>The forward input's node.</summary>
+    public int Input { get; set; } = -1;
+
+    /// <summary>The forward result's node.</summary>
+    public int Output { get; set; } = -1;
+
+    /// <summary>Parameter name → node, in declaration order.</summary>
+    public List<KeyValuePair<string, int>> Parameters { get; } = new();
+
+    /// <summary>After autodiff: the gradient of the input (if it depends on anything) and of each parameter.</summary>
+    public int InputGrad { get; set; } = -1;
+
+    public List<KeyValuePair<string, int>> ParameterGrads { get; } = new();
+
+    /// <summary>True while nodes are being added by autodiff.</summary>
+    public bool BuildingBackward { get; set; }
+
+    public int Add(Op op, Shape shape, params int[] args) => Add(new Node(_nodes.Count, op, args, shape));
+
+    public int Add(Node node)
+    {
+        var withId = new Node(_nodes.Count, node.Op, node.Args, node.Shape)
+        {
+            Value = node.Value,
+            CountOf = node.CountOf,
+            TransposeA = node.TransposeA,
+            TransposeB = node.TransposeB,
+            Name = node.Name,
+            Text = node.Text,
+            IsBackward = BuildingBackward,
+        };
+        _nodes.Add(withId);
+        return withId.Id;
+    }
+
+    public int Constant(double value) => Add(new Node(0, Op.Constant, System.Array.Empty<int>(), Shape.Scalar) { Value = value });
+
+    /// <summary>Which nodes read each node.</summary>
+    public List<int>[] Consumers()
+    {
+        var consumers = Enumerable.Range(0, _nodes.Count).Select(_ => new List<int>()).ToArray();
+        foreach (var node in _nodes)
+        {
+            foreach (int arg in node.Args.Distinct())
+            {
+                consumers[arg].Add(node.Id);
+            }
+        }
+
+        return consumers;
+    }
+
+    public override string ToString() => string.Join("\n", _nodes);
+}

@@ -1,0 +1,263 @@
+using System.Collections.Generic;
+using System.Linq;
+using LayerGen.Generator.Diagnostics;
+using LayerGen.Generator.Model;
+using LayerGen.Generator.Parsing;
+
+namespace LayerGen.Generator.Ir;
+
+/// <summary>
+/// Builds the forward op graph of a layer from its <see cref="ForwardModel"/>, inferring every
+/// node's symbolic shape. Shape errors become diagnostics on the expression that caused them.
+/// </summary>
+internal sealed class GraphBuilder
+{
+    private readonly LayerModel _layer;
+    private readonly System.Func<string, string> _sizeName;
+    private readonly Graph _graph = new();
+    private readonly Dictionary<string, int> _names = new();
+    private readonly List<DiagnosticInfo> _diagnostics;
+
+    private GraphBuilder(LayerModel layer, System.Func<string, string> sizeName, List<DiagnosticInfo> diagnostics)
+    {
+        _layer = layer;
+        _sizeName = sizeName;
+        _diagnostics = diagnostics;
+    }
+
+    /// <param name="layer">The layer.</param>
+    /// <param name="sizeName">Maps a size parameter to its C# name in the kernels.</param>
+    /// <param name="diagnostics">Where shape errors go.</param>
+    public static Graph? Build(LayerModel layer, System.Func<string, string> sizeName, List<DiagnosticInfo> diagnostics)
+    {
+        var builder = new GraphBuilder(layer, sizeName, diagnostics);
+        return builder.BuildGraph();
+    }
+
+    private Graph? BuildGraph()
+    {
+        var forward = _layer.Forward;
+        foreach (var parameter in _layer.Parameters)
+        {
+            var shape = new Shape(parameter.Shape.Select(s => s.Symbol is null ? Dim.Const(s.Value) : Dim.Sym(_sizeName(s.Symbol))).ToArray());
+            int id = _graph.Add(new Node(0, Op.Parameter, System.Array.Empty<int>(), shape) { Name = parameter.Name, Text = parameter.Name });
+            _graph.Parameters.Add(new KeyValuePair<string, int>(parameter.Name, id));
+            _names[parameter.Name] = id;
+        }
+
+        var inputShape = new List<Dim> { Dim.Rows };
+        inputShape.AddRange(InputShapeInference.InferFeatures(_layer, _sizeName));
+        _graph.Input = _graph.Add(new Node(0, Op.Input, System.Array.Empty<int>(), new Shape(inputShape)) { Name = forward.InputName, Text = forward.InputName });
+        _names[forward.InputName] = _graph.Input;
+
+        foreach (var local in forward.Locals)
+        {
+            int? value = Visit(local.Value);
+            if (value is null)
+            {
+                return null;
+            }
+
+            _names[local.Name] = value.Value;
+        }
+
+        int? output = Visit(forward.Result);
+        if (output is null)
+        {
+            return null;
+        }
+
+        if (!_graph[output.Value].Shape.HasRows)
+        {
+            Report(forward.Result, $"the result has shape {_graph[output.Value].Shape}, without the batch dimension; a layer must return one row per input row");
+            return null;
+        }
+
+        _graph.Output = output.Value;
+        return _graph;
+    }
+
+    private int? Visit(Expr expr)
+    {
+        switch (expr)
+        {
+            case NameExpr name:
+                return _names.TryGetValue(name.Name, out int id) ? id : null;
+            case NumberExpr number:
+                return _graph.Add(new Node(0, Op.Constant, System.Array.Empty<int>(), Shape.Scalar) { Value = number.Value, Text = number.Text });
+            case NegateExpr negate:
+                return Unary(Op.Neg, negate.Operand, expr);
+            case BinaryExpr binary:
+                return Binary(binary);
+            case CallExpr call:
+                return Call(call);
+            default:
+                return null;
+        }
+    }
+
+    private int? Unary(Op op, Expr operand, Expr expr)
+    {
+        int? arg = Visit(operand);
+        return arg is null ? null : _graph.Add(new Node(0, op, new[] { arg.Value }, _graph[arg.Value].Shape) { Text = expr.Text });
+    }
+
+    private int? Binary(BinaryExpr binary)
+    {
+        int? left = Visit(binary.Left);
+        int? right = left is null ? null : Visit(binary.Right);
+        if (right is null)
+        {
+            return null;
+        }
+
+        var shape = ShapeRules.Broadcast(_graph[left!.Value].Shape, _graph[right.Value].Shape, out string? error);
+        if (shape is null)
+        {
+            Report(binary, error!);
+            return null;
+        }
+
+        var op = binary.Operator switch
+        {
+            '+' => Op.Add,
+            '-' => Op.Sub,
+            '*' => Op.Mul,
+            _ => Op.Div,
+        };
+        return _graph.Add(new Node(0, op, new[] { left.Value, right.Value }, shape) { Text = binary.Text });
+    }
+
+    private int? Call(CallExpr call)
+    {
+        switch (call.Op)
+        {
+            case "Relu":
+                return Unary(Op.Relu, call.Operands[0], call);
+            case "Tanh":
+                return Unary(Op.Tanh, call.Operands[0], call);
+            case "Sigmoid":
+                return Unary(Op.Sigmoid, call.Operands[0], call);
+            case "Exp":
+                return Unary(Op.Exp, call.Operands[0], call);
+            case "Log":
+                return Unary(Op.Log, call.Operands[0], call);
+            case "MatMul":
+                return MatMul(call);
+            case "Sum":
+            case "Mean":
+                return Reduce(call);
+            default:
+                Report(call, $"'{call.Op}' can only be used as the right operand of MatMul for now");
+                return null;
+        }
+    }
+
+    private int? MatMul(CallExpr call)
+    {
+        int? a = Visit(call.Operands[0]);
+        if (a is null)
+        {
+            return null;
+        }
+
+        bool transposeB = call.Operands[1] is CallExpr { Op: "T" };
+        var bExpr = transposeB ? ((CallExpr)call.Operands[1]).Operands[0] : call.Operands[1];
+        int? b = Visit(bExpr);
+        if (b is null)
+        {
+            return null;
+        }
+
+        var aShape = _graph[a.Value].Shape;
+        var bShape = _graph[b.Value].Shape;
+        if (aShape.Rank is < 1 or > 2 || bShape.Rank is < 1 or > 2 || (transposeB && bShape.Rank != 2))
+        {
+            Report(call, $"MatMul needs matrices or vectors, but got {aShape} and {(transposeB ? "the transpose of " : string.Empty)}{bShape}");
+            return null;
+        }
+
+        // Vectors are matrices with one row (left) or one column (right), reshaped back afterwards.
+        int aMatrix = aShape.Rank == 1 ? Reshape(a.Value, Shape.Of(Dim.One, aShape[0])) : a.Value;
+        int bMatrix = bShape.Rank == 1 ? Reshape(b.Value, Shape.Of(bShape[0], Dim.One)) : b.Value;
+        var am = _graph[aMatrix].Shape;
+        var bm = _graph[bMatrix].Shape;
+        var inner = transposeB ? bm[1] : bm[0];
+        var columns = transposeB ? bm[0] : bm[1];
+        if (!am[1].Equals(inner))
+        {
+            Report(call, $"inner dimensions differ: {aShape} × {(transposeB ? "transpose of " : string.Empty)}{bShape} ({am[1]} vs {inner})");
+            return null;
+        }
+
+        if (columns.Kind == DimKind.Rows)
+        {
+            Report(call, "the batch dimension cannot become a column of a product");
+            return null;
+        }
+
+        int product = _graph.Add(new Node(0, Op.MatMul, new[] { aMatrix, bMatrix }, Shape.Of(am[0], columns)) { TransposeB = transposeB, Text = call.Text });
+        var resultDims = new List<Dim>();
+        if (aShape.Rank == 2)
+        {
+            resultDims.Add(am[0]);
+        }
+
+        if (bShape.Rank == 2)
+        {
+            resultDims.Add(columns);
+        }
+
+        return resultDims.Count == 2 ? product : Reshape(product, new Shape(resultDims));
+    }
+
+    private int? Reduce(CallExpr call)
+    {
+        int? arg = Visit(call.Operands[0]);
+        if (arg is null)
+        {
+            return null;
+        }
+
+        var shape = _graph[arg.Value].Shape;
+        bool mean = call.Op == "Mean";
+        if (call.Constants.Count == 0)
+        {
+            int total = _graph.Add(Op.ReduceSum, Shape.Scalar, arg.Value);
+            return mean ? Scale(total, shape, call) : total;
+        }
+
+        int axis = call.Constants[0];
+        bool keepDim = call.Constants.Count > 1 && call.Constants[1] != 0;
+        if (axis < 0)
+        {
+            axis += shape.Rank;
+        }
+
+        if (axis < 0 || axis >= shape.Rank)
+        {
+            Report(call, $"axis {call.Constants[0]} is out of range for a tensor of shape {shape}");
+            return null;
+        }
+
+        int summed = _graph.Add(Op.ReduceSum, ShapeRules.Reduced(shape, axis, keepDim: true), arg.Value);
+        if (mean)
+        {
+            summed = Scale(summed, Shape.Of(shape[axis]), call);
+        }
+
+        return keepDim ? summed : Reshape(summed, ShapeRules.Reduced(shape, axis, keepDim: false));
+    }
+
+    /// <summary>Mean = sum × (1 / count): sugar lowered to primitives.</summary>
+    private int Scale(int sum, Shape countOf, CallExpr call)
+    {
+        int inverse = _graph.Add(new Node(0, Op.InverseCount, System.Array.Empty<int>(), Shape.Scalar) { CountOf = countOf });
+        return _graph.Add(new Node(0, Op.Mul, new[] { sum, inverse }, _graph[sum].Shape) { Text = call.Text });
+    }
+
+    private int Reshape(int arg, Shape shape) => _graph.Add(Op.Reshape, shape, arg);
+
+    private void Report(Expr expr, string message) =>
+        _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeMismatch, expr.Location, expr.Text, message));
+}

@@ -1,0 +1,93 @@
+using System.Collections.Generic;
+using System.Linq;
+using LayerGen.Generator.Parsing;
+
+namespace LayerGen.Generator.Ir;
+
+/// <summary>
+/// Decides the input's feature dimensions (everything after the batch) from how the forward
+/// definition uses it. The first use that pins them wins; shape inference then checks every other use.
+/// <list type="bullet">
+/// <item><c>x.MatMul(w)</c> with <c>w</c> of shape [k, n] pins the features to [k] (the transpose: [n]).</item>
+/// <item><c>x op p</c> with a parameter <c>p</c> pins them to <c>p</c>'s shape.</item>
+/// <item>Otherwise the layer is shape-agnostic: every element is its own row (<c>x - x.Mean()</c>).</item>
+/// </list>
+/// "x" here also means anything computed element-wise from x, which has x's shape.
+/// </summary>
+internal static class InputShapeInference
+{
+    public static IReadOnlyList<Dim> InferFeatures(LayerModel layer, System.Func<string, string> sizeName)
+    {
+        Dim ToDim(SizeRef size) => size.Symbol is null ? Dim.Const(size.Value) : Dim.Sym(sizeName(size.Symbol));
+        var parameters = layer.Parameters.ToDictionary(p => p.Name, p => p.Shape.Select(ToDim).ToArray());
+        var locals = layer.Forward.Locals.ToDictionary(l => l.Name, l => l.Value);
+        var found = new List<Dim[]>();
+
+        bool ShapedLikeInput(Expr expr) => expr switch
+        {
+            NameExpr { Kind: NameKind.Input } => true,
+            NameExpr { Kind: NameKind.Local } local => locals.TryGetValue(local.Name, out var value) && ShapedLikeInput(value),
+            NegateExpr negate => ShapedLikeInput(negate.Operand),
+            BinaryExpr binary => (ShapedLikeInput(binary.Left) && binary.Right is NumberExpr) || (ShapedLikeInput(binary.Right) && binary.Left is NumberExpr)
+                || (ShapedLikeInput(binary.Left) && ShapedLikeInput(binary.Right)),
+            CallExpr { Op: "Relu" or "Tanh" or "Sigmoid" or "Exp" or "Log" } call => ShapedLikeInput(call.Operands[0]),
+            _ => false,
+        };
+
+        Dim[]? ParameterShape(Expr expr) =>
+            expr is NameExpr { Kind: NameKind.Parameter } p && parameters.TryGetValue(p.Name, out var shape) ? shape : null;
+
+        void Visit(Expr expr)
+        {
+            switch (expr)
+            {
+                case CallExpr { Op: "MatMul" } call when ShapedLikeInput(call.Operands[0]):
+                    var right = call.Operands[1];
+                    bool transposed = right is CallExpr { Op: "T" };
+                    var shape = ParameterShape(transposed ? ((CallExpr)right).Operands[0] : right);
+                    if (shape is { Length: 2 })
+                    {
+                        found.Add(new[] { transposed ? shape[1] : shape[0] });
+                    }
+                    else if (shape is { Length: 1 } && !transposed)
+                    {
+                        found.Add(new[] { shape[0] });
+                    }
+
+                    break;
+                case BinaryExpr binary:
+                    if (ShapedLikeInput(binary.Left) && ParameterShape(binary.Right) is { Length: > 0 } r)
+                    {
+                        found.Add(r);
+                    }
+                    else if (ShapedLikeInput(binary.Right) && ParameterShape(binary.Left) is { Length: > 0 } l)
+                    {
+                        found.Add(l);
+                    }
+
+                    break;
+            }
+
+            foreach (var child in Children(expr))
+            {
+                Visit(child);
+            }
+        }
+
+        foreach (var local in layer.Forward.Locals)
+        {
+            Visit(local.Value);
+        }
+
+        Visit(layer.Forward.Result);
+        return found.Count > 0 ? found[0] : System.Array.Empty<Dim>();
+    }
+
+    private static IEnumerable<Expr> Children(Expr expr) => expr switch
+    {
+        NegateExpr negate => new[] { negate.Operand },
+        BinaryExpr binary => new[] { binary.Left, binary.Right },
+        CallExpr call => call.Operands,
+        _ => Enumerable.Empty<Expr>(),
+    };
+}

@@ -1,0 +1,45 @@
+using System.Collections.Generic;
+
+namespace LayerGen.Generator.Ir;
+
+/// <summary>One value of the op graph: what computes it, from which nodes, and its symbolic shape.</summary>
+internal sealed class Node
+{
+    public Node(int id, Op op, IReadOnlyList<int> args, Shape shape)
+    {
+        Id = id;
+        Op = op;
+        Args = args;
+        Shape = shape;
+    }
+
+    public int Id { get; }
+
+    public Op Op { get; }
+
+    public IReadOnlyList<int> Args { get; }
+
+    public Shape Shape { get; }
+
+    /// <summary>The value of a <see cref="Op.Constant"/>.</summary>
+    public double Value { get; init; }
+
+    /// <summary>For <see cref="Op.InverseCount"/>: the shape whose element count is divided by.</summary>
+    public Shape? CountOf { get; init; }
+
+    /// <summary>For <see cref="Op.MatMul"/>: whether the first / second operand is used transposed.</summary>
+    public bool TransposeA { get; init; }
+
+    public bool TransposeB { get; init; }
+
+    /// <summary>For leaves: the input's or parameter's name.</summary>
+    public string Name { get; init; } = string.Empty;
+
+    /// <summary>The forward source this node came from, for comments in the emitted code.</summary>
+    public string Text { get; init; } = string.Empty;
+
+    /// <summary>True for nodes of the backward graph.</summary>
+    public bool IsBackward { get; init; }
+
+    public override string ToString() => $"%{Id} = {Op}({string.Join(", ", Args)}) : {Shape}";
+}

@@ -1,0 +1,42 @@
+using System.Collections.Generic;
+using LayerGen.Generator.Autodiff;
+using LayerGen.Generator.Diagnostics;
+using LayerGen.Generator.Emit;
+using LayerGen.Generator.Ir;
+using LayerGen.Generator.Lowering;
+using LayerGen.Generator.Model;
+using LayerGen.Generator.Parsing;
+
+namespace LayerGen.Generator;
+
+/// <summary>
+/// One layer through the pipeline: model → op graph with shapes (Ir) → backward graph (Autodiff) →
+/// loop nests (Lowering) → C# (Emit). Pure: the same inputs give the same text.
+/// </summary>
+internal static class LayerCompiler
+{
+    public static GeneratedLayer Compile(LayerModel layer, EquatableArray<EquatableArray<int>> specialisations)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        string hintName = layer.FullName + ".g.cs";
+        var names = new Names(layer.SizeParameters, ParameterNames(layer));
+        var graph = GraphBuilder.Build(layer, names.Size, diagnostics);
+        if (graph is null || diagnostics.Count > 0)
+        {
+            return new GeneratedLayer(hintName, string.Empty, diagnostics.ToEquatableArray());
+        }
+
+        ReverseMode.Differentiate(graph);
+        var plan = Lowerer.Lower(graph, names);
+        string source = new LayerEmitter(layer, plan, names, specialisations).Emit();
+        return new GeneratedLayer(hintName, source, diagnostics.ToEquatableArray());
+    }
+
+    private static IEnumerable<string> ParameterNames(LayerModel layer)
+    {
+        foreach (var parameter in layer.Parameters)
+        {
+            yield return parameter.Name;
+        }
+    }
+}

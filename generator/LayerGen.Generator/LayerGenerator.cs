@@ -1,0 +1,79 @@
+using System.Linq;
+using LayerGen.Generator.Emit;
+using LayerGen.Generator.Model;
+using LayerGen.Generator.Parsing;
+using Microsoft.CodeAnalysis;
+
+namespace LayerGen.Generator;
+
+/// <summary>
+/// The LayerGen source generator. Wires the incremental pipeline and nothing else; each stage's
+/// logic lives in its folder (Parsing → Ir → Autodiff → Lowering → Emit).
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class LayerGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names of the pipeline steps, for tests of incrementality.</summary>
+    public static class Steps
+    {
+        public const string Layers = "Layers";
+        public const string ConstructionSites = "ConstructionSites";
+        public const string Specialised = "Specialised";
+        public const string Generated = "Generated";
+    }
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        // 1. Each [Layer] class, read into a plain model (no Roslyn objects), with its diagnostics.
+        //    Cached per class: editing one layer re-parses only that layer.
+        var layers = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                LayerParser.LayerAttributeName,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                static (ctx, ct) => LayerParser.Parse(ctx, ct))
+            .WithTrackingName(Steps.Layers);
+
+        // 2. Every construction of a layer with constant sizes (new MyLinear(64, 8)), collected.
+        //    The collection changes only when such a construction is added, removed or edited.
+        var sites = context.SyntaxProvider
+            .CreateSyntaxProvider(ConstructionSiteReader.IsCandidate, static (ctx, ct) => ConstructionSiteReader.Read(ctx, ct))
+            .Where(static site => site is not null)
+            .Collect()
+            .WithTrackingName(Steps.ConstructionSites);
+
+        // 3. Each parsed layer with the distinct size sets it is constructed with: one kernel each.
+        //    An equatable value, so a new site for another layer leaves this one cached.
+        var specialised = layers
+            .Where(static r => r.Value is not null)
+            .Combine(sites)
+            .Select(static (pair, _) => (Layer: pair.Left.Value!, Sizes: ConstructionSiteReader.SpecialisationsFor(pair.Left.Value!.FullName, pair.Right)))
+            .WithTrackingName(Steps.Specialised);
+
+        // 4. Shapes, autodiff, lowering and emission: text plus diagnostics, both equatable.
+        var generated = specialised
+            .Select(static (input, _) => LayerCompiler.Compile(input.Layer, input.Sizes))
+            .WithTrackingName(Steps.Generated);
+
+        // Parse diagnostics are reported from their own branch, so a layer with errors emits nothing.
+        context.RegisterSourceOutput(layers, static (spc, result) =>
+        {
+            foreach (var diagnostic in result.Diagnostics)
+            {
+                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
+
+        context.RegisterSourceOutput(generated, static (spc, layer) =>
+        {
+            foreach (var diagnostic in layer.Diagnostics)
+            {
+                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+
+            if (layer.Source.Length > 0)
+            {
+                spc.AddSource(layer.HintName, layer.Source);
+            }
+        });
+    }
+}

@@ -1,0 +1,76 @@
+using System.Collections.Generic;
+using LayerGen.Generator.Ir;
+
+namespace LayerGen.Generator.Lowering;
+
+/// <summary>Where a materialised value lives.</summary>
+internal enum BufferRole
+{
+    Input,
+    Parameter,
+    Output,
+    OutputGrad,
+    InputGrad,
+    ParameterGrad,
+
+    /// <summary>A slice of the caller's <c>saved</c> workspace.</summary>
+    Workspace,
+}
+
+/// <summary>A span the kernels read or write, with the shape it holds.</summary>
+internal sealed record Buffer(string Name, BufferRole Role, Shape Shape)
+{
+    /// <summary>For workspace buffers: the offset into <c>saved</c>, as C# code.</summary>
+    public string Offset { get; init; } = "0";
+}
+
+/// <summary>Where a step writes: a buffer, assigned or accumulated (+=, for gradients).</summary>
+internal sealed record Target(Buffer Buffer, bool Accumulate);
+
+/// <summary>One loop nest of a kernel.</summary>
+internal abstract record Step(Target Target, bool OnlyForInputGrad);
+
+/// <summary>An element-wise chain fused into one loop over <see cref="Root"/>'s shape.</summary>
+internal sealed record ElementwiseStep(int Root, Target Target, bool OnlyForInputGrad) : Step(Target, OnlyForInputGrad);
+
+/// <summary>A matrix product, optionally followed in registers by the element-wise chain <see cref="Epilogue"/> that consumes it.</summary>
+internal sealed record MatMulStep(int MatMul, int? Epilogue, Target Target, bool OnlyForInputGrad) : Step(Target, OnlyForInputGrad);
+
+/// <summary>A sum over broadcast dimensions, its input chain fused into the loop.</summary>
+internal sealed record ReduceStep(int Reduce, Target Target, bool OnlyForInputGrad) : Step(Target, OnlyForInputGrad);
+
+/// <summary>Copies (or accumulates) a value that already has a buffer, or is a leaf, into an output.</summary>
+internal sealed record CopyStep(int Source, Target Target, bool OnlyForInputGrad) : Step(Target, OnlyForInputGrad);
+
+/// <summary>
+/// The lowered layer: the graph, which node lives in which buffer (fused nodes live in none), and
+/// the steps of the forward and backward kernels in execution order.
+/// </summary>
+internal sealed class KernelPlan
+{
+    public KernelPlan(Graph graph) => Graph = graph;
+
+    public Graph Graph { get; }
+
+    /// <summary>Node → the buffer holding its value (views share their argument's buffer).</summary>
+    public Dictionary<int, Buffer> Buffers { get; } = new();
+
+    /// <summary>A matmul fused into the step of its consumer: that consumer's expression reads it as the accumulator.</summary>
+    public HashSet<int> FusedMatMuls { get; } = new();
+
+    public List<Step> ForwardSteps { get; } = new();
+
+    public List<Step> BackwardSteps { get; } = new();
+
+    /// <summary>Workspace buffers in layout order; their total is the saved length.</summary>
+    public List<Buffer> Workspace { get; } = new();
+
+    public List<Buffer> ParameterBuffers { get; } = new();
+
+    public List<Buffer> ParameterGradBuffers { get; } = new();
+
+    /// <summary>Forward nodes whose values the backward kernel reads from the workspace.</summary>
+    public HashSet<int> Saved { get; } = new();
+
+    public string SavedLengthCode => Workspace.Count == 0 ? "0" : string.Join(" + ", Workspace.ConvertAll(b => "(" + b.Shape.CountCode + ")"));
+}

@@ -1,0 +1,336 @@
+using System.Collections.Generic;
+using System.Linq;
+using LayerGen.Generator.Ir;
+
+namespace LayerGen.Generator.Lowering;
+
+/// <summary>
+/// Decides which values get a buffer and which are fused into the loop that consumes them, and
+/// orders the loop nests of the forward and backward kernels.
+/// <list type="bullet">
+/// <item>Element-wise chains are fused into one loop; a chain is cut (materialised) where its value is
+/// read twice, read by a matmul or a view, returned, stored as a gradient, or saved for backward.</item>
+/// <item>A matmul read only by an element-wise chain of its own shape becomes that chain's epilogue:
+/// bias, activation and gradient masks run in registers (matmul + bias + relu is one loop nest).</item>
+/// <item>A reduction reads its input chain directly.</item>
+/// </list>
+/// </summary>
+internal sealed class Lowerer
+{
+    private readonly Graph _graph;
+    private readonly KernelPlan _plan;
+    private readonly Names _names;
+
+    private Lowerer(Graph graph, Names names)
+    {
+        _graph = graph;
+        _plan = new KernelPlan(graph);
+        _names = names;
+    }
+
+    public static KernelPlan Lower(Graph graph, Names names)
+    {
+        var lowerer = new Lowerer(graph, names);
+        lowerer.Run();
+        return lowerer._plan;
+    }
+
+    private void Run()
+    {
+        var forwardNeeded = Reach(new[] { _graph.Output });
+        var gradRoots = _graph.ParameterGrads.Select(p => p.Value).Where(v => v >= 0).ToList();
+        var paramReach = Reach(gradRoots, stopAtForward: true);
+        if (_graph.InputGrad >= 0)
+        {
+            gradRoots.Add(_graph.InputGrad);
+        }
+
+        // The backward kernel reads forward values; it does not recompute what they came from.
+        var backwardNeeded = Reach(gradRoots, stopAtForward: true);
+
+        // Leaf buffers every kernel can read.
+        Assign(_graph.Input, new Buffer("input", BufferRole.Input, _graph[_graph.Input].Shape));
+        foreach (var parameter in _graph.Parameters)
+        {
+            var buffer = new Buffer(_names.Parameter(parameter.Key), BufferRole.Parameter, _graph[parameter.Value].Shape);
+            _plan.ParameterBuffers.Add(buffer);
+            Assign(parameter.Value, buffer);
+        }
+
+        foreach (var node in _graph.Nodes.Where(n => n.Op == Op.OutputGrad))
+        {
+            Assign(node.Id, new Buffer("outputGrad", BufferRole.OutputGrad, node.Shape));
+        }
+
+        // Forward values the backward kernel reads must outlive the forward kernel.
+        foreach (int id in backwardNeeded.Where(id => !_graph[id].IsBackward))
+        {
+            int storage = StorageOf(id);
+            if (_graph[storage].Op is not (Op.Input or Op.Parameter or Op.Constant or Op.InverseCount) && storage != _graph.Output)
+            {
+                _plan.Saved.Add(storage);
+            }
+        }
+
+        var outputBuffer = new Buffer("output", BufferRole.Output, _graph[_graph.Output].Shape);
+        var stores = new List<(int Node, Target Target)>();
+        stores.Add((_graph.Output, new Target(outputBuffer, Accumulate: false)));
+        LowerPhase(forwardNeeded.Where(id => !_graph[id].IsBackward).OrderBy(id => id).ToList(), stores, _plan.ForwardSteps, paramReach: null);
+
+        var gradStores = new List<(int Node, Target Target)>();
+        foreach (var grad in _graph.ParameterGrads)
+        {
+            var shape = _graph[_graph.Parameters.First(p => p.Key == grad.Key).Value].Shape;
+            var buffer = new Buffer(_names.ParameterGrad(grad.Key), BufferRole.ParameterGrad, shape);
+            _plan.ParameterGradBuffers.Add(buffer);
+            if (grad.Value >= 0)
+            {
+                gradStores.Add((grad.Value, new Target(buffer, Accumulate: true)));
+            }
+        }
+
+        if (_graph.InputGrad >= 0)
+        {
+            gradStores.Add((_graph.InputGrad, new Target(new Buffer("inputGrad", BufferRole.InputGrad, _graph[_graph.Input].Shape), Accumulate: true)));
+        }
+
+        LowerPhase(backwardNeeded.Where(id => _graph[id].IsBackward).OrderBy(id => id).ToList(), gradStores, _plan.BackwardSteps, paramReach);
+    }
+
+    /// <summary>Lowers the nodes of one kernel, ending with the stores to its outputs.</summary>
+    private void LowerPhase(List<int> nodes, List<(int Node, Target Target)> stores, List<Step> steps, HashSet<int>? paramReach)
+    {
+        var inPhase = new HashSet<int>(nodes);
+        var consumers = nodes.ToDictionary(id => id, _ => new List<int>());
+        foreach (int id in nodes)
+        {
+            foreach (int arg in _graph[id].Args.Distinct())
+            {
+                if (consumers.TryGetValue(arg, out var list))
+                {
+                    list.Add(id);
+                }
+            }
+        }
+
+        var storeCount = stores.GroupBy(s => s.Node).ToDictionary(g => g.Key, g => g.Count());
+
+        // 1. Which computed nodes need a buffer of their own.
+        var materialised = new HashSet<int>();
+        foreach (int id in nodes)
+        {
+            var node = _graph[id];
+            if (node.Op.IsLeaf() || node.Op == Op.Reshape)
+            {
+                continue;
+            }
+
+            var readers = consumers[id];
+            bool needsBuffer = !node.Op.IsElementwise()
+                || _plan.Saved.Contains(id)
+                || storeCount.ContainsKey(id)
+                || readers.Count != 1
+                || _graph[readers[0]].Op is Op.MatMul or Op.Reshape
+                || (_graph[readers[0]].Op == Op.ReduceSum && HasGeneralLeaf(id, _graph[id].Shape, materialised));
+            if (needsBuffer)
+            {
+                materialised.Add(id);
+            }
+        }
+
+        // Views and matmul operands read buffers, so their arguments must have one.
+        foreach (int id in nodes)
+        {
+            var node = _graph[id];
+            if (node.Op is Op.Reshape or Op.MatMul)
+            {
+                foreach (int arg in node.Args)
+                {
+                    int storage = StorageOf(arg);
+                    if (inPhase.Contains(storage) && !_graph[storage].Op.IsLeaf())
+                    {
+                        materialised.Add(storage);
+                    }
+                }
+            }
+        }
+
+        // 2. Matmuls that become the epilogue's accumulator: read once, by a chain of their own shape.
+        var epilogueOf = new Dictionary<int, int>();
+        foreach (int id in nodes.Where(id => _graph[id].Op == Op.MatMul))
+        {
+            if (consumers[id].Count != 1 || storeCount.ContainsKey(id) || _plan.Saved.Contains(id))
+            {
+                continue;
+            }
+
+            // Follow the chain up to the node that has a buffer: that loop can hold the matmul.
+            int root = consumers[id][0];
+            while (!materialised.Contains(root) && _graph[root].Op.IsElementwise() && consumers[root].Count == 1)
+            {
+                root = consumers[root][0];
+            }
+
+            if (materialised.Contains(root) && _graph[root].Op.IsElementwise()
+                && _graph[root].Shape.Equals(_graph[id].Shape)
+                && !epilogueOf.ContainsValue(root)
+                && CountLeafUses(root, id, materialised) == 1
+                && !HasGeneralLeaf(root, _graph[id].Shape, materialised, except: id))
+            {
+                epilogueOf[id] = root;
+                materialised.Remove(id);
+                _plan.FusedMatMuls.Add(id);
+            }
+        }
+
+        // 3. Buffers: a value stored exactly once and read by nothing else is computed straight into its destination.
+        var direct = new Dictionary<int, Target>();
+        foreach (var (node, target) in stores)
+        {
+            bool computed = materialised.Contains(node) || (_graph[node].Op.IsElementwise() && inPhase.Contains(node));
+            if (computed && storeCount[node] == 1 && consumers.TryGetValue(node, out var readers) && readers.Count == 0 && !direct.ContainsKey(node))
+            {
+                direct[node] = target;
+                materialised.Add(node);
+            }
+        }
+
+        foreach (int id in nodes.Where(materialised.Contains))
+        {
+            if (direct.TryGetValue(id, out var target))
+            {
+                Assign(id, target.Buffer);
+            }
+            else if (!_plan.Buffers.ContainsKey(id))
+            {
+                var buffer = new Buffer("t" + id, BufferRole.Workspace, _graph[id].Shape) { Offset = WorkspaceEnd() };
+                _plan.Workspace.Add(buffer);
+                Assign(id, buffer);
+            }
+        }
+
+        foreach (int id in nodes.Where(id => _graph[id].Op == Op.Reshape))
+        {
+            if (_plan.Buffers.TryGetValue(StorageOf(id), out var storage))
+            {
+                _plan.Buffers[id] = storage with { Shape = _graph[id].Shape };
+            }
+        }
+
+        // 4. Steps, in topological order.
+        bool OnlyForInputGrad(int id) => paramReach is not null && !paramReach.Contains(id);
+        var epilogueRoots = epilogueOf.ToDictionary(p => p.Value, p => p.Key);
+        foreach (int id in nodes.Where(materialised.Contains))
+        {
+            var node = _graph[id];
+            var target = direct.TryGetValue(id, out var t) ? t : new Target(_plan.Buffers[id], Accumulate: false);
+            if (epilogueRoots.TryGetValue(id, out int matmul))
+            {
+                steps.Add(new MatMulStep(matmul, id, target, OnlyForInputGrad(id)));
+            }
+            else if (node.Op == Op.MatMul)
+            {
+                steps.Add(new MatMulStep(id, null, target, OnlyForInputGrad(id)));
+            }
+            else if (node.Op == Op.ReduceSum)
+            {
+                steps.Add(new ReduceStep(id, target, OnlyForInputGrad(id)));
+            }
+            else
+            {
+                steps.Add(new ElementwiseStep(id, target, OnlyForInputGrad(id)));
+            }
+        }
+
+        // 5. Stores that could not be computed in place copy (or accumulate) from the value's buffer.
+        foreach (var (node, target) in stores)
+        {
+            if (!direct.TryGetValue(node, out var used) || used != target)
+            {
+                steps.Add(new CopyStep(node, target, OnlyForInputGrad(node)));
+            }
+        }
+    }
+
+    private string WorkspaceEnd() => _plan.SavedLengthCode;
+
+    private void Assign(int id, Buffer buffer) => _plan.Buffers[id] = buffer;
+
+    /// <summary>The node whose buffer a value lives in: itself, or for a view, what it views.</summary>
+    private int StorageOf(int id)
+    {
+        while (_graph[id].Op == Op.Reshape)
+        {
+            id = _graph[id].Args[0];
+        }
+
+        return id;
+    }
+
+    private HashSet<int> Reach(IEnumerable<int> roots, bool stopAtForward = false)
+    {
+        var seen = new HashSet<int>();
+        var stack = new Stack<int>(roots);
+        while (stack.Count > 0)
+        {
+            int id = stack.Pop();
+            if (!seen.Add(id) || (stopAtForward && !_graph[id].IsBackward))
+            {
+                continue;
+            }
+
+            foreach (int arg in _graph[id].Args)
+            {
+                stack.Push(arg);
+            }
+        }
+
+        return seen;
+    }
+
+    /// <summary>How often a fused chain rooted at <paramref name="root"/> reads <paramref name="leaf"/>.</summary>
+    private int CountLeafUses(int root, int leaf, HashSet<int> materialised)
+    {
+        int count = 0;
+        foreach (int arg in _graph[root].Args)
+        {
+            if (arg == leaf)
+            {
+                count++;
+            }
+            else if (_graph[arg].Op.IsElementwise() && !materialised.Contains(arg))
+            {
+                count += CountLeafUses(arg, leaf, materialised);
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>True when some operand of the fused chain at <paramref name="root"/> is broadcast in a way the outer × inner loop cannot index.</summary>
+    private bool HasGeneralLeaf(int root, Shape loop, HashSet<int> materialised, int except = -1)
+    {
+        foreach (int arg in _graph[root].Args)
+        {
+            var node = _graph[arg];
+            if (arg == except || node.Op.IsScalarConstant())
+            {
+                continue;
+            }
+
+            if (node.Op.IsElementwise() && !materialised.Contains(arg))
+            {
+                if (HasGeneralLeaf(arg, loop, materialised, except))
+                {
+                    return true;
+                }
+            }
+            else if (LeafAccess.Classify(node.Shape, loop).Outer == OuterPattern.General)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace LayerGen.Generator.Lowering;
+
+/// <summary>
+/// C# names in the emitted kernels. User names (sizes, parameters) are kept where they cannot clash
+/// with the kernels' own names, so the emitted code reads like the layer it came from.
+/// </summary>
+internal sealed class Names
+{
+    private static readonly HashSet<string> Reserved = new()
+    {
+        "input", "output", "outputGrad", "inputGrad", "saved", "rows", "i", "o", "c", "k", "j", "n",
+        "acc", "accv", "sum", "value", "kk", "Forward", "Backward", "SavedLength",
+    };
+
+    private readonly Dictionary<string, string> _sizes = new();
+    private readonly Dictionary<string, string> _parameters = new();
+
+    public Names(IEnumerable<string> sizes, IEnumerable<string> parameters)
+    {
+        var taken = new HashSet<string>(Reserved);
+        foreach (string size in sizes)
+        {
+            _sizes[size] = Claim(size, "n_", taken);
+        }
+
+        foreach (string parameter in parameters)
+        {
+            _parameters[parameter] = Claim(parameter, "p_", taken);
+        }
+    }
+
+    public IEnumerable<string> SizeNames => _sizes.Values;
+
+    /// <summary>The constructor parameter a kernel size name stands for.</summary>
+    public string OriginalSize(string kernelName) => _sizes.FirstOrDefault(p => p.Value == kernelName).Key ?? kernelName;
+
+    public string Size(string symbol) => _sizes.TryGetValue(symbol, out string? name) ? name : symbol;
+
+    public string Parameter(string parameter) => _parameters[parameter];
+
+    public string ParameterGrad(string parameter) => _parameters[parameter] + "Grad";
+
+    private static string Claim(string name, string prefix, HashSet<string> taken)
+    {
+        string candidate = name;
+        bool looksLikeTemporary = candidate.Length > 1 && "stv".IndexOf(candidate[0]) >= 0 && candidate.Skip(1).All(char.IsDigit);
+        if (looksLikeTemporary || !taken.Add(candidate))
+        {
+            candidate = prefix + name;
+            taken.Add(candidate);
+        }
+
+        return candidate;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using LayerGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LayerGen.Generator.Parsing;
+
+/// <summary>
+/// Finds constructions of [Layer] classes whose size arguments are all constants
+/// (<c>new MyLinear(64, 8)</c>, <c>new(64, 8)</c> where the target type is a layer). Each distinct
+/// set of sizes gets its own kernel with <c>const</c> loop bounds.
+/// </summary>
+internal static class ConstructionSiteReader
+{
+    public static bool IsCandidate(SyntaxNode node, CancellationToken _) =>
+        node is BaseObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: > 0 };
+
+    public static ConstructionSite? Read(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.SemanticModel.GetOperation(context.Node, cancellationToken) is not IObjectCreationOperation creation
+            || creation.Type is not INamedTypeSymbol type
+            || creation.Constructor is null
+            || !type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == LayerParser.LayerAttributeName))
+        {
+            return null;
+        }
+
+        var sizes = new int[creation.Constructor.Parameters.Length];
+        if (creation.Arguments.Length != sizes.Length)
+        {
+            return null;
+        }
+
+        foreach (var argument in creation.Arguments)
+        {
+            if (argument.Parameter is null || argument.Value.ConstantValue is not { HasValue: true, Value: int value } || value <= 0)
+            {
+                return null;
+            }
+
+            sizes[argument.Parameter.Ordinal] = value;
+        }
+
+        return new ConstructionSite(type.ToDisplayString(), sizes.ToEquatableArray());
+    }
+
+    /// <summary>The distinct size sets found for one layer, in a stable order.</summary>
+    public static EquatableArray<EquatableArray<int>> SpecialisationsFor(string layerFullName, IEnumerable<ConstructionSite?> sites) =>
+        sites.Where(s => s is not null && s.LayerFullName == layerFullName)
+            .Select(s => s!.Sizes)
+            .Distinct()
+            .OrderBy(s => string.Join(",", s.Select(v => v.ToString("D9", System.Globalization.CultureInfo.InvariantCulture))), System.StringComparer.Ordinal)
+            .ToEquatableArray();
+}

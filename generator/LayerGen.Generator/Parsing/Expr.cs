@@ -1,0 +1,41 @@
+using LayerGen.Generator.Model;
+
+namespace LayerGen.Generator.Parsing;
+
+/// <summary>
+/// The forward definition as a small expression tree. <see cref="Text"/> is the source text, used in
+/// diagnostics and as comments in the emitted code.
+/// </summary>
+internal abstract record Expr(string Text, LocationInfo? Location);
+
+/// <summary>What a name in a forward definition refers to.</summary>
+internal enum NameKind
+{
+    Input,
+    Local,
+    Parameter,
+}
+
+/// <summary>A reference to the input, a local, or a parameter.</summary>
+internal sealed record NameExpr(string Name, NameKind Kind, string Text, LocationInfo? Location) : Expr(Text, Location);
+
+/// <summary>A numeric constant (a literal or a constant expression).</summary>
+internal sealed record NumberExpr(double Value, string Text, LocationInfo? Location) : Expr(Text, Location);
+
+/// <summary><c>left op right</c> for op one of + - * /.</summary>
+internal sealed record BinaryExpr(char Operator, Expr Left, Expr Right, string Text, LocationInfo? Location) : Expr(Text, Location);
+
+/// <summary><c>-operand</c>.</summary>
+internal sealed record NegateExpr(Expr Operand, string Text, LocationInfo? Location) : Expr(Text, Location);
+
+/// <summary>
+/// A call of a known op: <c>x.MatMul(w)</c>, <c>Ops.Relu(a)</c>, <c>x.Sum(1)</c>, <c>w.T</c>.
+/// Tensor operands (the receiver first) are in <see cref="Operands"/>; constant integer arguments
+/// (axes, keepDim as 0/1) in <see cref="Constants"/>.
+/// </summary>
+internal sealed record CallExpr(
+    string Op,
+    EquatableArray<Expr> Operands,
+    EquatableArray<int> Constants,
+    string Text,
+    LocationInfo? Location) : Expr(Text, Location);

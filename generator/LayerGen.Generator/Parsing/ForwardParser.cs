@@ -1,0 +1,104 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using LayerGen.Generator.Diagnostics;
+using LayerGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace LayerGen.Generator.Parsing;
+
+/// <summary>
+/// Turns the body of <c>Tensor Forward(Tensor x)</c> into an <see cref="Expr"/> tree. Accepts an
+/// expression body, or a block of <c>var</c> locals followed by one <c>return</c>. Every other
+/// construct is reported on its own syntax node with a hint of what to write instead.
+/// </summary>
+internal static class ForwardParser
+{
+    public static ForwardModel? Parse(
+        string layerName,
+        IMethodSymbol method,
+        MethodDeclarationSyntax syntax,
+        SemanticModel model,
+        HashSet<string> parameterNames,
+        List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken)
+    {
+        var location = LocationInfo.From(syntax.Identifier.GetLocation());
+        if (method.ReturnType.ToDisplayString() != "LayerGen.Tensor" || method.Parameters[0].Type.ToDisplayString() != "LayerGen.Tensor")
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedForwardSignature, location, layerName, "it must be 'Tensor Forward(Tensor x)'"));
+            return null;
+        }
+
+        var reader = new ExprReader(layerName, method.Parameters[0].Name, model, parameterNames, diagnostics, cancellationToken);
+        if (syntax.ExpressionBody is { } arrow)
+        {
+            var result = reader.Read(arrow.Expression);
+            return result is null ? null : new ForwardModel(method.Parameters[0].Name, EquatableArray<LocalModel>.Empty, result, location);
+        }
+
+        if (syntax.Body is not { } body)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedForwardSignature, location, layerName, "it has no body"));
+            return null;
+        }
+
+        var locals = new List<LocalModel>();
+        Expr? returned = null;
+        foreach (var statement in body.Statements)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (returned is not null)
+            {
+                Report(diagnostics, statement, layerName, "nothing may follow the return statement");
+                return null;
+            }
+
+            switch (statement)
+            {
+                case LocalDeclarationStatementSyntax { Declaration.Variables.Count: 1 } local
+                    when local.Declaration.Variables[0].Initializer is { } init:
+                    var value = reader.Read(init.Value);
+                    if (value is null)
+                    {
+                        return null;
+                    }
+
+                    string name = local.Declaration.Variables[0].Identifier.ValueText;
+                    reader.DeclareLocal(name);
+                    locals.Add(new LocalModel(name, value));
+                    break;
+                case ReturnStatementSyntax { Expression: { } expression }:
+                    returned = reader.Read(expression);
+                    if (returned is null)
+                    {
+                        return null;
+                    }
+
+                    break;
+                default:
+                    Report(diagnostics, statement, layerName, "a forward body may only declare locals ('var h = ...;') and return an expression; loops, branches and assignments cannot be differentiated");
+                    return null;
+            }
+        }
+
+        if (returned is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedForwardSignature, location, layerName, "it has no return statement"));
+            return null;
+        }
+
+        return new ForwardModel(method.Parameters[0].Name, locals.ToEquatableArray(), returned, location);
+    }
+
+    private static void Report(List<DiagnosticInfo> diagnostics, SyntaxNode node, string layerName, string why) =>
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, LocationInfo.From(node), Shorten(node.ToString()), layerName, why));
+
+    internal static string Shorten(string text)
+    {
+        text = string.Join(" ", text.Split(new[] { '\r', '\n', '\t', ' ' }, System.StringSplitOptions.RemoveEmptyEntries));
+        return text.Length <= 60 ? text : text.Substring(0, 57) + "...";
+    }
+}

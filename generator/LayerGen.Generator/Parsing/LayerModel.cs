@@ -1,0 +1,50 @@
+using LayerGen.Generator.Model;
+
+namespace LayerGen.Generator.Parsing;
+
+/// <summary>
+/// Everything the generator needs to know about one [Layer] class, as plain equatable data.
+/// Nothing from Roslyn survives past the parser (STYLE.md, rule 2).
+/// </summary>
+/// <param name="Namespace">The containing namespace, or empty for the global namespace.</param>
+/// <param name="ClassName">The class name.</param>
+/// <param name="SizeParameters">The primary constructor's int parameters: the layer's symbolic sizes.</param>
+/// <param name="Parameters">The [Parameter] tensors, in declaration order.</param>
+/// <param name="Forward">The forward definition.</param>
+internal sealed record LayerModel(
+    string Namespace,
+    string ClassName,
+    EquatableArray<string> SizeParameters,
+    EquatableArray<ParameterModel> Parameters,
+    ForwardModel Forward)
+{
+    public string FullName => Namespace.Length == 0 ? ClassName : Namespace + "." + ClassName;
+}
+
+/// <summary>
+/// A [Parameter] tensor: its member name, its shape read from the initialiser, that initialiser's text,
+/// and the public accessor to generate (<c>weight</c> → <c>Weight</c>; empty when the name is taken).
+/// </summary>
+internal sealed record ParameterModel(string Name, EquatableArray<SizeRef> Shape, string InitializerText, string AccessorName, LocationInfo? Location);
+
+/// <summary>One dimension of a parameter's shape: a constant, or one of the layer's size parameters.</summary>
+internal readonly record struct SizeRef(int Value, string? Symbol)
+{
+    public override string ToString() => Symbol ?? Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// The forward definition: <c>Tensor Forward(Tensor input)</c> with a body of <c>var</c> locals and one
+/// returned expression (an expression body is a body with no locals).
+/// </summary>
+internal sealed record ForwardModel(
+    string InputName,
+    EquatableArray<LocalModel> Locals,
+    Expr Result,
+    LocationInfo? Location);
+
+/// <summary>A <c>var name = expression;</c> statement of the forward body.</summary>
+internal sealed record LocalModel(string Name, Expr Value);
+
+/// <summary>A construction of a layer with constant size arguments (<c>new MyLinear(64, 8)</c>).</summary>
+internal sealed record ConstructionSite(string LayerFullName, EquatableArray<int> Sizes);

@@ -1,0 +1,200 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using LayerGen.Generator.Diagnostics;
+using LayerGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace LayerGen.Generator.Parsing;
+
+/// <summary>
+/// Reads a [Layer] class into a <see cref="LayerModel"/>: its size parameters, its [Parameter]
+/// tensors and their shapes, and its forward definition. Never throws on user code: anything it
+/// cannot read becomes a diagnostic on the offending syntax.
+/// </summary>
+internal static class LayerParser
+{
+    public const string LayerAttributeName = "LayerGen.LayerAttribute";
+    private const string ParameterAttributeName = "LayerGen.ParameterAttribute";
+
+    public static Result<LayerModel> Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        var model = TryParse(context, diagnostics, cancellationToken);
+        return new Result<LayerModel>(model, diagnostics.ToEquatableArray());
+    }
+
+    private static LayerModel? TryParse(GeneratorAttributeSyntaxContext context, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        if (context.TargetNode is not ClassDeclarationSyntax declaration || context.TargetSymbol is not INamedTypeSymbol type)
+        {
+            return null;
+        }
+
+        var nameLocation = LocationInfo.From(declaration.Identifier.GetLocation());
+        if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerNotPartial, nameLocation, type.Name));
+            return null;
+        }
+
+        if (type.ContainingType is not null || type.IsGenericType)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedLayerDeclaration,
+                nameLocation,
+                type.Name,
+                type.IsGenericType ? "generic layers are not supported yet" : "a layer must be a top-level class, not nested in another type"));
+            return null;
+        }
+
+        var sizes = ReadSizeParameters(type, declaration, diagnostics);
+        if (sizes is null)
+        {
+            return null;
+        }
+
+        var parameters = ReadParameters(type, context.SemanticModel, sizes, diagnostics, cancellationToken);
+        var parameterNames = new HashSet<string>(parameters.Select(p => p.Name));
+
+        var forwardMethod = type.GetMembers("Forward").OfType<IMethodSymbol>()
+            .FirstOrDefault(m => m.Parameters.Length == 1 && !m.IsStatic);
+        var forwardSyntax = forwardMethod?.DeclaringSyntaxReferences
+            .Select(r => r.GetSyntax(cancellationToken)).OfType<MethodDeclarationSyntax>().FirstOrDefault();
+        if (forwardMethod is null || forwardSyntax is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingForward, nameLocation, type.Name));
+            return null;
+        }
+
+        var forwardModel = context.SemanticModel.SyntaxTree == forwardSyntax.SyntaxTree
+            ? context.SemanticModel
+            : context.SemanticModel.Compilation.GetSemanticModel(forwardSyntax.SyntaxTree);
+        var forward = ForwardParser.Parse(type.Name, forwardMethod, forwardSyntax, forwardModel, parameterNames, diagnostics, cancellationToken);
+        if (forward is null || diagnostics.Count > 0)
+        {
+            return null;
+        }
+
+        return new LayerModel(
+            type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(),
+            type.Name,
+            sizes.ToEquatableArray(),
+            parameters.ToEquatableArray(),
+            forward);
+    }
+
+    /// <summary>The primary constructor's parameters, which must all be <c>int</c> sizes.</summary>
+    private static List<string>? ReadSizeParameters(INamedTypeSymbol type, ClassDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
+    {
+        var primary = type.InstanceConstructors.FirstOrDefault(c =>
+            c.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is ClassDeclarationSyntax or RecordDeclarationSyntax));
+        var result = new List<string>();
+        if (primary is null)
+        {
+            bool hasOtherConstructor = type.InstanceConstructors.Any(c => !c.IsImplicitlyDeclared && c.Parameters.Length > 0);
+            if (hasOtherConstructor)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.UnsupportedLayerDeclaration,
+                    LocationInfo.From(declaration.Identifier.GetLocation()),
+                    type.Name,
+                    "sizes must come from a primary constructor, e.g. 'partial class MyLinear(int inUnits, int units)'"));
+                return null;
+            }
+
+            return result;
+        }
+
+        foreach (var parameter in primary.Parameters)
+        {
+            if (parameter.Type.SpecialType != SpecialType.System_Int32)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.UnsupportedLayerDeclaration,
+                    LocationInfo.From(parameter.Locations.FirstOrDefault() ?? Location.None),
+                    type.Name,
+                    $"primary constructor parameter '{parameter.Name}' must be an int size"));
+                return null;
+            }
+
+            result.Add(parameter.Name);
+        }
+
+        return result;
+    }
+
+    /// <summary><c>weight</c> or <c>_weight</c> → <c>Weight</c>, unless the type already has a member of that name.</summary>
+    private static string AccessorName(INamedTypeSymbol type, string name)
+    {
+        string trimmed = name.TrimStart('_');
+        if (trimmed.Length == 0 || !char.IsLower(trimmed[0]))
+        {
+            return string.Empty;
+        }
+
+        string accessor = char.ToUpperInvariant(trimmed[0]) + trimmed.Substring(1);
+        return type.GetMembers(accessor).IsEmpty ? accessor : string.Empty;
+    }
+
+    private static List<ParameterModel> ReadParameters(
+        INamedTypeSymbol type,
+        SemanticModel semanticModel,
+        List<string> sizes,
+        List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken)
+    {
+        var result = new List<ParameterModel>();
+        foreach (var member in type.GetMembers())
+        {
+            if (member is not (IFieldSymbol or IPropertySymbol) || member.IsImplicitlyDeclared)
+            {
+                continue;
+            }
+
+            if (!member.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == ParameterAttributeName))
+            {
+                continue;
+            }
+
+            var syntax = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken);
+            var location = LocationInfo.From(member.Locations.FirstOrDefault() ?? Location.None);
+            var initializer = syntax switch
+            {
+                VariableDeclaratorSyntax v => v.Initializer?.Value,
+                PropertyDeclarationSyntax p => p.Initializer?.Value,
+                _ => null,
+            };
+
+            if (initializer is null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.UnknownParameterShape,
+                    location,
+                    member.Name,
+                    "it has no initialiser; write e.g. 'Tensor.Randn(inUnits, units)'"));
+                continue;
+            }
+
+            var model = semanticModel.SyntaxTree == initializer.SyntaxTree
+                ? semanticModel
+                : semanticModel.Compilation.GetSemanticModel(initializer.SyntaxTree);
+            var shape = ParameterShapeReader.Read(initializer, model, sizes, out string? problem);
+            if (shape is null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.UnknownParameterShape,
+                    LocationInfo.From(initializer),
+                    member.Name,
+                    problem ?? "unrecognised initialiser"));
+                continue;
+            }
+
+            result.Add(new ParameterModel(member.Name, shape.ToEquatableArray(), initializer.ToString(), AccessorName(type, member.Name), location));
+        }
+
+        return result;
+    }
+}

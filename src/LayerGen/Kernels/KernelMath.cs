@@ -1,0 +1,90 @@
+using System;
+using System.ComponentModel;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace LayerGen.Kernels;
+
+/// <summary>
+/// The element-wise functions and vector loads/stores that generated kernels call. Every function has a
+/// scalar and a <see cref="Vector{T}"/> overload with the same name, so one expression serves the
+/// vector loop and its scalar tail.
+/// </summary>
+/// <remarks>
+/// Loads and stores do not check bounds: the generated glue checks every span's length once per call
+/// (see <see cref="SpanChecks"/>) before any kernel runs.
+/// Accuracy of the vector transcendental functions: <see cref="Vector.Exp(Vector{float})"/> and
+/// <see cref="Vector.Log(Vector{float})"/> are .NET's (within a few ulp); <see cref="Tanh(Vector{float})"/> and
+/// <see cref="Sigmoid(Vector{float})"/> are built on them and are within about 1e-6 absolute of the scalar
+/// <see cref="MathF"/> results on [-20, 20].
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class KernelMath
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Load(ReadOnlySpan<float> span, int index) =>
+        Vector.LoadUnsafe(ref MemoryMarshal.GetReference(span), (nuint)index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Load(Span<float> span, int index) =>
+        Vector.LoadUnsafe(ref MemoryMarshal.GetReference(span), (nuint)index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Span<float> span, int index, Vector<float> value) =>
+        value.StoreUnsafe(ref MemoryMarshal.GetReference(span), (nuint)index);
+
+    /// <summary>span[index..] += value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddTo(Span<float> span, int index, Vector<float> value)
+    {
+        ref float start = ref MemoryMarshal.GetReference(span);
+        (Vector.LoadUnsafe(ref start, (nuint)index) + value).StoreUnsafe(ref start, (nuint)index);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Relu(float x) => x > 0f ? x : 0f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Relu(Vector<float> x) => Vector.Max(x, Vector<float>.Zero);
+
+    /// <summary>1 where x &gt; 0, else 0: the derivative of <see cref="Relu(float)"/> (0 at 0, as PyTorch).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Step(float x) => x > 0f ? 1f : 0f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Step(Vector<float> x) =>
+        Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<float>.Zero), Vector<float>.One, Vector<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Exp(float x) => MathF.Exp(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Exp(Vector<float> x) => Vector.Exp(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Log(float x) => MathF.Log(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Log(Vector<float> x) => Vector.Log(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Tanh(float x) => MathF.Tanh(x);
+
+    /// <summary>tanh(x) = sign(x)·(1 − e)/(1 + e) with e = exp(−2|x|), which never overflows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Tanh(Vector<float> x)
+    {
+        var magnitude = Vector.Abs(x);
+        var e = Vector.Exp(magnitude * new Vector<float>(-2f));
+        var t = (Vector<float>.One - e) / (Vector<float>.One + e);
+        // Copy the sign of x onto t (t >= 0).
+        return Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), -t, t);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Sigmoid(Vector<float> x) => Vector<float>.One / (Vector<float>.One + Vector.Exp(-x));
+}

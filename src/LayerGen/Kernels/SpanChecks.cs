@@ -1,0 +1,28 @@
+using System;
+using System.ComponentModel;
+
+namespace LayerGen.Kernels;
+
+/// <summary>
+/// The length checks generated glue runs before a kernel: the kernels themselves read without bounds
+/// checks, so a wrong length must never reach them.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class SpanChecks
+{
+    public static void Length(string layer, string buffer, int actual, int expected)
+    {
+        if (actual != expected)
+        {
+            throw new ArgumentException($"{layer}: '{buffer}' has {actual} elements but {expected} were expected.", buffer);
+        }
+    }
+
+    public static void MinimumLength(string layer, string buffer, int actual, int minimum)
+    {
+        if (actual < minimum)
+        {
+            throw new ArgumentException($"{layer}: '{buffer}' has {actual} elements but at least {minimum} are needed (see SavedLength).", buffer);
+        }
+    }
+}

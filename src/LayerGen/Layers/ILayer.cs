@@ -1,0 +1,53 @@
+using System;
+using System.Collections.Generic;
+
+namespace LayerGen;
+
+/// <summary>
+/// The contract between generated layers and everything else (Sequential, optimisers, serialisation).
+/// </summary>
+/// <remarks>
+/// Two ways to run a layer:
+/// <list type="bullet">
+/// <item><see cref="Call"/>: tensor in, tensor out; records a node for <see cref="Tensor.Backward()"/>
+/// when gradients are enabled. Allocates its output.</item>
+/// <item>The span API (<see cref="ForwardSpan"/>, <see cref="BackwardSpan"/>): the caller owns every
+/// buffer, nothing is allocated. A layer sees its input as <c>rows</c> rows of
+/// <see cref="InputRowLength"/> floats (all leading dimensions flattened into rows).</item>
+/// </list>
+/// </remarks>
+public interface ILayer
+{
+    /// <summary>The layer's type name, as PyTorch prints a module (e.g. <c>MyLinear</c>).</summary>
+    string LayerName { get; }
+
+    /// <summary>Which generated kernel this instance runs, e.g. <c>MyLinear[inUnits=64, units=8]</c> or <c>MyLinear[runtime sizes]</c>.</summary>
+    string KernelName { get; }
+
+    /// <summary>Runs the generated forward kernel on <paramref name="input"/>.</summary>
+    Tensor Call(Tensor input);
+
+    /// <summary>This layer's own parameters, in declaration order (not its children's).</summary>
+    IEnumerable<KeyValuePair<string, Tensor>> LocalParameters();
+
+    /// <summary>Direct children, in order, with their PyTorch names (<c>"0"</c>, <c>"encoder"</c>).</summary>
+    IEnumerable<KeyValuePair<string, ILayer>> NamedChildren();
+
+    /// <summary>Floats per input row: the product of the input's trailing (feature) dimensions; 1 for a shape-agnostic layer.</summary>
+    int InputRowLength { get; }
+
+    /// <summary>Floats per output row.</summary>
+    int OutputRowLength { get; }
+
+    /// <summary>Floats the forward pass saves for the backward pass, for <paramref name="rows"/> rows.</summary>
+    int SavedLength(int rows);
+
+    /// <summary>Forward over caller-owned buffers. <paramref name="saved"/> (length <see cref="SavedLength"/>) keeps what backward needs.</summary>
+    void ForwardSpan(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved);
+
+    /// <summary>
+    /// Backward over caller-owned buffers, after a <see cref="ForwardSpan"/> with the same input, output and saved buffers.
+    /// Accumulates (+=) into <paramref name="inputGrad"/> (skipped when empty) and into every parameter's <see cref="Tensor.Grad"/>.
+    /// </summary>
+    void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved);
+}

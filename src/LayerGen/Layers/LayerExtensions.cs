@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+
+namespace LayerGen;
+
+/// <summary>What PyTorch's <c>nn.Module</c> offers over a module tree, for any <see cref="ILayer"/>.</summary>
+public static class LayerExtensions
+{
+    /// <summary>
+    /// Every parameter of the tree with its dotted PyTorch name (<c>"weight"</c>, <c>"0.bias"</c>,
+    /// <c>"encoder.0.weight"</c>): the layer's own first, then each child's, depth first.
+    /// </summary>
+    /// <remarks>
+    /// A tensor reachable twice (a shared parameter, or the same layer at two positions) is listed once,
+    /// under its first name, compared by reference: parameter sharing is object identity, so an
+    /// optimiser that walks this list updates a shared parameter once, as in PyTorch.
+    /// </remarks>
+    public static IEnumerable<KeyValuePair<string, Tensor>> NamedParameters(this ILayer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        var result = new List<KeyValuePair<string, Tensor>>();
+        Collect(layer, "", seen, result);
+        return result;
+    }
+
+    /// <summary>The tensors of <see cref="NamedParameters"/>, in the same order.</summary>
+    public static IEnumerable<Tensor> Parameters(this ILayer layer)
+    {
+        foreach (KeyValuePair<string, Tensor> entry in layer.NamedParameters())
+        {
+            yield return entry.Value;
+        }
+    }
+
+    /// <summary>
+    /// Zeroes the gradient of every parameter in the tree, in place.
+    /// </summary>
+    /// <remarks>
+    /// PyTorch 2 sets gradients to None by default; zeroing in place instead keeps each gradient
+    /// buffer, so a training loop does not allocate new ones every step. A parameter without a
+    /// gradient yet is left without one. Shared parameters are simply zeroed more than once.
+    /// </remarks>
+    public static void ZeroGrad(this ILayer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        foreach (KeyValuePair<string, Tensor> entry in layer.LocalParameters())
+        {
+            entry.Value.ZeroGrad();
+        }
+
+        foreach (KeyValuePair<string, ILayer> child in layer.NamedChildren())
+        {
+            child.Value.ZeroGrad();
+        }
+    }
+
+    /// <summary>
+    /// The tree as PyTorch prints a module:
+    /// <c>"Sequential(\n  (0): MyLinear()\n  (1): MyLinear()\n)"</c>.
+    /// </summary>
+    /// <remarks>
+    /// <see cref="ILayer"/> has no counterpart of PyTorch's <c>extra_repr</c>, so a layer without
+    /// children prints as <c>Name()</c>.
+    /// </remarks>
+    public static string ToModuleString(this ILayer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        var lines = new List<string>();
+        foreach (KeyValuePair<string, ILayer> child in layer.NamedChildren())
+        {
+            // A multi-line child is indented by two more spaces after its first line (PyTorch's _addindent).
+            string childText = child.Value.ToModuleString().Replace("\n", "\n  ", StringComparison.Ordinal);
+            lines.Add($"({child.Key}): {childText}");
+        }
+
+        if (lines.Count == 0)
+        {
+            return layer.LayerName + "()";
+        }
+
+        var text = new StringBuilder(layer.LayerName).Append("(\n");
+        foreach (string line in lines)
+        {
+            text.Append("  ").Append(line).Append('\n');
+        }
+
+        return text.Append(')').ToString();
+    }
+
+    private static void Collect(ILayer layer, string prefix, HashSet<Tensor> seen, List<KeyValuePair<string, Tensor>> result)
+    {
+        foreach (KeyValuePair<string, Tensor> parameter in layer.LocalParameters())
+        {
+            if (seen.Add(parameter.Value))
+            {
+                result.Add(new KeyValuePair<string, Tensor>(prefix + parameter.Key, parameter.Value));
+            }
+        }
+
+        foreach (KeyValuePair<string, ILayer> child in layer.NamedChildren())
+        {
+            Collect(child.Value, prefix + child.Key + ".", seen, result);
+        }
+    }
+}

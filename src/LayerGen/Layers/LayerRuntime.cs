@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+
+namespace LayerGen;
+
+/// <summary>
+/// The one implementation behind every generated layer's <see cref="ILayer.Call"/>: shape checks,
+/// buffer allocation, the span forward, and the autograd node that runs the span backward.
+/// </summary>
+/// <remarks>
+/// Generated code stays small because this is shared: a layer only supplies its feature shapes and
+/// its kernels. Everything here is the tensor-level convenience; a caller that wants no allocation
+/// uses <see cref="ILayer.ForwardSpan"/> and <see cref="ILayer.BackwardSpan"/> directly.
+/// </remarks>
+public static class LayerRuntime
+{
+    /// <summary>
+    /// Runs <paramref name="layer"/> on <paramref name="input"/> of shape [*, inputFeatures...] and
+    /// returns its output of shape [*, outputFeatures...], where * (any number of leading dimensions,
+    /// possibly none) is flattened into the kernel's rows.
+    /// </summary>
+    /// <param name="layer">The layer whose kernels run.</param>
+    /// <param name="input">The input tensor.</param>
+    /// <param name="inputFeatures">The trailing dimensions the layer expects (empty for a shape-agnostic layer).</param>
+    /// <param name="outputFeatures">The trailing dimensions the layer produces in their place.</param>
+    /// <exception cref="ArgumentException">The input's shape does not end with <paramref name="inputFeatures"/>.</exception>
+    public static Tensor Call(ILayer layer, Tensor input, int[] inputFeatures, int[] outputFeatures)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(inputFeatures);
+        ArgumentNullException.ThrowIfNull(outputFeatures);
+
+        ReadOnlySpan<int> shape = input.Shape;
+        if (shape.Length < inputFeatures.Length || !shape[^inputFeatures.Length..].SequenceEqual(inputFeatures))
+        {
+            string expected = inputFeatures.Length == 0 ? "[*]" : "[*, " + Tensor.FormatShape(inputFeatures)[1..];
+            throw new ArgumentException(
+                $"{layer.LayerName} expected an input of shape {expected} but got {Tensor.FormatShape(shape)}", nameof(input));
+        }
+
+        ReadOnlySpan<int> leading = shape[..^inputFeatures.Length];
+        int rows = Tensor.CountOf(leading); // 1 when there are no leading dimensions
+        var output = new Tensor([.. leading, .. outputFeatures]);
+        var saved = new float[layer.SavedLength(rows)];
+        layer.ForwardSpan(rows, input.Data, output.Data, saved);
+
+        if (GradMode.IsEnabled && (input.RequiresGrad || AnyParameterRequiresGrad(layer)))
+        {
+            output.SetGradFn(new LayerBackward(layer, rows, input, output.Data, saved));
+        }
+
+        return output;
+    }
+
+    // Walks the tree directly rather than through NamedParameters: an "any" question needs no
+    // de-duplication, so there is no set to allocate on every call.
+    private static bool AnyParameterRequiresGrad(ILayer layer)
+    {
+        foreach (KeyValuePair<string, Tensor> parameter in layer.LocalParameters())
+        {
+            if (parameter.Value.RequiresGrad)
+            {
+                return true;
+            }
+        }
+
+        foreach (KeyValuePair<string, ILayer> child in layer.NamedChildren())
+        {
+            if (AnyParameterRequiresGrad(child.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Runs the layer's span backward. Its only autograd input is the layer's input: the layer's
+    /// parameters accumulate their own <see cref="Tensor.Grad"/> inside <see cref="ILayer.BackwardSpan"/>,
+    /// which is why the engine runs this node even when the input needs no gradient.
+    /// </summary>
+    private sealed class LayerBackward(ILayer layer, int rows, Tensor input, float[] output, float[] saved)
+        : GradFn(layer.LayerName + "Backward", input)
+    {
+        public override void Backward(ReadOnlySpan<float> outputGrad, float[]?[] inputGrads) =>
+            layer.BackwardSpan(rows, input.Data, output, outputGrad, inputGrads[0] ?? Span<float>.Empty, saved);
+    }
+}

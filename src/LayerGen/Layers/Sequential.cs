@@ -1,0 +1,213 @@
+using System;
+using System.Collections.Generic;
+
+namespace LayerGen;
+
+/// <summary>
+/// Layers applied one after the other, like <c>torch.nn.Sequential</c>; children are named
+/// <c>"0"</c>, <c>"1"</c>, ... in <see cref="NamedChildren"/> and in parameter names (<c>"0.weight"</c>).
+/// </summary>
+/// <remarks>
+/// <para><see cref="Call"/> chains the children's <see cref="ILayer.Call"/>, so each child records its own
+/// autograd node. The span API chains <see cref="ILayer.ForwardSpan"/> / <see cref="ILayer.BackwardSpan"/>
+/// over one caller-owned saved buffer laid out per position as
+/// <c>[output of child 0 | ... | output of child n-2 | saved of child 0 | ... | saved of child n-1]</c>,
+/// so the same layer instance may appear at several positions.</para>
+/// <para>Rows change between children by the ratio of row lengths: child i+1 runs on
+/// rows_i * child_i.OutputRowLength / child_{i+1}.InputRowLength rows.</para>
+/// <para>Not thread-safe: the span backward reuses a scratch buffer (grow-only, so a warm
+/// <see cref="BackwardSpan"/> allocates nothing). Use one instance per thread.</para>
+/// <para>An empty <see cref="Sequential"/> is the identity, as in PyTorch.</para>
+/// </remarks>
+public sealed class Sequential : ILayer
+{
+    private readonly ILayer[] _layers;
+    private readonly string[] _names;
+
+    // Per-position plan for the current rows (recomputed per call; sized once so no call allocates).
+    private readonly int[] _rows;
+    private readonly int[] _outputOffset; // where child i's output lives in saved (i < n-1)
+    private readonly int[] _savedOffset;  // where child i's own saved region starts
+
+    // Two halves of [max intermediate size] each, ping-ponged as the gradient walks backwards.
+    private float[] _gradScratch = [];
+
+    /// <summary>Chains <paramref name="layers"/> in order.</summary>
+    public Sequential(params ILayer[] layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        _layers = (ILayer[])layers.Clone();
+        _names = new string[_layers.Length];
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            ArgumentNullException.ThrowIfNull(_layers[i], $"{nameof(layers)}[{i}]");
+            _names[i] = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        _rows = new int[_layers.Length];
+        _outputOffset = new int[_layers.Length];
+        _savedOffset = new int[_layers.Length];
+    }
+
+    /// <summary>The child at <paramref name="index"/>.</summary>
+    public ILayer this[int index] => _layers[index];
+
+    /// <summary>The number of children.</summary>
+    public int Count => _layers.Length;
+
+    /// <inheritdoc/>
+    public string LayerName => "Sequential";
+
+    /// <inheritdoc/>
+    public string KernelName => "Sequential";
+
+    /// <inheritdoc/>
+    public int InputRowLength => _layers.Length == 0 ? 1 : _layers[0].InputRowLength;
+
+    /// <inheritdoc/>
+    public int OutputRowLength => _layers.Length == 0 ? 1 : _layers[^1].OutputRowLength;
+
+    /// <summary>Runs each child's <see cref="ILayer.Call"/> on the previous one's output.</summary>
+    public Tensor Call(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Tensor x = input;
+        foreach (ILayer layer in _layers)
+        {
+            x = layer.Call(x);
+        }
+
+        return x;
+    }
+
+    /// <inheritdoc/>
+    public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() => [];
+
+    /// <inheritdoc/>
+    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
+    {
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            yield return new KeyValuePair<string, ILayer>(_names[i], _layers[i]);
+        }
+    }
+
+    /// <inheritdoc/>
+    public int SavedLength(int rows) => Plan(rows);
+
+    /// <inheritdoc/>
+    public void ForwardSpan(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
+    {
+        if (_layers.Length == 0)
+        {
+            input.CopyTo(output);
+            return;
+        }
+
+        Plan(rows);
+        int last = _layers.Length - 1;
+        for (int i = 0; i <= last; i++)
+        {
+            ReadOnlySpan<float> x = i == 0 ? input : OutputOf(i - 1, saved);
+            Span<float> y = i == last ? output : OutputOf(i, saved);
+            _layers[i].ForwardSpan(_rows[i], x, y, SavedOf(i, saved));
+        }
+    }
+
+    /// <inheritdoc/>
+    public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        if (_layers.Length == 0)
+        {
+            for (int j = 0; j < inputGrad.Length; j++)
+            {
+                inputGrad[j] += outputGrad[j];
+            }
+
+            return;
+        }
+
+        Plan(rows);
+        int last = _layers.Length - 1;
+        int half = 0;
+        for (int i = 0; i < last; i++)
+        {
+            half = Math.Max(half, IntermediateLength(i));
+        }
+
+        if (_gradScratch.Length < 2 * half)
+        {
+            _gradScratch = new float[2 * half];
+        }
+
+        // Walk backwards: child i reads the gradient of its output (the caller's outputGrad for the
+        // last child) and accumulates the gradient of its input into a zeroed half of the scratch
+        // (the caller's inputGrad for child 0, which may be empty: then only parameters get grads).
+        ReadOnlySpan<float> gradOut = outputGrad;
+        for (int i = last; i >= 0; i--)
+        {
+            ReadOnlySpan<float> x = i == 0 ? input : OutputOf(i - 1, saved);
+            ReadOnlySpan<float> y = i == last ? output : OutputOf(i, saved);
+            Span<float> gradIn = inputGrad;
+            if (i > 0)
+            {
+                gradIn = _gradScratch.AsSpan((i % 2) * half, IntermediateLength(i - 1));
+                gradIn.Clear(); // BackwardSpan accumulates
+            }
+
+            _layers[i].BackwardSpan(_rows[i], x, y, gradOut, gradIn, SavedOf(i, saved));
+            gradOut = gradIn;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => this.ToModuleString();
+
+    private int IntermediateLength(int i) => _rows[i] * _layers[i].OutputRowLength;
+
+    private Span<float> OutputOf(int i, Span<float> saved) => saved.Slice(_outputOffset[i], IntermediateLength(i));
+
+    private Span<float> SavedOf(int i, Span<float> saved) => saved.Slice(_savedOffset[i], _layers[i].SavedLength(_rows[i]));
+
+    /// <summary>Fills the per-position rows and offsets for <paramref name="rows"/>; returns the total saved length.</summary>
+    private int Plan(int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        int n = _layers.Length;
+        long outputs = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (i == 0)
+            {
+                _rows[0] = rows;
+            }
+            else
+            {
+                long floats = (long)_rows[i - 1] * _layers[i - 1].OutputRowLength;
+                int inputRow = _layers[i].InputRowLength;
+                if (inputRow <= 0 || floats % inputRow != 0)
+                {
+                    throw new ArgumentException(
+                        $"Sequential: layer {i - 1} ({_layers[i - 1].LayerName}) produces {floats} floats, which is not a whole number of rows of {inputRow} for layer {i} ({_layers[i].LayerName}).");
+                }
+
+                _rows[i] = checked((int)(floats / inputRow));
+            }
+
+            if (i < n - 1)
+            {
+                _outputOffset[i] = checked((int)outputs);
+                outputs += (long)_rows[i] * _layers[i].OutputRowLength;
+            }
+        }
+
+        long total = outputs;
+        for (int i = 0; i < n; i++)
+        {
+            _savedOffset[i] = checked((int)total);
+            total += _layers[i].SavedLength(_rows[i]);
+        }
+
+        return checked((int)total);
+    }
+}

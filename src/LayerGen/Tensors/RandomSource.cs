@@ -1,0 +1,141 @@
+using System;
+using System.Numerics;
+
+namespace LayerGen;
+
+/// <summary>
+/// The global random generator behind <see cref="Tensor.Rand"/>, <see cref="Tensor.Randn"/> and
+/// parameter initialisation: xoshiro256** seeded through SplitMix64, with Box–Muller for normals.
+/// </summary>
+/// <remarks>
+/// Like PyTorch's default generator it is one global stream with a fixed default seed, so a program
+/// that never calls <see cref="ManualSeed"/> is still reproducible run to run. The numbers differ from
+/// PyTorch's (its Mersenne Twister and normal sampler are not reproduced): tests that need
+/// PyTorch's values load them from fixtures instead.
+/// Our own generator (not <see cref="System.Random"/>) because the framework documents no stable
+/// sequence across .NET versions, and reproducibility across upgrades is the point.
+/// Access is serialised by a lock so concurrent use cannot corrupt the state, but the order in
+/// which concurrent callers draw is then up to the scheduler: seed and draw on one thread to reproduce.
+/// </remarks>
+public static class RandomSource
+{
+    /// <summary>The seed in force until <see cref="ManualSeed"/> is called (PyTorch's default seed, for familiarity).</summary>
+    public const ulong DefaultSeed = 67280421310721UL;
+
+    private static readonly object Gate = new();
+    private static ulong s0, s1, s2, s3;
+
+    static RandomSource() => ManualSeed(DefaultSeed);
+
+    /// <summary>Restarts the stream: the same seed gives the same sequence of draws.</summary>
+    public static void ManualSeed(ulong seed)
+    {
+        lock (Gate)
+        {
+            // SplitMix64 expands one 64-bit seed into the 256-bit state, as xoshiro's authors advise:
+            // it never yields the all-zero state and decorrelates nearby seeds (0, 1, 2, ...).
+            ulong x = seed;
+            s0 = SplitMix64(ref x);
+            s1 = SplitMix64(ref x);
+            s2 = SplitMix64(ref x);
+            s3 = SplitMix64(ref x);
+        }
+    }
+
+    /// <summary>One uniform float in [0, 1).</summary>
+    public static float NextFloat()
+    {
+        lock (Gate)
+        {
+            return UniformFloat(NextUInt64());
+        }
+    }
+
+    /// <summary>One standard-normal float.</summary>
+    public static float NextNormal()
+    {
+        Span<float> one = stackalloc float[1];
+        FillNormal(one, 0f, 1f);
+        return one[0];
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with uniform draws from [<paramref name="low"/>, <paramref name="high"/>).</summary>
+    internal static void FillUniform(Span<float> destination, float low = 0f, float high = 1f)
+    {
+        lock (Gate)
+        {
+            for (int i = 0; i < destination.Length; i++)
+            {
+                destination[i] = low + (high - low) * UniformFloat(NextUInt64());
+            }
+        }
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with normal draws of the given mean and standard deviation.</summary>
+    internal static void FillNormal(Span<float> destination, float mean = 0f, float std = 1f)
+    {
+        lock (Gate)
+        {
+            // Box–Muller gives two independent normals per pair of uniforms; an odd tail uses the
+            // first of a pair and drops the second, so the stream position depends only on the length.
+            for (int i = 0; i < destination.Length; i += 2)
+            {
+                // u1 in (0, 1] keeps the logarithm finite; 53-bit doubles keep the tails accurate.
+                double u1 = 1.0 - UniformDouble(NextUInt64());
+                double u2 = UniformDouble(NextUInt64());
+                double radius = Math.Sqrt(-2.0 * Math.Log(u1));
+                double angle = 2.0 * Math.PI * u2;
+                destination[i] = (float)(mean + std * radius * Math.Cos(angle));
+                if (i + 1 < destination.Length)
+                {
+                    destination[i + 1] = (float)(mean + std * radius * Math.Sin(angle));
+                }
+            }
+        }
+    }
+
+    /// <summary>Sets the raw state, so that tests can check the generator against published xoshiro256** outputs.</summary>
+    internal static void SetStateForTesting(ulong a, ulong b, ulong c, ulong d)
+    {
+        lock (Gate)
+        {
+            (s0, s1, s2, s3) = (a, b, c, d);
+        }
+    }
+
+    /// <summary>The next raw 64-bit output (see <see cref="SetStateForTesting"/>).</summary>
+    internal static ulong NextRawForTesting()
+    {
+        lock (Gate)
+        {
+            return NextUInt64();
+        }
+    }
+
+    // Top 24 bits: exactly the float grid on [0, 1), so 1.0f can never come out by rounding.
+    private static float UniformFloat(ulong bits) => (bits >> 40) * (1.0f / (1 << 24));
+
+    private static double UniformDouble(ulong bits) => (bits >> 11) * (1.0 / (1UL << 53));
+
+    // xoshiro256** (Blackman & Vigna, 2018): small, fast, passes BigCrush. Caller holds Gate.
+    private static ulong NextUInt64()
+    {
+        ulong result = BitOperations.RotateLeft(s1 * 5, 7) * 9;
+        ulong t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = BitOperations.RotateLeft(s3, 45);
+        return result;
+    }
+
+    private static ulong SplitMix64(ref ulong x)
+    {
+        ulong z = x += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}
