@@ -17,6 +17,20 @@ internal static class LayerCompiler
 {
     public static GeneratedLayer Compile(LayerModel layer, EquatableArray<EquatableArray<int>> specialisations)
     {
+        try
+        {
+            return CompileUnchecked(layer, specialisations);
+        }
+        catch (System.Exception e) when (e is not System.OperationCanceledException)
+        {
+            // The generator must never take the build or the IDE down; a bug here becomes a diagnostic.
+            var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, layer.Forward.Location, layer.ClassName, e.GetType().Name + ": " + e.Message);
+            return new GeneratedLayer(layer.FullName + ".g.cs", string.Empty, new[] { diagnostic }.ToEquatableArray());
+        }
+    }
+
+    private static GeneratedLayer CompileUnchecked(LayerModel layer, EquatableArray<EquatableArray<int>> specialisations)
+    {
         var diagnostics = new List<DiagnosticInfo>();
         string hintName = layer.FullName + ".g.cs";
         var names = new Names(layer.SizeParameters, ParameterNames(layer));

@@ -53,6 +53,12 @@ internal static class DiagnosticDescriptors
         "The [Layer] class '{0}' is not supported: {1}",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor InternalError = Create(
+        "LG0999",
+        "LayerGen internal error",
+        "LayerGen could not compile '{0}' because of an internal error ({1}); the layer was skipped. Please report this with the layer's source.",
+        DiagnosticSeverity.Error);
+
     /// <summary>All descriptors, for lookup by ID when turning <see cref="DiagnosticInfo"/> back into diagnostics.</summary>
     public static DiagnosticDescriptor ById(string id) => id switch
     {
@@ -62,6 +68,7 @@ internal static class DiagnosticDescriptors
         "LG0004" => UnknownParameterShape,
         "LG0005" => ShapeMismatch,
         "LG0006" => UnsupportedForwardSignature,
+        "LG0999" => InternalError,
         _ => UnsupportedLayerDeclaration,
     };
 

@@ -19,6 +19,11 @@ internal static class InputShapeInference
     public static IReadOnlyList<Dim> InferFeatures(LayerModel layer, System.Func<string, string> sizeName)
     {
         Dim ToDim(SizeRef size) => size.Symbol is null ? Dim.Const(size.Value) : Dim.Sym(sizeName(size.Symbol));
+        if (layer.Input is { } declared)
+        {
+            return declared.Features.Select(ToDim).ToArray();
+        }
+
         var parameters = layer.Parameters.ToDictionary(p => p.Name, p => p.Shape.Select(ToDim).ToArray());
         var locals = layer.Forward.Locals.ToDictionary(l => l.Name, l => l.Value);
         var found = new List<Dim[]>();

@@ -20,6 +20,19 @@ internal static class ConstructionSiteReader
 
     public static ConstructionSite? Read(GeneratorSyntaxContext context, CancellationToken cancellationToken)
     {
+        try
+        {
+            return ReadUnchecked(context, cancellationToken);
+        }
+        catch (System.Exception e) when (e is not System.OperationCanceledException)
+        {
+            // A construction we cannot read simply gets no specialised kernel.
+            return null;
+        }
+    }
+
+    private static ConstructionSite? ReadUnchecked(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+    {
         if (context.SemanticModel.GetOperation(context.Node, cancellationToken) is not IObjectCreationOperation creation
             || creation.Type is not INamedTypeSymbol type
             || creation.Constructor is null

@@ -11,15 +11,20 @@ namespace LayerGen.Generator.Parsing;
 /// <param name="SizeParameters">The primary constructor's int parameters: the layer's symbolic sizes.</param>
 /// <param name="Parameters">The [Parameter] tensors, in declaration order.</param>
 /// <param name="Forward">The forward definition.</param>
+/// <param name="Input">The declared input shape, or null to infer it.</param>
 internal sealed record LayerModel(
     string Namespace,
     string ClassName,
     EquatableArray<string> SizeParameters,
     EquatableArray<ParameterModel> Parameters,
-    ForwardModel Forward)
+    ForwardModel Forward,
+    DeclaredInput? Input)
 {
     public string FullName => Namespace.Length == 0 ? ClassName : Namespace + "." + ClassName;
 }
+
+/// <summary>The input's feature dimensions as declared by <c>[Layer(Input = "[*, n]")]</c>.</summary>
+internal sealed record DeclaredInput(EquatableArray<SizeRef> Features);
 
 /// <summary>
 /// A [Parameter] tensor: its member name, its shape read from the initialiser, that initialiser's text,

@@ -22,8 +22,17 @@ internal static class LayerParser
     public static Result<LayerModel> Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
-        var model = TryParse(context, diagnostics, cancellationToken);
-        return new Result<LayerModel>(model, diagnostics.ToEquatableArray());
+        try
+        {
+            var model = TryParse(context, diagnostics, cancellationToken);
+            return new Result<LayerModel>(model, diagnostics.ToEquatableArray());
+        }
+        catch (System.Exception e) when (e is not System.OperationCanceledException)
+        {
+            // The generator must never take the build or the IDE down; a bug here becomes a diagnostic.
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, LocationInfo.From(context.TargetNode), context.TargetSymbol.Name, e.GetType().Name + ": " + e.Message));
+            return new Result<LayerModel>(null, diagnostics.ToEquatableArray());
+        }
     }
 
     private static LayerModel? TryParse(GeneratorAttributeSyntaxContext context, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
@@ -56,6 +65,7 @@ internal static class LayerParser
             return null;
         }
 
+        var input = ReadDeclaredInput(context, type, sizes, diagnostics);
         var parameters = ReadParameters(type, context.SemanticModel, sizes, diagnostics, cancellationToken);
         var parameterNames = new HashSet<string>(parameters.Select(p => p.Name));
 
@@ -83,7 +93,47 @@ internal static class LayerParser
             type.Name,
             sizes.ToEquatableArray(),
             parameters.ToEquatableArray(),
-            forward);
+            forward,
+            input);
+    }
+
+    /// <summary>Reads <c>[Layer(Input = "[*, n]")]</c>; null when absent.</summary>
+    private static DeclaredInput? ReadDeclaredInput(GeneratorAttributeSyntaxContext context, INamedTypeSymbol type, List<string> sizes, List<DiagnosticInfo> diagnostics)
+    {
+        var attribute = context.Attributes.FirstOrDefault();
+        var argument = attribute?.NamedArguments.FirstOrDefault(a => a.Key == "Input");
+        if (attribute is null || argument?.Key is null || argument.Value.Value.Value is not string text)
+        {
+            return null;
+        }
+
+        var location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax() ?? context.TargetNode);
+        var parts = text.Trim().TrimStart('[').TrimEnd(']').Split(',').Select(p => p.Trim()).ToList();
+        if (parts.Count == 0 || parts[0] != "*")
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedLayerDeclaration, location, type.Name, $"Input = \"{text}\" must start with '*', the batch, e.g. \"[*, n]\""));
+            return null;
+        }
+
+        var features = new List<SizeRef>();
+        foreach (string part in parts.Skip(1))
+        {
+            if (int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value) && value > 0)
+            {
+                features.Add(new SizeRef(value, null));
+            }
+            else if (sizes.Contains(part))
+            {
+                features.Add(new SizeRef(0, part));
+            }
+            else
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedLayerDeclaration, location, type.Name, $"'{part}' in Input = \"{text}\" is neither a positive constant nor a primary-constructor parameter"));
+                return null;
+            }
+        }
+
+        return new DeclaredInput(features.ToEquatableArray());
     }
 
     /// <summary>The primary constructor's parameters, which must all be <c>int</c> sizes.</summary>

@@ -10,6 +10,13 @@ namespace LayerGen;
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class LayerAttribute : Attribute
 {
+    /// <summary>
+    /// The input's shape when the forward definition does not pin it, e.g. <c>"[*, n]"</c>: <c>*</c> is
+    /// the batch (all leading dimensions), the rest are constants or primary-constructor parameters.
+    /// Without it, the shape is inferred (from a <c>MatMul</c> or an element-wise op with a parameter),
+    /// and a layer that uses neither treats every element as its own row (<c>x - x.Mean()</c>).
+    /// </summary>
+    public string? Input { get; set; }
 }
 
 /// <summary>
