@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using LayerGen.Generator.Autodiff;
 using LayerGen.Generator.Diagnostics;
 using LayerGen.Generator.Emit;
@@ -15,11 +16,11 @@ namespace LayerGen.Generator;
 /// </summary>
 internal static class LayerCompiler
 {
-    public static GeneratedLayer Compile(LayerModel layer, EquatableArray<EquatableArray<int>> specialisations)
+    public static GeneratedLayer Compile(LayerModel layer, EquatableArray<EquatableArray<int>> specialisations, EquatableArray<LayerSignature> childSignatures)
     {
         try
         {
-            return CompileUnchecked(layer, specialisations);
+            return CompileUnchecked(layer, specialisations, childSignatures);
         }
         catch (System.Exception e) when (e is not System.OperationCanceledException)
         {
@@ -29,22 +30,32 @@ internal static class LayerCompiler
         }
     }
 
-    private static GeneratedLayer CompileUnchecked(LayerModel layer, EquatableArray<EquatableArray<int>> specialisations)
+    private static GeneratedLayer CompileUnchecked(LayerModel layer, EquatableArray<EquatableArray<int>> specialisations, EquatableArray<LayerSignature> childSignatures)
     {
         var diagnostics = new List<DiagnosticInfo>();
         string hintName = layer.FullName + ".g.cs";
         var names = new Names(layer.SizeParameters, ParameterNames(layer));
-        var graph = GraphBuilder.Build(layer, names.Size, diagnostics);
+        LayerSignature? SignatureOf(ChildModel child) =>
+            child.MetadataSignature ?? childSignatures.FirstOrDefault(s => s.LayerFullName == child.TypeFullName);
+        var graph = GraphBuilder.Build(layer, names.Size, SignatureOf, diagnostics);
         if (graph is null || diagnostics.Count > 0)
         {
             return new GeneratedLayer(hintName, string.Empty, diagnostics.ToEquatableArray());
         }
 
+        var signature = SignatureBuilder.FromGraph(layer, graph, names);
         ReverseMode.Differentiate(graph);
         var plan = Lowerer.Lower(graph, names);
-        string source = new LayerEmitter(layer, plan, names, specialisations).Emit();
+        string source = new LayerEmitter(layer, plan, names, specialisations, signature).Emit();
         return new GeneratedLayer(hintName, source, diagnostics.ToEquatableArray());
     }
+
+    /// <summary>The signatures of the layer types this layer holds as children (from this compilation).</summary>
+    public static EquatableArray<LayerSignature> SignaturesFor(LayerModel layer, IEnumerable<LayerSignature?> all) =>
+        all.Where(s => s is not null && layer.Children.Any(c => c.TypeFullName == s.LayerFullName))
+            .Select(s => s!)
+            .OrderBy(s => s.LayerFullName, System.StringComparer.Ordinal)
+            .ToEquatableArray();
 
     private static IEnumerable<string> ParameterNames(LayerModel layer)
     {

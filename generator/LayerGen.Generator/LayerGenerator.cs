@@ -1,5 +1,6 @@
 using System.Linq;
 using LayerGen.Generator.Emit;
+using LayerGen.Generator.Ir;
 using LayerGen.Generator.Model;
 using LayerGen.Generator.Parsing;
 using Microsoft.CodeAnalysis;
@@ -18,6 +19,7 @@ public sealed class LayerGenerator : IIncrementalGenerator
     {
         public const string Layers = "Layers";
         public const string ConstructionSites = "ConstructionSites";
+        public const string Signatures = "Signatures";
         public const string Specialised = "Specialised";
         public const string Generated = "Generated";
     }
@@ -41,17 +43,30 @@ public sealed class LayerGenerator : IIncrementalGenerator
             .Collect()
             .WithTrackingName(Steps.ConstructionSites);
 
-        // 3. Each parsed layer with the distinct size sets it is constructed with: one kernel each.
-        //    An equatable value, so a new site for another layer leaves this one cached.
+        // 3. Each layer's shape contract (input and output in terms of its sizes), collected, so a
+        //    layer that holds another as a child can check the child's shapes at compile time.
+        var signatures = layers
+            .Where(static r => r.Value is not null)
+            .Select(static (r, _) => SignatureBuilder.Build(r.Value!))
+            .Collect()
+            .WithTrackingName(Steps.Signatures);
+
+        // 4. Each parsed layer with the distinct size sets it is constructed with (one kernel each)
+        //    and the signatures of its children. Equatable, so a new site for another layer, or an
+        //    edit to a layer it does not hold, leaves this one cached.
         var specialised = layers
             .Where(static r => r.Value is not null)
             .Combine(sites)
-            .Select(static (pair, _) => (Layer: pair.Left.Value!, Sizes: ConstructionSiteReader.SpecialisationsFor(pair.Left.Value!.FullName, pair.Right)))
+            .Combine(signatures)
+            .Select(static (pair, _) => (
+                Layer: pair.Left.Left.Value!,
+                Sizes: ConstructionSiteReader.SpecialisationsFor(pair.Left.Left.Value!.FullName, pair.Left.Right),
+                Children: LayerCompiler.SignaturesFor(pair.Left.Left.Value!, pair.Right)))
             .WithTrackingName(Steps.Specialised);
 
-        // 4. Shapes, autodiff, lowering and emission: text plus diagnostics, both equatable.
+        // 5. Shapes, autodiff, lowering and emission: text plus diagnostics, both equatable.
         var generated = specialised
-            .Select(static (input, _) => LayerCompiler.Compile(input.Layer, input.Sizes))
+            .Select(static (input, _) => LayerCompiler.Compile(input.Layer, input.Sizes, input.Children))
             .WithTrackingName(Steps.Generated);
 
         // Parse diagnostics are reported from their own branch, so a layer with errors emits nothing.

@@ -19,7 +19,8 @@ internal static class ReverseMode
         var dependsOnVariable = new bool[forwardCount];
         foreach (var node in graph.Nodes)
         {
-            dependsOnVariable[node.Id] = node.Op is Op.Input or Op.Parameter || node.Args.Any(a => dependsOnVariable[a]);
+            // A child layer has parameters of its own, so its output always carries a gradient.
+            dependsOnVariable[node.Id] = node.Op is Op.Input or Op.Parameter or Op.ChildCall || node.Args.Any(a => dependsOnVariable[a]);
         }
 
         graph.BuildingBackward = true;

@@ -74,6 +74,13 @@ internal static class VjpRules
                     ? b.MatMul(g, Arg(0), true, ta, Arg(1))
                     : b.MatMul(Arg(0), g, !ta, false, Arg(1)));
                 break;
+            case Op.ChildCall:
+                // The child's own backward gives the input's gradient (and accumulates its parameters').
+                int childGrad = graph.Add(new Node(0, Op.ChildGrad, new[] { Arg(0), output, g }, graph[Arg(0)].Shape) { Name = node.Name, ChildInput = node.ChildInput });
+                graph.BackwardRoots.Add(childGrad);
+                yield return (0, childGrad);
+                break;
+            case Op.ChildGrad:
             case Op.Step:
             case Op.Constant:
             case Op.InverseCount:

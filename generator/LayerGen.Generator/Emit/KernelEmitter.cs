@@ -13,15 +13,18 @@ internal sealed class KernelEmitter
 {
     private readonly KernelPlan _plan;
     private readonly string _sizeParameters;
+    private readonly string _childParameters;
     private readonly string _forwardText;
 
     /// <param name="plan">The lowered layer.</param>
     /// <param name="sizeParameters">Extra leading parameters (<c>int inUnits, int units, </c>) for the run-time-bounded kernel, or empty.</param>
+    /// <param name="childParameters">The child layers the kernels call (<c>global::LayerGen.Linear fc1, </c>), or empty.</param>
     /// <param name="forwardText">The forward definition, shown above the forward kernel.</param>
-    public KernelEmitter(KernelPlan plan, string sizeParameters, string forwardText)
+    public KernelEmitter(KernelPlan plan, string sizeParameters, string childParameters, string forwardText)
     {
         _plan = plan;
         _sizeParameters = sizeParameters;
+        _childParameters = childParameters;
         _forwardText = forwardText;
     }
 
@@ -31,7 +34,7 @@ internal sealed class KernelEmitter
         var parameterGrads = _plan.ParameterGradBuffers.Select(p => $"Span<float> {p.Name}").ToList();
 
         w.Line("/// <summary>Floats of workspace the forward and backward kernels need for <paramref name=\"rows\"/> rows.</summary>");
-        w.Line($"public static int SavedLength({_sizeParameters}int rows) => {_plan.SavedLengthCode};");
+        w.Line($"public static int SavedLength({_sizeParameters}{_childParameters}int rows) => {_plan.SavedLengthCode};");
         w.Line();
 
         w.Comment($"Forward: {_forwardText}");
@@ -40,7 +43,7 @@ internal sealed class KernelEmitter
         forwardArgs.AddRange(parameters);
         forwardArgs.Add("Span<float> output");
         forwardArgs.Add("Span<float> saved");
-        using (w.Block($"public static void Forward({_sizeParameters}int rows, {string.Join(", ", forwardArgs)})"))
+        using (w.Block($"public static void Forward({_sizeParameters}{_childParameters}int rows, {string.Join(", ", forwardArgs)})"))
         {
             EmitBody(w, _plan.ForwardSteps, backward: false);
         }
@@ -54,7 +57,7 @@ internal sealed class KernelEmitter
         backwardArgs.Add("Span<float> inputGrad");
         backwardArgs.AddRange(parameterGrads);
         backwardArgs.Add("Span<float> saved");
-        using (w.Block($"public static void Backward({_sizeParameters}int rows, {string.Join(", ", backwardArgs)})"))
+        using (w.Block($"public static void Backward({_sizeParameters}{_childParameters}int rows, {string.Join(", ", backwardArgs)})"))
         {
             EmitBody(w, _plan.BackwardSteps, backward: true);
         }
@@ -65,6 +68,7 @@ internal sealed class KernelEmitter
         var body = new SourceWriter();
         var loops = new LoopEmitter(_plan);
         var matmuls = new MatMulEmitter(_plan);
+        var children = new ChildEmitter(_plan);
         bool inGuard = false;
         System.IDisposable? guard = null;
         foreach (var step in steps)
@@ -90,6 +94,12 @@ internal sealed class KernelEmitter
                 case MatMulStep matmul:
                     matmuls.Emit(body, matmul);
                     break;
+                case ChildCallStep call:
+                    children.Forward(body, call);
+                    break;
+                case ChildGradStep grad:
+                    children.Backward(body, grad);
+                    break;
             }
         }
 
@@ -101,7 +111,8 @@ internal sealed class KernelEmitter
         {
             if (ContainsIdentifier(text, buffer.Name))
             {
-                w.Line($"Span<float> {buffer.Name} = saved.Slice({buffer.Offset}, {buffer.Shape.CountCode}); // {buffer.Shape}");
+                string what = buffer.LengthOverride is null ? buffer.Shape.ToString() : "child workspace";
+                w.Line($"Span<float> {buffer.Name} = saved.Slice({buffer.Offset}, {buffer.LengthCode}); // {what}");
             }
         }
 

@@ -18,9 +18,11 @@ internal sealed class LayerEmitter
     private readonly KernelPlan _plan;
     private readonly Names _names;
     private readonly EquatableArray<EquatableArray<int>> _specialisations;
+    private readonly LayerSignature _signature;
 
-    public LayerEmitter(LayerModel layer, KernelPlan plan, Names names, EquatableArray<EquatableArray<int>> specialisations)
+    public LayerEmitter(LayerModel layer, KernelPlan plan, Names names, EquatableArray<EquatableArray<int>> specialisations, LayerSignature signature)
     {
+        _signature = signature;
         _layer = layer;
         _plan = plan;
         _names = names;
@@ -30,6 +32,13 @@ internal sealed class LayerEmitter
     private bool HasSizes => _layer.SizeParameters.Count > 0;
 
     private IEnumerable<string> SizeNames => _layer.SizeParameters.Select(_names.Size);
+
+    /// <summary>The child layers the kernels call, as kernel parameters.</summary>
+    private string ChildParameters => string.Concat(UsedChildren.Select(c => $"global::{c.TypeFullName} {c.Name}, "));
+
+    private string ChildArguments => string.Concat(UsedChildren.Select(c => c.Name + ", "));
+
+    private IEnumerable<ChildModel> UsedChildren => _layer.Children.Where(c => _plan.Graph.Nodes.Any(n => n.Op == Op.ChildCall && n.Name == c.Name));
 
     public string Emit()
     {
@@ -61,6 +70,7 @@ internal sealed class LayerEmitter
             w.Line();
         }
 
+        w.Line($"[global::LayerGen.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{ShapeText.Format(_signature.InputFeatures)}\", \"{ShapeText.Format(_signature.OutputFeatures)}\")]");
         using (w.Block($"partial class {_layer.ClassName} : global::LayerGen.ILayer"))
         {
             EmitState(w, inputShape, outputShape);
@@ -164,7 +174,25 @@ internal sealed class LayerEmitter
         foreach (var parameter in _layer.Parameters.Where(p => p.AccessorName.Length > 0))
         {
             w.Line($"/// <summary>The parameter <c>{parameter.Name}</c>, shape [{string.Join(", ", parameter.Shape)}], initialised by <c>{System.Security.SecurityElement.Escape(parameter.InitializerText)}</c>.</summary>");
-            w.Line($"public Tensor {parameter.AccessorName} => __AsParameter({parameter.Name});");
+            if (!parameter.Settable)
+            {
+                w.Line($"public Tensor {parameter.AccessorName} => __AsParameter({parameter.Name});");
+                w.Line();
+                continue;
+            }
+
+            var shape = parameter.Shape.Select(s => s.Symbol is null ? Dim.Const(s.Value) : Dim.Sym(_names.Size(s.Symbol)));
+            using (w.Block($"public Tensor {parameter.AccessorName}"))
+            {
+                w.Line($"get => __AsParameter({parameter.Name});");
+                w.Comment("Assigning another layer's parameter shares it: one tensor, gradients from both uses.");
+                using (w.Block("set"))
+                {
+                    w.Line($"SpanChecks.Shape(\"{_layer.ClassName}\", \"{parameter.Name}\", value, [{string.Join(", ", shape.Select(GlueCode))}]);");
+                    w.Line($"{parameter.Name} = __AsParameter(value);");
+                }
+            }
+
             w.Line();
         }
 
@@ -202,7 +230,15 @@ internal sealed class LayerEmitter
         w.Line();
         using (w.Block("public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()"))
         {
-            w.Line("yield break;");
+            foreach (var child in _layer.Children)
+            {
+                w.Line($"yield return new KeyValuePair<string, ILayer>(\"{child.Name}\", {child.Name});");
+            }
+
+            if (_layer.Children.Count == 0)
+            {
+                w.Line("yield break;");
+            }
         }
 
         w.Line();
@@ -213,7 +249,7 @@ internal sealed class LayerEmitter
         var graph = _plan.Graph;
         string inputRow = GlueProduct(graph[graph.Input].Shape.Features);
         string outputRow = GlueProduct(graph[graph.Output].Shape.Features);
-        string sizeArgs = HasSizes ? string.Join(", ", SizeNames.Select(s => "__" + s)) + ", " : string.Empty;
+        string sizeArgs = (HasSizes ? string.Join(", ", SizeNames.Select(s => "__" + s)) + ", " : string.Empty) + ChildArguments;
         string parameterData = string.Concat(_layer.Parameters.Select(p => $"{p.Name}.Data, "));
         string parameterGrads = string.Concat(_layer.Parameters.Select(p => $"__AsParameter({p.Name}).EnsureGrad().Data, "));
 
@@ -221,13 +257,13 @@ internal sealed class LayerEmitter
         w.Line();
         w.Line($"public int OutputRowLength => {outputRow};");
         w.Line();
-        w.Line($"public int SavedLength(int rows) => {Dispatch(k => $"{k}.SavedLength(rows)", $"{RuntimeKernelClass}.SavedLength({sizeArgs}rows)")};");
+        w.Line($"public int SavedLength(int rows) => {Dispatch(k => $"{k}.SavedLength({ChildArguments}rows)", $"{RuntimeKernelClass}.SavedLength({sizeArgs}rows)")};");
         w.Line();
 
         using (w.Block("public void ForwardSpan(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)"))
         {
             w.Line("__CheckLengths(rows, input.Length, output.Length, output.Length, 0, saved.Length);");
-            EmitSwitch(w, k => $"{k}.Forward(rows, input, {parameterData}output, saved);", $"{RuntimeKernelClass}.Forward({sizeArgs}rows, input, {parameterData}output, saved);");
+            EmitSwitch(w, k => $"{k}.Forward({ChildArguments}rows, input, {parameterData}output, saved);", $"{RuntimeKernelClass}.Forward({sizeArgs}rows, input, {parameterData}output, saved);");
         }
 
         w.Line();
@@ -236,7 +272,7 @@ internal sealed class LayerEmitter
             w.Line("__CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);");
             EmitSwitch(
                 w,
-                k => $"{k}.Backward(rows, input, {parameterData}output, outputGrad, inputGrad, {parameterGrads}saved);",
+                k => $"{k}.Backward({ChildArguments}rows, input, {parameterData}output, outputGrad, inputGrad, {parameterGrads}saved);",
                 $"{RuntimeKernelClass}.Backward({sizeArgs}rows, input, {parameterData}output, outputGrad, inputGrad, {parameterGrads}saved);");
         }
 
@@ -292,7 +328,7 @@ internal sealed class LayerEmitter
     {
         string forwardText = ForwardText();
         var body = new SourceWriter();
-        new KernelEmitter(_plan, string.Empty, forwardText).Emit(body);
+        new KernelEmitter(_plan, string.Empty, ChildParameters, forwardText).Emit(body);
 
         foreach (var sizes in _specialisations)
         {
@@ -321,7 +357,7 @@ internal sealed class LayerEmitter
             {
                 var runtime = new SourceWriter();
                 string sizeParameters = string.Concat(SizeNames.Select(s => $"int {s}, "));
-                new KernelEmitter(_plan, sizeParameters, forwardText).Emit(runtime);
+                new KernelEmitter(_plan, sizeParameters, ChildParameters, forwardText).Emit(runtime);
                 w.Append(runtime);
             }
             else

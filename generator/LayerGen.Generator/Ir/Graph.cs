@@ -29,6 +29,9 @@ internal sealed class Graph
 
     public List<KeyValuePair<string, int>> ParameterGrads { get; } = new();
 
+    /// <summary>Backward nodes that must run for their side effects (child layers accumulating their parameters' gradients).</summary>
+    public List<int> BackwardRoots { get; } = new();
+
     /// <summary>True while nodes are being added by autodiff.</summary>
     public bool BuildingBackward { get; set; }
 
@@ -43,6 +46,7 @@ internal sealed class Graph
             TransposeA = node.TransposeA,
             TransposeB = node.TransposeB,
             Name = node.Name,
+            ChildInput = node.ChildInput,
             Text = node.Text,
             IsBackward = BuildingBackward,
         };

@@ -14,23 +14,26 @@ internal sealed class GraphBuilder
 {
     private readonly LayerModel _layer;
     private readonly System.Func<string, string> _sizeName;
+    private readonly System.Func<ChildModel, LayerSignature?> _signatureOf;
     private readonly Graph _graph = new();
     private readonly Dictionary<string, int> _names = new();
     private readonly List<DiagnosticInfo> _diagnostics;
 
-    private GraphBuilder(LayerModel layer, System.Func<string, string> sizeName, List<DiagnosticInfo> diagnostics)
+    private GraphBuilder(LayerModel layer, System.Func<string, string> sizeName, System.Func<ChildModel, LayerSignature?> signatureOf, List<DiagnosticInfo> diagnostics)
     {
         _layer = layer;
+        _signatureOf = signatureOf;
         _sizeName = sizeName;
         _diagnostics = diagnostics;
     }
 
     /// <param name="layer">The layer.</param>
     /// <param name="sizeName">Maps a size parameter to its C# name in the kernels.</param>
+    /// <param name="signatureOf">The signature of a child layer's type, when known.</param>
     /// <param name="diagnostics">Where shape errors go.</param>
-    public static Graph? Build(LayerModel layer, System.Func<string, string> sizeName, List<DiagnosticInfo> diagnostics)
+    public static Graph? Build(LayerModel layer, System.Func<string, string> sizeName, System.Func<ChildModel, LayerSignature?> signatureOf, List<DiagnosticInfo> diagnostics)
     {
-        var builder = new GraphBuilder(layer, sizeName, diagnostics);
+        var builder = new GraphBuilder(layer, sizeName, signatureOf, diagnostics);
         return builder.BuildGraph();
     }
 
@@ -46,7 +49,7 @@ internal sealed class GraphBuilder
         }
 
         var inputShape = new List<Dim> { Dim.Rows };
-        inputShape.AddRange(InputShapeInference.InferFeatures(_layer, _sizeName));
+        inputShape.AddRange(InputShapeInference.InferFeatures(_layer, _sizeName, name => ChildShapes(name)?.Input));
         _graph.Input = _graph.Add(new Node(0, Op.Input, System.Array.Empty<int>(), new Shape(inputShape)) { Name = forward.InputName, Text = forward.InputName });
         _names[forward.InputName] = _graph.Input;
 
@@ -147,6 +150,8 @@ internal sealed class GraphBuilder
             case "Sum":
             case "Mean":
                 return Reduce(call);
+            case var child when child.StartsWith("Child:", System.StringComparison.Ordinal):
+                return Child(call, child.Substring("Child:".Length));
             default:
                 Report(call, $"'{call.Op}' can only be used as the right operand of MatMul for now");
                 return null;
@@ -247,6 +252,62 @@ internal sealed class GraphBuilder
         }
 
         return keepDim ? summed : Reshape(summed, ShapeRules.Reduced(shape, axis, keepDim: false));
+    }
+
+    /// <summary>
+    /// The child's input and output features in this layer's terms: its signature with its size
+    /// parameters replaced by the arguments it is constructed with.
+    /// </summary>
+    private (IReadOnlyList<Dim> Input, IReadOnlyList<Dim> Output)? ChildShapes(string name)
+    {
+        var child = _layer.Children.FirstOrDefault(c => c.Name == name);
+        var signature = child is null ? null : _signatureOf(child);
+        if (child is null || signature is null || child.Arguments is not { } arguments || arguments.Count != signature.Sizes.Count)
+        {
+            return null;
+        }
+
+        Dim Resolve(SizeRef size)
+        {
+            if (size.Symbol is null)
+            {
+                return Dim.Const(size.Value);
+            }
+
+            var argument = arguments[signature.Sizes.ToList().IndexOf(size.Symbol)];
+            return argument.Symbol is null ? Dim.Const(argument.Value) : Dim.Sym(_sizeName(argument.Symbol));
+        }
+
+        return (signature.InputFeatures.Select(Resolve).ToArray(), signature.OutputFeatures.Select(Resolve).ToArray());
+    }
+
+    private int? Child(CallExpr call, string name)
+    {
+        int? arg = Visit(call.Operands[0]);
+        if (arg is null)
+        {
+            return null;
+        }
+
+        var shapes = ChildShapes(name);
+        var child = _layer.Children.First(c => c.Name == name);
+        if (shapes is not { } known)
+        {
+            Report(call, $"the shapes of child layer '{name}' ({child.TypeFullName}) are unknown; initialise it with 'new {child.TypeFullName}(...)' whose sizes are constants or this layer's sizes");
+            return null;
+        }
+
+        var shape = _graph[arg.Value].Shape;
+        int leading = shape.Rank - known.Input.Count;
+        bool fits = leading >= 1 && shape.HasRows && shape.Dims.Skip(leading).SequenceEqual(known.Input);
+        if (!fits)
+        {
+            Report(call, $"'{name}' expects an input of shape {new Shape(new[] { Dim.Rows }.Concat(known.Input).ToArray())} but gets {shape}");
+            return null;
+        }
+
+        var output = new Shape(shape.Dims.Take(leading).Concat(known.Output).ToArray());
+        return _graph.Add(new Node(0, Op.ChildCall, new[] { arg.Value }, output) { Name = name, ChildInput = new Shape(known.Input), Text = call.Text });
     }
 
     /// <summary>Mean = sum × (1 / count): sugar lowered to primitives.</summary>

@@ -9,6 +9,7 @@ namespace LayerGen.Generator.Ir;
 /// definition uses it. The first use that pins them wins; shape inference then checks every other use.
 /// <list type="bullet">
 /// <item><c>x.MatMul(w)</c> with <c>w</c> of shape [k, n] pins the features to [k] (the transpose: [n]).</item>
+/// <item><c>child.Call(x)</c> pins them to the child layer's input features.</item>
 /// <item><c>x op p</c> with a parameter <c>p</c> pins them to <c>p</c>'s shape.</item>
 /// <item>Otherwise the layer is shape-agnostic: every element is its own row (<c>x - x.Mean()</c>).</item>
 /// </list>
@@ -16,7 +17,7 @@ namespace LayerGen.Generator.Ir;
 /// </summary>
 internal static class InputShapeInference
 {
-    public static IReadOnlyList<Dim> InferFeatures(LayerModel layer, System.Func<string, string> sizeName)
+    public static IReadOnlyList<Dim> InferFeatures(LayerModel layer, System.Func<string, string> sizeName, System.Func<string, IReadOnlyList<Dim>?> childInput)
     {
         Dim ToDim(SizeRef size) => size.Symbol is null ? Dim.Const(size.Value) : Dim.Sym(sizeName(size.Symbol));
         if (layer.Input is { } declared)
@@ -57,6 +58,13 @@ internal static class InputShapeInference
                     else if (shape is { Length: 1 } && !transposed)
                     {
                         found.Add(new[] { shape[0] });
+                    }
+
+                    break;
+                case CallExpr call when call.Op.StartsWith("Child:", System.StringComparison.Ordinal) && ShapedLikeInput(call.Operands[0]):
+                    if (childInput(call.Op.Substring("Child:".Length)) is { } features)
+                    {
+                        found.Add(features.ToArray());
                     }
 
                     break;

@@ -32,7 +32,10 @@ internal sealed class Node
 
     public bool TransposeB { get; init; }
 
-    /// <summary>For leaves: the input's or parameter's name.</summary>
+    /// <summary>For <see cref="Op.ChildCall"/> and <see cref="Op.ChildGrad"/>: the child's input feature dimensions.</summary>
+    public Shape? ChildInput { get; init; }
+
+    /// <summary>For leaves: the input's or parameter's name; for child ops, the child's member name.</summary>
     public string Name { get; init; } = string.Empty;
 
     /// <summary>The forward source this node came from, for comments in the emitted code.</summary>

@@ -43,6 +43,15 @@ internal enum Op
 
     /// <summary>The same elements seen with another shape (no copy).</summary>
     Reshape,
+
+    /// <summary>A child layer's forward (<c>fc1.Call(h)</c>), run through its own span API.</summary>
+    ChildCall,
+
+    /// <summary>
+    /// A child layer's backward: from (input, output, output gradient) to the input's gradient; it also
+    /// accumulates the child's own parameter gradients, so it runs even when the input needs none.
+    /// </summary>
+    ChildGrad,
 }
 
 internal static class OpFacts

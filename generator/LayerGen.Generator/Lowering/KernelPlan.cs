@@ -22,25 +22,36 @@ internal sealed record Buffer(string Name, BufferRole Role, Shape Shape)
 {
     /// <summary>For workspace buffers: the offset into <c>saved</c>, as C# code.</summary>
     public string Offset { get; init; } = "0";
+
+    /// <summary>The length when it is not the shape's element count (a child layer's own workspace).</summary>
+    public string? LengthOverride { get; init; }
+
+    public string LengthCode => LengthOverride ?? Shape.CountCode;
 }
 
 /// <summary>Where a step writes: a buffer, assigned or accumulated (+=, for gradients).</summary>
 internal sealed record Target(Buffer Buffer, bool Accumulate);
 
 /// <summary>One loop nest of a kernel.</summary>
-internal abstract record Step(Target Target, bool OnlyForInputGrad);
+internal abstract record Step(bool OnlyForInputGrad);
 
 /// <summary>An element-wise chain fused into one loop over <see cref="Root"/>'s shape.</summary>
-internal sealed record ElementwiseStep(int Root, Target Target, bool OnlyForInputGrad) : Step(Target, OnlyForInputGrad);
+internal sealed record ElementwiseStep(int Root, Target Target, bool OnlyForInputGrad) : Step(OnlyForInputGrad);
 
 /// <summary>A matrix product, optionally followed in registers by the element-wise chain <see cref="Epilogue"/> that consumes it.</summary>
-internal sealed record MatMulStep(int MatMul, int? Epilogue, Target Target, bool OnlyForInputGrad) : Step(Target, OnlyForInputGrad);
+internal sealed record MatMulStep(int MatMul, int? Epilogue, Target Target, bool OnlyForInputGrad) : Step(OnlyForInputGrad);
 
 /// <summary>A sum over broadcast dimensions, its input chain fused into the loop.</summary>
-internal sealed record ReduceStep(int Reduce, Target Target, bool OnlyForInputGrad) : Step(Target, OnlyForInputGrad);
+internal sealed record ReduceStep(int Reduce, Target Target, bool OnlyForInputGrad) : Step(OnlyForInputGrad);
+
+/// <summary>A child layer's forward over buffers: <c>fc1.ForwardSpan(rows, input, output, saved)</c>.</summary>
+internal sealed record ChildCallStep(int Node, Target Target, bool OnlyForInputGrad) : Step(OnlyForInputGrad);
+
+/// <summary>A child layer's backward; <see cref="Target"/> is null when its input needs no gradient.</summary>
+internal sealed record ChildGradStep(int Node, Target? Target, bool OnlyForInputGrad) : Step(OnlyForInputGrad);
 
 /// <summary>Copies (or accumulates) a value that already has a buffer, or is a leaf, into an output.</summary>
-internal sealed record CopyStep(int Source, Target Target, bool OnlyForInputGrad) : Step(Target, OnlyForInputGrad);
+internal sealed record CopyStep(int Source, Target Target, bool OnlyForInputGrad) : Step(OnlyForInputGrad);
 
 /// <summary>
 /// The lowered layer: the graph, which node lives in which buffer (fused nodes live in none), and
@@ -72,5 +83,8 @@ internal sealed class KernelPlan
     /// <summary>Forward nodes whose values the backward kernel reads from the workspace.</summary>
     public HashSet<int> Saved { get; } = new();
 
-    public string SavedLengthCode => Workspace.Count == 0 ? "0" : string.Join(" + ", Workspace.ConvertAll(b => "(" + b.Shape.CountCode + ")"));
+    /// <summary>Child ChildCall node → the slice of the workspace its own forward saves into.</summary>
+    public Dictionary<int, Buffer> ChildSaved { get; } = new();
+
+    public string SavedLengthCode => Workspace.Count == 0 ? "0" : string.Join(" + ", Workspace.ConvertAll(b => "(" + b.LengthCode + ")"));
 }

@@ -38,7 +38,7 @@ internal sealed class Lowerer
     private void Run()
     {
         var forwardNeeded = Reach(new[] { _graph.Output });
-        var gradRoots = _graph.ParameterGrads.Select(p => p.Value).Where(v => v >= 0).ToList();
+        var gradRoots = _graph.ParameterGrads.Select(p => p.Value).Where(v => v >= 0).Concat(_graph.BackwardRoots).ToList();
         var paramReach = Reach(gradRoots, stopAtForward: true);
         if (_graph.InputGrad >= 0)
         {
@@ -142,7 +142,7 @@ internal sealed class Lowerer
         foreach (int id in nodes)
         {
             var node = _graph[id];
-            if (node.Op is Op.Reshape or Op.MatMul)
+            if (node.Op is Op.Reshape or Op.MatMul or Op.ChildCall or Op.ChildGrad)
             {
                 foreach (int arg in node.Args)
                 {
@@ -195,8 +195,15 @@ internal sealed class Lowerer
             }
         }
 
+        // A child's backward whose input needs no gradient still runs (for the child's parameters), writing no input gradient.
+        var discarded = new HashSet<int>(nodes.Where(id => _graph[id].Op == Op.ChildGrad && consumers[id].Count == 0 && !storeCount.ContainsKey(id)));
         foreach (int id in nodes.Where(materialised.Contains))
         {
+            if (discarded.Contains(id))
+            {
+                continue;
+            }
+
             if (direct.TryGetValue(id, out var target))
             {
                 Assign(id, target.Buffer);
@@ -223,8 +230,27 @@ internal sealed class Lowerer
         foreach (int id in nodes.Where(materialised.Contains))
         {
             var node = _graph[id];
+            if (discarded.Contains(id))
+            {
+                steps.Add(new ChildGradStep(id, null, OnlyForInputGrad(id)));
+                continue;
+            }
+
             var target = direct.TryGetValue(id, out var t) ? t : new Target(_plan.Buffers[id], Accumulate: false);
-            if (epilogueRoots.TryGetValue(id, out int matmul))
+            if (node.Op == Op.ChildCall)
+            {
+                var input = _graph[node.Args[0]].Shape;
+                string childRows = Shape.ProductCode(input.Dims.Take(input.Rank - node.ChildInput!.Rank));
+                var childSaved = new Buffer(node.Name + "Saved", BufferRole.Workspace, Shape.Scalar) { Offset = WorkspaceEnd(), LengthOverride = $"{node.Name}.SavedLength({childRows})" };
+                _plan.Workspace.Add(childSaved);
+                _plan.ChildSaved[id] = childSaved;
+                steps.Add(new ChildCallStep(id, target, OnlyForInputGrad(id)));
+            }
+            else if (node.Op == Op.ChildGrad)
+            {
+                steps.Add(new ChildGradStep(id, target, OnlyForInputGrad(id)));
+            }
+            else if (epilogueRoots.TryGetValue(id, out int matmul))
             {
                 steps.Add(new MatMulStep(matmul, id, target, OnlyForInputGrad(id)));
             }

@@ -26,12 +26,14 @@ internal sealed class ExprReader
     private readonly string _inputName;
     private readonly SemanticModel _model;
     private readonly HashSet<string> _parameters;
+    private readonly HashSet<string> _children;
     private readonly HashSet<string> _locals = new();
     private readonly List<DiagnosticInfo> _diagnostics;
     private readonly CancellationToken _cancellationToken;
 
-    public ExprReader(string layerName, string inputName, SemanticModel model, HashSet<string> parameters, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    public ExprReader(string layerName, string inputName, SemanticModel model, HashSet<string> parameters, HashSet<string> children, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
+        _children = children;
         _layerName = layerName;
         _inputName = inputName;
         _model = model;
@@ -132,6 +134,12 @@ internal sealed class ExprReader
         var constants = new List<int>();
         var arguments = invocation.ArgumentList.Arguments;
 
+        if (name == "Call" && arguments.Count == 1 && ChildName(access.Expression) is string child)
+        {
+            var operand = Read(arguments[0].Expression);
+            return operand is null ? null : new CallExpr("Child:" + child, new[] { operand }.ToEquatableArray(), EquatableArray<int>.Empty, text, location);
+        }
+
         if (IsOpsClass(access.Expression))
         {
             if (UnaryOps.Contains(name) && arguments.Count == 1)
@@ -202,6 +210,18 @@ internal sealed class ExprReader
         }
 
         return new CallExpr(name, operands.ToEquatableArray(), constants.ToEquatableArray(), text, location);
+    }
+
+    /// <summary>The child layer a receiver names (<c>fc1</c> or <c>this.fc1</c>), if any.</summary>
+    private string? ChildName(ExpressionSyntax receiver)
+    {
+        string? name = receiver switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access => access.Name.Identifier.ValueText,
+            _ => null,
+        };
+        return name is not null && _children.Contains(name) ? name : null;
     }
 
     private bool IsOpsClass(ExpressionSyntax receiver)

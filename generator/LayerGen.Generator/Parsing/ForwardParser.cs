@@ -22,6 +22,7 @@ internal static class ForwardParser
         MethodDeclarationSyntax syntax,
         SemanticModel model,
         HashSet<string> parameterNames,
+        HashSet<string> childNames,
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken)
     {
@@ -32,7 +33,7 @@ internal static class ForwardParser
             return null;
         }
 
-        var reader = new ExprReader(layerName, method.Parameters[0].Name, model, parameterNames, diagnostics, cancellationToken);
+        var reader = new ExprReader(layerName, method.Parameters[0].Name, model, parameterNames, childNames, diagnostics, cancellationToken);
         if (syntax.ExpressionBody is { } arrow)
         {
             var result = reader.Read(arrow.Expression);

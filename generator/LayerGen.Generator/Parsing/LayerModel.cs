@@ -12,13 +12,15 @@ namespace LayerGen.Generator.Parsing;
 /// <param name="Parameters">The [Parameter] tensors, in declaration order.</param>
 /// <param name="Forward">The forward definition.</param>
 /// <param name="Input">The declared input shape, or null to infer it.</param>
+/// <param name="Children">Layers held in fields or properties, called in the forward definition as <c>child.Call(h)</c>.</param>
 internal sealed record LayerModel(
     string Namespace,
     string ClassName,
     EquatableArray<string> SizeParameters,
     EquatableArray<ParameterModel> Parameters,
     ForwardModel Forward,
-    DeclaredInput? Input)
+    DeclaredInput? Input,
+    EquatableArray<ChildModel> Children)
 {
     public string FullName => Namespace.Length == 0 ? ClassName : Namespace + "." + ClassName;
 }
@@ -28,9 +30,10 @@ internal sealed record DeclaredInput(EquatableArray<SizeRef> Features);
 
 /// <summary>
 /// A [Parameter] tensor: its member name, its shape read from the initialiser, that initialiser's text,
-/// and the public accessor to generate (<c>weight</c> → <c>Weight</c>; empty when the name is taken).
+/// the public accessor to generate (<c>weight</c> → <c>Weight</c>; empty when the name is taken), and
+/// whether it gets a setter (a writable field), which is how two layers share one tensor.
 /// </summary>
-internal sealed record ParameterModel(string Name, EquatableArray<SizeRef> Shape, string InitializerText, string AccessorName, LocationInfo? Location);
+internal sealed record ParameterModel(string Name, EquatableArray<SizeRef> Shape, string InitializerText, string AccessorName, bool Settable, LocationInfo? Location);
 
 /// <summary>One dimension of a parameter's shape: a constant, or one of the layer's size parameters.</summary>
 internal readonly record struct SizeRef(int Value, string? Symbol)
@@ -53,3 +56,25 @@ internal sealed record LocalModel(string Name, Expr Value);
 
 /// <summary>A construction of a layer with constant size arguments (<c>new MyLinear(64, 8)</c>).</summary>
 internal sealed record ConstructionSite(string LayerFullName, EquatableArray<int> Sizes);
+
+/// <summary>
+/// A layer's shape contract in terms of its own size parameters: what it accepts and what it returns
+/// (leading batch dimensions excluded).
+/// </summary>
+internal sealed record LayerSignature(
+    string LayerFullName,
+    EquatableArray<string> Sizes,
+    EquatableArray<SizeRef> InputFeatures,
+    EquatableArray<SizeRef> OutputFeatures);
+
+/// <summary>
+/// A child layer held in a field or property: its type, the sizes it is constructed with (in the
+/// parent's terms; null when not a plain <c>new T(...)</c>), and its signature when its type comes
+/// from another assembly (read from the generated <c>[LayerSignature]</c>).
+/// </summary>
+internal sealed record ChildModel(
+    string Name,
+    string TypeFullName,
+    EquatableArray<SizeRef>? Arguments,
+    LayerSignature? MetadataSignature,
+    LocationInfo? Location);

@@ -68,6 +68,7 @@ internal static class LayerParser
         var input = ReadDeclaredInput(context, type, sizes, diagnostics);
         var parameters = ReadParameters(type, context.SemanticModel, sizes, diagnostics, cancellationToken);
         var parameterNames = new HashSet<string>(parameters.Select(p => p.Name));
+        var children = ChildReader.Read(type, context.SemanticModel, sizes, cancellationToken);
 
         var forwardMethod = type.GetMembers("Forward").OfType<IMethodSymbol>()
             .FirstOrDefault(m => m.Parameters.Length == 1 && !m.IsStatic);
@@ -82,7 +83,7 @@ internal static class LayerParser
         var forwardModel = context.SemanticModel.SyntaxTree == forwardSyntax.SyntaxTree
             ? context.SemanticModel
             : context.SemanticModel.Compilation.GetSemanticModel(forwardSyntax.SyntaxTree);
-        var forward = ForwardParser.Parse(type.Name, forwardMethod, forwardSyntax, forwardModel, parameterNames, diagnostics, cancellationToken);
+        var forward = ForwardParser.Parse(type.Name, forwardMethod, forwardSyntax, forwardModel, parameterNames, new HashSet<string>(children.Select(c => c.Name)), diagnostics, cancellationToken);
         if (forward is null || diagnostics.Count > 0)
         {
             return null;
@@ -94,7 +95,8 @@ internal static class LayerParser
             sizes.ToEquatableArray(),
             parameters.ToEquatableArray(),
             forward,
-            input);
+            input,
+            children.ToEquatableArray());
     }
 
     /// <summary>Reads <c>[Layer(Input = "[*, n]")]</c>; null when absent.</summary>
@@ -108,29 +110,15 @@ internal static class LayerParser
         }
 
         var location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax() ?? context.TargetNode);
-        var parts = text.Trim().TrimStart('[').TrimEnd(']').Split(',').Select(p => p.Trim()).ToList();
-        if (parts.Count == 0 || parts[0] != "*")
+        var features = ShapeText.ParseFeatures(text, sizes);
+        if (features is null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedLayerDeclaration, location, type.Name, $"Input = \"{text}\" must start with '*', the batch, e.g. \"[*, n]\""));
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedLayerDeclaration,
+                location,
+                type.Name,
+                $"Input = \"{text}\" must be '*' (the batch) followed by positive constants or primary-constructor parameters, e.g. \"[*, n]\""));
             return null;
-        }
-
-        var features = new List<SizeRef>();
-        foreach (string part in parts.Skip(1))
-        {
-            if (int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value) && value > 0)
-            {
-                features.Add(new SizeRef(value, null));
-            }
-            else if (sizes.Contains(part))
-            {
-                features.Add(new SizeRef(0, part));
-            }
-            else
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedLayerDeclaration, location, type.Name, $"'{part}' in Input = \"{text}\" is neither a positive constant nor a primary-constructor parameter"));
-                return null;
-            }
         }
 
         return new DeclaredInput(features.ToEquatableArray());
@@ -242,7 +230,7 @@ internal static class LayerParser
                 continue;
             }
 
-            result.Add(new ParameterModel(member.Name, shape.ToEquatableArray(), initializer.ToString(), AccessorName(type, member.Name), location));
+            result.Add(new ParameterModel(member.Name, shape.ToEquatableArray(), initializer.ToString(), AccessorName(type, member.Name), member is IFieldSymbol { IsReadOnly: false }, location));
         }
 
         return result;

@@ -1,13 +1,17 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace LayerGen.Generator.Parsing;
 
 /// <summary>
-/// Reads a parameter's shape from its initialiser: <c>Tensor.Randn(inUnits, units)</c>,
-/// <c>Tensor.Zeros(8)</c>, <c>Tensor.Full(0.5f, units)</c>, and the <c>Init.*</c> factories.
-/// Each size is an int constant or one of the layer's size parameters.
+/// Reads a parameter's shape from its initialiser: any static method returning a tensor whose last
+/// parameter is <c>params int[] shape</c> (<c>Tensor.Randn(inUnits, units)</c>, <c>Tensor.Full(0.5f, units)</c>,
+/// <c>Init.KaimingUniform(inUnits, units)</c>, a user's own factory). Each size is an int constant or
+/// one of the layer's size parameters. While the code does not bind (mid-typing), the known
+/// <c>Tensor</c> factories are recognised by name.
 /// </summary>
 internal static class ParameterShapeReader
 {
@@ -18,6 +22,51 @@ internal static class ParameterShapeReader
     private static readonly Dictionary<string, int> ValueThenShapeFactories = new() { ["Full"] = 1, ["Uniform"] = 2 };
 
     public static List<SizeRef>? Read(ExpressionSyntax initializer, SemanticModel model, List<string> sizes, out string? problem)
+    {
+        problem = null;
+        if (model.GetOperation(initializer) is IInvocationOperation { TargetMethod: { IsStatic: true } method } invocation
+            && method.ReturnType.ToDisplayString() == "LayerGen.Tensor"
+            && method.Parameters.LastOrDefault() is { IsParams: true, Type: IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int32 } } shapeParameter)
+        {
+            return ReadShapeArgument(invocation, shapeParameter, sizes, out problem);
+        }
+
+        return ReadByName(initializer, model, sizes, out problem);
+    }
+
+    private static List<SizeRef>? ReadShapeArgument(IInvocationOperation invocation, IParameterSymbol shapeParameter, List<string> sizes, out string? problem)
+    {
+        problem = null;
+        var argument = invocation.Arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Parameter, shapeParameter));
+        if (argument?.Value is not IArrayCreationOperation { Initializer: { } initializer })
+        {
+            problem = "the shape must be written as sizes, e.g. 'Tensor.Randn(inUnits, units)'";
+            return null;
+        }
+
+        var shape = new List<SizeRef>();
+        foreach (var element in initializer.ElementValues)
+        {
+            var value = element is IConversionOperation conversion ? conversion.Operand : element;
+            if (value.ConstantValue is { HasValue: true, Value: int constant })
+            {
+                shape.Add(new SizeRef(constant, null));
+            }
+            else if (value is IParameterReferenceOperation reference && sizes.Contains(reference.Parameter.Name))
+            {
+                shape.Add(new SizeRef(0, reference.Parameter.Name));
+            }
+            else
+            {
+                problem = $"size '{element.Syntax}' is neither a constant nor one of the layer's size parameters";
+                return null;
+            }
+        }
+
+        return shape;
+    }
+
+    private static List<SizeRef>? ReadByName(ExpressionSyntax initializer, SemanticModel model, List<string> sizes, out string? problem)
     {
         problem = null;
         if (initializer is not InvocationExpressionSyntax invocation
@@ -40,7 +89,7 @@ internal static class ParameterShapeReader
         }
         else
         {
-            problem = $"'{factory}' is not a tensor factory LayerGen knows (use Tensor.Randn, Rand, Uniform, Zeros, Ones or Full)";
+            problem = $"'{factory}' is not a tensor factory LayerGen knows (use a factory whose last parameter is 'params int[] shape', such as Tensor.Randn or Init.KaimingUniform)";
             return null;
         }
 

@@ -18,6 +18,18 @@ public static class SpanChecks
         }
     }
 
+    /// <summary>Checks a tensor assigned to a parameter has the parameter's shape.</summary>
+    public static void Shape(string layer, string parameter, Tensor? value, ReadOnlySpan<int> expected)
+    {
+        ArgumentNullException.ThrowIfNull(value, parameter);
+        if (!value.Shape.SequenceEqual(expected))
+        {
+            throw new ArgumentException(
+                $"{layer}: parameter '{parameter}' has shape {Tensor.FormatShape(expected)} but the assigned tensor has shape {Tensor.FormatShape(value.Shape)}.",
+                parameter);
+        }
+    }
+
     public static void MinimumLength(string layer, string buffer, int actual, int minimum)
     {
         if (actual < minimum)

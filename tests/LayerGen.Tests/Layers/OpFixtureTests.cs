@@ -1,5 +1,4 @@
 using LayerGen.Tests.Infrastructure;
-using LayerGen.Tests.Layers.OpFixtures;
 using Xunit;
 
 namespace LayerGen.Tests.Layers;
@@ -8,24 +7,24 @@ namespace LayerGen.Tests.Layers;
 public class OpFixtureTests
 {
     [Fact]
-    public void Relu() => FixtureLayers.CheckAgainstFixture(new ReluOp(), Fixture.Load("op_relu"));
+    public void Relu() => FixtureLayers.CheckAgainstFixture(new OpFixtures.ReluOp(), Fixture.Load("op_relu"));
 
     [Fact]
-    public void Tanh() => FixtureLayers.CheckAgainstFixture(new TanhOp(), Fixture.Load("op_tanh"));
+    public void Tanh() => FixtureLayers.CheckAgainstFixture(new OpFixtures.TanhOp(), Fixture.Load("op_tanh"));
 
     [Fact]
-    public void Sigmoid() => FixtureLayers.CheckAgainstFixture(new SigmoidOp(), Fixture.Load("op_sigmoid"));
+    public void Sigmoid() => FixtureLayers.CheckAgainstFixture(new OpFixtures.SigmoidOp(), Fixture.Load("op_sigmoid"));
 
     [Fact]
-    public void Exp() => FixtureLayers.CheckAgainstFixture(new ExpOp(), Fixture.Load("op_exp"));
+    public void Exp() => FixtureLayers.CheckAgainstFixture(new OpFixtures.ExpOp(), Fixture.Load("op_exp"));
 
     [Fact]
-    public void Square() => FixtureLayers.CheckAgainstFixture(new SquareOp(), Fixture.Load("op_square"));
+    public void Square() => FixtureLayers.CheckAgainstFixture(new OpFixtures.SquareOp(), Fixture.Load("op_square"));
 
     [Fact]
     public void Sum_along_the_last_axis()
     {
-        var layer = new SumLastOp(7);
+        var layer = new OpFixtures.SumLastOp(7);
         Assert.Equal("SumLastOp[n=7]", layer.KernelName);
         FixtureLayers.CheckAgainstFixture(layer, Fixture.Load("op_sum_last"));
     }
@@ -33,7 +32,7 @@ public class OpFixtureTests
     [Fact]
     public void Mean_along_the_last_axis()
     {
-        var layer = new MeanLastOp(7);
+        var layer = new OpFixtures.MeanLastOp(7);
         Assert.Equal("MeanLastOp[n=7]", layer.KernelName);
         FixtureLayers.CheckAgainstFixture(layer, Fixture.Load("op_mean_last"));
     }

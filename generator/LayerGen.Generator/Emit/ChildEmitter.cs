@@ -1,0 +1,58 @@
+using System.Linq;
+using LayerGen.Generator.Ir;
+using LayerGen.Generator.Lowering;
+
+namespace LayerGen.Generator.Emit;
+
+/// <summary>
+/// Emits calls of child layers through their span API: the child runs its own generated kernels on
+/// this layer's buffers, with its own slice of the workspace.
+/// </summary>
+internal sealed class ChildEmitter
+{
+    private readonly KernelPlan _plan;
+
+    public ChildEmitter(KernelPlan plan) => _plan = plan;
+
+    public void Forward(SourceWriter w, ChildCallStep step)
+    {
+        var node = _plan.Graph[step.Node];
+        var input = _plan.Buffers[node.Args[0]];
+        string rows = ChildRows(node);
+        w.Comment($"{step.Target.Buffer.Name} = {node.Name}.Call({input.Name})      (from: {node.Text})   {node.Shape}");
+        w.Line($"{node.Name}.ForwardSpan({rows}, {input.Name}, {step.Target.Buffer.Name}, {_plan.ChildSaved[step.Node].Name});");
+    }
+
+    public void Backward(SourceWriter w, ChildGradStep step)
+    {
+        var node = _plan.Graph[step.Node];
+        var input = _plan.Buffers[node.Args[0]];
+        var output = _plan.Buffers[node.Args[1]];
+        var outputGrad = _plan.Buffers[node.Args[2]];
+        string rows = ChildRows(node);
+        string saved = _plan.ChildSaved[node.Args[1]].Name;
+        if (step.Target is null)
+        {
+            w.Comment($"{node.Name}'s backward, for its parameters' gradients only (its input needs none)");
+            w.Line($"{node.Name}.BackwardSpan({rows}, {input.Name}, {output.Name}, {outputGrad.Name}, Span<float>.Empty, {saved});");
+            return;
+        }
+
+        string target = step.Target.Buffer.Name;
+        w.Comment($"{target} {(step.Target.Accumulate ? "+=" : "=")} {node.Name}'s backward from {outputGrad.Name} (also accumulates {node.Name}'s parameter gradients)   {node.Shape}");
+        if (!step.Target.Accumulate)
+        {
+            // The child accumulates into the input gradient it is given.
+            w.Line($"{target}.Clear();");
+        }
+
+        w.Line($"{node.Name}.BackwardSpan({rows}, {input.Name}, {output.Name}, {outputGrad.Name}, {target}, {saved});");
+    }
+
+    /// <summary>The child's rows: every dimension of its input before the child's own features.</summary>
+    private string ChildRows(Node node)
+    {
+        var input = _plan.Graph[node.Args[0]].Shape;
+        return Shape.ProductCode(input.Dims.Take(input.Rank - node.ChildInput!.Rank));
+    }
+}

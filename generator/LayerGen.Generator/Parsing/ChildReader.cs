@@ -1,0 +1,125 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using LayerGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LayerGen.Generator.Parsing;
+
+/// <summary>
+/// Finds the child layers of a [Layer] class: fields and properties (not [Parameter]) whose type is a
+/// layer, with the sizes they are constructed with, so their shapes can be checked at compile time.
+/// </summary>
+internal static class ChildReader
+{
+    private const string LayerInterface = "LayerGen.ILayer";
+    private const string SignatureAttribute = "LayerGen.LayerSignatureAttribute";
+
+    public static List<ChildModel> Read(INamedTypeSymbol type, SemanticModel semanticModel, List<string> sizes, CancellationToken cancellationToken)
+    {
+        var children = new List<ChildModel>();
+        foreach (var member in type.GetMembers())
+        {
+            var memberType = member switch
+            {
+                IFieldSymbol { IsStatic: false, IsImplicitlyDeclared: false } field => field.Type,
+                IPropertySymbol { IsStatic: false, IsImplicitlyDeclared: false } property => property.Type,
+                _ => null,
+            };
+            if (memberType is not INamedTypeSymbol childType || !IsLayer(childType)
+                || member.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "LayerGen.ParameterAttribute"))
+            {
+                continue;
+            }
+
+            var syntax = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken);
+            var initializer = syntax switch
+            {
+                VariableDeclaratorSyntax v => v.Initializer?.Value,
+                PropertyDeclarationSyntax p => p.Initializer?.Value,
+                _ => null,
+            };
+
+            EquatableArray<SizeRef>? arguments = null;
+            if (initializer is not null)
+            {
+                var model = semanticModel.SyntaxTree == initializer.SyntaxTree ? semanticModel : semanticModel.Compilation.GetSemanticModel(initializer.SyntaxTree);
+                arguments = ReadArguments(model.GetOperation(initializer, cancellationToken), sizes);
+            }
+
+            children.Add(new ChildModel(
+                member.Name,
+                childType.ToDisplayString(),
+                arguments,
+                ReadSignature(childType),
+                LocationInfo.From(member.Locations.FirstOrDefault() ?? Location.None)));
+        }
+
+        return children;
+    }
+
+    private static bool IsLayer(INamedTypeSymbol type) =>
+        type.ToDisplayString() == LayerInterface
+        || type.AllInterfaces.Any(i => i.ToDisplayString() == LayerInterface)
+        || type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == LayerParser.LayerAttributeName);
+
+    /// <summary>The sizes of <c>new Child(a, b)</c>: constants or the parent's size parameters, by constructor position.</summary>
+    private static EquatableArray<SizeRef>? ReadArguments(IOperation? operation, List<string> sizes)
+    {
+        if (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        if (operation is not IObjectCreationOperation { Constructor: { } constructor } creation)
+        {
+            return null;
+        }
+
+        var result = new SizeRef[constructor.Parameters.Length];
+        foreach (var argument in creation.Arguments)
+        {
+            if (argument.Parameter is null)
+            {
+                return null;
+            }
+
+            if (argument.Value.ConstantValue is { HasValue: true, Value: int value })
+            {
+                result[argument.Parameter.Ordinal] = new SizeRef(value, null);
+            }
+            else if (argument.Value is IParameterReferenceOperation reference && sizes.Contains(reference.Parameter.Name))
+            {
+                result[argument.Parameter.Ordinal] = new SizeRef(0, reference.Parameter.Name);
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return result.ToEquatableArray();
+    }
+
+    /// <summary>The <c>[LayerSignature]</c> the generator wrote on a layer compiled in another assembly.</summary>
+    private static LayerSignature? ReadSignature(INamedTypeSymbol type)
+    {
+        var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SignatureAttribute);
+        if (attribute is null || attribute.ConstructorArguments.Length != 3
+            || attribute.ConstructorArguments[0].Value is not string sizesText
+            || attribute.ConstructorArguments[1].Value is not string inputText
+            || attribute.ConstructorArguments[2].Value is not string outputText)
+        {
+            return null;
+        }
+
+        var sizes = sizesText.Split(new[] { ',' }, System.StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).ToList();
+        var input = ShapeText.ParseFeatures(inputText, sizes);
+        var output = ShapeText.ParseFeatures(outputText, sizes);
+        return input is null || output is null
+            ? null
+            : new LayerSignature(type.ToDisplayString(), sizes.ToEquatableArray(), input.ToEquatableArray(), output.ToEquatableArray());
+    }
+}

@@ -1,0 +1,40 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace LayerGen.Generator.Parsing;
+
+/// <summary>Shapes written as text, <c>"[*, inFeatures, 8]"</c>: '*' is the batch, then constants or size names.</summary>
+internal static class ShapeText
+{
+    /// <summary>The feature dimensions after the leading '*', or null when the text is not of that form.</summary>
+    public static List<SizeRef>? ParseFeatures(string text, IReadOnlyCollection<string> sizes)
+    {
+        var parts = text.Trim().TrimStart('[').TrimEnd(']').Split(',').Select(p => p.Trim()).ToList();
+        if (parts.Count == 0 || parts[0] != "*")
+        {
+            return null;
+        }
+
+        var features = new List<SizeRef>();
+        foreach (string part in parts.Skip(1))
+        {
+            if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0)
+            {
+                features.Add(new SizeRef(value, null));
+            }
+            else if (sizes.Contains(part))
+            {
+                features.Add(new SizeRef(0, part));
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return features;
+    }
+
+    public static string Format(IEnumerable<SizeRef> features) => "[" + string.Join(", ", new[] { "*" }.Concat(features.Select(f => f.ToString()))) + "]";
+}

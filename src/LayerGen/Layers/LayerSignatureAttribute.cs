@@ -1,0 +1,21 @@
+using System;
+using System.ComponentModel;
+
+namespace LayerGen;
+
+/// <summary>
+/// Written by the generator on every layer: its size parameters and its input and output shapes in
+/// terms of them (e.g. sizes <c>"inFeatures, outFeatures"</c>, input <c>"[*, inFeatures]"</c>, output
+/// <c>"[*, outFeatures]"</c>). It lets the generator check, in another assembly, the shapes of a layer
+/// used as a child (a <c>Linear</c> field called in a forward definition) at compile time.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class LayerSignatureAttribute(string sizes, string input, string output) : Attribute
+{
+    public string Sizes { get; } = sizes;
+
+    public string Input { get; } = input;
+
+    public string Output { get; } = output;
+}

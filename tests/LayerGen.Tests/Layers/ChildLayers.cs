@@ -1,0 +1,40 @@
+using LayerGen;
+
+namespace LayerGen.Tests.Layers.Children;
+
+/// <summary>Two built-in Linear children (from the runtime assembly: shapes read from their [LayerSignature]).</summary>
+[Layer]
+public partial class TanhMlp(int inputs, int hidden, int outputs)
+{
+    private readonly Linear fc1 = new(inputs, hidden);
+    private readonly Linear fc2 = new Linear(hidden, outputs);
+
+    public Linear First => fc1;
+
+    public Linear Second => fc2;
+
+    private Tensor Forward(Tensor x)
+    {
+        var h = Ops.Tanh(fc1.Call(x));
+        return fc2.Call(h);
+    }
+}
+
+/// <summary>A square layer from this compilation as a child, in a residual connection.</summary>
+[Layer]
+public partial class ResidualBlock(int width)
+{
+    private readonly SquareTanh inner = new(width);
+
+    public SquareTanh Inner => inner;
+
+    private Tensor Forward(Tensor x) => x + inner.Call(x);
+}
+
+[Layer]
+public partial class SquareTanh(int width)
+{
+    [Parameter] private Tensor weight = Tensor.Randn(width, width);
+
+    private Tensor Forward(Tensor x) => Ops.Tanh(x.MatMul(weight));
+}
