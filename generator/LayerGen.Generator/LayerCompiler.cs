@@ -25,7 +25,7 @@ internal static class LayerCompiler
         catch (System.Exception e) when (e is not System.OperationCanceledException)
         {
             // The generator must never take the build or the IDE down; a bug here becomes a diagnostic.
-            var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, layer.Forward.Location, layer.ClassName, e.GetType().Name + ": " + e.Message);
+            var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, layer.Forward.Location, layer.ClassName, InternalError.Describe(e));
             return new GeneratedLayer(layer.FullName + ".g.cs", string.Empty, new[] { diagnostic }.ToEquatableArray());
         }
     }

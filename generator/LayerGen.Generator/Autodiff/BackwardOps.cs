@@ -42,6 +42,34 @@ internal sealed class BackwardOps
     public int MatMul(int a, int b, bool transposeA, bool transposeB, int like) =>
         _graph.Add(new Node(0, Op.MatMul, new[] { a, b }, _graph[like].Shape) { TransposeA = transposeA, TransposeB = transposeB });
 
+    public int Pow(int a, double exponent) => _graph.Add(new Node(0, Op.Pow, new[] { a }, _graph[a].Shape) { Value = exponent });
+
+    public int InRange(int a, double min, double max) => _graph.Add(new Node(0, Op.InRange, new[] { a }, _graph[a].Shape) { Value = min, Value2 = max });
+
+    public int Compare(Op op, int a, int b) => Binary(op, a, b);
+
+    public int Where(int mask, int a, int b)
+    {
+        var shape = ShapeRules.Broadcast(_graph[mask].Shape, ShapeRules.Broadcast(_graph[a].Shape, _graph[b].Shape, out _) ?? _graph[a].Shape, out _) ?? _graph[mask].Shape;
+        return _graph.Add(Op.Where, shape, mask, a, b);
+    }
+
+    public int Permute(int g, int[] dims, int like) => _graph.Add(new Node(0, Op.Permute, new[] { g }, _graph[like].Shape) { Ints = dims });
+
+    public int Slice(int g, int axis, int start, int length, int like) =>
+        _graph.Add(new Node(0, Op.Slice, new[] { g }, _graph[like].Shape) { Ints = new[] { axis, start, length } });
+
+    public int SliceGrad(int g, int axis, int start, int like) =>
+        _graph.Add(new Node(0, Op.SliceGrad, new[] { g }, _graph[like].Shape) { Ints = new[] { axis, start } });
+
+    public int ExtremeGrad(int x, int extreme, int g, int axis) =>
+        _graph.Add(new Node(0, Op.ExtremeGrad, new[] { x, extreme, g }, _graph[x].Shape) { Ints = new[] { axis } });
+
+    public int Einsum(string equation, int[] args, int like) =>
+        _graph.Add(new Node(0, Op.Einsum, args, _graph[like].Shape) { Equation = equation });
+
+    public int Structural(Op op, int like, params int[] args) => _graph.Add(op, _graph[like].Shape, args);
+
     private int Binary(Op op, int a, int b)
     {
         var shape = ShapeRules.Broadcast(_graph[a].Shape, _graph[b].Shape, out _) ?? _graph[a].Shape;

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using LayerGen.Generator.Ir;
 
 namespace LayerGen.Generator.Autodiff;
@@ -11,6 +12,17 @@ namespace LayerGen.Generator.Autodiff;
 /// </summary>
 internal static class VjpRules
 {
+    private static int[] Inverse(IReadOnlyList<int> permutation)
+    {
+        var inverse = new int[permutation.Count];
+        for (int i = 0; i < permutation.Count; i++)
+        {
+            inverse[permutation[i]] = i;
+        }
+
+        return inverse;
+    }
+
     public static IEnumerable<(int Argument, int Gradient)> Apply(Graph graph, Node node, int g)
     {
         var b = new BackwardOps(graph);
@@ -74,6 +86,65 @@ internal static class VjpRules
                     ? b.MatMul(g, Arg(0), true, ta, Arg(1))
                     : b.MatMul(Arg(0), g, !ta, false, Arg(1)));
                 break;
+            case Op.Sqrt:
+                yield return (0, b.Div(b.Mul(g, b.Constant(0.5)), output));
+                break;
+            case Op.Abs:
+                yield return (0, b.Mul(g, b.Unary(Op.Sign, Arg(0))));
+                break;
+            case Op.Pow:
+                // d x^p = p·x^(p−1)
+                yield return (0, b.Mul(g, b.Mul(b.Constant(node.Value), b.Pow(Arg(0), node.Value - 1))));
+                break;
+            case Op.Clamp:
+                yield return (0, b.Mul(g, b.InRange(Arg(0), node.Value, node.Value2)));
+                break;
+            case Op.Maximum:
+            case Op.Minimum:
+                // The larger (smaller) operand takes the gradient; a tie splits it half and half, as torch does.
+                var (winA, winB) = node.Op == Op.Maximum ? (Op.Greater, Op.Less) : (Op.Less, Op.Greater);
+                int tie = b.Mul(b.Compare(Op.Equal, Arg(0), Arg(1)), b.Constant(0.5));
+                yield return (0, b.SumTo(b.Mul(g, b.Add(b.Compare(winA, Arg(0), Arg(1)), tie)), Arg(0)));
+                yield return (1, b.SumTo(b.Mul(g, b.Add(b.Compare(winB, Arg(0), Arg(1)), tie)), Arg(1)));
+                break;
+            case Op.Where:
+                yield return (1, b.SumTo(b.Where(Arg(0), g, b.Constant(0)), Arg(1)));
+                yield return (2, b.SumTo(b.Where(Arg(0), b.Constant(0), g), Arg(2)));
+                break;
+            case Op.Permute:
+                yield return (0, b.Permute(g, Inverse(node.Ints), Arg(0)));
+                break;
+            case Op.Slice:
+                yield return (0, b.SliceGrad(g, node.Ints[0], node.Ints[1], Arg(0)));
+                break;
+            case Op.Concat:
+                int offset = 0;
+                for (int i = 0; i < node.Args.Count; i++)
+                {
+                    int length = graph[Arg(i)].Shape[node.Ints[0]].Value;
+                    yield return (i, b.Slice(g, node.Ints[0], offset, length, Arg(i)));
+                    offset += length;
+                }
+
+                break;
+            case Op.MaxAxis:
+            case Op.MinAxis:
+                yield return (0, b.ExtremeGrad(Arg(0), output, g, node.Ints[0]));
+                break;
+            case Op.Einsum:
+                // Each operand's gradient is an einsum of the output gradient with the other operands.
+                var equation = EinsumEquation.Parse(node.Equation, out _)!;
+                for (int i = 0; i < node.Args.Count; i++)
+                {
+                    var others = Enumerable.Range(0, node.Args.Count).Where(j => j != i).ToList();
+                    string gradEquation = string.Join(",", others.Select(j => equation.Inputs[j]).Concat(new[] { equation.Output })) + "->" + equation.Inputs[i];
+                    yield return (i, b.Einsum(gradEquation, others.Select(Arg).Concat(new[] { g }).ToArray(), Arg(i)));
+                }
+
+                break;
+            case Op.FftHalf:
+                yield return (0, b.Structural(Op.FftHalfAdjoint, Arg(0), g));
+                break;
             case Op.ChildCall:
                 // The child's own backward gives the input's gradient (and accumulates its parameters').
                 int childGrad = graph.Add(new Node(0, Op.ChildGrad, new[] { Arg(0), output, g }, graph[Arg(0)].Shape) { Name = node.Name, ChildInput = node.ChildInput });
@@ -81,6 +152,18 @@ internal static class VjpRules
                 yield return (0, childGrad);
                 break;
             case Op.ChildGrad:
+            case Op.Sign:
+            case Op.InRange:
+            case Op.Greater:
+            case Op.Less:
+            case Op.GreaterEqual:
+            case Op.LessEqual:
+            case Op.Equal:
+            case Op.Detach:
+            case Op.DropoutMask:
+            case Op.SliceGrad:
+            case Op.ExtremeGrad:
+            case Op.FftHalfAdjoint:
             case Op.Step:
             case Op.Constant:
             case Op.InverseCount:

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using LayerGen.Generator.Ir;
 using LayerGen.Generator.Lowering;
 
@@ -97,8 +98,10 @@ internal sealed class FusedChain
             Op.Mul => $"({Arg(0)} * {Arg(1)})",
             Op.Div => $"({Arg(0)} / {Arg(1)})",
             Op.Neg => $"(-{Arg(0)})",
-            Op.Expand => Arg(0),
-            _ => $"KernelMath.{node.Op}({Arg(0)})",
+            Op.Expand or Op.Detach => Arg(0),
+            Op.Pow => $"KernelMath.Pow({Arg(0)}, {FloatLiteral(node.Value)})",
+            Op.Clamp or Op.InRange => $"KernelMath.{node.Op}({Arg(0)}, {FloatLiteral(node.Value)}, {FloatLiteral(node.Value2)})",
+            _ => $"KernelMath.{node.Op}({string.Join(", ", node.Args.Select((_, i) => Arg(i)))})",
         };
     }
 
@@ -128,8 +131,10 @@ internal sealed class FusedChain
             Op.Mul => $"{Arg(0)} * {Arg(1)}",
             Op.Div => $"{Arg(0)} / {Arg(1)}",
             Op.Neg => $"-{Arg(0)}",
-            Op.Expand => Arg(0),
-            _ => $"{node.Op.ToString().ToLowerInvariant()}({Arg(0)})",
+            Op.Expand or Op.Detach => Arg(0),
+            Op.Pow => $"pow({Arg(0)}, {node.Value.ToString("R", CultureInfo.InvariantCulture)})",
+            Op.Clamp or Op.InRange => $"{node.Op.ToString().ToLowerInvariant()}({Arg(0)}, {node.Value.ToString("R", CultureInfo.InvariantCulture)}, {node.Value2.ToString("R", CultureInfo.InvariantCulture)})",
+            _ => $"{node.Op.ToString().ToLowerInvariant()}({string.Join(", ", node.Args.Select((_, i) => Arg(i)))})",
         };
     }
 

@@ -43,6 +43,7 @@ internal sealed class KernelEmitter
         forwardArgs.AddRange(parameters);
         forwardArgs.Add("Span<float> output");
         forwardArgs.Add("Span<float> saved");
+        forwardArgs.Add("bool training");
         using (w.Block($"public static void Forward({_sizeParameters}{_childParameters}int rows, {string.Join(", ", forwardArgs)})"))
         {
             EmitBody(w, _plan.ForwardSteps, backward: false);
@@ -69,6 +70,7 @@ internal sealed class KernelEmitter
         var loops = new LoopEmitter(_plan);
         var matmuls = new MatMulEmitter(_plan);
         var children = new ChildEmitter(_plan);
+        var structural = new StructuralEmitter(_plan);
         bool inGuard = false;
         System.IDisposable? guard = null;
         foreach (var step in steps)
@@ -93,6 +95,9 @@ internal sealed class KernelEmitter
                     break;
                 case MatMulStep matmul:
                     matmuls.Emit(body, matmul);
+                    break;
+                case StructuralStep op:
+                    structural.Emit(body, op);
                     break;
                 case ChildCallStep call:
                     children.Forward(body, call);

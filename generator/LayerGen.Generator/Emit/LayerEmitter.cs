@@ -108,11 +108,7 @@ internal sealed class LayerEmitter
         "Kernels_" + string.Join("_", _layer.SizeParameters.Select((name, i) => name + sizes[i].ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>A dimension as code in the glue, where sizes live in fields.</summary>
-    private static string GlueCode(Dim dim) => dim.Kind switch
-    {
-        DimKind.Symbol => "__" + dim.Symbol,
-        _ => dim.Code,
-    };
+    private static string GlueCode(Dim dim) => dim.CodeWith(symbol => "__" + symbol);
 
     private static string GlueProduct(IEnumerable<Dim> dims)
     {
@@ -150,7 +146,7 @@ internal sealed class LayerEmitter
             w.Line();
         }
 
-        string InitializerCode(Dim dim) => dim.Kind == DimKind.Symbol ? _names.OriginalSize(dim.Symbol!) : dim.Code;
+        string InitializerCode(Dim dim) => dim.CodeWith(_names.OriginalSize);
         w.Line($"private readonly int[] __inputFeatures = new int[] {{ {string.Join(", ", inputShape.Features.Select(InitializerCode))} }};");
         w.Line($"private readonly int[] __outputFeatures = new int[] {{ {string.Join(", ", outputShape.Features.Select(InitializerCode))} }};");
         w.Line();
@@ -214,6 +210,21 @@ internal sealed class LayerEmitter
         }
 
         w.Line();
+        w.Comment("Train/eval mode, as torch's module.training: dropout is active only in training mode.");
+        w.Line("private bool __training = true;");
+        w.Line();
+        w.Line("public bool Training => __training;");
+        w.Line();
+        using (w.Block("public void Train(bool mode = true)"))
+        {
+            w.Line("__training = mode;");
+            foreach (var child in _layer.Children)
+            {
+                w.Line($"{child.Name}.Train(mode);");
+            }
+        }
+
+        w.Line();
         using (w.Block("public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters()"))
         {
             foreach (var parameter in _layer.Parameters)
@@ -263,7 +274,7 @@ internal sealed class LayerEmitter
         using (w.Block("public void ForwardSpan(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)"))
         {
             w.Line("__CheckLengths(rows, input.Length, output.Length, output.Length, 0, saved.Length);");
-            EmitSwitch(w, k => $"{k}.Forward({ChildArguments}rows, input, {parameterData}output, saved);", $"{RuntimeKernelClass}.Forward({sizeArgs}rows, input, {parameterData}output, saved);");
+            EmitSwitch(w, k => $"{k}.Forward({ChildArguments}rows, input, {parameterData}output, saved, __training);", $"{RuntimeKernelClass}.Forward({sizeArgs}rows, input, {parameterData}output, saved, __training);");
         }
 
         w.Line();

@@ -22,11 +22,12 @@ internal readonly struct Dim : IEquatable<Dim>
     public static readonly Dim Rows = new(DimKind.Rows, 0, null);
     public static readonly Dim One = Const(1);
 
-    private Dim(DimKind kind, int value, string? symbol)
+    private Dim(DimKind kind, int value, string? symbol, int divisor = 1)
     {
         Kind = kind;
         Value = value;
         Symbol = symbol;
+        Divisor = divisor;
     }
 
     public DimKind Kind { get; }
@@ -35,26 +36,45 @@ internal readonly struct Dim : IEquatable<Dim>
 
     public string? Symbol { get; }
 
+    /// <summary>For a symbol: the size is <see cref="Symbol"/> / Divisor, rounded down (n/2 Fourier coefficients).</summary>
+    public int Divisor { get; }
+
     public bool IsOne => Kind == DimKind.Const && Value == 1;
 
     public static Dim Const(int value) => new(DimKind.Const, value, null);
 
     public static Dim Sym(string name) => new(DimKind.Symbol, 0, name);
 
-    /// <summary>The C# expression for this size inside a kernel.</summary>
-    public string Code => Kind switch
+    /// <summary>This size divided by <paramref name="divisor"/>, rounded down.</summary>
+    public Dim DividedBy(int divisor) => Kind switch
+    {
+        DimKind.Const => Const(Value / divisor),
+        DimKind.Symbol => new Dim(DimKind.Symbol, 0, Symbol, Divisor * divisor),
+        _ => throw new System.InvalidOperationException("the batch cannot be divided"),
+    };
+
+    /// <summary>The size as code, with the symbol's name written by <paramref name="name"/>.</summary>
+    public string CodeWith(System.Func<string, string> name) => Kind switch
     {
         DimKind.Const => Value.ToString(CultureInfo.InvariantCulture),
-        DimKind.Symbol => Symbol!,
+        DimKind.Symbol => Divisor == 1 ? name(Symbol!) : $"({name(Symbol!)} / {Divisor.ToString(CultureInfo.InvariantCulture)})",
         _ => "rows",
     };
 
-    /// <summary>How the size is shown to a user in diagnostics and comments.</summary>
-    public override string ToString() => Kind == DimKind.Rows ? "*" : Code;
+    /// <summary>The C# expression for this size inside a kernel.</summary>
+    public string Code => CodeWith(s => s);
 
-    public bool Equals(Dim other) => Kind == other.Kind && Value == other.Value && Symbol == other.Symbol;
+    /// <summary>How the size is shown to a user in diagnostics and comments.</summary>
+    public override string ToString() => Kind switch
+    {
+        DimKind.Rows => "*",
+        DimKind.Symbol when Divisor != 1 => $"{Symbol}/{Divisor.ToString(CultureInfo.InvariantCulture)}",
+        _ => Code,
+    };
+
+    public bool Equals(Dim other) => Kind == other.Kind && Value == other.Value && Symbol == other.Symbol && Divisor == other.Divisor;
 
     public override bool Equals(object? obj) => obj is Dim other && Equals(other);
 
-    public override int GetHashCode() => ((int)Kind * 397) ^ Value ^ (Symbol?.GetHashCode() ?? 0);
+    public override int GetHashCode() => ((int)Kind * 397) ^ Value ^ (Symbol?.GetHashCode() ?? 0) ^ (Divisor * 7919);
 }

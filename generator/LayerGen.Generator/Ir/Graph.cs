@@ -42,6 +42,9 @@ internal sealed class Graph
         var withId = new Node(_nodes.Count, node.Op, node.Args, node.Shape)
         {
             Value = node.Value,
+            Value2 = node.Value2,
+            Ints = node.Ints,
+            Equation = node.Equation,
             CountOf = node.CountOf,
             TransposeA = node.TransposeA,
             TransposeB = node.TransposeB,

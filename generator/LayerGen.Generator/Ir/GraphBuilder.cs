@@ -10,7 +10,7 @@ namespace LayerGen.Generator.Ir;
 /// Builds the forward op graph of a layer from its <see cref="ForwardModel"/>, inferring every
 /// node's symbolic shape. Shape errors become diagnostics on the expression that caused them.
 /// </summary>
-internal sealed class GraphBuilder
+internal sealed partial class GraphBuilder
 {
     private readonly LayerModel _layer;
     private readonly System.Func<string, string> _sizeName;
@@ -126,6 +126,10 @@ internal sealed class GraphBuilder
             '+' => Op.Add,
             '-' => Op.Sub,
             '*' => Op.Mul,
+            '>' => Op.Greater,
+            '<' => Op.Less,
+            'G' => Op.GreaterEqual,
+            'L' => Op.LessEqual,
             _ => Op.Div,
         };
         return _graph.Add(new Node(0, op, new[] { left.Value, right.Value }, shape) { Text = binary.Text });
@@ -150,6 +154,17 @@ internal sealed class GraphBuilder
             case "Sum":
             case "Mean":
                 return Reduce(call);
+            case "Sqrt" or "Abs" or "Square" or "Pow" or "Clamp" or "Gelu" or "Maximum" or "Minimum" or "Where"
+                or "Gt" or "Lt" or "Ge" or "Le" or "Eq" or "Dropout":
+                return Elementwise(call);
+            case "Max" or "Min" or "Softmax" or "LogSoftmax":
+                return AxisOp(call);
+            case "Reshape" or "View" or "Transpose" or "Permute" or "Narrow" or "Slice" or "Concat" or "Stack":
+                return Structural(call);
+            case "Einsum":
+                return Einsum(call);
+            case "FftHalf":
+                return FftHalf(call);
             case var child when child.StartsWith("Child:", System.StringComparison.Ordinal):
                 return Child(call, child.Substring("Child:".Length));
             default:
@@ -319,6 +334,6 @@ internal sealed class GraphBuilder
 
     private int Reshape(int arg, Shape shape) => _graph.Add(Op.Reshape, shape, arg);
 
-    private void Report(Expr expr, string message) =>
-        _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeMismatch, expr.Location, expr.Text, message));
+    private void Report(Expr expr, string message, LocationInfo? location = null) =>
+        _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeMismatch, location ?? expr.Location, expr.Text, message));
 }

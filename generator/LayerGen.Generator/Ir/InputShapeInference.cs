@@ -36,7 +36,8 @@ internal static class InputShapeInference
             NegateExpr negate => ShapedLikeInput(negate.Operand),
             BinaryExpr binary => (ShapedLikeInput(binary.Left) && binary.Right is NumberExpr) || (ShapedLikeInput(binary.Right) && binary.Left is NumberExpr)
                 || (ShapedLikeInput(binary.Left) && ShapedLikeInput(binary.Right)),
-            CallExpr { Op: "Relu" or "Tanh" or "Sigmoid" or "Exp" or "Log" } call => ShapedLikeInput(call.Operands[0]),
+            CallExpr { Op: "Relu" or "Tanh" or "Sigmoid" or "Exp" or "Log" or "Sqrt" or "Abs" or "Square" or "Pow" or "Clamp" or "Gelu" or "Dropout" } call
+                => call.Operands.Count > 0 && ShapedLikeInput(call.Operands[0]),
             _ => false,
         };
 
@@ -65,6 +66,31 @@ internal static class InputShapeInference
                     if (childInput(call.Op.Substring("Child:".Length)) is { } features)
                     {
                         found.Add(features.ToArray());
+                    }
+
+                    break;
+                case CallExpr { Op: "Einsum", Literal: { } text } einsum when EinsumEquation.Parse(text, out _) is { } equation && equation.Inputs.Count == einsum.Operands.Count:
+                    // Letters of the input's subscript (after the batch letter) take their sizes from parameter operands.
+                    var letters = new Dictionary<char, Dim>();
+                    for (int i = 0; i < einsum.Operands.Count; i++)
+                    {
+                        if (ParameterShape(einsum.Operands[i]) is { } parameterShape && parameterShape.Length == equation.Inputs[i].Length)
+                        {
+                            for (int d = 0; d < parameterShape.Length; d++)
+                            {
+                                letters[equation.Inputs[i][d]] = parameterShape[d];
+                            }
+                        }
+                    }
+
+                    for (int i = 0; i < einsum.Operands.Count; i++)
+                    {
+                        string subscript = equation.Inputs[i];
+                        if (ShapedLikeInput(einsum.Operands[i]) && subscript.Skip(1).All(letters.ContainsKey))
+                        {
+                            found.Add(subscript.Skip(1).Select(c => letters[c]).ToArray());
+                            break;
+                        }
                     }
 
                     break;

@@ -24,6 +24,15 @@ internal sealed class Node
     /// <summary>The value of a <see cref="Op.Constant"/>.</summary>
     public double Value { get; init; }
 
+    /// <summary>A second constant (Clamp's upper bound).</summary>
+    public double Value2 { get; init; }
+
+    /// <summary>Integer attributes: axes, a permutation, slice bounds.</summary>
+    public IReadOnlyList<int> Ints { get; init; } = System.Array.Empty<int>();
+
+    /// <summary>For <see cref="Op.Einsum"/>: the equation, e.g. <c>ijk,bi,bj->bk</c>.</summary>
+    public string Equation { get; init; } = string.Empty;
+
     /// <summary>For <see cref="Op.InverseCount"/>: the shape whose element count is divided by.</summary>
     public Shape? CountOf { get; init; }
 

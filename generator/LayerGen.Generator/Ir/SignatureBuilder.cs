@@ -36,7 +36,9 @@ internal static class SignatureBuilder
 
     public static LayerSignature FromGraph(LayerModel layer, Graph graph, Names names)
     {
-        SizeRef ToSize(Dim dim) => dim.Kind == DimKind.Symbol ? new SizeRef(0, names.OriginalSize(dim.Symbol!)) : new SizeRef(dim.Value, null);
+        // A derived size (n/2) has no name a user of the layer could pass; it is written as text and
+        // such a child's shapes then count as unknown.
+        SizeRef ToSize(Dim dim) => dim.Kind == DimKind.Symbol ? new SizeRef(0, dim.CodeWith(names.OriginalSize)) : new SizeRef(dim.Value, null);
         return new LayerSignature(
             layer.FullName,
             layer.SizeParameters,

@@ -50,6 +50,9 @@ internal sealed record ChildCallStep(int Node, Target Target, bool OnlyForInputG
 /// <summary>A child layer's backward; <see cref="Target"/> is null when its input needs no gradient.</summary>
 internal sealed record ChildGradStep(int Node, Target? Target, bool OnlyForInputGrad) : Step(OnlyForInputGrad);
 
+/// <summary>A structural op (permute, slice, join, max along an axis, einsum, FFT, dropout mask) as its own loop nest.</summary>
+internal sealed record StructuralStep(int Node, Target Target, bool OnlyForInputGrad) : Step(OnlyForInputGrad);
+
 /// <summary>Copies (or accumulates) a value that already has a buffer, or is a leaf, into an output.</summary>
 internal sealed record CopyStep(int Source, Target Target, bool OnlyForInputGrad) : Step(OnlyForInputGrad);
 

@@ -142,7 +142,7 @@ internal sealed class Lowerer
         foreach (int id in nodes)
         {
             var node = _graph[id];
-            if (node.Op is Op.Reshape or Op.MatMul or Op.ChildCall or Op.ChildGrad)
+            if (!node.Op.IsElementwise() && !node.Op.IsLeaf() && node.Op != Op.ReduceSum)
             {
                 foreach (int arg in node.Args)
                 {
@@ -261,6 +261,10 @@ internal sealed class Lowerer
             else if (node.Op == Op.ReduceSum)
             {
                 steps.Add(new ReduceStep(id, target, OnlyForInputGrad(id)));
+            }
+            else if (!node.Op.IsElementwise())
+            {
+                steps.Add(new StructuralStep(id, target, OnlyForInputGrad(id)));
             }
             else
             {

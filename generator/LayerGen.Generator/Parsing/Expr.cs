@@ -38,4 +38,13 @@ internal sealed record CallExpr(
     EquatableArray<Expr> Operands,
     EquatableArray<int> Constants,
     string Text,
-    LocationInfo? Location) : Expr(Text, Location);
+    LocationInfo? Location) : Expr(Text, Location)
+{
+    /// <summary>Constant float arguments (an exponent, clamp bounds, a dropout probability), in order.</summary>
+    public EquatableArray<double> Numbers { get; init; } = EquatableArray<double>.Empty;
+
+    /// <summary>A constant string argument (an einsum equation) and where it is written.</summary>
+    public string? Literal { get; init; }
+
+    public LocationInfo? LiteralLocation { get; init; }
+}

@@ -5,21 +5,25 @@ using LayerGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace LayerGen.Generator.Parsing;
 
 /// <summary>Reads one C# expression of a forward definition into an <see cref="Expr"/>.</summary>
 internal sealed class ExprReader
 {
-    /// <summary>Element-wise functions called as <c>Ops.Name(x)</c>.</summary>
-    private static readonly HashSet<string> UnaryOps = new() { "Relu", "Tanh", "Sigmoid", "Exp", "Log" };
-
-    /// <summary>Tensor methods called as <c>x.Name(...)</c>: name → number of tensor arguments besides the receiver.</summary>
-    private static readonly Dictionary<string, int> TensorMethods = new()
+    /// <summary>Functions of <c>Ops</c> the generator compiles.</summary>
+    private static readonly HashSet<string> OpsFunctions = new()
     {
-        ["MatMul"] = 1,
-        ["Sum"] = 0,
-        ["Mean"] = 0,
+        "Relu", "Tanh", "Sigmoid", "Exp", "Log", "MatMul", "Softmax", "LogSoftmax", "Gelu", "Sqrt", "Abs", "Square",
+        "Pow", "Clamp", "Maximum", "Minimum", "Where", "Concat", "Stack", "Einsum", "FftHalf", "Dropout",
+    };
+
+    /// <summary>Methods of <c>Tensor</c> the generator compiles (the receiver is the first operand).</summary>
+    private static readonly HashSet<string> TensorMethods = new()
+    {
+        "MatMul", "Sum", "Mean", "Max", "Min", "Softmax", "LogSoftmax", "Sqrt", "Abs", "Square", "Pow", "Clamp",
+        "Reshape", "View", "Transpose", "Permute", "Narrow", "Slice", "Gt", "Lt", "Ge", "Le", "Eq",
     };
 
     private readonly string _layerName;
@@ -140,76 +144,140 @@ internal sealed class ExprReader
             return operand is null ? null : new CallExpr("Child:" + child, new[] { operand }.ToEquatableArray(), EquatableArray<int>.Empty, text, location);
         }
 
-        if (IsOpsClass(access.Expression))
+        bool isOps = IsOpsClass(access.Expression);
+        if (isOps ? !OpsFunctions.Contains(name) : !TensorMethods.Contains(name))
         {
-            if (UnaryOps.Contains(name) && arguments.Count == 1)
-            {
-                var operand = Read(arguments[0].Expression);
-                return operand is null ? null : new CallExpr(name, new[] { operand }.ToEquatableArray(), EquatableArray<int>.Empty, text, location);
-            }
-
-            if (name == "MatMul" && arguments.Count == 2)
-            {
-                var a = Read(arguments[0].Expression);
-                var b = a is null ? null : Read(arguments[1].Expression);
-                return b is null ? null : new CallExpr("MatMul", new[] { a!, b }.ToEquatableArray(), EquatableArray<int>.Empty, text, location);
-            }
-
-            return Unsupported(invocation, $"'Ops.{name}' with {arguments.Count} argument(s) is not supported by the generator yet");
+            return Unsupported(invocation, $"'{(isOps ? "Ops." : string.Empty)}{name}' is not an op LayerGen can compile (see docs/ops.md)");
         }
 
-        if (!TensorMethods.TryGetValue(name, out int tensorArguments))
+        if (!isOps)
         {
-            return Unsupported(invocation, $"'{name}' is not a tensor op LayerGen knows (see docs/ops.md)");
-        }
-
-        var receiver = Read(access.Expression);
-        if (receiver is null)
-        {
-            return null;
-        }
-
-        operands.Add(receiver);
-        for (int i = 0; i < arguments.Count; i++)
-        {
-            var argument = arguments[i].Expression;
-            if (i < tensorArguments)
+            var receiver = Read(access.Expression);
+            if (receiver is null)
             {
-                var operand = Read(argument);
-                if (operand is null)
-                {
-                    return null;
-                }
-
-                operands.Add(operand);
-                continue;
+                return null;
             }
 
-            var constant = _model.GetConstantValue(argument, _cancellationToken);
-            switch (constant.HasValue ? constant.Value : null)
+            operands.Add(receiver);
+        }
+
+        var numbers = new List<double>();
+        string? literal = null;
+        LocationInfo? literalLocation = null;
+        foreach (var (argument, kind) in ClassifyArguments(invocation))
+        {
+            switch (kind)
             {
-                case int value:
-                    constants.Add(value);
+                case ArgumentKind.Tensor:
+                    var operand = Read(argument);
+                    if (operand is null)
+                    {
+                        return null;
+                    }
+
+                    operands.Add(operand);
                     break;
-                case bool flag:
-                    constants.Add(flag ? 1 : 0);
+                case ArgumentKind.String when _model.GetConstantValue(argument, _cancellationToken).Value is string value:
+                    literal = value;
+                    literalLocation = LocationInfo.From(argument);
+                    break;
+                case ArgumentKind.Integer when _model.GetConstantValue(argument, _cancellationToken) is { HasValue: true } constant:
+                    constants.Add(constant.Value is bool flag ? (flag ? 1 : 0) : System.Convert.ToInt32(constant.Value, System.Globalization.CultureInfo.InvariantCulture));
+                    break;
+                case ArgumentKind.Number when Constant(argument) is { } number:
+                    numbers.Add(number);
                     break;
                 default:
-                    return Unsupported(argument, "this argument must be a compile-time constant (an axis or a keepDim flag)");
+                    return Unsupported(argument, "this argument must be a compile-time constant (an axis, a size, a flag, an exponent or an equation)");
             }
         }
 
-        if (operands.Count != tensorArguments + 1)
+        return new CallExpr(name, operands.ToEquatableArray(), constants.ToEquatableArray(), text, location)
         {
-            return Unsupported(invocation, $"'{name}' takes {tensorArguments} tensor argument(s)");
+            Numbers = numbers.ToEquatableArray(),
+            Literal = literal,
+            LiteralLocation = literalLocation,
+        };
+    }
+
+    private enum ArgumentKind
+    {
+        Tensor,
+        Integer,
+        Number,
+        String,
+    }
+
+    /// <summary>
+    /// The call's arguments in parameter order (a <c>params</c> array expanded), each classified by the
+    /// parameter it binds to; by its constant's type when the call does not bind (mid-typing).
+    /// </summary>
+    private IEnumerable<(ExpressionSyntax Argument, ArgumentKind Kind)> ClassifyArguments(InvocationExpressionSyntax invocation)
+    {
+        if (_model.GetOperation(invocation, _cancellationToken) is IInvocationOperation operation)
+        {
+            foreach (var argument in operation.Arguments)
+            {
+                if (argument.ArgumentKind == ArgumentKind_DefaultValue)
+                {
+                    continue;
+                }
+
+                var parameterType = argument.Parameter?.Type;
+                if (argument.ArgumentKind == Microsoft.CodeAnalysis.Operations.ArgumentKind.ParamArray && argument.Value is IArrayCreationOperation { Initializer: { } initializer })
+                {
+                    var elementType = (parameterType as IArrayTypeSymbol)?.ElementType;
+                    foreach (var element in initializer.ElementValues)
+                    {
+                        yield return ((ExpressionSyntax)element.Syntax, KindOf(elementType, (ExpressionSyntax)element.Syntax));
+                    }
+
+                    continue;
+                }
+
+                if (argument.Syntax is ArgumentSyntax syntax)
+                {
+                    yield return (syntax.Expression, KindOf(parameterType, syntax.Expression));
+                }
+            }
+
+            yield break;
         }
 
-        if ((name == "Sum" || name == "Mean") && constants.Count > 2)
+        foreach (var argument in invocation.ArgumentList.Arguments)
         {
-            return Unsupported(invocation, $"'{name}' takes at most an axis and a keepDim flag");
+            yield return (argument.Expression, KindOf(null, argument.Expression));
+        }
+    }
+
+    private const Microsoft.CodeAnalysis.Operations.ArgumentKind ArgumentKind_DefaultValue = Microsoft.CodeAnalysis.Operations.ArgumentKind.DefaultValue;
+
+    private ArgumentKind KindOf(ITypeSymbol? parameterType, ExpressionSyntax argument)
+    {
+        switch (parameterType?.SpecialType)
+        {
+            case SpecialType.System_Int32:
+            case SpecialType.System_Boolean:
+                return ArgumentKind.Integer;
+            case SpecialType.System_Single:
+            case SpecialType.System_Double:
+                return ArgumentKind.Number;
+            case SpecialType.System_String:
+                return ArgumentKind.String;
         }
 
-        return new CallExpr(name, operands.ToEquatableArray(), constants.ToEquatableArray(), text, location);
+        if (parameterType is not null)
+        {
+            return ArgumentKind.Tensor;
+        }
+
+        var constant = _model.GetConstantValue(argument, _cancellationToken);
+        return constant.HasValue ? constant.Value switch
+        {
+            int or bool => ArgumentKind.Integer,
+            string => ArgumentKind.String,
+            _ => ArgumentKind.Number,
+        } : ArgumentKind.Tensor;
     }
 
     /// <summary>The child layer a receiver names (<c>fc1</c> or <c>this.fc1</c>), if any.</summary>
@@ -254,6 +322,10 @@ internal sealed class ExprReader
         SyntaxKind.SubtractExpression => '-',
         SyntaxKind.MultiplyExpression => '*',
         SyntaxKind.DivideExpression => '/',
+        SyntaxKind.GreaterThanExpression => '>',
+        SyntaxKind.LessThanExpression => '<',
+        SyntaxKind.GreaterThanOrEqualExpression => 'G',
+        SyntaxKind.LessThanOrEqualExpression => 'L',
         _ => null,
     };
 

@@ -30,7 +30,7 @@ internal static class LayerParser
         catch (System.Exception e) when (e is not System.OperationCanceledException)
         {
             // The generator must never take the build or the IDE down; a bug here becomes a diagnostic.
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, LocationInfo.From(context.TargetNode), context.TargetSymbol.Name, e.GetType().Name + ": " + e.Message));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, LocationInfo.From(context.TargetNode), context.TargetSymbol.Name, InternalError.Describe(e)));
             return new Result<LayerModel>(null, diagnostics.ToEquatableArray());
         }
     }

@@ -20,7 +20,7 @@ namespace LayerGen.Kernels;
 /// <see cref="MathF"/> results on [-20, 20].
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class KernelMath
+public static partial class KernelMath
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Load(ReadOnlySpan<float> span, int index) =>

@@ -1,0 +1,185 @@
+using System.Collections.Generic;
+using System.Linq;
+using LayerGen.Generator.Ir;
+using LayerGen.Generator.Lowering;
+
+namespace LayerGen.Generator.Emit;
+
+/// <summary>
+/// Emits the structural ops as plain loop nests: permutations, slices and their adjoint, joins,
+/// max/min along an axis and their adjoint, dropout masks, and FFTs (through the runtime's plans).
+/// Einsum has its own emitter.
+/// </summary>
+internal sealed class StructuralEmitter
+{
+    private readonly KernelPlan _plan;
+
+    public StructuralEmitter(KernelPlan plan) => _plan = plan;
+
+    private Graph Graph => _plan.Graph;
+
+    public void Emit(SourceWriter w, StructuralStep step)
+    {
+        var node = Graph[step.Node];
+        var target = step.Target;
+        string t = target.Buffer.Name;
+        string assign = target.Accumulate ? "+=" : "=";
+        string Arg(int i) => _plan.Buffers[node.Args[i]].Name;
+        Shape ArgShape(int i) => _plan.Buffers[node.Args[i]].Shape;
+        string source = node.Text.Length > 0 ? $"      (from: {node.Text})" : string.Empty;
+
+        switch (node.Op)
+        {
+            case Op.Einsum:
+                new EinsumEmitter(_plan).Emit(w, step);
+                return;
+            case Op.DropoutMask:
+                w.Comment($"{t} = dropout mask, p = {node.Value}: 0, or 1/(1 - p) for kept elements; all ones in eval mode   {node.Shape}");
+                w.Line($"KernelMath.DropoutMask({t}.Slice(0, {node.Shape.CountCode}), {FusedChain.FloatLiteral(node.Value)}, training);");
+                return;
+            case Op.FftHalf:
+                w.Comment($"{t} = first half of the DFT of {Arg(0)} along its last axis, (re, im) pairs{source}   {node.Shape}");
+                w.Line($"FourierKernels.FftHalf({Rows(ArgShape(0))}, {ArgShape(0).Last.Code}, {Arg(0)}, {t});");
+                return;
+            case Op.FftHalfAdjoint:
+                w.Comment($"{t} {assign} adjoint DFT of {Arg(0)} (the gradient of FftHalf)   {node.Shape}");
+                ClearUnlessAccumulating(w, target);
+                w.Line($"FourierKernels.FftHalfAdjoint({Rows(node.Shape)}, {node.Shape.Last.Code}, {Arg(0)}, {t});");
+                return;
+            case Op.Permute:
+                w.Comment($"{t} {assign} {Arg(0)} with axes ({string.Join(", ", node.Ints)}){source}   {node.Shape}");
+                using (w.Block())
+                {
+                    LoopNest.Emit(w, LoopNest.Sizes(node.Shape), "i", c =>
+                    {
+                        var input = new string[node.Shape.Rank];
+                        for (int d = 0; d < node.Shape.Rank; d++)
+                        {
+                            input[node.Ints[d]] = c[d];
+                        }
+
+                        w.Line($"{t}[{LoopNest.Index(node.Shape, c)}] {assign} {Arg(0)}[{LoopNest.Index(ArgShape(0), input)}];");
+                    });
+                }
+
+                return;
+            case Op.Slice:
+                w.Comment($"{t} {assign} {Arg(0)}, elements [{node.Ints[1]}, {node.Ints[1] + node.Ints[2]}) of axis {node.Ints[0]}{source}   {node.Shape}");
+                using (w.Block())
+                {
+                    LoopNest.Emit(w, LoopNest.Sizes(node.Shape), "i", c =>
+                        w.Line($"{t}[{LoopNest.Index(node.Shape, c)}] {assign} {Arg(0)}[{LoopNest.Index(ArgShape(0), Offset(c, node.Ints[0], node.Ints[1]))}];"));
+                }
+
+                return;
+            case Op.SliceGrad:
+                w.Comment($"{t} += {Arg(0)} placed at [{node.Ints[1]}, …) of axis {node.Ints[0]} (the gradient of a slice)   {node.Shape}");
+                ClearUnlessAccumulating(w, target);
+                using (w.Block())
+                {
+                    LoopNest.Emit(w, LoopNest.Sizes(ArgShape(0)), "i", c =>
+                        w.Line($"{t}[{LoopNest.Index(node.Shape, Offset(c, node.Ints[0], node.Ints[1]))}] += {Arg(0)}[{LoopNest.Index(ArgShape(0), c)}];"));
+                }
+
+                return;
+            case Op.Concat:
+                w.Comment($"{t} {assign} {string.Join(", ", node.Args.Select((_, i) => Arg(i)))} joined along axis {node.Ints[0]}{source}   {node.Shape}");
+                int offset = 0;
+                for (int i = 0; i < node.Args.Count; i++)
+                {
+                    int start = offset;
+                    int index = i;
+                    using (w.Block())
+                    {
+                        LoopNest.Emit(w, LoopNest.Sizes(ArgShape(index)), "i", c =>
+                            w.Line($"{t}[{LoopNest.Index(node.Shape, Offset(c, node.Ints[0], start))}] {assign} {Arg(index)}[{LoopNest.Index(ArgShape(index), c)}];"));
+                    }
+
+                    offset += ArgShape(i)[node.Ints[0]].Value;
+                }
+
+                return;
+            case Op.MaxAxis:
+            case Op.MinAxis:
+                EmitExtreme(w, node, t, assign, Arg(0), ArgShape(0), source);
+                return;
+            case Op.ExtremeGrad:
+                EmitExtremeGrad(w, node, target, Arg(0), Arg(1), Arg(2));
+                return;
+        }
+
+        w.Comment($"unsupported op {node.Op}");
+        w.Line($"throw new NotSupportedException(\"LayerGen: {node.Op} has no kernel\");");
+    }
+
+    private static string Rows(Shape shape) => Shape.ProductCode(shape.Dims.Take(shape.Rank - 1));
+
+    private static string[] Offset(string[] coordinates, int axis, int start)
+    {
+        var shifted = (string[])coordinates.Clone();
+        if (start != 0)
+        {
+            shifted[axis] = $"({coordinates[axis]} + {start})";
+        }
+
+        return shifted;
+    }
+
+    private static void ClearUnlessAccumulating(SourceWriter w, Target target)
+    {
+        if (!target.Accumulate)
+        {
+            w.Line($"{target.Buffer.Name}.Clear();");
+        }
+    }
+
+    /// <summary>The input seen as [outer, length, inner] around the axis.</summary>
+    private static (string Outer, string Length, string Inner) AroundAxis(Shape shape, int axis) =>
+        (Shape.ProductCode(shape.Dims.Take(axis)), shape[axis].Code, Shape.ProductCode(shape.Dims.Skip(axis + 1)));
+
+    private static void EmitExtreme(SourceWriter w, Node node, string t, string assign, string x, Shape shape, string source)
+    {
+        bool max = node.Op == Op.MaxAxis;
+        var (outer, length, inner) = AroundAxis(shape, node.Ints[0]);
+        w.Comment($"{t} {assign} {(max ? "max" : "min")} of {x} along axis {node.Ints[0]}{source}   {node.Shape}");
+        using (w.Block($"for (int o = 0; o < {outer}; o++)"))
+        {
+            using (w.Block($"for (int c = 0; c < {inner}; c++)"))
+            {
+                w.Line($"float best = {x}[o * {length} * {inner} + c];");
+                using (w.Block($"for (int k = 1; k < {length}; k++)"))
+                {
+                    w.Line($"float value = {x}[(o * {length} + k) * {inner} + c];");
+                    w.Line($"if (value {(max ? ">" : "<")} best || float.IsNaN(value)) best = value;");
+                }
+
+                w.Line($"{t}[o * {inner} + c] {assign} best;");
+            }
+        }
+    }
+
+    private static void EmitExtremeGrad(SourceWriter w, Node node, Target target, string x, string extreme, string g)
+    {
+        string t = target.Buffer.Name;
+        var shape = node.Shape;
+        var (outer, length, inner) = AroundAxis(shape, node.Ints[0]);
+        w.Comment($"{t} += {g} at the first position of each extreme of {x} along axis {node.Ints[0]}   {shape}");
+        ClearUnlessAccumulating(w, target);
+        using (w.Block($"for (int o = 0; o < {outer}; o++)"))
+        {
+            using (w.Block($"for (int c = 0; c < {inner}; c++)"))
+            {
+                w.Line($"float best = {extreme}[o * {inner} + c];");
+                using (w.Block($"for (int k = 0; k < {length}; k++)"))
+                {
+                    w.Line($"int index = (o * {length} + k) * {inner} + c;");
+                    using (w.Block($"if ({x}[index] == best || (float.IsNaN(best) && float.IsNaN({x}[index])))"))
+                    {
+                        w.Line($"{t}[index] += {g}[o * {inner} + c];");
+                        w.Line("break;");
+                    }
+                }
+            }
+        }
+    }
+}

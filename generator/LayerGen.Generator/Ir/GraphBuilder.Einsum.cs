@@ -1,0 +1,82 @@
+using System.Collections.Generic;
+using System.Linq;
+using LayerGen.Generator.Parsing;
+
+namespace LayerGen.Generator.Ir;
+
+/// <summary>Einsum: the equation is parsed and checked against the operand shapes at compile time.</summary>
+internal sealed partial class GraphBuilder
+{
+    private int? Einsum(CallExpr call)
+    {
+        if (call.Literal is null)
+        {
+            Report(call, "the einsum equation must be a constant string, e.g. \"ijk,bi,bj->bk\"");
+            return null;
+        }
+
+        var equation = EinsumEquation.Parse(call.Literal, out string? error);
+        if (equation is null)
+        {
+            Report(call, error!, call.LiteralLocation);
+            return null;
+        }
+
+        if (equation.Inputs.Count != call.Operands.Count || call.Operands.Count > 4)
+        {
+            Report(call, $"'{call.Literal}' has {equation.Inputs.Count} operand subscript(s) but {call.Operands.Count} operand(s) were given (at most 4)", call.LiteralLocation);
+            return null;
+        }
+
+        var args = new List<int>();
+        foreach (var operand in call.Operands)
+        {
+            int? id = Visit(operand);
+            if (id is null)
+            {
+                return null;
+            }
+
+            args.Add(id.Value);
+        }
+
+        var sizes = new Dictionary<char, Dim>();
+        for (int i = 0; i < args.Count; i++)
+        {
+            var shape = _graph[args[i]].Shape;
+            string subscript = equation.Inputs[i];
+            if (subscript.Length != shape.Rank)
+            {
+                Report(call, $"operand {i + 1} has shape {shape} (rank {shape.Rank}) but its subscript '{subscript}' has {subscript.Length} letters", call.LiteralLocation);
+                return null;
+            }
+
+            for (int d = 0; d < subscript.Length; d++)
+            {
+                if (sizes.TryGetValue(subscript[d], out var known) && !known.Equals(shape[d]))
+                {
+                    Report(call, $"letter '{subscript[d]}' is {known} in one operand but {shape[d]} in operand {i + 1} ({shape})", call.LiteralLocation);
+                    return null;
+                }
+
+                sizes[subscript[d]] = shape[d];
+            }
+        }
+
+        var missing = equation.Output.Where(c => !sizes.ContainsKey(c)).ToList();
+        if (missing.Count > 0)
+        {
+            Report(call, $"output letter(s) '{string.Join(string.Empty, missing)}' appear in no operand", call.LiteralLocation);
+            return null;
+        }
+
+        var result = new Shape(equation.Output.Select(c => sizes[c]).ToArray());
+        if (sizes.Values.Any(d => d.Kind == DimKind.Rows) && (result.Rank == 0 || !result.HasRows))
+        {
+            Report(call, $"the batch letter must be the first letter of the output, so the layer returns one row per input row (result {result})", call.LiteralLocation);
+            return null;
+        }
+
+        return _graph.Add(new Node(0, Op.Einsum, args, result) { Equation = equation.ToString(), Text = call.Text });
+    }
+}

@@ -1,0 +1,273 @@
+using System.Collections.Generic;
+using System.Linq;
+using LayerGen.Generator.Parsing;
+
+namespace LayerGen.Generator.Ir;
+
+/// <summary>Axis ops (Max, Min, Softmax, LogSoftmax) and structural ops (views, permutations, slices, joins).</summary>
+internal sealed partial class GraphBuilder
+{
+    private int? AxisOp(CallExpr call)
+    {
+        int? arg = Visit(call.Operands[0]);
+        if (arg is null)
+        {
+            return null;
+        }
+
+        var shape = _graph[arg.Value].Shape;
+        if (call.Constants.Count < 1 || NormaliseAxis(call.Constants[0], shape, call) is not int axis)
+        {
+            if (call.Constants.Count < 1)
+            {
+                Report(call, $"'{call.Op}' needs an axis");
+            }
+
+            return null;
+        }
+
+        var kept = ShapeRules.Reduced(shape, axis, keepDim: true);
+        switch (call.Op)
+        {
+            case "Max" or "Min":
+                bool keepDim = call.Constants.Count > 1 && call.Constants[1] != 0;
+                int extreme = _graph.Add(new Node(0, call.Op == "Max" ? Op.MaxAxis : Op.MinAxis, new[] { arg.Value }, kept) { Ints = new[] { axis }, Text = call.Text });
+                return keepDim ? extreme : Reshape(extreme, ShapeRules.Reduced(shape, axis, keepDim: false));
+            default:
+                // Stable softmax: subtract the (gradient-free) max, exponentiate, normalise. Sugar over primitives.
+                int max = _graph.Add(new Node(0, Op.MaxAxis, new[] { arg.Value }, kept) { Ints = new[] { axis } });
+                int shifted = _graph.Add(Op.Sub, shape, arg.Value, _graph.Add(Op.Detach, kept, max));
+                int exp = _graph.Add(Op.Exp, shape, shifted);
+                int sum = _graph.Add(Op.ReduceSum, kept, exp);
+                return call.Op == "Softmax"
+                    ? _graph.Add(new Node(0, Op.Div, new[] { exp, sum }, shape) { Text = call.Text })
+                    : _graph.Add(new Node(0, Op.Sub, new[] { shifted, _graph.Add(Op.Log, kept, sum) }, shape) { Text = call.Text });
+        }
+    }
+
+    private int? Structural(CallExpr call)
+    {
+        var args = new List<int>();
+        foreach (var operand in call.Operands)
+        {
+            int? id = Visit(operand);
+            if (id is null)
+            {
+                return null;
+            }
+
+            args.Add(id.Value);
+        }
+
+        var shape = _graph[args[0]].Shape;
+        switch (call.Op)
+        {
+            case "Reshape" or "View":
+                return ReshapeTo(args[0], call.Constants, call);
+            case "Transpose" when call.Constants.Count == 2:
+                if (NormaliseAxis(call.Constants[0], shape, call) is not int a || NormaliseAxis(call.Constants[1], shape, call) is not int b)
+                {
+                    return null;
+                }
+
+                var swap = Enumerable.Range(0, shape.Rank).ToArray();
+                (swap[a], swap[b]) = (swap[b], swap[a]);
+                return Permute(args[0], swap, call);
+            case "Permute" when call.Constants.Count == shape.Rank:
+                var dims = call.Constants.Select(d => d < 0 ? d + shape.Rank : d).ToArray();
+                if (dims.OrderBy(d => d).SequenceEqual(Enumerable.Range(0, shape.Rank)) is false)
+                {
+                    Report(call, $"({string.Join(", ", call.Constants)}) is not a permutation of the {shape.Rank} axes of {shape}");
+                    return null;
+                }
+
+                return Permute(args[0], dims, call);
+            case "Narrow" when call.Constants.Count == 3:
+                return SliceOf(args[0], call.Constants[0], call.Constants[1], call.Constants[2], call);
+            case "Slice" when call.Constants.Count == 3:
+                return SliceOf(args[0], call.Constants[0], call.Constants[1], call.Constants[2] - call.Constants[1], call);
+            case "Concat" or "Stack" when call.Constants.Count == 1 && args.Count >= 1:
+                return Join(args, call.Constants[0], stack: call.Op == "Stack", call);
+        }
+
+        Report(call, $"'{call.Op}' was called with arguments the generator does not understand");
+        return null;
+    }
+
+    private int? NormaliseAxis(int axis, Shape shape, CallExpr call)
+    {
+        int normalised = axis < 0 ? axis + shape.Rank : axis;
+        if (normalised < 0 || normalised >= shape.Rank)
+        {
+            Report(call, $"axis {axis} is out of range for a tensor of shape {shape}");
+            return null;
+        }
+
+        return normalised;
+    }
+
+    /// <summary>A view with the same elements. A batched tensor keeps its batch: the first size must be -1.</summary>
+    private int? ReshapeTo(int arg, IReadOnlyList<int> sizes, CallExpr call)
+    {
+        var shape = _graph[arg].Shape;
+        var features = shape.HasRows ? shape.Dims.Skip(1).ToList() : shape.Dims.ToList();
+        var requested = sizes.ToList();
+        if (shape.HasRows)
+        {
+            if (requested.Count == 0 || requested[0] != -1)
+            {
+                Report(call, $"reshaping {shape} must keep the batch: write -1 first, e.g. Reshape(-1, ...)");
+                return null;
+            }
+
+            requested.RemoveAt(0);
+        }
+
+        var known = Factors(features);
+        int wildcard = requested.IndexOf(-1);
+        var dims = requested.Select(d => Dim.Const(d)).ToList();
+        if (wildcard >= 0)
+        {
+            long others = requested.Where(d => d != -1).Aggregate(1L, (p, d) => p * d);
+            if (known.Symbols.Count > 0 || others == 0 || known.Constant % others != 0)
+            {
+                Report(call, $"cannot infer the -1 in ({string.Join(", ", sizes)}) for {shape}");
+                return null;
+            }
+
+            dims[wildcard] = Dim.Const((int)(known.Constant / others));
+        }
+
+        var target = Factors(dims);
+        if (target.Constant != known.Constant || !target.Symbols.SequenceEqual(known.Symbols) || requested.Any(d => d < -1 || d == 0))
+        {
+            Report(call, $"cannot reshape {shape} to ({string.Join(", ", sizes)}): the element counts differ");
+            return null;
+        }
+
+        var result = shape.HasRows ? new[] { Dim.Rows }.Concat(dims).ToArray() : dims.ToArray();
+        return _graph.Add(new Node(0, Op.Reshape, new[] { arg }, new Shape(result)) { Text = call.Text });
+    }
+
+    private static (long Constant, List<string> Symbols) Factors(IEnumerable<Dim> dims)
+    {
+        long constant = 1;
+        var symbols = new List<string>();
+        foreach (var dim in dims)
+        {
+            if (dim.Kind == DimKind.Const)
+            {
+                constant *= dim.Value;
+            }
+            else
+            {
+                symbols.Add(dim.Code);
+            }
+        }
+
+        symbols.Sort(System.StringComparer.Ordinal);
+        return (constant, symbols);
+    }
+
+    private int? Permute(int arg, int[] dims, CallExpr call)
+    {
+        var shape = _graph[arg].Shape;
+        if (shape.HasRows && dims[0] != 0)
+        {
+            Report(call, $"the batch must stay the first axis of {shape}");
+            return null;
+        }
+
+        var result = new Shape(dims.Select(d => shape[d]).ToArray());
+        return _graph.Add(new Node(0, Op.Permute, new[] { arg }, result) { Ints = dims, Text = call.Text });
+    }
+
+    private int? SliceOf(int arg, int axisArgument, int start, int length, CallExpr call)
+    {
+        var shape = _graph[arg].Shape;
+        if (NormaliseAxis(axisArgument, shape, call) is not int axis)
+        {
+            return null;
+        }
+
+        var dim = shape[axis];
+        if (dim.Kind != DimKind.Const || start < 0 || length <= 0 || start + length > dim.Value)
+        {
+            Report(call, $"[{start}, {start + length}) is not a block of axis {axisArgument} of {shape}; slices need a constant axis size");
+            return null;
+        }
+
+        var dims = shape.Dims.ToArray();
+        dims[axis] = Dim.Const(length);
+        return _graph.Add(new Node(0, Op.Slice, new[] { arg }, new Shape(dims)) { Ints = new[] { axis, start, length }, Text = call.Text });
+    }
+
+    private int? Join(List<int> args, int axisArgument, bool stack, CallExpr call)
+    {
+        if (stack)
+        {
+            // Stack = concatenation of the operands with a new axis of size 1.
+            var first = _graph[args[0]].Shape;
+            int position = axisArgument < 0 ? axisArgument + first.Rank + 1 : axisArgument;
+            if (position < 0 || position > first.Rank)
+            {
+                Report(call, $"axis {axisArgument} is out of range for stacking tensors of shape {first}");
+                return null;
+            }
+
+            for (int i = 0; i < args.Count; i++)
+            {
+                var dims = _graph[args[i]].Shape.Dims.ToList();
+                dims.Insert(position, Dim.One);
+                args[i] = Reshape(args[i], new Shape(dims));
+            }
+
+            axisArgument = position;
+        }
+
+        var shape = _graph[args[0]].Shape;
+        if (NormaliseAxis(axisArgument, shape, call) is not int axis)
+        {
+            return null;
+        }
+
+        int total = 0;
+        foreach (int arg in args)
+        {
+            var other = _graph[arg].Shape;
+            bool compatible = other.Rank == shape.Rank && Enumerable.Range(0, shape.Rank).All(d => d == axis || other[d].Equals(shape[d]));
+            if (!compatible || other[axis].Kind != DimKind.Const)
+            {
+                Report(call, $"cannot join {string.Join(" and ", args.Select(a => _graph[a].Shape))} along axis {axisArgument}: the other dimensions must match and the joined one must be constant");
+                return null;
+            }
+
+            total += other[axis].Value;
+        }
+
+        var result = shape.Dims.ToArray();
+        result[axis] = Dim.Const(total);
+        return _graph.Add(new Node(0, Op.Concat, args, new Shape(result)) { Ints = new[] { axis }, Text = call.Text });
+    }
+
+    private int? FftHalf(CallExpr call)
+    {
+        int? arg = Visit(call.Operands[0]);
+        if (arg is null)
+        {
+            return null;
+        }
+
+        var shape = _graph[arg.Value].Shape;
+        if (shape.Rank < 2 || !shape.HasRows || shape.Last.Kind == DimKind.Rows)
+        {
+            Report(call, $"FftHalf transforms the last axis of a batched tensor, e.g. [*, n], but got {shape}");
+            return null;
+        }
+
+        var n = shape.Last;
+        var half = n.DividedBy(2);
+        var dims = shape.Dims.Take(shape.Rank - 1).Concat(new[] { half, Dim.Const(2) }).ToArray();
+        return _graph.Add(new Node(0, Op.FftHalf, new[] { arg.Value }, new Shape(dims)) { Text = call.Text });
+    }
+}
