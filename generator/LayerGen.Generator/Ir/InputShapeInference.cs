@@ -38,6 +38,7 @@ internal static class InputShapeInference
                 || (ShapedLikeInput(binary.Left) && ShapedLikeInput(binary.Right)),
             CallExpr { Op: "Relu" or "Tanh" or "Sigmoid" or "Exp" or "Log" or "Sqrt" or "Abs" or "Square" or "Pow" or "Clamp" or "Gelu" or "Dropout" } call
                 => call.Operands.Count > 0 && ShapedLikeInput(call.Operands[0]),
+            CallExpr { Op: "Maximum" or "Minimum" } pair => pair.Operands.Any(ShapedLikeInput),
             _ => false,
         };
 
@@ -91,6 +92,13 @@ internal static class InputShapeInference
                             found.Add(subscript.Skip(1).Select(c => letters[c]).ToArray());
                             break;
                         }
+                    }
+
+                    break;
+                case CallExpr { Op: "Maximum" or "Minimum" or "Where" } elementwise when elementwise.Operands.Any(ShapedLikeInput):
+                    if (elementwise.Operands.Select(ParameterShape).FirstOrDefault(shape => shape is { Length: > 0 }) is { } pinned)
+                    {
+                        found.Add(pinned);
                     }
 
                     break;

@@ -50,4 +50,20 @@ public interface ILayer
     /// Accumulates (+=) into <paramref name="inputGrad"/> (skipped when empty) and into every parameter's <see cref="Tensor.Grad"/>.
     /// </summary>
     void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved);
+
+    /// <summary>
+    /// Whether the layer is in training mode (PyTorch's <c>module.training</c>): it decides, for instance,
+    /// whether <see cref="Ops.Dropout"/> drops. True by default; a layer with no mode-dependent op may
+    /// keep this default implementation.
+    /// </summary>
+    bool Training => true;
+
+    /// <summary>
+    /// Sets training mode (<paramref name="mode"/> true) or evaluation mode (false) on this layer and its
+    /// children, as PyTorch's <c>module.train(mode)</c>; <see cref="LayerModeExtensions.Eval{T}"/> is
+    /// <c>Train(false)</c>. The default implementation does nothing (for a layer with no mode).
+    /// </summary>
+    void Train(bool mode = true)
+    {
+    }
 }

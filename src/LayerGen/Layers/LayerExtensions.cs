@@ -5,7 +5,7 @@ using System.Text;
 namespace LayerGen;
 
 /// <summary>What PyTorch's <c>nn.Module</c> offers over a module tree, for any <see cref="ILayer"/>.</summary>
-public static class LayerExtensions
+public static partial class LayerExtensions
 {
     /// <summary>
     /// Every parameter of the tree with its dotted PyTorch name (<c>"weight"</c>, <c>"0.bias"</c>,
@@ -57,6 +57,26 @@ public static class LayerExtensions
     }
 
     /// <summary>
+    /// Calls <paramref name="fn"/> on every layer of the tree, children before their parent and the root
+    /// last, like PyTorch's <c>net.apply(fn)</c>; typically an init function:
+    /// <c>net.Apply(l =&gt; { if (l is Linear lin) Init.XavierUniform(lin.Weight); })</c>.
+    /// </summary>
+    /// <remarks>
+    /// A layer instance reachable at several positions is visited once, at its first position (depth
+    /// first), so an init function never re-draws a shared layer. PyTorch de-duplicates only among the
+    /// children of one parent; here the whole tree counts.
+    /// </remarks>
+    /// <returns><paramref name="layer"/>, so that <c>new Sequential(...).Apply(init)</c> reads as one expression.</returns>
+    public static T Apply<T>(this T layer, Action<ILayer> fn)
+        where T : ILayer
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(fn);
+        Visit(layer, fn, new HashSet<ILayer>(ReferenceEqualityComparer.Instance));
+        return layer;
+    }
+
+    /// <summary>
     /// The tree as PyTorch prints a module:
     /// <c>"Sequential(\n  (0): MyLinear()\n  (1): MyLinear()\n)"</c>.
     /// </summary>
@@ -87,6 +107,21 @@ public static class LayerExtensions
         }
 
         return text.Append(')').ToString();
+    }
+
+    private static void Visit(ILayer layer, Action<ILayer> fn, HashSet<ILayer> visited)
+    {
+        if (!visited.Add(layer))
+        {
+            return;
+        }
+
+        foreach (KeyValuePair<string, ILayer> child in layer.NamedChildren())
+        {
+            Visit(child.Value, fn, visited);
+        }
+
+        fn(layer);
     }
 
     private static void Collect(ILayer layer, string prefix, HashSet<Tensor> seen, List<KeyValuePair<string, Tensor>> result)

@@ -67,6 +67,19 @@ public sealed class Sequential : ILayer
     /// <inheritdoc/>
     public int OutputRowLength => _layers.Length == 0 ? 1 : _layers[^1].OutputRowLength;
 
+    /// <summary>Training (the default) or evaluation mode, as last set by <see cref="Train"/>.</summary>
+    public bool Training { get; private set; } = true;
+
+    /// <summary>Sets this container's mode and every child's (each child passes it on to its own children).</summary>
+    public void Train(bool mode = true)
+    {
+        Training = mode;
+        foreach (ILayer layer in _layers)
+        {
+            layer.Train(mode);
+        }
+    }
+
     /// <summary>Runs each child's <see cref="ILayer.Call"/> on the previous one's output.</summary>
     public Tensor Call(Tensor input)
     {

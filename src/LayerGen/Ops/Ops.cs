@@ -1,3 +1,5 @@
+using System;
+
 namespace LayerGen;
 
 /// <summary>
@@ -24,4 +26,114 @@ public static class Ops
 
     /// <summary>The same as <c>a.MatMul(b)</c>.</summary>
     public static Tensor MatMul(Tensor a, Tensor b) => MatMulOps.MatMul(a, b);
+
+    /// <summary>GELU with PyTorch's <c>approximate='tanh'</c>: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), elementwise.</summary>
+    public static Tensor Gelu(Tensor x) => UnaryOps.Gelu(x);
+
+    /// <summary>The square root, elementwise (NaN below 0; gradient +inf at 0, as in PyTorch).</summary>
+    public static Tensor Sqrt(Tensor x) => UnaryOps.Sqrt(x);
+
+    /// <summary>|x|, elementwise; its gradient is sign(x), 0 at 0.</summary>
+    public static Tensor Abs(Tensor x) => UnaryOps.Abs(x);
+
+    /// <summary>x * x, elementwise.</summary>
+    public static Tensor Square(Tensor x) => UnaryOps.Square(x);
+
+    /// <summary>x to a constant power, elementwise (NaN for a negative x and a non-integer exponent, as in PyTorch).</summary>
+    public static Tensor Pow(Tensor x, float exponent) => UnaryOps.Pow(x, exponent);
+
+    /// <summary>
+    /// min(max(x, min), max), elementwise; the gradient is 1 where min &lt;= x &lt;= max (bounds included,
+    /// as in PyTorch) and 0 elsewhere. When min &gt; max every element becomes max.
+    /// </summary>
+    public static Tensor Clamp(Tensor x, float min, float max) => UnaryOps.Clamp(x, min, max);
+
+    /// <summary>e^x / sum e^x along <paramref name="axis"/> (negative counts from the end); stable for large |x|.</summary>
+    public static Tensor Softmax(Tensor x, int axis) => SoftmaxOps.Softmax(x, axis);
+
+    /// <summary>x - log sum e^x along <paramref name="axis"/> (negative counts from the end); stable for large |x|.</summary>
+    public static Tensor LogSoftmax(Tensor x, int axis) => SoftmaxOps.LogSoftmax(x, axis);
+
+    /// <summary>
+    /// The larger of a and b, elementwise with broadcasting (NaN if either is NaN). The gradient goes to
+    /// the larger operand; on a tie each gets half, as in PyTorch.
+    /// </summary>
+    public static Tensor Maximum(Tensor a, Tensor b) => ComparisonOps.Maximum(a, b);
+
+    /// <summary>The smaller of a and b, elementwise with broadcasting; gradient as <see cref="Maximum"/>.</summary>
+    public static Tensor Minimum(Tensor a, Tensor b) => ComparisonOps.Minimum(a, b);
+
+    /// <summary>
+    /// a where <paramref name="mask"/> is non-zero, else b; the three broadcast together. Gradients go
+    /// to the chosen elements of a and b; the mask gets none.
+    /// </summary>
+    public static Tensor Where(Tensor mask, Tensor a, Tensor b) => ComparisonOps.Where(mask, a, b);
+
+    /// <summary>Joins tensors along an existing axis (torch.cat): same rank, same sizes except along <paramref name="axis"/>.</summary>
+    public static Tensor Concat(int axis, params Tensor[] tensors) => ShapeOps.Concat(axis, tensors);
+
+    /// <summary>Joins equal-shaped tensors along a new axis inserted at <paramref name="axis"/> (torch.stack).</summary>
+    public static Tensor Stack(int axis, params Tensor[] tensors) => ShapeOps.Stack(axis, tensors);
+
+    /// <summary>
+    /// Einstein summation in the explicit form, e.g. <c>Ops.Einsum("ijk,bi,bj-&gt;bk", weight, x, x)</c>:
+    /// lowercase letters, 1 to 4 operands (one tensor may be passed several times), letters missing from
+    /// the output are summed. No broadcasting: a letter has one size throughout.
+    /// </summary>
+    /// <exception cref="ArgumentException">The equation is malformed or does not fit the operands' shapes.</exception>
+    public static Tensor Einsum(string equation, params Tensor[] operands) => EinsumOps.Einsum(equation, operands);
+
+    /// <summary>
+    /// The first n/2 (floor) DFT coefficients along the last axis (n = its size), as [..., n/2, 2] =
+    /// (real, imaginary), with torch.fft.fft's convention X_k = sum_t x_t e^(-2 pi i k t / n), no normalisation.
+    /// </summary>
+    public static Tensor FftHalf(Tensor x) => FourierOps.FftHalf(x);
+
+    /// <summary>
+    /// Inverted dropout, as torch's: while <see cref="DropoutTraining"/>, each element is kept with
+    /// probability 1 - p and scaled by 1/(1 - p), else zeroed. Otherwise (or when p = 0) returns
+    /// <paramref name="x"/> itself.
+    /// </summary>
+    /// <remarks>
+    /// The mask is drawn from <see cref="RandomSource"/>: one <see cref="RandomSource.NextFloat"/> per
+    /// element in row-major order, the element kept when that draw is &gt;= p; the scale is
+    /// <c>(float)(1.0 / (1.0 - p))</c>. Generated kernels draw the same way, so the eager and generated
+    /// paths agree under the same <see cref="RandomSource.ManualSeed"/>. Nothing is drawn when the op
+    /// is the identity.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="p"/> is not in [0, 1].</exception>
+    public static Tensor Dropout(Tensor x, float p) => DropoutOps.Dropout(x, p);
+
+    /// <summary>
+    /// Whether <see cref="Dropout"/> drops on the current thread (default true). Layers set it around
+    /// their eager path from their <see cref="ILayer.Training"/> mode, through <see cref="DropoutMode"/>.
+    /// </summary>
+    public static bool DropoutTraining
+    {
+        get => DropoutOps.Training;
+        set => DropoutOps.Training = value;
+    }
+
+    /// <summary>
+    /// Sets <see cref="DropoutTraining"/> until the returned scope is disposed:
+    /// <c>using (Ops.DropoutMode(training: false)) { ... }</c>.
+    /// </summary>
+    public static DropoutScope DropoutMode(bool training)
+    {
+        var scope = new DropoutScope(DropoutOps.Training);
+        DropoutOps.Training = training;
+        return scope;
+    }
+
+    /// <summary>Restores the <see cref="DropoutTraining"/> that was in force when it was created; a struct so <c>using</c> does not allocate.</summary>
+    public readonly struct DropoutScope : IDisposable
+    {
+        // "Was eval" rather than "was training" so that disposing a default(DropoutScope) restores training.
+        private readonly bool _wasEval;
+
+        internal DropoutScope(bool wasTraining) => _wasEval = !wasTraining;
+
+        /// <summary>Restores the previous mode; nesting works because each scope restores its own.</summary>
+        public void Dispose() => DropoutOps.Training = !_wasEval;
+    }
 }

@@ -9,6 +9,7 @@ namespace LayerGen;
 /// <remarks>
 /// Values are computed in double and rounded once to float, so the reference is as accurate as a
 /// float result can be; a generated kernel that differs from it is the one to suspect.
+/// Functions with a constant (<see cref="Pow"/>, <see cref="Clamp"/>) build their row per call.
 /// </remarks>
 internal static class UnaryOps
 {
@@ -22,6 +23,28 @@ internal static class UnaryOps
     private static readonly Rule LogRule = new("LogBackward0", Math.Log, (x, y) => 1 / x);
     private static readonly Rule NegRule = new("NegBackward0", x => -x, (x, y) => -1);
 
+    // sqrt'(0) = +inf, as in PyTorch (grad / (2 * result)).
+    private static readonly Rule SqrtRule = new("SqrtBackward0", Math.Sqrt, (x, y) => 0.5 / y);
+
+    // abs'(x) = sign(x): 0 at 0, NaN at NaN, as PyTorch's abs_backward (Math.Sign would throw on NaN).
+    private static readonly Rule AbsRule = new("AbsBackward0", Math.Abs, (x, y) => x > 0 ? 1 : x < 0 ? -1 : x == 0 ? 0 : double.NaN);
+
+    // PyTorch implements square as pow(x, 2), hence the node's name.
+    private static readonly Rule SquareRule = new("PowBackward0", x => x * x, (x, y) => 2 * x);
+
+    // GELU, tanh approximation (PyTorch's approximate='tanh'): 0.5 x (1 + tanh(u)), u = c (x + a x^3).
+    // d/dx = 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 a x^2), t = tanh(u).
+    private const double GeluC = 0.79788456080286535588; // sqrt(2 / pi)
+    private const double GeluA = 0.044715;
+    private static readonly Rule GeluRule = new(
+        "GeluBackward0",
+        x => 0.5 * x * (1 + Math.Tanh(GeluC * (x + GeluA * x * x * x))),
+        (x, y) =>
+        {
+            double t = Math.Tanh(GeluC * (x + GeluA * x * x * x));
+            return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GeluC * (1 + 3 * GeluA * x * x);
+        });
+
     public static Tensor Relu(Tensor x) => Apply(ReluRule, x);
 
     public static Tensor Tanh(Tensor x) => Apply(TanhRule, x);
@@ -33,6 +56,34 @@ internal static class UnaryOps
     public static Tensor Log(Tensor x) => Apply(LogRule, x);
 
     public static Tensor Negate(Tensor x) => Apply(NegRule, x);
+
+    public static Tensor Sqrt(Tensor x) => Apply(SqrtRule, x);
+
+    public static Tensor Abs(Tensor x) => Apply(AbsRule, x);
+
+    public static Tensor Square(Tensor x) => Apply(SquareRule, x);
+
+    public static Tensor Gelu(Tensor x) => Apply(GeluRule, x);
+
+    /// <summary>
+    /// x^e for a constant e, with PyTorch's derivative e x^(e-1), except that e = 0 has derivative 0
+    /// everywhere (PyTorch's pow_backward special case, which avoids 0 * inf at x = 0).
+    /// </summary>
+    public static Tensor Pow(Tensor x, float exponent)
+    {
+        double e = exponent;
+        return Apply(new Rule("PowBackward0", v => Math.Pow(v, e), (v, y) => e == 0 ? 0 : e * Math.Pow(v, e - 1)), x);
+    }
+
+    /// <summary>
+    /// min(max(x, lo), hi); when lo &gt; hi every element becomes hi (as torch.clamp). NaN stays NaN.
+    /// The gradient passes where lo &lt;= x &lt;= hi, bounds included (PyTorch's clamp_backward), else 0.
+    /// </summary>
+    public static Tensor Clamp(Tensor x, float min, float max)
+    {
+        double lo = min, hi = max;
+        return Apply(new Rule("ClampBackward1", v => Math.Min(Math.Max(v, lo), hi), (v, y) => v >= lo && v <= hi ? 1 : 0), x);
+    }
 
     private static Tensor Apply(Rule rule, Tensor x)
     {

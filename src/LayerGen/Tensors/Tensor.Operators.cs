@@ -66,4 +66,104 @@ public sealed partial class Tensor
 
     /// <summary>Averages over <paramref name="axis"/>, dropping it unless <paramref name="keepDim"/>.</summary>
     public Tensor Mean(int axis, bool keepDim = false) => ReductionOps.Mean(this, axis, keepDim);
+
+    /// <summary>The same as <see cref="Reshape"/> (every tensor is contiguous, so a view always exists).</summary>
+    public Tensor View(params int[] shape) => ShapeOps.Reshape(this, shape);
+
+    /// <summary>Reorders the dimensions: output dimension i is input dimension <paramref name="dims"/>[i] (a copy; negative counts from the end).</summary>
+    public Tensor Permute(params int[] dims) => ShapeOps.Permute(this, dims);
+
+    /// <summary>
+    /// <paramref name="length"/> elements of <paramref name="dim"/> from <paramref name="start"/> (negative counts
+    /// from the end); throws when they do not fit, as torch.narrow. A copy.
+    /// </summary>
+    public Tensor Narrow(int dim, int start, int length) => ShapeOps.Narrow(this, dim, start, length);
+
+    /// <summary>
+    /// Elements <paramref name="start"/> (inclusive) to <paramref name="end"/> (exclusive) of <paramref name="dim"/>,
+    /// as Python's <c>x[..., start:end]</c>: negative values count from the end and out-of-range bounds
+    /// are clamped. A copy.
+    /// </summary>
+    public Tensor Slice(int dim, int start, int end) => ShapeOps.Slice(this, dim, start, end);
+
+    /// <summary>The largest element along <paramref name="axis"/> (torch.max(dim)'s values); the gradient goes to the first arg-max.</summary>
+    public Tensor Max(int axis, bool keepDim = false) => ReductionOps.Max(this, axis, keepDim);
+
+    /// <summary>The smallest element along <paramref name="axis"/> (torch.min(dim)'s values); the gradient goes to the first arg-min.</summary>
+    public Tensor Min(int axis, bool keepDim = false) => ReductionOps.Min(this, axis, keepDim);
+
+    /// <summary>See <see cref="Ops.Softmax"/>.</summary>
+    public Tensor Softmax(int axis) => SoftmaxOps.Softmax(this, axis);
+
+    /// <summary>See <see cref="Ops.LogSoftmax"/>.</summary>
+    public Tensor LogSoftmax(int axis) => SoftmaxOps.LogSoftmax(this, axis);
+
+    /// <summary>See <see cref="Ops.Sqrt"/>.</summary>
+    public Tensor Sqrt() => UnaryOps.Sqrt(this);
+
+    /// <summary>See <see cref="Ops.Abs"/>.</summary>
+    public Tensor Abs() => UnaryOps.Abs(this);
+
+    /// <summary>See <see cref="Ops.Square"/>.</summary>
+    public Tensor Square() => UnaryOps.Square(this);
+
+    /// <summary>See <see cref="Ops.Pow"/>.</summary>
+    public Tensor Pow(float exponent) => UnaryOps.Pow(this, exponent);
+
+    /// <summary>See <see cref="Ops.Clamp"/>.</summary>
+    public Tensor Clamp(float min, float max) => UnaryOps.Clamp(this, min, max);
+
+    /// <summary>1 where this &gt; <paramref name="other"/>, else 0 (broadcasting; no gradient).</summary>
+    public Tensor Gt(Tensor other) => ComparisonOps.Compare(ComparisonOps.Comparison.Greater, this, other);
+
+    /// <summary>1 where this &gt; <paramref name="other"/>, else 0 (no gradient).</summary>
+    public Tensor Gt(float other) => Gt(Scalar(other));
+
+    /// <summary>1 where this &lt; <paramref name="other"/>, else 0 (broadcasting; no gradient).</summary>
+    public Tensor Lt(Tensor other) => ComparisonOps.Compare(ComparisonOps.Comparison.Less, this, other);
+
+    /// <summary>1 where this &lt; <paramref name="other"/>, else 0 (no gradient).</summary>
+    public Tensor Lt(float other) => Lt(Scalar(other));
+
+    /// <summary>1 where this &gt;= <paramref name="other"/>, else 0 (broadcasting; no gradient).</summary>
+    public Tensor Ge(Tensor other) => ComparisonOps.Compare(ComparisonOps.Comparison.GreaterOrEqual, this, other);
+
+    /// <summary>1 where this &gt;= <paramref name="other"/>, else 0 (no gradient).</summary>
+    public Tensor Ge(float other) => Ge(Scalar(other));
+
+    /// <summary>1 where this &lt;= <paramref name="other"/>, else 0 (broadcasting; no gradient).</summary>
+    public Tensor Le(Tensor other) => ComparisonOps.Compare(ComparisonOps.Comparison.LessOrEqual, this, other);
+
+    /// <summary>1 where this &lt;= <paramref name="other"/>, else 0 (no gradient).</summary>
+    public Tensor Le(float other) => Le(Scalar(other));
+
+    /// <summary>1 where this == <paramref name="other"/>, else 0 (broadcasting; no gradient). Not the <c>==</c> operator, which stays reference equality.</summary>
+    public Tensor Eq(Tensor other) => ComparisonOps.Compare(ComparisonOps.Comparison.Equal, this, other);
+
+    /// <summary>1 where this == <paramref name="other"/>, else 0 (no gradient).</summary>
+    public Tensor Eq(float other) => Eq(Scalar(other));
+
+    /// <summary>The mask <c>a.Gt(b)</c>: 1 where a &gt; b, else 0.</summary>
+    public static Tensor operator >(Tensor a, Tensor b) => ComparisonOps.Compare(ComparisonOps.Comparison.Greater, a, b);
+
+    /// <summary>The mask <c>a.Lt(b)</c>: 1 where a &lt; b, else 0.</summary>
+    public static Tensor operator <(Tensor a, Tensor b) => ComparisonOps.Compare(ComparisonOps.Comparison.Less, a, b);
+
+    /// <summary>The mask <c>a.Ge(b)</c>: 1 where a &gt;= b, else 0.</summary>
+    public static Tensor operator >=(Tensor a, Tensor b) => ComparisonOps.Compare(ComparisonOps.Comparison.GreaterOrEqual, a, b);
+
+    /// <summary>The mask <c>a.Le(b)</c>: 1 where a &lt;= b, else 0.</summary>
+    public static Tensor operator <=(Tensor a, Tensor b) => ComparisonOps.Compare(ComparisonOps.Comparison.LessOrEqual, a, b);
+
+    /// <summary>The mask <c>a.Gt(b)</c>: 1 where a &gt; b, else 0.</summary>
+    public static Tensor operator >(Tensor a, float b) => ComparisonOps.Compare(ComparisonOps.Comparison.Greater, a, Scalar(b));
+
+    /// <summary>The mask <c>a.Lt(b)</c>: 1 where a &lt; b, else 0.</summary>
+    public static Tensor operator <(Tensor a, float b) => ComparisonOps.Compare(ComparisonOps.Comparison.Less, a, Scalar(b));
+
+    /// <summary>The mask <c>a.Ge(b)</c>: 1 where a &gt;= b, else 0.</summary>
+    public static Tensor operator >=(Tensor a, float b) => ComparisonOps.Compare(ComparisonOps.Comparison.GreaterOrEqual, a, Scalar(b));
+
+    /// <summary>The mask <c>a.Le(b)</c>: 1 where a &lt;= b, else 0.</summary>
+    public static Tensor operator <=(Tensor a, float b) => ComparisonOps.Compare(ComparisonOps.Comparison.LessOrEqual, a, Scalar(b));
 }
