@@ -32,6 +32,42 @@ internal sealed class FusedChain
 
     public int Root { get; }
 
+    /// <summary>Run-time constants (1/count of a mean) declared once before the loop, by node.</summary>
+    private readonly HashSet<int> _hoisted = new();
+
+    /// <summary>Declares the chain's run-time constants (<c>k12</c>, and <c>kv12</c> as a vector) before its loop.</summary>
+    public void DeclareConstants(SourceWriter w, bool vector)
+    {
+        var seen = new HashSet<int>();
+        void Visit(int id)
+        {
+            if (IsLeaf(id) || id == _accumulator || !seen.Add(id))
+            {
+                return;
+            }
+
+            var node = Graph[id];
+            if (node.Op == Op.InverseCount)
+            {
+                w.Line($"float k{id} = 1f / ({node.CountOf!.CountCode});");
+                if (vector)
+                {
+                    w.Line($"var kv{id} = new Vector<float>(k{id});");
+                }
+
+                _hoisted.Add(id);
+                return;
+            }
+
+            foreach (int arg in node.Args)
+            {
+                Visit(arg);
+            }
+        }
+
+        Visit(Root);
+    }
+
     private Graph Graph => _plan.Graph;
 
     /// <summary>True when <paramref name="id"/> is read from a buffer rather than computed inline.</summary>
@@ -92,6 +128,7 @@ internal sealed class FusedChain
         return node.Op switch
         {
             Op.Constant => Scalar(FloatLiteral(node.Value)),
+            Op.InverseCount when _hoisted.Contains(id) => vector ? $"kv{id}" : $"k{id}",
             Op.InverseCount => Scalar($"(1f / ({node.CountOf!.CountCode}))"),
             Op.Add => $"({Arg(0)} + {Arg(1)})",
             Op.Sub => $"({Arg(0)} - {Arg(1)})",

@@ -43,7 +43,10 @@ internal sealed class KernelEmitter
         forwardArgs.AddRange(parameters);
         forwardArgs.Add("Span<float> output");
         forwardArgs.Add("Span<float> saved");
-        forwardArgs.Add("bool training");
+        if (UsesTraining(_plan))
+        {
+            forwardArgs.Add("bool training");
+        }
         using (w.Block($"public static void Forward({_sizeParameters}{_childParameters}int rows, {string.Join(", ", forwardArgs)})"))
         {
             EmitBody(w, _plan.ForwardSteps, backward: false);
@@ -63,6 +66,9 @@ internal sealed class KernelEmitter
             EmitBody(w, _plan.BackwardSteps, backward: true);
         }
     }
+
+    /// <summary>True when the forward kernel draws dropout masks and so needs the layer's train/eval mode.</summary>
+    public static bool UsesTraining(KernelPlan plan) => plan.Graph.Nodes.Any(n => n.Op == Ir.Op.DropoutMask);
 
     private void EmitBody(SourceWriter w, List<Step> steps, bool backward)
     {

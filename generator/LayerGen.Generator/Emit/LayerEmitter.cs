@@ -38,6 +38,9 @@ internal sealed class LayerEmitter
 
     private string ChildArguments => string.Concat(UsedChildren.Select(c => c.Name + ", "));
 
+    /// <summary>The train/eval flag, passed only to kernels that draw dropout masks.</summary>
+    private string Training => KernelEmitter.UsesTraining(_plan) ? ", __training" : string.Empty;
+
     private IEnumerable<ChildModel> UsedChildren => _layer.Children.Where(c => _plan.Graph.Nodes.Any(n => n.Op == Op.ChildCall && n.Name == c.Name));
 
     public string Emit()
@@ -96,7 +99,9 @@ internal sealed class LayerEmitter
             yield return $"{KernelClassName(sizes)}: {SizeList(sizes)} (constant loop bounds)";
         }
 
-        yield return HasSizes ? $"{RuntimeKernelClass}: any other sizes (run-time loop bounds)" : $"{RuntimeKernelClass}: constant sizes";
+        yield return HasSizes
+            ? $"{RuntimeKernelClass}: {(_specialisations.Count > 0 ? "any other sizes" : "every size")} (run-time loop bounds)"
+            : $"{RuntimeKernelClass}: the only kernel (the layer has no size parameters)";
     }
 
     private string RuntimeKernelClass => HasSizes ? "KernelsAnySize" : "Kernels";
@@ -127,6 +132,10 @@ internal sealed class LayerEmitter
             }
 
             w.Line();
+        }
+
+        if (HasSizes && _specialisations.Count > 0)
+        {
             w.Comment("Which kernel this instance runs, chosen once from its sizes: " +
                 string.Join("; ", _specialisations.Select((s, i) => $"{i + 1} = {SizeList(s)}").Concat(new[] { "0 = run-time sizes" })) + ".");
             w.Line($"private readonly int __kernel = __SelectKernel({string.Join(", ", _layer.SizeParameters)});");
@@ -147,8 +156,9 @@ internal sealed class LayerEmitter
         }
 
         string InitializerCode(Dim dim) => dim.CodeWith(_names.OriginalSize);
-        w.Line($"private readonly int[] __inputFeatures = new int[] {{ {string.Join(", ", inputShape.Features.Select(InitializerCode))} }};");
-        w.Line($"private readonly int[] __outputFeatures = new int[] {{ {string.Join(", ", outputShape.Features.Select(InitializerCode))} }};");
+        string Array(IEnumerable<Dim> dims) => dims.Any() ? $"new int[] {{ {string.Join(", ", dims.Select(InitializerCode))} }}" : "System.Array.Empty<int>()";
+        w.Line($"private readonly int[] __inputFeatures = {Array(inputShape.Features)};");
+        w.Line($"private readonly int[] __outputFeatures = {Array(outputShape.Features)};");
         w.Line();
     }
 
@@ -156,14 +166,14 @@ internal sealed class LayerEmitter
     {
         w.Line($"public string LayerName => \"{_layer.ClassName}\";");
         w.Line();
-        if (HasSizes)
+        if (HasSizes && _specialisations.Count > 0)
         {
             var cases = _specialisations.Select((s, i) => $"{i + 1} => \"{_layer.ClassName}[{SizeList(s)}]\"");
             w.Line($"public string KernelName => __kernel switch {{ {string.Join(", ", cases.Concat(new[] { $"_ => \"{_layer.ClassName}[run-time sizes]\"" }))} }};");
         }
         else
         {
-            w.Line($"public string KernelName => \"{_layer.ClassName}\";");
+            w.Line($"public string KernelName => \"{_layer.ClassName}{(HasSizes ? "[run-time sizes]" : string.Empty)}\";");
         }
 
         w.Line();
@@ -192,11 +202,17 @@ internal sealed class LayerEmitter
             w.Line();
         }
 
-        w.Comment("Parameters are created by ordinary initialisers; they become trainable (requires_grad) the first time LayerGen sees them.");
-        w.Line("private static Tensor __AsParameter(Tensor tensor) => tensor.IsParameter ? tensor : tensor.AsParameter();");
-        w.Line();
+        if (_layer.Parameters.Count > 0)
+        {
+            w.Comment("Parameters are created by ordinary initialisers; they become trainable (requires_grad) the first time LayerGen sees them.");
+            w.Line("private static Tensor __AsParameter(Tensor tensor) => tensor.IsParameter ? tensor : tensor.AsParameter();");
+            w.Line();
+        }
+
         w.Line("/// <summary>Runs the generated forward kernel (and records the generated backward when gradients are on).</summary>");
-        w.Line("public Tensor Call(Tensor input) => LayerRuntime.Call(this, input, __inputFeatures, __outputFeatures);");
+        w.Line(_plan.Graph.CountsAxesFromTheFront
+            ? "public Tensor Call(Tensor input) => LayerRuntime.Call(this, input, __inputFeatures, __outputFeatures, oneBatchDimension: true);"
+            : "public Tensor Call(Tensor input) => LayerRuntime.Call(this, input, __inputFeatures, __outputFeatures);");
         w.Line();
         w.Line("/// <summary>Runs the forward definition as written, on the eager reference ops (naive, allocating, for tests).</summary>");
         using (w.Block("public Tensor CallEager(Tensor input)"))
@@ -207,6 +223,21 @@ internal sealed class LayerEmitter
             }
 
             w.Line("return Forward(input);");
+        }
+
+        w.Line();
+        w.Line("/// <summary>Zeroes the gradients of this layer's parameters and its children's, in place.</summary>");
+        using (w.Block("public void ZeroGrad()"))
+        {
+            foreach (var parameter in _layer.Parameters)
+            {
+                w.Line($"{parameter.Name}.ZeroGrad();");
+            }
+
+            foreach (var child in _layer.Children)
+            {
+                w.Line($"{child.Name}.ZeroGrad();");
+            }
         }
 
         w.Line();
@@ -274,7 +305,7 @@ internal sealed class LayerEmitter
         using (w.Block("public void ForwardSpan(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)"))
         {
             w.Line("__CheckLengths(rows, input.Length, output.Length, output.Length, 0, saved.Length);");
-            EmitSwitch(w, k => $"{k}.Forward({ChildArguments}rows, input, {parameterData}output, saved, __training);", $"{RuntimeKernelClass}.Forward({sizeArgs}rows, input, {parameterData}output, saved, __training);");
+            EmitSwitch(w, k => $"{k}.Forward({ChildArguments}rows, input, {parameterData}output, saved{Training});", $"{RuntimeKernelClass}.Forward({sizeArgs}rows, input, {parameterData}output, saved{Training});");
         }
 
         w.Line();

@@ -49,6 +49,7 @@ internal sealed class LoopEmitter
 
         using (w.Block())
         {
+            chain.DeclareConstants(w, vector: true);
             if (node.Shape.IsSingleValue && operands.Flat)
             {
                 operands.HoistSingles(w, vector: true);
@@ -151,6 +152,7 @@ internal sealed class LoopEmitter
 
         using (w.Block())
         {
+            chain.DeclareConstants(w, vector: loop.Rank > 0 && !operands.AnyGeneral);
             if (loop.Rank == 0)
             {
                 operands.HoistSingles(w, vector: false);

@@ -52,6 +52,7 @@ internal sealed class MatMulEmitter
 
         using (w.Block())
         {
+            epilogue?.DeclareConstants(w, vector: true);
             operands.HoistSingles(w, vector: true);
             using (w.Block($"for (int i = 0; i < {m}; i++)"))
             {

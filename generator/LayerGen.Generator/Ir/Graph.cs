@@ -32,6 +32,9 @@ internal sealed class Graph
     /// <summary>Backward nodes that must run for their side effects (child layers accumulating their parameters' gradients).</summary>
     public List<int> BackwardRoots { get; } = new();
 
+    /// <summary>True when the forward names an axis of a batched tensor counting from the front, which assumes one batch dimension.</summary>
+    public bool CountsAxesFromTheFront { get; set; }
+
     /// <summary>True while nodes are being added by autodiff.</summary>
     public bool BuildingBackward { get; set; }
 

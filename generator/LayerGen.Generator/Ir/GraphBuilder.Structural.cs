@@ -96,6 +96,7 @@ internal sealed partial class GraphBuilder
 
     private int? NormaliseAxis(int axis, Shape shape, CallExpr call)
     {
+        NoteAxis(axis, shape);
         int normalised = axis < 0 ? axis + shape.Rank : axis;
         if (normalised < 0 || normalised >= shape.Rank)
         {
@@ -110,6 +111,7 @@ internal sealed partial class GraphBuilder
     private int? ReshapeTo(int arg, IReadOnlyList<int> sizes, CallExpr call)
     {
         var shape = _graph[arg].Shape;
+        NoteAxis(0, shape);
         var features = shape.HasRows ? shape.Dims.Skip(1).ToList() : shape.Dims.ToList();
         var requested = sizes.ToList();
         if (shape.HasRows)
@@ -149,6 +151,18 @@ internal sealed partial class GraphBuilder
         return _graph.Add(new Node(0, Op.Reshape, new[] { arg }, new Shape(result)) { Text = call.Text });
     }
 
+    /// <summary>
+    /// An axis counted from the front of a batched tensor assumes exactly one batch dimension (eager
+    /// code would count it on the real input); the layer then accepts only such inputs.
+    /// </summary>
+    private void NoteAxis(int axis, Shape shape)
+    {
+        if (axis >= 0 && shape.HasRows)
+        {
+            _graph.CountsAxesFromTheFront = true;
+        }
+    }
+
     private static (long Constant, List<string> Symbols) Factors(IEnumerable<Dim> dims)
     {
         long constant = 1;
@@ -172,6 +186,7 @@ internal sealed partial class GraphBuilder
     private int? Permute(int arg, int[] dims, CallExpr call)
     {
         var shape = _graph[arg].Shape;
+        NoteAxis(0, shape);
         if (shape.HasRows && dims[0] != 0)
         {
             Report(call, $"the batch must stay the first axis of {shape}");

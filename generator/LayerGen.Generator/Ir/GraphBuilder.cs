@@ -167,8 +167,10 @@ internal sealed partial class GraphBuilder
                 return FftHalf(call);
             case var child when child.StartsWith("Child:", System.StringComparison.Ordinal):
                 return Child(call, child.Substring("Child:".Length));
+            case "T":
+                return TransposeOfMatrix(call);
             default:
-                Report(call, $"'{call.Op}' can only be used as the right operand of MatMul for now");
+                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, call.Location, call.Text, _layer.ClassName, $"'{call.Op}' is not supported here"));
                 return null;
         }
     }
@@ -248,6 +250,7 @@ internal sealed partial class GraphBuilder
         }
 
         int axis = call.Constants[0];
+        NoteAxis(axis, shape);
         bool keepDim = call.Constants.Count > 1 && call.Constants[1] != 0;
         if (axis < 0)
         {
@@ -323,6 +326,30 @@ internal sealed partial class GraphBuilder
 
         var output = new Shape(shape.Dims.Take(leading).Concat(known.Output).ToArray());
         return _graph.Add(new Node(0, Op.ChildCall, new[] { arg.Value }, output) { Name = name, ChildInput = new Shape(known.Input), Text = call.Text });
+    }
+
+    /// <summary><c>w.T</c> outside a MatMul: the transpose of a matrix without the batch.</summary>
+    private int? TransposeOfMatrix(CallExpr call)
+    {
+        int? arg = Visit(call.Operands[0]);
+        if (arg is null)
+        {
+            return null;
+        }
+
+        var shape = _graph[arg.Value].Shape;
+        if (shape.Rank != 2 || shape.HasRows)
+        {
+            _diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedExpression,
+                call.Location,
+                call.Text,
+                _layer.ClassName,
+                $".T transposes a matrix such as a parameter; {shape} {(shape.HasRows ? "holds the batch, whose axis must stay first (use Transpose(1, 2) on [*, m, n])" : "is not a matrix")}"));
+            return null;
+        }
+
+        return _graph.Add(new Node(0, Op.Permute, new[] { arg.Value }, Shape.Of(shape[1], shape[0])) { Ints = new[] { 1, 0 }, Text = call.Text });
     }
 
     /// <summary>Mean = sum × (1 / count): sugar lowered to primitives.</summary>

@@ -89,5 +89,5 @@ internal sealed class KernelPlan
     /// <summary>Child ChildCall node → the slice of the workspace its own forward saves into.</summary>
     public Dictionary<int, Buffer> ChildSaved { get; } = new();
 
-    public string SavedLengthCode => Workspace.Count == 0 ? "0" : string.Join(" + ", Workspace.ConvertAll(b => "(" + b.LengthCode + ")"));
+    public string SavedLengthCode => Workspace.Count == 0 ? "0" : string.Join(" + ", Workspace.ConvertAll(b => b.LengthCode));
 }

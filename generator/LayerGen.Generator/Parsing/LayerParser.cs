@@ -42,6 +42,20 @@ internal static class LayerParser
             return null;
         }
 
+        // [Layer] on several partial declarations of one class: the first one speaks for the class
+        // (the compiler reports the duplicate attribute itself).
+        var firstWithAttribute = type.DeclaringSyntaxReferences
+            .Select(r => r.GetSyntax(cancellationToken))
+            .OfType<ClassDeclarationSyntax>()
+            .Where(c => c.AttributeLists.Count > 0)
+            .OrderBy(c => c.SyntaxTree.FilePath, System.StringComparer.Ordinal)
+            .ThenBy(c => c.SpanStart)
+            .FirstOrDefault();
+        if (firstWithAttribute is not null && firstWithAttribute != declaration)
+        {
+            return null;
+        }
+
         var nameLocation = LocationInfo.From(declaration.Identifier.GetLocation());
         if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
@@ -67,7 +81,11 @@ internal static class LayerParser
 
         var input = ReadDeclaredInput(context, type, sizes, diagnostics);
         var parameters = ReadParameters(type, context.SemanticModel, sizes, diagnostics, cancellationToken);
-        var parameterNames = new HashSet<string>(parameters.Select(p => p.Name));
+        // Every [Parameter] member is a known name in the forward, even one whose shape could not be
+        // read (that is reported once, as LG0004, not again as an unknown name).
+        var parameterNames = new HashSet<string>(type.GetMembers()
+            .Where(m => m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == ParameterAttributeName))
+            .Select(m => m.Name));
         var children = ChildReader.Read(type, context.SemanticModel, sizes, cancellationToken);
 
         var forwardMethod = type.GetMembers("Forward").OfType<IMethodSymbol>()

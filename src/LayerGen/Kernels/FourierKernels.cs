@@ -14,8 +14,8 @@ namespace LayerGen.Kernels;
 /// <b>Conventions.</b> Each of <c>rows</c> rows holds n real values x_t. Its spectrum is
 /// X_k = Σ_{t&lt;n} x_t e^{-2πikt/n}, as <c>torch.fft.fft</c> (no normalisation). Only the first
 /// h = n / 2 (rounded down) coefficients are written, as interleaved (re, im) pairs: row r's output
-/// starts at <c>r·2h</c>, and coefficient k is at [2k] (Re) and [2k+1] (Im). n = 1 has h = 0, so nothing
-/// is written. Spans may be longer than needed; the extra elements are not touched.
+/// starts at <c>r·2h</c>, and coefficient k is at [2k] (Re) and [2k+1] (Im). n = 0 and n = 1 have h = 0,
+/// so nothing is written (or accumulated). Spans may be longer than needed; the extra elements are not touched.
 /// </para>
 /// <para>
 /// <b>Algorithms</b> (one shared, immutable <see cref="FftPlan"/> per n, built on first use):
@@ -77,6 +77,11 @@ public static class FourierKernels
     internal static void FftHalf(FftPlan plan, int rows, ReadOnlySpan<float> input, Span<float> output)
     {
         int n = plan.N, h = n / 2;
+        if (h == 0)
+        {
+            return; // n = 1: no coefficients, so nothing to write and no gradient
+        }
+
         if (plan.Algorithm == FftAlgorithm.Direct)
         {
             ReadOnlySpan<double> cos = plan.Cos, sin = plan.Sin;
@@ -102,8 +107,7 @@ public static class FourierKernels
         }
 
         Span<double> scratch = Scratch(2 * n + plan.WorkLength);
-        Span<double> z = scratch[..(2 * n)];
-        Span<double> work = scratch[(2 * n)..];
+        Span<double> zr = scratch[..n], zi = scratch.Slice(n, n), work = scratch[(2 * n)..];
         for (int r = 0; r < rows; r += 2)
         {
             // Two real rows as one complex row z = x + iy (y = 0 for an odd last row).
@@ -112,11 +116,11 @@ public static class FourierKernels
             ReadOnlySpan<float> y = pair ? input.Slice((r + 1) * n, n) : default;
             for (int t = 0; t < n; t++)
             {
-                z[2 * t] = x[t];
-                z[2 * t + 1] = pair ? y[t] : 0.0;
+                zr[t] = x[t];
+                zi[t] = pair ? y[t] : 0.0;
             }
 
-            plan.Transform(z, work);
+            plan.Transform(zr, zi, work);
 
             // Real inputs have Hermitian spectra, so with Z = X + iY and Z*_k = conj(Z_{n−k}):
             // X_k = (Z_k + Z*_k) / 2 and Y_k = (Z_k − Z*_k) / 2i.
@@ -125,7 +129,7 @@ public static class FourierKernels
             for (int k = 0; k < h; k++)
             {
                 int mirror = k == 0 ? 0 : n - k;
-                double a = z[2 * k], b = z[2 * k + 1], c = z[2 * mirror], d = z[2 * mirror + 1];
+                double a = zr[k], b = zi[k], c = zr[mirror], d = zi[mirror];
                 ox[2 * k] = (float)(0.5 * (a + c));
                 ox[2 * k + 1] = (float)(0.5 * (b - d));
                 if (pair)
@@ -141,6 +145,11 @@ public static class FourierKernels
     internal static void FftHalfAdjoint(FftPlan plan, int rows, ReadOnlySpan<float> outputGrad, Span<float> inputGrad)
     {
         int n = plan.N, h = n / 2;
+        if (h == 0)
+        {
+            return; // n = 1: no coefficients, so nothing to write and no gradient
+        }
+
         if (plan.Algorithm == FftAlgorithm.Direct)
         {
             ReadOnlySpan<double> cos = plan.Cos, sin = plan.Sin;
@@ -165,8 +174,7 @@ public static class FourierKernels
         }
 
         Span<double> scratch = Scratch(2 * n + plan.WorkLength);
-        Span<double> z = scratch[..(2 * n)];
-        Span<double> work = scratch[(2 * n)..];
+        Span<double> zr = scratch[..n], zi = scratch.Slice(n, n), work = scratch[(2 * n)..];
         for (int r = 0; r < rows; r += 2)
         {
             // Re(FFT(u)) = FFT(w) with w_k = (u_k + conj(u_{n−k})) / 2, which is Hermitian, so FFT(w) is
@@ -176,25 +184,26 @@ public static class FourierKernels
             bool pair = r + 1 < rows;
             ReadOnlySpan<float> u = outputGrad.Slice(r * 2 * h, 2 * h);
             ReadOnlySpan<float> v = pair ? outputGrad.Slice((r + 1) * 2 * h, 2 * h) : default;
-            z.Clear();
-            z[0] = u[0];
-            z[1] = pair ? v[0] : 0.0;
+            zr.Clear();
+            zi.Clear();
+            zr[0] = u[0];
+            zi[0] = pair ? v[0] : 0.0;
             for (int k = 1; k < h; k++)
             {
                 double a1 = u[2 * k], b1 = u[2 * k + 1];
                 double a2 = pair ? v[2 * k] : 0.0, b2 = pair ? v[2 * k + 1] : 0.0;
-                z[2 * k] = 0.5 * (a1 + b2);
-                z[2 * k + 1] = 0.5 * (a2 - b1);
-                z[2 * (n - k)] = 0.5 * (a1 - b2);
-                z[2 * (n - k) + 1] = 0.5 * (a2 + b1);
+                zr[k] = 0.5 * (a1 + b2);
+                zi[k] = 0.5 * (a2 - b1);
+                zr[n - k] = 0.5 * (a1 - b2);
+                zi[n - k] = 0.5 * (a2 + b1);
             }
 
-            plan.Transform(z, work);
+            plan.Transform(zr, zi, work);
 
             Span<float> g1 = inputGrad.Slice(r * n, n);
             for (int t = 0; t < n; t++)
             {
-                g1[t] = (float)(g1[t] + z[2 * t]);
+                g1[t] = (float)(g1[t] + zr[t]);
             }
 
             if (pair)
@@ -202,7 +211,7 @@ public static class FourierKernels
                 Span<float> g2 = inputGrad.Slice((r + 1) * n, n);
                 for (int t = 0; t < n; t++)
                 {
-                    g2[t] = (float)(g2[t] + z[2 * t + 1]);
+                    g2[t] = (float)(g2[t] + zi[t]);
                 }
             }
         }
@@ -290,7 +299,7 @@ public static class FourierKernels
     private static void CheckArguments(int rows, int n, int realLength, int complexLength, string realName, string complexName)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(n); // n = 0 (an empty axis) has no coefficients, like n = 1
 
         // long: rows·n may overflow int for a wrong call, and the check must still catch it.
         long real = (long)rows * n, complex = (long)rows * 2 * (n / 2);

@@ -66,4 +66,11 @@ public interface ILayer
     void Train(bool mode = true)
     {
     }
+
+    /// <summary>
+    /// Zeroes every parameter's gradient in place (this layer's and its children's), keeping the buffers
+    /// so a training loop allocates nothing. Generated layers and <see cref="Sequential"/> implement it
+    /// without allocating; the default walks <see cref="LocalParameters"/> and <see cref="NamedChildren"/>.
+    /// </summary>
+    void ZeroGrad() => LayerExtensions.ZeroGradByEnumeration(this);
 }

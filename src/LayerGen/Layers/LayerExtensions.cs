@@ -45,6 +45,18 @@ public static partial class LayerExtensions
     public static void ZeroGrad(this ILayer layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
+
+        // Generated layers and Sequential implement ILayer.ZeroGrad without enumerators (no allocation).
+        layer.ZeroGrad();
+    }
+
+    /// <summary>
+    /// <see cref="ILayer.ZeroGrad"/> for a layer that does not implement it: walks its parameters and
+    /// children through their enumerators (which allocate).
+    /// </summary>
+    public static void ZeroGradByEnumeration(ILayer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
         foreach (KeyValuePair<string, Tensor> entry in layer.LocalParameters())
         {
             entry.Value.ZeroGrad();

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Collections.Generic;
 
 namespace LayerGen;
@@ -24,7 +25,11 @@ public static class LayerRuntime
     /// <param name="inputFeatures">The trailing dimensions the layer expects (empty for a shape-agnostic layer).</param>
     /// <param name="outputFeatures">The trailing dimensions the layer produces in their place.</param>
     /// <exception cref="ArgumentException">The input's shape does not end with <paramref name="inputFeatures"/>.</exception>
-    public static Tensor Call(ILayer layer, Tensor input, int[] inputFeatures, int[] outputFeatures)
+    /// <param name="oneBatchDimension">
+    /// The layer's forward counts axes from the front (<c>x.Sum(1)</c>), which means the same thing on the
+    /// generated and the eager path only with exactly one batch dimension; other inputs are rejected.
+    /// </param>
+    public static Tensor Call(ILayer layer, Tensor input, int[] inputFeatures, int[] outputFeatures, bool oneBatchDimension = false)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(input);
@@ -37,6 +42,14 @@ public static class LayerRuntime
             string expected = inputFeatures.Length == 0 ? "[*]" : "[*, " + Tensor.FormatShape(inputFeatures)[1..];
             throw new ArgumentException(
                 $"{layer.LayerName} expected an input of shape {expected} but got {Tensor.FormatShape(shape)}", nameof(input));
+        }
+
+        if (oneBatchDimension && shape.Length != inputFeatures.Length + 1)
+        {
+            string expected = "[*" + string.Concat(inputFeatures.Select(f => ", " + f)) + "]";
+            throw new ArgumentException(
+                $"{layer.LayerName} counts axes from the front, so its input needs exactly one batch dimension: expected {expected} (rank {inputFeatures.Length + 1}) but got {Tensor.FormatShape(shape)}",
+                nameof(input));
         }
 
         ReadOnlySpan<int> leading = shape[..^inputFeatures.Length];

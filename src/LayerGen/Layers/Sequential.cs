@@ -174,6 +174,15 @@ public sealed class Sequential : ILayer
     }
 
     /// <inheritdoc/>
+    /// <summary>Zeroes every child's parameter gradients in place, without allocating.</summary>
+    public void ZeroGrad()
+    {
+        foreach (ILayer layer in _layers)
+        {
+            layer.ZeroGrad();
+        }
+    }
+
     public override string ToString() => this.ToModuleString();
 
     private int IntermediateLength(int i) => _rows[i] * _layers[i].OutputRowLength;

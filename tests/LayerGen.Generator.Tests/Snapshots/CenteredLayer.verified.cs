@@ -2,7 +2,7 @@
 // LayerGen: forward and backward kernels for CenteredLayer.
 //   forward:  x - x.Mean()
 //   input [*] -> output [*]   ('*' = the batch: all leading dimensions)
-//   kernel:   Kernels: constant sizes
+//   kernel:   Kernels: the only kernel (the layer has no size parameters)
 #nullable enable
 #pragma warning disable CS1591 // the generated members are documented on ILayer
 using System;
@@ -16,15 +16,12 @@ namespace Chapter;
 [global::LayerGen.LayerSignature("", "[*]", "[*]")]
 partial class CenteredLayer : global::LayerGen.ILayer
 {
-    private readonly int[] __inputFeatures = new int[] {  };
-    private readonly int[] __outputFeatures = new int[] {  };
+    private readonly int[] __inputFeatures = System.Array.Empty<int>();
+    private readonly int[] __outputFeatures = System.Array.Empty<int>();
 
     public string LayerName => "CenteredLayer";
 
     public string KernelName => "CenteredLayer";
-
-    // Parameters are created by ordinary initialisers; they become trainable (requires_grad) the first time LayerGen sees them.
-    private static Tensor __AsParameter(Tensor tensor) => tensor.IsParameter ? tensor : tensor.AsParameter();
 
     /// <summary>Runs the generated forward kernel (and records the generated backward when gradients are on).</summary>
     public Tensor Call(Tensor input) => LayerRuntime.Call(this, input, __inputFeatures, __outputFeatures);
@@ -33,6 +30,11 @@ partial class CenteredLayer : global::LayerGen.ILayer
     public Tensor CallEager(Tensor input)
     {
         return Forward(input);
+    }
+
+    /// <summary>Zeroes the gradients of this layer's parameters and its children's, in place.</summary>
+    public void ZeroGrad()
+    {
     }
 
     // Train/eval mode, as torch's module.training: dropout is active only in training mode.
@@ -64,7 +66,7 @@ partial class CenteredLayer : global::LayerGen.ILayer
     public void ForwardSpan(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, output.Length, 0, saved.Length);
-        Kernels.Forward(rows, input, output, saved, __training);
+        Kernels.Forward(rows, input, output, saved);
     }
 
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
@@ -88,11 +90,11 @@ partial class CenteredLayer : global::LayerGen.ILayer
     private static class Kernels
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows) => (1) + (1);
+        public static int SavedLength(int rows) => 1 + 1;
 
         // Forward: x - x.Mean()
         // input [*] -> output [*]; '*' is the batch (rows).
-        public static void Forward(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved, bool training)
+        public static void Forward(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
         {
             Span<float> t1 = saved.Slice(0, 1); // []
             // t1 = sum of input [*] down to []
@@ -113,17 +115,19 @@ partial class CenteredLayer : global::LayerGen.ILayer
             }
             // output = (input - t1 * 1/rows)      (from: x - x.Mean())   [*]
             {
+                float k2 = 1f / (rows);
+                var kv2 = new Vector<float>(k2);
                 float s1 = t1[0];
                 var v1 = new Vector<float>(s1);
                 int n = rows;
                 int i = 0;
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(output, i, (KernelMath.Load(input, i) - (v1 * new Vector<float>((1f / (rows))))));
+                    KernelMath.Store(output, i, (KernelMath.Load(input, i) - (v1 * kv2)));
                 }
                 for (; i < n; i++)
                 {
-                    output[i] = (input[i] - (s1 * (1f / (rows))));
+                    output[i] = (input[i] - (s1 * k2));
                 }
             }
         }
@@ -131,7 +135,7 @@ partial class CenteredLayer : global::LayerGen.ILayer
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
         public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
         {
-            Span<float> t7 = saved.Slice((1), 1); // []
+            Span<float> t7 = saved.Slice(1, 1); // []
             if (!inputGrad.IsEmpty)
             {
                 // t7 = sum of -outputGrad [*] down to []
@@ -152,17 +156,19 @@ partial class CenteredLayer : global::LayerGen.ILayer
                 }
                 // inputGrad += (outputGrad + t7 * 1/rows)   [*]
                 {
+                    float k2 = 1f / (rows);
+                    var kv2 = new Vector<float>(k2);
                     float s7 = t7[0];
                     var v7 = new Vector<float>(s7);
                     int n = rows;
                     int i = 0;
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(inputGrad, i, (KernelMath.Load(outputGrad, i) + (v7 * new Vector<float>((1f / (rows))))));
+                        KernelMath.AddTo(inputGrad, i, (KernelMath.Load(outputGrad, i) + (v7 * kv2)));
                     }
                     for (; i < n; i++)
                     {
-                        inputGrad[i] += (outputGrad[i] + (s7 * (1f / (rows))));
+                        inputGrad[i] += (outputGrad[i] + (s7 * k2));
                     }
                 }
             }

@@ -75,6 +75,13 @@ partial class MyLinear : global::LayerGen.ILayer
         return Forward(input);
     }
 
+    /// <summary>Zeroes the gradients of this layer's parameters and its children's, in place.</summary>
+    public void ZeroGrad()
+    {
+        weight.ZeroGrad();
+        bias.ZeroGrad();
+    }
+
     // Train/eval mode, as torch's module.training: dropout is active only in training mode.
     private bool __training = true;
 
@@ -107,8 +114,8 @@ partial class MyLinear : global::LayerGen.ILayer
         __CheckLengths(rows, input.Length, output.Length, output.Length, 0, saved.Length);
         switch (__kernel)
         {
-            case 1: Kernels_inUnits64_units8.Forward(rows, input, weight.Data, bias.Data, output, saved, __training); return;
-            default: KernelsAnySize.Forward(__inUnits, __units, rows, input, weight.Data, bias.Data, output, saved, __training); return;
+            case 1: Kernels_inUnits64_units8.Forward(rows, input, weight.Data, bias.Data, output, saved); return;
+            default: KernelsAnySize.Forward(__inUnits, __units, rows, input, weight.Data, bias.Data, output, saved); return;
         }
     }
 
@@ -142,11 +149,11 @@ partial class MyLinear : global::LayerGen.ILayer
         private const int units = 8;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows) => (rows * units);
+        public static int SavedLength(int rows) => rows * units;
 
         // Forward: Ops.Relu(x.MatMul(weight) + bias)
         // input [*, inUnits] -> output [*, units]; '*' is the batch (rows).
-        public static void Forward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<float> saved, bool training)
+        public static void Forward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<float> saved)
         {
             // output = relu((input·weight + bias))      (from: Ops.Relu(x.MatMul(weight) + bias))   [rows, units], contracting inUnits
             {
@@ -263,11 +270,11 @@ partial class MyLinear : global::LayerGen.ILayer
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int inUnits, int units, int rows) => (rows * units);
+        public static int SavedLength(int inUnits, int units, int rows) => rows * units;
 
         // Forward: Ops.Relu(x.MatMul(weight) + bias)
         // input [*, inUnits] -> output [*, units]; '*' is the batch (rows).
-        public static void Forward(int inUnits, int units, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<float> saved, bool training)
+        public static void Forward(int inUnits, int units, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<float> saved)
         {
             // output = relu((input·weight + bias))      (from: Ops.Relu(x.MatMul(weight) + bias))   [rows, units], contracting inUnits
             {

@@ -2,7 +2,7 @@
 // LayerGen: forward and backward kernels for MyLinear.
 //   forward:  Ops.Relu(x.MatMul(weight) + bias)
 //   input [*, inUnits] -> output [*, units]   ('*' = the batch: all leading dimensions)
-//   kernel:   KernelsAnySize: any other sizes (run-time loop bounds)
+//   kernel:   KernelsAnySize: every size (run-time loop bounds)
 #nullable enable
 #pragma warning disable CS1591 // the generated members are documented on ILayer
 using System;
@@ -20,20 +20,12 @@ partial class MyLinear : global::LayerGen.ILayer
     private readonly int __inUnits = inUnits;
     private readonly int __units = units;
 
-    // Which kernel this instance runs, chosen once from its sizes: 0 = run-time sizes.
-    private readonly int __kernel = __SelectKernel(inUnits, units);
-
-    private static int __SelectKernel(int inUnits, int units)
-    {
-        return 0;
-    }
-
     private readonly int[] __inputFeatures = new int[] { inUnits };
     private readonly int[] __outputFeatures = new int[] { units };
 
     public string LayerName => "MyLinear";
 
-    public string KernelName => __kernel switch { _ => "MyLinear[run-time sizes]" };
+    public string KernelName => "MyLinear[run-time sizes]";
 
     /// <summary>The parameter <c>weight</c>, shape [inUnits, units], initialised by <c>Tensor.Randn(inUnits, units)</c>.</summary>
     public Tensor Weight
@@ -73,6 +65,13 @@ partial class MyLinear : global::LayerGen.ILayer
         return Forward(input);
     }
 
+    /// <summary>Zeroes the gradients of this layer's parameters and its children's, in place.</summary>
+    public void ZeroGrad()
+    {
+        weight.ZeroGrad();
+        bias.ZeroGrad();
+    }
+
     // Train/eval mode, as torch's module.training: dropout is active only in training mode.
     private bool __training = true;
 
@@ -103,7 +102,7 @@ partial class MyLinear : global::LayerGen.ILayer
     public void ForwardSpan(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, output.Length, 0, saved.Length);
-        KernelsAnySize.Forward(__inUnits, __units, rows, input, weight.Data, bias.Data, output, saved, __training);
+        KernelsAnySize.Forward(__inUnits, __units, rows, input, weight.Data, bias.Data, output, saved);
     }
 
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
@@ -129,11 +128,11 @@ partial class MyLinear : global::LayerGen.ILayer
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int inUnits, int units, int rows) => (rows * units);
+        public static int SavedLength(int inUnits, int units, int rows) => rows * units;
 
         // Forward: Ops.Relu(x.MatMul(weight) + bias)
         // input [*, inUnits] -> output [*, units]; '*' is the batch (rows).
-        public static void Forward(int inUnits, int units, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<float> saved, bool training)
+        public static void Forward(int inUnits, int units, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<float> saved)
         {
             // output = relu((input·weight + bias))      (from: Ops.Relu(x.MatMul(weight) + bias))   [rows, units], contracting inUnits
             {

@@ -12,6 +12,8 @@ namespace LayerGen.Tests.Layers;
 /// </summary>
 public class OpSetGradientTests
 {
+    public OpSetGradientTests() => Tensor.ManualSeed(20261128);
+
     private static void Check(ILayer layer, int[] inputShape, string expectedKernel)
     {
         Assert.Equal(expectedKernel, layer.KernelName);

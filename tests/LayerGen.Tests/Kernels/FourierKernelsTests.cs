@@ -1,0 +1,377 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using CsCheck;
+using LayerGen.Kernels;
+using Xunit;
+
+namespace LayerGen.Tests.Kernels;
+
+/// <summary>
+/// <see cref="FourierKernels"/> against a naive double-precision DFT: every algorithm (direct, radix-2,
+/// Bluestein) at every size, the adjoint by the dot-product identity and its explicit formula,
+/// += semantics, no allocations once warm, and concurrent use.
+/// </summary>
+/// <remarks>
+/// Errors are measured relative to the row's largest exact coefficient (<see cref="Scale"/>). The kernels
+/// compute in double and round once to float, so the errors seen are about one float rounding
+/// (≤ ~6e-8); the tolerance, 1e-6, leaves room without letting a float-precision algorithm pass.
+/// </remarks>
+public sealed class FourierKernelsTests
+{
+    private const double Tolerance = 1e-6;
+
+    public static readonly TheoryData<int> Sizes = new() { 1, 2, 3, 7, 8, 15, 16, 48, 64, 100, 128, 1000 };
+
+    /// <summary>Every algorithm at every size it can run, including sizes where it is not the default.</summary>
+    public static IEnumerable<object[]> PlanCases() =>
+        new[] { 1, 2, 3, 4, 7, 8, 15, 16, 17, 31, 32, 48, 63, 64, 65, 100, 127, 128, 129, 256, 1000, 1024 }
+            .SelectMany(n => new[] { FftAlgorithm.Direct, FftAlgorithm.Radix2, FftAlgorithm.Bluestein }
+                .Where(a => a != FftAlgorithm.Radix2 || (n & (n - 1)) == 0)
+                .Select(a => new object[] { n, a.ToString() }));
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void FftHalf_matches_a_naive_double_DFT(int n)
+    {
+        // Rows of very different magnitudes: the FFT paths transform rows in pairs, and a large row
+        // must not swamp its small partner. Five rows leave the last one unpaired.
+        float[] x = RandomRows(5, n, seed: n, magnitudes: [1f, 1e4f, 1e-4f, 3f, 0.5f]);
+        var output = new float[5 * 2 * (n / 2)];
+        Array.Fill(output, float.NaN); // overwritten, not accumulated
+
+        FourierKernels.FftHalf(5, n, x, output);
+
+        AssertMatches(NaiveFftHalf(5, n, x), output, 5, n);
+    }
+
+    [Theory]
+    [MemberData(nameof(PlanCases))]
+    public void Every_algorithm_matches_the_naive_DFT_forward_and_adjoint(int n, string algorithm)
+    {
+        var plan = new FftPlan(n, Enum.Parse<FftAlgorithm>(algorithm));
+        int h = n / 2;
+        foreach (int rows in new[] { 1, 2, 3 })
+        {
+            float[] x = RandomRows(rows, n, seed: 7 * n + rows);
+            var output = new float[rows * 2 * h];
+            FourierKernels.FftHalf(plan, rows, x, output);
+            AssertMatches(NaiveFftHalf(rows, n, x), output, rows, n);
+
+            float[] dy = RandomRows(rows, 2 * h, seed: 11 * n + rows);
+            var grad = new float[rows * n];
+            FourierKernels.FftHalfAdjoint(plan, rows, dy, grad);
+            AssertAdjointMatches(NaiveAdjoint(rows, n, dy), grad, rows, n, dy);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void FftHalfAdjoint_accumulates_the_explicit_formula(int n)
+    {
+        int h = n / 2;
+        float[] dy = RandomRows(4, 2 * h, seed: 100 + n, magnitudes: [1f, 1e3f, 1e-3f, 2f]);
+        float[] initial = RandomRows(4, n, seed: 200 + n);
+        var grad = (float[])initial.Clone();
+
+        FourierKernels.FftHalfAdjoint(4, n, dy, grad);
+
+        double[] expected = NaiveAdjoint(4, n, dy);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            expected[i] += initial[i];
+        }
+
+        AssertAdjointMatches(expected, grad, 4, n, dy);
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void Adjoint_satisfies_the_dot_product_identity(int n)
+    {
+        int h = n / 2, rows = 3;
+        float[] x = RandomRows(rows, n, seed: 300 + n);
+        float[] dy = RandomRows(rows, 2 * h, seed: 400 + n);
+        var y = new float[rows * 2 * h];
+        var dx = new float[rows * n];
+
+        FourierKernels.FftHalf(rows, n, x, y);
+        FourierKernels.FftHalfAdjoint(rows, n, dy, dx);
+
+        // <FftHalf(x), dy> = <x, FftHalfAdjoint(dy)>, in double, relative to the sums of |terms|.
+        double left = 0, right = 0, size = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            left += (double)y[i] * dy[i];
+            size += Math.Abs((double)y[i] * dy[i]);
+        }
+
+        for (int i = 0; i < x.Length; i++)
+        {
+            right += (double)x[i] * dx[i];
+            size += Math.Abs((double)x[i] * dx[i]);
+        }
+
+        Assert.True(Math.Abs(left - right) <= Tolerance * size, $"n={n}: <Fx, dy> = {left}, <x, F*dy> = {right}");
+    }
+
+    [Fact]
+    public void Adjoint_adds_to_existing_gradients_and_a_zero_gradient_changes_nothing()
+    {
+        foreach (int n in new[] { 7, 64, 100 })
+        {
+            int h = n / 2;
+            float[] dy = RandomRows(2, 2 * h, seed: n);
+            var once = new float[2 * n];
+            FourierKernels.FftHalfAdjoint(2, n, dy, once);
+            var twice = new float[2 * n];
+            FourierKernels.FftHalfAdjoint(2, n, dy, twice);
+            FourierKernels.FftHalfAdjoint(2, n, dy, twice);
+            for (int i = 0; i < once.Length; i++)
+            {
+                Assert.Equal(2 * once[i], twice[i], 1e-5f * (1 + Math.Abs(once[i])));
+            }
+
+            float[] grad = RandomRows(2, n, seed: 1 + n);
+            var before = (float[])grad.Clone();
+            FourierKernels.FftHalfAdjoint(2, n, new float[2 * 2 * h], grad);
+            Assert.Equal(before, grad);
+        }
+    }
+
+    [Fact]
+    public void Elements_past_the_rows_are_untouched_and_n_0_and_1_have_no_coefficients()
+    {
+        float[] x = RandomRows(2, 100, seed: 5);
+        var output = new float[2 * 100 + 3];
+        Array.Fill(output, 42f);
+        FourierKernels.FftHalf(2, 100, x, output);
+        Assert.Equal([42f, 42f, 42f], output[^3..]);
+
+        var grad = new float[] { 1f, 2f, 3f };
+        FourierKernels.FftHalf(3, 1, grad, Span<float>.Empty);
+        FourierKernels.FftHalfAdjoint(3, 1, ReadOnlySpan<float>.Empty, grad);
+        Assert.Equal([1f, 2f, 3f], grad);
+
+        FourierKernels.FftHalf(0, 64, ReadOnlySpan<float>.Empty, Span<float>.Empty);
+        FourierKernels.FftHalf(4, 0, ReadOnlySpan<float>.Empty, Span<float>.Empty); // an empty last axis
+        FourierKernels.FftHalfAdjoint(4, 0, ReadOnlySpan<float>.Empty, Span<float>.Empty);
+    }
+
+    [Fact]
+    public void Bad_arguments_throw()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => FourierKernels.FftHalf(1, -1, new float[1], new float[2]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FourierKernels.FftHalf(-1, 4, new float[4], new float[4]));
+        Assert.Throws<ArgumentException>(() => FourierKernels.FftHalf(2, 8, new float[15], new float[16]));
+        Assert.Throws<ArgumentException>(() => FourierKernels.FftHalf(2, 8, new float[16], new float[15]));
+        Assert.Throws<ArgumentException>(() => FourierKernels.FftHalfAdjoint(2, 7, new float[11], new float[14]));
+        Assert.Throws<ArgumentException>(() => FourierKernels.FftHalfAdjoint(2, 7, new float[12], new float[13]));
+    }
+
+    [Fact]
+    public void The_measured_thresholds_choose_the_algorithms()
+    {
+        Assert.Equal(FftAlgorithm.Direct, FftPlan.ChooseAlgorithm(2));
+        Assert.Equal(FftAlgorithm.Direct, FftPlan.ChooseAlgorithm(FftPlan.Radix2Threshold / 2));
+        Assert.Equal(FftAlgorithm.Radix2, FftPlan.ChooseAlgorithm(FftPlan.Radix2Threshold));
+        Assert.Equal(FftAlgorithm.Radix2, FftPlan.ChooseAlgorithm(1024));
+        Assert.Equal(FftAlgorithm.Direct, FftPlan.ChooseAlgorithm(FftPlan.BluesteinThreshold - 1));
+        Assert.Equal(FftAlgorithm.Bluestein, FftPlan.ChooseAlgorithm(FftPlan.BluesteinThreshold + 1));
+        Assert.Equal(FftAlgorithm.Bluestein, FftPlan.ChooseAlgorithm(1000));
+        Assert.Same(FftPlan.Get(48), FftPlan.Get(48));
+    }
+
+    [Fact]
+    public void Warmed_up_calls_allocate_nothing()
+    {
+        // One size per algorithm and some more; GetAllocatedBytesForCurrentThread ignores other threads.
+        int[] sizes = [3, 16, 48, 64, 100, 1000, 1024];
+        var buffers = sizes.Select(n => (n, x: RandomRows(3, n, seed: n), y: new float[3 * 2 * (n / 2)], g: new float[3 * n])).ToArray();
+        for (int warm = 0; warm < 3; warm++)
+        {
+            foreach (var (n, x, y, g) in buffers)
+            {
+                FourierKernels.FftHalf(3, n, x, y);
+                FourierKernels.FftHalfAdjoint(3, n, y, g);
+            }
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            foreach (var (n, x, y, g) in buffers)
+            {
+                FourierKernels.FftHalf(3, n, x, y);
+                FourierKernels.FftHalfAdjoint(3, n, y, g);
+            }
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Threads_sharing_plans_get_identical_results()
+    {
+        // Sizes no other test uses, so the threads also race to build the plans.
+        int[] sizes = [37, 96, 250, 512, 999];
+        const int threads = 6;
+        var inputs = sizes.Select(n => RandomRows(3, n, seed: n)).ToArray();
+        var results = new float[threads][][];
+        using var start = new Barrier(threads);
+        var workers = Enumerable.Range(0, threads).Select(w => new Thread(() =>
+        {
+            start.SignalAndWait();
+            results[w] = new float[sizes.Length * 2][];
+            for (int repeat = 0; repeat < 20; repeat++)
+            {
+                for (int s = 0; s < sizes.Length; s++)
+                {
+                    int i = (s + w) % sizes.Length, n = sizes[i]; // each thread in its own order
+                    var y = new float[3 * 2 * (n / 2)];
+                    var g = new float[3 * n];
+                    FourierKernels.FftHalf(3, n, inputs[i], y);
+                    FourierKernels.FftHalfAdjoint(3, n, y, g);
+                    results[w][2 * i] = y;
+                    results[w][2 * i + 1] = g;
+                }
+            }
+        })).ToArray();
+        foreach (var worker in workers)
+        {
+            worker.Start();
+        }
+
+        foreach (var worker in workers)
+        {
+            worker.Join();
+        }
+
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            AssertMatches(NaiveFftHalf(3, sizes[i], inputs[i]), results[0][2 * i], 3, sizes[i]);
+            for (int w = 1; w < threads; w++)
+            {
+                Assert.Equal(results[0][2 * i], results[w][2 * i]);
+                Assert.Equal(results[0][2 * i + 1], results[w][2 * i + 1]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Random_sizes_and_rows_match_the_naive_DFT_and_its_adjoint()
+    {
+        // CsCheck runs samples on several threads at once, which exercises the per-thread scratch too.
+        Gen.Select(Gen.Int[1, 300], Gen.Int[1, 4], Gen.Int).Sample((n, rows, seed) =>
+        {
+            float[] x = RandomRows(rows, n, seed);
+            var y = new float[rows * 2 * (n / 2)];
+            FourierKernels.FftHalf(rows, n, x, y);
+            AssertMatches(NaiveFftHalf(rows, n, x), y, rows, n);
+
+            var g = new float[rows * n];
+            FourierKernels.FftHalfAdjoint(rows, n, y, g);
+            AssertAdjointMatches(NaiveAdjoint(rows, n, y), g, rows, n, y);
+        }, iter: 300);
+    }
+
+    private static float[] RandomRows(int rows, int length, int seed, float[]? magnitudes = null)
+    {
+        var random = new Random(seed);
+        var data = new float[rows * length];
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = (float)(random.NextDouble() * 2 - 1) * (magnitudes?[i / length] ?? 1f);
+        }
+
+        return data;
+    }
+
+    /// <summary>X_k = Σ_t x_t e^{-2πikt/n} for k &lt; n/2, interleaved, with exact angles (kt reduced mod n).</summary>
+    private static double[] NaiveFftHalf(int rows, int n, float[] x)
+    {
+        int h = n / 2;
+        var y = new double[rows * 2 * h];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int k = 0; k < h; k++)
+            {
+                for (int t = 0; t < n; t++)
+                {
+                    double angle = 2 * Math.PI * ((long)k * t % n) / n;
+                    y[r * 2 * h + 2 * k] += x[r * n + t] * Math.Cos(angle);
+                    y[r * 2 * h + 2 * k + 1] -= x[r * n + t] * Math.Sin(angle);
+                }
+            }
+        }
+
+        return y;
+    }
+
+    /// <summary>g_t = Σ_{k&lt;h} (dRe_k cos(2πkt/n) − dIm_k sin(2πkt/n)), the brief's formula.</summary>
+    private static double[] NaiveAdjoint(int rows, int n, float[] dy)
+    {
+        int h = n / 2;
+        var g = new double[rows * n];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int t = 0; t < n; t++)
+            {
+                for (int k = 0; k < h; k++)
+                {
+                    double angle = 2 * Math.PI * ((long)k * t % n) / n;
+                    g[r * n + t] += dy[r * 2 * h + 2 * k] * Math.Cos(angle) - dy[r * 2 * h + 2 * k + 1] * Math.Sin(angle);
+                }
+            }
+        }
+
+        return g;
+    }
+
+    /// <summary>The largest |value| in a row (complex pairs counted as components), at least a tiny floor.</summary>
+    private static double Scale(ReadOnlySpan<double> row)
+    {
+        double scale = 1e-30;
+        foreach (double v in row)
+        {
+            scale = Math.Max(scale, Math.Abs(v));
+        }
+
+        return scale;
+    }
+
+    private static void AssertMatches(double[] expected, float[] actual, int rows, int n)
+    {
+        int width = 2 * (n / 2);
+        for (int r = 0; r < rows; r++)
+        {
+            double scale = Scale(expected.AsSpan(r * width, width));
+            for (int i = r * width; i < (r + 1) * width; i++)
+            {
+                double error = Math.Abs(actual[i] - expected[i]) / scale;
+                Assert.True(error <= Tolerance, $"n={n} row {r} element {i - r * width}: {actual[i]} vs {expected[i]} (relative error {error:E2})");
+            }
+        }
+    }
+
+    /// <summary>Relative to the row's largest exact gradient or |dy| component, whichever is larger.</summary>
+    private static void AssertAdjointMatches(double[] expected, float[] actual, int rows, int n, float[] dy)
+    {
+        int width = 2 * (n / 2);
+        for (int r = 0; r < rows; r++)
+        {
+            double scale = Scale(expected.AsSpan(r * n, n));
+            for (int k = 0; k < width; k++)
+            {
+                scale = Math.Max(scale, Math.Abs(dy[r * width + k]));
+            }
+
+            for (int i = r * n; i < (r + 1) * n; i++)
+            {
+                double error = Math.Abs(actual[i] - expected[i]) / scale;
+                Assert.True(error <= Tolerance, $"n={n} row {r} element {i - r * n}: {actual[i]} vs {expected[i]} (relative error {error:E2})");
+            }
+        }
+    }
+}
