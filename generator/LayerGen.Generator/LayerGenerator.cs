@@ -18,10 +18,12 @@ public sealed class LayerGenerator : IIncrementalGenerator
     public static class Steps
     {
         public const string Layers = "Layers";
+        public const string Losses = "Losses";
         public const string ConstructionSites = "ConstructionSites";
         public const string Signatures = "Signatures";
         public const string Specialised = "Specialised";
         public const string Generated = "Generated";
+        public const string GeneratedLosses = "GeneratedLosses";
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -32,8 +34,16 @@ public sealed class LayerGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 LayerParser.LayerAttributeName,
                 static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
-                static (ctx, ct) => LayerParser.Parse(ctx, ct))
+                static (ctx, ct) => LayerParser.Parse(ctx, isLoss: false, ct))
             .WithTrackingName(Steps.Layers);
+
+        // 1b. Each [Loss] class: the same model, with a target input and a scalar result.
+        var losses = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                LayerParser.LossAttributeName,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                static (ctx, ct) => LayerParser.Parse(ctx, isLoss: true, ct))
+            .WithTrackingName(Steps.Losses);
 
         // 2. Every construction of a layer with constant sizes (new MyLinear(64, 8)), collected.
         //    The collection changes only when such a construction is added, removed or edited.
@@ -69,26 +79,37 @@ public sealed class LayerGenerator : IIncrementalGenerator
             .Select(static (input, _) => LayerCompiler.Compile(input.Layer, input.Sizes, input.Children))
             .WithTrackingName(Steps.Generated);
 
+        // Losses: specialised per construction site like layers; they hold no children.
+        var generatedLosses = losses
+            .Where(static r => r.Value is not null)
+            .Combine(sites)
+            .Select(static (pair, _) => LayerCompiler.Compile(
+                pair.Left.Value!,
+                ConstructionSiteReader.SpecialisationsFor(pair.Left.Value!.FullName, pair.Right),
+                EquatableArray<Parsing.LayerSignature>.Empty))
+            .WithTrackingName(Steps.GeneratedLosses);
+
         // Parse diagnostics are reported from their own branch, so a layer with errors emits nothing.
-        context.RegisterSourceOutput(layers, static (spc, result) =>
-        {
-            foreach (var diagnostic in result.Diagnostics)
-            {
-                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
-        });
+        context.RegisterSourceOutput(layers, static (spc, result) => Report(spc, result.Diagnostics));
+        context.RegisterSourceOutput(losses, static (spc, result) => Report(spc, result.Diagnostics));
+        context.RegisterSourceOutput(generated, static (spc, layer) => Emit(spc, layer));
+        context.RegisterSourceOutput(generatedLosses, static (spc, loss) => Emit(spc, loss));
+    }
 
-        context.RegisterSourceOutput(generated, static (spc, layer) =>
+    private static void Report(SourceProductionContext context, EquatableArray<Diagnostics.DiagnosticInfo> diagnostics)
+    {
+        foreach (var diagnostic in diagnostics)
         {
-            foreach (var diagnostic in layer.Diagnostics)
-            {
-                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
+            context.ReportDiagnostic(diagnostic.ToDiagnostic());
+        }
+    }
 
-            if (layer.Source.Length > 0)
-            {
-                spc.AddSource(layer.HintName, layer.Source);
-            }
-        });
+    private static void Emit(SourceProductionContext context, GeneratedLayer layer)
+    {
+        Report(context, layer.Diagnostics);
+        if (layer.Source.Length > 0)
+        {
+            context.AddSource(layer.HintName, layer.Source);
+        }
     }
 }

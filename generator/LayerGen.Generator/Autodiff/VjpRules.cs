@@ -142,6 +142,9 @@ internal static class VjpRules
                 }
 
                 break;
+            case Op.Pick:
+                yield return (0, b.Structural(Op.PickGrad, Arg(0), g, Arg(1)));
+                break;
             case Op.FftHalf:
                 yield return (0, b.Structural(Op.FftHalfAdjoint, Arg(0), g));
                 break;
@@ -164,6 +167,8 @@ internal static class VjpRules
             case Op.SliceGrad:
             case Op.ExtremeGrad:
             case Op.FftHalfAdjoint:
+            case Op.PickGrad:
+            case Op.Target:
             case Op.Step:
             case Op.Constant:
             case Op.InverseCount:

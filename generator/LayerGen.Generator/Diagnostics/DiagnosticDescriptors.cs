@@ -23,6 +23,12 @@ internal static class DiagnosticDescriptors
         "The [Layer] class '{0}' needs a method 'Tensor Forward(Tensor x)' defining its forward pass",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor MissingLossForward = Create(
+        "LG0008",
+        "Loss has no forward definition",
+        "The [Loss] class '{0}' needs a method 'Tensor Forward(Tensor input, Tensor target)' returning a scalar",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor UnsupportedExpression = Create(
         "LG0003",
         "Unsupported expression in a forward definition",
@@ -68,6 +74,7 @@ internal static class DiagnosticDescriptors
         "LG0004" => UnknownParameterShape,
         "LG0005" => ShapeMismatch,
         "LG0006" => UnsupportedForwardSignature,
+        "LG0008" => MissingLossForward,
         "LG0999" => InternalError,
         _ => UnsupportedLayerDeclaration,
     };

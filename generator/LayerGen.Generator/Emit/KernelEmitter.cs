@@ -41,6 +41,11 @@ internal sealed class KernelEmitter
         w.Comment($"input {_plan.Buffers[_plan.Graph.Input].Shape} -> output {_plan.Graph[_plan.Graph.Output].Shape}; '*' is the batch (rows).");
         var forwardArgs = new List<string> { "ReadOnlySpan<float> input" };
         forwardArgs.AddRange(parameters);
+        if (_plan.Graph.Target >= 0)
+        {
+            forwardArgs.Add("ReadOnlySpan<float> target");
+        }
+
         forwardArgs.Add("Span<float> output");
         forwardArgs.Add("Span<float> saved");
         if (UsesTraining(_plan))
@@ -56,6 +61,11 @@ internal sealed class KernelEmitter
         w.Comment("Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.");
         var backwardArgs = new List<string> { "ReadOnlySpan<float> input" };
         backwardArgs.AddRange(parameters);
+        if (_plan.Graph.Target >= 0)
+        {
+            backwardArgs.Add("ReadOnlySpan<float> target");
+        }
+
         backwardArgs.Add("ReadOnlySpan<float> output");
         backwardArgs.Add("ReadOnlySpan<float> outputGrad");
         backwardArgs.Add("Span<float> inputGrad");

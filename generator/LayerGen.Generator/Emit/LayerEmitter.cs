@@ -12,7 +12,7 @@ namespace LayerGen.Generator.Emit;
 /// Emits the partial class: the <c>ILayer</c> glue (span API with its length checks, parameter
 /// enumeration, kernel selection) and one kernel class per specialisation.
 /// </summary>
-internal sealed class LayerEmitter
+internal sealed partial class LayerEmitter
 {
     private readonly LayerModel _layer;
     private readonly KernelPlan _plan;
@@ -73,10 +73,23 @@ internal sealed class LayerEmitter
             w.Line();
         }
 
+        if (_layer.IsLoss)
+        {
+            using (w.Block($"partial class {_layer.ClassName} : global::LayerGen.ILoss"))
+            {
+                EmitState(w, inputShape, _plan.Graph[_plan.Graph.Target].Shape, "__targetFeatures");
+                EmitLossMembers(w);
+                EmitLossSpanApi(w);
+                EmitKernelClasses(w);
+            }
+
+            return w.ToString();
+        }
+
         w.Line($"[global::LayerGen.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{ShapeText.Format(_signature.InputFeatures)}\", \"{ShapeText.Format(_signature.OutputFeatures)}\")]");
         using (w.Block($"partial class {_layer.ClassName} : global::LayerGen.ILayer"))
         {
-            EmitState(w, inputShape, outputShape);
+            EmitState(w, inputShape, outputShape, "__outputFeatures");
             EmitMembers(w);
             EmitSpanApi(w);
             EmitKernelClasses(w);
@@ -121,7 +134,7 @@ internal sealed class LayerEmitter
         return list.Count == 0 ? "1" : string.Join(" * ", list.Select(GlueCode));
     }
 
-    private void EmitState(SourceWriter w, Shape inputShape, Shape outputShape)
+    private void EmitState(SourceWriter w, Shape inputShape, Shape otherShape, string otherName)
     {
         if (HasSizes)
         {
@@ -158,7 +171,7 @@ internal sealed class LayerEmitter
         string InitializerCode(Dim dim) => dim.CodeWith(_names.OriginalSize);
         string Array(IEnumerable<Dim> dims) => dims.Any() ? $"new int[] {{ {string.Join(", ", dims.Select(InitializerCode))} }}" : "System.Array.Empty<int>()";
         w.Line($"private readonly int[] __inputFeatures = {Array(inputShape.Features)};");
-        w.Line($"private readonly int[] __outputFeatures = {Array(outputShape.Features)};");
+        w.Line($"private readonly int[] {otherName} = {Array(otherShape.Features)};");
         w.Line();
     }
 
@@ -166,49 +179,8 @@ internal sealed class LayerEmitter
     {
         w.Line($"public string LayerName => \"{_layer.ClassName}\";");
         w.Line();
-        if (HasSizes && _specialisations.Count > 0)
-        {
-            var cases = _specialisations.Select((s, i) => $"{i + 1} => \"{_layer.ClassName}[{SizeList(s)}]\"");
-            w.Line($"public string KernelName => __kernel switch {{ {string.Join(", ", cases.Concat(new[] { $"_ => \"{_layer.ClassName}[run-time sizes]\"" }))} }};");
-        }
-        else
-        {
-            w.Line($"public string KernelName => \"{_layer.ClassName}{(HasSizes ? "[run-time sizes]" : string.Empty)}\";");
-        }
-
-        w.Line();
-        foreach (var parameter in _layer.Parameters.Where(p => p.AccessorName.Length > 0))
-        {
-            w.Line($"/// <summary>The parameter <c>{parameter.Name}</c>, shape [{string.Join(", ", parameter.Shape)}], initialised by <c>{System.Security.SecurityElement.Escape(parameter.InitializerText)}</c>.</summary>");
-            if (!parameter.Settable)
-            {
-                w.Line($"public Tensor {parameter.AccessorName} => __AsParameter({parameter.Name});");
-                w.Line();
-                continue;
-            }
-
-            var shape = parameter.Shape.Select(s => s.Symbol is null ? Dim.Const(s.Value) : Dim.Sym(_names.Size(s.Symbol)));
-            using (w.Block($"public Tensor {parameter.AccessorName}"))
-            {
-                w.Line($"get => __AsParameter({parameter.Name});");
-                w.Comment("Assigning another layer's parameter shares it: one tensor, gradients from both uses.");
-                using (w.Block("set"))
-                {
-                    w.Line($"SpanChecks.Shape(\"{_layer.ClassName}\", \"{parameter.Name}\", value, [{string.Join(", ", shape.Select(GlueCode))}]);");
-                    w.Line($"{parameter.Name} = __AsParameter(value);");
-                }
-            }
-
-            w.Line();
-        }
-
-        if (_layer.Parameters.Count > 0)
-        {
-            w.Comment("Parameters are created by ordinary initialisers; they become trainable (requires_grad) the first time LayerGen sees them.");
-            w.Line("private static Tensor __AsParameter(Tensor tensor) => tensor.IsParameter ? tensor : tensor.AsParameter();");
-            w.Line();
-        }
-
+        EmitKernelName(w);
+        EmitParameterAccessors(w);
         w.Line("/// <summary>Runs the generated forward kernel (and records the generated backward when gradients are on).</summary>");
         w.Line(_plan.Graph.CountsAxesFromTheFront
             ? "public Tensor Call(Tensor input) => LayerRuntime.Call(this, input, __inputFeatures, __outputFeatures, oneBatchDimension: true);"
@@ -286,6 +258,56 @@ internal sealed class LayerEmitter
         w.Line();
     }
 
+    private void EmitKernelName(SourceWriter w)
+    {
+        if (HasSizes && _specialisations.Count > 0)
+        {
+            var cases = _specialisations.Select((s, i) => $"{i + 1} => \"{_layer.ClassName}[{SizeList(s)}]\"");
+            w.Line($"public string KernelName => __kernel switch {{ {string.Join(", ", cases.Concat(new[] { $"_ => \"{_layer.ClassName}[run-time sizes]\"" }))} }};");
+        }
+        else
+        {
+            w.Line($"public string KernelName => \"{_layer.ClassName}{(HasSizes ? "[run-time sizes]" : string.Empty)}\";");
+        }
+
+        w.Line();
+    }
+
+    private void EmitParameterAccessors(SourceWriter w)
+    {
+        foreach (var parameter in _layer.Parameters.Where(p => p.AccessorName.Length > 0))
+        {
+            w.Line($"/// <summary>The parameter <c>{parameter.Name}</c>, shape [{string.Join(", ", parameter.Shape)}], initialised by <c>{System.Security.SecurityElement.Escape(parameter.InitializerText)}</c>.</summary>");
+            if (!parameter.Settable)
+            {
+                w.Line($"public Tensor {parameter.AccessorName} => __AsParameter({parameter.Name});");
+                w.Line();
+                continue;
+            }
+
+            var shape = parameter.Shape.Select(s => s.Symbol is null ? Dim.Const(s.Value) : Dim.Sym(_names.Size(s.Symbol)));
+            using (w.Block($"public Tensor {parameter.AccessorName}"))
+            {
+                w.Line($"get => __AsParameter({parameter.Name});");
+                w.Comment("Assigning another layer's parameter shares it: one tensor, gradients from both uses.");
+                using (w.Block("set"))
+                {
+                    w.Line($"SpanChecks.Shape(\"{_layer.ClassName}\", \"{parameter.Name}\", value, [{string.Join(", ", shape.Select(GlueCode))}]);");
+                    w.Line($"{parameter.Name} = __AsParameter(value);");
+                }
+            }
+
+            w.Line();
+        }
+
+        if (_layer.Parameters.Count > 0)
+        {
+            w.Comment("Parameters are created by ordinary initialisers; they become trainable (requires_grad) the first time LayerGen sees them.");
+            w.Line("private static Tensor __AsParameter(Tensor tensor) => tensor.IsParameter ? tensor : tensor.AsParameter();");
+            w.Line();
+        }
+    }
+
     private void EmitSpanApi(SourceWriter w)
     {
         var graph = _plan.Graph;
@@ -346,7 +368,7 @@ internal sealed class LayerEmitter
         return $"__kernel switch {{ {string.Join(", ", cases)}, _ => {runtime} }}";
     }
 
-    private void EmitSwitch(SourceWriter w, System.Func<string, string> specialised, string runtime)
+    private void EmitSwitch(SourceWriter w, System.Func<string, string> specialised, string runtime, string exit = "return")
     {
         if (_specialisations.Count == 0)
         {
@@ -359,10 +381,10 @@ internal sealed class LayerEmitter
             int index = 1;
             foreach (var sizes in _specialisations)
             {
-                w.Line($"case {index++}: {specialised(KernelClassName(sizes))} return;");
+                w.Line($"case {index++}: {specialised(KernelClassName(sizes))} {exit};");
             }
 
-            w.Line($"default: {runtime} return;");
+            w.Line($"default: {runtime} {exit};");
         }
     }
 

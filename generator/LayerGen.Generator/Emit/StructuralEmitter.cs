@@ -99,6 +99,32 @@ internal sealed class StructuralEmitter
                 }
 
                 return;
+            case Op.Pick:
+            {
+                string classes = ArgShape(0).Last.Code;
+                w.Comment($"{t} {assign} {Arg(0)}[..., {Arg(1)}[...]]: the element at each row's index{source}   {node.Shape}");
+                using (w.Block($"for (int o = 0; o < {node.Shape.CountCode}; o++)"))
+                {
+                    w.Line($"int index = KernelMath.Index({Arg(1)}[o], {classes});");
+                    w.Line($"{t}[o] {assign} {Arg(0)}[o * {classes} + index];");
+                }
+
+                return;
+            }
+
+            case Op.PickGrad:
+            {
+                string classes = node.Shape.Last.Code;
+                w.Comment($"{t} += {Arg(0)} at each row's index {Arg(1)} (the gradient of Pick)   {node.Shape}");
+                ClearUnlessAccumulating(w, target);
+                using (w.Block($"for (int o = 0; o < {Shape.ProductCode(node.Shape.Dims.Take(node.Shape.Rank - 1))}; o++)"))
+                {
+                    w.Line($"{t}[o * {classes} + KernelMath.Index({Arg(1)}[o], {classes})] += {Arg(0)}[o];");
+                }
+
+                return;
+            }
+
             case Op.MaxAxis:
             case Op.MinAxis:
                 EmitExtreme(w, node, t, assign, Arg(0), ArgShape(0), source);

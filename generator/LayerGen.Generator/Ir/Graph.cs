@@ -18,6 +18,9 @@ internal sealed class Graph
     /// <summary>The forward input's node.</summary>
     public int Input { get; set; } = -1;
 
+    /// <summary>A loss's target node, or -1.</summary>
+    public int Target { get; set; } = -1;
+
     /// <summary>The forward result's node.</summary>
     public int Output { get; set; } = -1;
 

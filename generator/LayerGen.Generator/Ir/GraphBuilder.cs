@@ -52,6 +52,21 @@ internal sealed partial class GraphBuilder
         inputShape.AddRange(InputShapeInference.InferFeatures(_layer, _sizeName, name => ChildShapes(name)?.Input));
         _graph.Input = _graph.Add(new Node(0, Op.Input, System.Array.Empty<int>(), new Shape(inputShape)) { Name = forward.InputName, Text = forward.InputName });
         _names[forward.InputName] = _graph.Input;
+        if (forward.TargetName is string target)
+        {
+            // Class indices (the second operand of Pick) have one value per row; values have the input's shape.
+            var input = _graph[_graph.Input].Shape;
+            bool indices = InputShapeInference.TargetHoldsIndices(_layer);
+            if (indices && input.Rank < 2)
+            {
+                Report(forward.Result, $"class indices pick along the input's last axis, so the input needs one: declare it, e.g. [Loss(Input = \"[*, classes]\")]");
+                return null;
+            }
+
+            var targetShape = indices ? new Shape(input.Dims.Take(input.Rank - 1).ToArray()) : input;
+            _graph.Target = _graph.Add(new Node(0, Op.Target, System.Array.Empty<int>(), targetShape) { Name = target, Text = target });
+            _names[target] = _graph.Target;
+        }
 
         foreach (var local in forward.Locals)
         {
@@ -70,7 +85,15 @@ internal sealed partial class GraphBuilder
             return null;
         }
 
-        if (!_graph[output.Value].Shape.HasRows)
+        if (_layer.IsLoss)
+        {
+            if (!_graph[output.Value].Shape.IsSingleValue)
+            {
+                Report(forward.Result, $"a loss returns a scalar, but this has shape {_graph[output.Value].Shape}; reduce it, e.g. with .Mean()");
+                return null;
+            }
+        }
+        else if (!_graph[output.Value].Shape.HasRows)
         {
             Report(forward.Result, $"the result has shape {_graph[output.Value].Shape}, without the batch dimension; a layer must return one row per input row");
             return null;
@@ -163,6 +186,8 @@ internal sealed partial class GraphBuilder
                 return Structural(call);
             case "Einsum":
                 return Einsum(call);
+            case "Pick":
+                return Pick(call);
             case "FftHalf":
                 return FftHalf(call);
             case var child when child.StartsWith("Child:", System.StringComparison.Ordinal):
@@ -350,6 +375,33 @@ internal sealed partial class GraphBuilder
         }
 
         return _graph.Add(new Node(0, Op.Permute, new[] { arg.Value }, Shape.Of(shape[1], shape[0])) { Ints = new[] { 1, 0 }, Text = call.Text });
+    }
+
+    /// <summary><c>Ops.Pick(x, indices)</c>: x [..., C], indices [...] → [...], the element at each index.</summary>
+    private int? Pick(CallExpr call)
+    {
+        if (call.Operands.Count != 2)
+        {
+            Report(call, "Pick takes a tensor and the indices to pick along its last axis");
+            return null;
+        }
+
+        int? x = Visit(call.Operands[0]);
+        int? indices = x is null ? null : Visit(call.Operands[1]);
+        if (indices is null)
+        {
+            return null;
+        }
+
+        var shape = _graph[x!.Value].Shape;
+        var expected = new Shape(shape.Dims.Take(shape.Rank - 1).ToArray());
+        if (shape.Rank < 1 || !_graph[indices.Value].Shape.Equals(expected))
+        {
+            Report(call, $"Pick needs one index per row of {shape}, shape {expected}, but the indices have shape {_graph[indices.Value].Shape}");
+            return null;
+        }
+
+        return _graph.Add(new Node(0, Op.Pick, new[] { x.Value, indices.Value }, expected) { Text = call.Text });
     }
 
     /// <summary>Mean = sum × (1 / count): sugar lowered to primitives.</summary>

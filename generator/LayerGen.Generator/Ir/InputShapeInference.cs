@@ -130,6 +130,15 @@ internal static class InputShapeInference
         return found.Count > 0 ? found[0] : System.Array.Empty<Dim>();
     }
 
+    /// <summary>True when a loss's target is used as class indices (the second operand of <c>Ops.Pick</c>).</summary>
+    public static bool TargetHoldsIndices(LayerModel layer)
+    {
+        bool Visit(Expr expr) =>
+            (expr is CallExpr { Op: "Pick" } pick && pick.Operands.Count == 2 && pick.Operands[1] is NameExpr { Kind: NameKind.Target })
+            || Children(expr).Any(Visit);
+        return layer.Forward.Locals.Any(l => Visit(l.Value)) || Visit(layer.Forward.Result);
+    }
+
     private static IEnumerable<Expr> Children(Expr expr) => expr switch
     {
         NegateExpr negate => new[] { negate.Operand },

@@ -8,6 +8,9 @@ internal enum Op
 {
     // Leaves: values that come from outside the kernel.
     Input,
+
+    /// <summary>A loss's target (values, or class indices): read, never differentiated.</summary>
+    Target,
     Parameter,
     OutputGrad,
     Constant,
@@ -102,6 +105,12 @@ internal enum Op
     /// <summary>Σ over summed indices of the product of the arguments, as <see cref="Node.Equation"/> says.</summary>
     Einsum,
 
+    /// <summary>Args (x, indices): x[..., indices[...]] — one element of the last axis per row (cross-entropy's pick).</summary>
+    Pick,
+
+    /// <summary>Args (g, indices): g placed at the picked positions of a zero tensor of the node's shape.</summary>
+    PickGrad,
+
     /// <summary>The first n/2 DFT coefficients along the last axis as (re, im): [*, n] → [*, n/2, 2].</summary>
     FftHalf,
 
@@ -122,7 +131,7 @@ internal static class OpFacts
 {
     public static bool IsElementwise(this Op op) => op is >= Op.Add and <= Op.Detach;
 
-    public static bool IsLeaf(this Op op) => op is Op.Input or Op.Parameter or Op.OutputGrad or Op.Constant or Op.InverseCount;
+    public static bool IsLeaf(this Op op) => op is Op.Input or Op.Target or Op.Parameter or Op.OutputGrad or Op.Constant or Op.InverseCount;
 
     /// <summary>Leaves whose value is a single scalar known without reading a buffer.</summary>
     public static bool IsScalarConstant(this Op op) => op is Op.Constant or Op.InverseCount;

@@ -7,6 +7,7 @@ namespace LayerGen.Generator.Lowering;
 internal enum BufferRole
 {
     Input,
+    Target,
     Parameter,
     Output,
     OutputGrad,

@@ -50,6 +50,11 @@ internal sealed class Lowerer
 
         // Leaf buffers every kernel can read.
         Assign(_graph.Input, new Buffer("input", BufferRole.Input, _graph[_graph.Input].Shape));
+        if (_graph.Target >= 0)
+        {
+            Assign(_graph.Target, new Buffer("target", BufferRole.Target, _graph[_graph.Target].Shape));
+        }
+
         foreach (var parameter in _graph.Parameters)
         {
             var buffer = new Buffer(_names.Parameter(parameter.Key), BufferRole.Parameter, _graph[parameter.Value].Shape);
@@ -66,7 +71,7 @@ internal sealed class Lowerer
         foreach (int id in backwardNeeded.Where(id => !_graph[id].IsBackward))
         {
             int storage = StorageOf(id);
-            if (_graph[storage].Op is not (Op.Input or Op.Parameter or Op.Constant or Op.InverseCount) && storage != _graph.Output)
+            if (_graph[storage].Op is not (Op.Input or Op.Target or Op.Parameter or Op.Constant or Op.InverseCount) && storage != _graph.Output)
             {
                 _plan.Saved.Add(storage);
             }

@@ -36,7 +36,7 @@ internal static class ConstructionSiteReader
         if (context.SemanticModel.GetOperation(context.Node, cancellationToken) is not IObjectCreationOperation creation
             || creation.Type is not INamedTypeSymbol type
             || creation.Constructor is null
-            || !type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == LayerParser.LayerAttributeName))
+            || !type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() is LayerParser.LayerAttributeName or LayerParser.LossAttributeName))
         {
             return null;
         }

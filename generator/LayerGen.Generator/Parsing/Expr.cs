@@ -12,6 +12,9 @@ internal abstract record Expr(string Text, LocationInfo? Location);
 internal enum NameKind
 {
     Input,
+
+    /// <summary>A loss's second input.</summary>
+    Target,
     Local,
     Parameter,
 }

@@ -16,7 +16,7 @@ internal sealed class ExprReader
     private static readonly HashSet<string> OpsFunctions = new()
     {
         "Relu", "Tanh", "Sigmoid", "Exp", "Log", "MatMul", "Softmax", "LogSoftmax", "Gelu", "Sqrt", "Abs", "Square",
-        "Pow", "Clamp", "Maximum", "Minimum", "Where", "Concat", "Stack", "Einsum", "FftHalf", "Dropout",
+        "Pow", "Clamp", "Maximum", "Minimum", "Where", "Concat", "Stack", "Einsum", "FftHalf", "Dropout", "Pick",
     };
 
     /// <summary>Methods of <c>Tensor</c> the generator compiles (the receiver is the first operand).</summary>
@@ -45,6 +45,9 @@ internal sealed class ExprReader
         _diagnostics = diagnostics;
         _cancellationToken = cancellationToken;
     }
+
+    /// <summary>For a loss: the name of the target parameter.</summary>
+    public string? TargetName { get; init; }
 
     public void DeclareLocal(string name) => _locals.Add(name);
 
@@ -106,6 +109,11 @@ internal sealed class ExprReader
         if (name == _inputName)
         {
             return new NameExpr(name, NameKind.Input, text, location);
+        }
+
+        if (name == TargetName)
+        {
+            return new NameExpr(name, NameKind.Target, text, location);
         }
 
         if (_locals.Contains(name))

@@ -27,17 +27,23 @@ internal static class ForwardParser
         CancellationToken cancellationToken)
     {
         var location = LocationInfo.From(syntax.Identifier.GetLocation());
-        if (method.ReturnType.ToDisplayString() != "LayerGen.Tensor" || method.Parameters[0].Type.ToDisplayString() != "LayerGen.Tensor")
+        bool isLoss = method.Parameters.Length == 2;
+        if (method.ReturnType.ToDisplayString() != "LayerGen.Tensor" || method.Parameters.Any(p => p.Type.ToDisplayString() != "LayerGen.Tensor"))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedForwardSignature, location, layerName, "it must be 'Tensor Forward(Tensor x)'"));
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedForwardSignature,
+                location,
+                layerName,
+                isLoss ? "a loss's must be 'Tensor Forward(Tensor input, Tensor target)'" : "it must be 'Tensor Forward(Tensor x)'"));
             return null;
         }
 
-        var reader = new ExprReader(layerName, method.Parameters[0].Name, model, parameterNames, childNames, diagnostics, cancellationToken);
+        string? targetName = isLoss ? method.Parameters[1].Name : null;
+        var reader = new ExprReader(layerName, method.Parameters[0].Name, model, parameterNames, childNames, diagnostics, cancellationToken) { TargetName = targetName };
         if (syntax.ExpressionBody is { } arrow)
         {
             var result = reader.Read(arrow.Expression);
-            return result is null ? null : new ForwardModel(method.Parameters[0].Name, EquatableArray<LocalModel>.Empty, result, location);
+            return result is null ? null : new ForwardModel(method.Parameters[0].Name, EquatableArray<LocalModel>.Empty, result, location) { TargetName = targetName };
         }
 
         if (syntax.Body is not { } body)
@@ -91,7 +97,7 @@ internal static class ForwardParser
             return null;
         }
 
-        return new ForwardModel(method.Parameters[0].Name, locals.ToEquatableArray(), returned, location);
+        return new ForwardModel(method.Parameters[0].Name, locals.ToEquatableArray(), returned, location) { TargetName = targetName };
     }
 
     private static void Report(List<DiagnosticInfo> diagnostics, SyntaxNode node, string layerName, string why) =>

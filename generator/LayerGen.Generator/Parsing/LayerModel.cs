@@ -23,6 +23,9 @@ internal sealed record LayerModel(
     EquatableArray<ChildModel> Children)
 {
     public string FullName => Namespace.Length == 0 ? ClassName : Namespace + "." + ClassName;
+
+    /// <summary>True for a [Loss]: two inputs (prediction, target) and a scalar result.</summary>
+    public bool IsLoss { get; init; }
 }
 
 /// <summary>The input's feature dimensions as declared by <c>[Layer(Input = "[*, n]")]</c>.</summary>
@@ -49,7 +52,11 @@ internal sealed record ForwardModel(
     string InputName,
     EquatableArray<LocalModel> Locals,
     Expr Result,
-    LocationInfo? Location);
+    LocationInfo? Location)
+{
+    /// <summary>For a loss: the target parameter's name.</summary>
+    public string? TargetName { get; init; }
+}
 
 /// <summary>A <c>var name = expression;</c> statement of the forward body.</summary>
 internal sealed record LocalModel(string Name, Expr Value);

@@ -17,14 +17,18 @@ namespace LayerGen.Generator.Parsing;
 internal static class LayerParser
 {
     public const string LayerAttributeName = "LayerGen.LayerAttribute";
+    public const string LossAttributeName = "LayerGen.LossAttribute";
     private const string ParameterAttributeName = "LayerGen.ParameterAttribute";
 
-    public static Result<LayerModel> Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <param name="context">The attributed class.</param>
+    /// <param name="isLoss">True for a [Loss] class: <c>Forward(Tensor input, Tensor target)</c> returning a scalar.</param>
+    /// <param name="cancellationToken">Cancels the parse.</param>
+    public static Result<LayerModel> Parse(GeneratorAttributeSyntaxContext context, bool isLoss, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
         try
         {
-            var model = TryParse(context, diagnostics, cancellationToken);
+            var model = TryParse(context, isLoss, diagnostics, cancellationToken);
             return new Result<LayerModel>(model, diagnostics.ToEquatableArray());
         }
         catch (System.Exception e) when (e is not System.OperationCanceledException)
@@ -35,7 +39,7 @@ internal static class LayerParser
         }
     }
 
-    private static LayerModel? TryParse(GeneratorAttributeSyntaxContext context, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    private static LayerModel? TryParse(GeneratorAttributeSyntaxContext context, bool isLoss, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         if (context.TargetNode is not ClassDeclarationSyntax declaration || context.TargetSymbol is not INamedTypeSymbol type)
         {
@@ -89,12 +93,12 @@ internal static class LayerParser
         var children = ChildReader.Read(type, context.SemanticModel, sizes, cancellationToken);
 
         var forwardMethod = type.GetMembers("Forward").OfType<IMethodSymbol>()
-            .FirstOrDefault(m => m.Parameters.Length == 1 && !m.IsStatic);
+            .FirstOrDefault(m => m.Parameters.Length == (isLoss ? 2 : 1) && !m.IsStatic);
         var forwardSyntax = forwardMethod?.DeclaringSyntaxReferences
             .Select(r => r.GetSyntax(cancellationToken)).OfType<MethodDeclarationSyntax>().FirstOrDefault();
         if (forwardMethod is null || forwardSyntax is null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingForward, nameLocation, type.Name));
+            diagnostics.Add(DiagnosticInfo.Create(isLoss ? DiagnosticDescriptors.MissingLossForward : DiagnosticDescriptors.MissingForward, nameLocation, type.Name));
             return null;
         }
 
@@ -114,7 +118,10 @@ internal static class LayerParser
             parameters.ToEquatableArray(),
             forward,
             input,
-            children.ToEquatableArray());
+            children.ToEquatableArray())
+        {
+            IsLoss = isLoss,
+        };
     }
 
     /// <summary>Reads <c>[Layer(Input = "[*, n]")]</c>; null when absent.</summary>

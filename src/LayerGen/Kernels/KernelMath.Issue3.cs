@@ -143,6 +143,18 @@ public static partial class KernelMath
         }
     }
 
+    /// <summary>A class index stored as a float, checked against the number of classes.</summary>
+    public static int Index(float value, int count)
+    {
+        int index = (int)value;
+        if (index != value || (uint)index >= (uint)count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), value, $"A class index must be a whole number in [0, {count}).");
+        }
+
+        return index;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> Mask(Vector<int> condition) =>
         Vector.ConditionalSelect(condition, Vector<float>.One, Vector<float>.Zero);

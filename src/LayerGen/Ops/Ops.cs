@@ -136,4 +136,11 @@ public static class Ops
         /// <summary>Restores the previous mode; nesting works because each scope restores its own.</summary>
         public void Dispose() => DropoutOps.Training = !_wasEval;
     }
+
+    /// <summary>
+    /// From x [..., C], the element at each row's index: indices [...] hold whole numbers in [0, C) as
+    /// floats (<c>x.gather(-1, indices.unsqueeze(-1)).squeeze(-1)</c> in torch). Cross-entropy is
+    /// <c>-Ops.Pick(Ops.LogSoftmax(logits, -1), labels).Mean()</c>.
+    /// </summary>
+    public static Tensor Pick(Tensor x, Tensor indices) => PickOps.Pick(x, indices);
 }

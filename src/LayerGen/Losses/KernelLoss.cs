@@ -1,0 +1,49 @@
+using System;
+
+namespace LayerGen;
+
+/// <summary>
+/// A built-in loss: forwards to the generated loss kernel (a [Loss] class) that fits the reduction
+/// and, for cross-entropy, the number of classes.
+/// </summary>
+public abstract class KernelLoss : ILoss
+{
+    private protected KernelLoss(string name, Reduction reduction)
+    {
+        LossName = name;
+        Reduction = reduction;
+    }
+
+    public string LossName { get; }
+
+    /// <summary>Mean or sum over the batch.</summary>
+    public Reduction Reduction { get; }
+
+    public string KernelName => Bound.KernelName;
+
+    public virtual int InputRowLength => Bound.InputRowLength;
+
+    public virtual int TargetRowLength => Bound.TargetRowLength;
+
+    public virtual Tensor Call(Tensor input, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return KernelFor(input.Count, input.Rank == 0 ? 1 : input.Size(-1)).Call(input, target);
+    }
+
+    public virtual int SavedLength(int rows) => Bound.SavedLength(rows);
+
+    public virtual float ForwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> saved) =>
+        KernelFor(input.Length, rows == 0 ? 1 : input.Length / rows).ForwardSpan(rows, input, target, saved);
+
+    public virtual void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> target, float outputGrad, Span<float> inputGrad, Span<float> saved) =>
+        KernelFor(input.Length, rows == 0 ? 1 : input.Length / rows).BackwardSpan(rows, input, target, outputGrad, inputGrad, saved);
+
+    /// <summary>The kernel for the sizes known so far (for cross-entropy: once the number of classes is).</summary>
+    private protected virtual ILoss Bound => Kernel(1);
+
+    /// <summary>The kernel for inputs whose last axis is <paramref name="lastAxis"/> long.</summary>
+    private protected abstract ILoss Kernel(int lastAxis);
+
+    private ILoss KernelFor(int count, int lastAxis) => Kernel(count == 0 ? 1 : lastAxis);
+}
