@@ -43,6 +43,13 @@ internal static class LayerCompiler
             return new GeneratedLayer(hintName, string.Empty, diagnostics.ToEquatableArray());
         }
 
+        // Warnings do not stop emission.
+        foreach (var parameter in graph.Parameters.Where(p => !graph.Nodes.Any(n => n.Args.Contains(p.Value))))
+        {
+            var model = layer.Parameters.First(m => m.Name == parameter.Key);
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnusedParameter, model.Location, parameter.Key, layer.ClassName));
+        }
+
         var signature = SignatureBuilder.FromGraph(layer, graph, names);
         ReverseMode.Differentiate(graph);
         var plan = Lowerer.Lower(graph, names);

@@ -24,6 +24,8 @@ public sealed class LayerGenerator : IIncrementalGenerator
         public const string Specialised = "Specialised";
         public const string Generated = "Generated";
         public const string GeneratedLosses = "GeneratedLosses";
+        public const string Sequentials = "Sequentials";
+        public const string RunTimeSizes = "RunTimeSizes";
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -88,6 +90,22 @@ public sealed class LayerGenerator : IIncrementalGenerator
                 ConstructionSiteReader.SpecialisationsFor(pair.Left.Value!.FullName, pair.Right),
                 EquatableArray<Parsing.LayerSignature>.Empty))
             .WithTrackingName(Steps.GeneratedLosses);
+
+        // 6. Compile-time composition check of every new Sequential(...) of constant-size layers (LG0010).
+        var sequentials = context.SyntaxProvider
+            .CreateSyntaxProvider(ConstructionSiteReader.IsCandidate, static (ctx, ct) => SequentialReader.Read(ctx, ct))
+            .Where(static site => site is not null)
+            .Combine(signatures)
+            .Select(static (pair, _) => SequentialCheck.Check(pair.Left!, pair.Right))
+            .WithTrackingName(Steps.Sequentials);
+        context.RegisterSourceOutput(sequentials, static (spc, diagnostics) => Report(spc, diagnostics));
+
+        // 7. Constructions with sizes known only at run time: an info, so the user knows which kernel runs (LG0012).
+        var runTimeSizes = context.SyntaxProvider
+            .CreateSyntaxProvider(ConstructionSiteReader.IsCandidate, static (ctx, ct) => ConstructionSiteReader.RunTimeSizes(ctx, ct))
+            .Where(static info => info is not null)
+            .WithTrackingName(Steps.RunTimeSizes);
+        context.RegisterSourceOutput(runTimeSizes, static (spc, info) => spc.ReportDiagnostic(info!.ToDiagnostic()));
 
         // Parse diagnostics are reported from their own branch, so a layer with errors emits nothing.
         context.RegisterSourceOutput(layers, static (spc, result) => Report(spc, result.Diagnostics));

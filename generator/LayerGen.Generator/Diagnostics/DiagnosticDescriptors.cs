@@ -59,6 +59,24 @@ internal static class DiagnosticDescriptors
         "The [Layer] class '{0}' is not supported: {1}",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor SequentialMismatch = Create(
+        "LG0010",
+        "Sequential layers do not fit together",
+        "{0} expects {1} input feature(s) but {2} before it produces {3}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnusedParameter = Create(
+        "LG0011",
+        "Parameter is never used",
+        "The parameter '{0}' of '{1}' is never used by the forward definition; it will get no gradient",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor RunTimeSizes = Create(
+        "LG0012",
+        "Layer constructed with sizes known only at run time",
+        "'{0}' is constructed with sizes that are not constants, so it runs the kernel with run-time loop bounds (unless the values match a constant construction elsewhere)",
+        DiagnosticSeverity.Info);
+
     public static readonly DiagnosticDescriptor InternalError = Create(
         "LG0999",
         "LayerGen internal error",
@@ -75,6 +93,9 @@ internal static class DiagnosticDescriptors
         "LG0005" => ShapeMismatch,
         "LG0006" => UnsupportedForwardSignature,
         "LG0008" => MissingLossForward,
+        "LG0010" => SequentialMismatch,
+        "LG0011" => UnusedParameter,
+        "LG0012" => RunTimeSizes,
         "LG0999" => InternalError,
         _ => UnsupportedLayerDeclaration,
     };

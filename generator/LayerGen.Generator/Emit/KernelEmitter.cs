@@ -15,13 +15,15 @@ internal sealed class KernelEmitter
     private readonly string _sizeParameters;
     private readonly string _childParameters;
     private readonly string _forwardText;
+    private readonly string _layerName;
 
     /// <param name="plan">The lowered layer.</param>
     /// <param name="sizeParameters">Extra leading parameters (<c>int inUnits, int units, </c>) for the run-time-bounded kernel, or empty.</param>
     /// <param name="childParameters">The child layers the kernels call (<c>global::LayerGen.Linear fc1, </c>), or empty.</param>
     /// <param name="forwardText">The forward definition, shown above the forward kernel.</param>
-    public KernelEmitter(KernelPlan plan, string sizeParameters, string childParameters, string forwardText)
+    public KernelEmitter(KernelPlan plan, string sizeParameters, string childParameters, string forwardText, string layerName)
     {
+        _layerName = layerName;
         _plan = plan;
         _sizeParameters = sizeParameters;
         _childParameters = childParameters;
@@ -122,6 +124,8 @@ internal sealed class KernelEmitter
                     children.Backward(body, grad);
                     break;
             }
+
+            EmitCheck(body, step, backward);
         }
 
         guard?.Dispose();
@@ -143,6 +147,30 @@ internal sealed class KernelEmitter
         }
 
         w.Append(body);
+    }
+
+    /// <summary>In <c>CheckedMode</c>, the step's result is scanned for NaN and infinity, naming its source.</summary>
+    private void EmitCheck(SourceWriter w, Step step, bool backward)
+    {
+        var (target, node) = step switch
+        {
+            ElementwiseStep e => (e.Target, e.Root),
+            MatMulStep m => (m.Target, m.Epilogue ?? m.MatMul),
+            ReduceStep r => (r.Target, r.Reduce),
+            StructuralStep s => (s.Target, s.Node),
+            CopyStep c => (c.Target, c.Source),
+            _ => ((Target?)null, -1),
+        };
+        if (target is null)
+        {
+            return;
+        }
+
+        string text = _plan.Graph[node].Text;
+        string expression = text.Length > 0 ? text : (backward ? "the gradient of " + _forwardText : _forwardText);
+        string literal = Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(expression, quote: true);
+        string pass = backward ? "backward" : "forward";
+        w.Line($"if (CheckedMode.Enabled) CheckedMode.Check({target.Buffer.Name}, \"{_layerName}\", \"{pass}\", {literal});");
     }
 
     private static bool ContainsIdentifier(string text, string name)

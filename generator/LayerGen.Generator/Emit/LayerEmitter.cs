@@ -392,7 +392,7 @@ internal sealed partial class LayerEmitter
     {
         string forwardText = ForwardText();
         var body = new SourceWriter();
-        new KernelEmitter(_plan, string.Empty, ChildParameters, forwardText).Emit(body);
+        new KernelEmitter(_plan, string.Empty, ChildParameters, forwardText, _layer.ClassName).Emit(body);
 
         foreach (var sizes in _specialisations)
         {
@@ -421,7 +421,7 @@ internal sealed partial class LayerEmitter
             {
                 var runtime = new SourceWriter();
                 string sizeParameters = string.Concat(SizeNames.Select(s => $"int {s}, "));
-                new KernelEmitter(_plan, sizeParameters, ChildParameters, forwardText).Emit(runtime);
+                new KernelEmitter(_plan, sizeParameters, ChildParameters, forwardText, _layer.ClassName).Emit(runtime);
                 w.Append(runtime);
             }
             else

@@ -160,6 +160,18 @@ internal sealed partial class GraphBuilder
 
     private int? Call(CallExpr call)
     {
+        int needed = MinimumOperands(call.Op);
+        if (call.Operands.Count < needed)
+        {
+            _diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedExpression,
+                call.Location,
+                call.Text,
+                _layer.ClassName,
+                $"'{call.Op}' needs {needed} tensor argument(s) but has {call.Operands.Count}"));
+            return null;
+        }
+
         switch (call.Op)
         {
             case "Relu":
@@ -352,6 +364,14 @@ internal sealed partial class GraphBuilder
         var output = new Shape(shape.Dims.Take(leading).Concat(known.Output).ToArray());
         return _graph.Add(new Node(0, Op.ChildCall, new[] { arg.Value }, output) { Name = name, ChildInput = new Shape(known.Input), Text = call.Text });
     }
+
+    /// <summary>How many tensor operands an op needs (the receiver of a method counts).</summary>
+    private static int MinimumOperands(string op) => op switch
+    {
+        "MatMul" or "Maximum" or "Minimum" or "Pick" => 2,
+        "Where" => 3,
+        _ => 1,
+    };
 
     /// <summary><c>w.T</c> outside a MatMul: the transpose of a matrix without the batch.</summary>
     private int? TransposeOfMatrix(CallExpr call)

@@ -53,7 +53,7 @@ internal static class ChildReader
                 member.Name,
                 childType.ToDisplayString(),
                 arguments,
-                ReadSignature(childType),
+                SignatureOf(childType),
                 LocationInfo.From(member.Locations.FirstOrDefault() ?? Location.None)));
         }
 
@@ -104,7 +104,7 @@ internal static class ChildReader
     }
 
     /// <summary>The <c>[LayerSignature]</c> the generator wrote on a layer compiled in another assembly.</summary>
-    private static LayerSignature? ReadSignature(INamedTypeSymbol type)
+    public static LayerSignature? SignatureOf(INamedTypeSymbol type)
     {
         var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SignatureAttribute);
         if (attribute is null || attribute.ConstructorArguments.Length != 3

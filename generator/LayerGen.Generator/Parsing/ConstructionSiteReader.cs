@@ -60,6 +60,31 @@ internal static class ConstructionSiteReader
         return new ConstructionSite(type.ToDisplayString(), sizes.ToEquatableArray());
     }
 
+    /// <summary>LG0012 for a construction of a sized layer whose sizes are not all constants; null otherwise.</summary>
+    public static Diagnostics.DiagnosticInfo? RunTimeSizes(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (context.SemanticModel.GetOperation(context.Node, cancellationToken) is not IObjectCreationOperation creation
+                || creation.Type is not INamedTypeSymbol type
+                || creation.Arguments.Length == 0
+                || !type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() is LayerParser.LayerAttributeName or LayerParser.LossAttributeName))
+            {
+                return null;
+            }
+
+            bool constant = creation.Arguments.All(a => a.Value.ConstantValue is { HasValue: true, Value: int });
+            return constant ? null : Diagnostics.DiagnosticInfo.Create(
+                Diagnostics.DiagnosticDescriptors.RunTimeSizes,
+                LocationInfo.From(context.Node),
+                ForwardParser.Shorten(context.Node.ToString()));
+        }
+        catch (System.Exception e) when (e is not System.OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The distinct size sets found for one layer, in a stable order.</summary>
     public static EquatableArray<EquatableArray<int>> SpecialisationsFor(string layerFullName, IEnumerable<ConstructionSite?> sites) =>
         sites.Where(s => s is not null && s.LayerFullName == layerFullName)

@@ -52,7 +52,8 @@ public sealed record GeneratorRun(
             problems.AppendLine($"generator threw: {Exception}");
         }
 
-        foreach (Diagnostic d in GeneratorDiagnostics.Concat(CompilationDiagnostics))
+        // Infos (such as LG0012, "runs the run-time-bounded kernel") are information, not problems.
+        foreach (Diagnostic d in GeneratorDiagnostics.Concat(CompilationDiagnostics).Where(d => d.Severity >= DiagnosticSeverity.Warning))
         {
             problems.AppendLine(d.ToString());
         }

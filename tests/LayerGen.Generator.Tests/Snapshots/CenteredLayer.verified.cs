@@ -113,6 +113,7 @@ partial class CenteredLayer : global::LayerGen.ILayer
                 }
                 t1[0] = sum;
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(t1, "CenteredLayer", "forward", "x - x.Mean()");
             // output = (input - t1 * 1/rows)      (from: x - x.Mean())   [*]
             {
                 float k2 = 1f / (rows);
@@ -130,6 +131,7 @@ partial class CenteredLayer : global::LayerGen.ILayer
                     output[i] = (input[i] - (s1 * k2));
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(output, "CenteredLayer", "forward", "x - x.Mean()");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -154,6 +156,7 @@ partial class CenteredLayer : global::LayerGen.ILayer
                     }
                     t7[0] = sum;
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(t7, "CenteredLayer", "backward", "the gradient of x - x.Mean()");
                 // inputGrad += (outputGrad + t7 * 1/rows)   [*]
                 {
                     float k2 = 1f / (rows);
@@ -171,6 +174,7 @@ partial class CenteredLayer : global::LayerGen.ILayer
                         inputGrad[i] += (outputGrad[i] + (s7 * k2));
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "CenteredLayer", "backward", "the gradient of x - x.Mean()");
             }
         }
     }

@@ -188,6 +188,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -207,6 +208,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     t8[i] = (outputGrad[i] * KernelMath.Step(output[i]));
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(t8, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             // biasGrad += sum of t8 [*, units] down to [units]
             {
                 for (int o = 0; o < rows; o++)
@@ -222,6 +224,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += t8·weightᵀ   [rows, inUnits], contracting units
@@ -245,6 +248,7 @@ partial class MyLinear : global::LayerGen.ILayer
                         }
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             // weightGrad += inputᵀ·t8   [inUnits, units], contracting rows
             {
@@ -271,6 +275,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
         }
     }
 
@@ -312,6 +317,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -331,6 +337,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     t8[i] = (outputGrad[i] * KernelMath.Step(output[i]));
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(t8, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             // biasGrad += sum of t8 [*, units] down to [units]
             {
                 for (int o = 0; o < rows; o++)
@@ -346,6 +353,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += t8·weightᵀ   [rows, inUnits], contracting units
@@ -369,6 +377,7 @@ partial class MyLinear : global::LayerGen.ILayer
                         }
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             // weightGrad += inputᵀ·t8   [inUnits, units], contracting rows
             {
@@ -395,6 +404,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
         }
     }
 
@@ -436,6 +446,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -455,6 +466,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     t8[i] = (outputGrad[i] * KernelMath.Step(output[i]));
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(t8, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             // biasGrad += sum of t8 [*, units] down to [units]
             {
                 for (int o = 0; o < rows; o++)
@@ -470,6 +482,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += t8·weightᵀ   [rows, inUnits], contracting units
@@ -493,6 +506,7 @@ partial class MyLinear : global::LayerGen.ILayer
                         }
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             // weightGrad += inputᵀ·t8   [inUnits, units], contracting rows
             {
@@ -519,6 +533,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
         }
     }
 
@@ -557,6 +572,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -576,6 +592,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     t8[i] = (outputGrad[i] * KernelMath.Step(output[i]));
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(t8, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             // biasGrad += sum of t8 [*, units] down to [units]
             {
                 for (int o = 0; o < rows; o++)
@@ -591,6 +608,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += t8·weightᵀ   [rows, inUnits], contracting units
@@ -614,6 +632,7 @@ partial class MyLinear : global::LayerGen.ILayer
                         }
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             // weightGrad += inputᵀ·t8   [inUnits, units], contracting rows
             {
@@ -640,6 +659,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
         }
     }
 }

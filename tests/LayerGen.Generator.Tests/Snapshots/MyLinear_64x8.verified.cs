@@ -180,6 +180,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -199,6 +200,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     t8[i] = (outputGrad[i] * KernelMath.Step(output[i]));
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(t8, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             // biasGrad += sum of t8 [*, units] down to [units]
             {
                 for (int o = 0; o < rows; o++)
@@ -214,6 +216,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += t8·weightᵀ   [rows, inUnits], contracting units
@@ -237,6 +240,7 @@ partial class MyLinear : global::LayerGen.ILayer
                         }
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             // weightGrad += inputᵀ·t8   [inUnits, units], contracting rows
             {
@@ -263,6 +267,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
         }
     }
 
@@ -301,6 +306,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -320,6 +326,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     t8[i] = (outputGrad[i] * KernelMath.Step(output[i]));
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(t8, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             // biasGrad += sum of t8 [*, units] down to [units]
             {
                 for (int o = 0; o < rows; o++)
@@ -335,6 +342,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += t8·weightᵀ   [rows, inUnits], contracting units
@@ -358,6 +366,7 @@ partial class MyLinear : global::LayerGen.ILayer
                         }
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             // weightGrad += inputᵀ·t8   [inUnits, units], contracting rows
             {
@@ -384,6 +393,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
         }
     }
 }

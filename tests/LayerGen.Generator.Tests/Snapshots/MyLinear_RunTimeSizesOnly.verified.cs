@@ -159,6 +159,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -178,6 +179,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     t8[i] = (outputGrad[i] * KernelMath.Step(output[i]));
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(t8, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             // biasGrad += sum of t8 [*, units] down to [units]
             {
                 for (int o = 0; o < rows; o++)
@@ -193,6 +195,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += t8·weightᵀ   [rows, inUnits], contracting units
@@ -216,6 +219,7 @@ partial class MyLinear : global::LayerGen.ILayer
                         }
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             // weightGrad += inputᵀ·t8   [inUnits, units], contracting rows
             {
@@ -242,6 +246,7 @@ partial class MyLinear : global::LayerGen.ILayer
                     }
                 }
             }
+            if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
         }
     }
 }

@@ -1,0 +1,81 @@
+using System.Collections.Generic;
+using System.Linq;
+using LayerGen.Generator.Diagnostics;
+using LayerGen.Generator.Model;
+using LayerGen.Generator.Parsing;
+
+namespace LayerGen.Generator.Ir;
+
+/// <summary>
+/// Checks, at compile time, that each layer of a <c>new Sequential(...)</c> accepts what the layer
+/// before it produces: the features flow through the layers' signatures with the constructions'
+/// constant sizes substituted. Shape-agnostic layers (ReLU, CenteredLayer) pass the features on; an
+/// entry whose shapes are unknown ends the check.
+/// </summary>
+internal static class SequentialCheck
+{
+    public static EquatableArray<DiagnosticInfo> Check(SequentialSite site, IEnumerable<LayerSignature?> signatures)
+    {
+        var known = signatures.Where(s => s is not null).GroupBy(s => s!.LayerFullName).ToDictionary(g => g.Key, g => g.First()!);
+        var diagnostics = new List<DiagnosticInfo>();
+        int[]? features = null;
+        SequentialEntry? previous = null;
+        foreach (var entry in site.Entries)
+        {
+            var signature = entry.MetadataSignature ?? (known.TryGetValue(entry.TypeFullName, out var s) ? s : null);
+            var input = signature is null || entry.Sizes is null ? null : Resolve(signature.InputFeatures, signature, entry.Sizes.Value);
+            var output = signature is null || entry.Sizes is null ? null : Resolve(signature.OutputFeatures, signature, entry.Sizes.Value);
+            if (input is null || output is null)
+            {
+                features = null;
+                previous = entry;
+                continue;
+            }
+
+            if (features is not null && input.Length > 0 && !features.Skip(System.Math.Max(0, features.Length - input.Length)).SequenceEqual(input))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.SequentialMismatch,
+                    entry.Location,
+                    $"'{entry.Text}'",
+                    Describe(input),
+                    $"'{previous!.Text}'",
+                    Describe(features)));
+            }
+
+            // A shape-agnostic layer (no input features) keeps the shape it is given.
+            features = input.Length == 0 && output.Length == 0 ? features : output;
+            previous = entry;
+        }
+
+        return diagnostics.ToEquatableArray();
+    }
+
+    /// <summary>The features with the construction's sizes substituted; null when one is not a plain size name.</summary>
+    private static int[]? Resolve(EquatableArray<SizeRef> features, LayerSignature signature, EquatableArray<int> sizes)
+    {
+        var result = new int[features.Count];
+        for (int i = 0; i < features.Count; i++)
+        {
+            if (features[i].Symbol is null)
+            {
+                result[i] = features[i].Value;
+                continue;
+            }
+
+            int index = signature.Sizes.ToList().IndexOf(features[i].Symbol!);
+            if (index < 0 || index >= sizes.Count)
+            {
+                return null;
+            }
+
+            result[i] = sizes[index];
+        }
+
+        return result;
+    }
+
+    private static string Describe(int[] features) => features.Length == 1
+        ? features[0].ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : "[" + string.Join(", ", features) + "]";
+}

@@ -1,0 +1,72 @@
+using System.Linq;
+using System.Threading;
+using LayerGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LayerGen.Generator.Parsing;
+
+/// <summary>One argument of <c>new Sequential(...)</c>: a layer construction with constant sizes, or something unknown.</summary>
+internal sealed record SequentialEntry(string TypeFullName, EquatableArray<int>? Sizes, LayerSignature? MetadataSignature, string Text, LocationInfo? Location);
+
+/// <summary>A <c>new Sequential(a, b, c)</c> whose layers' shapes can be checked against each other at compile time.</summary>
+internal sealed record SequentialSite(EquatableArray<SequentialEntry> Entries);
+
+/// <summary>Reads <c>new Sequential(new MyLinear(64, 8), new MyLinear(8, 1))</c> for the composition check (LG0010).</summary>
+internal static class SequentialReader
+{
+    public static SequentialSite? Read(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Read from the syntax: before generation a layer of this compilation does not implement
+            // ILayer yet, so the call as a whole does not bind; each argument on its own does.
+            if (context.Node is not BaseObjectCreationExpressionSyntax { ArgumentList: { } arguments } creation
+                || context.SemanticModel.GetTypeInfo(creation, cancellationToken).Type?.ToDisplayString() != "LayerGen.Sequential")
+            {
+                return null;
+            }
+
+            var entries = arguments.Arguments
+                .Select(a => Entry(a.Expression, context.SemanticModel.GetOperation(a.Expression, cancellationToken)))
+                .ToList();
+            return entries.Count >= 2 ? new SequentialSite(entries.ToEquatableArray()) : null;
+        }
+        catch (System.Exception e) when (e is not System.OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static SequentialEntry Entry(SyntaxNode syntax, IOperation? value)
+    {
+        while (value is IConversionOperation conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        var text = ForwardParser.Shorten(syntax.ToString());
+        var location = LocationInfo.From(syntax);
+        if (value is not IObjectCreationOperation { Type: INamedTypeSymbol type, Constructor: { } constructor } creation)
+        {
+            return new SequentialEntry(string.Empty, null, null, text, location);
+        }
+
+        var sizes = new int[constructor.Parameters.Length];
+        bool constant = creation.Arguments.Length == sizes.Length;
+        foreach (var argument in creation.Arguments)
+        {
+            if (argument.Parameter is not null && argument.Value.ConstantValue is { HasValue: true, Value: int size })
+            {
+                sizes[argument.Parameter.Ordinal] = size;
+            }
+            else
+            {
+                constant = false;
+            }
+        }
+
+        return new SequentialEntry(type.ToDisplayString(), constant ? sizes.ToEquatableArray() : null, ChildReader.SignatureOf(type), text, location);
+    }
+}
