@@ -194,7 +194,18 @@ internal sealed partial class LayerEmitter
                 w.Line($"__AsParameter({parameter.Name});");
             }
 
-            w.Line("return Forward(input);");
+            if (KernelEmitter.UsesTraining(_plan))
+            {
+                w.Comment("The eager Ops.Dropout follows this layer's train/eval mode, as the generated kernel does.");
+                using (w.Block("using (Ops.DropoutMode(__training))"))
+                {
+                    w.Line("return Forward(input);");
+                }
+            }
+            else
+            {
+                w.Line("return Forward(input);");
+            }
         }
 
         w.Line();

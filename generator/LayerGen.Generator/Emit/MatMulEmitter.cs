@@ -20,7 +20,36 @@ internal sealed class MatMulEmitter
     private const string Width = "Vector<float>.Count";
     private readonly KernelPlan _plan;
 
+    /// <summary>Products of at least this many multiply-adds call the runtime GEMM instead of inline loops.</summary>
+    private const int GemmThreshold = 16384;
+
+    /// <summary>Whether large products use the runtime GEMM.</summary>
+    private static readonly bool UseGemm = false;
+
     public MatMulEmitter(KernelPlan plan) => _plan = plan;
+
+    /// <summary>target = epilogue(target), element by element, after the GEMM wrote the raw product into it.</summary>
+    private static void EmitEpiloguePass(SourceWriter w, FusedChain epilogue, Operands operands, string t, string m, string n)
+    {
+        epilogue.DeclareConstants(w, vector: true);
+        operands.HoistSingles(w, vector: true);
+        using (w.Block($"for (int i = 0; i < {m}; i++)"))
+        {
+            operands.HoistPerOuter(w, vector: true, "i");
+            w.Line("int j = 0;");
+            using (w.Block($"for (; j <= {n} - {Width}; j += {Width})"))
+            {
+                w.Line($"var acc = KernelMath.Load({t}, i * {n} + j);");
+                w.Line($"KernelMath.Store({t}, i * {n} + j, {epilogue.Code(true, id => operands.Read(id, true, "i", "j"))});");
+            }
+
+            using (w.Block($"for (; j < {n}; j++)"))
+            {
+                w.Line($"float acc = {t}[i * {n} + j];");
+                w.Line($"{t}[i * {n} + j] = {epilogue.Code(false, id => operands.Read(id, false, "i", "j"))};");
+            }
+        }
+    }
 
     public void Emit(SourceWriter w, MatMulStep step)
     {
@@ -50,6 +79,23 @@ internal sealed class MatMulEmitter
             ? (step.Target.Accumulate ? $"KernelMath.AddTo({t}, i * {n} + j, {Value(true)});" : $"KernelMath.Store({t}, i * {n} + j, {Value(true)});")
             : $"{t}[i * {n} + j] {assign} {Value(false)};";
 
+        bool gemm = UseGemm && (epilogue is null || !step.Target.Accumulate);
+        if (gemm)
+        {
+            // Large products go to the runtime's register-blocked GEMM; the epilogue then runs as one pass.
+            w.Line($"if ((long){m} * {n} * {k} >= {GemmThreshold})");
+            using (w.Block())
+            {
+                w.Line($"Gemm.MatMul({m}, {n}, {k}, {a.Name}, {(ta ? "true" : "false")}, {b.Name}, {(tb ? "true" : "false")}, {t}.Slice(0, {m} * {n}), accumulate: {(step.Target.Accumulate ? "true" : "false")});");
+                if (epilogue is not null)
+                {
+                    EmitEpiloguePass(w, epilogue, operands, t, m, n);
+                }
+            }
+
+            w.Line("else");
+        }
+
         using (w.Block())
         {
             epilogue?.DeclareConstants(w, vector: true);
@@ -62,12 +108,24 @@ internal sealed class MatMulEmitter
                     w.Line("int j = 0;");
                     using (w.Block($"for (; j <= {n} - {Width}; j += {Width})"))
                     {
-                        w.Line("var acc = Vector<float>.Zero;");
-                        using (w.Block($"for (int kk = 0; kk < {k}; kk++)"))
+                        // Four accumulators over k hide the latency of the multiply-adds.
+                        w.Line("Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;");
+                        w.Line("int kk = 0;");
+                        using (w.Block($"for (; kk <= {k} - 4; kk += 4)"))
                         {
-                            w.Line($"acc += new Vector<float>({a.Name}[{AIndex("i", "kk")}]) * KernelMath.Load({b.Name}, {BIndex("kk", "j")});");
+                            for (int u = 0; u < 4; u++)
+                            {
+                                string kIndex = u == 0 ? "kk" : $"(kk + {u})";
+                                w.Line($"acc{u} += new Vector<float>(KernelMath.Get({a.Name}, {AIndex("i", kIndex)})) * KernelMath.Load({b.Name}, {BIndex(kIndex, "j")});");
+                            }
                         }
 
+                        using (w.Block($"for (; kk < {k}; kk++)"))
+                        {
+                            w.Line($"acc0 += new Vector<float>(KernelMath.Get({a.Name}, {AIndex("i", "kk")})) * KernelMath.Load({b.Name}, {BIndex("kk", "j")});");
+                        }
+
+                        w.Line("var acc = (acc0 + acc1) + (acc2 + acc3);");
                         w.Line(Store(true));
                     }
 
@@ -88,14 +146,21 @@ internal sealed class MatMulEmitter
                     {
                         if (!ta)
                         {
-                            w.Line("var accv = Vector<float>.Zero;");
+                            w.Line("Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero;");
                             w.Line("int kk = 0;");
-                            using (w.Block($"for (; kk <= {k} - {Width}; kk += {Width})"))
+                            using (w.Block($"for (; kk <= {k} - 2 * {Width}; kk += 2 * {Width})"))
                             {
-                                w.Line($"accv += KernelMath.Load({a.Name}, {AIndex("i", "kk")}) * KernelMath.Load({b.Name}, {BIndex("kk", "j")});");
+                                w.Line($"acc0 += KernelMath.Load({a.Name}, {AIndex("i", "kk")}) * KernelMath.Load({b.Name}, {BIndex("kk", "j")});");
+                                string next = $"(kk + {Width})";
+                                w.Line($"acc1 += KernelMath.Load({a.Name}, {AIndex("i", next)}) * KernelMath.Load({b.Name}, {BIndex(next, "j")});");
                             }
 
-                            w.Line("float acc = Vector.Sum(accv);");
+                            using (w.Block($"for (; kk <= {k} - {Width}; kk += {Width})"))
+                            {
+                                w.Line($"acc0 += KernelMath.Load({a.Name}, {AIndex("i", "kk")}) * KernelMath.Load({b.Name}, {BIndex("kk", "j")});");
+                            }
+
+                            w.Line("float acc = Vector.Sum(acc0 + acc1);");
                             using (w.Block($"for (; kk < {k}; kk++)"))
                             {
                                 w.Line($"acc += {a.Name}[{AIndex("i", "kk")}] * {b.Name}[{BIndex("kk", "j")}];");

@@ -30,6 +30,16 @@ public static partial class KernelMath
     public static Vector<float> Load(Span<float> span, int index) =>
         Vector.LoadUnsafe(ref MemoryMarshal.GetReference(span), (nuint)index);
 
+    /// <summary>span[index] without a bounds check (lengths are checked once, before the kernel).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Get(ReadOnlySpan<float> span, int index) =>
+        Unsafe.Add(ref MemoryMarshal.GetReference(span), (nint)index);
+
+    /// <summary>span[index] without a bounds check (lengths are checked once, before the kernel).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Get(Span<float> span, int index) =>
+        Unsafe.Add(ref MemoryMarshal.GetReference(span), (nint)index);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Span<float> span, int index, Vector<float> value) =>
         value.StoreUnsafe(ref MemoryMarshal.GetReference(span), (nuint)index);
