@@ -54,6 +54,22 @@ internal static class LayerCompiler
         ReverseMode.Differentiate(graph);
         var plan = Lowerer.Lower(graph, names);
         string source = new LayerEmitter(layer, plan, names, specialisations, signature).Emit();
+
+        // Never hand the compiler source that does not parse: while the user's own file has syntax
+        // errors that can happen (a half-typed name) and the compiler already says what is wrong;
+        // on valid source it would be our bug, so say so.
+        var parsed = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source);
+        var error = parsed.GetDiagnostics().FirstOrDefault(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+        if (error is not null)
+        {
+            if (!layer.SourceHasErrors)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, layer.Forward.Location, layer.ClassName, "the emitted source does not parse: " + error.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+
+            return new GeneratedLayer(hintName, string.Empty, diagnostics.ToEquatableArray());
+        }
+
         return new GeneratedLayer(hintName, source, diagnostics.ToEquatableArray());
     }
 

@@ -161,7 +161,7 @@ internal sealed class FusedChain
         string Arg(int i) => Describe(node.Args[i], leafName);
         return node.Op switch
         {
-            Op.Constant => node.Value.ToString("R", CultureInfo.InvariantCulture),
+            Op.Constant => ((float)node.Value).ToString("R", CultureInfo.InvariantCulture),
             Op.InverseCount => $"1/{node.CountOf!.CountCode}",
             Op.Add => $"({Arg(0)} + {Arg(1)})",
             Op.Sub => $"({Arg(0)} - {Arg(1)})",
@@ -169,8 +169,8 @@ internal sealed class FusedChain
             Op.Div => $"{Arg(0)} / {Arg(1)}",
             Op.Neg => $"-{Arg(0)}",
             Op.Expand or Op.Detach => Arg(0),
-            Op.Pow => $"pow({Arg(0)}, {node.Value.ToString("R", CultureInfo.InvariantCulture)})",
-            Op.Clamp or Op.InRange => $"{node.Op.ToString().ToLowerInvariant()}({Arg(0)}, {node.Value.ToString("R", CultureInfo.InvariantCulture)}, {node.Value2.ToString("R", CultureInfo.InvariantCulture)})",
+            Op.Pow => $"pow({Arg(0)}, {((float)node.Value).ToString("R", CultureInfo.InvariantCulture)})",
+            Op.Clamp or Op.InRange => $"{node.Op.ToString().ToLowerInvariant()}({Arg(0)}, {((float)node.Value).ToString("R", CultureInfo.InvariantCulture)}, {((float)node.Value2).ToString("R", CultureInfo.InvariantCulture)})",
             _ => $"{node.Op.ToString().ToLowerInvariant()}({string.Join(", ", node.Args.Select((_, i) => Arg(i)))})",
         };
     }

@@ -34,7 +34,7 @@ internal sealed class StructuralEmitter
                 new EinsumEmitter(_plan).Emit(w, step);
                 return;
             case Op.DropoutMask:
-                w.Comment($"{t} = dropout mask, p = {node.Value}: 0, or 1/(1 - p) for kept elements; all ones in eval mode   {node.Shape}");
+                w.Comment($"{t} = dropout mask, p = {((float)node.Value).ToString(System.Globalization.CultureInfo.InvariantCulture)}: 0, or 1/(1 - p) for kept elements; all ones in eval mode   {node.Shape}");
                 w.Line($"KernelMath.DropoutMask({t}.Slice(0, {node.Shape.CountCode}), {FusedChain.FloatLiteral(node.Value)}, training);");
                 return;
             case Op.FftHalf:

@@ -98,6 +98,12 @@ internal sealed partial class GraphBuilder
     {
         NoteAxis(axis, shape);
         int normalised = axis < 0 ? axis + shape.Rank : axis;
+        if (axis < 0 && normalised == 0 && shape.HasRows)
+        {
+            ReportUnknownFeatures(call, axis, shape);
+            return null;
+        }
+
         if (normalised < 0 || normalised >= shape.Rank)
         {
             Report(call, $"axis {axis} is out of range for a tensor of shape {shape}");
@@ -150,6 +156,14 @@ internal sealed partial class GraphBuilder
         var result = shape.HasRows ? new[] { Dim.Rows }.Concat(dims).ToArray() : dims.ToArray();
         return _graph.Add(new Node(0, Op.Reshape, new[] { arg }, new Shape(result)) { Text = call.Text });
     }
+
+    /// <summary>
+    /// A negative axis that lands on the batch means the input's features are unknown (a shape-agnostic
+    /// layer sees every element as a row): the eager path would use the real last axis, the kernel the
+    /// batch. Rather than compute something else silently, ask for the input shape.
+    /// </summary>
+    private void ReportUnknownFeatures(CallExpr call, int axis, Shape shape) =>
+        Report(call, $"axis {axis} of {shape} is the batch itself: this layer's input features are unknown, so declare them, e.g. [Layer(Input = \"[*, n]\")]");
 
     /// <summary>
     /// An axis counted from the front of a batched tensor assumes exactly one batch dimension (eager

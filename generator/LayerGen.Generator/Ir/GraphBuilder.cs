@@ -292,6 +292,11 @@ internal sealed partial class GraphBuilder
         if (axis < 0)
         {
             axis += shape.Rank;
+            if (axis == 0 && shape.HasRows)
+            {
+                ReportUnknownFeatures(call, call.Constants[0], shape);
+                return null;
+            }
         }
 
         if (axis < 0 || axis >= shape.Rank)

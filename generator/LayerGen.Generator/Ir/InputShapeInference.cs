@@ -49,10 +49,10 @@ internal static class InputShapeInference
         {
             switch (expr)
             {
-                case CallExpr { Op: "MatMul" } call when ShapedLikeInput(call.Operands[0]):
+                case CallExpr { Op: "MatMul", Operands.Count: 2 } call when ShapedLikeInput(call.Operands[0]):
                     var right = call.Operands[1];
                     bool transposed = right is CallExpr { Op: "T" };
-                    var shape = ParameterShape(transposed ? ((CallExpr)right).Operands[0] : right);
+                    var shape = transposed && ((CallExpr)right).Operands.Count == 0 ? null : ParameterShape(transposed ? ((CallExpr)right).Operands[0] : right);
                     if (shape is { Length: 2 })
                     {
                         found.Add(new[] { transposed ? shape[1] : shape[0] });
@@ -63,7 +63,7 @@ internal static class InputShapeInference
                     }
 
                     break;
-                case CallExpr call when call.Op.StartsWith("Child:", System.StringComparison.Ordinal) && ShapedLikeInput(call.Operands[0]):
+                case CallExpr { Operands.Count: > 0 } call when call.Op.StartsWith("Child:", System.StringComparison.Ordinal) && ShapedLikeInput(call.Operands[0]):
                     if (childInput(call.Op.Substring("Child:".Length)) is { } features)
                     {
                         found.Add(features.ToArray());

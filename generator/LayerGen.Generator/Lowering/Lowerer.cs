@@ -230,7 +230,11 @@ internal sealed class Lowerer
         }
 
         // 4. Steps, in topological order.
-        bool OnlyForInputGrad(int id) => paramReach is not null && !paramReach.Contains(id);
+        // A step writing the input's gradient runs only when the caller asked for it (inputGrad not
+        // empty), even when its value is also on a parameter's path.
+        // A child's backward always runs (its parameters' gradients); it skips an empty input gradient itself.
+        bool OnlyForInputGrad(int id) => paramReach is not null && _graph[id].Op != Op.ChildGrad
+            && (!paramReach.Contains(id) || (direct.TryGetValue(id, out var store) && store.Buffer.Role == BufferRole.InputGrad));
         var epilogueRoots = epilogueOf.ToDictionary(p => p.Value, p => p.Key);
         foreach (int id in nodes.Where(materialised.Contains))
         {
@@ -282,7 +286,7 @@ internal sealed class Lowerer
         {
             if (!direct.TryGetValue(node, out var used) || used != target)
             {
-                steps.Add(new CopyStep(node, target, OnlyForInputGrad(node)));
+                steps.Add(new CopyStep(node, target, OnlyForInputGrad(node) || target.Buffer.Role == BufferRole.InputGrad));
             }
         }
     }

@@ -106,6 +106,6 @@ internal static class ForwardParser
     internal static string Shorten(string text)
     {
         text = string.Join(" ", text.Split(new[] { '\r', '\n', '\t', ' ' }, System.StringSplitOptions.RemoveEmptyEntries));
-        return text.Length <= 60 ? text : text.Substring(0, 57) + "...";
+        return text.Length <= 120 ? text : text.Substring(0, 117) + "...";
     }
 }

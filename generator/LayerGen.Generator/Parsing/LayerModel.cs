@@ -26,6 +26,9 @@ internal sealed record LayerModel(
 
     /// <summary>True for a [Loss]: two inputs (prediction, target) and a scalar result.</summary>
     public bool IsLoss { get; init; }
+
+    /// <summary>True when the layer's own source has syntax errors (the user is mid-edit).</summary>
+    public bool SourceHasErrors { get; init; }
 }
 
 /// <summary>The input's feature dimensions as declared by <c>[Layer(Input = "[*, n]")]</c>.</summary>

@@ -60,6 +60,12 @@ internal static class LayerParser
             return null;
         }
 
+        // Half-typed code (no class name yet, a keyword as a name): nothing sensible to emit; the compiler speaks.
+        if (declaration.Identifier.IsMissing || declaration.Identifier.ValueText.Length == 0)
+        {
+            return null;
+        }
+
         var nameLocation = LocationInfo.From(declaration.Identifier.GetLocation());
         if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
@@ -121,6 +127,7 @@ internal static class LayerParser
             children.ToEquatableArray())
         {
             IsLoss = isLoss,
+            SourceHasErrors = declaration.SyntaxTree.GetDiagnostics(cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error),
         };
     }
 
@@ -173,6 +180,16 @@ internal static class LayerParser
 
         foreach (var parameter in primary.Parameters)
         {
+            if (parameter.Name.Length == 0 || !SyntaxFacts.IsValidIdentifier(parameter.Name) || SyntaxFacts.GetKeywordKind(parameter.Name) != SyntaxKind.None)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.UnsupportedLayerDeclaration,
+                    LocationInfo.From(parameter.Locations.FirstOrDefault() ?? Location.None),
+                    type.Name,
+                    $"the size parameter '{parameter.Name}' needs a plain name (not a keyword)"));
+                return null;
+            }
+
             if (parameter.Type.SpecialType != SpecialType.System_Int32)
             {
                 diagnostics.Add(DiagnosticInfo.Create(
@@ -189,6 +206,13 @@ internal static class LayerParser
         return result;
     }
 
+    /// <summary>Members the generator adds to every layer or loss; a parameter accessor must not take their names.</summary>
+    private static readonly HashSet<string> GeneratedMemberNames = new()
+    {
+        "LayerName", "KernelName", "Call", "CallEager", "LocalParameters", "NamedChildren", "InputRowLength", "OutputRowLength",
+        "SavedLength", "ForwardSpan", "BackwardSpan", "ZeroGrad", "Training", "Train", "LossName", "TargetRowLength", "Forward",
+    };
+
     /// <summary><c>weight</c> or <c>_weight</c> → <c>Weight</c>, unless the type already has a member of that name.</summary>
     private static string AccessorName(INamedTypeSymbol type, string name)
     {
@@ -199,7 +223,8 @@ internal static class LayerParser
         }
 
         string accessor = char.ToUpperInvariant(trimmed[0]) + trimmed.Substring(1);
-        return type.GetMembers(accessor).IsEmpty ? accessor : string.Empty;
+        bool taken = !type.GetMembers(accessor).IsEmpty || accessor == type.Name || GeneratedMemberNames.Contains(accessor);
+        return taken ? string.Empty : accessor;
     }
 
     private static List<ParameterModel> ReadParameters(
@@ -224,6 +249,12 @@ internal static class LayerParser
 
             var syntax = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken);
             var location = LocationInfo.From(member.Locations.FirstOrDefault() ?? Location.None);
+            if (member.Name.Length == 0 || SyntaxFacts.GetKeywordKind(member.Name) != SyntaxKind.None)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownParameterShape, location, member.Name, "a parameter needs a plain name (not a keyword)"));
+                continue;
+            }
+
             var initializer = syntax switch
             {
                 VariableDeclaratorSyntax v => v.Initializer?.Value,
@@ -255,7 +286,7 @@ internal static class LayerParser
                 continue;
             }
 
-            result.Add(new ParameterModel(member.Name, shape.ToEquatableArray(), initializer.ToString(), AccessorName(type, member.Name), member is IFieldSymbol { IsReadOnly: false }, location));
+            result.Add(new ParameterModel(member.Name, shape.ToEquatableArray(), ForwardParser.Shorten(initializer.ToString()), AccessorName(type, member.Name), member is IFieldSymbol { IsReadOnly: false }, location));
         }
 
         return result;

@@ -136,7 +136,8 @@ public static partial class KernelMath
             return;
         }
 
-        float scale = 1f / (1f - p);
+        // The same rounding as the eager Ops.Dropout: computed in double, rounded once.
+        float scale = (float)(1.0 / (1.0 - p));
         for (int i = 0; i < mask.Length; i++)
         {
             mask[i] = RandomSource.NextFloat() >= p ? scale : 0f;

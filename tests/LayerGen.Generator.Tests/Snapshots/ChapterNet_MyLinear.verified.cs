@@ -170,11 +170,20 @@ partial class MyLinear : global::LayerGen.ILayer
                     int j = 0;
                     for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
                     {
-                        var acc = Vector<float>.Zero;
-                        for (int kk = 0; kk < inUnits; kk++)
+                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                        int kk = 0;
+                        for (; kk <= inUnits - 4; kk += 4)
                         {
-                            acc += new Vector<float>(input[i * inUnits + kk]) * KernelMath.Load(weight, kk * units + j);
+                            acc0 += new Vector<float>(KernelMath.Get(input, i * inUnits + kk)) * KernelMath.Load(weight, kk * units + j);
+                            acc1 += new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 1))) * KernelMath.Load(weight, (kk + 1) * units + j);
+                            acc2 += new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 2))) * KernelMath.Load(weight, (kk + 2) * units + j);
+                            acc3 += new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 3))) * KernelMath.Load(weight, (kk + 3) * units + j);
                         }
+                        for (; kk < inUnits; kk++)
+                        {
+                            acc0 += new Vector<float>(KernelMath.Get(input, i * inUnits + kk)) * KernelMath.Load(weight, kk * units + j);
+                        }
+                        var acc = (acc0 + acc1) + (acc2 + acc3);
                         KernelMath.Store(output, i * units + j, KernelMath.Relu((acc + KernelMath.Load(bias, j))));
                     }
                     for (; j < units; j++)
@@ -233,13 +242,18 @@ partial class MyLinear : global::LayerGen.ILayer
                     {
                         for (int j = 0; j < inUnits; j++)
                         {
-                            var accv = Vector<float>.Zero;
+                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero;
                             int kk = 0;
+                            for (; kk <= units - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
+                            {
+                                acc0 += KernelMath.Load(t8, i * units + kk) * KernelMath.Load(weight, j * units + kk);
+                                acc1 += KernelMath.Load(t8, i * units + (kk + Vector<float>.Count)) * KernelMath.Load(weight, j * units + (kk + Vector<float>.Count));
+                            }
                             for (; kk <= units - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                accv += KernelMath.Load(t8, i * units + kk) * KernelMath.Load(weight, j * units + kk);
+                                acc0 += KernelMath.Load(t8, i * units + kk) * KernelMath.Load(weight, j * units + kk);
                             }
-                            float acc = Vector.Sum(accv);
+                            float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < units; kk++)
                             {
                                 acc += t8[i * units + kk] * weight[j * units + kk];
@@ -257,11 +271,20 @@ partial class MyLinear : global::LayerGen.ILayer
                     int j = 0;
                     for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
                     {
-                        var acc = Vector<float>.Zero;
-                        for (int kk = 0; kk < rows; kk++)
+                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                        int kk = 0;
+                        for (; kk <= rows - 4; kk += 4)
                         {
-                            acc += new Vector<float>(input[kk * inUnits + i]) * KernelMath.Load(t8, kk * units + j);
+                            acc0 += new Vector<float>(KernelMath.Get(input, kk * inUnits + i)) * KernelMath.Load(t8, kk * units + j);
+                            acc1 += new Vector<float>(KernelMath.Get(input, (kk + 1) * inUnits + i)) * KernelMath.Load(t8, (kk + 1) * units + j);
+                            acc2 += new Vector<float>(KernelMath.Get(input, (kk + 2) * inUnits + i)) * KernelMath.Load(t8, (kk + 2) * units + j);
+                            acc3 += new Vector<float>(KernelMath.Get(input, (kk + 3) * inUnits + i)) * KernelMath.Load(t8, (kk + 3) * units + j);
                         }
+                        for (; kk < rows; kk++)
+                        {
+                            acc0 += new Vector<float>(KernelMath.Get(input, kk * inUnits + i)) * KernelMath.Load(t8, kk * units + j);
+                        }
+                        var acc = (acc0 + acc1) + (acc2 + acc3);
                         KernelMath.AddTo(weightGrad, i * units + j, acc);
                     }
                     for (; j < units; j++)
@@ -299,11 +322,20 @@ partial class MyLinear : global::LayerGen.ILayer
                     int j = 0;
                     for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
                     {
-                        var acc = Vector<float>.Zero;
-                        for (int kk = 0; kk < inUnits; kk++)
+                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                        int kk = 0;
+                        for (; kk <= inUnits - 4; kk += 4)
                         {
-                            acc += new Vector<float>(input[i * inUnits + kk]) * KernelMath.Load(weight, kk * units + j);
+                            acc0 += new Vector<float>(KernelMath.Get(input, i * inUnits + kk)) * KernelMath.Load(weight, kk * units + j);
+                            acc1 += new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 1))) * KernelMath.Load(weight, (kk + 1) * units + j);
+                            acc2 += new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 2))) * KernelMath.Load(weight, (kk + 2) * units + j);
+                            acc3 += new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 3))) * KernelMath.Load(weight, (kk + 3) * units + j);
                         }
+                        for (; kk < inUnits; kk++)
+                        {
+                            acc0 += new Vector<float>(KernelMath.Get(input, i * inUnits + kk)) * KernelMath.Load(weight, kk * units + j);
+                        }
+                        var acc = (acc0 + acc1) + (acc2 + acc3);
                         KernelMath.Store(output, i * units + j, KernelMath.Relu((acc + KernelMath.Load(bias, j))));
                     }
                     for (; j < units; j++)
@@ -362,13 +394,18 @@ partial class MyLinear : global::LayerGen.ILayer
                     {
                         for (int j = 0; j < inUnits; j++)
                         {
-                            var accv = Vector<float>.Zero;
+                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero;
                             int kk = 0;
+                            for (; kk <= units - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
+                            {
+                                acc0 += KernelMath.Load(t8, i * units + kk) * KernelMath.Load(weight, j * units + kk);
+                                acc1 += KernelMath.Load(t8, i * units + (kk + Vector<float>.Count)) * KernelMath.Load(weight, j * units + (kk + Vector<float>.Count));
+                            }
                             for (; kk <= units - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                accv += KernelMath.Load(t8, i * units + kk) * KernelMath.Load(weight, j * units + kk);
+                                acc0 += KernelMath.Load(t8, i * units + kk) * KernelMath.Load(weight, j * units + kk);
                             }
-                            float acc = Vector.Sum(accv);
+                            float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < units; kk++)
                             {
                                 acc += t8[i * units + kk] * weight[j * units + kk];
@@ -386,11 +423,20 @@ partial class MyLinear : global::LayerGen.ILayer
                     int j = 0;
                     for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
                     {
-                        var acc = Vector<float>.Zero;
-                        for (int kk = 0; kk < rows; kk++)
+                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                        int kk = 0;
+                        for (; kk <= rows - 4; kk += 4)
                         {
-                            acc += new Vector<float>(input[kk * inUnits + i]) * KernelMath.Load(t8, kk * units + j);
+                            acc0 += new Vector<float>(KernelMath.Get(input, kk * inUnits + i)) * KernelMath.Load(t8, kk * units + j);
+                            acc1 += new Vector<float>(KernelMath.Get(input, (kk + 1) * inUnits + i)) * KernelMath.Load(t8, (kk + 1) * units + j);
+                            acc2 += new Vector<float>(KernelMath.Get(input, (kk + 2) * inUnits + i)) * KernelMath.Load(t8, (kk + 2) * units + j);
+                            acc3 += new Vector<float>(KernelMath.Get(input, (kk + 3) * inUnits + i)) * KernelMath.Load(t8, (kk + 3) * units + j);
                         }
+                        for (; kk < rows; kk++)
+                        {
+                            acc0 += new Vector<float>(KernelMath.Get(input, kk * inUnits + i)) * KernelMath.Load(t8, kk * units + j);
+                        }
+                        var acc = (acc0 + acc1) + (acc2 + acc3);
                         KernelMath.AddTo(weightGrad, i * units + j, acc);
                     }
                     for (; j < units; j++)
@@ -428,11 +474,20 @@ partial class MyLinear : global::LayerGen.ILayer
                     int j = 0;
                     for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
                     {
-                        var acc = Vector<float>.Zero;
-                        for (int kk = 0; kk < inUnits; kk++)
+                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                        int kk = 0;
+                        for (; kk <= inUnits - 4; kk += 4)
                         {
-                            acc += new Vector<float>(input[i * inUnits + kk]) * KernelMath.Load(weight, kk * units + j);
+                            acc0 += new Vector<float>(KernelMath.Get(input, i * inUnits + kk)) * KernelMath.Load(weight, kk * units + j);
+                            acc1 += new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 1))) * KernelMath.Load(weight, (kk + 1) * units + j);
+                            acc2 += new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 2))) * KernelMath.Load(weight, (kk + 2) * units + j);
+                            acc3 += new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 3))) * KernelMath.Load(weight, (kk + 3) * units + j);
                         }
+                        for (; kk < inUnits; kk++)
+                        {
+                            acc0 += new Vector<float>(KernelMath.Get(input, i * inUnits + kk)) * KernelMath.Load(weight, kk * units + j);
+                        }
+                        var acc = (acc0 + acc1) + (acc2 + acc3);
                         KernelMath.Store(output, i * units + j, KernelMath.Relu((acc + KernelMath.Load(bias, j))));
                     }
                     for (; j < units; j++)
@@ -491,13 +546,18 @@ partial class MyLinear : global::LayerGen.ILayer
                     {
                         for (int j = 0; j < inUnits; j++)
                         {
-                            var accv = Vector<float>.Zero;
+                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero;
                             int kk = 0;
+                            for (; kk <= units - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
+                            {
+                                acc0 += KernelMath.Load(t8, i * units + kk) * KernelMath.Load(weight, j * units + kk);
+                                acc1 += KernelMath.Load(t8, i * units + (kk + Vector<float>.Count)) * KernelMath.Load(weight, j * units + (kk + Vector<float>.Count));
+                            }
                             for (; kk <= units - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                accv += KernelMath.Load(t8, i * units + kk) * KernelMath.Load(weight, j * units + kk);
+                                acc0 += KernelMath.Load(t8, i * units + kk) * KernelMath.Load(weight, j * units + kk);
                             }
-                            float acc = Vector.Sum(accv);
+                            float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < units; kk++)
                             {
                                 acc += t8[i * units + kk] * weight[j * units + kk];
@@ -515,11 +575,20 @@ partial class MyLinear : global::LayerGen.ILayer
                     int j = 0;
                     for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
                     {
-                        var acc = Vector<float>.Zero;
-                        for (int kk = 0; kk < rows; kk++)
+                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                        int kk = 0;
+                        for (; kk <= rows - 4; kk += 4)
                         {
-                            acc += new Vector<float>(input[kk * inUnits + i]) * KernelMath.Load(t8, kk * units + j);
+                            acc0 += new Vector<float>(KernelMath.Get(input, kk * inUnits + i)) * KernelMath.Load(t8, kk * units + j);
+                            acc1 += new Vector<float>(KernelMath.Get(input, (kk + 1) * inUnits + i)) * KernelMath.Load(t8, (kk + 1) * units + j);
+                            acc2 += new Vector<float>(KernelMath.Get(input, (kk + 2) * inUnits + i)) * KernelMath.Load(t8, (kk + 2) * units + j);
+                            acc3 += new Vector<float>(KernelMath.Get(input, (kk + 3) * inUnits + i)) * KernelMath.Load(t8, (kk + 3) * units + j);
                         }
+                        for (; kk < rows; kk++)
+                        {
+                            acc0 += new Vector<float>(KernelMath.Get(input, kk * inUnits + i)) * KernelMath.Load(t8, kk * units + j);
+                        }
+                        var acc = (acc0 + acc1) + (acc2 + acc3);
                         KernelMath.AddTo(weightGrad, i * units + j, acc);
                     }
                     for (; j < units; j++)
@@ -554,11 +623,20 @@ partial class MyLinear : global::LayerGen.ILayer
                     int j = 0;
                     for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
                     {
-                        var acc = Vector<float>.Zero;
-                        for (int kk = 0; kk < inUnits; kk++)
+                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                        int kk = 0;
+                        for (; kk <= inUnits - 4; kk += 4)
                         {
-                            acc += new Vector<float>(input[i * inUnits + kk]) * KernelMath.Load(weight, kk * units + j);
+                            acc0 += new Vector<float>(KernelMath.Get(input, i * inUnits + kk)) * KernelMath.Load(weight, kk * units + j);
+                            acc1 += new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 1))) * KernelMath.Load(weight, (kk + 1) * units + j);
+                            acc2 += new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 2))) * KernelMath.Load(weight, (kk + 2) * units + j);
+                            acc3 += new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 3))) * KernelMath.Load(weight, (kk + 3) * units + j);
                         }
+                        for (; kk < inUnits; kk++)
+                        {
+                            acc0 += new Vector<float>(KernelMath.Get(input, i * inUnits + kk)) * KernelMath.Load(weight, kk * units + j);
+                        }
+                        var acc = (acc0 + acc1) + (acc2 + acc3);
                         KernelMath.Store(output, i * units + j, KernelMath.Relu((acc + KernelMath.Load(bias, j))));
                     }
                     for (; j < units; j++)
@@ -617,13 +695,18 @@ partial class MyLinear : global::LayerGen.ILayer
                     {
                         for (int j = 0; j < inUnits; j++)
                         {
-                            var accv = Vector<float>.Zero;
+                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero;
                             int kk = 0;
+                            for (; kk <= units - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
+                            {
+                                acc0 += KernelMath.Load(t8, i * units + kk) * KernelMath.Load(weight, j * units + kk);
+                                acc1 += KernelMath.Load(t8, i * units + (kk + Vector<float>.Count)) * KernelMath.Load(weight, j * units + (kk + Vector<float>.Count));
+                            }
                             for (; kk <= units - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                accv += KernelMath.Load(t8, i * units + kk) * KernelMath.Load(weight, j * units + kk);
+                                acc0 += KernelMath.Load(t8, i * units + kk) * KernelMath.Load(weight, j * units + kk);
                             }
-                            float acc = Vector.Sum(accv);
+                            float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < units; kk++)
                             {
                                 acc += t8[i * units + kk] * weight[j * units + kk];
@@ -641,11 +724,20 @@ partial class MyLinear : global::LayerGen.ILayer
                     int j = 0;
                     for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
                     {
-                        var acc = Vector<float>.Zero;
-                        for (int kk = 0; kk < rows; kk++)
+                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                        int kk = 0;
+                        for (; kk <= rows - 4; kk += 4)
                         {
-                            acc += new Vector<float>(input[kk * inUnits + i]) * KernelMath.Load(t8, kk * units + j);
+                            acc0 += new Vector<float>(KernelMath.Get(input, kk * inUnits + i)) * KernelMath.Load(t8, kk * units + j);
+                            acc1 += new Vector<float>(KernelMath.Get(input, (kk + 1) * inUnits + i)) * KernelMath.Load(t8, (kk + 1) * units + j);
+                            acc2 += new Vector<float>(KernelMath.Get(input, (kk + 2) * inUnits + i)) * KernelMath.Load(t8, (kk + 2) * units + j);
+                            acc3 += new Vector<float>(KernelMath.Get(input, (kk + 3) * inUnits + i)) * KernelMath.Load(t8, (kk + 3) * units + j);
                         }
+                        for (; kk < rows; kk++)
+                        {
+                            acc0 += new Vector<float>(KernelMath.Get(input, kk * inUnits + i)) * KernelMath.Load(t8, kk * units + j);
+                        }
+                        var acc = (acc0 + acc1) + (acc2 + acc3);
                         KernelMath.AddTo(weightGrad, i * units + j, acc);
                     }
                     for (; j < units; j++)

@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Generic;
+
+namespace LayerGen.Benchmarks.Infrastructure;
+
+/// <summary>A parameter seen three ways, for the self-check: LayerGen's tensor, the eager copy's, and the hand version's (in torch layout).</summary>
+public sealed record ParamView(string Name, Tensor LayerGen, Tensor Eager, Func<float[]> HandTorchLayout);
+
+/// <summary>
+/// One benchmark case: the same network, data and training step run three ways — LayerGen (generated
+/// kernels through the span API / Trainer, no allocation), the eager reference path (CallEager on the
+/// eager ops, Tensor.Backward), and hand-written Vector512 C# (the baseline). Each returns a float so
+/// the work is consumed. The benchmark classes call the sealed subclasses directly (no virtual call).
+/// </summary>
+public abstract class CaseBase
+{
+    /// <summary>SGD learning rate of the benchmarks (the self-check uses 1, so a step's update is the gradient).</summary>
+    public const float DefaultLr = 0.01f;
+
+    protected CaseBase(float lr) => Lr = lr;
+
+    public float Lr { get; }
+
+    /// <summary>The case as the issue names it.</summary>
+    public abstract string Title { get; }
+
+    /// <summary>The generated kernels the LayerGen path runs (KernelName of every layer).</summary>
+    public abstract string Kernels { get; }
+
+    /// <summary>What the training step contains.</summary>
+    public abstract string StepDescription { get; }
+
+    public abstract float LayerGenForward();
+
+    public abstract float LayerGenStep();
+
+    public abstract float HandForward();
+
+    public abstract float HandStep();
+
+    public abstract float EagerForward();
+
+    public abstract float EagerStep();
+
+    // ---- for the self-check (after the matching forward / step ran) ----
+
+    /// <summary>LayerGen's forward output, flat, in LayerGen's layout.</summary>
+    public abstract float[] LayerGenOutput();
+
+    /// <summary>The hand version's forward output, in the same flat layout.</summary>
+    public abstract float[] HandOutput();
+
+    /// <summary>The eager forward output, flat.</summary>
+    public abstract float[] EagerOutput();
+
+    /// <summary>Every trainable parameter (none for CenteredLayer and FourierHalf).</summary>
+    public virtual IReadOnlyList<ParamView> Parameters() => [];
+
+    /// <summary>For a case without parameters the step's backward ends at the input: (LayerGen, hand, eager) dL/dx.</summary>
+    public virtual (float[] LayerGen, float[] Hand, float[] Eager)? InputGradients() => null;
+
+    protected static string KernelList(params ILayer[] layers)
+    {
+        var names = new List<string>();
+        foreach (var layer in layers)
+        {
+            Collect(layer, names);
+        }
+
+        return string.Join(", ", names);
+    }
+
+    private static void Collect(ILayer layer, List<string> names)
+    {
+        if (layer is Sequential s)
+        {
+            for (int i = 0; i < s.Count; i++)
+            {
+                Collect(s[i], names);
+            }
+        }
+        else
+        {
+            names.Add(layer.KernelName);
+        }
+    }
+
+    /// <summary>Seeded standard-normal data.</summary>
+    protected static float[] Randn(ulong seed, params int[] shape)
+    {
+        Tensor.ManualSeed(seed);
+        return Tensor.Randn(shape).ToArray();
+    }
+}

@@ -1,0 +1,105 @@
+using System;
+
+namespace LayerGen.Benchmarks.Infrastructure;
+
+/// <summary>
+/// A case without parameters (CenteredLayer, FourierHalf): the step is forward, MSE against a fixed
+/// target, and backward to the input gradient — the only gradient there is, so no optimiser. LayerGen
+/// runs the layer's and the loss's span API over caller-owned buffers; the eager path runs CallEager with
+/// x.RequiresGrad and Tensor.Backward.
+/// </summary>
+public abstract class InputGradientCase : CaseBase
+{
+    protected readonly int N;
+    protected readonly Buf X;
+    protected readonly Buf T;
+
+    private readonly ILayer _layer;
+    private readonly MseLoss _mse = new();
+    private readonly int _rows;
+    private readonly int _lossRows;
+    private readonly float[] _out;
+    private readonly float[] _saved;
+    private readonly float[] _dy;
+    private readonly float[] _dx;
+    private readonly float[] _lossSaved;
+
+    private readonly Func<Tensor, Tensor> _eager;
+    private readonly Losses.MseMeanKernel _eagerMse = new();
+    private readonly Tensor _ex;
+    private readonly Tensor _et;
+    private Tensor? _eagerOut;
+
+    protected InputGradientCase(float lr, int[] inputShape, int[] outputShape, ILayer layer, Func<Tensor, Tensor> eager)
+        : base(lr)
+    {
+        var x = Randn(11, inputShape);
+        var t = Randn(12, outputShape);
+        N = x.Length;
+        X = new Buf(x);
+        T = new Buf(t);
+        _layer = layer;
+        _rows = N / layer.InputRowLength;
+        _lossRows = t.Length / _mse.InputRowLength;
+        _out = new float[_rows * layer.OutputRowLength];
+        _saved = new float[layer.SavedLength(_rows)];
+        _dy = new float[_out.Length];
+        _dx = new float[N];
+        _lossSaved = new float[_mse.SavedLength(_lossRows)];
+
+        _eager = eager;
+        _ex = Tensor.From(x, inputShape);
+        _ex.RequiresGrad = true;
+        _et = Tensor.From(t, outputShape);
+    }
+
+    public override string Kernels => KernelList(_layer) + "; loss " + _mse.KernelName;
+
+    public override string StepDescription => "forward, MSE vs fixed target, backward to dL/dx (no parameters, no optimiser)";
+
+    public sealed override float LayerGenForward()
+    {
+        _layer.ForwardSpan(_rows, X.Span, _out, _saved);
+        return _out[^1];
+    }
+
+    public sealed override float LayerGenStep()
+    {
+        ReadOnlySpan<float> x = X.Span, t = T.Span;
+        _layer.ForwardSpan(_rows, x, _out, _saved);
+        float loss = _mse.ForwardSpan(_lossRows, _out, t, _lossSaved);
+        _dy.AsSpan().Clear();
+        _mse.BackwardSpan(_lossRows, _out, t, 1f, _dy, _lossSaved);
+        _dx.AsSpan().Clear();
+        _layer.BackwardSpan(_rows, x, _out, _dy, _dx, _saved);
+        return loss;
+    }
+
+    public sealed override float EagerForward()
+    {
+        using (GradMode.NoGrad())
+        {
+            _eagerOut = _eager(_ex);
+        }
+
+        return _eagerOut.Data[^1];
+    }
+
+    public sealed override float EagerStep()
+    {
+        _ex.ZeroGrad();
+        var y = _eager(_ex);
+        var loss = _eagerMse.CallEager(y, _et);
+        loss.Backward();
+        return loss.Item();
+    }
+
+    public sealed override float[] LayerGenOutput() => (float[])_out.Clone();
+
+    public sealed override float[] EagerOutput() => _eagerOut!.ToArray();
+
+    public sealed override (float[] LayerGen, float[] Hand, float[] Eager)? InputGradients() =>
+        ((float[])_dx.Clone(), HandInputGradient(), _ex.Grad!.ToArray());
+
+    protected abstract float[] HandInputGradient();
+}

@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+
+namespace LayerGen.Benchmarks.Infrastructure;
+
+/// <summary>
+/// `--quick`: an in-process timer for iterating on kernels (seconds, not minutes): each method warmed up,
+/// then the median over 15 batches of the time per call, and the bytes allocated per call. Not a
+/// substitute for the BenchmarkDotNet run that the README reports.
+/// </summary>
+public static class QuickTimer
+{
+    public static void Run(Func<CaseBase>[] factories, Func<string, bool> include, double secondsPerMethod)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| case | hand fwd µs | LayerGen fwd µs | ratio | hand step µs | LayerGen step µs | ratio | eager fwd µs | eager step µs | LayerGen B/call (fwd, step) | loss after timing (hand, LayerGen) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        foreach (var factory in factories)
+        {
+            var c = factory();
+            if (!include(c.GetType().Name))
+            {
+                continue;
+            }
+
+            var (hf, _) = Time(c.HandForward, secondsPerMethod);
+            var (lf, lfa) = Time(c.LayerGenForward, secondsPerMethod);
+            var (hs, _) = Time(c.HandStep, secondsPerMethod);
+            var (ls, lsa) = Time(c.LayerGenStep, secondsPerMethod);
+            var (ef, _) = Time(c.EagerForward, Math.Min(secondsPerMethod, 0.5));
+            var (es, _) = Time(c.EagerStep, Math.Min(secondsPerMethod, 0.5));
+            float handLoss = c.HandStep(), lgLoss = c.LayerGenStep();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {c.Title} | {hf:F3} | {lf:F3} | {lf / hf:F2} | {hs:F3} | {ls:F3} | {ls / hs:F2} | {ef:F2} | {es:F2} | {lfa:F0}, {lsa:F0} | {handLoss:G4}, {lgLoss:G4} |"));
+        }
+    }
+
+    /// <summary>Median µs per call and bytes allocated per call.</summary>
+    private static (double Micros, double Bytes) Time(Func<float> method, double seconds)
+    {
+        float sink = 0;
+        // Warm up (tiered JIT: run long enough for tier 1) and size a batch to ~1/40 of the budget.
+        var sw = Stopwatch.StartNew();
+        long calls = 0;
+        while (sw.Elapsed.TotalSeconds < seconds / 3 || calls < 50)
+        {
+            sink += method();
+            calls++;
+        }
+
+        double perCall = sw.Elapsed.TotalSeconds / calls;
+        long batch = Math.Max(1, (long)(seconds / 40 / perCall));
+        var samples = new List<double>();
+        long allocated = 0, counted = 0;
+        for (int s = 0; s < 15; s++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            long start = Stopwatch.GetTimestamp();
+            for (long i = 0; i < batch; i++)
+            {
+                sink += method();
+            }
+
+            long end = Stopwatch.GetTimestamp();
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+            counted += batch;
+            samples.Add((end - start) * 1e6 / Stopwatch.Frequency / batch);
+        }
+
+        GC.KeepAlive(sink);
+        samples.Sort();
+        return (samples[samples.Count / 2], (double)allocated / counted);
+    }
+}

@@ -1,0 +1,33 @@
+using LayerGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace LayerGen.Generator.Tests.Diagnostics;
+
+/// <summary>
+/// A layer whose input features nothing pins is shape-agnostic (every element a row). A negative axis
+/// there would land on the batch, not on the real last axis eager code would use: that is LG0005 with
+/// the fix (declare the input), not a silently different result.
+/// </summary>
+public sealed class UnknownFeaturesDiagnosticTests
+{
+    [Theory]
+    [InlineData("x.Softmax(-1)")]
+    [InlineData("x.Sum(-1)")]
+    [InlineData("x.Max(-1)")]
+    public void LG0005_an_axis_op_on_an_input_whose_features_are_unknown(string body)
+    {
+        DiagnosticAssert.Reports(
+            $$"""
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class Undeclared
+            {
+                Tensor Forward(Tensor x) => {|LG0005:{{body}}|};
+            }
+            """,
+            $"Shape mismatch in '{body}': axis -1 of [*] is the batch itself: this layer's input features are unknown, so declare them, e.g. [Layer(Input = \"[*, n]\")]");
+    }
+}
