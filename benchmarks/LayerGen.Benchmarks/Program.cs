@@ -78,7 +78,7 @@ public static class Program
         var job = Job.Default
             .WithLaunchCount(1)
             .WithWarmupCount(3)
-            .WithIterationCount(7)
+            .WithIterationCount(12)
             .WithIterationTime(TimeInterval.FromMilliseconds(150));
         var config = DefaultConfig.Instance
             .AddJob(job.AsDefault())

@@ -67,6 +67,7 @@ public sealed class Case4 : TrainedCase
         return Vector512.Sum(s0 + s1) / Count;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float HandForward()
     {
         ref float y = ref _y.Ref;
@@ -81,6 +82,7 @@ public sealed class Case4 : TrainedCase
 
     // d = z − mean z − t; loss = Σd²/N; dL/dy = 2d/N; through the centering: dz = (2/N)(d − mean d);
     // b −= lr·Σ_rows dz; Wᵀ −= lr·xᵀ·dz.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float HandStep()
     {
         ref float z = ref _z.Ref;

@@ -17,7 +17,7 @@ namespace LayerGen.Benchmarks.Cases;
 /// the forward blocked over k (112 at a time: a 28 KB panel of Wᵀ stays in L1 across the 16 row tiles);
 /// the SGD update is fused into the weight-gradient tiles. Layer 2 keeps torch's layout [10, 256]
 /// (padded to 12 rows): logits are dot products (2 rows × 5 outputs per tile), dH = dL·W2 and
-/// W2 −= lr·dLᵀ·H are tiles again. Softmax uses Vector512.Exp over one masked vector per row.
+/// W2 −= lr·dLᵀ·H are tiles again. Softmax: one masked vector per row, <see cref="Simd.Exp"/>.
 /// </remarks>
 public sealed class Case5 : TrainedCase
 {
@@ -83,6 +83,7 @@ public sealed class Case5 : TrainedCase
     public override string Title => "5 MLP 784-256-10 relu, batch 64, softmax cross-entropy";
 
     /// <summary>H = relu(X·W1ᵀ + b1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Layer1()
     {
         ref float x = ref X.Ref;
@@ -114,6 +115,7 @@ public sealed class Case5 : TrainedCase
     }
 
     /// <summary>logits = H·W2ᵀ + b2, 2 rows × 5 classes of dot products at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Layer2()
     {
         ref float h = ref _h.Ref;
@@ -167,6 +169,7 @@ public sealed class Case5 : TrainedCase
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float HandForward()
     {
         Layer1();
@@ -175,6 +178,7 @@ public sealed class Case5 : TrainedCase
     }
 
     /// <summary>Mean cross-entropy; writes dL/dlogits = (softmax − onehot)/64 (padding lanes 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float CrossEntropy()
     {
         ref float logits = ref _logits.Ref;
@@ -193,7 +197,7 @@ public sealed class Case5 : TrainedCase
             }
 
             var l = Vector512.ConditionalSelect(mask, Ld(ref row, 0), negInf);
-            var e = Vector512.ConditionalSelect(mask, Vector512.Exp(l - Vector512.Create(max)), Vector512<float>.Zero);
+            var e = Vector512.ConditionalSelect(mask, Exp(l - Vector512.Create(max)), Vector512<float>.Zero);
             float s = Vector512.Sum(e);
             int label = _labels[r];
             total += max + MathF.Log(s) - Unsafe.Add(ref row, label);
@@ -204,6 +208,7 @@ public sealed class Case5 : TrainedCase
         return total / Batch;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float HandStep()
     {
         Layer1();

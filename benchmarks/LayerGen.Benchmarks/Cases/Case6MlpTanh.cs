@@ -138,6 +138,7 @@ public sealed class Case6a : MlpTanhCase
         return Vector512.Sum(p) + B3.Ref;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float HandForward()
     {
         float y = Forward();
@@ -145,6 +146,7 @@ public sealed class Case6a : MlpTanhCase
         return y;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float HandStep()
     {
         float y = Forward();
@@ -268,6 +270,7 @@ public sealed class Case6b : MlpTanhCase
 
     public override string Title => "6b MLP 32-64-64-1 tanh, batch 256";
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Forward()
     {
         ref float x = ref X.Ref;
@@ -279,8 +282,12 @@ public sealed class Case6b : MlpTanhCase
         ref float b2 = ref B2.Ref;
         for (nint r = 0; r < Batch; r += 4)
         {
-            Gemm.Tile4x64<TanhEpilogue>(ref Unsafe.Add(ref x, r * In), In, 1, ref wt1, Hid, In, ref Unsafe.Add(ref h1, r * Hid), Hid, ref b1, true, false, 1f);
-            Gemm.Tile4x64<TanhEpilogue>(ref Unsafe.Add(ref h1, r * Hid), Hid, 1, ref wt2, Hid, Hid, ref Unsafe.Add(ref h2, r * Hid), Hid, ref b2, true, false, 1f);
+            ref float t1 = ref Unsafe.Add(ref h1, r * Hid);
+            ref float t2 = ref Unsafe.Add(ref h2, r * Hid);
+            Gemm.Tile4x64<NoEpilogue>(ref Unsafe.Add(ref x, r * In), In, 1, ref wt1, Hid, In, ref t1, Hid, ref b1, true, false, 1f);
+            TanhInPlace(ref t1);
+            Gemm.Tile4x64<NoEpilogue>(ref t1, Hid, 1, ref wt2, Hid, Hid, ref t2, Hid, ref b2, true, false, 1f);
+            TanhInPlace(ref t2);
         }
 
         ref float w3 = ref W3.Ref;
@@ -298,12 +305,25 @@ public sealed class Case6b : MlpTanhCase
         }
     }
 
+    /// <summary>tanh over a 4 × 64 tile just written (in L1). A separate loop rather than the tile's epilogue:
+    /// sixteen inlined tanh in the micro-kernel made its code size, and its speed, vary from run to run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TanhInPlace(ref float tile)
+    {
+        for (nint i = 0; i < 4 * Hid; i += W)
+        {
+            St(ref tile, i, Tanh(Ld(ref tile, i)));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float HandForward()
     {
         Forward();
         return _y[Batch - 1];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float HandStep()
     {
         Forward();

@@ -61,12 +61,14 @@ public sealed class Case8 : InputGradientCase
         Gemm.Tile4x64<NoEpilogue>(ref Unsafe.Add(ref input, 4 * Len), Len, 1, ref matrix, Len, Len, ref Unsafe.Add(ref output, 4 * Len), Len, ref Unsafe.NullRef<float>(), false, false, 1f);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float HandForward()
     {
         Transform(ref X.Ref, ref _m.Ref, ref _y.Ref);
         return _y[Count - 1];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override float HandStep()
     {
         ref float y = ref _y.Ref;

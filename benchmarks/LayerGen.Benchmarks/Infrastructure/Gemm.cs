@@ -47,8 +47,12 @@ public static class Gemm
     /// then, when accumulate, r = C[i, j] + alpha·r (e.g. an SGD update with alpha = −lr), else r = alpha·r
     /// (alpha = 1: unchanged). A(i, kk) = a[i·rs + kk·ks]; B[kk, j] = b[kk·ldb + j]; C[i, j] = c[i·ldc + j].
     /// </summary>
-    /// <remarks>Not inlined on purpose: one compiled body per epilogue, whose 16 accumulators stay in registers.</remarks>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    /// <remarks>
+    /// Not inlined on purpose: one compiled body per epilogue, whose 16 accumulators stay in registers.
+    /// Fully optimised from the first call (no tier-0 / OSR phase, which otherwise lingers for about a
+    /// second in a BenchmarkDotNet process and was measured as a bimodal 600 µs / 63 µs in case 6b).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Tile4x64<TEpilogue>(ref float a, nint rs, nint ks, ref float b, nint ldb, int k, ref float c, nint ldc,
         ref float bias, bool hasBias, bool accumulate, float alpha)
         where TEpilogue : struct, IEpilogue

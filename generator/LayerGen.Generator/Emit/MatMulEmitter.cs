@@ -24,7 +24,7 @@ internal sealed class MatMulEmitter
     private const int GemmThreshold = 16384;
 
     /// <summary>Whether large products use the runtime GEMM.</summary>
-    private static readonly bool UseGemm = false;
+    private static readonly bool UseGemm = true;
 
     public MatMulEmitter(KernelPlan plan) => _plan = plan;
 

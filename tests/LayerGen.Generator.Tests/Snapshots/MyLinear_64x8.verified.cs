@@ -156,6 +156,25 @@ partial class MyLinear : global::LayerGen.ILayer
         public static void Forward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<float> saved)
         {
             // output = relu((input·weight + bias))      (from: Ops.Relu(x.MatMul(weight) + bias))   [rows, units], contracting inUnits
+            if ((long)rows * units * inUnits >= 16384)
+            {
+                Gemm.MatMul(rows, units, inUnits, input, false, weight, false, output.Slice(0, rows * units), accumulate: false);
+                for (int i = 0; i < rows; i++)
+                {
+                    int j = 0;
+                    for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
+                    {
+                        var acc = KernelMath.Load(output, i * units + j);
+                        KernelMath.Store(output, i * units + j, KernelMath.Relu((acc + KernelMath.Load(bias, j))));
+                    }
+                    for (; j < units; j++)
+                    {
+                        float acc = output[i * units + j];
+                        output[i * units + j] = KernelMath.Relu((acc + bias[j]));
+                    }
+                }
+            }
+            else
             {
                 for (int i = 0; i < rows; i++)
                 {
@@ -229,6 +248,11 @@ partial class MyLinear : global::LayerGen.ILayer
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += t8·weightᵀ   [rows, inUnits], contracting units
+                if ((long)rows * inUnits * units >= 16384)
+                {
+                    Gemm.MatMul(rows, inUnits, units, t8, false, weight, true, inputGrad.Slice(0, rows * inUnits), accumulate: true);
+                }
+                else
                 {
                     for (int i = 0; i < rows; i++)
                     {
@@ -257,6 +281,11 @@ partial class MyLinear : global::LayerGen.ILayer
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             // weightGrad += inputᵀ·t8   [inUnits, units], contracting rows
+            if ((long)inUnits * units * rows >= 16384)
+            {
+                Gemm.MatMul(inUnits, units, rows, input, true, t8, false, weightGrad.Slice(0, inUnits * units), accumulate: true);
+            }
+            else
             {
                 for (int i = 0; i < inUnits; i++)
                 {
@@ -305,6 +334,25 @@ partial class MyLinear : global::LayerGen.ILayer
         public static void Forward(int inUnits, int units, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<float> saved)
         {
             // output = relu((input·weight + bias))      (from: Ops.Relu(x.MatMul(weight) + bias))   [rows, units], contracting inUnits
+            if ((long)rows * units * inUnits >= 16384)
+            {
+                Gemm.MatMul(rows, units, inUnits, input, false, weight, false, output.Slice(0, rows * units), accumulate: false);
+                for (int i = 0; i < rows; i++)
+                {
+                    int j = 0;
+                    for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
+                    {
+                        var acc = KernelMath.Load(output, i * units + j);
+                        KernelMath.Store(output, i * units + j, KernelMath.Relu((acc + KernelMath.Load(bias, j))));
+                    }
+                    for (; j < units; j++)
+                    {
+                        float acc = output[i * units + j];
+                        output[i * units + j] = KernelMath.Relu((acc + bias[j]));
+                    }
+                }
+            }
+            else
             {
                 for (int i = 0; i < rows; i++)
                 {
@@ -378,6 +426,11 @@ partial class MyLinear : global::LayerGen.ILayer
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += t8·weightᵀ   [rows, inUnits], contracting units
+                if ((long)rows * inUnits * units >= 16384)
+                {
+                    Gemm.MatMul(rows, inUnits, units, t8, false, weight, true, inputGrad.Slice(0, rows * inUnits), accumulate: true);
+                }
+                else
                 {
                     for (int i = 0; i < rows; i++)
                     {
@@ -406,6 +459,11 @@ partial class MyLinear : global::LayerGen.ILayer
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             // weightGrad += inputᵀ·t8   [inUnits, units], contracting rows
+            if ((long)inUnits * units * rows >= 16384)
+            {
+                Gemm.MatMul(inUnits, units, rows, input, true, t8, false, weightGrad.Slice(0, inUnits * units), accumulate: true);
+            }
+            else
             {
                 for (int i = 0; i < inUnits; i++)
                 {

@@ -125,6 +125,25 @@ partial class DropoutLinear : global::LayerGen.ILayer
             Span<float> t3 = saved.Slice(0, rows * outputs); // [*, outputs]
             Span<float> t4 = saved.Slice(rows * outputs, rows * outputs); // [*, outputs]
             // t3 = relu(input·weight)      (from: Ops.Relu(x.MatMul(weight)))   [rows, outputs], contracting inputs
+            if ((long)rows * outputs * inputs >= 16384)
+            {
+                Gemm.MatMul(rows, outputs, inputs, input, false, weight, false, t3.Slice(0, rows * outputs), accumulate: false);
+                for (int i = 0; i < rows; i++)
+                {
+                    int j = 0;
+                    for (; j <= outputs - Vector<float>.Count; j += Vector<float>.Count)
+                    {
+                        var acc = KernelMath.Load(t3, i * outputs + j);
+                        KernelMath.Store(t3, i * outputs + j, KernelMath.Relu(acc));
+                    }
+                    for (; j < outputs; j++)
+                    {
+                        float acc = t3[i * outputs + j];
+                        t3[i * outputs + j] = KernelMath.Relu(acc);
+                    }
+                }
+            }
+            else
             {
                 for (int i = 0; i < rows; i++)
                 {
@@ -201,6 +220,11 @@ partial class DropoutLinear : global::LayerGen.ILayer
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += t10·weightᵀ   [rows, inputs], contracting outputs
+                if ((long)rows * inputs * outputs >= 16384)
+                {
+                    Gemm.MatMul(rows, inputs, outputs, t10, false, weight, true, inputGrad.Slice(0, rows * inputs), accumulate: true);
+                }
+                else
                 {
                     for (int i = 0; i < rows; i++)
                     {
@@ -229,6 +253,11 @@ partial class DropoutLinear : global::LayerGen.ILayer
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "DropoutLinear", "backward", "the gradient of Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
             }
             // weightGrad += inputᵀ·t10   [inputs, outputs], contracting rows
+            if ((long)inputs * outputs * rows >= 16384)
+            {
+                Gemm.MatMul(inputs, outputs, rows, input, true, t10, false, weightGrad.Slice(0, inputs * outputs), accumulate: true);
+            }
+            else
             {
                 for (int i = 0; i < inputs; i++)
                 {
