@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project benchmarks/LayerGen.GeneratorBenchmarks
+BenchmarkSwitcher.FromAssembly(typeof(LayerGen.GeneratorBenchmarks.GeneratorCostBenchmarks).Assembly).Run(args);
