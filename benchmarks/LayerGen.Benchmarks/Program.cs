@@ -14,11 +14,13 @@ namespace LayerGen.Benchmarks;
 
 /// <summary>
 /// dotnet run -c Release --project benchmarks/LayerGen.Benchmarks [-- options]
-///   (no options)         self-check, then every benchmark (BenchmarkDotNet; about 10 minutes on 2 cores)
+///   (no options)         self-check, 60 benchmarks (BenchmarkDotNet; ~4 min + build on 2 cores), the README table
 ///   --filter '*Case2*'   self-check, then the matching benchmarks (any BenchmarkDotNet option works)
 ///   --verify [Case2]     only the self-check (hand and eager vs LayerGen: outputs, loss, gradients)
 ///   --quick [Case2]      self-check, then a fast in-process timing table (for iterating on kernels)
+///   --breakdown [Case2]  self-check, then each phase of LayerGen's step (and each child layer) timed alone
 ///   --skip-verify        run the benchmarks even if the self-check fails
+///   --torchsharp FILE    TorchSharpComparison's CSV for the README table (default BenchmarkDotNet.Artifacts/torchsharp.csv)
 /// </summary>
 public static class Program
 {
@@ -44,11 +46,20 @@ public static class Program
 
         bool verifyOnly = args.Contains("--verify");
         bool quick = args.Contains("--quick");
+        bool breakdown = args.Contains("--breakdown");
         bool skipVerify = args.Contains("--skip-verify");
-        string[] rest = args.Where(a => a is not ("--verify" or "--quick" or "--skip-verify")).ToArray();
+        string torchCsv = "BenchmarkDotNet.Artifacts/torchsharp.csv";
+        int t = Array.IndexOf(args, "--torchsharp");
+        if (t >= 0 && t + 1 < args.Length)
+        {
+            torchCsv = args[t + 1];
+            args = args.Where((_, i) => i != t && i != t + 1).ToArray();
+        }
+
+        string[] rest = args.Where(a => a is not ("--verify" or "--quick" or "--breakdown" or "--skip-verify")).ToArray();
 
         // For --verify / --quick a bare word selects cases by name; for BenchmarkDotNet --filter does.
-        string? word = verifyOnly || quick ? rest.FirstOrDefault(a => !a.StartsWith('-')) : FilterWord(rest);
+        string? word = verifyOnly || quick || breakdown ? rest.FirstOrDefault(a => !a.StartsWith('-')) : FilterWord(rest);
         bool Include(string caseName) => word is null || caseName.Contains(word, StringComparison.OrdinalIgnoreCase)
             || word.Contains(caseName + "_", StringComparison.OrdinalIgnoreCase);
 
@@ -70,6 +81,12 @@ public static class Program
             return 0;
         }
 
+        if (breakdown)
+        {
+            QuickTimer.Breakdown(Timing, Include, 0.3);
+            return 0;
+        }
+
         if (!rest.Contains("--filter"))
         {
             rest = [.. rest, "--filter", "*"];
@@ -84,9 +101,18 @@ public static class Program
             .AddJob(job.AsDefault())
             .AddColumn(StatisticColumn.Median, new GflopsColumn())
             .WithOrderer(new CaseOrderer())
+            .AddExporter(new TableExporter(torchCsv))
             .WithSummaryStyle(SummaryStyle.Default.WithTimeUnit(TimeUnit.Microsecond).WithRatioStyle(RatioStyle.Value))
             .WithOptions(ConfigOptions.JoinSummary);
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest, config);
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest, config);
+        var table = new TableExporter(torchCsv);
+        foreach (var summary in summaries)
+        {
+            Console.WriteLine();
+            Console.WriteLine("// * LayerGen results table (README) *");
+            table.ExportToLog(summary, BenchmarkDotNet.Loggers.ConsoleLogger.Default);
+        }
+
         return 0;
     }
 

@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO;
 using System.Linq;
+using System.Text;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,7 +16,8 @@ namespace TorchSharpComparison;
 /// The ten issue-6 cases in TorchSharp on one thread: median µs per forward (no_grad) and per training
 /// step (zero_grad, forward, loss, backward, SGD step; for the parameterless CenteredLayer and Fourier
 /// cases: forward, MSE, backward to x.grad), each iteration in a dispose scope as TorchSharp code does.
-/// Usage: run.sh benchmarks/TorchSharpComparison [seconds-per-measurement] [case-filter]
+/// Usage: run.sh benchmarks/TorchSharpComparison [--seconds 2] [--filter 6b] [--csv BenchmarkDotNet.Artifacts/torchsharp.csv]
+/// (the CSV feeds the README table that LayerGen.Benchmarks prints at the end of its run).
 /// </summary>
 public static class Program
 {
@@ -22,8 +25,10 @@ public static class Program
 
     public static int Main(string[] args)
     {
-        double seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 2.0;
-        string? filter = args.Length > 1 ? args[1] : null;
+        double seconds = double.Parse(Option(args, "--seconds") ?? "2", CultureInfo.InvariantCulture);
+        string? filter = Option(args, "--filter");
+        string? csvPath = Option(args, "--csv");
+        var csv = new StringBuilder("case,forward_us,step_us,forward_bytes,step_bytes\n");
         torch.set_num_threads(1);
         torch.set_num_interop_threads(1);
         torch.manual_seed(1);
@@ -44,6 +49,7 @@ public static class Program
             var step = Measure(c.Step, seconds);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {c.Name} | {fwd.Median:F2} | {step.Median:F2} | {fwd.Bytes:F0} | {step.Bytes:F0} | {fwd.Count}, {step.Count} |"));
+            csv.Append(string.Create(CultureInfo.InvariantCulture, $"{c.Name.Split(' ')[0]},{fwd.Median:F3},{step.Median:F3},{fwd.Bytes:F0},{step.Bytes:F0}\n"));
             if (c.Name.StartsWith("5 ", StringComparison.Ordinal))
             {
                 const double flops = 2.0 * 64 * 784 * 256 + 2.0 * 64 * 256 * 10;
@@ -51,7 +57,20 @@ public static class Program
             }
         }
 
+        if (csvPath is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(csvPath))!);
+            File.WriteAllText(csvPath, csv.ToString());
+            Console.WriteLine($"wrote {csvPath}");
+        }
+
         return 0;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private sealed record Case(string Name, Action Forward, Action Step);

@@ -13,7 +13,12 @@ namespace LayerGen.Benchmarks.Cases;
 public sealed class Case1a : InputGradientCase
 {
     private const int Count = 10;
-    private static Vector512<float> Mask => Vector512.Create(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0).AsSingle(); // lanes < 10
+    private static Vector512<float> Mask
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.Create(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0).AsSingle(); // lanes < 10
+    }
+
     private readonly Buf _y = new(Count);
     private readonly Buf _dx = new(Count);
 

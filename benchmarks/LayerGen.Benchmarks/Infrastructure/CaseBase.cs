@@ -59,6 +59,56 @@ public abstract class CaseBase
     /// <summary>For a case without parameters the step's backward ends at the input: (LayerGen, hand, eager) dL/dx.</summary>
     public virtual (float[] LayerGen, float[] Hand, float[] Eager)? InputGradients() => null;
 
+    /// <summary>The LayerGen step's phases, each runnable on its own, for <c>--breakdown</c>.</summary>
+    public abstract IEnumerable<(string Phase, Action Run)> LayerGenPhases();
+
+    /// <summary>Forward and backward of each child of a Sequential on its own buffers (after one forward pass to fill them).</summary>
+    protected static IEnumerable<(string Phase, Action Run)> ChildPhases(ILayer model, int rows, float[] input)
+    {
+        if (model is not Sequential s)
+        {
+            yield break;
+        }
+
+        var inputs = new float[s.Count][];
+        var outputs = new float[s.Count][];
+        var saved = new float[s.Count][];
+        var grads = new float[s.Count][];
+        var inputGrads = new float[s.Count][];
+        var rowCounts = new int[s.Count];
+        float[] current = input;
+        int r = rows;
+        for (int i = 0; i < s.Count; i++)
+        {
+            var layer = s[i];
+            if (i > 0)
+            {
+                r = r * s[i - 1].OutputRowLength / layer.InputRowLength;
+            }
+
+            rowCounts[i] = r;
+            inputs[i] = current;
+            outputs[i] = new float[r * layer.OutputRowLength];
+            saved[i] = new float[layer.SavedLength(r)];
+            grads[i] = new float[outputs[i].Length];
+            Array.Fill(grads[i], 1e-3f);
+            inputGrads[i] = i == 0 ? [] : new float[current.Length];
+            layer.ForwardSpan(r, current, outputs[i], saved[i]);
+            current = outputs[i];
+        }
+
+        for (int i = 0; i < s.Count; i++)
+        {
+            int k = i;
+            yield return ($"  child {k} forward  {s[k].KernelName}", () => s[k].ForwardSpan(rowCounts[k], inputs[k], outputs[k], saved[k]));
+            yield return ($"  child {k} backward {s[k].KernelName}" + (k == 0 ? " (no dX)" : ""), () =>
+            {
+                inputGrads[k].AsSpan().Clear();
+                s[k].BackwardSpan(rowCounts[k], inputs[k], outputs[k], grads[k], inputGrads[k], saved[k]);
+            });
+        }
+    }
+
     protected static string KernelList(params ILayer[] layers)
     {
         var names = new List<string>();

@@ -94,6 +94,24 @@ public abstract class InputGradientCase : CaseBase
         return loss.Item();
     }
 
+    public override System.Collections.Generic.IEnumerable<(string Phase, Action Run)> LayerGenPhases()
+    {
+        LayerGenStep();
+        yield return ("step total", () => LayerGenStep());
+        yield return ($"layer.ForwardSpan ({_layer.KernelName})", () => _layer.ForwardSpan(_rows, X.Span, _out, _saved));
+        yield return ($"loss.ForwardSpan ({_mse.KernelName})", () => _mse.ForwardSpan(_lossRows, _out, T.Span, _lossSaved));
+        yield return ("loss.BackwardSpan (+ clear dy)", () =>
+        {
+            _dy.AsSpan().Clear();
+            _mse.BackwardSpan(_lossRows, _out, T.Span, 1f, _dy, _lossSaved);
+        });
+        yield return ("layer.BackwardSpan (+ clear dx)", () =>
+        {
+            _dx.AsSpan().Clear();
+            _layer.BackwardSpan(_rows, X.Span, _out, _dy, _dx, _saved);
+        });
+    }
+
     public sealed override float[] LayerGenOutput() => (float[])_out.Clone();
 
     public sealed override float[] EagerOutput() => _eagerOut!.ToArray();

@@ -38,6 +38,31 @@ public static class QuickTimer
         }
     }
 
+    /// <summary>`--breakdown`: the median µs of each phase of LayerGen's step, and of each child layer, against the hand-written step.</summary>
+    public static void Breakdown(Func<CaseBase>[] factories, Func<string, bool> include, double secondsPerPhase)
+    {
+        foreach (var factory in factories)
+        {
+            var c = factory();
+            if (!include(c.GetType().Name))
+            {
+                continue;
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"{c.Title}: hand V512 step {Time(c.HandStep, secondsPerPhase).Micros.ToString("F3", CultureInfo.InvariantCulture)} µs, forward {Time(c.HandForward, secondsPerPhase).Micros.ToString("F3", CultureInfo.InvariantCulture)} µs");
+            foreach (var (phase, run) in c.LayerGenPhases())
+            {
+                var (micros, bytes) = Time(() =>
+                {
+                    run();
+                    return 0f;
+                }, secondsPerPhase);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {micros,10:F3} µs  {phase}{(bytes > 0 ? $"  ({bytes:F0} B/call)" : "")}"));
+            }
+        }
+    }
+
     /// <summary>Median µs per call and bytes allocated per call.</summary>
     private static (double Micros, double Bytes) Time(Func<float> method, double seconds)
     {

@@ -22,8 +22,8 @@ public abstract class TrainedCase : CaseBase
     private readonly Sgd _sgd;
     private readonly float[] _out;
     private readonly float[] _saved;
-    private readonly float[] _dy = [];
-    private readonly float[] _lossSaved = [];
+    private readonly float[] _dy;
+    private readonly float[] _lossSaved;
     private readonly int _lossRows;
 
     private readonly Func<Tensor, Tensor> _eagerForward;
@@ -55,19 +55,14 @@ public abstract class TrainedCase : CaseBase
         _sgd = new Sgd(model.Parameters(), lr);
         _out = new float[outputCount > 0 ? outputCount : rows * model.OutputRowLength];
         _saved = new float[model.SavedLength(rows)];
-        if (outputCount == 0)
-        {
-            _trainer = new Trainer(model, loss, _sgd, maxRows: rows);
-        }
-        else
-        {
-            // The Trainer sizes its output as rows × OutputRowLength, which is wrong for a Sequential that
-            // ends in a shape-agnostic layer (Linear(8, 128) → CenteredLayer: OutputRowLength 1, output
-            // 4 × 128): the same step over the span API, with correctly sized buffers.
-            _dy = new float[outputCount];
-            _lossRows = outputCount / loss.InputRowLength;
-            _lossSaved = new float[loss.SavedLength(_lossRows)];
-        }
+        // Without outputCount, LayerGenStep is Trainer.Step. With it, the same step over the span API:
+        // the Trainer sizes its output as rows × OutputRowLength, which is wrong for a Sequential that ends
+        // in a shape-agnostic layer (Linear(8, 128) → CenteredLayer: OutputRowLength 1, output 4 × 128).
+        // These buffers also serve the --breakdown timings.
+        _trainer = outputCount == 0 ? new Trainer(model, loss, _sgd, maxRows: rows) : null;
+        _dy = new float[_out.Length];
+        _lossRows = _out.Length / loss.InputRowLength;
+        _lossSaved = new float[loss.SavedLength(_lossRows)];
 
         _eagerForward = eagerForward;
         _eagerLoss = eagerLoss;
@@ -131,6 +126,29 @@ public abstract class TrainedCase : CaseBase
     public sealed override float[] LayerGenOutput() => (float[])_out.Clone();
 
     public sealed override float[] EagerOutput() => _eagerOut!.ToArray();
+
+    /// <summary>The LayerGen step's phases, each runnable on its own (for --breakdown), children of a Sequential one by one.</summary>
+    public override IEnumerable<(string Phase, Action Run)> LayerGenPhases()
+    {
+        var x = X;
+        LayerGenStep();
+        yield return ("Trainer/step total", () => LayerGenStep());
+        yield return ("optimizer.ZeroGrad", () => _sgd.ZeroGrad());
+        yield return ($"model.ForwardSpan ({_model.LayerName})", () => _model.ForwardSpan(Rows, x.Span, _out, _saved));
+        yield return ($"loss.ForwardSpan ({_loss.KernelName})", () => _loss.ForwardSpan(_lossRows, _out, T.Span, _lossSaved));
+        yield return ("loss.BackwardSpan (+ clear dy)", () =>
+        {
+            _dy.AsSpan().Clear();
+            _loss.BackwardSpan(_lossRows, _out, T.Span, 1f, _dy, _lossSaved);
+        });
+        _model.ForwardSpan(Rows, x.Span, _out, _saved);
+        yield return ($"model.BackwardSpan ({_model.LayerName})", () => _model.BackwardSpan(Rows, x.Span, _out, _dy, Span<float>.Empty, _saved));
+        yield return ("optimizer.Step (SGD)", () => _sgd.Step());
+        foreach (var phase in ChildPhases(_model, Rows, X.ToArray()))
+        {
+            yield return phase;
+        }
+    }
 
     /// <summary>Pairs the LayerGen model's parameters with the eager copy's, by name, and the hand version's views.</summary>
     protected IReadOnlyList<ParamView> ParamsWith(params Func<float[]>[] hand)

@@ -65,7 +65,28 @@ public sealed class Sequential : ILayer
     public int InputRowLength => _layers.Length == 0 ? 1 : _layers[0].InputRowLength;
 
     /// <inheritdoc/>
-    public int OutputRowLength => _layers.Length == 0 ? 1 : _layers[^1].OutputRowLength;
+    /// <remarks>
+    /// Floats of output per row of this Sequential's input, followed through the chain: a shape-agnostic
+    /// last layer (CenteredLayer sees every element as a row) keeps what the layer before it produced.
+    /// </remarks>
+    public int OutputRowLength
+    {
+        get
+        {
+            if (_layers.Length == 0)
+            {
+                return 1;
+            }
+
+            long floats = _layers[0].InputRowLength;
+            foreach (ILayer layer in _layers)
+            {
+                floats = floats / layer.InputRowLength * layer.OutputRowLength;
+            }
+
+            return (int)floats;
+        }
+    }
 
     /// <summary>Training (the default) or evaluation mode, as last set by <see cref="Train"/>.</summary>
     public bool Training { get; private set; } = true;

@@ -66,4 +66,15 @@ public class TrainerTests
 
         Assert.Equal(Run(), Run());
     }
+
+    [Fact]
+    public void A_shape_agnostic_last_layer_keeps_the_row_length_the_layer_before_it_produced()
+    {
+        Tensor.ManualSeed(4);
+        var model = new Sequential(new Linear(8, 128), new CenteredLayer());
+        Assert.Equal(128, model.OutputRowLength);
+        var trainer = new Trainer(model, new MseLoss(), new Sgd(model.Parameters(), 0.01), maxRows: 4);
+        float loss = trainer.Step(Tensor.Randn(4, 8), Tensor.Randn(4, 128));
+        Assert.True(float.IsFinite(loss));
+    }
 }
