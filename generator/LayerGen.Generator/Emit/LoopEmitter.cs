@@ -125,19 +125,8 @@ internal sealed class LoopEmitter
                 w.Line($"{t}.Clear();");
             }
 
-            var coordinates = Enumerable.Range(0, inputShape.Rank).Select(d => "i" + d).ToArray();
-            var closers = new List<System.IDisposable>();
-            for (int d = 0; d < inputShape.Rank; d++)
-            {
-                closers.Add(w.Block($"for (int i{d} = 0; i{d} < {inputShape[d].Code}; i{d}++)"));
-            }
-
-            string targetIndex = Operands.GeneralIndex(node.Shape, inputShape, coordinates);
-            w.Line($"{t}[{targetIndex}] += {chain.Code(false, id => operands.ReadGeneral(id, coordinates))};");
-            for (int d = closers.Count - 1; d >= 0; d--)
-            {
-                closers[d].Dispose();
-            }
+            LoopNest.Emit(w, LoopNest.Sizes(inputShape), "i", coordinates =>
+                w.Line($"{t}[{Operands.GeneralIndex(node.Shape, inputShape, coordinates)}] += {chain.Code(false, id => operands.ReadGeneral(id, coordinates))};"));
         }
     }
 
@@ -194,18 +183,8 @@ internal sealed class LoopEmitter
             }
             else
             {
-                var coordinates = Enumerable.Range(0, loop.Rank).Select(d => "i" + d).ToArray();
-                var closers = new List<System.IDisposable>();
-                for (int d = 0; d < loop.Rank; d++)
-                {
-                    closers.Add(w.Block($"for (int i{d} = 0; i{d} < {loop[d].Code}; i{d}++)"));
-                }
-
-                w.Line(Store(false, Operands.GeneralIndex(loop, loop, coordinates), chain.Code(false, id => operands.ReadGeneral(id, coordinates))));
-                for (int d = closers.Count - 1; d >= 0; d--)
-                {
-                    closers[d].Dispose();
-                }
+                LoopNest.Emit(w, LoopNest.Sizes(loop), "i", coordinates =>
+                    w.Line(Store(false, Operands.GeneralIndex(loop, loop, coordinates), chain.Code(false, id => operands.ReadGeneral(id, coordinates)))));
             }
         }
     }

@@ -28,16 +28,9 @@ internal sealed partial class GraphBuilder
             return null;
         }
 
-        var args = new List<int>();
-        foreach (var operand in call.Operands)
+        if (VisitAll(call) is not { } args)
         {
-            int? id = Visit(operand);
-            if (id is null)
-            {
-                return null;
-            }
-
-            args.Add(id.Value);
+            return null;
         }
 
         var sizes = new Dictionary<char, Dim>();

@@ -9,16 +9,9 @@ internal sealed partial class GraphBuilder
 {
     private int? Elementwise(CallExpr call)
     {
-        var args = new List<int>();
-        foreach (var operand in call.Operands)
+        if (VisitAll(call) is not { } args)
         {
-            int? id = Visit(operand);
-            if (id is null)
-            {
-                return null;
-            }
-
-            args.Add(id.Value);
+            return null;
         }
 
         int x = args[0];

@@ -47,16 +47,9 @@ internal sealed partial class GraphBuilder
 
     private int? Structural(CallExpr call)
     {
-        var args = new List<int>();
-        foreach (var operand in call.Operands)
+        if (VisitAll(call) is not { } args)
         {
-            int? id = Visit(operand);
-            if (id is null)
-            {
-                return null;
-            }
-
-            args.Add(id.Value);
+            return null;
         }
 
         var shape = _graph[args[0]].Shape;

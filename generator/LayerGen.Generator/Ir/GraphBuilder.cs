@@ -122,6 +122,23 @@ internal sealed partial class GraphBuilder
         }
     }
 
+    /// <summary>Every operand of a call, or null when one of them could not be built (already reported).</summary>
+    private List<int>? VisitAll(CallExpr call)
+    {
+        var args = new List<int>();
+        foreach (var operand in call.Operands)
+        {
+            if (Visit(operand) is not int id)
+            {
+                return null;
+            }
+
+            args.Add(id);
+        }
+
+        return args;
+    }
+
     private int? Unary(Op op, Expr operand, Expr expr)
     {
         int? arg = Visit(operand);

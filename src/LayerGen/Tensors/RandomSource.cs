@@ -1,5 +1,4 @@
 using System;
-using System.Numerics;
 
 namespace LayerGen;
 
@@ -23,7 +22,7 @@ public static class RandomSource
     public const ulong DefaultSeed = 67280421310721UL;
 
     private static readonly object Gate = new();
-    private static ulong s0, s1, s2, s3;
+    private static Xoshiro256StarStar state;
 
     static RandomSource() => ManualSeed(DefaultSeed);
 
@@ -32,13 +31,7 @@ public static class RandomSource
     {
         lock (Gate)
         {
-            // SplitMix64 expands one 64-bit seed into the 256-bit state, as xoshiro's authors advise:
-            // it never yields the all-zero state and decorrelates nearby seeds (0, 1, 2, ...).
-            ulong x = seed;
-            s0 = SplitMix64(ref x);
-            s1 = SplitMix64(ref x);
-            s2 = SplitMix64(ref x);
-            s3 = SplitMix64(ref x);
+            state = new Xoshiro256StarStar(seed);
         }
     }
 
@@ -99,7 +92,7 @@ public static class RandomSource
     {
         lock (Gate)
         {
-            (s0, s1, s2, s3) = (a, b, c, d);
+            state = new Xoshiro256StarStar(a, b, c, d);
         }
     }
 
@@ -117,25 +110,6 @@ public static class RandomSource
 
     private static double UniformDouble(ulong bits) => (bits >> 11) * (1.0 / (1UL << 53));
 
-    // xoshiro256** (Blackman & Vigna, 2018): small, fast, passes BigCrush. Caller holds Gate.
-    private static ulong NextUInt64()
-    {
-        ulong result = BitOperations.RotateLeft(s1 * 5, 7) * 9;
-        ulong t = s1 << 17;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = BitOperations.RotateLeft(s3, 45);
-        return result;
-    }
-
-    private static ulong SplitMix64(ref ulong x)
-    {
-        ulong z = x += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    // The one stream every draw comes from (xoshiro256**, see Xoshiro256StarStar). Caller holds Gate.
+    private static ulong NextUInt64() => state.NextUInt64();
 }

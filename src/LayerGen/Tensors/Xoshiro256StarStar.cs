@@ -4,9 +4,10 @@ using System.Numerics;
 namespace LayerGen;
 
 /// <summary>
-/// A private xoshiro256** stream (the algorithm of <see cref="RandomSource"/>, seeded the same way
-/// through SplitMix64), for components that need their own reproducible randomness without drawing
-/// from, or disturbing, the global generator.
+/// A xoshiro256** stream (Blackman &amp; Vigna, 2018: small, fast, passes BigCrush), seeded through
+/// SplitMix64, which never yields the all-zero state and decorrelates nearby seeds. The global
+/// <see cref="RandomSource"/> holds one; components that need their own reproducible randomness (the
+/// mini-batch shuffle) hold their own, so they neither draw from nor disturb the global stream.
 /// </summary>
 internal struct Xoshiro256StarStar
 {
