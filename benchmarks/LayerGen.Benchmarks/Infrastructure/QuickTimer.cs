@@ -67,10 +67,12 @@ public static class QuickTimer
     private static (double Micros, double Bytes) Time(Func<float> method, double seconds)
     {
         float sink = 0;
-        // Warm up (tiered JIT: run long enough for tier 1) and size a batch to ~1/40 of the budget.
+        // Warm up (tiered JIT: run long enough for tier 1 — methods with loops start at tier 0 and are
+        // promoted only after a call-counting delay, so under 0.5 s the first phases timed tier-0 code)
+        // and size a batch to ~1/40 of the budget.
         var sw = Stopwatch.StartNew();
         long calls = 0;
-        while (sw.Elapsed.TotalSeconds < seconds / 3 || calls < 50)
+        while (sw.Elapsed.TotalSeconds < Math.Max(seconds / 3, 0.5) || calls < 50)
         {
             sink += method();
             calls++;

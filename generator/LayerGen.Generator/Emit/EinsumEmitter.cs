@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using LayerGen.Generator.Ir;
@@ -6,14 +7,21 @@ using LayerGen.Generator.Lowering;
 namespace LayerGen.Generator.Emit;
 
 /// <summary>
-/// Emits an einsum as one loop per letter: the output's letters but its last outermost, then the
-/// summed letters, then the output's last letter innermost. When that innermost letter is the last
-/// (contiguous) axis of every operand holding it, the inner loop is vectorised, and the product of
-/// the operands that do not hold it is computed once outside it.
+/// Emits an einsum as one loop per letter, contracting into registers: each output element (or
+/// vector of output elements) is summed in accumulators over every summed letter and written once,
+/// instead of being loaded, added to and stored again for every term.
 /// </summary>
+/// <remarks>
+/// One letter is vectorised when it is contiguous (the last axis) in every operand holding it:
+/// preferably the output's last letter (a vector of outputs per accumulator), otherwise a summed
+/// letter (a vector of partial sums, added up across lanes at the end). The innermost scalar
+/// summed loop is unrolled <see cref="Unroll"/> times into independent accumulators, so the adds
+/// do not wait on each other's latency.
+/// </remarks>
 internal sealed class EinsumEmitter
 {
     private const string Width = "Vector<float>.Count";
+    private const int Unroll = 4;
     private readonly KernelPlan _plan;
 
     public EinsumEmitter(KernelPlan plan) => _plan = plan;
@@ -24,6 +32,7 @@ internal sealed class EinsumEmitter
         var equation = EinsumEquation.Parse(node.Equation, out _)!;
         var operands = node.Args.Select(a => _plan.Buffers[a]).ToList();
         string t = step.Target.Buffer.Name;
+        bool accumulate = step.Target.Accumulate;
 
         var sizes = new Dictionary<char, Dim>();
         for (int i = 0; i < operands.Count; i++)
@@ -40,56 +49,223 @@ internal sealed class EinsumEmitter
         }
 
         string source = node.Text.Length > 0 ? $"      (from: {node.Text})" : string.Empty;
-        w.Comment($"{t} {(step.Target.Accumulate ? "+=" : "=")} einsum(\"{node.Equation}\", {string.Join(", ", operands.Select(o => o.Name))}){source}   {node.Shape}");
-        if (!step.Target.Accumulate)
+        w.Comment($"{t} {(accumulate ? "+=" : "=")} einsum(\"{node.Equation}\", {string.Join(", ", operands.Select(o => o.Name))}){source}   {node.Shape}");
+
+        var summed = equation.Letters.Where(c => !equation.Output.Contains(c)).ToList();
+        char? outputLast = equation.Output.Length > 0 ? equation.Output[equation.Output.Length - 1] : null;
+        bool ContiguousWherever(char letter) =>
+            equation.Inputs.Where(s => s.Contains(letter)).All(s => s[s.Length - 1] == letter);
+
+        char? outputVector = outputLast is char last && ContiguousWherever(last) ? last : null;
+        char? summedVector = null;
+        if (outputVector is null && summed.Where(ContiguousWherever).ToList() is { Count: > 0 } candidates)
         {
-            w.Line($"{t}.Clear();");
+            summedVector = candidates[candidates.Count - 1];
         }
 
-        char? innermost = equation.Output.Length > 0 ? equation.Output[equation.Output.Length - 1] : null;
-        var order = equation.Output.Take(System.Math.Max(0, equation.Output.Length - 1))
-            .Concat(sizes.Keys.Where(c => !equation.Output.Contains(c)).OrderBy(c => equation.Letters.ToList().IndexOf(c)))
-            .ToList();
-
-        string Var(char letter) => "e_" + letter;
-        string IndexOf(string subscript, Shape shape) => LoopNest.Index(shape, subscript.Select(Var).ToArray());
-
-        bool holds(int i) => innermost is char l && equation.Inputs[i].Contains(l);
-        bool vectorisable = innermost is char inner
-            && Enumerable.Range(0, operands.Count).Where(holds).All(i => equation.Inputs[i][equation.Inputs[i].Length - 1] == inner);
-
+        var einsum = new Loops(equation, operands, sizes, t, node.Shape, accumulate);
         using (w.Block())
         {
-            var closers = order.Select(c => w.Block($"for (int {Var(c)} = 0; {Var(c)} < {sizes[c].Code}; {Var(c)}++)")).ToList();
-            var outside = Enumerable.Range(0, operands.Count).Where(i => !holds(i)).ToList();
-            var inside = Enumerable.Range(0, operands.Count).Where(holds).ToList();
-            string coefficient = outside.Count == 0 ? "1f" : string.Join(" * ", outside.Select(i => $"{operands[i].Name}[{IndexOf(equation.Inputs[i], operands[i].Shape)}]"));
-            if (innermost is not char letter)
+            if (outputVector is char v)
             {
-                w.Line($"{t}[0] += {coefficient};");
+                einsum.EmitOutputVector(w, v, summed);
+            }
+            else if (summedVector is char sv)
+            {
+                einsum.EmitSummedVector(w, sv, summed.Where(c => c != sv).ToList());
             }
             else
             {
-                w.Line($"float coefficient = {coefficient};");
-                string targetIndex = IndexOf(equation.Output, node.Shape);
-                string scalarProduct = string.Join(" * ", new[] { "coefficient" }.Concat(inside.Select(i => $"{operands[i].Name}[{IndexOf(equation.Inputs[i], operands[i].Shape)}]")));
-                w.Line($"int {Var(letter)} = 0;");
-                if (vectorisable)
+                einsum.EmitScalar(w, summed);
+            }
+        }
+    }
+
+    /// <summary>The loop-writing half of the emitter, over one einsum's letters, sizes and operands.</summary>
+    private sealed class Loops
+    {
+        private readonly EinsumEquation _equation;
+        private readonly IReadOnlyList<Lowering.Buffer> _operands;
+        private readonly Dictionary<char, Dim> _sizes;
+        private readonly string _target;
+        private readonly Shape _targetShape;
+        private readonly bool _accumulate;
+
+        public Loops(EinsumEquation equation, IReadOnlyList<Lowering.Buffer> operands, Dictionary<char, Dim> sizes, string target, Shape targetShape, bool accumulate)
+        {
+            _equation = equation;
+            _operands = operands;
+            _sizes = sizes;
+            _target = target;
+            _targetShape = targetShape;
+            _accumulate = accumulate;
+        }
+
+        private static string Var(char letter) => "e_" + letter;
+
+        // The flat index of operand (or output) letters, with the unrolled letter shifted by `offset`.
+        private static string IndexOf(string subscript, Shape shape, char? unrolled, int offset) =>
+            subscript.Length == 0
+                ? "0"
+                : LoopNest.Index(shape, subscript.Select(c => c == unrolled && offset > 0 ? $"({Var(c)} + {offset})" : Var(c)).ToArray());
+
+        // Unchecked reads: the layer checked every span's length once before calling the kernel.
+        private string Element(int operand, char? unrolled, int offset) =>
+            $"KernelMath.Get({_operands[operand].Name}, {IndexOf(_equation.Inputs[operand], _operands[operand].Shape, unrolled, offset)})";
+
+        private string VectorLoad(int operand, char? unrolled, int offset) =>
+            $"KernelMath.Load({_operands[operand].Name}, {IndexOf(_equation.Inputs[operand], _operands[operand].Shape, unrolled, offset)})";
+
+        private string TargetIndex => IndexOf(_equation.Output, _targetShape, null, 0);
+
+        private IEnumerable<int> Holding(char letter) => Enumerable.Range(0, _operands.Count).Where(i => _equation.Inputs[i].Contains(letter));
+
+        private IEnumerable<int> NotHolding(char letter) => Enumerable.Range(0, _operands.Count).Where(i => !_equation.Inputs[i].Contains(letter));
+
+        /// <summary>Output's last letter vectorised: one vector accumulator per unrolled summed step.</summary>
+        public void EmitOutputVector(SourceWriter w, char v, IReadOnlyList<char> summed)
+        {
+            var outer = _equation.Output.Where(c => c != v).ToList();
+            char? unrolled = summed.Count > 0 ? summed[summed.Count - 1] : null;
+            int lanes = unrolled is null ? 1 : Unroll;
+            var closers = OpenLoops(w, outer);
+            w.Line($"int {Var(v)} = 0;");
+            using (w.Block($"for (; {Var(v)} <= {_sizes[v].Code} - {Width}; {Var(v)} += {Width})"))
+            {
+                w.Line($"Vector<float> {string.Join(", ", Enumerable.Range(0, lanes).Select(q => $"acc{q} = Vector<float>.Zero"))};");
+                Reduce(w, summed, unrolled, q => $"acc{q} = {VectorTerm(v, unrolled, q, $"acc{q}")};");
+                string sum = Sum(lanes, "acc");
+                w.Line(_accumulate ? $"KernelMath.AddTo({_target}, {TargetIndex}, {sum});" : $"KernelMath.Store({_target}, {TargetIndex}, {sum});");
+            }
+
+            using (w.Block($"for (; {Var(v)} < {_sizes[v].Code}; {Var(v)}++)"))
+            {
+                w.Line($"float {string.Join(", ", Enumerable.Range(0, lanes).Select(q => $"acc{q} = 0f"))};");
+                Reduce(w, summed, unrolled, q => $"acc{q} += {ScalarTerm(unrolled, q)};");
+                w.Line($"{_target}[{TargetIndex}] {(_accumulate ? "+=" : "=")} {Sum(lanes, "acc")};");
+            }
+
+            Close(closers);
+        }
+
+        /// <summary>
+        /// A summed letter vectorised: vector accumulators of partial sums (one per unrolled step of the
+        /// innermost other summed letter), a scalar one for the vector loop's tail, added up at the end.
+        /// </summary>
+        public void EmitSummedVector(SourceWriter w, char v, IReadOnlyList<char> otherSummed)
+        {
+            char? unrolled = otherSummed.Count > 0 ? otherSummed[otherSummed.Count - 1] : null;
+            int lanes = unrolled is null ? 1 : Unroll;
+            var closers = OpenLoops(w, _equation.Output.ToList());
+            w.Line($"Vector<float> {string.Join(", ", Enumerable.Range(0, lanes).Select(q => $"acc{q} = Vector<float>.Zero"))};");
+            w.Line("float tail = 0f;");
+            Reduce(w, otherSummed, unrolled, null, offsets =>
+            {
+                w.Line($"int {Var(v)} = 0;");
+                using (w.Block($"for (; {Var(v)} <= {_sizes[v].Code} - {Width}; {Var(v)} += {Width})"))
                 {
-                    w.Line("var coefficients = new Vector<float>(coefficient);");
-                    string vectorProduct = string.Join(" * ", new[] { "coefficients" }.Concat(inside.Select(i => $"KernelMath.Load({operands[i].Name}, {IndexOf(equation.Inputs[i], operands[i].Shape)})")));
-                    using (w.Block($"for (; {Var(letter)} <= {sizes[letter].Code} - {Width}; {Var(letter)} += {Width})"))
+                    foreach (int q in offsets)
                     {
-                        w.Line($"KernelMath.AddTo({t}, {targetIndex}, {vectorProduct});");
+                        w.Line($"acc{q} = {VectorTerm(v, unrolled, q, $"acc{q}")};");
                     }
                 }
 
-                using (w.Block($"for (; {Var(letter)} < {sizes[letter].Code}; {Var(letter)}++)"))
+                using (w.Block($"for (; {Var(v)} < {_sizes[v].Code}; {Var(v)}++)"))
                 {
-                    w.Line($"{t}[{targetIndex}] += {scalarProduct};");
+                    foreach (int q in offsets)
+                    {
+                        w.Line($"tail += {ScalarTerm(unrolled, q)};");
+                    }
+                }
+            });
+            w.Line($"{_target}[{TargetIndex}] {(_accumulate ? "+=" : "=")} Vector.Sum({Sum(lanes, "acc")}) + tail;");
+            Close(closers);
+        }
+
+        /// <summary>No letter can be vectorised: scalar accumulators.</summary>
+        public void EmitScalar(SourceWriter w, IReadOnlyList<char> summed)
+        {
+            char? unrolled = summed.Count > 0 ? summed[summed.Count - 1] : null;
+            int lanes = unrolled is null ? 1 : Unroll;
+            var closers = OpenLoops(w, _equation.Output.ToList());
+            w.Line($"float {string.Join(", ", Enumerable.Range(0, lanes).Select(q => $"acc{q} = 0f"))};");
+            Reduce(w, summed, unrolled, q => $"acc{q} += {ScalarTerm(unrolled, q)};");
+            w.Line($"{_target}[{TargetIndex}] {(_accumulate ? "+=" : "=")} {Sum(lanes, "acc")};");
+            Close(closers);
+        }
+
+        // acc + (product of the operands not holding v, broadcast) · (loads of those holding it), fused.
+        private string VectorTerm(char v, char? unrolled, int offset, string accumulator)
+        {
+            var scalars = NotHolding(v).Select(i => Element(i, unrolled, offset)).ToList();
+            var vectors = Holding(v).Select(i => VectorLoad(i, unrolled, offset)).ToList();
+            if (scalars.Count > 0)
+            {
+                vectors.Insert(0, $"new Vector<float>({string.Join(" * ", scalars)})");
+            }
+
+            string last = vectors[vectors.Count - 1];
+            string rest = vectors.Count == 1 ? "Vector<float>.One" : string.Join(" * ", vectors.Take(vectors.Count - 1));
+            return $"Vector.FusedMultiplyAdd({rest}, {last}, {accumulator})";
+        }
+
+        private string ScalarTerm(char? unrolled, int offset) =>
+            string.Join(" * ", Enumerable.Range(0, _operands.Count).Select(i => Element(i, unrolled, offset)));
+
+        private static string Sum(int lanes, string prefix) => lanes switch
+        {
+            1 => $"{prefix}0",
+            _ => $"({prefix}0 + {prefix}1) + ({prefix}2 + {prefix}3)",
+        };
+
+        /// <summary>
+        /// Loops over the summed letters; the innermost (<paramref name="unrolled"/>) runs
+        /// <see cref="Unroll"/> steps per iteration, then a remainder loop one step at a time.
+        /// The body is one statement per step (<paramref name="statement"/>) or a block writer given the
+        /// steps' offsets (<paramref name="block"/>).
+        /// </summary>
+        private void Reduce(SourceWriter w, IReadOnlyList<char> summed, char? unrolled, Func<int, string>? statement, Action<int[]>? block = null)
+        {
+            void Body(int[] offsets)
+            {
+                if (block is not null)
+                {
+                    block(offsets);
+                    return;
+                }
+
+                foreach (int q in offsets)
+                {
+                    w.Line(statement!(q));
                 }
             }
 
+            if (unrolled is not char u)
+            {
+                Body([0]);
+                return;
+            }
+
+            var closers = OpenLoops(w, summed.Take(summed.Count - 1).ToList());
+            w.Line($"int {Var(u)} = 0;");
+            using (w.Block($"for (; {Var(u)} <= {_sizes[u].Code} - {Unroll}; {Var(u)} += {Unroll})"))
+            {
+                Body(Enumerable.Range(0, Unroll).ToArray());
+            }
+
+            using (w.Block($"for (; {Var(u)} < {_sizes[u].Code}; {Var(u)}++)"))
+            {
+                Body([0]);
+            }
+
+            Close(closers);
+        }
+
+        private List<IDisposable> OpenLoops(SourceWriter w, IReadOnlyList<char> letters) =>
+            letters.Select(c => w.Block($"for (int {Var(c)} = 0; {Var(c)} < {_sizes[c].Code}; {Var(c)}++)")).ToList();
+
+        private static void Close(List<IDisposable> closers)
+        {
             for (int i = closers.Count - 1; i >= 0; i--)
             {
                 closers[i].Dispose();

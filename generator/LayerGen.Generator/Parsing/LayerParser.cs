@@ -213,6 +213,16 @@ internal static class LayerParser
         "SavedLength", "ForwardSpan", "BackwardSpan", "ZeroGrad", "Training", "Train", "LossName", "TargetRowLength", "Forward",
     };
 
+    /// <summary>
+    /// Types the generated code calls static members of (<c>Vector.Sum</c>, <c>KernelMath.Load</c>, …): inside
+    /// the layer an accessor of the same name would shadow them (a parameter <c>vector</c> once broke the
+    /// build this way), so such a parameter gets no accessor.
+    /// </summary>
+    private static readonly HashSet<string> TypeNamesInGeneratedCode = new()
+    {
+        "Vector", "KernelMath", "SpanChecks", "CheckedMode", "FourierKernels", "Gemm", "LayerRuntime", "Tensor", "Ops", "Math", "MathF",
+    };
+
     /// <summary><c>weight</c> or <c>_weight</c> → <c>Weight</c>, unless the type already has a member of that name.</summary>
     private static string AccessorName(INamedTypeSymbol type, string name)
     {
@@ -223,7 +233,7 @@ internal static class LayerParser
         }
 
         string accessor = char.ToUpperInvariant(trimmed[0]) + trimmed.Substring(1);
-        bool taken = !type.GetMembers(accessor).IsEmpty || accessor == type.Name || GeneratedMemberNames.Contains(accessor);
+        bool taken = !type.GetMembers(accessor).IsEmpty || accessor == type.Name || GeneratedMemberNames.Contains(accessor) || TypeNamesInGeneratedCode.Contains(accessor);
         return taken ? string.Empty : accessor;
     }
 

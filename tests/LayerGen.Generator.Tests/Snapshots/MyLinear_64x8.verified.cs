@@ -156,7 +156,7 @@ partial class MyLinear : global::LayerGen.ILayer
         public static void Forward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<float> saved)
         {
             // output = relu((input·weight + bias))      (from: Ops.Relu(x.MatMul(weight) + bias))   [rows, units], contracting inUnits
-            if ((long)rows * units * inUnits >= 16384)
+            if ((long)rows * units * inUnits >= 512)
             {
                 Gemm.MatMul(rows, units, inUnits, input, false, weight, false, output.Slice(0, rows * units), accumulate: false);
                 for (int i = 0; i < rows; i++)
@@ -248,7 +248,7 @@ partial class MyLinear : global::LayerGen.ILayer
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += t8·weightᵀ   [rows, inUnits], contracting units
-                if ((long)rows * inUnits * units >= 16384)
+                if ((long)rows * inUnits * units >= 512)
                 {
                     Gemm.MatMul(rows, inUnits, units, t8, false, weight, true, inputGrad.Slice(0, rows * inUnits), accumulate: true);
                 }
@@ -281,7 +281,7 @@ partial class MyLinear : global::LayerGen.ILayer
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             // weightGrad += inputᵀ·t8   [inUnits, units], contracting rows
-            if ((long)inUnits * units * rows >= 16384)
+            if ((long)inUnits * units * rows >= 512)
             {
                 Gemm.MatMul(inUnits, units, rows, input, true, t8, false, weightGrad.Slice(0, inUnits * units), accumulate: true);
             }
@@ -334,7 +334,7 @@ partial class MyLinear : global::LayerGen.ILayer
         public static void Forward(int inUnits, int units, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<float> saved)
         {
             // output = relu((input·weight + bias))      (from: Ops.Relu(x.MatMul(weight) + bias))   [rows, units], contracting inUnits
-            if ((long)rows * units * inUnits >= 16384)
+            if ((long)rows * units * inUnits >= 512)
             {
                 Gemm.MatMul(rows, units, inUnits, input, false, weight, false, output.Slice(0, rows * units), accumulate: false);
                 for (int i = 0; i < rows; i++)
@@ -426,7 +426,7 @@ partial class MyLinear : global::LayerGen.ILayer
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += t8·weightᵀ   [rows, inUnits], contracting units
-                if ((long)rows * inUnits * units >= 16384)
+                if ((long)rows * inUnits * units >= 512)
                 {
                     Gemm.MatMul(rows, inUnits, units, t8, false, weight, true, inputGrad.Slice(0, rows * inUnits), accumulate: true);
                 }
@@ -459,7 +459,7 @@ partial class MyLinear : global::LayerGen.ILayer
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             // weightGrad += inputᵀ·t8   [inUnits, units], contracting rows
-            if ((long)inUnits * units * rows >= 16384)
+            if ((long)inUnits * units * rows >= 512)
             {
                 Gemm.MatMul(inUnits, units, rows, input, true, t8, false, weightGrad.Slice(0, inUnits * units), accumulate: true);
             }

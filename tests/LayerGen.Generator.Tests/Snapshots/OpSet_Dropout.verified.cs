@@ -125,7 +125,7 @@ partial class DropoutLinear : global::LayerGen.ILayer
             Span<float> t3 = saved.Slice(0, rows * outputs); // [*, outputs]
             Span<float> t4 = saved.Slice(rows * outputs, rows * outputs); // [*, outputs]
             // t3 = relu(input·weight)      (from: Ops.Relu(x.MatMul(weight)))   [rows, outputs], contracting inputs
-            if ((long)rows * outputs * inputs >= 16384)
+            if ((long)rows * outputs * inputs >= 512)
             {
                 Gemm.MatMul(rows, outputs, inputs, input, false, weight, false, t3.Slice(0, rows * outputs), accumulate: false);
                 for (int i = 0; i < rows; i++)
@@ -220,7 +220,7 @@ partial class DropoutLinear : global::LayerGen.ILayer
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += t10·weightᵀ   [rows, inputs], contracting outputs
-                if ((long)rows * inputs * outputs >= 16384)
+                if ((long)rows * inputs * outputs >= 512)
                 {
                     Gemm.MatMul(rows, inputs, outputs, t10, false, weight, true, inputGrad.Slice(0, rows * inputs), accumulate: true);
                 }
@@ -253,7 +253,7 @@ partial class DropoutLinear : global::LayerGen.ILayer
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "DropoutLinear", "backward", "the gradient of Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
             }
             // weightGrad += inputᵀ·t10   [inputs, outputs], contracting rows
-            if ((long)inputs * outputs * rows >= 16384)
+            if ((long)inputs * outputs * rows >= 512)
             {
                 Gemm.MatMul(inputs, outputs, rows, input, true, t10, false, weightGrad.Slice(0, inputs * outputs), accumulate: true);
             }

@@ -140,26 +140,49 @@ partial class TensorReduction : global::LayerGen.ILayer
         public static void Forward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, Span<float> output, Span<float> saved)
         {
             // output = einsum("ijk,bi,bj->bk", weight, input, input)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, outputs]
-            output.Clear();
             {
                 for (int e_b = 0; e_b < rows; e_b++)
                 {
-                    for (int e_i = 0; e_i < inputs; e_i++)
+                    int e_k = 0;
+                    for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                     {
-                        for (int e_j = 0; e_j < inputs; e_j++)
+                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                        for (int e_i = 0; e_i < inputs; e_i++)
                         {
-                            float coefficient = input[e_b * inputs + e_i] * input[e_b * inputs + e_j];
-                            int e_k = 0;
-                            var coefficients = new Vector<float>(coefficient);
-                            for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                            int e_j = 0;
+                            for (; e_j <= inputs - 4; e_j += 4)
                             {
-                                KernelMath.AddTo(output, e_b * outputs + e_k, coefficients * KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k));
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 1))), KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 2))), KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 3))), KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
                             }
-                            for (; e_k < outputs; e_k++)
+                            for (; e_j < inputs; e_j++)
                             {
-                                output[e_b * outputs + e_k] += coefficient * weight[e_i * inputs * outputs + e_j * outputs + e_k];
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
                             }
                         }
+                        KernelMath.Store(output, e_b * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                    }
+                    for (; e_k < outputs; e_k++)
+                    {
+                        float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
+                        for (int e_i = 0; e_i < inputs; e_i++)
+                        {
+                            int e_j = 0;
+                            for (; e_j <= inputs - 4; e_j += 4)
+                            {
+                                acc0 += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j);
+                                acc1 += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 1));
+                                acc2 += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 2));
+                                acc3 += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 3));
+                            }
+                            for (; e_j < inputs; e_j++)
+                            {
+                                acc0 += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j);
+                            }
+                        }
+                        output[e_b * outputs + e_k] = (acc0 + acc1) + (acc2 + acc3);
                     }
                 }
             }
@@ -177,19 +200,40 @@ partial class TensorReduction : global::LayerGen.ILayer
                 {
                     for (int e_j = 0; e_j < inputs; e_j++)
                     {
-                        for (int e_b = 0; e_b < rows; e_b++)
+                        int e_k = 0;
+                        for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                         {
-                            float coefficient = input[e_b * inputs + e_i] * input[e_b * inputs + e_j];
-                            int e_k = 0;
-                            var coefficients = new Vector<float>(coefficient);
-                            for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                            int e_b = 0;
+                            for (; e_b <= rows - 4; e_b += 4)
                             {
-                                KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, coefficients * KernelMath.Load(outputGrad, e_b * outputs + e_k));
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(input, (e_b + 1) * inputs + e_j)), KernelMath.Load(outputGrad, (e_b + 1) * outputs + e_k), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(input, (e_b + 2) * inputs + e_j)), KernelMath.Load(outputGrad, (e_b + 2) * outputs + e_k), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(input, (e_b + 3) * inputs + e_j)), KernelMath.Load(outputGrad, (e_b + 3) * outputs + e_k), acc3);
                             }
-                            for (; e_k < outputs; e_k++)
+                            for (; e_b < rows; e_b++)
                             {
-                                weightGrad[e_i * inputs * outputs + e_j * outputs + e_k] += coefficient * outputGrad[e_b * outputs + e_k];
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
                             }
+                            KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                        }
+                        for (; e_k < outputs; e_k++)
+                        {
+                            float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
+                            int e_b = 0;
+                            for (; e_b <= rows - 4; e_b += 4)
+                            {
+                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                acc1 += KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(input, (e_b + 1) * inputs + e_j) * KernelMath.Get(outputGrad, (e_b + 1) * outputs + e_k);
+                                acc2 += KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(input, (e_b + 2) * inputs + e_j) * KernelMath.Get(outputGrad, (e_b + 2) * outputs + e_k);
+                                acc3 += KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(input, (e_b + 3) * inputs + e_j) * KernelMath.Get(outputGrad, (e_b + 3) * outputs + e_k);
+                            }
+                            for (; e_b < rows; e_b++)
+                            {
+                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                            }
+                            weightGrad[e_i * inputs * outputs + e_j * outputs + e_k] += (acc0 + acc1) + (acc2 + acc3);
                         }
                     }
                 }
@@ -198,41 +242,89 @@ partial class TensorReduction : global::LayerGen.ILayer
             if (!inputGrad.IsEmpty)
             {
                 // t5 = einsum("ijk,bj,bk->bi", weight, input, outputGrad)   [*, inputs]
-                t5.Clear();
-                {
-                    for (int e_b = 0; e_b < rows; e_b++)
-                    {
-                        for (int e_j = 0; e_j < inputs; e_j++)
-                        {
-                            for (int e_k = 0; e_k < outputs; e_k++)
-                            {
-                                float coefficient = input[e_b * inputs + e_j] * outputGrad[e_b * outputs + e_k];
-                                int e_i = 0;
-                                for (; e_i < inputs; e_i++)
-                                {
-                                    t5[e_b * inputs + e_i] += coefficient * weight[e_i * inputs * outputs + e_j * outputs + e_k];
-                                }
-                            }
-                        }
-                    }
-                }
-                if (CheckedMode.Enabled) CheckedMode.Check(t5, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
-                // t6 = einsum("ijk,bi,bk->bj", weight, input, outputGrad)   [*, inputs]
-                t6.Clear();
                 {
                     for (int e_b = 0; e_b < rows; e_b++)
                     {
                         for (int e_i = 0; e_i < inputs; e_i++)
                         {
-                            for (int e_k = 0; e_k < outputs; e_k++)
+                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                            float tail = 0f;
+                            int e_j = 0;
+                            for (; e_j <= inputs - 4; e_j += 4)
                             {
-                                float coefficient = input[e_b * inputs + e_i] * outputGrad[e_b * outputs + e_k];
-                                int e_j = 0;
-                                for (; e_j < inputs; e_j++)
+                                int e_k = 0;
+                                for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                                 {
-                                    t6[e_b * inputs + e_j] += coefficient * weight[e_i * inputs * outputs + e_j * outputs + e_k];
+                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)) * KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                                    acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 1))) * KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc1);
+                                    acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 2))) * KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc2);
+                                    acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 3))) * KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc3);
+                                }
+                                for (; e_k < outputs; e_k++)
+                                {
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_j + 1)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_j + 2)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_j + 3)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
                                 }
                             }
+                            for (; e_j < inputs; e_j++)
+                            {
+                                int e_k = 0;
+                                for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                                {
+                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)) * KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                                }
+                                for (; e_k < outputs; e_k++)
+                                {
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                }
+                            }
+                            t5[e_b * inputs + e_i] = Vector.Sum((acc0 + acc1) + (acc2 + acc3)) + tail;
+                        }
+                    }
+                }
+                if (CheckedMode.Enabled) CheckedMode.Check(t5, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                // t6 = einsum("ijk,bi,bk->bj", weight, input, outputGrad)   [*, inputs]
+                {
+                    for (int e_b = 0; e_b < rows; e_b++)
+                    {
+                        for (int e_j = 0; e_j < inputs; e_j++)
+                        {
+                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                            float tail = 0f;
+                            int e_i = 0;
+                            for (; e_i <= inputs - 4; e_i += 4)
+                            {
+                                int e_k = 0;
+                                for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                                {
+                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)) * KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                                    acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_i + 1))) * KernelMath.Load(weight, (e_i + 1) * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc1);
+                                    acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_i + 2))) * KernelMath.Load(weight, (e_i + 2) * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc2);
+                                    acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_i + 3))) * KernelMath.Load(weight, (e_i + 3) * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc3);
+                                }
+                                for (; e_k < outputs; e_k++)
+                                {
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                    tail += KernelMath.Get(weight, (e_i + 1) * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_i + 1)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                    tail += KernelMath.Get(weight, (e_i + 2) * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_i + 2)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                    tail += KernelMath.Get(weight, (e_i + 3) * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_i + 3)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                }
+                            }
+                            for (; e_i < inputs; e_i++)
+                            {
+                                int e_k = 0;
+                                for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                                {
+                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)) * KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                                }
+                                for (; e_k < outputs; e_k++)
+                                {
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                }
+                            }
+                            t6[e_b * inputs + e_j] = Vector.Sum((acc0 + acc1) + (acc2 + acc3)) + tail;
                         }
                     }
                 }
@@ -266,26 +358,49 @@ partial class TensorReduction : global::LayerGen.ILayer
         public static void Forward(int inputs, int outputs, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, Span<float> output, Span<float> saved)
         {
             // output = einsum("ijk,bi,bj->bk", weight, input, input)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, outputs]
-            output.Clear();
             {
                 for (int e_b = 0; e_b < rows; e_b++)
                 {
-                    for (int e_i = 0; e_i < inputs; e_i++)
+                    int e_k = 0;
+                    for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                     {
-                        for (int e_j = 0; e_j < inputs; e_j++)
+                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                        for (int e_i = 0; e_i < inputs; e_i++)
                         {
-                            float coefficient = input[e_b * inputs + e_i] * input[e_b * inputs + e_j];
-                            int e_k = 0;
-                            var coefficients = new Vector<float>(coefficient);
-                            for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                            int e_j = 0;
+                            for (; e_j <= inputs - 4; e_j += 4)
                             {
-                                KernelMath.AddTo(output, e_b * outputs + e_k, coefficients * KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k));
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 1))), KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 2))), KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 3))), KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
                             }
-                            for (; e_k < outputs; e_k++)
+                            for (; e_j < inputs; e_j++)
                             {
-                                output[e_b * outputs + e_k] += coefficient * weight[e_i * inputs * outputs + e_j * outputs + e_k];
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
                             }
                         }
+                        KernelMath.Store(output, e_b * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                    }
+                    for (; e_k < outputs; e_k++)
+                    {
+                        float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
+                        for (int e_i = 0; e_i < inputs; e_i++)
+                        {
+                            int e_j = 0;
+                            for (; e_j <= inputs - 4; e_j += 4)
+                            {
+                                acc0 += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j);
+                                acc1 += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 1));
+                                acc2 += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 2));
+                                acc3 += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 3));
+                            }
+                            for (; e_j < inputs; e_j++)
+                            {
+                                acc0 += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j);
+                            }
+                        }
+                        output[e_b * outputs + e_k] = (acc0 + acc1) + (acc2 + acc3);
                     }
                 }
             }
@@ -303,19 +418,40 @@ partial class TensorReduction : global::LayerGen.ILayer
                 {
                     for (int e_j = 0; e_j < inputs; e_j++)
                     {
-                        for (int e_b = 0; e_b < rows; e_b++)
+                        int e_k = 0;
+                        for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                         {
-                            float coefficient = input[e_b * inputs + e_i] * input[e_b * inputs + e_j];
-                            int e_k = 0;
-                            var coefficients = new Vector<float>(coefficient);
-                            for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                            int e_b = 0;
+                            for (; e_b <= rows - 4; e_b += 4)
                             {
-                                KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, coefficients * KernelMath.Load(outputGrad, e_b * outputs + e_k));
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(input, (e_b + 1) * inputs + e_j)), KernelMath.Load(outputGrad, (e_b + 1) * outputs + e_k), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(input, (e_b + 2) * inputs + e_j)), KernelMath.Load(outputGrad, (e_b + 2) * outputs + e_k), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(input, (e_b + 3) * inputs + e_j)), KernelMath.Load(outputGrad, (e_b + 3) * outputs + e_k), acc3);
                             }
-                            for (; e_k < outputs; e_k++)
+                            for (; e_b < rows; e_b++)
                             {
-                                weightGrad[e_i * inputs * outputs + e_j * outputs + e_k] += coefficient * outputGrad[e_b * outputs + e_k];
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
                             }
+                            KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                        }
+                        for (; e_k < outputs; e_k++)
+                        {
+                            float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
+                            int e_b = 0;
+                            for (; e_b <= rows - 4; e_b += 4)
+                            {
+                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                acc1 += KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(input, (e_b + 1) * inputs + e_j) * KernelMath.Get(outputGrad, (e_b + 1) * outputs + e_k);
+                                acc2 += KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(input, (e_b + 2) * inputs + e_j) * KernelMath.Get(outputGrad, (e_b + 2) * outputs + e_k);
+                                acc3 += KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(input, (e_b + 3) * inputs + e_j) * KernelMath.Get(outputGrad, (e_b + 3) * outputs + e_k);
+                            }
+                            for (; e_b < rows; e_b++)
+                            {
+                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                            }
+                            weightGrad[e_i * inputs * outputs + e_j * outputs + e_k] += (acc0 + acc1) + (acc2 + acc3);
                         }
                     }
                 }
@@ -324,41 +460,89 @@ partial class TensorReduction : global::LayerGen.ILayer
             if (!inputGrad.IsEmpty)
             {
                 // t5 = einsum("ijk,bj,bk->bi", weight, input, outputGrad)   [*, inputs]
-                t5.Clear();
-                {
-                    for (int e_b = 0; e_b < rows; e_b++)
-                    {
-                        for (int e_j = 0; e_j < inputs; e_j++)
-                        {
-                            for (int e_k = 0; e_k < outputs; e_k++)
-                            {
-                                float coefficient = input[e_b * inputs + e_j] * outputGrad[e_b * outputs + e_k];
-                                int e_i = 0;
-                                for (; e_i < inputs; e_i++)
-                                {
-                                    t5[e_b * inputs + e_i] += coefficient * weight[e_i * inputs * outputs + e_j * outputs + e_k];
-                                }
-                            }
-                        }
-                    }
-                }
-                if (CheckedMode.Enabled) CheckedMode.Check(t5, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
-                // t6 = einsum("ijk,bi,bk->bj", weight, input, outputGrad)   [*, inputs]
-                t6.Clear();
                 {
                     for (int e_b = 0; e_b < rows; e_b++)
                     {
                         for (int e_i = 0; e_i < inputs; e_i++)
                         {
-                            for (int e_k = 0; e_k < outputs; e_k++)
+                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                            float tail = 0f;
+                            int e_j = 0;
+                            for (; e_j <= inputs - 4; e_j += 4)
                             {
-                                float coefficient = input[e_b * inputs + e_i] * outputGrad[e_b * outputs + e_k];
-                                int e_j = 0;
-                                for (; e_j < inputs; e_j++)
+                                int e_k = 0;
+                                for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                                 {
-                                    t6[e_b * inputs + e_j] += coefficient * weight[e_i * inputs * outputs + e_j * outputs + e_k];
+                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)) * KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                                    acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 1))) * KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc1);
+                                    acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 2))) * KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc2);
+                                    acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 3))) * KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc3);
+                                }
+                                for (; e_k < outputs; e_k++)
+                                {
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_j + 1)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_j + 2)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_j + 3)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
                                 }
                             }
+                            for (; e_j < inputs; e_j++)
+                            {
+                                int e_k = 0;
+                                for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                                {
+                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)) * KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                                }
+                                for (; e_k < outputs; e_k++)
+                                {
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                }
+                            }
+                            t5[e_b * inputs + e_i] = Vector.Sum((acc0 + acc1) + (acc2 + acc3)) + tail;
+                        }
+                    }
+                }
+                if (CheckedMode.Enabled) CheckedMode.Check(t5, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                // t6 = einsum("ijk,bi,bk->bj", weight, input, outputGrad)   [*, inputs]
+                {
+                    for (int e_b = 0; e_b < rows; e_b++)
+                    {
+                        for (int e_j = 0; e_j < inputs; e_j++)
+                        {
+                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                            float tail = 0f;
+                            int e_i = 0;
+                            for (; e_i <= inputs - 4; e_i += 4)
+                            {
+                                int e_k = 0;
+                                for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                                {
+                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)) * KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                                    acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_i + 1))) * KernelMath.Load(weight, (e_i + 1) * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc1);
+                                    acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_i + 2))) * KernelMath.Load(weight, (e_i + 2) * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc2);
+                                    acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_i + 3))) * KernelMath.Load(weight, (e_i + 3) * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc3);
+                                }
+                                for (; e_k < outputs; e_k++)
+                                {
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                    tail += KernelMath.Get(weight, (e_i + 1) * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_i + 1)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                    tail += KernelMath.Get(weight, (e_i + 2) * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_i + 2)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                    tail += KernelMath.Get(weight, (e_i + 3) * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_i + 3)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                }
+                            }
+                            for (; e_i < inputs; e_i++)
+                            {
+                                int e_k = 0;
+                                for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                                {
+                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)) * KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                                }
+                                for (; e_k < outputs; e_k++)
+                                {
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                }
+                            }
+                            t6[e_b * inputs + e_j] = Vector.Sum((acc0 + acc1) + (acc2 + acc3)) + tail;
                         }
                     }
                 }

@@ -1,0 +1,43 @@
+using LayerGen;
+
+namespace LayerGen.Tests.Layers.Einsum;
+
+// Einsum layers chosen so that their forward and backward einsums take every loop form the emitter has
+// (Emit/EinsumEmitter.cs): the output's last letter vectorised, a summed letter vectorised (with and
+// without another summed letter to unroll), scalar accumulators, and no summed letter at all.
+
+/// <summary>
+/// y = x·W as "bi,ij->bj": forward vectorises the output's j, summing i; dW = "bi,bj->ij" sums b;
+/// dX = "bj,ij->bi" vectorises the summed j (i is not contiguous in W) with no other summed letter.
+/// </summary>
+[Layer(Input = "[*, n]")]
+public partial class EinsumProduct(int n, int m)
+{
+    [Parameter] private Tensor weight = Tensor.Randn(n, m);
+
+    private Tensor Forward(Tensor x) => Ops.Einsum("bi,ij->bj", x, weight);
+}
+
+/// <summary>
+/// "bi,ijk->bkj": j is not contiguous in W and the summed i is not contiguous in x, so forward and both
+/// backward einsums use scalar accumulators.
+/// </summary>
+[Layer(Input = "[*, n]")]
+public partial class EinsumScalarForm(int n, int m, int p)
+{
+    [Parameter] private Tensor weight = Tensor.Randn(n, m, p);
+
+    private Tensor Forward(Tensor x) => Ops.Einsum("bi,ijk->bkj", x, weight);
+}
+
+/// <summary>
+/// The outer product "bi,j->bij": no summed letter in the forward; dX = "bij,j->bi" vectorises the summed
+/// j; dv = "bi,bij->j" sums b and i, unrolling i.
+/// </summary>
+[Layer(Input = "[*, n]")]
+public partial class EinsumOuter(int n, int m)
+{
+    [Parameter] private Tensor vector = Tensor.Randn(m);
+
+    private Tensor Forward(Tensor x) => Ops.Einsum("bi,j->bij", x, vector);
+}
