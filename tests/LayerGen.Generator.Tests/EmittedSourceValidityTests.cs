@@ -186,6 +186,26 @@ public sealed class EmittedSourceValidityTests
             """);
     }
 
+    [Fact]
+    public void A_parameter_named_like_a_type_the_kernels_call_gets_no_shadowing_accessor()
+    {
+        // An accessor `Vector` would hide System.Numerics.Vector from the kernels' Vector.Sum calls.
+        AssertGeneratedCodeCompiles(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer(Input = "[*, n]")]
+            public partial class Outer(int n, int m)
+            {
+                [Parameter] Tensor vector = Tensor.Randn(m);
+
+                Tensor Forward(Tensor x) => Ops.Einsum("bi,j->bij", x, vector);
+            }
+            """);
+    }
+
     /// <summary>The user's code compiles, so the generator's must too (it may also explain itself with an LGnnnn diagnostic and emit nothing).</summary>
     private static void AssertGeneratedCodeCompiles(string source)
     {

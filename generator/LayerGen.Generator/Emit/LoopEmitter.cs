@@ -54,14 +54,8 @@ internal sealed class LoopEmitter
             {
                 operands.HoistSingles(w, vector: true);
                 w.Line($"int n = {inputShape.CountCode};");
-                w.Line("var accv = Vector<float>.Zero;");
                 w.Line("int i = 0;");
-                using (w.Block($"for (; i <= n - {Width}; i += {Width})"))
-                {
-                    w.Line($"accv += {chain.Code(true, id => operands.ReadFlat(id, true, "i"))};");
-                }
-
-                w.Line("float sum = Vector.Sum(accv);");
+                SumVectors(w, "i", "n", at => chain.Code(true, id => operands.ReadFlat(id, true, at)));
                 using (w.Block("for (; i < n; i++)"))
                 {
                     w.Line($"sum += {chain.Code(false, id => operands.ReadFlat(id, false, "i"))};");
@@ -88,13 +82,7 @@ internal sealed class LoopEmitter
                     w.Line("int c = 0;");
                     if (rowSums)
                     {
-                        w.Line("var accv = Vector<float>.Zero;");
-                        using (w.Block($"for (; c <= {operands.InnerCode} - {Width}; c += {Width})"))
-                        {
-                            w.Line($"accv += {chain.Code(true, id => operands.Read(id, true, "o", "c"))};");
-                        }
-
-                        w.Line("float sum = Vector.Sum(accv);");
+                        SumVectors(w, "c", operands.InnerCode, at => chain.Code(true, id => operands.Read(id, true, "o", at)));
                         using (w.Block($"for (; c < {operands.InnerCode}; c++)"))
                         {
                             w.Line($"sum += {chain.Code(false, id => operands.Read(id, false, "o", "c"))};");
@@ -128,6 +116,31 @@ internal sealed class LoopEmitter
             LoopNest.Emit(w, LoopNest.Sizes(inputShape), "i", coordinates =>
                 w.Line($"{t}[{Operands.GeneralIndex(node.Shape, inputShape, coordinates)}] += {chain.Code(false, id => operands.ReadGeneral(id, coordinates))};"));
         }
+    }
+
+    /// <summary>
+    /// <c>float sum</c> = the lanes of <paramref name="term"/> summed from <paramref name="index"/> (declared
+    /// by the caller) while a whole vector remains below <paramref name="count"/>: four vectors per step into
+    /// four accumulators, so the adds do not wait on each other, then single vectors. The caller adds the tail.
+    /// </summary>
+    private static void SumVectors(SourceWriter w, string index, string count, System.Func<string, string> term)
+    {
+        w.Line("Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;");
+        using (w.Block($"for (; {index} <= {count} - 4 * {Width}; {index} += 4 * {Width})"))
+        {
+            w.Line($"acc0 += {term(index)};");
+            for (int u = 1; u < 4; u++)
+            {
+                w.Line($"acc{u} += {term(u == 1 ? $"({index} + {Width})" : $"({index} + {u} * {Width})")};");
+            }
+        }
+
+        using (w.Block($"for (; {index} <= {count} - {Width}; {index} += {Width})"))
+        {
+            w.Line($"acc0 += {term(index)};");
+        }
+
+        w.Line("float sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));");
     }
 
     /// <summary>target (op)= chain, over <paramref name="loop"/>.</summary>

@@ -43,8 +43,20 @@ internal sealed class Graph
 
     public int Add(Op op, Shape shape, params int[] args) => Add(new Node(_nodes.Count, op, args, shape));
 
+    /// <summary>
+    /// Appends <paramref name="node"/> and returns its id — or, when an identical node exists (same op,
+    /// arguments, shape and attributes), that node's id: common subexpressions are computed once, so
+    /// <c>(a - b) * (a - b)</c> is one subtraction in the kernels, and a backward rule that rebuilds a forward
+    /// value reuses it.
+    /// </summary>
     public int Add(Node node)
     {
+        string? key = SharingKey(node);
+        if (key is not null && _byKey.TryGetValue(key, out int existing))
+        {
+            return existing;
+        }
+
         var withId = new Node(_nodes.Count, node.Op, node.Args, node.Shape)
         {
             Value = node.Value,
@@ -60,8 +72,37 @@ internal sealed class Graph
             IsBackward = BuildingBackward,
         };
         _nodes.Add(withId);
+        if (key is not null)
+        {
+            _byKey[key] = withId.Id;
+        }
+
         return withId.Id;
     }
+
+    private readonly Dictionary<string, int> _byKey = new();
+
+    /// <summary>
+    /// What makes two nodes the same value, or null for nodes that must stay distinct: leaves (each is its
+    /// own span), dropout masks (two draws differ) and child-layer calls (each call saves its own state).
+    /// </summary>
+    private static string? SharingKey(Node node) => node.Op switch
+    {
+        Op.Input or Op.Target or Op.Parameter or Op.OutputGrad or Op.DropoutMask or Op.ChildCall or Op.ChildGrad => null,
+        _ => string.Join("|",
+            node.Op,
+            string.Join(",", node.Args),
+            node.Shape,
+            node.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            node.Value2.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            string.Join(",", node.Ints),
+            node.Equation,
+            node.CountOf?.ToString() ?? "-",
+            node.TransposeA,
+            node.TransposeB,
+            node.Name,
+            node.ChildInput?.ToString() ?? "-"),
+    };
 
     public int Constant(double value) => Add(new Node(0, Op.Constant, System.Array.Empty<int>(), Shape.Scalar) { Value = value });
 

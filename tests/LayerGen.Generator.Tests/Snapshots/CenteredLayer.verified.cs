@@ -100,13 +100,20 @@ partial class CenteredLayer : global::LayerGen.ILayer
             // t1 = sum of input [*] down to []
             {
                 int n = rows;
-                var accv = Vector<float>.Zero;
                 int i = 0;
+                Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                for (; i <= n - 4 * Vector<float>.Count; i += 4 * Vector<float>.Count)
+                {
+                    acc0 += KernelMath.Load(input, i);
+                    acc1 += KernelMath.Load(input, (i + Vector<float>.Count));
+                    acc2 += KernelMath.Load(input, (i + 2 * Vector<float>.Count));
+                    acc3 += KernelMath.Load(input, (i + 3 * Vector<float>.Count));
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    accv += KernelMath.Load(input, i);
+                    acc0 += KernelMath.Load(input, i);
                 }
-                float sum = Vector.Sum(accv);
+                float sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                 for (; i < n; i++)
                 {
                     sum += input[i];
@@ -143,13 +150,20 @@ partial class CenteredLayer : global::LayerGen.ILayer
                 // t7 = sum of -outputGrad [*] down to []
                 {
                     int n = rows;
-                    var accv = Vector<float>.Zero;
                     int i = 0;
+                    Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                    for (; i <= n - 4 * Vector<float>.Count; i += 4 * Vector<float>.Count)
+                    {
+                        acc0 += (-KernelMath.Load(outputGrad, i));
+                        acc1 += (-KernelMath.Load(outputGrad, (i + Vector<float>.Count)));
+                        acc2 += (-KernelMath.Load(outputGrad, (i + 2 * Vector<float>.Count)));
+                        acc3 += (-KernelMath.Load(outputGrad, (i + 3 * Vector<float>.Count)));
+                    }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        accv += (-KernelMath.Load(outputGrad, i));
+                        acc0 += (-KernelMath.Load(outputGrad, i));
                     }
-                    float sum = Vector.Sum(accv);
+                    float sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                     for (; i < n; i++)
                     {
                         sum += (-outputGrad[i]);

@@ -169,50 +169,50 @@ partial class LeakyWhere : global::LayerGen.ILayer
         public static void Backward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> biasGrad, Span<float> saved)
         {
             Span<float> t4 = saved.Slice(rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t17 = saved.Slice(rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            // t17 = (where(t4, outputGrad, 0) + where(t4, 0, outputGrad) * 0.01)   [*, n_n]
+            Span<float> t15 = saved.Slice(rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            // t15 = (where(t4, outputGrad, 0) + where(t4, 0, outputGrad) * 0.01)   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t17, i, (KernelMath.Where(KernelMath.Load(t4, i), KernelMath.Load(outputGrad, i), new Vector<float>(0f)) + (KernelMath.Where(KernelMath.Load(t4, i), new Vector<float>(0f), KernelMath.Load(outputGrad, i)) * new Vector<float>(0.01f))));
+                    KernelMath.Store(t15, i, (KernelMath.Where(KernelMath.Load(t4, i), KernelMath.Load(outputGrad, i), new Vector<float>(0f)) + (KernelMath.Where(KernelMath.Load(t4, i), new Vector<float>(0f), KernelMath.Load(outputGrad, i)) * new Vector<float>(0.01f))));
                 }
                 for (; i < n; i++)
                 {
-                    t17[i] = (KernelMath.Where(t4[i], outputGrad[i], 0f) + (KernelMath.Where(t4[i], 0f, outputGrad[i]) * 0.01f));
+                    t15[i] = (KernelMath.Where(t4[i], outputGrad[i], 0f) + (KernelMath.Where(t4[i], 0f, outputGrad[i]) * 0.01f));
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t17, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
-            // biasGrad += sum of t17 [*, n_n] down to [n_n]
+            if (CheckedMode.Enabled) CheckedMode.Check(t15, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
+            // biasGrad += sum of t15 [*, n_n] down to [n_n]
             {
                 for (int o = 0; o < rows; o++)
                 {
                     int c = 0;
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(biasGrad, c, KernelMath.Load(t17, o * n_n + c));
+                        KernelMath.AddTo(biasGrad, c, KernelMath.Load(t15, o * n_n + c));
                     }
                     for (; c < n_n; c++)
                     {
-                        biasGrad[c] += t17[o * n_n + c];
+                        biasGrad[c] += t15[o * n_n + c];
                     }
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += t17   [*, n_n]
+                // inputGrad += t15   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(inputGrad, i, KernelMath.Load(t17, i));
+                        KernelMath.AddTo(inputGrad, i, KernelMath.Load(t15, i));
                     }
                     for (; i < n; i++)
                     {
-                        inputGrad[i] += t17[i];
+                        inputGrad[i] += t15[i];
                     }
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");

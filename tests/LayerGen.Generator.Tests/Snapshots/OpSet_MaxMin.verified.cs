@@ -111,7 +111,7 @@ partial class Extremes : global::LayerGen.ILayer
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int n_n, int rows) => rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + n_n + rows + rows * n_n + rows * n_n + n_n;
+        public static int SavedLength(int n_n, int rows) => rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows + rows * n_n + n_n;
 
         // Forward: Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)
         // input [*, n_n] -> output [*, n_n]; '*' is the batch (rows).
@@ -198,11 +198,12 @@ partial class Extremes : global::LayerGen.ILayer
             Span<float> t12 = saved.Slice(rows + rows * n_n + rows + rows * n_n, rows); // [*, 1]
             Span<float> t13 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows, rows * n_n); // [*, n_n]
             Span<float> t16 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t24 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n, n_n); // [n_n]
-            Span<float> t26 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + n_n, rows); // [*, 1]
-            Span<float> t27 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> t31 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t39 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + n_n + rows + rows * n_n + rows * n_n, n_n); // [n_n]
+            Span<float> t18 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t22 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t24 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n, n_n); // [n_n]
+            Span<float> t26 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n, rows); // [*, 1]
+            Span<float> t27 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows, rows * n_n); // [*, n_n]
+            Span<float> t32 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows + rows * n_n, n_n); // [n_n]
             // t10 = outputGrad * t6   [*, n_n]
             {
                 for (int o = 0; o < rows; o++)
@@ -228,12 +229,19 @@ partial class Extremes : global::LayerGen.ILayer
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
-                        var accv = Vector<float>.Zero;
+                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                        for (; c <= n_n - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
+                        {
+                            acc0 += (KernelMath.Load(outputGrad, o * n_n + c) * KernelMath.Load(t5, o * n_n + c));
+                            acc1 += (KernelMath.Load(outputGrad, o * n_n + (c + Vector<float>.Count)) * KernelMath.Load(t5, o * n_n + (c + Vector<float>.Count)));
+                            acc2 += (KernelMath.Load(outputGrad, o * n_n + (c + 2 * Vector<float>.Count)) * KernelMath.Load(t5, o * n_n + (c + 2 * Vector<float>.Count)));
+                            acc3 += (KernelMath.Load(outputGrad, o * n_n + (c + 3 * Vector<float>.Count)) * KernelMath.Load(t5, o * n_n + (c + 3 * Vector<float>.Count)));
+                        }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            accv += (KernelMath.Load(outputGrad, o * n_n + c) * KernelMath.Load(t5, o * n_n + c));
+                            acc0 += (KernelMath.Load(outputGrad, o * n_n + c) * KernelMath.Load(t5, o * n_n + c));
                         }
-                        float sum = Vector.Sum(accv);
+                        float sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                         for (; c < n_n; c++)
                         {
                             sum += (outputGrad[o * n_n + c] * t5[o * n_n + c]);
@@ -278,7 +286,39 @@ partial class Extremes : global::LayerGen.ILayer
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t16, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
-            // t24 = sum of t10 * (greater(input, floor) + t16) [*, n_n] down to [n_n]
+            // t18 = (less(input, floor) + t16)   [*, n_n]
+            {
+                for (int o = 0; o < rows; o++)
+                {
+                    int c = 0;
+                    for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
+                    {
+                        KernelMath.Store(t18, o * n_n + c, (KernelMath.Less(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) + KernelMath.Load(t16, o * n_n + c)));
+                    }
+                    for (; c < n_n; c++)
+                    {
+                        t18[o * n_n + c] = (KernelMath.Less(input[o * n_n + c], floor[c]) + t16[o * n_n + c]);
+                    }
+                }
+            }
+            if (CheckedMode.Enabled) CheckedMode.Check(t18, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+            // t22 = (greater(input, floor) + t16)   [*, n_n]
+            {
+                for (int o = 0; o < rows; o++)
+                {
+                    int c = 0;
+                    for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
+                    {
+                        KernelMath.Store(t22, o * n_n + c, (KernelMath.Greater(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) + KernelMath.Load(t16, o * n_n + c)));
+                    }
+                    for (; c < n_n; c++)
+                    {
+                        t22[o * n_n + c] = (KernelMath.Greater(input[o * n_n + c], floor[c]) + t16[o * n_n + c]);
+                    }
+                }
+            }
+            if (CheckedMode.Enabled) CheckedMode.Check(t22, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+            // t24 = sum of t10 * t22 [*, n_n] down to [n_n]
             {
                 t24.Clear();
                 for (int o = 0; o < rows; o++)
@@ -286,11 +326,11 @@ partial class Extremes : global::LayerGen.ILayer
                     int c = 0;
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(t24, c, (KernelMath.Load(t10, o * n_n + c) * (KernelMath.Greater(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) + KernelMath.Load(t16, o * n_n + c))));
+                        KernelMath.AddTo(t24, c, (KernelMath.Load(t10, o * n_n + c) * KernelMath.Load(t22, o * n_n + c)));
                     }
                     for (; c < n_n; c++)
                     {
-                        t24[c] += (t10[o * n_n + c] * (KernelMath.Greater(input[o * n_n + c], floor[c]) + t16[o * n_n + c]));
+                        t24[c] += (t10[o * n_n + c] * t22[o * n_n + c]);
                     }
                 }
             }
@@ -302,12 +342,19 @@ partial class Extremes : global::LayerGen.ILayer
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
-                        var accv = Vector<float>.Zero;
+                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                        for (; c <= n_n - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
+                        {
+                            acc0 += (-KernelMath.Load(outputGrad, o * n_n + c));
+                            acc1 += (-KernelMath.Load(outputGrad, o * n_n + (c + Vector<float>.Count)));
+                            acc2 += (-KernelMath.Load(outputGrad, o * n_n + (c + 2 * Vector<float>.Count)));
+                            acc3 += (-KernelMath.Load(outputGrad, o * n_n + (c + 3 * Vector<float>.Count)));
+                        }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            accv += (-KernelMath.Load(outputGrad, o * n_n + c));
+                            acc0 += (-KernelMath.Load(outputGrad, o * n_n + c));
                         }
-                        float sum = Vector.Sum(accv);
+                        float sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                         for (; c < n_n; c++)
                         {
                             sum += (-outputGrad[o * n_n + c]);
@@ -335,70 +382,49 @@ partial class Extremes : global::LayerGen.ILayer
                     }
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(t27, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
-            }
-            // t31 = equal(input, floor) * 0.5   [*, n_n]
-            {
-                for (int o = 0; o < rows; o++)
+                // inputGrad += (((t13 + t10 * t18) + t27) + outputGrad * t22)   [*, n_n]
                 {
-                    int c = 0;
-                    for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
+                    int n = rows * n_n;
+                    int i = 0;
+                    for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t31, o * n_n + c, (KernelMath.Equal(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) * new Vector<float>(0.5f)));
+                        KernelMath.AddTo(inputGrad, i, (((KernelMath.Load(t13, i) + (KernelMath.Load(t10, i) * KernelMath.Load(t18, i))) + KernelMath.Load(t27, i)) + (KernelMath.Load(outputGrad, i) * KernelMath.Load(t22, i))));
                     }
-                    for (; c < n_n; c++)
+                    for (; i < n; i++)
                     {
-                        t31[o * n_n + c] = (KernelMath.Equal(input[o * n_n + c], floor[c]) * 0.5f);
-                    }
-                }
-            }
-            if (CheckedMode.Enabled) CheckedMode.Check(t31, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
-            if (!inputGrad.IsEmpty)
-            {
-                // inputGrad += (((t13 + t10 * (less(input, floor) + t16)) + t27) + outputGrad * (greater(input, floor) + t31))   [*, n_n]
-                {
-                    for (int o = 0; o < rows; o++)
-                    {
-                        int c = 0;
-                        for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
-                        {
-                            KernelMath.AddTo(inputGrad, o * n_n + c, (((KernelMath.Load(t13, o * n_n + c) + (KernelMath.Load(t10, o * n_n + c) * (KernelMath.Less(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) + KernelMath.Load(t16, o * n_n + c)))) + KernelMath.Load(t27, o * n_n + c)) + (KernelMath.Load(outputGrad, o * n_n + c) * (KernelMath.Greater(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) + KernelMath.Load(t31, o * n_n + c)))));
-                        }
-                        for (; c < n_n; c++)
-                        {
-                            inputGrad[o * n_n + c] += (((t13[o * n_n + c] + (t10[o * n_n + c] * (KernelMath.Less(input[o * n_n + c], floor[c]) + t16[o * n_n + c]))) + t27[o * n_n + c]) + (outputGrad[o * n_n + c] * (KernelMath.Greater(input[o * n_n + c], floor[c]) + t31[o * n_n + c])));
-                        }
+                        inputGrad[i] += (((t13[i] + (t10[i] * t18[i])) + t27[i]) + (outputGrad[i] * t22[i]));
                     }
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
-            // t39 = sum of outputGrad * (less(input, floor) + t31) [*, n_n] down to [n_n]
+            // t32 = sum of outputGrad * t18 [*, n_n] down to [n_n]
             {
-                t39.Clear();
+                t32.Clear();
                 for (int o = 0; o < rows; o++)
                 {
                     int c = 0;
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(t39, c, (KernelMath.Load(outputGrad, o * n_n + c) * (KernelMath.Less(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) + KernelMath.Load(t31, o * n_n + c))));
+                        KernelMath.AddTo(t32, c, (KernelMath.Load(outputGrad, o * n_n + c) * KernelMath.Load(t18, o * n_n + c)));
                     }
                     for (; c < n_n; c++)
                     {
-                        t39[c] += (outputGrad[o * n_n + c] * (KernelMath.Less(input[o * n_n + c], floor[c]) + t31[o * n_n + c]));
+                        t32[c] += (outputGrad[o * n_n + c] * t18[o * n_n + c]);
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t39, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
-            // floorGrad += (t24 + t39)   [n_n]
+            if (CheckedMode.Enabled) CheckedMode.Check(t32, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+            // floorGrad += (t24 + t32)   [n_n]
             {
                 int n = n_n;
                 int i = 0;
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.AddTo(floorGrad, i, (KernelMath.Load(t24, i) + KernelMath.Load(t39, i)));
+                    KernelMath.AddTo(floorGrad, i, (KernelMath.Load(t24, i) + KernelMath.Load(t32, i)));
                 }
                 for (; i < n; i++)
                 {
-                    floorGrad[i] += (t24[i] + t39[i]);
+                    floorGrad[i] += (t24[i] + t32[i]);
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(floorGrad, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");

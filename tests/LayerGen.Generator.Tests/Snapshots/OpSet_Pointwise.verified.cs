@@ -121,8 +121,8 @@ partial class Pointwise : global::LayerGen.ILayer
             Span<float> t6 = saved.Slice(rows * n_n, rows * n_n); // [*, n_n]
             Span<float> t7 = saved.Slice(rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
             Span<float> t14 = saved.Slice(rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t16 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t18 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t15 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t17 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
             // t5 = sqrt((abs(input) + 1))      (from: Ops.Sqrt(Ops.Abs(x) + 1f))   [*, n_n]
             {
                 int n = rows * n_n;
@@ -181,45 +181,45 @@ partial class Pointwise : global::LayerGen.ILayer
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t14, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-            // t16 = (t14 + 1)   [*, n_n]
+            // t15 = (t14 + 1)   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t16, i, (KernelMath.Load(t14, i) + new Vector<float>(1f)));
+                    KernelMath.Store(t15, i, (KernelMath.Load(t14, i) + new Vector<float>(1f)));
                 }
                 for (; i < n; i++)
                 {
-                    t16[i] = (t14[i] + 1f);
+                    t15[i] = (t14[i] + 1f);
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t16, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-            // t18 = t6 * 0.5   [*, n_n]
+            if (CheckedMode.Enabled) CheckedMode.Check(t15, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            // t17 = t6 * 0.5   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t18, i, (KernelMath.Load(t6, i) * new Vector<float>(0.5f)));
+                    KernelMath.Store(t17, i, (KernelMath.Load(t6, i) * new Vector<float>(0.5f)));
                 }
                 for (; i < n; i++)
                 {
-                    t18[i] = (t6[i] * 0.5f);
+                    t17[i] = (t6[i] * 0.5f);
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t18, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-            // output = ((t18 * t16 + clamp(input, -0.5, 0.5)) + pow(input, 3))      (from: Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f))   [*, n_n]
+            if (CheckedMode.Enabled) CheckedMode.Check(t17, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            // output = ((t17 * t15 + clamp(input, -0.5, 0.5)) + pow(input, 3))      (from: Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f))   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(output, i, (((KernelMath.Load(t18, i) * KernelMath.Load(t16, i)) + KernelMath.Clamp(KernelMath.Load(input, i), -0.5f, 0.5f)) + KernelMath.Pow(KernelMath.Load(input, i), 3f)));
+                    KernelMath.Store(output, i, (((KernelMath.Load(t17, i) * KernelMath.Load(t15, i)) + KernelMath.Clamp(KernelMath.Load(input, i), -0.5f, 0.5f)) + KernelMath.Pow(KernelMath.Load(input, i), 3f)));
                 }
                 for (; i < n; i++)
                 {
-                    output[i] = (((t18[i] * t16[i]) + KernelMath.Clamp(input[i], -0.5f, 0.5f)) + KernelMath.Pow(input[i], 3f));
+                    output[i] = (((t17[i] * t15[i]) + KernelMath.Clamp(input[i], -0.5f, 0.5f)) + KernelMath.Pow(input[i], 3f));
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(output, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
@@ -232,98 +232,98 @@ partial class Pointwise : global::LayerGen.ILayer
             Span<float> t6 = saved.Slice(rows * n_n, rows * n_n); // [*, n_n]
             Span<float> t7 = saved.Slice(rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
             Span<float> t14 = saved.Slice(rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t16 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t18 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t42 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t46 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t49 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t55 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            // t42 = outputGrad * t18 * (1 - t14 * t14) * 0.7978846   [*, n_n]
+            Span<float> t15 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t17 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t40 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t44 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t50 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t52 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            // t40 = outputGrad * t17 * (1 - t14 * t14) * 0.7978846   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t42, i, (((KernelMath.Load(outputGrad, i) * KernelMath.Load(t18, i)) * (new Vector<float>(1f) - (KernelMath.Load(t14, i) * KernelMath.Load(t14, i)))) * new Vector<float>(0.7978846f)));
+                    KernelMath.Store(t40, i, (((KernelMath.Load(outputGrad, i) * KernelMath.Load(t17, i)) * (new Vector<float>(1f) - (KernelMath.Load(t14, i) * KernelMath.Load(t14, i)))) * new Vector<float>(0.7978846f)));
                 }
                 for (; i < n; i++)
                 {
-                    t42[i] = (((outputGrad[i] * t18[i]) * (1f - (t14[i] * t14[i]))) * 0.7978846f);
+                    t40[i] = (((outputGrad[i] * t17[i]) * (1f - (t14[i] * t14[i]))) * 0.7978846f);
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t42, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-            // t46 = t42 * 0.044715   [*, n_n]
+            if (CheckedMode.Enabled) CheckedMode.Check(t40, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            // t44 = t40 * 0.044715   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t46, i, (KernelMath.Load(t42, i) * new Vector<float>(0.044715f)));
+                    KernelMath.Store(t44, i, (KernelMath.Load(t40, i) * new Vector<float>(0.044715f)));
                 }
                 for (; i < n; i++)
                 {
-                    t46[i] = (t42[i] * 0.044715f);
+                    t44[i] = (t40[i] * 0.044715f);
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t46, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-            // t49 = t46 * t6   [*, n_n]
+            if (CheckedMode.Enabled) CheckedMode.Check(t44, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            // t50 = t44 * t6 * t6   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t49, i, (KernelMath.Load(t46, i) * KernelMath.Load(t6, i)));
+                    KernelMath.Store(t50, i, ((KernelMath.Load(t44, i) * KernelMath.Load(t6, i)) * KernelMath.Load(t6, i)));
                 }
                 for (; i < n; i++)
                 {
-                    t49[i] = (t46[i] * t6[i]);
+                    t50[i] = ((t44[i] * t6[i]) * t6[i]);
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t49, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-            // t55 = ((((outputGrad * t16 * 0.5 + t42) + t46 * t7) + t49 * t6) + t49 * t6)   [*, n_n]
+            if (CheckedMode.Enabled) CheckedMode.Check(t50, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            // t52 = ((((outputGrad * t15 * 0.5 + t40) + t44 * t7) + t50) + t50)   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t55, i, ((((((KernelMath.Load(outputGrad, i) * KernelMath.Load(t16, i)) * new Vector<float>(0.5f)) + KernelMath.Load(t42, i)) + (KernelMath.Load(t46, i) * KernelMath.Load(t7, i))) + (KernelMath.Load(t49, i) * KernelMath.Load(t6, i))) + (KernelMath.Load(t49, i) * KernelMath.Load(t6, i))));
+                    KernelMath.Store(t52, i, ((((((KernelMath.Load(outputGrad, i) * KernelMath.Load(t15, i)) * new Vector<float>(0.5f)) + KernelMath.Load(t40, i)) + (KernelMath.Load(t44, i) * KernelMath.Load(t7, i))) + KernelMath.Load(t50, i)) + KernelMath.Load(t50, i)));
                 }
                 for (; i < n; i++)
                 {
-                    t55[i] = ((((((outputGrad[i] * t16[i]) * 0.5f) + t42[i]) + (t46[i] * t7[i])) + (t49[i] * t6[i])) + (t49[i] * t6[i]));
+                    t52[i] = ((((((outputGrad[i] * t15[i]) * 0.5f) + t40[i]) + (t44[i] * t7[i])) + t50[i]) + t50[i]);
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t55, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-            // scaleGrad += sum of t55 * t5 [*, n_n] down to [n_n]
+            if (CheckedMode.Enabled) CheckedMode.Check(t52, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            // scaleGrad += sum of t52 * t5 [*, n_n] down to [n_n]
             {
                 for (int o = 0; o < rows; o++)
                 {
                     int c = 0;
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(scaleGrad, c, (KernelMath.Load(t55, o * n_n + c) * KernelMath.Load(t5, o * n_n + c)));
+                        KernelMath.AddTo(scaleGrad, c, (KernelMath.Load(t52, o * n_n + c) * KernelMath.Load(t5, o * n_n + c)));
                     }
                     for (; c < n_n; c++)
                     {
-                        scaleGrad[c] += (t55[o * n_n + c] * t5[o * n_n + c]);
+                        scaleGrad[c] += (t52[o * n_n + c] * t5[o * n_n + c]);
                     }
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(scaleGrad, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += ((outputGrad * 3 * pow(input, 2) + outputGrad * inrange(input, -0.5, 0.5)) + t55 * scale * 0.5 / t5 * sign(input))   [*, n_n]
+                // inputGrad += ((outputGrad * 3 * pow(input, 2) + outputGrad * inrange(input, -0.5, 0.5)) + t52 * scale * 0.5 / t5 * sign(input))   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(inputGrad, o * n_n + c, (((KernelMath.Load(outputGrad, o * n_n + c) * (new Vector<float>(3f) * KernelMath.Pow(KernelMath.Load(input, o * n_n + c), 2f))) + (KernelMath.Load(outputGrad, o * n_n + c) * KernelMath.InRange(KernelMath.Load(input, o * n_n + c), -0.5f, 0.5f))) + ((((KernelMath.Load(t55, o * n_n + c) * KernelMath.Load(scale, c)) * new Vector<float>(0.5f)) / KernelMath.Load(t5, o * n_n + c)) * KernelMath.Sign(KernelMath.Load(input, o * n_n + c)))));
+                            KernelMath.AddTo(inputGrad, o * n_n + c, (((KernelMath.Load(outputGrad, o * n_n + c) * (new Vector<float>(3f) * KernelMath.Pow(KernelMath.Load(input, o * n_n + c), 2f))) + (KernelMath.Load(outputGrad, o * n_n + c) * KernelMath.InRange(KernelMath.Load(input, o * n_n + c), -0.5f, 0.5f))) + ((((KernelMath.Load(t52, o * n_n + c) * KernelMath.Load(scale, c)) * new Vector<float>(0.5f)) / KernelMath.Load(t5, o * n_n + c)) * KernelMath.Sign(KernelMath.Load(input, o * n_n + c)))));
                         }
                         for (; c < n_n; c++)
                         {
-                            inputGrad[o * n_n + c] += (((outputGrad[o * n_n + c] * (3f * KernelMath.Pow(input[o * n_n + c], 2f))) + (outputGrad[o * n_n + c] * KernelMath.InRange(input[o * n_n + c], -0.5f, 0.5f))) + ((((t55[o * n_n + c] * scale[c]) * 0.5f) / t5[o * n_n + c]) * KernelMath.Sign(input[o * n_n + c])));
+                            inputGrad[o * n_n + c] += (((outputGrad[o * n_n + c] * (3f * KernelMath.Pow(input[o * n_n + c], 2f))) + (outputGrad[o * n_n + c] * KernelMath.InRange(input[o * n_n + c], -0.5f, 0.5f))) + ((((t52[o * n_n + c] * scale[c]) * 0.5f) / t5[o * n_n + c]) * KernelMath.Sign(input[o * n_n + c])));
                         }
                     }
                 }

@@ -108,7 +108,7 @@ partial class Rearrange : global::LayerGen.ILayer
     private static class Kernels
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows) => rows * 12 + rows * 12 + rows * 12 + rows * 12 + rows * 12 + rows * 12;
+        public static int SavedLength(int rows) => rows * 12 + rows * 12 + rows * 12;
 
         // Forward: (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)
         // input [*, 4, 3] -> output [*, 12]; '*' is the batch (rows).
@@ -116,7 +116,6 @@ partial class Rearrange : global::LayerGen.ILayer
         {
             Span<float> t2 = saved.Slice(0, rows * 12); // [*, 3, 4]
             Span<float> t4 = saved.Slice(rows * 12, rows * 12); // [*, 3, 4]
-            Span<float> t5 = saved.Slice(rows * 12 + rows * 12, rows * 12); // [*, 3, 4]
             // t2 = input with axes (0, 2, 1)      (from: x.Permute(0, 2, 1))   [*, 3, 4]
             {
                 for (int i0 = 0; i0 < rows; i0++)
@@ -131,7 +130,7 @@ partial class Rearrange : global::LayerGen.ILayer
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t2, "Rearrange", "forward", "x.Permute(0, 2, 1)");
-            // t4 = input with axes (0, 2, 1)      (from: x.Transpose(-1, -2))   [*, 3, 4]
+            // t4 = (t2 * weight + t2)      (from: x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2))   [*, 3, 4]
             {
                 for (int i0 = 0; i0 < rows; i0++)
                 {
@@ -139,37 +138,23 @@ partial class Rearrange : global::LayerGen.ILayer
                     {
                         for (int i2 = 0; i2 < 4; i2++)
                         {
-                            t4[i0 * 12 + i1 * 4 + i2] = input[i0 * 12 + i2 * 3 + i1];
+                            t4[i0 * 12 + i1 * 4 + i2] = ((t2[i0 * 12 + i1 * 4 + i2] * weight[i1 * 4 + i2]) + t2[i0 * 12 + i1 * 4 + i2]);
                         }
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t4, "Rearrange", "forward", "x.Transpose(-1, -2)");
-            // t5 = (t2 * weight + t4)      (from: x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2))   [*, 3, 4]
-            {
-                for (int i0 = 0; i0 < rows; i0++)
-                {
-                    for (int i1 = 0; i1 < 3; i1++)
-                    {
-                        for (int i2 = 0; i2 < 4; i2++)
-                        {
-                            t5[i0 * 12 + i1 * 4 + i2] = ((t2[i0 * 12 + i1 * 4 + i2] * weight[i1 * 4 + i2]) + t4[i0 * 12 + i1 * 4 + i2]);
-                        }
-                    }
-                }
-            }
-            if (CheckedMode.Enabled) CheckedMode.Check(t5, "Rearrange", "forward", "x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)");
-            // output = t5   [*, 12]
+            if (CheckedMode.Enabled) CheckedMode.Check(t4, "Rearrange", "forward", "x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)");
+            // output = t4   [*, 12]
             {
                 int n = rows * 12;
                 int i = 0;
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(output, i, KernelMath.Load(t5, i));
+                    KernelMath.Store(output, i, KernelMath.Load(t4, i));
                 }
                 for (; i < n; i++)
                 {
-                    output[i] = t5[i];
+                    output[i] = t4[i];
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(output, "Rearrange", "forward", "(x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
@@ -179,26 +164,10 @@ partial class Rearrange : global::LayerGen.ILayer
         public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> saved)
         {
             Span<float> t2 = saved.Slice(0, rows * 12); // [*, 3, 4]
-            Span<float> t9 = saved.Slice(rows * 12 + rows * 12 + rows * 12, rows * 12); // [*, 4, 3]
-            Span<float> t10 = saved.Slice(rows * 12 + rows * 12 + rows * 12 + rows * 12, rows * 12); // [*, 3, 4]
-            Span<float> t13 = saved.Slice(rows * 12 + rows * 12 + rows * 12 + rows * 12 + rows * 12, rows * 12); // [*, 4, 3]
+            Span<float> t9 = saved.Slice(rows * 12 + rows * 12, rows * 12); // [*, 3, 4]
             if (!inputGrad.IsEmpty)
             {
-                // t9 = outputGrad with axes (0, 2, 1)   [*, 4, 3]
-                {
-                    for (int i0 = 0; i0 < rows; i0++)
-                    {
-                        for (int i1 = 0; i1 < 4; i1++)
-                        {
-                            for (int i2 = 0; i2 < 3; i2++)
-                            {
-                                t9[i0 * 12 + i1 * 3 + i2] = outputGrad[i0 * 12 + i2 * 4 + i1];
-                            }
-                        }
-                    }
-                }
-                if (CheckedMode.Enabled) CheckedMode.Check(t9, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
-                // t10 = outputGrad * weight   [*, 3, 4]
+                // t9 = (outputGrad + outputGrad * weight)   [*, 3, 4]
                 {
                     for (int i0 = 0; i0 < rows; i0++)
                     {
@@ -206,12 +175,12 @@ partial class Rearrange : global::LayerGen.ILayer
                         {
                             for (int i2 = 0; i2 < 4; i2++)
                             {
-                                t10[i0 * 12 + i1 * 4 + i2] = (outputGrad[i0 * 12 + i1 * 4 + i2] * weight[i1 * 4 + i2]);
+                                t9[i0 * 12 + i1 * 4 + i2] = (outputGrad[i0 * 12 + i1 * 4 + i2] + (outputGrad[i0 * 12 + i1 * 4 + i2] * weight[i1 * 4 + i2]));
                             }
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t10, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
+                if (CheckedMode.Enabled) CheckedMode.Check(t9, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
             }
             // weightGrad += sum of outputGrad * t2 [*, 3, 4] down to [3, 4]
             {
@@ -229,7 +198,7 @@ partial class Rearrange : global::LayerGen.ILayer
             if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
             if (!inputGrad.IsEmpty)
             {
-                // t13 = t10 with axes (0, 2, 1)   [*, 4, 3]
+                // inputGrad += t9 with axes (0, 2, 1)   [*, 4, 3]
                 {
                     for (int i0 = 0; i0 < rows; i0++)
                     {
@@ -237,23 +206,9 @@ partial class Rearrange : global::LayerGen.ILayer
                         {
                             for (int i2 = 0; i2 < 3; i2++)
                             {
-                                t13[i0 * 12 + i1 * 3 + i2] = t10[i0 * 12 + i2 * 4 + i1];
+                                inputGrad[i0 * 12 + i1 * 3 + i2] += t9[i0 * 12 + i2 * 4 + i1];
                             }
                         }
-                    }
-                }
-                if (CheckedMode.Enabled) CheckedMode.Check(t13, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
-                // inputGrad += (t9 + t13)   [*, 4, 3]
-                {
-                    int n = rows * 12;
-                    int i = 0;
-                    for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                    {
-                        KernelMath.AddTo(inputGrad, i, (KernelMath.Load(t9, i) + KernelMath.Load(t13, i)));
-                    }
-                    for (; i < n; i++)
-                    {
-                        inputGrad[i] += (t9[i] + t13[i]);
                     }
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");

@@ -93,22 +93,19 @@ partial class Entropy : global::LayerGen.ILayer
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int n_n, int rows) => rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows + rows;
+        public static int SavedLength(int n_n, int rows) => rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows + rows;
 
         // Forward: var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)
         // input [*, n_n] -> output [*, 1]; '*' is the batch (rows).
         public static void Forward(int n_n, int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
         {
             Span<float> t1 = saved.Slice(0, rows); // [*, 1]
-            Span<float> t4 = saved.Slice(rows, rows * n_n); // [*, n_n]
-            Span<float> t5 = saved.Slice(rows + rows * n_n, rows); // [*, 1]
-            Span<float> t6 = saved.Slice(rows + rows * n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> t7 = saved.Slice(rows + rows * n_n + rows + rows * n_n, rows); // [*, 1]
-            Span<float> t9 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> t10 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t11 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n, rows); // [*, 1]
-            Span<float> t13 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> t15 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n, rows); // [*, 1]
+            Span<float> t3 = saved.Slice(rows, rows * n_n); // [*, n_n]
+            Span<float> t4 = saved.Slice(rows + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t5 = saved.Slice(rows + rows * n_n + rows * n_n, rows); // [*, 1]
+            Span<float> t6 = saved.Slice(rows + rows * n_n + rows * n_n + rows, rows * n_n); // [*, n_n]
+            Span<float> t8 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t10 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n, rows); // [*, 1]
             // t1 = max of input along axis 1   [*, 1]
             for (int o = 0; o < rows; o++)
             {
@@ -124,7 +121,7 @@ partial class Entropy : global::LayerGen.ILayer
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t1, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-            // t4 = exp((input - t1))   [*, n_n]
+            // t3 = (input - t1)   [*, n_n]
             {
                 for (int o = 0; o < rows; o++)
                 {
@@ -133,12 +130,26 @@ partial class Entropy : global::LayerGen.ILayer
                     int c = 0;
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        KernelMath.Store(t4, o * n_n + c, KernelMath.Exp((KernelMath.Load(input, o * n_n + c) - v1)));
+                        KernelMath.Store(t3, o * n_n + c, (KernelMath.Load(input, o * n_n + c) - v1));
                     }
                     for (; c < n_n; c++)
                     {
-                        t4[o * n_n + c] = KernelMath.Exp((input[o * n_n + c] - s1));
+                        t3[o * n_n + c] = (input[o * n_n + c] - s1);
                     }
+                }
+            }
+            if (CheckedMode.Enabled) CheckedMode.Check(t3, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+            // t4 = exp(t3)   [*, n_n]
+            {
+                int n = rows * n_n;
+                int i = 0;
+                for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                {
+                    KernelMath.Store(t4, i, KernelMath.Exp(KernelMath.Load(t3, i)));
+                }
+                for (; i < n; i++)
+                {
+                    t4[i] = KernelMath.Exp(t3[i]);
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t4, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
@@ -147,12 +158,19 @@ partial class Entropy : global::LayerGen.ILayer
                 for (int o = 0; o < rows; o++)
                 {
                     int c = 0;
-                    var accv = Vector<float>.Zero;
+                    Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                    for (; c <= n_n - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
+                    {
+                        acc0 += KernelMath.Load(t4, o * n_n + c);
+                        acc1 += KernelMath.Load(t4, o * n_n + (c + Vector<float>.Count));
+                        acc2 += KernelMath.Load(t4, o * n_n + (c + 2 * Vector<float>.Count));
+                        acc3 += KernelMath.Load(t4, o * n_n + (c + 3 * Vector<float>.Count));
+                    }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        accv += KernelMath.Load(t4, o * n_n + c);
+                        acc0 += KernelMath.Load(t4, o * n_n + c);
                     }
-                    float sum = Vector.Sum(accv);
+                    float sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                     for (; c < n_n; c++)
                     {
                         sum += t4[o * n_n + c];
@@ -179,120 +197,61 @@ partial class Entropy : global::LayerGen.ILayer
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t6, "Entropy", "forward", "x.Softmax(-1)");
-            // t7 = max of input along axis 1   [*, 1]
-            for (int o = 0; o < rows; o++)
-            {
-                for (int c = 0; c < 1; c++)
-                {
-                    float best = input[o * n_n * 1 + c];
-                    for (int k = 1; k < n_n; k++)
-                    {
-                        float value = input[(o * n_n + k) * 1 + c];
-                        if (value > best || float.IsNaN(value)) best = value;
-                    }
-                    t7[o * 1 + c] = best;
-                }
-            }
-            if (CheckedMode.Enabled) CheckedMode.Check(t7, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-            // t9 = (input - t7)   [*, n_n]
+            // t8 = (t3 - log(t5))      (from: Ops.LogSoftmax(x, -1))   [*, n_n]
             {
                 for (int o = 0; o < rows; o++)
                 {
-                    float s7 = t7[o];
-                    var v7 = new Vector<float>(s7);
+                    float s5 = t5[o];
+                    var v5 = new Vector<float>(s5);
                     int c = 0;
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        KernelMath.Store(t9, o * n_n + c, (KernelMath.Load(input, o * n_n + c) - v7));
+                        KernelMath.Store(t8, o * n_n + c, (KernelMath.Load(t3, o * n_n + c) - KernelMath.Log(v5)));
                     }
                     for (; c < n_n; c++)
                     {
-                        t9[o * n_n + c] = (input[o * n_n + c] - s7);
+                        t8[o * n_n + c] = (t3[o * n_n + c] - KernelMath.Log(s5));
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t9, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-            // t10 = exp(t9)   [*, n_n]
+            if (CheckedMode.Enabled) CheckedMode.Check(t8, "Entropy", "forward", "Ops.LogSoftmax(x, -1)");
+            // t10 = sum of t6 * t8 [*, n_n] down to [*, 1]
             {
-                int n = rows * n_n;
-                int i = 0;
-                for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                for (int o = 0; o < rows; o++)
                 {
-                    KernelMath.Store(t10, i, KernelMath.Exp(KernelMath.Load(t9, i)));
-                }
-                for (; i < n; i++)
-                {
-                    t10[i] = KernelMath.Exp(t9[i]);
+                    int c = 0;
+                    Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                    for (; c <= n_n - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
+                    {
+                        acc0 += (KernelMath.Load(t6, o * n_n + c) * KernelMath.Load(t8, o * n_n + c));
+                        acc1 += (KernelMath.Load(t6, o * n_n + (c + Vector<float>.Count)) * KernelMath.Load(t8, o * n_n + (c + Vector<float>.Count)));
+                        acc2 += (KernelMath.Load(t6, o * n_n + (c + 2 * Vector<float>.Count)) * KernelMath.Load(t8, o * n_n + (c + 2 * Vector<float>.Count)));
+                        acc3 += (KernelMath.Load(t6, o * n_n + (c + 3 * Vector<float>.Count)) * KernelMath.Load(t8, o * n_n + (c + 3 * Vector<float>.Count)));
+                    }
+                    for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
+                    {
+                        acc0 += (KernelMath.Load(t6, o * n_n + c) * KernelMath.Load(t8, o * n_n + c));
+                    }
+                    float sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
+                    for (; c < n_n; c++)
+                    {
+                        sum += (t6[o * n_n + c] * t8[o * n_n + c]);
+                    }
+                    t10[o] = sum;
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t10, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-            // t11 = sum of t10 [*, n_n] down to [*, 1]
-            {
-                for (int o = 0; o < rows; o++)
-                {
-                    int c = 0;
-                    var accv = Vector<float>.Zero;
-                    for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
-                    {
-                        accv += KernelMath.Load(t10, o * n_n + c);
-                    }
-                    float sum = Vector.Sum(accv);
-                    for (; c < n_n; c++)
-                    {
-                        sum += t10[o * n_n + c];
-                    }
-                    t11[o] = sum;
-                }
-            }
-            if (CheckedMode.Enabled) CheckedMode.Check(t11, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-            // t13 = (t9 - log(t11))      (from: Ops.LogSoftmax(x, -1))   [*, n_n]
-            {
-                for (int o = 0; o < rows; o++)
-                {
-                    float s11 = t11[o];
-                    var v11 = new Vector<float>(s11);
-                    int c = 0;
-                    for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
-                    {
-                        KernelMath.Store(t13, o * n_n + c, (KernelMath.Load(t9, o * n_n + c) - KernelMath.Log(v11)));
-                    }
-                    for (; c < n_n; c++)
-                    {
-                        t13[o * n_n + c] = (t9[o * n_n + c] - KernelMath.Log(s11));
-                    }
-                }
-            }
-            if (CheckedMode.Enabled) CheckedMode.Check(t13, "Entropy", "forward", "Ops.LogSoftmax(x, -1)");
-            // t15 = sum of t6 * t13 [*, n_n] down to [*, 1]
-            {
-                for (int o = 0; o < rows; o++)
-                {
-                    int c = 0;
-                    var accv = Vector<float>.Zero;
-                    for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
-                    {
-                        accv += (KernelMath.Load(t6, o * n_n + c) * KernelMath.Load(t13, o * n_n + c));
-                    }
-                    float sum = Vector.Sum(accv);
-                    for (; c < n_n; c++)
-                    {
-                        sum += (t6[o * n_n + c] * t13[o * n_n + c]);
-                    }
-                    t15[o] = sum;
-                }
-            }
-            if (CheckedMode.Enabled) CheckedMode.Check(t15, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-            // output = -t15      (from: -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true))   [*, 1]
+            // output = -t10      (from: -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true))   [*, 1]
             {
                 int n = rows;
                 int i = 0;
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(output, i, (-KernelMath.Load(t15, i)));
+                    KernelMath.Store(output, i, (-KernelMath.Load(t10, i)));
                 }
                 for (; i < n; i++)
                 {
-                    output[i] = (-t15[i]);
+                    output[i] = (-t10[i]);
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(output, "Entropy", "forward", "-(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
@@ -301,125 +260,135 @@ partial class Entropy : global::LayerGen.ILayer
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
         public static void Backward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
         {
-            Span<float> t4 = saved.Slice(rows, rows * n_n); // [*, n_n]
-            Span<float> t5 = saved.Slice(rows + rows * n_n, rows); // [*, 1]
-            Span<float> t6 = saved.Slice(rows + rows * n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> t10 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t11 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n, rows); // [*, 1]
-            Span<float> t13 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> t19 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> t20 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t21 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t23 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n, rows); // [*, 1]
-            Span<float> t34 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows, rows); // [*, 1]
+            Span<float> t4 = saved.Slice(rows + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t5 = saved.Slice(rows + rows * n_n + rows * n_n, rows); // [*, 1]
+            Span<float> t6 = saved.Slice(rows + rows * n_n + rows * n_n + rows, rows * n_n); // [*, n_n]
+            Span<float> t8 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t14 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows, rows * n_n); // [*, n_n]
+            Span<float> t15 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t16 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t18 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n, rows); // [*, 1]
+            Span<float> t24 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows, rows); // [*, 1]
             if (!inputGrad.IsEmpty)
             {
-                // t19 = -outputGrad   [*, n_n]
+                // t14 = -outputGrad   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
-                        float s17 = outputGrad[o];
-                        var v17 = new Vector<float>(s17);
+                        float s12 = outputGrad[o];
+                        var v12 = new Vector<float>(s12);
                         int c = 0;
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.Store(t19, o * n_n + c, (-v17));
+                            KernelMath.Store(t14, o * n_n + c, (-v12));
                         }
                         for (; c < n_n; c++)
                         {
-                            t19[o * n_n + c] = (-s17);
+                            t14[o * n_n + c] = (-s12);
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t19, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-                // t20 = t19 * t13   [*, n_n]
+                if (CheckedMode.Enabled) CheckedMode.Check(t14, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+                // t15 = t14 * t8   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t20, i, (KernelMath.Load(t19, i) * KernelMath.Load(t13, i)));
+                        KernelMath.Store(t15, i, (KernelMath.Load(t14, i) * KernelMath.Load(t8, i)));
                     }
                     for (; i < n; i++)
                     {
-                        t20[i] = (t19[i] * t13[i]);
+                        t15[i] = (t14[i] * t8[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t20, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-                // t21 = t19 * t6   [*, n_n]
+                if (CheckedMode.Enabled) CheckedMode.Check(t15, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+                // t16 = t14 * t6   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t21, i, (KernelMath.Load(t19, i) * KernelMath.Load(t6, i)));
+                        KernelMath.Store(t16, i, (KernelMath.Load(t14, i) * KernelMath.Load(t6, i)));
                     }
                     for (; i < n; i++)
                     {
-                        t21[i] = (t19[i] * t6[i]);
+                        t16[i] = (t14[i] * t6[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t21, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-                // t23 = sum of -t21 [*, n_n] down to [*, 1]
+                if (CheckedMode.Enabled) CheckedMode.Check(t16, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+                // t18 = sum of -t16 [*, n_n] down to [*, 1]
                 {
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
-                        var accv = Vector<float>.Zero;
+                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                        for (; c <= n_n - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
+                        {
+                            acc0 += (-KernelMath.Load(t16, o * n_n + c));
+                            acc1 += (-KernelMath.Load(t16, o * n_n + (c + Vector<float>.Count)));
+                            acc2 += (-KernelMath.Load(t16, o * n_n + (c + 2 * Vector<float>.Count)));
+                            acc3 += (-KernelMath.Load(t16, o * n_n + (c + 3 * Vector<float>.Count)));
+                        }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            accv += (-KernelMath.Load(t21, o * n_n + c));
+                            acc0 += (-KernelMath.Load(t16, o * n_n + c));
                         }
-                        float sum = Vector.Sum(accv);
+                        float sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                         for (; c < n_n; c++)
                         {
-                            sum += (-t21[o * n_n + c]);
+                            sum += (-t16[o * n_n + c]);
                         }
-                        t23[o] = sum;
+                        t18[o] = sum;
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t23, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-                // t34 = sum of -t20 * t6 / t5 [*, n_n] down to [*, 1]
+                if (CheckedMode.Enabled) CheckedMode.Check(t18, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+                // t24 = sum of -t15 * t6 / t5 [*, n_n] down to [*, 1]
                 {
                     for (int o = 0; o < rows; o++)
                     {
                         float s5 = t5[o];
                         var v5 = new Vector<float>(s5);
                         int c = 0;
-                        var accv = Vector<float>.Zero;
+                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                        for (; c <= n_n - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
+                        {
+                            acc0 += (-((KernelMath.Load(t15, o * n_n + c) * KernelMath.Load(t6, o * n_n + c)) / v5));
+                            acc1 += (-((KernelMath.Load(t15, o * n_n + (c + Vector<float>.Count)) * KernelMath.Load(t6, o * n_n + (c + Vector<float>.Count))) / v5));
+                            acc2 += (-((KernelMath.Load(t15, o * n_n + (c + 2 * Vector<float>.Count)) * KernelMath.Load(t6, o * n_n + (c + 2 * Vector<float>.Count))) / v5));
+                            acc3 += (-((KernelMath.Load(t15, o * n_n + (c + 3 * Vector<float>.Count)) * KernelMath.Load(t6, o * n_n + (c + 3 * Vector<float>.Count))) / v5));
+                        }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            accv += (-((KernelMath.Load(t20, o * n_n + c) * KernelMath.Load(t6, o * n_n + c)) / v5));
+                            acc0 += (-((KernelMath.Load(t15, o * n_n + c) * KernelMath.Load(t6, o * n_n + c)) / v5));
                         }
-                        float sum = Vector.Sum(accv);
+                        float sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                         for (; c < n_n; c++)
                         {
-                            sum += (-((t20[o * n_n + c] * t6[o * n_n + c]) / s5));
+                            sum += (-((t15[o * n_n + c] * t6[o * n_n + c]) / s5));
                         }
-                        t34[o] = sum;
+                        t24[o] = sum;
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t34, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-                // inputGrad += ((t21 + t23 / t11 * t10) + (t20 / t5 + t34) * t4)   [*, n_n]
+                if (CheckedMode.Enabled) CheckedMode.Check(t24, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+                // inputGrad += (t16 + (t15 / t5 + (t18 / t5 + t24)) * t4)   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
-                        float s23 = t23[o];
-                        var v23 = new Vector<float>(s23);
-                        float s11 = t11[o];
-                        var v11 = new Vector<float>(s11);
                         float s5 = t5[o];
                         var v5 = new Vector<float>(s5);
-                        float s34 = t34[o];
-                        var v34 = new Vector<float>(s34);
+                        float s18 = t18[o];
+                        var v18 = new Vector<float>(s18);
+                        float s24 = t24[o];
+                        var v24 = new Vector<float>(s24);
                         int c = 0;
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(inputGrad, o * n_n + c, ((KernelMath.Load(t21, o * n_n + c) + ((v23 / v11) * KernelMath.Load(t10, o * n_n + c))) + (((KernelMath.Load(t20, o * n_n + c) / v5) + v34) * KernelMath.Load(t4, o * n_n + c))));
+                            KernelMath.AddTo(inputGrad, o * n_n + c, (KernelMath.Load(t16, o * n_n + c) + (((KernelMath.Load(t15, o * n_n + c) / v5) + ((v18 / v5) + v24)) * KernelMath.Load(t4, o * n_n + c))));
                         }
                         for (; c < n_n; c++)
                         {
-                            inputGrad[o * n_n + c] += ((t21[o * n_n + c] + ((s23 / s11) * t10[o * n_n + c])) + (((t20[o * n_n + c] / s5) + s34) * t4[o * n_n + c]));
+                            inputGrad[o * n_n + c] += (t16[o * n_n + c] + (((t15[o * n_n + c] / s5) + ((s18 / s5) + s24)) * t4[o * n_n + c]));
                         }
                     }
                 }
