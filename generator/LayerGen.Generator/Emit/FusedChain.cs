@@ -108,9 +108,12 @@ internal sealed class FusedChain
     }
 
     /// <summary>The chain as C#; <paramref name="leaf"/> gives the code reading each leaf.</summary>
-    public string Code(bool vector, Func<int, string> leaf) => Code(Root, vector, leaf);
+    public string Code(bool vector, Func<int, string> leaf) => Code(Root, vector ? Lanes.Vector : Lanes.Scalar, leaf);
 
-    private string Code(int id, bool vector, Func<int, string> leaf)
+    /// <summary>The chain as C# computing <paramref name="lanes"/> elements at once.</summary>
+    public string Code(Lanes lanes, Func<int, string> leaf) => Code(Root, lanes, leaf);
+
+    private string Code(int id, Lanes lanes, Func<int, string> leaf)
     {
         if (id == _accumulator)
         {
@@ -123,13 +126,12 @@ internal sealed class FusedChain
         }
 
         var node = Graph[id];
-        string Arg(int i) => Code(node.Args[i], vector, leaf);
-        string Scalar(string code) => vector ? $"new Vector<float>({code})" : code;
+        string Arg(int i) => Code(node.Args[i], lanes, leaf);
         return node.Op switch
         {
-            Op.Constant => Scalar(FloatLiteral(node.Value)),
-            Op.InverseCount when _hoisted.Contains(id) => vector ? $"kv{id}" : $"k{id}",
-            Op.InverseCount => Scalar($"(1f / ({node.CountOf!.CountCode}))"),
+            Op.Constant => lanes.Broadcast(FloatLiteral(node.Value)),
+            Op.InverseCount when _hoisted.Contains(id) => lanes switch { Lanes.Scalar => $"k{id}", Lanes.Vector => $"kv{id}", _ => lanes.Broadcast($"k{id}") },
+            Op.InverseCount => lanes.Broadcast($"(1f / ({node.CountOf!.CountCode}))"),
             Op.Add => $"({Arg(0)} + {Arg(1)})",
             Op.Sub => $"({Arg(0)} - {Arg(1)})",
             Op.Mul => $"({Arg(0)} * {Arg(1)})",

@@ -64,6 +64,7 @@ internal sealed partial class LayerEmitter
         w.Line("using System;");
         w.Line("using System.Collections.Generic;");
         w.Line("using System.Numerics;");
+        w.Line("using System.Runtime.Intrinsics;");
         w.Line("using LayerGen;");
         w.Line("using LayerGen.Kernels;");
         w.Line();

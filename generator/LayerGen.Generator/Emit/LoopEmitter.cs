@@ -55,7 +55,7 @@ internal sealed class LoopEmitter
                 operands.HoistSingles(w, vector: true);
                 w.Line($"int n = {inputShape.CountCode};");
                 w.Line("int i = 0;");
-                SumVectors(w, "i", "n", at => chain.Code(true, id => operands.ReadFlat(id, true, at)));
+                SumVectors(w, "i", "n", WideMayRun(inputShape.Dims), (lanes, at) => chain.Code(lanes, id => operands.ReadFlat(id, lanes, at)));
                 using (w.Block("for (; i < n; i++)"))
                 {
                     w.Line($"sum += {chain.Code(false, id => operands.ReadFlat(id, false, "i"))};");
@@ -82,7 +82,7 @@ internal sealed class LoopEmitter
                     w.Line("int c = 0;");
                     if (rowSums)
                     {
-                        SumVectors(w, "c", operands.InnerCode, at => chain.Code(true, id => operands.Read(id, true, "o", at)));
+                        SumVectors(w, "c", operands.InnerCode, WideMayRun(new[] { inputShape.Last }), (lanes, at) => chain.Code(lanes, id => operands.Read(id, lanes, "o", at)));
                         using (w.Block($"for (; c < {operands.InnerCode}; c++)"))
                         {
                             w.Line($"sum += {chain.Code(false, id => operands.Read(id, false, "o", "c"))};");
@@ -120,27 +120,76 @@ internal sealed class LoopEmitter
 
     /// <summary>
     /// <c>float sum</c> = the lanes of <paramref name="term"/> summed from <paramref name="index"/> (declared
-    /// by the caller) while a whole vector remains below <paramref name="count"/>: four vectors per step into
-    /// four accumulators, so the adds do not wait on each other, then single vectors. The caller adds the tail.
+    /// by the caller) while a whole vector remains below <paramref name="count"/>: first 512-bit vectors when
+    /// <paramref name="wide"/> and the hardware has them, then <c>Vector&lt;float&gt;</c>; four vectors per
+    /// step into four accumulators, so the adds do not wait on each other. The caller adds the tail.
     /// </summary>
-    private static void SumVectors(SourceWriter w, string index, string count, System.Func<string, string> term)
+    private static void SumVectors(SourceWriter w, string index, string count, bool wide, System.Func<Lanes, string, string> term)
     {
-        w.Line("Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;");
-        using (w.Block($"for (; {index} <= {count} - 4 * {Width}; {index} += 4 * {Width})"))
+        w.Line("float sum = 0f;");
+        if (wide)
         {
-            w.Line($"acc0 += {term(index)};");
-            for (int u = 1; u < 4; u++)
+            using (w.Block($"if ({LanesCode.WideGuard})"))
             {
-                w.Line($"acc{u} += {term(u == 1 ? $"({index} + {Width})" : $"({index} + {u} * {Width})")};");
+                SumLanes(w, Lanes.Wide, "Vector512<float>", LanesCode.WideWidth, "Vector512.Sum", index, count, term);
             }
         }
 
-        using (w.Block($"for (; {index} <= {count} - {Width}; {index} += {Width})"))
+        SumLanes(w, Lanes.Vector, "Vector<float>", Width, "Vector.Sum", index, count, term);
+    }
+
+    private static void SumLanes(SourceWriter w, Lanes lanes, string type, string width, string sum, string index, string count, System.Func<Lanes, string, string> term)
+    {
+        // Distinct names: the wide block sits inside the scope that declares the Vector<float> accumulators' names later.
+        string a = lanes == Lanes.Wide ? "wide" : "acc";
+        w.Line($"{type} {a}0 = {type}.Zero, {a}1 = {type}.Zero, {a}2 = {type}.Zero, {a}3 = {type}.Zero;");
+        using (w.Block($"for (; {index} <= {count} - 4 * {width}; {index} += 4 * {width})"))
         {
-            w.Line($"acc0 += {term(index)};");
+            w.Line($"{a}0 += {term(lanes, index)};");
+            for (int u = 1; u < 4; u++)
+            {
+                w.Line($"{a}{u} += {term(lanes, u == 1 ? $"({index} + {width})" : $"({index} + {u} * {width})")};");
+            }
         }
 
-        w.Line("float sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));");
+        using (w.Block($"for (; {index} <= {count} - {width}; {index} += {width})"))
+        {
+            w.Line($"{a}0 += {term(lanes, index)};");
+        }
+
+        w.Line($"sum += {sum}(({a}0 + {a}1) + ({a}2 + {a}3));");
+    }
+
+    /// <summary>
+    /// Whether a loop over <paramref name="dims"/> can be long enough for one 512-bit vector: always for run-time
+    /// sizes, and for constant sizes of at least 16 elements (shorter loops get no wide pass at all).
+    /// </summary>
+    private static bool WideMayRun(IEnumerable<Dim> dims)
+    {
+        long count = 1;
+        foreach (var dim in dims)
+        {
+            if (dim.Kind != DimKind.Const)
+            {
+                return true;
+            }
+
+            count *= dim.Value;
+        }
+
+        return count >= 16;
+    }
+
+    /// <summary>The wide pass of a vectorised loop: 512-bit steps while they fit, only on hardware that has them.</summary>
+    private static void WideLoop(SourceWriter w, string index, string count, System.Action body)
+    {
+        using (w.Block($"if ({LanesCode.WideGuard})"))
+        {
+            using (w.Block($"for (; {index} <= {count} - {LanesCode.WideWidth}; {index} += {LanesCode.WideWidth})"))
+            {
+                body();
+            }
+        }
     }
 
     /// <summary>target (op)= chain, over <paramref name="loop"/>.</summary>
@@ -148,9 +197,10 @@ internal sealed class LoopEmitter
     {
         var operands = new Operands(_plan, chain.Leaves(), loop);
         string t = target.Buffer.Name;
-        string Store(bool vector, string index, string value) => vector
+        string StoreLanes(Lanes lanes, string index, string value) => lanes != Lanes.Scalar
             ? (target.Accumulate ? $"KernelMath.AddTo({t}, {index}, {value});" : $"KernelMath.Store({t}, {index}, {value});")
             : $"{t}[{index}] {(target.Accumulate ? "+=" : "=")} {value};";
+        string Store(bool vector, string index, string value) => StoreLanes(vector ? Lanes.Vector : Lanes.Scalar, index, value);
 
         using (w.Block())
         {
@@ -165,6 +215,11 @@ internal sealed class LoopEmitter
                 operands.HoistSingles(w, vector: true);
                 w.Line($"int n = {loop.CountCode};");
                 w.Line("int i = 0;");
+                if (WideMayRun(loop.Dims))
+                {
+                    WideLoop(w, "i", "n", () => w.Line(StoreLanes(Lanes.Wide, "i", chain.Code(Lanes.Wide, id => operands.ReadFlat(id, Lanes.Wide, "i")))));
+                }
+
                 using (w.Block($"for (; i <= n - {Width}; i += {Width})"))
                 {
                     w.Line(Store(true, "i", chain.Code(true, id => operands.ReadFlat(id, true, "i"))));
@@ -183,6 +238,11 @@ internal sealed class LoopEmitter
                 {
                     operands.HoistPerOuter(w, vector: true, "o");
                     w.Line("int c = 0;");
+                    if (WideMayRun(new[] { loop.Last }))
+                    {
+                        WideLoop(w, "c", inner, () => w.Line(StoreLanes(Lanes.Wide, $"o * {inner} + c", chain.Code(Lanes.Wide, id => operands.Read(id, Lanes.Wide, "o", "c")))));
+                    }
+
                     using (w.Block($"for (; c <= {inner} - {Width}; c += {Width})"))
                     {
                         w.Line(Store(true, $"o * {inner} + c", chain.Code(true, id => operands.Read(id, true, "o", "c"))));

@@ -46,28 +46,29 @@ internal sealed class Operands
         Hoist(writer, vector, a => !a.VariesWithInner && a.Outer == OuterPattern.Full, o);
 
     /// <summary>Code reading <paramref name="leaf"/> at outer index <paramref name="o"/>, inner index <paramref name="c"/>.</summary>
-    public string Read(int leaf, bool vector, string o, string c)
+    public string Read(int leaf, bool vector, string o, string c) => Read(leaf, vector ? Lanes.Vector : Lanes.Scalar, o, c);
+
+    /// <summary>As <see cref="Read(int, bool, string, string)"/>, <paramref name="lanes"/> elements at once.</summary>
+    public string Read(int leaf, Lanes lanes, string o, string c)
     {
         var access = _access[leaf];
-        if (!access.VariesWithInner)
-        {
-            return (vector ? "v" : "s") + leaf;
-        }
-
-        string index = access.IndexCode(o, c, InnerCode);
-        return vector ? $"KernelMath.Load({Name(leaf)}, {index})" : $"{Name(leaf)}[{index}]";
+        return access.VariesWithInner ? lanes.Load(Name(leaf), access.IndexCode(o, c, InnerCode)) : Hoisted(leaf, lanes);
     }
+
+    // A hoisted operand: s12, its vector v12, or broadcast in the wide loop (the JIT hoists that).
+    private static string Hoisted(int leaf, Lanes lanes) => lanes switch
+    {
+        Lanes.Scalar => "s" + leaf,
+        Lanes.Vector => "v" + leaf,
+        _ => lanes.Broadcast("s" + leaf),
+    };
 
     /// <summary>Code reading <paramref name="leaf"/> in a flat loop at index <paramref name="i"/>.</summary>
-    public string ReadFlat(int leaf, bool vector, string i)
-    {
-        if (BufferOf(leaf).Shape.IsSingleValue && !BufferOf(leaf).Shape.Equals(_loop))
-        {
-            return (vector ? "v" : "s") + leaf;
-        }
+    public string ReadFlat(int leaf, bool vector, string i) => ReadFlat(leaf, vector ? Lanes.Vector : Lanes.Scalar, i);
 
-        return vector ? $"KernelMath.Load({Name(leaf)}, {i})" : $"{Name(leaf)}[{i}]";
-    }
+    /// <summary>As <see cref="ReadFlat(int, bool, string)"/>, <paramref name="lanes"/> elements at once.</summary>
+    public string ReadFlat(int leaf, Lanes lanes, string i) =>
+        BufferOf(leaf).Shape.IsSingleValue && !BufferOf(leaf).Shape.Equals(_loop) ? Hoisted(leaf, lanes) : lanes.Load(Name(leaf), i);
 
     /// <summary>Code reading <paramref name="leaf"/> at loop coordinates <paramref name="coordinates"/>, for any broadcast.</summary>
     public string ReadGeneral(int leaf, IReadOnlyList<string> coordinates) =>

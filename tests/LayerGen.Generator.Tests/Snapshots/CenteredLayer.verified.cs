@@ -8,6 +8,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using LayerGen;
 using LayerGen.Kernels;
 
@@ -101,6 +102,23 @@ partial class CenteredLayer : global::LayerGen.ILayer
             {
                 int n = rows;
                 int i = 0;
+                float sum = 0f;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> wide0 = Vector512<float>.Zero, wide1 = Vector512<float>.Zero, wide2 = Vector512<float>.Zero, wide3 = Vector512<float>.Zero;
+                    for (; i <= n - 4 * Vector512<float>.Count; i += 4 * Vector512<float>.Count)
+                    {
+                        wide0 += KernelMath.LoadWide(input, i);
+                        wide1 += KernelMath.LoadWide(input, (i + Vector512<float>.Count));
+                        wide2 += KernelMath.LoadWide(input, (i + 2 * Vector512<float>.Count));
+                        wide3 += KernelMath.LoadWide(input, (i + 3 * Vector512<float>.Count));
+                    }
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        wide0 += KernelMath.LoadWide(input, i);
+                    }
+                    sum += Vector512.Sum((wide0 + wide1) + (wide2 + wide3));
+                }
                 Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                 for (; i <= n - 4 * Vector<float>.Count; i += 4 * Vector<float>.Count)
                 {
@@ -113,7 +131,7 @@ partial class CenteredLayer : global::LayerGen.ILayer
                 {
                     acc0 += KernelMath.Load(input, i);
                 }
-                float sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
+                sum += Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                 for (; i < n; i++)
                 {
                     sum += input[i];
@@ -129,6 +147,13 @@ partial class CenteredLayer : global::LayerGen.ILayer
                 var v1 = new Vector<float>(s1);
                 int n = rows;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(output, i, (KernelMath.LoadWide(input, i) - (Vector512.Create(s1) * Vector512.Create(k2))));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(output, i, (KernelMath.Load(input, i) - (v1 * kv2)));
@@ -151,6 +176,23 @@ partial class CenteredLayer : global::LayerGen.ILayer
                 {
                     int n = rows;
                     int i = 0;
+                    float sum = 0f;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Vector512<float> wide0 = Vector512<float>.Zero, wide1 = Vector512<float>.Zero, wide2 = Vector512<float>.Zero, wide3 = Vector512<float>.Zero;
+                        for (; i <= n - 4 * Vector512<float>.Count; i += 4 * Vector512<float>.Count)
+                        {
+                            wide0 += (-KernelMath.LoadWide(outputGrad, i));
+                            wide1 += (-KernelMath.LoadWide(outputGrad, (i + Vector512<float>.Count)));
+                            wide2 += (-KernelMath.LoadWide(outputGrad, (i + 2 * Vector512<float>.Count)));
+                            wide3 += (-KernelMath.LoadWide(outputGrad, (i + 3 * Vector512<float>.Count)));
+                        }
+                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                        {
+                            wide0 += (-KernelMath.LoadWide(outputGrad, i));
+                        }
+                        sum += Vector512.Sum((wide0 + wide1) + (wide2 + wide3));
+                    }
                     Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                     for (; i <= n - 4 * Vector<float>.Count; i += 4 * Vector<float>.Count)
                     {
@@ -163,7 +205,7 @@ partial class CenteredLayer : global::LayerGen.ILayer
                     {
                         acc0 += (-KernelMath.Load(outputGrad, i));
                     }
-                    float sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
+                    sum += Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                     for (; i < n; i++)
                     {
                         sum += (-outputGrad[i]);
@@ -179,6 +221,13 @@ partial class CenteredLayer : global::LayerGen.ILayer
                     var v7 = new Vector<float>(s7);
                     int n = rows;
                     int i = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                        {
+                            KernelMath.AddTo(inputGrad, i, (KernelMath.LoadWide(outputGrad, i) + (Vector512.Create(s7) * Vector512.Create(k2))));
+                        }
+                    }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
                         KernelMath.AddTo(inputGrad, i, (KernelMath.Load(outputGrad, i) + (v7 * kv2)));

@@ -11,6 +11,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using LayerGen;
 using LayerGen.Kernels;
 
@@ -227,6 +228,13 @@ partial class MyLinear : global::LayerGen.ILayer
             {
                 int n = rows * units;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(t8, i, (KernelMath.LoadWide(outputGrad, i) * KernelMath.Step(KernelMath.LoadWide(output, i))));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(t8, i, (KernelMath.Load(outputGrad, i) * KernelMath.Step(KernelMath.Load(output, i))));
@@ -408,6 +416,13 @@ partial class MyLinear : global::LayerGen.ILayer
             {
                 int n = rows * units;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(t8, i, (KernelMath.LoadWide(outputGrad, i) * KernelMath.Step(KernelMath.LoadWide(output, i))));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(t8, i, (KernelMath.Load(outputGrad, i) * KernelMath.Step(KernelMath.Load(output, i))));
@@ -589,6 +604,13 @@ partial class MyLinear : global::LayerGen.ILayer
             {
                 int n = rows * units;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(t8, i, (KernelMath.LoadWide(outputGrad, i) * KernelMath.Step(KernelMath.LoadWide(output, i))));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(t8, i, (KernelMath.Load(outputGrad, i) * KernelMath.Step(KernelMath.Load(output, i))));
@@ -767,6 +789,13 @@ partial class MyLinear : global::LayerGen.ILayer
             {
                 int n = rows * units;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(t8, i, (KernelMath.LoadWide(outputGrad, i) * KernelMath.Step(KernelMath.LoadWide(output, i))));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(t8, i, (KernelMath.Load(outputGrad, i) * KernelMath.Step(KernelMath.Load(output, i))));

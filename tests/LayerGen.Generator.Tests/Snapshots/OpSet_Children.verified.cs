@@ -8,6 +8,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using LayerGen;
 using LayerGen.Kernels;
 
@@ -116,6 +117,13 @@ partial class TanhMlp : global::LayerGen.ILayer
             {
                 int n = rows * hidden;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(t2, i, KernelMath.Tanh(KernelMath.LoadWide(t1, i)));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(t2, i, KernelMath.Tanh(KernelMath.Load(t1, i)));
@@ -146,6 +154,13 @@ partial class TanhMlp : global::LayerGen.ILayer
             {
                 int n = rows * hidden;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(t9, i, (KernelMath.LoadWide(t5, i) * (Vector512.Create(1f) - (KernelMath.LoadWide(t2, i) * KernelMath.LoadWide(t2, i)))));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(t9, i, (KernelMath.Load(t5, i) * (new Vector<float>(1f) - (KernelMath.Load(t2, i) * KernelMath.Load(t2, i)))));

@@ -8,6 +8,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using LayerGen;
 using LayerGen.Kernels;
 
@@ -124,6 +125,13 @@ partial class LeakyWhere : global::LayerGen.ILayer
                 for (int o = 0; o < rows; o++)
                 {
                     int c = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t2, o * n_n + c, (KernelMath.LoadWide(input, o * n_n + c) + KernelMath.LoadWide(bias, c)));
+                        }
+                    }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
                         KernelMath.Store(t2, o * n_n + c, (KernelMath.Load(input, o * n_n + c) + KernelMath.Load(bias, c)));
@@ -139,6 +147,13 @@ partial class LeakyWhere : global::LayerGen.ILayer
             {
                 int n = rows * n_n;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(t4, i, KernelMath.Greater(KernelMath.LoadWide(t2, i), Vector512.Create(0f)));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(t4, i, KernelMath.Greater(KernelMath.Load(t2, i), new Vector<float>(0f)));
@@ -153,6 +168,13 @@ partial class LeakyWhere : global::LayerGen.ILayer
             {
                 int n = rows * n_n;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(output, i, (KernelMath.Where(KernelMath.LoadWide(t4, i), KernelMath.LoadWide(t2, i), (KernelMath.LoadWide(t2, i) * Vector512.Create(0.01f))) + KernelMath.LessEqual(KernelMath.LoadWide(t2, i), Vector512.Create(-1f))));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(output, i, (KernelMath.Where(KernelMath.Load(t4, i), KernelMath.Load(t2, i), (KernelMath.Load(t2, i) * new Vector<float>(0.01f))) + KernelMath.LessEqual(KernelMath.Load(t2, i), new Vector<float>(-1f))));
@@ -174,6 +196,13 @@ partial class LeakyWhere : global::LayerGen.ILayer
             {
                 int n = rows * n_n;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(t15, i, (KernelMath.Where(KernelMath.LoadWide(t4, i), KernelMath.LoadWide(outputGrad, i), Vector512.Create(0f)) + (KernelMath.Where(KernelMath.LoadWide(t4, i), Vector512.Create(0f), KernelMath.LoadWide(outputGrad, i)) * Vector512.Create(0.01f))));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(t15, i, (KernelMath.Where(KernelMath.Load(t4, i), KernelMath.Load(outputGrad, i), new Vector<float>(0f)) + (KernelMath.Where(KernelMath.Load(t4, i), new Vector<float>(0f), KernelMath.Load(outputGrad, i)) * new Vector<float>(0.01f))));
@@ -206,6 +235,13 @@ partial class LeakyWhere : global::LayerGen.ILayer
                 {
                     int n = rows * n_n;
                     int i = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                        {
+                            KernelMath.AddTo(inputGrad, i, KernelMath.LoadWide(t15, i));
+                        }
+                    }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
                         KernelMath.AddTo(inputGrad, i, KernelMath.Load(t15, i));

@@ -8,6 +8,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using LayerGen;
 using LayerGen.Kernels;
 
@@ -185,6 +186,13 @@ partial class DropoutLinear : global::LayerGen.ILayer
             {
                 int n = rows * outputs;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(output, i, (KernelMath.LoadWide(t3, i) * KernelMath.LoadWide(t4, i)));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(output, i, (KernelMath.Load(t3, i) * KernelMath.Load(t4, i)));
@@ -207,6 +215,13 @@ partial class DropoutLinear : global::LayerGen.ILayer
             {
                 int n = rows * outputs;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(t10, i, ((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t4, i)) * KernelMath.Step(KernelMath.LoadWide(t3, i))));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(t10, i, ((KernelMath.Load(outputGrad, i) * KernelMath.Load(t4, i)) * KernelMath.Step(KernelMath.Load(t3, i))));

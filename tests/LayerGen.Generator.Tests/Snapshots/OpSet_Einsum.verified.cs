@@ -9,6 +9,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using LayerGen;
 using LayerGen.Kernels;
 
@@ -333,6 +334,13 @@ partial class TensorReduction : global::LayerGen.ILayer
                 {
                     int n = rows * inputs;
                     int i = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                        {
+                            KernelMath.AddTo(inputGrad, i, (KernelMath.LoadWide(t5, i) + KernelMath.LoadWide(t6, i)));
+                        }
+                    }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
                         KernelMath.AddTo(inputGrad, i, (KernelMath.Load(t5, i) + KernelMath.Load(t6, i)));
@@ -551,6 +559,13 @@ partial class TensorReduction : global::LayerGen.ILayer
                 {
                     int n = rows * inputs;
                     int i = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                        {
+                            KernelMath.AddTo(inputGrad, i, (KernelMath.LoadWide(t5, i) + KernelMath.LoadWide(t6, i)));
+                        }
+                    }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
                         KernelMath.AddTo(inputGrad, i, (KernelMath.Load(t5, i) + KernelMath.Load(t6, i)));

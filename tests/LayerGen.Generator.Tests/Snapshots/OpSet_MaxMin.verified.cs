@@ -8,6 +8,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using LayerGen;
 using LayerGen.Kernels;
 
@@ -140,6 +141,13 @@ partial class Extremes : global::LayerGen.ILayer
                 for (int o = 0; o < rows; o++)
                 {
                     int c = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t5, o * n_n + c, KernelMath.Minimum(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)));
+                        }
+                    }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
                         KernelMath.Store(t5, o * n_n + c, KernelMath.Minimum(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)));
@@ -175,6 +183,13 @@ partial class Extremes : global::LayerGen.ILayer
                     float s6 = t6[o];
                     var v6 = new Vector<float>(s6);
                     int c = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(output, o * n_n + c, ((KernelMath.Maximum(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)) - Vector512.Create(s3)) + (KernelMath.LoadWide(t5, o * n_n + c) * Vector512.Create(s6))));
+                        }
+                    }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
                         KernelMath.Store(output, o * n_n + c, ((KernelMath.Maximum(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) - v3) + (KernelMath.Load(t5, o * n_n + c) * v6)));
@@ -211,6 +226,13 @@ partial class Extremes : global::LayerGen.ILayer
                     float s6 = t6[o];
                     var v6 = new Vector<float>(s6);
                     int c = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t10, o * n_n + c, (KernelMath.LoadWide(outputGrad, o * n_n + c) * Vector512.Create(s6)));
+                        }
+                    }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
                         KernelMath.Store(t10, o * n_n + c, (KernelMath.Load(outputGrad, o * n_n + c) * v6));
@@ -229,6 +251,23 @@ partial class Extremes : global::LayerGen.ILayer
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
+                        float sum = 0f;
+                        if (Vector512.IsHardwareAccelerated)
+                        {
+                            Vector512<float> wide0 = Vector512<float>.Zero, wide1 = Vector512<float>.Zero, wide2 = Vector512<float>.Zero, wide3 = Vector512<float>.Zero;
+                            for (; c <= n_n - 4 * Vector512<float>.Count; c += 4 * Vector512<float>.Count)
+                            {
+                                wide0 += (KernelMath.LoadWide(outputGrad, o * n_n + c) * KernelMath.LoadWide(t5, o * n_n + c));
+                                wide1 += (KernelMath.LoadWide(outputGrad, o * n_n + (c + Vector512<float>.Count)) * KernelMath.LoadWide(t5, o * n_n + (c + Vector512<float>.Count)));
+                                wide2 += (KernelMath.LoadWide(outputGrad, o * n_n + (c + 2 * Vector512<float>.Count)) * KernelMath.LoadWide(t5, o * n_n + (c + 2 * Vector512<float>.Count)));
+                                wide3 += (KernelMath.LoadWide(outputGrad, o * n_n + (c + 3 * Vector512<float>.Count)) * KernelMath.LoadWide(t5, o * n_n + (c + 3 * Vector512<float>.Count)));
+                            }
+                            for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                            {
+                                wide0 += (KernelMath.LoadWide(outputGrad, o * n_n + c) * KernelMath.LoadWide(t5, o * n_n + c));
+                            }
+                            sum += Vector512.Sum((wide0 + wide1) + (wide2 + wide3));
+                        }
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                         for (; c <= n_n - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
                         {
@@ -241,7 +280,7 @@ partial class Extremes : global::LayerGen.ILayer
                         {
                             acc0 += (KernelMath.Load(outputGrad, o * n_n + c) * KernelMath.Load(t5, o * n_n + c));
                         }
-                        float sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
+                        sum += Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                         for (; c < n_n; c++)
                         {
                             sum += (outputGrad[o * n_n + c] * t5[o * n_n + c]);
@@ -275,6 +314,13 @@ partial class Extremes : global::LayerGen.ILayer
                 for (int o = 0; o < rows; o++)
                 {
                     int c = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t16, o * n_n + c, (KernelMath.Equal(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)) * Vector512.Create(0.5f)));
+                        }
+                    }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
                         KernelMath.Store(t16, o * n_n + c, (KernelMath.Equal(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) * new Vector<float>(0.5f)));
@@ -291,6 +337,13 @@ partial class Extremes : global::LayerGen.ILayer
                 for (int o = 0; o < rows; o++)
                 {
                     int c = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t18, o * n_n + c, (KernelMath.Less(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)) + KernelMath.LoadWide(t16, o * n_n + c)));
+                        }
+                    }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
                         KernelMath.Store(t18, o * n_n + c, (KernelMath.Less(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) + KernelMath.Load(t16, o * n_n + c)));
@@ -307,6 +360,13 @@ partial class Extremes : global::LayerGen.ILayer
                 for (int o = 0; o < rows; o++)
                 {
                     int c = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t22, o * n_n + c, (KernelMath.Greater(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)) + KernelMath.LoadWide(t16, o * n_n + c)));
+                        }
+                    }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
                         KernelMath.Store(t22, o * n_n + c, (KernelMath.Greater(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) + KernelMath.Load(t16, o * n_n + c)));
@@ -342,6 +402,23 @@ partial class Extremes : global::LayerGen.ILayer
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
+                        float sum = 0f;
+                        if (Vector512.IsHardwareAccelerated)
+                        {
+                            Vector512<float> wide0 = Vector512<float>.Zero, wide1 = Vector512<float>.Zero, wide2 = Vector512<float>.Zero, wide3 = Vector512<float>.Zero;
+                            for (; c <= n_n - 4 * Vector512<float>.Count; c += 4 * Vector512<float>.Count)
+                            {
+                                wide0 += (-KernelMath.LoadWide(outputGrad, o * n_n + c));
+                                wide1 += (-KernelMath.LoadWide(outputGrad, o * n_n + (c + Vector512<float>.Count)));
+                                wide2 += (-KernelMath.LoadWide(outputGrad, o * n_n + (c + 2 * Vector512<float>.Count)));
+                                wide3 += (-KernelMath.LoadWide(outputGrad, o * n_n + (c + 3 * Vector512<float>.Count)));
+                            }
+                            for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                            {
+                                wide0 += (-KernelMath.LoadWide(outputGrad, o * n_n + c));
+                            }
+                            sum += Vector512.Sum((wide0 + wide1) + (wide2 + wide3));
+                        }
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                         for (; c <= n_n - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
                         {
@@ -354,7 +431,7 @@ partial class Extremes : global::LayerGen.ILayer
                         {
                             acc0 += (-KernelMath.Load(outputGrad, o * n_n + c));
                         }
-                        float sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
+                        sum += Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                         for (; c < n_n; c++)
                         {
                             sum += (-outputGrad[o * n_n + c]);
@@ -386,6 +463,13 @@ partial class Extremes : global::LayerGen.ILayer
                 {
                     int n = rows * n_n;
                     int i = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                        {
+                            KernelMath.AddTo(inputGrad, i, (((KernelMath.LoadWide(t13, i) + (KernelMath.LoadWide(t10, i) * KernelMath.LoadWide(t18, i))) + KernelMath.LoadWide(t27, i)) + (KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t22, i))));
+                        }
+                    }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
                         KernelMath.AddTo(inputGrad, i, (((KernelMath.Load(t13, i) + (KernelMath.Load(t10, i) * KernelMath.Load(t18, i))) + KernelMath.Load(t27, i)) + (KernelMath.Load(outputGrad, i) * KernelMath.Load(t22, i))));
@@ -418,6 +502,13 @@ partial class Extremes : global::LayerGen.ILayer
             {
                 int n = n_n;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.AddTo(floorGrad, i, (KernelMath.LoadWide(t24, i) + KernelMath.LoadWide(t32, i)));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.AddTo(floorGrad, i, (KernelMath.Load(t24, i) + KernelMath.Load(t32, i)));

@@ -8,6 +8,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using LayerGen;
 using LayerGen.Kernels;
 
@@ -283,6 +284,13 @@ partial class Pieces : global::LayerGen.ILayer
                 {
                     int n = rows * 6;
                     int i = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                        {
+                            KernelMath.AddTo(inputGrad, i, ((KernelMath.LoadWide(t13, i) + KernelMath.LoadWide(t16, i)) + KernelMath.LoadWide(t18, i)));
+                        }
+                    }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
                         KernelMath.AddTo(inputGrad, i, ((KernelMath.Load(t13, i) + KernelMath.Load(t16, i)) + KernelMath.Load(t18, i)));

@@ -8,6 +8,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using LayerGen;
 using LayerGen.Kernels;
 
@@ -127,6 +128,13 @@ partial class Pointwise : global::LayerGen.ILayer
             {
                 int n = rows * n_n;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(t5, i, KernelMath.Sqrt((KernelMath.Abs(KernelMath.LoadWide(input, i)) + Vector512.Create(1f))));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(t5, i, KernelMath.Sqrt((KernelMath.Abs(KernelMath.Load(input, i)) + new Vector<float>(1f))));
@@ -142,6 +150,13 @@ partial class Pointwise : global::LayerGen.ILayer
                 for (int o = 0; o < rows; o++)
                 {
                     int c = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t6, o * n_n + c, (KernelMath.LoadWide(t5, o * n_n + c) * KernelMath.LoadWide(scale, c)));
+                        }
+                    }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
                         KernelMath.Store(t6, o * n_n + c, (KernelMath.Load(t5, o * n_n + c) * KernelMath.Load(scale, c)));
@@ -157,6 +172,13 @@ partial class Pointwise : global::LayerGen.ILayer
             {
                 int n = rows * n_n;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(t7, i, (KernelMath.LoadWide(t6, i) * KernelMath.LoadWide(t6, i)));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(t7, i, (KernelMath.Load(t6, i) * KernelMath.Load(t6, i)));
@@ -171,6 +193,13 @@ partial class Pointwise : global::LayerGen.ILayer
             {
                 int n = rows * n_n;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(t14, i, KernelMath.Tanh(((KernelMath.LoadWide(t6, i) + ((KernelMath.LoadWide(t7, i) * KernelMath.LoadWide(t6, i)) * Vector512.Create(0.044715f))) * Vector512.Create(0.7978846f))));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(t14, i, KernelMath.Tanh(((KernelMath.Load(t6, i) + ((KernelMath.Load(t7, i) * KernelMath.Load(t6, i)) * new Vector<float>(0.044715f))) * new Vector<float>(0.7978846f))));
@@ -185,6 +214,13 @@ partial class Pointwise : global::LayerGen.ILayer
             {
                 int n = rows * n_n;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(t15, i, (KernelMath.LoadWide(t14, i) + Vector512.Create(1f)));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(t15, i, (KernelMath.Load(t14, i) + new Vector<float>(1f)));
@@ -199,6 +235,13 @@ partial class Pointwise : global::LayerGen.ILayer
             {
                 int n = rows * n_n;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(t17, i, (KernelMath.LoadWide(t6, i) * Vector512.Create(0.5f)));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(t17, i, (KernelMath.Load(t6, i) * new Vector<float>(0.5f)));
@@ -213,6 +256,13 @@ partial class Pointwise : global::LayerGen.ILayer
             {
                 int n = rows * n_n;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(output, i, (((KernelMath.LoadWide(t17, i) * KernelMath.LoadWide(t15, i)) + KernelMath.Clamp(KernelMath.LoadWide(input, i), -0.5f, 0.5f)) + KernelMath.Pow(KernelMath.LoadWide(input, i), 3f)));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(output, i, (((KernelMath.Load(t17, i) * KernelMath.Load(t15, i)) + KernelMath.Clamp(KernelMath.Load(input, i), -0.5f, 0.5f)) + KernelMath.Pow(KernelMath.Load(input, i), 3f)));
@@ -242,6 +292,13 @@ partial class Pointwise : global::LayerGen.ILayer
             {
                 int n = rows * n_n;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(t40, i, (((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t17, i)) * (Vector512.Create(1f) - (KernelMath.LoadWide(t14, i) * KernelMath.LoadWide(t14, i)))) * Vector512.Create(0.7978846f)));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(t40, i, (((KernelMath.Load(outputGrad, i) * KernelMath.Load(t17, i)) * (new Vector<float>(1f) - (KernelMath.Load(t14, i) * KernelMath.Load(t14, i)))) * new Vector<float>(0.7978846f)));
@@ -256,6 +313,13 @@ partial class Pointwise : global::LayerGen.ILayer
             {
                 int n = rows * n_n;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(t44, i, (KernelMath.LoadWide(t40, i) * Vector512.Create(0.044715f)));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(t44, i, (KernelMath.Load(t40, i) * new Vector<float>(0.044715f)));
@@ -270,6 +334,13 @@ partial class Pointwise : global::LayerGen.ILayer
             {
                 int n = rows * n_n;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(t50, i, ((KernelMath.LoadWide(t44, i) * KernelMath.LoadWide(t6, i)) * KernelMath.LoadWide(t6, i)));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(t50, i, ((KernelMath.Load(t44, i) * KernelMath.Load(t6, i)) * KernelMath.Load(t6, i)));
@@ -284,6 +355,13 @@ partial class Pointwise : global::LayerGen.ILayer
             {
                 int n = rows * n_n;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(t52, i, ((((((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t15, i)) * Vector512.Create(0.5f)) + KernelMath.LoadWide(t40, i)) + (KernelMath.LoadWide(t44, i) * KernelMath.LoadWide(t7, i))) + KernelMath.LoadWide(t50, i)) + KernelMath.LoadWide(t50, i)));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(t52, i, ((((((KernelMath.Load(outputGrad, i) * KernelMath.Load(t15, i)) * new Vector<float>(0.5f)) + KernelMath.Load(t40, i)) + (KernelMath.Load(t44, i) * KernelMath.Load(t7, i))) + KernelMath.Load(t50, i)) + KernelMath.Load(t50, i)));
@@ -317,6 +395,13 @@ partial class Pointwise : global::LayerGen.ILayer
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
+                        if (Vector512.IsHardwareAccelerated)
+                        {
+                            for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                            {
+                                KernelMath.AddTo(inputGrad, o * n_n + c, (((KernelMath.LoadWide(outputGrad, o * n_n + c) * (Vector512.Create(3f) * KernelMath.Pow(KernelMath.LoadWide(input, o * n_n + c), 2f))) + (KernelMath.LoadWide(outputGrad, o * n_n + c) * KernelMath.InRange(KernelMath.LoadWide(input, o * n_n + c), -0.5f, 0.5f))) + ((((KernelMath.LoadWide(t52, o * n_n + c) * KernelMath.LoadWide(scale, c)) * Vector512.Create(0.5f)) / KernelMath.LoadWide(t5, o * n_n + c)) * KernelMath.Sign(KernelMath.LoadWide(input, o * n_n + c)))));
+                            }
+                        }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
                             KernelMath.AddTo(inputGrad, o * n_n + c, (((KernelMath.Load(outputGrad, o * n_n + c) * (new Vector<float>(3f) * KernelMath.Pow(KernelMath.Load(input, o * n_n + c), 2f))) + (KernelMath.Load(outputGrad, o * n_n + c) * KernelMath.InRange(KernelMath.Load(input, o * n_n + c), -0.5f, 0.5f))) + ((((KernelMath.Load(t52, o * n_n + c) * KernelMath.Load(scale, c)) * new Vector<float>(0.5f)) / KernelMath.Load(t5, o * n_n + c)) * KernelMath.Sign(KernelMath.Load(input, o * n_n + c)))));

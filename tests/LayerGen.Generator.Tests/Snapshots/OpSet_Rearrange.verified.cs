@@ -8,6 +8,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using LayerGen;
 using LayerGen.Kernels;
 
@@ -148,6 +149,13 @@ partial class Rearrange : global::LayerGen.ILayer
             {
                 int n = rows * 12;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(output, i, KernelMath.LoadWide(t4, i));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(output, i, KernelMath.Load(t4, i));

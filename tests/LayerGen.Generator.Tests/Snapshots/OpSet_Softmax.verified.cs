@@ -8,6 +8,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using LayerGen;
 using LayerGen.Kernels;
 
@@ -128,6 +129,13 @@ partial class Entropy : global::LayerGen.ILayer
                     float s1 = t1[o];
                     var v1 = new Vector<float>(s1);
                     int c = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t3, o * n_n + c, (KernelMath.LoadWide(input, o * n_n + c) - Vector512.Create(s1)));
+                        }
+                    }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
                         KernelMath.Store(t3, o * n_n + c, (KernelMath.Load(input, o * n_n + c) - v1));
@@ -143,6 +151,13 @@ partial class Entropy : global::LayerGen.ILayer
             {
                 int n = rows * n_n;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(t4, i, KernelMath.Exp(KernelMath.LoadWide(t3, i)));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(t4, i, KernelMath.Exp(KernelMath.Load(t3, i)));
@@ -158,6 +173,23 @@ partial class Entropy : global::LayerGen.ILayer
                 for (int o = 0; o < rows; o++)
                 {
                     int c = 0;
+                    float sum = 0f;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Vector512<float> wide0 = Vector512<float>.Zero, wide1 = Vector512<float>.Zero, wide2 = Vector512<float>.Zero, wide3 = Vector512<float>.Zero;
+                        for (; c <= n_n - 4 * Vector512<float>.Count; c += 4 * Vector512<float>.Count)
+                        {
+                            wide0 += KernelMath.LoadWide(t4, o * n_n + c);
+                            wide1 += KernelMath.LoadWide(t4, o * n_n + (c + Vector512<float>.Count));
+                            wide2 += KernelMath.LoadWide(t4, o * n_n + (c + 2 * Vector512<float>.Count));
+                            wide3 += KernelMath.LoadWide(t4, o * n_n + (c + 3 * Vector512<float>.Count));
+                        }
+                        for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                        {
+                            wide0 += KernelMath.LoadWide(t4, o * n_n + c);
+                        }
+                        sum += Vector512.Sum((wide0 + wide1) + (wide2 + wide3));
+                    }
                     Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                     for (; c <= n_n - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
                     {
@@ -170,7 +202,7 @@ partial class Entropy : global::LayerGen.ILayer
                     {
                         acc0 += KernelMath.Load(t4, o * n_n + c);
                     }
-                    float sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
+                    sum += Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                     for (; c < n_n; c++)
                     {
                         sum += t4[o * n_n + c];
@@ -186,6 +218,13 @@ partial class Entropy : global::LayerGen.ILayer
                     float s5 = t5[o];
                     var v5 = new Vector<float>(s5);
                     int c = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t6, o * n_n + c, (KernelMath.LoadWide(t4, o * n_n + c) / Vector512.Create(s5)));
+                        }
+                    }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
                         KernelMath.Store(t6, o * n_n + c, (KernelMath.Load(t4, o * n_n + c) / v5));
@@ -204,6 +243,13 @@ partial class Entropy : global::LayerGen.ILayer
                     float s5 = t5[o];
                     var v5 = new Vector<float>(s5);
                     int c = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t8, o * n_n + c, (KernelMath.LoadWide(t3, o * n_n + c) - KernelMath.Log(Vector512.Create(s5))));
+                        }
+                    }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
                         KernelMath.Store(t8, o * n_n + c, (KernelMath.Load(t3, o * n_n + c) - KernelMath.Log(v5)));
@@ -220,6 +266,23 @@ partial class Entropy : global::LayerGen.ILayer
                 for (int o = 0; o < rows; o++)
                 {
                     int c = 0;
+                    float sum = 0f;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Vector512<float> wide0 = Vector512<float>.Zero, wide1 = Vector512<float>.Zero, wide2 = Vector512<float>.Zero, wide3 = Vector512<float>.Zero;
+                        for (; c <= n_n - 4 * Vector512<float>.Count; c += 4 * Vector512<float>.Count)
+                        {
+                            wide0 += (KernelMath.LoadWide(t6, o * n_n + c) * KernelMath.LoadWide(t8, o * n_n + c));
+                            wide1 += (KernelMath.LoadWide(t6, o * n_n + (c + Vector512<float>.Count)) * KernelMath.LoadWide(t8, o * n_n + (c + Vector512<float>.Count)));
+                            wide2 += (KernelMath.LoadWide(t6, o * n_n + (c + 2 * Vector512<float>.Count)) * KernelMath.LoadWide(t8, o * n_n + (c + 2 * Vector512<float>.Count)));
+                            wide3 += (KernelMath.LoadWide(t6, o * n_n + (c + 3 * Vector512<float>.Count)) * KernelMath.LoadWide(t8, o * n_n + (c + 3 * Vector512<float>.Count)));
+                        }
+                        for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                        {
+                            wide0 += (KernelMath.LoadWide(t6, o * n_n + c) * KernelMath.LoadWide(t8, o * n_n + c));
+                        }
+                        sum += Vector512.Sum((wide0 + wide1) + (wide2 + wide3));
+                    }
                     Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                     for (; c <= n_n - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
                     {
@@ -232,7 +295,7 @@ partial class Entropy : global::LayerGen.ILayer
                     {
                         acc0 += (KernelMath.Load(t6, o * n_n + c) * KernelMath.Load(t8, o * n_n + c));
                     }
-                    float sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
+                    sum += Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                     for (; c < n_n; c++)
                     {
                         sum += (t6[o * n_n + c] * t8[o * n_n + c]);
@@ -245,6 +308,13 @@ partial class Entropy : global::LayerGen.ILayer
             {
                 int n = rows;
                 int i = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    {
+                        KernelMath.Store(output, i, (-KernelMath.LoadWide(t10, i)));
+                    }
+                }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
                     KernelMath.Store(output, i, (-KernelMath.Load(t10, i)));
@@ -278,6 +348,13 @@ partial class Entropy : global::LayerGen.ILayer
                         float s12 = outputGrad[o];
                         var v12 = new Vector<float>(s12);
                         int c = 0;
+                        if (Vector512.IsHardwareAccelerated)
+                        {
+                            for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                            {
+                                KernelMath.Store(t14, o * n_n + c, (-Vector512.Create(s12)));
+                            }
+                        }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
                             KernelMath.Store(t14, o * n_n + c, (-v12));
@@ -293,6 +370,13 @@ partial class Entropy : global::LayerGen.ILayer
                 {
                     int n = rows * n_n;
                     int i = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t15, i, (KernelMath.LoadWide(t14, i) * KernelMath.LoadWide(t8, i)));
+                        }
+                    }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
                         KernelMath.Store(t15, i, (KernelMath.Load(t14, i) * KernelMath.Load(t8, i)));
@@ -307,6 +391,13 @@ partial class Entropy : global::LayerGen.ILayer
                 {
                     int n = rows * n_n;
                     int i = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t16, i, (KernelMath.LoadWide(t14, i) * KernelMath.LoadWide(t6, i)));
+                        }
+                    }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
                         KernelMath.Store(t16, i, (KernelMath.Load(t14, i) * KernelMath.Load(t6, i)));
@@ -322,6 +413,23 @@ partial class Entropy : global::LayerGen.ILayer
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
+                        float sum = 0f;
+                        if (Vector512.IsHardwareAccelerated)
+                        {
+                            Vector512<float> wide0 = Vector512<float>.Zero, wide1 = Vector512<float>.Zero, wide2 = Vector512<float>.Zero, wide3 = Vector512<float>.Zero;
+                            for (; c <= n_n - 4 * Vector512<float>.Count; c += 4 * Vector512<float>.Count)
+                            {
+                                wide0 += (-KernelMath.LoadWide(t16, o * n_n + c));
+                                wide1 += (-KernelMath.LoadWide(t16, o * n_n + (c + Vector512<float>.Count)));
+                                wide2 += (-KernelMath.LoadWide(t16, o * n_n + (c + 2 * Vector512<float>.Count)));
+                                wide3 += (-KernelMath.LoadWide(t16, o * n_n + (c + 3 * Vector512<float>.Count)));
+                            }
+                            for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                            {
+                                wide0 += (-KernelMath.LoadWide(t16, o * n_n + c));
+                            }
+                            sum += Vector512.Sum((wide0 + wide1) + (wide2 + wide3));
+                        }
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                         for (; c <= n_n - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
                         {
@@ -334,7 +442,7 @@ partial class Entropy : global::LayerGen.ILayer
                         {
                             acc0 += (-KernelMath.Load(t16, o * n_n + c));
                         }
-                        float sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
+                        sum += Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                         for (; c < n_n; c++)
                         {
                             sum += (-t16[o * n_n + c]);
@@ -350,6 +458,23 @@ partial class Entropy : global::LayerGen.ILayer
                         float s5 = t5[o];
                         var v5 = new Vector<float>(s5);
                         int c = 0;
+                        float sum = 0f;
+                        if (Vector512.IsHardwareAccelerated)
+                        {
+                            Vector512<float> wide0 = Vector512<float>.Zero, wide1 = Vector512<float>.Zero, wide2 = Vector512<float>.Zero, wide3 = Vector512<float>.Zero;
+                            for (; c <= n_n - 4 * Vector512<float>.Count; c += 4 * Vector512<float>.Count)
+                            {
+                                wide0 += (-((KernelMath.LoadWide(t15, o * n_n + c) * KernelMath.LoadWide(t6, o * n_n + c)) / Vector512.Create(s5)));
+                                wide1 += (-((KernelMath.LoadWide(t15, o * n_n + (c + Vector512<float>.Count)) * KernelMath.LoadWide(t6, o * n_n + (c + Vector512<float>.Count))) / Vector512.Create(s5)));
+                                wide2 += (-((KernelMath.LoadWide(t15, o * n_n + (c + 2 * Vector512<float>.Count)) * KernelMath.LoadWide(t6, o * n_n + (c + 2 * Vector512<float>.Count))) / Vector512.Create(s5)));
+                                wide3 += (-((KernelMath.LoadWide(t15, o * n_n + (c + 3 * Vector512<float>.Count)) * KernelMath.LoadWide(t6, o * n_n + (c + 3 * Vector512<float>.Count))) / Vector512.Create(s5)));
+                            }
+                            for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                            {
+                                wide0 += (-((KernelMath.LoadWide(t15, o * n_n + c) * KernelMath.LoadWide(t6, o * n_n + c)) / Vector512.Create(s5)));
+                            }
+                            sum += Vector512.Sum((wide0 + wide1) + (wide2 + wide3));
+                        }
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                         for (; c <= n_n - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
                         {
@@ -362,7 +487,7 @@ partial class Entropy : global::LayerGen.ILayer
                         {
                             acc0 += (-((KernelMath.Load(t15, o * n_n + c) * KernelMath.Load(t6, o * n_n + c)) / v5));
                         }
-                        float sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
+                        sum += Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                         for (; c < n_n; c++)
                         {
                             sum += (-((t15[o * n_n + c] * t6[o * n_n + c]) / s5));
@@ -382,6 +507,13 @@ partial class Entropy : global::LayerGen.ILayer
                         float s24 = t24[o];
                         var v24 = new Vector<float>(s24);
                         int c = 0;
+                        if (Vector512.IsHardwareAccelerated)
+                        {
+                            for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                            {
+                                KernelMath.AddTo(inputGrad, o * n_n + c, (KernelMath.LoadWide(t16, o * n_n + c) + (((KernelMath.LoadWide(t15, o * n_n + c) / Vector512.Create(s5)) + ((Vector512.Create(s18) / Vector512.Create(s5)) + Vector512.Create(s24))) * KernelMath.LoadWide(t4, o * n_n + c))));
+                            }
+                        }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
                             KernelMath.AddTo(inputGrad, o * n_n + c, (KernelMath.Load(t16, o * n_n + c) + (((KernelMath.Load(t15, o * n_n + c) / v5) + ((v18 / v5) + v24)) * KernelMath.Load(t4, o * n_n + c))));
