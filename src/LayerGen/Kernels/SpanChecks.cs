@@ -1,5 +1,7 @@
 using System;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace LayerGen.Kernels;
 
@@ -10,13 +12,20 @@ namespace LayerGen.Kernels;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class SpanChecks
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Length(string layer, string buffer, int actual, int expected)
     {
+        // The check is inlined into every span call; the message is built only in the cold throw helper.
         if (actual != expected)
         {
-            throw new ArgumentException($"{layer}: '{buffer}' has {actual} elements but {expected} were expected.", buffer);
+            ThrowLength(layer, buffer, actual, expected);
         }
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLength(string layer, string buffer, int actual, int expected) =>
+        throw new ArgumentException($"{layer}: '{buffer}' has {actual} elements but {expected} were expected.", buffer);
 
     /// <summary>Checks a tensor assigned to a parameter has the parameter's shape.</summary>
     public static void Shape(string layer, string parameter, Tensor? value, ReadOnlySpan<int> expected)
@@ -30,11 +39,17 @@ public static class SpanChecks
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void MinimumLength(string layer, string buffer, int actual, int minimum)
     {
         if (actual < minimum)
         {
-            throw new ArgumentException($"{layer}: '{buffer}' has {actual} elements but at least {minimum} are needed (see SavedLength).", buffer);
+            ThrowMinimumLength(layer, buffer, actual, minimum);
         }
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowMinimumLength(string layer, string buffer, int actual, int minimum) =>
+        throw new ArgumentException($"{layer}: '{buffer}' has {actual} elements but at least {minimum} are needed (see SavedLength).", buffer);
 }
