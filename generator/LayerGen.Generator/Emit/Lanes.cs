@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using LayerGen.Generator.Ir;
+
 namespace LayerGen.Generator.Emit;
 
 /// <summary>How many elements one generated expression computes.</summary>
@@ -38,4 +41,24 @@ internal static class LanesCode
         Lanes.Vector => $"KernelMath.Load({span}, {index})",
         _ => $"KernelMath.LoadWide({span}, {index})",
     };
+
+    /// <summary>
+    /// Whether a loop over <paramref name="dims"/> can be long enough for one 512-bit vector: always for run-time
+    /// sizes, and for constant sizes of at least 16 elements (shorter loops get no wide pass at all).
+    /// </summary>
+    public static bool WideMayRun(IEnumerable<Dim> dims)
+    {
+        long count = 1;
+        foreach (var dim in dims)
+        {
+            if (dim.Kind != DimKind.Const)
+            {
+                return true;
+            }
+
+            count *= dim.Value;
+        }
+
+        return count >= 16;
+    }
 }

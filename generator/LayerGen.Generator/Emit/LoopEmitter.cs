@@ -55,7 +55,7 @@ internal sealed class LoopEmitter
                 operands.HoistSingles(w, vector: true);
                 w.Line($"int n = {inputShape.CountCode};");
                 w.Line("int i = 0;");
-                SumVectors(w, "i", "n", WideMayRun(inputShape.Dims), (lanes, at) => chain.Code(lanes, id => operands.ReadFlat(id, lanes, at)));
+                SumVectors(w, "i", "n", LanesCode.WideMayRun(inputShape.Dims), (lanes, at) => chain.Code(lanes, id => operands.ReadFlat(id, lanes, at)));
                 using (w.Block("for (; i < n; i++)"))
                 {
                     w.Line($"sum += {chain.Code(false, id => operands.ReadFlat(id, false, "i"))};");
@@ -82,7 +82,7 @@ internal sealed class LoopEmitter
                     w.Line("int c = 0;");
                     if (rowSums)
                     {
-                        SumVectors(w, "c", operands.InnerCode, WideMayRun(new[] { inputShape.Last }), (lanes, at) => chain.Code(lanes, id => operands.Read(id, lanes, "o", at)));
+                        SumVectors(w, "c", operands.InnerCode, LanesCode.WideMayRun(new[] { inputShape.Last }), (lanes, at) => chain.Code(lanes, id => operands.Read(id, lanes, "o", at)));
                         using (w.Block($"for (; c < {operands.InnerCode}; c++)"))
                         {
                             w.Line($"sum += {chain.Code(false, id => operands.Read(id, false, "o", "c"))};");
@@ -160,26 +160,6 @@ internal sealed class LoopEmitter
         w.Line($"sum += {sum}(({a}0 + {a}1) + ({a}2 + {a}3));");
     }
 
-    /// <summary>
-    /// Whether a loop over <paramref name="dims"/> can be long enough for one 512-bit vector: always for run-time
-    /// sizes, and for constant sizes of at least 16 elements (shorter loops get no wide pass at all).
-    /// </summary>
-    private static bool WideMayRun(IEnumerable<Dim> dims)
-    {
-        long count = 1;
-        foreach (var dim in dims)
-        {
-            if (dim.Kind != DimKind.Const)
-            {
-                return true;
-            }
-
-            count *= dim.Value;
-        }
-
-        return count >= 16;
-    }
-
     /// <summary>The wide pass of a vectorised loop: 512-bit steps while they fit, only on hardware that has them.</summary>
     private static void WideLoop(SourceWriter w, string index, string count, System.Action body)
     {
@@ -215,7 +195,7 @@ internal sealed class LoopEmitter
                 operands.HoistSingles(w, vector: true);
                 w.Line($"int n = {loop.CountCode};");
                 w.Line("int i = 0;");
-                if (WideMayRun(loop.Dims))
+                if (LanesCode.WideMayRun(loop.Dims))
                 {
                     WideLoop(w, "i", "n", () => w.Line(StoreLanes(Lanes.Wide, "i", chain.Code(Lanes.Wide, id => operands.ReadFlat(id, Lanes.Wide, "i")))));
                 }
@@ -238,7 +218,7 @@ internal sealed class LoopEmitter
                 {
                     operands.HoistPerOuter(w, vector: true, "o");
                     w.Line("int c = 0;");
-                    if (WideMayRun(new[] { loop.Last }))
+                    if (LanesCode.WideMayRun(new[] { loop.Last }))
                     {
                         WideLoop(w, "c", inner, () => w.Line(StoreLanes(Lanes.Wide, $"o * {inner} + c", chain.Code(Lanes.Wide, id => operands.Read(id, Lanes.Wide, "o", "c")))));
                     }

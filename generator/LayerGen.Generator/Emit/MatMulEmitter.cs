@@ -36,7 +36,7 @@ internal sealed class MatMulEmitter
     public MatMulEmitter(KernelPlan plan) => _plan = plan;
 
     /// <summary>target = epilogue(target), element by element, after the GEMM wrote the raw product into it.</summary>
-    private static void EmitEpiloguePass(SourceWriter w, FusedChain epilogue, Operands operands, string t, string m, string n)
+    private static void EmitEpiloguePass(SourceWriter w, FusedChain epilogue, Operands operands, string t, string m, string n, bool wide)
     {
         epilogue.DeclareConstants(w, vector: true);
         operands.HoistSingles(w, vector: true);
@@ -44,6 +44,18 @@ internal sealed class MatMulEmitter
         {
             operands.HoistPerOuter(w, vector: true, "i");
             w.Line("int j = 0;");
+            if (wide)
+            {
+                using (w.Block($"if ({LanesCode.WideGuard})"))
+                {
+                    using (w.Block($"for (; j <= {n} - {LanesCode.WideWidth}; j += {LanesCode.WideWidth})"))
+                    {
+                        w.Line($"var acc = KernelMath.LoadWide({t}, i * {n} + j);");
+                        w.Line($"KernelMath.Store({t}, i * {n} + j, {epilogue.Code(Lanes.Wide, id => operands.Read(id, Lanes.Wide, "i", "j"))});");
+                    }
+                }
+            }
+
             using (w.Block($"for (; j <= {n} - {Width}; j += {Width})"))
             {
                 w.Line($"var acc = KernelMath.Load({t}, i * {n} + j);");
@@ -96,7 +108,7 @@ internal sealed class MatMulEmitter
                 w.Line($"Gemm.MatMul({m}, {n}, {k}, {a.Name}, {(ta ? "true" : "false")}, {b.Name}, {(tb ? "true" : "false")}, {t}.Slice(0, {m} * {n}), accumulate: {(step.Target.Accumulate ? "true" : "false")});");
                 if (epilogue is not null)
                 {
-                    EmitEpiloguePass(w, epilogue, operands, t, m, n);
+                    EmitEpiloguePass(w, epilogue, operands, t, m, n, LanesCode.WideMayRun(new[] { node.Shape[1] }));
                 }
             }
 
@@ -123,13 +135,13 @@ internal sealed class MatMulEmitter
                             for (int u = 0; u < 4; u++)
                             {
                                 string kIndex = u == 0 ? "kk" : $"(kk + {u})";
-                                w.Line($"acc{u} += new Vector<float>(KernelMath.Get({a.Name}, {AIndex("i", kIndex)})) * KernelMath.Load({b.Name}, {BIndex(kIndex, "j")});");
+                                w.Line($"acc{u} = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get({a.Name}, {AIndex("i", kIndex)})), KernelMath.Load({b.Name}, {BIndex(kIndex, "j")}), acc{u});");
                             }
                         }
 
                         using (w.Block($"for (; kk < {k}; kk++)"))
                         {
-                            w.Line($"acc0 += new Vector<float>(KernelMath.Get({a.Name}, {AIndex("i", "kk")})) * KernelMath.Load({b.Name}, {BIndex("kk", "j")});");
+                            w.Line($"acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get({a.Name}, {AIndex("i", "kk")})), KernelMath.Load({b.Name}, {BIndex("kk", "j")}), acc0);");
                         }
 
                         w.Line("var acc = (acc0 + acc1) + (acc2 + acc3);");
@@ -157,14 +169,14 @@ internal sealed class MatMulEmitter
                             w.Line("int kk = 0;");
                             using (w.Block($"for (; kk <= {k} - 2 * {Width}; kk += 2 * {Width})"))
                             {
-                                w.Line($"acc0 += KernelMath.Load({a.Name}, {AIndex("i", "kk")}) * KernelMath.Load({b.Name}, {BIndex("kk", "j")});");
+                                w.Line($"acc0 = Vector.FusedMultiplyAdd(KernelMath.Load({a.Name}, {AIndex("i", "kk")}), KernelMath.Load({b.Name}, {BIndex("kk", "j")}), acc0);");
                                 string next = $"(kk + {Width})";
-                                w.Line($"acc1 += KernelMath.Load({a.Name}, {AIndex("i", next)}) * KernelMath.Load({b.Name}, {BIndex(next, "j")});");
+                                w.Line($"acc1 = Vector.FusedMultiplyAdd(KernelMath.Load({a.Name}, {AIndex("i", next)}), KernelMath.Load({b.Name}, {BIndex(next, "j")}), acc1);");
                             }
 
                             using (w.Block($"for (; kk <= {k} - {Width}; kk += {Width})"))
                             {
-                                w.Line($"acc0 += KernelMath.Load({a.Name}, {AIndex("i", "kk")}) * KernelMath.Load({b.Name}, {BIndex("kk", "j")});");
+                                w.Line($"acc0 = Vector.FusedMultiplyAdd(KernelMath.Load({a.Name}, {AIndex("i", "kk")}), KernelMath.Load({b.Name}, {BIndex("kk", "j")}), acc0);");
                             }
 
                             w.Line("float acc = Vector.Sum(acc0 + acc1);");

@@ -142,6 +142,14 @@ partial class MyLinear : global::LayerGen.ILayer
                 for (int i = 0; i < rows; i++)
                 {
                     int j = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; j <= units - Vector512<float>.Count; j += Vector512<float>.Count)
+                        {
+                            var acc = KernelMath.LoadWide(output, i * units + j);
+                            KernelMath.Store(output, i * units + j, KernelMath.Relu((acc + KernelMath.LoadWide(bias, j))));
+                        }
+                    }
                     for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
                     {
                         var acc = KernelMath.Load(output, i * units + j);
@@ -165,14 +173,14 @@ partial class MyLinear : global::LayerGen.ILayer
                         int kk = 0;
                         for (; kk <= inUnits - 4; kk += 4)
                         {
-                            acc0 += new Vector<float>(KernelMath.Get(input, i * inUnits + kk)) * KernelMath.Load(weight, kk * units + j);
-                            acc1 += new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 1))) * KernelMath.Load(weight, (kk + 1) * units + j);
-                            acc2 += new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 2))) * KernelMath.Load(weight, (kk + 2) * units + j);
-                            acc3 += new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 3))) * KernelMath.Load(weight, (kk + 3) * units + j);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inUnits + kk)), KernelMath.Load(weight, kk * units + j), acc0);
+                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 1))), KernelMath.Load(weight, (kk + 1) * units + j), acc1);
+                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 2))), KernelMath.Load(weight, (kk + 2) * units + j), acc2);
+                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 3))), KernelMath.Load(weight, (kk + 3) * units + j), acc3);
                         }
                         for (; kk < inUnits; kk++)
                         {
-                            acc0 += new Vector<float>(KernelMath.Get(input, i * inUnits + kk)) * KernelMath.Load(weight, kk * units + j);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inUnits + kk)), KernelMath.Load(weight, kk * units + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
                         KernelMath.Store(output, i * units + j, KernelMath.Relu((acc + KernelMath.Load(bias, j))));
@@ -249,12 +257,12 @@ partial class MyLinear : global::LayerGen.ILayer
                             int kk = 0;
                             for (; kk <= units - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 += KernelMath.Load(t8, i * units + kk) * KernelMath.Load(weight, j * units + kk);
-                                acc1 += KernelMath.Load(t8, i * units + (kk + Vector<float>.Count)) * KernelMath.Load(weight, j * units + (kk + Vector<float>.Count));
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t8, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t8, i * units + (kk + Vector<float>.Count)), KernelMath.Load(weight, j * units + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= units - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 += KernelMath.Load(t8, i * units + kk) * KernelMath.Load(weight, j * units + kk);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t8, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < units; kk++)
@@ -283,14 +291,14 @@ partial class MyLinear : global::LayerGen.ILayer
                         int kk = 0;
                         for (; kk <= rows - 4; kk += 4)
                         {
-                            acc0 += new Vector<float>(KernelMath.Get(input, kk * inUnits + i)) * KernelMath.Load(t8, kk * units + j);
-                            acc1 += new Vector<float>(KernelMath.Get(input, (kk + 1) * inUnits + i)) * KernelMath.Load(t8, (kk + 1) * units + j);
-                            acc2 += new Vector<float>(KernelMath.Get(input, (kk + 2) * inUnits + i)) * KernelMath.Load(t8, (kk + 2) * units + j);
-                            acc3 += new Vector<float>(KernelMath.Get(input, (kk + 3) * inUnits + i)) * KernelMath.Load(t8, (kk + 3) * units + j);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inUnits + i)), KernelMath.Load(t8, kk * units + j), acc0);
+                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * inUnits + i)), KernelMath.Load(t8, (kk + 1) * units + j), acc1);
+                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * inUnits + i)), KernelMath.Load(t8, (kk + 2) * units + j), acc2);
+                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * inUnits + i)), KernelMath.Load(t8, (kk + 3) * units + j), acc3);
                         }
                         for (; kk < rows; kk++)
                         {
-                            acc0 += new Vector<float>(KernelMath.Get(input, kk * inUnits + i)) * KernelMath.Load(t8, kk * units + j);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inUnits + i)), KernelMath.Load(t8, kk * units + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
                         KernelMath.AddTo(weightGrad, i * units + j, acc);

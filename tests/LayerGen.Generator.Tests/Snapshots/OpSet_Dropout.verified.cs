@@ -132,6 +132,14 @@ partial class DropoutLinear : global::LayerGen.ILayer
                 for (int i = 0; i < rows; i++)
                 {
                     int j = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; j <= outputs - Vector512<float>.Count; j += Vector512<float>.Count)
+                        {
+                            var acc = KernelMath.LoadWide(t3, i * outputs + j);
+                            KernelMath.Store(t3, i * outputs + j, KernelMath.Relu(acc));
+                        }
+                    }
                     for (; j <= outputs - Vector<float>.Count; j += Vector<float>.Count)
                     {
                         var acc = KernelMath.Load(t3, i * outputs + j);
@@ -155,14 +163,14 @@ partial class DropoutLinear : global::LayerGen.ILayer
                         int kk = 0;
                         for (; kk <= inputs - 4; kk += 4)
                         {
-                            acc0 += new Vector<float>(KernelMath.Get(input, i * inputs + kk)) * KernelMath.Load(weight, kk * outputs + j);
-                            acc1 += new Vector<float>(KernelMath.Get(input, i * inputs + (kk + 1))) * KernelMath.Load(weight, (kk + 1) * outputs + j);
-                            acc2 += new Vector<float>(KernelMath.Get(input, i * inputs + (kk + 2))) * KernelMath.Load(weight, (kk + 2) * outputs + j);
-                            acc3 += new Vector<float>(KernelMath.Get(input, i * inputs + (kk + 3))) * KernelMath.Load(weight, (kk + 3) * outputs + j);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inputs + kk)), KernelMath.Load(weight, kk * outputs + j), acc0);
+                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inputs + (kk + 1))), KernelMath.Load(weight, (kk + 1) * outputs + j), acc1);
+                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inputs + (kk + 2))), KernelMath.Load(weight, (kk + 2) * outputs + j), acc2);
+                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inputs + (kk + 3))), KernelMath.Load(weight, (kk + 3) * outputs + j), acc3);
                         }
                         for (; kk < inputs; kk++)
                         {
-                            acc0 += new Vector<float>(KernelMath.Get(input, i * inputs + kk)) * KernelMath.Load(weight, kk * outputs + j);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inputs + kk)), KernelMath.Load(weight, kk * outputs + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
                         KernelMath.Store(t3, i * outputs + j, KernelMath.Relu(acc));
@@ -249,12 +257,12 @@ partial class DropoutLinear : global::LayerGen.ILayer
                             int kk = 0;
                             for (; kk <= outputs - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 += KernelMath.Load(t10, i * outputs + kk) * KernelMath.Load(weight, j * outputs + kk);
-                                acc1 += KernelMath.Load(t10, i * outputs + (kk + Vector<float>.Count)) * KernelMath.Load(weight, j * outputs + (kk + Vector<float>.Count));
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t10, i * outputs + kk), KernelMath.Load(weight, j * outputs + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t10, i * outputs + (kk + Vector<float>.Count)), KernelMath.Load(weight, j * outputs + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= outputs - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 += KernelMath.Load(t10, i * outputs + kk) * KernelMath.Load(weight, j * outputs + kk);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t10, i * outputs + kk), KernelMath.Load(weight, j * outputs + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < outputs; kk++)
@@ -283,14 +291,14 @@ partial class DropoutLinear : global::LayerGen.ILayer
                         int kk = 0;
                         for (; kk <= rows - 4; kk += 4)
                         {
-                            acc0 += new Vector<float>(KernelMath.Get(input, kk * inputs + i)) * KernelMath.Load(t10, kk * outputs + j);
-                            acc1 += new Vector<float>(KernelMath.Get(input, (kk + 1) * inputs + i)) * KernelMath.Load(t10, (kk + 1) * outputs + j);
-                            acc2 += new Vector<float>(KernelMath.Get(input, (kk + 2) * inputs + i)) * KernelMath.Load(t10, (kk + 2) * outputs + j);
-                            acc3 += new Vector<float>(KernelMath.Get(input, (kk + 3) * inputs + i)) * KernelMath.Load(t10, (kk + 3) * outputs + j);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inputs + i)), KernelMath.Load(t10, kk * outputs + j), acc0);
+                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * inputs + i)), KernelMath.Load(t10, (kk + 1) * outputs + j), acc1);
+                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * inputs + i)), KernelMath.Load(t10, (kk + 2) * outputs + j), acc2);
+                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * inputs + i)), KernelMath.Load(t10, (kk + 3) * outputs + j), acc3);
                         }
                         for (; kk < rows; kk++)
                         {
-                            acc0 += new Vector<float>(KernelMath.Get(input, kk * inputs + i)) * KernelMath.Load(t10, kk * outputs + j);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inputs + i)), KernelMath.Load(t10, kk * outputs + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
                         KernelMath.AddTo(weightGrad, i * outputs + j, acc);
