@@ -14,10 +14,9 @@ namespace LayerGen.Kernels;
 /// <remarks>
 /// Loads and stores do not check bounds: the generated glue checks every span's length once per call
 /// (see <see cref="SpanChecks"/>) before any kernel runs.
-/// Accuracy of the vector transcendental functions: <see cref="Vector.Exp(Vector{float})"/> and
-/// <see cref="Vector.Log(Vector{float})"/> are .NET's (within a few ulp); <see cref="Tanh(Vector{float})"/> and
-/// <see cref="Sigmoid(Vector{float})"/> are built on them and are within about 1e-6 absolute of the scalar
-/// <see cref="MathF"/> results on [-20, 20].
+/// <see cref="Exp(Vector{float})"/>, <see cref="Tanh(Vector{float})"/> and <see cref="Sigmoid(Vector{float})"/>
+/// are our own inlined polynomials (KernelMath.Transcendental.cs), whose scalar overloads give bit for bit the
+/// same values; <see cref="Log(Vector{float})"/> is .NET's <see cref="Vector.Log(Vector{float})"/> (within a few ulp).
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class KernelMath
@@ -67,34 +66,8 @@ public static partial class KernelMath
         Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<float>.Zero), Vector<float>.One, Vector<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Exp(float x) => MathF.Exp(x);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Exp(Vector<float> x) => Vector.Exp(x);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Log(float x) => MathF.Log(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Log(Vector<float> x) => Vector.Log(x);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Tanh(float x) => MathF.Tanh(x);
-
-    /// <summary>tanh(x) = sign(x)·(1 − e)/(1 + e) with e = exp(−2|x|), which never overflows.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Tanh(Vector<float> x)
-    {
-        var magnitude = Vector.Abs(x);
-        var e = Vector.Exp(magnitude * new Vector<float>(-2f));
-        var t = (Vector<float>.One - e) / (Vector<float>.One + e);
-        // Copy the sign of x onto t (t >= 0).
-        return Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), -t, t);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Sigmoid(Vector<float> x) => Vector<float>.One / (Vector<float>.One + Vector.Exp(-x));
 }

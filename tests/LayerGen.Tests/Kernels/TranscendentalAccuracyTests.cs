@@ -1,0 +1,287 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics;
+using LayerGen.Kernels;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace LayerGen.Tests.Kernels;
+
+/// <summary>
+/// <see cref="KernelMath.Exp(Vector{float})"/>, <see cref="KernelMath.Tanh(Vector{float})"/> and
+/// <see cref="KernelMath.Sigmoid(Vector{float})"/> (and their scalar overloads) against double precision
+/// (<see cref="Math.Exp"/>, <see cref="Math.Tanh"/>, 1/(1 + <see cref="Math.Exp"/>(−x))): a dense sweep of
+/// [−20, 20], uniform values over [−110, 110] (all of exp's range, both ends), random bit patterns over the
+/// whole float range (huge, tiny, denormal, NaN), a few hundred floats on each side of every threshold of
+/// the algorithms, and the special values. The scalar overload must give bit for bit the vector's value.
+/// </summary>
+/// <remarks>
+/// Error is measured in ulps of the exact result (the spacing of floats at |exact|; 2^-149 among the
+/// denormals), and as relative error where the result is a normal float. The functions use only correctly
+/// rounded operations (fused multiply-adds, division), so their results are the same on every machine and
+/// the bounds sit just above the largest errors over all 2^32 floats (exp 0.89 ulp, tanh 1.37 ulp,
+/// sigmoid 2.48 ulp; relative 7.5e-8, 1.5e-7, 1.5e-7; docs/ops.md, "Accuracy of exp, tanh and sigmoid").
+/// These inputs reach 0.85, 1.23 and 2.47 ulp. Dropping exp's last coefficient (an error of about
+/// 1e-7 near |r| = ln 2 / 2) already fails the exp and sigmoid bounds.
+/// </remarks>
+public sealed class TranscendentalAccuracyTests(ITestOutputHelper output)
+{
+    private const double ExpMaxUlp = 1.0;
+    private const double TanhMaxUlp = 1.5;
+    private const double SigmoidMaxUlp = 2.5;
+    private const double MaxRelative = 2e-7;
+
+    // The smallest normal float, 2^-126.
+    private const float MinNormal = 1.17549435e-38f;
+
+    // At and below this input e^−x overflows and sigmoid gives 0; the exact value is a denormal there
+    // (below 3e-39).
+    private const float SigmoidZeroBelow = -88.7228394f;
+
+    [Fact]
+    public void Exp_is_within_one_ulp()
+    {
+        var worst = Measure(KernelMath.Exp, KernelMath.Exp, Math.Exp, Inputs(88.7228394f, -87.3365448f, -103.278931f, -103.972076f));
+        output.WriteLine($"exp: {worst}");
+        Assert.True(worst.Ulps <= ExpMaxUlp, $"exp: {worst}");
+        Assert.True(worst.Relative <= MaxRelative, $"exp: {worst}");
+    }
+
+    [Fact]
+    public void Tanh_is_within_one_and_a_half_ulp_also_near_zero()
+    {
+        var worst = Measure(KernelMath.Tanh, KernelMath.Tanh, Math.Tanh, Inputs(0.625f, -0.625f, 9.01091290f, -9.01091290f, 44.3614196f));
+        output.WriteLine($"tanh: {worst}");
+        Assert.True(worst.Ulps <= TanhMaxUlp, $"tanh: {worst}");
+        Assert.True(worst.Relative <= MaxRelative, $"tanh: {worst}");
+    }
+
+    [Fact]
+    public void Sigmoid_is_within_two_and_a_half_ulp_while_its_exponential_is_finite()
+    {
+        var inputs = Inputs(16.6355324f, -87.3365448f, SigmoidZeroBelow, -103.278931f);
+        var worst = Measure(KernelMath.Sigmoid, KernelMath.Sigmoid, x => 1 / (1 + Math.Exp(-x)), inputs, skip: x => x <= SigmoidZeroBelow);
+        output.WriteLine($"sigmoid: {worst}");
+        Assert.True(worst.Ulps <= SigmoidMaxUlp, $"sigmoid: {worst}");
+        Assert.True(worst.Relative <= MaxRelative, $"sigmoid: {worst}");
+
+        // Where e^−x overflows, the result is 0 (not NaN), and the exact one is a denormal below 3e-39.
+        foreach (float x in inputs)
+        {
+            if (x <= SigmoidZeroBelow)
+            {
+                Assert.Equal(0f, KernelMath.Sigmoid(x));
+                Assert.True(1 / (1 + Math.Exp(-(double)x)) < 3e-39, $"sigmoid({x:R})");
+            }
+        }
+    }
+
+    [Fact]
+    public void Exp_special_values()
+    {
+        Assert.Equal(float.PositiveInfinity, Both(KernelMath.Exp, KernelMath.Exp, float.PositiveInfinity));
+        Assert.Equal(0f, Both(KernelMath.Exp, KernelMath.Exp, float.NegativeInfinity));
+        Assert.True(float.IsNaN(Both(KernelMath.Exp, KernelMath.Exp, float.NaN)));
+        Assert.Equal(1f, Both(KernelMath.Exp, KernelMath.Exp, 0f));
+        Assert.Equal(1f, Both(KernelMath.Exp, KernelMath.Exp, -0f));
+        Assert.Equal(1f, Both(KernelMath.Exp, KernelMath.Exp, float.Epsilon));
+        Assert.Equal(1f, Both(KernelMath.Exp, KernelMath.Exp, -float.Epsilon));
+
+        // The largest input with a finite result (e^x ≈ 0.999993·float.MaxValue), and the next float up.
+        float largest = Both(KernelMath.Exp, KernelMath.Exp, 88.7228317f);
+        Assert.True(float.IsFinite(largest) && largest > 0.9999f * float.MaxValue, $"exp(88.7228317) = {largest:R}");
+        Assert.Equal(float.PositiveInfinity, Both(KernelMath.Exp, KernelMath.Exp, 88.7228394f));
+        Assert.Equal(float.PositiveInfinity, Both(KernelMath.Exp, KernelMath.Exp, 100f));
+        Assert.Equal(float.PositiveInfinity, Both(KernelMath.Exp, KernelMath.Exp, float.MaxValue));
+
+        // Gradual underflow: denormal results, then 0.
+        Assert.Equal((float)Math.Exp(-100.0), Both(KernelMath.Exp, KernelMath.Exp, -100f));
+        Assert.True(float.IsSubnormal(Both(KernelMath.Exp, KernelMath.Exp, -100f)));
+        Assert.Equal(float.Epsilon, Both(KernelMath.Exp, KernelMath.Exp, -103.5f));
+        Assert.Equal(0f, Both(KernelMath.Exp, KernelMath.Exp, -104f));
+        Assert.Equal(0f, Both(KernelMath.Exp, KernelMath.Exp, -1000f));
+        Assert.Equal(0f, Both(KernelMath.Exp, KernelMath.Exp, float.MinValue));
+    }
+
+    [Fact]
+    public void Tanh_special_values()
+    {
+        Assert.Equal(BitConverter.SingleToInt32Bits(0f), BitConverter.SingleToInt32Bits(Both(KernelMath.Tanh, KernelMath.Tanh, 0f)));
+        Assert.Equal(BitConverter.SingleToInt32Bits(-0f), BitConverter.SingleToInt32Bits(Both(KernelMath.Tanh, KernelMath.Tanh, -0f)));
+        Assert.Equal(1f, Both(KernelMath.Tanh, KernelMath.Tanh, float.PositiveInfinity));
+        Assert.Equal(-1f, Both(KernelMath.Tanh, KernelMath.Tanh, float.NegativeInfinity));
+        Assert.True(float.IsNaN(Both(KernelMath.Tanh, KernelMath.Tanh, float.NaN)));
+        Assert.Equal(1f, Both(KernelMath.Tanh, KernelMath.Tanh, 88.7f));
+        Assert.Equal(-1f, Both(KernelMath.Tanh, KernelMath.Tanh, -100f));
+        Assert.Equal(1f, Both(KernelMath.Tanh, KernelMath.Tanh, float.MaxValue));
+        Assert.Equal(-1f, Both(KernelMath.Tanh, KernelMath.Tanh, float.MinValue));
+
+        // tanh(x) = x to float precision for tiny x, denormals included.
+        foreach (float x in new[] { float.Epsilon, -float.Epsilon, 1e-40f, -1e-40f, 1e-30f, -3e-8f })
+        {
+            Assert.Equal(x, Both(KernelMath.Tanh, KernelMath.Tanh, x));
+        }
+    }
+
+    [Fact]
+    public void Sigmoid_special_values()
+    {
+        Assert.Equal(1f, Both(KernelMath.Sigmoid, KernelMath.Sigmoid, float.PositiveInfinity));
+        Assert.Equal(0f, Both(KernelMath.Sigmoid, KernelMath.Sigmoid, float.NegativeInfinity));
+        Assert.True(float.IsNaN(Both(KernelMath.Sigmoid, KernelMath.Sigmoid, float.NaN)));
+        Assert.Equal(0.5f, Both(KernelMath.Sigmoid, KernelMath.Sigmoid, 0f));
+        Assert.Equal(0.5f, Both(KernelMath.Sigmoid, KernelMath.Sigmoid, -0f));
+        Assert.Equal(0.5f, Both(KernelMath.Sigmoid, KernelMath.Sigmoid, float.Epsilon));
+        Assert.Equal(1f, Both(KernelMath.Sigmoid, KernelMath.Sigmoid, 88.7f));
+        Assert.Equal(1f, Both(KernelMath.Sigmoid, KernelMath.Sigmoid, 100f));
+        Assert.Equal(1f, Both(KernelMath.Sigmoid, KernelMath.Sigmoid, float.MaxValue));
+        Assert.Equal((float)(1 / (1 + Math.Exp(88.7f))), Both(KernelMath.Sigmoid, KernelMath.Sigmoid, -88.7f));
+        Assert.Equal(0f, Both(KernelMath.Sigmoid, KernelMath.Sigmoid, -100f));
+        Assert.Equal(0f, Both(KernelMath.Sigmoid, KernelMath.Sigmoid, float.MinValue));
+    }
+
+    /// <summary>The largest error over <paramref name="inputs"/>, and where it is.</summary>
+    private readonly record struct Worst(double Ulps, float UlpsAt, double Relative, float RelativeAt, int Count)
+    {
+        public override string ToString() =>
+            $"max {Ulps:G4} ulp at x = {UlpsAt:R}, max relative error {Relative:G4} at x = {RelativeAt:R}, over {Count} inputs";
+    }
+
+    /// <summary>
+    /// Runs the vector overload over <paramref name="inputs"/> (Vector&lt;float&gt;.Count at a time, the rest
+    /// as a last, padded vector), checks the scalar overload gives the same bits (NaN: both NaN), and
+    /// measures both against <paramref name="exact"/>. A result that rounds to ±∞ in float must be ±∞;
+    /// NaN must give NaN.
+    /// </summary>
+    private static Worst Measure(
+        Func<Vector<float>, Vector<float>> vector,
+        Func<float, float> scalar,
+        Func<double, double> exact,
+        float[] inputs,
+        Func<float, bool>? skip = null)
+    {
+        int width = Vector<float>.Count;
+        var lanes = new float[width];
+        var results = new float[width];
+        var worst = new Worst(0, 0, 0, 0, 0);
+        int count = 0;
+        for (int start = 0; start < inputs.Length; start += width)
+        {
+            int n = Math.Min(width, inputs.Length - start);
+            Array.Fill(lanes, 0f);
+            Array.Copy(inputs, start, lanes, 0, n);
+            vector(new Vector<float>(lanes)).CopyTo(results);
+            for (int i = 0; i < n; i++)
+            {
+                float x = lanes[i];
+                float y = results[i];
+                float s = scalar(x);
+                Assert.True(
+                    BitConverter.SingleToInt32Bits(y) == BitConverter.SingleToInt32Bits(s) || (float.IsNaN(y) && float.IsNaN(s)),
+                    $"x = {x:R}: vector lane {y:R}, scalar {s:R}");
+
+                double e = exact(x);
+                if (double.IsNaN(e))
+                {
+                    Assert.True(float.IsNaN(y), $"x = {x:R}: {y:R}, expected NaN");
+                    continue;
+                }
+
+                Assert.False(float.IsNaN(y), $"x = {x:R}: NaN, expected {e:R}");
+                if (skip is not null && skip(x))
+                {
+                    continue;
+                }
+
+                count++;
+                float rounded = (float)e;
+                if (float.IsInfinity(rounded) || float.IsInfinity(y))
+                {
+                    Assert.True(rounded == y, $"x = {x:R}: {y:R}, expected {e:R} (rounded {rounded:R})");
+                    continue;
+                }
+
+                double error = Math.Abs(y - e);
+                double ulps = error / Ulp(e);
+                if (ulps > worst.Ulps)
+                {
+                    worst = worst with { Ulps = ulps, UlpsAt = x };
+                }
+
+                if (Math.Abs(rounded) >= MinNormal && error / Math.Abs(e) > worst.Relative)
+                {
+                    worst = worst with { Relative = error / Math.Abs(e), RelativeAt = x };
+                }
+            }
+        }
+
+        return worst with { Count = count };
+    }
+
+    /// <summary>The spacing of floats at |value|: 2^(e−23) for |value| in [2^e, 2^(e+1)), 2^-149 below 2^-126.</summary>
+    private static double Ulp(double value)
+    {
+        double magnitude = Math.Abs(value);
+        return magnitude < MinNormal ? Math.ScaleB(1.0, -149) : Math.ScaleB(1.0, Math.ILogB(magnitude) - 23);
+    }
+
+    /// <summary>f(x) by the vector overload (in every lane), after checking the scalar overload agrees bit for bit.</summary>
+    private static float Both(Func<Vector<float>, Vector<float>> vector, Func<float, float> scalar, float x)
+    {
+        var lanes = vector(new Vector<float>(x));
+        float s = scalar(x);
+        for (int i = 0; i < Vector<float>.Count; i++)
+        {
+            Assert.True(
+                BitConverter.SingleToInt32Bits(lanes[i]) == BitConverter.SingleToInt32Bits(s) || (float.IsNaN(lanes[i]) && float.IsNaN(s)),
+                $"x = {x:R}: lane {i} {lanes[i]:R}, scalar {s:R}");
+        }
+
+        return s;
+    }
+
+    /// <summary>
+    /// The sweep, uniform and random-bit inputs, the special values, and 300 floats either side of each
+    /// of <paramref name="thresholds"/> (where the algorithm changes branch, saturates or overflows).
+    /// </summary>
+    private static float[] Inputs(params float[] thresholds)
+    {
+        var inputs = new List<float>();
+        for (int i = 0; i <= 400_000; i++)
+        {
+            inputs.Add((float)(-20 + i * 1e-4));
+        }
+
+        var random = new Random(20240611);
+        for (int i = 0; i < 500_000; i++)
+        {
+            inputs.Add((float)(random.NextDouble() * 220 - 110));
+        }
+
+        for (int i = 0; i < 500_000; i++)
+        {
+            inputs.Add(BitConverter.Int32BitsToSingle(random.Next() ^ (random.Next(2) << 31)));
+        }
+
+        foreach (float t in thresholds)
+        {
+            float below = t;
+            float above = t;
+            for (int i = 0; i < 300; i++)
+            {
+                inputs.Add(below);
+                inputs.Add(above);
+                below = MathF.BitDecrement(below);
+                above = MathF.BitIncrement(above);
+            }
+        }
+
+        inputs.AddRange(
+        [
+            0f, -0f, float.Epsilon, -float.Epsilon, 1e-40f, -1e-40f, MinNormal, -MinNormal,
+            float.PositiveInfinity, float.NegativeInfinity, float.NaN, float.MaxValue, float.MinValue,
+            88.7f, -88.7f, 88.72f, -88.72f, 100f, -100f, 1000f, -1000f, 1f, -1f, 0.5f, -0.5f,
+        ]);
+        return inputs.ToArray();
+    }
+}
