@@ -5,12 +5,12 @@ using System.Runtime.InteropServices;
 
 namespace LayerGen.Kernels;
 
-/// <summary>Which algorithm an <see cref="FftPlan"/> uses for its length.</summary>
+/// <summary>
+/// Which algorithm an <see cref="FftPlan"/> uses for its length. (Small n do not use a plan at all:
+/// <see cref="DftMatrix"/> is faster there.)
+/// </summary>
 internal enum FftAlgorithm
 {
-    /// <summary>O(n·h) vectorized dot products with a precomputed h × n cos/sin table: fastest for small n.</summary>
-    Direct,
-
     /// <summary>Iterative radix-2 Cooley–Tukey; n must be a power of two.</summary>
     Radix2,
 
@@ -32,39 +32,15 @@ internal enum FftAlgorithm
 /// <para>
 /// Complex vectors are split: real parts in one span, imaginary parts in another (see
 /// <see cref="Butterflies"/> for why). <see cref="Transform"/> computes the forward DFT
-/// X_k = Σ_t z_t e^{-2πikt/n} of a length-n complex vector in place (Radix2 and Bluestein plans only).
-/// Direct plans instead expose <see cref="Cos"/> and <see cref="Sin"/> and the caller sums directly,
-/// which lets it use the input being real and compute only the h = n/2 coefficients it needs.
+/// X_k = Σ_t z_t e^{-2πikt/n} of a length-n complex vector in place.
 /// </para>
 /// </remarks>
 internal sealed class FftPlan
 {
-    /// <summary>
-    /// Powers of two from here up use <see cref="FftAlgorithm.Radix2"/>; below, <see cref="FftAlgorithm.Direct"/>.
-    /// Measured (Release, x64 AVX2, ns per row, forward / adjoint): n = 16 direct 26 / 37 vs radix-2 33 / 34
-    /// (even); n = 32 direct 72 / 102 vs radix-2 63 / 65; n = 64 direct 245 / 347 vs radix-2 124 / 129.
-    /// </summary>
-    internal const int Radix2Threshold = 32;
-
-    /// <summary>
-    /// Other lengths from here up use <see cref="FftAlgorithm.Bluestein"/>; below, <see cref="FftAlgorithm.Direct"/>.
-    /// Bluestein runs two FFTs of size m ≥ 2n − 1, so its cost steps up at each power of two. Measured
-    /// (ns per row, forward): n = 48 direct 166 vs Bluestein 483; n = 100 706 vs 1096; n = 127 1000 vs 1094;
-    /// n = 255 3972 vs 2423; n = 1000 79960 vs 10320. Direct stays ahead to n ≈ 200 (m = 512), but its
-    /// h × n tables grow as n² (128 KB at n = 127, 320 KB at 200), so the switch is at 128.
-    /// </summary>
-    internal const int BluesteinThreshold = 128;
-
     private static readonly ConcurrentDictionary<int, FftPlan> s_plans = new();
 
     // A cached delegate, so a GetOrAdd that finds its plan allocates nothing.
     private static readonly Func<int, FftPlan> s_create = n => new FftPlan(n, ChooseAlgorithm(n));
-
-    /// <summary>Direct plans: cos(2πkt/n) at [k·n + t] for k &lt; n/2, t &lt; n (row k is contiguous).</summary>
-    internal readonly double[] Cos = [];
-
-    /// <summary>Direct plans: sin(2πkt/n) at [k·n + t], laid out as <see cref="Cos"/>.</summary>
-    internal readonly double[] Sin = [];
 
     // Radix2 / Bluestein: the power-of-two FFT of size _m (= n, or Bluestein's padded length).
     private readonly int _m;
@@ -94,31 +70,6 @@ internal sealed class FftPlan
         Algorithm = algorithm;
         switch (algorithm)
         {
-            case FftAlgorithm.Direct:
-                // The full h × n matrices (not just the n distinct values) so the sums are contiguous
-                // dot products and axpys that vectorize; the distinct values are computed once each.
-                var baseCos = new double[n];
-                var baseSin = new double[n];
-                for (int j = 0; j < n; j++)
-                {
-                    (baseSin[j], baseCos[j]) = Math.SinCos(2.0 * Math.PI * j / n);
-                }
-
-                int h = n / 2;
-                Cos = new double[h * n];
-                Sin = new double[h * n];
-                for (int k = 0; k < h; k++)
-                {
-                    for (int t = 0; t < n; t++)
-                    {
-                        int j = (int)((long)k * t % n); // exact angle index: kt reduced mod n, no overflow
-                        Cos[k * n + t] = baseCos[j];
-                        Sin[k * n + t] = baseSin[j];
-                    }
-                }
-
-                break;
-
             case FftAlgorithm.Radix2:
                 _m = n;
                 (_reverse, _twiddleRe, _twiddleIm) = PowerOfTwoTables(n);
@@ -164,14 +115,12 @@ internal sealed class FftPlan
 
     public FftAlgorithm Algorithm { get; }
 
-    /// <summary>How many doubles of scratch <see cref="Transform"/> needs (0 for Direct plans).</summary>
+    /// <summary>How many doubles of scratch <see cref="Transform"/> needs.</summary>
     public int WorkLength { get; }
 
-    /// <summary>The algorithm <see cref="Get"/> uses for n, by the measured thresholds.</summary>
+    /// <summary>The algorithm <see cref="Get"/> uses for n: radix 2 for powers of two, else Bluestein.</summary>
     internal static FftAlgorithm ChooseAlgorithm(int n) =>
-        BitOperations.IsPow2(n)
-            ? n >= Radix2Threshold ? FftAlgorithm.Radix2 : FftAlgorithm.Direct
-            : n >= BluesteinThreshold ? FftAlgorithm.Bluestein : FftAlgorithm.Direct;
+        BitOperations.IsPow2(n) ? FftAlgorithm.Radix2 : FftAlgorithm.Bluestein;
 
     /// <summary>The shared plan for n, built on first use. Lock-free and allocation-free once built.</summary>
     public static FftPlan Get(int n) =>
@@ -184,11 +133,6 @@ internal sealed class FftPlan
     /// </summary>
     public void Transform(Span<double> re, Span<double> im, Span<double> work)
     {
-        if (Algorithm == FftAlgorithm.Direct)
-        {
-            throw new InvalidOperationException("Direct plans have no complex transform; sum over Cos and Sin.");
-        }
-
         int n = N, m = _m;
         re = re[..n];
         im = im[..n];

@@ -18,22 +18,26 @@ namespace LayerGen.Kernels;
 /// so nothing is written (or accumulated). Spans may be longer than needed; the extra elements are not touched.
 /// </para>
 /// <para>
-/// <b>Algorithms</b> (one shared, immutable <see cref="FftPlan"/> per n, built on first use):
-/// a direct O(n·h) sum over a precomputed cos/sin table for small n; iterative radix-2 Cooley–Tukey
-/// for powers of two ≥ <see cref="FftPlan.Radix2Threshold"/>; Bluestein's chirp-z (a convolution done
-/// with power-of-two FFTs of size ≥ 2n − 1) for other n ≥ <see cref="FftPlan.BluesteinThreshold"/>.
-/// The FFT paths transform two real rows at once as one complex row (x + iy) and separate the spectra
-/// by their Hermitian symmetry, which halves the work.
+/// <b>Algorithms.</b> Small n (n ≤ <see cref="DftMatrix.PowerOfTwoLimit"/> for powers of two, else
+/// n ≤ <see cref="DftMatrix.OtherLimit"/>) multiply by the precomputed float DFT matrix
+/// (<see cref="DftMatrix"/>: a register-blocked matrix product beats an FFT there). Larger n use one shared,
+/// immutable <see cref="FftPlan"/> per n, built on first use: iterative radix-2 Cooley–Tukey for powers of
+/// two, Bluestein's chirp-z (a convolution done with power-of-two FFTs of size ≥ 2n − 1) otherwise. The
+/// FFT paths transform two real rows at once as one complex row (x + iy) and separate the spectra by
+/// their Hermitian symmetry, which halves the work.
 /// </para>
 /// <para>
-/// <b>Accuracy.</b> Tables and arithmetic are double precision; results are rounded to float once, at
-/// the end. Against a double-precision DFT of the same float inputs the error is within about one
-/// float rounding of the row's largest value (measured ≤ 6e-8 relative, forward and adjoint, n ≤ 1024).
+/// <b>Accuracy.</b> The matrix path computes in float: against a double-precision DFT of the same float
+/// inputs its error is within 2.8e-7 of the row's L1 norm Σ_t |x_t| forward and 1.8e-7 of Σ|outputGrad|
+/// for the adjoint (measured worst over every n it covers; float sums err relative to their terms, not
+/// to a result that cancellation may make small). The FFT paths use double tables and arithmetic and round
+/// to float once, at the end: within about one float rounding of the row's largest value (measured ≤ 6e-8
+/// relative, forward and adjoint, n ≤ 1024).
 /// </para>
 /// <para>
-/// <b>Threads and allocation.</b> Plans are shared lock-free; each thread has its own grow-only scratch
-/// ([ThreadStatic]), so concurrent calls are safe, and once a thread has called with a given n (or a
-/// larger one needing more scratch) further calls allocate nothing.
+/// <b>Threads and allocation.</b> Matrices and plans are shared lock-free; the FFT paths give each
+/// thread its own grow-only scratch ([ThreadStatic]), so concurrent calls are safe, and once a thread has
+/// called with a given n (or a larger one needing more scratch) further calls allocate nothing.
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -51,7 +55,14 @@ public static class FourierKernels
         CheckArguments(rows, n, input.Length, output.Length, nameof(input), nameof(output));
         if (rows > 0 && n > 1)
         {
-            FftHalf(FftPlan.Get(n), rows, input, output);
+            if (DftMatrix.Covers(n))
+            {
+                DftMatrix.Get(n).Forward(rows, input, output);
+            }
+            else
+            {
+                FftHalf(FftPlan.Get(n), rows, input, output);
+            }
         }
     }
 
@@ -69,7 +80,14 @@ public static class FourierKernels
         CheckArguments(rows, n, inputGrad.Length, outputGrad.Length, nameof(inputGrad), nameof(outputGrad));
         if (rows > 0 && n > 1)
         {
-            FftHalfAdjoint(FftPlan.Get(n), rows, outputGrad, inputGrad);
+            if (DftMatrix.Covers(n))
+            {
+                DftMatrix.Get(n).Adjoint(rows, outputGrad, inputGrad);
+            }
+            else
+            {
+                FftHalfAdjoint(FftPlan.Get(n), rows, outputGrad, inputGrad);
+            }
         }
     }
 
@@ -80,27 +98,6 @@ public static class FourierKernels
         if (h == 0)
         {
             return; // n = 1: no coefficients, so nothing to write and no gradient
-        }
-
-        if (plan.Algorithm == FftAlgorithm.Direct)
-        {
-            ReadOnlySpan<double> cos = plan.Cos, sin = plan.Sin;
-            Span<double> xd = Scratch(n);
-            for (int r = 0; r < rows; r++)
-            {
-                ReadOnlySpan<float> x = input.Slice(r * n, n);
-                Span<float> o = output.Slice(r * 2 * h, 2 * h);
-                Widen(x, xd); // once, not once per k
-
-                for (int k = 0; k < h; k++)
-                {
-                    (double re, double im) = Dot2(xd, cos.Slice(k * n, n), sin.Slice(k * n, n));
-                    o[2 * k] = (float)re;
-                    o[2 * k + 1] = (float)-im;
-                }
-            }
-
-            return;
         }
 
         Span<double> scratch = Scratch(2 * n + plan.WorkLength);
@@ -151,26 +148,6 @@ public static class FourierKernels
             return; // n = 1: no coefficients, so nothing to write and no gradient
         }
 
-        if (plan.Algorithm == FftAlgorithm.Direct)
-        {
-            ReadOnlySpan<double> cos = plan.Cos, sin = plan.Sin;
-            Span<double> sum = Scratch(n);
-            for (int r = 0; r < rows; r++)
-            {
-                ReadOnlySpan<float> dy = outputGrad.Slice(r * 2 * h, 2 * h);
-                Span<float> g = inputGrad.Slice(r * n, n);
-                sum.Clear();
-                for (int k = 0; k < h; k++)
-                {
-                    MultiplyAdd(sum, dy[2 * k], cos.Slice(k * n, n), -dy[2 * k + 1], sin.Slice(k * n, n));
-                }
-
-                AddTo(g, sum);
-            }
-
-            return;
-        }
-
         Span<double> scratch = Scratch(2 * n + plan.WorkLength);
         Span<double> zr = scratch[..n], zi = scratch.Slice(n, n), work = scratch[(2 * n)..];
         for (int r = 0; r < rows; r += 2)
@@ -203,73 +180,6 @@ public static class FourierKernels
             {
                 AddTo(inputGrad.Slice((r + 1) * n, n), zi);
             }
-        }
-    }
-
-    /// <summary>(Σ x·a, Σ x·b) over equal-length spans, in <see cref="Vector{T}"/> lanes plus a scalar tail.</summary>
-    private static (double A, double B) Dot2(ReadOnlySpan<double> x, ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        int n = x.Length, i = 0;
-        double sumA = 0, sumB = 0;
-        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
-        {
-            if (a.Length < n || b.Length < n)
-            {
-                throw new ArgumentException("Table rows are shorter than the input.");
-            }
-
-            ref double xs = ref MemoryMarshal.GetReference(x);
-            ref double as_ = ref MemoryMarshal.GetReference(a);
-            ref double bs = ref MemoryMarshal.GetReference(b);
-            Vector<double> va = Vector<double>.Zero, vb = Vector<double>.Zero;
-            for (; i <= n - Vector<double>.Count; i += Vector<double>.Count)
-            {
-                var vx = Vector.LoadUnsafe(ref xs, (nuint)i);
-                va += vx * Vector.LoadUnsafe(ref as_, (nuint)i);
-                vb += vx * Vector.LoadUnsafe(ref bs, (nuint)i);
-            }
-
-            sumA = Vector.Sum(va);
-            sumB = Vector.Sum(vb);
-        }
-
-        for (; i < n; i++)
-        {
-            sumA += x[i] * a[i];
-            sumB += x[i] * b[i];
-        }
-
-        return (sumA, sumB);
-    }
-
-    /// <summary>sum += α·a + β·b over equal-length spans, in <see cref="Vector{T}"/> lanes plus a scalar tail.</summary>
-    private static void MultiplyAdd(Span<double> sum, double alpha, ReadOnlySpan<double> a, double beta, ReadOnlySpan<double> b)
-    {
-        int n = sum.Length, i = 0;
-        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
-        {
-            if (a.Length < n || b.Length < n)
-            {
-                throw new ArgumentException("Table rows are shorter than the sum.");
-            }
-
-            ref double ss = ref MemoryMarshal.GetReference(sum);
-            ref double as_ = ref MemoryMarshal.GetReference(a);
-            ref double bs = ref MemoryMarshal.GetReference(b);
-            var va = new Vector<double>(alpha);
-            var vb = new Vector<double>(beta);
-            for (; i <= n - Vector<double>.Count; i += Vector<double>.Count)
-            {
-                var v = Vector.LoadUnsafe(ref ss, (nuint)i)
-                    + va * Vector.LoadUnsafe(ref as_, (nuint)i)
-                    + vb * Vector.LoadUnsafe(ref bs, (nuint)i);
-                v.StoreUnsafe(ref ss, (nuint)i);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            sum[i] += alpha * a[i] + beta * b[i];
         }
     }
 

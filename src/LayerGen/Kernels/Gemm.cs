@@ -69,8 +69,20 @@ public static unsafe partial class Gemm
     /// <param name="accumulate">Add to C instead of overwriting it.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is negative.</exception>
     /// <exception cref="ArgumentException">A span is shorter than its operand.</exception>
-    public static void MatMul(int m, int n, int k, ReadOnlySpan<float> a, bool transposeA, ReadOnlySpan<float> b, bool transposeB, Span<float> c, bool accumulate)
+    public static void MatMul(int m, int n, int k, ReadOnlySpan<float> a, bool transposeA, ReadOnlySpan<float> b, bool transposeB, Span<float> c, bool accumulate) =>
+        MatMul(m, n, k, a, transposeA, b, transposeB, c, accumulate, KBlock);
+
+    /// <summary>
+    /// <see cref="MatMul(int, int, int, ReadOnlySpan{float}, bool, ReadOnlySpan{float}, bool, Span{float}, bool)"/>
+    /// with the broadcast kernel's contraction blocks at most <paramref name="kBlock"/> steps long instead of
+    /// <see cref="KBlock"/>. Each block's sums start from zero in registers and are then added to C, so a
+    /// float rounding error grows with the block's length rather than with k: short blocks trade a little
+    /// speed (C is read and written once per block) for accuracy. (A·Bᵀ uses the dot-product kernel, whose
+    /// sums are already split across the vector's lanes; it ignores <paramref name="kBlock"/>.)
+    /// </summary>
+    internal static void MatMul(int m, int n, int k, ReadOnlySpan<float> a, bool transposeA, ReadOnlySpan<float> b, bool transposeB, Span<float> c, bool accumulate, int kBlock)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(kBlock, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfNegative(k);
@@ -110,11 +122,11 @@ public static unsafe partial class Gemm
             {
                 if (!transposeA)
                 {
-                    Broadcast<KContiguous>(m, n, k, pa, k, pb, n, pc, n, accumulate);
+                    Broadcast<KContiguous>(m, n, k, pa, k, pb, n, pc, n, accumulate, kBlock);
                 }
                 else
                 {
-                    Broadcast<RowContiguous>(m, n, k, pa, m, pb, n, pc, n, accumulate);
+                    Broadcast<RowContiguous>(m, n, k, pa, m, pb, n, pc, n, accumulate, kBlock);
                 }
             }
             else if (!transposeA)
@@ -123,7 +135,7 @@ public static unsafe partial class Gemm
             }
             else
             {
-                TransposedBoth(m, n, k, pa, pb, pc, accumulate);
+                TransposedBoth(m, n, k, pa, pb, pc, accumulate, kBlock);
             }
         }
     }
@@ -133,7 +145,7 @@ public static unsafe partial class Gemm
         throw new ArgumentException($"Gemm.MatMul: '{name}' has {actual} elements but the {rows}×{columns} operand needs {(long)rows * columns}.", name);
 
     /// <summary>Aᵀ·Bᵀ = (B·A)ᵀ: B (N×K) is the broadcast operand, A (K×M) the vector one; Cᵀ goes to a scratch buffer.</summary>
-    private static void TransposedBoth(int m, int n, int k, float* a, float* b, float* c, bool accumulate)
+    private static void TransposedBoth(int m, int n, int k, float* a, float* b, float* c, bool accumulate, int kBlock)
     {
         int length = m * n;
         float[]? scratch = t_scratch;
@@ -144,7 +156,7 @@ public static unsafe partial class Gemm
 
         fixed (float* t = scratch)
         {
-            Broadcast<KContiguous>(n, m, k, b, k, a, m, t, m, accumulate: false);
+            Broadcast<KContiguous>(n, m, k, b, k, a, m, t, m, accumulate: false, kBlock);
             for (nint i = 0; i < m; i++)
             {
                 float* row = c + (i * n);
@@ -158,24 +170,24 @@ public static unsafe partial class Gemm
     }
 
     /// <summary>The broadcast-tile product, vectorised along N with the widest vector that fits.</summary>
-    private static void Broadcast<TX>(int m, int n, int k, float* x, nint ldx, float* y, nint ldy, float* c, nint ldc, bool accumulate)
+    private static void Broadcast<TX>(int m, int n, int k, float* x, nint ldx, float* y, nint ldy, float* c, nint ldc, bool accumulate, int kBlock)
         where TX : struct
     {
         if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
         {
-            Broadcast<Vector512<float>, Ops512, TX>(m, n, k, x, ldx, y, ldy, c, ldc, accumulate);
+            Broadcast<Vector512<float>, Ops512, TX>(m, n, k, x, ldx, y, ldy, c, ldc, accumulate, kBlock);
         }
         else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
         {
-            Broadcast<Vector256<float>, Ops256, TX>(m, n, k, x, ldx, y, ldy, c, ldc, accumulate);
+            Broadcast<Vector256<float>, Ops256, TX>(m, n, k, x, ldx, y, ldy, c, ldc, accumulate, kBlock);
         }
         else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
         {
-            Broadcast<Vector128<float>, Ops128, TX>(m, n, k, x, ldx, y, ldy, c, ldc, accumulate);
+            Broadcast<Vector128<float>, Ops128, TX>(m, n, k, x, ldx, y, ldy, c, ldc, accumulate, kBlock);
         }
         else
         {
-            Broadcast<float, Ops1, TX>(m, n, k, x, ldx, y, ldy, c, ldc, accumulate);
+            Broadcast<float, Ops1, TX>(m, n, k, x, ldx, y, ldy, c, ldc, accumulate, kBlock);
         }
     }
 
@@ -183,13 +195,13 @@ public static unsafe partial class Gemm
     /// C (+)= X·Y over k blocks; per block, columns of 4-vector tiles, each down all rows (the Y panel stays
     /// in L1), then the leftover whole vectors, then one masked vector ending at column n (requires n ≥ W).
     /// </summary>
-    private static void Broadcast<T, TOps, TX>(int m, int n, int k, float* x, nint ldx, float* y, nint ldy, float* c, nint ldc, bool accumulate)
+    private static void Broadcast<T, TOps, TX>(int m, int n, int k, float* x, nint ldx, float* y, nint ldy, float* c, nint ldc, bool accumulate, int kBlock)
         where T : struct
         where TOps : struct, IOps<T>
         where TX : struct
     {
         int w = Width<T>();
-        int blocks = (k + KBlock - 1) / KBlock;
+        int blocks = (k + kBlock - 1) / kBlock;
         int kc = (k + blocks - 1) / blocks;
         for (int k0 = 0; k0 < k; k0 += kc)
         {

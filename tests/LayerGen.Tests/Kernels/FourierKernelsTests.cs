@@ -9,27 +9,45 @@ using Xunit;
 namespace LayerGen.Tests.Kernels;
 
 /// <summary>
-/// <see cref="FourierKernels"/> against a naive double-precision DFT: every algorithm (direct, radix-2,
-/// Bluestein) at every size, the adjoint by the dot-product identity and its explicit formula,
+/// <see cref="FourierKernels"/> against a naive double-precision DFT: every algorithm (the float DFT matrix,
+/// radix-2, Bluestein) at every size, the adjoint by the dot-product identity and its explicit formula,
 /// += semantics, no allocations once warm, and concurrent use.
 /// </summary>
 /// <remarks>
-/// Errors are measured relative to the row's largest exact coefficient (<see cref="Scale"/>). The kernels
-/// compute in double and round once to float, so the errors seen are about one float rounding
-/// (≤ ~6e-8); the tolerance, 1e-6, leaves room without letting a float-precision algorithm pass.
+/// <para>
+/// Two error measures, one per kind of arithmetic. The FFT plans compute in double and round once to
+/// float, so their errors are about one float rounding (≤ ~6e-8) of the row's largest exact coefficient
+/// (<see cref="AssertMatches"/>); the tolerance, 1e-6 of that, leaves room without letting a float-precision
+/// algorithm pass. The matrix path (<see cref="DftMatrix"/>, small n) computes in float: each multiply-add
+/// rounds relative to its running sum, so its error is bounded by the row's L1 norm Σ_t |x_t| (Σ|dy| for the
+/// adjoint), not by the result, which cancellation can make arbitrarily small (n = 3, X_0 = x_0 + x_1 + x_2).
+/// Measured worst 2.8e-7 of the L1 norm forward and 1.8e-7 adjoint over every n it covers; the tolerance is
+/// 1e-6 of it (<see cref="AssertMatrixMatches"/>), which a wrong entry (off by about L1 / n) still fails.
+/// Tests through the public entry points use the measure of the path n takes.
+/// </para>
 /// </remarks>
 public sealed class FourierKernelsTests
 {
     private const double Tolerance = 1e-6;
 
-    public static readonly TheoryData<int> Sizes = new() { 1, 2, 3, 7, 8, 15, 16, 48, 64, 100, 128, 1000 };
+    /// <summary>Each side of each switch: matrix to 128 and 255, radix 2 from 256, Bluestein from 257.</summary>
+    public static readonly TheoryData<int> Sizes = new()
+    {
+        1, 2, 3, 7, 8, 15, 16, 48, 64, 100,
+        DftMatrix.PowerOfTwoLimit, DftMatrix.PowerOfTwoLimit + 1, 2 * DftMatrix.PowerOfTwoLimit,
+        DftMatrix.OtherLimit - 1, DftMatrix.OtherLimit + 1, 1000,
+    };
 
-    /// <summary>Every algorithm at every size it can run, including sizes where it is not the default.</summary>
+    private static readonly int[] AllSizes = [1, 2, 3, 4, 7, 8, 15, 16, 17, 31, 32, 48, 63, 64, 65, 100, 127, 128, 129, 255, 256, 257, 1000, 1024];
+
+    /// <summary>Every FFT algorithm at every size it can run, including sizes where it is not the default.</summary>
     public static IEnumerable<object[]> PlanCases() =>
-        new[] { 1, 2, 3, 4, 7, 8, 15, 16, 17, 31, 32, 48, 63, 64, 65, 100, 127, 128, 129, 256, 1000, 1024 }
-            .SelectMany(n => new[] { FftAlgorithm.Direct, FftAlgorithm.Radix2, FftAlgorithm.Bluestein }
-                .Where(a => a != FftAlgorithm.Radix2 || (n & (n - 1)) == 0)
-                .Select(a => new object[] { n, a.ToString() }));
+        AllSizes.SelectMany(n => new[] { FftAlgorithm.Radix2, FftAlgorithm.Bluestein }
+            .Where(a => a != FftAlgorithm.Radix2 || (n & (n - 1)) == 0)
+            .Select(a => new object[] { n, a.ToString() }));
+
+    /// <summary>The matrix at every size (n ≥ 2), also beyond the limits where it is not the default.</summary>
+    public static IEnumerable<object[]> MatrixSizes() => AllSizes.Where(n => n >= 2).Select(n => new object[] { n });
 
     [Theory]
     [MemberData(nameof(Sizes))]
@@ -43,7 +61,7 @@ public sealed class FourierKernelsTests
 
         FourierKernels.FftHalf(5, n, x, output);
 
-        AssertMatches(NaiveFftHalf(5, n, x), output, 5, n);
+        AssertForward(NaiveFftHalf(5, n, x), output, 5, n, x);
     }
 
     [Theory]
@@ -67,6 +85,35 @@ public sealed class FourierKernelsTests
     }
 
     [Theory]
+    [MemberData(nameof(MatrixSizes))]
+    public void The_matrix_matches_the_naive_DFT_forward_and_adjoint(int n)
+    {
+        var matrix = new DftMatrix(n);
+        int h = n / 2;
+        foreach (int rows in new[] { 1, 2, 3, 7 }) // thin and full tiles of the product
+        {
+            float[] x = RandomRows(rows, n, seed: 13 * n + rows);
+            var output = new float[rows * 2 * h + 5];
+            Array.Fill(output, float.NaN); // overwritten, and the 5 past the rows untouched
+            matrix.Forward(rows, x, output);
+            AssertMatrixMatches(NaiveFftHalf(rows, n, x), output, rows, n, x);
+            Assert.All(output[^5..], v => Assert.True(float.IsNaN(v)));
+
+            float[] dy = RandomRows(rows, 2 * h, seed: 17 * n + rows);
+            float[] initial = RandomRows(rows, n, seed: 19 * n + rows);
+            var grad = (float[])initial.Clone();
+            matrix.Adjoint(rows, dy, grad);
+            double[] expected = NaiveAdjoint(rows, n, dy);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                expected[i] += initial[i];
+            }
+
+            AssertMatrixAdjointMatches(expected, grad, rows, n, dy);
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(Sizes))]
     public void FftHalfAdjoint_accumulates_the_explicit_formula(int n)
     {
@@ -83,7 +130,7 @@ public sealed class FourierKernelsTests
             expected[i] += initial[i];
         }
 
-        AssertAdjointMatches(expected, grad, 4, n, dy);
+        AssertAdjoint(expected, grad, 4, n, dy);
     }
 
     [Theory]
@@ -119,7 +166,7 @@ public sealed class FourierKernelsTests
     [Fact]
     public void Adjoint_adds_to_existing_gradients_and_a_zero_gradient_changes_nothing()
     {
-        foreach (int n in new[] { 7, 64, 100 })
+        foreach (int n in new[] { 7, 64, 100, 200, 1000 }) // matrix with and without Mᵀ, Bluestein
         {
             int h = n / 2;
             float[] dy = RandomRows(2, 2 * h, seed: n);
@@ -173,21 +220,29 @@ public sealed class FourierKernelsTests
     [Fact]
     public void The_measured_thresholds_choose_the_algorithms()
     {
-        Assert.Equal(FftAlgorithm.Direct, FftPlan.ChooseAlgorithm(2));
-        Assert.Equal(FftAlgorithm.Direct, FftPlan.ChooseAlgorithm(FftPlan.Radix2Threshold / 2));
-        Assert.Equal(FftAlgorithm.Radix2, FftPlan.ChooseAlgorithm(FftPlan.Radix2Threshold));
+        Assert.False(DftMatrix.Covers(0));
+        Assert.False(DftMatrix.Covers(1));
+        Assert.True(DftMatrix.Covers(2));
+        Assert.True(DftMatrix.Covers(3));
+        Assert.True(DftMatrix.Covers(DftMatrix.PowerOfTwoLimit));
+        Assert.False(DftMatrix.Covers(2 * DftMatrix.PowerOfTwoLimit));
+        Assert.True(DftMatrix.Covers(DftMatrix.PowerOfTwoLimit + 1));
+        Assert.True(DftMatrix.Covers(DftMatrix.OtherLimit - 1));
+        Assert.False(DftMatrix.Covers(DftMatrix.OtherLimit + 1));
+        Assert.Equal(FftAlgorithm.Radix2, FftPlan.ChooseAlgorithm(2 * DftMatrix.PowerOfTwoLimit));
         Assert.Equal(FftAlgorithm.Radix2, FftPlan.ChooseAlgorithm(1024));
-        Assert.Equal(FftAlgorithm.Direct, FftPlan.ChooseAlgorithm(FftPlan.BluesteinThreshold - 1));
-        Assert.Equal(FftAlgorithm.Bluestein, FftPlan.ChooseAlgorithm(FftPlan.BluesteinThreshold + 1));
+        Assert.Equal(FftAlgorithm.Bluestein, FftPlan.ChooseAlgorithm(DftMatrix.OtherLimit + 1));
         Assert.Equal(FftAlgorithm.Bluestein, FftPlan.ChooseAlgorithm(1000));
-        Assert.Same(FftPlan.Get(48), FftPlan.Get(48));
+        Assert.Same(DftMatrix.Get(48), DftMatrix.Get(48));
+        Assert.Same(FftPlan.Get(1000), FftPlan.Get(1000));
     }
 
     [Fact]
     public void Warmed_up_calls_allocate_nothing()
     {
-        // One size per algorithm and some more; GetAllocatedBytesForCurrentThread ignores other threads.
-        int[] sizes = [3, 16, 48, 64, 100, 1000, 1024];
+        // One size per path (matrix with Mᵀ, matrix without, Bluestein, radix 2) and some more;
+        // GetAllocatedBytesForCurrentThread ignores other threads.
+        int[] sizes = [3, 16, 48, 64, 100, 200, 1000, 1024];
         var buffers = sizes.Select(n => (n, x: RandomRows(3, n, seed: n), y: new float[3 * 2 * (n / 2)], g: new float[3 * n])).ToArray();
         for (int warm = 0; warm < 3; warm++)
         {
@@ -250,7 +305,7 @@ public sealed class FourierKernelsTests
 
         for (int i = 0; i < sizes.Length; i++)
         {
-            AssertMatches(NaiveFftHalf(3, sizes[i], inputs[i]), results[0][2 * i], 3, sizes[i]);
+            AssertForward(NaiveFftHalf(3, sizes[i], inputs[i]), results[0][2 * i], 3, sizes[i], inputs[i]);
             for (int w = 1; w < threads; w++)
             {
                 Assert.Equal(results[0][2 * i], results[w][2 * i]);
@@ -268,11 +323,11 @@ public sealed class FourierKernelsTests
             float[] x = RandomRows(rows, n, seed);
             var y = new float[rows * 2 * (n / 2)];
             FourierKernels.FftHalf(rows, n, x, y);
-            AssertMatches(NaiveFftHalf(rows, n, x), y, rows, n);
+            AssertForward(NaiveFftHalf(rows, n, x), y, rows, n, x);
 
             var g = new float[rows * n];
             FourierKernels.FftHalfAdjoint(rows, n, y, g);
-            AssertAdjointMatches(NaiveAdjoint(rows, n, y), g, rows, n, y);
+            AssertAdjoint(NaiveAdjoint(rows, n, y), g, rows, n, y);
         }, iter: 300);
     }
 
@@ -341,6 +396,78 @@ public sealed class FourierKernelsTests
         return scale;
     }
 
+    /// <summary>The forward check of the path <see cref="FourierKernels"/> takes for n.</summary>
+    private static void AssertForward(double[] expected, float[] actual, int rows, int n, float[] x)
+    {
+        if (DftMatrix.Covers(n))
+        {
+            AssertMatrixMatches(expected, actual, rows, n, x);
+        }
+        else
+        {
+            AssertMatches(expected, actual, rows, n);
+        }
+    }
+
+    /// <summary>The adjoint check of the path <see cref="FourierKernels"/> takes for n.</summary>
+    private static void AssertAdjoint(double[] expected, float[] actual, int rows, int n, float[] dy)
+    {
+        if (DftMatrix.Covers(n))
+        {
+            AssertMatrixAdjointMatches(expected, actual, rows, n, dy);
+        }
+        else
+        {
+            AssertAdjointMatches(expected, actual, rows, n, dy);
+        }
+    }
+
+    /// <summary>The sum of |value| over a row.</summary>
+    private static double L1(ReadOnlySpan<float> row)
+    {
+        double sum = 1e-30;
+        foreach (float v in row)
+        {
+            sum += Math.Abs(v);
+        }
+
+        return sum;
+    }
+
+    /// <summary>Float arithmetic: relative to the input row's L1 norm (see the class remarks).</summary>
+    private static void AssertMatrixMatches(double[] expected, float[] actual, int rows, int n, float[] x)
+    {
+        int width = 2 * (n / 2);
+        for (int r = 0; r < rows; r++)
+        {
+            double scale = L1(x.AsSpan(r * n, n));
+            for (int i = r * width; i < (r + 1) * width; i++)
+            {
+                double error = Math.Abs(actual[i] - expected[i]) / scale;
+                Assert.True(error <= Tolerance, $"n={n} row {r} element {i - r * width}: {actual[i]} vs {expected[i]} (error {error:E2} of the row's L1 norm)");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Float arithmetic: relative to the gradient row's L1 norm plus the largest exact result (the += adds
+    /// one rounding of the result itself).
+    /// </summary>
+    private static void AssertMatrixAdjointMatches(double[] expected, float[] actual, int rows, int n, float[] dy)
+    {
+        int width = 2 * (n / 2);
+        for (int r = 0; r < rows; r++)
+        {
+            double scale = L1(dy.AsSpan(r * width, width)) + Scale(expected.AsSpan(r * n, n));
+            for (int i = r * n; i < (r + 1) * n; i++)
+            {
+                double error = Math.Abs(actual[i] - expected[i]) / scale;
+                Assert.True(error <= Tolerance, $"n={n} row {r} element {i - r * n}: {actual[i]} vs {expected[i]} (error {error:E2} of |dy|₁ + max|result|)");
+            }
+        }
+    }
+
+    /// <summary>Double arithmetic rounded once: relative to the row's largest exact coefficient.</summary>
     private static void AssertMatches(double[] expected, float[] actual, int rows, int n)
     {
         int width = 2 * (n / 2);
@@ -355,7 +482,7 @@ public sealed class FourierKernelsTests
         }
     }
 
-    /// <summary>Relative to the row's largest exact gradient or |dy| component, whichever is larger.</summary>
+    /// <summary>Double arithmetic: relative to the row's largest exact gradient or |dy| component, whichever is larger.</summary>
     private static void AssertAdjointMatches(double[] expected, float[] actual, int rows, int n, float[] dy)
     {
         int width = 2 * (n / 2);

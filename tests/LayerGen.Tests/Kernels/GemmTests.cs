@@ -46,7 +46,7 @@ public sealed class GemmTests
     [Fact]
     public void Random_sizes_match_the_naive_product()
     {
-        Cases.Sample(Check, iter: 1500, seed: "4Lq3mO2W2Yx1");
+        Cases.Sample(t => Check(t), iter: 1500, seed: "4Lq3mO2W2Yx1");
     }
 
     [Theory]
@@ -65,6 +65,35 @@ public sealed class GemmTests
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The internal overload with short contraction blocks (DftMatrix sums in blocks of 16 for accuracy):
+    /// block sums are added to C, so every block after the first must accumulate, including when the caller
+    /// overwrites, and the equalised blocks must still cover every step of k.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Combinations))]
+    public void Short_contraction_blocks_match(bool transposeA, bool transposeB, bool accumulate)
+    {
+        int[] sizes = [1, 7, 16, 17, 33, 64];
+        int seed = 0;
+        foreach (int kBlock in new[] { 1, 5, 16 })
+        {
+            foreach (int m in sizes)
+            {
+                foreach (int n in sizes)
+                {
+                    foreach (int k in sizes)
+                    {
+                        Check(new Case(m, n, k, transposeA, transposeB, accumulate, seed++), kBlock);
+                    }
+                }
+            }
+        }
+
+        var ok = new float[16];
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.MatMul(2, 2, 2, ok, false, ok, false, ok, false, kBlock: 0));
     }
 
     [Theory]
@@ -206,7 +235,8 @@ public sealed class GemmTests
         Assert.Equal("a", Assert.Throws<ArgumentException>(() => Gemm.MatMul(70000, 70000, 70000, ok, false, ok, false, ok, false)).ParamName); // m·k overflows int
     }
 
-    private static void Check(Case t)
+    /// <param name="kBlock">0: the public MatMul; else the internal overload with this contraction block.</param>
+    private static void Check(Case t, int kBlock = 0)
     {
         var random = new Random(t.Seed);
         var (m, n, k) = (t.M, t.N, t.K);
@@ -217,7 +247,14 @@ public sealed class GemmTests
         float[] c0 = t.Accumulate ? RandomValues(m * n, random, scale: 10f) : Filled(m * n, float.NaN);
         float[] c = Padded(c0);
 
-        Gemm.MatMul(m, n, k, a, t.TransposeA, b, t.TransposeB, c, t.Accumulate);
+        if (kBlock == 0)
+        {
+            Gemm.MatMul(m, n, k, a, t.TransposeA, b, t.TransposeB, c, t.Accumulate);
+        }
+        else
+        {
+            Gemm.MatMul(m, n, k, a, t.TransposeA, b, t.TransposeB, c, t.Accumulate, kBlock);
+        }
 
         double maxA = MaxAbs(a, m * k), maxB = MaxAbs(b, k * n), maxC = t.Accumulate ? MaxAbs(c0, m * n) : 0;
         double tolerance = 1e-6 * ((k * maxA * maxB) + maxC) + 1e-30;
@@ -234,7 +271,7 @@ public sealed class GemmTests
                 double error = Math.Abs(sum - c[i * n + j]);
                 if (!(error <= tolerance))
                 {
-                    Assert.Fail($"{t}: C[{i}, {j}] = {c[i * n + j]} but the double-precision product is {sum} (tolerance {tolerance:G3}).");
+                    Assert.Fail($"{t}{(kBlock > 0 ? $" kBlock {kBlock}" : string.Empty)}: C[{i}, {j}] = {c[i * n + j]} but the double-precision product is {sum} (tolerance {tolerance:G3}).");
                 }
             }
         }
