@@ -93,10 +93,10 @@ internal sealed class MatMulEmitter
         string source = (step.Epilogue is int e ? graph[e].Text : node.Text) is { Length: > 0 } text ? $"      (from: {text})" : string.Empty;
         w.Comment($"{t} {assign} {what}{source}   [{m}, {n}], contracting {k}");
 
-        string Value(bool vector) => epilogue is null ? "acc" : epilogue.Code(vector, id => operands.Read(id, vector, "i", "j"));
-        string Store(bool vector) => vector
-            ? (step.Target.Accumulate ? $"KernelMath.AddTo({t}, i * {n} + j, {Value(true)});" : $"KernelMath.Store({t}, i * {n} + j, {Value(true)});")
-            : $"{t}[i * {n} + j] {assign} {Value(false)};";
+        string Value(bool vector, string j) => epilogue is null ? "acc" : epilogue.Code(vector, id => operands.Read(id, vector, "i", j));
+        string Store(bool vector, string j = "j") => vector
+            ? (step.Target.Accumulate ? $"KernelMath.AddTo({t}, i * {n} + {j}, {Value(true, j)});" : $"KernelMath.Store({t}, i * {n} + {j}, {Value(true, j)});")
+            : $"{t}[i * {n} + {j}] {assign} {Value(false, j)};";
 
         bool gemm = UseGemm && (epilogue is null || !step.Target.Accumulate);
         if (gemm)
@@ -124,10 +124,36 @@ internal sealed class MatMulEmitter
                 operands.HoistPerOuter(w, vector: true, "i");
                 if (!tb)
                 {
+                    // A row of C in tiles of four vectors: each element of A is broadcast once and
+                    // multiplied into four independent accumulators (no reduction afterwards, whatever k is).
                     w.Line("int j = 0;");
+                    using (w.Block($"for (; j <= {n} - 4 * {Width}; j += 4 * {Width})"))
+                    {
+                        w.Line("Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;");
+                        using (w.Block($"for (int kk = 0; kk < {k}; kk++)"))
+                        {
+                            w.Line($"var broadcast = new Vector<float>(KernelMath.Get({a.Name}, {AIndex("i", "kk")}));");
+                            for (int u = 0; u < 4; u++)
+                            {
+                                string jIndex = u == 0 ? "j" : $"(j + {(u == 1 ? Width : $"{u} * {Width}")})";
+                                w.Line($"acc{u} = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load({b.Name}, {BIndex("kk", jIndex)}), acc{u});");
+                            }
+                        }
+
+                        for (int u = 0; u < 4; u++)
+                        {
+                            using (w.Block())
+                            {
+                                w.Line($"var acc = acc{u};");
+                                w.Line(u == 0 ? "int jj = j;" : $"int jj = j + {(u == 1 ? Width : $"{u} * {Width}")};");
+                                w.Line(Store(true, "jj"));
+                            }
+                        }
+                    }
+
                     using (w.Block($"for (; j <= {n} - {Width}; j += {Width})"))
                     {
-                        // Four accumulators over k hide the latency of the multiply-adds.
+                        // One vector of C: four accumulators over k instead, so the chain of multiply-adds overlaps.
                         w.Line("Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;");
                         w.Line("int kk = 0;");
                         using (w.Block($"for (; kk <= {k} - 4; kk += 4)"))
