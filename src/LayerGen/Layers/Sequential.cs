@@ -24,10 +24,11 @@ public sealed class Sequential : ILayer
     private readonly ILayer[] _layers;
     private readonly string[] _names;
 
-    // Per-position plan for the current rows (recomputed per call; sized once so no call allocates).
-    private readonly int[] _rows;
-    private readonly int[] _outputOffset; // where child i's output lives in saved (i < n-1)
-    private readonly int[] _savedOffset;  // where child i's own saved region starts
+    // Per-position plan for the current rows (recomputed per call, since a child's sizes are its own
+    // business; sized once so no call allocates). Each child's sizes are asked once per call, here,
+    // and the forward and backward loops then only slice.
+    private readonly Position[] _plan;
+    private int _largestIntermediate; // the longest output of children 0 .. n-2, for the current rows
 
     // Two halves of [max intermediate size] each, ping-ponged as the gradient walks backwards.
     private float[] _gradScratch = [];
@@ -44,9 +45,7 @@ public sealed class Sequential : ILayer
             _names[i] = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        _rows = new int[_layers.Length];
-        _outputOffset = new int[_layers.Length];
-        _savedOffset = new int[_layers.Length];
+        _plan = new Position[_layers.Length];
     }
 
     /// <summary>The child at <paramref name="index"/>.</summary>
@@ -142,9 +141,10 @@ public sealed class Sequential : ILayer
         int last = _layers.Length - 1;
         for (int i = 0; i <= last; i++)
         {
-            ReadOnlySpan<float> x = i == 0 ? input : OutputOf(i - 1, saved);
-            Span<float> y = i == last ? output : OutputOf(i, saved);
-            _layers[i].ForwardSpan(_rows[i], x, y, SavedOf(i, saved));
+            ref readonly Position at = ref _plan[i];
+            ReadOnlySpan<float> x = i == 0 ? input : OutputOf(in _plan[i - 1], saved);
+            Span<float> y = i == last ? output : OutputOf(in at, saved);
+            _layers[i].ForwardSpan(at.Rows, x, y, saved.Slice(at.SavedOffset, at.SavedLength));
         }
     }
 
@@ -163,12 +163,7 @@ public sealed class Sequential : ILayer
 
         Plan(rows);
         int last = _layers.Length - 1;
-        int half = 0;
-        for (int i = 0; i < last; i++)
-        {
-            half = Math.Max(half, IntermediateLength(i));
-        }
-
+        int half = _largestIntermediate;
         if (_gradScratch.Length < 2 * half)
         {
             _gradScratch = new float[2 * half];
@@ -180,16 +175,17 @@ public sealed class Sequential : ILayer
         ReadOnlySpan<float> gradOut = outputGrad;
         for (int i = last; i >= 0; i--)
         {
-            ReadOnlySpan<float> x = i == 0 ? input : OutputOf(i - 1, saved);
-            ReadOnlySpan<float> y = i == last ? output : OutputOf(i, saved);
+            ref readonly Position at = ref _plan[i];
+            ReadOnlySpan<float> x = i == 0 ? input : OutputOf(in _plan[i - 1], saved);
+            ReadOnlySpan<float> y = i == last ? output : OutputOf(in at, saved);
             Span<float> gradIn = inputGrad;
             if (i > 0)
             {
-                gradIn = _gradScratch.AsSpan((i % 2) * half, IntermediateLength(i - 1));
+                gradIn = _gradScratch.AsSpan((i % 2) * half, _plan[i - 1].OutputLength);
                 gradIn.Clear(); // BackwardSpan accumulates
             }
 
-            _layers[i].BackwardSpan(_rows[i], x, y, gradOut, gradIn, SavedOf(i, saved));
+            _layers[i].BackwardSpan(at.Rows, x, y, gradOut, gradIn, saved.Slice(at.SavedOffset, at.SavedLength));
             gradOut = gradIn;
         }
     }
@@ -206,51 +202,74 @@ public sealed class Sequential : ILayer
 
     public override string ToString() => this.ToModuleString();
 
-    private int IntermediateLength(int i) => _rows[i] * _layers[i].OutputRowLength;
+    private static Span<float> OutputOf(in Position at, Span<float> saved) => saved.Slice(at.OutputOffset, at.OutputLength);
 
-    private Span<float> OutputOf(int i, Span<float> saved) => saved.Slice(_outputOffset[i], IntermediateLength(i));
-
-    private Span<float> SavedOf(int i, Span<float> saved) => saved.Slice(_savedOffset[i], _layers[i].SavedLength(_rows[i]));
-
-    /// <summary>Fills the per-position rows and offsets for <paramref name="rows"/>; returns the total saved length.</summary>
+    /// <summary>Fills the per-position plan for <paramref name="rows"/>; returns the total saved length.</summary>
     private int Plan(int rows)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         int n = _layers.Length;
         long outputs = 0;
+        int largest = 0;
+        int previousOutputRow = 0;
         for (int i = 0; i < n; i++)
         {
+            ILayer layer = _layers[i];
+            ref Position at = ref _plan[i];
             if (i == 0)
             {
-                _rows[0] = rows;
+                at.Rows = rows;
             }
             else
             {
-                long floats = (long)_rows[i - 1] * _layers[i - 1].OutputRowLength;
-                int inputRow = _layers[i].InputRowLength;
+                long floats = (long)_plan[i - 1].Rows * previousOutputRow;
+                int inputRow = layer.InputRowLength;
                 if (inputRow <= 0 || floats % inputRow != 0)
                 {
                     throw new ArgumentException(
-                        $"Sequential: layer {i - 1} ({_layers[i - 1].LayerName}) produces {floats} floats, which is not a whole number of rows of {inputRow} for layer {i} ({_layers[i].LayerName}).");
+                        $"Sequential: layer {i - 1} ({_layers[i - 1].LayerName}) produces {floats} floats, which is not a whole number of rows of {inputRow} for layer {i} ({layer.LayerName}).");
                 }
 
-                _rows[i] = checked((int)(floats / inputRow));
+                at.Rows = checked((int)(floats / inputRow));
             }
 
+            previousOutputRow = layer.OutputRowLength;
             if (i < n - 1)
             {
-                _outputOffset[i] = checked((int)outputs);
-                outputs += (long)_rows[i] * _layers[i].OutputRowLength;
+                at.OutputOffset = checked((int)outputs);
+                at.OutputLength = checked(at.Rows * previousOutputRow);
+                outputs += at.OutputLength;
+                largest = Math.Max(largest, at.OutputLength);
             }
         }
 
         long total = outputs;
         for (int i = 0; i < n; i++)
         {
-            _savedOffset[i] = checked((int)total);
-            total += _layers[i].SavedLength(_rows[i]);
+            ref Position at = ref _plan[i];
+            at.SavedOffset = checked((int)total);
+            at.SavedLength = _layers[i].SavedLength(at.Rows);
+            total += at.SavedLength;
         }
 
+        _largestIntermediate = largest;
         return checked((int)total);
+    }
+
+    /// <summary>Where one child runs in the current plan.</summary>
+    private struct Position
+    {
+        /// <summary>The rows the child sees.</summary>
+        public int Rows;
+
+        /// <summary>Where the child's output lives in the saved buffer, and its length (children 0 .. n-2 only).</summary>
+        public int OutputOffset;
+
+        public int OutputLength;
+
+        /// <summary>Where the child's own saved region starts in the saved buffer, and its length.</summary>
+        public int SavedOffset;
+
+        public int SavedLength;
     }
 }

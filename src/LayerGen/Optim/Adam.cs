@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace LayerGen;
 
@@ -35,6 +36,9 @@ public class Adam : Optimizer
     private readonly float[][] _expAvgSq;    // v
     private readonly float[][] _maxExpAvgSq; // vmax, empty without AMSGrad
     private readonly long[] _steps;          // t, per parameter
+    private long _correctionStep;            // the t of the cached bias corrections below (0: none yet)
+    private double _biasCorrection1;         // 1 - beta1^t
+    private float _correction2Sqrt;          // sqrt(1 - beta2^t), rounded to float
 
     /// <summary>Creates the optimiser; the arguments are PyTorch's (<c>betas=(beta1, beta2)</c>), with its checks.</summary>
     /// <param name="parameters">What to optimise, e.g. <c>net.Parameters()</c>; de-duplicated by reference.</param>
@@ -98,107 +102,57 @@ public class Adam : Optimizer
     /// <inheritdoc/>
     protected sealed override void Update(int index, Span<float> parameter, ReadOnlySpan<float> gradient)
     {
+        Span<float> m = _expAvg[index];
+        Span<float> v = _expAvgSq[index];
+        Span<float> vmax = _amsgrad ? _maxExpAvgSq[index] : default;
+        OptimArguments.SameLength(parameter, gradient, nameof(gradient));
+        OptimArguments.SameLength(parameter, m, nameof(m));
+        OptimArguments.SameLength(parameter, v, nameof(v));
+        if (_amsgrad)
+        {
+            OptimArguments.SameLength(parameter, vmax, nameof(vmax));
+        }
+
         long step = ++_steps[index];
         double lr = LearningRate;
-        if (_decoupled && _weightDecay != 0)
+        if (step != _correctionStep)
         {
-            Scale(parameter, (float)(1 - lr * _weightDecay));
+            // Parameters usually share their step count, so the two powers are computed once per step, not once per parameter.
+            _correctionStep = step;
+            _biasCorrection1 = 1 - Math.Pow(_beta1, step);
+            _correction2Sqrt = (float)Math.Sqrt(1 - Math.Pow(_beta2, step));
         }
 
-        double biasCorrection1 = 1 - Math.Pow(_beta1, step);
-        double biasCorrection2 = 1 - Math.Pow(_beta2, step);
-        var k = new Coefficients
-        {
-            Decays = !_decoupled && _weightDecay != 0,
-            Decay = (float)_weightDecay,
-            Weight1 = (float)(1 - _beta1),
-            LerpSmall = 1 - _beta1 < 0.5,
-            Beta2 = (float)_beta2,
-            Weight2 = (float)(1 - _beta2),
-            Correction2Sqrt = (float)Math.Sqrt(biasCorrection2),
-            Epsilon = (float)_epsilon,
-            NegStepSize = (float)-(lr / biasCorrection1),
-        };
-        k.LerpOther = 1f - k.Weight1;
-
-        Span<float> vmax = _amsgrad ? _maxExpAvgSq[index] : default;
-        Moments(parameter, gradient, _expAvg[index], _expAvgSq[index], vmax, in k);
-    }
-
-    private static void Scale(Span<float> p, float factor)
-    {
-        int i = 0;
-        var vFactor = new Vector<float>(factor);
-        for (; i <= p.Length - Vector<float>.Count; i += Vector<float>.Count)
-        {
-            (new Vector<float>(p[i..]) * vFactor).CopyTo(p[i..]);
-        }
-
-        for (; i < p.Length; i++)
-        {
-            p[i] *= factor;
-        }
-    }
-
-    // The update of one parameter; vmax is empty without AMSGrad.
-    private static void Moments(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, Span<float> vmax, in Coefficients k)
-    {
-        bool ams = !vmax.IsEmpty;
-        int i = 0;
-        var decay = new Vector<float>(k.Decay);
-        var weight1 = new Vector<float>(k.Weight1);
-        var lerpOther = new Vector<float>(k.LerpOther);
-        var beta2 = new Vector<float>(k.Beta2);
-        var weight2 = new Vector<float>(k.Weight2);
-        var correction2Sqrt = new Vector<float>(k.Correction2Sqrt);
-        var epsilon = new Vector<float>(k.Epsilon);
-        var negStepSize = new Vector<float>(k.NegStepSize);
-        for (; i <= p.Length - Vector<float>.Count; i += Vector<float>.Count)
-        {
-            var vp = new Vector<float>(p[i..]);
-            var vg = new Vector<float>(g[i..]);
-            if (k.Decays)
+        var update = new Moments(
+            ref MemoryMarshal.GetReference(parameter),
+            ref MemoryMarshal.GetReference(gradient),
+            ref MemoryMarshal.GetReference(m),
+            ref MemoryMarshal.GetReference(v),
+            ref MemoryMarshal.GetReference(vmax),
+            new Coefficients
             {
-                vg += decay * vp;
-            }
-
-            var vm = new Vector<float>(m[i..]);
-            vm = k.LerpSmall ? vm + weight1 * (vg - vm) : vg - (vg - vm) * lerpOther;
-            vm.CopyTo(m[i..]);
-            Vector<float> vv = new Vector<float>(v[i..]) * beta2 + weight2 * vg * vg;
-            vv.CopyTo(v[i..]);
-            if (ams)
-            {
-                vv = Vector.Max(new Vector<float>(vmax[i..]), vv);
-                vv.CopyTo(vmax[i..]);
-            }
-
-            Vector<float> denom = Vector.SquareRoot(vv) / correction2Sqrt + epsilon;
-            (vp + negStepSize * vm / denom).CopyTo(p[i..]);
-        }
-
-        for (; i < p.Length; i++)
-        {
-            float gi = k.Decays ? g[i] + k.Decay * p[i] : g[i];
-            float mi = m[i];
-            mi = k.LerpSmall ? mi + k.Weight1 * (gi - mi) : gi - (gi - mi) * k.LerpOther;
-            m[i] = mi;
-            float vi = v[i] * k.Beta2 + k.Weight2 * gi * gi;
-            v[i] = vi;
-            if (ams)
-            {
-                vi = MathF.Max(vmax[i], vi);
-                vmax[i] = vi;
-            }
-
-            float denom = MathF.Sqrt(vi) / k.Correction2Sqrt + k.Epsilon;
-            p[i] = p[i] + k.NegStepSize * mi / denom;
-        }
+                Scales = _decoupled && _weightDecay != 0,
+                Scale = (float)(1 - lr * _weightDecay),
+                Decays = !_decoupled && _weightDecay != 0,
+                Decay = (float)_weightDecay,
+                Weight1 = (float)(1 - _beta1),
+                LerpSmall = 1 - _beta1 < 0.5,
+                LerpOther = 1f - (float)(1 - _beta1),
+                Beta2 = (float)_beta2,
+                Weight2 = (float)(1 - _beta2),
+                Correction2Sqrt = _correction2Sqrt,
+                Epsilon = (float)_epsilon,
+                NegStepSize = (float)-(lr / _biasCorrection1),
+                Amsgrad = _amsgrad,
+            });
+        ElementwiseUpdate.Run(update, parameter.Length);
     }
 
     // The per-step scalars, already rounded to float where PyTorch rounds them.
     private struct Coefficients
     {
+        public bool Scales;
+        public float Scale;
         public bool Decays;
         public float Decay;
         public float Weight1;
@@ -209,5 +163,65 @@ public class Adam : Optimizer
         public float Correction2Sqrt;
         public float Epsilon;
         public float NegStepSize;
+        public bool Amsgrad;
+    }
+
+    // The update of one parameter, element by element; vmax is only touched with AMSGrad. The decoupled
+    // decay (AdamW's p *= 1 - lr * wd, a separate pass in PyTorch) is applied to each element just
+    // before that element's Adam update, which reads the decayed value exactly as PyTorch's second pass does.
+    private readonly ref struct Moments(ref float p, ref float g, ref float m, ref float v, ref float vmax, Coefficients k) : IElementwiseUpdate
+    {
+        private readonly ref float _p = ref p;
+
+        public ref float Written => ref _p;
+        private readonly ref float _g = ref g; // read only
+        private readonly ref float _m = ref m;
+        private readonly ref float _v = ref v;
+        private readonly ref float _vmax = ref vmax;
+        private readonly Coefficients _k = k;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply<T, TLanes>(nuint i)
+            where T : struct
+            where TLanes : struct, ILanes<T>
+        {
+            ref float p = ref Unsafe.Add(ref _p, i);
+            ref float m = ref Unsafe.Add(ref _m, i);
+            ref float v = ref Unsafe.Add(ref _v, i);
+            T vp = TLanes.Load(ref p);
+            if (_k.Scales)
+            {
+                vp = TLanes.Multiply(vp, TLanes.Splat(_k.Scale));
+            }
+
+            T vg = TLanes.Load(ref Unsafe.Add(ref _g, i));
+            if (_k.Decays)
+            {
+                vg = TLanes.Add(vg, TLanes.Multiply(TLanes.Splat(_k.Decay), vp));
+            }
+
+            // m = lerp(m, g, 1 - beta1), in PyTorch's two forms (chosen by the weight, for accuracy).
+            T vm = TLanes.Load(ref m);
+            vm = _k.LerpSmall
+                ? TLanes.Add(vm, TLanes.Multiply(TLanes.Splat(_k.Weight1), TLanes.Subtract(vg, vm)))
+                : TLanes.Subtract(vg, TLanes.Multiply(TLanes.Subtract(vg, vm), TLanes.Splat(_k.LerpOther)));
+            TLanes.Store(ref m, vm);
+
+            // v = v * beta2 + ((1 - beta2) * g) * g
+            T vv = TLanes.Add(
+                TLanes.Multiply(TLanes.Load(ref v), TLanes.Splat(_k.Beta2)),
+                TLanes.Multiply(TLanes.Multiply(TLanes.Splat(_k.Weight2), vg), vg));
+            TLanes.Store(ref v, vv);
+            if (_k.Amsgrad)
+            {
+                ref float vmax = ref Unsafe.Add(ref _vmax, i);
+                vv = TLanes.Max(TLanes.Load(ref vmax), vv);
+                TLanes.Store(ref vmax, vv);
+            }
+
+            // p = p + (-lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+            T denom = TLanes.Add(TLanes.Divide(TLanes.Sqrt(vv), TLanes.Splat(_k.Correction2Sqrt)), TLanes.Splat(_k.Epsilon));
+            TLanes.Store(ref p, TLanes.Add(vp, TLanes.Divide(TLanes.Multiply(TLanes.Splat(_k.NegStepSize), vm), denom)));
+        }
     }
 }

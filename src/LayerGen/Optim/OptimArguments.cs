@@ -31,4 +31,16 @@ internal static class OptimArguments
             throw new ArgumentOutOfRangeException(name, value, $"Invalid beta parameter at index {index}: {value}");
         }
     }
+
+    /// <summary>
+    /// Throws unless <paramref name="buffer"/> is as long as <paramref name="parameter"/>: the updates read
+    /// and write every buffer without bounds checks, so this one check per parameter must precede them.
+    /// </summary>
+    public static void SameLength(ReadOnlySpan<float> parameter, ReadOnlySpan<float> buffer, string name)
+    {
+        if (buffer.Length != parameter.Length)
+        {
+            throw new ArgumentException($"The {name} has {buffer.Length} elements but the parameter has {parameter.Length}.", name);
+        }
+    }
 }

@@ -15,9 +15,10 @@ namespace LayerGen;
 /// <para>Hyper-parameters are <see cref="double"/>, like PyTorch's Python floats (so <c>lr: 0.01</c> needs no
 /// <c>f</c> suffix); scalars derived from them (bias corrections, step sizes) are computed in double and
 /// rounded to float once per step, exactly where PyTorch hands a Python float to a float32 kernel. The
-/// element-wise updates then run in float, in PyTorch's order of operations, vectorised with
-/// <see cref="System.Numerics.Vector{T}"/> and without fused multiply-adds, so the vector body and its
-/// scalar tail give bit-identical results and a run does not depend on the machine's vector width.</para>
+/// element-wise updates then run in float, in PyTorch's order of operations, written once over
+/// <c>ILanes</c> and run by <c>ElementwiseUpdate</c> with the widest vectors the machine accelerates
+/// (Vector512, then 256, 128, then single floats for the tail), without fused multiply-adds, so every
+/// width gives bit-identical results and a run does not depend on the machine's vector width.</para>
 /// <para>State (momentum and moment buffers) is allocated at construction, so a <see cref="Step"/>
 /// allocates nothing. Not thread-safe.</para>
 /// </remarks>

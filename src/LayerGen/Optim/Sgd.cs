@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace LayerGen;
 
@@ -72,114 +73,129 @@ public sealed class Sgd : Optimizer
     /// <inheritdoc/>
     protected override void Update(int index, Span<float> parameter, ReadOnlySpan<float> gradient)
     {
+        OptimArguments.SameLength(parameter, gradient, nameof(gradient));
+
         // Python floats reach PyTorch's float32 kernels rounded to float: round them the same way.
         float negLr = (float)-LearningRate;
         float decay = (float)_weightDecay;
         bool decays = _weightDecay != 0;
+        ref float p = ref MemoryMarshal.GetReference(parameter);
+        ref float g = ref MemoryMarshal.GetReference(gradient);
         if (_momentum == 0)
         {
-            Plain(parameter, gradient, decays, decay, negLr);
+            ElementwiseUpdate.Run(new Plain(ref p, ref g, decays, decay, negLr), parameter.Length);
             return;
         }
 
         Span<float> buffer = _buffers[index];
+        OptimArguments.SameLength(parameter, buffer, nameof(buffer));
+        ref float b = ref MemoryMarshal.GetReference(buffer);
         float momentum = (float)_momentum;
         if (!_initialised[index])
         {
             _initialised[index] = true;
-            First(parameter, gradient, buffer, decays, decay, momentum, negLr);
+            ElementwiseUpdate.Run(new First(ref p, ref g, ref b, decays, decay, momentum, _nesterov, negLr), parameter.Length);
         }
         else
         {
-            Later(parameter, gradient, buffer, decays, decay, momentum, (float)(1 - _dampening), negLr);
+            ElementwiseUpdate.Run(new Later(ref p, ref g, ref b, decays, decay, momentum, (float)(1 - _dampening), _nesterov, negLr), parameter.Length);
         }
     }
 
     // p = p + (-lr) * (g + wd * p)
-    private static void Plain(Span<float> p, ReadOnlySpan<float> g, bool decays, float decay, float negLr)
+    private readonly ref struct Plain(ref float p, ref float g, bool decays, float decay, float negLr) : IElementwiseUpdate
     {
-        int i = 0;
-        var vDecay = new Vector<float>(decay);
-        var vNegLr = new Vector<float>(negLr);
-        for (; i <= p.Length - Vector<float>.Count; i += Vector<float>.Count)
+        private readonly ref float _p = ref p;
+
+        public ref float Written => ref _p;
+        private readonly ref float _g = ref g; // read only
+        private readonly bool _decays = decays;
+        private readonly float _decay = decay;
+        private readonly float _negLr = negLr;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply<T, TLanes>(nuint i)
+            where T : struct
+            where TLanes : struct, ILanes<T>
         {
-            var vp = new Vector<float>(p[i..]);
-            var vg = new Vector<float>(g[i..]);
-            if (decays)
+            ref float p = ref Unsafe.Add(ref _p, i);
+            T vp = TLanes.Load(ref p);
+            T vg = TLanes.Load(ref Unsafe.Add(ref _g, i));
+            if (_decays)
             {
-                vg += vDecay * vp;
+                vg = TLanes.Add(vg, TLanes.Multiply(TLanes.Splat(_decay), vp));
             }
 
-            (vp + vNegLr * vg).CopyTo(p[i..]);
-        }
-
-        for (; i < p.Length; i++)
-        {
-            float gi = decays ? g[i] + decay * p[i] : g[i];
-            p[i] = p[i] + negLr * gi;
+            TLanes.Store(ref p, TLanes.Add(vp, TLanes.Multiply(TLanes.Splat(_negLr), vg)));
         }
     }
 
-    // buf = g (cloned, no dampening); d = nesterov ? g + m * buf : buf; p = p + (-lr) * d
-    private void First(Span<float> p, ReadOnlySpan<float> g, Span<float> buf, bool decays, float decay, float momentum, float negLr)
+    // The first step of a parameter: buf = g (cloned, no dampening); d = nesterov ? g + m * buf : buf; p = p + (-lr) * d
+    private readonly ref struct First(ref float p, ref float g, ref float buf, bool decays, float decay, float momentum, bool nesterov, float negLr) : IElementwiseUpdate
     {
-        int i = 0;
-        var vDecay = new Vector<float>(decay);
-        var vMomentum = new Vector<float>(momentum);
-        var vNegLr = new Vector<float>(negLr);
-        for (; i <= p.Length - Vector<float>.Count; i += Vector<float>.Count)
+        private readonly ref float _p = ref p;
+
+        public ref float Written => ref _p;
+        private readonly ref float _g = ref g; // read only
+        private readonly ref float _buf = ref buf;
+        private readonly bool _decays = decays;
+        private readonly float _decay = decay;
+        private readonly float _momentum = momentum;
+        private readonly bool _nesterov = nesterov;
+        private readonly float _negLr = negLr;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply<T, TLanes>(nuint i)
+            where T : struct
+            where TLanes : struct, ILanes<T>
         {
-            var vp = new Vector<float>(p[i..]);
-            var vg = new Vector<float>(g[i..]);
-            if (decays)
+            ref float p = ref Unsafe.Add(ref _p, i);
+            T vp = TLanes.Load(ref p);
+            T vg = TLanes.Load(ref Unsafe.Add(ref _g, i));
+            if (_decays)
             {
-                vg += vDecay * vp;
+                vg = TLanes.Add(vg, TLanes.Multiply(TLanes.Splat(_decay), vp));
             }
 
-            vg.CopyTo(buf[i..]);
-            Vector<float> d = _nesterov ? vg + vMomentum * vg : vg;
-            (vp + vNegLr * d).CopyTo(p[i..]);
-        }
-
-        for (; i < p.Length; i++)
-        {
-            float gi = decays ? g[i] + decay * p[i] : g[i];
-            buf[i] = gi;
-            float d = _nesterov ? gi + momentum * gi : gi;
-            p[i] = p[i] + negLr * d;
+            TLanes.Store(ref Unsafe.Add(ref _buf, i), vg);
+            T d = _nesterov ? TLanes.Add(vg, TLanes.Multiply(TLanes.Splat(_momentum), vg)) : vg;
+            TLanes.Store(ref p, TLanes.Add(vp, TLanes.Multiply(TLanes.Splat(_negLr), d)));
         }
     }
 
-    // buf = buf * m + (1 - dampening) * g; d = nesterov ? g + m * buf : buf; p = p + (-lr) * d
-    private void Later(Span<float> p, ReadOnlySpan<float> g, Span<float> buf, bool decays, float decay, float momentum, float keep, float negLr)
+    // Later steps: buf = buf * m + (1 - dampening) * g; d = nesterov ? g + m * buf : buf; p = p + (-lr) * d
+    private readonly ref struct Later(ref float p, ref float g, ref float buf, bool decays, float decay, float momentum, float keep, bool nesterov, float negLr) : IElementwiseUpdate
     {
-        int i = 0;
-        var vDecay = new Vector<float>(decay);
-        var vMomentum = new Vector<float>(momentum);
-        var vKeep = new Vector<float>(keep);
-        var vNegLr = new Vector<float>(negLr);
-        for (; i <= p.Length - Vector<float>.Count; i += Vector<float>.Count)
+        private readonly ref float _p = ref p;
+
+        public ref float Written => ref _p;
+        private readonly ref float _g = ref g; // read only
+        private readonly ref float _buf = ref buf;
+        private readonly bool _decays = decays;
+        private readonly float _decay = decay;
+        private readonly float _momentum = momentum;
+        private readonly float _keep = keep;
+        private readonly bool _nesterov = nesterov;
+        private readonly float _negLr = negLr;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply<T, TLanes>(nuint i)
+            where T : struct
+            where TLanes : struct, ILanes<T>
         {
-            var vp = new Vector<float>(p[i..]);
-            var vg = new Vector<float>(g[i..]);
-            if (decays)
+            ref float p = ref Unsafe.Add(ref _p, i);
+            ref float buf = ref Unsafe.Add(ref _buf, i);
+            T vp = TLanes.Load(ref p);
+            T vg = TLanes.Load(ref Unsafe.Add(ref _g, i));
+            if (_decays)
             {
-                vg += vDecay * vp;
+                vg = TLanes.Add(vg, TLanes.Multiply(TLanes.Splat(_decay), vp));
             }
 
-            Vector<float> vb = new Vector<float>(buf[i..]) * vMomentum + vKeep * vg;
-            vb.CopyTo(buf[i..]);
-            Vector<float> d = _nesterov ? vg + vMomentum * vb : vb;
-            (vp + vNegLr * d).CopyTo(p[i..]);
-        }
-
-        for (; i < p.Length; i++)
-        {
-            float gi = decays ? g[i] + decay * p[i] : g[i];
-            float b = buf[i] * momentum + keep * gi;
-            buf[i] = b;
-            float d = _nesterov ? gi + momentum * b : b;
-            p[i] = p[i] + negLr * d;
+            T vb = TLanes.Add(TLanes.Multiply(TLanes.Load(ref buf), TLanes.Splat(_momentum)), TLanes.Multiply(TLanes.Splat(_keep), vg));
+            TLanes.Store(ref buf, vb);
+            T d = _nesterov ? TLanes.Add(vg, TLanes.Multiply(TLanes.Splat(_momentum), vb)) : vb;
+            TLanes.Store(ref p, TLanes.Add(vp, TLanes.Multiply(TLanes.Splat(_negLr), d)));
         }
     }
 }

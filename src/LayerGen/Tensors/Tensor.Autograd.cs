@@ -73,7 +73,13 @@ public sealed partial class Tensor
     public Tensor EnsureGrad() => _grad ??= new Tensor(ShapeArray);
 
     /// <summary>Zeroes <see cref="Grad"/> in place (keeping the buffer, so a training loop allocates nothing); no-op when it is null.</summary>
-    public void ZeroGrad() => _grad?._data.AsSpan().Clear();
+    public void ZeroGrad()
+    {
+        if (_grad is not null)
+        {
+            ElementwiseUpdate.Clear(_grad._data);
+        }
+    }
 
     /// <summary>
     /// Records <paramref name="fn"/> as the operation that produced this tensor, making it a non-leaf

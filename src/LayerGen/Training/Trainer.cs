@@ -12,7 +12,11 @@ namespace LayerGen;
 /// var trainer = new Trainer(model, new CrossEntropyLoss(10), new Adam(model.Parameters(), 1e-3), maxRows: 64);
 /// foreach (var batch in batches) loss = trainer.Step(batch.Features, batch.Labels);
 /// </code>
-/// Not thread-safe: it reuses its buffers.
+/// <para>The model's and the loss's sizes are read once, not on every step: the row lengths when the
+/// trainer is built (its buffers are sized from them), the saved lengths when the batch size differs
+/// from the previous step's (asking a <see cref="Sequential"/> for them walks all its children). A model
+/// whose sizes change afterwards (a child layer swapped for one of another size) needs a new Trainer.</para>
+/// <para>Not thread-safe: it reuses its buffers.</para>
 /// </remarks>
 public sealed class Trainer
 {
@@ -21,6 +25,15 @@ public sealed class Trainer
     private readonly float[] _saved;
     private readonly float[] _lossSaved;
     private readonly float[] _labels;
+    private readonly int _inputRowLength;
+    private readonly int _outputRowLength;
+    private readonly int _lossInputRowLength;
+
+    // The sizes of the last batch size seen (0: none yet).
+    private int _plannedRows;
+    private int _savedLength;
+    private int _lossRows;
+    private int _lossSavedLength;
 
     public Trainer(ILayer model, ILoss loss, Optimizer optimizer, int maxRows)
     {
@@ -32,7 +45,10 @@ public sealed class Trainer
         Loss = loss;
         Optimizer = optimizer;
         MaxRows = maxRows;
-        _output = new float[maxRows * model.OutputRowLength];
+        _inputRowLength = model.InputRowLength;
+        _outputRowLength = model.OutputRowLength;
+        _lossInputRowLength = loss.InputRowLength;
+        _output = new float[maxRows * _outputRowLength];
         _outputGrad = new float[_output.Length];
         _saved = new float[model.SavedLength(maxRows)];
         _lossSaved = new float[loss.SavedLength(LossRows(maxRows))];
@@ -66,7 +82,7 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(targets);
-        return Step(features.Data, targets.Data, features.Count / Model.InputRowLength);
+        return Step(features.Data, targets.Data, features.Count / _inputRowLength);
     }
 
     /// <summary>
@@ -80,11 +96,16 @@ public sealed class Trainer
             throw new ArgumentOutOfRangeException(nameof(rows), rows, $"Trainer: a batch has between 1 and {MaxRows} rows.");
         }
 
-        var output = _output.AsSpan(0, rows * Model.OutputRowLength);
+        if (rows != _plannedRows)
+        {
+            Plan(rows);
+        }
+
+        var output = _output.AsSpan(0, rows * _outputRowLength);
         var outputGrad = _outputGrad.AsSpan(0, output.Length);
-        var saved = _saved.AsSpan(0, Model.SavedLength(rows));
-        int lossRows = LossRows(rows);
-        var lossSaved = _lossSaved.AsSpan(0, Loss.SavedLength(lossRows));
+        var saved = _saved.AsSpan(0, _savedLength);
+        int lossRows = _lossRows;
+        var lossSaved = _lossSaved.AsSpan(0, _lossSavedLength);
 
         Optimizer.ZeroGrad();
         Model.ForwardSpan(rows, input, output, saved);
@@ -104,9 +125,20 @@ public sealed class Trainer
             throw new ArgumentOutOfRangeException(nameof(rows), rows, $"Trainer: a batch has between 1 and {MaxRows} rows.");
         }
 
-        Model.ForwardSpan(rows, input, output[..(rows * Model.OutputRowLength)], _saved.AsSpan(0, Model.SavedLength(rows)));
+        int savedLength = rows == _plannedRows ? _savedLength : Model.SavedLength(rows);
+        Model.ForwardSpan(rows, input, output[..(rows * _outputRowLength)], _saved.AsSpan(0, savedLength));
+    }
+
+    /// <summary>Reads the model's and the loss's saved lengths for batches of <paramref name="rows"/>.</summary>
+    private void Plan(int rows)
+    {
+        // All read before any is stored, so a size that throws leaves the previous plan whole.
+        int savedLength = Model.SavedLength(rows);
+        int lossRows = LossRows(rows);
+        int lossSavedLength = Loss.SavedLength(lossRows);
+        (_savedLength, _lossRows, _lossSavedLength, _plannedRows) = (savedLength, lossRows, lossSavedLength, rows);
     }
 
     /// <summary>The loss sees the model's output as rows of its own input length.</summary>
-    private int LossRows(int rows) => rows * Model.OutputRowLength / Loss.InputRowLength;
+    private int LossRows(int rows) => rows * _outputRowLength / _lossInputRowLength;
 }
