@@ -167,6 +167,38 @@ partial class MyLinear : global::LayerGen.ILayer
                 for (int i = 0; i < rows; i++)
                 {
                     int j = 0;
+                    for (; j <= units - 4 * Vector<float>.Count; j += 4 * Vector<float>.Count)
+                    {
+                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                        for (int kk = 0; kk < inUnits; kk++)
+                        {
+                            var broadcast = new Vector<float>(KernelMath.Get(input, i * inUnits + kk));
+                            acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(weight, kk * units + j), acc0);
+                            acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(weight, kk * units + (j + Vector<float>.Count)), acc1);
+                            acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(weight, kk * units + (j + 2 * Vector<float>.Count)), acc2);
+                            acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(weight, kk * units + (j + 3 * Vector<float>.Count)), acc3);
+                        }
+                        {
+                            var acc = acc0;
+                            int jj = j;
+                            KernelMath.Store(output, i * units + jj, KernelMath.Relu((acc + KernelMath.Load(bias, jj))));
+                        }
+                        {
+                            var acc = acc1;
+                            int jj = j + Vector<float>.Count;
+                            KernelMath.Store(output, i * units + jj, KernelMath.Relu((acc + KernelMath.Load(bias, jj))));
+                        }
+                        {
+                            var acc = acc2;
+                            int jj = j + 2 * Vector<float>.Count;
+                            KernelMath.Store(output, i * units + jj, KernelMath.Relu((acc + KernelMath.Load(bias, jj))));
+                        }
+                        {
+                            var acc = acc3;
+                            int jj = j + 3 * Vector<float>.Count;
+                            KernelMath.Store(output, i * units + jj, KernelMath.Relu((acc + KernelMath.Load(bias, jj))));
+                        }
+                    }
                     for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
                     {
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
@@ -285,6 +317,38 @@ partial class MyLinear : global::LayerGen.ILayer
                 for (int i = 0; i < inUnits; i++)
                 {
                     int j = 0;
+                    for (; j <= units - 4 * Vector<float>.Count; j += 4 * Vector<float>.Count)
+                    {
+                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                        for (int kk = 0; kk < rows; kk++)
+                        {
+                            var broadcast = new Vector<float>(KernelMath.Get(input, kk * inUnits + i));
+                            acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t8, kk * units + j), acc0);
+                            acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t8, kk * units + (j + Vector<float>.Count)), acc1);
+                            acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t8, kk * units + (j + 2 * Vector<float>.Count)), acc2);
+                            acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t8, kk * units + (j + 3 * Vector<float>.Count)), acc3);
+                        }
+                        {
+                            var acc = acc0;
+                            int jj = j;
+                            KernelMath.AddTo(weightGrad, i * units + jj, acc);
+                        }
+                        {
+                            var acc = acc1;
+                            int jj = j + Vector<float>.Count;
+                            KernelMath.AddTo(weightGrad, i * units + jj, acc);
+                        }
+                        {
+                            var acc = acc2;
+                            int jj = j + 2 * Vector<float>.Count;
+                            KernelMath.AddTo(weightGrad, i * units + jj, acc);
+                        }
+                        {
+                            var acc = acc3;
+                            int jj = j + 3 * Vector<float>.Count;
+                            KernelMath.AddTo(weightGrad, i * units + jj, acc);
+                        }
+                    }
                     for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
                     {
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;

@@ -157,6 +157,38 @@ partial class DropoutLinear : global::LayerGen.ILayer
                 for (int i = 0; i < rows; i++)
                 {
                     int j = 0;
+                    for (; j <= outputs - 4 * Vector<float>.Count; j += 4 * Vector<float>.Count)
+                    {
+                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                        for (int kk = 0; kk < inputs; kk++)
+                        {
+                            var broadcast = new Vector<float>(KernelMath.Get(input, i * inputs + kk));
+                            acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(weight, kk * outputs + j), acc0);
+                            acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(weight, kk * outputs + (j + Vector<float>.Count)), acc1);
+                            acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(weight, kk * outputs + (j + 2 * Vector<float>.Count)), acc2);
+                            acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(weight, kk * outputs + (j + 3 * Vector<float>.Count)), acc3);
+                        }
+                        {
+                            var acc = acc0;
+                            int jj = j;
+                            KernelMath.Store(t3, i * outputs + jj, KernelMath.Relu(acc));
+                        }
+                        {
+                            var acc = acc1;
+                            int jj = j + Vector<float>.Count;
+                            KernelMath.Store(t3, i * outputs + jj, KernelMath.Relu(acc));
+                        }
+                        {
+                            var acc = acc2;
+                            int jj = j + 2 * Vector<float>.Count;
+                            KernelMath.Store(t3, i * outputs + jj, KernelMath.Relu(acc));
+                        }
+                        {
+                            var acc = acc3;
+                            int jj = j + 3 * Vector<float>.Count;
+                            KernelMath.Store(t3, i * outputs + jj, KernelMath.Relu(acc));
+                        }
+                    }
                     for (; j <= outputs - Vector<float>.Count; j += Vector<float>.Count)
                     {
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
@@ -285,6 +317,38 @@ partial class DropoutLinear : global::LayerGen.ILayer
                 for (int i = 0; i < inputs; i++)
                 {
                     int j = 0;
+                    for (; j <= outputs - 4 * Vector<float>.Count; j += 4 * Vector<float>.Count)
+                    {
+                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                        for (int kk = 0; kk < rows; kk++)
+                        {
+                            var broadcast = new Vector<float>(KernelMath.Get(input, kk * inputs + i));
+                            acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t10, kk * outputs + j), acc0);
+                            acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t10, kk * outputs + (j + Vector<float>.Count)), acc1);
+                            acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t10, kk * outputs + (j + 2 * Vector<float>.Count)), acc2);
+                            acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t10, kk * outputs + (j + 3 * Vector<float>.Count)), acc3);
+                        }
+                        {
+                            var acc = acc0;
+                            int jj = j;
+                            KernelMath.AddTo(weightGrad, i * outputs + jj, acc);
+                        }
+                        {
+                            var acc = acc1;
+                            int jj = j + Vector<float>.Count;
+                            KernelMath.AddTo(weightGrad, i * outputs + jj, acc);
+                        }
+                        {
+                            var acc = acc2;
+                            int jj = j + 2 * Vector<float>.Count;
+                            KernelMath.AddTo(weightGrad, i * outputs + jj, acc);
+                        }
+                        {
+                            var acc = acc3;
+                            int jj = j + 3 * Vector<float>.Count;
+                            KernelMath.AddTo(weightGrad, i * outputs + jj, acc);
+                        }
+                    }
                     for (; j <= outputs - Vector<float>.Count; j += Vector<float>.Count)
                     {
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
