@@ -13,9 +13,10 @@ namespace LayerGen.Kernels;
 /// elsewhere), then <see cref="Vector{T}"/> steps, then scalars.
 /// </summary>
 /// <remarks>
-/// Arithmetic, comparisons and selects are native 512-bit operations. The transcendental functions run
-/// their <see cref="Vector{T}"/> version on each half (or on the whole vector when <see cref="Vector{T}"/>
-/// is itself 512 bits), so a lane gets the same value whichever loop computes it.
+/// Arithmetic, comparisons and selects are native 512-bit operations; exp, tanh and sigmoid are in
+/// KernelMath.Transcendental.Wide.cs. <c>Log</c> runs its <see cref="Vector{T}"/> version on each half (or on
+/// the whole vector when <see cref="Vector{T}"/> is itself 512 bits), so a lane gets the same value
+/// whichever loop computes it.
 /// </remarks>
 public static partial class KernelMath
 {
@@ -89,35 +90,11 @@ public static partial class KernelMath
         Vector512.ConditionalSelect(Vector512.Equals(mask, Vector512<float>.Zero), b, a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe Vector512<float> Exp(Vector512<float> x) => Vector<float>.Count switch
-    {
-        16 => Exp(x.AsVector()).AsVector512(),
-        8 => Vector512.Create(Exp(x.GetLower().AsVector()).AsVector256(), Exp(x.GetUpper().AsVector()).AsVector256()),
-        _ => PerLane(x, &Exp),
-    };
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe Vector512<float> Log(Vector512<float> x) => Vector<float>.Count switch
     {
         16 => Log(x.AsVector()).AsVector512(),
         8 => Vector512.Create(Log(x.GetLower().AsVector()).AsVector256(), Log(x.GetUpper().AsVector()).AsVector256()),
         _ => PerLane(x, &Log),
-    };
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe Vector512<float> Tanh(Vector512<float> x) => Vector<float>.Count switch
-    {
-        16 => Tanh(x.AsVector()).AsVector512(),
-        8 => Vector512.Create(Tanh(x.GetLower().AsVector()).AsVector256(), Tanh(x.GetUpper().AsVector()).AsVector256()),
-        _ => PerLane(x, &Tanh),
-    };
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe Vector512<float> Sigmoid(Vector512<float> x) => Vector<float>.Count switch
-    {
-        16 => Sigmoid(x.AsVector()).AsVector512(),
-        8 => Vector512.Create(Sigmoid(x.GetLower().AsVector()).AsVector256(), Sigmoid(x.GetUpper().AsVector()).AsVector256()),
-        _ => PerLane(x, &Sigmoid),
     };
 
     /// <summary>x^p per lane, as <see cref="Pow(Vector{float}, float)"/>.</summary>

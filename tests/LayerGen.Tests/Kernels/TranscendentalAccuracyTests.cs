@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using LayerGen.Kernels;
 using Xunit;
 using Xunit.Abstractions;
@@ -72,6 +73,37 @@ public sealed class TranscendentalAccuracyTests(ITestOutputHelper output)
             {
                 Assert.Equal(0f, KernelMath.Sigmoid(x));
                 Assert.True(1 / (1 + Math.Exp(-(double)x)) < 3e-39, $"sigmoid({x:R})");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_512_bit_forms_give_the_scalar_forms_bits()
+    {
+        // The generated kernels' wide pass (Vector512) must give every lane what the Vector<float> loop and
+        // the scalar tail give: the same operations in the same order, each correctly rounded.
+        var inputs = Inputs(88.7228394f, -87.3365448f, -103.972076f, 0.625f, -0.625f, 9.01091290f, 16.6355324f);
+        AssertWideMatches(KernelMath.Exp, KernelMath.Exp, inputs, "exp");
+        AssertWideMatches(KernelMath.Tanh, KernelMath.Tanh, inputs, "tanh");
+        AssertWideMatches(KernelMath.Sigmoid, KernelMath.Sigmoid, inputs, "sigmoid");
+    }
+
+    private static void AssertWideMatches(Func<Vector512<float>, Vector512<float>> wide, Func<float, float> scalar, float[] inputs, string name)
+    {
+        var lanes = new float[Vector512<float>.Count];
+        var results = new float[Vector512<float>.Count];
+        for (int start = 0; start < inputs.Length; start += lanes.Length)
+        {
+            int n = Math.Min(lanes.Length, inputs.Length - start);
+            Array.Fill(lanes, 0f);
+            Array.Copy(inputs, start, lanes, 0, n);
+            wide(Vector512.Create(lanes)).CopyTo(results);
+            for (int i = 0; i < n; i++)
+            {
+                float s = scalar(lanes[i]);
+                Assert.True(
+                    BitConverter.SingleToInt32Bits(results[i]) == BitConverter.SingleToInt32Bits(s) || (float.IsNaN(results[i]) && float.IsNaN(s)),
+                    $"{name}({lanes[i]:R}): 512-bit lane {results[i]:R}, scalar {s:R}");
             }
         }
     }
