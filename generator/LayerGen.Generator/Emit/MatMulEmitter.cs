@@ -5,11 +5,14 @@ namespace LayerGen.Generator.Emit;
 
 /// <summary>
 /// Emits C = op(A)·op(B) (C is M×N, the contraction K long), with the consuming element-wise chain
-/// applied to each accumulator before the store. Two loop orders, chosen by which operand is
-/// contiguous along the vectorised axis:
+/// applied to each accumulator before the store. Products of at least <see cref="GemmThreshold"/>
+/// multiply-adds call the runtime's register-blocked <c>Gemm.MatMul</c> (the chain then runs as one pass
+/// over C, with a <c>Vector512</c> pass first where the hardware has it); smaller ones are inline loops, in
+/// one of two orders chosen by which operand is contiguous along the vectorised axis:
 /// <list type="bullet">
-/// <item>B not transposed (row k of B contiguous over N): each accumulator is a vector of
-/// consecutive columns, A's element broadcast — forward of <c>x·W</c> and dW = Xᵀ·dY.</item>
+/// <item>B not transposed (row k of B contiguous over N): a row of C in tiles of four vectors, each
+/// element of A broadcast once into four independent accumulators; then single vectors with four
+/// accumulators over k; then scalars — forward of <c>x·W</c> and dW = Xᵀ·dY.</item>
 /// <item>B transposed, A not (both contiguous over K): a vectorised dot product per element —
 /// <c>x·Wᵀ</c> (torch's Linear) and dX = dY·Wᵀ.</item>
 /// </list>
