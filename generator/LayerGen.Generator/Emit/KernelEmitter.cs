@@ -61,6 +61,11 @@ internal sealed class KernelEmitter
 
         w.Line();
         w.Comment("Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.");
+        if (_plan.ParameterGradBuffers.Count > 0)
+        {
+            w.Comment("A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.");
+        }
+
         var backwardArgs = new List<string> { "ReadOnlySpan<float> input" };
         backwardArgs.AddRange(parameters);
         if (_plan.Graph.Target >= 0)
@@ -72,12 +77,16 @@ internal sealed class KernelEmitter
         backwardArgs.Add("ReadOnlySpan<float> outputGrad");
         backwardArgs.Add("Span<float> inputGrad");
         backwardArgs.AddRange(parameterGrads);
+        backwardArgs.AddRange(_plan.ParameterGradBuffers.Select(p => $"bool {IsZeroFlag(p)}"));
         backwardArgs.Add("Span<float> saved");
         using (w.Block($"public static void Backward({_sizeParameters}{_childParameters}int rows, {string.Join(", ", backwardArgs)})"))
         {
             EmitBody(w, _plan.BackwardSteps, backward: true);
         }
     }
+
+    /// <summary>The kernel parameter saying a parameter gradient's contents count as zeros (see <c>Tensor.TakeGradForKernel</c>).</summary>
+    public static string IsZeroFlag(Buffer gradient) => gradient.Name + "IsZero";
 
     /// <summary>True when the forward kernel draws dropout masks and so needs the layer's train/eval mode.</summary>
     public static bool UsesTraining(KernelPlan plan) => plan.Graph.Nodes.Any(n => n.Op == Ir.Op.DropoutMask);
@@ -91,6 +100,27 @@ internal sealed class KernelEmitter
         var structural = new StructuralEmitter(_plan);
         bool inGuard = false;
         System.IDisposable? guard = null;
+
+        // A parameter gradient flagged IsZero must be written whole before anything is added to it: its
+        // first writing step overwrites (a GEMM without accumulation) or clears it first; one no step writes
+        // unconditionally is cleared up front.
+        var firstWrites = new Dictionary<Step, Buffer>();
+        if (backward)
+        {
+            foreach (var gradient in _plan.ParameterGradBuffers)
+            {
+                var first = steps.FirstOrDefault(s => TargetOf(s)?.Buffer == gradient);
+                if (first is null || first.OnlyForInputGrad || firstWrites.ContainsKey(first))
+                {
+                    body.Line($"if ({IsZeroFlag(gradient)}) {gradient.Name}.Clear();");
+                }
+                else
+                {
+                    firstWrites[first] = gradient;
+                }
+            }
+        }
+
         foreach (var step in steps)
         {
             if (step.OnlyForInputGrad != inGuard)
@@ -98,6 +128,19 @@ internal sealed class KernelEmitter
                 guard?.Dispose();
                 guard = step.OnlyForInputGrad ? body.Block("if (!inputGrad.IsEmpty)") : null;
                 inGuard = step.OnlyForInputGrad;
+            }
+
+            string? overwriteFlag = null;
+            if (firstWrites.TryGetValue(step, out var written) && TargetOf(step)!.Accumulate)
+            {
+                if (step is MatMulStep)
+                {
+                    overwriteFlag = IsZeroFlag(written);
+                }
+                else
+                {
+                    body.Line($"if ({IsZeroFlag(written)}) {written.Name}.Clear();");
+                }
             }
 
             switch (step)
@@ -112,7 +155,7 @@ internal sealed class KernelEmitter
                     loops.Reduce(body, reduce.Reduce, reduce.Target);
                     break;
                 case MatMulStep matmul:
-                    matmuls.Emit(body, matmul);
+                    matmuls.Emit(body, matmul, overwriteFlag);
                     break;
                 case StructuralStep op:
                     structural.Emit(body, op);
@@ -148,6 +191,16 @@ internal sealed class KernelEmitter
 
         w.Append(body);
     }
+
+    private static Target? TargetOf(Step step) => step switch
+    {
+        ElementwiseStep e => e.Target,
+        MatMulStep m => m.Target,
+        ReduceStep r => r.Target,
+        StructuralStep s => s.Target,
+        CopyStep c => c.Target,
+        _ => null,
+    };
 
     /// <summary>In <c>CheckedMode</c>, the step's result is scanned for NaN and infinity, naming its source.</summary>
     private void EmitCheck(SourceWriter w, Step step, bool backward)

@@ -24,7 +24,7 @@ internal sealed partial class LayerEmitter
         var graph = _plan.Graph;
         string sizeArgs = HasSizes ? string.Join(", ", SizeNames.Select(s => "__" + s)) + ", " : string.Empty;
         string parameterData = string.Concat(_layer.Parameters.Select(p => $"{p.Name}.Data, "));
-        string parameterGrads = string.Concat(_layer.Parameters.Select(p => $"__AsParameter({p.Name}).EnsureGrad().Data, "));
+        string parameterGrads = GradientArguments();
 
         w.Line($"public int InputRowLength => {GlueProduct(graph[graph.Input].Shape.Features)};");
         w.Line();
@@ -53,6 +53,7 @@ internal sealed partial class LayerEmitter
             w.Line("Span<float> output = stackalloc float[1];");
             w.Line("Span<float> gradient = stackalloc float[1];");
             w.Line("gradient[0] = outputGrad;");
+            EmitTakeGradients(w);
             EmitSwitch(
                 w,
                 k => $"{k}.Backward(rows, input, {parameterData}target, output, gradient, inputGrad, {parameterGrads}saved);",

@@ -320,6 +320,48 @@ internal sealed partial class LayerEmitter
         }
     }
 
+    /// <summary>The backward kernels' gradient arguments: each parameter's gradient span, then its IsZero flags.</summary>
+    private string GradientArguments() =>
+        string.Concat(_layer.Parameters.Select(p => $"__{p.Name}Grad.Data, "))
+        + string.Concat(_layer.Parameters.Select(p => $"__{p.Name}GradIsZero, "));
+
+    /// <summary>
+    /// Takes each parameter's gradient for the kernel, with whether its contents count as zeros (zeroed
+    /// lazily, so the kernel may overwrite it). Two parameters holding one tensor share one gradient, which
+    /// must then be cleared now: the kernel would otherwise let one parameter's first write overwrite the
+    /// other's contribution.
+    /// </summary>
+    private void EmitTakeGradients(SourceWriter w)
+    {
+        foreach (var p in _layer.Parameters)
+        {
+            w.Line($"var __{p.Name}Grad = __AsParameter({p.Name}).TakeGradForKernel(out bool __{p.Name}GradIsZero);");
+        }
+
+        if (_layer.Parameters.Count < 2)
+        {
+            return;
+        }
+
+        var pairs = new List<string>();
+        for (int i = 0; i < _layer.Parameters.Count; i++)
+        {
+            for (int j = i + 1; j < _layer.Parameters.Count; j++)
+            {
+                pairs.Add($"ReferenceEquals(__{_layer.Parameters[i].Name}Grad, __{_layer.Parameters[j].Name}Grad)");
+            }
+        }
+
+        using (w.Block($"if ({string.Join(" || ", pairs)})"))
+        {
+            foreach (var p in _layer.Parameters)
+            {
+                w.Line($"if (__{p.Name}GradIsZero) __{p.Name}Grad.Data.AsSpan().Clear();");
+                w.Line($"__{p.Name}GradIsZero = false;");
+            }
+        }
+    }
+
     private void EmitSpanApi(SourceWriter w)
     {
         var graph = _plan.Graph;
@@ -327,7 +369,7 @@ internal sealed partial class LayerEmitter
         string outputRow = GlueProduct(graph[graph.Output].Shape.Features);
         string sizeArgs = (HasSizes ? string.Join(", ", SizeNames.Select(s => "__" + s)) + ", " : string.Empty) + ChildArguments;
         string parameterData = string.Concat(_layer.Parameters.Select(p => $"{p.Name}.Data, "));
-        string parameterGrads = string.Concat(_layer.Parameters.Select(p => $"__AsParameter({p.Name}).EnsureGrad().Data, "));
+        string parameterGrads = GradientArguments();
 
         w.Line($"public int InputRowLength => {inputRow};");
         w.Line();
@@ -346,6 +388,7 @@ internal sealed partial class LayerEmitter
         using (w.Block("public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)"))
         {
             w.Line("__CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);");
+            EmitTakeGradients(w);
             EmitSwitch(
                 w,
                 k => $"{k}.Backward({ChildArguments}rows, input, {parameterData}output, outputGrad, inputGrad, {parameterGrads}saved);",

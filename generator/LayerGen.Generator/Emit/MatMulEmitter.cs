@@ -73,7 +73,13 @@ internal sealed class MatMulEmitter
         }
     }
 
-    public void Emit(SourceWriter w, MatMulStep step)
+    /// <param name="w">Where the loops go.</param>
+    /// <param name="step">The product and its epilogue.</param>
+    /// <param name="overwriteFlag">
+    /// For the first write of a parameter gradient: the kernel parameter saying its contents count as zeros;
+    /// then the GEMM overwrites instead of accumulating, and the inline loops clear it first.
+    /// </param>
+    public void Emit(SourceWriter w, MatMulStep step, string? overwriteFlag = null)
     {
         var graph = _plan.Graph;
         var node = graph[step.MatMul];
@@ -108,7 +114,8 @@ internal sealed class MatMulEmitter
             w.Line($"if ((long){m} * {n} * {k} >= {GemmThreshold})");
             using (w.Block())
             {
-                w.Line($"Gemm.MatMul({m}, {n}, {k}, {a.Name}, {(ta ? "true" : "false")}, {b.Name}, {(tb ? "true" : "false")}, {t}.Slice(0, {m} * {n}), accumulate: {(step.Target.Accumulate ? "true" : "false")});");
+                string accumulate = !step.Target.Accumulate ? "false" : overwriteFlag is null ? "true" : $"!{overwriteFlag}";
+                w.Line($"Gemm.MatMul({m}, {n}, {k}, {a.Name}, {(ta ? "true" : "false")}, {b.Name}, {(tb ? "true" : "false")}, {t}.Slice(0, {m} * {n}), accumulate: {accumulate});");
                 if (epilogue is not null)
                 {
                     EmitEpiloguePass(w, epilogue, operands, t, m, n, LanesCode.WideMayRun(new[] { node.Shape[1] }));
@@ -120,6 +127,11 @@ internal sealed class MatMulEmitter
 
         using (w.Block())
         {
+            if (overwriteFlag is not null)
+            {
+                w.Line($"if ({overwriteFlag}) {t}.Clear();");
+            }
+
             epilogue?.DeclareConstants(w, vector: true);
             operands.HoistSingles(w, vector: true);
             using (w.Block($"for (int i = 0; i < {m}; i++)"))

@@ -7,6 +7,11 @@ namespace LayerGen;
 public sealed partial class Tensor
 {
     private Tensor? _grad;
+
+    // ZeroGrad only marks the gradient stale: its contents then count as zeros, and the buffer is cleared
+    // by the first reader (Grad, EnsureGrad) — or not at all when a generated kernel overwrites it whole
+    // (TakeGradForKernel), which saves a pass over every parameter per training step.
+    private bool _gradStale;
     private bool _requiresGrad;
     private GradFn? _gradFn;
 
@@ -16,7 +21,12 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor? Grad
     {
-        get => _grad;
+        get
+        {
+            ClearIfStale();
+            return _grad;
+        }
+
         set
         {
             if (value is not null && !value.Shape.SequenceEqual(Shape))
@@ -27,6 +37,7 @@ public sealed partial class Tensor
             }
 
             _grad = value;
+            _gradStale = false;
         }
     }
 
@@ -70,14 +81,51 @@ public sealed partial class Tensor
 
     /// <summary>Returns <see cref="Grad"/>, first allocating it as zeros of this shape if it is null.</summary>
     /// <remarks>Generated backward kernels call this before accumulating into a parameter's gradient.</remarks>
-    public Tensor EnsureGrad() => _grad ??= new Tensor(ShapeArray);
+    public Tensor EnsureGrad()
+    {
+        ClearIfStale();
+        return _grad ??= new Tensor(ShapeArray);
+    }
 
-    /// <summary>Zeroes <see cref="Grad"/> in place (keeping the buffer, so a training loop allocates nothing); no-op when it is null.</summary>
+    /// <summary>
+    /// For generated backward kernels: the gradient buffer (allocated if needed) and whether its contents
+    /// count as zeros (<paramref name="overwrite"/>: after <see cref="ZeroGrad"/>, or new). When true the
+    /// buffer is NOT cleared: the kernel must write every element before adding to it (a GEMM without
+    /// accumulation, or a clear). Either way the gradient is current afterwards.
+    /// </summary>
+    public Tensor TakeGradForKernel(out bool overwrite)
+    {
+        if (_grad is null)
+        {
+            _grad = new Tensor(ShapeArray);
+            overwrite = true;
+            return _grad;
+        }
+
+        overwrite = _gradStale;
+        _gradStale = false;
+        return _grad;
+    }
+
+    /// <summary>
+    /// Zeroes <see cref="Grad"/> (keeping the buffer, so a training loop allocates nothing); no-op when it is
+    /// null. The buffer is cleared lazily: by the next reader, or overwritten whole by the next generated
+    /// backward kernel, so that zeroing costs nothing per element.
+    /// </summary>
     public void ZeroGrad()
     {
         if (_grad is not null)
         {
-            ElementwiseUpdate.Clear(_grad._data);
+            _gradStale = true;
+        }
+    }
+
+    private void ClearIfStale()
+    {
+        if (_gradStale)
+        {
+            _gradStale = false;
+            ElementwiseUpdate.Clear(_grad!._data);
         }
     }
 
@@ -90,6 +138,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(fn);
         _gradFn = fn;
         _grad = null; // only leaves keep a gradient
+        _gradStale = false;
     }
 
     /// <summary>Back-propagates from a one-element tensor (the loss): d self / d self = 1.</summary>

@@ -123,10 +123,19 @@ partial class MyLinear : global::LayerGen.ILayer
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
+        var __weightGrad = __AsParameter(weight).TakeGradForKernel(out bool __weightGradIsZero);
+        var __biasGrad = __AsParameter(bias).TakeGradForKernel(out bool __biasGradIsZero);
+        if (ReferenceEquals(__weightGrad, __biasGrad))
+        {
+            if (__weightGradIsZero) __weightGrad.Data.AsSpan().Clear();
+            __weightGradIsZero = false;
+            if (__biasGradIsZero) __biasGrad.Data.AsSpan().Clear();
+            __biasGradIsZero = false;
+        }
         switch (__kernel)
         {
-            case 1: Kernels_inUnits64_units8.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, __AsParameter(weight).EnsureGrad().Data, __AsParameter(bias).EnsureGrad().Data, saved); return;
-            default: KernelsAnySize.Backward(__inUnits, __units, rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, __AsParameter(weight).EnsureGrad().Data, __AsParameter(bias).EnsureGrad().Data, saved); return;
+            case 1: Kernels_inUnits64_units8.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, __weightGrad.Data, __biasGrad.Data, __weightGradIsZero, __biasGradIsZero, saved); return;
+            default: KernelsAnySize.Backward(__inUnits, __units, rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, __weightGrad.Data, __biasGrad.Data, __weightGradIsZero, __biasGradIsZero, saved); return;
         }
     }
 
@@ -253,7 +262,8 @@ partial class MyLinear : global::LayerGen.ILayer
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
-        public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, Span<float> saved)
+        // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
+        public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, bool weightGradIsZero, bool biasGradIsZero, Span<float> saved)
         {
             Span<float> t8 = saved.Slice(0, rows * units); // [*, units]
             // t8 = outputGrad * step(output)   [*, units]
@@ -277,6 +287,7 @@ partial class MyLinear : global::LayerGen.ILayer
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t8, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+            if (biasGradIsZero) biasGrad.Clear();
             // biasGrad += sum of t8 [*, units] down to [units]
             {
                 for (int o = 0; o < rows; o++)
@@ -331,10 +342,11 @@ partial class MyLinear : global::LayerGen.ILayer
             // weightGrad += inputᵀ·t8   [inUnits, units], contracting rows
             if ((long)inUnits * units * rows >= 512)
             {
-                Gemm.MatMul(inUnits, units, rows, input, true, t8, false, weightGrad.Slice(0, inUnits * units), accumulate: true);
+                Gemm.MatMul(inUnits, units, rows, input, true, t8, false, weightGrad.Slice(0, inUnits * units), accumulate: !weightGradIsZero);
             }
             else
             {
+                if (weightGradIsZero) weightGrad.Clear();
                 for (int i = 0; i < inUnits; i++)
                 {
                     int j = 0;
@@ -510,7 +522,8 @@ partial class MyLinear : global::LayerGen.ILayer
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
-        public static void Backward(int inUnits, int units, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, Span<float> saved)
+        // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
+        public static void Backward(int inUnits, int units, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, bool weightGradIsZero, bool biasGradIsZero, Span<float> saved)
         {
             Span<float> t8 = saved.Slice(0, rows * units); // [*, units]
             // t8 = outputGrad * step(output)   [*, units]
@@ -534,6 +547,7 @@ partial class MyLinear : global::LayerGen.ILayer
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t8, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+            if (biasGradIsZero) biasGrad.Clear();
             // biasGrad += sum of t8 [*, units] down to [units]
             {
                 for (int o = 0; o < rows; o++)
@@ -588,10 +602,11 @@ partial class MyLinear : global::LayerGen.ILayer
             // weightGrad += inputᵀ·t8   [inUnits, units], contracting rows
             if ((long)inUnits * units * rows >= 512)
             {
-                Gemm.MatMul(inUnits, units, rows, input, true, t8, false, weightGrad.Slice(0, inUnits * units), accumulate: true);
+                Gemm.MatMul(inUnits, units, rows, input, true, t8, false, weightGrad.Slice(0, inUnits * units), accumulate: !weightGradIsZero);
             }
             else
             {
+                if (weightGradIsZero) weightGrad.Clear();
                 for (int i = 0; i < inUnits; i++)
                 {
                     int j = 0;

@@ -93,7 +93,8 @@ partial class LeakyWhere : global::LayerGen.ILayer
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        KernelsAnySize.Backward(__n_n, rows, input, bias.Data, output, outputGrad, inputGrad, __AsParameter(bias).EnsureGrad().Data, saved);
+        var __biasGrad = __AsParameter(bias).TakeGradForKernel(out bool __biasGradIsZero);
+        KernelsAnySize.Backward(__n_n, rows, input, bias.Data, output, outputGrad, inputGrad, __biasGrad.Data, __biasGradIsZero, saved);
     }
 
     // The kernels read without bounds checks, so every length is checked here, once per call.
@@ -188,7 +189,8 @@ partial class LeakyWhere : global::LayerGen.ILayer
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
-        public static void Backward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> biasGrad, Span<float> saved)
+        // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
+        public static void Backward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> biasGrad, bool biasGradIsZero, Span<float> saved)
         {
             Span<float> t4 = saved.Slice(rows * n_n, rows * n_n); // [*, n_n]
             Span<float> t15 = saved.Slice(rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
@@ -213,6 +215,7 @@ partial class LeakyWhere : global::LayerGen.ILayer
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t15, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
+            if (biasGradIsZero) biasGrad.Clear();
             // biasGrad += sum of t15 [*, n_n] down to [n_n]
             {
                 for (int o = 0; o < rows; o++)

@@ -98,7 +98,8 @@ partial class DropoutLinear : global::LayerGen.ILayer
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        KernelsAnySize.Backward(__inputs, __outputs, rows, input, weight.Data, output, outputGrad, inputGrad, __AsParameter(weight).EnsureGrad().Data, saved);
+        var __weightGrad = __AsParameter(weight).TakeGradForKernel(out bool __weightGradIsZero);
+        KernelsAnySize.Backward(__inputs, __outputs, rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad.Data, __weightGradIsZero, saved);
     }
 
     // The kernels read without bounds checks, so every length is checked here, once per call.
@@ -246,7 +247,8 @@ partial class DropoutLinear : global::LayerGen.ILayer
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
-        public static void Backward(int inputs, int outputs, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> saved)
+        // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
+        public static void Backward(int inputs, int outputs, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, bool weightGradIsZero, Span<float> saved)
         {
             Span<float> t3 = saved.Slice(0, rows * outputs); // [*, outputs]
             Span<float> t4 = saved.Slice(rows * outputs, rows * outputs); // [*, outputs]
@@ -310,10 +312,11 @@ partial class DropoutLinear : global::LayerGen.ILayer
             // weightGrad += inputᵀ·t10   [inputs, outputs], contracting rows
             if ((long)inputs * outputs * rows >= 512)
             {
-                Gemm.MatMul(inputs, outputs, rows, input, true, t10, false, weightGrad.Slice(0, inputs * outputs), accumulate: true);
+                Gemm.MatMul(inputs, outputs, rows, input, true, t10, false, weightGrad.Slice(0, inputs * outputs), accumulate: !weightGradIsZero);
             }
             else
             {
+                if (weightGradIsZero) weightGrad.Clear();
                 for (int i = 0; i < inputs; i++)
                 {
                     int j = 0;

@@ -108,10 +108,11 @@ partial class TensorReduction : global::LayerGen.ILayer
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
+        var __weightGrad = __AsParameter(weight).TakeGradForKernel(out bool __weightGradIsZero);
         switch (__kernel)
         {
-            case 1: Kernels_inputs16_outputs8.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, __AsParameter(weight).EnsureGrad().Data, saved); return;
-            default: KernelsAnySize.Backward(__inputs, __outputs, rows, input, weight.Data, output, outputGrad, inputGrad, __AsParameter(weight).EnsureGrad().Data, saved); return;
+            case 1: Kernels_inputs16_outputs8.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad.Data, __weightGradIsZero, saved); return;
+            default: KernelsAnySize.Backward(__inputs, __outputs, rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad.Data, __weightGradIsZero, saved); return;
         }
     }
 
@@ -191,10 +192,12 @@ partial class TensorReduction : global::LayerGen.ILayer
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
-        public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> saved)
+        // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
+        public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, bool weightGradIsZero, Span<float> saved)
         {
             Span<float> t5 = saved.Slice(0, rows * inputs); // [*, inputs]
             Span<float> t6 = saved.Slice(rows * inputs, rows * inputs); // [*, inputs]
+            if (weightGradIsZero) weightGrad.Clear();
             // weightGrad += einsum("bi,bj,bk->ijk", input, input, outputGrad)   [inputs, inputs, outputs]
             {
                 for (int e_i = 0; e_i < inputs; e_i++)
@@ -416,10 +419,12 @@ partial class TensorReduction : global::LayerGen.ILayer
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
-        public static void Backward(int inputs, int outputs, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> saved)
+        // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
+        public static void Backward(int inputs, int outputs, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, bool weightGradIsZero, Span<float> saved)
         {
             Span<float> t5 = saved.Slice(0, rows * inputs); // [*, inputs]
             Span<float> t6 = saved.Slice(rows * inputs, rows * inputs); // [*, inputs]
+            if (weightGradIsZero) weightGrad.Clear();
             // weightGrad += einsum("bi,bj,bk->ijk", input, input, outputGrad)   [inputs, inputs, outputs]
             {
                 for (int e_i = 0; e_i < inputs; e_i++)

@@ -93,7 +93,8 @@ partial class Extremes : global::LayerGen.ILayer
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        KernelsAnySize.Backward(__n_n, rows, input, floor.Data, output, outputGrad, inputGrad, __AsParameter(floor).EnsureGrad().Data, saved);
+        var __floorGrad = __AsParameter(floor).TakeGradForKernel(out bool __floorGradIsZero);
+        KernelsAnySize.Backward(__n_n, rows, input, floor.Data, output, outputGrad, inputGrad, __floorGrad.Data, __floorGradIsZero, saved);
     }
 
     // The kernels read without bounds checks, so every length is checked here, once per call.
@@ -204,7 +205,8 @@ partial class Extremes : global::LayerGen.ILayer
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
-        public static void Backward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> floor, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> floorGrad, Span<float> saved)
+        // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
+        public static void Backward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> floor, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> floorGrad, bool floorGradIsZero, Span<float> saved)
         {
             Span<float> t3 = saved.Slice(0, rows); // [*, 1]
             Span<float> t5 = saved.Slice(rows, rows * n_n); // [*, n_n]
@@ -498,6 +500,7 @@ partial class Extremes : global::LayerGen.ILayer
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t32, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+            if (floorGradIsZero) floorGrad.Clear();
             // floorGrad += (t24 + t32)   [n_n]
             {
                 int n = n_n;

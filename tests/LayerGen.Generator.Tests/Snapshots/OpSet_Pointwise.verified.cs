@@ -93,7 +93,8 @@ partial class Pointwise : global::LayerGen.ILayer
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        KernelsAnySize.Backward(__n_n, rows, input, scale.Data, output, outputGrad, inputGrad, __AsParameter(scale).EnsureGrad().Data, saved);
+        var __scaleGrad = __AsParameter(scale).TakeGradForKernel(out bool __scaleGradIsZero);
+        KernelsAnySize.Backward(__n_n, rows, input, scale.Data, output, outputGrad, inputGrad, __scaleGrad.Data, __scaleGradIsZero, saved);
     }
 
     // The kernels read without bounds checks, so every length is checked here, once per call.
@@ -276,7 +277,8 @@ partial class Pointwise : global::LayerGen.ILayer
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
-        public static void Backward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> scale, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> scaleGrad, Span<float> saved)
+        // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
+        public static void Backward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> scale, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> scaleGrad, bool scaleGradIsZero, Span<float> saved)
         {
             Span<float> t5 = saved.Slice(0, rows * n_n); // [*, n_n]
             Span<float> t6 = saved.Slice(rows * n_n, rows * n_n); // [*, n_n]
@@ -372,6 +374,7 @@ partial class Pointwise : global::LayerGen.ILayer
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t52, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            if (scaleGradIsZero) scaleGrad.Clear();
             // scaleGrad += sum of t52 * t5 [*, n_n] down to [n_n]
             {
                 for (int o = 0; o < rows; o++)

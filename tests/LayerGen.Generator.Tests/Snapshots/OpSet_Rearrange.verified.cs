@@ -90,7 +90,8 @@ partial class Rearrange : global::LayerGen.ILayer
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        Kernels.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, __AsParameter(weight).EnsureGrad().Data, saved);
+        var __weightGrad = __AsParameter(weight).TakeGradForKernel(out bool __weightGradIsZero);
+        Kernels.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad.Data, __weightGradIsZero, saved);
     }
 
     // The kernels read without bounds checks, so every length is checked here, once per call.
@@ -169,7 +170,8 @@ partial class Rearrange : global::LayerGen.ILayer
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
-        public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> saved)
+        // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
+        public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, bool weightGradIsZero, Span<float> saved)
         {
             Span<float> t2 = saved.Slice(0, rows * 12); // [*, 3, 4]
             Span<float> t9 = saved.Slice(rows * 12 + rows * 12, rows * 12); // [*, 3, 4]
@@ -190,6 +192,7 @@ partial class Rearrange : global::LayerGen.ILayer
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(t9, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
             }
+            if (weightGradIsZero) weightGrad.Clear();
             // weightGrad += sum of outputGrad * t2 [*, 3, 4] down to [3, 4]
             {
                 for (int i0 = 0; i0 < rows; i0++)

@@ -29,3 +29,13 @@ public partial class RepeatedSubexpression(int n)
 
     private Tensor Forward(Tensor x) => (x - bias) * (x - bias) + Ops.Tanh(x - bias);
 }
+
+/// <summary>Two weights that a user may make one tensor (<c>layer.Second = layer.First</c>); 16 × 16 products go through the GEMM.</summary>
+[Layer(Input = "[*, n]")]
+public partial class TwoWeights(int n)
+{
+    [Parameter] private Tensor first = Tensor.Randn(n, n);
+    [Parameter] private Tensor second = Tensor.Randn(n, n);
+
+    private Tensor Forward(Tensor x) => Ops.Tanh(x.MatMul(first)).MatMul(second);
+}

@@ -1,3 +1,4 @@
+using System;
 using LayerGen.Tests.Layers.Shared;
 using Xunit;
 
@@ -16,7 +17,7 @@ public class SharedSubexpressionTests
         Assert.Equal(eager.Shape, generated.Shape);
         for (int i = 0; i < eager.Count; i++)
         {
-            Assert.True(System.Math.Abs(generated.Data[i] - eager.Data[i]) <= 1e-5 + 1e-5 * System.Math.Abs(eager.Data[i]), $"output[{i}]: {generated.Data[i]} but eager gives {eager.Data[i]}");
+            Assert.True(Math.Abs(generated.Data[i] - eager.Data[i]) <= 1e-5 + 1e-5 * Math.Abs(eager.Data[i]), $"output[{i}]: {generated.Data[i]} but eager gives {eager.Data[i]}");
         }
     }
 
@@ -51,5 +52,27 @@ public class SharedSubexpressionTests
         var runTime = new RepeatedSubexpression(n);
         var wide = Tensor.Randn(3, n);
         Check(runTime, runTime.Call(wide), runTime.CallEager(wide), wide, "RepeatedSubexpression[run-time sizes]");
+    }
+
+    [Fact]
+    public void Two_parameters_holding_one_tensor_get_both_contributions_after_ZeroGrad()
+    {
+        // The kernel may overwrite a zeroed gradient on its first write; with one tensor behind two
+        // parameters that first write must not wipe the other parameter's contribution.
+        var layer = new TwoWeights(16);
+        layer.Second = layer.First;
+        Assert.Same(layer.First, layer.Second);
+        Span<float> weights = layer.First.Data;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            weights[i] *= 0.25f; // keeps the outputs small enough for float finite differences
+        }
+
+        for (int pass = 0; pass < 2; pass++)
+        {
+            // Each pass zeroes the parameters' gradient (the second one lazily, over the first pass's values),
+            // runs the generated backward and compares with finite differences.
+            FiniteDifferences.Check(layer, Tensor.Randn(4, 16));
+        }
     }
 }
