@@ -61,4 +61,20 @@ internal static class LanesCode
 
         return count >= 16;
     }
+
+    /// <summary>
+    /// The wide pass of a vectorised loop: 512-bit steps of <paramref name="index"/> (declared by the caller)
+    /// while they fit below <paramref name="count"/>, only on hardware that has them; the caller's
+    /// <c>Vector&lt;float&gt;</c> and scalar loops continue from where it stops.
+    /// </summary>
+    public static void WideLoop(SourceWriter w, string index, string count, System.Action body)
+    {
+        using (w.Block($"if ({WideGuard})"))
+        {
+            using (w.Block($"for (; {index} <= {count} - {WideWidth}; {index} += {WideWidth})"))
+            {
+                body();
+            }
+        }
+    }
 }

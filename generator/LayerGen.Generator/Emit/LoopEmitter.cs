@@ -160,18 +160,6 @@ internal sealed class LoopEmitter
         w.Line($"sum += {sum}(({a}0 + {a}1) + ({a}2 + {a}3));");
     }
 
-    /// <summary>The wide pass of a vectorised loop: 512-bit steps while they fit, only on hardware that has them.</summary>
-    private static void WideLoop(SourceWriter w, string index, string count, System.Action body)
-    {
-        using (w.Block($"if ({LanesCode.WideGuard})"))
-        {
-            using (w.Block($"for (; {index} <= {count} - {LanesCode.WideWidth}; {index} += {LanesCode.WideWidth})"))
-            {
-                body();
-            }
-        }
-    }
-
     /// <summary>target (op)= chain, over <paramref name="loop"/>.</summary>
     private void EmitMap(SourceWriter w, FusedChain chain, Shape loop, Target target)
     {
@@ -197,7 +185,7 @@ internal sealed class LoopEmitter
                 w.Line("int i = 0;");
                 if (LanesCode.WideMayRun(loop.Dims))
                 {
-                    WideLoop(w, "i", "n", () => w.Line(StoreLanes(Lanes.Wide, "i", chain.Code(Lanes.Wide, id => operands.ReadFlat(id, Lanes.Wide, "i")))));
+                    LanesCode.WideLoop(w, "i", "n", () => w.Line(StoreLanes(Lanes.Wide, "i", chain.Code(Lanes.Wide, id => operands.ReadFlat(id, Lanes.Wide, "i")))));
                 }
 
                 using (w.Block($"for (; i <= n - {Width}; i += {Width})"))
@@ -220,7 +208,7 @@ internal sealed class LoopEmitter
                     w.Line("int c = 0;");
                     if (LanesCode.WideMayRun(new[] { loop.Last }))
                     {
-                        WideLoop(w, "c", inner, () => w.Line(StoreLanes(Lanes.Wide, $"o * {inner} + c", chain.Code(Lanes.Wide, id => operands.Read(id, Lanes.Wide, "o", "c")))));
+                        LanesCode.WideLoop(w, "c", inner, () => w.Line(StoreLanes(Lanes.Wide, $"o * {inner} + c", chain.Code(Lanes.Wide, id => operands.Read(id, Lanes.Wide, "o", "c")))));
                     }
 
                     using (w.Block($"for (; c <= {inner} - {Width}; c += {Width})"))

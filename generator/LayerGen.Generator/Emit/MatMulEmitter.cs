@@ -49,14 +49,11 @@ internal sealed class MatMulEmitter
             w.Line("int j = 0;");
             if (wide)
             {
-                using (w.Block($"if ({LanesCode.WideGuard})"))
+                LanesCode.WideLoop(w, "j", n, () =>
                 {
-                    using (w.Block($"for (; j <= {n} - {LanesCode.WideWidth}; j += {LanesCode.WideWidth})"))
-                    {
-                        w.Line($"var acc = KernelMath.LoadWide({t}, i * {n} + j);");
-                        w.Line($"KernelMath.Store({t}, i * {n} + j, {epilogue.Code(Lanes.Wide, id => operands.Read(id, Lanes.Wide, "i", "j"))});");
-                    }
-                }
+                    w.Line($"var acc = KernelMath.LoadWide({t}, i * {n} + j);");
+                    w.Line($"KernelMath.Store({t}, i * {n} + j, {epilogue.Code(Lanes.Wide, id => operands.Read(id, Lanes.Wide, "i", "j"))});");
+                });
             }
 
             using (w.Block($"for (; j <= {n} - {Width}; j += {Width})"))

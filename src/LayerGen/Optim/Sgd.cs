@@ -102,6 +102,13 @@ public sealed class Sgd : Optimizer
         }
     }
 
+    // g + wd * p when weight decay is on (PyTorch adds it to the gradient before momentum; p.Grad is not changed).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Decayed<T, TLanes>(T g, T p, bool decays, float decay)
+        where T : struct
+        where TLanes : struct, ILanes<T> =>
+        decays ? TLanes.Add(g, TLanes.Multiply(TLanes.Splat(decay), p)) : g;
+
     // p = p + (-lr) * (g + wd * p)
     private readonly ref struct Plain(ref float p, ref float g, bool decays, float decay, float negLr) : IElementwiseUpdate
     {
@@ -121,10 +128,7 @@ public sealed class Sgd : Optimizer
             ref float p = ref Unsafe.Add(ref _p, i);
             T vp = TLanes.Load(ref p);
             T vg = TLanes.Load(ref Unsafe.Add(ref _g, i));
-            if (_decays)
-            {
-                vg = TLanes.Add(vg, TLanes.Multiply(TLanes.Splat(_decay), vp));
-            }
+            vg = Decayed<T, TLanes>(vg, vp, _decays, _decay);
 
             TLanes.Store(ref p, TLanes.Add(vp, TLanes.Multiply(TLanes.Splat(_negLr), vg)));
         }
@@ -152,10 +156,7 @@ public sealed class Sgd : Optimizer
             ref float p = ref Unsafe.Add(ref _p, i);
             T vp = TLanes.Load(ref p);
             T vg = TLanes.Load(ref Unsafe.Add(ref _g, i));
-            if (_decays)
-            {
-                vg = TLanes.Add(vg, TLanes.Multiply(TLanes.Splat(_decay), vp));
-            }
+            vg = Decayed<T, TLanes>(vg, vp, _decays, _decay);
 
             TLanes.Store(ref Unsafe.Add(ref _buf, i), vg);
             T d = _nesterov ? TLanes.Add(vg, TLanes.Multiply(TLanes.Splat(_momentum), vg)) : vg;
@@ -187,10 +188,7 @@ public sealed class Sgd : Optimizer
             ref float buf = ref Unsafe.Add(ref _buf, i);
             T vp = TLanes.Load(ref p);
             T vg = TLanes.Load(ref Unsafe.Add(ref _g, i));
-            if (_decays)
-            {
-                vg = TLanes.Add(vg, TLanes.Multiply(TLanes.Splat(_decay), vp));
-            }
+            vg = Decayed<T, TLanes>(vg, vp, _decays, _decay);
 
             T vb = TLanes.Add(TLanes.Multiply(TLanes.Load(ref buf), TLanes.Splat(_momentum)), TLanes.Multiply(TLanes.Splat(_keep), vg));
             TLanes.Store(ref buf, vb);
