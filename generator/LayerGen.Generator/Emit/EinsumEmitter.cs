@@ -12,6 +12,9 @@ namespace LayerGen.Generator.Emit;
 /// instead of being loaded, added to and stored again for every term.
 /// </summary>
 /// <remarks>
+/// A two-operand einsum that is one matrix product over merged axes (<see cref="EinsumMatrixForm"/>)
+/// calls the runtime GEMM when it is large enough, like <see cref="MatMulEmitter"/>; the loops below
+/// are its small-size path and the only path of every other einsum.
 /// One letter is vectorised when it is contiguous (the last axis) in every operand holding it:
 /// preferably the output's last letter (a vector of outputs per accumulator), otherwise a summed
 /// letter (a vector of partial sums, added up across lanes at the end). The innermost scalar
@@ -26,7 +29,13 @@ internal sealed class EinsumEmitter
 
     public EinsumEmitter(KernelPlan plan) => _plan = plan;
 
-    public void Emit(SourceWriter w, StructuralStep step)
+    /// <param name="w">Where the loops go.</param>
+    /// <param name="step">The einsum and its target.</param>
+    /// <param name="overwriteFlag">
+    /// For the first write of a parameter gradient: the kernel parameter saying its contents count as zeros;
+    /// the GEMM then overwrites instead of accumulating, and the loops clear it first.
+    /// </param>
+    public void Emit(SourceWriter w, StructuralStep step, string? overwriteFlag = null)
     {
         var node = _plan.Graph[step.Node];
         var equation = EinsumEquation.Parse(node.Equation, out _)!;
@@ -64,8 +73,29 @@ internal sealed class EinsumEmitter
         }
 
         var einsum = new Loops(equation, operands, sizes, t, node.Shape, accumulate);
+        if (EinsumMatrixForm.Of(equation, sizes) is { } product)
+        {
+            // One matrix product over merged axes: large ones go to the runtime GEMM, as MatMul's do.
+            string m = product.M, n = product.N, k = product.K;
+            w.Comment($"as a matrix product: [{m}, {k}]·[{k}, {n}]{(product.TransposeA ? ", first factor stored transposed" : string.Empty)}{(product.TransposeB ? ", second factor stored transposed" : string.Empty)}");
+            w.Line($"if ((long){m} * {n} * {k} >= {MatMulEmitter.GemmThreshold})");
+            using (w.Block())
+            {
+                string Bool(bool value) => value ? "true" : "false";
+                string accumulateCode = !accumulate ? "false" : overwriteFlag is null ? "true" : $"!{overwriteFlag}";
+                w.Line($"Gemm.MatMul({m}, {n}, {k}, {operands[product.A].Name}, {Bool(product.TransposeA)}, {operands[product.B].Name}, {Bool(product.TransposeB)}, {t}.Slice(0, {m} * {n}), accumulate: {accumulateCode});");
+            }
+
+            w.Line("else");
+        }
+
         using (w.Block())
         {
+            if (overwriteFlag is not null && accumulate)
+            {
+                w.Line($"if ({overwriteFlag}) {t}.Clear();");
+            }
+
             if (outputVector is char v)
             {
                 einsum.EmitOutputVector(w, v, summed);

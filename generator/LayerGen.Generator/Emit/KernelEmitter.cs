@@ -133,7 +133,7 @@ internal sealed class KernelEmitter
             string? overwriteFlag = null;
             if (firstWrites.TryGetValue(step, out var written) && TargetOf(step)!.Accumulate)
             {
-                if (step is MatMulStep)
+                if (step is MatMulStep || (step is StructuralStep structuralStep && _plan.Graph[structuralStep.Node].Op == Ir.Op.Einsum))
                 {
                     overwriteFlag = IsZeroFlag(written);
                 }
@@ -158,7 +158,7 @@ internal sealed class KernelEmitter
                     matmuls.Emit(body, matmul, overwriteFlag);
                     break;
                 case StructuralStep op:
-                    structural.Emit(body, op);
+                    structural.Emit(body, op, overwriteFlag);
                     break;
                 case ChildCallStep call:
                     children.Forward(body, call);

@@ -31,7 +31,7 @@ internal sealed class MatMulEmitter
     /// over 2 rows (1,024) 0.049 → 0.042 µs; below that the call's checks cost more than they save
     /// (MyLinear(8, 1), 16: 0.016 inline, 0.022 through the GEMM).
     /// </summary>
-    private const int GemmThreshold = 512;
+    internal const int GemmThreshold = 512;
 
     /// <summary>Whether large products use the runtime GEMM.</summary>
     private static readonly bool UseGemm = true;

@@ -18,7 +18,11 @@ internal sealed class StructuralEmitter
 
     private Graph Graph => _plan.Graph;
 
-    public void Emit(SourceWriter w, StructuralStep step)
+    /// <param name="w">Where the code goes.</param>
+    /// <param name="step">The op and its target.</param>
+    /// <param name="overwriteFlag">For an einsum that is the first write of a parameter gradient: the kernel
+    /// parameter saying its contents count as zeros (see <see cref="MatMulEmitter.Emit"/>).</param>
+    public void Emit(SourceWriter w, StructuralStep step, string? overwriteFlag = null)
     {
         var node = Graph[step.Node];
         var target = step.Target;
@@ -31,7 +35,7 @@ internal sealed class StructuralEmitter
         switch (node.Op)
         {
             case Op.Einsum:
-                new EinsumEmitter(_plan).Emit(w, step);
+                new EinsumEmitter(_plan).Emit(w, step, overwriteFlag);
                 return;
             case Op.DropoutMask:
                 w.Comment($"{t} = dropout mask, p = {((float)node.Value).ToString(System.Globalization.CultureInfo.InvariantCulture)}: 0, or 1/(1 - p) for kept elements; all ones in eval mode   {node.Shape}");

@@ -70,6 +70,24 @@ internal sealed partial class GraphBuilder
             return null;
         }
 
-        return _graph.Add(new Node(0, Op.Einsum, args, result) { Equation = equation.ToString(), Text = call.Text });
+        if (args.Count <= 2)
+        {
+            return _graph.Add(new Node(0, Op.Einsum, args, result) { Equation = equation.ToString(), Text = call.Text });
+        }
+
+        // Three or more operands: a chain of pairwise contractions (see EinsumPairing).
+        var nodes = args.ToList();
+        var subscripts = equation.Inputs.ToList();
+        int last = -1;
+        foreach (var step in EinsumPairing.Plan(equation.Inputs, equation.Output, sizes))
+        {
+            var shape = new Shape(step.Result.Select(c => sizes[c]).ToArray());
+            string pair = $"{subscripts[step.Left]},{subscripts[step.Right]}->{step.Result}";
+            last = _graph.Add(new Node(0, Op.Einsum, new[] { nodes[step.Left], nodes[step.Right] }, shape) { Equation = pair, Text = call.Text });
+            nodes.Add(last);
+            subscripts.Add(step.Result);
+        }
+
+        return last;
     }
 }

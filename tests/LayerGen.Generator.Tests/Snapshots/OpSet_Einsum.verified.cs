@@ -135,13 +135,65 @@ partial class TensorReduction : global::LayerGen.ILayer
         private const int outputs = 8;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows) => rows * inputs + rows * inputs;
+        public static int SavedLength(int rows) => rows * inputs * outputs + rows * inputs + rows * inputs * outputs + rows * inputs;
 
         // Forward: Ops.Einsum("ijk,bi,bj->bk", weight, x, x)
         // input [*, inputs] -> output [*, outputs]; '*' is the batch (rows).
         public static void Forward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, Span<float> output, Span<float> saved)
         {
-            // output = einsum("ijk,bi,bj->bk", weight, input, input)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, outputs]
+            Span<float> t2 = saved.Slice(0, rows * inputs * outputs); // [*, inputs, outputs]
+            // t2 = einsum("ijk,bi->bjk", weight, input)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, inputs, outputs]
+            // as a matrix product: [rows, inputs]·[inputs, (inputs * outputs)]
+            if ((long)rows * (inputs * outputs) * inputs >= 512)
+            {
+                Gemm.MatMul(rows, (inputs * outputs), inputs, input, false, weight, false, t2.Slice(0, rows * (inputs * outputs)), accumulate: false);
+            }
+            else
+            {
+                for (int e_b = 0; e_b < rows; e_b++)
+                {
+                    for (int e_j = 0; e_j < inputs; e_j++)
+                    {
+                        int e_k = 0;
+                        for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                        {
+                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                            int e_i = 0;
+                            for (; e_i <= inputs - 4; e_i += 4)
+                            {
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_i + 1))), KernelMath.Load(weight, (e_i + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_i + 2))), KernelMath.Load(weight, (e_i + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_i + 3))), KernelMath.Load(weight, (e_i + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                            }
+                            for (; e_i < inputs; e_i++)
+                            {
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
+                            }
+                            KernelMath.Store(t2, e_b * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                        }
+                        for (; e_k < outputs; e_k++)
+                        {
+                            float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
+                            int e_i = 0;
+                            for (; e_i <= inputs - 4; e_i += 4)
+                            {
+                                acc0 += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i);
+                                acc1 += KernelMath.Get(weight, (e_i + 1) * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_i + 1));
+                                acc2 += KernelMath.Get(weight, (e_i + 2) * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_i + 2));
+                                acc3 += KernelMath.Get(weight, (e_i + 3) * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_i + 3));
+                            }
+                            for (; e_i < inputs; e_i++)
+                            {
+                                acc0 += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i);
+                            }
+                            t2[e_b * inputs * outputs + e_j * outputs + e_k] = (acc0 + acc1) + (acc2 + acc3);
+                        }
+                    }
+                }
+            }
+            if (CheckedMode.Enabled) CheckedMode.Check(t2, "TensorReduction", "forward", "Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+            // output = einsum("bj,bjk->bk", input, t2)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, outputs]
             {
                 for (int e_b = 0; e_b < rows; e_b++)
                 {
@@ -149,40 +201,34 @@ partial class TensorReduction : global::LayerGen.ILayer
                     for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                     {
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                        for (int e_i = 0; e_i < inputs; e_i++)
+                        int e_j = 0;
+                        for (; e_j <= inputs - 4; e_j += 4)
                         {
-                            int e_j = 0;
-                            for (; e_j <= inputs - 4; e_j += 4)
-                            {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 1))), KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 2))), KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 3))), KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
-                            }
-                            for (; e_j < inputs; e_j++)
-                            {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
-                            }
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(t2, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 1))), KernelMath.Load(t2, e_b * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
+                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 2))), KernelMath.Load(t2, e_b * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
+                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 3))), KernelMath.Load(t2, e_b * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
+                        }
+                        for (; e_j < inputs; e_j++)
+                        {
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(t2, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
                         }
                         KernelMath.Store(output, e_b * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
                     }
                     for (; e_k < outputs; e_k++)
                     {
                         float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
-                        for (int e_i = 0; e_i < inputs; e_i++)
+                        int e_j = 0;
+                        for (; e_j <= inputs - 4; e_j += 4)
                         {
-                            int e_j = 0;
-                            for (; e_j <= inputs - 4; e_j += 4)
-                            {
-                                acc0 += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j);
-                                acc1 += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 1));
-                                acc2 += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 2));
-                                acc3 += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 3));
-                            }
-                            for (; e_j < inputs; e_j++)
-                            {
-                                acc0 += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j);
-                            }
+                            acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(t2, e_b * inputs * outputs + e_j * outputs + e_k);
+                            acc1 += KernelMath.Get(input, e_b * inputs + (e_j + 1)) * KernelMath.Get(t2, e_b * inputs * outputs + (e_j + 1) * outputs + e_k);
+                            acc2 += KernelMath.Get(input, e_b * inputs + (e_j + 2)) * KernelMath.Get(t2, e_b * inputs * outputs + (e_j + 2) * outputs + e_k);
+                            acc3 += KernelMath.Get(input, e_b * inputs + (e_j + 3)) * KernelMath.Get(t2, e_b * inputs * outputs + (e_j + 3) * outputs + e_k);
+                        }
+                        for (; e_j < inputs; e_j++)
+                        {
+                            acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(t2, e_b * inputs * outputs + e_j * outputs + e_k);
                         }
                         output[e_b * outputs + e_k] = (acc0 + acc1) + (acc2 + acc3);
                     }
@@ -195,11 +241,67 @@ partial class TensorReduction : global::LayerGen.ILayer
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, bool weightGradIsZero, Span<float> saved)
         {
-            Span<float> t5 = saved.Slice(0, rows * inputs); // [*, inputs]
-            Span<float> t6 = saved.Slice(rows * inputs, rows * inputs); // [*, inputs]
-            if (weightGradIsZero) weightGrad.Clear();
-            // weightGrad += einsum("bi,bj,bk->ijk", input, input, outputGrad)   [inputs, inputs, outputs]
+            Span<float> t2 = saved.Slice(0, rows * inputs * outputs); // [*, inputs, outputs]
+            Span<float> t5 = saved.Slice(rows * inputs * outputs, rows * inputs); // [*, inputs]
+            Span<float> t6 = saved.Slice(rows * inputs * outputs + rows * inputs, rows * inputs * outputs); // [*, inputs, outputs]
+            Span<float> t8 = saved.Slice(rows * inputs * outputs + rows * inputs + rows * inputs * outputs, rows * inputs); // [*, inputs]
+            if (!inputGrad.IsEmpty)
             {
+                // t5 = einsum("bjk,bk->bj", t2, outputGrad)   [*, inputs]
+                {
+                    for (int e_b = 0; e_b < rows; e_b++)
+                    {
+                        for (int e_j = 0; e_j < inputs; e_j++)
+                        {
+                            Vector<float> acc0 = Vector<float>.Zero;
+                            float tail = 0f;
+                            int e_k = 0;
+                            for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                            {
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t2, e_b * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                            }
+                            for (; e_k < outputs; e_k++)
+                            {
+                                tail += KernelMath.Get(t2, e_b * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                            }
+                            t5[e_b * inputs + e_j] = Vector.Sum(acc0) + tail;
+                        }
+                    }
+                }
+                if (CheckedMode.Enabled) CheckedMode.Check(t5, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+            }
+            // t6 = einsum("bj,bk->bjk", input, outputGrad)   [*, inputs, outputs]
+            {
+                for (int e_b = 0; e_b < rows; e_b++)
+                {
+                    for (int e_j = 0; e_j < inputs; e_j++)
+                    {
+                        int e_k = 0;
+                        for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                        {
+                            Vector<float> acc0 = Vector<float>.Zero;
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                            KernelMath.Store(t6, e_b * inputs * outputs + e_j * outputs + e_k, acc0);
+                        }
+                        for (; e_k < outputs; e_k++)
+                        {
+                            float acc0 = 0f;
+                            acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                            t6[e_b * inputs * outputs + e_j * outputs + e_k] = acc0;
+                        }
+                    }
+                }
+            }
+            if (CheckedMode.Enabled) CheckedMode.Check(t6, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+            // weightGrad += einsum("bi,bjk->ijk", input, t6)   [inputs, inputs, outputs]
+            // as a matrix product: [inputs, rows]·[rows, (inputs * outputs)], first factor stored transposed
+            if ((long)inputs * (inputs * outputs) * rows >= 512)
+            {
+                Gemm.MatMul(inputs, (inputs * outputs), rows, input, true, t6, false, weightGrad.Slice(0, inputs * (inputs * outputs)), accumulate: !weightGradIsZero);
+            }
+            else
+            {
+                if (weightGradIsZero) weightGrad.Clear();
                 for (int e_i = 0; e_i < inputs; e_i++)
                 {
                     for (int e_j = 0; e_j < inputs; e_j++)
@@ -211,14 +313,14 @@ partial class TensorReduction : global::LayerGen.ILayer
                             int e_b = 0;
                             for (; e_b <= rows - 4; e_b += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(input, (e_b + 1) * inputs + e_j)), KernelMath.Load(outputGrad, (e_b + 1) * outputs + e_k), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(input, (e_b + 2) * inputs + e_j)), KernelMath.Load(outputGrad, (e_b + 2) * outputs + e_k), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(input, (e_b + 3) * inputs + e_j)), KernelMath.Load(outputGrad, (e_b + 3) * outputs + e_k), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.Load(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.Load(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.Load(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
                             }
                             for (; e_b < rows; e_b++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
                             }
                             KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
                         }
@@ -228,14 +330,14 @@ partial class TensorReduction : global::LayerGen.ILayer
                             int e_b = 0;
                             for (; e_b <= rows - 4; e_b += 4)
                             {
-                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                acc1 += KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(input, (e_b + 1) * inputs + e_j) * KernelMath.Get(outputGrad, (e_b + 1) * outputs + e_k);
-                                acc2 += KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(input, (e_b + 2) * inputs + e_j) * KernelMath.Get(outputGrad, (e_b + 2) * outputs + e_k);
-                                acc3 += KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(input, (e_b + 3) * inputs + e_j) * KernelMath.Get(outputGrad, (e_b + 3) * outputs + e_k);
+                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
+                                acc1 += KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k);
+                                acc2 += KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k);
+                                acc3 += KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k);
                             }
                             for (; e_b < rows; e_b++)
                             {
-                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
                             }
                             weightGrad[e_i * inputs * outputs + e_j * outputs + e_k] += (acc0 + acc1) + (acc2 + acc3);
                         }
@@ -245,7 +347,13 @@ partial class TensorReduction : global::LayerGen.ILayer
             if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             if (!inputGrad.IsEmpty)
             {
-                // t5 = einsum("ijk,bj,bk->bi", weight, input, outputGrad)   [*, inputs]
+                // t8 = einsum("ijk,bjk->bi", weight, t6)   [*, inputs]
+                // as a matrix product: [rows, (inputs * outputs)]·[(inputs * outputs), inputs], second factor stored transposed
+                if ((long)rows * inputs * (inputs * outputs) >= 512)
+                {
+                    Gemm.MatMul(rows, inputs, (inputs * outputs), t6, false, weight, true, t8.Slice(0, rows * inputs), accumulate: false);
+                }
+                else
                 {
                     for (int e_b = 0; e_b < rows; e_b++)
                     {
@@ -259,17 +367,17 @@ partial class TensorReduction : global::LayerGen.ILayer
                                 int e_k = 0;
                                 for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                                 {
-                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)) * KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
-                                    acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 1))) * KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc1);
-                                    acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 2))) * KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc2);
-                                    acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 3))) * KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc3);
+                                    acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
+                                    acc2 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
+                                    acc3 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
                                 }
                                 for (; e_k < outputs; e_k++)
                                 {
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_j + 1)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_j + 2)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_j + 3)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + (e_j + 1) * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + (e_j + 2) * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + (e_j + 3) * outputs + e_k);
                                 }
                             }
                             for (; e_j < inputs; e_j++)
@@ -277,63 +385,19 @@ partial class TensorReduction : global::LayerGen.ILayer
                                 int e_k = 0;
                                 for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                                 {
-                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)) * KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                                    acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
                                 }
                                 for (; e_k < outputs; e_k++)
                                 {
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
                                 }
                             }
-                            t5[e_b * inputs + e_i] = Vector.Sum((acc0 + acc1) + (acc2 + acc3)) + tail;
+                            t8[e_b * inputs + e_i] = Vector.Sum((acc0 + acc1) + (acc2 + acc3)) + tail;
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t5, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
-                // t6 = einsum("ijk,bi,bk->bj", weight, input, outputGrad)   [*, inputs]
-                {
-                    for (int e_b = 0; e_b < rows; e_b++)
-                    {
-                        for (int e_j = 0; e_j < inputs; e_j++)
-                        {
-                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                            float tail = 0f;
-                            int e_i = 0;
-                            for (; e_i <= inputs - 4; e_i += 4)
-                            {
-                                int e_k = 0;
-                                for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
-                                {
-                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)) * KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
-                                    acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_i + 1))) * KernelMath.Load(weight, (e_i + 1) * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc1);
-                                    acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_i + 2))) * KernelMath.Load(weight, (e_i + 2) * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc2);
-                                    acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_i + 3))) * KernelMath.Load(weight, (e_i + 3) * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc3);
-                                }
-                                for (; e_k < outputs; e_k++)
-                                {
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                    tail += KernelMath.Get(weight, (e_i + 1) * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_i + 1)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                    tail += KernelMath.Get(weight, (e_i + 2) * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_i + 2)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                    tail += KernelMath.Get(weight, (e_i + 3) * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_i + 3)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                }
-                            }
-                            for (; e_i < inputs; e_i++)
-                            {
-                                int e_k = 0;
-                                for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
-                                {
-                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)) * KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
-                                }
-                                for (; e_k < outputs; e_k++)
-                                {
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                }
-                            }
-                            t6[e_b * inputs + e_j] = Vector.Sum((acc0 + acc1) + (acc2 + acc3)) + tail;
-                        }
-                    }
-                }
-                if (CheckedMode.Enabled) CheckedMode.Check(t6, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
-                // inputGrad += (t5 + t6)   [*, inputs]
+                if (CheckedMode.Enabled) CheckedMode.Check(t8, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                // inputGrad += (t5 + t8)   [*, inputs]
                 {
                     int n = rows * inputs;
                     int i = 0;
@@ -341,16 +405,16 @@ partial class TensorReduction : global::LayerGen.ILayer
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.AddTo(inputGrad, i, (KernelMath.LoadWide(t5, i) + KernelMath.LoadWide(t6, i)));
+                            KernelMath.AddTo(inputGrad, i, (KernelMath.LoadWide(t5, i) + KernelMath.LoadWide(t8, i)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(inputGrad, i, (KernelMath.Load(t5, i) + KernelMath.Load(t6, i)));
+                        KernelMath.AddTo(inputGrad, i, (KernelMath.Load(t5, i) + KernelMath.Load(t8, i)));
                     }
                     for (; i < n; i++)
                     {
-                        inputGrad[i] += (t5[i] + t6[i]);
+                        inputGrad[i] += (t5[i] + t8[i]);
                     }
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
@@ -362,13 +426,65 @@ partial class TensorReduction : global::LayerGen.ILayer
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int inputs, int outputs, int rows) => rows * inputs + rows * inputs;
+        public static int SavedLength(int inputs, int outputs, int rows) => rows * inputs * outputs + rows * inputs + rows * inputs * outputs + rows * inputs;
 
         // Forward: Ops.Einsum("ijk,bi,bj->bk", weight, x, x)
         // input [*, inputs] -> output [*, outputs]; '*' is the batch (rows).
         public static void Forward(int inputs, int outputs, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, Span<float> output, Span<float> saved)
         {
-            // output = einsum("ijk,bi,bj->bk", weight, input, input)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, outputs]
+            Span<float> t2 = saved.Slice(0, rows * inputs * outputs); // [*, inputs, outputs]
+            // t2 = einsum("ijk,bi->bjk", weight, input)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, inputs, outputs]
+            // as a matrix product: [rows, inputs]·[inputs, (inputs * outputs)]
+            if ((long)rows * (inputs * outputs) * inputs >= 512)
+            {
+                Gemm.MatMul(rows, (inputs * outputs), inputs, input, false, weight, false, t2.Slice(0, rows * (inputs * outputs)), accumulate: false);
+            }
+            else
+            {
+                for (int e_b = 0; e_b < rows; e_b++)
+                {
+                    for (int e_j = 0; e_j < inputs; e_j++)
+                    {
+                        int e_k = 0;
+                        for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                        {
+                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                            int e_i = 0;
+                            for (; e_i <= inputs - 4; e_i += 4)
+                            {
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_i + 1))), KernelMath.Load(weight, (e_i + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_i + 2))), KernelMath.Load(weight, (e_i + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_i + 3))), KernelMath.Load(weight, (e_i + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                            }
+                            for (; e_i < inputs; e_i++)
+                            {
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
+                            }
+                            KernelMath.Store(t2, e_b * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                        }
+                        for (; e_k < outputs; e_k++)
+                        {
+                            float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
+                            int e_i = 0;
+                            for (; e_i <= inputs - 4; e_i += 4)
+                            {
+                                acc0 += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i);
+                                acc1 += KernelMath.Get(weight, (e_i + 1) * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_i + 1));
+                                acc2 += KernelMath.Get(weight, (e_i + 2) * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_i + 2));
+                                acc3 += KernelMath.Get(weight, (e_i + 3) * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_i + 3));
+                            }
+                            for (; e_i < inputs; e_i++)
+                            {
+                                acc0 += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i);
+                            }
+                            t2[e_b * inputs * outputs + e_j * outputs + e_k] = (acc0 + acc1) + (acc2 + acc3);
+                        }
+                    }
+                }
+            }
+            if (CheckedMode.Enabled) CheckedMode.Check(t2, "TensorReduction", "forward", "Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+            // output = einsum("bj,bjk->bk", input, t2)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, outputs]
             {
                 for (int e_b = 0; e_b < rows; e_b++)
                 {
@@ -376,40 +492,34 @@ partial class TensorReduction : global::LayerGen.ILayer
                     for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                     {
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                        for (int e_i = 0; e_i < inputs; e_i++)
+                        int e_j = 0;
+                        for (; e_j <= inputs - 4; e_j += 4)
                         {
-                            int e_j = 0;
-                            for (; e_j <= inputs - 4; e_j += 4)
-                            {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 1))), KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 2))), KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 3))), KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
-                            }
-                            for (; e_j < inputs; e_j++)
-                            {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
-                            }
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(t2, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 1))), KernelMath.Load(t2, e_b * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
+                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 2))), KernelMath.Load(t2, e_b * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
+                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 3))), KernelMath.Load(t2, e_b * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
+                        }
+                        for (; e_j < inputs; e_j++)
+                        {
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(t2, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
                         }
                         KernelMath.Store(output, e_b * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
                     }
                     for (; e_k < outputs; e_k++)
                     {
                         float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
-                        for (int e_i = 0; e_i < inputs; e_i++)
+                        int e_j = 0;
+                        for (; e_j <= inputs - 4; e_j += 4)
                         {
-                            int e_j = 0;
-                            for (; e_j <= inputs - 4; e_j += 4)
-                            {
-                                acc0 += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j);
-                                acc1 += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 1));
-                                acc2 += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 2));
-                                acc3 += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + (e_j + 3));
-                            }
-                            for (; e_j < inputs; e_j++)
-                            {
-                                acc0 += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j);
-                            }
+                            acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(t2, e_b * inputs * outputs + e_j * outputs + e_k);
+                            acc1 += KernelMath.Get(input, e_b * inputs + (e_j + 1)) * KernelMath.Get(t2, e_b * inputs * outputs + (e_j + 1) * outputs + e_k);
+                            acc2 += KernelMath.Get(input, e_b * inputs + (e_j + 2)) * KernelMath.Get(t2, e_b * inputs * outputs + (e_j + 2) * outputs + e_k);
+                            acc3 += KernelMath.Get(input, e_b * inputs + (e_j + 3)) * KernelMath.Get(t2, e_b * inputs * outputs + (e_j + 3) * outputs + e_k);
+                        }
+                        for (; e_j < inputs; e_j++)
+                        {
+                            acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(t2, e_b * inputs * outputs + e_j * outputs + e_k);
                         }
                         output[e_b * outputs + e_k] = (acc0 + acc1) + (acc2 + acc3);
                     }
@@ -422,11 +532,67 @@ partial class TensorReduction : global::LayerGen.ILayer
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int inputs, int outputs, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, bool weightGradIsZero, Span<float> saved)
         {
-            Span<float> t5 = saved.Slice(0, rows * inputs); // [*, inputs]
-            Span<float> t6 = saved.Slice(rows * inputs, rows * inputs); // [*, inputs]
-            if (weightGradIsZero) weightGrad.Clear();
-            // weightGrad += einsum("bi,bj,bk->ijk", input, input, outputGrad)   [inputs, inputs, outputs]
+            Span<float> t2 = saved.Slice(0, rows * inputs * outputs); // [*, inputs, outputs]
+            Span<float> t5 = saved.Slice(rows * inputs * outputs, rows * inputs); // [*, inputs]
+            Span<float> t6 = saved.Slice(rows * inputs * outputs + rows * inputs, rows * inputs * outputs); // [*, inputs, outputs]
+            Span<float> t8 = saved.Slice(rows * inputs * outputs + rows * inputs + rows * inputs * outputs, rows * inputs); // [*, inputs]
+            if (!inputGrad.IsEmpty)
             {
+                // t5 = einsum("bjk,bk->bj", t2, outputGrad)   [*, inputs]
+                {
+                    for (int e_b = 0; e_b < rows; e_b++)
+                    {
+                        for (int e_j = 0; e_j < inputs; e_j++)
+                        {
+                            Vector<float> acc0 = Vector<float>.Zero;
+                            float tail = 0f;
+                            int e_k = 0;
+                            for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                            {
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t2, e_b * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                            }
+                            for (; e_k < outputs; e_k++)
+                            {
+                                tail += KernelMath.Get(t2, e_b * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                            }
+                            t5[e_b * inputs + e_j] = Vector.Sum(acc0) + tail;
+                        }
+                    }
+                }
+                if (CheckedMode.Enabled) CheckedMode.Check(t5, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+            }
+            // t6 = einsum("bj,bk->bjk", input, outputGrad)   [*, inputs, outputs]
+            {
+                for (int e_b = 0; e_b < rows; e_b++)
+                {
+                    for (int e_j = 0; e_j < inputs; e_j++)
+                    {
+                        int e_k = 0;
+                        for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                        {
+                            Vector<float> acc0 = Vector<float>.Zero;
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                            KernelMath.Store(t6, e_b * inputs * outputs + e_j * outputs + e_k, acc0);
+                        }
+                        for (; e_k < outputs; e_k++)
+                        {
+                            float acc0 = 0f;
+                            acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                            t6[e_b * inputs * outputs + e_j * outputs + e_k] = acc0;
+                        }
+                    }
+                }
+            }
+            if (CheckedMode.Enabled) CheckedMode.Check(t6, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+            // weightGrad += einsum("bi,bjk->ijk", input, t6)   [inputs, inputs, outputs]
+            // as a matrix product: [inputs, rows]·[rows, (inputs * outputs)], first factor stored transposed
+            if ((long)inputs * (inputs * outputs) * rows >= 512)
+            {
+                Gemm.MatMul(inputs, (inputs * outputs), rows, input, true, t6, false, weightGrad.Slice(0, inputs * (inputs * outputs)), accumulate: !weightGradIsZero);
+            }
+            else
+            {
+                if (weightGradIsZero) weightGrad.Clear();
                 for (int e_i = 0; e_i < inputs; e_i++)
                 {
                     for (int e_j = 0; e_j < inputs; e_j++)
@@ -438,14 +604,14 @@ partial class TensorReduction : global::LayerGen.ILayer
                             int e_b = 0;
                             for (; e_b <= rows - 4; e_b += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(input, (e_b + 1) * inputs + e_j)), KernelMath.Load(outputGrad, (e_b + 1) * outputs + e_k), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(input, (e_b + 2) * inputs + e_j)), KernelMath.Load(outputGrad, (e_b + 2) * outputs + e_k), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(input, (e_b + 3) * inputs + e_j)), KernelMath.Load(outputGrad, (e_b + 3) * outputs + e_k), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.Load(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.Load(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.Load(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
                             }
                             for (; e_b < rows; e_b++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
                             }
                             KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
                         }
@@ -455,14 +621,14 @@ partial class TensorReduction : global::LayerGen.ILayer
                             int e_b = 0;
                             for (; e_b <= rows - 4; e_b += 4)
                             {
-                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                acc1 += KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(input, (e_b + 1) * inputs + e_j) * KernelMath.Get(outputGrad, (e_b + 1) * outputs + e_k);
-                                acc2 += KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(input, (e_b + 2) * inputs + e_j) * KernelMath.Get(outputGrad, (e_b + 2) * outputs + e_k);
-                                acc3 += KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(input, (e_b + 3) * inputs + e_j) * KernelMath.Get(outputGrad, (e_b + 3) * outputs + e_k);
+                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
+                                acc1 += KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k);
+                                acc2 += KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k);
+                                acc3 += KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k);
                             }
                             for (; e_b < rows; e_b++)
                             {
-                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
                             }
                             weightGrad[e_i * inputs * outputs + e_j * outputs + e_k] += (acc0 + acc1) + (acc2 + acc3);
                         }
@@ -472,7 +638,13 @@ partial class TensorReduction : global::LayerGen.ILayer
             if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             if (!inputGrad.IsEmpty)
             {
-                // t5 = einsum("ijk,bj,bk->bi", weight, input, outputGrad)   [*, inputs]
+                // t8 = einsum("ijk,bjk->bi", weight, t6)   [*, inputs]
+                // as a matrix product: [rows, (inputs * outputs)]·[(inputs * outputs), inputs], second factor stored transposed
+                if ((long)rows * inputs * (inputs * outputs) >= 512)
+                {
+                    Gemm.MatMul(rows, inputs, (inputs * outputs), t6, false, weight, true, t8.Slice(0, rows * inputs), accumulate: false);
+                }
+                else
                 {
                     for (int e_b = 0; e_b < rows; e_b++)
                     {
@@ -486,17 +658,17 @@ partial class TensorReduction : global::LayerGen.ILayer
                                 int e_k = 0;
                                 for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                                 {
-                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)) * KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
-                                    acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 1))) * KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc1);
-                                    acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 2))) * KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc2);
-                                    acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 3))) * KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc3);
+                                    acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
+                                    acc2 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
+                                    acc3 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
                                 }
                                 for (; e_k < outputs; e_k++)
                                 {
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_j + 1)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_j + 2)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_j + 3)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + (e_j + 1) * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + (e_j + 2) * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + (e_j + 3) * outputs + e_k);
                                 }
                             }
                             for (; e_j < inputs; e_j++)
@@ -504,63 +676,19 @@ partial class TensorReduction : global::LayerGen.ILayer
                                 int e_k = 0;
                                 for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                                 {
-                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)) * KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                                    acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
                                 }
                                 for (; e_k < outputs; e_k++)
                                 {
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
                                 }
                             }
-                            t5[e_b * inputs + e_i] = Vector.Sum((acc0 + acc1) + (acc2 + acc3)) + tail;
+                            t8[e_b * inputs + e_i] = Vector.Sum((acc0 + acc1) + (acc2 + acc3)) + tail;
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t5, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
-                // t6 = einsum("ijk,bi,bk->bj", weight, input, outputGrad)   [*, inputs]
-                {
-                    for (int e_b = 0; e_b < rows; e_b++)
-                    {
-                        for (int e_j = 0; e_j < inputs; e_j++)
-                        {
-                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                            float tail = 0f;
-                            int e_i = 0;
-                            for (; e_i <= inputs - 4; e_i += 4)
-                            {
-                                int e_k = 0;
-                                for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
-                                {
-                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)) * KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
-                                    acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_i + 1))) * KernelMath.Load(weight, (e_i + 1) * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc1);
-                                    acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_i + 2))) * KernelMath.Load(weight, (e_i + 2) * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc2);
-                                    acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_i + 3))) * KernelMath.Load(weight, (e_i + 3) * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc3);
-                                }
-                                for (; e_k < outputs; e_k++)
-                                {
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                    tail += KernelMath.Get(weight, (e_i + 1) * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_i + 1)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                    tail += KernelMath.Get(weight, (e_i + 2) * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_i + 2)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                    tail += KernelMath.Get(weight, (e_i + 3) * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + (e_i + 3)) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                }
-                            }
-                            for (; e_i < inputs; e_i++)
-                            {
-                                int e_k = 0;
-                                for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
-                                {
-                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)) * KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
-                                }
-                                for (; e_k < outputs; e_k++)
-                                {
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                }
-                            }
-                            t6[e_b * inputs + e_j] = Vector.Sum((acc0 + acc1) + (acc2 + acc3)) + tail;
-                        }
-                    }
-                }
-                if (CheckedMode.Enabled) CheckedMode.Check(t6, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
-                // inputGrad += (t5 + t6)   [*, inputs]
+                if (CheckedMode.Enabled) CheckedMode.Check(t8, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                // inputGrad += (t5 + t8)   [*, inputs]
                 {
                     int n = rows * inputs;
                     int i = 0;
@@ -568,16 +696,16 @@ partial class TensorReduction : global::LayerGen.ILayer
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.AddTo(inputGrad, i, (KernelMath.LoadWide(t5, i) + KernelMath.LoadWide(t6, i)));
+                            KernelMath.AddTo(inputGrad, i, (KernelMath.LoadWide(t5, i) + KernelMath.LoadWide(t8, i)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(inputGrad, i, (KernelMath.Load(t5, i) + KernelMath.Load(t6, i)));
+                        KernelMath.AddTo(inputGrad, i, (KernelMath.Load(t5, i) + KernelMath.Load(t8, i)));
                     }
                     for (; i < n; i++)
                     {
-                        inputGrad[i] += (t5[i] + t6[i]);
+                        inputGrad[i] += (t5[i] + t8[i]);
                     }
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");

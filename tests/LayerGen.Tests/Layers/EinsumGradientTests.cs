@@ -54,4 +54,26 @@ public class EinsumGradientTests
         Check(new EinsumOuter(6, 17), (l, x) => l.CallEager(x), [3, 6], "EinsumOuter[n=6, m=17]");
         ForRandomSizes((rows, n, m, _) => Check(new EinsumOuter(n, m), (l, x) => l.CallEager(x), [rows, n], "EinsumOuter[run-time sizes]"));
     }
+
+    [Fact]
+    public void Matrix_product_forms_through_the_gemm_and_the_loops()
+    {
+        // 5 × 19 × 13 = 1,235 multiply-adds: the GEMM; the random sizes are mostly below 512: the loops.
+        Check(new EinsumTransposedWeight(13, 19), (l, x) => l.CallEager(x), [5, 13], "EinsumTransposedWeight[n=13, m=19]");
+        ForRandomSizes((rows, n, m, _) => Check(new EinsumTransposedWeight(n, m), (l, x) => l.CallEager(x), [rows, n], "EinsumTransposedWeight[run-time sizes]"));
+    }
+
+    [Fact]
+    public void Three_operands_are_contracted_pairwise()
+    {
+        Check(new EinsumChain(13, 19, 7), (l, x) => l.CallEager(x), [5, 13], "EinsumChain[n=13, m=19, p=7]");
+        ForRandomSizes((rows, n, m, p) => Check(new EinsumChain(n, m, p), (l, x) => l.CallEager(x), [rows, n], "EinsumChain[run-time sizes]"));
+    }
+
+    [Fact]
+    public void Four_operands_with_a_repeated_input_are_contracted_pairwise()
+    {
+        Check(new EinsumFourOperands(11, 6), (l, x) => l.CallEager(x), [7, 11], "EinsumFourOperands[n=11, m=6]");
+        ForRandomSizes((rows, n, m, _) => Check(new EinsumFourOperands(n, m), (l, x) => l.CallEager(x), [rows, n], "EinsumFourOperands[run-time sizes]"));
+    }
 }

@@ -41,3 +41,42 @@ public partial class EinsumOuter(int n, int m)
 
     private Tensor Forward(Tensor x) => Ops.Einsum("bi,j->bij", x, vector);
 }
+
+/// <summary>
+/// "bi,ji->bj", W stored [out, in] as torch's Linear: a matrix product with the second factor transposed
+/// (x·Wᵀ); dW = "bi,bj->ji" is one with the first transposed (dYᵀ·x) and dX = "ji,bj->bi" a plain one
+/// (dY·W). Large sizes run the runtime GEMM, small ones the loops.
+/// </summary>
+[Layer(Input = "[*, n]")]
+public partial class EinsumTransposedWeight(int n, int m)
+{
+    [Parameter] private Tensor weight = Tensor.Randn(m, n);
+
+    private Tensor Forward(Tensor x) => Ops.Einsum("bi,ji->bj", x, weight);
+}
+
+/// <summary>
+/// Three operands, "bi,ij,jk->bk": contracted pairwise, x·W1 first ("bi,ij->bj"), then with W2; every
+/// step and every gradient is a matrix product.
+/// </summary>
+[Layer(Input = "[*, n]")]
+public partial class EinsumChain(int n, int m, int p)
+{
+    [Parameter] private Tensor first = Tensor.Randn(n, m);
+    [Parameter] private Tensor second = Tensor.Randn(m, p);
+
+    private Tensor Forward(Tensor x) => Ops.Einsum("bi,ij,jk->bk", x, first, second);
+}
+
+/// <summary>
+/// Four operands, "bi,ij,bj,k->bk" (the quadratic form xᵀWx times a vector): pairwise steps mixing a
+/// matrix product (x·W) with batched ones that are not ("bj,bj->b", "b,k->bk"), and x used twice.
+/// </summary>
+[Layer(Input = "[*, n]")]
+public partial class EinsumFourOperands(int n, int m)
+{
+    [Parameter] private Tensor weight = Tensor.Randn(n, n);
+    [Parameter] private Tensor vector = Tensor.Randn(m);
+
+    private Tensor Forward(Tensor x) => Ops.Einsum("bi,ij,bj,k->bk", x, weight, x, vector);
+}
