@@ -149,7 +149,14 @@ public sealed class Sequential : ILayer
     }
 
     /// <inheritdoc/>
-    public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved) =>
+        BackwardSpanNotifying(rows, input, output, outputGrad, inputGrad, saved, listener: null);
+
+    /// <summary>
+    /// <see cref="BackwardSpan"/>,
+    /// telling <paramref name="listener"/> as each child's backward returns (last child first).
+    /// </summary>
+    internal void BackwardSpanNotifying(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved, IChildBackwardListener? listener)
     {
         if (_layers.Length == 0)
         {
@@ -186,6 +193,7 @@ public sealed class Sequential : ILayer
             }
 
             _layers[i].BackwardSpan(at.Rows, x, y, gradOut, gradIn, saved.Slice(at.SavedOffset, at.SavedLength));
+            listener?.AfterChildBackward(i);
             gradOut = gradIn;
         }
     }

@@ -103,11 +103,22 @@ public abstract class Optimizer
     {
         for (int i = 0; i < _parameters.Length; i++)
         {
-            Tensor parameter = _parameters[i];
-            if (parameter.Grad is Tensor grad)
-            {
-                Update(i, parameter.Data, grad.Data);
-            }
+            StepParameter(i);
+        }
+    }
+
+    /// <summary>
+    /// The part of <see cref="Step"/> for parameter <paramref name="index"/> alone. Each parameter's update
+    /// reads only its own gradient and state, so updating every parameter once this way, in any order, is
+    /// <see cref="Step"/>; the <see cref="Trainer"/> uses it to update a layer's parameters as soon as the
+    /// backward pass is done with them, while they are still in cache.
+    /// </summary>
+    internal void StepParameter(int index)
+    {
+        Tensor parameter = _parameters[index];
+        if (parameter.Grad is Tensor grad)
+        {
+            Update(index, parameter.Data, grad.Data);
         }
     }
 

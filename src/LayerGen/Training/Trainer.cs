@@ -16,6 +16,10 @@ namespace LayerGen;
 /// trainer is built (its buffers are sized from them), the saved lengths when the batch size differs
 /// from the previous step's (asking a <see cref="Sequential"/> for them walks all its children). A model
 /// whose sizes change afterwards (a child layer swapped for one of another size) needs a new Trainer.</para>
+/// <para>For a <see cref="Sequential"/> model the optimiser's update runs layer by layer inside the backward
+/// pass, each layer's parameters as soon as no later part of the pass reads them (see
+/// <c>LayerwiseOptimizerSteps</c>): the same result as <see cref="Optimizer.Step()"/> after the backward,
+/// without a last pass over every parameter. The parameters each layer holds are read here, once.</para>
 /// <para>Not thread-safe: it reuses its buffers.</para>
 /// </remarks>
 public sealed class Trainer
@@ -28,6 +32,7 @@ public sealed class Trainer
     private readonly int _inputRowLength;
     private readonly int _outputRowLength;
     private readonly int _lossInputRowLength;
+    private readonly LayerwiseOptimizerSteps? _layerwise; // a Sequential model's updates, run during its backward
 
     // The sizes of the last batch size seen (0: none yet).
     private int _plannedRows;
@@ -53,6 +58,7 @@ public sealed class Trainer
         _saved = new float[model.SavedLength(maxRows)];
         _lossSaved = new float[loss.SavedLength(LossRows(maxRows))];
         _labels = new float[maxRows];
+        _layerwise = LayerwiseOptimizerSteps.For(model, optimizer);
     }
 
     public ILayer Model { get; }
@@ -112,8 +118,18 @@ public sealed class Trainer
         float value = Loss.ForwardSpan(lossRows, output, target, lossSaved);
         outputGrad.Clear();
         Loss.BackwardSpan(lossRows, output, target, 1f, outputGrad, lossSaved);
-        Model.BackwardSpan(rows, input, output, outputGrad, Span<float>.Empty, saved);
-        Optimizer.Step();
+        if (_layerwise is not null)
+        {
+            // Each layer's parameters are updated as soon as the backward pass is done with them.
+            ((Sequential)Model).BackwardSpanNotifying(rows, input, output, outputGrad, Span<float>.Empty, saved, _layerwise);
+            _layerwise.Finish();
+        }
+        else
+        {
+            Model.BackwardSpan(rows, input, output, outputGrad, Span<float>.Empty, saved);
+            Optimizer.Step();
+        }
+
         return value;
     }
 
