@@ -31,6 +31,19 @@ namespace LayerGen.Kernels;
 /// packed or copied.</item>
 /// </list>
 /// <para>Aᵀ·Bᵀ computes Cᵀ = B·A with the broadcast kernel into a per-thread buffer and transposes it.</para>
+/// <para>Two small-shape paths for A·Bᵀ come first, AVX-512 only (Vector512 accelerated and Avx512F; elsewhere
+/// the kernels above do these shapes too), both for n ≥ 16, in blocks of 16 rows of B whose last block ends
+/// at row n and overlaps the previous one:</para>
+/// <list type="bullet">
+/// <item>One row of A and k ≥ 16 (Linear's forward for a batch of one): 16 dot products in 16 accumulators,
+/// reduced together by one transpose-and-add network into 16 consecutive outputs. (With 2–4 rows it would
+/// read B once per row; the dot tiles, which read it once, measured faster.)</item>
+/// <item>k = 8, any number of rows (Linear(8, n)'s forward): each block of B, 16 × 8, is transposed in
+/// registers (24 two-source permutes) so each row of A makes its 16 outputs with 8 broadcast FMAs.</item>
+/// </list>
+/// <para>Below a few thousand multiply-adds, time is bounded by loads and stores more than by FMAs, and
+/// managed arrays are only 8- or 16-byte aligned, so most 64-byte accesses straddle two cache lines: an
+/// outer product (k ≤ 4) measured no faster on a plain row loop than on the broadcast tiles.</para>
 /// <para>On one AVX-512 core (Zen 5, FMA peak ≈ 270 GFLOP/s) the MLP shapes 64×256×784 (x·Wᵀ, A·B),
 /// 64×784×256 (dY·W) and 256×784×64 (dYᵀ·X) run at about 230–265 GFLOP/s.</para>
 /// <para>Single-threaded and allocation-free once warm (only the Aᵀ·Bᵀ buffer is allocated, per thread,
@@ -118,6 +131,11 @@ public static unsafe partial class Gemm
 
         fixed (float* pa = a, pb = b, pc = c)
         {
+            if (TrySmall(m, n, k, pa, transposeA, pb, transposeB, pc, accumulate))
+            {
+                return;
+            }
+
             if (!transposeB)
             {
                 if (!transposeA)

@@ -20,7 +20,7 @@ namespace LayerGen.Tests.Kernels;
 /// Every operand span is longer than its operand and padded with NaN, so reading past an operand (or the
 /// wrong element) shows; C is NaN-filled when overwritten, and its padding must stay untouched.
 /// </remarks>
-public sealed class GemmTests
+public sealed partial class GemmTests
 {
     private const int Padding = 37;
 

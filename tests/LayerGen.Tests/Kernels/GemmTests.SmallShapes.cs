@@ -1,0 +1,85 @@
+using System.Linq;
+using LayerGen.Kernels;
+using Xunit;
+
+namespace LayerGen.Tests.Kernels;
+
+/// <summary>
+/// The small-shape paths of <see cref="Gemm.MatMul"/> (A·Bᵀ with one row of A and k ≥ 16; A·Bᵀ with k = 8;
+/// both for n ≥ 16 with AVX-512) at and around their limits, against the same naive double-precision
+/// product: the sizes just inside and just outside each path, n and k with and without tails, with and
+/// without accumulation. Without AVX-512 (DOTNET_EnableAVX512F=0) the same cases check the tiled kernels.
+/// </summary>
+public sealed partial class GemmTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void One_row_times_B_transposed_matches(bool accumulate)
+    {
+        int seed = 1000;
+        foreach (int m in new[] { 1, 2 })
+        {
+            foreach (int n in new[] { 1, 15, 16, 17, 31, 32, 33, 47, 64, 70 })
+            {
+                foreach (int k in new[] { 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100 })
+                {
+                    Check(new Case(m, n, k, TransposeA: false, TransposeB: true, accumulate, seed++));
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Contraction_of_eight_times_B_transposed_matches(bool accumulate)
+    {
+        int seed = 2000;
+        foreach (int m in new[] { 1, 2, 3, 4, 5, 6, 7, 17 })
+        {
+            foreach (int n in new[] { 8, 15, 16, 17, 18, 31, 32, 33, 128, 130 })
+            {
+                foreach (int k in new[] { 7, 8, 9 })
+                {
+                    Check(new Case(m, n, k, TransposeA: false, TransposeB: true, accumulate, seed++));
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 17, false)]
+    [InlineData(1, 17, true)]
+    [InlineData(1, 40, false)]
+    [InlineData(3, 8, false)]
+    [InlineData(3, 8, true)]
+    public void Infinity_in_an_overlapped_row_of_B_stays_in_its_output(int m, int k, bool accumulate)
+    {
+        // n = 19: the last block of 16 rows of B starts at row 3 and overlaps the first, whose outputs must
+        // not be added twice; k = 17 or 40: the last contraction step overlaps the previous one and must mask
+        // the lanes already summed in both operands (∞·0 = NaN).
+        const int n = 19;
+        foreach (int row in new[] { 2, 3, 15, 18 })
+        {
+            foreach (int at in new[] { 0, k / 2, k - 1 })
+            {
+                var a = Enumerable.Repeat(0.5f, m * k).ToArray();
+                var b = Enumerable.Repeat(2f, n * k).ToArray();
+                b[row * k + at] = float.PositiveInfinity;
+                var c = Enumerable.Repeat(accumulate ? 1f : float.NaN, m * n).ToArray();
+
+                Gemm.MatMul(m, n, k, a, false, b, true, c, accumulate);
+
+                for (int i = 0; i < m; i++)
+                {
+                    for (int j = 0; j < n; j++)
+                    {
+                        float expected = j == row ? float.PositiveInfinity : k + (accumulate ? 1f : 0f);
+                        Assert.Equal(expected, c[i * n + j]);
+                    }
+                }
+            }
+        }
+    }
+}
