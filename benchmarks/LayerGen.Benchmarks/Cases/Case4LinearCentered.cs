@@ -29,7 +29,7 @@ public sealed class Case4 : TrainedCase
 
     private Case4(float lr, (Sequential LayerGen, Sequential Eager, Linear E1, CenteredLayer E2) m)
         : base(lr, Rows4, Randn(41, Rows4, In), Randn(42, Rows4, Out), [Rows4, Out], m.LayerGen, new MseLoss(), m.Eager,
-            x => m.E2.CallEager(m.E1.CallEager(x)), EagerMse.CallEager, outputCount: Count)
+            x => m.E2.CallEager(m.E1.CallEager(x)), EagerMse.CallEager)
     {
         var linear = (Linear)m.LayerGen[0];
         _wt = Copy(linear.Weight, transpose: true);

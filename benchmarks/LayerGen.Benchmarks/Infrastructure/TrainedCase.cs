@@ -18,7 +18,7 @@ public abstract class TrainedCase : CaseBase
 
     private readonly ILayer _model;
     private readonly ILoss _loss;
-    private readonly Trainer? _trainer;
+    private readonly Trainer _trainer;
     private readonly Sgd _sgd;
     private readonly float[] _out;
     private readonly float[] _saved;
@@ -43,8 +43,7 @@ public abstract class TrainedCase : CaseBase
         ILoss loss,
         ILayer eagerModel,
         Func<Tensor, Tensor> eagerForward,
-        Func<Tensor, Tensor, Tensor> eagerLoss,
-        int outputCount = 0)
+        Func<Tensor, Tensor, Tensor> eagerLoss)
         : base(lr)
     {
         Rows = rows;
@@ -53,13 +52,10 @@ public abstract class TrainedCase : CaseBase
         _model = model;
         _loss = loss;
         _sgd = new Sgd(model.Parameters(), lr);
-        _out = new float[outputCount > 0 ? outputCount : rows * model.OutputRowLength];
+        _out = new float[rows * model.OutputRowLength];
         _saved = new float[model.SavedLength(rows)];
-        // Without outputCount, LayerGenStep is Trainer.Step. With it, the same step over the span API:
-        // the Trainer sizes its output as rows × OutputRowLength, which is wrong for a Sequential that ends
-        // in a shape-agnostic layer (Linear(8, 128) → CenteredLayer: OutputRowLength 1, output 4 × 128).
-        // These buffers also serve the --breakdown timings.
-        _trainer = outputCount == 0 ? new Trainer(model, loss, _sgd, maxRows: rows) : null;
+        _trainer = new Trainer(model, loss, _sgd, maxRows: rows);
+        // These buffers serve the --breakdown timings, phase by phase.
         _dy = new float[_out.Length];
         _lossRows = _out.Length / loss.InputRowLength;
         _lossSaved = new float[loss.SavedLength(_lossRows)];
@@ -76,8 +72,7 @@ public abstract class TrainedCase : CaseBase
 
     public override string Kernels => KernelList(_model) + "; loss " + _loss.KernelName;
 
-    public override string StepDescription => (_trainer is null ? "span API (Trainer cannot size this output)" : "Trainer.Step")
-        + $": zero grads, forward, {_loss.LossName}, backward, SGD lr={Lr}";
+    public override string StepDescription => $"Trainer.Step: zero grads, forward, {_loss.LossName}, backward, SGD lr={Lr}";
 
     public sealed override float LayerGenForward()
     {
@@ -85,23 +80,7 @@ public abstract class TrainedCase : CaseBase
         return _out[^1];
     }
 
-    public sealed override float LayerGenStep()
-    {
-        if (_trainer is not null)
-        {
-            return _trainer.Step(X.Span, T.Span, Rows);
-        }
-
-        ReadOnlySpan<float> x = X.Span, t = T.Span;
-        _sgd.ZeroGrad();
-        _model.ForwardSpan(Rows, x, _out, _saved);
-        float value = _loss.ForwardSpan(_lossRows, _out, t, _lossSaved);
-        _dy.AsSpan().Clear();
-        _loss.BackwardSpan(_lossRows, _out, t, 1f, _dy, _lossSaved);
-        _model.BackwardSpan(Rows, x, _out, _dy, Span<float>.Empty, _saved);
-        _sgd.Step();
-        return value;
-    }
+    public sealed override float LayerGenStep() => _trainer.Step(X.Span, T.Span, Rows);
 
     public sealed override float EagerForward()
     {
