@@ -34,6 +34,13 @@ public static unsafe partial class Gemm
     [StructLayout(LayoutKind.Sequential, Size = 6)]
     private struct C6 { }
 
+    /// <summary>Kernel flag: C = product (the small-shape kernels take the accumulate flag as a type, so the
+    /// choice is made once per call, not per store).</summary>
+    private struct Overwrite { }
+
+    /// <summary>Kernel flag: C += product.</summary>
+    private struct AddTo { }
+
     /// <summary>X(r, k) = x[r·ld + k]: A of A·B (and B of the Aᵀ·Bᵀ = (B·A)ᵀ route).</summary>
     private struct KContiguous { }
 

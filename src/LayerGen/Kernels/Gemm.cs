@@ -42,8 +42,26 @@ namespace LayerGen.Kernels;
 /// registers (24 two-source permutes) so each row of A makes its 16 outputs with 8 broadcast FMAs.</item>
 /// </list>
 /// <para>Below a few thousand multiply-adds, time is bounded by loads and stores more than by FMAs, and
-/// managed arrays are only 8- or 16-byte aligned, so most 64-byte accesses straddle two cache lines: an
-/// outer product (k ≤ 4) measured no faster on a plain row loop than on the broadcast tiles.</para>
+/// managed arrays are only 8- or 16-byte aligned, so most 64-byte accesses straddle two cache lines (an
+/// outer product measured no faster on a plain row loop than on the broadcast tiles). Four more AVX-512
+/// paths therefore place their stores of C, or their loads of B, on the 64-byte grid, with lane masks
+/// where the grid runs past an operand (masked lanes are neither read nor written):</para>
+/// <list type="bullet">
+/// <item>A·B and Aᵀ·B with k ≤ 4 and n a multiple of 16 (weight gradients for a batch of 1–4, outer
+/// products): C is written as whole aligned vectors across its contiguous rows; the one vector per row that
+/// ends in the next row takes its two rows' broadcasts through a blend and B's last and first columns
+/// through a permute made once per call. 64×64×1 stores at about the speed of clearing C.</item>
+/// <item>Aᵀ·B with n = 8 and k ≤ 4 (Linear(·, 8)'s or Linear(8, ·)'s weight gradient): each aligned vector of
+/// C covers two or three rows; its coefficients are one two-source permute of 32 consecutive elements of
+/// A's row p, its B one permute of B's row p made once per call.</item>
+/// <item>One row of A times B, n a multiple of 16 (dY·W for a batch of one): every row of B has the same
+/// offset from the grid, so each block of 4 output vectors sums 5 aligned vectors per row of B in 4 sets
+/// of sums (for 4 overlapping FMA chains) and cuts the outputs out of neighbouring sums at the end.</item>
+/// <item>One row of A times Bᵀ with k a multiple of 16, k ≥ 48 (else Gemv above): as Gemv, but each row of B
+/// is read as aligned vectors, the row of A shifted to match, and a row's two partial end vectors are
+/// masked to zero (an infinity in the neighbouring row must not meet a zero of A).</item>
+/// </list>
+/// <para>These need the operand they align (C, or B) on a float boundary, else the tiles run.</para>
 /// <para>On one AVX-512 core (Zen 5, FMA peak ≈ 270 GFLOP/s) the MLP shapes 64×256×784 (x·Wᵀ, A·B),
 /// 64×784×256 (dY·W) and 256×784×64 (dYᵀ·X) run at about 230–265 GFLOP/s.</para>
 /// <para>Single-threaded and allocation-free once warm (only the Aᵀ·Bᵀ buffer is allocated, per thread,

@@ -8,7 +8,8 @@ namespace LayerGen.Tests.Kernels;
 /// The small-shape paths of <see cref="Gemm.MatMul"/> (A·Bᵀ with one row of A and k ≥ 16; A·Bᵀ with k = 8;
 /// both for n ≥ 16 with AVX-512) at and around their limits, against the same naive double-precision
 /// product: the sizes just inside and just outside each path, n and k with and without tails, with and
-/// without accumulation. Without AVX-512 (DOTNET_EnableAVX512F=0) the same cases check the tiled kernels.
+/// without accumulation. Without AVX-512 (DOTNET_EnableAVX512=0; on .NET 10 DOTNET_EnableAVX512F=0 does
+/// not disable it) the same cases check the tiled kernels.
 /// </summary>
 public sealed partial class GemmTests
 {
