@@ -21,13 +21,15 @@ namespace LayerGen.Kernels;
 /// without AVX-512); each step of the contraction broadcasts 6 elements of A (down a column of the stored
 /// K×M A when transposed) and loads 4 vectors of a row of B. The contraction is blocked (≤ 256 steps) so
 /// the panel of B that a column of tiles reads stays in L1. Columns past the last whole vector are done by
-/// one vector overlapping the previous one and stored through a lane mask; leftover rows by a shorter tile;
+/// one vector overlapping the previous one and stored through a lane mask; leftover rows by a shorter tile
+/// (with AVX-512 and m mod 6 = 2, m ≥ 8, the last 8 rows by two 4-row tiles instead of 6 + 2: Gemm.FewRows.cs);
 /// thin tiles keep 2 or 4 accumulator sets so their FMA chains overlap.</item>
 /// <item>Dot-product tiles, for A·Bᵀ (torch's Linear, x·Wᵀ): both operands are contiguous along the
 /// contraction, so a tile of 6 rows of A × 4 rows of B (2 × 4 with 16 registers) keeps 24 vector dot
 /// products, reduced together at the end (four sums per shuffle sequence) and stored as 4 consecutive
-/// elements of a row of C. The 6 rows of A stay in L1 while B streams past. The contraction's tail is one
-/// more vector step overlapping the previous one, with the lanes already summed masked to zero. Nothing is
+/// elements of a row of C. The 6 rows of A stay in L1 while B streams past; leftover rows as for the
+/// broadcast tiles (two 4-row tiles for the last 8 when m mod 6 = 2). The contraction's tail is one more
+/// vector step overlapping the previous one, with the lanes already summed masked to zero. Nothing is
 /// packed or copied.</item>
 /// </list>
 /// <para>Aᵀ·Bᵀ computes Cᵀ = B·A with the broadcast kernel into a per-thread buffer and transposes it.</para>
@@ -276,7 +278,7 @@ public static unsafe partial class Gemm
         }
     }
 
-    /// <summary>One column of tiles: 6 rows at a time, then the leftover rows.</summary>
+    /// <summary>One column of tiles: 6 rows at a time, then the leftover rows (for a few rows, 4-row tiles: Gemm.FewRows.cs).</summary>
     private static void Rows<T, TOps, TX, TV>(int m, float* x, nint ldx, float* y, nint ldy, int kc, float* c, nint ldc, bool accumulate, int tailLanes)
         where T : struct
         where TOps : struct, IOps<T>
@@ -284,10 +286,16 @@ public static unsafe partial class Gemm
         where TV : struct
     {
         nint rowStep = typeof(TX) == typeof(KContiguous) ? ldx : 1;
+        int four = FourRowTail<T>(m);
         int i = 0;
-        for (; i <= m - 6; i += 6)
+        for (; i <= m - four - 6; i += 6)
         {
             Tile<T, TOps, TX, C6, TV>(x + (i * rowStep), ldx, y, ldy, kc, c + (i * ldc), ldc, accumulate, tailLanes);
+        }
+
+        for (; four > 0 && i < m; i += 4)
+        {
+            Tile<T, TOps, TX, C4, TV>(x + (i * rowStep), ldx, y, ldy, kc, c + (i * ldc), ldc, accumulate, tailLanes);
         }
 
         x += i * rowStep;
@@ -334,9 +342,15 @@ public static unsafe partial class Gemm
         int i = 0;
         if (ManyRegisters)
         {
-            for (; i <= m - 6; i += 6)
+            int four = FourRowTail<T>(m);
+            for (; i <= m - four - 6; i += 6)
             {
                 DotColumns<T, TOps, C6>(n, k, a + ((nint)i * k), b, c + ((nint)i * n), accumulate);
+            }
+
+            for (; four > 0 && i < m; i += 4)
+            {
+                DotColumns<T, TOps, C4>(n, k, a + ((nint)i * k), b, c + ((nint)i * n), accumulate);
             }
         }
         else
