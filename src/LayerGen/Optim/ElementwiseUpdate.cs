@@ -40,7 +40,7 @@ internal static class ElementwiseUpdate
     /// </remarks>
     public static void Clear(Span<float> values) => Run(new Zero(ref MemoryMarshal.GetReference(values)), values.Length);
 
-    /// <summary>Applies <paramref name="update"/> to elements 0 .. <paramref name="length"/> - 1, each exactly once.</summary>
+    /// <summary>Applies <paramref name="argument"/> to elements 0 .. <paramref name="length"/> - 1, each exactly once.</summary>
     /// <remarks>
     /// <para>The vector loops are not nested alternatives but a cascade: after the Vector512 loop at most one
     /// Vector256 and one Vector128 block remain, so a short tensor (a bias of 8) is one vector, not 8 scalars.
@@ -57,9 +57,12 @@ internal static class ElementwiseUpdate
     /// clear at 0.18 µs instead of 0.145 µs; in its own method, two vectors per iteration, both are at the fast figure.</para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static unsafe void Run<TUpdate>(TUpdate update, int length)
+    public static unsafe void Run<TUpdate>(TUpdate argument, int length)
         where TUpdate : struct, IElementwiseUpdate, allows ref struct
     {
+        // A local copy: the argument arrives on the stack and its fields would be re-read from there for
+        // every vector; the JIT keeps a local's fields in registers.
+        TUpdate update = argument;
         nuint n = (nuint)length;
         nuint i = 0;
         if (Vector512.IsHardwareAccelerated)

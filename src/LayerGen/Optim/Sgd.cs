@@ -83,7 +83,17 @@ public sealed class Sgd : Optimizer
         ref float g = ref MemoryMarshal.GetReference(gradient);
         if (_momentum == 0)
         {
-            ElementwiseUpdate.Run(new Plain(ref p, ref g, decays, decay, negLr), parameter.Length);
+            // Two structs, not one with a flag: at most four fields each, so the JIT keeps them in registers
+            // (a five-field update was re-read from the stack on every vector: 2.5× slower on 2K floats).
+            if (decays)
+            {
+                ElementwiseUpdate.Run(new PlainDecayed(ref p, ref g, decay, negLr), parameter.Length);
+            }
+            else
+            {
+                ElementwiseUpdate.Run(new Plain(ref p, ref g, negLr), parameter.Length);
+            }
+
             return;
         }
 
@@ -109,15 +119,13 @@ public sealed class Sgd : Optimizer
         where TLanes : struct, ILanes<T> =>
         decays ? TLanes.Add(g, TLanes.Multiply(TLanes.Splat(decay), p)) : g;
 
-    // p = p + (-lr) * (g + wd * p)
-    private readonly ref struct Plain(ref float p, ref float g, bool decays, float decay, float negLr) : IElementwiseUpdate
+    // p = p + (-lr) * g
+    private readonly ref struct Plain(ref float p, ref float g, float negLr) : IElementwiseUpdate
     {
         private readonly ref float _p = ref p;
 
         public ref float Written => ref _p;
         private readonly ref float _g = ref g; // read only
-        private readonly bool _decays = decays;
-        private readonly float _decay = decay;
         private readonly float _negLr = negLr;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -128,8 +136,28 @@ public sealed class Sgd : Optimizer
             ref float p = ref Unsafe.Add(ref _p, i);
             T vp = TLanes.Load(ref p);
             T vg = TLanes.Load(ref Unsafe.Add(ref _g, i));
-            vg = Decayed<T, TLanes>(vg, vp, _decays, _decay);
+            TLanes.Store(ref p, TLanes.Add(vp, TLanes.Multiply(TLanes.Splat(_negLr), vg)));
+        }
+    }
 
+    // p = p + (-lr) * (g + wd * p)
+    private readonly ref struct PlainDecayed(ref float p, ref float g, float decay, float negLr) : IElementwiseUpdate
+    {
+        private readonly ref float _p = ref p;
+
+        public ref float Written => ref _p;
+        private readonly ref float _g = ref g; // read only
+        private readonly float _decay = decay;
+        private readonly float _negLr = negLr;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply<T, TLanes>(nuint i)
+            where T : struct
+            where TLanes : struct, ILanes<T>
+        {
+            ref float p = ref Unsafe.Add(ref _p, i);
+            T vp = TLanes.Load(ref p);
+            T vg = Decayed<T, TLanes>(TLanes.Load(ref Unsafe.Add(ref _g, i)), vp, decays: true, _decay);
             TLanes.Store(ref p, TLanes.Add(vp, TLanes.Multiply(TLanes.Splat(_negLr), vg)));
         }
     }

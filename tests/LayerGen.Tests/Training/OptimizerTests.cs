@@ -18,13 +18,14 @@ public sealed class OptimizerTests
 
     public static TheoryData<string> Settings() => new()
     {
-        "sgd", "sgd momentum", "sgd momentum dampening wd", "sgd nesterov wd",
+        "sgd", "sgd wd", "sgd momentum", "sgd momentum dampening wd", "sgd nesterov wd",
         "adam", "adam wd", "adam amsgrad", "adamw", "adamw amsgrad", "adam beta1 0.3",
     };
 
     private static (Func<IEnumerable<Tensor>, Optimizer> Ours, Func<Action<double[], double[]>> Reference) Setting(string name) => name switch
     {
         "sgd" => (p => new Sgd(p, 0.1), () => new ReferenceSgd(0.1).Step),
+        "sgd wd" => (p => new Sgd(p, 0.1, weightDecay: 0.03), () => new ReferenceSgd(0.1, weightDecay: 0.03).Step),
         "sgd momentum" => (p => new Sgd(p, 0.1, momentum: 0.9), () => new ReferenceSgd(0.1, momentum: 0.9).Step),
         "sgd momentum dampening wd" => (p => new Sgd(p, 0.05, momentum: 0.8, dampening: 0.3, weightDecay: 0.02),
             () => new ReferenceSgd(0.05, momentum: 0.8, dampening: 0.3, weightDecay: 0.02).Step),
