@@ -189,7 +189,7 @@ public sealed class Sequential : ILayer
             if (i > 0)
             {
                 gradIn = _gradScratch.AsSpan((i % 2) * half, _plan[i - 1].OutputLength);
-                gradIn.Clear(); // BackwardSpan accumulates
+                ElementwiseUpdate.Clear(gradIn); // BackwardSpan accumulates (a store loop: faster than memset for these sizes)
             }
 
             _layers[i].BackwardSpan(at.Rows, x, y, gradOut, gradIn, saved.Slice(at.SavedOffset, at.SavedLength));

@@ -116,7 +116,7 @@ public sealed class Trainer
         Optimizer.ZeroGrad();
         Model.ForwardSpan(rows, input, output, saved);
         float value = Loss.ForwardSpan(lossRows, output, target, lossSaved);
-        outputGrad.Clear();
+        ElementwiseUpdate.Clear(outputGrad); // the loss backward accumulates
         Loss.BackwardSpan(lossRows, output, target, 1f, outputGrad, lossSaved);
         if (_layerwise is not null)
         {
