@@ -117,6 +117,7 @@ public static unsafe partial class Gemm
             }
         }
     }
+
     /// <summary>
     /// A first or last grid vector of a row of B with its lanes of the neighbouring rows zeroed; at an edge of
     /// B (row 0's first, row n − 1's last), through a masked load that reads nothing outside B. Elsewhere an
