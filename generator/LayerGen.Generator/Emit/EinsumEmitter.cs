@@ -17,7 +17,8 @@ namespace LayerGen.Generator.Emit;
 /// are its small-size path and the only path of every other einsum.
 /// One letter is vectorised when it is contiguous (the last axis) in every operand holding it:
 /// preferably the output's last letter (a vector of outputs per accumulator), otherwise a summed
-/// letter (a vector of partial sums, added up across lanes at the end). The innermost scalar
+/// letter (a vector of partial sums, added up across lanes at the end). A vectorised output letter gets a
+/// <c>Vector512</c> pass first where the hardware has one, as the element-wise loops do. The innermost scalar
 /// summed loop is unrolled <see cref="Unroll"/> times into independent accumulators, so the adds
 /// do not wait on each other's latency.
 /// </remarks>
@@ -143,9 +144,6 @@ internal sealed class EinsumEmitter
         private string Element(int operand, char? unrolled, int offset) =>
             $"KernelMath.Get({_operands[operand].Name}, {IndexOf(_equation.Inputs[operand], _operands[operand].Shape, unrolled, offset)})";
 
-        private string VectorLoad(int operand, char? unrolled, int offset) =>
-            $"KernelMath.Load({_operands[operand].Name}, {IndexOf(_equation.Inputs[operand], _operands[operand].Shape, unrolled, offset)})";
-
         private string TargetIndex => IndexOf(_equation.Output, _targetShape, null, 0);
 
         private IEnumerable<int> Holding(char letter) => Enumerable.Range(0, _operands.Count).Where(i => _equation.Inputs[i].Contains(letter));
@@ -160,12 +158,24 @@ internal sealed class EinsumEmitter
             int lanes = unrolled is null ? 1 : Unroll;
             var closers = OpenLoops(w, outer);
             w.Line($"int {Var(v)} = 0;");
-            using (w.Block($"for (; {Var(v)} <= {_sizes[v].Code} - {Width}; {Var(v)} += {Width})"))
+            void VectorBody(Lanes width, string type)
             {
-                w.Line($"Vector<float> {string.Join(", ", Enumerable.Range(0, lanes).Select(q => $"acc{q} = Vector<float>.Zero"))};");
-                Reduce(w, summed, unrolled, q => $"acc{q} = {VectorTerm(v, unrolled, q, $"acc{q}")};");
+                w.Line($"{type} {string.Join(", ", Enumerable.Range(0, lanes).Select(q => $"acc{q} = {type}.Zero"))};");
+                Reduce(w, summed, unrolled, q => $"acc{q} = {VectorTerm(width, v, unrolled, q, $"acc{q}")};");
                 string sum = Sum(lanes, "acc");
                 w.Line(_accumulate ? $"KernelMath.AddTo({_target}, {TargetIndex}, {sum});" : $"KernelMath.Store({_target}, {TargetIndex}, {sum});");
+            }
+
+            // Vector512 first where the hardware has it (Vector<float> stays 256 bits on AVX-512): each output
+            // element is still summed in the same order, so the result does not depend on the width.
+            if (LanesCode.WideMayRun(new[] { _sizes[v] }))
+            {
+                LanesCode.WideLoop(w, Var(v), _sizes[v].Code, () => VectorBody(Lanes.Wide, "Vector512<float>"));
+            }
+
+            using (w.Block($"for (; {Var(v)} <= {_sizes[v].Code} - {Width}; {Var(v)} += {Width})"))
+            {
+                VectorBody(Lanes.Vector, "Vector<float>");
             }
 
             using (w.Block($"for (; {Var(v)} < {_sizes[v].Code}; {Var(v)}++)"))
@@ -196,7 +206,7 @@ internal sealed class EinsumEmitter
                 {
                     foreach (int q in offsets)
                     {
-                        w.Line($"acc{q} = {VectorTerm(v, unrolled, q, $"acc{q}")};");
+                        w.Line($"acc{q} = {VectorTerm(Lanes.Vector, v, unrolled, q, $"acc{q}")};");
                     }
                 }
 
@@ -225,18 +235,19 @@ internal sealed class EinsumEmitter
         }
 
         // acc + (product of the operands not holding v, broadcast) · (loads of those holding it), fused.
-        private string VectorTerm(char v, char? unrolled, int offset, string accumulator)
+        private string VectorTerm(Lanes width, char v, char? unrolled, int offset, string accumulator)
         {
             var scalars = NotHolding(v).Select(i => Element(i, unrolled, offset)).ToList();
-            var vectors = Holding(v).Select(i => VectorLoad(i, unrolled, offset)).ToList();
+            var vectors = Holding(v).Select(i => width.Load(_operands[i].Name, IndexOf(_equation.Inputs[i], _operands[i].Shape, unrolled, offset))).ToList();
             if (scalars.Count > 0)
             {
-                vectors.Insert(0, $"new Vector<float>({string.Join(" * ", scalars)})");
+                vectors.Insert(0, width.Broadcast(string.Join(" * ", scalars)));
             }
 
+            bool wide = width == Lanes.Wide;
             string last = vectors[vectors.Count - 1];
-            string rest = vectors.Count == 1 ? "Vector<float>.One" : string.Join(" * ", vectors.Take(vectors.Count - 1));
-            return $"Vector.FusedMultiplyAdd({rest}, {last}, {accumulator})";
+            string rest = vectors.Count == 1 ? (wide ? "Vector512<float>.One" : "Vector<float>.One") : string.Join(" * ", vectors.Take(vectors.Count - 1));
+            return $"{(wide ? "Vector512" : "Vector")}.FusedMultiplyAdd({rest}, {last}, {accumulator})";
         }
 
         private string ScalarTerm(char? unrolled, int offset) =>

@@ -155,6 +155,26 @@ partial class TensorReduction : global::LayerGen.ILayer
                     for (int e_j = 0; e_j < inputs; e_j++)
                     {
                         int e_k = 0;
+                        if (Vector512.IsHardwareAccelerated)
+                        {
+                            for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
+                            {
+                                Vector512<float> acc0 = Vector512<float>.Zero, acc1 = Vector512<float>.Zero, acc2 = Vector512<float>.Zero, acc3 = Vector512<float>.Zero;
+                                int e_i = 0;
+                                for (; e_i <= inputs - 4; e_i += 4)
+                                {
+                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_i + 1))), KernelMath.LoadWide(weight, (e_i + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                    acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_i + 2))), KernelMath.LoadWide(weight, (e_i + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                    acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_i + 3))), KernelMath.LoadWide(weight, (e_i + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                                }
+                                for (; e_i < inputs; e_i++)
+                                {
+                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
+                                }
+                                KernelMath.Store(t2, e_b * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                            }
+                        }
                         for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                         {
                             Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
@@ -198,6 +218,26 @@ partial class TensorReduction : global::LayerGen.ILayer
                 for (int e_b = 0; e_b < rows; e_b++)
                 {
                     int e_k = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
+                        {
+                            Vector512<float> acc0 = Vector512<float>.Zero, acc1 = Vector512<float>.Zero, acc2 = Vector512<float>.Zero, acc3 = Vector512<float>.Zero;
+                            int e_j = 0;
+                            for (; e_j <= inputs - 4; e_j += 4)
+                            {
+                                acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(t2, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_j + 1))), KernelMath.LoadWide(t2, e_b * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
+                                acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_j + 2))), KernelMath.LoadWide(t2, e_b * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
+                                acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_j + 3))), KernelMath.LoadWide(t2, e_b * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
+                            }
+                            for (; e_j < inputs; e_j++)
+                            {
+                                acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(t2, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                            }
+                            KernelMath.Store(output, e_b * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                        }
+                    }
                     for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                     {
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
@@ -277,6 +317,15 @@ partial class TensorReduction : global::LayerGen.ILayer
                     for (int e_j = 0; e_j < inputs; e_j++)
                     {
                         int e_k = 0;
+                        if (Vector512.IsHardwareAccelerated)
+                        {
+                            for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
+                            {
+                                Vector512<float> acc0 = Vector512<float>.Zero;
+                                acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(outputGrad, e_b * outputs + e_k), acc0);
+                                KernelMath.Store(t6, e_b * inputs * outputs + e_j * outputs + e_k, acc0);
+                            }
+                        }
                         for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                         {
                             Vector<float> acc0 = Vector<float>.Zero;
@@ -307,6 +356,26 @@ partial class TensorReduction : global::LayerGen.ILayer
                     for (int e_j = 0; e_j < inputs; e_j++)
                     {
                         int e_k = 0;
+                        if (Vector512.IsHardwareAccelerated)
+                        {
+                            for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
+                            {
+                                Vector512<float> acc0 = Vector512<float>.Zero, acc1 = Vector512<float>.Zero, acc2 = Vector512<float>.Zero, acc3 = Vector512<float>.Zero;
+                                int e_b = 0;
+                                for (; e_b <= rows - 4; e_b += 4)
+                                {
+                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                    acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                    acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                                }
+                                for (; e_b < rows; e_b++)
+                                {
+                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                }
+                                KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                            }
+                        }
                         for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                         {
                             Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
@@ -446,6 +515,26 @@ partial class TensorReduction : global::LayerGen.ILayer
                     for (int e_j = 0; e_j < inputs; e_j++)
                     {
                         int e_k = 0;
+                        if (Vector512.IsHardwareAccelerated)
+                        {
+                            for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
+                            {
+                                Vector512<float> acc0 = Vector512<float>.Zero, acc1 = Vector512<float>.Zero, acc2 = Vector512<float>.Zero, acc3 = Vector512<float>.Zero;
+                                int e_i = 0;
+                                for (; e_i <= inputs - 4; e_i += 4)
+                                {
+                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_i + 1))), KernelMath.LoadWide(weight, (e_i + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                    acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_i + 2))), KernelMath.LoadWide(weight, (e_i + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                    acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_i + 3))), KernelMath.LoadWide(weight, (e_i + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                                }
+                                for (; e_i < inputs; e_i++)
+                                {
+                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
+                                }
+                                KernelMath.Store(t2, e_b * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                            }
+                        }
                         for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                         {
                             Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
@@ -489,6 +578,26 @@ partial class TensorReduction : global::LayerGen.ILayer
                 for (int e_b = 0; e_b < rows; e_b++)
                 {
                     int e_k = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
+                        {
+                            Vector512<float> acc0 = Vector512<float>.Zero, acc1 = Vector512<float>.Zero, acc2 = Vector512<float>.Zero, acc3 = Vector512<float>.Zero;
+                            int e_j = 0;
+                            for (; e_j <= inputs - 4; e_j += 4)
+                            {
+                                acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(t2, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_j + 1))), KernelMath.LoadWide(t2, e_b * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
+                                acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_j + 2))), KernelMath.LoadWide(t2, e_b * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
+                                acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_j + 3))), KernelMath.LoadWide(t2, e_b * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
+                            }
+                            for (; e_j < inputs; e_j++)
+                            {
+                                acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(t2, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                            }
+                            KernelMath.Store(output, e_b * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                        }
+                    }
                     for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                     {
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
@@ -568,6 +677,15 @@ partial class TensorReduction : global::LayerGen.ILayer
                     for (int e_j = 0; e_j < inputs; e_j++)
                     {
                         int e_k = 0;
+                        if (Vector512.IsHardwareAccelerated)
+                        {
+                            for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
+                            {
+                                Vector512<float> acc0 = Vector512<float>.Zero;
+                                acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(outputGrad, e_b * outputs + e_k), acc0);
+                                KernelMath.Store(t6, e_b * inputs * outputs + e_j * outputs + e_k, acc0);
+                            }
+                        }
                         for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                         {
                             Vector<float> acc0 = Vector<float>.Zero;
@@ -598,6 +716,26 @@ partial class TensorReduction : global::LayerGen.ILayer
                     for (int e_j = 0; e_j < inputs; e_j++)
                     {
                         int e_k = 0;
+                        if (Vector512.IsHardwareAccelerated)
+                        {
+                            for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
+                            {
+                                Vector512<float> acc0 = Vector512<float>.Zero, acc1 = Vector512<float>.Zero, acc2 = Vector512<float>.Zero, acc3 = Vector512<float>.Zero;
+                                int e_b = 0;
+                                for (; e_b <= rows - 4; e_b += 4)
+                                {
+                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                    acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                    acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                                }
+                                for (; e_b < rows; e_b++)
+                                {
+                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                }
+                                KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                            }
+                        }
                         for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                         {
                             Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
