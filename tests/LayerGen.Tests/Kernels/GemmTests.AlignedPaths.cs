@@ -199,38 +199,15 @@ public sealed partial class GemmTests
     /// </summary>
     private static void CheckAtOffset(Case t, int offset)
     {
-        var random = new Random(t.Seed);
-        var (m, n, k) = (t.M, t.N, t.K);
-        var buffers = new OffsetBuffers(m * k, k * n, m * n, offset);
-        float[] a = RandomValues(m * k, random, scale: 1f + 3f * random.NextSingle());
-        float[] b = RandomValues(k * n, random, scale: 0.1f + random.NextSingle());
-        float[] c0 = t.Accumulate ? RandomValues(m * n, random, scale: 10f) : Filled(m * n, float.NaN);
+        var (a, b, c0) = Operands(t);
+        var buffers = new OffsetBuffers(a.Length, b.Length, c0.Length, offset);
         a.CopyTo(buffers.A);
         b.CopyTo(buffers.B);
         c0.CopyTo(buffers.C);
 
-        Gemm.MatMul(m, n, k, buffers.A, t.TransposeA, buffers.B, t.TransposeB, buffers.C, t.Accumulate);
+        Gemm.MatMul(t.M, t.N, t.K, buffers.A, t.TransposeA, buffers.B, t.TransposeB, buffers.C, t.Accumulate);
 
-        double maxA = MaxAbs(a, m * k), maxB = MaxAbs(b, k * n), maxC = t.Accumulate ? MaxAbs(c0, m * n) : 0;
-        double tolerance = 1e-6 * ((k * maxA * maxB) + maxC) + 1e-30;
-        for (int i = 0; i < m; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                double sum = t.Accumulate ? c0[i * n + j] : 0;
-                for (int kk = 0; kk < k; kk++)
-                {
-                    sum += (double)a[t.TransposeA ? kk * m + i : i * k + kk] * b[t.TransposeB ? j * k + kk : kk * n + j];
-                }
-
-                double error = Math.Abs(sum - buffers.C[i * n + j]);
-                if (!(error <= tolerance))
-                {
-                    Assert.Fail($"{t} offset {offset}: C[{i}, {j}] = {buffers.C[i * n + j]} but the double-precision product is {sum} (tolerance {tolerance:G3}).");
-                }
-            }
-        }
-
+        AssertMatchesDoubleProduct(t, a, b, c0, buffers.C, $"{t} offset {offset}");
         buffers.AssertPaddingUntouched(offset);
     }
 

@@ -238,24 +238,44 @@ public sealed partial class GemmTests
     /// <param name="kBlock">0: the public MatMul; else the internal overload with this contraction block.</param>
     private static void Check(Case t, int kBlock = 0)
     {
-        var random = new Random(t.Seed);
-        var (m, n, k) = (t.M, t.N, t.K);
-
-        // Rows of different magnitudes, so a term from the wrong row or column is visible.
-        float[] a = Padded(RandomValues(m * k, random, scale: 1f + 3f * random.NextSingle()));
-        float[] b = Padded(RandomValues(k * n, random, scale: 0.1f + random.NextSingle()));
-        float[] c0 = t.Accumulate ? RandomValues(m * n, random, scale: 10f) : Filled(m * n, float.NaN);
-        float[] c = Padded(c0);
-
+        var (a0, b0, c0) = Operands(t);
+        float[] a = Padded(a0), b = Padded(b0), c = Padded(c0);
         if (kBlock == 0)
         {
-            Gemm.MatMul(m, n, k, a, t.TransposeA, b, t.TransposeB, c, t.Accumulate);
+            Gemm.MatMul(t.M, t.N, t.K, a, t.TransposeA, b, t.TransposeB, c, t.Accumulate);
         }
         else
         {
-            Gemm.MatMul(m, n, k, a, t.TransposeA, b, t.TransposeB, c, t.Accumulate, kBlock);
+            Gemm.MatMul(t.M, t.N, t.K, a, t.TransposeA, b, t.TransposeB, c, t.Accumulate, kBlock);
         }
 
+        AssertMatchesDoubleProduct(t, a0, b0, c0, c, kBlock > 0 ? $"{t} kBlock {kBlock}" : t.ToString());
+        for (int p = t.M * t.N; p < c.Length; p++)
+        {
+            Assert.True(float.IsNaN(c[p]), $"{t}: C's padding at {p} was written.");
+        }
+    }
+
+    /// <summary>
+    /// A, B and the initial C of a case: rows of different magnitudes, so a term from the wrong row or column
+    /// is visible; C is NaN when it is to be overwritten, so an element read before it is written shows.
+    /// </summary>
+    private static (float[] A, float[] B, float[] C) Operands(Case t)
+    {
+        var random = new Random(t.Seed);
+        float[] a = RandomValues(t.M * t.K, random, scale: 1f + 3f * random.NextSingle());
+        float[] b = RandomValues(t.K * t.N, random, scale: 0.1f + random.NextSingle());
+        float[] c0 = t.Accumulate ? RandomValues(t.M * t.N, random, scale: 10f) : Filled(t.M * t.N, float.NaN);
+        return (a, b, c0);
+    }
+
+    /// <summary>
+    /// C (its first M·N elements) against the product computed in double from the same floats, within a
+    /// tolerance that grows with k and the operands' magnitudes.
+    /// </summary>
+    private static void AssertMatchesDoubleProduct(Case t, float[] a, float[] b, float[] c0, ReadOnlySpan<float> c, string what)
+    {
+        var (m, n, k) = (t.M, t.N, t.K);
         double maxA = MaxAbs(a, m * k), maxB = MaxAbs(b, k * n), maxC = t.Accumulate ? MaxAbs(c0, m * n) : 0;
         double tolerance = 1e-6 * ((k * maxA * maxB) + maxC) + 1e-30;
         for (int i = 0; i < m; i++)
@@ -271,14 +291,9 @@ public sealed partial class GemmTests
                 double error = Math.Abs(sum - c[i * n + j]);
                 if (!(error <= tolerance))
                 {
-                    Assert.Fail($"{t}{(kBlock > 0 ? $" kBlock {kBlock}" : string.Empty)}: C[{i}, {j}] = {c[i * n + j]} but the double-precision product is {sum} (tolerance {tolerance:G3}).");
+                    Assert.Fail($"{what}: C[{i}, {j}] = {c[i * n + j]} but the double-precision product is {sum} (tolerance {tolerance:G3}).");
                 }
             }
-        }
-
-        for (int p = m * n; p < c.Length; p++)
-        {
-            Assert.True(float.IsNaN(c[p]), $"{t}: C's padding at {p} was written.");
         }
     }
 
