@@ -133,6 +133,8 @@ internal sealed class KernelEmitter
             string? overwriteFlag = null;
             if (firstWrites.TryGetValue(step, out var written) && TargetOf(step)!.Accumulate)
             {
+                // Products (a matmul, an einsum) can overwrite instead of adding (the GEMM without accumulation);
+                // other steps add, so the gradient is cleared first.
                 if (step is MatMulStep || (step is StructuralStep structuralStep && _plan.Graph[structuralStep.Node].Op == Ir.Op.Einsum))
                 {
                     overwriteFlag = IsZeroFlag(written);
