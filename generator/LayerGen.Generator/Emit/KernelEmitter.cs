@@ -85,6 +85,14 @@ internal sealed class KernelEmitter
         }
     }
 
+    /// <summary>
+    /// Set by <see cref="Emit"/>: whether the backward kernel reads every parameter before it writes that
+    /// parameter's gradient, so a parameter's storage may serve as its own gradient buffer (see
+    /// <see cref="ParameterWriteOrder"/>). False for a kernel that calls child layers (their parameters
+    /// are theirs to update).
+    /// </summary>
+    public bool GradientsMayGoIntoParameters { get; private set; }
+
     /// <summary>The kernel parameter saying a parameter gradient's contents count as zeros (see <c>Tensor.TakeGradForKernel</c>).</summary>
     public static string IsZeroFlag(Buffer gradient) => gradient.Name + "IsZero";
 
@@ -121,8 +129,10 @@ internal sealed class KernelEmitter
             }
         }
 
+        var stepTexts = new List<string>();
         foreach (var step in steps)
         {
+            int stepStart = body.Length;
             if (step.OnlyForInputGrad != inGuard)
             {
                 guard?.Dispose();
@@ -170,7 +180,16 @@ internal sealed class KernelEmitter
                     break;
             }
 
+            stepTexts.Add(body.TextFrom(stepStart));
             EmitCheck(body, step, backward);
+        }
+
+        if (backward)
+        {
+            var parameters = _plan.ParameterBuffers.Zip(_plan.ParameterGradBuffers, (p, g) => (p.Name, g.Name)).ToList();
+            GradientsMayGoIntoParameters = !steps.Any(s => s is ChildCallStep or ChildGradStep)
+                && _plan.ParameterBuffers.Count == _plan.ParameterGradBuffers.Count
+                && ParameterWriteOrder.ReadsPrecedeGradientWrites(stepTexts, parameters);
         }
 
         guard?.Dispose();
@@ -179,7 +198,7 @@ internal sealed class KernelEmitter
         string text = body.ToString();
         foreach (var buffer in _plan.Workspace)
         {
-            if (ContainsIdentifier(text, buffer.Name))
+            if (Identifiers.Contains(text, buffer.Name))
             {
                 string what = buffer.LengthOverride is null ? buffer.Shape.ToString() : "child workspace";
                 w.Line($"Span<float> {buffer.Name} = saved.Slice({buffer.Offset}, {buffer.LengthCode}); // {what}");
@@ -226,24 +245,5 @@ internal sealed class KernelEmitter
         string literal = Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(expression, quote: true);
         string pass = backward ? "backward" : "forward";
         w.Line($"if (CheckedMode.Enabled) CheckedMode.Check({target.Buffer.Name}, \"{_layerName}\", \"{pass}\", {literal});");
-    }
-
-    private static bool ContainsIdentifier(string text, string name)
-    {
-        int index = 0;
-        while ((index = text.IndexOf(name, index, System.StringComparison.Ordinal)) >= 0)
-        {
-            bool startOk = index == 0 || !char.IsLetterOrDigit(text[index - 1]) && text[index - 1] != '_';
-            int end = index + name.Length;
-            bool endOk = end >= text.Length || !char.IsLetterOrDigit(text[end]) && text[end] != '_';
-            if (startOk && endOk)
-            {
-                return true;
-            }
-
-            index = end;
-        }
-
-        return false;
     }
 }

@@ -90,10 +90,14 @@ internal sealed partial class LayerEmitter
         w.Line($"[global::LayerGen.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{ShapeText.Format(_signature.InputFeatures)}\", \"{ShapeText.Format(_signature.OutputFeatures)}\")]");
         using (w.Block($"partial class {_layer.ClassName} : global::LayerGen.ILayer"))
         {
+            // The kernels are emitted first: what they do decides whether the span API offers the backward
+            // into parameters.
+            var kernels = new SourceWriter();
+            bool gradientsMayGoIntoParameters = EmitKernelClasses(kernels);
             EmitState(w, inputShape, outputShape, "__outputFeatures");
             EmitMembers(w);
-            EmitSpanApi(w);
-            EmitKernelClasses(w);
+            EmitSpanApi(w, gradientsMayGoIntoParameters);
+            w.Append(kernels);
         }
 
         return w.ToString();
@@ -326,6 +330,46 @@ internal sealed partial class LayerEmitter
         + string.Concat(_layer.Parameters.Select(p => $"__{p.Name}GradIsZero, "));
 
     /// <summary>
+    /// The backward with each parameter's storage as its own gradient buffer, never flagged as zeroed, so
+    /// the kernel adds the (pre-scaled) gradient into the parameter: <c>ILayer.BackwardSpanIntoParameters</c>.
+    /// Emitted only when the kernels read every parameter before writing its gradient
+    /// (<see cref="ParameterWriteOrder"/>); two parameter fields holding one tensor would still break that
+    /// (one's gradient written before the other is read), so that is checked at run time.
+    /// </summary>
+    private void EmitBackwardIntoParameters(SourceWriter w, string sizeArgs, string parameterData)
+    {
+        var pairs = new List<string>();
+        for (int i = 0; i < _layer.Parameters.Count; i++)
+        {
+            for (int j = i + 1; j < _layer.Parameters.Count; j++)
+            {
+                pairs.Add($"ReferenceEquals({_layer.Parameters[i].Name}, {_layer.Parameters[j].Name})");
+            }
+        }
+
+        string intoParameters = parameterData + string.Concat(_layer.Parameters.Select(_ => "false, "));
+        w.Line();
+        w.Comment("Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).");
+        w.Line(pairs.Count == 0
+            ? "public bool CanBackwardIntoParameters => true;"
+            : $"public bool CanBackwardIntoParameters => !({string.Join(" || ", pairs)});");
+        w.Line();
+        using (w.Block("public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)"))
+        {
+            w.Line("__CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);");
+            if (pairs.Count > 0)
+            {
+                w.Line($"if (!CanBackwardIntoParameters) throw new InvalidOperationException(\"{_layer.ClassName}: two of its parameters are one tensor, so its backward cannot add gradients into them (the first written would change a value the other's gradient reads).\");");
+            }
+
+            EmitSwitch(
+                w,
+                k => $"{k}.Backward({ChildArguments}rows, input, {parameterData}output, outputGrad, inputGrad, {intoParameters}saved);",
+                $"{RuntimeKernelClass}.Backward({sizeArgs}rows, input, {parameterData}output, outputGrad, inputGrad, {intoParameters}saved);");
+        }
+    }
+
+    /// <summary>
     /// Takes each parameter's gradient for the kernel, with whether its contents count as zeros (zeroed
     /// lazily, so the kernel may overwrite it). Two parameters holding one tensor share one gradient, which
     /// must then be cleared now: the kernel would otherwise let one parameter's first write overwrite the
@@ -362,7 +406,7 @@ internal sealed partial class LayerEmitter
         }
     }
 
-    private void EmitSpanApi(SourceWriter w)
+    private void EmitSpanApi(SourceWriter w, bool gradientsMayGoIntoParameters)
     {
         var graph = _plan.Graph;
         string inputRow = GlueProduct(graph[graph.Input].Shape.Features);
@@ -393,6 +437,11 @@ internal sealed partial class LayerEmitter
                 w,
                 k => $"{k}.Backward({ChildArguments}rows, input, {parameterData}output, outputGrad, inputGrad, {parameterGrads}saved);",
                 $"{RuntimeKernelClass}.Backward({sizeArgs}rows, input, {parameterData}output, outputGrad, inputGrad, {parameterGrads}saved);");
+        }
+
+        if (gradientsMayGoIntoParameters)
+        {
+            EmitBackwardIntoParameters(w, sizeArgs, parameterData);
         }
 
         w.Line();
@@ -443,11 +492,14 @@ internal sealed partial class LayerEmitter
         }
     }
 
-    private void EmitKernelClasses(SourceWriter w)
+    /// <summary>Emits the kernel classes; returns whether every kernel may take parameters as their own gradient buffers.</summary>
+    private bool EmitKernelClasses(SourceWriter w)
     {
         string forwardText = ForwardText();
         var body = new SourceWriter();
-        new KernelEmitter(_plan, string.Empty, ChildParameters, forwardText, _layer.ClassName).Emit(body);
+        var constantKernels = new KernelEmitter(_plan, string.Empty, ChildParameters, forwardText, _layer.ClassName);
+        constantKernels.Emit(body);
+        bool gradientsMayGoIntoParameters = constantKernels.GradientsMayGoIntoParameters;
 
         foreach (var sizes in _specialisations)
         {
@@ -476,7 +528,9 @@ internal sealed partial class LayerEmitter
             {
                 var runtime = new SourceWriter();
                 string sizeParameters = string.Concat(SizeNames.Select(s => $"int {s}, "));
-                new KernelEmitter(_plan, sizeParameters, ChildParameters, forwardText, _layer.ClassName).Emit(runtime);
+                var runtimeKernels = new KernelEmitter(_plan, sizeParameters, ChildParameters, forwardText, _layer.ClassName);
+                runtimeKernels.Emit(runtime);
+                gradientsMayGoIntoParameters &= runtimeKernels.GradientsMayGoIntoParameters;
                 w.Append(runtime);
             }
             else
@@ -484,5 +538,7 @@ internal sealed partial class LayerEmitter
                 w.Append(body);
             }
         }
+
+        return gradientsMayGoIntoParameters;
     }
 }

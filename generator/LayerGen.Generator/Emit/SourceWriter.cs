@@ -52,6 +52,12 @@ internal sealed class SourceWriter
         }
     }
 
+    /// <summary>Characters written so far; with <see cref="TextFrom"/>, what one piece of emission wrote.</summary>
+    public int Length => _text.Length;
+
+    /// <summary>The text written since <paramref name="start"/> (an earlier <see cref="Length"/>).</summary>
+    public string TextFrom(int start) => _text.ToString(start, _text.Length - start);
+
     public override string ToString() => _text.ToString();
 
     private sealed class Closer : IDisposable

@@ -100,6 +100,30 @@ internal sealed class Lowerer
         }
 
         LowerPhase(backwardNeeded.Where(id => _graph[id].IsBackward).OrderBy(id => id).ToList(), gradStores, _plan.BackwardSteps, paramReach);
+        ParameterGradientsLast(_plan.BackwardSteps);
+    }
+
+    /// <summary>
+    /// Moves the steps that write parameter gradients after all others, keeping each group's order. Nothing
+    /// reads a parameter gradient (a value also needed elsewhere lives in a workspace buffer and is copied),
+    /// so this changes no result; it puts every read of a parameter before the writes of its gradient, which
+    /// lets the backward add gradients straight into parameters (<see cref="Emit.ParameterWriteOrder"/>).
+    /// </summary>
+    private static void ParameterGradientsLast(List<Step> steps)
+    {
+        static bool WritesParameterGradient(Step step) => step switch
+        {
+            ElementwiseStep e => e.Target.Buffer.Role == BufferRole.ParameterGrad,
+            MatMulStep m => m.Target.Buffer.Role == BufferRole.ParameterGrad,
+            ReduceStep r => r.Target.Buffer.Role == BufferRole.ParameterGrad,
+            StructuralStep s => s.Target.Buffer.Role == BufferRole.ParameterGrad,
+            CopyStep c => c.Target.Buffer.Role == BufferRole.ParameterGrad,
+            _ => false,
+        };
+
+        var reordered = steps.Where(s => !WritesParameterGradient(s)).Concat(steps.Where(WritesParameterGradient)).ToList();
+        steps.Clear();
+        steps.AddRange(reordered);
     }
 
     /// <summary>Lowers the nodes of one kernel, ending with the stores to its outputs.</summary>

@@ -52,6 +52,24 @@ public interface ILayer
     void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved);
 
     /// <summary>
+    /// Whether <see cref="BackwardSpanIntoParameters"/> is available. Generated layers without child layers
+    /// whose backward kernel reads every parameter before writing its gradient say true (the generator
+    /// checks the order); <see cref="Sequential"/> says true when every child does and no parameter is
+    /// shared between children. The default is false.
+    /// </summary>
+    bool CanBackwardIntoParameters => false;
+
+    /// <summary>
+    /// <see cref="BackwardSpan"/>, except that each parameter's gradient is added to the parameter itself,
+    /// not to its <see cref="Tensor.Grad"/> (which is not touched). With <paramref name="outputGrad"/>
+    /// scaled by −lr, that is plain SGD's update done inside the backward, the gradient never stored: what
+    /// <see cref="Trainer"/> does when built with <c>updateInBackward: true</c>.
+    /// </summary>
+    /// <exception cref="NotSupportedException"><see cref="CanBackwardIntoParameters"/> is false.</exception>
+    void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved) =>
+        throw new NotSupportedException($"{LayerName} cannot add gradients into its parameters in its backward (CanBackwardIntoParameters is false).");
+
+    /// <summary>
     /// Whether the layer is in training mode (PyTorch's <c>module.training</c>): it decides, for instance,
     /// whether <see cref="Ops.Dropout"/> drops. True by default; a layer with no mode-dependent op may
     /// keep this default implementation.

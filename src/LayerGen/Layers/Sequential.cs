@@ -153,10 +153,48 @@ public sealed class Sequential : ILayer
         BackwardSpanNotifying(rows, input, output, outputGrad, inputGrad, saved, listener: null);
 
     /// <summary>
+    /// True when every child can add gradients into its parameters in its backward and no parameter is held
+    /// by two positions: the backward walks the children last to first, so a shared parameter would be
+    /// changed by the later position before the earlier one reads it.
+    /// </summary>
+    public bool CanBackwardIntoParameters
+    {
+        get
+        {
+            var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+            foreach (ILayer layer in _layers)
+            {
+                if (!layer.CanBackwardIntoParameters)
+                {
+                    return false;
+                }
+
+                foreach (Tensor parameter in layer.Parameters())
+                {
+                    if (!seen.Add(parameter))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved) =>
+        Backward(rows, input, output, outputGrad, inputGrad, saved, listener: null, intoParameters: true);
+
+    /// <summary>
     /// <see cref="BackwardSpan"/>,
     /// telling <paramref name="listener"/> as each child's backward returns (last child first).
     /// </summary>
-    internal void BackwardSpanNotifying(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved, IChildBackwardListener? listener)
+    internal void BackwardSpanNotifying(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved, IChildBackwardListener? listener) =>
+        Backward(rows, input, output, outputGrad, inputGrad, saved, listener, intoParameters: false);
+
+    /// <summary>The span backward: each child's <see cref="ILayer.BackwardSpan"/>, or its <see cref="ILayer.BackwardSpanIntoParameters"/>.</summary>
+    private void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved, IChildBackwardListener? listener, bool intoParameters)
     {
         if (_layers.Length == 0)
         {
@@ -192,7 +230,15 @@ public sealed class Sequential : ILayer
                 ElementwiseUpdate.Clear(gradIn); // BackwardSpan accumulates (a store loop: faster than memset for these sizes)
             }
 
-            _layers[i].BackwardSpan(at.Rows, x, y, gradOut, gradIn, saved.Slice(at.SavedOffset, at.SavedLength));
+            if (intoParameters)
+            {
+                _layers[i].BackwardSpanIntoParameters(at.Rows, x, y, gradOut, gradIn, saved.Slice(at.SavedOffset, at.SavedLength));
+            }
+            else
+            {
+                _layers[i].BackwardSpan(at.Rows, x, y, gradOut, gradIn, saved.Slice(at.SavedOffset, at.SavedLength));
+            }
+
             listener?.AfterChildBackward(i);
             gradOut = gradIn;
         }

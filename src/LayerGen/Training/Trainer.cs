@@ -20,6 +20,10 @@ namespace LayerGen;
 /// pass, each layer's parameters as soon as no later part of the pass reads them (see
 /// <c>LayerwiseOptimizerSteps</c>): the same result as <see cref="Optimizer.Step()"/> after the backward,
 /// without a last pass over every parameter. The parameters each layer holds are read here, once.</para>
+/// <para>With <c>updateInBackward: true</c> and plain <see cref="Sgd"/>, the update goes further: the
+/// loss gradient is scaled by −lr and each layer adds its gradients straight into its parameters
+/// (<see cref="ILayer.BackwardSpanIntoParameters"/>), so no gradient is stored. The same SGD step up to
+/// rounding; the parameters' <see cref="Tensor.Grad"/> then read as zeros. See <see cref="UpdatesInBackward"/>.</para>
 /// <para>Not thread-safe: it reuses its buffers.</para>
 /// </remarks>
 public sealed class Trainer
@@ -33,6 +37,7 @@ public sealed class Trainer
     private readonly int _outputRowLength;
     private readonly int _lossInputRowLength;
     private readonly LayerwiseOptimizerSteps? _layerwise; // a Sequential model's updates, run during its backward
+    private readonly UpdateInBackward? _inBackward;       // plain SGD folded into the backward, when asked for
 
     // The sizes of the last batch size seen (0: none yet).
     private int _plannedRows;
@@ -40,12 +45,32 @@ public sealed class Trainer
     private int _lossRows;
     private int _lossSavedLength;
 
-    public Trainer(ILayer model, ILoss loss, Optimizer optimizer, int maxRows)
+    /// <summary>Sizes the buffers for batches of up to <paramref name="maxRows"/> rows.</summary>
+    /// <param name="model">The model to train.</param>
+    /// <param name="loss">The loss of its output against the targets.</param>
+    /// <param name="optimizer">What updates the parameters.</param>
+    /// <param name="maxRows">The largest batch.</param>
+    /// <param name="updateInBackward">
+    /// Fold plain SGD into the backward pass (no gradient stored, no separate update pass; see
+    /// <see cref="UpdatesInBackward"/>). Needs <see cref="Sgd"/> without momentum or weight decay, every
+    /// model parameter in the optimiser and a model whose <see cref="ILayer.CanBackwardIntoParameters"/> is true.
+    /// </param>
+    /// <exception cref="ArgumentException"><paramref name="updateInBackward"/> is true and one of its conditions fails (the message says which).</exception>
+    public Trainer(ILayer model, ILoss loss, Optimizer optimizer, int maxRows, bool updateInBackward = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRows);
+        if (updateInBackward)
+        {
+            _inBackward = UpdateInBackward.For(model, optimizer, out string? refusal);
+            if (refusal is not null)
+            {
+                throw new ArgumentException($"Trainer cannot update in the backward: {refusal}.", nameof(updateInBackward));
+            }
+        }
+
         Model = model;
         Loss = loss;
         Optimizer = optimizer;
@@ -58,7 +83,7 @@ public sealed class Trainer
         _saved = new float[model.SavedLength(maxRows)];
         _lossSaved = new float[loss.SavedLength(LossRows(maxRows))];
         _labels = new float[maxRows];
-        _layerwise = LayerwiseOptimizerSteps.For(model, optimizer);
+        _layerwise = _inBackward is null ? LayerwiseOptimizerSteps.For(model, optimizer) : null;
     }
 
     public ILayer Model { get; }
@@ -69,6 +94,12 @@ public sealed class Trainer
 
     /// <summary>The largest batch the buffers hold.</summary>
     public int MaxRows { get; }
+
+    /// <summary>
+    /// Whether a step folds the SGD update into the backward pass (asked for with <c>updateInBackward</c>):
+    /// the loss gradient scaled by −lr, each gradient added straight into its parameter, none stored.
+    /// </summary>
+    public bool UpdatesInBackward => _inBackward is not null;
 
     /// <summary>One step on a batch of features [rows, in] and integer class labels (classification).</summary>
     public float Step(Tensor features, ReadOnlySpan<int> labels)
@@ -117,6 +148,15 @@ public sealed class Trainer
         Model.ForwardSpan(rows, input, output, saved);
         float value = Loss.ForwardSpan(lossRows, output, target, lossSaved);
         ElementwiseUpdate.Clear(outputGrad); // the loss backward accumulates
+        if (_inBackward is not null)
+        {
+            // Every gradient the backward computes is then −lr·g, added by each layer into its parameters.
+            Loss.BackwardSpan(lossRows, output, target, _inBackward.LossScale, outputGrad, lossSaved);
+            Model.BackwardSpanIntoParameters(rows, input, output, outputGrad, Span<float>.Empty, saved);
+            _inBackward.Finish();
+            return value;
+        }
+
         Loss.BackwardSpan(lossRows, output, target, 1f, outputGrad, lossSaved);
         if (_layerwise is not null)
         {

@@ -139,6 +139,20 @@ partial class MyLinear : global::LayerGen.ILayer
         }
     }
 
+    // Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).
+    public bool CanBackwardIntoParameters => !(ReferenceEquals(weight, bias));
+
+    public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
+        if (!CanBackwardIntoParameters) throw new InvalidOperationException("MyLinear: two of its parameters are one tensor, so its backward cannot add gradients into them (the first written would change a value the other's gradient reads).");
+        switch (__kernel)
+        {
+            case 1: Kernels_inUnits64_units8.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, weight.Data, bias.Data, false, false, saved); return;
+            default: KernelsAnySize.Backward(__inUnits, __units, rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, weight.Data, bias.Data, false, false, saved); return;
+        }
+    }
+
     // The kernels read without bounds checks, so every length is checked here, once per call.
     private void __CheckLengths(int rows, int input, int output, int outputGrad, int inputGrad, int saved)
     {
@@ -287,23 +301,6 @@ partial class MyLinear : global::LayerGen.ILayer
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t8, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
-            if (biasGradIsZero) biasGrad.Clear();
-            // biasGrad += sum of t8 [*, units] down to [units]
-            {
-                for (int o = 0; o < rows; o++)
-                {
-                    int c = 0;
-                    for (; c <= units - Vector<float>.Count; c += Vector<float>.Count)
-                    {
-                        KernelMath.AddTo(biasGrad, c, KernelMath.Load(t8, o * units + c));
-                    }
-                    for (; c < units; c++)
-                    {
-                        biasGrad[c] += t8[o * units + c];
-                    }
-                }
-            }
-            if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += t8·weightᵀ   [rows, inUnits], contracting units
@@ -339,6 +336,23 @@ partial class MyLinear : global::LayerGen.ILayer
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
+            if (biasGradIsZero) biasGrad.Clear();
+            // biasGrad += sum of t8 [*, units] down to [units]
+            {
+                for (int o = 0; o < rows; o++)
+                {
+                    int c = 0;
+                    for (; c <= units - Vector<float>.Count; c += Vector<float>.Count)
+                    {
+                        KernelMath.AddTo(biasGrad, c, KernelMath.Load(t8, o * units + c));
+                    }
+                    for (; c < units; c++)
+                    {
+                        biasGrad[c] += t8[o * units + c];
+                    }
+                }
+            }
+            if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             // weightGrad += inputᵀ·t8   [inUnits, units], contracting rows
             if ((long)inUnits * units * rows >= 512)
             {
@@ -547,23 +561,6 @@ partial class MyLinear : global::LayerGen.ILayer
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t8, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
-            if (biasGradIsZero) biasGrad.Clear();
-            // biasGrad += sum of t8 [*, units] down to [units]
-            {
-                for (int o = 0; o < rows; o++)
-                {
-                    int c = 0;
-                    for (; c <= units - Vector<float>.Count; c += Vector<float>.Count)
-                    {
-                        KernelMath.AddTo(biasGrad, c, KernelMath.Load(t8, o * units + c));
-                    }
-                    for (; c < units; c++)
-                    {
-                        biasGrad[c] += t8[o * units + c];
-                    }
-                }
-            }
-            if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += t8·weightᵀ   [rows, inUnits], contracting units
@@ -599,6 +596,23 @@ partial class MyLinear : global::LayerGen.ILayer
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
+            if (biasGradIsZero) biasGrad.Clear();
+            // biasGrad += sum of t8 [*, units] down to [units]
+            {
+                for (int o = 0; o < rows; o++)
+                {
+                    int c = 0;
+                    for (; c <= units - Vector<float>.Count; c += Vector<float>.Count)
+                    {
+                        KernelMath.AddTo(biasGrad, c, KernelMath.Load(t8, o * units + c));
+                    }
+                    for (; c < units; c++)
+                    {
+                        biasGrad[c] += t8[o * units + c];
+                    }
+                }
+            }
+            if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             // weightGrad += inputᵀ·t8   [inUnits, units], contracting rows
             if ((long)inUnits * units * rows >= 512)
             {

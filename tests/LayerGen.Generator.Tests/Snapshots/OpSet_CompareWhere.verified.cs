@@ -97,6 +97,15 @@ partial class LeakyWhere : global::LayerGen.ILayer
         KernelsAnySize.Backward(__n_n, rows, input, bias.Data, output, outputGrad, inputGrad, __biasGrad.Data, __biasGradIsZero, saved);
     }
 
+    // Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).
+    public bool CanBackwardIntoParameters => true;
+
+    public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
+        KernelsAnySize.Backward(__n_n, rows, input, bias.Data, output, outputGrad, inputGrad, bias.Data, false, saved);
+    }
+
     // The kernels read without bounds checks, so every length is checked here, once per call.
     private void __CheckLengths(int rows, int input, int output, int outputGrad, int inputGrad, int saved)
     {
@@ -215,23 +224,6 @@ partial class LeakyWhere : global::LayerGen.ILayer
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t15, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
-            if (biasGradIsZero) biasGrad.Clear();
-            // biasGrad += sum of t15 [*, n_n] down to [n_n]
-            {
-                for (int o = 0; o < rows; o++)
-                {
-                    int c = 0;
-                    for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
-                    {
-                        KernelMath.AddTo(biasGrad, c, KernelMath.Load(t15, o * n_n + c));
-                    }
-                    for (; c < n_n; c++)
-                    {
-                        biasGrad[c] += t15[o * n_n + c];
-                    }
-                }
-            }
-            if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += t15   [*, n_n]
@@ -256,6 +248,23 @@ partial class LeakyWhere : global::LayerGen.ILayer
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
             }
+            if (biasGradIsZero) biasGrad.Clear();
+            // biasGrad += sum of t15 [*, n_n] down to [n_n]
+            {
+                for (int o = 0; o < rows; o++)
+                {
+                    int c = 0;
+                    for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
+                    {
+                        KernelMath.AddTo(biasGrad, c, KernelMath.Load(t15, o * n_n + c));
+                    }
+                    for (; c < n_n; c++)
+                    {
+                        biasGrad[c] += t15[o * n_n + c];
+                    }
+                }
+            }
+            if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
         }
     }
 }

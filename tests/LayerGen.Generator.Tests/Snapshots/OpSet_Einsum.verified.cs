@@ -116,6 +116,19 @@ partial class TensorReduction : global::LayerGen.ILayer
         }
     }
 
+    // Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).
+    public bool CanBackwardIntoParameters => true;
+
+    public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
+        switch (__kernel)
+        {
+            case 1: Kernels_inputs16_outputs8.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, weight.Data, false, saved); return;
+            default: KernelsAnySize.Backward(__inputs, __outputs, rows, input, weight.Data, output, outputGrad, inputGrad, weight.Data, false, saved); return;
+        }
+    }
+
     // The kernels read without bounds checks, so every length is checked here, once per call.
     private void __CheckLengths(int rows, int input, int output, int outputGrad, int inputGrad, int saved)
     {
@@ -342,78 +355,6 @@ partial class TensorReduction : global::LayerGen.ILayer
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t6, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
-            // weightGrad += einsum("bi,bjk->ijk", input, t6)   [inputs, inputs, outputs]
-            // as a matrix product: [inputs, rows]·[rows, (inputs * outputs)], first factor stored transposed
-            if ((long)inputs * (inputs * outputs) * rows >= 512)
-            {
-                Gemm.MatMul(inputs, (inputs * outputs), rows, input, true, t6, false, weightGrad.Slice(0, inputs * (inputs * outputs)), accumulate: !weightGradIsZero);
-            }
-            else
-            {
-                if (weightGradIsZero) weightGrad.Clear();
-                for (int e_i = 0; e_i < inputs; e_i++)
-                {
-                    for (int e_j = 0; e_j < inputs; e_j++)
-                    {
-                        int e_k = 0;
-                        if (Vector512.IsHardwareAccelerated)
-                        {
-                            for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
-                            {
-                                Vector512<float> acc0 = Vector512<float>.Zero, acc1 = Vector512<float>.Zero, acc2 = Vector512<float>.Zero, acc3 = Vector512<float>.Zero;
-                                int e_b = 0;
-                                for (; e_b <= rows - 4; e_b += 4)
-                                {
-                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                                    acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
-                                    acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
-                                    acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
-                                }
-                                for (; e_b < rows; e_b++)
-                                {
-                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                                }
-                                KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
-                            }
-                        }
-                        for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
-                        {
-                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                            int e_b = 0;
-                            for (; e_b <= rows - 4; e_b += 4)
-                            {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.Load(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.Load(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.Load(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
-                            }
-                            for (; e_b < rows; e_b++)
-                            {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                            }
-                            KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
-                        }
-                        for (; e_k < outputs; e_k++)
-                        {
-                            float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
-                            int e_b = 0;
-                            for (; e_b <= rows - 4; e_b += 4)
-                            {
-                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
-                                acc1 += KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k);
-                                acc2 += KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k);
-                                acc3 += KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k);
-                            }
-                            for (; e_b < rows; e_b++)
-                            {
-                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
-                            }
-                            weightGrad[e_i * inputs * outputs + e_j * outputs + e_k] += (acc0 + acc1) + (acc2 + acc3);
-                        }
-                    }
-                }
-            }
-            if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             if (!inputGrad.IsEmpty)
             {
                 // t8 = einsum("ijk,bjk->bi", weight, t6)   [*, inputs]
@@ -488,6 +429,78 @@ partial class TensorReduction : global::LayerGen.ILayer
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
+            // weightGrad += einsum("bi,bjk->ijk", input, t6)   [inputs, inputs, outputs]
+            // as a matrix product: [inputs, rows]·[rows, (inputs * outputs)], first factor stored transposed
+            if ((long)inputs * (inputs * outputs) * rows >= 512)
+            {
+                Gemm.MatMul(inputs, (inputs * outputs), rows, input, true, t6, false, weightGrad.Slice(0, inputs * (inputs * outputs)), accumulate: !weightGradIsZero);
+            }
+            else
+            {
+                if (weightGradIsZero) weightGrad.Clear();
+                for (int e_i = 0; e_i < inputs; e_i++)
+                {
+                    for (int e_j = 0; e_j < inputs; e_j++)
+                    {
+                        int e_k = 0;
+                        if (Vector512.IsHardwareAccelerated)
+                        {
+                            for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
+                            {
+                                Vector512<float> acc0 = Vector512<float>.Zero, acc1 = Vector512<float>.Zero, acc2 = Vector512<float>.Zero, acc3 = Vector512<float>.Zero;
+                                int e_b = 0;
+                                for (; e_b <= rows - 4; e_b += 4)
+                                {
+                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                    acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                    acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                                }
+                                for (; e_b < rows; e_b++)
+                                {
+                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                }
+                                KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                            }
+                        }
+                        for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                        {
+                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                            int e_b = 0;
+                            for (; e_b <= rows - 4; e_b += 4)
+                            {
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.Load(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.Load(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.Load(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                            }
+                            for (; e_b < rows; e_b++)
+                            {
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                            }
+                            KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                        }
+                        for (; e_k < outputs; e_k++)
+                        {
+                            float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
+                            int e_b = 0;
+                            for (; e_b <= rows - 4; e_b += 4)
+                            {
+                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
+                                acc1 += KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k);
+                                acc2 += KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k);
+                                acc3 += KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k);
+                            }
+                            for (; e_b < rows; e_b++)
+                            {
+                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
+                            }
+                            weightGrad[e_i * inputs * outputs + e_j * outputs + e_k] += (acc0 + acc1) + (acc2 + acc3);
+                        }
+                    }
+                }
+            }
+            if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
         }
     }
 
@@ -702,78 +715,6 @@ partial class TensorReduction : global::LayerGen.ILayer
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t6, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
-            // weightGrad += einsum("bi,bjk->ijk", input, t6)   [inputs, inputs, outputs]
-            // as a matrix product: [inputs, rows]·[rows, (inputs * outputs)], first factor stored transposed
-            if ((long)inputs * (inputs * outputs) * rows >= 512)
-            {
-                Gemm.MatMul(inputs, (inputs * outputs), rows, input, true, t6, false, weightGrad.Slice(0, inputs * (inputs * outputs)), accumulate: !weightGradIsZero);
-            }
-            else
-            {
-                if (weightGradIsZero) weightGrad.Clear();
-                for (int e_i = 0; e_i < inputs; e_i++)
-                {
-                    for (int e_j = 0; e_j < inputs; e_j++)
-                    {
-                        int e_k = 0;
-                        if (Vector512.IsHardwareAccelerated)
-                        {
-                            for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
-                            {
-                                Vector512<float> acc0 = Vector512<float>.Zero, acc1 = Vector512<float>.Zero, acc2 = Vector512<float>.Zero, acc3 = Vector512<float>.Zero;
-                                int e_b = 0;
-                                for (; e_b <= rows - 4; e_b += 4)
-                                {
-                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                                    acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
-                                    acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
-                                    acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
-                                }
-                                for (; e_b < rows; e_b++)
-                                {
-                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                                }
-                                KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
-                            }
-                        }
-                        for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
-                        {
-                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                            int e_b = 0;
-                            for (; e_b <= rows - 4; e_b += 4)
-                            {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.Load(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.Load(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.Load(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
-                            }
-                            for (; e_b < rows; e_b++)
-                            {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                            }
-                            KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
-                        }
-                        for (; e_k < outputs; e_k++)
-                        {
-                            float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
-                            int e_b = 0;
-                            for (; e_b <= rows - 4; e_b += 4)
-                            {
-                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
-                                acc1 += KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k);
-                                acc2 += KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k);
-                                acc3 += KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k);
-                            }
-                            for (; e_b < rows; e_b++)
-                            {
-                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
-                            }
-                            weightGrad[e_i * inputs * outputs + e_j * outputs + e_k] += (acc0 + acc1) + (acc2 + acc3);
-                        }
-                    }
-                }
-            }
-            if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             if (!inputGrad.IsEmpty)
             {
                 // t8 = einsum("ijk,bjk->bi", weight, t6)   [*, inputs]
@@ -848,6 +789,78 @@ partial class TensorReduction : global::LayerGen.ILayer
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
+            // weightGrad += einsum("bi,bjk->ijk", input, t6)   [inputs, inputs, outputs]
+            // as a matrix product: [inputs, rows]·[rows, (inputs * outputs)], first factor stored transposed
+            if ((long)inputs * (inputs * outputs) * rows >= 512)
+            {
+                Gemm.MatMul(inputs, (inputs * outputs), rows, input, true, t6, false, weightGrad.Slice(0, inputs * (inputs * outputs)), accumulate: !weightGradIsZero);
+            }
+            else
+            {
+                if (weightGradIsZero) weightGrad.Clear();
+                for (int e_i = 0; e_i < inputs; e_i++)
+                {
+                    for (int e_j = 0; e_j < inputs; e_j++)
+                    {
+                        int e_k = 0;
+                        if (Vector512.IsHardwareAccelerated)
+                        {
+                            for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
+                            {
+                                Vector512<float> acc0 = Vector512<float>.Zero, acc1 = Vector512<float>.Zero, acc2 = Vector512<float>.Zero, acc3 = Vector512<float>.Zero;
+                                int e_b = 0;
+                                for (; e_b <= rows - 4; e_b += 4)
+                                {
+                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                    acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                    acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                                }
+                                for (; e_b < rows; e_b++)
+                                {
+                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                }
+                                KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                            }
+                        }
+                        for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                        {
+                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                            int e_b = 0;
+                            for (; e_b <= rows - 4; e_b += 4)
+                            {
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.Load(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.Load(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.Load(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                            }
+                            for (; e_b < rows; e_b++)
+                            {
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                            }
+                            KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                        }
+                        for (; e_k < outputs; e_k++)
+                        {
+                            float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
+                            int e_b = 0;
+                            for (; e_b <= rows - 4; e_b += 4)
+                            {
+                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
+                                acc1 += KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k);
+                                acc2 += KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k);
+                                acc3 += KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k);
+                            }
+                            for (; e_b < rows; e_b++)
+                            {
+                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
+                            }
+                            weightGrad[e_i * inputs * outputs + e_j * outputs + e_k] += (acc0 + acc1) + (acc2 + acc3);
+                        }
+                    }
+                }
+            }
+            if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
         }
     }
 }

@@ -97,6 +97,19 @@ partial class FourierHalf : global::LayerGen.ILayer
         }
     }
 
+    // Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).
+    public bool CanBackwardIntoParameters => true;
+
+    public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
+        switch (__kernel)
+        {
+            case 1: Kernels_n64.Backward(rows, input, output, outputGrad, inputGrad, saved); return;
+            default: KernelsAnySize.Backward(__n_n, rows, input, output, outputGrad, inputGrad, saved); return;
+        }
+    }
+
     // The kernels read without bounds checks, so every length is checked here, once per call.
     private void __CheckLengths(int rows, int input, int output, int outputGrad, int inputGrad, int saved)
     {

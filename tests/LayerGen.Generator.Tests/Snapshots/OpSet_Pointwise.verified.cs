@@ -97,6 +97,15 @@ partial class Pointwise : global::LayerGen.ILayer
         KernelsAnySize.Backward(__n_n, rows, input, scale.Data, output, outputGrad, inputGrad, __scaleGrad.Data, __scaleGradIsZero, saved);
     }
 
+    // Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).
+    public bool CanBackwardIntoParameters => true;
+
+    public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
+        KernelsAnySize.Backward(__n_n, rows, input, scale.Data, output, outputGrad, inputGrad, scale.Data, false, saved);
+    }
+
     // The kernels read without bounds checks, so every length is checked here, once per call.
     private void __CheckLengths(int rows, int input, int output, int outputGrad, int inputGrad, int saved)
     {
@@ -374,23 +383,6 @@ partial class Pointwise : global::LayerGen.ILayer
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t52, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-            if (scaleGradIsZero) scaleGrad.Clear();
-            // scaleGrad += sum of t52 * t5 [*, n_n] down to [n_n]
-            {
-                for (int o = 0; o < rows; o++)
-                {
-                    int c = 0;
-                    for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
-                    {
-                        KernelMath.AddTo(scaleGrad, c, (KernelMath.Load(t52, o * n_n + c) * KernelMath.Load(t5, o * n_n + c)));
-                    }
-                    for (; c < n_n; c++)
-                    {
-                        scaleGrad[c] += (t52[o * n_n + c] * t5[o * n_n + c]);
-                    }
-                }
-            }
-            if (CheckedMode.Enabled) CheckedMode.Check(scaleGrad, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += ((outputGrad * 3 * pow(input, 2) + outputGrad * inrange(input, -0.5, 0.5)) + t52 * scale * 0.5 / t5 * sign(input))   [*, n_n]
@@ -417,6 +409,23 @@ partial class Pointwise : global::LayerGen.ILayer
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
             }
+            if (scaleGradIsZero) scaleGrad.Clear();
+            // scaleGrad += sum of t52 * t5 [*, n_n] down to [n_n]
+            {
+                for (int o = 0; o < rows; o++)
+                {
+                    int c = 0;
+                    for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
+                    {
+                        KernelMath.AddTo(scaleGrad, c, (KernelMath.Load(t52, o * n_n + c) * KernelMath.Load(t5, o * n_n + c)));
+                    }
+                    for (; c < n_n; c++)
+                    {
+                        scaleGrad[c] += (t52[o * n_n + c] * t5[o * n_n + c]);
+                    }
+                }
+            }
+            if (CheckedMode.Enabled) CheckedMode.Check(scaleGrad, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
         }
     }
 }

@@ -94,6 +94,15 @@ partial class Rearrange : global::LayerGen.ILayer
         Kernels.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad.Data, __weightGradIsZero, saved);
     }
 
+    // Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).
+    public bool CanBackwardIntoParameters => true;
+
+    public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
+        Kernels.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, weight.Data, false, saved);
+    }
+
     // The kernels read without bounds checks, so every length is checked here, once per call.
     private void __CheckLengths(int rows, int input, int output, int outputGrad, int inputGrad, int saved)
     {
@@ -191,6 +200,20 @@ partial class Rearrange : global::LayerGen.ILayer
                     }
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(t9, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
+                // inputGrad += t9 with axes (0, 2, 1)   [*, 4, 3]
+                {
+                    for (int i0 = 0; i0 < rows; i0++)
+                    {
+                        for (int i1 = 0; i1 < 4; i1++)
+                        {
+                            for (int i2 = 0; i2 < 3; i2++)
+                            {
+                                inputGrad[i0 * 12 + i1 * 3 + i2] += t9[i0 * 12 + i2 * 4 + i1];
+                            }
+                        }
+                    }
+                }
+                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
             }
             if (weightGradIsZero) weightGrad.Clear();
             // weightGrad += sum of outputGrad * t2 [*, 3, 4] down to [3, 4]
@@ -207,23 +230,6 @@ partial class Rearrange : global::LayerGen.ILayer
                 }
             }
             if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
-            if (!inputGrad.IsEmpty)
-            {
-                // inputGrad += t9 with axes (0, 2, 1)   [*, 4, 3]
-                {
-                    for (int i0 = 0; i0 < rows; i0++)
-                    {
-                        for (int i1 = 0; i1 < 4; i1++)
-                        {
-                            for (int i2 = 0; i2 < 3; i2++)
-                            {
-                                inputGrad[i0 * 12 + i1 * 3 + i2] += t9[i0 * 12 + i2 * 4 + i1];
-                            }
-                        }
-                    }
-                }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
-            }
         }
     }
 }

@@ -1,0 +1,102 @@
+using System.Collections.Generic;
+
+namespace LayerGen;
+
+/// <summary>
+/// The <see cref="Trainer"/>'s "update in backward" mode: plain SGD folded into the backward pass. The
+/// loss's backward is scaled by −lr, so every gradient the model's backward computes is already −lr·g, and
+/// <see cref="ILayer.BackwardSpanIntoParameters"/> adds it straight into the parameter: p ← p − lr·g with
+/// no gradient ever stored and no separate pass over the parameters (what the hand-written kernels of the
+/// benchmarks do, and PyTorch's "optimizer in backward" hooks with <c>foreach=False</c> SGD).
+/// </summary>
+/// <remarks>
+/// <para>It is SGD's update up to rounding (−lr multiplies the loss gradient before it is propagated,
+/// instead of each parameter gradient after), not bit for bit. The parameters' <see cref="Tensor.Grad"/>
+/// are not written: after a step they read as zeros.</para>
+/// <para>Only when that is the optimiser's whole update and the backward can take it: <see cref="Sgd"/>
+/// without momentum or weight decay (their updates need the gradient itself), every model parameter in
+/// the optimiser (a frozen one would be trained), and a model whose
+/// <see cref="ILayer.CanBackwardIntoParameters"/> is true. <see cref="For"/> says which condition fails.</para>
+/// </remarks>
+internal sealed class UpdateInBackward
+{
+    private readonly Optimizer _optimizer;
+    private readonly int[] _outsideModel; // optimiser parameters the model does not hold: stepped as usual
+
+    private UpdateInBackward(Optimizer optimizer, int[] outsideModel)
+    {
+        _optimizer = optimizer;
+        _outsideModel = outsideModel;
+    }
+
+    /// <summary>The loss gradient's scale that turns the backward's gradients into SGD's steps.</summary>
+    public float LossScale => (float)-_optimizer.LearningRate; // rounded as Sgd rounds −lr
+
+    /// <summary>The mode for this model and optimiser, or the reason it cannot run.</summary>
+    public static UpdateInBackward For(ILayer model, Optimizer optimizer, out string? refusal)
+    {
+        refusal = OptimiserRefusal(optimizer) ?? ModelRefusal(model, "model");
+        var inOptimiser = new HashSet<Tensor>(optimizer.Parameters, ReferenceEqualityComparer.Instance);
+        var inModel = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var (name, parameter) in model.NamedParameters())
+        {
+            inModel.Add(parameter);
+            if (refusal is null && !inOptimiser.Contains(parameter))
+            {
+                refusal = $"parameter '{name}' is not in the optimiser, and updating in the backward would train it (a frozen parameter needs the ordinary step)";
+            }
+        }
+
+        var outsideModel = new List<int>();
+        for (int i = 0; i < optimizer.Parameters.Count; i++)
+        {
+            if (!inModel.Contains(optimizer.Parameters[i]))
+            {
+                outsideModel.Add(i);
+            }
+        }
+
+        return new UpdateInBackward(optimizer, outsideModel.ToArray());
+    }
+
+    /// <summary>Steps the optimiser's parameters that the model does not hold; call after the backward.</summary>
+    public void Finish()
+    {
+        foreach (int i in _outsideModel)
+        {
+            _optimizer.StepParameter(i);
+        }
+    }
+
+    private static string? OptimiserRefusal(Optimizer optimizer) => optimizer switch
+    {
+        Sgd { Momentum: 0, WeightDecay: 0 } => null,
+        Sgd sgd => $"it needs plain SGD (p ← p − lr·g), and this SGD has momentum {sgd.Momentum} and weight decay {sgd.WeightDecay}, which need the gradient itself",
+        _ => $"it needs plain SGD (p ← p − lr·g), and {optimizer.GetType().Name} keeps per-parameter state computed from the gradient itself",
+    };
+
+    /// <summary>Why <paramref name="layer"/> (named <paramref name="path"/>) cannot add gradients into its parameters, or null.</summary>
+    private static string? ModelRefusal(ILayer layer, string path)
+    {
+        if (layer.CanBackwardIntoParameters)
+        {
+            return null;
+        }
+
+        if (layer is Sequential sequential)
+        {
+            for (int i = 0; i < sequential.Count; i++)
+            {
+                if (ModelRefusal(sequential[i], path == "model" ? $"{i}" : $"{path}.{i}") is string childRefusal)
+                {
+                    return childRefusal;
+                }
+            }
+
+            return $"two positions of the Sequential '{path}' share a parameter, which the later position's backward would change before the earlier one reads it";
+        }
+
+        return $"layer '{path}' ({layer.LayerName}) cannot add gradients into its parameters (CanBackwardIntoParameters is false: it is not a generated layer, "
+            + "calls child layers, reads a parameter in its backward after writing that parameter's gradient, or holds one tensor as two parameters)";
+    }
+}

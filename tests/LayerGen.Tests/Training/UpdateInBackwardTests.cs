@@ -1,0 +1,269 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using LayerGen.Tests.Layers;
+using LayerGen.Tests.Layers.Exercises;
+using Xunit;
+
+namespace LayerGen.Tests.Training;
+
+/// <summary>A layer whose parameter gradient reads the parameter: it cannot take gradients into its parameters.</summary>
+[Layer(Input = "[*, n]")]
+public partial class SquaredShift(int n)
+{
+    [Parameter] private Tensor shift = Tensor.Randn(n);
+
+    private Tensor Forward(Tensor x) => x + shift * shift;
+}
+
+/// <summary>Two parameters of one shape, so that one tensor can be assigned to both.</summary>
+[Layer(Input = "[*, n]")]
+public partial class ScaleShift(int n)
+{
+    [Parameter] private Tensor scale = Tensor.Randn(n);
+    [Parameter] private Tensor shift = Tensor.Randn(n);
+
+    private Tensor Forward(Tensor x) => x * scale + shift;
+}
+
+/// <summary>
+/// <see cref="Trainer"/> with <c>updateInBackward: true</c>: the loss gradient scaled by −lr, each generated
+/// backward adding its gradients straight into its parameters. The oracle is independent of the generated
+/// kernels: the same layers' eager definitions (<c>CallEager</c>, the reference ops' autograd), an eager MSE
+/// and p ← p − lr·g, on a twin model built from the same seed. Rounding differs (−lr is applied to the loss
+/// gradient, and the kernels sum in another order), so the weights must agree to a tolerance, step after step.
+/// </summary>
+public class UpdateInBackwardTests
+{
+    private const float Lr = 0.05f;
+
+    private sealed record Model(ILayer Layer, Func<Tensor, Tensor> EagerForward, Tensor[] EagerParameters);
+
+    private static void TrainsLikeEagerSgd(Func<Model> build, int rows, int steps = 4)
+    {
+        Model fused = build();
+        Model twin = build();
+        var sgd = new Sgd(fused.Layer.Parameters(), Lr);
+        var trainer = new Trainer(fused.Layer, new MseLoss(), sgd, maxRows: rows, updateInBackward: true);
+        Assert.True(trainer.UpdatesInBackward);
+        int outputs = rows * fused.Layer.OutputRowLength;
+
+        Tensor.ManualSeed(99);
+        for (int step = 0; step < steps; step++)
+        {
+            var x = Tensor.Randn(rows, fused.Layer.InputRowLength);
+            var target = Tensor.Randn(outputs);
+            float loss = trainer.Step(x.Data, target.Data, rows);
+            float eagerLoss = EagerSgdStep(twin, x, target);
+
+            Assert.True(MathF.Abs(loss - eagerLoss) <= 1e-4f * (1f + MathF.Abs(eagerLoss)), $"step {step}: loss {loss}, eager {eagerLoss}");
+            var ours = fused.Layer.Parameters().ToArray();
+            Assert.Equal(twin.EagerParameters.Length, ours.Length);
+            for (int p = 0; p < ours.Length; p++)
+            {
+                for (int i = 0; i < ours[p].Count; i++)
+                {
+                    float expected = twin.EagerParameters[p].Data[i];
+                    float actual = ours[p].Data[i];
+                    Assert.True(MathF.Abs(actual - expected) <= 2e-5f * (1f + MathF.Abs(expected)), $"step {step}, parameter {p}[{i}]: {actual}, eager SGD {expected}");
+                }
+
+                // The gradient was never stored: it reads as zeros (or was never created).
+                Assert.True(ours[p].Grad is null || ours[p].Grad!.Data.All(g => g == 0f), $"parameter {p} has a gradient");
+            }
+        }
+    }
+
+    // Eager forward, mean squared error, the reference autograd, then p ← p − lr·g.
+    private static float EagerSgdStep(Model twin, Tensor x, Tensor target)
+    {
+        foreach (var p in twin.EagerParameters)
+        {
+            p.Grad = null;
+        }
+
+        var y = twin.EagerForward(x).Reshape(target.Count);
+        var difference = y - target;
+        var loss = (difference * difference).Mean();
+        loss.Backward();
+        foreach (var p in twin.EagerParameters)
+        {
+            for (int i = 0; i < p.Count; i++)
+            {
+                p.Data[i] -= Lr * p.Grad!.Data[i];
+            }
+        }
+
+        return loss.Item();
+    }
+
+    private static Model Chapter(int inputs)
+    {
+        Tensor.ManualSeed(3);
+        var hidden = new MyLinear(inputs, 8);
+        var output = new MyLinear(8, 1);
+        return new Model(new Sequential(hidden, output), x => output.CallEager(hidden.CallEager(x)), [hidden.Weight, hidden.Bias, output.Weight, output.Bias]);
+    }
+
+    private static Model TanhMlp()
+    {
+        Tensor.ManualSeed(4);
+        var l1 = new Linear(32, 64);
+        var l2 = new Linear(64, 64);
+        var l3 = new Linear(64, 1);
+        var tanh = new Tanh();
+        return new Model(
+            new Sequential(l1, tanh, l2, new Tanh(), l3),
+            x => l3.CallEager(tanh.CallEager(l2.CallEager(tanh.CallEager(l1.CallEager(x))))),
+            [l1.Weight, l1.Bias, l2.Weight, l2.Bias, l3.Weight, l3.Bias]);
+    }
+
+    [Fact]
+    public void The_chapter_net_with_constant_kernels_trains_as_eager_sgd()
+    {
+        Assert.Equal("MyLinear[inUnits=64, units=8]", Chapter(64).Layer is Sequential s ? s[0].KernelName : "");
+        TrainsLikeEagerSgd(() => Chapter(64), rows: 2);
+    }
+
+    [Fact]
+    public void The_chapter_net_with_run_time_sized_kernels_trains_as_eager_sgd()
+    {
+        Assert.Equal("MyLinear[run-time sizes]", ((Sequential)Chapter(13).Layer)[0].KernelName);
+        TrainsLikeEagerSgd(() => Chapter(13), rows: 3);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    public void A_tanh_mlp_of_built_in_layers_trains_as_eager_sgd(int rows) => TrainsLikeEagerSgd(TanhMlp, rows);
+
+    [Fact]
+    public void Linear_then_centered_trains_as_eager_sgd() =>
+        TrainsLikeEagerSgd(
+            () =>
+            {
+                Tensor.ManualSeed(5);
+                var linear = new Linear(8, 128);
+                var centered = new CenteredLayer();
+                return new Model(new Sequential(linear, centered), x => centered.CallEager(linear.CallEager(x)), [linear.Weight, linear.Bias]);
+            },
+            rows: 4);
+
+    [Fact]
+    public void The_tensor_reduction_einsum_trains_as_eager_sgd()
+    {
+        // Its backward computes the weight's gradient and, from the weight, the input's: with the weight's
+        // gradient written last, the weight may take it directly (the generator orders them so).
+        Func<Model> build = () =>
+        {
+            Tensor.ManualSeed(6);
+            var layer = new TensorReduction(16, 8);
+            var weight = layer.Weight.Data;
+            for (int i = 0; i < weight.Length; i++)
+            {
+                weight[i] *= 0.1f; // outputs of order one, so that four steps stay in the tolerance's range
+            }
+
+            return new Model(layer, layer.CallEager, [layer.Weight]);
+        };
+        Assert.True(build().Layer.CanBackwardIntoParameters);
+        TrainsLikeEagerSgd(build, rows: 8);
+    }
+
+    [Fact]
+    public void Plain_sgd_is_required()
+    {
+        var model = new Sequential(new Linear(4, 2));
+        var adam = Assert.Throws<ArgumentException>(() => new Trainer(model, new MseLoss(), new Adam(model.Parameters(), 0.01), 4, updateInBackward: true));
+        Assert.Contains("plain SGD", adam.Message);
+        Assert.Contains("Adam", adam.Message);
+        var momentum = Assert.Throws<ArgumentException>(() => new Trainer(model, new MseLoss(), new Sgd(model.Parameters(), 0.1, momentum: 0.9), 4, updateInBackward: true));
+        Assert.Contains("momentum 0.9", momentum.Message);
+        var decay = Assert.Throws<ArgumentException>(() => new Trainer(model, new MseLoss(), new Sgd(model.Parameters(), 0.1, weightDecay: 0.01), 4, updateInBackward: true));
+        Assert.Contains("weight decay 0.01", decay.Message);
+        Assert.False(new Trainer(model, new MseLoss(), new Adam(model.Parameters(), 0.01), 4).UpdatesInBackward);
+    }
+
+    [Fact]
+    public void A_frozen_parameter_is_refused_rather_than_trained()
+    {
+        var model = new Sequential(new Linear(4, 3), new Tanh(), new Linear(3, 2));
+        var onlyLast = ((Sequential)model)[2].Parameters();
+        var error = Assert.Throws<ArgumentException>(() => new Trainer(model, new MseLoss(), new Sgd(onlyLast, 0.1), 4, updateInBackward: true));
+        Assert.Contains("parameter '0.weight' is not in the optimiser", error.Message);
+    }
+
+    [Fact]
+    public void A_layer_at_two_positions_is_refused()
+    {
+        var shared = new Linear(4, 4);
+        var model = new Sequential(shared, new Tanh(), shared);
+        Assert.False(model.CanBackwardIntoParameters);
+        var error = Assert.Throws<ArgumentException>(() => new Trainer(model, new MseLoss(), new Sgd(model.Parameters(), 0.1), 4, updateInBackward: true));
+        Assert.Contains("share a parameter", error.Message);
+    }
+
+    [Fact]
+    public void A_layer_whose_gradient_reads_its_parameter_does_not_offer_it()
+    {
+        // d(x + s·s)/ds = 2·s·Σ dy reads s in the step that writes s's gradient. The generator's check accepts
+        // only reads strictly before the first write (it does not prove that each element is read before it is
+        // written), so it emits no member and the default (false) stands.
+        ILayer squared = new SquaredShift(3);
+        Assert.False(squared.CanBackwardIntoParameters);
+        Assert.Throws<NotSupportedException>(() => squared.BackwardSpanIntoParameters(1, new float[3], new float[3], new float[3], Span<float>.Empty, new float[squared.SavedLength(1)]));
+        var model = new Sequential(new Linear(3, 3), squared);
+        var error = Assert.Throws<ArgumentException>(() => new Trainer(model, new MseLoss(), new Sgd(model.Parameters(), 0.1), 4, updateInBackward: true));
+        Assert.Contains("layer '1' (SquaredShift)", error.Message);
+        Assert.True(new ScaleShift(3).CanBackwardIntoParameters);
+    }
+
+    [Fact]
+    public void A_layer_holding_one_tensor_as_two_parameters_is_refused()
+    {
+        var layer = new ScaleShift(3);
+        layer.Shift = layer.Scale;
+        Assert.False(layer.CanBackwardIntoParameters);
+        var saved = new float[layer.SavedLength(1)];
+        Assert.Throws<InvalidOperationException>(() => layer.BackwardSpanIntoParameters(1, new float[3], new float[3], new float[3], Span<float>.Empty, saved));
+    }
+
+    [Fact]
+    public void A_layer_not_generated_keeps_the_default()
+    {
+        ILayer handWritten = new Identity();
+        Assert.False(handWritten.CanBackwardIntoParameters);
+        var model = new Sequential(new Linear(2, 2), handWritten);
+        var error = Assert.Throws<ArgumentException>(() => new Trainer(model, new MseLoss(), new Sgd(model.Parameters(), 0.1), 4, updateInBackward: true));
+        Assert.Contains("layer '1' (Identity)", error.Message);
+    }
+
+    private sealed class Identity : ILayer
+    {
+        public string LayerName => "Identity";
+
+        public string KernelName => "Identity";
+
+        public int InputRowLength => 1;
+
+        public int OutputRowLength => 1;
+
+        public Tensor Call(Tensor input) => input;
+
+        public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() => [];
+
+        public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => [];
+
+        public int SavedLength(int rows) => 0;
+
+        public void ForwardSpan(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved) => input.CopyTo(output);
+
+        public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+        {
+            for (int i = 0; i < inputGrad.Length; i++)
+            {
+                inputGrad[i] += outputGrad[i];
+            }
+        }
+    }
+}
