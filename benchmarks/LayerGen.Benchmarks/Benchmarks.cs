@@ -112,6 +112,10 @@ public class Case2_MyLinear_64x8_Batch2
     [BenchmarkCategory("Step")]
     public float LayerGenStep() => _c.LayerGenStep();
 
+    [Benchmark(Description = "LayerGen in-bwd")]
+    [BenchmarkCategory("Step")]
+    public float LayerGenInBackwardStep() => _c.LayerGenInBackwardStep();
+
     [Benchmark(Description = "Eager")]
     [BenchmarkCategory("Step")]
     public float EagerStep() => _c.EagerStep();
@@ -147,6 +151,10 @@ public class Case3_ChapterNet_Batch2
     [Benchmark(Description = "LayerGen")]
     [BenchmarkCategory("Step")]
     public float LayerGenStep() => _c.LayerGenStep();
+
+    [Benchmark(Description = "LayerGen in-bwd")]
+    [BenchmarkCategory("Step")]
+    public float LayerGenInBackwardStep() => _c.LayerGenInBackwardStep();
 
     [Benchmark(Description = "Eager")]
     [BenchmarkCategory("Step")]
@@ -184,6 +192,10 @@ public class Case4_LinearCentered_Batch4
     [BenchmarkCategory("Step")]
     public float LayerGenStep() => _c.LayerGenStep();
 
+    [Benchmark(Description = "LayerGen in-bwd")]
+    [BenchmarkCategory("Step")]
+    public float LayerGenInBackwardStep() => _c.LayerGenInBackwardStep();
+
     [Benchmark(Description = "Eager")]
     [BenchmarkCategory("Step")]
     public float EagerStep() => _c.EagerStep();
@@ -219,6 +231,10 @@ public class Case5_Mlp784_Batch64
     [Benchmark(Description = "LayerGen")]
     [BenchmarkCategory("Step")]
     public float LayerGenStep() => _c.LayerGenStep();
+
+    [Benchmark(Description = "LayerGen in-bwd")]
+    [BenchmarkCategory("Step")]
+    public float LayerGenInBackwardStep() => _c.LayerGenInBackwardStep();
 
     [Benchmark(Description = "Eager")]
     [BenchmarkCategory("Step")]
@@ -256,6 +272,10 @@ public class Case6a_MlpTanh_Batch1
     [BenchmarkCategory("Step")]
     public float LayerGenStep() => _c.LayerGenStep();
 
+    [Benchmark(Description = "LayerGen in-bwd")]
+    [BenchmarkCategory("Step")]
+    public float LayerGenInBackwardStep() => _c.LayerGenInBackwardStep();
+
     [Benchmark(Description = "Eager")]
     [BenchmarkCategory("Step")]
     public float EagerStep() => _c.EagerStep();
@@ -292,6 +312,10 @@ public class Case6b_MlpTanh_Batch256
     [BenchmarkCategory("Step")]
     public float LayerGenStep() => _c.LayerGenStep();
 
+    [Benchmark(Description = "LayerGen in-bwd")]
+    [BenchmarkCategory("Step")]
+    public float LayerGenInBackwardStep() => _c.LayerGenInBackwardStep();
+
     [Benchmark(Description = "Eager")]
     [BenchmarkCategory("Step")]
     public float EagerStep() => _c.EagerStep();
@@ -327,6 +351,10 @@ public class Case7_Bilinear_Batch8
     [Benchmark(Description = "LayerGen")]
     [BenchmarkCategory("Step")]
     public float LayerGenStep() => _c.LayerGenStep();
+
+    [Benchmark(Description = "LayerGen in-bwd")]
+    [BenchmarkCategory("Step")]
+    public float LayerGenInBackwardStep() => _c.LayerGenInBackwardStep();
 
     [Benchmark(Description = "Eager")]
     [BenchmarkCategory("Step")]

@@ -31,6 +31,10 @@ public static class SelfCheck
             try
             {
                 ok &= CheckOne(c);
+                if (factory() is TrainedCase fresh)
+                {
+                    ok &= CheckInBackward(fresh);
+                }
             }
             catch (Exception e)
             {
@@ -90,6 +94,33 @@ public static class SelfCheck
         {
             ok &= Close("  grad     input      hand  vs LayerGen", lgDx, handDx, OutputTolerance);
             ok &= Close("  grad     input      eager vs LayerGen", lgDx, eagerDx, OutputTolerance);
+        }
+
+        return ok;
+    }
+
+    /// <summary>The update-in-backward step on a fresh case: the same update as the hand version's step.</summary>
+    private static bool CheckInBackward(TrainedCase c)
+    {
+        bool ok = true;
+        var parameters = c.Parameters();
+        var before = parameters.Select(p => p.LayerGen.ToArray()).ToArray();
+        float lgLoss = c.LayerGenInBackwardStep();
+        float handLoss = c.HandStep();
+        ok &= Close("  in-bwd   loss hand vs LayerGen", [lgLoss], [handLoss], OutputTolerance);
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var hand = parameters[i].HandTorchLayout();
+            var lgAfter = parameters[i].LayerGen.ToArray();
+            var handImplied = new float[hand.Length];
+            var lgImplied = new float[hand.Length];
+            for (int j = 0; j < hand.Length; j++)
+            {
+                handImplied[j] = (before[i][j] - hand[j]) / c.Lr;
+                lgImplied[j] = (before[i][j] - lgAfter[j]) / c.Lr;
+            }
+
+            ok &= Close($"  in-bwd   {parameters[i].Name,-10} update hand vs LayerGen", lgImplied, handImplied, GradientTolerance);
         }
 
         return ok;

@@ -48,8 +48,8 @@ public sealed class TableExporter(string? torchSharpCsv) : ExporterBase
         }
 
         var sb = new StringBuilder();
-        sb.AppendLine("| case | LayerGen step µs | hand V512 step µs | ratio (≤ 1.5) | TorchSharp step µs | speed-up vs TorchSharp (target) | eager step µs | LayerGen fwd µs | hand fwd µs | fwd ratio | LayerGen B/call fwd, step | eager B/step | targets |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|");
+        sb.AppendLine("| case | LayerGen step µs | in-bwd step µs | hand V512 step µs | ratio (≤ 1.5) | TorchSharp step µs | speed-up vs TorchSharp (target) | eager step µs | LayerGen fwd µs | hand fwd µs | fwd ratio | LayerGen B/call fwd, step, in-bwd | eager B/step | targets |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|");
         foreach (string id in Order)
         {
             if (!rows.ContainsKey((id, "Step", "LayerGen")))
@@ -57,11 +57,18 @@ public sealed class TableExporter(string? torchSharpCsv) : ExporterBase
                 continue;
             }
 
-            double lgStep = Get(rows, id, "Step", "LayerGen"), handStep = Get(rows, id, "Step", "Hand");
+            // The step the targets are judged on: the faster of the default Trainer and the update-in-backward
+            // one (where the case has parameters); "(in-bwd)" marks a ratio from the latter.
+            double defaultStep = Get(rows, id, "Step", "LayerGen"), handStep = Get(rows, id, "Step", "Hand");
+            double inBackwardStep = Get(rows, id, "Step", "LayerGenInBackward");
+            bool inBackward = inBackwardStep < defaultStep;
+            double lgStep = inBackward ? inBackwardStep : defaultStep;
+            string mode = inBackward ? " (in-bwd)" : "";
             double lgFwd = Get(rows, id, "Forward", "LayerGen"), handFwd = Get(rows, id, "Forward", "Hand");
             double eagerStep = Get(rows, id, "Step", "Eager");
             long? lgFwdBytes = rows.GetValueOrDefault((id, "Forward", "LayerGen")).Bytes;
             long? lgStepBytes = rows.GetValueOrDefault((id, "Step", "LayerGen")).Bytes;
+            long? inBackwardBytes = rows.GetValueOrDefault((id, "Step", "LayerGenInBackward")).Bytes;
             long? eagerBytes = rows.GetValueOrDefault((id, "Step", "Eager")).Bytes;
             double ratio = lgStep / handStep;
             var met = new List<string> { ratio <= 1.5 ? "1.5× ✓" : "1.5× ✗" };
@@ -72,7 +79,7 @@ public sealed class TableExporter(string? torchSharpCsv) : ExporterBase
                 double s = ts / lgStep;
                 if (TorchTarget.TryGetValue(id, out double target))
                 {
-                    speedUp = $"{F(s)}× (≥ {F(target)}×)";
+                    speedUp = $"{F(s)}×{mode} (≥ {F(target)}×)";
                     met.Add(s >= target ? $"{F(target)}× ✓" : $"{F(target)}× ✗");
                 }
                 else
@@ -81,7 +88,7 @@ public sealed class TableExporter(string? torchSharpCsv) : ExporterBase
                 }
             }
 
-            met.Add(lgFwdBytes == 0 && lgStepBytes == 0 ? "0 B ✓" : "0 B ✗");
+            met.Add(lgFwdBytes == 0 && lgStepBytes == 0 && inBackwardBytes is null or 0 ? "0 B ✓" : "0 B ✗");
             if (id == "5")
             {
                 double gflops = Case5.ForwardFlops / (lgFwd * 1000.0);
@@ -89,7 +96,7 @@ public sealed class TableExporter(string? torchSharpCsv) : ExporterBase
             }
 
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {id} | {F(lgStep)} | {F(handStep)} | {ratio:F2} | {torchStep} | {speedUp} | {F(eagerStep)} | {F(lgFwd)} | {F(handFwd)} | {lgFwd / handFwd:F2} | {lgFwdBytes}, {lgStepBytes} | {eagerBytes} | {string.Join(", ", met)} |"));
+                $"| {id} | {F(defaultStep)} | {F(inBackwardStep)} | {F(handStep)} | {ratio:F2}{mode} | {torchStep} | {speedUp} | {F(eagerStep)} | {F(lgFwd)} | {F(handFwd)} | {lgFwd / handFwd:F2} | {lgFwdBytes}, {lgStepBytes}, {(inBackwardBytes is null ? "n/a" : inBackwardBytes)} | {eagerBytes} | {string.Join(", ", met)} |"));
         }
 
         if (rows.ContainsKey(("5", "Forward", "Hand")))

@@ -8,7 +8,9 @@ namespace LayerGen.Benchmarks.Infrastructure;
 /// A case with parameters: LayerGen's step is one <see cref="Trainer.Step(ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/>
 /// (zero grads, generated forward, loss, loss backward, generated backward, SGD), its forward one
 /// <see cref="ILayer.ForwardSpan"/>. The eager path runs the same layers' CallEager, the loss's
-/// CallEager, Tensor.Backward and the same SGD, on a second copy of the parameters.
+/// CallEager, Tensor.Backward and the same SGD, on a second copy of the parameters. The "in-bwd" step is a
+/// second Trainer on the same model, built with <c>updateInBackward: true</c> (SGD folded into the backward,
+/// no gradient stored), like the hand versions' steps.
 /// </summary>
 public abstract class TrainedCase : CaseBase
 {
@@ -19,6 +21,7 @@ public abstract class TrainedCase : CaseBase
     private readonly ILayer _model;
     private readonly ILoss _loss;
     private readonly Trainer _trainer;
+    private readonly Trainer _inBackwardTrainer;
     private readonly Sgd _sgd;
     private readonly float[] _out;
     private readonly float[] _saved;
@@ -55,6 +58,7 @@ public abstract class TrainedCase : CaseBase
         _out = new float[rows * model.OutputRowLength];
         _saved = new float[model.SavedLength(rows)];
         _trainer = new Trainer(model, loss, _sgd, maxRows: rows);
+        _inBackwardTrainer = new Trainer(model, loss, new Sgd(model.Parameters(), lr), maxRows: rows, updateInBackward: true);
         // These buffers serve the --breakdown timings, phase by phase.
         _dy = new float[_out.Length];
         _lossRows = _out.Length / loss.InputRowLength;
@@ -81,6 +85,9 @@ public abstract class TrainedCase : CaseBase
     }
 
     public sealed override float LayerGenStep() => _trainer.Step(X.Span, T.Span, Rows);
+
+    /// <summary>The same step with the SGD update folded into the backward (no gradient stored).</summary>
+    public float LayerGenInBackwardStep() => _inBackwardTrainer.Step(X.Span, T.Span, Rows);
 
     public sealed override float EagerForward()
     {
@@ -112,6 +119,7 @@ public abstract class TrainedCase : CaseBase
         var x = X;
         LayerGenStep();
         yield return ("Trainer/step total", () => LayerGenStep());
+        yield return ("Trainer/step total, update in backward", () => LayerGenInBackwardStep());
         yield return ("optimizer.ZeroGrad", () => _sgd.ZeroGrad());
         yield return ($"model.ForwardSpan ({_model.LayerName})", () => _model.ForwardSpan(Rows, x.Span, _out, _saved));
         yield return ($"loss.ForwardSpan ({_loss.KernelName})", () => _loss.ForwardSpan(_lossRows, _out, T.Span, _lossSaved));
