@@ -123,6 +123,26 @@ public sealed class SequentialTests
     }
 
     [Fact]
+    public void A_batch_size_that_does_not_fit_leaves_the_previous_plan_whole()
+    {
+        // The plan for 2 rows is kept between calls; planning 1 row (6 floats, not rows of 4) throws part-way
+        // through, and the next call for 2 rows must not run on the half-overwritten plan.
+        var random = new Random(9);
+        ILayer[] children = [new HandLinear(6, 6, random), new HandRelu(4)];
+        var net = new Sequential(children);
+        Tensor x = HandLinear.RandomTensor(random, 2, 6);
+        var saved = new float[net.SavedLength(2)];
+        Assert.Throws<ArgumentException>(() => net.SavedLength(1));
+        var output = new float[12];
+        net.ForwardSpan(2, x.Data, output, saved);
+
+        var fresh = new Sequential(children); // the same children, planned once
+        var expected = new float[12];
+        fresh.ForwardSpan(2, x.Data, expected, new float[fresh.SavedLength(2)]);
+        Assert.Equal(expected, output);
+    }
+
+    [Fact]
     public void A_warm_backward_allocates_nothing()
     {
         var random = new Random(9);
