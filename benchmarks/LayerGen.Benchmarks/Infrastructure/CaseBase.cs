@@ -106,6 +106,15 @@ public abstract class CaseBase
                 inputGrads[k].AsSpan().Clear();
                 s[k].BackwardSpan(rowCounts[k], inputs[k], outputs[k], grads[k], inputGrads[k], saved[k]);
             });
+            if (s[k].CanBackwardIntoParameters)
+            {
+                // The update-in-backward trainer's call (it moves the parameters a little on every run).
+                yield return ($"  child {k} backward into parameters", () =>
+                {
+                    inputGrads[k].AsSpan().Clear();
+                    s[k].BackwardSpanIntoParameters(rowCounts[k], inputs[k], outputs[k], grads[k], inputGrads[k], saved[k]);
+                });
+            }
         }
     }
 

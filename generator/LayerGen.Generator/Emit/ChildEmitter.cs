@@ -23,7 +23,8 @@ internal sealed class ChildEmitter
         w.Line($"{node.Name}.ForwardSpan({rows}, {input.Name}, {step.Target.Buffer.Name}, {_plan.ChildSaved[step.Node].Name});");
     }
 
-    public void Backward(SourceWriter w, ChildGradStep step)
+    /// <param name="intoParameters">The kernel's flag choosing the child's <c>BackwardSpanIntoParameters</c>.</param>
+    public void Backward(SourceWriter w, ChildGradStep step, string intoParameters)
     {
         var node = _plan.Graph[step.Node];
         var input = _plan.Buffers[node.Args[0]];
@@ -34,7 +35,7 @@ internal sealed class ChildEmitter
         if (step.Target is null)
         {
             w.Comment($"{node.Name}'s backward, for its parameters' gradients only (its input needs none)");
-            w.Line($"{node.Name}.BackwardSpan({rows}, {input.Name}, {output.Name}, {outputGrad.Name}, Span<float>.Empty, {saved});");
+            ChildBackward(w, node.Name, $"{rows}, {input.Name}, {output.Name}, {outputGrad.Name}, Span<float>.Empty, {saved}", intoParameters);
             return;
         }
 
@@ -46,7 +47,14 @@ internal sealed class ChildEmitter
             w.Line($"{target}.Clear();");
         }
 
-        w.Line($"{node.Name}.BackwardSpan({rows}, {input.Name}, {output.Name}, {outputGrad.Name}, {target}, {saved});");
+        ChildBackward(w, node.Name, $"{rows}, {input.Name}, {output.Name}, {outputGrad.Name}, {target}, {saved}", intoParameters);
+    }
+
+    // The child's own backward, or (through ILayer: a child may not declare it) the one into its parameters.
+    private static void ChildBackward(SourceWriter w, string child, string arguments, string intoParameters)
+    {
+        w.Line($"if ({intoParameters}) ((global::LayerGen.ILayer){child}).BackwardSpanIntoParameters({arguments});");
+        w.Line($"else {child}.BackwardSpan({arguments});");
     }
 
     /// <summary>The child's rows: every dimension of its input before the child's own features.</summary>

@@ -79,6 +79,11 @@ internal sealed class KernelEmitter
         backwardArgs.AddRange(parameterGrads);
         backwardArgs.AddRange(_plan.ParameterGradBuffers.Select(p => $"bool {IsZeroFlag(p)}"));
         backwardArgs.Add("Span<float> saved");
+        if (CallsChildBackwards(_plan))
+        {
+            backwardArgs.Add($"bool {IntoParameters}");
+        }
+
         using (w.Block($"public static void Backward({_sizeParameters}{_childParameters}int rows, {string.Join(", ", backwardArgs)})"))
         {
             EmitBody(w, _plan.BackwardSteps, backward: true);
@@ -88,10 +93,18 @@ internal sealed class KernelEmitter
     /// <summary>
     /// Set by <see cref="Emit"/>: whether the backward kernel reads every parameter before it writes that
     /// parameter's gradient, so a parameter's storage may serve as its own gradient buffer (see
-    /// <see cref="ParameterWriteOrder"/>). False for a kernel that calls child layers (their parameters
-    /// are theirs to update).
+    /// <see cref="ParameterWriteOrder"/>), and runs each child's backward at most once.
     /// </summary>
     public bool GradientsMayGoIntoParameters { get; private set; }
+
+    /// <summary>
+    /// The backward kernel's last parameter when it calls child layers: whether they add their gradients
+    /// into their parameters (<c>ILayer.BackwardSpanIntoParameters</c>) rather than into <c>.Grad</c>.
+    /// </summary>
+    public const string IntoParameters = "intoParameters";
+
+    /// <summary>Whether the backward kernel runs child layers' backwards (and so takes <see cref="IntoParameters"/>).</summary>
+    public static bool CallsChildBackwards(KernelPlan plan) => plan.BackwardSteps.Any(s => s is ChildGradStep);
 
     /// <summary>The kernel parameter saying a parameter gradient's contents count as zeros (see <c>Tensor.TakeGradForKernel</c>).</summary>
     public static string IsZeroFlag(Buffer gradient) => gradient.Name + "IsZero";
@@ -176,7 +189,7 @@ internal sealed class KernelEmitter
                     children.Forward(body, call);
                     break;
                 case ChildGradStep grad:
-                    children.Backward(body, grad);
+                    children.Backward(body, grad, IntoParameters);
                     break;
             }
 
@@ -186,8 +199,11 @@ internal sealed class KernelEmitter
 
         if (backward)
         {
+            // A child whose backward runs twice (called twice in the forward) would have its parameters
+            // changed by the first run before the second reads them.
             var parameters = _plan.ParameterBuffers.Zip(_plan.ParameterGradBuffers, (p, g) => (p.Name, g.Name)).ToList();
-            GradientsMayGoIntoParameters = !steps.Any(s => s is ChildCallStep or ChildGradStep)
+            bool childRunsTwice = steps.OfType<ChildGradStep>().GroupBy(g => _plan.Graph[g.Node].Name).Any(g => g.Count() > 1);
+            GradientsMayGoIntoParameters = !childRunsTwice
                 && _plan.ParameterBuffers.Count == _plan.ParameterGradBuffers.Count
                 && ParameterWriteOrder.ReadsPrecedeGradientWrites(stepTexts, parameters);
         }

@@ -274,7 +274,9 @@ internal sealed class Lowerer
             {
                 var input = _graph[node.Args[0]].Shape;
                 string childRows = Shape.ProductCode(input.Dims.Take(input.Rank - node.ChildInput!.Rank));
-                var childSaved = new Buffer(node.Name + "Saved", BufferRole.Workspace, Shape.Scalar) { Offset = WorkspaceEnd(), LengthOverride = $"{node.Name}.SavedLength({childRows})" };
+                // A child called twice keeps two saved regions: the second is named by its node.
+                string savedName = _plan.Workspace.Any(b => b.Name == node.Name + "Saved") ? $"{node.Name}Saved{id}" : node.Name + "Saved";
+                var childSaved = new Buffer(savedName, BufferRole.Workspace, Shape.Scalar) { Offset = WorkspaceEnd(), LengthOverride = $"{node.Name}.SavedLength({childRows})" };
                 _plan.Workspace.Add(childSaved);
                 _plan.ChildSaved[id] = childSaved;
                 steps.Add(new ChildCallStep(id, target, OnlyForInputGrad(id)));

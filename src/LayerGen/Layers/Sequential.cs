@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace LayerGen;
 
@@ -165,25 +166,31 @@ public sealed class Sequential : ILayer
     {
         get
         {
-            var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
             foreach (ILayer layer in _layers)
             {
                 if (!layer.CanBackwardIntoParameters)
                 {
                     return false;
                 }
-
-                foreach (Tensor parameter in layer.Parameters())
-                {
-                    if (!seen.Add(parameter))
-                    {
-                        return false;
-                    }
-                }
             }
 
-            return true;
+            return !RunsALayerWithParametersTwice() && LayerRuntime.HoldsEachParameterOnce(this);
         }
+    }
+
+    /// <summary>Whether one layer instance with parameters sits at two positions (its backward would run twice).</summary>
+    internal bool RunsALayerWithParametersTwice()
+    {
+        var seen = new HashSet<ILayer>(ReferenceEqualityComparer.Instance);
+        foreach (ILayer layer in _layers)
+        {
+            if (!seen.Add(layer) && layer.Parameters().Any())
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <inheritdoc/>

@@ -83,20 +83,28 @@ internal sealed class UpdateInBackward
             return null;
         }
 
-        if (layer is Sequential sequential)
+        // The first child (depth first) that cannot, else a reason of this layer's own.
+        foreach (var (name, child) in layer.NamedChildren())
         {
-            for (int i = 0; i < sequential.Count; i++)
+            if (ModelRefusal(child, path == "model" ? name : $"{path}.{name}") is string childRefusal)
             {
-                if (ModelRefusal(sequential[i], path == "model" ? $"{i}" : $"{path}.{i}") is string childRefusal)
-                {
-                    return childRefusal;
-                }
+                return childRefusal;
             }
-
-            return $"two positions of the Sequential '{path}' share a parameter, which the later position's backward would change before the earlier one reads it";
         }
 
-        return $"layer '{path}' ({layer.LayerName}) cannot add gradients into its parameters (CanBackwardIntoParameters is false: it is not a generated layer, "
-            + "calls child layers, reads a parameter in its backward after writing that parameter's gradient, or holds one tensor as two parameters)";
+        string what = path == "model" ? $"the model ({layer.LayerName})" : $"layer '{path}' ({layer.LayerName})";
+        if (layer is Sequential sequential && sequential.RunsALayerWithParametersTwice())
+        {
+            return $"{what} has one layer with parameters at two positions, and the later position's backward would change them before the earlier one reads them";
+        }
+
+        if (!LayerRuntime.HoldsEachParameterOnce(layer))
+        {
+            return $"{what} holds one tensor in two places (a parameter assigned to two layers or fields), "
+                + "and the part whose backward runs first would change it before the other reads it";
+        }
+
+        return $"{what} cannot add gradients into its parameters (CanBackwardIntoParameters is false: it is not a generated layer, "
+            + "calls a child layer twice or holds one child in two fields it calls, or reads a parameter in its backward after writing that parameter's gradient)";
     }
 }

@@ -127,7 +127,7 @@ partial class MyLinear : global::LayerGen.ILayer
     public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        if (!CanBackwardIntoParameters) throw new InvalidOperationException("MyLinear: two of its parameters are one tensor, so its backward cannot add gradients into them (the first written would change a value the other's gradient reads).");
+        if (ReferenceEquals(weight, bias)) throw new InvalidOperationException("MyLinear: two of its parameters are one tensor, so its backward cannot add gradients into them (the first written would change a value the other's gradient reads).");
         KernelsAnySize.Backward(__inUnits, __units, rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, weight.Data, bias.Data, false, false, saved);
     }
 

@@ -83,7 +83,16 @@ partial class TanhMlp : global::LayerGen.ILayer
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        KernelsAnySize.Backward(__inputs, __hidden, __outputs, fc1, fc2, rows, input, output, outputGrad, inputGrad, saved);
+        KernelsAnySize.Backward(__inputs, __hidden, __outputs, fc1, fc2, rows, input, output, outputGrad, inputGrad, saved, false);
+    }
+
+    // Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).
+    public bool CanBackwardIntoParameters => ((global::LayerGen.ILayer)fc1).CanBackwardIntoParameters && ((global::LayerGen.ILayer)fc2).CanBackwardIntoParameters && !ReferenceEquals(fc1, fc2) && LayerRuntime.HoldsEachParameterOnce(this);
+
+    public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
+        KernelsAnySize.Backward(__inputs, __hidden, __outputs, fc1, fc2, rows, input, output, outputGrad, inputGrad, saved, true);
     }
 
     // The kernels read without bounds checks, so every length is checked here, once per call.
@@ -139,7 +148,7 @@ partial class TanhMlp : global::LayerGen.ILayer
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
-        public static void Backward(int inputs, int hidden, int outputs, global::LayerGen.Linear fc1, global::LayerGen.Linear fc2, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+        public static void Backward(int inputs, int hidden, int outputs, global::LayerGen.Linear fc1, global::LayerGen.Linear fc2, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved, bool intoParameters)
         {
             Span<float> t1 = saved.Slice(0, rows * hidden); // [*, hidden]
             Span<float> t2 = saved.Slice(rows * hidden, rows * hidden); // [*, hidden]
@@ -149,7 +158,8 @@ partial class TanhMlp : global::LayerGen.ILayer
             Span<float> t9 = saved.Slice(rows * hidden + rows * hidden + fc1.SavedLength(rows) + fc2.SavedLength(rows) + rows * hidden, rows * hidden); // [*, hidden]
             // t5 = fc2's backward from outputGrad (also accumulates fc2's parameter gradients)   [*, hidden]
             t5.Clear();
-            fc2.BackwardSpan(rows, t2, output, outputGrad, t5, fc2Saved);
+            if (intoParameters) ((global::LayerGen.ILayer)fc2).BackwardSpanIntoParameters(rows, t2, output, outputGrad, t5, fc2Saved);
+            else fc2.BackwardSpan(rows, t2, output, outputGrad, t5, fc2Saved);
             // t9 = t5 * (1 - t2 * t2)   [*, hidden]
             {
                 int n = rows * hidden;
@@ -172,7 +182,8 @@ partial class TanhMlp : global::LayerGen.ILayer
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t9, "TanhMlp", "backward", "the gradient of var h = Ops.Tanh(fc1.Call(x)); fc2.Call(h)");
             // inputGrad += fc1's backward from t9 (also accumulates fc1's parameter gradients)   [*, inputs]
-            fc1.BackwardSpan(rows, input, t1, t9, inputGrad, fc1Saved);
+            if (intoParameters) ((global::LayerGen.ILayer)fc1).BackwardSpanIntoParameters(rows, input, t1, t9, inputGrad, fc1Saved);
+            else fc1.BackwardSpan(rows, input, t1, t9, inputGrad, fc1Saved);
         }
     }
 }

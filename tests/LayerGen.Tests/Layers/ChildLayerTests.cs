@@ -47,6 +47,23 @@ public class ChildLayerTests
     }
 
     [Fact]
+    public void A_child_called_twice_matches_eager_ops_and_finite_differences()
+    {
+        // Each call keeps its own saved workspace (the generated code once declared both under one name).
+        Tensor.ManualSeed(6);
+        var twice = new TwiceThrough(4);
+        var x = Tensor.Randn(3, 4);
+        using (GradMode.NoGrad())
+        {
+            var fc = twice.Inner;
+            var expected = Ops.Tanh(x.MatMul(fc.Weight.T) + fc.Bias).MatMul(fc.Weight.T) + fc.Bias;
+            AssertClose(expected.Data, twice.Call(x).Data, 1e-5);
+        }
+
+        FiniteDifferences.Check(twice, x);
+    }
+
+    [Fact]
     public void Residual_block_with_a_child_from_this_compilation_matches_finite_differences()
     {
         Tensor.ManualSeed(5);

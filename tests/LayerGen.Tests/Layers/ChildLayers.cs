@@ -38,3 +38,14 @@ public partial class SquareTanh(int width)
 
     private Tensor Forward(Tensor x) => Ops.Tanh(x.MatMul(weight));
 }
+
+/// <summary>One child called twice: two calls, each with its own saved workspace.</summary>
+[Layer]
+public partial class TwiceThrough(int n)
+{
+    private readonly Linear fc = new(n, n);
+
+    public Linear Inner => fc;
+
+    private Tensor Forward(Tensor x) => fc.Call(Ops.Tanh(fc.Call(x)));
+}

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using LayerGen.Tests.Layers;
+using LayerGen.Tests.Layers.Children;
 using LayerGen.Tests.Layers.Exercises;
 using Xunit;
 
@@ -171,6 +172,68 @@ public class UpdateInBackwardTests
     }
 
     [Fact]
+    public void A_layer_with_child_layers_trains_as_eager_sgd()
+    {
+        // TanhMlp calls two Linear children: its kernel runs their backwards into their parameters.
+        Func<Model> build = () =>
+        {
+            Tensor.ManualSeed(7);
+            var mlp = new TanhMlp(10, 16, 3);
+            return new Model(mlp, x => mlp.Second.CallEager(Ops.Tanh(mlp.First.CallEager(x))), [mlp.First.Weight, mlp.First.Bias, mlp.Second.Weight, mlp.Second.Bias]);
+        };
+        Assert.True(build().Layer.CanBackwardIntoParameters);
+        TrainsLikeEagerSgd(build, rows: 5);
+    }
+
+    [Fact]
+    public void A_residual_block_after_a_linear_layer_trains_as_eager_sgd()
+    {
+        // The block's input gradient sums the child's and the skip connection's, and flows on to the Linear.
+        Func<Model> build = () =>
+        {
+            Tensor.ManualSeed(8);
+            var linear = new Linear(5, 6);
+            var block = new ResidualBlock(6);
+            var weight = block.Inner.Weight.Data;
+            for (int i = 0; i < weight.Length; i++)
+            {
+                weight[i] *= 0.3f;
+            }
+
+            return new Model(
+                new Sequential(linear, block),
+                x =>
+                {
+                    var h = linear.CallEager(x);
+                    return h + block.Inner.CallEager(h);
+                },
+                [linear.Weight, linear.Bias, block.Inner.Weight]);
+        };
+        TrainsLikeEagerSgd(build, rows: 3);
+    }
+
+    [Fact]
+    public void A_layer_that_calls_its_child_twice_does_not_offer_it()
+    {
+        // The child's second backward would read parameters its first had changed.
+        var twice = new TwiceThrough(4);
+        Assert.False(((ILayer)twice).CanBackwardIntoParameters);
+        var error = Assert.Throws<ArgumentException>(() => new Trainer(twice, new MseLoss(), new Sgd(twice.Parameters(), 0.1), 4, updateInBackward: true));
+        Assert.Contains("the model (TwiceThrough)", error.Message);
+        Assert.Contains("calls a child layer twice", error.Message);
+    }
+
+    [Fact]
+    public void A_tensor_shared_by_two_children_of_a_generated_layer_is_refused()
+    {
+        var mlp = new TanhMlp(4, 4, 4);
+        mlp.Second.Weight = mlp.First.Weight;
+        Assert.False(((ILayer)mlp).CanBackwardIntoParameters);
+        var error = Assert.Throws<ArgumentException>(() => new Trainer(mlp, new MseLoss(), new Sgd(mlp.Parameters(), 0.1), 4, updateInBackward: true));
+        Assert.Contains("the model (TanhMlp) holds one tensor in two places", error.Message);
+    }
+
+    [Fact]
     public void Plain_sgd_is_required()
     {
         var model = new Sequential(new Linear(4, 2));
@@ -200,7 +263,11 @@ public class UpdateInBackwardTests
         var model = new Sequential(shared, new Tanh(), shared);
         Assert.False(model.CanBackwardIntoParameters);
         var error = Assert.Throws<ArgumentException>(() => new Trainer(model, new MseLoss(), new Sgd(model.Parameters(), 0.1), 4, updateInBackward: true));
-        Assert.Contains("share a parameter", error.Message);
+        Assert.Contains("one layer with parameters at two positions", error.Message);
+
+        // A layer without parameters may sit at two positions: its backward changes nothing the other reads.
+        var relu = new ReLU();
+        Assert.True(new Sequential(new Linear(4, 4), relu, new Linear(4, 4), relu).CanBackwardIntoParameters);
     }
 
     [Fact]
