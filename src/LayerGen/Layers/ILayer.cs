@@ -52,10 +52,11 @@ public interface ILayer
     void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved);
 
     /// <summary>
-    /// Whether <see cref="BackwardSpanIntoParameters"/> is available. Generated layers without child layers
-    /// whose backward kernel reads every parameter before writing its gradient say true (the generator
-    /// checks the order); <see cref="Sequential"/> says true when every child does and no parameter is
-    /// shared between children. The default is false.
+    /// Whether <see cref="BackwardSpanIntoParameters"/> is available. A generated layer says true when its
+    /// backward kernel reads every parameter before writing that parameter's gradient and runs each child's
+    /// backward once (the generator checks both), its children say true, and no tensor is held twice;
+    /// <see cref="Sequential"/> when every child says true and no layer with parameters sits at two positions.
+    /// It may walk the layer tree (and allocate): ask once, not per step. The default is false.
     /// </summary>
     bool CanBackwardIntoParameters => false;
 
