@@ -13,26 +13,7 @@ namespace LayerGen.Generator.Tests;
 /// </summary>
 public sealed class BackwardIntoParametersTests
 {
-    private static string Generate(string members, string forward)
-    {
-        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(
-            $$"""
-            using LayerGen;
-
-            namespace Demo;
-
-            [Layer(Input = "[*, n]")]
-            public partial class Demo(int n)
-            {
-                {{members}}
-
-                Tensor Forward(Tensor x) => {{forward}};
-            }
-            """);
-        Assert.Null(run.Exception);
-        Assert.Empty(run.CompilationErrors);
-        return string.Join("\n", run.RunResult.GeneratedTrees.Select(t => t.ToString()));
-    }
+    private static string Generate(string members, string forward) => DemoLayer.Generate("int n", members, forward);
 
     private static string BackwardKernel(string source)
     {

@@ -11,26 +11,7 @@ namespace LayerGen.Generator.Tests;
 /// </summary>
 public sealed class CommonSubexpressionTests
 {
-    private static string Generate(string forward)
-    {
-        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(
-            $$"""
-            using LayerGen;
-
-            namespace Demo;
-
-            [Layer(Input = "[*, n]")]
-            public partial class Demo(int n)
-            {
-                [Parameter] Tensor bias = Tensor.Randn(n);
-
-                Tensor Forward(Tensor x) => {{forward}};
-            }
-            """);
-        Assert.Null(run.Exception);
-        Assert.Empty(run.CompilationErrors);
-        return string.Join("\n", run.RunResult.GeneratedTrees.Select(t => t.ToString()));
-    }
+    private static string Generate(string forward) => DemoLayer.Generate("int n", "[Parameter] Tensor bias = Tensor.Randn(n);", forward);
 
     // The kernels' comments name each computed buffer: "// t2 = (input - bias) ...".
     private static int Computations(string source, string what) =>

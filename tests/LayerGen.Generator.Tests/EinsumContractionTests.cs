@@ -14,24 +14,9 @@ public sealed class EinsumContractionTests
 {
     private static string Generate(string parameters, string forward)
     {
-        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(
-            $$"""
-            using LayerGen;
-
-            namespace Demo;
-
-            [Layer(Input = "[*, n]")]
-            public partial class Demo(int n, int m)
-            {
-                {{parameters}}
-
-                Tensor Forward(Tensor x) => {{forward}};
-            }
-            """);
-        Assert.Null(run.Exception);
-        Assert.Empty(run.CompilationErrors);
+        GeneratorRun run = DemoLayer.Run("int n, int m", parameters, forward);
         Assert.Empty(run.RunResult.Diagnostics);
-        return string.Join("\n", run.RunResult.GeneratedTrees.Select(t => t.ToString()));
+        return DemoLayer.Source(run);
     }
 
     // The equations of the einsum steps, from the kernels' comments: "// t2 = einsum("ijk,bi->bjk", ...".

@@ -75,16 +75,8 @@ public static class SelfCheck
             var p = parameters[i];
             var lgGrad = p.LayerGen.Grad?.ToArray() ?? throw new InvalidOperationException($"{p.Name}: LayerGen left no gradient");
             var eagerGrad = p.Eager.Grad?.ToArray() ?? throw new InvalidOperationException($"{p.Name}: eager left no gradient");
-            var hand = p.HandTorchLayout();
-            var lgAfter = p.LayerGen.ToArray();
-            var handImplied = new float[hand.Length];
-            var lgImplied = new float[hand.Length];
-            for (int j = 0; j < hand.Length; j++)
-            {
-                handImplied[j] = (before[i][j] - hand[j]) / c.Lr;
-                lgImplied[j] = (before[i][j] - lgAfter[j]) / c.Lr;
-            }
-
+            var handImplied = ImpliedGradient(before[i], p.HandTorchLayout(), c.Lr);
+            var lgImplied = ImpliedGradient(before[i], p.LayerGen.ToArray(), c.Lr);
             ok &= Close($"  grad     {p.Name,-10} hand  vs LayerGen", lgGrad, handImplied, GradientTolerance);
             ok &= Close($"  grad     {p.Name,-10} eager vs LayerGen", lgGrad, eagerGrad, GradientTolerance);
             ok &= Close($"  sgd      {p.Name,-10} LayerGen update = lr·grad", lgGrad, lgImplied, GradientTolerance);
@@ -110,20 +102,24 @@ public static class SelfCheck
         ok &= Close("  in-bwd   loss hand vs LayerGen", [lgLoss], [handLoss], OutputTolerance);
         for (int i = 0; i < parameters.Count; i++)
         {
-            var hand = parameters[i].HandTorchLayout();
-            var lgAfter = parameters[i].LayerGen.ToArray();
-            var handImplied = new float[hand.Length];
-            var lgImplied = new float[hand.Length];
-            for (int j = 0; j < hand.Length; j++)
-            {
-                handImplied[j] = (before[i][j] - hand[j]) / c.Lr;
-                lgImplied[j] = (before[i][j] - lgAfter[j]) / c.Lr;
-            }
-
+            var handImplied = ImpliedGradient(before[i], parameters[i].HandTorchLayout(), c.Lr);
+            var lgImplied = ImpliedGradient(before[i], parameters[i].LayerGen.ToArray(), c.Lr);
             ok &= Close($"  in-bwd   {parameters[i].Name,-10} update hand vs LayerGen", lgImplied, handImplied, GradientTolerance);
         }
 
         return ok;
+    }
+
+    /// <summary>The gradient an SGD step implies: (parameter before − after) / lr.</summary>
+    private static float[] ImpliedGradient(float[] before, float[] after, float lr)
+    {
+        var implied = new float[before.Length];
+        for (int j = 0; j < implied.Length; j++)
+        {
+            implied[j] = (before[j] - after[j]) / lr;
+        }
+
+        return implied;
     }
 
     private static bool Close(string what, ReadOnlySpan<float> reference, ReadOnlySpan<float> actual, float tolerance)
