@@ -81,6 +81,13 @@ public static unsafe partial class Gemm
             }
         }
 
+        // n = 8 for a batch of up to 8 rows: a row of C is one 256-bit vector (AVX2 with FMA is enough).
+        if (!transposeB && n == 8 && m <= 8 && Vector256.IsHardwareAccelerated && Fma.IsSupported)
+        {
+            EightWide(m, k, a, transposeA ? 1 : k, transposeA ? m : 1, b, c, accumulate);
+            return true;
+        }
+
         return false;
     }
 

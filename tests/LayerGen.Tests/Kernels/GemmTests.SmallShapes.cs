@@ -6,7 +6,7 @@ namespace LayerGen.Tests.Kernels;
 
 /// <summary>
 /// The small-shape paths of <see cref="Gemm.MatMul"/> (A·Bᵀ with one row of A and k ≥ 16; A·Bᵀ with k = 8;
-/// both for n ≥ 16 with AVX-512) at and around their limits, against the same naive double-precision
+/// both for n ≥ 16 with AVX-512; A·B and Aᵀ·B with n = 8 and m ≤ 8 with AVX2) at and around their limits, against the same naive double-precision
 /// product: the sizes just inside and just outside each path, n and k with and without tails, with and
 /// without accumulation. Without AVX-512 (DOTNET_EnableAVX512=0; on .NET 10 DOTNET_EnableAVX512F=0 does
 /// not disable it) the same cases check the tiled kernels.
@@ -44,6 +44,28 @@ public sealed partial class GemmTests
                 foreach (int k in new[] { 7, 8, 9 })
                 {
                     Check(new Case(m, n, k, TransposeA: false, TransposeB: true, accumulate, seed++));
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void Eight_columns_for_up_to_eight_rows_match(bool transposeA, bool accumulate)
+    {
+        // n = 8 and m ≤ 8 run one 256-bit vector per row of C, two rows at a time (odd m: a last single row),
+        // four contraction steps per loop (k mod 4: a tail); n = 7, 9 and m = 9 are just outside the path.
+        int seed = 4000;
+        foreach (int m in new[] { 1, 2, 3, 4, 5, 7, 8, 9 })
+        {
+            foreach (int n in new[] { 7, 8, 9 })
+            {
+                foreach (int k in new[] { 1, 2, 3, 4, 5, 7, 16, 17, 64, 66 })
+                {
+                    Check(new Case(m, n, k, transposeA, TransposeB: false, accumulate, seed++));
                 }
             }
         }
