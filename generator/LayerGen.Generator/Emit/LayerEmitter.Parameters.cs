@@ -1,0 +1,87 @@
+using System.Collections.Generic;
+using System.Linq;
+using LayerGen.Generator.Ir;
+
+namespace LayerGen.Generator.Emit;
+
+// The layer's parameters in the generated glue: their public accessors, and how the backward takes their
+// gradients (lazily zeroed buffers, with a flag saying whether their contents count as zeros).
+internal sealed partial class LayerEmitter
+{
+    private void EmitParameterAccessors(SourceWriter w)
+    {
+        foreach (var parameter in _layer.Parameters.Where(p => p.AccessorName.Length > 0))
+        {
+            w.Line($"/// <summary>The parameter <c>{parameter.Name}</c>, shape [{string.Join(", ", parameter.Shape)}], initialised by <c>{System.Security.SecurityElement.Escape(parameter.InitializerText)}</c>.</summary>");
+            if (!parameter.Settable)
+            {
+                w.Line($"public Tensor {parameter.AccessorName} => __AsParameter({parameter.Name});");
+                w.Line();
+                continue;
+            }
+
+            var shape = parameter.Shape.Select(s => s.Symbol is null ? Dim.Const(s.Value) : Dim.Sym(_names.Size(s.Symbol)));
+            using (w.Block($"public Tensor {parameter.AccessorName}"))
+            {
+                w.Line($"get => __AsParameter({parameter.Name});");
+                w.Comment("Assigning another layer's parameter shares it: one tensor, gradients from both uses.");
+                using (w.Block("set"))
+                {
+                    w.Line($"SpanChecks.Shape(\"{_layer.ClassName}\", \"{parameter.Name}\", value, [{string.Join(", ", shape.Select(GlueCode))}]);");
+                    w.Line($"{parameter.Name} = __AsParameter(value);");
+                }
+            }
+
+            w.Line();
+        }
+
+        if (_layer.Parameters.Count > 0)
+        {
+            w.Comment("Parameters are created by ordinary initialisers; they become trainable (requires_grad) the first time LayerGen sees them.");
+            w.Line("private static Tensor __AsParameter(Tensor tensor) => tensor.IsParameter ? tensor : tensor.AsParameter();");
+            w.Line();
+        }
+    }
+
+    /// <summary>The backward kernels' gradient arguments: each parameter's gradient span, then its IsZero flags.</summary>
+    private string GradientArguments() =>
+        string.Concat(_layer.Parameters.Select(p => $"__{p.Name}Grad.Data, "))
+        + string.Concat(_layer.Parameters.Select(p => $"__{p.Name}GradIsZero, "));
+
+    /// <summary>
+    /// Takes each parameter's gradient for the kernel, with whether its contents count as zeros (zeroed
+    /// lazily, so the kernel may overwrite it). Two parameters holding one tensor share one gradient, which
+    /// must then be cleared now: the kernel would otherwise let one parameter's first write overwrite the
+    /// other's contribution.
+    /// </summary>
+    private void EmitTakeGradients(SourceWriter w)
+    {
+        foreach (var p in _layer.Parameters)
+        {
+            w.Line($"var __{p.Name}Grad = __AsParameter({p.Name}).TakeGradForKernel(out bool __{p.Name}GradIsZero);");
+        }
+
+        if (_layer.Parameters.Count < 2)
+        {
+            return;
+        }
+
+        var pairs = new List<string>();
+        for (int i = 0; i < _layer.Parameters.Count; i++)
+        {
+            for (int j = i + 1; j < _layer.Parameters.Count; j++)
+            {
+                pairs.Add($"ReferenceEquals(__{_layer.Parameters[i].Name}Grad, __{_layer.Parameters[j].Name}Grad)");
+            }
+        }
+
+        using (w.Block($"if ({string.Join(" || ", pairs)})"))
+        {
+            foreach (var p in _layer.Parameters)
+            {
+                w.Line($"if (__{p.Name}GradIsZero) __{p.Name}Grad.Data.AsSpan().Clear();");
+                w.Line($"__{p.Name}GradIsZero = false;");
+            }
+        }
+    }
+}
