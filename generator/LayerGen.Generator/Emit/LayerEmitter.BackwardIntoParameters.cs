@@ -18,14 +18,7 @@ internal sealed partial class LayerEmitter
     /// </summary>
     private void EmitBackwardIntoParameters(SourceWriter w, string sizeArgs, string parameterData)
     {
-        var pairs = new List<string>();
-        for (int i = 0; i < _layer.Parameters.Count; i++)
-        {
-            for (int j = i + 1; j < _layer.Parameters.Count; j++)
-            {
-                pairs.Add($"ReferenceEquals({_layer.Parameters[i].Name}, {_layer.Parameters[j].Name})");
-            }
-        }
+        var pairs = Pairs(_layer.Parameters.Select(p => p.Name).ToList()).Select(p => $"ReferenceEquals({p.First}, {p.Second})").ToList();
 
         var conditions = new List<string>();
         if (pairs.Count > 0)
@@ -37,13 +30,7 @@ internal sealed partial class LayerEmitter
         // tensor is held by two of them.
         var children = UsedChildren.ToList();
         conditions.AddRange(children.Select(c => $"((global::LayerGen.ILayer){c.Name}).CanBackwardIntoParameters"));
-        for (int i = 0; i < children.Count; i++)
-        {
-            for (int j = i + 1; j < children.Count; j++)
-            {
-                conditions.Add($"!ReferenceEquals({children[i].Name}, {children[j].Name})");
-            }
-        }
+        conditions.AddRange(Pairs(children.Select(c => c.Name).ToList()).Select(p => $"!ReferenceEquals({p.First}, {p.Second})"));
 
         if (children.Count > 0)
         {

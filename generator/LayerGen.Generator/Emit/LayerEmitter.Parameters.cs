@@ -66,14 +66,7 @@ internal sealed partial class LayerEmitter
             return;
         }
 
-        var pairs = new List<string>();
-        for (int i = 0; i < _layer.Parameters.Count; i++)
-        {
-            for (int j = i + 1; j < _layer.Parameters.Count; j++)
-            {
-                pairs.Add($"ReferenceEquals(__{_layer.Parameters[i].Name}Grad, __{_layer.Parameters[j].Name}Grad)");
-            }
-        }
+        var pairs = Pairs(_layer.Parameters.Select(p => $"__{p.Name}Grad").ToList()).Select(p => $"ReferenceEquals({p.First}, {p.Second})");
 
         using (w.Block($"if ({string.Join(" || ", pairs)})"))
         {
@@ -81,6 +74,18 @@ internal sealed partial class LayerEmitter
             {
                 w.Line($"if (__{p.Name}GradIsZero) __{p.Name}Grad.Data.AsSpan().Clear();");
                 w.Line($"__{p.Name}GradIsZero = false;");
+            }
+        }
+    }
+
+    /// <summary>Every pair of distinct positions in <paramref name="names"/>, in order (for "are any two the same object" checks).</summary>
+    private static IEnumerable<(string First, string Second)> Pairs(IReadOnlyList<string> names)
+    {
+        for (int i = 0; i < names.Count; i++)
+        {
+            for (int j = i + 1; j < names.Count; j++)
+            {
+                yield return (names[i], names[j]);
             }
         }
     }
