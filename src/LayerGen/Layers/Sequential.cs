@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using LayerGen.Kernels;
 
 namespace LayerGen;
 
@@ -35,8 +36,9 @@ public sealed class Sequential : ILayer
     private int _plannedRows = -1;    // the rows _plan is for (-1: none, or a re-plan that threw)
     private int _plannedTotal;        // the saved length for _plannedRows
 
-    // Two halves of [max intermediate size] each, ping-ponged as the gradient walks backwards.
-    private float[] _gradScratch = [];
+    // Two halves of [max intermediate size, in whole cache lines] each, ping-ponged as the gradient walks
+    // backwards; each starts on a cache line.
+    private AlignedBuffer _gradScratch = new(0);
 
     /// <summary>Chains <paramref name="layers"/> in order.</summary>
     public Sequential(params ILayer[] layers)
@@ -219,10 +221,10 @@ public sealed class Sequential : ILayer
 
         Plan(rows);
         int last = _layers.Length - 1;
-        int half = _largestIntermediate;
+        int half = (_largestIntermediate + 15) & ~15; // whole cache lines, so both halves start on one
         if (_gradScratch.Length < 2 * half)
         {
-            _gradScratch = new float[2 * half];
+            _gradScratch = new AlignedBuffer(2 * half);
         }
 
         // Walk backwards: child i reads the gradient of its output (the caller's outputGrad for the
@@ -237,7 +239,7 @@ public sealed class Sequential : ILayer
             Span<float> gradIn = inputGrad;
             if (i > 0)
             {
-                gradIn = _gradScratch.AsSpan((i % 2) * half, _plan[i - 1].OutputLength);
+                gradIn = _gradScratch.Span((i % 2) * half, _plan[i - 1].OutputLength);
                 ElementwiseUpdate.Clear(gradIn); // BackwardSpan accumulates (a store loop: faster than memset for these sizes)
             }
 

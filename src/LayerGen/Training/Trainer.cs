@@ -1,4 +1,5 @@
 using System;
+using LayerGen.Kernels;
 
 namespace LayerGen;
 
@@ -28,10 +29,11 @@ namespace LayerGen;
 /// </remarks>
 public sealed class Trainer
 {
-    private readonly float[] _output;
-    private readonly float[] _outputGrad;
-    private readonly float[] _saved;
-    private readonly float[] _lossSaved;
+    // The kernels' workspaces start on a cache line (AlignedBuffer): a vector loop over them does not straddle lines.
+    private readonly AlignedBuffer _output;
+    private readonly AlignedBuffer _outputGrad;
+    private readonly AlignedBuffer _saved;
+    private readonly AlignedBuffer _lossSaved;
     private readonly float[] _labels;
     private readonly int _inputRowLength;
     private readonly int _outputRowLength;
@@ -78,10 +80,10 @@ public sealed class Trainer
         _inputRowLength = model.InputRowLength;
         _outputRowLength = model.OutputRowLength;
         _lossInputRowLength = loss.InputRowLength;
-        _output = new float[maxRows * _outputRowLength];
-        _outputGrad = new float[_output.Length];
-        _saved = new float[model.SavedLength(maxRows)];
-        _lossSaved = new float[loss.SavedLength(LossRows(maxRows))];
+        _output = new AlignedBuffer(maxRows * _outputRowLength);
+        _outputGrad = new AlignedBuffer(_output.Length);
+        _saved = new AlignedBuffer(model.SavedLength(maxRows));
+        _lossSaved = new AlignedBuffer(loss.SavedLength(LossRows(maxRows)));
         _labels = new float[maxRows];
         _layerwise = _inBackward is null ? LayerwiseOptimizerSteps.For(model, optimizer) : null;
     }
@@ -138,11 +140,11 @@ public sealed class Trainer
             Plan(rows);
         }
 
-        var output = _output.AsSpan(0, rows * _outputRowLength);
-        var outputGrad = _outputGrad.AsSpan(0, output.Length);
-        var saved = _saved.AsSpan(0, _savedLength);
+        var output = _output.Span(rows * _outputRowLength);
+        var outputGrad = _outputGrad.Span(output.Length);
+        var saved = _saved.Span(_savedLength);
         int lossRows = _lossRows;
-        var lossSaved = _lossSaved.AsSpan(0, _lossSavedLength);
+        var lossSaved = _lossSaved.Span(_lossSavedLength);
 
         Optimizer.ZeroGrad();
         Model.ForwardSpan(rows, input, output, saved);
@@ -182,7 +184,7 @@ public sealed class Trainer
         }
 
         int savedLength = rows == _plannedRows ? _savedLength : Model.SavedLength(rows);
-        Model.ForwardSpan(rows, input, output[..(rows * _outputRowLength)], _saved.AsSpan(0, savedLength));
+        Model.ForwardSpan(rows, input, output[..(rows * _outputRowLength)], _saved.Span(savedLength));
     }
 
     /// <summary>Reads the model's and the loss's saved lengths for batches of <paramref name="rows"/>.</summary>
