@@ -3,7 +3,19 @@ using Xunit;
 
 namespace LayerGen.Tests.Layers;
 
+/// <summary>
+/// CheckedMode is a process-wide switch: while a test has it on, every generated kernel in the process
+/// checks its results, so these tests run alone (after the parallel ones), where no other test's
+/// deliberate infinities or NaNs can meet an open scope and no other test sees the switch on.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessWideModeCollection
+{
+    public const string Name = "Process-wide modes";
+}
+
 /// <summary>CheckedMode stops at the first NaN or infinity a generated kernel produces, naming its source.</summary>
+[Collection(ProcessWideModeCollection.Name)]
 public class CheckedModeTests
 {
     [Fact]
