@@ -11,6 +11,7 @@ namespace LayerGen.Tests.Layers;
 /// gradients of the input and of every parameter must agree, on a specialised kernel and on the
 /// run-time-bounded one.
 /// </summary>
+[Collection(LayerGen.Tests.Runtime.GlobalRandomCollection.Name)] // builds twins from one seed: no other test may draw in between
 public class EagerAgreementTests
 {
     public EagerAgreementTests() => Tensor.ManualSeed(1618);

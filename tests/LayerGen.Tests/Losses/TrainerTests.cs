@@ -10,6 +10,7 @@ namespace LayerGen.Tests.Losses;
 /// The training step as one call: zero allocation when warm, bit-identical runs under one seed, and the
 /// same training as the eager reference path when the batch size changes between steps.
 /// </summary>
+[Collection(LayerGen.Tests.Runtime.GlobalRandomCollection.Name)] // builds twins from one seed: no other test may draw in between
 public class TrainerTests
 {
     private static (Trainer Trainer, Tensor Features, int[] Labels) Setup(ulong seed)

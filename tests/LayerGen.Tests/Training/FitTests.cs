@@ -10,6 +10,7 @@ namespace LayerGen.Tests.Training;
 /// <see cref="TrainerFitExtensions.Fit"/>: it is the loop a user would write (same weights, bit for bit),
 /// reports every batch in order, evaluates and steps the schedule once per epoch, and allocates nothing per batch.
 /// </summary>
+[Collection(LayerGen.Tests.Runtime.GlobalRandomCollection.Name)] // builds twins from one seed: no other test may draw in between
 public class FitTests
 {
     private const int Features = 4;

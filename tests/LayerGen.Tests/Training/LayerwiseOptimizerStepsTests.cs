@@ -11,6 +11,7 @@ namespace LayerGen.Tests.Training;
 /// for bit, step after step, including a layer used at two positions (its parameters must wait until the
 /// earlier position's backward has read them).
 /// </summary>
+[Collection(LayerGen.Tests.Runtime.GlobalRandomCollection.Name)] // builds twins from one seed: no other test may draw in between
 public class LayerwiseOptimizerStepsTests
 {
     private const int Rows = 5;

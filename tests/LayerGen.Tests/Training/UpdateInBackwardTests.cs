@@ -35,6 +35,7 @@ public partial class ScaleShift(int n)
 /// and p ← p − lr·g, on a twin model built from the same seed. Rounding differs (−lr is applied to the loss
 /// gradient, and the kernels sum in another order), so the weights must agree to a tolerance, step after step.
 /// </summary>
+[Collection(LayerGen.Tests.Runtime.GlobalRandomCollection.Name)] // builds twins from one seed: no other test may draw in between
 public class UpdateInBackwardTests
 {
     private const float Lr = 0.05f;
