@@ -49,3 +49,15 @@ public partial class TwiceThrough(int n)
 
     private Tensor Forward(Tensor x) => fc.Call(Ops.Tanh(fc.Call(x)));
 }
+
+/// <summary>A child and a parameter of its own: the child's output scaled per feature.</summary>
+[Layer(Input = "[*, n]")]
+public partial class ScaledChild(int n)
+{
+    private readonly Linear fc = new(n, n);
+    [Parameter] private Tensor scale = Tensor.Randn(n);
+
+    public Linear Inner => fc;
+
+    private Tensor Forward(Tensor x) => Ops.Tanh(fc.Call(x)) * scale;
+}

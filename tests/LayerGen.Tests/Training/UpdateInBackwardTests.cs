@@ -188,6 +188,25 @@ public class UpdateInBackwardTests
     }
 
     [Fact]
+    public void A_layer_with_a_child_and_a_parameter_of_its_own_trains_as_eager_sgd()
+    {
+        // The layer's own gradient step (for scale) runs after the child's backward, and the child's input
+        // gradient flows on to the Linear before it.
+        Func<Model> build = () =>
+        {
+            Tensor.ManualSeed(9);
+            var linear = new Linear(4, 6);
+            var scaled = new ScaledChild(6);
+            return new Model(
+                new Sequential(linear, scaled),
+                x => Ops.Tanh(scaled.Inner.CallEager(linear.CallEager(x))) * scaled.Scale,
+                [linear.Weight, linear.Bias, scaled.Scale, scaled.Inner.Weight, scaled.Inner.Bias]);
+        };
+        Assert.True(build().Layer.CanBackwardIntoParameters);
+        TrainsLikeEagerSgd(build, rows: 3);
+    }
+
+    [Fact]
     public void A_residual_block_after_a_linear_layer_trains_as_eager_sgd()
     {
         // The block's input gradient sums the child's and the skip connection's, and flows on to the Linear.
