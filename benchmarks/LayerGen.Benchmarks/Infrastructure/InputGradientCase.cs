@@ -5,8 +5,8 @@ namespace LayerGen.Benchmarks.Infrastructure;
 /// <summary>
 /// A case without parameters (CenteredLayer, FourierHalf): the step is forward, MSE against a fixed
 /// target, and backward to the input gradient — the only gradient there is, so no optimiser. LayerGen
-/// runs the layer's and the loss's span API over caller-owned buffers; the eager path runs CallEager with
-/// x.RequiresGrad and Tensor.Backward.
+/// runs the layer's and the loss's span API over caller-owned buffers (cache-line aligned, as the hand
+/// version's and the Trainer's are); the eager path runs CallEager with x.RequiresGrad and Tensor.Backward.
 /// </summary>
 public abstract class InputGradientCase : CaseBase
 {
@@ -18,11 +18,11 @@ public abstract class InputGradientCase : CaseBase
     private readonly MseLoss _mse = new();
     private readonly int _rows;
     private readonly int _lossRows;
-    private readonly float[] _out;
-    private readonly float[] _saved;
-    private readonly float[] _dy;
-    private readonly float[] _dx;
-    private readonly float[] _lossSaved;
+    private readonly Buf _out;
+    private readonly Buf _saved;
+    private readonly Buf _dy;
+    private readonly Buf _dx;
+    private readonly Buf _lossSaved;
 
     private readonly Func<Tensor, Tensor> _eager;
     private readonly Losses.MseMeanKernel _eagerMse = new();
@@ -41,11 +41,11 @@ public abstract class InputGradientCase : CaseBase
         _layer = layer;
         _rows = N / layer.InputRowLength;
         _lossRows = t.Length / _mse.InputRowLength;
-        _out = new float[_rows * layer.OutputRowLength];
-        _saved = new float[layer.SavedLength(_rows)];
-        _dy = new float[_out.Length];
-        _dx = new float[N];
-        _lossSaved = new float[_mse.SavedLength(_lossRows)];
+        _out = new Buf(_rows * layer.OutputRowLength);
+        _saved = new Buf(layer.SavedLength(_rows));
+        _dy = new Buf(_out.Length);
+        _dx = new Buf(N);
+        _lossSaved = new Buf(_mse.SavedLength(_lossRows));
 
         _eager = eager;
         _ex = Tensor.From(x, inputShape);
@@ -59,19 +59,20 @@ public abstract class InputGradientCase : CaseBase
 
     public sealed override float LayerGenForward()
     {
-        _layer.ForwardSpan(_rows, X.Span, _out, _saved);
-        return _out[^1];
+        _layer.ForwardSpan(_rows, X.Span, _out.Span, _saved.Span);
+        return _out.Span[^1];
     }
 
     public sealed override float LayerGenStep()
     {
         ReadOnlySpan<float> x = X.Span, t = T.Span;
-        _layer.ForwardSpan(_rows, x, _out, _saved);
-        float loss = _mse.ForwardSpan(_lossRows, _out, t, _lossSaved);
-        _dy.AsSpan().Clear();
-        _mse.BackwardSpan(_lossRows, _out, t, 1f, _dy, _lossSaved);
-        _dx.AsSpan().Clear();
-        _layer.BackwardSpan(_rows, x, _out, _dy, _dx, _saved);
+        Span<float> output = _out.Span, saved = _saved.Span, dy = _dy.Span, dx = _dx.Span, lossSaved = _lossSaved.Span;
+        _layer.ForwardSpan(_rows, x, output, saved);
+        float loss = _mse.ForwardSpan(_lossRows, output, t, lossSaved);
+        dy.Clear();
+        _mse.BackwardSpan(_lossRows, output, t, 1f, dy, lossSaved);
+        dx.Clear();
+        _layer.BackwardSpan(_rows, x, output, dy, dx, saved);
         return loss;
     }
 
@@ -98,26 +99,26 @@ public abstract class InputGradientCase : CaseBase
     {
         LayerGenStep();
         yield return ("step total", () => LayerGenStep());
-        yield return ($"layer.ForwardSpan ({_layer.KernelName})", () => _layer.ForwardSpan(_rows, X.Span, _out, _saved));
-        yield return ($"loss.ForwardSpan ({_mse.KernelName})", () => _mse.ForwardSpan(_lossRows, _out, T.Span, _lossSaved));
+        yield return ($"layer.ForwardSpan ({_layer.KernelName})", () => _layer.ForwardSpan(_rows, X.Span, _out.Span, _saved.Span));
+        yield return ($"loss.ForwardSpan ({_mse.KernelName})", () => _mse.ForwardSpan(_lossRows, _out.Span, T.Span, _lossSaved.Span));
         yield return ("loss.BackwardSpan (+ clear dy)", () =>
         {
-            _dy.AsSpan().Clear();
-            _mse.BackwardSpan(_lossRows, _out, T.Span, 1f, _dy, _lossSaved);
+            _dy.Span.Clear();
+            _mse.BackwardSpan(_lossRows, _out.Span, T.Span, 1f, _dy.Span, _lossSaved.Span);
         });
         yield return ("layer.BackwardSpan (+ clear dx)", () =>
         {
-            _dx.AsSpan().Clear();
-            _layer.BackwardSpan(_rows, X.Span, _out, _dy, _dx, _saved);
+            _dx.Span.Clear();
+            _layer.BackwardSpan(_rows, X.Span, _out.Span, _dy.Span, _dx.Span, _saved.Span);
         });
     }
 
-    public sealed override float[] LayerGenOutput() => (float[])_out.Clone();
+    public sealed override float[] LayerGenOutput() => _out.ToArray();
 
     public sealed override float[] EagerOutput() => _eagerOut!.ToArray();
 
     public sealed override (float[] LayerGen, float[] Hand, float[] Eager)? InputGradients() =>
-        ((float[])_dx.Clone(), HandInputGradient(), _ex.Grad!.ToArray());
+        (_dx.ToArray(), HandInputGradient(), _ex.Grad!.ToArray());
 
     protected abstract float[] HandInputGradient();
 }
