@@ -193,7 +193,10 @@ internal sealed class KernelEmitter
                     break;
             }
 
-            stepTexts.Add(body.TextFrom(stepStart));
+            if (backward)
+            {
+                stepTexts.Add(body.TextFrom(stepStart)); // only the backward's write order is checked
+            }
             EmitCheck(body, step, backward);
         }
 
