@@ -119,7 +119,7 @@ internal sealed class KernelEmitter
         var matmuls = new MatMulEmitter(_plan);
         var children = new ChildEmitter(_plan);
         var structural = new StructuralEmitter(_plan);
-        bool inGuard = false;
+        var openGuard = Model.EquatableArray<string>.Empty;
         System.IDisposable? guard = null;
 
         // A parameter gradient flagged IsZero must be written whole before anything is added to it: its
@@ -131,7 +131,7 @@ internal sealed class KernelEmitter
             foreach (var gradient in _plan.ParameterGradBuffers)
             {
                 var first = steps.FirstOrDefault(s => TargetOf(s)?.Buffer == gradient);
-                if (first is null || first.OnlyForInputGrad || firstWrites.ContainsKey(first))
+                if (first is null || (first.WantedBy.Count > 0 && !first.WantedBy.Contains(gradient.Name)) || firstWrites.ContainsKey(first))
                 {
                     body.Line($"if ({IsZeroFlag(gradient)}) {gradient.Name}.Clear();");
                 }
@@ -145,13 +145,15 @@ internal sealed class KernelEmitter
         var stepTexts = new List<string>();
         foreach (var step in steps)
         {
-            int stepStart = body.Length;
-            if (step.OnlyForInputGrad != inGuard)
+            if (step.WantedBy != openGuard)
             {
+                // Consecutive steps wanted by the same gradients share one block.
                 guard?.Dispose();
-                guard = step.OnlyForInputGrad ? body.Block("if (!inputGrad.IsEmpty)") : null;
-                inGuard = step.OnlyForInputGrad;
+                guard = step.WantedBy.Count > 0 ? body.Block($"if ({string.Join(" || ", step.WantedBy.Select(g => $"!{g}.IsEmpty"))})") : null;
+                openGuard = step.WantedBy;
             }
+
+            int stepStart = body.Length; // after the guard, which names gradients without writing them
 
             string? overwriteFlag = null;
             if (firstWrites.TryGetValue(step, out var written) && TargetOf(step)!.Accumulate)

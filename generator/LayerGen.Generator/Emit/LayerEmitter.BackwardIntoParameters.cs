@@ -37,7 +37,9 @@ internal sealed partial class LayerEmitter
             conditions.Add("LayerRuntime.HoldsEachParameterOnce(this)");
         }
 
-        string intoParameters = parameterData + string.Concat(_layer.Parameters.Select(_ => "false, ")) + "saved" + ChildBackwardFlag(true);
+        // A frozen parameter (RequiresGrad false) gets no update: an empty span, as in the ordinary backward.
+        string intoParameters = string.Concat(_layer.Parameters.Select(p => $"{p.Name}.RequiresGrad ? {p.Name}.Data : null, "))
+            + string.Concat(_layer.Parameters.Select(_ => "false, ")) + "saved" + ChildBackwardFlag(true);
         w.Line();
         w.Comment("Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).");
         w.Line($"public bool CanBackwardIntoParameters => {(conditions.Count == 0 ? "true" : string.Join(" && ", conditions))};");

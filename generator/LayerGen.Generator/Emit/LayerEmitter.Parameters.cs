@@ -45,20 +45,23 @@ internal sealed partial class LayerEmitter
 
     /// <summary>The backward kernels' gradient arguments: each parameter's gradient span, then its IsZero flags.</summary>
     private string GradientArguments() =>
-        string.Concat(_layer.Parameters.Select(p => $"__{p.Name}Grad.Data, "))
+        string.Concat(_layer.Parameters.Select(p => $"__{p.Name}Grad, "))
         + string.Concat(_layer.Parameters.Select(p => $"__{p.Name}GradIsZero, "));
 
     /// <summary>
     /// Takes each parameter's gradient for the kernel, with whether its contents count as zeros (zeroed
-    /// lazily, so the kernel may overwrite it). Two parameters holding one tensor share one gradient, which
-    /// must then be cleared now: the kernel would otherwise let one parameter's first write overwrite the
-    /// other's contribution.
+    /// lazily, so the kernel may overwrite it). A frozen parameter (<c>RequiresGrad</c> false, as PyTorch's
+    /// <c>requires_grad=False</c>) gets an empty span: the kernel then skips every step that only feeds its
+    /// gradient, and its <c>Grad</c> is neither created nor changed. Two parameters holding one tensor
+    /// share one gradient, which must then be cleared now: the kernel would otherwise let one parameter's
+    /// first write overwrite the other's contribution.
     /// </summary>
     private void EmitTakeGradients(SourceWriter w)
     {
         foreach (var p in _layer.Parameters)
         {
-            w.Line($"var __{p.Name}Grad = __AsParameter({p.Name}).TakeGradForKernel(out bool __{p.Name}GradIsZero);");
+            w.Line($"bool __{p.Name}GradIsZero = false;");
+            w.Line($"Span<float> __{p.Name}Grad = __AsParameter({p.Name}).RequiresGrad ? {p.Name}.TakeGradForKernel(out __{p.Name}GradIsZero).Data : default;");
         }
 
         if (_layer.Parameters.Count < 2)
@@ -66,13 +69,13 @@ internal sealed partial class LayerEmitter
             return;
         }
 
-        var pairs = Pairs(_layer.Parameters.Select(p => $"__{p.Name}Grad").ToList()).Select(p => $"ReferenceEquals({p.First}, {p.Second})");
+        var pairs = Pairs(_layer.Parameters.Select(p => p.Name).ToList()).Select(p => $"ReferenceEquals({p.First}, {p.Second})");
 
-        using (w.Block($"if ({string.Join(" || ", pairs)})"))
+        using (w.Block($"if (({string.Join(" || ", pairs)}) && ({string.Join(" || ", _layer.Parameters.Select(p => $"{p.Name}.RequiresGrad"))}))"))
         {
             foreach (var p in _layer.Parameters)
             {
-                w.Line($"if (__{p.Name}GradIsZero) __{p.Name}Grad.Data.AsSpan().Clear();");
+                w.Line($"if (__{p.Name}GradIsZero) __{p.Name}Grad.Clear();");
                 w.Line($"__{p.Name}GradIsZero = false;");
             }
         }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using LayerGen.Generator.Ir;
+using LayerGen.Generator.Model;
 
 namespace LayerGen.Generator.Lowering;
 
@@ -33,29 +34,35 @@ internal sealed record Buffer(string Name, BufferRole Role, Shape Shape)
 /// <summary>Where a step writes: a buffer, assigned or accumulated (+=, for gradients).</summary>
 internal sealed record Target(Buffer Buffer, bool Accumulate);
 
-/// <summary>One loop nest of a kernel.</summary>
-internal abstract record Step(bool OnlyForInputGrad);
+/// <summary>
+/// One loop nest of a kernel. <see cref="WantedBy"/> names the gradient buffers (<c>inputGrad</c>,
+/// <c>weightGrad</c>, ...) whose values the step contributes to: the step runs only when one of them is
+/// wanted, i.e. not empty (the caller passes an empty span for an input that needs no gradient and for a
+/// parameter whose <c>RequiresGrad</c> is false). Empty: the step always runs (every forward step, a
+/// child layer's backward — it updates the child's own parameters — and what that backward reads).
+/// </summary>
+internal abstract record Step(EquatableArray<string> WantedBy);
 
 /// <summary>An element-wise chain fused into one loop over <see cref="Root"/>'s shape.</summary>
-internal sealed record ElementwiseStep(int Root, Target Target, bool OnlyForInputGrad) : Step(OnlyForInputGrad);
+internal sealed record ElementwiseStep(int Root, Target Target, EquatableArray<string> WantedBy) : Step(WantedBy);
 
 /// <summary>A matrix product, optionally followed in registers by the element-wise chain <see cref="Epilogue"/> that consumes it.</summary>
-internal sealed record MatMulStep(int MatMul, int? Epilogue, Target Target, bool OnlyForInputGrad) : Step(OnlyForInputGrad);
+internal sealed record MatMulStep(int MatMul, int? Epilogue, Target Target, EquatableArray<string> WantedBy) : Step(WantedBy);
 
 /// <summary>A sum over broadcast dimensions, its input chain fused into the loop.</summary>
-internal sealed record ReduceStep(int Reduce, Target Target, bool OnlyForInputGrad) : Step(OnlyForInputGrad);
+internal sealed record ReduceStep(int Reduce, Target Target, EquatableArray<string> WantedBy) : Step(WantedBy);
 
 /// <summary>A child layer's forward over buffers: <c>fc1.ForwardSpan(rows, input, output, saved)</c>.</summary>
-internal sealed record ChildCallStep(int Node, Target Target, bool OnlyForInputGrad) : Step(OnlyForInputGrad);
+internal sealed record ChildCallStep(int Node, Target Target, EquatableArray<string> WantedBy) : Step(WantedBy);
 
 /// <summary>A child layer's backward; <see cref="Target"/> is null when its input needs no gradient.</summary>
-internal sealed record ChildGradStep(int Node, Target? Target, bool OnlyForInputGrad) : Step(OnlyForInputGrad);
+internal sealed record ChildGradStep(int Node, Target? Target, EquatableArray<string> WantedBy) : Step(WantedBy);
 
 /// <summary>A structural op (permute, slice, join, max along an axis, einsum, FFT, dropout mask) as its own loop nest.</summary>
-internal sealed record StructuralStep(int Node, Target Target, bool OnlyForInputGrad) : Step(OnlyForInputGrad);
+internal sealed record StructuralStep(int Node, Target Target, EquatableArray<string> WantedBy) : Step(WantedBy);
 
 /// <summary>Copies (or accumulates) a value that already has a buffer, or is a leaf, into an output.</summary>
-internal sealed record CopyStep(int Source, Target Target, bool OnlyForInputGrad) : Step(OnlyForInputGrad);
+internal sealed record CopyStep(int Source, Target Target, EquatableArray<string> WantedBy) : Step(WantedBy);
 
 /// <summary>
 /// The lowered layer: the graph, which node lives in which buffer (fused nodes live in none), and

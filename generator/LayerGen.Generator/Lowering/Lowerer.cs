@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using LayerGen.Generator.Ir;
+using LayerGen.Generator.Model;
 
 namespace LayerGen.Generator.Lowering;
 
@@ -39,7 +40,6 @@ internal sealed class Lowerer
     {
         var forwardNeeded = Reach(new[] { _graph.Output });
         var gradRoots = _graph.ParameterGrads.Select(p => p.Value).Where(v => v >= 0).Concat(_graph.BackwardRoots).ToList();
-        var paramReach = Reach(gradRoots, stopAtForward: true);
         if (_graph.InputGrad >= 0)
         {
             gradRoots.Add(_graph.InputGrad);
@@ -80,7 +80,7 @@ internal sealed class Lowerer
         var outputBuffer = new Buffer("output", BufferRole.Output, _graph[_graph.Output].Shape);
         var stores = new List<(int Node, Target Target)>();
         stores.Add((_graph.Output, new Target(outputBuffer, Accumulate: false)));
-        LowerPhase(forwardNeeded.Where(id => !_graph[id].IsBackward).OrderBy(id => id).ToList(), stores, _plan.ForwardSteps, paramReach: null);
+        LowerPhase(forwardNeeded.Where(id => !_graph[id].IsBackward).OrderBy(id => id).ToList(), stores, _plan.ForwardSteps, wanted: null);
 
         var gradStores = new List<(int Node, Target Target)>();
         foreach (var grad in _graph.ParameterGrads)
@@ -99,7 +99,7 @@ internal sealed class Lowerer
             gradStores.Add((_graph.InputGrad, new Target(new Buffer("inputGrad", BufferRole.InputGrad, _graph[_graph.Input].Shape), Accumulate: true)));
         }
 
-        LowerPhase(backwardNeeded.Where(id => _graph[id].IsBackward).OrderBy(id => id).ToList(), gradStores, _plan.BackwardSteps, paramReach);
+        LowerPhase(backwardNeeded.Where(id => _graph[id].IsBackward).OrderBy(id => id).ToList(), gradStores, _plan.BackwardSteps, new GradientReach(this, gradStores));
         ParameterGradientsLast(_plan.BackwardSteps);
     }
 
@@ -126,8 +126,36 @@ internal sealed class Lowerer
         steps.AddRange(reordered);
     }
 
+    /// <summary>
+    /// Which gradient outputs each backward node feeds, so that a step runs only when one of them is wanted:
+    /// the caller passes an empty span for an input that needs no gradient and for a frozen parameter
+    /// (<c>RequiresGrad</c> false). What a child layer's backward reads is always computed: that backward
+    /// always runs, for the child's own parameters.
+    /// </summary>
+    private sealed class GradientReach
+    {
+        private readonly List<(string Gradient, HashSet<int> Nodes)> _reach = new();
+        private readonly HashSet<int> _alwaysNeeded;
+
+        public GradientReach(Lowerer lowerer, List<(int Node, Target Target)> gradStores)
+        {
+            foreach (var (node, target) in gradStores)
+            {
+                _reach.Add((target.Buffer.Name, lowerer.Reach(new[] { node }, stopAtForward: true)));
+            }
+
+            _alwaysNeeded = lowerer.Reach(lowerer._graph.BackwardRoots, stopAtForward: true);
+        }
+
+        /// <summary>The gradient buffers node <paramref name="id"/> contributes to; empty when it must always run.</summary>
+        public EquatableArray<string> Of(int id) => _alwaysNeeded.Contains(id)
+            ? EquatableArray<string>.Empty
+            : _reach.Where(r => r.Nodes.Contains(id)).Select(r => r.Gradient).ToEquatableArray();
+    }
+
     /// <summary>Lowers the nodes of one kernel, ending with the stores to its outputs.</summary>
-    private void LowerPhase(List<int> nodes, List<(int Node, Target Target)> stores, List<Step> steps, HashSet<int>? paramReach)
+    /// <param name="wanted">For the backward kernel: which gradients each node feeds (null for the forward).</param>
+    private void LowerPhase(List<int> nodes, List<(int Node, Target Target)> stores, List<Step> steps, GradientReach? wanted)
     {
         var inPhase = new HashSet<int>(nodes);
         var consumers = nodes.ToDictionary(id => id, _ => new List<int>());
@@ -254,18 +282,28 @@ internal sealed class Lowerer
         }
 
         // 4. Steps, in topological order.
-        // A step writing the input's gradient runs only when the caller asked for it (inputGrad not
-        // empty), even when its value is also on a parameter's path.
+        // A step storing straight into a gradient runs only when that gradient is wanted, even when its
+        // value also feeds other gradients (they then read it from the same buffer only if it is wanted).
         // A child's backward always runs (its parameters' gradients); it skips an empty input gradient itself.
-        bool OnlyForInputGrad(int id) => paramReach is not null && _graph[id].Op != Op.ChildGrad
-            && (!paramReach.Contains(id) || (direct.TryGetValue(id, out var store) && store.Buffer.Role == BufferRole.InputGrad));
+        EquatableArray<string> WantedBy(int id)
+        {
+            if (wanted is null || _graph[id].Op == Op.ChildGrad)
+            {
+                return EquatableArray<string>.Empty;
+            }
+
+            return direct.TryGetValue(id, out var store) && IsGradient(store.Buffer)
+                ? new[] { store.Buffer.Name }.ToEquatableArray()
+                : wanted.Of(id);
+        }
+
         var epilogueRoots = epilogueOf.ToDictionary(p => p.Value, p => p.Key);
         foreach (int id in nodes.Where(materialised.Contains))
         {
             var node = _graph[id];
             if (discarded.Contains(id))
             {
-                steps.Add(new ChildGradStep(id, null, OnlyForInputGrad(id)));
+                steps.Add(new ChildGradStep(id, null, WantedBy(id)));
                 continue;
             }
 
@@ -279,31 +317,31 @@ internal sealed class Lowerer
                 var childSaved = new Buffer(savedName, BufferRole.Workspace, Shape.Scalar) { Offset = WorkspaceEnd(), LengthOverride = $"{node.Name}.SavedLength({childRows})" };
                 _plan.Workspace.Add(childSaved);
                 _plan.ChildSaved[id] = childSaved;
-                steps.Add(new ChildCallStep(id, target, OnlyForInputGrad(id)));
+                steps.Add(new ChildCallStep(id, target, WantedBy(id)));
             }
             else if (node.Op == Op.ChildGrad)
             {
-                steps.Add(new ChildGradStep(id, target, OnlyForInputGrad(id)));
+                steps.Add(new ChildGradStep(id, target, WantedBy(id)));
             }
             else if (epilogueRoots.TryGetValue(id, out int matmul))
             {
-                steps.Add(new MatMulStep(matmul, id, target, OnlyForInputGrad(id)));
+                steps.Add(new MatMulStep(matmul, id, target, WantedBy(id)));
             }
             else if (node.Op == Op.MatMul)
             {
-                steps.Add(new MatMulStep(id, null, target, OnlyForInputGrad(id)));
+                steps.Add(new MatMulStep(id, null, target, WantedBy(id)));
             }
             else if (node.Op == Op.ReduceSum)
             {
-                steps.Add(new ReduceStep(id, target, OnlyForInputGrad(id)));
+                steps.Add(new ReduceStep(id, target, WantedBy(id)));
             }
             else if (!node.Op.IsElementwise())
             {
-                steps.Add(new StructuralStep(id, target, OnlyForInputGrad(id)));
+                steps.Add(new StructuralStep(id, target, WantedBy(id)));
             }
             else
             {
-                steps.Add(new ElementwiseStep(id, target, OnlyForInputGrad(id)));
+                steps.Add(new ElementwiseStep(id, target, WantedBy(id)));
             }
         }
 
@@ -312,10 +350,12 @@ internal sealed class Lowerer
         {
             if (!direct.TryGetValue(node, out var used) || used != target)
             {
-                steps.Add(new CopyStep(node, target, OnlyForInputGrad(node) || target.Buffer.Role == BufferRole.InputGrad));
+                steps.Add(new CopyStep(node, target, wanted is not null && IsGradient(target.Buffer) ? new[] { target.Buffer.Name }.ToEquatableArray() : WantedBy(node)));
             }
         }
     }
+
+    private static bool IsGradient(Buffer buffer) => buffer.Role is BufferRole.InputGrad or BufferRole.ParameterGrad;
 
     private string WorkspaceEnd() => _plan.SavedLengthCode;
 

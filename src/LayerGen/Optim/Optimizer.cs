@@ -96,8 +96,11 @@ public abstract class Optimizer
     }
 
     /// <summary>
-    /// Updates every parameter from its <see cref="Tensor.Grad"/>, once. Parameters whose gradient is null
-    /// are skipped and their state (momentum, step count) does not advance, as in PyTorch.
+    /// Updates every parameter from its <see cref="Tensor.Grad"/>, once. Parameters whose gradient is null,
+    /// and frozen parameters (<see cref="Tensor.RequiresGrad"/> false, even with a gradient left from before
+    /// they were frozen), are skipped and their state (momentum, step count) does not advance, as in PyTorch,
+    /// where a frozen parameter has no gradient. The flag is read on every step, so freezing or unfreezing
+    /// between steps takes effect on the next one.
     /// </summary>
     public void Step()
     {
@@ -116,7 +119,7 @@ public abstract class Optimizer
     internal void StepParameter(int index)
     {
         Tensor parameter = _parameters[index];
-        if (parameter.Grad is Tensor grad)
+        if (parameter.RequiresGrad && parameter.Grad is Tensor grad)
         {
             Update(index, parameter.Data, grad.Data);
         }

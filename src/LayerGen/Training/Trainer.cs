@@ -55,7 +55,9 @@ public sealed class Trainer
     /// <param name="updateInBackward">
     /// Fold plain SGD into the backward pass (no gradient stored, no separate update pass; see
     /// <see cref="UpdatesInBackward"/>). Needs <see cref="Sgd"/> without momentum or weight decay, every
-    /// model parameter in the optimiser and a model whose <see cref="ILayer.CanBackwardIntoParameters"/> is true.
+    /// model parameter that requires grad in the optimiser, and a model whose
+    /// <see cref="ILayer.CanBackwardIntoParameters"/> is true. Frozen parameters (<see cref="Tensor.RequiresGrad"/>
+    /// false) are left alone by every kind of step, and a change of the flag takes effect on the next step.
     /// </param>
     /// <exception cref="ArgumentException"><paramref name="updateInBackward"/> is true and one of its conditions fails (the message says which).</exception>
     public Trainer(ILayer model, ILoss loss, Optimizer optimizer, int maxRows, bool updateInBackward = false)
@@ -146,6 +148,7 @@ public sealed class Trainer
         int lossRows = _lossRows;
         var lossSaved = _lossSaved.Span(_lossSavedLength);
 
+        _inBackward?.CheckFrozenStayFrozen();
         Optimizer.ZeroGrad();
         Model.ForwardSpan(rows, input, output, saved);
         float value = Loss.ForwardSpan(lossRows, output, target, lossSaved);

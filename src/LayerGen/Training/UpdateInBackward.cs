@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace LayerGen;
@@ -15,18 +16,22 @@ namespace LayerGen;
 /// are not written: after a step they read as zeros.</para>
 /// <para>Only when that is the optimiser's whole update and the backward can take it: <see cref="Sgd"/>
 /// without momentum or weight decay (their updates need the gradient itself), every model parameter in
-/// the optimiser (a frozen one would be trained), and a model whose
+/// the optimiser unless frozen (<see cref="Tensor.RequiresGrad"/> false: the backward skips it), and a model whose
 /// <see cref="ILayer.CanBackwardIntoParameters"/> is true. <see cref="For"/> says which condition fails.</para>
 /// </remarks>
 internal sealed class UpdateInBackward
 {
     private readonly Optimizer _optimizer;
-    private readonly int[] _outsideModel; // optimiser parameters the model does not hold: stepped as usual
+    private readonly int[] _outsideModel;         // optimiser parameters the model does not hold: stepped as usual
+    private readonly Tensor[] _frozenOutside;     // model parameters outside the optimiser: frozen when built, checked every step
+    private readonly string[] _frozenOutsideNames;
 
-    private UpdateInBackward(Optimizer optimizer, int[] outsideModel)
+    private UpdateInBackward(Optimizer optimizer, int[] outsideModel, Tensor[] frozenOutside, string[] frozenOutsideNames)
     {
         _optimizer = optimizer;
         _outsideModel = outsideModel;
+        _frozenOutside = frozenOutside;
+        _frozenOutsideNames = frozenOutsideNames;
     }
 
     /// <summary>The loss gradient's scale that turns the backward's gradients into SGD's steps.</summary>
@@ -38,12 +43,26 @@ internal sealed class UpdateInBackward
         refusal = OptimiserRefusal(optimizer) ?? ModelRefusal(model, "model");
         var inOptimiser = new HashSet<Tensor>(optimizer.Parameters, ReferenceEqualityComparer.Instance);
         var inModel = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        var frozenOutside = new List<Tensor>();
+        var frozenOutsideNames = new List<string>();
         foreach (var (name, parameter) in model.NamedParameters())
         {
             inModel.Add(parameter);
-            if (refusal is null && !inOptimiser.Contains(parameter))
+            if (inOptimiser.Contains(parameter))
             {
-                refusal = $"parameter '{name}' is not in the optimiser, and updating in the backward would train it (a frozen parameter needs the ordinary step)";
+                continue;
+            }
+
+            // A frozen parameter gets no gradient, so the backward leaves it alone; one that requires grad
+            // would be trained although the optimiser does not hold it.
+            if (parameter.RequiresGrad)
+            {
+                refusal ??= $"parameter '{name}' is not in the optimiser but requires grad, and updating in the backward would train it (freeze it with RequiresGrad = false, or add it to the optimiser)";
+            }
+            else
+            {
+                frozenOutside.Add(parameter);
+                frozenOutsideNames.Add(name);
             }
         }
 
@@ -56,7 +75,25 @@ internal sealed class UpdateInBackward
             }
         }
 
-        return new UpdateInBackward(optimizer, outsideModel.ToArray());
+        return new UpdateInBackward(optimizer, outsideModel.ToArray(), frozenOutside.ToArray(), frozenOutsideNames.ToArray());
+    }
+
+    /// <summary>
+    /// Throws when a model parameter the optimiser does not hold has been unfrozen since the trainer was
+    /// built: the backward would now train it. Call before each step's backward (a loop over what is
+    /// usually an empty array).
+    /// </summary>
+    public void CheckFrozenStayFrozen()
+    {
+        for (int i = 0; i < _frozenOutside.Length; i++)
+        {
+            if (_frozenOutside[i].RequiresGrad)
+            {
+                throw new InvalidOperationException(
+                    $"Trainer: parameter '{_frozenOutsideNames[i]}' is not in the optimiser and was frozen when the trainer was built, but now requires grad; "
+                    + "updating in the backward would train it. Freeze it again, or build a new optimiser and trainer that hold it.");
+            }
+        }
     }
 
     /// <summary>Steps the optimiser's parameters that the model does not hold; call after the backward.</summary>

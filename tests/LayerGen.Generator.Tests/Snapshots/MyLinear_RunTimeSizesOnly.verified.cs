@@ -109,16 +109,18 @@ partial class MyLinear : global::LayerGen.ILayer
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        var __weightGrad = __AsParameter(weight).TakeGradForKernel(out bool __weightGradIsZero);
-        var __biasGrad = __AsParameter(bias).TakeGradForKernel(out bool __biasGradIsZero);
-        if (ReferenceEquals(__weightGrad, __biasGrad))
+        bool __weightGradIsZero = false;
+        Span<float> __weightGrad = __AsParameter(weight).RequiresGrad ? weight.TakeGradForKernel(out __weightGradIsZero).Data : default;
+        bool __biasGradIsZero = false;
+        Span<float> __biasGrad = __AsParameter(bias).RequiresGrad ? bias.TakeGradForKernel(out __biasGradIsZero).Data : default;
+        if ((ReferenceEquals(weight, bias)) && (weight.RequiresGrad || bias.RequiresGrad))
         {
-            if (__weightGradIsZero) __weightGrad.Data.AsSpan().Clear();
+            if (__weightGradIsZero) __weightGrad.Clear();
             __weightGradIsZero = false;
-            if (__biasGradIsZero) __biasGrad.Data.AsSpan().Clear();
+            if (__biasGradIsZero) __biasGrad.Clear();
             __biasGradIsZero = false;
         }
-        KernelsAnySize.Backward(__inUnits, __units, rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, __weightGrad.Data, __biasGrad.Data, __weightGradIsZero, __biasGradIsZero, saved);
+        KernelsAnySize.Backward(__inUnits, __units, rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, __weightGrad, __biasGrad, __weightGradIsZero, __biasGradIsZero, saved);
     }
 
     // Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).
@@ -128,7 +130,7 @@ partial class MyLinear : global::LayerGen.ILayer
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
         if (ReferenceEquals(weight, bias)) throw new InvalidOperationException("MyLinear: two of its parameters are one tensor, so its backward cannot add gradients into them (the first written would change a value the other's gradient reads).");
-        KernelsAnySize.Backward(__inUnits, __units, rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, weight.Data, bias.Data, false, false, saved);
+        KernelsAnySize.Backward(__inUnits, __units, rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, bias.RequiresGrad ? bias.Data : null, false, false, saved);
     }
 
     // The kernels read without bounds checks, so every length is checked here, once per call.
@@ -255,27 +257,30 @@ partial class MyLinear : global::LayerGen.ILayer
         public static void Backward(int inUnits, int units, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, bool weightGradIsZero, bool biasGradIsZero, Span<float> saved)
         {
             Span<float> t8 = saved.Slice(0, rows * units); // [*, units]
-            // t8 = outputGrad * step(output)   [*, units]
+            if (!weightGrad.IsEmpty || !biasGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                int n = rows * units;
-                int i = 0;
-                if (Vector512.IsHardwareAccelerated)
+                // t8 = outputGrad * step(output)   [*, units]
                 {
-                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    int n = rows * units;
+                    int i = 0;
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        KernelMath.Store(t8, i, (KernelMath.LoadWide(outputGrad, i) * KernelMath.Step(KernelMath.LoadWide(output, i))));
+                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t8, i, (KernelMath.LoadWide(outputGrad, i) * KernelMath.Step(KernelMath.LoadWide(output, i))));
+                        }
+                    }
+                    for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                    {
+                        KernelMath.Store(t8, i, (KernelMath.Load(outputGrad, i) * KernelMath.Step(KernelMath.Load(output, i))));
+                    }
+                    for (; i < n; i++)
+                    {
+                        t8[i] = (outputGrad[i] * KernelMath.Step(output[i]));
                     }
                 }
-                for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                {
-                    KernelMath.Store(t8, i, (KernelMath.Load(outputGrad, i) * KernelMath.Step(KernelMath.Load(output, i))));
-                }
-                for (; i < n; i++)
-                {
-                    t8[i] = (outputGrad[i] * KernelMath.Step(output[i]));
-                }
+                if (CheckedMode.Enabled) CheckedMode.Check(t8, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t8, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += t8·weightᵀ   [rows, inUnits], contracting units
@@ -311,96 +316,102 @@ partial class MyLinear : global::LayerGen.ILayer
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
-            if (biasGradIsZero) biasGrad.Clear();
-            // biasGrad += sum of t8 [*, units] down to [units]
+            if (!biasGrad.IsEmpty)
             {
-                for (int o = 0; o < rows; o++)
+                if (biasGradIsZero) biasGrad.Clear();
+                // biasGrad += sum of t8 [*, units] down to [units]
                 {
-                    int c = 0;
-                    for (; c <= units - Vector<float>.Count; c += Vector<float>.Count)
+                    for (int o = 0; o < rows; o++)
                     {
-                        KernelMath.AddTo(biasGrad, c, KernelMath.Load(t8, o * units + c));
-                    }
-                    for (; c < units; c++)
-                    {
-                        biasGrad[c] += t8[o * units + c];
+                        int c = 0;
+                        for (; c <= units - Vector<float>.Count; c += Vector<float>.Count)
+                        {
+                            KernelMath.AddTo(biasGrad, c, KernelMath.Load(t8, o * units + c));
+                        }
+                        for (; c < units; c++)
+                        {
+                            biasGrad[c] += t8[o * units + c];
+                        }
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
-            // weightGrad += inputᵀ·t8   [inUnits, units], contracting rows
-            if ((long)inUnits * units * rows >= 512)
+            if (!weightGrad.IsEmpty)
             {
-                Gemm.MatMul(inUnits, units, rows, input, true, t8, false, weightGrad.Slice(0, inUnits * units), accumulate: !weightGradIsZero);
-            }
-            else
-            {
-                if (weightGradIsZero) weightGrad.Clear();
-                for (int i = 0; i < inUnits; i++)
+                // weightGrad += inputᵀ·t8   [inUnits, units], contracting rows
+                if ((long)inUnits * units * rows >= 512)
                 {
-                    int j = 0;
-                    for (; j <= units - 4 * Vector<float>.Count; j += 4 * Vector<float>.Count)
+                    Gemm.MatMul(inUnits, units, rows, input, true, t8, false, weightGrad.Slice(0, inUnits * units), accumulate: !weightGradIsZero);
+                }
+                else
+                {
+                    if (weightGradIsZero) weightGrad.Clear();
+                    for (int i = 0; i < inUnits; i++)
                     {
-                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                        for (int kk = 0; kk < rows; kk++)
+                        int j = 0;
+                        for (; j <= units - 4 * Vector<float>.Count; j += 4 * Vector<float>.Count)
                         {
-                            var broadcast = new Vector<float>(KernelMath.Get(input, kk * inUnits + i));
-                            acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t8, kk * units + j), acc0);
-                            acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t8, kk * units + (j + Vector<float>.Count)), acc1);
-                            acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t8, kk * units + (j + 2 * Vector<float>.Count)), acc2);
-                            acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t8, kk * units + (j + 3 * Vector<float>.Count)), acc3);
+                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                            for (int kk = 0; kk < rows; kk++)
+                            {
+                                var broadcast = new Vector<float>(KernelMath.Get(input, kk * inUnits + i));
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t8, kk * units + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t8, kk * units + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t8, kk * units + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t8, kk * units + (j + 3 * Vector<float>.Count)), acc3);
+                            }
+                            {
+                                var acc = acc0;
+                                int jj = j;
+                                KernelMath.AddTo(weightGrad, i * units + jj, acc);
+                            }
+                            {
+                                var acc = acc1;
+                                int jj = j + Vector<float>.Count;
+                                KernelMath.AddTo(weightGrad, i * units + jj, acc);
+                            }
+                            {
+                                var acc = acc2;
+                                int jj = j + 2 * Vector<float>.Count;
+                                KernelMath.AddTo(weightGrad, i * units + jj, acc);
+                            }
+                            {
+                                var acc = acc3;
+                                int jj = j + 3 * Vector<float>.Count;
+                                KernelMath.AddTo(weightGrad, i * units + jj, acc);
+                            }
                         }
+                        for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
                         {
-                            var acc = acc0;
-                            int jj = j;
-                            KernelMath.AddTo(weightGrad, i * units + jj, acc);
+                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                            int kk = 0;
+                            for (; kk <= rows - 4; kk += 4)
+                            {
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inUnits + i)), KernelMath.Load(t8, kk * units + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * inUnits + i)), KernelMath.Load(t8, (kk + 1) * units + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * inUnits + i)), KernelMath.Load(t8, (kk + 2) * units + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * inUnits + i)), KernelMath.Load(t8, (kk + 3) * units + j), acc3);
+                            }
+                            for (; kk < rows; kk++)
+                            {
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inUnits + i)), KernelMath.Load(t8, kk * units + j), acc0);
+                            }
+                            var acc = (acc0 + acc1) + (acc2 + acc3);
+                            KernelMath.AddTo(weightGrad, i * units + j, acc);
                         }
+                        for (; j < units; j++)
                         {
-                            var acc = acc1;
-                            int jj = j + Vector<float>.Count;
-                            KernelMath.AddTo(weightGrad, i * units + jj, acc);
+                            float acc = 0f;
+                            for (int kk = 0; kk < rows; kk++)
+                            {
+                                acc += input[kk * inUnits + i] * t8[kk * units + j];
+                            }
+                            weightGrad[i * units + j] += acc;
                         }
-                        {
-                            var acc = acc2;
-                            int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.AddTo(weightGrad, i * units + jj, acc);
-                        }
-                        {
-                            var acc = acc3;
-                            int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.AddTo(weightGrad, i * units + jj, acc);
-                        }
-                    }
-                    for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
-                    {
-                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                        int kk = 0;
-                        for (; kk <= rows - 4; kk += 4)
-                        {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inUnits + i)), KernelMath.Load(t8, kk * units + j), acc0);
-                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * inUnits + i)), KernelMath.Load(t8, (kk + 1) * units + j), acc1);
-                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * inUnits + i)), KernelMath.Load(t8, (kk + 2) * units + j), acc2);
-                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * inUnits + i)), KernelMath.Load(t8, (kk + 3) * units + j), acc3);
-                        }
-                        for (; kk < rows; kk++)
-                        {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inUnits + i)), KernelMath.Load(t8, kk * units + j), acc0);
-                        }
-                        var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.AddTo(weightGrad, i * units + j, acc);
-                    }
-                    for (; j < units; j++)
-                    {
-                        float acc = 0f;
-                        for (int kk = 0; kk < rows; kk++)
-                        {
-                            acc += input[kk * inUnits + i] * t8[kk * units + j];
-                        }
-                        weightGrad[i * units + j] += acc;
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
         }
     }
 }

@@ -93,8 +93,9 @@ partial class LeakyWhere : global::LayerGen.ILayer
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        var __biasGrad = __AsParameter(bias).TakeGradForKernel(out bool __biasGradIsZero);
-        KernelsAnySize.Backward(__n_n, rows, input, bias.Data, output, outputGrad, inputGrad, __biasGrad.Data, __biasGradIsZero, saved);
+        bool __biasGradIsZero = false;
+        Span<float> __biasGrad = __AsParameter(bias).RequiresGrad ? bias.TakeGradForKernel(out __biasGradIsZero).Data : default;
+        KernelsAnySize.Backward(__n_n, rows, input, bias.Data, output, outputGrad, inputGrad, __biasGrad, __biasGradIsZero, saved);
     }
 
     // Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).
@@ -103,7 +104,7 @@ partial class LeakyWhere : global::LayerGen.ILayer
     public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        KernelsAnySize.Backward(__n_n, rows, input, bias.Data, output, outputGrad, inputGrad, bias.Data, false, saved);
+        KernelsAnySize.Backward(__n_n, rows, input, bias.Data, output, outputGrad, inputGrad, bias.RequiresGrad ? bias.Data : null, false, saved);
     }
 
     // The kernels read without bounds checks, so every length is checked here, once per call.
@@ -203,27 +204,30 @@ partial class LeakyWhere : global::LayerGen.ILayer
         {
             Span<float> t4 = saved.Slice(rows * n_n, rows * n_n); // [*, n_n]
             Span<float> t15 = saved.Slice(rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            // t15 = (where(t4, outputGrad, 0) + where(t4, 0, outputGrad) * 0.01)   [*, n_n]
+            if (!biasGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                int n = rows * n_n;
-                int i = 0;
-                if (Vector512.IsHardwareAccelerated)
+                // t15 = (where(t4, outputGrad, 0) + where(t4, 0, outputGrad) * 0.01)   [*, n_n]
                 {
-                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    int n = rows * n_n;
+                    int i = 0;
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        KernelMath.Store(t15, i, (KernelMath.Where(KernelMath.LoadWide(t4, i), KernelMath.LoadWide(outputGrad, i), Vector512.Create(0f)) + (KernelMath.Where(KernelMath.LoadWide(t4, i), Vector512.Create(0f), KernelMath.LoadWide(outputGrad, i)) * Vector512.Create(0.01f))));
+                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t15, i, (KernelMath.Where(KernelMath.LoadWide(t4, i), KernelMath.LoadWide(outputGrad, i), Vector512.Create(0f)) + (KernelMath.Where(KernelMath.LoadWide(t4, i), Vector512.Create(0f), KernelMath.LoadWide(outputGrad, i)) * Vector512.Create(0.01f))));
+                        }
+                    }
+                    for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                    {
+                        KernelMath.Store(t15, i, (KernelMath.Where(KernelMath.Load(t4, i), KernelMath.Load(outputGrad, i), new Vector<float>(0f)) + (KernelMath.Where(KernelMath.Load(t4, i), new Vector<float>(0f), KernelMath.Load(outputGrad, i)) * new Vector<float>(0.01f))));
+                    }
+                    for (; i < n; i++)
+                    {
+                        t15[i] = (KernelMath.Where(t4[i], outputGrad[i], 0f) + (KernelMath.Where(t4[i], 0f, outputGrad[i]) * 0.01f));
                     }
                 }
-                for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                {
-                    KernelMath.Store(t15, i, (KernelMath.Where(KernelMath.Load(t4, i), KernelMath.Load(outputGrad, i), new Vector<float>(0f)) + (KernelMath.Where(KernelMath.Load(t4, i), new Vector<float>(0f), KernelMath.Load(outputGrad, i)) * new Vector<float>(0.01f))));
-                }
-                for (; i < n; i++)
-                {
-                    t15[i] = (KernelMath.Where(t4[i], outputGrad[i], 0f) + (KernelMath.Where(t4[i], 0f, outputGrad[i]) * 0.01f));
-                }
+                if (CheckedMode.Enabled) CheckedMode.Check(t15, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t15, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += t15   [*, n_n]
@@ -248,23 +252,26 @@ partial class LeakyWhere : global::LayerGen.ILayer
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
             }
-            if (biasGradIsZero) biasGrad.Clear();
-            // biasGrad += sum of t15 [*, n_n] down to [n_n]
+            if (!biasGrad.IsEmpty)
             {
-                for (int o = 0; o < rows; o++)
+                if (biasGradIsZero) biasGrad.Clear();
+                // biasGrad += sum of t15 [*, n_n] down to [n_n]
                 {
-                    int c = 0;
-                    for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
+                    for (int o = 0; o < rows; o++)
                     {
-                        KernelMath.AddTo(biasGrad, c, KernelMath.Load(t15, o * n_n + c));
-                    }
-                    for (; c < n_n; c++)
-                    {
-                        biasGrad[c] += t15[o * n_n + c];
+                        int c = 0;
+                        for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
+                        {
+                            KernelMath.AddTo(biasGrad, c, KernelMath.Load(t15, o * n_n + c));
+                        }
+                        for (; c < n_n; c++)
+                        {
+                            biasGrad[c] += t15[o * n_n + c];
+                        }
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
         }
     }
 }

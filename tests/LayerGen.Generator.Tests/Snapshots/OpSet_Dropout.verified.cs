@@ -98,8 +98,9 @@ partial class DropoutLinear : global::LayerGen.ILayer
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        var __weightGrad = __AsParameter(weight).TakeGradForKernel(out bool __weightGradIsZero);
-        KernelsAnySize.Backward(__inputs, __outputs, rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad.Data, __weightGradIsZero, saved);
+        bool __weightGradIsZero = false;
+        Span<float> __weightGrad = __AsParameter(weight).RequiresGrad ? weight.TakeGradForKernel(out __weightGradIsZero).Data : default;
+        KernelsAnySize.Backward(__inputs, __outputs, rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad, __weightGradIsZero, saved);
     }
 
     // Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).
@@ -108,7 +109,7 @@ partial class DropoutLinear : global::LayerGen.ILayer
     public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        KernelsAnySize.Backward(__inputs, __outputs, rows, input, weight.Data, output, outputGrad, inputGrad, weight.Data, false, saved);
+        KernelsAnySize.Backward(__inputs, __outputs, rows, input, weight.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, false, saved);
     }
 
     // The kernels read without bounds checks, so every length is checked here, once per call.
@@ -262,27 +263,30 @@ partial class DropoutLinear : global::LayerGen.ILayer
             Span<float> t3 = saved.Slice(0, rows * outputs); // [*, outputs]
             Span<float> t4 = saved.Slice(rows * outputs, rows * outputs); // [*, outputs]
             Span<float> t10 = saved.Slice(rows * outputs + rows * outputs, rows * outputs); // [*, outputs]
-            // t10 = outputGrad * t4 * step(t3)   [*, outputs]
+            if (!weightGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                int n = rows * outputs;
-                int i = 0;
-                if (Vector512.IsHardwareAccelerated)
+                // t10 = outputGrad * t4 * step(t3)   [*, outputs]
                 {
-                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    int n = rows * outputs;
+                    int i = 0;
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        KernelMath.Store(t10, i, ((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t4, i)) * KernelMath.Step(KernelMath.LoadWide(t3, i))));
+                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t10, i, ((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t4, i)) * KernelMath.Step(KernelMath.LoadWide(t3, i))));
+                        }
+                    }
+                    for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                    {
+                        KernelMath.Store(t10, i, ((KernelMath.Load(outputGrad, i) * KernelMath.Load(t4, i)) * KernelMath.Step(KernelMath.Load(t3, i))));
+                    }
+                    for (; i < n; i++)
+                    {
+                        t10[i] = ((outputGrad[i] * t4[i]) * KernelMath.Step(t3[i]));
                     }
                 }
-                for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                {
-                    KernelMath.Store(t10, i, ((KernelMath.Load(outputGrad, i) * KernelMath.Load(t4, i)) * KernelMath.Step(KernelMath.Load(t3, i))));
-                }
-                for (; i < n; i++)
-                {
-                    t10[i] = ((outputGrad[i] * t4[i]) * KernelMath.Step(t3[i]));
-                }
+                if (CheckedMode.Enabled) CheckedMode.Check(t10, "DropoutLinear", "backward", "the gradient of Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t10, "DropoutLinear", "backward", "the gradient of Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += t10·weightᵀ   [rows, inputs], contracting outputs
@@ -318,79 +322,82 @@ partial class DropoutLinear : global::LayerGen.ILayer
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "DropoutLinear", "backward", "the gradient of Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
             }
-            // weightGrad += inputᵀ·t10   [inputs, outputs], contracting rows
-            if ((long)inputs * outputs * rows >= 512)
+            if (!weightGrad.IsEmpty)
             {
-                Gemm.MatMul(inputs, outputs, rows, input, true, t10, false, weightGrad.Slice(0, inputs * outputs), accumulate: !weightGradIsZero);
-            }
-            else
-            {
-                if (weightGradIsZero) weightGrad.Clear();
-                for (int i = 0; i < inputs; i++)
+                // weightGrad += inputᵀ·t10   [inputs, outputs], contracting rows
+                if ((long)inputs * outputs * rows >= 512)
                 {
-                    int j = 0;
-                    for (; j <= outputs - 4 * Vector<float>.Count; j += 4 * Vector<float>.Count)
+                    Gemm.MatMul(inputs, outputs, rows, input, true, t10, false, weightGrad.Slice(0, inputs * outputs), accumulate: !weightGradIsZero);
+                }
+                else
+                {
+                    if (weightGradIsZero) weightGrad.Clear();
+                    for (int i = 0; i < inputs; i++)
                     {
-                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                        for (int kk = 0; kk < rows; kk++)
+                        int j = 0;
+                        for (; j <= outputs - 4 * Vector<float>.Count; j += 4 * Vector<float>.Count)
                         {
-                            var broadcast = new Vector<float>(KernelMath.Get(input, kk * inputs + i));
-                            acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t10, kk * outputs + j), acc0);
-                            acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t10, kk * outputs + (j + Vector<float>.Count)), acc1);
-                            acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t10, kk * outputs + (j + 2 * Vector<float>.Count)), acc2);
-                            acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t10, kk * outputs + (j + 3 * Vector<float>.Count)), acc3);
+                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                            for (int kk = 0; kk < rows; kk++)
+                            {
+                                var broadcast = new Vector<float>(KernelMath.Get(input, kk * inputs + i));
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t10, kk * outputs + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t10, kk * outputs + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t10, kk * outputs + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t10, kk * outputs + (j + 3 * Vector<float>.Count)), acc3);
+                            }
+                            {
+                                var acc = acc0;
+                                int jj = j;
+                                KernelMath.AddTo(weightGrad, i * outputs + jj, acc);
+                            }
+                            {
+                                var acc = acc1;
+                                int jj = j + Vector<float>.Count;
+                                KernelMath.AddTo(weightGrad, i * outputs + jj, acc);
+                            }
+                            {
+                                var acc = acc2;
+                                int jj = j + 2 * Vector<float>.Count;
+                                KernelMath.AddTo(weightGrad, i * outputs + jj, acc);
+                            }
+                            {
+                                var acc = acc3;
+                                int jj = j + 3 * Vector<float>.Count;
+                                KernelMath.AddTo(weightGrad, i * outputs + jj, acc);
+                            }
                         }
+                        for (; j <= outputs - Vector<float>.Count; j += Vector<float>.Count)
                         {
-                            var acc = acc0;
-                            int jj = j;
-                            KernelMath.AddTo(weightGrad, i * outputs + jj, acc);
+                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
+                            int kk = 0;
+                            for (; kk <= rows - 4; kk += 4)
+                            {
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inputs + i)), KernelMath.Load(t10, kk * outputs + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * inputs + i)), KernelMath.Load(t10, (kk + 1) * outputs + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * inputs + i)), KernelMath.Load(t10, (kk + 2) * outputs + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * inputs + i)), KernelMath.Load(t10, (kk + 3) * outputs + j), acc3);
+                            }
+                            for (; kk < rows; kk++)
+                            {
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inputs + i)), KernelMath.Load(t10, kk * outputs + j), acc0);
+                            }
+                            var acc = (acc0 + acc1) + (acc2 + acc3);
+                            KernelMath.AddTo(weightGrad, i * outputs + j, acc);
                         }
+                        for (; j < outputs; j++)
                         {
-                            var acc = acc1;
-                            int jj = j + Vector<float>.Count;
-                            KernelMath.AddTo(weightGrad, i * outputs + jj, acc);
+                            float acc = 0f;
+                            for (int kk = 0; kk < rows; kk++)
+                            {
+                                acc += input[kk * inputs + i] * t10[kk * outputs + j];
+                            }
+                            weightGrad[i * outputs + j] += acc;
                         }
-                        {
-                            var acc = acc2;
-                            int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.AddTo(weightGrad, i * outputs + jj, acc);
-                        }
-                        {
-                            var acc = acc3;
-                            int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.AddTo(weightGrad, i * outputs + jj, acc);
-                        }
-                    }
-                    for (; j <= outputs - Vector<float>.Count; j += Vector<float>.Count)
-                    {
-                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                        int kk = 0;
-                        for (; kk <= rows - 4; kk += 4)
-                        {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inputs + i)), KernelMath.Load(t10, kk * outputs + j), acc0);
-                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * inputs + i)), KernelMath.Load(t10, (kk + 1) * outputs + j), acc1);
-                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * inputs + i)), KernelMath.Load(t10, (kk + 2) * outputs + j), acc2);
-                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * inputs + i)), KernelMath.Load(t10, (kk + 3) * outputs + j), acc3);
-                        }
-                        for (; kk < rows; kk++)
-                        {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inputs + i)), KernelMath.Load(t10, kk * outputs + j), acc0);
-                        }
-                        var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.AddTo(weightGrad, i * outputs + j, acc);
-                    }
-                    for (; j < outputs; j++)
-                    {
-                        float acc = 0f;
-                        for (int kk = 0; kk < rows; kk++)
-                        {
-                            acc += input[kk * inputs + i] * t10[kk * outputs + j];
-                        }
-                        weightGrad[i * outputs + j] += acc;
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "DropoutLinear", "backward", "the gradient of Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "DropoutLinear", "backward", "the gradient of Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
         }
     }
 }

@@ -108,11 +108,12 @@ partial class TensorReduction : global::LayerGen.ILayer
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        var __weightGrad = __AsParameter(weight).TakeGradForKernel(out bool __weightGradIsZero);
+        bool __weightGradIsZero = false;
+        Span<float> __weightGrad = __AsParameter(weight).RequiresGrad ? weight.TakeGradForKernel(out __weightGradIsZero).Data : default;
         switch (__kernel)
         {
-            case 1: Kernels_inputs16_outputs8.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad.Data, __weightGradIsZero, saved); return;
-            default: KernelsAnySize.Backward(__inputs, __outputs, rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad.Data, __weightGradIsZero, saved); return;
+            case 1: Kernels_inputs16_outputs8.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad, __weightGradIsZero, saved); return;
+            default: KernelsAnySize.Backward(__inputs, __outputs, rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad, __weightGradIsZero, saved); return;
         }
     }
 
@@ -124,8 +125,8 @@ partial class TensorReduction : global::LayerGen.ILayer
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
         switch (__kernel)
         {
-            case 1: Kernels_inputs16_outputs8.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, weight.Data, false, saved); return;
-            default: KernelsAnySize.Backward(__inputs, __outputs, rows, input, weight.Data, output, outputGrad, inputGrad, weight.Data, false, saved); return;
+            case 1: Kernels_inputs16_outputs8.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, false, saved); return;
+            default: KernelsAnySize.Backward(__inputs, __outputs, rows, input, weight.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, false, saved); return;
         }
     }
 
@@ -323,38 +324,41 @@ partial class TensorReduction : global::LayerGen.ILayer
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(t5, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
-            // t6 = einsum("bj,bk->bjk", input, outputGrad)   [*, inputs, outputs]
+            if (!weightGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                for (int e_b = 0; e_b < rows; e_b++)
+                // t6 = einsum("bj,bk->bjk", input, outputGrad)   [*, inputs, outputs]
                 {
-                    for (int e_j = 0; e_j < inputs; e_j++)
+                    for (int e_b = 0; e_b < rows; e_b++)
                     {
-                        int e_k = 0;
-                        if (Vector512.IsHardwareAccelerated)
+                        for (int e_j = 0; e_j < inputs; e_j++)
                         {
-                            for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
+                            int e_k = 0;
+                            if (Vector512.IsHardwareAccelerated)
                             {
-                                Vector512<float> acc0 = Vector512<float>.Zero;
-                                acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(outputGrad, e_b * outputs + e_k), acc0);
+                                for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
+                                {
+                                    Vector512<float> acc0 = Vector512<float>.Zero;
+                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(outputGrad, e_b * outputs + e_k), acc0);
+                                    KernelMath.Store(t6, e_b * inputs * outputs + e_j * outputs + e_k, acc0);
+                                }
+                            }
+                            for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                            {
+                                Vector<float> acc0 = Vector<float>.Zero;
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
                                 KernelMath.Store(t6, e_b * inputs * outputs + e_j * outputs + e_k, acc0);
                             }
-                        }
-                        for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
-                        {
-                            Vector<float> acc0 = Vector<float>.Zero;
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
-                            KernelMath.Store(t6, e_b * inputs * outputs + e_j * outputs + e_k, acc0);
-                        }
-                        for (; e_k < outputs; e_k++)
-                        {
-                            float acc0 = 0f;
-                            acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                            t6[e_b * inputs * outputs + e_j * outputs + e_k] = acc0;
+                            for (; e_k < outputs; e_k++)
+                            {
+                                float acc0 = 0f;
+                                acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                t6[e_b * inputs * outputs + e_j * outputs + e_k] = acc0;
+                            }
                         }
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(t6, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t6, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             if (!inputGrad.IsEmpty)
             {
                 // t8 = einsum("ijk,bjk->bi", weight, t6)   [*, inputs]
@@ -429,78 +433,81 @@ partial class TensorReduction : global::LayerGen.ILayer
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
-            // weightGrad += einsum("bi,bjk->ijk", input, t6)   [inputs, inputs, outputs]
-            // as a matrix product: [inputs, rows]·[rows, (inputs * outputs)], first factor stored transposed
-            if ((long)inputs * (inputs * outputs) * rows >= 512)
+            if (!weightGrad.IsEmpty)
             {
-                Gemm.MatMul(inputs, (inputs * outputs), rows, input, true, t6, false, weightGrad.Slice(0, inputs * (inputs * outputs)), accumulate: !weightGradIsZero);
-            }
-            else
-            {
-                if (weightGradIsZero) weightGrad.Clear();
-                for (int e_i = 0; e_i < inputs; e_i++)
+                // weightGrad += einsum("bi,bjk->ijk", input, t6)   [inputs, inputs, outputs]
+                // as a matrix product: [inputs, rows]·[rows, (inputs * outputs)], first factor stored transposed
+                if ((long)inputs * (inputs * outputs) * rows >= 512)
                 {
-                    for (int e_j = 0; e_j < inputs; e_j++)
+                    Gemm.MatMul(inputs, (inputs * outputs), rows, input, true, t6, false, weightGrad.Slice(0, inputs * (inputs * outputs)), accumulate: !weightGradIsZero);
+                }
+                else
+                {
+                    if (weightGradIsZero) weightGrad.Clear();
+                    for (int e_i = 0; e_i < inputs; e_i++)
                     {
-                        int e_k = 0;
-                        if (Vector512.IsHardwareAccelerated)
+                        for (int e_j = 0; e_j < inputs; e_j++)
                         {
-                            for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
+                            int e_k = 0;
+                            if (Vector512.IsHardwareAccelerated)
                             {
-                                Vector512<float> acc0 = Vector512<float>.Zero, acc1 = Vector512<float>.Zero, acc2 = Vector512<float>.Zero, acc3 = Vector512<float>.Zero;
+                                for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
+                                {
+                                    Vector512<float> acc0 = Vector512<float>.Zero, acc1 = Vector512<float>.Zero, acc2 = Vector512<float>.Zero, acc3 = Vector512<float>.Zero;
+                                    int e_b = 0;
+                                    for (; e_b <= rows - 4; e_b += 4)
+                                    {
+                                        acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                        acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                        acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                        acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                                    }
+                                    for (; e_b < rows; e_b++)
+                                    {
+                                        acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    }
+                                    KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                                }
+                            }
+                            for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                            {
+                                Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                                 int e_b = 0;
                                 for (; e_b <= rows - 4; e_b += 4)
                                 {
-                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                                    acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
-                                    acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
-                                    acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.Load(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                    acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.Load(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                    acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.Load(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
                                 }
                                 for (; e_b < rows; e_b++)
                                 {
-                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
                                 }
                                 KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
                             }
-                        }
-                        for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
-                        {
-                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                            int e_b = 0;
-                            for (; e_b <= rows - 4; e_b += 4)
+                            for (; e_k < outputs; e_k++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.Load(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.Load(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.Load(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                                float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
+                                int e_b = 0;
+                                for (; e_b <= rows - 4; e_b += 4)
+                                {
+                                    acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
+                                    acc1 += KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k);
+                                    acc2 += KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k);
+                                    acc3 += KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k);
+                                }
+                                for (; e_b < rows; e_b++)
+                                {
+                                    acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
+                                }
+                                weightGrad[e_i * inputs * outputs + e_j * outputs + e_k] += (acc0 + acc1) + (acc2 + acc3);
                             }
-                            for (; e_b < rows; e_b++)
-                            {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                            }
-                            KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
-                        }
-                        for (; e_k < outputs; e_k++)
-                        {
-                            float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
-                            int e_b = 0;
-                            for (; e_b <= rows - 4; e_b += 4)
-                            {
-                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
-                                acc1 += KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k);
-                                acc2 += KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k);
-                                acc3 += KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k);
-                            }
-                            for (; e_b < rows; e_b++)
-                            {
-                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
-                            }
-                            weightGrad[e_i * inputs * outputs + e_j * outputs + e_k] += (acc0 + acc1) + (acc2 + acc3);
                         }
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
         }
     }
 
@@ -683,38 +690,41 @@ partial class TensorReduction : global::LayerGen.ILayer
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(t5, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
-            // t6 = einsum("bj,bk->bjk", input, outputGrad)   [*, inputs, outputs]
+            if (!weightGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                for (int e_b = 0; e_b < rows; e_b++)
+                // t6 = einsum("bj,bk->bjk", input, outputGrad)   [*, inputs, outputs]
                 {
-                    for (int e_j = 0; e_j < inputs; e_j++)
+                    for (int e_b = 0; e_b < rows; e_b++)
                     {
-                        int e_k = 0;
-                        if (Vector512.IsHardwareAccelerated)
+                        for (int e_j = 0; e_j < inputs; e_j++)
                         {
-                            for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
+                            int e_k = 0;
+                            if (Vector512.IsHardwareAccelerated)
                             {
-                                Vector512<float> acc0 = Vector512<float>.Zero;
-                                acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(outputGrad, e_b * outputs + e_k), acc0);
+                                for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
+                                {
+                                    Vector512<float> acc0 = Vector512<float>.Zero;
+                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(outputGrad, e_b * outputs + e_k), acc0);
+                                    KernelMath.Store(t6, e_b * inputs * outputs + e_j * outputs + e_k, acc0);
+                                }
+                            }
+                            for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                            {
+                                Vector<float> acc0 = Vector<float>.Zero;
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
                                 KernelMath.Store(t6, e_b * inputs * outputs + e_j * outputs + e_k, acc0);
                             }
-                        }
-                        for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
-                        {
-                            Vector<float> acc0 = Vector<float>.Zero;
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
-                            KernelMath.Store(t6, e_b * inputs * outputs + e_j * outputs + e_k, acc0);
-                        }
-                        for (; e_k < outputs; e_k++)
-                        {
-                            float acc0 = 0f;
-                            acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                            t6[e_b * inputs * outputs + e_j * outputs + e_k] = acc0;
+                            for (; e_k < outputs; e_k++)
+                            {
+                                float acc0 = 0f;
+                                acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                t6[e_b * inputs * outputs + e_j * outputs + e_k] = acc0;
+                            }
                         }
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(t6, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t6, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             if (!inputGrad.IsEmpty)
             {
                 // t8 = einsum("ijk,bjk->bi", weight, t6)   [*, inputs]
@@ -789,78 +799,81 @@ partial class TensorReduction : global::LayerGen.ILayer
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
-            // weightGrad += einsum("bi,bjk->ijk", input, t6)   [inputs, inputs, outputs]
-            // as a matrix product: [inputs, rows]·[rows, (inputs * outputs)], first factor stored transposed
-            if ((long)inputs * (inputs * outputs) * rows >= 512)
+            if (!weightGrad.IsEmpty)
             {
-                Gemm.MatMul(inputs, (inputs * outputs), rows, input, true, t6, false, weightGrad.Slice(0, inputs * (inputs * outputs)), accumulate: !weightGradIsZero);
-            }
-            else
-            {
-                if (weightGradIsZero) weightGrad.Clear();
-                for (int e_i = 0; e_i < inputs; e_i++)
+                // weightGrad += einsum("bi,bjk->ijk", input, t6)   [inputs, inputs, outputs]
+                // as a matrix product: [inputs, rows]·[rows, (inputs * outputs)], first factor stored transposed
+                if ((long)inputs * (inputs * outputs) * rows >= 512)
                 {
-                    for (int e_j = 0; e_j < inputs; e_j++)
+                    Gemm.MatMul(inputs, (inputs * outputs), rows, input, true, t6, false, weightGrad.Slice(0, inputs * (inputs * outputs)), accumulate: !weightGradIsZero);
+                }
+                else
+                {
+                    if (weightGradIsZero) weightGrad.Clear();
+                    for (int e_i = 0; e_i < inputs; e_i++)
                     {
-                        int e_k = 0;
-                        if (Vector512.IsHardwareAccelerated)
+                        for (int e_j = 0; e_j < inputs; e_j++)
                         {
-                            for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
+                            int e_k = 0;
+                            if (Vector512.IsHardwareAccelerated)
                             {
-                                Vector512<float> acc0 = Vector512<float>.Zero, acc1 = Vector512<float>.Zero, acc2 = Vector512<float>.Zero, acc3 = Vector512<float>.Zero;
+                                for (; e_k <= outputs - Vector512<float>.Count; e_k += Vector512<float>.Count)
+                                {
+                                    Vector512<float> acc0 = Vector512<float>.Zero, acc1 = Vector512<float>.Zero, acc2 = Vector512<float>.Zero, acc3 = Vector512<float>.Zero;
+                                    int e_b = 0;
+                                    for (; e_b <= rows - 4; e_b += 4)
+                                    {
+                                        acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                        acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                        acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                        acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                                    }
+                                    for (; e_b < rows; e_b++)
+                                    {
+                                        acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    }
+                                    KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                                }
+                            }
+                            for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
+                            {
+                                Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                                 int e_b = 0;
                                 for (; e_b <= rows - 4; e_b += 4)
                                 {
-                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                                    acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
-                                    acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
-                                    acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.Load(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                    acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.Load(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                    acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.Load(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
                                 }
                                 for (; e_b < rows; e_b++)
                                 {
-                                    acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
                                 }
                                 KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
                             }
-                        }
-                        for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
-                        {
-                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                            int e_b = 0;
-                            for (; e_b <= rows - 4; e_b += 4)
+                            for (; e_k < outputs; e_k++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.Load(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.Load(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.Load(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                                float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
+                                int e_b = 0;
+                                for (; e_b <= rows - 4; e_b += 4)
+                                {
+                                    acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
+                                    acc1 += KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k);
+                                    acc2 += KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k);
+                                    acc3 += KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k);
+                                }
+                                for (; e_b < rows; e_b++)
+                                {
+                                    acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
+                                }
+                                weightGrad[e_i * inputs * outputs + e_j * outputs + e_k] += (acc0 + acc1) + (acc2 + acc3);
                             }
-                            for (; e_b < rows; e_b++)
-                            {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                            }
-                            KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
-                        }
-                        for (; e_k < outputs; e_k++)
-                        {
-                            float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
-                            int e_b = 0;
-                            for (; e_b <= rows - 4; e_b += 4)
-                            {
-                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
-                                acc1 += KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k);
-                                acc2 += KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k);
-                                acc3 += KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k);
-                            }
-                            for (; e_b < rows; e_b++)
-                            {
-                                acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
-                            }
-                            weightGrad[e_i * inputs * outputs + e_j * outputs + e_k] += (acc0 + acc1) + (acc2 + acc3);
                         }
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
         }
     }
 }

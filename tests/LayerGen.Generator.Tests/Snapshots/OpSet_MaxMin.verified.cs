@@ -93,8 +93,9 @@ partial class Extremes : global::LayerGen.ILayer
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        var __floorGrad = __AsParameter(floor).TakeGradForKernel(out bool __floorGradIsZero);
-        KernelsAnySize.Backward(__n_n, rows, input, floor.Data, output, outputGrad, inputGrad, __floorGrad.Data, __floorGradIsZero, saved);
+        bool __floorGradIsZero = false;
+        Span<float> __floorGrad = __AsParameter(floor).RequiresGrad ? floor.TakeGradForKernel(out __floorGradIsZero).Data : default;
+        KernelsAnySize.Backward(__n_n, rows, input, floor.Data, output, outputGrad, inputGrad, __floorGrad, __floorGradIsZero, saved);
     }
 
     // Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).
@@ -103,7 +104,7 @@ partial class Extremes : global::LayerGen.ILayer
     public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        KernelsAnySize.Backward(__n_n, rows, input, floor.Data, output, outputGrad, inputGrad, floor.Data, false, saved);
+        KernelsAnySize.Backward(__n_n, rows, input, floor.Data, output, outputGrad, inputGrad, floor.RequiresGrad ? floor.Data : null, false, saved);
     }
 
     // The kernels read without bounds checks, so every length is checked here, once per call.
@@ -230,31 +231,34 @@ partial class Extremes : global::LayerGen.ILayer
             Span<float> t26 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n, rows); // [*, 1]
             Span<float> t27 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows, rows * n_n); // [*, n_n]
             Span<float> t32 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows + rows * n_n, n_n); // [n_n]
-            // t10 = outputGrad * t6   [*, n_n]
+            if (!floorGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                for (int o = 0; o < rows; o++)
+                // t10 = outputGrad * t6   [*, n_n]
                 {
-                    float s6 = t6[o];
-                    var v6 = new Vector<float>(s6);
-                    int c = 0;
-                    if (Vector512.IsHardwareAccelerated)
+                    for (int o = 0; o < rows; o++)
                     {
-                        for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                        float s6 = t6[o];
+                        var v6 = new Vector<float>(s6);
+                        int c = 0;
+                        if (Vector512.IsHardwareAccelerated)
                         {
-                            KernelMath.Store(t10, o * n_n + c, (KernelMath.LoadWide(outputGrad, o * n_n + c) * Vector512.Create(s6)));
+                            for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                            {
+                                KernelMath.Store(t10, o * n_n + c, (KernelMath.LoadWide(outputGrad, o * n_n + c) * Vector512.Create(s6)));
+                            }
+                        }
+                        for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
+                        {
+                            KernelMath.Store(t10, o * n_n + c, (KernelMath.Load(outputGrad, o * n_n + c) * v6));
+                        }
+                        for (; c < n_n; c++)
+                        {
+                            t10[o * n_n + c] = (outputGrad[o * n_n + c] * s6);
                         }
                     }
-                    for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
-                    {
-                        KernelMath.Store(t10, o * n_n + c, (KernelMath.Load(outputGrad, o * n_n + c) * v6));
-                    }
-                    for (; c < n_n; c++)
-                    {
-                        t10[o * n_n + c] = (outputGrad[o * n_n + c] * s6);
-                    }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(t10, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t10, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             if (!inputGrad.IsEmpty)
             {
                 // t12 = sum of outputGrad * t5 [*, n_n] down to [*, 1]
@@ -320,92 +324,98 @@ partial class Extremes : global::LayerGen.ILayer
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(t13, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
-            // t16 = equal(input, floor) * 0.5   [*, n_n]
+            if (!floorGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                for (int o = 0; o < rows; o++)
+                // t16 = equal(input, floor) * 0.5   [*, n_n]
                 {
-                    int c = 0;
-                    if (Vector512.IsHardwareAccelerated)
+                    for (int o = 0; o < rows; o++)
                     {
-                        for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                        int c = 0;
+                        if (Vector512.IsHardwareAccelerated)
                         {
-                            KernelMath.Store(t16, o * n_n + c, (KernelMath.Equal(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)) * Vector512.Create(0.5f)));
+                            for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                            {
+                                KernelMath.Store(t16, o * n_n + c, (KernelMath.Equal(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)) * Vector512.Create(0.5f)));
+                            }
+                        }
+                        for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
+                        {
+                            KernelMath.Store(t16, o * n_n + c, (KernelMath.Equal(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) * new Vector<float>(0.5f)));
+                        }
+                        for (; c < n_n; c++)
+                        {
+                            t16[o * n_n + c] = (KernelMath.Equal(input[o * n_n + c], floor[c]) * 0.5f);
                         }
                     }
-                    for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
-                    {
-                        KernelMath.Store(t16, o * n_n + c, (KernelMath.Equal(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) * new Vector<float>(0.5f)));
-                    }
-                    for (; c < n_n; c++)
-                    {
-                        t16[o * n_n + c] = (KernelMath.Equal(input[o * n_n + c], floor[c]) * 0.5f);
-                    }
                 }
-            }
-            if (CheckedMode.Enabled) CheckedMode.Check(t16, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
-            // t18 = (less(input, floor) + t16)   [*, n_n]
-            {
-                for (int o = 0; o < rows; o++)
+                if (CheckedMode.Enabled) CheckedMode.Check(t16, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                // t18 = (less(input, floor) + t16)   [*, n_n]
                 {
-                    int c = 0;
-                    if (Vector512.IsHardwareAccelerated)
+                    for (int o = 0; o < rows; o++)
                     {
-                        for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                        int c = 0;
+                        if (Vector512.IsHardwareAccelerated)
                         {
-                            KernelMath.Store(t18, o * n_n + c, (KernelMath.Less(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)) + KernelMath.LoadWide(t16, o * n_n + c)));
+                            for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                            {
+                                KernelMath.Store(t18, o * n_n + c, (KernelMath.Less(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)) + KernelMath.LoadWide(t16, o * n_n + c)));
+                            }
+                        }
+                        for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
+                        {
+                            KernelMath.Store(t18, o * n_n + c, (KernelMath.Less(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) + KernelMath.Load(t16, o * n_n + c)));
+                        }
+                        for (; c < n_n; c++)
+                        {
+                            t18[o * n_n + c] = (KernelMath.Less(input[o * n_n + c], floor[c]) + t16[o * n_n + c]);
                         }
                     }
-                    for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
-                    {
-                        KernelMath.Store(t18, o * n_n + c, (KernelMath.Less(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) + KernelMath.Load(t16, o * n_n + c)));
-                    }
-                    for (; c < n_n; c++)
-                    {
-                        t18[o * n_n + c] = (KernelMath.Less(input[o * n_n + c], floor[c]) + t16[o * n_n + c]);
-                    }
                 }
-            }
-            if (CheckedMode.Enabled) CheckedMode.Check(t18, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
-            // t22 = (greater(input, floor) + t16)   [*, n_n]
-            {
-                for (int o = 0; o < rows; o++)
+                if (CheckedMode.Enabled) CheckedMode.Check(t18, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                // t22 = (greater(input, floor) + t16)   [*, n_n]
                 {
-                    int c = 0;
-                    if (Vector512.IsHardwareAccelerated)
+                    for (int o = 0; o < rows; o++)
                     {
-                        for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                        int c = 0;
+                        if (Vector512.IsHardwareAccelerated)
                         {
-                            KernelMath.Store(t22, o * n_n + c, (KernelMath.Greater(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)) + KernelMath.LoadWide(t16, o * n_n + c)));
+                            for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
+                            {
+                                KernelMath.Store(t22, o * n_n + c, (KernelMath.Greater(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)) + KernelMath.LoadWide(t16, o * n_n + c)));
+                            }
+                        }
+                        for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
+                        {
+                            KernelMath.Store(t22, o * n_n + c, (KernelMath.Greater(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) + KernelMath.Load(t16, o * n_n + c)));
+                        }
+                        for (; c < n_n; c++)
+                        {
+                            t22[o * n_n + c] = (KernelMath.Greater(input[o * n_n + c], floor[c]) + t16[o * n_n + c]);
                         }
                     }
-                    for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
-                    {
-                        KernelMath.Store(t22, o * n_n + c, (KernelMath.Greater(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) + KernelMath.Load(t16, o * n_n + c)));
-                    }
-                    for (; c < n_n; c++)
-                    {
-                        t22[o * n_n + c] = (KernelMath.Greater(input[o * n_n + c], floor[c]) + t16[o * n_n + c]);
-                    }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(t22, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t22, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
-            // t24 = sum of t10 * t22 [*, n_n] down to [n_n]
+            if (!floorGrad.IsEmpty)
             {
-                t24.Clear();
-                for (int o = 0; o < rows; o++)
+                // t24 = sum of t10 * t22 [*, n_n] down to [n_n]
                 {
-                    int c = 0;
-                    for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
+                    t24.Clear();
+                    for (int o = 0; o < rows; o++)
                     {
-                        KernelMath.AddTo(t24, c, (KernelMath.Load(t10, o * n_n + c) * KernelMath.Load(t22, o * n_n + c)));
-                    }
-                    for (; c < n_n; c++)
-                    {
-                        t24[c] += (t10[o * n_n + c] * t22[o * n_n + c]);
+                        int c = 0;
+                        for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
+                        {
+                            KernelMath.AddTo(t24, c, (KernelMath.Load(t10, o * n_n + c) * KernelMath.Load(t22, o * n_n + c)));
+                        }
+                        for (; c < n_n; c++)
+                        {
+                            t24[c] += (t10[o * n_n + c] * t22[o * n_n + c]);
+                        }
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(t24, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t24, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             if (!inputGrad.IsEmpty)
             {
                 // t26 = sum of -outputGrad [*, n_n] down to [*, 1]
@@ -492,45 +502,48 @@ partial class Extremes : global::LayerGen.ILayer
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
-            // t32 = sum of outputGrad * t18 [*, n_n] down to [n_n]
+            if (!floorGrad.IsEmpty)
             {
-                t32.Clear();
-                for (int o = 0; o < rows; o++)
+                // t32 = sum of outputGrad * t18 [*, n_n] down to [n_n]
                 {
-                    int c = 0;
-                    for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
+                    t32.Clear();
+                    for (int o = 0; o < rows; o++)
                     {
-                        KernelMath.AddTo(t32, c, (KernelMath.Load(outputGrad, o * n_n + c) * KernelMath.Load(t18, o * n_n + c)));
-                    }
-                    for (; c < n_n; c++)
-                    {
-                        t32[c] += (outputGrad[o * n_n + c] * t18[o * n_n + c]);
+                        int c = 0;
+                        for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
+                        {
+                            KernelMath.AddTo(t32, c, (KernelMath.Load(outputGrad, o * n_n + c) * KernelMath.Load(t18, o * n_n + c)));
+                        }
+                        for (; c < n_n; c++)
+                        {
+                            t32[c] += (outputGrad[o * n_n + c] * t18[o * n_n + c]);
+                        }
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(t32, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (floorGradIsZero) floorGrad.Clear();
+                // floorGrad += (t24 + t32)   [n_n]
+                {
+                    int n = n_n;
+                    int i = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                        {
+                            KernelMath.AddTo(floorGrad, i, (KernelMath.LoadWide(t24, i) + KernelMath.LoadWide(t32, i)));
+                        }
+                    }
+                    for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                    {
+                        KernelMath.AddTo(floorGrad, i, (KernelMath.Load(t24, i) + KernelMath.Load(t32, i)));
+                    }
+                    for (; i < n; i++)
+                    {
+                        floorGrad[i] += (t24[i] + t32[i]);
+                    }
+                }
+                if (CheckedMode.Enabled) CheckedMode.Check(floorGrad, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t32, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
-            if (floorGradIsZero) floorGrad.Clear();
-            // floorGrad += (t24 + t32)   [n_n]
-            {
-                int n = n_n;
-                int i = 0;
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
-                    {
-                        KernelMath.AddTo(floorGrad, i, (KernelMath.LoadWide(t24, i) + KernelMath.LoadWide(t32, i)));
-                    }
-                }
-                for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                {
-                    KernelMath.AddTo(floorGrad, i, (KernelMath.Load(t24, i) + KernelMath.Load(t32, i)));
-                }
-                for (; i < n; i++)
-                {
-                    floorGrad[i] += (t24[i] + t32[i]);
-                }
-            }
-            if (CheckedMode.Enabled) CheckedMode.Check(floorGrad, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
         }
     }
 }

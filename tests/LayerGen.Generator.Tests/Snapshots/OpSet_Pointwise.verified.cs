@@ -93,8 +93,9 @@ partial class Pointwise : global::LayerGen.ILayer
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        var __scaleGrad = __AsParameter(scale).TakeGradForKernel(out bool __scaleGradIsZero);
-        KernelsAnySize.Backward(__n_n, rows, input, scale.Data, output, outputGrad, inputGrad, __scaleGrad.Data, __scaleGradIsZero, saved);
+        bool __scaleGradIsZero = false;
+        Span<float> __scaleGrad = __AsParameter(scale).RequiresGrad ? scale.TakeGradForKernel(out __scaleGradIsZero).Data : default;
+        KernelsAnySize.Backward(__n_n, rows, input, scale.Data, output, outputGrad, inputGrad, __scaleGrad, __scaleGradIsZero, saved);
     }
 
     // Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).
@@ -103,7 +104,7 @@ partial class Pointwise : global::LayerGen.ILayer
     public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        KernelsAnySize.Backward(__n_n, rows, input, scale.Data, output, outputGrad, inputGrad, scale.Data, false, saved);
+        KernelsAnySize.Backward(__n_n, rows, input, scale.Data, output, outputGrad, inputGrad, scale.RequiresGrad ? scale.Data : null, false, saved);
     }
 
     // The kernels read without bounds checks, so every length is checked here, once per call.
@@ -299,90 +300,93 @@ partial class Pointwise : global::LayerGen.ILayer
             Span<float> t44 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
             Span<float> t50 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
             Span<float> t52 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            // t40 = outputGrad * t17 * (1 - t14 * t14) * 0.7978846   [*, n_n]
+            if (!scaleGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                int n = rows * n_n;
-                int i = 0;
-                if (Vector512.IsHardwareAccelerated)
+                // t40 = outputGrad * t17 * (1 - t14 * t14) * 0.7978846   [*, n_n]
                 {
-                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    int n = rows * n_n;
+                    int i = 0;
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        KernelMath.Store(t40, i, (((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t17, i)) * (Vector512.Create(1f) - (KernelMath.LoadWide(t14, i) * KernelMath.LoadWide(t14, i)))) * Vector512.Create(0.7978846f)));
+                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t40, i, (((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t17, i)) * (Vector512.Create(1f) - (KernelMath.LoadWide(t14, i) * KernelMath.LoadWide(t14, i)))) * Vector512.Create(0.7978846f)));
+                        }
+                    }
+                    for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                    {
+                        KernelMath.Store(t40, i, (((KernelMath.Load(outputGrad, i) * KernelMath.Load(t17, i)) * (new Vector<float>(1f) - (KernelMath.Load(t14, i) * KernelMath.Load(t14, i)))) * new Vector<float>(0.7978846f)));
+                    }
+                    for (; i < n; i++)
+                    {
+                        t40[i] = (((outputGrad[i] * t17[i]) * (1f - (t14[i] * t14[i]))) * 0.7978846f);
                     }
                 }
-                for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                if (CheckedMode.Enabled) CheckedMode.Check(t40, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+                // t44 = t40 * 0.044715   [*, n_n]
                 {
-                    KernelMath.Store(t40, i, (((KernelMath.Load(outputGrad, i) * KernelMath.Load(t17, i)) * (new Vector<float>(1f) - (KernelMath.Load(t14, i) * KernelMath.Load(t14, i)))) * new Vector<float>(0.7978846f)));
-                }
-                for (; i < n; i++)
-                {
-                    t40[i] = (((outputGrad[i] * t17[i]) * (1f - (t14[i] * t14[i]))) * 0.7978846f);
-                }
-            }
-            if (CheckedMode.Enabled) CheckedMode.Check(t40, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-            // t44 = t40 * 0.044715   [*, n_n]
-            {
-                int n = rows * n_n;
-                int i = 0;
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    int n = rows * n_n;
+                    int i = 0;
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        KernelMath.Store(t44, i, (KernelMath.LoadWide(t40, i) * Vector512.Create(0.044715f)));
+                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t44, i, (KernelMath.LoadWide(t40, i) * Vector512.Create(0.044715f)));
+                        }
+                    }
+                    for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                    {
+                        KernelMath.Store(t44, i, (KernelMath.Load(t40, i) * new Vector<float>(0.044715f)));
+                    }
+                    for (; i < n; i++)
+                    {
+                        t44[i] = (t40[i] * 0.044715f);
                     }
                 }
-                for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                if (CheckedMode.Enabled) CheckedMode.Check(t44, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+                // t50 = t44 * t6 * t6   [*, n_n]
                 {
-                    KernelMath.Store(t44, i, (KernelMath.Load(t40, i) * new Vector<float>(0.044715f)));
-                }
-                for (; i < n; i++)
-                {
-                    t44[i] = (t40[i] * 0.044715f);
-                }
-            }
-            if (CheckedMode.Enabled) CheckedMode.Check(t44, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-            // t50 = t44 * t6 * t6   [*, n_n]
-            {
-                int n = rows * n_n;
-                int i = 0;
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    int n = rows * n_n;
+                    int i = 0;
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        KernelMath.Store(t50, i, ((KernelMath.LoadWide(t44, i) * KernelMath.LoadWide(t6, i)) * KernelMath.LoadWide(t6, i)));
+                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t50, i, ((KernelMath.LoadWide(t44, i) * KernelMath.LoadWide(t6, i)) * KernelMath.LoadWide(t6, i)));
+                        }
+                    }
+                    for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                    {
+                        KernelMath.Store(t50, i, ((KernelMath.Load(t44, i) * KernelMath.Load(t6, i)) * KernelMath.Load(t6, i)));
+                    }
+                    for (; i < n; i++)
+                    {
+                        t50[i] = ((t44[i] * t6[i]) * t6[i]);
                     }
                 }
-                for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                if (CheckedMode.Enabled) CheckedMode.Check(t50, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+                // t52 = ((((outputGrad * t15 * 0.5 + t40) + t44 * t7) + t50) + t50)   [*, n_n]
                 {
-                    KernelMath.Store(t50, i, ((KernelMath.Load(t44, i) * KernelMath.Load(t6, i)) * KernelMath.Load(t6, i)));
-                }
-                for (; i < n; i++)
-                {
-                    t50[i] = ((t44[i] * t6[i]) * t6[i]);
-                }
-            }
-            if (CheckedMode.Enabled) CheckedMode.Check(t50, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-            // t52 = ((((outputGrad * t15 * 0.5 + t40) + t44 * t7) + t50) + t50)   [*, n_n]
-            {
-                int n = rows * n_n;
-                int i = 0;
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                    int n = rows * n_n;
+                    int i = 0;
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        KernelMath.Store(t52, i, ((((((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t15, i)) * Vector512.Create(0.5f)) + KernelMath.LoadWide(t40, i)) + (KernelMath.LoadWide(t44, i) * KernelMath.LoadWide(t7, i))) + KernelMath.LoadWide(t50, i)) + KernelMath.LoadWide(t50, i)));
+                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t52, i, ((((((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t15, i)) * Vector512.Create(0.5f)) + KernelMath.LoadWide(t40, i)) + (KernelMath.LoadWide(t44, i) * KernelMath.LoadWide(t7, i))) + KernelMath.LoadWide(t50, i)) + KernelMath.LoadWide(t50, i)));
+                        }
+                    }
+                    for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                    {
+                        KernelMath.Store(t52, i, ((((((KernelMath.Load(outputGrad, i) * KernelMath.Load(t15, i)) * new Vector<float>(0.5f)) + KernelMath.Load(t40, i)) + (KernelMath.Load(t44, i) * KernelMath.Load(t7, i))) + KernelMath.Load(t50, i)) + KernelMath.Load(t50, i)));
+                    }
+                    for (; i < n; i++)
+                    {
+                        t52[i] = ((((((outputGrad[i] * t15[i]) * 0.5f) + t40[i]) + (t44[i] * t7[i])) + t50[i]) + t50[i]);
                     }
                 }
-                for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                {
-                    KernelMath.Store(t52, i, ((((((KernelMath.Load(outputGrad, i) * KernelMath.Load(t15, i)) * new Vector<float>(0.5f)) + KernelMath.Load(t40, i)) + (KernelMath.Load(t44, i) * KernelMath.Load(t7, i))) + KernelMath.Load(t50, i)) + KernelMath.Load(t50, i)));
-                }
-                for (; i < n; i++)
-                {
-                    t52[i] = ((((((outputGrad[i] * t15[i]) * 0.5f) + t40[i]) + (t44[i] * t7[i])) + t50[i]) + t50[i]);
-                }
+                if (CheckedMode.Enabled) CheckedMode.Check(t52, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t52, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
             if (!inputGrad.IsEmpty)
             {
                 // inputGrad += ((outputGrad * 3 * pow(input, 2) + outputGrad * inrange(input, -0.5, 0.5)) + t52 * scale * 0.5 / t5 * sign(input))   [*, n_n]
@@ -409,23 +413,26 @@ partial class Pointwise : global::LayerGen.ILayer
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
             }
-            if (scaleGradIsZero) scaleGrad.Clear();
-            // scaleGrad += sum of t52 * t5 [*, n_n] down to [n_n]
+            if (!scaleGrad.IsEmpty)
             {
-                for (int o = 0; o < rows; o++)
+                if (scaleGradIsZero) scaleGrad.Clear();
+                // scaleGrad += sum of t52 * t5 [*, n_n] down to [n_n]
                 {
-                    int c = 0;
-                    for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
+                    for (int o = 0; o < rows; o++)
                     {
-                        KernelMath.AddTo(scaleGrad, c, (KernelMath.Load(t52, o * n_n + c) * KernelMath.Load(t5, o * n_n + c)));
-                    }
-                    for (; c < n_n; c++)
-                    {
-                        scaleGrad[c] += (t52[o * n_n + c] * t5[o * n_n + c]);
+                        int c = 0;
+                        for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
+                        {
+                            KernelMath.AddTo(scaleGrad, c, (KernelMath.Load(t52, o * n_n + c) * KernelMath.Load(t5, o * n_n + c)));
+                        }
+                        for (; c < n_n; c++)
+                        {
+                            scaleGrad[c] += (t52[o * n_n + c] * t5[o * n_n + c]);
+                        }
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(scaleGrad, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(scaleGrad, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
         }
     }
 }

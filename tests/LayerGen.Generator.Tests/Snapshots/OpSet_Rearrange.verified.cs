@@ -90,8 +90,9 @@ partial class Rearrange : global::LayerGen.ILayer
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        var __weightGrad = __AsParameter(weight).TakeGradForKernel(out bool __weightGradIsZero);
-        Kernels.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad.Data, __weightGradIsZero, saved);
+        bool __weightGradIsZero = false;
+        Span<float> __weightGrad = __AsParameter(weight).RequiresGrad ? weight.TakeGradForKernel(out __weightGradIsZero).Data : default;
+        Kernels.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad, __weightGradIsZero, saved);
     }
 
     // Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).
@@ -100,7 +101,7 @@ partial class Rearrange : global::LayerGen.ILayer
     public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        Kernels.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, weight.Data, false, saved);
+        Kernels.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, false, saved);
     }
 
     // The kernels read without bounds checks, so every length is checked here, once per call.
@@ -215,21 +216,24 @@ partial class Rearrange : global::LayerGen.ILayer
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
             }
-            if (weightGradIsZero) weightGrad.Clear();
-            // weightGrad += sum of outputGrad * t2 [*, 3, 4] down to [3, 4]
+            if (!weightGrad.IsEmpty)
             {
-                for (int i0 = 0; i0 < rows; i0++)
+                if (weightGradIsZero) weightGrad.Clear();
+                // weightGrad += sum of outputGrad * t2 [*, 3, 4] down to [3, 4]
                 {
-                    for (int i1 = 0; i1 < 3; i1++)
+                    for (int i0 = 0; i0 < rows; i0++)
                     {
-                        for (int i2 = 0; i2 < 4; i2++)
+                        for (int i1 = 0; i1 < 3; i1++)
                         {
-                            weightGrad[i1 * 4 + i2] += (outputGrad[i0 * 12 + i1 * 4 + i2] * t2[i0 * 12 + i1 * 4 + i2]);
+                            for (int i2 = 0; i2 < 4; i2++)
+                            {
+                                weightGrad[i1 * 4 + i2] += (outputGrad[i0 * 12 + i1 * 4 + i2] * t2[i0 * 12 + i1 * 4 + i2]);
+                            }
                         }
                     }
                 }
+                if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
         }
     }
 }

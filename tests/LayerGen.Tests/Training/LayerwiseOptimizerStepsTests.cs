@@ -86,6 +86,7 @@ public class LayerwiseOptimizerStepsTests
         Tensor.ManualSeed(9);
         var model = new Sequential(new Linear(6, 3));
         var extra = Tensor.Randn(4);
+        extra.RequiresGrad = true; // trainable: optimisers skip frozen tensors
         var trainer = new Trainer(model, new MseLoss(), new Sgd(model.Parameters().Append(extra), 0.5, weightDecay: 0.1), maxRows: Rows);
         extra.Grad = Tensor.Ones(4);
         float[] expected = extra.Data.Select(p => p + (-0.5f * (0f + (0.1f * p)))).ToArray();

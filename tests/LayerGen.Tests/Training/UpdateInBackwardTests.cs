@@ -269,12 +269,12 @@ public class UpdateInBackwardTests
     }
 
     [Fact]
-    public void A_frozen_parameter_is_refused_rather_than_trained()
+    public void A_parameter_outside_the_optimiser_that_requires_grad_is_refused_rather_than_trained()
     {
         var model = new Sequential(new Linear(4, 3), new Tanh(), new Linear(3, 2));
         var onlyLast = ((Sequential)model)[2].Parameters();
         var error = Assert.Throws<ArgumentException>(() => new Trainer(model, new MseLoss(), new Sgd(onlyLast, 0.1), 4, updateInBackward: true));
-        Assert.Contains("parameter '0.weight' is not in the optimiser", error.Message);
+        Assert.Contains("parameter '0.weight' is not in the optimiser but requires grad", error.Message);
     }
 
     [Fact]
