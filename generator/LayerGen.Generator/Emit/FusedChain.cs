@@ -185,9 +185,20 @@ internal sealed class FusedChain
         return $"{a}·{b}";
     }
 
+    /// <summary>A float constant as C#: <c>0.5f</c>, <c>1e-08f</c>, or <c>float.PositiveInfinity</c>, <c>float.NegativeInfinity</c>, <c>float.NaN</c>.</summary>
     public static string FloatLiteral(double value)
     {
         float f = (float)value;
+        if (float.IsNaN(f))
+        {
+            return "float.NaN";
+        }
+
+        if (float.IsInfinity(f))
+        {
+            return f > 0 ? "float.PositiveInfinity" : "float.NegativeInfinity";
+        }
+
         string text = f.ToString("R", CultureInfo.InvariantCulture);
         if (text.Contains("E"))
         {

@@ -32,7 +32,7 @@ internal sealed partial class GraphBuilder
             case "Gelu":
                 return Gelu(x, call);
             case "Dropout" when call.Numbers.Count == 1:
-                if (Number(0) is < 0 or >= 1)
+                if (!(Number(0) is >= 0 and < 1)) // NaN is refused too, as torch.nn.functional.dropout refuses it
                 {
                     Report(call, $"the dropout probability must be in [0, 1), got {Number(0)}");
                     return null;

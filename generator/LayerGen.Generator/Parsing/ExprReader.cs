@@ -192,6 +192,10 @@ internal sealed class ExprReader
                 case ArgumentKind.Integer when _model.GetConstantValue(argument, _cancellationToken) is { HasValue: true } constant:
                     constants.Add(constant.Value is bool flag ? (flag ? 1 : 0) : System.Convert.ToInt32(constant.Value, System.Globalization.CultureInfo.InvariantCulture));
                     break;
+                case ArgumentKind.Number when name == "Where" && Constant(argument) is { } value:
+                    // Where(mask, a, -inf): a constant operand in its place, broadcast like any scalar.
+                    operands.Add(new NumberExpr(value, ForwardParser.Shorten(argument.ToString()), LocationInfo.From(argument)));
+                    break;
                 case ArgumentKind.Number when Constant(argument) is { } number:
                     numbers.Add(number);
                     break;

@@ -69,6 +69,15 @@ public static class Ops
     /// </summary>
     public static Tensor Where(Tensor mask, Tensor a, Tensor b) => ComparisonOps.Where(mask, a, b);
 
+    /// <summary>
+    /// a where <paramref name="mask"/> is non-zero, else the constant b, as <c>torch.where(mask, a, b)</c> with
+    /// a Python number: the attention-mask pattern <c>Ops.Where(mask, scores, float.NegativeInfinity)</c>.
+    /// </summary>
+    public static Tensor Where(Tensor mask, Tensor a, float b) => ComparisonOps.Where(mask, a, Tensor.Scalar(b));
+
+    /// <summary>The constant a where <paramref name="mask"/> is non-zero, else b.</summary>
+    public static Tensor Where(Tensor mask, float a, Tensor b) => ComparisonOps.Where(mask, Tensor.Scalar(a), b);
+
     /// <summary>Joins tensors along an existing axis (torch.cat): same rank, same sizes except along <paramref name="axis"/>.</summary>
     public static Tensor Concat(int axis, params Tensor[] tensors) => ShapeOps.Concat(axis, tensors);
 
