@@ -11,7 +11,7 @@ namespace LayerGen;
 /// </summary>
 /// <remarks>
 /// <para><see cref="Call"/> chains the children's <see cref="ILayer.Call"/>, so each child records its own
-/// autograd node. The span API chains <see cref="ILayer.ForwardSpan"/> / <see cref="ILayer.BackwardSpan"/>
+/// autograd node; <see cref="CallEager"/> chains their <see cref="ILayer.CallEager"/>. The span API chains <see cref="ILayer.ForwardSpan"/> / <see cref="ILayer.BackwardSpan"/>
 /// over one caller-owned saved buffer laid out per position as
 /// <c>[output of child 0 | ... | output of child n-2 | saved of child 0 | ... | saved of child n-1]</c>,
 /// so the same layer instance may appear at several positions.</para>
@@ -115,6 +115,19 @@ public sealed class Sequential : ILayer
         foreach (ILayer layer in _layers)
         {
             x = layer.Call(x);
+        }
+
+        return x;
+    }
+
+    /// <summary>Runs each child's <see cref="ILayer.CallEager"/> on the previous one's output: the whole model on the eager reference ops.</summary>
+    public Tensor CallEager(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Tensor x = input;
+        foreach (ILayer layer in _layers)
+        {
+            x = layer.CallEager(x);
         }
 
         return x;
