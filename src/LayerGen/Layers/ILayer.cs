@@ -17,6 +17,14 @@ namespace LayerGen;
 /// </list>
 /// And a third, for checking those two: <see cref="CallEager"/>, the forward definition as written on the
 /// eager reference ops.
+/// <para><b>Threads.</b> Inference on one instance from several threads at once is safe and part of the
+/// contract: <see cref="Call"/>, <see cref="CallEager"/>, <see cref="SavedLength"/> and
+/// <see cref="ForwardSpan"/> keep nothing of a call in the layer, so concurrent calls with any batch
+/// sizes need only their own buffers (input, output, saved). Generated layers and <see cref="Sequential"/>
+/// keep it, and a hand-written layer must too. The backward and training are not concurrent:
+/// <see cref="BackwardSpan"/> accumulates into the parameters' shared gradients (one backward per model at
+/// a time), and changing the parameters or the mode (<see cref="Train"/>) while other threads run inference
+/// gives them a mix of old and new.</para>
 /// </remarks>
 public interface ILayer
 {

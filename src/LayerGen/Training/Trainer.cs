@@ -25,7 +25,9 @@ namespace LayerGen;
 /// loss gradient is scaled by −lr and each layer adds its gradients straight into its parameters
 /// (<see cref="ILayer.BackwardSpanIntoParameters"/>), so no gradient is stored. The same SGD step up to
 /// rounding; the parameters' <see cref="Tensor.Grad"/> then read as zeros. See <see cref="UpdatesInBackward"/>.</para>
-/// <para>Not thread-safe: it reuses its buffers.</para>
+/// <para>Not thread-safe, <see cref="Predict"/> included: it reuses its buffers. For inference from several
+/// threads, call the model's <see cref="ILayer.ForwardSpan"/> with buffers of each thread's own (or
+/// <see cref="ILayer.Call"/>), which is safe.</para>
 /// </remarks>
 public sealed class Trainer
 {
@@ -205,6 +207,7 @@ public sealed class Trainer
     }
 
     /// <summary>The model's output for a batch, without gradients, into <paramref name="output"/>.</summary>
+    /// <remarks>It runs in the trainer's own workspace, so one thread at a time (see the remarks on <see cref="Trainer"/>).</remarks>
     public void Predict(ReadOnlySpan<float> input, int rows, Span<float> output)
     {
         if (rows <= 0 || rows > MaxRows)
