@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
 using LayerGen.Kernels;
 
 namespace LayerGen;
@@ -11,16 +13,26 @@ namespace LayerGen;
 /// </summary>
 /// <remarks>
 /// <para><see cref="Call"/> chains the children's <see cref="ILayer.Call"/>, so each child records its own
-/// autograd node. The span API chains <see cref="ILayer.ForwardSpan"/> / <see cref="ILayer.BackwardSpan"/>
+/// autograd node; <see cref="CallEager"/> chains their <see cref="ILayer.CallEager"/>. The span API chains <see cref="ILayer.ForwardSpan"/> / <see cref="ILayer.BackwardSpan"/>
 /// over one caller-owned saved buffer laid out per position as
 /// <c>[output of child 0 | ... | output of child n-2 | saved of child 0 | ... | saved of child n-1]</c>,
 /// so the same layer instance may appear at several positions.</para>
 /// <para>Rows change between children by the ratio of row lengths: child i+1 runs on
 /// rows_i * child_i.OutputRowLength / child_{i+1}.InputRowLength rows. The span API reads the children's
-/// row and saved lengths when the batch size changes and keeps them, so a child's sizes must not change
-/// once it is in a <see cref="Sequential"/> (a generated layer's never do).</para>
-/// <para>Not thread-safe: the span backward reuses a scratch buffer (grow-only, so a warm
-/// <see cref="BackwardSpan"/> allocates nothing). Use one instance per thread.</para>
+/// row and saved lengths the first time it sees a batch size and keeps them (for the last eight batch
+/// sizes), so a child's sizes must not change once it is in a
+/// <see cref="Sequential"/> (a generated layer's never do).</para>
+/// <para><b>Threads.</b> Inference is thread-safe: several threads may run <see cref="Call"/> (under
+/// <see cref="GradMode.NoGrad"/>, or each building its own graph), <see cref="CallEager"/>,
+/// <see cref="SavedLength"/> and <see cref="ForwardSpan"/> on one instance at once, with any batch sizes,
+/// as long as each thread passes its own input, output and saved buffers. The kept sizes are immutable
+/// plans, one per batch size, which a call reads once; a warm call (a batch size among the last
+/// eight) allocates nothing, on any thread. The backward is not: <see cref="BackwardSpan"/>
+/// and <see cref="BackwardSpanIntoParameters"/> accumulate into the parameters' shared gradients (or the
+/// parameters) and reuse a grow-only scratch buffer of this instance (so that a warm backward allocates
+/// nothing), so at most one backward may run on a model at a time. Nor is training: changing parameters
+/// (an optimiser, a <see cref="Trainer"/>) or the mode (<see cref="Train"/>) while other threads run
+/// inference gives them a mix of old and new.</para>
 /// <para>An empty <see cref="Sequential"/> is the identity, as in PyTorch.</para>
 /// </remarks>
 public sealed class Sequential : ILayer
@@ -28,13 +40,17 @@ public sealed class Sequential : ILayer
     private readonly ILayer[] _layers;
     private readonly string[] _names;
 
-    // Per-position plan for the last batch size (sized once so no call allocates). Each child's sizes
-    // are asked when the batch size changes, here, and the forward and backward loops then only slice:
-    // asking on every call cost ~10 ns per child and pass (interface calls for three sizes each).
-    private readonly Position[] _plan;
-    private int _largestIntermediate; // the longest output of children 0 .. n-2, for the planned rows
-    private int _plannedRows = -1;    // the rows _plan is for (-1: none, or a re-plan that threw)
-    private int _plannedTotal;        // the saved length for _plannedRows
+    // How many batch sizes' plans an instance keeps (the remarks say "eight"): a call with one of them allocates nothing.
+    private const int PlanCacheSize = 8;
+
+    // Where each child runs, per batch size. A child's sizes are asked once per batch size, when its plan
+    // is made, and the forward and backward loops then only slice: asking on every call cost ~10 ns per
+    // child and pass (interface calls for three sizes each). Plans are immutable and published whole by
+    // one reference write, and a call reads the reference once, so concurrent calls with different batch
+    // sizes each see a whole plan for their own size.
+    private Plan? _lastPlan;                                   // the plan of the last call: the hot path's one read
+    private readonly Plan?[] _plans = new Plan?[PlanCacheSize]; // the last few batch sizes' plans, replaced in turn
+    private int _nextPlanSlot;                                  // where the next new plan goes (a lost race only evicts another)
 
     // Two halves of [max intermediate size, in whole cache lines] each, ping-ponged as the gradient walks
     // backwards; each starts on a cache line.
@@ -51,8 +67,6 @@ public sealed class Sequential : ILayer
             ArgumentNullException.ThrowIfNull(_layers[i], $"{nameof(layers)}[{i}]");
             _names[i] = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
-
-        _plan = new Position[_layers.Length];
     }
 
     /// <summary>The child at <paramref name="index"/>.</summary>
@@ -120,6 +134,19 @@ public sealed class Sequential : ILayer
         return x;
     }
 
+    /// <summary>Runs each child's <see cref="ILayer.CallEager"/> on the previous one's output: the whole model on the eager reference ops.</summary>
+    public Tensor CallEager(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Tensor x = input;
+        foreach (ILayer layer in _layers)
+        {
+            x = layer.CallEager(x);
+        }
+
+        return x;
+    }
+
     /// <inheritdoc/>
     public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() => [];
 
@@ -133,7 +160,7 @@ public sealed class Sequential : ILayer
     }
 
     /// <inheritdoc/>
-    public int SavedLength(int rows) => Plan(rows);
+    public int SavedLength(int rows) => PlanFor(rows).SavedLength;
 
     /// <inheritdoc/>
     public void ForwardSpan(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
@@ -144,12 +171,12 @@ public sealed class Sequential : ILayer
             return;
         }
 
-        Plan(rows);
+        Position[] plan = PlanFor(rows).Positions;
         int last = _layers.Length - 1;
         for (int i = 0; i <= last; i++)
         {
-            ref readonly Position at = ref _plan[i];
-            ReadOnlySpan<float> x = i == 0 ? input : OutputOf(in _plan[i - 1], saved);
+            ref readonly Position at = ref plan[i];
+            ReadOnlySpan<float> x = i == 0 ? input : OutputOf(in plan[i - 1], saved);
             Span<float> y = i == last ? output : OutputOf(in at, saved);
             _layers[i].ForwardSpan(at.Rows, x, y, saved.Slice(at.SavedOffset, at.SavedLength));
         }
@@ -219,9 +246,10 @@ public sealed class Sequential : ILayer
             return;
         }
 
-        Plan(rows);
+        Plan planned = PlanFor(rows);
+        Position[] plan = planned.Positions;
         int last = _layers.Length - 1;
-        int half = (_largestIntermediate + 15) & ~15; // whole cache lines, so both halves start on one
+        int half = (planned.LargestIntermediate + 15) & ~15; // whole cache lines, so both halves start on one
         if (_gradScratch.Length < 2 * half)
         {
             _gradScratch = new AlignedBuffer(2 * half);
@@ -233,13 +261,13 @@ public sealed class Sequential : ILayer
         ReadOnlySpan<float> gradOut = outputGrad;
         for (int i = last; i >= 0; i--)
         {
-            ref readonly Position at = ref _plan[i];
-            ReadOnlySpan<float> x = i == 0 ? input : OutputOf(in _plan[i - 1], saved);
+            ref readonly Position at = ref plan[i];
+            ReadOnlySpan<float> x = i == 0 ? input : OutputOf(in plan[i - 1], saved);
             ReadOnlySpan<float> y = i == last ? output : OutputOf(in at, saved);
             Span<float> gradIn = inputGrad;
             if (i > 0)
             {
-                gradIn = _gradScratch.Span((i % 2) * half, _plan[i - 1].OutputLength);
+                gradIn = _gradScratch.Span((i % 2) * half, plan[i - 1].OutputLength);
                 ElementwiseUpdate.Clear(gradIn); // BackwardSpan accumulates (a store loop: faster than memset for these sizes)
             }
 
@@ -271,31 +299,52 @@ public sealed class Sequential : ILayer
 
     private static Span<float> OutputOf(in Position at, Span<float> saved) => saved.Slice(at.OutputOffset, at.OutputLength);
 
-    /// <summary>Fills the per-position plan for <paramref name="rows"/>; returns the total saved length.</summary>
-    private int Plan(int rows)
+    /// <summary>The plan for <paramref name="rows"/>: the last call's when it was for as many rows (the hot path), else a kept or a new one.</summary>
+    private Plan PlanFor(int rows)
     {
-        if (rows == _plannedRows)
+        Plan? plan = _lastPlan; // read once: another thread may replace it meanwhile
+        return plan is not null && plan.Rows == rows ? plan : KeptOrNewPlan(rows);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // the cold path, out of the callers' code
+    private Plan KeptOrNewPlan(int rows)
+    {
+        foreach (Plan? kept in _plans)
         {
-            return _plannedTotal;
+            if (kept is not null && kept.Rows == rows)
+            {
+                _lastPlan = kept;
+                return kept;
+            }
         }
 
+        // Published with release semantics: a thread that reads the reference sees the whole plan.
+        Plan plan = MakePlan(rows); // throws for sizes that do not fit: nothing is kept then
+        Volatile.Write(ref _plans[(int)((uint)_nextPlanSlot++ % PlanCacheSize)], plan);
+        Volatile.Write(ref _lastPlan, plan);
+        return plan;
+    }
+
+    /// <summary>Asks every child its sizes for <paramref name="rows"/> rows and lays out the saved buffer.</summary>
+    private Plan MakePlan(int rows)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        _plannedRows = -1; // until the new plan is whole: a size check that throws leaves no half-made plan in use
         int n = _layers.Length;
+        var positions = new Position[n];
         long outputs = 0;
         int largest = 0;
         int previousOutputRow = 0;
         for (int i = 0; i < n; i++)
         {
             ILayer layer = _layers[i];
-            ref Position at = ref _plan[i];
+            ref Position at = ref positions[i];
             if (i == 0)
             {
                 at.Rows = rows;
             }
             else
             {
-                long floats = (long)_plan[i - 1].Rows * previousOutputRow;
+                long floats = (long)positions[i - 1].Rows * previousOutputRow;
                 int inputRow = layer.InputRowLength;
                 if (inputRow <= 0 || floats % inputRow != 0)
                 {
@@ -319,19 +368,32 @@ public sealed class Sequential : ILayer
         long total = outputs;
         for (int i = 0; i < n; i++)
         {
-            ref Position at = ref _plan[i];
+            ref Position at = ref positions[i];
             at.SavedOffset = checked((int)total);
             at.SavedLength = _layers[i].SavedLength(at.Rows);
             total += at.SavedLength;
         }
 
-        _largestIntermediate = largest;
-        _plannedTotal = checked((int)total);
-        _plannedRows = rows;
-        return _plannedTotal;
+        return new Plan(rows, positions, largest, checked((int)total));
     }
 
-    /// <summary>Where one child runs in the current plan.</summary>
+    /// <summary>Where every child runs for one batch size; never changed once made, so threads may share it.</summary>
+    private sealed class Plan(int rows, Position[] positions, int largestIntermediate, int savedLength)
+    {
+        /// <summary>The batch size (rows of this Sequential's input) the plan is for.</summary>
+        public readonly int Rows = rows;
+
+        /// <summary>Per position (child), where it runs.</summary>
+        public readonly Position[] Positions = positions;
+
+        /// <summary>The longest output of children 0 .. n-2: what the backward's gradient scratch must hold.</summary>
+        public readonly int LargestIntermediate = largestIntermediate;
+
+        /// <summary>The saved length for <see cref="Rows"/>.</summary>
+        public readonly int SavedLength = savedLength;
+    }
+
+    /// <summary>Where one child runs in a plan.</summary>
     private struct Position
     {
         /// <summary>The rows the child sees.</summary>

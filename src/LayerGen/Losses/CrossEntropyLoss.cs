@@ -1,13 +1,16 @@
 namespace LayerGen;
 
 /// <summary>
-/// Cross-entropy from logits [*, classes] and class indices [*] (whole numbers stored as floats), as
-/// <c>torch.nn.CrossEntropyLoss</c>: log-softmax and negative log-likelihood fused, stable for logits
-/// of any size. The number of classes is read from the input's last axis.
+/// Cross-entropy from logits [*, classes] and class labels [*], as <c>torch.nn.CrossEntropyLoss</c>:
+/// log-softmax and negative log-likelihood fused, stable for logits of any size. The number of classes
+/// is read from the input's last axis. The labels are integers (<c>loss.Call(logits, labels)</c> with an
+/// <c>int[]</c> or span, as PyTorch takes int64 targets) or whole numbers stored as floats (a
+/// <see cref="Tensor"/>, and the span API); either way a label outside [0, classes) is an
+/// <see cref="System.ArgumentOutOfRangeException"/>.
 /// </summary>
 /// <remarks>
 /// The span API needs the number of classes before the first call (for <see cref="ILoss.SavedLength"/>):
-/// construct with <c>new CrossEntropyLoss(classes)</c>, or make one tensor <see cref="ILoss.Call"/> first.
+/// construct with <c>new CrossEntropyLoss(classes)</c>, or make one tensor <see cref="ILoss.Call(Tensor, Tensor)"/> first.
 /// </remarks>
 public sealed class CrossEntropyLoss : KernelLoss
 {
@@ -29,6 +32,8 @@ public sealed class CrossEntropyLoss : KernelLoss
 
         Kernel(classes);
     }
+
+    internal override bool TakesClassLabels => true;
 
     private protected override ILoss Bound => _kernel ?? throw new System.InvalidOperationException(
         "CrossEntropyLoss does not know its number of classes yet: construct it with new CrossEntropyLoss(classes), or make one Call first.");

@@ -31,6 +31,19 @@ public abstract class KernelLoss : ILoss
         return KernelFor(input.Count, input.Rank == 0 ? 1 : input.Size(-1)).Call(input, target);
     }
 
+    /// <inheritdoc cref="ILoss.Call(Tensor, ReadOnlySpan{int})"/>
+    public Tensor Call(Tensor input, ReadOnlySpan<int> labels)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (ClassLabels.Refusal(this) is { } refusal)
+        {
+            throw new NotSupportedException(refusal);
+        }
+
+        ClassLabels.Check(labels, input.Rank == 0 ? 1 : input.Size(-1), LossName); // the classes are the input's last axis
+        return Call(input, ClassLabels.ToTarget(labels));
+    }
+
     public virtual int SavedLength(int rows) => Bound.SavedLength(rows);
 
     public virtual float ForwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> saved) =>
@@ -38,6 +51,9 @@ public abstract class KernelLoss : ILoss
 
     public virtual void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> target, float outputGrad, Span<float> inputGrad, Span<float> saved) =>
         KernelFor(input.Length, rows == 0 ? 1 : input.Length / rows).BackwardSpan(rows, input, target, outputGrad, inputGrad, saved);
+
+    /// <summary>Whether the targets are class indices, so that integer labels are accepted (cross-entropy); false for float targets.</summary>
+    internal virtual bool TakesClassLabels => false;
 
     /// <summary>The kernel for the sizes known so far (for cross-entropy: once the number of classes is).</summary>
     private protected virtual ILoss Bound => Kernel(1);

@@ -3,7 +3,7 @@ using System.ComponentModel;
 
 namespace LayerGen;
 
-/// <summary>The one generic implementation behind every generated loss's <see cref="ILoss.Call"/>.</summary>
+/// <summary>The one generic implementation behind every generated loss's <see cref="ILoss.Call(Tensor, Tensor)"/>.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class LossRuntime
 {

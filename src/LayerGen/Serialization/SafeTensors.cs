@@ -29,11 +29,26 @@ public static class SafeTensors
     /// <param name="path">The file to create or replace.</param>
     /// <param name="metadata">Free-form strings stored in the header's <c>__metadata__</c>.</param>
     /// <remarks>
-    /// A parameter shared under several names is stored once, as safetensors' <c>save_model</c> does:
+    /// <para>A parameter shared under several names is stored once, as safetensors' <c>save_model</c> does:
     /// under its first name in ordinal order, with <c>metadata[otherName] = keptName</c> recording each
     /// dropped alias (unless <paramref name="metadata"/> already has that key).
-    /// <see cref="Load(ILayer, string, bool)"/> fills every alias again through the sharing.
+    /// <see cref="Load(ILayer, string, bool)"/> fills every alias again through the sharing.</para>
+    /// <para>The target is treated as <see cref="File.WriteAllBytes(string, byte[])"/> would treat it, although a
+    /// rename would not ask it: a read-only file is refused and left as it was, byte for byte, and a writable
+    /// one keeps its permissions (on Unix, its mode). Read-only means no write bit for anyone on Unix
+    /// (<c>chmod a-w</c>), the ReadOnly attribute on Windows; it is read from the file, so it holds for every
+    /// user, root included. A folder with no write bit for anyone is refused the same way on Unix, since the
+    /// temporary file is made there.</para>
     /// </remarks>
+    /// <exception cref="UnauthorizedAccessException">
+    /// The file or (on Unix) its folder is read-only, or the OS refuses the temporary file; the message names
+    /// <paramref name="path"/> (in full), and an OS refusal is the inner exception.
+    /// </exception>
+    /// <exception cref="IOException">
+    /// Writing failed (the previous file is intact, no temporary file is left), or the temporary file could
+    /// not be created (then of the same kind as the OS's error, e.g. <see cref="DirectoryNotFoundException"/>,
+    /// naming <paramref name="path"/>, with that error inside).
+    /// </exception>
     public static void Save(ILayer model, string path, IReadOnlyDictionary<string, string>? metadata = null) =>
         Save(model, path, metadata, OpenTemporary);
 
@@ -112,10 +127,22 @@ public static class SafeTensors
 
         string target = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(target) ?? throw new ArgumentException($"'{path}' names no file", nameof(path));
+        SaveDestination.Check(target, folder); // before writing anything: a read-only target fails at once, as WriteAllBytes would
         string temporary = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        Stream stream;
         try
         {
-            using (Stream stream = openTemporary(temporary))
+            stream = openTemporary(temporary);
+        }
+        catch (Exception e) when (SaveDestination.NamingTarget(e, target, temporary) is { } named)
+        {
+            TryDelete(temporary);
+            throw named;
+        }
+
+        try
+        {
+            using (stream)
             {
                 SafeTensorsWriter.Write(stream, tensors, fullMetadata);
                 stream.Flush();
@@ -123,6 +150,12 @@ public static class SafeTensors
                 {
                     file.Flush(flushToDisk: true); // the data is on disk before the rename makes it visible
                 }
+            }
+
+            // Asked again where it matters, just before the rename: the target may have changed meanwhile.
+            if (SaveDestination.Check(target, folder) is { } mode && !OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, mode); // the replacement keeps the old file's permissions
             }
 
             File.Move(temporary, target, overwrite: true);

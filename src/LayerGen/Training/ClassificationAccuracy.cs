@@ -28,7 +28,10 @@ public sealed class ClassificationAccuracy
     /// <param name="labels">n class indices in [0, model.OutputRowLength).</param>
     /// <param name="batchSize">Rows per forward pass; it sizes the buffers.</param>
     /// <exception cref="ArgumentException">The lengths disagree, or there are no samples.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="batchSize"/> is not positive, or a label is not one of the model's classes (the
+    /// message names the label, its position and the class count): it could never be counted correct.
+    /// </exception>
     public ClassificationAccuracy(ILayer model, ReadOnlyMemory<float> features, ReadOnlyMemory<int> labels, int batchSize = 256)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -45,6 +48,7 @@ public sealed class ClassificationAccuracy
                 nameof(features));
         }
 
+        ClassLabels.Check(labels.Span, model.OutputRowLength, nameof(ClassificationAccuracy));
         Model = model;
         _features = features;
         _labels = labels;
@@ -69,6 +73,7 @@ public sealed class ClassificationAccuracy
     /// The number of samples classified correctly. The model runs in evaluation mode (dropout off)
     /// and is put back in the mode it was in.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A label has been changed, since construction, to one that is not a class.</exception>
     public int CountCorrect()
     {
         int inputs = Model.InputRowLength;
@@ -83,6 +88,7 @@ public sealed class ClassificationAccuracy
             for (int start = 0; start < labels.Length; start += BatchSize)
             {
                 int rows = Math.Min(BatchSize, labels.Length - start);
+                ClassLabels.Check(labels.Slice(start, rows), classes, nameof(ClassificationAccuracy), start); // the arrays are not copied: checked as read
                 Span<float> output = _output.AsSpan(0, rows * classes);
                 Model.ForwardSpan(rows, features.Slice(start * inputs, rows * inputs), output, _saved.AsSpan(0, Model.SavedLength(rows)));
                 for (int r = 0; r < rows; r++)

@@ -25,7 +25,9 @@ namespace LayerGen;
 /// loss gradient is scaled by −lr and each layer adds its gradients straight into its parameters
 /// (<see cref="ILayer.BackwardSpanIntoParameters"/>), so no gradient is stored. The same SGD step up to
 /// rounding; the parameters' <see cref="Tensor.Grad"/> then read as zeros. See <see cref="UpdatesInBackward"/>.</para>
-/// <para>Not thread-safe: it reuses its buffers.</para>
+/// <para>Not thread-safe, <see cref="Predict"/> included: it reuses its buffers. For inference from several
+/// threads, call the model's <see cref="ILayer.ForwardSpan"/> with buffers of each thread's own (or
+/// <see cref="ILayer.Call"/>), which is safe.</para>
 /// </remarks>
 public sealed class Trainer
 {
@@ -40,6 +42,7 @@ public sealed class Trainer
     private readonly int _lossInputRowLength;
     private readonly LayerwiseOptimizerSteps? _layerwise; // a Sequential model's updates, run during its backward
     private readonly UpdateInBackward? _inBackward;       // plain SGD folded into the backward, when asked for
+    private readonly string? _labelRefusal;               // why the loss takes no integer class labels (null: it does)
 
     // The sizes of the last batch size seen (0: none yet).
     private int _plannedRows;
@@ -87,6 +90,7 @@ public sealed class Trainer
         _saved = new AlignedBuffer(model.SavedLength(maxRows));
         _lossSaved = new AlignedBuffer(loss.SavedLength(LossRows(maxRows)));
         _labels = new float[maxRows];
+        _labelRefusal = ClassLabels.Refusal(loss);
         _layerwise = _inBackward is null ? LayerwiseOptimizerSteps.For(model, optimizer) : null;
     }
 
@@ -105,11 +109,38 @@ public sealed class Trainer
     /// </summary>
     public bool UpdatesInBackward => _inBackward is not null;
 
-    /// <summary>One step on a batch of features [rows, in] and integer class labels (classification).</summary>
+    /// <summary>
+    /// One step on a batch of features [rows, in] and integer class labels (classification), one per row,
+    /// each in [0, classes) for the loss's classes (<see cref="ILoss.InputRowLength"/>). Everything is
+    /// checked before anything runs: a bad batch leaves the model and the optimiser as they were.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// A label is outside [0, classes) (the message names the label, its position and the class count), or
+    /// there are no labels or more than <see cref="MaxRows"/>.
+    /// </exception>
+    /// <exception cref="ArgumentException"><paramref name="features"/> does not hold one row per label.</exception>
+    /// <exception cref="NotSupportedException">The loss takes float targets (e.g. <see cref="MseLoss"/>), not class labels.</exception>
     public float Step(Tensor features, ReadOnlySpan<int> labels)
     {
         ArgumentNullException.ThrowIfNull(features);
+        if (_labelRefusal is not null)
+        {
+            throw new NotSupportedException(_labelRefusal);
+        }
+
         int rows = labels.Length;
+        if (rows <= 0 || rows > MaxRows)
+        {
+            throw new ArgumentOutOfRangeException(nameof(labels), rows, $"Trainer: a batch has between 1 and {MaxRows} rows.");
+        }
+
+        if (features.Count != (long)rows * _inputRowLength)
+        {
+            throw new ArgumentException(
+                $"Trainer: {features.Count} feature values do not make {rows} rows (one per label) of the model's {_inputRowLength} inputs.", nameof(features));
+        }
+
+        ClassLabels.Check(labels, _lossInputRowLength, Loss.LossName);
         for (int i = 0; i < rows; i++)
         {
             _labels[i] = labels[i];
@@ -179,6 +210,7 @@ public sealed class Trainer
     }
 
     /// <summary>The model's output for a batch, without gradients, into <paramref name="output"/>.</summary>
+    /// <remarks>It runs in the trainer's own workspace, so one thread at a time (see the remarks on <see cref="Trainer"/>).</remarks>
     public void Predict(ReadOnlySpan<float> input, int rows, Span<float> output)
     {
         if (rows <= 0 || rows > MaxRows)

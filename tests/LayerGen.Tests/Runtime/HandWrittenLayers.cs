@@ -35,7 +35,7 @@ internal sealed class HandLinear : ILayer
     public Tensor Call(Tensor input) => LayerRuntime.Call(this, input, [_in], [_units]);
 
     /// <summary>The same computation through the eager reference ops.</summary>
-    public Tensor Eager(Tensor x) => x.MatMul(Weight) + Bias;
+    public Tensor CallEager(Tensor input) => input.MatMul(Weight) + Bias;
 
     public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() =>
         [new("weight", Weight), new("bias", Bias)];
@@ -120,6 +120,9 @@ internal sealed class HandRelu(int features) : ILayer
     public int OutputRowLength => features;
 
     public Tensor Call(Tensor input) => LayerRuntime.Call(this, input, [features], [features]);
+
+    /// <summary>The same computation through the eager reference op (its gradient at 0 is 0, as the saved mask's).</summary>
+    public Tensor CallEager(Tensor input) => Ops.Relu(input);
 
     public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() => [];
 

@@ -76,6 +76,9 @@ public sealed class LayerModeTests
 
         public Tensor Call(Tensor input) => input;
 
+        // The identity has no eager computation of its own: the eager path is Call.
+        public Tensor CallEager(Tensor input) => Call(input);
+
         public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() => [];
 
         public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => [];

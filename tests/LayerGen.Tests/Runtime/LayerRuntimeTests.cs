@@ -44,7 +44,7 @@ public sealed class LayerRuntimeTests
 
         x.ZeroGrad();
         layer.ZeroGrad();
-        Tensor viaEager = layer.Eager(x);
+        Tensor viaEager = layer.CallEager(x);
         viaEager.Backward(dy);
 
         AssertClose(viaEager.Data, viaKernel.Data);
