@@ -296,7 +296,7 @@ public class FrozenParameterTests
             p.Grad = null;
         }
 
-        var difference = twin.Eager(x).Reshape(target.Count) - target;
+        var difference = twin.CallEager(x).Reshape(target.Count) - target;
         (difference * difference).Mean().Backward();
         foreach (var p in parameters.Where(p => p.RequiresGrad))
         {
@@ -339,17 +339,4 @@ public class FrozenParameterTests
             Assert.True(MathF.Abs(expected[i] - actual[i]) <= atol + 1e-4f * MathF.Abs(expected[i]), $"{what}[{i}]: {actual[i]}, expected {expected[i]}");
         }
     }
-}
-
-/// <summary>The eager path of the models these tests train (<c>ILayer</c> has no <c>CallEager</c> of its own yet).</summary>
-internal static class EagerModels
-{
-    public static Tensor Eager(this ILayer layer, Tensor x) => layer switch
-    {
-        Sequential sequential => Enumerable.Range(0, sequential.Count).Aggregate(x, (h, i) => sequential[i].Eager(h)),
-        Linear linear => linear.CallEager(x),
-        Tanh tanh => tanh.CallEager(x),
-        MyLinear myLinear => myLinear.CallEager(x),
-        _ => throw new NotSupportedException(layer.LayerName),
-    };
 }
