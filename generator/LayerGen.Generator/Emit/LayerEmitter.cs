@@ -191,7 +191,7 @@ internal sealed partial class LayerEmitter
             ? "public Tensor Call(Tensor input) => LayerRuntime.Call(this, input, __inputFeatures, __outputFeatures, oneBatchDimension: true);"
             : "public Tensor Call(Tensor input) => LayerRuntime.Call(this, input, __inputFeatures, __outputFeatures);");
         w.Line();
-        w.Line("/// <summary>Runs the forward definition as written, on the eager reference ops (naive, allocating, for tests).</summary>");
+        w.Line("/// <summary>Runs the forward definition as written, on the eager reference ops (naive, allocating, for tests); child layers it calls run eagerly too.</summary>");
         using (w.Block("public Tensor CallEager(Tensor input)"))
         {
             foreach (var parameter in _layer.Parameters)
@@ -199,17 +199,20 @@ internal sealed partial class LayerEmitter
                 w.Line($"__AsParameter({parameter.Name});");
             }
 
-            if (KernelEmitter.UsesTraining(_plan))
+            using (w.Block("using (LayerRuntime.EagerScope())"))
             {
-                w.Comment("The eager Ops.Dropout follows this layer's train/eval mode, as the generated kernel does.");
-                using (w.Block("using (Ops.DropoutMode(__training))"))
+                if (KernelEmitter.UsesTraining(_plan))
+                {
+                    w.Comment("The eager Ops.Dropout follows this layer's train/eval mode, as the generated kernel does.");
+                    using (w.Block("using (Ops.DropoutMode(__training))"))
+                    {
+                        w.Line("return Forward(input);");
+                    }
+                }
+                else
                 {
                     w.Line("return Forward(input);");
                 }
-            }
-            else
-            {
-                w.Line("return Forward(input);");
             }
         }
 

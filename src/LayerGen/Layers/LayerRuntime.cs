@@ -35,6 +35,11 @@ public static class LayerRuntime
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(inputFeatures);
         ArgumentNullException.ThrowIfNull(outputFeatures);
+        if (t_eagerDepth > 0)
+        {
+            // Inside a CallEager: a child layer the forward definition calls runs its definition too.
+            return layer.CallEager(input);
+        }
 
         ReadOnlySpan<int> shape = input.Shape;
         if (shape.Length < inputFeatures.Length || !shape[^inputFeatures.Length..].SequenceEqual(inputFeatures))
@@ -64,6 +69,27 @@ public static class LayerRuntime
         }
 
         return output;
+    }
+
+    [ThreadStatic]
+    private static int t_eagerDepth;
+
+    /// <summary>
+    /// While the returned scope is open on this thread, <see cref="Call"/> runs a layer's eager definition
+    /// (<see cref="ILayer.CallEager"/>) instead of its generated kernels. A generated layer's <c>CallEager</c>
+    /// opens one, so that the children its forward definition calls (<c>fc1.Call(h)</c>) run eagerly as well:
+    /// the eager path of a whole model uses no generated kernel.
+    /// </summary>
+    public static EagerPath EagerScope()
+    {
+        t_eagerDepth++;
+        return default;
+    }
+
+    /// <summary>Closes an <see cref="EagerScope"/> when disposed.</summary>
+    public readonly struct EagerPath : IDisposable
+    {
+        public void Dispose() => t_eagerDepth--;
     }
 
     // Walks the tree directly rather than through NamedParameters: an "any" question needs no

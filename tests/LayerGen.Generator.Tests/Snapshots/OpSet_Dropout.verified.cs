@@ -46,14 +46,17 @@ partial class DropoutLinear : global::LayerGen.ILayer
     /// <summary>Runs the generated forward kernel (and records the generated backward when gradients are on).</summary>
     public Tensor Call(Tensor input) => LayerRuntime.Call(this, input, __inputFeatures, __outputFeatures);
 
-    /// <summary>Runs the forward definition as written, on the eager reference ops (naive, allocating, for tests).</summary>
+    /// <summary>Runs the forward definition as written, on the eager reference ops (naive, allocating, for tests); child layers it calls run eagerly too.</summary>
     public Tensor CallEager(Tensor input)
     {
         __AsParameter(weight);
-        // The eager Ops.Dropout follows this layer's train/eval mode, as the generated kernel does.
-        using (Ops.DropoutMode(__training))
+        using (LayerRuntime.EagerScope())
         {
-            return Forward(input);
+            // The eager Ops.Dropout follows this layer's train/eval mode, as the generated kernel does.
+            using (Ops.DropoutMode(__training))
+            {
+                return Forward(input);
+            }
         }
     }
 

@@ -45,11 +45,14 @@ partial class Pointwise : global::LayerGen.ILayer
     /// <summary>Runs the generated forward kernel (and records the generated backward when gradients are on).</summary>
     public Tensor Call(Tensor input) => LayerRuntime.Call(this, input, __inputFeatures, __outputFeatures);
 
-    /// <summary>Runs the forward definition as written, on the eager reference ops (naive, allocating, for tests).</summary>
+    /// <summary>Runs the forward definition as written, on the eager reference ops (naive, allocating, for tests); child layers it calls run eagerly too.</summary>
     public Tensor CallEager(Tensor input)
     {
         __AsParameter(scale);
-        return Forward(input);
+        using (LayerRuntime.EagerScope())
+        {
+            return Forward(input);
+        }
     }
 
     /// <summary>Zeroes the gradients of this layer's parameters and its children's, in place.</summary>

@@ -77,6 +77,20 @@ public class ModelCallEagerTests
     }
 
     [Fact]
+    public void A_layer_with_children_runs_them_eagerly_inside_its_own_CallEager()
+    {
+        // TanhMlp's forward calls fc1.Call(x) and fc2.Call(h): inside CallEager those run their definitions.
+        var mlp = new LayerGen.Tests.Layers.Children.TanhMlp(3, 5, 2);
+        var x = Tensor.Randn(4, 3);
+        x.RequiresGrad = true;
+        Assert.Contains("TanhMlpBackward", NodeNames(mlp.Call(x)));
+        var eager = mlp.CallEager(x);
+        Assert.Empty(NodeNames(eager).Intersect(["TanhMlpBackward", "LinearBackward"]));
+        Assert.Contains("LinearBackward", NodeNames(mlp.First.Call(x))); // the scope closed with the call
+        Close("TanhMlp output", mlp.Call(x).ToArray(), eager.ToArray());
+    }
+
+    [Fact]
     public void An_empty_sequential_is_the_identity_eagerly_too()
     {
         ILayer empty = new Sequential();
