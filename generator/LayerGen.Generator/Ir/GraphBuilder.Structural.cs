@@ -125,6 +125,16 @@ internal sealed partial class GraphBuilder
         }
 
         var known = Factors(features);
+        if (requested.Count(d => d == -1) > (shape.HasRows ? 0 : 1))
+        {
+            // PyTorch infers at most one size, and so does the eager Reshape that CallEager runs; on a
+            // batched tensor that is the batch's.
+            Report(call, shape.HasRows
+                ? $"only one size can be inferred, as in PyTorch, and on {shape} that is the batch's (the first -1): write the others{ReshapeHint(call, requested, known)}"
+                : "only one size can be inferred, as in PyTorch: write the others");
+            return null;
+        }
+
         int wildcard = requested.IndexOf(-1);
         var dims = requested.Select(d => Dim.Const(d)).ToList();
         if (wildcard >= 0)
@@ -148,6 +158,23 @@ internal sealed partial class GraphBuilder
 
         var result = shape.HasRows ? new[] { Dim.Rows }.Concat(dims).ToArray() : dims.ToArray();
         return _graph.Add(new Node(0, Op.Reshape, new[] { arg }, new Shape(result)) { Text = call.Text });
+    }
+
+    /// <summary>
+    /// For a batched reshape with one -1 besides the batch's (<paramref name="requested"/>: the sizes after
+    /// the batch's): ", e.g. Reshape(-1, 6, 2)", that -1 written out; empty when its size is not one
+    /// constant (several -1s, a symbolic size, no exact division).
+    /// </summary>
+    private static string ReshapeHint(CallExpr call, List<int> requested, (long Constant, List<string> Symbols) known)
+    {
+        long others = requested.Where(d => d != -1).Aggregate(1L, (p, d) => p * d);
+        if (requested.Count(d => d == -1) != 1 || requested.Any(d => d < -1) || known.Symbols.Count > 0 || others <= 0 || known.Constant % others != 0)
+        {
+            return string.Empty;
+        }
+
+        var sizes = requested.Select(d => d == -1 ? known.Constant / others : d);
+        return $", e.g. {call.Op}(-1, {string.Join(", ", sizes)})";
     }
 
     /// <summary>
