@@ -182,8 +182,14 @@ internal sealed partial class GraphBuilder
     /// layer sees every element as a row): the eager path would use the real last axis, the kernel the
     /// batch. Rather than compute something else silently, ask for the input shape.
     /// </summary>
+    /// <remarks>
+    /// With the input's features known (declared or inferred), the axis is simply the batch, which a
+    /// negative axis cannot name: the kernel's one axis of rows may be several dimensions of the real input.
+    /// </remarks>
     private void ReportUnknownFeatures(CallExpr call, int axis, Shape shape) =>
-        Report(call, $"axis {axis} of {shape} is the batch itself: this layer's input features are unknown, so declare them, e.g. [Layer(Input = \"[*, n]\")]");
+        Report(call, _graph[_graph.Input].Shape.Rank == 1
+            ? $"axis {axis} of {shape} is the batch itself: this layer's input features are unknown, so declare them, e.g. [Layer(Input = \"[*, n]\")]"
+            : $"axis {axis} of {shape} is the batch, which a negative axis cannot name: the batch may be several dimensions (axis 0 names it when there is one)");
 
     /// <summary>
     /// An axis counted from the front of a batched tensor assumes exactly one batch dimension (eager
