@@ -164,7 +164,7 @@ public static class EagerAgreement
             string what = Describe(type, sizeNames, sizes);
             if (Construct(type, sizes, what, skipped) is not ILayer layer)
             {
-                return;
+                continue; // another construction may work
             }
 
             if (Features(signature.Input, sizeNames, sizes) is not int[] features)
@@ -213,7 +213,7 @@ public static class EagerAgreement
             string what = Describe(type, sizeNames, sizes);
             if (Construct(type, sizes, what, skipped) is not ILoss loss)
             {
-                return;
+                continue;
             }
 
             if (PrivateIntArray(type, loss, "__inputFeatures") is not int[] inputFeatures

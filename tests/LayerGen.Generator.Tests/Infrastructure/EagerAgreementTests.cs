@@ -152,11 +152,16 @@ public sealed class EagerAgreementTests
 
                 Tensor Forward(Tensor x) => x * gain;
             }
+
+            public static class Build
+            {
+                public static NeedsRoom[] Create() => [new NeedsRoom(3), new NeedsRoom(12)];
+            }
             """);
 
         EagerAgreement.Outcome outcome = EagerAgreement.OutcomeOf(run)!;
         Assert.Null(outcome.Failure);
-        Assert.Empty(outcome.Checked);
+        Assert.Equal(["Agreement.NeedsRoom(n: 12) on [2, 12]"], outcome.Checked);
         string skipped = Assert.Single(outcome.Skipped);
         Assert.StartsWith("Agreement.NeedsRoom(n: 3): its constructor threw OverflowException", skipped);
     }
