@@ -31,11 +31,12 @@ public sealed class LayerGenerator : IIncrementalGenerator
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         // 1. Each [Layer] class, read into a plain model (no Roslyn objects), with its diagnostics.
-        //    Cached per class: editing one layer re-parses only that layer.
+        //    Cached per class: editing one layer re-parses only that layer. Records are read to be
+        //    refused with a reason (LG0007), not skipped in silence.
         var layers = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 LayerParser.LayerAttributeName,
-                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.RecordDeclarationSyntax,
                 static (ctx, ct) => LayerParser.Parse(ctx, isLoss: false, ct))
             .WithTrackingName(Steps.Layers);
 
@@ -43,7 +44,7 @@ public sealed class LayerGenerator : IIncrementalGenerator
         var losses = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 LayerParser.LossAttributeName,
-                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.RecordDeclarationSyntax,
                 static (ctx, ct) => LayerParser.Parse(ctx, isLoss: true, ct))
             .WithTrackingName(Steps.Losses);
 

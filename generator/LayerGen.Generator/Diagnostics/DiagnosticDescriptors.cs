@@ -56,7 +56,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedLayerDeclaration = Create(
         "LG0007",
         "Unsupported layer declaration",
-        "The [Layer] class '{0}' is not supported: {1}",
+        "The {0} '{1}' is not supported: {2}",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor SequentialMismatch = Create(

@@ -125,6 +125,16 @@ internal sealed partial class GraphBuilder
         }
 
         var known = Factors(features);
+        if (requested.Count(d => d == -1) > (shape.HasRows ? 0 : 1))
+        {
+            // PyTorch infers at most one size, and so does the eager Reshape that CallEager runs; on a
+            // batched tensor that is the batch's.
+            Report(call, shape.HasRows
+                ? $"only one size can be inferred, as in PyTorch, and on {shape} that is the batch's (the first -1): write the others{ReshapeHint(call, requested, known)}"
+                : "only one size can be inferred, as in PyTorch: write the others");
+            return null;
+        }
+
         int wildcard = requested.IndexOf(-1);
         var dims = requested.Select(d => Dim.Const(d)).ToList();
         if (wildcard >= 0)
@@ -151,12 +161,35 @@ internal sealed partial class GraphBuilder
     }
 
     /// <summary>
+    /// For a batched reshape with one -1 besides the batch's (<paramref name="requested"/>: the sizes after
+    /// the batch's): ", e.g. Reshape(-1, 6, 2)", that -1 written out; empty when its size is not one
+    /// constant (several -1s, a symbolic size, no exact division).
+    /// </summary>
+    private static string ReshapeHint(CallExpr call, List<int> requested, (long Constant, List<string> Symbols) known)
+    {
+        long others = requested.Where(d => d != -1).Aggregate(1L, (p, d) => p * d);
+        if (requested.Count(d => d == -1) != 1 || requested.Any(d => d < -1) || known.Symbols.Count > 0 || others <= 0 || known.Constant % others != 0)
+        {
+            return string.Empty;
+        }
+
+        var sizes = requested.Select(d => d == -1 ? known.Constant / others : d);
+        return $", e.g. {call.Op}(-1, {string.Join(", ", sizes)})";
+    }
+
+    /// <summary>
     /// A negative axis that lands on the batch means the input's features are unknown (a shape-agnostic
     /// layer sees every element as a row): the eager path would use the real last axis, the kernel the
     /// batch. Rather than compute something else silently, ask for the input shape.
     /// </summary>
+    /// <remarks>
+    /// With the input's features known (declared or inferred), the axis is simply the batch, which a
+    /// negative axis cannot name: the kernel's one axis of rows may be several dimensions of the real input.
+    /// </remarks>
     private void ReportUnknownFeatures(CallExpr call, int axis, Shape shape) =>
-        Report(call, $"axis {axis} of {shape} is the batch itself: this layer's input features are unknown, so declare them, e.g. [Layer(Input = \"[*, n]\")]");
+        Report(call, _graph[_graph.Input].Shape.Rank == 1
+            ? $"axis {axis} of {shape} is the batch itself: this layer's input features are unknown, so declare them, e.g. [Layer(Input = \"[*, n]\")]"
+            : $"axis {axis} of {shape} is the batch, which a negative axis cannot name: the batch may be several dimensions (axis 0 names it when there is one)");
 
     /// <summary>
     /// An axis counted from the front of a batched tensor assumes exactly one batch dimension (eager

@@ -41,16 +41,21 @@ internal static class LayerParser
 
     private static LayerModel? TryParse(GeneratorAttributeSyntaxContext context, bool isLoss, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
-        if (context.TargetNode is not ClassDeclarationSyntax declaration || context.TargetSymbol is not INamedTypeSymbol type)
+        // A struct, record struct or interface never gets here: the attribute's usage is Class, and the
+        // compiler's CS0592 on the attribute says a layer must be a class. A record class does.
+        if (context.TargetNode is not (ClassDeclarationSyntax or RecordDeclarationSyntax) || context.TargetSymbol is not INamedTypeSymbol type
+            || context.TargetNode is RecordDeclarationSyntax { ClassOrStructKeyword.RawKind: (int)SyntaxKind.StructKeyword })
         {
             return null;
         }
+
+        var declaration = (TypeDeclarationSyntax)context.TargetNode;
 
         // [Layer] on several partial declarations of one class: the first one speaks for the class
         // (the compiler reports the duplicate attribute itself).
         var firstWithAttribute = type.DeclaringSyntaxReferences
             .Select(r => r.GetSyntax(cancellationToken))
-            .OfType<ClassDeclarationSyntax>()
+            .OfType<TypeDeclarationSyntax>()
             .Where(c => c.AttributeLists.Count > 0)
             .OrderBy(c => c.SyntaxTree.FilePath, System.StringComparer.Ordinal)
             .ThenBy(c => c.SpanStart)
@@ -67,6 +72,32 @@ internal static class LayerParser
         }
 
         var nameLocation = LocationInfo.From(declaration.Identifier.GetLocation());
+        string attribute = isLoss ? "[Loss]" : "[Layer]";
+        if (declaration is RecordDeclarationSyntax)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedLayerDeclaration,
+                nameLocation,
+                attribute + " record",
+                type.Name,
+                "a layer must be a (non-static, partial) class, not a record: a record adds value equality and copying ('with'), "
+                + "which a layer holding tensors must not have (two layers would be equal when they hold the same tensors, "
+                + $"a copy would share the original's parameters); declare it 'partial class {type.Name}'"));
+            return null;
+        }
+
+        if (type.IsStatic)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedLayerDeclaration,
+                nameLocation,
+                attribute + " class",
+                type.Name,
+                "a layer must be a (non-static, partial) class: it is an object, constructed with its sizes and holding "
+                + "its parameters and mode, so it cannot be static; remove 'static'"));
+            return null;
+        }
+
         if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerNotPartial, nameLocation, type.Name));
@@ -78,18 +109,19 @@ internal static class LayerParser
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.UnsupportedLayerDeclaration,
                 nameLocation,
+                attribute + " class",
                 type.Name,
                 type.IsGenericType ? "generic layers are not supported yet" : "a layer must be a top-level class, not nested in another type"));
             return null;
         }
 
-        var sizes = ReadSizeParameters(type, declaration, diagnostics);
+        var sizes = ReadSizeParameters(type, declaration, attribute, diagnostics);
         if (sizes is null)
         {
             return null;
         }
 
-        var input = ReadDeclaredInput(context, type, sizes, diagnostics);
+        var input = ReadDeclaredInput(context, type, attribute, sizes, diagnostics);
         var parameters = ReadParameters(type, context.SemanticModel, sizes, diagnostics, cancellationToken);
         // Every [Parameter] member is a known name in the forward, even one whose shape could not be
         // read (that is reported once, as LG0004, not again as an unknown name).
@@ -132,7 +164,7 @@ internal static class LayerParser
     }
 
     /// <summary>Reads <c>[Layer(Input = "[*, n]")]</c>; null when absent.</summary>
-    private static DeclaredInput? ReadDeclaredInput(GeneratorAttributeSyntaxContext context, INamedTypeSymbol type, List<string> sizes, List<DiagnosticInfo> diagnostics)
+    private static DeclaredInput? ReadDeclaredInput(GeneratorAttributeSyntaxContext context, INamedTypeSymbol type, string attributeName, List<string> sizes, List<DiagnosticInfo> diagnostics)
     {
         var attribute = context.Attributes.FirstOrDefault();
         var argument = attribute?.NamedArguments.FirstOrDefault(a => a.Key == "Input");
@@ -148,6 +180,7 @@ internal static class LayerParser
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.UnsupportedLayerDeclaration,
                 location,
+                attributeName + " class",
                 type.Name,
                 $"Input = \"{text}\" must be '*' (the batch) followed by positive constants or primary-constructor parameters, e.g. \"[*, n]\""));
             return null;
@@ -157,7 +190,7 @@ internal static class LayerParser
     }
 
     /// <summary>The primary constructor's parameters, which must all be <c>int</c> sizes.</summary>
-    private static List<string>? ReadSizeParameters(INamedTypeSymbol type, ClassDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
+    private static List<string>? ReadSizeParameters(INamedTypeSymbol type, TypeDeclarationSyntax declaration, string attribute, List<DiagnosticInfo> diagnostics)
     {
         var primary = type.InstanceConstructors.FirstOrDefault(c =>
             c.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is ClassDeclarationSyntax or RecordDeclarationSyntax));
@@ -170,6 +203,7 @@ internal static class LayerParser
                 diagnostics.Add(DiagnosticInfo.Create(
                     DiagnosticDescriptors.UnsupportedLayerDeclaration,
                     LocationInfo.From(declaration.Identifier.GetLocation()),
+                    attribute + " class",
                     type.Name,
                     "sizes must come from a primary constructor, e.g. 'partial class MyLinear(int inUnits, int units)'"));
                 return null;
@@ -185,6 +219,7 @@ internal static class LayerParser
                 diagnostics.Add(DiagnosticInfo.Create(
                     DiagnosticDescriptors.UnsupportedLayerDeclaration,
                     LocationInfo.From(parameter.Locations.FirstOrDefault() ?? Location.None),
+                    attribute + " class",
                     type.Name,
                     $"the size parameter '{parameter.Name}' needs a plain name (not a keyword)"));
                 return null;
@@ -195,6 +230,7 @@ internal static class LayerParser
                 diagnostics.Add(DiagnosticInfo.Create(
                     DiagnosticDescriptors.UnsupportedLayerDeclaration,
                     LocationInfo.From(parameter.Locations.FirstOrDefault() ?? Location.None),
+                    attribute + " class",
                     type.Name,
                     $"primary constructor parameter '{parameter.Name}' must be an int size"));
                 return null;

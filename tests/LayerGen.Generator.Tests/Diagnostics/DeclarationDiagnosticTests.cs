@@ -131,6 +131,112 @@ public sealed class DeclarationDiagnosticTests
             "The [Layer] class 'Centered' is not supported: a layer must be a top-level class, not nested in another type");
     }
 
+    /// <summary>
+    /// A record is a class to the compiler, so [Layer] and [Loss] are allowed on it, but the generator
+    /// does not make layers of records: it says so on the name, rather than emitting nothing and leaving
+    /// the user with CS1061 on <c>layer.Call</c>.
+    /// </summary>
+    [Theory]
+    [InlineData("Layer", "record")]
+    [InlineData("Layer", "record class")]
+    [InlineData("Loss", "record")]
+    [InlineData("Loss", "record class")]
+    public void LG0007_a_record(string attribute, string keyword)
+    {
+        string forward = attribute == "Loss"
+            ? "Tensor Forward(Tensor input, Tensor target) => (input - target).Abs().Mean();"
+            : "Tensor Forward(Tensor x) => x * gain;";
+        DiagnosticAssert.Reports(
+            $$"""
+            using LayerGen;
+
+            namespace Demo;
+
+            [{{attribute}}]
+            public partial {{keyword}} {|LG0007:Gained|}(int n)
+            {
+                [Parameter] Tensor gain = Tensor.Ones(n);
+
+                {{forward}}
+            }
+            """,
+            $"The [{attribute}] record 'Gained' is not supported: a layer must be a (non-static, partial) class, not a record: "
+            + "a record adds value equality and copying ('with'), which a layer holding tensors must not have "
+            + "(two layers would be equal when they hold the same tensors, a copy would share the original's parameters); declare it 'partial class Gained'");
+    }
+
+    private const string StaticClassMessage =
+        "is not supported: a layer must be a (non-static, partial) class: it is an object, constructed with its sizes "
+        + "and holding its parameters and mode, so it cannot be static; remove 'static'";
+
+    [Theory]
+    [InlineData("Layer", "static Tensor Forward(Tensor x) => x * 2f;")]
+    [InlineData("Loss", "static Tensor Forward(Tensor input, Tensor target) => (input - target).Abs().Mean();")]
+    public void LG0007_a_static_class(string attribute, string forward)
+    {
+        DiagnosticAssert.Reports(
+            $$"""
+            using LayerGen;
+
+            namespace Demo;
+
+            [{{attribute}}]
+            public static partial class {|LG0007:Doubled|}
+            {
+                {{forward}}
+            }
+            """,
+            $"The [{attribute}] class 'Doubled' {StaticClassMessage}");
+    }
+
+    /// <summary>An instance Forward in a static class is also the compiler's CS0708; LayerGen still says what to change.</summary>
+    [Fact]
+    public void LG0007_a_static_class_with_an_instance_forward()
+    {
+        DiagnosticAssert.ReportsDespiteCompilerErrors(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public static partial class {|LG0007:Doubled|}
+            {
+                Tensor Forward(Tensor x) => x * 2f;
+            }
+            """,
+            $"The [Layer] class 'Doubled' {StaticClassMessage}");
+    }
+
+    /// <summary>
+    /// On a struct, a record struct or an interface the compiler refuses the attribute itself (its usage
+    /// is AttributeTargets.Class), on the attribute's name: that is the one error the user sees, and it
+    /// says what to do; LayerGen adds no second error on the same declaration.
+    /// </summary>
+    [Theory]
+    [InlineData("Layer", "struct")]
+    [InlineData("Layer", "record struct")]
+    [InlineData("Layer", "interface")]
+    [InlineData("Loss", "struct")]
+    [InlineData("Loss", "record struct")]
+    [InlineData("Loss", "interface")]
+    public void A_struct_record_struct_or_interface_gets_the_compilers_CS0592_on_the_attribute(string attribute, string keyword)
+    {
+        DiagnosticAssert.ErrorsAre(
+            $$"""
+            using LayerGen;
+
+            namespace Demo;
+
+            [{|CS0592:{{attribute}}|}]
+            public partial {{keyword}} Doubled
+            {
+                Tensor Forward(Tensor x) => x * 2f;
+            }
+            """,
+            $"Attribute '{attribute}' is not valid on this declaration type. It is only valid on 'class' declarations.");
+    }
+
     [Fact]
     public void A_layer_attribute_repeated_on_two_partial_declarations_does_not_crash_the_generator()
     {

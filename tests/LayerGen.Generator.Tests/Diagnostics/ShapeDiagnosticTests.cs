@@ -261,4 +261,49 @@ public sealed class ShapeDiagnosticTests
             """,
             "Shape mismatch in '(x * scale).Sum(3, true)': axis 3 is out of range for a tensor of shape [*, 4]");
     }
+
+    /// <summary>
+    /// PyTorch infers at most one size of a reshape, and so does the eager <c>Reshape</c>; the generated
+    /// kernel could infer a second one from the batch's -1, but then <c>CallEager</c> would throw where
+    /// <c>Call</c> runs. The hint writes the size the second -1 stands for.
+    /// </summary>
+    [Theory]
+    [InlineData("Reshape")]
+    [InlineData("View")]
+    public void LG0005_a_reshape_of_a_batched_tensor_that_infers_a_second_size(string op)
+    {
+        DiagnosticAssert.Reports(
+            $$"""
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer(Input = "[*, 3, 4]")]
+            public partial class Pairs
+            {
+                Tensor Forward(Tensor x) => {|LG0005:x.{{op}}(-1, -1, 2)|};
+            }
+            """,
+            $"Shape mismatch in 'x.{op}(-1, -1, 2)': only one size can be inferred, as in PyTorch, and on [*, 3, 4] that is the batch's (the first -1): write the others, e.g. {op}(-1, 6, 2)");
+    }
+
+    [Fact]
+    public void LG0005_a_reshape_of_a_parameter_that_infers_two_sizes()
+    {
+        DiagnosticAssert.Reports(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class Flat
+            {
+                [Parameter] Tensor weight = Tensor.Randn(3, 4);
+
+                Tensor Forward(Tensor x) => x * {|LG0005:weight.Reshape(-1, -1)|}.Sum(0);
+            }
+            """,
+            "Shape mismatch in 'weight.Reshape(-1, -1)': only one size can be inferred, as in PyTorch: write the others");
+    }
 }

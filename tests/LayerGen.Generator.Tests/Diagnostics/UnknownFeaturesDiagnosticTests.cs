@@ -30,4 +30,30 @@ public sealed class UnknownFeaturesDiagnosticTests
             """,
             $"Shape mismatch in '{body}': axis -1 of [*] is the batch itself: this layer's input features are unknown, so declare them, e.g. [Layer(Input = \"[*, n]\")]");
     }
+
+    /// <summary>
+    /// With the features known, a negative axis can still land on the batch (of the input or of a value
+    /// reduced to one number per row): the message must not ask to declare an input that is declared.
+    /// </summary>
+    [Theory]
+    [InlineData("x.Sum(-2)", "[*, 3]")]
+    [InlineData("x.Narrow(-2, 0, 1)", "[*, 3]")]
+    [InlineData("x.Sum(-1).Softmax(-1)", "[*]")]
+    public void LG0005_a_negative_axis_on_the_batch_of_a_layer_whose_features_are_declared(string body, string shape)
+    {
+        string axis = body.Contains("-2", System.StringComparison.Ordinal) ? "-2" : "-1";
+        DiagnosticAssert.Reports(
+            $$"""
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer(Input = "[*, 3]")]
+            public partial class Declared
+            {
+                Tensor Forward(Tensor x) => {|LG0005:{{body}}|};
+            }
+            """,
+            $"Shape mismatch in '{body}': axis {axis} of {shape} is the batch, which a negative axis cannot name: the batch may be several dimensions (axis 0 names it when there is one)");
+    }
 }

@@ -25,6 +25,45 @@ public static class DiagnosticAssert
     public static GeneratorRun ReportsDespiteCompilerErrors(string markup, params string[] messages) =>
         Check(markup, messages, userCodeCompiles: false);
 
+    /// <summary>
+    /// For declarations the C# compiler refuses itself: every error of the run — the generator's
+    /// (LGxxxx) and the compiler's (CSxxxx) — is exactly one of the marked spans, with its ID and
+    /// message, in order of span; no LayerGen warning or info either, and no generated source.
+    /// </summary>
+    public static GeneratorRun ErrorsAre(string markup, params string[] messages)
+    {
+        (string source, ImmutableArray<MarkedSpan> expected) = Markup.Parse(markup);
+        if (expected.Length != messages.Length || expected.Any(s => s.Id is null))
+        {
+            throw new ArgumentException(
+                $"The test is malformed: {expected.Length} marked span(s), each needs an ID ({{|CS0592:...|}}) and a message; {messages.Length} message(s) given.");
+        }
+
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(source);
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratedSources);
+        Diagnostic[] actual = run.GeneratorDiagnostics.Where(d => d.Id.StartsWith("LG", StringComparison.Ordinal))
+            .Concat(run.CompilationErrors)
+            .OrderBy(d => d.Location.SourceSpan.Start)
+            .ThenBy(d => d.Location.SourceSpan.End)
+            .ToArray();
+        Assert.True(
+            actual.Length == expected.Length,
+            $"Expected {expected.Length} error(s), got {actual.Length}:{Environment.NewLine}"
+            + string.Join(Environment.NewLine, actual.Select(d => "  " + Describe(d, source))));
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Diagnostic d = actual[i];
+            string where = Describe(d, source);
+            Assert.True(expected[i].Id == d.Id && d.Severity == DiagnosticSeverity.Error, $"Error {i}: expected {expected[i].Id}, got {where}");
+            Assert.True(expected[i].Span == d.Location.SourceSpan, $"Error {i} ({d.Id}): expected span {expected[i].Span} '{Text(source, expected[i].Span)}', got {where}");
+            Assert.Equal("Source0.cs", d.Location.GetLineSpan().Path);
+            Assert.Equal(messages[i], d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return run;
+    }
+
     private static GeneratorRun Check(string markup, string[] messages, bool userCodeCompiles)
     {
         (string source, ImmutableArray<MarkedSpan> expected) = Markup.Parse(markup);

@@ -136,7 +136,11 @@ public static class GeneratorHarness
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
-    /// <summary>Runs <paramref name="driver"/> (fresh, or carrying a previous run's cache) on <paramref name="compilation"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="driver"/> (fresh, or carrying a previous run's cache) on <paramref name="compilation"/>.
+    /// A run whose output compiles then goes through <see cref="EagerAgreement"/>: every layer and loss it
+    /// generated must give the same results through <c>Call</c> and <c>CallEager</c>.
+    /// </summary>
     public static GeneratorRun RunAgain(GeneratorDriver driver, Compilation compilation)
     {
         GeneratorDriver next = driver.RunGeneratorsAndUpdateCompilation(
@@ -149,11 +153,31 @@ public static class GeneratorHarness
             sources.Add(source.HintName, source.SourceText.ToString());
         }
 
-        ImmutableArray<Diagnostic> compilationDiagnostics = output.GetDiagnostics()
+        // A source the eager check has not seen yet is emitted rather than only diagnosed: binding the
+        // method bodies is most of either, and Emit reports the same errors and warnings as GetDiagnostics.
+        string? eagerKey = EagerAgreement.KeyOf(compilation, sources.Values);
+        System.IO.MemoryStream? image = null;
+        ImmutableArray<Diagnostic> diagnostics;
+        if (eagerKey is not null && !EagerAgreement.IsChecked(eagerKey))
+        {
+            image = new System.IO.MemoryStream();
+            Microsoft.CodeAnalysis.Emit.EmitResult emitted = output.Emit(image);
+            diagnostics = emitted.Diagnostics;
+            if (!emitted.Success)
+            {
+                image = null;
+            }
+        }
+        else
+        {
+            diagnostics = output.GetDiagnostics();
+        }
+
+        ImmutableArray<Diagnostic> compilationDiagnostics = diagnostics
             .Where(d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning)
             .ToImmutableArray();
 
-        return new GeneratorRun(
+        var run = new GeneratorRun(
             sources,
             generatorDiagnostics,
             compilationDiagnostics,
@@ -162,6 +186,12 @@ public static class GeneratorHarness
             result,
             compilation,
             output);
+        if (eagerKey is not null)
+        {
+            EagerAgreement.AssertAgrees(run, eagerKey, image);
+        }
+
+        return run;
     }
 
     /// <summary>
