@@ -10,6 +10,7 @@ namespace LayerGen.Tests.Layers;
 /// differences of the forward, on a specialised kernel and, over random shapes (CsCheck), on the
 /// run-time-bounded one.
 /// </summary>
+[Collection(LayerGen.Tests.Runtime.GlobalRandomCollection.Name)] // seeds the global stream: no other test may draw from it meanwhile (finite differences near a clamp corner fail)
 public class OpSetGradientTests
 {
     public OpSetGradientTests() => Tensor.ManualSeed(20261128);
