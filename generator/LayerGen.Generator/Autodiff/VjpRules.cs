@@ -67,6 +67,17 @@ internal static class VjpRules
             case Op.Log:
                 yield return (0, b.Div(g, Arg(0)));
                 break;
+            case Op.Erf:
+                // erf'(x) = 2/√π·e^(−x²)
+                yield return (0, b.Mul(g, b.Mul(b.Constant(2 / System.Math.Sqrt(System.Math.PI)), b.Unary(Op.Exp, b.Neg(b.Mul(Arg(0), Arg(0)))))));
+                break;
+            case Op.Gelu:
+                // Φ(x) + x·φ(x), Φ(x) = 0.5·(1 + erf(x/√2)), φ(x) = e^(−x²/2)/√(2π), as torch's GeluBackward: x·φ(x)
+                // is 0 where φ underflows (product-rule terms through the forward's factors would meet g·x = ∞ there).
+                int cdf = b.Mul(b.Constant(0.5), b.Add(b.Constant(1), b.Unary(Op.Erf, b.Mul(Arg(0), b.Constant(1 / System.Math.Sqrt(2))))));
+                int pdf = b.Mul(b.Unary(Op.Exp, b.Mul(b.Mul(Arg(0), Arg(0)), b.Constant(-0.5))), b.Constant(1 / System.Math.Sqrt(2 * System.Math.PI)));
+                yield return (0, b.Mul(g, b.Add(cdf, b.Mul(Arg(0), pdf))));
+                break;
             case Op.Expand:
                 yield return (0, b.SumTo(g, Arg(0)));
                 break;

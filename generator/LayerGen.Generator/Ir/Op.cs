@@ -30,6 +30,15 @@ internal enum Op
     Exp,
     Log,
 
+    /// <summary>The error function.</summary>
+    Erf,
+
+    /// <summary>
+    /// The exact GELU, x·Φ(x) = 0.5·x·(1 + erf(x/√2)), torch's default. An op of its own (the tanh form is
+    /// lowered to primitives) for torch's gradient Φ(x) + x·φ(x), finite wherever torch's is.
+    /// </summary>
+    Gelu,
+
     /// <summary>1 where the argument is positive, else 0 (the derivative of Relu).</summary>
     Step,
 

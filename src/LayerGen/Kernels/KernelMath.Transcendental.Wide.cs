@@ -74,6 +74,11 @@ public static partial class KernelMath
         return Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512.Create(ErfSmall)), small, Vector512.CopySign(large, x));
     }
 
+    /// <inheritdoc cref="Gelu(float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Gelu(Vector512<float> x) =>
+        x * Vector512.Create(0.5f) * (Vector512<float>.One + Erf(x * Vector512.Create(SqrtHalf)));
+
     /// <inheritdoc cref="ExpOfRemainder(float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> ExpOfRemainder(Vector512<float> x, Vector512<float> n)

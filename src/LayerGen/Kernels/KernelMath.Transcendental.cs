@@ -69,6 +69,7 @@ public static partial class KernelMath
     // product is exact). Above ErfSaturate, erfc(a) < 2^-25 and erf rounds to ±1 (from 3.919206), so a is clamped to it.
     // Weighted minimax fits of erf's relative error (tools/kernelmath/fit_erf.py), rounded to float.
     private const float ErfSmall = 0.875f;
+    private const float SqrtHalf = 0.707106781f;
     private const float ErfSaturate = 3.92f;
     private const float ErfP0 = 0.12837915f;
     private const float ErfP1 = -0.3761255f;
@@ -256,6 +257,19 @@ public static partial class KernelMath
         var large = Vector<float>.One - (ExpOfRemainder(q, n) * PowerOfTwo(Vector.ConvertToInt32Native(n)));
         return Vector.ConditionalSelect(Vector.LessThan(a, new Vector<float>(ErfSmall)), small, Vector.CopySign(large, x));
     }
+
+    /// <summary>
+    /// The exact GELU, x·0.5·(1 + erf(x·(1/√2))) in that order, as torch's float kernel writes it. Within a few ulp
+    /// where the result is not small against x (from x ≈ −3 up); for large negative x, 1 + erf(x/√2) cancels and
+    /// the result keeps an absolute error of about |x|·2^-25, as in torch. +∞ gives +∞, −∞ and NaN give NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Gelu(float x) => x * 0.5f * (1f + Erf(x * SqrtHalf));
+
+    /// <inheritdoc cref="Gelu(float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Gelu(Vector<float> x) =>
+        x * new Vector<float>(0.5f) * (Vector<float>.One + Erf(x * new Vector<float>(SqrtHalf)));
 
     /// <summary>
     /// e^r for the remainder r = x − n·ln 2 of the range reduction (n = round(x·log₂e), whole), so that

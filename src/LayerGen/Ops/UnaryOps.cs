@@ -32,11 +32,26 @@ internal static class UnaryOps
     // PyTorch implements square as pow(x, 2), hence the node's name.
     private static readonly Rule SquareRule = new("PowBackward0", x => x * x, (x, y) => 2 * x);
 
+    // erf'(x) = 2/√π e^{−x²}.
+    private static readonly Rule ErfRule = new(
+        "ErfBackward0",
+        SpecialFunctions.Erf,
+        (x, y) => SpecialFunctions.TwoOverSqrtPi * Math.Exp(-(x * x)));
+
+    // GELU (PyTorch's default, approximate='none'): x Φ(x) = 0.5 x (1 + erf(x / √2)), written as torch does,
+    // so -∞ gives NaN (−∞ · 0) there as here. d/dx = Φ(x) + x φ(x), φ(x) = e^{−x²/2} / √(2π).
+    private const double SqrtHalf = 0.70710678118654752440; // 1 / sqrt(2)
+    private const double InverseSqrtTwoPi = 0.39894228040143267794; // 1 / sqrt(2 pi)
+    private static readonly Rule GeluRule = new(
+        "GeluBackward0",
+        x => x * 0.5 * (1 + SpecialFunctions.Erf(x * SqrtHalf)),
+        (x, y) => (0.5 * (1 + SpecialFunctions.Erf(x * SqrtHalf))) + (x * InverseSqrtTwoPi * Math.Exp(-0.5 * x * x)));
+
     // GELU, tanh approximation (PyTorch's approximate='tanh'): 0.5 x (1 + tanh(u)), u = c (x + a x^3).
     // d/dx = 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 a x^2), t = tanh(u).
     private const double GeluC = 0.79788456080286535588; // sqrt(2 / pi)
     private const double GeluA = 0.044715;
-    private static readonly Rule GeluRule = new(
+    private static readonly Rule GeluTanhRule = new(
         "GeluBackward0",
         x => 0.5 * x * (1 + Math.Tanh(GeluC * (x + GeluA * x * x * x))),
         (x, y) =>
@@ -63,7 +78,18 @@ internal static class UnaryOps
 
     public static Tensor Square(Tensor x) => Apply(SquareRule, x);
 
-    public static Tensor Gelu(Tensor x) => Apply(GeluRule, x);
+    public static Tensor Erf(Tensor x) => Apply(ErfRule, x);
+
+    /// <summary>GELU with PyTorch's <c>approximate</c> argument: "none" (exact, the default) or "tanh".</summary>
+    /// <exception cref="ArgumentException"><paramref name="approximate"/> is neither.</exception>
+    public static Tensor Gelu(Tensor x, string approximate) => approximate switch
+    {
+        "none" => Apply(GeluRule, x),
+        "tanh" => Apply(GeluTanhRule, x),
+        _ => throw new ArgumentException(
+            $"approximate must be \"none\" (the exact GELU) or \"tanh\" (its tanh approximation), as in torch.nn.functional.gelu; got {(approximate is null ? "null" : $"\"{approximate}\"")}.",
+            nameof(approximate)),
+    };
 
     /// <summary>
     /// x^e for a constant e, with PyTorch's derivative e x^(e-1), except that e = 0 has derivative 0

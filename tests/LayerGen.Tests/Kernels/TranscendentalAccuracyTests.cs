@@ -172,6 +172,7 @@ public sealed class TranscendentalAccuracyTests(ITestOutputHelper output)
         AssertWideMatches(KernelMath.Tanh, KernelMath.Tanh, inputs, "tanh");
         AssertWideMatches(KernelMath.Sigmoid, KernelMath.Sigmoid, inputs, "sigmoid");
         AssertWideMatches(KernelMath.Erf, KernelMath.Erf, inputs, "erf");
+        AssertWideMatches(KernelMath.Gelu, KernelMath.Gelu, inputs, "gelu");
     }
 
     private static void AssertWideMatches(Func<Vector512<float>, Vector512<float>> wide, Func<float, float> scalar, float[] inputs, string name)

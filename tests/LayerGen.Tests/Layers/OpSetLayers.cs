@@ -27,10 +27,23 @@ public partial class SoftmaxMiddle(int m, int n)
     private Tensor Forward(Tensor x) => x.Softmax(1) * scale;
 }
 
+/// <summary>The exact GELU, torch's default.</summary>
 [Layer(Input = "[*, n]")]
 public partial class GeluOp(int n)
 {
     private Tensor Forward(Tensor x) => Ops.Gelu(x);
+}
+
+[Layer(Input = "[*, n]")]
+public partial class GeluTanhOp(int n)
+{
+    private Tensor Forward(Tensor x) => Ops.Gelu(x, approximate: "tanh");
+}
+
+[Layer(Input = "[*, n]")]
+public partial class ErfOp(int n)
+{
+    private Tensor Forward(Tensor x) => Ops.Erf(x);
 }
 
 [Layer(Input = "[*, n]")]
