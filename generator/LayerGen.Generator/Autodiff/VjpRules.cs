@@ -52,8 +52,9 @@ internal static class VjpRules
                 yield return (0, b.Neg(g));
                 break;
             case Op.Relu:
-                // relu(a) > 0 exactly where a > 0, so the saved output is enough.
-                yield return (0, b.Mul(g, b.Unary(Op.Step, output)));
+                // torch's threshold_backward(g, relu(a), 0), a select rather than g times a 0/1 mask: the gradient
+                // passes at NaN (relu(NaN) = NaN) and stops where the output is 0, even when g is NaN or ∞.
+                yield return (0, b.ReluGrad(g, output));
                 break;
             case Op.Tanh:
                 yield return (0, b.Mul(g, b.Sub(b.Constant(1), b.Mul(output, output))));
@@ -180,7 +181,7 @@ internal static class VjpRules
             case Op.FftHalfAdjoint:
             case Op.PickGrad:
             case Op.Target:
-            case Op.Step:
+            case Op.ReluGrad:
             case Op.Constant:
             case Op.InverseCount:
             case Op.Input:

@@ -39,8 +39,11 @@ internal enum Op
     /// </summary>
     Gelu,
 
-    /// <summary>1 where the argument is positive, else 0 (the derivative of Relu).</summary>
-    Step,
+    /// <summary>
+    /// Args (g, y): 0 where y ≤ 0, else g — Relu's gradient from its output y, as torch's threshold_backward(g, y, 0):
+    /// g passes where y is NaN, and a NaN or infinite g stops where y is 0.
+    /// </summary>
+    ReluGrad,
 
     /// <summary>Broadcasts its argument to the node's shape (the adjoint of a reduction).</summary>
     Expand,

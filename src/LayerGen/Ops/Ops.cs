@@ -9,7 +9,10 @@ namespace LayerGen;
 /// </summary>
 public static class Ops
 {
-    /// <summary>max(x, 0), elementwise. Its gradient at exactly 0 is 0, as in PyTorch.</summary>
+    /// <summary>
+    /// max(x, 0), elementwise; NaN stays NaN, as torch.relu. Its gradient is 0 where the output is &lt;= 0 (so at
+    /// exactly 0) and passes elsewhere, at NaN too, as PyTorch's threshold_backward.
+    /// </summary>
     public static Tensor Relu(Tensor x) => UnaryOps.Relu(x);
 
     /// <summary>tanh(x), elementwise.</summary>

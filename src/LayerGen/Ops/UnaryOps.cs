@@ -13,10 +13,13 @@ namespace LayerGen;
 /// </remarks>
 internal static class UnaryOps
 {
-    private sealed record Rule(string Name, Func<double, double> Forward, Func<double, double, double> Derivative);
+    // Selects: the derivative is 0 or 1 and selects the gradient, as PyTorch's threshold_backward and clamp_backward
+    // do: where it is 0 the input gets 0 even from a NaN or infinite gradient (which a product would make NaN).
+    private sealed record Rule(string Name, Func<double, double> Forward, Func<double, double, double> Derivative, bool Selects = false);
 
-    // relu'(0) = 0, as PyTorch's threshold_backward (gradient flows only where the output is > 0).
-    private static readonly Rule ReluRule = new("ReluBackward0", x => x > 0 ? x : 0, (x, y) => x > 0 ? 1 : 0);
+    // relu(NaN) = NaN and relu(-0) = -0, as torch.relu. The derivative is PyTorch's threshold_backward(grad, y, 0):
+    // 0 where the output is <= 0 (so at 0), else 1 (so also at NaN, where the gradient passes).
+    private static readonly Rule ReluRule = new("ReluBackward0", x => x < 0 ? 0 : x, (x, y) => y <= 0 ? 0 : 1, Selects: true);
     private static readonly Rule TanhRule = new("TanhBackward0", Math.Tanh, (x, y) => 1 - y * y);
     private static readonly Rule SigmoidRule = new("SigmoidBackward0", x => 1 / (1 + Math.Exp(-x)), (x, y) => y * (1 - y));
     private static readonly Rule ExpRule = new("ExpBackward0", Math.Exp, (x, y) => y);
@@ -130,7 +133,7 @@ internal static class UnaryOps
         return result;
     }
 
-    /// <summary>dx += dy * f'(x), with f' evaluated from the saved input and output.</summary>
+    /// <summary>dx += dy * f'(x) (or dy where f' selects it), with f' evaluated from the saved input and output.</summary>
     private sealed class UnaryBackward(Rule rule, Tensor input, Tensor output) : GradFn(rule.Name, input)
     {
         // The output's storage is read, not the tensor itself, so the node does not keep its own
@@ -147,7 +150,8 @@ internal static class UnaryOps
             float[] x = input.Data;
             for (int i = 0; i < grad.Length; i++)
             {
-                grad[i] += (float)(outputGrad[i] * rule.Derivative(x[i], _output[i]));
+                double derivative = rule.Derivative(x[i], _output[i]);
+                grad[i] += rule.Selects ? (derivative == 0 ? 0f : outputGrad[i]) : (float)(outputGrad[i] * derivative);
             }
         }
     }

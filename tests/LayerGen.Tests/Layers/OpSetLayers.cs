@@ -124,3 +124,33 @@ public partial class DropoutOp(int n)
 {
     private Tensor Forward(Tensor x) => Ops.Dropout(x, 0.5f);
 }
+
+/// <summary>ReLU with its input declared [*, n], so it has a specialised kernel and a run-time one.</summary>
+[Layer(Input = "[*, n]")]
+public partial class ReluSized(int n)
+{
+    private Tensor Forward(Tensor x) => Ops.Relu(x);
+}
+
+/// <summary>A product with ReLU fused into its epilogue: inline loops below 512 multiply-adds, the GEMM and one pass above.</summary>
+[Layer]
+public partial class ReluLinear(int k, int n)
+{
+    [Parameter] private Tensor weight = Tensor.Randn(k, n);
+    [Parameter] private Tensor bias = Tensor.Randn(n);
+
+    private Tensor Forward(Tensor x) => Ops.Relu(x.MatMul(weight) + bias);
+}
+
+// A twin of ReluLinear, constructed only with a literal n = 37 (the PyTorch fixtures' width): its specialised
+// kernels run the fixtures, while the original, never built with 37 from a literal, runs them through the
+// run-time kernel (a construction whose sizes match a specialised one gets that kernel).
+
+[Layer]
+public partial class ReluLinear37(int k, int n)
+{
+    [Parameter] private Tensor weight = Tensor.Randn(k, n);
+    [Parameter] private Tensor bias = Tensor.Randn(n);
+
+    private Tensor Forward(Tensor x) => Ops.Relu(x.MatMul(weight) + bias);
+}

@@ -8,9 +8,11 @@ using Xunit;
 namespace LayerGen.Tests.Layers;
 
 /// <summary>
-/// The PyTorch fixtures of tools/fixtures/make_fixtures.py — exact GELU, its tanh form and erf — through every
-/// path: the generated kernel specialised for the fixture's size, the run-time-sized kernel and the eager forward
-/// (<c>CallEager</c>). Outputs and the gradients of the input and of every parameter are checked.
+/// The PyTorch fixtures of tools/fixtures/make_fixtures.py — exact GELU, its tanh form and erf, and NaN and ±∞
+/// through relu and a matmul epilogue — through every path: the
+/// generated kernel specialised for the fixture's size, the run-time-sized kernel, the eager forward
+/// (<c>CallEager</c>) and, for ReLU, the built-in layer. Outputs and the gradients of the input and of every
+/// parameter are checked.
 /// </summary>
 /// <remarks>
 /// An element-wise op maps a permuted input to the same permutation of its output (and so of its gradients),
@@ -46,7 +48,8 @@ public sealed class TorchFixturePathTests
     private const int N = 37; // the fixtures' last axis: 37 = 2·16 + 5 = 4·8 + 5 = 9·4 + 1, a tail at every width
 
     // A literal n = 37 gives the element-wise layers specialised kernels, which any construction with 37 then gets;
-    // their run-time kernels (and eager paths) run the fixtures' 3 × 37 elements as one row of 111.
+    // their run-time kernels (and eager paths) run the fixtures' 3 × 37 elements as one row of 111. The others have
+    // twins for their specialised kernels (OpSetLayers.cs).
     private const int OneRow = 111;
 
     private static readonly Dictionary<string, Case> Cases = new Case[]
@@ -56,6 +59,9 @@ public sealed class TorchFixturePathTests
         new("op_gelu", () => new GeluOp(37), "GeluOp[n=37]", () => Sized(n => new GeluOp(n), OneRow), "GeluOp[run-time sizes]", (l, x) => ((GeluOp)l).CallEager(x), Rotation.Flat),
         new("op_gelu_special", () => new GeluOp(37), "GeluOp[n=37]", () => Sized(n => new GeluOp(n), OneRow), "GeluOp[run-time sizes]", (l, x) => ((GeluOp)l).CallEager(x), Rotation.Flat),
         new("op_gelu_tanh_special", () => new GeluTanhOp(37), "GeluTanhOp[n=37]", () => Sized(n => new GeluTanhOp(n), OneRow), "GeluTanhOp[run-time sizes]", (l, x) => ((GeluTanhOp)l).CallEager(x), Rotation.Flat),
+        new("op_relu_special", () => new ReluSized(37), "ReluSized[n=37]", () => Sized(n => new ReluSized(n), OneRow), "ReluSized[run-time sizes]", (l, x) => ((ReluSized)l).CallEager(x), Rotation.Flat),
+        new("op_linear_relu_k4_special", () => new ReluLinear37(4, 37), "ReluLinear37[k=4, n=37]", () => Sized(n => new ReluLinear(4, n)), "ReluLinear[run-time sizes]", (l, x) => ((ReluLinear)l).CallEager(x), Rotation.LastAxis),
+        new("op_linear_relu_k16_special", () => new ReluLinear37(16, 37), "ReluLinear37[k=16, n=37]", () => Sized(n => new ReluLinear(16, n)), "ReluLinear[run-time sizes]", (l, x) => ((ReluLinear)l).CallEager(x), Rotation.LastAxis),
     }.ToDictionary(c => c.Fixture);
 
     public static TheoryData<string> Fixtures => new(Cases.Keys);
@@ -90,6 +96,14 @@ public sealed class TorchFixturePathTests
     /// <summary>Runs <paramref name="forward"/> on the elements as one row when the case's run-time layer is built for <see cref="OneRow"/>.</summary>
     private static Func<ILayer, Tensor, Tensor> AtRunTimeWidth(Case c, Func<ILayer, Tensor, Tensor> forward) =>
         c.Rotation != Rotation.Flat ? forward : (layer, x) => forward(layer, x.Reshape(1, OneRow)).Reshape(x.Shape.ToArray());
+
+    [Fact]
+    public void The_built_in_ReLU_layer_matches_PyTorch() =>
+        CheckEveryRotation(new ReLU(), "ReLU", Fixture.Load("op_relu_special"), Rotation.Flat, (layer, x) => layer.Call(x));
+
+    [Fact]
+    public void The_eager_Relu_matches_PyTorch() =>
+        CheckEveryRotation(new ReLU(), "ReLU", Fixture.Load("op_relu_special"), Rotation.None, (_, x) => Ops.Relu(x));
 
     private static void CheckEveryRotation(ILayer layer, string kernel, Fixture fixture, Rotation rotation, Func<ILayer, Tensor, Tensor> forward)
     {
