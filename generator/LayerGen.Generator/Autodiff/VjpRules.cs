@@ -113,11 +113,12 @@ internal static class VjpRules
                 break;
             case Op.Maximum:
             case Op.Minimum:
-                // The larger (smaller) operand takes the gradient; a tie splits it half and half, as torch does.
-                var (winA, winB) = node.Op == Op.Maximum ? (Op.Greater, Op.Less) : (Op.Less, Op.Greater);
-                int tie = b.Mul(b.Compare(Op.Equal, Arg(0), Arg(1)), b.Constant(0.5));
-                yield return (0, b.SumTo(b.Mul(g, b.Add(b.Compare(winA, Arg(0), Arg(1)), tie)), Arg(0)));
-                yield return (1, b.SumTo(b.Mul(g, b.Add(b.Compare(winB, Arg(0), Arg(1)), tie)), Arg(1)));
+                // As torch: where(a == b, g/2, g), set to 0 (a select) where the operand loses. A comparison with NaN
+                // is neither a tie nor a loss, so with a NaN operand both get the whole g (and the output is NaN).
+                var (loseA, loseB) = node.Op == Op.Maximum ? (Op.Less, Op.Greater) : (Op.Greater, Op.Less);
+                int share = b.Where(b.Compare(Op.Equal, Arg(0), Arg(1)), b.Mul(g, b.Constant(0.5)), g);
+                yield return (0, b.SumTo(b.Where(b.Compare(loseA, Arg(0), Arg(1)), b.Constant(0), share), Arg(0)));
+                yield return (1, b.SumTo(b.Where(b.Compare(loseB, Arg(0), Arg(1)), b.Constant(0), share), Arg(1)));
                 break;
             case Op.Where:
                 yield return (1, b.SumTo(b.Where(Arg(0), g, b.Constant(0)), Arg(1)));

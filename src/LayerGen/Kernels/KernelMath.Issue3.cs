@@ -73,17 +73,26 @@ public static partial class KernelMath
             Vector<float>.One,
             Vector<float>.Zero);
 
+    /// <summary>
+    /// The larger of a and b, NaN if either is NaN (torch.maximum): a &lt; b or b is NaN ? b : a, whose NaN in a
+    /// fails the comparison and stays. Vector.Max's IEEE maximum would propagate NaN too, in twice the instructions.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Maximum(float a, float b) => a >= b ? a : b;
+    public static float Maximum(float a, float b) => a < b || float.IsNaN(b) ? b : a;
 
+    /// <inheritdoc cref="Maximum(float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Maximum(Vector<float> a, Vector<float> b) => Vector.Max(a, b);
+    public static Vector<float> Maximum(Vector<float> a, Vector<float> b) =>
+        Vector.ConditionalSelect(Vector.LessThan(a, b) | ~Vector.Equals(b, b), b, a);
 
+    /// <summary>The smaller of a and b, NaN if either is NaN (torch.minimum): a &gt; b or b is NaN ? b : a.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Minimum(float a, float b) => a <= b ? a : b;
+    public static float Minimum(float a, float b) => a > b || float.IsNaN(b) ? b : a;
 
+    /// <inheritdoc cref="Minimum(float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Minimum(Vector<float> a, Vector<float> b) => Vector.Min(a, b);
+    public static Vector<float> Minimum(Vector<float> a, Vector<float> b) =>
+        Vector.ConditionalSelect(Vector.GreaterThan(a, b) | ~Vector.Equals(b, b), b, a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Greater(float a, float b) => a > b ? 1f : 0f;

@@ -68,11 +68,15 @@ public static partial class KernelMath
     public static Vector512<float> InRange(Vector512<float> x, float min, float max) =>
         Vector512.GreaterThanOrEqual(x, Vector512.Create(min)) & Vector512.LessThanOrEqual(x, Vector512.Create(max)) & Vector512<float>.One;
 
+    /// <inheritdoc cref="Maximum(float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Maximum(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
+    public static Vector512<float> Maximum(Vector512<float> a, Vector512<float> b) =>
+        Vector512.ConditionalSelect(Vector512.LessThan(a, b) | ~Vector512.Equals(b, b), b, a);
 
+    /// <inheritdoc cref="Minimum(float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Minimum(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
+    public static Vector512<float> Minimum(Vector512<float> a, Vector512<float> b) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(a, b) | ~Vector512.Equals(b, b), b, a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Greater(Vector512<float> a, Vector512<float> b) => Vector512.GreaterThan(a, b) & Vector512<float>.One;

@@ -26,6 +26,11 @@ public sealed class KernelMathSpecialValueTests
     /// <summary>threshold_backward(g, y, 0): 0 where y ≤ 0, else g (so g where y is NaN).</summary>
     private static double ReluGrad(double g, double y) => y <= 0 ? 0 : g;
 
+    /// <summary>torch.maximum / torch.minimum: NaN if either operand is NaN.</summary>
+    private static double Maximum(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? double.NaN : Math.Max(a, b);
+
+    private static double Minimum(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? double.NaN : Math.Min(a, b);
+
     [Fact]
     public void Relu_keeps_NaN_in_every_form() =>
         CheckUnary(KernelMath.Relu, KernelMath.Relu, KernelMath.Relu, Relu, "relu");
@@ -33,6 +38,13 @@ public sealed class KernelMathSpecialValueTests
     [Fact]
     public void ReluGrad_passes_at_NaN_and_stops_even_a_NaN_gradient_at_zero() =>
         CheckBinary(KernelMath.ReluGrad, KernelMath.ReluGrad, KernelMath.ReluGrad, ReluGrad, "reluGrad");
+
+    [Fact]
+    public void Maximum_and_minimum_are_NaN_when_either_operand_is()
+    {
+        CheckBinary(KernelMath.Maximum, KernelMath.Maximum, KernelMath.Maximum, Maximum, "maximum");
+        CheckBinary(KernelMath.Minimum, KernelMath.Minimum, KernelMath.Minimum, Minimum, "minimum");
+    }
 
     /// <summary>Every value through the three forms, each in every lane position.</summary>
     private static void CheckUnary(

@@ -142,9 +142,23 @@ public partial class ReluLinear(int k, int n)
     private Tensor Forward(Tensor x) => Ops.Relu(x.MatMul(weight) + bias);
 }
 
-// A twin of ReluLinear, constructed only with a literal n = 37 (the PyTorch fixtures' width): its specialised
-// kernels run the fixtures, while the original, never built with 37 from a literal, runs them through the
-// run-time kernel (a construction whose sizes match a specialised one gets that kernel).
+// Twins of MaximumMinimum, MaxMinLast and ReluLinear, constructed only with a literal n = 37 (the PyTorch fixtures'
+// width): their specialised kernels run the fixtures, while the originals, never built with 37 from a literal,
+// run them through the run-time kernel (a construction whose sizes match a specialised one gets that kernel).
+
+[Layer]
+public partial class MaximumMinimum37(int n)
+{
+    [Parameter] private Tensor floor = Tensor.Randn(n);
+
+    private Tensor Forward(Tensor x) => Ops.Maximum(x, floor) + Ops.Minimum(x * 0.5f, floor);
+}
+
+[Layer(Input = "[*, n]")]
+public partial class MaxMinLast37(int n)
+{
+    private Tensor Forward(Tensor x) => x.Max(-1, true) * 2f + x.Min(-1, true) + x;
+}
 
 [Layer]
 public partial class ReluLinear37(int k, int n)
