@@ -109,7 +109,8 @@ internal static class VjpRules
                 yield return (0, b.Mul(g, b.Mul(b.Constant(node.Value), b.Pow(Arg(0), node.Value - 1))));
                 break;
             case Op.Clamp:
-                yield return (0, b.Mul(g, b.InRange(Arg(0), node.Value, node.Value2)));
+                // torch's clamp_backward selects: g where min ≤ x ≤ max, else 0 even when g is NaN or ∞ (and at a NaN x).
+                yield return (0, b.Where(b.InRange(Arg(0), node.Value, node.Value2), g, b.Constant(0)));
                 break;
             case Op.Maximum:
             case Op.Minimum:

@@ -55,12 +55,26 @@ public static partial class KernelMath
         return new Vector<float>(lanes);
     }
 
+    /// <summary>
+    /// x limited to [min, max] as torch.clamp: t = x &lt; min ? min : x, then t &gt; max ? max : t. NaN fails both
+    /// comparisons and stays NaN; when min &gt; max every element becomes max.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Clamp(float x, float min, float max) => x < min ? min : x > max ? max : x;
+    public static float Clamp(float x, float min, float max)
+    {
+        float t = x < min ? min : x;
+        return t > max ? max : t;
+    }
 
+    /// <inheritdoc cref="Clamp(float, float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Clamp(Vector<float> x, float min, float max) =>
-        Vector.Min(Vector.Max(x, new Vector<float>(min)), new Vector<float>(max));
+    public static Vector<float> Clamp(Vector<float> x, float min, float max)
+    {
+        var lo = new Vector<float>(min);
+        var hi = new Vector<float>(max);
+        var t = Vector.ConditionalSelect(Vector.LessThan(x, lo), lo, x);
+        return Vector.ConditionalSelect(Vector.GreaterThan(t, hi), hi, t);
+    }
 
     /// <summary>1 where min ≤ x ≤ max, else 0: the derivative of <see cref="Clamp(float, float, float)"/> (torch passes the gradient at the bounds).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -60,9 +60,15 @@ public static partial class KernelMath
     public static Vector512<float> Sign(Vector512<float> x) =>
         (Vector512.GreaterThan(x, Vector512<float>.Zero) & Vector512<float>.One) - (Vector512.LessThan(x, Vector512<float>.Zero) & Vector512<float>.One);
 
+    /// <inheritdoc cref="Clamp(float, float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Clamp(Vector512<float> x, float min, float max) =>
-        Vector512.Min(Vector512.Max(x, Vector512.Create(min)), Vector512.Create(max));
+    public static Vector512<float> Clamp(Vector512<float> x, float min, float max)
+    {
+        var lo = Vector512.Create(min);
+        var hi = Vector512.Create(max);
+        var t = Vector512.ConditionalSelect(Vector512.LessThan(x, lo), lo, x);
+        return Vector512.ConditionalSelect(Vector512.GreaterThan(t, hi), hi, t);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> InRange(Vector512<float> x, float min, float max) =>

@@ -106,12 +106,13 @@ internal static class UnaryOps
 
     /// <summary>
     /// min(max(x, lo), hi); when lo &gt; hi every element becomes hi (as torch.clamp). NaN stays NaN.
-    /// The gradient passes where lo &lt;= x &lt;= hi, bounds included (PyTorch's clamp_backward), else 0.
+    /// The gradient passes where lo &lt;= x &lt;= hi, bounds included (PyTorch's clamp_backward), else it is 0, even
+    /// from a NaN or infinite output gradient (a select, as there).
     /// </summary>
     public static Tensor Clamp(Tensor x, float min, float max)
     {
         double lo = min, hi = max;
-        return Apply(new Rule("ClampBackward1", v => Math.Min(Math.Max(v, lo), hi), (v, y) => v >= lo && v <= hi ? 1 : 0), x);
+        return Apply(new Rule("ClampBackward1", v => Math.Min(Math.Max(v, lo), hi), (v, y) => v >= lo && v <= hi ? 1 : 0, Selects: true), x);
     }
 
     private static Tensor Apply(Rule rule, Tensor x)

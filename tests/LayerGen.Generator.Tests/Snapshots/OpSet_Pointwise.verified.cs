@@ -295,11 +295,11 @@ partial class Pointwise : global::LayerGen.ILayer
             Span<float> t14 = saved.Slice(rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
             Span<float> t15 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
             Span<float> t17 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t40 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t44 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t50 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t52 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            // t40 = outputGrad * t17 * (1 - t14 * t14) * 0.7978846   [*, n_n]
+            Span<float> t41 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t45 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t51 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t53 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            // t41 = outputGrad * t17 * (1 - t14 * t14) * 0.7978846   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
@@ -307,20 +307,20 @@ partial class Pointwise : global::LayerGen.ILayer
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(t40, i, (((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t17, i)) * (Vector512.Create(1f) - (KernelMath.LoadWide(t14, i) * KernelMath.LoadWide(t14, i)))) * Vector512.Create(0.7978846f)));
+                        KernelMath.Store(t41, i, (((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t17, i)) * (Vector512.Create(1f) - (KernelMath.LoadWide(t14, i) * KernelMath.LoadWide(t14, i)))) * Vector512.Create(0.7978846f)));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t40, i, (((KernelMath.Load(outputGrad, i) * KernelMath.Load(t17, i)) * (new Vector<float>(1f) - (KernelMath.Load(t14, i) * KernelMath.Load(t14, i)))) * new Vector<float>(0.7978846f)));
+                    KernelMath.Store(t41, i, (((KernelMath.Load(outputGrad, i) * KernelMath.Load(t17, i)) * (new Vector<float>(1f) - (KernelMath.Load(t14, i) * KernelMath.Load(t14, i)))) * new Vector<float>(0.7978846f)));
                 }
                 for (; i < n; i++)
                 {
-                    t40[i] = (((outputGrad[i] * t17[i]) * (1f - (t14[i] * t14[i]))) * 0.7978846f);
+                    t41[i] = (((outputGrad[i] * t17[i]) * (1f - (t14[i] * t14[i]))) * 0.7978846f);
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t40, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-            // t44 = t40 * 0.044715   [*, n_n]
+            if (CheckedMode.Enabled) CheckedMode.Check(t41, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            // t45 = t41 * 0.044715   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
@@ -328,20 +328,20 @@ partial class Pointwise : global::LayerGen.ILayer
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(t44, i, (KernelMath.LoadWide(t40, i) * Vector512.Create(0.044715f)));
+                        KernelMath.Store(t45, i, (KernelMath.LoadWide(t41, i) * Vector512.Create(0.044715f)));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t44, i, (KernelMath.Load(t40, i) * new Vector<float>(0.044715f)));
+                    KernelMath.Store(t45, i, (KernelMath.Load(t41, i) * new Vector<float>(0.044715f)));
                 }
                 for (; i < n; i++)
                 {
-                    t44[i] = (t40[i] * 0.044715f);
+                    t45[i] = (t41[i] * 0.044715f);
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t44, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-            // t50 = t44 * t6 * t6   [*, n_n]
+            if (CheckedMode.Enabled) CheckedMode.Check(t45, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            // t51 = t45 * t6 * t6   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
@@ -349,20 +349,20 @@ partial class Pointwise : global::LayerGen.ILayer
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(t50, i, ((KernelMath.LoadWide(t44, i) * KernelMath.LoadWide(t6, i)) * KernelMath.LoadWide(t6, i)));
+                        KernelMath.Store(t51, i, ((KernelMath.LoadWide(t45, i) * KernelMath.LoadWide(t6, i)) * KernelMath.LoadWide(t6, i)));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t50, i, ((KernelMath.Load(t44, i) * KernelMath.Load(t6, i)) * KernelMath.Load(t6, i)));
+                    KernelMath.Store(t51, i, ((KernelMath.Load(t45, i) * KernelMath.Load(t6, i)) * KernelMath.Load(t6, i)));
                 }
                 for (; i < n; i++)
                 {
-                    t50[i] = ((t44[i] * t6[i]) * t6[i]);
+                    t51[i] = ((t45[i] * t6[i]) * t6[i]);
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t50, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-            // t52 = ((((outputGrad * t15 * 0.5 + t40) + t44 * t7) + t50) + t50)   [*, n_n]
+            if (CheckedMode.Enabled) CheckedMode.Check(t51, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            // t53 = ((((outputGrad * t15 * 0.5 + t41) + t45 * t7) + t51) + t51)   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
@@ -370,22 +370,22 @@ partial class Pointwise : global::LayerGen.ILayer
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(t52, i, ((((((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t15, i)) * Vector512.Create(0.5f)) + KernelMath.LoadWide(t40, i)) + (KernelMath.LoadWide(t44, i) * KernelMath.LoadWide(t7, i))) + KernelMath.LoadWide(t50, i)) + KernelMath.LoadWide(t50, i)));
+                        KernelMath.Store(t53, i, ((((((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t15, i)) * Vector512.Create(0.5f)) + KernelMath.LoadWide(t41, i)) + (KernelMath.LoadWide(t45, i) * KernelMath.LoadWide(t7, i))) + KernelMath.LoadWide(t51, i)) + KernelMath.LoadWide(t51, i)));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t52, i, ((((((KernelMath.Load(outputGrad, i) * KernelMath.Load(t15, i)) * new Vector<float>(0.5f)) + KernelMath.Load(t40, i)) + (KernelMath.Load(t44, i) * KernelMath.Load(t7, i))) + KernelMath.Load(t50, i)) + KernelMath.Load(t50, i)));
+                    KernelMath.Store(t53, i, ((((((KernelMath.Load(outputGrad, i) * KernelMath.Load(t15, i)) * new Vector<float>(0.5f)) + KernelMath.Load(t41, i)) + (KernelMath.Load(t45, i) * KernelMath.Load(t7, i))) + KernelMath.Load(t51, i)) + KernelMath.Load(t51, i)));
                 }
                 for (; i < n; i++)
                 {
-                    t52[i] = ((((((outputGrad[i] * t15[i]) * 0.5f) + t40[i]) + (t44[i] * t7[i])) + t50[i]) + t50[i]);
+                    t53[i] = ((((((outputGrad[i] * t15[i]) * 0.5f) + t41[i]) + (t45[i] * t7[i])) + t51[i]) + t51[i]);
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t52, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            if (CheckedMode.Enabled) CheckedMode.Check(t53, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += ((outputGrad * 3 * pow(input, 2) + outputGrad * inrange(input, -0.5, 0.5)) + t52 * scale * 0.5 / t5 * sign(input))   [*, n_n]
+                // inputGrad += ((outputGrad * 3 * pow(input, 2) + where(inrange(input, -0.5, 0.5), outputGrad, 0)) + t53 * scale * 0.5 / t5 * sign(input))   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -394,34 +394,34 @@ partial class Pointwise : global::LayerGen.ILayer
                         {
                             for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.AddTo(inputGrad, o * n_n + c, (((KernelMath.LoadWide(outputGrad, o * n_n + c) * (Vector512.Create(3f) * KernelMath.Pow(KernelMath.LoadWide(input, o * n_n + c), 2f))) + (KernelMath.LoadWide(outputGrad, o * n_n + c) * KernelMath.InRange(KernelMath.LoadWide(input, o * n_n + c), -0.5f, 0.5f))) + ((((KernelMath.LoadWide(t52, o * n_n + c) * KernelMath.LoadWide(scale, c)) * Vector512.Create(0.5f)) / KernelMath.LoadWide(t5, o * n_n + c)) * KernelMath.Sign(KernelMath.LoadWide(input, o * n_n + c)))));
+                                KernelMath.AddTo(inputGrad, o * n_n + c, (((KernelMath.LoadWide(outputGrad, o * n_n + c) * (Vector512.Create(3f) * KernelMath.Pow(KernelMath.LoadWide(input, o * n_n + c), 2f))) + KernelMath.Where(KernelMath.InRange(KernelMath.LoadWide(input, o * n_n + c), -0.5f, 0.5f), KernelMath.LoadWide(outputGrad, o * n_n + c), Vector512.Create(0f))) + ((((KernelMath.LoadWide(t53, o * n_n + c) * KernelMath.LoadWide(scale, c)) * Vector512.Create(0.5f)) / KernelMath.LoadWide(t5, o * n_n + c)) * KernelMath.Sign(KernelMath.LoadWide(input, o * n_n + c)))));
                             }
                         }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(inputGrad, o * n_n + c, (((KernelMath.Load(outputGrad, o * n_n + c) * (new Vector<float>(3f) * KernelMath.Pow(KernelMath.Load(input, o * n_n + c), 2f))) + (KernelMath.Load(outputGrad, o * n_n + c) * KernelMath.InRange(KernelMath.Load(input, o * n_n + c), -0.5f, 0.5f))) + ((((KernelMath.Load(t52, o * n_n + c) * KernelMath.Load(scale, c)) * new Vector<float>(0.5f)) / KernelMath.Load(t5, o * n_n + c)) * KernelMath.Sign(KernelMath.Load(input, o * n_n + c)))));
+                            KernelMath.AddTo(inputGrad, o * n_n + c, (((KernelMath.Load(outputGrad, o * n_n + c) * (new Vector<float>(3f) * KernelMath.Pow(KernelMath.Load(input, o * n_n + c), 2f))) + KernelMath.Where(KernelMath.InRange(KernelMath.Load(input, o * n_n + c), -0.5f, 0.5f), KernelMath.Load(outputGrad, o * n_n + c), new Vector<float>(0f))) + ((((KernelMath.Load(t53, o * n_n + c) * KernelMath.Load(scale, c)) * new Vector<float>(0.5f)) / KernelMath.Load(t5, o * n_n + c)) * KernelMath.Sign(KernelMath.Load(input, o * n_n + c)))));
                         }
                         for (; c < n_n; c++)
                         {
-                            inputGrad[o * n_n + c] += (((outputGrad[o * n_n + c] * (3f * KernelMath.Pow(input[o * n_n + c], 2f))) + (outputGrad[o * n_n + c] * KernelMath.InRange(input[o * n_n + c], -0.5f, 0.5f))) + ((((t52[o * n_n + c] * scale[c]) * 0.5f) / t5[o * n_n + c]) * KernelMath.Sign(input[o * n_n + c])));
+                            inputGrad[o * n_n + c] += (((outputGrad[o * n_n + c] * (3f * KernelMath.Pow(input[o * n_n + c], 2f))) + KernelMath.Where(KernelMath.InRange(input[o * n_n + c], -0.5f, 0.5f), outputGrad[o * n_n + c], 0f)) + ((((t53[o * n_n + c] * scale[c]) * 0.5f) / t5[o * n_n + c]) * KernelMath.Sign(input[o * n_n + c])));
                         }
                     }
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
             }
             if (scaleGradIsZero) scaleGrad.Clear();
-            // scaleGrad += sum of t52 * t5 [*, n_n] down to [n_n]
+            // scaleGrad += sum of t53 * t5 [*, n_n] down to [n_n]
             {
                 for (int o = 0; o < rows; o++)
                 {
                     int c = 0;
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(scaleGrad, c, (KernelMath.Load(t52, o * n_n + c) * KernelMath.Load(t5, o * n_n + c)));
+                        KernelMath.AddTo(scaleGrad, c, (KernelMath.Load(t53, o * n_n + c) * KernelMath.Load(t5, o * n_n + c)));
                     }
                     for (; c < n_n; c++)
                     {
-                        scaleGrad[c] += (t52[o * n_n + c] * t5[o * n_n + c]);
+                        scaleGrad[c] += (t53[o * n_n + c] * t5[o * n_n + c]);
                     }
                 }
             }

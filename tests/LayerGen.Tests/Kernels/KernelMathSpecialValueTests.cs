@@ -46,6 +46,29 @@ public sealed class KernelMathSpecialValueTests
         CheckBinary(KernelMath.Minimum, KernelMath.Minimum, KernelMath.Minimum, Minimum, "minimum");
     }
 
+    /// <summary>torch.clamp: NaN stays NaN; min &gt; max gives max everywhere. Its gradient mask is 0 at NaN.</summary>
+    [Theory]
+    [InlineData(-0.5f, 0.5f)]
+    [InlineData(0f, 1f)]
+    [InlineData(0.5f, -0.5f)]
+    [InlineData(float.NegativeInfinity, 0f)]
+    [InlineData(-1f, float.PositiveInfinity)]
+    public void Clamp_keeps_NaN_and_gives_max_when_min_is_above_it(float min, float max)
+    {
+        CheckUnary(
+            x => KernelMath.Clamp(x, min, max),
+            x => KernelMath.Clamp(x, min, max),
+            x => KernelMath.Clamp(x, min, max),
+            x => double.IsNaN(x) ? x : Math.Min(Math.Max(x, min), max),
+            $"clamp[{min}, {max}]");
+        CheckUnary(
+            x => KernelMath.InRange(x, min, max),
+            x => KernelMath.InRange(x, min, max),
+            x => KernelMath.InRange(x, min, max),
+            x => x >= min && x <= max ? 1 : 0,
+            $"inRange[{min}, {max}]");
+    }
+
     /// <summary>Every value through the three forms, each in every lane position.</summary>
     private static void CheckUnary(
         Func<float, float> scalar,

@@ -132,6 +132,19 @@ public partial class ReluSized(int n)
     private Tensor Forward(Tensor x) => Ops.Relu(x);
 }
 
+[Layer(Input = "[*, n]")]
+public partial class ClampOp(int n)
+{
+    private Tensor Forward(Tensor x) => x.Clamp(-0.5f, 0.5f);
+}
+
+/// <summary>min above max: torch.clamp gives max everywhere.</summary>
+[Layer(Input = "[*, n]")]
+public partial class ClampMinAboveMax(int n)
+{
+    private Tensor Forward(Tensor x) => Ops.Clamp(x, 0.5f, -0.5f);
+}
+
 /// <summary>A product with ReLU fused into its epilogue: inline loops below 512 multiply-adds, the GEMM and one pass above.</summary>
 [Layer]
 public partial class ReluLinear(int k, int n)

@@ -9,7 +9,7 @@ namespace LayerGen.Tests.Layers;
 
 /// <summary>
 /// The PyTorch fixtures of tools/fixtures/make_fixtures.py — exact GELU, its tanh form and erf, and NaN and ±∞
-/// through relu, maximum/minimum, max/min along an axis and a matmul epilogue — through every path: the
+/// through relu, clamp, maximum/minimum, max/min along an axis and a matmul epilogue — through every path: the
 /// generated kernel specialised for the fixture's size, the run-time-sized kernel, the eager forward
 /// (<c>CallEager</c>) and, for ReLU, the built-in layer. Outputs and the gradients of the input and of every
 /// parameter are checked.
@@ -60,6 +60,8 @@ public sealed class TorchFixturePathTests
         new("op_gelu_special", () => new GeluOp(37), "GeluOp[n=37]", () => Sized(n => new GeluOp(n), OneRow), "GeluOp[run-time sizes]", (l, x) => ((GeluOp)l).CallEager(x), Rotation.Flat),
         new("op_gelu_tanh_special", () => new GeluTanhOp(37), "GeluTanhOp[n=37]", () => Sized(n => new GeluTanhOp(n), OneRow), "GeluTanhOp[run-time sizes]", (l, x) => ((GeluTanhOp)l).CallEager(x), Rotation.Flat),
         new("op_relu_special", () => new ReluSized(37), "ReluSized[n=37]", () => Sized(n => new ReluSized(n), OneRow), "ReluSized[run-time sizes]", (l, x) => ((ReluSized)l).CallEager(x), Rotation.Flat),
+        new("op_clamp_special", () => new ClampOp(37), "ClampOp[n=37]", () => Sized(n => new ClampOp(n), OneRow), "ClampOp[run-time sizes]", (l, x) => ((ClampOp)l).CallEager(x), Rotation.Flat),
+        new("op_clamp_min_above_max", () => new ClampMinAboveMax(37), "ClampMinAboveMax[n=37]", () => Sized(n => new ClampMinAboveMax(n), OneRow), "ClampMinAboveMax[run-time sizes]", (l, x) => ((ClampMinAboveMax)l).CallEager(x), Rotation.Flat),
         new("op_maximum_minimum_special", () => new MaximumMinimum37(37), "MaximumMinimum37[n=37]", () => Sized(n => new MaximumMinimum(n)), "MaximumMinimum[run-time sizes]", (l, x) => ((MaximumMinimum)l).CallEager(x), Rotation.LastAxis),
         new("op_max_min_last_special", () => new MaxMinLast37(37), "MaxMinLast37[n=37]", () => Sized(n => new MaxMinLast(n)), "MaxMinLast[run-time sizes]", (l, x) => ((MaxMinLast)l).CallEager(x), Rotation.None),
         new("op_linear_relu_k4_special", () => new ReluLinear37(4, 37), "ReluLinear37[k=4, n=37]", () => Sized(n => new ReluLinear(4, n)), "ReluLinear[run-time sizes]", (l, x) => ((ReluLinear)l).CallEager(x), Rotation.LastAxis),
