@@ -129,11 +129,30 @@ public sealed class OpSetSnapshotTests
         {
             [Parameter] Tensor scale = Tensor.Randn(n);
 
-            Tensor Forward(Tensor x) => Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale) + x.Clamp(-0.5f, 0.5f) + x.Pow(3f);
+            Tensor Forward(Tensor x) => Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: "tanh") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f);
         }
         """,
         "Pointwise",
         "OpSet_Pointwise");
+
+    [Fact]
+    public void Exact_gelu_and_erf() => Match(
+        """
+        using LayerGen;
+
+        namespace OpSet;
+
+        /// <summary>Exact GELU is lowered to 0.5·x·(1 + erf(x/√2)), so its backward is erf's rule and the product rule.</summary>
+        [Layer]
+        public partial class ErfGelu(int n)
+        {
+            [Parameter] Tensor scale = Tensor.Randn(n);
+
+            Tensor Forward(Tensor x) => Ops.Gelu(x * scale) + x.Erf();
+        }
+        """,
+        "ErfGelu",
+        "OpSet_ErfGelu");
 
     [Fact]
     public void Permute_transpose_reshape() => Match(

@@ -48,6 +48,9 @@ internal sealed class BackwardOps
 
     public int Compare(Op op, int a, int b) => Binary(op, a, b);
 
+    /// <summary>0 where <paramref name="y"/> ≤ 0, else <paramref name="g"/> (see <see cref="Op.ReluGrad"/>).</summary>
+    public int ReluGrad(int g, int y) => Binary(Op.ReluGrad, g, y);
+
     public int Where(int mask, int a, int b)
     {
         var shape = ShapeRules.Broadcast(_graph[mask].Shape, ShapeRules.Broadcast(_graph[a].Shape, _graph[b].Shape, out _) ?? _graph[a].Shape, out _) ?? _graph[mask].Shape;

@@ -52,8 +52,9 @@ internal static class VjpRules
                 yield return (0, b.Neg(g));
                 break;
             case Op.Relu:
-                // relu(a) > 0 exactly where a > 0, so the saved output is enough.
-                yield return (0, b.Mul(g, b.Unary(Op.Step, output)));
+                // torch's threshold_backward(g, relu(a), 0), a select rather than g times a 0/1 mask: the gradient
+                // passes at NaN (relu(NaN) = NaN) and stops where the output is 0, even when g is NaN or ∞.
+                yield return (0, b.ReluGrad(g, output));
                 break;
             case Op.Tanh:
                 yield return (0, b.Mul(g, b.Sub(b.Constant(1), b.Mul(output, output))));
@@ -66,6 +67,17 @@ internal static class VjpRules
                 break;
             case Op.Log:
                 yield return (0, b.Div(g, Arg(0)));
+                break;
+            case Op.Erf:
+                // erf'(x) = 2/√π·e^(−x²)
+                yield return (0, b.Mul(g, b.Mul(b.Constant(2 / System.Math.Sqrt(System.Math.PI)), b.Unary(Op.Exp, b.Neg(b.Mul(Arg(0), Arg(0)))))));
+                break;
+            case Op.Gelu:
+                // Φ(x) + x·φ(x), Φ(x) = 0.5·(1 + erf(x/√2)), φ(x) = e^(−x²/2)/√(2π), as torch's GeluBackward: x·φ(x)
+                // is 0 where φ underflows (product-rule terms through the forward's factors would meet g·x = ∞ there).
+                int cdf = b.Mul(b.Constant(0.5), b.Add(b.Constant(1), b.Unary(Op.Erf, b.Mul(Arg(0), b.Constant(1 / System.Math.Sqrt(2))))));
+                int pdf = b.Mul(b.Unary(Op.Exp, b.Mul(b.Mul(Arg(0), Arg(0)), b.Constant(-0.5))), b.Constant(1 / System.Math.Sqrt(2 * System.Math.PI)));
+                yield return (0, b.Mul(g, b.Add(cdf, b.Mul(Arg(0), pdf))));
                 break;
             case Op.Expand:
                 yield return (0, b.SumTo(g, Arg(0)));
@@ -97,15 +109,17 @@ internal static class VjpRules
                 yield return (0, b.Mul(g, b.Mul(b.Constant(node.Value), b.Pow(Arg(0), node.Value - 1))));
                 break;
             case Op.Clamp:
-                yield return (0, b.Mul(g, b.InRange(Arg(0), node.Value, node.Value2)));
+                // torch's clamp_backward selects: g where min ≤ x ≤ max, else 0 even when g is NaN or ∞ (and at a NaN x).
+                yield return (0, b.Where(b.InRange(Arg(0), node.Value, node.Value2), g, b.Constant(0)));
                 break;
             case Op.Maximum:
             case Op.Minimum:
-                // The larger (smaller) operand takes the gradient; a tie splits it half and half, as torch does.
-                var (winA, winB) = node.Op == Op.Maximum ? (Op.Greater, Op.Less) : (Op.Less, Op.Greater);
-                int tie = b.Mul(b.Compare(Op.Equal, Arg(0), Arg(1)), b.Constant(0.5));
-                yield return (0, b.SumTo(b.Mul(g, b.Add(b.Compare(winA, Arg(0), Arg(1)), tie)), Arg(0)));
-                yield return (1, b.SumTo(b.Mul(g, b.Add(b.Compare(winB, Arg(0), Arg(1)), tie)), Arg(1)));
+                // As torch: where(a == b, g/2, g), set to 0 (a select) where the operand loses. A comparison with NaN
+                // is neither a tie nor a loss, so with a NaN operand both get the whole g (and the output is NaN).
+                var (loseA, loseB) = node.Op == Op.Maximum ? (Op.Less, Op.Greater) : (Op.Greater, Op.Less);
+                int share = b.Where(b.Compare(Op.Equal, Arg(0), Arg(1)), b.Mul(g, b.Constant(0.5)), g);
+                yield return (0, b.SumTo(b.Where(b.Compare(loseA, Arg(0), Arg(1)), b.Constant(0), share), Arg(0)));
+                yield return (1, b.SumTo(b.Where(b.Compare(loseB, Arg(0), Arg(1)), b.Constant(0), share), Arg(1)));
                 break;
             case Op.Where:
                 yield return (1, b.SumTo(b.Where(Arg(0), g, b.Constant(0)), Arg(1)));
@@ -169,7 +183,7 @@ internal static class VjpRules
             case Op.FftHalfAdjoint:
             case Op.PickGrad:
             case Op.Target:
-            case Op.Step:
+            case Op.ReluGrad:
             case Op.Constant:
             case Op.InverseCount:
             case Op.Input:

@@ -1,10 +1,11 @@
 using System.Collections.Generic;
 using System.Linq;
+using LayerGen.Generator.Diagnostics;
 using LayerGen.Generator.Parsing;
 
 namespace LayerGen.Generator.Ir;
 
-/// <summary>The element-wise ops of issue 3, and the sugar (Square, Gelu, Dropout) that lowers to primitives.</summary>
+/// <summary>The element-wise ops of issue 3 and Erf, and the sugar (Square, Gelu, Dropout) that lowers to primitives.</summary>
 internal sealed partial class GraphBuilder
 {
     private int? Elementwise(CallExpr call)
@@ -23,6 +24,8 @@ internal sealed partial class GraphBuilder
                 return Unary(Op.Sqrt, x, call);
             case "Abs":
                 return Unary(Op.Abs, x, call);
+            case "Erf":
+                return Unary(Op.Erf, x, call);
             case "Square":
                 return _graph.Add(new Node(0, Op.Mul, new[] { x, x }, shape) { Text = call.Text });
             case "Pow" when call.Numbers.Count == 1:
@@ -81,15 +84,33 @@ internal sealed partial class GraphBuilder
         return _graph.Add(new Node(0, op, args, shape) { Text = call.Text });
     }
 
-    /// <summary>gelu(x) ≈ 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), torch's approximate='tanh', from primitives.</summary>
-    private int Gelu(int x, CallExpr call)
+    /// <summary>
+    /// GELU as torch's <c>approximate</c> says: "none" (also when the argument is left out) is the exact op
+    /// <see cref="Op.Gelu"/>; "tanh" is 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) from primitives, so its
+    /// gradient is theirs. Another string is reported on the argument.
+    /// </summary>
+    private int? Gelu(int x, CallExpr call)
     {
         var shape = _graph[x].Shape;
         int Mul(int a, int b) => _graph.Add(Op.Mul, shape, a, b);
-        int cube = Mul(Mul(x, x), x);
-        int inner = _graph.Add(Op.Add, shape, x, Mul(cube, _graph.Constant(0.044715)));
-        int tanh = _graph.Add(Op.Tanh, shape, Mul(inner, _graph.Constant(System.Math.Sqrt(2 / System.Math.PI))));
-        int onePlus = _graph.Add(Op.Add, shape, tanh, _graph.Constant(1));
-        return _graph.Add(new Node(0, Op.Mul, new[] { Mul(x, _graph.Constant(0.5)), onePlus }, shape) { Text = call.Text });
+        switch (call.Literal ?? "none")
+        {
+            case "none":
+                return Unary(Op.Gelu, x, call);
+            case "tanh":
+                int cube = Mul(Mul(x, x), x);
+                int inner = _graph.Add(Op.Add, shape, x, Mul(cube, _graph.Constant(0.044715)));
+                int tanh = _graph.Add(Op.Tanh, shape, Mul(inner, _graph.Constant(System.Math.Sqrt(2 / System.Math.PI))));
+                int onePlusTanh = _graph.Add(Op.Add, shape, tanh, _graph.Constant(1));
+                return _graph.Add(new Node(0, Op.Mul, new[] { Mul(x, _graph.Constant(0.5)), onePlusTanh }, shape) { Text = call.Text });
+            default:
+                _diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.UnsupportedExpression,
+                    call.LiteralLocation ?? call.Location,
+                    call.Text,
+                    _layer.ClassName,
+                    $"Gelu's approximate must be \"none\" (the exact GELU, the default) or \"tanh\", as in torch.nn.functional.gelu, not \"{call.Literal}\""));
+                return null;
+        }
     }
 }

@@ -206,7 +206,7 @@ internal sealed partial class GraphBuilder
             case "Sum":
             case "Mean":
                 return Reduce(call);
-            case "Sqrt" or "Abs" or "Square" or "Pow" or "Clamp" or "Gelu" or "Maximum" or "Minimum" or "Where"
+            case "Sqrt" or "Abs" or "Square" or "Pow" or "Clamp" or "Gelu" or "Erf" or "Maximum" or "Minimum" or "Where"
                 or "Gt" or "Lt" or "Ge" or "Le" or "Eq" or "Dropout":
                 return Elementwise(call);
             case "Max" or "Min" or "Softmax" or "LogSoftmax":

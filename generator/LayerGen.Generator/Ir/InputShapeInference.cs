@@ -36,7 +36,7 @@ internal static class InputShapeInference
             NegateExpr negate => ShapedLikeInput(negate.Operand),
             BinaryExpr binary => (ShapedLikeInput(binary.Left) && binary.Right is NumberExpr) || (ShapedLikeInput(binary.Right) && binary.Left is NumberExpr)
                 || (ShapedLikeInput(binary.Left) && ShapedLikeInput(binary.Right)),
-            CallExpr { Op: "Relu" or "Tanh" or "Sigmoid" or "Exp" or "Log" or "Sqrt" or "Abs" or "Square" or "Pow" or "Clamp" or "Gelu" or "Dropout" } call
+            CallExpr { Op: "Relu" or "Tanh" or "Sigmoid" or "Exp" or "Log" or "Sqrt" or "Abs" or "Square" or "Pow" or "Clamp" or "Gelu" or "Erf" or "Dropout" } call
                 => call.Operands.Count > 0 && ShapedLikeInput(call.Operands[0]),
             CallExpr { Op: "Maximum" or "Minimum" } pair => pair.Operands.Any(ShapedLikeInput),
             _ => false,

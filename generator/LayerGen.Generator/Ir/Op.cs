@@ -30,8 +30,20 @@ internal enum Op
     Exp,
     Log,
 
-    /// <summary>1 where the argument is positive, else 0 (the derivative of Relu).</summary>
-    Step,
+    /// <summary>The error function.</summary>
+    Erf,
+
+    /// <summary>
+    /// The exact GELU, x·Φ(x) = 0.5·x·(1 + erf(x/√2)), torch's default. An op of its own (the tanh form is
+    /// lowered to primitives) for torch's gradient Φ(x) + x·φ(x), finite wherever torch's is.
+    /// </summary>
+    Gelu,
+
+    /// <summary>
+    /// Args (g, y): 0 where y ≤ 0, else g — Relu's gradient from its output y, as torch's threshold_backward(g, y, 0):
+    /// g passes where y is NaN, and a NaN or infinite g stops where y is 0.
+    /// </summary>
+    ReluGrad,
 
     /// <summary>Broadcasts its argument to the node's shape (the adjoint of a reduction).</summary>
     Expand,

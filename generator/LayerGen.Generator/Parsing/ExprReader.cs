@@ -16,14 +16,14 @@ internal sealed class ExprReader
     private static readonly HashSet<string> OpsFunctions = new()
     {
         "Relu", "Tanh", "Sigmoid", "Exp", "Log", "MatMul", "Softmax", "LogSoftmax", "Gelu", "Sqrt", "Abs", "Square",
-        "Pow", "Clamp", "Maximum", "Minimum", "Where", "Concat", "Stack", "Einsum", "FftHalf", "Dropout", "Pick",
+        "Pow", "Clamp", "Maximum", "Minimum", "Where", "Concat", "Stack", "Einsum", "FftHalf", "Dropout", "Pick", "Erf",
     };
 
     /// <summary>Methods of <c>Tensor</c> the generator compiles (the receiver is the first operand).</summary>
     private static readonly HashSet<string> TensorMethods = new()
     {
         "MatMul", "Sum", "Mean", "Max", "Min", "Softmax", "LogSoftmax", "Sqrt", "Abs", "Square", "Pow", "Clamp",
-        "Reshape", "View", "Transpose", "Permute", "Narrow", "Slice", "Gt", "Lt", "Ge", "Le", "Eq",
+        "Reshape", "View", "Transpose", "Permute", "Narrow", "Slice", "Gt", "Lt", "Ge", "Le", "Eq", "Erf",
     };
 
     private readonly string _layerName;

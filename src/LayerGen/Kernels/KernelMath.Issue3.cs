@@ -55,12 +55,37 @@ public static partial class KernelMath
         return new Vector<float>(lanes);
     }
 
+    /// <summary>
+    /// x limited to [min, max] as torch.clamp: t = x &lt; min ? min : x, then t &gt; max ? max : t. NaN fails both
+    /// comparisons and stays NaN; when min &gt; max every element becomes max; a NaN bound makes every element
+    /// NaN (the bounds are constants of the generated code, so that test folds away).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Clamp(float x, float min, float max) => x < min ? min : x > max ? max : x;
+    public static float Clamp(float x, float min, float max)
+    {
+        if (float.IsNaN(min) || float.IsNaN(max))
+        {
+            return float.NaN;
+        }
 
+        float t = x < min ? min : x;
+        return t > max ? max : t;
+    }
+
+    /// <inheritdoc cref="Clamp(float, float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Clamp(Vector<float> x, float min, float max) =>
-        Vector.Min(Vector.Max(x, new Vector<float>(min)), new Vector<float>(max));
+    public static Vector<float> Clamp(Vector<float> x, float min, float max)
+    {
+        if (float.IsNaN(min) || float.IsNaN(max))
+        {
+            return new Vector<float>(float.NaN);
+        }
+
+        var lo = new Vector<float>(min);
+        var hi = new Vector<float>(max);
+        var t = Vector.ConditionalSelect(Vector.LessThan(x, lo), lo, x);
+        return Vector.ConditionalSelect(Vector.GreaterThan(t, hi), hi, t);
+    }
 
     /// <summary>1 where min ≤ x ≤ max, else 0: the derivative of <see cref="Clamp(float, float, float)"/> (torch passes the gradient at the bounds).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -73,17 +98,26 @@ public static partial class KernelMath
             Vector<float>.One,
             Vector<float>.Zero);
 
+    /// <summary>
+    /// The larger of a and b, NaN if either is NaN (torch.maximum): a &lt; b or b is NaN ? b : a, whose NaN in a
+    /// fails the comparison and stays. Vector.Max's IEEE maximum would propagate NaN too, in twice the instructions.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Maximum(float a, float b) => a >= b ? a : b;
+    public static float Maximum(float a, float b) => a < b || float.IsNaN(b) ? b : a;
 
+    /// <inheritdoc cref="Maximum(float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Maximum(Vector<float> a, Vector<float> b) => Vector.Max(a, b);
+    public static Vector<float> Maximum(Vector<float> a, Vector<float> b) =>
+        Vector.ConditionalSelect(Vector.LessThan(a, b) | ~Vector.Equals(b, b), b, a);
 
+    /// <summary>The smaller of a and b, NaN if either is NaN (torch.minimum): a &gt; b or b is NaN ? b : a.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Minimum(float a, float b) => a <= b ? a : b;
+    public static float Minimum(float a, float b) => a > b || float.IsNaN(b) ? b : a;
 
+    /// <inheritdoc cref="Minimum(float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Minimum(Vector<float> a, Vector<float> b) => Vector.Min(a, b);
+    public static Vector<float> Minimum(Vector<float> a, Vector<float> b) =>
+        Vector.ConditionalSelect(Vector.GreaterThan(a, b) | ~Vector.Equals(b, b), b, a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Greater(float a, float b) => a > b ? 1f : 0f;

@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 
 namespace LayerGen.Kernels;
 
-// The Vector512 forms of exp, tanh and sigmoid (KernelMath.Transcendental.cs): the same constants and the
+// The Vector512 forms of exp, tanh, sigmoid and erf (KernelMath.Transcendental.cs): the same constants and the
 // same operations in the same order, on 16 lanes, for the generated kernels' wide pass. Each operation is
 // correctly rounded, so a lane gets bit for bit what the Vector<float> and scalar forms give (tested).
 public static partial class KernelMath
@@ -46,6 +46,38 @@ public static partial class KernelMath
     /// <inheritdoc cref="Sigmoid(float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Sigmoid(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + Exp(-x));
+
+    /// <inheritdoc cref="Erf(float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Erf(Vector512<float> x)
+    {
+        var a = Vector512.Abs(x);
+        var s = a * a;
+        var p = Vector512.FusedMultiplyAdd(Vector512.Create(ErfP5), s, Vector512.Create(ErfP4));
+        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(ErfP3));
+        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(ErfP2));
+        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(ErfP1));
+        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(ErfP0));
+        var small = Vector512.FusedMultiplyAdd(x, p, x);
+
+        var u = Vector512.ConditionalSelect(Vector512.GreaterThan(a, Vector512.Create(ErfSaturate)), Vector512.Create(ErfSaturate), a);
+        var r = Vector512.FusedMultiplyAdd(Vector512.Create(ErfR6), u, Vector512.Create(ErfR5));
+        r = Vector512.FusedMultiplyAdd(r, u, Vector512.Create(ErfR4));
+        r = Vector512.FusedMultiplyAdd(r, u, Vector512.Create(ErfR3));
+        r = Vector512.FusedMultiplyAdd(r, u, Vector512.Create(ErfR2));
+        r = Vector512.FusedMultiplyAdd(r, u, Vector512.Create(ErfR1));
+        r = Vector512.FusedMultiplyAdd(r, u, Vector512.Create(ErfR0));
+
+        var q = Vector512.FusedMultiplyAdd(-u, u, r);
+        var n = Vector512.Round(q * Vector512.Create(Log2E));
+        var large = Vector512<float>.One - (ExpOfRemainder(q, n) * PowerOfTwo(Vector512.ConvertToInt32Native(n)));
+        return Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512.Create(ErfSmall)), small, Vector512.CopySign(large, x));
+    }
+
+    /// <inheritdoc cref="Gelu(float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Gelu(Vector512<float> x) =>
+        x * Vector512.Create(0.5f) * (Vector512<float>.One + Erf(x * Vector512.Create(SqrtHalf)));
 
     /// <inheritdoc cref="ExpOfRemainder(float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

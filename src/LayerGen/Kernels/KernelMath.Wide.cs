@@ -40,11 +40,15 @@ public static partial class KernelMath
         (Vector512.LoadUnsafe(ref start, (nuint)index) + value).StoreUnsafe(ref start, (nuint)index);
     }
 
+    /// <inheritdoc cref="Relu(float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Relu(Vector512<float> x) => Vector512.Max(x, Vector512<float>.Zero);
+    public static Vector512<float> Relu(Vector512<float> x) =>
+        Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), Vector512<float>.Zero, x);
 
+    /// <inheritdoc cref="ReluGrad(float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Step(Vector512<float> x) => Vector512.GreaterThan(x, Vector512<float>.Zero) & Vector512<float>.One;
+    public static Vector512<float> ReluGrad(Vector512<float> g, Vector512<float> y) =>
+        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(y, Vector512<float>.Zero), Vector512<float>.Zero, g);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Sqrt(Vector512<float> x) => Vector512.Sqrt(x);
@@ -56,19 +60,34 @@ public static partial class KernelMath
     public static Vector512<float> Sign(Vector512<float> x) =>
         (Vector512.GreaterThan(x, Vector512<float>.Zero) & Vector512<float>.One) - (Vector512.LessThan(x, Vector512<float>.Zero) & Vector512<float>.One);
 
+    /// <inheritdoc cref="Clamp(float, float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Clamp(Vector512<float> x, float min, float max) =>
-        Vector512.Min(Vector512.Max(x, Vector512.Create(min)), Vector512.Create(max));
+    public static Vector512<float> Clamp(Vector512<float> x, float min, float max)
+    {
+        if (float.IsNaN(min) || float.IsNaN(max))
+        {
+            return Vector512.Create(float.NaN);
+        }
+
+        var lo = Vector512.Create(min);
+        var hi = Vector512.Create(max);
+        var t = Vector512.ConditionalSelect(Vector512.LessThan(x, lo), lo, x);
+        return Vector512.ConditionalSelect(Vector512.GreaterThan(t, hi), hi, t);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> InRange(Vector512<float> x, float min, float max) =>
         Vector512.GreaterThanOrEqual(x, Vector512.Create(min)) & Vector512.LessThanOrEqual(x, Vector512.Create(max)) & Vector512<float>.One;
 
+    /// <inheritdoc cref="Maximum(float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Maximum(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
+    public static Vector512<float> Maximum(Vector512<float> a, Vector512<float> b) =>
+        Vector512.ConditionalSelect(Vector512.LessThan(a, b) | ~Vector512.Equals(b, b), b, a);
 
+    /// <inheritdoc cref="Minimum(float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Minimum(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
+    public static Vector512<float> Minimum(Vector512<float> a, Vector512<float> b) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(a, b) | ~Vector512.Equals(b, b), b, a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Greater(Vector512<float> a, Vector512<float> b) => Vector512.GreaterThan(a, b) & Vector512<float>.One;

@@ -51,19 +51,30 @@ public static partial class KernelMath
         (Vector.LoadUnsafe(ref start, (nuint)index) + value).StoreUnsafe(ref start, (nuint)index);
     }
 
+    /// <summary>
+    /// x &lt; 0 ? 0 : x, as torch.relu: NaN stays NaN and −0 stays −0 (a comparison with NaN is false). The vector
+    /// form is the same select, a compare and an and-not; Vector.Max's IEEE maximum would also keep NaN, in five.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Relu(float x) => x > 0f ? x : 0f;
+    public static float Relu(float x) => x < 0f ? 0f : x;
 
+    /// <inheritdoc cref="Relu(float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Relu(Vector<float> x) => Vector.Max(x, Vector<float>.Zero);
+    public static Vector<float> Relu(Vector<float> x) =>
+        Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), Vector<float>.Zero, x);
 
-    /// <summary>1 where x &gt; 0, else 0: the derivative of <see cref="Relu(float)"/> (0 at 0, as PyTorch).</summary>
+    /// <summary>
+    /// y ≤ 0 ? 0 : g, the gradient of <see cref="Relu(float)"/> from its output y, as PyTorch's
+    /// threshold_backward(g, y, 0): 0 at y = 0, g at y = NaN (where the gradient passes), and 0 where y ≤ 0 even
+    /// when g is NaN or ∞ (a select, not g times a mask; also one instruction fewer).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Step(float x) => x > 0f ? 1f : 0f;
+    public static float ReluGrad(float g, float y) => y <= 0f ? 0f : g;
 
+    /// <inheritdoc cref="ReluGrad(float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Step(Vector<float> x) =>
-        Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<float>.Zero), Vector<float>.One, Vector<float>.Zero);
+    public static Vector<float> ReluGrad(Vector<float> g, Vector<float> y) =>
+        Vector.ConditionalSelect(Vector.LessThanOrEqual(y, Vector<float>.Zero), Vector<float>.Zero, g);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Log(float x) => MathF.Log(x);

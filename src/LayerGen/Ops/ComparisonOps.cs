@@ -130,8 +130,9 @@ internal static class ComparisonOps
     }
 
     /// <summary>
-    /// Each output element's gradient, weighted per operand (0, 1/2 or 1):
-    /// da += weightA dy, db += weightB dy, through the broadcast maps.
+    /// Each output element's gradient, weighted per operand (0, 1/2 or 1): da += weightA dy, db += weightB dy,
+    /// through the broadcast maps. A weight of 0 selects nothing, as PyTorch's where and masked_fill do, so even a
+    /// NaN or infinite dy adds nothing there.
     /// </summary>
     private sealed class RouteBackward(string name, Tensor a, Tensor b, int[] mapA, int[] mapB, float[] weightA, float[] weightB)
         : GradFn(name, a, b)
@@ -142,7 +143,10 @@ internal static class ComparisonOps
             {
                 for (int i = 0; i < outputGrad.Length; i++)
                 {
-                    gradA[mapA[i]] += weightA[i] * outputGrad[i];
+                    if (weightA[i] != 0f)
+                    {
+                        gradA[mapA[i]] += weightA[i] * outputGrad[i];
+                    }
                 }
             }
 
@@ -150,7 +154,10 @@ internal static class ComparisonOps
             {
                 for (int i = 0; i < outputGrad.Length; i++)
                 {
-                    gradB[mapB[i]] += weightB[i] * outputGrad[i];
+                    if (weightB[i] != 0f)
+                    {
+                        gradB[mapB[i]] += weightB[i] * outputGrad[i];
+                    }
                 }
             }
         }

@@ -9,7 +9,10 @@ namespace LayerGen;
 /// </summary>
 public static class Ops
 {
-    /// <summary>max(x, 0), elementwise. Its gradient at exactly 0 is 0, as in PyTorch.</summary>
+    /// <summary>
+    /// max(x, 0), elementwise; NaN stays NaN, as torch.relu. Its gradient is 0 where the output is &lt;= 0 (so at
+    /// exactly 0) and passes elsewhere, at NaN too, as PyTorch's threshold_backward.
+    /// </summary>
     public static Tensor Relu(Tensor x) => UnaryOps.Relu(x);
 
     /// <summary>tanh(x), elementwise.</summary>
@@ -27,8 +30,16 @@ public static class Ops
     /// <summary>The same as <c>a.MatMul(b)</c>.</summary>
     public static Tensor MatMul(Tensor a, Tensor b) => MatMulOps.MatMul(a, b);
 
-    /// <summary>GELU with PyTorch's <c>approximate='tanh'</c>: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), elementwise.</summary>
-    public static Tensor Gelu(Tensor x) => UnaryOps.Gelu(x);
+    /// <summary>
+    /// GELU, elementwise, as <c>torch.nn.functional.gelu</c>: by default (<paramref name="approximate"/> = "none")
+    /// the exact x Φ(x) = 0.5 x (1 + erf(x / sqrt(2))); with "tanh" its approximation
+    /// 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="approximate"/> is neither "none" nor "tanh".</exception>
+    public static Tensor Gelu(Tensor x, string approximate = "none") => UnaryOps.Gelu(x, approximate);
+
+    /// <summary>The error function erf(x) = 2/sqrt(pi) ∫₀ˣ e^(-t²) dt, elementwise; its gradient is 2/sqrt(pi) e^(-x²).</summary>
+    public static Tensor Erf(Tensor x) => UnaryOps.Erf(x);
 
     /// <summary>The square root, elementwise (NaN below 0; gradient +inf at 0, as in PyTorch).</summary>
     public static Tensor Sqrt(Tensor x) => UnaryOps.Sqrt(x);

@@ -13,10 +13,13 @@ namespace LayerGen;
 /// </remarks>
 internal static class UnaryOps
 {
-    private sealed record Rule(string Name, Func<double, double> Forward, Func<double, double, double> Derivative);
+    // Selects: the derivative is 0 or 1 and selects the gradient, as PyTorch's threshold_backward and clamp_backward
+    // do: where it is 0 the input gets 0 even from a NaN or infinite gradient (which a product would make NaN).
+    private sealed record Rule(string Name, Func<double, double> Forward, Func<double, double, double> Derivative, bool Selects = false);
 
-    // relu'(0) = 0, as PyTorch's threshold_backward (gradient flows only where the output is > 0).
-    private static readonly Rule ReluRule = new("ReluBackward0", x => x > 0 ? x : 0, (x, y) => x > 0 ? 1 : 0);
+    // relu(NaN) = NaN and relu(-0) = -0, as torch.relu. The derivative is PyTorch's threshold_backward(grad, y, 0):
+    // 0 where the output is <= 0 (so at 0), else 1 (so also at NaN, where the gradient passes).
+    private static readonly Rule ReluRule = new("ReluBackward0", x => x < 0 ? 0 : x, (x, y) => y <= 0 ? 0 : 1, Selects: true);
     private static readonly Rule TanhRule = new("TanhBackward0", Math.Tanh, (x, y) => 1 - y * y);
     private static readonly Rule SigmoidRule = new("SigmoidBackward0", x => 1 / (1 + Math.Exp(-x)), (x, y) => y * (1 - y));
     private static readonly Rule ExpRule = new("ExpBackward0", Math.Exp, (x, y) => y);
@@ -32,11 +35,26 @@ internal static class UnaryOps
     // PyTorch implements square as pow(x, 2), hence the node's name.
     private static readonly Rule SquareRule = new("PowBackward0", x => x * x, (x, y) => 2 * x);
 
+    // erf'(x) = 2/√π e^{−x²}.
+    private static readonly Rule ErfRule = new(
+        "ErfBackward0",
+        SpecialFunctions.Erf,
+        (x, y) => SpecialFunctions.TwoOverSqrtPi * Math.Exp(-(x * x)));
+
+    // GELU (PyTorch's default, approximate='none'): x Φ(x) = 0.5 x (1 + erf(x / √2)), written as torch does,
+    // so -∞ gives NaN (−∞ · 0) there as here. d/dx = Φ(x) + x φ(x), φ(x) = e^{−x²/2} / √(2π).
+    private const double SqrtHalf = 0.70710678118654752440; // 1 / sqrt(2)
+    private const double InverseSqrtTwoPi = 0.39894228040143267794; // 1 / sqrt(2 pi)
+    private static readonly Rule GeluRule = new(
+        "GeluBackward0",
+        x => x * 0.5 * (1 + SpecialFunctions.Erf(x * SqrtHalf)),
+        (x, y) => (0.5 * (1 + SpecialFunctions.Erf(x * SqrtHalf))) + (x * InverseSqrtTwoPi * Math.Exp(-0.5 * x * x)));
+
     // GELU, tanh approximation (PyTorch's approximate='tanh'): 0.5 x (1 + tanh(u)), u = c (x + a x^3).
     // d/dx = 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 a x^2), t = tanh(u).
     private const double GeluC = 0.79788456080286535588; // sqrt(2 / pi)
     private const double GeluA = 0.044715;
-    private static readonly Rule GeluRule = new(
+    private static readonly Rule GeluTanhRule = new(
         "GeluBackward0",
         x => 0.5 * x * (1 + Math.Tanh(GeluC * (x + GeluA * x * x * x))),
         (x, y) =>
@@ -63,7 +81,18 @@ internal static class UnaryOps
 
     public static Tensor Square(Tensor x) => Apply(SquareRule, x);
 
-    public static Tensor Gelu(Tensor x) => Apply(GeluRule, x);
+    public static Tensor Erf(Tensor x) => Apply(ErfRule, x);
+
+    /// <summary>GELU with PyTorch's <c>approximate</c> argument: "none" (exact, the default) or "tanh".</summary>
+    /// <exception cref="ArgumentException"><paramref name="approximate"/> is neither.</exception>
+    public static Tensor Gelu(Tensor x, string approximate) => approximate switch
+    {
+        "none" => Apply(GeluRule, x),
+        "tanh" => Apply(GeluTanhRule, x),
+        _ => throw new ArgumentException(
+            $"approximate must be \"none\" (the exact GELU) or \"tanh\" (its tanh approximation), as in torch.nn.functional.gelu; got {(approximate is null ? "null" : $"\"{approximate}\"")}.",
+            nameof(approximate)),
+    };
 
     /// <summary>
     /// x^e for a constant e, with PyTorch's derivative e x^(e-1), except that e = 0 has derivative 0
@@ -77,12 +106,13 @@ internal static class UnaryOps
 
     /// <summary>
     /// min(max(x, lo), hi); when lo &gt; hi every element becomes hi (as torch.clamp). NaN stays NaN.
-    /// The gradient passes where lo &lt;= x &lt;= hi, bounds included (PyTorch's clamp_backward), else 0.
+    /// The gradient passes where lo &lt;= x &lt;= hi, bounds included (PyTorch's clamp_backward), else it is 0, even
+    /// from a NaN or infinite output gradient (a select, as there).
     /// </summary>
     public static Tensor Clamp(Tensor x, float min, float max)
     {
         double lo = min, hi = max;
-        return Apply(new Rule("ClampBackward1", v => Math.Min(Math.Max(v, lo), hi), (v, y) => v >= lo && v <= hi ? 1 : 0), x);
+        return Apply(new Rule("ClampBackward1", v => Math.Min(Math.Max(v, lo), hi), (v, y) => v >= lo && v <= hi ? 1 : 0, Selects: true), x);
     }
 
     private static Tensor Apply(Rule rule, Tensor x)
@@ -104,7 +134,7 @@ internal static class UnaryOps
         return result;
     }
 
-    /// <summary>dx += dy * f'(x), with f' evaluated from the saved input and output.</summary>
+    /// <summary>dx += dy * f'(x) (or dy where f' selects it), with f' evaluated from the saved input and output.</summary>
     private sealed class UnaryBackward(Rule rule, Tensor input, Tensor output) : GradFn(rule.Name, input)
     {
         // The output's storage is read, not the tensor itself, so the node does not keep its own
@@ -121,7 +151,8 @@ internal static class UnaryOps
             float[] x = input.Data;
             for (int i = 0; i < grad.Length; i++)
             {
-                grad[i] += (float)(outputGrad[i] * rule.Derivative(x[i], _output[i]));
+                double derivative = rule.Derivative(x[i], _output[i]);
+                grad[i] += rule.Selects ? (derivative == 0 ? 0f : outputGrad[i]) : (float)(outputGrad[i] * derivative);
             }
         }
     }

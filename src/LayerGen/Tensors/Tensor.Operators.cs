@@ -104,6 +104,9 @@ public sealed partial class Tensor
     /// <summary>See <see cref="Ops.Abs"/>.</summary>
     public Tensor Abs() => UnaryOps.Abs(this);
 
+    /// <summary>See <see cref="Ops.Erf"/>.</summary>
+    public Tensor Erf() => UnaryOps.Erf(this);
+
     /// <summary>See <see cref="Ops.Square"/>.</summary>
     public Tensor Square() => UnaryOps.Square(this);
 

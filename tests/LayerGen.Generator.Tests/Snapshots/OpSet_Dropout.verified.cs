@@ -265,10 +265,10 @@ partial class DropoutLinear : global::LayerGen.ILayer
         {
             Span<float> t3 = saved.Slice(0, rows * outputs); // [*, outputs]
             Span<float> t4 = saved.Slice(rows * outputs, rows * outputs); // [*, outputs]
-            Span<float> t10 = saved.Slice(rows * outputs + rows * outputs, rows * outputs); // [*, outputs]
+            Span<float> t9 = saved.Slice(rows * outputs + rows * outputs, rows * outputs); // [*, outputs]
             if (!weightGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // t10 = outputGrad * t4 * step(t3)   [*, outputs]
+                // t9 = relugrad(outputGrad * t4, t3)   [*, outputs]
                 {
                     int n = rows * outputs;
                     int i = 0;
@@ -276,26 +276,26 @@ partial class DropoutLinear : global::LayerGen.ILayer
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t10, i, ((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t4, i)) * KernelMath.Step(KernelMath.LoadWide(t3, i))));
+                            KernelMath.Store(t9, i, KernelMath.ReluGrad((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t4, i)), KernelMath.LoadWide(t3, i)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t10, i, ((KernelMath.Load(outputGrad, i) * KernelMath.Load(t4, i)) * KernelMath.Step(KernelMath.Load(t3, i))));
+                        KernelMath.Store(t9, i, KernelMath.ReluGrad((KernelMath.Load(outputGrad, i) * KernelMath.Load(t4, i)), KernelMath.Load(t3, i)));
                     }
                     for (; i < n; i++)
                     {
-                        t10[i] = ((outputGrad[i] * t4[i]) * KernelMath.Step(t3[i]));
+                        t9[i] = KernelMath.ReluGrad((outputGrad[i] * t4[i]), t3[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t10, "DropoutLinear", "backward", "the gradient of Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
+                if (CheckedMode.Enabled) CheckedMode.Check(t9, "DropoutLinear", "backward", "the gradient of Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += t10·weightᵀ   [rows, inputs], contracting outputs
+                // inputGrad += t9·weightᵀ   [rows, inputs], contracting outputs
                 if ((long)rows * inputs * outputs >= 512)
                 {
-                    Gemm.MatMul(rows, inputs, outputs, t10, false, weight, true, inputGrad.Slice(0, rows * inputs), accumulate: true);
+                    Gemm.MatMul(rows, inputs, outputs, t9, false, weight, true, inputGrad.Slice(0, rows * inputs), accumulate: true);
                 }
                 else
                 {
@@ -307,17 +307,17 @@ partial class DropoutLinear : global::LayerGen.ILayer
                             int kk = 0;
                             for (; kk <= outputs - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t10, i * outputs + kk), KernelMath.Load(weight, j * outputs + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t10, i * outputs + (kk + Vector<float>.Count)), KernelMath.Load(weight, j * outputs + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t9, i * outputs + kk), KernelMath.Load(weight, j * outputs + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t9, i * outputs + (kk + Vector<float>.Count)), KernelMath.Load(weight, j * outputs + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= outputs - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t10, i * outputs + kk), KernelMath.Load(weight, j * outputs + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t9, i * outputs + kk), KernelMath.Load(weight, j * outputs + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < outputs; kk++)
                             {
-                                acc += t10[i * outputs + kk] * weight[j * outputs + kk];
+                                acc += t9[i * outputs + kk] * weight[j * outputs + kk];
                             }
                             inputGrad[i * inputs + j] += acc;
                         }
@@ -327,10 +327,10 @@ partial class DropoutLinear : global::LayerGen.ILayer
             }
             if (!weightGrad.IsEmpty)
             {
-                // weightGrad += inputᵀ·t10   [inputs, outputs], contracting rows
+                // weightGrad += inputᵀ·t9   [inputs, outputs], contracting rows
                 if ((long)inputs * outputs * rows >= 512)
                 {
-                    Gemm.MatMul(inputs, outputs, rows, input, true, t10, false, weightGrad.Slice(0, inputs * outputs), accumulate: !weightGradIsZero);
+                    Gemm.MatMul(inputs, outputs, rows, input, true, t9, false, weightGrad.Slice(0, inputs * outputs), accumulate: !weightGradIsZero);
                 }
                 else
                 {
@@ -344,10 +344,10 @@ partial class DropoutLinear : global::LayerGen.ILayer
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(input, kk * inputs + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t10, kk * outputs + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t10, kk * outputs + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t10, kk * outputs + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t10, kk * outputs + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t9, kk * outputs + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t9, kk * outputs + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t9, kk * outputs + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t9, kk * outputs + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -376,14 +376,14 @@ partial class DropoutLinear : global::LayerGen.ILayer
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inputs + i)), KernelMath.Load(t10, kk * outputs + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * inputs + i)), KernelMath.Load(t10, (kk + 1) * outputs + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * inputs + i)), KernelMath.Load(t10, (kk + 2) * outputs + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * inputs + i)), KernelMath.Load(t10, (kk + 3) * outputs + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inputs + i)), KernelMath.Load(t9, kk * outputs + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * inputs + i)), KernelMath.Load(t9, (kk + 1) * outputs + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * inputs + i)), KernelMath.Load(t9, (kk + 2) * outputs + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * inputs + i)), KernelMath.Load(t9, (kk + 3) * outputs + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inputs + i)), KernelMath.Load(t10, kk * outputs + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inputs + i)), KernelMath.Load(t9, kk * outputs + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(weightGrad, i * outputs + j, acc);
@@ -393,7 +393,7 @@ partial class DropoutLinear : global::LayerGen.ILayer
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += input[kk * inputs + i] * t10[kk * outputs + j];
+                                acc += input[kk * inputs + i] * t9[kk * outputs + j];
                             }
                             weightGrad[i * outputs + j] += acc;
                         }

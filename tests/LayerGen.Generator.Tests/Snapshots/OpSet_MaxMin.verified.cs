@@ -126,7 +126,7 @@ partial class Extremes : global::LayerGen.ILayer
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int n_n, int rows) => rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows + rows * n_n + n_n;
+        public static int SavedLength(int n_n, int rows) => rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows + rows * n_n + rows * n_n + n_n;
 
         // Forward: Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)
         // input [*, n_n] -> output [*, n_n]; '*' is the batch (rows).
@@ -227,13 +227,15 @@ partial class Extremes : global::LayerGen.ILayer
             Span<float> t10 = saved.Slice(rows + rows * n_n + rows, rows * n_n); // [*, n_n]
             Span<float> t12 = saved.Slice(rows + rows * n_n + rows + rows * n_n, rows); // [*, 1]
             Span<float> t13 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> t16 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t18 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t22 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t24 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n, n_n); // [n_n]
-            Span<float> t26 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n, rows); // [*, 1]
-            Span<float> t27 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> t32 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows + rows * n_n, n_n); // [n_n]
+            Span<float> t14 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t17 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t18 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t22 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t24 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, n_n); // [n_n]
+            Span<float> t26 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n, rows); // [*, 1]
+            Span<float> t27 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows, rows * n_n); // [*, n_n]
+            Span<float> t30 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
+            Span<float> t34 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows + rows * n_n + rows * n_n, n_n); // [n_n]
             if (!floorGrad.IsEmpty || !inputGrad.IsEmpty)
             {
                 // t10 = outputGrad * t6   [*, n_n]
@@ -329,7 +331,7 @@ partial class Extremes : global::LayerGen.ILayer
             }
             if (!floorGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // t16 = equal(input, floor) * 0.5   [*, n_n]
+                // t14 = equal(input, floor)   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -338,21 +340,42 @@ partial class Extremes : global::LayerGen.ILayer
                         {
                             for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.Store(t16, o * n_n + c, (KernelMath.Equal(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)) * Vector512.Create(0.5f)));
+                                KernelMath.Store(t14, o * n_n + c, KernelMath.Equal(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)));
                             }
                         }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.Store(t16, o * n_n + c, (KernelMath.Equal(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) * new Vector<float>(0.5f)));
+                            KernelMath.Store(t14, o * n_n + c, KernelMath.Equal(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)));
                         }
                         for (; c < n_n; c++)
                         {
-                            t16[o * n_n + c] = (KernelMath.Equal(input[o * n_n + c], floor[c]) * 0.5f);
+                            t14[o * n_n + c] = KernelMath.Equal(input[o * n_n + c], floor[c]);
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t16, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
-                // t18 = (less(input, floor) + t16)   [*, n_n]
+                if (CheckedMode.Enabled) CheckedMode.Check(t14, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                // t17 = where(t14, t10 * 0.5, t10)   [*, n_n]
+                {
+                    int n = rows * n_n;
+                    int i = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                        {
+                            KernelMath.Store(t17, i, KernelMath.Where(KernelMath.LoadWide(t14, i), (KernelMath.LoadWide(t10, i) * Vector512.Create(0.5f)), KernelMath.LoadWide(t10, i)));
+                        }
+                    }
+                    for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                    {
+                        KernelMath.Store(t17, i, KernelMath.Where(KernelMath.Load(t14, i), (KernelMath.Load(t10, i) * new Vector<float>(0.5f)), KernelMath.Load(t10, i)));
+                    }
+                    for (; i < n; i++)
+                    {
+                        t17[i] = KernelMath.Where(t14[i], (t10[i] * 0.5f), t10[i]);
+                    }
+                }
+                if (CheckedMode.Enabled) CheckedMode.Check(t17, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                // t18 = greater(input, floor)   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -361,21 +384,21 @@ partial class Extremes : global::LayerGen.ILayer
                         {
                             for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.Store(t18, o * n_n + c, (KernelMath.Less(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)) + KernelMath.LoadWide(t16, o * n_n + c)));
+                                KernelMath.Store(t18, o * n_n + c, KernelMath.Greater(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)));
                             }
                         }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.Store(t18, o * n_n + c, (KernelMath.Less(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) + KernelMath.Load(t16, o * n_n + c)));
+                            KernelMath.Store(t18, o * n_n + c, KernelMath.Greater(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)));
                         }
                         for (; c < n_n; c++)
                         {
-                            t18[o * n_n + c] = (KernelMath.Less(input[o * n_n + c], floor[c]) + t16[o * n_n + c]);
+                            t18[o * n_n + c] = KernelMath.Greater(input[o * n_n + c], floor[c]);
                         }
                     }
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(t18, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
-                // t22 = (greater(input, floor) + t16)   [*, n_n]
+                // t22 = less(input, floor)   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -384,16 +407,16 @@ partial class Extremes : global::LayerGen.ILayer
                         {
                             for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.Store(t22, o * n_n + c, (KernelMath.Greater(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)) + KernelMath.LoadWide(t16, o * n_n + c)));
+                                KernelMath.Store(t22, o * n_n + c, KernelMath.Less(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)));
                             }
                         }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.Store(t22, o * n_n + c, (KernelMath.Greater(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) + KernelMath.Load(t16, o * n_n + c)));
+                            KernelMath.Store(t22, o * n_n + c, KernelMath.Less(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)));
                         }
                         for (; c < n_n; c++)
                         {
-                            t22[o * n_n + c] = (KernelMath.Greater(input[o * n_n + c], floor[c]) + t16[o * n_n + c]);
+                            t22[o * n_n + c] = KernelMath.Less(input[o * n_n + c], floor[c]);
                         }
                     }
                 }
@@ -401,7 +424,7 @@ partial class Extremes : global::LayerGen.ILayer
             }
             if (!floorGrad.IsEmpty)
             {
-                // t24 = sum of t10 * t22 [*, n_n] down to [n_n]
+                // t24 = sum of where(t22, 0, t17) [*, n_n] down to [n_n]
                 {
                     t24.Clear();
                     for (int o = 0; o < rows; o++)
@@ -409,11 +432,11 @@ partial class Extremes : global::LayerGen.ILayer
                         int c = 0;
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(t24, c, (KernelMath.Load(t10, o * n_n + c) * KernelMath.Load(t22, o * n_n + c)));
+                            KernelMath.AddTo(t24, c, KernelMath.Where(KernelMath.Load(t22, o * n_n + c), new Vector<float>(0f), KernelMath.Load(t17, o * n_n + c)));
                         }
                         for (; c < n_n; c++)
                         {
-                            t24[c] += (t10[o * n_n + c] * t22[o * n_n + c]);
+                            t24[c] += KernelMath.Where(t22[o * n_n + c], 0f, t17[o * n_n + c]);
                         }
                     }
                 }
@@ -483,7 +506,10 @@ partial class Extremes : global::LayerGen.ILayer
                     }
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(t27, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
-                // inputGrad += (((t13 + t10 * t18) + t27) + outputGrad * t22)   [*, n_n]
+            }
+            if (!floorGrad.IsEmpty || !inputGrad.IsEmpty)
+            {
+                // t30 = where(t14, outputGrad * 0.5, outputGrad)   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
@@ -491,41 +517,65 @@ partial class Extremes : global::LayerGen.ILayer
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.AddTo(inputGrad, i, (((KernelMath.LoadWide(t13, i) + (KernelMath.LoadWide(t10, i) * KernelMath.LoadWide(t18, i))) + KernelMath.LoadWide(t27, i)) + (KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t22, i))));
+                            KernelMath.Store(t30, i, KernelMath.Where(KernelMath.LoadWide(t14, i), (KernelMath.LoadWide(outputGrad, i) * Vector512.Create(0.5f)), KernelMath.LoadWide(outputGrad, i)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(inputGrad, i, (((KernelMath.Load(t13, i) + (KernelMath.Load(t10, i) * KernelMath.Load(t18, i))) + KernelMath.Load(t27, i)) + (KernelMath.Load(outputGrad, i) * KernelMath.Load(t22, i))));
+                        KernelMath.Store(t30, i, KernelMath.Where(KernelMath.Load(t14, i), (KernelMath.Load(outputGrad, i) * new Vector<float>(0.5f)), KernelMath.Load(outputGrad, i)));
                     }
                     for (; i < n; i++)
                     {
-                        inputGrad[i] += (((t13[i] + (t10[i] * t18[i])) + t27[i]) + (outputGrad[i] * t22[i]));
+                        t30[i] = KernelMath.Where(t14[i], (outputGrad[i] * 0.5f), outputGrad[i]);
+                    }
+                }
+                if (CheckedMode.Enabled) CheckedMode.Check(t30, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+            }
+            if (!inputGrad.IsEmpty)
+            {
+                // inputGrad += (((t13 + where(t18, 0, t17)) + t27) + where(t22, 0, t30))   [*, n_n]
+                {
+                    int n = rows * n_n;
+                    int i = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                        {
+                            KernelMath.AddTo(inputGrad, i, (((KernelMath.LoadWide(t13, i) + KernelMath.Where(KernelMath.LoadWide(t18, i), Vector512.Create(0f), KernelMath.LoadWide(t17, i))) + KernelMath.LoadWide(t27, i)) + KernelMath.Where(KernelMath.LoadWide(t22, i), Vector512.Create(0f), KernelMath.LoadWide(t30, i))));
+                        }
+                    }
+                    for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                    {
+                        KernelMath.AddTo(inputGrad, i, (((KernelMath.Load(t13, i) + KernelMath.Where(KernelMath.Load(t18, i), new Vector<float>(0f), KernelMath.Load(t17, i))) + KernelMath.Load(t27, i)) + KernelMath.Where(KernelMath.Load(t22, i), new Vector<float>(0f), KernelMath.Load(t30, i))));
+                    }
+                    for (; i < n; i++)
+                    {
+                        inputGrad[i] += (((t13[i] + KernelMath.Where(t18[i], 0f, t17[i])) + t27[i]) + KernelMath.Where(t22[i], 0f, t30[i]));
                     }
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
             if (!floorGrad.IsEmpty)
             {
-                // t32 = sum of outputGrad * t18 [*, n_n] down to [n_n]
+                // t34 = sum of where(t18, 0, t30) [*, n_n] down to [n_n]
                 {
-                    t32.Clear();
+                    t34.Clear();
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(t32, c, (KernelMath.Load(outputGrad, o * n_n + c) * KernelMath.Load(t18, o * n_n + c)));
+                            KernelMath.AddTo(t34, c, KernelMath.Where(KernelMath.Load(t18, o * n_n + c), new Vector<float>(0f), KernelMath.Load(t30, o * n_n + c)));
                         }
                         for (; c < n_n; c++)
                         {
-                            t32[c] += (outputGrad[o * n_n + c] * t18[o * n_n + c]);
+                            t34[c] += KernelMath.Where(t18[o * n_n + c], 0f, t30[o * n_n + c]);
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t32, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) CheckedMode.Check(t34, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
                 if (floorGradIsZero) floorGrad.Clear();
-                // floorGrad += (t24 + t32)   [n_n]
+                // floorGrad += (t24 + t34)   [n_n]
                 {
                     int n = n_n;
                     int i = 0;
@@ -533,16 +583,16 @@ partial class Extremes : global::LayerGen.ILayer
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.AddTo(floorGrad, i, (KernelMath.LoadWide(t24, i) + KernelMath.LoadWide(t32, i)));
+                            KernelMath.AddTo(floorGrad, i, (KernelMath.LoadWide(t24, i) + KernelMath.LoadWide(t34, i)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(floorGrad, i, (KernelMath.Load(t24, i) + KernelMath.Load(t32, i)));
+                        KernelMath.AddTo(floorGrad, i, (KernelMath.Load(t24, i) + KernelMath.Load(t34, i)));
                     }
                     for (; i < n; i++)
                     {
-                        floorGrad[i] += (t24[i] + t32[i]);
+                        floorGrad[i] += (t24[i] + t34[i]);
                     }
                 }
                 if (CheckedMode.Enabled) CheckedMode.Check(floorGrad, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");

@@ -68,7 +68,7 @@ public sealed record FixtureTensor(int[] Shape, float[] Data)
         }
 
         int[] shape = FixtureJson.Required(element, "shape", where).EnumerateArray().Select(d => d.GetInt32()).ToArray();
-        double[] values = FixtureJson.Required(element, "data", where).EnumerateArray().Select(d => d.GetDouble()).ToArray();
+        double[] values = FixtureJson.Required(element, "data", where).EnumerateArray().Select(d => Number(d, where)).ToArray();
         int expected = ElementCountOf(shape);
         if (values.Length != expected)
         {
@@ -78,6 +78,20 @@ public sealed record FixtureTensor(int[] Shape, float[] Data)
 
         return new FixtureTensor(shape, values);
     }
+
+    /// <summary>A JSON number, or one of the strings "NaN", "Infinity", "-Infinity" (JSON has no literals for them).</summary>
+    private static double Number(JsonElement element, string where) => element.ValueKind switch
+    {
+        JsonValueKind.Number => element.GetDouble(),
+        JsonValueKind.String => element.GetString() switch
+        {
+            "NaN" => double.NaN,
+            "Infinity" => double.PositiveInfinity,
+            "-Infinity" => double.NegativeInfinity,
+            var other => throw new InvalidDataException($"{where}: \"{other}\" is not a number (only \"NaN\", \"Infinity\" and \"-Infinity\" may be strings)."),
+        },
+        _ => throw new InvalidDataException($"{where}: expected a number, found {element.ValueKind}."),
+    };
 }
 
 /// <summary>

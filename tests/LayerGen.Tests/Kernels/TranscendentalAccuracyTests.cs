@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using LayerGen.Kernels;
@@ -9,9 +10,10 @@ using Xunit.Abstractions;
 namespace LayerGen.Tests.Kernels;
 
 /// <summary>
-/// <see cref="KernelMath.Exp(Vector{float})"/>, <see cref="KernelMath.Tanh(Vector{float})"/> and
-/// <see cref="KernelMath.Sigmoid(Vector{float})"/> (and their scalar overloads) against double precision
-/// (<see cref="Math.Exp"/>, <see cref="Math.Tanh"/>, 1/(1 + <see cref="Math.Exp"/>(−x))): a dense sweep of
+/// <see cref="KernelMath.Exp(Vector{float})"/>, <see cref="KernelMath.Tanh(Vector{float})"/>,
+/// <see cref="KernelMath.Sigmoid(Vector{float})"/> and <see cref="KernelMath.Erf(Vector{float})"/> (and their scalar
+/// overloads) against double precision (<see cref="Math.Exp"/>, <see cref="Math.Tanh"/>, 1/(1 + <see cref="Math.Exp"/>(−x)),
+/// and the eager path's series for erf, itself checked against mpmath and libtorch below): a dense sweep of
 /// [−20, 20], uniform values over [−110, 110] (all of exp's range, both ends), random bit patterns over the
 /// whole float range (huge, tiny, denormal, NaN), a few hundred floats on each side of every threshold of
 /// the algorithms, and the special values. The scalar overload must give bit for bit the vector's value.
@@ -21,19 +23,23 @@ namespace LayerGen.Tests.Kernels;
 /// denormals), and as relative error where the result is a normal float. The functions use only correctly
 /// rounded operations (fused multiply-adds, division), so their results are the same on every machine and
 /// the bounds sit just above the largest errors over all 2^32 floats (exp 0.89 ulp, tanh 1.37 ulp,
-/// sigmoid 2.48 ulp; relative 7.5e-8, 1.5e-7, 1.5e-7; docs/ops.md, "Accuracy of exp, tanh and sigmoid").
-/// These inputs reach 0.85, 1.23 and 2.47 ulp. Dropping exp's last coefficient (an error of about
-/// 1e-7 near |r| = ln 2 / 2) already fails the exp and sigmoid bounds.
+/// sigmoid 2.48 ulp, erf 1.10 ulp; relative 7.5e-8, 1.5e-7, 1.5e-7, 8.4e-8; docs/ops.md, "Accuracy of the
+/// transcendental functions"). These inputs reach 0.85, 1.23, 2.47 and 1.07 ulp. Dropping exp's last
+/// coefficient (an error of about 1e-7 near |r| = ln 2 / 2) already fails the exp and sigmoid bounds.
 /// </remarks>
 public sealed class TranscendentalAccuracyTests(ITestOutputHelper output)
 {
     private const double ExpMaxUlp = 1.0;
     private const double TanhMaxUlp = 1.5;
     private const double SigmoidMaxUlp = 2.5;
+    private const double ErfMaxUlp = 1.25;
     private const double MaxRelative = 2e-7;
 
     // The smallest normal float, 2^-126.
     private const float MinNormal = 1.17549435e-38f;
+
+    // The first float whose erf rounds to 1 (erfc(x) ≤ 2^-25 from here on, mpmath).
+    private const float ErfOneFrom = 3.919206f;
 
     // At and below this input e^−x overflows and sigmoid gives 0; the exact value is a denormal there
     // (below 3e-39).
@@ -78,14 +84,95 @@ public sealed class TranscendentalAccuracyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Erf_is_within_one_and_a_quarter_ulp_also_near_zero()
+    {
+        var inputs = Inputs(0.875f, -0.875f, 3.92f, -3.92f, ErfOneFrom, -ErfOneFrom)
+            .Concat(Enumerable.Range(0, 400_001).Select(i => (float)(i * 1e-5)))
+            .ToArray();
+        var worst = Measure(KernelMath.Erf, KernelMath.Erf, SpecialFunctions.Erf, inputs);
+        output.WriteLine($"erf: {worst}");
+        Assert.True(worst.Ulps <= ErfMaxUlp, $"erf: {worst}");
+        Assert.True(worst.Relative <= MaxRelative, $"erf: {worst}");
+    }
+
+    [Fact]
+    public void Erf_special_values()
+    {
+        Assert.Equal(BitConverter.SingleToInt32Bits(0f), BitConverter.SingleToInt32Bits(Both(KernelMath.Erf, KernelMath.Erf, 0f)));
+        Assert.Equal(BitConverter.SingleToInt32Bits(-0f), BitConverter.SingleToInt32Bits(Both(KernelMath.Erf, KernelMath.Erf, -0f)));
+        Assert.Equal(1f, Both(KernelMath.Erf, KernelMath.Erf, float.PositiveInfinity));
+        Assert.Equal(-1f, Both(KernelMath.Erf, KernelMath.Erf, float.NegativeInfinity));
+        Assert.True(float.IsNaN(Both(KernelMath.Erf, KernelMath.Erf, float.NaN)));
+        Assert.Equal(1f, Both(KernelMath.Erf, KernelMath.Erf, float.MaxValue));
+        Assert.Equal(-1f, Both(KernelMath.Erf, KernelMath.Erf, float.MinValue));
+
+        // The exact erf rounds to ±1 from 3.919206 on (erfc ≤ 2^-25, half an ulp below 1); this one from 3.919926
+        // (the accuracy test covers the floats in between, which it rounds to 1 − 2^-24). Then ±1 for good, as
+        // the argument of its exponential stops at 3.92.
+        Assert.Equal(0.99999994f, Both(KernelMath.Erf, KernelMath.Erf, ErfOneFrom));
+        Assert.Equal(0.99999994f, Both(KernelMath.Erf, KernelMath.Erf, 3.9199257f));
+        Assert.Equal(1f, Both(KernelMath.Erf, KernelMath.Erf, 3.919926f));
+        Assert.Equal(-1f, Both(KernelMath.Erf, KernelMath.Erf, -3.919926f));
+        Assert.Equal(1f, Both(KernelMath.Erf, KernelMath.Erf, 3.92f));
+        Assert.Equal(1f, Both(KernelMath.Erf, KernelMath.Erf, 1000f));
+        Assert.Equal(-1f, Both(KernelMath.Erf, KernelMath.Erf, -10f));
+
+        // erf(x) = 2x/√π to within an ulp for tiny x, denormals included (2^-149 stays 2^-149).
+        Assert.Equal(float.Epsilon, Both(KernelMath.Erf, KernelMath.Erf, float.Epsilon));
+        Assert.Equal(-float.Epsilon, Both(KernelMath.Erf, KernelMath.Erf, -float.Epsilon));
+        foreach (float x in new[] { 1e-40f, -1e-40f, MinNormal, 1e-30f, -3e-8f })
+        {
+            double exact = SpecialFunctions.TwoOverSqrtPi * x;
+            float y = Both(KernelMath.Erf, KernelMath.Erf, x);
+            Assert.True(Math.Abs(y - exact) <= Ulp(exact), $"erf({x:R}) = {y:R}, 2x/√π = {exact:R}");
+        }
+    }
+
+    /// <summary>
+    /// The double-precision erf the accuracy test measures against (and the eager path computes with), against
+    /// mpmath at 40 digits and against libtorch's float64 erf at the op_erf fixtures' inputs.
+    /// </summary>
+    [Fact]
+    public void The_erf_reference_agrees_with_mpmath_and_libtorch()
+    {
+        (double X, double Erf)[] mpmath =
+        [
+            (1e-300, 1.1283791670955126e-300), (1e-30, 1.1283791670955125e-30), (1e-8, 1.1283791670955126e-08),
+            (0.1, 0.1124629160182849), (0.5, 0.5204998778130465), (0.875, 0.7840750610598597), (1, 0.8427007929497149),
+            (1.5, 0.9661051464753108), (2, 0.9953222650189527), (3, 0.9999779095030014), (3.5, 0.9999992569016276),
+            (3.9155, 0.9999999692923118), (4, 0.9999999845827421), (5, 0.9999999999984626), (5.9, 0.9999999999999999),
+        ];
+        foreach (var (x, erf) in mpmath)
+        {
+            Assert.True(Math.Abs(SpecialFunctions.Erf(x) - erf) <= 1e-14 * erf, $"erf({x:R}) = {SpecialFunctions.Erf(x):R}, mpmath {erf:R}");
+            Assert.Equal(-SpecialFunctions.Erf(x), SpecialFunctions.Erf(-x));
+        }
+
+        foreach (string name in new[] { "op_erf", "op_erf_special" })
+        {
+            var fixture = LayerGen.Tests.Infrastructure.Fixture.Load(name);
+            double[] xs = fixture.Inputs["x"].Values, ys = fixture.Output.Values;
+            for (int i = 0; i < xs.Length; i++)
+            {
+                double ours = SpecialFunctions.Erf(xs[i]);
+                Assert.True(
+                    ours.Equals(ys[i]) || Math.Abs(ours - ys[i]) <= 1e-14 * Math.Abs(ys[i]),
+                    $"{name}: erf({xs[i]:R}) = {ours:R}, libtorch {ys[i]:R}");
+            }
+        }
+    }
+
+    [Fact]
     public void The_512_bit_forms_give_the_scalar_forms_bits()
     {
         // The generated kernels' wide pass (Vector512) must give every lane what the Vector<float> loop and
         // the scalar tail give: the same operations in the same order, each correctly rounded.
-        var inputs = Inputs(88.7228394f, -87.3365448f, -103.972076f, 0.625f, -0.625f, 9.01091290f, 16.6355324f);
+        var inputs = Inputs(88.7228394f, -87.3365448f, -103.972076f, 0.625f, -0.625f, 9.01091290f, 16.6355324f, 0.875f, -0.875f, 3.92f);
         AssertWideMatches(KernelMath.Exp, KernelMath.Exp, inputs, "exp");
         AssertWideMatches(KernelMath.Tanh, KernelMath.Tanh, inputs, "tanh");
         AssertWideMatches(KernelMath.Sigmoid, KernelMath.Sigmoid, inputs, "sigmoid");
+        AssertWideMatches(KernelMath.Erf, KernelMath.Erf, inputs, "erf");
+        AssertWideMatches(KernelMath.Gelu, KernelMath.Gelu, inputs, "gelu");
     }
 
     private static void AssertWideMatches(Func<Vector512<float>, Vector512<float>> wide, Func<float, float> scalar, float[] inputs, string name)

@@ -17,7 +17,7 @@ public class OpSetFixtureTests
     public void Log_softmax_along_the_last_axis() => Check(new LogSoftmaxLast(7), "LogSoftmaxLast[n=7]", "op_log_softmax_last");
 
     [Fact]
-    public void Gelu_tanh_approximation() => Check(new GeluOp(7), "GeluOp[n=7]", "op_gelu_tanh");
+    public void Gelu_tanh_approximation() => Check(new GeluTanhOp(7), "GeluTanhOp[n=7]", "op_gelu_tanh");
 
     [Fact]
     public void Sqrt_of_abs_plus_one() => Check(new SqrtAbsPlusOne(7), "SqrtAbsPlusOne[n=7]", "op_sqrt_abs_plus1");

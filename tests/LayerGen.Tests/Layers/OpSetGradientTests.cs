@@ -47,7 +47,22 @@ public class OpSetGradientTests
     }
 
     [Fact]
-    public void Gelu() => ForRandomShapes((rows, n, _) => Check(new GeluOp(n + 30), [rows, n + 30], "GeluOp[run-time sizes]"));
+    public void Gelu()
+    {
+        // n + 40: GeluOp and ErfOp also have specialised kernels for n = 37 (TorchFixturePathTests).
+        Check(new GeluOp(7), [3, 7], "GeluOp[n=7]");
+        ForRandomShapes((rows, n, _) => Check(new GeluOp(n + 40), [rows, n + 40], "GeluOp[run-time sizes]"));
+    }
+
+    [Fact]
+    public void Gelu_tanh() => ForRandomShapes((rows, n, _) => Check(new GeluTanhOp(n + 40), [rows, n + 40], "GeluTanhOp[run-time sizes]"));
+
+    [Fact]
+    public void Erf()
+    {
+        Check(new ErfOp(7), [3, 7], "ErfOp[n=7]");
+        ForRandomShapes((rows, n, _) => Check(new ErfOp(n + 40), [rows, n + 40], "ErfOp[run-time sizes]"));
+    }
 
     [Fact]
     public void Sqrt_and_abs() => ForRandomShapes((rows, n, _) => Check(new SqrtAbsPlusOne(n + 30), [rows, n + 30], "SqrtAbsPlusOne[run-time sizes]"));

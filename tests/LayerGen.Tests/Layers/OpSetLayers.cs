@@ -27,10 +27,23 @@ public partial class SoftmaxMiddle(int m, int n)
     private Tensor Forward(Tensor x) => x.Softmax(1) * scale;
 }
 
+/// <summary>The exact GELU, torch's default.</summary>
 [Layer(Input = "[*, n]")]
 public partial class GeluOp(int n)
 {
     private Tensor Forward(Tensor x) => Ops.Gelu(x);
+}
+
+[Layer(Input = "[*, n]")]
+public partial class GeluTanhOp(int n)
+{
+    private Tensor Forward(Tensor x) => Ops.Gelu(x, approximate: "tanh");
+}
+
+[Layer(Input = "[*, n]")]
+public partial class ErfOp(int n)
+{
+    private Tensor Forward(Tensor x) => Ops.Erf(x);
 }
 
 [Layer(Input = "[*, n]")]
@@ -110,4 +123,61 @@ public partial class NarrowSliceConcatStack
 public partial class DropoutOp(int n)
 {
     private Tensor Forward(Tensor x) => Ops.Dropout(x, 0.5f);
+}
+
+/// <summary>ReLU with its input declared [*, n], so it has a specialised kernel and a run-time one.</summary>
+[Layer(Input = "[*, n]")]
+public partial class ReluSized(int n)
+{
+    private Tensor Forward(Tensor x) => Ops.Relu(x);
+}
+
+[Layer(Input = "[*, n]")]
+public partial class ClampOp(int n)
+{
+    private Tensor Forward(Tensor x) => x.Clamp(-0.5f, 0.5f);
+}
+
+/// <summary>min above max: torch.clamp gives max everywhere.</summary>
+[Layer(Input = "[*, n]")]
+public partial class ClampMinAboveMax(int n)
+{
+    private Tensor Forward(Tensor x) => Ops.Clamp(x, 0.5f, -0.5f);
+}
+
+/// <summary>A product with ReLU fused into its epilogue: inline loops below 512 multiply-adds, the GEMM and one pass above.</summary>
+[Layer]
+public partial class ReluLinear(int k, int n)
+{
+    [Parameter] private Tensor weight = Tensor.Randn(k, n);
+    [Parameter] private Tensor bias = Tensor.Randn(n);
+
+    private Tensor Forward(Tensor x) => Ops.Relu(x.MatMul(weight) + bias);
+}
+
+// Twins of MaximumMinimum, MaxMinLast and ReluLinear, constructed only with a literal n = 37 (the PyTorch fixtures'
+// width): their specialised kernels run the fixtures, while the originals, never built with 37 from a literal,
+// run them through the run-time kernel (a construction whose sizes match a specialised one gets that kernel).
+
+[Layer]
+public partial class MaximumMinimum37(int n)
+{
+    [Parameter] private Tensor floor = Tensor.Randn(n);
+
+    private Tensor Forward(Tensor x) => Ops.Maximum(x, floor) + Ops.Minimum(x * 0.5f, floor);
+}
+
+[Layer(Input = "[*, n]")]
+public partial class MaxMinLast37(int n)
+{
+    private Tensor Forward(Tensor x) => x.Max(-1, true) * 2f + x.Min(-1, true) + x;
+}
+
+[Layer]
+public partial class ReluLinear37(int k, int n)
+{
+    [Parameter] private Tensor weight = Tensor.Randn(k, n);
+    [Parameter] private Tensor bias = Tensor.Randn(n);
+
+    private Tensor Forward(Tensor x) => Ops.Relu(x.MatMul(weight) + bias);
 }

@@ -16,7 +16,12 @@ public sealed class EagerOpFixtureTests
     {
         ["op_softmax_last"] = x => x.Softmax(-1),
         ["op_log_softmax_last"] = x => x.LogSoftmax(-1),
-        ["op_gelu_tanh"] = Ops.Gelu,
+        ["op_gelu_tanh"] = x => Ops.Gelu(x, approximate: "tanh"),
+        ["op_gelu_tanh_special"] = x => Ops.Gelu(x, approximate: "tanh"),
+        ["op_gelu"] = x => Ops.Gelu(x),
+        ["op_gelu_special"] = x => Ops.Gelu(x, approximate: "none"),
+        ["op_erf"] = Ops.Erf,
+        ["op_erf_special"] = x => x.Erf(),
         ["op_sqrt_abs_plus1"] = x => Ops.Sqrt(x.Abs() + 1f),
         ["op_square"] = x => x.Square(),
         ["fourier_half_64_b8"] = Ops.FftHalf, // [8, 64] -> [8, 32, 2]

@@ -40,16 +40,29 @@ public sealed class ElementwiseOpTests
     }
 
     [Fact]
-    public void Gelu_is_the_tanh_approximation()
+    public void Gelu_approximate_tanh_is_the_tanh_approximation()
     {
         Tensor x = Tensor.From(-3f, -1f, 0f, 0.5f, 2f);
-        Tensor y = Ops.Gelu(x);
+        Tensor y = Ops.Gelu(x, approximate: "tanh");
         for (int i = 0; i < x.Count; i++)
         {
             double v = x.Data[i];
             double expected = 0.5 * v * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
             Assert.Equal((float)expected, y.Data[i]);
         }
+    }
+
+    [Theory]
+    [InlineData("Tanh")]
+    [InlineData("erf")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void Gelu_refuses_an_approximation_torch_does_not_have(string? approximate)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Ops.Gelu(Tensor.From(1f), approximate!));
+        Assert.Equal("approximate", error.ParamName);
+        Assert.Contains("\"none\"", error.Message);
+        Assert.Contains("\"tanh\"", error.Message);
     }
 
     [Fact]

@@ -50,6 +50,8 @@ public sealed class OpGradCheckTests
         ["log softmax last"] = (U([3, 5]), x => x[0].LogSoftmax(-1)),
         ["log softmax middle of 3d"] = (U([2, 4, 3]), x => Ops.LogSoftmax(x[0], -2)),
         ["gelu"] = (U(-3, 3, 0, [3, 5]), x => Ops.Gelu(x[0])),
+        ["gelu tanh"] = (U(-3, 3, 0, [3, 5]), x => Ops.Gelu(x[0], approximate: "tanh")),
+        ["erf"] = (U(-3, 3, 0, [3, 5]), x => x[0].Erf()),
         ["sqrt"] = (U(0.3, 3, 0, [3, 4]), x => x[0].Sqrt()),
         ["abs"] = (U(-2, 2, 0.1, [3, 4]), x => Ops.Abs(x[0])),
         ["square"] = (U([3, 4]), x => x[0].Square()),
