@@ -129,11 +129,15 @@ public static class GeneratorHarness
     public static GeneratorRun Run(IIncrementalGenerator generator, Compilation compilation) =>
         RunAgain(CreateDriver(generator), compilation);
 
-    /// <summary>A driver with step tracking on, so <c>WithTrackingName</c> steps show up in the run result.</summary>
+    /// <summary>
+    /// A driver with step tracking on, so <c>WithTrackingName</c> steps show up in the run result, and the IR
+    /// verifier on (<see cref="VerifyIrOptions"/>).
+    /// </summary>
     public static GeneratorDriver CreateDriver(IIncrementalGenerator generator) =>
         CSharpGeneratorDriver.Create(
             [generator.AsSourceGenerator()],
             parseOptions: ParseOptions,
+            optionsProvider: VerifyIrOptions.Enabled,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>
