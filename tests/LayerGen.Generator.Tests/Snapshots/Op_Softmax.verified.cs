@@ -12,7 +12,7 @@ using System.Runtime.Intrinsics;
 using LayerGen;
 using LayerGen.Kernels;
 
-namespace OpSet;
+namespace OpSnapshots;
 
 [global::LayerGen.LayerSignature("n", "[*, n]", "[*, 1]")]
 partial class Entropy : global::LayerGen.ILayer

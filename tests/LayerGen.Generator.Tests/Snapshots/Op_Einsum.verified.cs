@@ -13,7 +13,7 @@ using System.Runtime.Intrinsics;
 using LayerGen;
 using LayerGen.Kernels;
 
-namespace OpSet;
+namespace OpSnapshots;
 
 [global::LayerGen.LayerSignature("inputs, outputs", "[*, inputs]", "[*, outputs]")]
 partial class TensorReduction : global::LayerGen.ILayer

@@ -12,7 +12,7 @@ using System.Runtime.Intrinsics;
 using LayerGen;
 using LayerGen.Kernels;
 
-namespace OpSet;
+namespace OpSnapshots;
 
 [global::LayerGen.LayerSignature("", "[*, 4, 3]", "[*, 12]")]
 partial class Rearrange : global::LayerGen.ILayer

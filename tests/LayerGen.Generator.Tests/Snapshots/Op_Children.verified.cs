@@ -12,7 +12,7 @@ using System.Runtime.Intrinsics;
 using LayerGen;
 using LayerGen.Kernels;
 
-namespace OpSet;
+namespace OpSnapshots;
 
 [global::LayerGen.LayerSignature("inputs, hidden, outputs", "[*, inputs]", "[*, outputs]")]
 partial class TanhMlp : global::LayerGen.ILayer

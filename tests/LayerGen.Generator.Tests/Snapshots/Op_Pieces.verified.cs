@@ -12,7 +12,7 @@ using System.Runtime.Intrinsics;
 using LayerGen;
 using LayerGen.Kernels;
 
-namespace OpSet;
+namespace OpSnapshots;
 
 [global::LayerGen.LayerSignature("", "[*, 6]", "[*, 2, 4]")]
 partial class Pieces : global::LayerGen.ILayer

@@ -13,7 +13,7 @@ using System.Runtime.Intrinsics;
 using LayerGen;
 using LayerGen.Kernels;
 
-namespace OpSet;
+namespace OpSnapshots;
 
 [global::LayerGen.LayerSignature("n", "[*, n]", "[*, (n / 2), 2]")]
 partial class FourierHalf : global::LayerGen.ILayer
