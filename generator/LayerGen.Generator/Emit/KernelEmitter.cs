@@ -99,7 +99,7 @@ internal sealed class KernelEmitter
 
     /// <summary>
     /// The backward kernel's last parameter when it calls child layers: whether they add their gradients
-    /// into their parameters (<c>ILayer.BackwardSpanIntoParameters</c>) rather than into <c>.Grad</c>.
+    /// into their parameters (<c>IBackwardIntoParameters.BackwardSpanIntoParameters</c>) rather than into <c>.Grad</c>.
     /// </summary>
     public const string IntoParameters = "intoParameters";
 

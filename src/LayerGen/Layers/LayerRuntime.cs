@@ -120,7 +120,7 @@ public static class LayerRuntime
     /// children's (one tensor assigned to two places): what a backward that adds gradients into parameters
     /// needs, since the part that runs first would change a value a later part reads. A child instance
     /// listed under two names (a property exposing a field) counts once; whether one instance runs twice is
-    /// the caller's to check. Used by <see cref="ILayer.CanBackwardIntoParameters"/> of <see cref="Sequential"/>
+    /// the caller's to check. Used by <see cref="IBackwardIntoParameters.CanBackwardIntoParameters"/> of <see cref="Sequential"/>
     /// and of generated layers with children; it walks the tree, so it is asked when a <see cref="Trainer"/>
     /// is built, not per step.
     /// </summary>

@@ -15,7 +15,7 @@ using LayerGen.Kernels;
 namespace Chapter;
 
 [global::LayerGen.LayerSignature("", "[*]", "[*]")]
-partial class CenteredLayer : global::LayerGen.ILayer
+partial class CenteredLayer : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
 {
     private readonly int[] __inputFeatures = System.Array.Empty<int>();
     private readonly int[] __outputFeatures = System.Array.Empty<int>();

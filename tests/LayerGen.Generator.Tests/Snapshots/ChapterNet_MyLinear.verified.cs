@@ -18,7 +18,7 @@ using LayerGen.Kernels;
 namespace Chapter;
 
 [global::LayerGen.LayerSignature("inUnits, units", "[*, inUnits]", "[*, units]")]
-partial class MyLinear : global::LayerGen.ILayer
+partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
 {
     // The constructor's sizes, for the run-time-bounded kernel and the length checks.
     private readonly int __inUnits = inUnits;

@@ -16,7 +16,7 @@ using LayerGen.Kernels;
 namespace OpSnapshots;
 
 [global::LayerGen.LayerSignature("inputs, outputs", "[*, inputs]", "[*, outputs]")]
-partial class TensorReduction : global::LayerGen.ILayer
+partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
 {
     // The constructor's sizes, for the run-time-bounded kernel and the length checks.
     private readonly int __inputs = inputs;

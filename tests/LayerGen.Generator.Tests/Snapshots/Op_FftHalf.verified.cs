@@ -16,7 +16,7 @@ using LayerGen.Kernels;
 namespace OpSnapshots;
 
 [global::LayerGen.LayerSignature("n", "[*, n]", "[*, (n / 2), 2]")]
-partial class FourierHalf : global::LayerGen.ILayer
+partial class FourierHalf : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
 {
     // The constructor's sizes, for the run-time-bounded kernel and the length checks.
     private readonly int __n_n = n;

@@ -15,7 +15,7 @@ using LayerGen.Kernels;
 namespace OpSnapshots;
 
 [global::LayerGen.LayerSignature("n", "[*, n]", "[*, n]")]
-partial class Extremes : global::LayerGen.ILayer
+partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
 {
     // The constructor's sizes, for the run-time-bounded kernel and the length checks.
     private readonly int __n_n = n;

@@ -15,7 +15,7 @@ using LayerGen.Kernels;
 namespace OpSnapshots;
 
 [global::LayerGen.LayerSignature("", "[*, 6]", "[*, 2, 4]")]
-partial class Pieces : global::LayerGen.ILayer
+partial class Pieces : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
 {
     private readonly int[] __inputFeatures = new int[] { 6 };
     private readonly int[] __outputFeatures = new int[] { 2, 4 };

@@ -15,7 +15,7 @@ using LayerGen.Kernels;
 namespace OpSnapshots;
 
 [global::LayerGen.LayerSignature("", "[*, 4, 3]", "[*, 12]")]
-partial class Rearrange : global::LayerGen.ILayer
+partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
 {
     private readonly int[] __inputFeatures = new int[] { 4, 3 };
     private readonly int[] __outputFeatures = new int[] { 12 };
