@@ -106,7 +106,7 @@ internal sealed class KernelEmitter
     /// <summary>Whether the backward kernel runs child layers' backwards (and so takes <see cref="IntoParameters"/>).</summary>
     public static bool CallsChildBackwards(KernelPlan plan) => plan.BackwardSteps.Any(s => s is ChildGradStep);
 
-    /// <summary>The kernel parameter saying a parameter gradient's contents count as zeros (see <c>Tensor.TakeGradForKernel</c>).</summary>
+    /// <summary>The kernel parameter saying a parameter gradient's contents count as zeros (see <c>ParameterGradients.Take</c>).</summary>
     public static string IsZeroFlag(Buffer gradient) => gradient.Name + "IsZero";
 
     /// <summary>True when the forward kernel draws dropout masks and so needs the layer's train/eval mode.</summary>

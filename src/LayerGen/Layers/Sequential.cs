@@ -4,6 +4,7 @@ using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using LayerGen.Kernels;
+using LayerGen.Generated;
 
 namespace LayerGen;
 

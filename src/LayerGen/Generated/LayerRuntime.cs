@@ -1,8 +1,9 @@
 using System;
-using System.Linq;
 using System.Collections.Generic;
+using System.ComponentModel;
+using System.Linq;
 
-namespace LayerGen;
+namespace LayerGen.Generated;
 
 /// <summary>
 /// The one implementation behind every generated layer's <see cref="ILayer.Call"/>: shape checks,
@@ -12,7 +13,9 @@ namespace LayerGen;
 /// Generated code stays small because this is shared: a layer only supplies its feature shapes and
 /// its kernels. Everything here is the tensor-level convenience; a caller that wants no allocation
 /// uses <see cref="ILayer.ForwardSpan"/> and <see cref="ILayer.BackwardSpan"/> directly.
+/// <para>For generated code; not a stable API.</para>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class LayerRuntime
 {
     /// <summary>
