@@ -21,7 +21,7 @@ public sealed class TableExporter(string? torchSharpCsv) : ExporterBase
 {
     private static readonly string[] Order = ["1a", "1b", "2", "3", "4", "5", "6a", "6b", "7", "8"];
 
-    // Speed-up over TorchSharp that issue 6 asks for (1b has none of its own: only the 1.5× of hand).
+    // The speed-up over TorchSharp each case aims for (1b has none of its own: only the 1.5× of hand).
     private static readonly Dictionary<string, double> TorchTarget = new()
     {
         ["1a"] = 100, ["2"] = 100, ["3"] = 100, ["4"] = 100, ["6a"] = 100, ["7"] = 100, ["8"] = 100, ["5"] = 2.5, ["6b"] = 2.5,

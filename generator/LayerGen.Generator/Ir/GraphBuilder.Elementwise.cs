@@ -5,7 +5,7 @@ using LayerGen.Generator.Parsing;
 
 namespace LayerGen.Generator.Ir;
 
-/// <summary>The element-wise ops of issue 3 and Erf, and the sugar (Square, Gelu, Dropout) that lowers to primitives.</summary>
+/// <summary>The element-wise ops past the arithmetic ones (roots, powers, clamps, comparisons, Erf), and the sugar (Square, Gelu, Dropout) that lowers to primitives.</summary>
 internal sealed partial class GraphBuilder
 {
     private int? Elementwise(CallExpr call)
