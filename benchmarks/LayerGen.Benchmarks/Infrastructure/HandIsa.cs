@@ -72,7 +72,10 @@ public static class HandIsa
 
         string baselines = Avx512 ? "Vector512 (AVX-512)" : Avx2Native ? "Vector256 (AVX2 + FMA)"
             : "Vector256 SOFTWARE-EMULATED (no AVX2 here: the hand figures are not a baseline)";
+        string isa = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64
+            ? $"AdvSimd {System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported}"
+            : $"AVX-512F {Avx512F.IsSupported}, AVX2 {Avx2.IsSupported}, FMA {Fma.IsSupported}";
         return $"ISA: widest accelerated {vectors}, Vector<float> {System.Numerics.Vector<float>.Count} lanes, "
-            + $"AVX-512F {Avx512F.IsSupported}, AVX2 {Avx2.IsSupported}, FMA {Fma.IsSupported}; hand-written baselines: {baselines}{(env.Length > 0 ? ";" + env : "")}";
+            + $"{isa}; hand-written baselines: {baselines}{(env.Length > 0 ? ";" + env : "")}";
     }
 }

@@ -31,7 +31,7 @@ public static class Machine
                 string[] wanted = ["avx512f", "avx512bw", "avx512vl", "avx2", "fma", "avx", "asimd", "sve"];
                 string[] present = wanted.Where(f => all.Contains(" " + f + " ", StringComparison.Ordinal)).ToArray();
                 string[] absent = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? new[] { "avx512f", "avx2", "fma" }.Except(present).ToArray() : [];
-                flags = "; cpuinfo flags: " + string.Join(" ", present) + (absent.Length > 0 ? ", no " + string.Join(" ", absent) : "");
+                flags = "; /proc/cpuinfo flags: " + string.Join(" ", present) + (absent.Length > 0 ? ", no " + string.Join(" ", absent) : "");
             }
         }
         catch (IOException)
