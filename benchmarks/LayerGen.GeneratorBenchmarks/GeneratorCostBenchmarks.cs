@@ -10,7 +10,8 @@ namespace LayerGen.GeneratorBenchmarks;
 /// <summary>
 /// The generator's cost in a compilation of 50 layers (each in its own file, a mix of the chapter's
 /// shapes, with constant constructions): a full run from a fresh driver (a command-line build), and
-/// one edit to one layer's forward with a driver that already ran (the IDE, as the user types).
+/// one edit to one layer's forward with a driver that already ran (the IDE, as the user types). The
+/// same edit once more with the layers ten to a file, where it moves the layers below it.
 /// </summary>
 [MemoryDiagnoser]
 public class GeneratorCostBenchmarks
@@ -20,6 +21,13 @@ public class GeneratorCostBenchmarks
     private CSharpCompilation _edited = null!;
     private GeneratorDriver _warm = null!;
     private bool _toggle;
+    private CSharpCompilation _shared = null!;
+    private CSharpCompilation _sharedEdited = null!;
+    private GeneratorDriver _sharedWarm = null!;
+    private bool _sharedToggle;
+
+    /// <summary>The layer the shared-file edit changes: the second of its file, whose edit lengthens it.</summary>
+    private const int SharedEdit = 21;
 
     [GlobalSetup]
     public void Setup()
@@ -33,7 +41,21 @@ public class GeneratorCostBenchmarks
         var original = trees[Layers / 2];
         _edited = _compilation.ReplaceSyntaxTree(original, CSharpSyntaxTree.ParseText(Source(Layers / 2, edited: true), parse, path: original.FilePath));
         _warm = NewDriver().RunGenerators(_compilation);
-        var check = _warm.GetRunResult();
+        Check(_warm);
+
+        // Ten layers a file: File(k) holds layers 10k .. 10k + 9.
+        var sharedTrees = Enumerable.Range(0, Layers / 10).Select(k => CSharpSyntaxTree.ParseText(SharedFile(k, edited: false), parse, path: $"Layers{k}.cs")).ToList();
+        sharedTrees.Add(CSharpSyntaxTree.ParseText(Constructions(), parse, path: "Use.cs"));
+        _shared = CSharpCompilation.Create("BenchShared", sharedTrees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var sharedOriginal = sharedTrees[SharedEdit / 10];
+        _sharedEdited = _shared.ReplaceSyntaxTree(sharedOriginal, CSharpSyntaxTree.ParseText(SharedFile(SharedEdit / 10, edited: true), parse, path: sharedOriginal.FilePath));
+        _sharedWarm = NewDriver().RunGenerators(_shared);
+        Check(_sharedWarm);
+    }
+
+    private static void Check(GeneratorDriver driver)
+    {
+        var check = driver.GetRunResult();
         if (check.GeneratedTrees.Length != Layers || check.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
         {
             throw new System.InvalidOperationException($"the benchmark's layers do not generate cleanly: {check.GeneratedTrees.Length} files, {string.Join("; ", check.Diagnostics)}");
@@ -52,6 +74,20 @@ public class GeneratorCostBenchmarks
         _warm = _warm.RunGenerators(_toggle ? _edited : _compilation);
         return _warm;
     }
+
+    /// <summary>Typing in a layer that shares its file with nine others: the edit moves the eight below it.</summary>
+    [Benchmark]
+    public GeneratorDriver OneEditInASharedFile()
+    {
+        _sharedToggle = !_sharedToggle;
+        _sharedWarm = _sharedWarm.RunGenerators(_sharedToggle ? _sharedEdited : _shared);
+        return _sharedWarm;
+    }
+
+    /// <summary>Layers 10k .. 10k + 9 in one file, the one at <see cref="SharedEdit"/> edited or not.</summary>
+    private static string SharedFile(int k, bool edited) =>
+        "using LayerGen;\nnamespace Bench;\n" + string.Join("\n", Enumerable.Range(10 * k, 10).Select(i =>
+            string.Join("\n", Source(i, edited && i == SharedEdit).Split('\n').Skip(2))));
 
     private static GeneratorDriver NewDriver() =>
         CSharpGeneratorDriver.Create(new[] { new LayerGenerator().AsSourceGenerator() }, parseOptions: new CSharpParseOptions(LanguageVersion.Latest));

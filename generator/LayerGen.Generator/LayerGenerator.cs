@@ -17,13 +17,18 @@ public sealed class LayerGenerator : IIncrementalGenerator
     /// <summary>Tracking names of the pipeline steps, for tests of incrementality.</summary>
     public static class Steps
     {
+        public const string LayerDeclarations = "LayerDeclarations";
+        public const string LossDeclarations = "LossDeclarations";
         public const string Layers = "Layers";
         public const string Losses = "Losses";
+        public const string Anchors = "Anchors";
         public const string ConstructionSites = "ConstructionSites";
         public const string Signatures = "Signatures";
         public const string Specialised = "Specialised";
         public const string Generated = "Generated";
         public const string GeneratedLosses = "GeneratedLosses";
+        public const string Emitted = "Emitted";
+        public const string EmittedLosses = "EmittedLosses";
         public const string Sequentials = "Sequentials";
         public const string RunTimeSizes = "RunTimeSizes";
         public const string VerifyIr = "VerifyIr";
@@ -38,23 +43,34 @@ public sealed class LayerGenerator : IIncrementalGenerator
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        // 1. Each [Layer] class, read into a plain model (no Roslyn objects), with its diagnostics.
-        //    Cached per class: editing one layer re-parses only that layer. Records are read to be
-        //    refused with a reason (LG0007), not skipped in silence.
-        var layers = context.SyntaxProvider
+        // 1. Each [Layer] class, read into a plain model (no Roslyn objects), with its diagnostics, and
+        //    beside it where its declarations start. The model's locations are relative to those starts,
+        //    so a layer moved by an edit above it (in its file) yields an equal model: only the layer that
+        //    was edited runs through the later stages again. Records are read to be refused with a reason
+        //    (LG0007), not skipped in silence.
+        var layerDeclarations = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 LayerParser.LayerAttributeName,
                 static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.RecordDeclarationSyntax,
                 static (ctx, ct) => LayerParser.Parse(ctx, isLoss: false, ct))
-            .WithTrackingName(Steps.Layers);
+            .WithTrackingName(Steps.LayerDeclarations);
+        var layers = layerDeclarations.Select(static (parsed, _) => parsed.Result).WithTrackingName(Steps.Layers);
 
         // 1b. Each [Loss] class: the same model, with a target input and a scalar result.
-        var losses = context.SyntaxProvider
+        var lossDeclarations = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 LayerParser.LossAttributeName,
                 static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.RecordDeclarationSyntax,
                 static (ctx, ct) => LayerParser.Parse(ctx, isLoss: true, ct))
-            .WithTrackingName(Steps.Losses);
+            .WithTrackingName(Steps.LossDeclarations);
+        var losses = lossDeclarations.Select(static (parsed, _) => parsed.Result).WithTrackingName(Steps.Losses);
+
+        // 1c. Where every layer and loss declaration starts, collected: only diagnostics read it, to make
+        //     their relative locations absolute, so it changes often and nothing expensive depends on it.
+        var anchors = layerDeclarations.Select(static (parsed, _) => parsed.Anchors).Collect()
+            .Combine(lossDeclarations.Select(static (parsed, _) => parsed.Anchors).Collect())
+            .Select(static (pair, _) => SourceAnchors.Of(pair.Left.Concat(pair.Right).SelectMany(a => a)))
+            .WithTrackingName(Steps.Anchors);
 
         // 2. Every construction of a layer with constant sizes (new MyLinear(64, 8)), collected.
         //    The collection changes only when such a construction is added, removed or edited.
@@ -114,36 +130,40 @@ public sealed class LayerGenerator : IIncrementalGenerator
             .Combine(signatures)
             .Select(static (pair, _) => SequentialCheck.Check(pair.Left!, pair.Right))
             .WithTrackingName(Steps.Sequentials);
-        context.RegisterSourceOutput(sequentials, static (spc, diagnostics) => Report(spc, diagnostics));
+        context.RegisterSourceOutput(sequentials, static (spc, diagnostics) => Report(spc, diagnostics, SourceAnchors.Empty));
 
         // 7. Constructions with sizes known only at run time: an info, so the user knows which kernel runs (LG0012).
         var runTimeSizes = context.SyntaxProvider
             .CreateSyntaxProvider(ConstructionSiteReader.IsCandidate, static (ctx, ct) => ConstructionSiteReader.RunTimeSizes(ctx, ct))
             .Where(static info => info is not null)
             .WithTrackingName(Steps.RunTimeSizes);
-        context.RegisterSourceOutput(runTimeSizes, static (spc, info) => spc.ReportDiagnostic(info!.ToDiagnostic()));
+        context.RegisterSourceOutput(runTimeSizes, static (spc, info) => spc.ReportDiagnostic(info!.ToDiagnostic(SourceAnchors.Empty)));
 
-        // Parse diagnostics are reported from their own branch, so a layer with errors emits nothing.
-        context.RegisterSourceOutput(layers, static (spc, result) => Report(spc, result.Diagnostics));
-        context.RegisterSourceOutput(losses, static (spc, result) => Report(spc, result.Diagnostics));
-        context.RegisterSourceOutput(generated, static (spc, layer) => Emit(spc, layer));
-        context.RegisterSourceOutput(generatedLosses, static (spc, loss) => Emit(spc, loss));
+        // Sources, and diagnostics from their own branch (a layer with parse errors emits nothing). Only
+        // what has diagnostics meets the anchors, so moving layers re-reports those and re-emits nothing.
+        ReportWithAnchors(context, layers.Select(static (result, _) => result.Diagnostics), anchors);
+        ReportWithAnchors(context, losses.Select(static (result, _) => result.Diagnostics), anchors);
+        ReportWithAnchors(context, generated.Select(static (layer, _) => layer.Diagnostics), anchors);
+        ReportWithAnchors(context, generatedLosses.Select(static (loss, _) => loss.Diagnostics), anchors);
+        var emitted = generated.Where(static layer => layer.Source.Length > 0).WithTrackingName(Steps.Emitted);
+        var emittedLosses = generatedLosses.Where(static loss => loss.Source.Length > 0).WithTrackingName(Steps.EmittedLosses);
+        context.RegisterSourceOutput(emitted, static (spc, layer) => spc.AddSource(layer.HintName, layer.Source));
+        context.RegisterSourceOutput(emittedLosses, static (spc, loss) => spc.AddSource(loss.HintName, loss.Source));
     }
 
-    private static void Report(SourceProductionContext context, EquatableArray<Diagnostics.DiagnosticInfo> diagnostics)
+    private static void ReportWithAnchors(
+        IncrementalGeneratorInitializationContext context,
+        IncrementalValuesProvider<EquatableArray<Diagnostics.DiagnosticInfo>> diagnostics,
+        IncrementalValueProvider<SourceAnchors> anchors) =>
+        context.RegisterSourceOutput(
+            diagnostics.Where(static d => d.Count > 0).Combine(anchors),
+            static (spc, pair) => Report(spc, pair.Left, pair.Right));
+
+    private static void Report(SourceProductionContext context, EquatableArray<Diagnostics.DiagnosticInfo> diagnostics, SourceAnchors anchors)
     {
         foreach (var diagnostic in diagnostics)
         {
-            context.ReportDiagnostic(diagnostic.ToDiagnostic());
-        }
-    }
-
-    private static void Emit(SourceProductionContext context, GeneratedLayer layer)
-    {
-        Report(context, layer.Diagnostics);
-        if (layer.Source.Length > 0)
-        {
-            context.AddSource(layer.HintName, layer.Source);
+            context.ReportDiagnostic(diagnostic.ToDiagnostic(anchors));
         }
     }
 }

@@ -93,12 +93,120 @@ public sealed class IncrementalTests
 
         var (first, second) = GeneratorHarness.RunTwice<LayerGenerator>(Program, GeneratorHarness.Edits.ReplaceSource(1, shifted));
 
-        // The parsed model holds source locations (for diagnostics), so it may change; the emitted text may not.
+        // Only where the declarations start changes (kept beside the models, for diagnostics); the models,
+        // whose locations are relative to those starts, are equal, and nothing after the parse runs.
         second.AssertClean();
         GeneratorHarness.AssertAllTrackedStepsCachedOrUnchanged(
-            second.RunResult, LayerGenerator.Steps.ConstructionSites, LayerGenerator.Steps.Signatures, LayerGenerator.Steps.Generated);
+            second.RunResult,
+            TrackedStepsBut(second, LayerGenerator.Steps.LayerDeclarations, LayerGenerator.Steps.Anchors));
         AssertNothingReEmitted(second);
         Assert.Equal(first.GeneratedSources, second.GeneratedSources);
+    }
+
+    [Fact]
+    public void Editing_one_layer_leaves_every_other_layer_s_outputs_cached_even_below_it_in_the_same_file()
+    {
+        // Four layers in one file; the edit lengthens the first, moving the three below it.
+        string file = """
+            using LayerGen;
+
+            namespace Chapter;
+
+            [Layer]
+            public partial class First
+            {
+                Tensor Forward(Tensor x) => x - x.Mean();
+            }
+
+            [Layer]
+            public partial class Second(int n)
+            {
+                [Parameter] Tensor scale = Tensor.Randn(n);
+
+                Tensor Forward(Tensor x) => Ops.Tanh(x * scale);
+            }
+
+            [Layer]
+            public partial class Third
+            {
+                Tensor Forward(Tensor x) => Ops.Relu(x) * 2f;
+            }
+
+            [Loss]
+            public partial class Fourth
+            {
+                Tensor Forward(Tensor input, Tensor target) => ((input - target) * (input - target)).Mean();
+            }
+
+            public static class Sites
+            {
+                public static Second Make() => new Second(16);
+            }
+            """;
+        string edited = file.Replace("x - x.Mean();", "(x - x.Mean()) * 0.5f + x * 0.25f;", StringComparison.Ordinal);
+
+        var (first, second) = GeneratorHarness.RunTwice<LayerGenerator>([file], GeneratorHarness.Edits.ReplaceSource(0, edited));
+
+        second.AssertClean();
+        string[] others = ["Chapter.Second.g.cs", "Chapter.Third.g.cs", "Chapter.Fourth.g.cs"];
+        Assert.Equal(IncrementalStepRunReason.Modified, GeneratedReasons(second)["Chapter.First.g.cs"]);
+        foreach (string other in others)
+        {
+            IncrementalStepRunReason generated = other.Contains("Fourth", StringComparison.Ordinal)
+                ? ReasonsByHint(second, LayerGenerator.Steps.GeneratedLosses)[other]
+                : GeneratedReasons(second)[other];
+            AssertCachedOrUnchanged(generated);
+            Assert.Equal(IncrementalStepRunReason.Cached, EmittedReasons(second)[other]);
+            Assert.Equal(first.Source(other), second.Source(other));
+        }
+
+        // The parsed models of the moved layers are equal, so the stages after the parse served them from the cache.
+        foreach (string step in new[] { LayerGenerator.Steps.Layers, LayerGenerator.Steps.Losses, LayerGenerator.Steps.Specialised })
+        {
+            var reasons = second.RunResult.Results.SelectMany(r => r.TrackedSteps[step]).SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
+            Assert.True(
+                reasons.Count(r => r is not (IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged)) <= (step == LayerGenerator.Steps.Losses ? 0 : 1),
+                $"{step}: {string.Join(", ", reasons)}");
+        }
+    }
+
+    [Fact]
+    public void A_diagnostic_below_an_edit_moves_with_its_layer()
+    {
+        string file = """
+            using LayerGen;
+
+            namespace Chapter;
+
+            [Layer]
+            public partial class Above
+            {
+                Tensor Forward(Tensor x) => x * 2f;
+            }
+
+            [Layer]
+            public partial class Mismatched
+            {
+                [Parameter] Tensor weight = Tensor.Randn(4, 8);
+                [Parameter] Tensor bias = Tensor.Randn(7);
+
+                Tensor Forward(Tensor x) => x.MatMul(weight) + bias;
+            }
+            """;
+        string edited = file.Replace("x * 2f;", "x * 2f\n                    + x;", StringComparison.Ordinal);
+
+        var (first, second) = GeneratorHarness.RunTwice<LayerGenerator>([file], GeneratorHarness.Edits.ReplaceSource(0, edited));
+
+        // Mismatched's model and its shape error are cached; the reported location is where the text now is.
+        Diagnostic before = Assert.Single(first.GeneratorDiagnostics, d => d.Id == "LG0005");
+        Diagnostic after = Assert.Single(second.GeneratorDiagnostics, d => d.Id == "LG0005");
+        string beforeText = file.Substring(before.Location.SourceSpan.Start, before.Location.SourceSpan.Length);
+        string afterText = edited.Substring(after.Location.SourceSpan.Start, after.Location.SourceSpan.Length);
+        Assert.Equal("x.MatMul(weight) + bias", beforeText);
+        Assert.Equal(beforeText, afterText);
+        Assert.Equal(before.Location.GetLineSpan().StartLinePosition.Line + 1, after.Location.GetLineSpan().StartLinePosition.Line);
+        Assert.Equal(before.Location.GetLineSpan().StartLinePosition.Character, after.Location.GetLineSpan().StartLinePosition.Character);
+        AssertCachedOrUnchanged(GeneratedReasons(second)["Chapter.Mismatched.g.cs"]);
     }
 
     [Fact]
@@ -214,19 +322,30 @@ public sealed class IncrementalTests
 
     /// <summary>The reason of each output of the Generated step, by the hint name of the file it becomes.</summary>
     private static Dictionary<string, IncrementalStepRunReason> GeneratedReasons(GeneratorRun run) =>
+        ReasonsByHint(run, LayerGenerator.Steps.Generated);
+
+    /// <summary>The reason of each output of a step whose outputs are generated files, by hint name.</summary>
+    private static Dictionary<string, IncrementalStepRunReason> ReasonsByHint(GeneratorRun run, string step) =>
         run.RunResult.Results
-            .SelectMany(r => r.TrackedSteps[LayerGenerator.Steps.Generated])
-            .SelectMany(step => step.Outputs)
+            .SelectMany(r => r.TrackedSteps[step])
+            .SelectMany(s => s.Outputs)
             .ToDictionary(output => HintName(output.Value), output => output.Reason);
 
-    /// <summary>The reason of each source output fed by the Generated step (Cached: not re-emitted), by hint name.</summary>
+    /// <summary>The reason of each source output that adds a generated file (Cached: not re-emitted), by hint name.</summary>
     private static Dictionary<string, IncrementalStepRunReason> EmittedReasons(GeneratorRun run) =>
         run.RunResult.Results
             .SelectMany(r => r.TrackedOutputSteps[WellKnownGeneratorOutputs.SourceOutput])
-            .Where(step => step.Inputs.Length == 1 && step.Inputs[0].Source.Name == LayerGenerator.Steps.Generated)
+            .Where(step => step.Inputs.Length == 1 && step.Inputs[0].Source.Name is LayerGenerator.Steps.Emitted or LayerGenerator.Steps.EmittedLosses)
             .ToDictionary(
                 step => HintName(step.Inputs[0].Source.Outputs[step.Inputs[0].OutputIndex].Value),
                 step => step.Outputs.Single().Reason);
+
+    /// <summary>The names of the generator's steps that ran in <paramref name="run"/>, less <paramref name="except"/>.</summary>
+    private static string[] TrackedStepsBut(GeneratorRun run, params string[] except) =>
+        typeof(LayerGenerator.Steps).GetFields()
+            .Select(f => (string)f.GetValue(null)!)
+            .Where(name => !except.Contains(name, StringComparer.Ordinal) && run.RunResult.Results.Any(r => r.TrackedSteps.ContainsKey(name)))
+            .ToArray();
 
     /// <summary>Fails if any source output was produced anew (New or Modified) rather than served from the cache or found equal.</summary>
     private static void AssertNothingReEmitted(GeneratorRun run)

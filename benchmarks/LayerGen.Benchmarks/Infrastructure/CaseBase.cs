@@ -106,13 +106,13 @@ public abstract class CaseBase
                 inputGrads[k].AsSpan().Clear();
                 s[k].BackwardSpan(rowCounts[k], inputs[k], outputs[k], grads[k], inputGrads[k], saved[k]);
             });
-            if (s[k].CanBackwardIntoParameters)
+            if (s[k] is IBackwardIntoParameters { CanBackwardIntoParameters: true } into)
             {
                 // The update-in-backward trainer's call (it moves the parameters a little on every run).
                 yield return ($"  child {k} backward into parameters", () =>
                 {
                     inputGrads[k].AsSpan().Clear();
-                    s[k].BackwardSpanIntoParameters(rowCounts[k], inputs[k], outputs[k], grads[k], inputGrads[k], saved[k]);
+                    into.BackwardSpanIntoParameters(rowCounts[k], inputs[k], outputs[k], grads[k], inputGrads[k], saved[k]);
                 });
             }
         }

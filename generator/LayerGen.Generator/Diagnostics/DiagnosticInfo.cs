@@ -12,7 +12,8 @@ internal sealed record DiagnosticInfo(string DescriptorId, LocationInfo? Locatio
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
         new(descriptor.Id, location, arguments.ToEquatableArray());
 
-    public Diagnostic ToDiagnostic()
+    /// <summary>The Roslyn diagnostic, its location made absolute with <paramref name="anchors"/> (see <see cref="LocationInfo"/>).</summary>
+    public Diagnostic ToDiagnostic(SourceAnchors anchors)
     {
         var descriptor = DiagnosticDescriptors.ById(DescriptorId);
         var args = new object[Arguments.Count];
@@ -21,6 +22,6 @@ internal sealed record DiagnosticInfo(string DescriptorId, LocationInfo? Locatio
             args[i] = Arguments[i];
         }
 
-        return Diagnostic.Create(descriptor, Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, args);
+        return Diagnostic.Create(descriptor, Location?.ToLocation(anchors) ?? Microsoft.CodeAnalysis.Location.None, args);
     }
 }

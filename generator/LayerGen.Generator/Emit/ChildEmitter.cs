@@ -23,7 +23,7 @@ internal sealed class ChildEmitter
         w.Line($"{node.Name}.ForwardSpan({rows}, {input.Name}, {step.Target.Buffer.Name}, {_plan.ChildSaved[step.Node].Name});");
     }
 
-    /// <param name="intoParameters">The kernel's flag choosing the child's <c>BackwardSpanIntoParameters</c>.</param>
+    /// <param name="intoParameters">The kernel's flag choosing the child's <c>BackwardSpanIntoParameters</c> (IBackwardIntoParameters).</param>
     public void Backward(SourceWriter w, ChildGradStep step, string intoParameters)
     {
         var node = _plan.Graph[step.Node];
@@ -50,10 +50,11 @@ internal sealed class ChildEmitter
         ChildBackward(w, node.Name, $"{rows}, {input.Name}, {output.Name}, {outputGrad.Name}, {target}, {saved}", intoParameters);
     }
 
-    // The child's own backward, or (through ILayer: a child may not declare it) the one into its parameters.
+    // The child's own backward, or the one into its parameters (the layer's CanBackwardIntoParameters checked
+    // that every child implements IBackwardIntoParameters before this runs).
     private static void ChildBackward(SourceWriter w, string child, string arguments, string intoParameters)
     {
-        w.Line($"if ({intoParameters}) ((global::LayerGen.ILayer){child}).BackwardSpanIntoParameters({arguments});");
+        w.Line($"if ({intoParameters}) ((global::LayerGen.IBackwardIntoParameters){child}).BackwardSpanIntoParameters({arguments});");
         w.Line($"else {child}.BackwardSpan({arguments});");
     }
 

@@ -99,14 +99,14 @@ internal sealed class KernelEmitter
 
     /// <summary>
     /// The backward kernel's last parameter when it calls child layers: whether they add their gradients
-    /// into their parameters (<c>ILayer.BackwardSpanIntoParameters</c>) rather than into <c>.Grad</c>.
+    /// into their parameters (<c>IBackwardIntoParameters.BackwardSpanIntoParameters</c>) rather than into <c>.Grad</c>.
     /// </summary>
     public const string IntoParameters = "intoParameters";
 
     /// <summary>Whether the backward kernel runs child layers' backwards (and so takes <see cref="IntoParameters"/>).</summary>
     public static bool CallsChildBackwards(KernelPlan plan) => plan.BackwardSteps.Any(s => s is ChildGradStep);
 
-    /// <summary>The kernel parameter saying a parameter gradient's contents count as zeros (see <c>Tensor.TakeGradForKernel</c>).</summary>
+    /// <summary>The kernel parameter saying a parameter gradient's contents count as zeros (see <c>ParameterGradients.Take</c>).</summary>
     public static string IsZeroFlag(Buffer gradient) => gradient.Name + "IsZero";
 
     /// <summary>True when the forward kernel draws dropout masks and so needs the layer's train/eval mode.</summary>

@@ -3,14 +3,14 @@ using System.Linq;
 
 namespace LayerGen.Generator.Emit;
 
-// ILayer.BackwardSpanIntoParameters and CanBackwardIntoParameters: the backward that adds (pre-scaled)
+// IBackwardIntoParameters (BackwardSpanIntoParameters and CanBackwardIntoParameters): the backward that adds (pre-scaled)
 // gradients straight into the parameters, for the Trainer's update-in-backward mode.
 internal sealed partial class LayerEmitter
 {
     /// <summary>
     /// The backward with each parameter's storage as its own gradient buffer, never flagged as zeroed, so
     /// the kernel adds the (pre-scaled) gradient into the parameter, and child layers run theirs:
-    /// <c>ILayer.BackwardSpanIntoParameters</c>. Emitted only when the kernels read every parameter before
+    /// <c>IBackwardIntoParameters.BackwardSpanIntoParameters</c>. Emitted (and the interface declared) only when the kernels read every parameter before
     /// writing its gradient and run each child's backward once (<see cref="KernelEmitter.GradientsMayGoIntoParameters"/>).
     /// What the generator cannot see is left to <c>CanBackwardIntoParameters</c> at run time: two parameter
     /// fields holding one tensor (one's gradient would be written before the other is read), a child that
@@ -29,7 +29,7 @@ internal sealed partial class LayerEmitter
         // Children: each can, no two called fields hold one instance (its backward would run twice), and no
         // tensor is held by two of them.
         var children = UsedChildren.ToList();
-        conditions.AddRange(children.Select(c => $"((global::LayerGen.ILayer){c.Name}).CanBackwardIntoParameters"));
+        conditions.AddRange(children.Select(c => $"{c.Name} is global::LayerGen.IBackwardIntoParameters {{ CanBackwardIntoParameters: true }}"));
         conditions.AddRange(Pairs(children.Select(c => c.Name).ToList()).Select(p => $"!ReferenceEquals({p.First}, {p.Second})"));
 
         if (children.Count > 0)

@@ -61,7 +61,7 @@ internal sealed partial class LayerEmitter
         foreach (var p in _layer.Parameters)
         {
             w.Line($"bool __{p.Name}GradIsZero = false;");
-            w.Line($"Span<float> __{p.Name}Grad = __AsParameter({p.Name}).RequiresGrad ? {p.Name}.TakeGradForKernel(out __{p.Name}GradIsZero).Data : default;");
+            w.Line($"Span<float> __{p.Name}Grad = __AsParameter({p.Name}).RequiresGrad ? ParameterGradients.Take({p.Name}, out __{p.Name}GradIsZero) : default;");
         }
 
         if (_layer.Parameters.Count < 2)

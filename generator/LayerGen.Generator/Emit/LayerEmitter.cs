@@ -66,6 +66,7 @@ internal sealed partial class LayerEmitter
         w.Line("using System.Numerics;");
         w.Line("using System.Runtime.Intrinsics;");
         w.Line("using LayerGen;");
+        w.Line("using LayerGen.Generated;");
         w.Line("using LayerGen.Kernels;");
         w.Line();
         if (_layer.Namespace.Length > 0)
@@ -87,13 +88,14 @@ internal sealed partial class LayerEmitter
             return w.ToString();
         }
 
-        w.Line($"[global::LayerGen.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{ShapeText.Format(_signature.InputFeatures)}\", \"{ShapeText.Format(_signature.OutputFeatures)}\")]");
-        using (w.Block($"partial class {_layer.ClassName} : global::LayerGen.ILayer"))
+        // The kernels are emitted first: what they do decides whether the layer offers the backward into
+        // parameters (the optional IBackwardIntoParameters).
+        var kernels = new SourceWriter();
+        bool gradientsMayGoIntoParameters = EmitKernelClasses(kernels);
+        w.Line($"[global::LayerGen.Generated.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{ShapeText.Format(_signature.InputFeatures)}\", \"{ShapeText.Format(_signature.OutputFeatures)}\")]");
+        string interfaces = "global::LayerGen.ILayer" + (gradientsMayGoIntoParameters ? ", global::LayerGen.IBackwardIntoParameters" : string.Empty);
+        using (w.Block($"partial class {_layer.ClassName} : {interfaces}"))
         {
-            // The kernels are emitted first: what they do decides whether the span API offers the backward
-            // into parameters.
-            var kernels = new SourceWriter();
-            bool gradientsMayGoIntoParameters = EmitKernelClasses(kernels);
             EmitState(w, inputShape, outputShape, "__outputFeatures");
             EmitMembers(w);
             EmitSpanApi(w, gradientsMayGoIntoParameters);

@@ -5,7 +5,7 @@ namespace LayerGen.Generator.Emit;
 
 /// <summary>
 /// Decides whether a backward kernel may be handed a parameter's own storage as that parameter's
-/// gradient buffer (<c>ILayer.BackwardSpanIntoParameters</c>: the gradient, pre-scaled by −lr through the
+/// gradient buffer (<c>IBackwardIntoParameters.BackwardSpanIntoParameters</c>: the gradient, pre-scaled by −lr through the
 /// loss, added straight into the parameter — SGD without ever storing the gradient).
 /// </summary>
 /// <remarks>

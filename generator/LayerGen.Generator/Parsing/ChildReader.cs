@@ -15,7 +15,7 @@ namespace LayerGen.Generator.Parsing;
 internal static class ChildReader
 {
     private const string LayerInterface = "LayerGen.ILayer";
-    private const string SignatureAttribute = "LayerGen.LayerSignatureAttribute";
+    private const string SignatureAttribute = "LayerGen.Generated.LayerSignatureAttribute";
 
     public static List<ChildModel> Read(INamedTypeSymbol type, SemanticModel semanticModel, List<string> sizes, CancellationToken cancellationToken)
     {

@@ -76,7 +76,7 @@ internal static class ConstructionSiteReader
             bool constant = creation.Arguments.All(a => a.Value.ConstantValue is { HasValue: true, Value: int });
             return constant ? null : Diagnostics.DiagnosticInfo.Create(
                 Diagnostics.DiagnosticDescriptors.RunTimeSizes,
-                LocationInfo.From(context.Node),
+                LocationInfo.Absolute(context.Node),
                 ForwardParser.Shorten(context.Node.ToString()));
         }
         catch (System.Exception e) when (e is not System.OperationCanceledException)

@@ -23,7 +23,21 @@ internal static class LayerParser
     /// <param name="context">The attributed class.</param>
     /// <param name="isLoss">True for a [Loss] class: <c>Forward(Tensor input, Tensor target)</c> returning a scalar.</param>
     /// <param name="cancellationToken">Cancels the parse.</param>
-    public static Result<LayerModel> Parse(GeneratorAttributeSyntaxContext context, bool isLoss, CancellationToken cancellationToken)
+    public static ParsedLayer Parse(GeneratorAttributeSyntaxContext context, bool isLoss, CancellationToken cancellationToken) =>
+        new(ParseModel(context, isLoss, cancellationToken), AnchorsOf(context, cancellationToken));
+
+    /// <summary>Where each declaration of the class starts (a partial class may have several, in several files).</summary>
+    private static EquatableArray<SourceAnchor> AnchorsOf(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        context.TargetSymbol.DeclaringSyntaxReferences
+            .Select(r => r.GetSyntax(cancellationToken))
+            .OfType<BaseTypeDeclarationSyntax>()
+            .Append(context.TargetNode as BaseTypeDeclarationSyntax)
+            .Where(d => d is not null)
+            .Select(d => SourceAnchor.Of(d!))
+            .Distinct()
+            .ToEquatableArray();
+
+    private static Result<LayerModel> ParseModel(GeneratorAttributeSyntaxContext context, bool isLoss, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
         try

@@ -47,7 +47,7 @@ internal static class SequentialReader
         }
 
         var text = ForwardParser.Shorten(syntax.ToString());
-        var location = LocationInfo.From(syntax);
+        var location = LocationInfo.Absolute(syntax); // anywhere in the code, not only in layers: no anchor
         if (value is not IObjectCreationOperation { Type: INamedTypeSymbol type, Constructor: { } constructor } creation)
         {
             return new SequentialEntry(string.Empty, null, null, text, location);

@@ -77,25 +77,6 @@ public interface ILayer
     void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved);
 
     /// <summary>
-    /// Whether <see cref="BackwardSpanIntoParameters"/> is available. A generated layer says true when its
-    /// backward kernel reads every parameter before writing that parameter's gradient and runs each child's
-    /// backward once (the generator checks both), its children say true, and no tensor is held twice;
-    /// <see cref="Sequential"/> when every child says true and no layer with parameters sits at two positions.
-    /// It may walk the layer tree (and allocate): ask once, not per step. The default is false.
-    /// </summary>
-    bool CanBackwardIntoParameters => false;
-
-    /// <summary>
-    /// <see cref="BackwardSpan"/>, except that each parameter's gradient is added to the parameter itself,
-    /// not to its <see cref="Tensor.Grad"/> (which is not touched). With <paramref name="outputGrad"/>
-    /// scaled by −lr, that is plain SGD's update done inside the backward, the gradient never stored: what
-    /// <see cref="Trainer"/> does when built with <c>updateInBackward: true</c>.
-    /// </summary>
-    /// <exception cref="NotSupportedException"><see cref="CanBackwardIntoParameters"/> is false.</exception>
-    void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved) =>
-        throw new NotSupportedException($"{LayerName} cannot add gradients into its parameters in its backward (CanBackwardIntoParameters is false).");
-
-    /// <summary>
     /// Whether the layer is in training mode (PyTorch's <c>module.training</c>): it decides, for instance,
     /// whether <see cref="Ops.Dropout"/> drops. True by default; a layer with no mode-dependent op may
     /// keep this default implementation.

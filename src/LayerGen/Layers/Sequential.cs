@@ -4,6 +4,7 @@ using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using LayerGen.Kernels;
+using LayerGen.Generated;
 
 namespace LayerGen;
 
@@ -35,7 +36,7 @@ namespace LayerGen;
 /// inference gives them a mix of old and new.</para>
 /// <para>An empty <see cref="Sequential"/> is the identity, as in PyTorch.</para>
 /// </remarks>
-public sealed class Sequential : ILayer
+public sealed class Sequential : ILayer, IBackwardIntoParameters
 {
     private readonly ILayer[] _layers;
     private readonly string[] _names;
@@ -197,7 +198,7 @@ public sealed class Sequential : ILayer
         {
             foreach (ILayer layer in _layers)
             {
-                if (!layer.CanBackwardIntoParameters)
+                if (layer is not IBackwardIntoParameters { CanBackwardIntoParameters: true })
                 {
                     return false;
                 }
@@ -233,7 +234,7 @@ public sealed class Sequential : ILayer
     internal void BackwardSpanNotifying(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved, IChildBackwardListener? listener) =>
         Backward(rows, input, output, outputGrad, inputGrad, saved, listener, intoParameters: false);
 
-    /// <summary>The span backward: each child's <see cref="ILayer.BackwardSpan"/>, or its <see cref="ILayer.BackwardSpanIntoParameters"/>.</summary>
+    /// <summary>The span backward: each child's <see cref="ILayer.BackwardSpan"/>, or its <see cref="IBackwardIntoParameters.BackwardSpanIntoParameters"/>.</summary>
     private void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved, IChildBackwardListener? listener, bool intoParameters)
     {
         if (_layers.Length == 0)
@@ -273,7 +274,7 @@ public sealed class Sequential : ILayer
 
             if (intoParameters)
             {
-                _layers[i].BackwardSpanIntoParameters(at.Rows, x, y, gradOut, gradIn, saved.Slice(at.SavedOffset, at.SavedLength));
+                ((IBackwardIntoParameters)_layers[i]).BackwardSpanIntoParameters(at.Rows, x, y, gradOut, gradIn, saved.Slice(at.SavedOffset, at.SavedLength));
             }
             else
             {

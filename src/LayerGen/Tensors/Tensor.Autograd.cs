@@ -17,7 +17,7 @@ public sealed partial class Tensor
 
     /// <summary>
     /// The accumulated gradient of a leaf, same shape as the tensor; null until a backward pass
-    /// reaches it (or <see cref="EnsureGrad"/> is called). Backward passes add to it until it is zeroed.
+    /// reaches it. Backward passes add to it until it is zeroed.
     /// </summary>
     public Tensor? Grad
     {
@@ -80,20 +80,20 @@ public sealed partial class Tensor
     }
 
     /// <summary>Returns <see cref="Grad"/>, first allocating it as zeros of this shape if it is null.</summary>
-    /// <remarks>Generated backward kernels call this before accumulating into a parameter's gradient.</remarks>
-    public Tensor EnsureGrad()
+    internal Tensor EnsureGrad()
     {
         ClearIfStale();
         return _grad ??= new Tensor(ShapeArray);
     }
 
     /// <summary>
-    /// For generated backward kernels: the gradient buffer (allocated if needed) and whether its contents
-    /// count as zeros (<paramref name="overwrite"/>: after <see cref="ZeroGrad"/>, or new). When true the
-    /// buffer is NOT cleared: the kernel must write every element before adding to it (a GEMM without
-    /// accumulation, or a clear). Either way the gradient is current afterwards.
+    /// For generated backward kernels (through <see cref="Generated.ParameterGradients.Take"/>): the gradient
+    /// buffer (allocated if needed) and whether its contents count as zeros (<paramref name="overwrite"/>:
+    /// after <see cref="ZeroGrad"/>, or new). When true the buffer is NOT cleared: the kernel must write every
+    /// element before adding to it (a GEMM without accumulation, or a clear). Either way the gradient is
+    /// current afterwards.
     /// </summary>
-    public Tensor TakeGradForKernel(out bool overwrite)
+    internal Tensor TakeGradForKernel(out bool overwrite)
     {
         if (_grad is null)
         {
@@ -133,7 +133,7 @@ public sealed partial class Tensor
     /// Records <paramref name="fn"/> as the operation that produced this tensor, making it a non-leaf
     /// that requires grad. Called by operations (eager and generated) right after computing their output.
     /// </summary>
-    public void SetGradFn(GradFn fn)
+    internal void SetGradFn(GradFn fn)
     {
         ArgumentNullException.ThrowIfNull(fn);
         _gradFn = fn;

@@ -23,7 +23,7 @@ namespace LayerGen;
 /// without a last pass over every parameter. The parameters each layer holds are read here, once.</para>
 /// <para>With <c>updateInBackward: true</c> and plain <see cref="Sgd"/>, the update goes further: the
 /// loss gradient is scaled by −lr and each layer adds its gradients straight into its parameters
-/// (<see cref="ILayer.BackwardSpanIntoParameters"/>), so no gradient is stored. The same SGD step up to
+/// (<see cref="IBackwardIntoParameters.BackwardSpanIntoParameters"/>), so no gradient is stored. The same SGD step up to
 /// rounding; the parameters' <see cref="Tensor.Grad"/> then read as zeros. See <see cref="UpdatesInBackward"/>.</para>
 /// <para>Not thread-safe, <see cref="Predict"/> included: it reuses its buffers. For inference from several
 /// threads, call the model's <see cref="ILayer.ForwardSpan"/> with buffers of each thread's own (or
@@ -59,7 +59,7 @@ public sealed class Trainer
     /// Fold plain SGD into the backward pass (no gradient stored, no separate update pass; see
     /// <see cref="UpdatesInBackward"/>). Needs <see cref="Sgd"/> without momentum or weight decay, every
     /// model parameter that requires grad in the optimiser, and a model whose
-    /// <see cref="ILayer.CanBackwardIntoParameters"/> is true. Frozen parameters (<see cref="Tensor.RequiresGrad"/>
+    /// <see cref="IBackwardIntoParameters.CanBackwardIntoParameters"/> is true. Frozen parameters (<see cref="Tensor.RequiresGrad"/>
     /// false) are left alone by every kind of step, and a change of the flag takes effect on the next step.
     /// </param>
     /// <exception cref="ArgumentException"><paramref name="updateInBackward"/> is true and one of its conditions fails (the message says which).</exception>
@@ -188,7 +188,7 @@ public sealed class Trainer
         {
             // Every gradient the backward computes is then −lr·g, added by each layer into its parameters.
             Loss.BackwardSpan(lossRows, output, target, _inBackward.LossScale, outputGrad, lossSaved);
-            Model.BackwardSpanIntoParameters(rows, input, output, outputGrad, Span<float>.Empty, saved);
+            ((IBackwardIntoParameters)Model).BackwardSpanIntoParameters(rows, input, output, outputGrad, Span<float>.Empty, saved); // checked when built
             _inBackward.Finish();
             return value;
         }

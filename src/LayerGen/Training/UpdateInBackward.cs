@@ -1,12 +1,13 @@
 using System;
 using System.Collections.Generic;
+using LayerGen.Generated;
 
 namespace LayerGen;
 
 /// <summary>
 /// The <see cref="Trainer"/>'s "update in backward" mode: plain SGD folded into the backward pass. The
 /// loss's backward is scaled by −lr, so every gradient the model's backward computes is already −lr·g, and
-/// <see cref="ILayer.BackwardSpanIntoParameters"/> adds it straight into the parameter: p ← p − lr·g with
+/// <see cref="IBackwardIntoParameters.BackwardSpanIntoParameters"/> adds it straight into the parameter: p ← p − lr·g with
 /// no gradient ever stored and no separate pass over the parameters (what the hand-written kernels of the
 /// benchmarks do, and PyTorch's "optimizer in backward" hooks with <c>foreach=False</c> SGD).
 /// </summary>
@@ -17,7 +18,7 @@ namespace LayerGen;
 /// <para>Only when that is the optimiser's whole update and the backward can take it: <see cref="Sgd"/>
 /// without momentum or weight decay (their updates need the gradient itself), every model parameter in
 /// the optimiser unless frozen (<see cref="Tensor.RequiresGrad"/> false: the backward skips it), and a model whose
-/// <see cref="ILayer.CanBackwardIntoParameters"/> is true. <see cref="For"/> says which condition fails.</para>
+/// <see cref="IBackwardIntoParameters.CanBackwardIntoParameters"/> is true. <see cref="For"/> says which condition fails.</para>
 /// </remarks>
 internal sealed class UpdateInBackward
 {
@@ -115,7 +116,7 @@ internal sealed class UpdateInBackward
     /// <summary>Why <paramref name="layer"/> (named <paramref name="path"/>) cannot add gradients into its parameters, or null.</summary>
     private static string? ModelRefusal(ILayer layer, string path)
     {
-        if (layer.CanBackwardIntoParameters)
+        if (layer is IBackwardIntoParameters { CanBackwardIntoParameters: true })
         {
             return null;
         }
@@ -141,7 +142,7 @@ internal sealed class UpdateInBackward
                 + "and the part whose backward runs first would change it before the other reads it";
         }
 
-        return $"{what} cannot add gradients into its parameters (CanBackwardIntoParameters is false: it is not a generated layer, "
+        return $"{what} cannot add gradients into its parameters (it does not implement IBackwardIntoParameters, or its CanBackwardIntoParameters is false: it is not a generated layer, "
             + "calls a child layer twice or holds one child in two fields it calls, or reads a parameter in its backward after writing that parameter's gradient)";
     }
 }

@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Emit;
 using Xunit;
+using LayerGen.Generated;
 
 namespace LayerGen.Generator.Tests.Infrastructure;
 

@@ -101,6 +101,7 @@ public sealed class EagerAgreementTests
             using System;
             using System.Collections.Generic;
             using LayerGen;
+            using LayerGen.Generated;
 
             namespace Agreement;
 

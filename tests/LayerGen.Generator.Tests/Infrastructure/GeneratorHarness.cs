@@ -126,8 +126,29 @@ public static class GeneratorHarness
     public static GeneratorRun Run(IIncrementalGenerator generator, params string[] sources) =>
         Run(generator, CreateCompilation(sources));
 
-    public static GeneratorRun Run(IIncrementalGenerator generator, Compilation compilation) =>
-        RunAgain(CreateDriver(generator), compilation);
+    /// <summary>
+    /// Runs a fresh driver on <paramref name="compilation"/>, then runs it again on a clone (same trees, a new
+    /// compilation object) and fails unless that second run came wholly from the cache (every tracked step
+    /// Cached or Unchanged, nothing re-emitted): every test input of the generator also tests its caching.
+    /// </summary>
+    public static GeneratorRun Run(IIncrementalGenerator generator, Compilation compilation)
+    {
+        GeneratorRun run = RunAgain(CreateDriver(generator), compilation);
+        AssertFullyCachedOnAClone(run);
+        return run;
+    }
+
+    /// <summary>Runs <paramref name="run"/>'s driver on a clone of its input and fails unless nothing ran again.</summary>
+    public static void AssertFullyCachedOnAClone(GeneratorRun run)
+    {
+        GeneratorDriverRunResult again = run.Driver.RunGenerators(run.InputCompilation.Clone()).GetRunResult();
+        if (again.Results.Any(r => r.TrackedSteps.Keys.Any(name => !IsRoslynStep(name))))
+        {
+            AssertAllTrackedStepsCachedOrUnchanged(again);
+        }
+
+        AssertSourceOutputsCached(again);
+    }
 
     /// <summary>
     /// A driver with step tracking on, so <c>WithTrackingName</c> steps show up in the run result, and the IR

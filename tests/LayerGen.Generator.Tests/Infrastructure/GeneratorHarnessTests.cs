@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Xunit;
 using Xunit.Sdk;
@@ -102,7 +103,10 @@ public sealed class GeneratorHarnessTests
     [Fact]
     public void Symbols_and_locations_in_step_outputs_are_found()
     {
-        var (first, second) = GeneratorHarness.RunTwice<LeakyGenerator>([Layer], GeneratorHarness.Edits.AddUnrelatedSource());
+        // Through RunAgain with a fresh driver: Run itself stops at its caching check, which this generator fails.
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(Layer);
+        GeneratorRun first = GeneratorHarness.RunAgain(GeneratorHarness.CreateDriver(new LeakyGenerator()), compilation);
+        GeneratorRun second = GeneratorHarness.RunAgain(first.Driver, GeneratorHarness.Edits.AddUnrelatedSource()(compilation));
 
         var leak = Assert.Throws<FailException>(() => GeneratorHarness.AssertNoRoslynObjectsInStepOutputs(first.RunResult));
         Assert.Contains("Layers[0].Outputs[0].Item2", leak.Message);
@@ -112,6 +116,15 @@ public sealed class GeneratorHarnessTests
 
         // A symbol is never equal across compilations, so the step cannot be cached either.
         Assert.Throws<FailException>(() => GeneratorHarness.AssertAllTrackedStepsCachedOrUnchanged(second.RunResult, "Layers"));
+    }
+
+    [Fact]
+    public void Every_run_fails_when_a_second_run_on_a_clone_is_not_served_from_the_cache()
+    {
+        var failure = Assert.Throws<FailException>(() => GeneratorHarness.Run<LeakyGenerator>(Layer));
+
+        Assert.Contains("Cached or Unchanged", failure.Message);
+        Assert.Contains("Layers", failure.Message);
     }
 
     /// <summary>A well-behaved pipeline: plain equatable data after extraction.</summary>

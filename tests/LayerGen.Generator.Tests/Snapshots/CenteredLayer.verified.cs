@@ -10,12 +10,13 @@ using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using LayerGen;
+using LayerGen.Generated;
 using LayerGen.Kernels;
 
 namespace Chapter;
 
-[global::LayerGen.LayerSignature("", "[*]", "[*]")]
-partial class CenteredLayer : global::LayerGen.ILayer
+[global::LayerGen.Generated.LayerSignature("", "[*]", "[*]")]
+partial class CenteredLayer : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
 {
     private readonly int[] __inputFeatures = System.Array.Empty<int>();
     private readonly int[] __outputFeatures = System.Array.Empty<int>();

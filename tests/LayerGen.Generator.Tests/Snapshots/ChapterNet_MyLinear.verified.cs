@@ -13,12 +13,13 @@ using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using LayerGen;
+using LayerGen.Generated;
 using LayerGen.Kernels;
 
 namespace Chapter;
 
-[global::LayerGen.LayerSignature("inUnits, units", "[*, inUnits]", "[*, units]")]
-partial class MyLinear : global::LayerGen.ILayer
+[global::LayerGen.Generated.LayerSignature("inUnits, units", "[*, inUnits]", "[*, units]")]
+partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
 {
     // The constructor's sizes, for the run-time-bounded kernel and the length checks.
     private readonly int __inUnits = inUnits;
@@ -133,9 +134,9 @@ partial class MyLinear : global::LayerGen.ILayer
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
         bool __weightGradIsZero = false;
-        Span<float> __weightGrad = __AsParameter(weight).RequiresGrad ? weight.TakeGradForKernel(out __weightGradIsZero).Data : default;
+        Span<float> __weightGrad = __AsParameter(weight).RequiresGrad ? ParameterGradients.Take(weight, out __weightGradIsZero) : default;
         bool __biasGradIsZero = false;
-        Span<float> __biasGrad = __AsParameter(bias).RequiresGrad ? bias.TakeGradForKernel(out __biasGradIsZero).Data : default;
+        Span<float> __biasGrad = __AsParameter(bias).RequiresGrad ? ParameterGradients.Take(bias, out __biasGradIsZero) : default;
         if ((ReferenceEquals(weight, bias)) && (weight.RequiresGrad || bias.RequiresGrad))
         {
             if (__weightGradIsZero) __weightGrad.Clear();

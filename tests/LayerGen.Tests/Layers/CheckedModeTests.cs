@@ -1,4 +1,4 @@
-using LayerGen.Tests.Layers.OpSet;
+using LayerGen.Tests.Layers.OpLayers;
 using Xunit;
 
 namespace LayerGen.Tests.Layers;

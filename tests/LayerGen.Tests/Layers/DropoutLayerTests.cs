@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 using LayerGen.Tests.Layers.DropoutLayers;
-using LayerGen.Tests.Layers.OpSet;
+using LayerGen.Tests.Layers.OpLayers;
 using LayerGen.Tests.Runtime;
 using Xunit;
 

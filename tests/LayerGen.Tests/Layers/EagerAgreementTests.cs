@@ -1,12 +1,12 @@
 using System;
 using System.Collections.Generic;
-using LayerGen.Tests.Layers.OpSet;
+using LayerGen.Tests.Layers.OpLayers;
 using Xunit;
 
 namespace LayerGen.Tests.Layers;
 
 /// <summary>
-/// Every layer of OpSetLayers.cs run twice on the same random input: through its generated kernels
+/// Every layer of OpLayers.cs run twice on the same random input: through its generated kernels
 /// (Call) and through its forward definition on the eager reference ops (CallEager). Outputs and the
 /// gradients of the input and of every parameter must agree, on a specialised kernel and on the
 /// run-time-bounded one.

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using LayerGen.Tests.Layers.Exercises;
-using LayerGen.Tests.Layers.OpSet;
+using LayerGen.Tests.Layers.OpLayers;
 using Xunit;
 
 namespace LayerGen.Tests.Layers;

@@ -69,7 +69,7 @@ internal sealed record GradientPair(string Name, float[] Analytic, double[] Nume
 /// <para>Tolerance: |analytic - numeric| ≤ <see cref="Atol"/>·scale + <see cref="Rtol"/>·|numeric|, scale =
 /// the tensor's largest |numeric| (at least 1), i.e. |diff| / (scale + |numeric|) ≤ 1e-3. Measured worst of
 /// that ratio: 2.0e-4 (VjpDiv, truncation), 1e-6..5e-5 for every other rule on both kernels
-/// (GradientCheckTests prints it per case), and 1.0e-4 over 600 random composite samples
+/// (GeneratedGradientTests prints it per case), and 1.0e-4 over 600 random composite samples
 /// (CompositePropertyTests, shapes up to 9 × 33). So the bound is 5× the worst measured, yet a real
 /// mistake (wrong sign, missing factor or broadcast term, a lost contribution) is O(1) relative.</para>
 /// </remarks>

@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using LayerGen.Tests.Layers.OpSet;
+using LayerGen.Tests.Layers.OpLayers;
 using Xunit;
 
 namespace LayerGen.Tests.Layers;

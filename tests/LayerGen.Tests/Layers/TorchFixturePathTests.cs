@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using LayerGen.Tests.Infrastructure;
-using LayerGen.Tests.Layers.OpSet;
+using LayerGen.Tests.Layers.OpLayers;
 using Xunit;
 
 namespace LayerGen.Tests.Layers;
@@ -49,7 +49,7 @@ public sealed class TorchFixturePathTests
 
     // A literal n = 37 gives the element-wise layers specialised kernels, which any construction with 37 then gets;
     // their run-time kernels (and eager paths) run the fixtures' 3 × 37 elements as one row of 111. The others have
-    // twins for their specialised kernels (OpSetLayers.cs).
+    // twins for their specialised kernels (OpLayers.cs).
     private const int OneRow = 111;
 
     private static readonly Dictionary<string, Case> Cases = new Case[]

@@ -4,16 +4,22 @@ using Xunit;
 namespace LayerGen.Tests.Runtime;
 
 /// <summary>
-/// The finite-difference check of <see cref="GradCheckTests"/>, as a helper that the op-family tests
-/// (table cases and CsCheck properties over random shapes) share.
+/// The finite-difference check of the eager ops' backward (<see cref="EagerGradientTests"/>: table cases and
+/// CsCheck properties over random shapes), and the samplers its inputs come from.
 /// </summary>
 /// <remarks>
-/// L(inputs) = sum_i w_i f(inputs)_i with fixed random weights w in [-1, 1]; the analytic dL/dx comes
-/// from Backward(w), the numeric one from (L(x + h) - L(x - h)) / (actual float step), h = 1e-2.
-/// Same error budget as GradCheckTests (its remarks derive it): float forward rounding ~1e-4 in the
-/// quotient for |L| ~ 10, truncation h^2 |f'''| / 6 ~ 2e-5 on smooth ops, hence
-/// |numeric - analytic| &lt;= 1e-3 + 1e-2 |analytic| by default. Callers keep inputs more than h away
-/// from kinks (abs at 0, clamp bounds, ties of max) so that the difference quotient is one-sided-free.
+/// The check: L(inputs) = sum_i w_i * f(inputs)_i with fixed random weights w (so that every output
+/// element and every Jacobian entry matters), analytic dL/dx from Backward, numeric
+/// (L(x + h) - L(x - h)) / (2h) per input element.
+/// Tolerances for a float32 forward: L is accumulated in double from float outputs, so its only
+/// rounding is the forward's own, about 6e-8 relative per output element; with |L| of order 10 and
+/// 2h = 2e-2 that is at most ~1e-4 in the quotient. The truncation error of the central difference is
+/// h^2 |f'''| / 6, about 2e-5 for these smooth ops on |x| &lt;= 2. The step itself is taken as the
+/// float difference actually applied ((float)(x+h) - (float)(x-h)), so the input rounding adds nothing.
+/// Hence |numeric - analytic| &lt;= 1e-3 + 1e-2 |analytic|: ten times the worst expected error, yet far
+/// below the size of a real mistake (a wrong sign, a missing factor or term is O(|analytic|)).
+/// Callers keep inputs more than h away from kinks and poles (relu and abs at 0, log and division near
+/// 0, clamp bounds, ties of max), so that no difference quotient straddles one. Defaults: atol 1e-3, rtol 1e-2.
 /// </remarks>
 internal static class EagerGradCheck
 {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using LayerGen.Generated;
 
 namespace LayerGen.Tests.Runtime;
 

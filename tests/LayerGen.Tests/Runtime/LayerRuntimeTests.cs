@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using Xunit;
+using LayerGen.Generated;
 
 namespace LayerGen.Tests.Runtime;
 

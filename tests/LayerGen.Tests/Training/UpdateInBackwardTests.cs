@@ -169,7 +169,7 @@ public class UpdateInBackwardTests
 
             return new Model(layer, layer.CallEager, [layer.Weight]);
         };
-        Assert.True(build().Layer.CanBackwardIntoParameters);
+        Assert.True(CanInto(build().Layer));
         TrainsLikeEagerSgd(build, rows: 8);
     }
 
@@ -183,7 +183,7 @@ public class UpdateInBackwardTests
             var mlp = new TanhMlp(10, 16, 3);
             return new Model(mlp, x => mlp.Second.CallEager(Ops.Tanh(mlp.First.CallEager(x))), [mlp.First.Weight, mlp.First.Bias, mlp.Second.Weight, mlp.Second.Bias]);
         };
-        Assert.True(build().Layer.CanBackwardIntoParameters);
+        Assert.True(CanInto(build().Layer));
         TrainsLikeEagerSgd(build, rows: 5);
     }
 
@@ -202,7 +202,7 @@ public class UpdateInBackwardTests
                 x => Ops.Tanh(scaled.Inner.CallEager(linear.CallEager(x))) * scaled.Scale,
                 [linear.Weight, linear.Bias, scaled.Scale, scaled.Inner.Weight, scaled.Inner.Bias]);
         };
-        Assert.True(build().Layer.CanBackwardIntoParameters);
+        Assert.True(CanInto(build().Layer));
         TrainsLikeEagerSgd(build, rows: 3);
     }
 
@@ -238,7 +238,7 @@ public class UpdateInBackwardTests
     {
         // The child's second backward would read parameters its first had changed.
         var twice = new TwiceThrough(4);
-        Assert.False(((ILayer)twice).CanBackwardIntoParameters);
+        Assert.False(CanInto(twice));
         var error = Assert.Throws<ArgumentException>(() => new Trainer(twice, new MseLoss(), new Sgd(twice.Parameters(), 0.1), 4, updateInBackward: true));
         Assert.Contains("the model (TwiceThrough)", error.Message);
         Assert.Contains("calls a child layer twice", error.Message);
@@ -249,7 +249,7 @@ public class UpdateInBackwardTests
     {
         var mlp = new TanhMlp(4, 4, 4);
         mlp.Second.Weight = mlp.First.Weight;
-        Assert.False(((ILayer)mlp).CanBackwardIntoParameters);
+        Assert.False(CanInto(mlp));
         var error = Assert.Throws<ArgumentException>(() => new Trainer(mlp, new MseLoss(), new Sgd(mlp.Parameters(), 0.1), 4, updateInBackward: true));
         Assert.Contains("the model (TanhMlp) holds one tensor in two places", error.Message);
     }
@@ -296,10 +296,10 @@ public class UpdateInBackwardTests
     {
         // d(x + s·s)/ds = 2·s·Σ dy reads s in the step that writes s's gradient. The generator's check accepts
         // only reads strictly before the first write (it does not prove that each element is read before it is
-        // written), so it emits no member and the default (false) stands.
+        // written), so the layer does not implement IBackwardIntoParameters.
         ILayer squared = new SquaredShift(3);
-        Assert.False(squared.CanBackwardIntoParameters);
-        Assert.Throws<NotSupportedException>(() => squared.BackwardSpanIntoParameters(1, new float[3], new float[3], new float[3], Span<float>.Empty, new float[squared.SavedLength(1)]));
+        Assert.False(CanInto(squared));
+        Assert.IsNotAssignableFrom<IBackwardIntoParameters>(squared);
         var model = new Sequential(new Linear(3, 3), squared);
         var error = Assert.Throws<ArgumentException>(() => new Trainer(model, new MseLoss(), new Sgd(model.Parameters(), 0.1), 4, updateInBackward: true));
         Assert.Contains("layer '1' (SquaredShift)", error.Message);
@@ -317,12 +317,14 @@ public class UpdateInBackwardTests
     }
 
     [Fact]
-    public void A_layer_not_generated_keeps_the_default()
+    public void A_layer_not_generated_does_not_offer_it()
     {
         ILayer handWritten = new HandRelu(2);
-        Assert.False(handWritten.CanBackwardIntoParameters);
+        Assert.False(CanInto(handWritten));
         var model = new Sequential(new Linear(2, 2), handWritten);
         var error = Assert.Throws<ArgumentException>(() => new Trainer(model, new MseLoss(), new Sgd(model.Parameters(), 0.1), 4, updateInBackward: true));
         Assert.Contains("layer '1' (HandRelu)", error.Message);
     }
+
+    private static bool CanInto(ILayer layer) => layer is IBackwardIntoParameters { CanBackwardIntoParameters: true };
 }

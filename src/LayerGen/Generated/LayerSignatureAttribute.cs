@@ -1,7 +1,7 @@
 using System;
 using System.ComponentModel;
 
-namespace LayerGen;
+namespace LayerGen.Generated;
 
 /// <summary>
 /// Written by the generator on every layer: its size parameters and its input and output shapes in
@@ -9,6 +9,7 @@ namespace LayerGen;
 /// <c>"[*, outFeatures]"</c>). It lets the generator check, in another assembly, the shapes of a layer
 /// used as a child (a <c>Linear</c> field called in a forward definition) at compile time.
 /// </summary>
+/// <remarks>For generated code; not a stable API.</remarks>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class LayerSignatureAttribute(string sizes, string input, string output) : Attribute

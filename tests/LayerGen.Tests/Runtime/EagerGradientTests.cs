@@ -7,12 +7,12 @@ using Xunit;
 namespace LayerGen.Tests.Runtime;
 
 /// <summary>
-/// Backward of every op added for issue 3 against central finite differences of its forward: a table of
-/// fixed cases (each op, its broadcasting and axis variants), then CsCheck properties over random
+/// Every eager op's backward against central finite differences of its forward: a table of fixed cases
+/// (each op, its broadcasting and axis variants, grouped by kind of op), then CsCheck properties over random
 /// shapes and axes for the ops whose index arithmetic depends on them.
 /// </summary>
 /// <remarks>Error budget and method: <see cref="EagerGradCheck"/>.</remarks>
-public sealed class OpGradCheckTests
+public sealed class EagerGradientTests
 {
     private delegate Tensor[] Sampler(Random random);
 
@@ -20,6 +20,12 @@ public sealed class OpGradCheckTests
 
     private static Sampler U(double low, double high, double away, params int[][] shapes) =>
         r => Array.ConvertAll(shapes, s => EagerGradCheck.Uniform(r, s, low, high, away));
+
+    // Inputs drawn from different intervals, in order.
+    private static Sampler All(params Func<Random, Tensor>[] inputs) => r => Array.ConvertAll(inputs, input => input(r));
+
+    private static Func<Random, Tensor> In(int[] shape, double low = -2, double high = 2, double away = 0) =>
+        r => EagerGradCheck.Uniform(r, shape, low, high, away);
 
     // Tensors of alternating parity: no ties within a tensor or between two of them.
     private static Sampler S(params int[][] shapes) => r => shapes.Select((s, i) => EagerGradCheck.Separated(r, s, i % 2)).ToArray();
@@ -44,11 +50,23 @@ public sealed class OpGradCheckTests
 
     private static readonly Dictionary<string, (Sampler Inputs, Func<Tensor[], Tensor> F)> Functions = new()
     {
-        ["softmax last"] = (U([3, 5]), x => x[0].Softmax(-1)),
-        ["softmax axis 0"] = (U([4, 3]), x => Ops.Softmax(x[0], 0)),
-        ["softmax middle of 3d"] = (U([2, 3, 4]), x => x[0].Softmax(1)),
-        ["log softmax last"] = (U([3, 5]), x => x[0].LogSoftmax(-1)),
-        ["log softmax middle of 3d"] = (U([2, 4, 3]), x => Ops.LogSoftmax(x[0], -2)),
+        // Arithmetic and broadcasting
+        ["add"] = (U([3, 4], [3, 4]), x => x[0] + x[1]),
+        ["add broadcast row"] = (U([3, 4], [4]), x => x[0] + x[1]),
+        ["sub broadcast column"] = (U([3, 4], [3, 1]), x => x[0] - x[1]),
+        ["mul broadcast both"] = (U([3, 1], [1, 4]), x => x[0] * x[1]),
+        ["mul same tensor"] = (U([2, 3]), x => x[0] * x[0]),
+        ["div"] = (All(In([2, 3]), In([2, 3], 0.5, 2, 0)), x => x[0] / x[1]),
+        ["div broadcast 3d"] = (All(In([2, 1, 3]), In([4, 1], 0.5, 2, 0)), x => x[0] / x[1]),
+        ["scalar add sub"] = (U([4]), x => 3f - (x[0] + 2f) - 1f),
+        ["scalar mul div"] = (All(In([4], 0.5, 2, 0)), x => 2f * (x[0] * 3f) / 4f + 1f / x[0]),
+        ["neg"] = (U([2, 2]), x => -x[0]),
+        // Element-wise functions
+        ["relu"] = (All(In([3, 5], -2, 2, 0.1)), x => Ops.Relu(x[0])),
+        ["tanh"] = (U([3, 5]), x => Ops.Tanh(x[0])),
+        ["sigmoid"] = (U([3, 5]), x => Ops.Sigmoid(x[0])),
+        ["exp"] = (All(In([3, 5], -1.5, 1.5, 0)), x => Ops.Exp(x[0])),
+        ["log"] = (All(In([3, 5], 0.5, 3, 0)), x => Ops.Log(x[0])),
         ["gelu"] = (U(-3, 3, 0, [3, 5]), x => Ops.Gelu(x[0])),
         ["gelu tanh"] = (U(-3, 3, 0, [3, 5]), x => Ops.Gelu(x[0], approximate: "tanh")),
         ["erf"] = (U(-3, 3, 0, [3, 5]), x => x[0].Erf()),
@@ -61,15 +79,49 @@ public sealed class OpGradCheckTests
         ["sqrt abs plus 1"] = (U(-2, 2, 0.1, [3, 7]), x => Ops.Sqrt(Ops.Abs(x[0]) + 1f)),
         ["clamp"] = (ClampInput(4, 5), x => x[0].Clamp(-1f, 1f)),
         ["clamp via Ops"] = (ClampInput(20), x => Ops.Clamp(x[0], -1f, 1f) * x[0]),
-        ["max last"] = (S([3, 5]), x => x[0].Max(-1)),
-        ["max axis 0 keepdim"] = (S([4, 3]), x => x[0].Max(0, keepDim: true)),
-        ["min middle of 3d"] = (S([2, 4, 3]), x => x[0].Min(1)),
+        // Maximum, minimum, comparisons and selection
         ["maximum"] = (S([3, 4], [3, 4]), x => Ops.Maximum(x[0], x[1])),
         ["maximum broadcast"] = (S([3, 4], [4]), x => Ops.Maximum(x[0], x[1])),
         ["minimum broadcast both"] = (S([3, 1], [1, 4]), x => Ops.Minimum(x[0], x[1])),
         ["where"] = (U([3, 4], [3, 4]), x => Ops.Where(Mask34, x[0], x[1])),
         ["where broadcast"] = (U([4], [3, 1]), x => Ops.Where(Mask34, x[0], x[1])),
         ["where of comparison"] = (r => [EagerGradCheck.Separated(r, [3, 4], parity: 1)], x => Ops.Where(x[0] > 0f, x[0], x[0] * 0.1f)), // leaky relu; no input at 0
+        // Reductions and softmax
+        ["sum"] = (U([3, 4]), x => x[0].Sum()),
+        ["sum axis"] = (U([2, 3, 4]), x => x[0].Sum(1)),
+        ["sum last keepdim"] = (U([2, 3, 4]), x => x[0].Sum(-1, keepDim: true)),
+        ["mean"] = (U([3, 4]), x => x[0].Mean()),
+        ["mean axis 0"] = (U([3, 4]), x => x[0].Mean(0)),
+        ["mean last keepdim"] = (U([2, 3, 4]), x => x[0].Mean(-1, keepDim: true)),
+        ["max last"] = (S([3, 5]), x => x[0].Max(-1)),
+        ["max axis 0 keepdim"] = (S([4, 3]), x => x[0].Max(0, keepDim: true)),
+        ["min middle of 3d"] = (S([2, 4, 3]), x => x[0].Min(1)),
+        ["softmax last"] = (U([3, 5]), x => x[0].Softmax(-1)),
+        ["softmax axis 0"] = (U([4, 3]), x => Ops.Softmax(x[0], 0)),
+        ["softmax middle of 3d"] = (U([2, 3, 4]), x => x[0].Softmax(1)),
+        ["log softmax last"] = (U([3, 5]), x => x[0].LogSoftmax(-1)),
+        ["log softmax middle of 3d"] = (U([2, 4, 3]), x => Ops.LogSoftmax(x[0], -2)),
+        // Matrix products and einsum
+        ["matmul 2d"] = (U([3, 4], [4, 2]), x => x[0].MatMul(x[1])),
+        ["matmul 3d x 2d"] = (U([2, 3, 4], [4, 2]), x => x[0].MatMul(x[1])),
+        ["matmul matrix vector"] = (U([3, 4], [4]), x => x[0].MatMul(x[1])),
+        ["matmul vector matrix"] = (U([4], [4, 2]), x => Ops.MatMul(x[0], x[1])),
+        ["matmul dot"] = (U([5], [5]), x => x[0].MatMul(x[1])),
+        ["einsum bilinear, x used twice"] = (U([3, 3, 2], [4, 3]), x => Ops.Einsum("ijk,bi,bj->bk", x[0], x[1], x[1])),
+        ["einsum matmul"] = (U([3, 4], [4, 2]), x => Ops.Einsum("ij,jk->ik", x[0], x[1])),
+        ["einsum batched matmul"] = (U([2, 3, 4], [2, 4, 2]), x => Ops.Einsum("bij,bjk->bik", x[0], x[1])),
+        ["einsum output permutation"] = (U([2, 3, 4]), x => Ops.Einsum("ijk->kij", x[0])),
+        ["einsum outer product"] = (U([3], [4]), x => Ops.Einsum("i,j->ij", x[0], x[1])),
+        ["einsum full sum"] = (U([3, 4]), x => Ops.Einsum("ij->", x[0])),
+        ["einsum summed only in one operand"] = (U([3, 4], [3]), x => Ops.Einsum("ij,i->i", x[0], x[1])),
+        ["einsum diagonal"] = (U([4, 4]), x => Ops.Einsum("ii->i", x[0])),
+        ["einsum trace times vector"] = (U([3, 3], [2]), x => Ops.Einsum("ii,k->k", x[0], x[1])),
+        ["einsum four operands"] = (U([2, 3], [3, 4], [4, 2], [2]), x => Ops.Einsum("ab,bc,cd,d->a", x[0], x[1], x[2], x[3])),
+        ["einsum same operand three times"] = (U([3]), x => Ops.Einsum("i,i,i->i", x[0], x[0], x[0])),
+        // Rearrangements
+        ["transpose 2d"] = (U([3, 4]), x => x[0].T),
+        ["transpose 3d"] = (U([2, 3, 4]), x => x[0].Transpose(0, 2)),
+        ["reshape"] = (U([2, 6]), x => x[0].Reshape(3, -1) * Tensor.Arange(4)),
         ["view"] = (U([2, 6]), x => x[0].View(3, 4) * Tensor.Arange(4)),
         ["permute 3d"] = (U([2, 3, 4]), x => x[0].Permute(2, 0, 1) * Tensor.Arange(3)),
         ["permute negative dims"] = (U([2, 3, 4]), x => x[0].Permute(-1, -3, -2)),
@@ -83,20 +135,15 @@ public sealed class OpGradCheckTests
         ["stack axis 0"] = (U([2, 3], [2, 3]), x => Ops.Stack(0, x[0], x[1])),
         ["stack middle"] = (U([2, 3], [2, 3], [2, 3]), x => Ops.Stack(1, x[0], x[1], x[2])),
         ["stack last"] = (U([4], [4]), x => Ops.Stack(-1, x[0], x[1])),
-        ["einsum bilinear, x used twice"] = (U([3, 3, 2], [4, 3]), x => Ops.Einsum("ijk,bi,bj->bk", x[0], x[1], x[1])),
-        ["einsum matmul"] = (U([3, 4], [4, 2]), x => Ops.Einsum("ij,jk->ik", x[0], x[1])),
-        ["einsum batched matmul"] = (U([2, 3, 4], [2, 4, 2]), x => Ops.Einsum("bij,bjk->bik", x[0], x[1])),
-        ["einsum output permutation"] = (U([2, 3, 4]), x => Ops.Einsum("ijk->kij", x[0])),
-        ["einsum outer product"] = (U([3], [4]), x => Ops.Einsum("i,j->ij", x[0], x[1])),
-        ["einsum full sum"] = (U([3, 4]), x => Ops.Einsum("ij->", x[0])),
-        ["einsum summed only in one operand"] = (U([3, 4], [3]), x => Ops.Einsum("ij,i->i", x[0], x[1])),
-        ["einsum diagonal"] = (U([4, 4]), x => Ops.Einsum("ii->i", x[0])),
-        ["einsum trace times vector"] = (U([3, 3], [2]), x => Ops.Einsum("ii,k->k", x[0], x[1])),
-        ["einsum four operands"] = (U([2, 3], [3, 4], [4, 2], [2]), x => Ops.Einsum("ab,bc,cd,d->a", x[0], x[1], x[2], x[3])),
-        ["einsum same operand three times"] = (U([3]), x => Ops.Einsum("i,i,i->i", x[0], x[0], x[0])),
+        // Fourier
         ["fft half n=8"] = (U([2, 8]), x => Ops.FftHalf(x[0])),
         ["fft half n=5"] = (U([3, 5]), x => Ops.FftHalf(x[0])),
         ["fft half n=6 3d"] = (U([2, 2, 6]), x => Ops.FftHalf(x[0])),
+        // Composites: the chapter's layers and chains with fan-out
+        ["centered"] = (U([4, 8]), x => x[0] - x[0].Mean()),
+        ["my linear"] = (U([2, 5], [5, 3], [3]), x => Ops.Relu(x[0].MatMul(x[1]) + x[2])),
+        ["softmax by parts"] = (U([2, 4]), x => Ops.Exp(x[0]) / Ops.Exp(x[0]).Sum(-1, keepDim: true)),
+        ["chain and fan-out"] = (U([3]), x => Ops.Tanh(x[0]) * Ops.Sigmoid(x[0]) + x[0] * 0.5f),
         ["composite: gelu of einsum, softmax"] = (U([3, 4], [2, 3]), x => Ops.Gelu(Ops.Einsum("ij,bi->bj", x[0], x[1])).Softmax(-1)),
     };
 

@@ -10,12 +10,13 @@ using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using LayerGen;
+using LayerGen.Generated;
 using LayerGen.Kernels;
 
-namespace OpSet;
+namespace OpSnapshots;
 
-[global::LayerGen.LayerSignature("n", "[*, n]", "[*, 1]")]
-partial class Entropy : global::LayerGen.ILayer
+[global::LayerGen.Generated.LayerSignature("n", "[*, n]", "[*, 1]")]
+partial class Entropy : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
 {
     // The constructor's sizes, for the run-time-bounded kernel and the length checks.
     private readonly int __n_n = n;

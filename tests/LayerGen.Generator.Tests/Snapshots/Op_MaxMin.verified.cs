@@ -10,12 +10,13 @@ using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using LayerGen;
+using LayerGen.Generated;
 using LayerGen.Kernels;
 
-namespace OpSet;
+namespace OpSnapshots;
 
-[global::LayerGen.LayerSignature("n", "[*, n]", "[*, n]")]
-partial class Extremes : global::LayerGen.ILayer
+[global::LayerGen.Generated.LayerSignature("n", "[*, n]", "[*, n]")]
+partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
 {
     // The constructor's sizes, for the run-time-bounded kernel and the length checks.
     private readonly int __n_n = n;
@@ -97,7 +98,7 @@ partial class Extremes : global::LayerGen.ILayer
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
         bool __floorGradIsZero = false;
-        Span<float> __floorGrad = __AsParameter(floor).RequiresGrad ? floor.TakeGradForKernel(out __floorGradIsZero).Data : default;
+        Span<float> __floorGrad = __AsParameter(floor).RequiresGrad ? ParameterGradients.Take(floor, out __floorGradIsZero) : default;
         KernelsAnySize.Backward(__n_n, rows, input, floor.Data, output, outputGrad, inputGrad, __floorGrad, __floorGradIsZero, saved);
     }
 

@@ -4,7 +4,8 @@ using System.Runtime.CompilerServices;
 
 namespace LayerGen.Kernels;
 
-// Element-wise functions of the wider op set (roots, powers, clamps, comparisons, selection, dropout).
+// Roots and powers, and the piecewise element-wise functions: abs and sign, clamps, maximum/minimum,
+// comparisons and selection (where); also dropout masks and class indices.
 // Each has a scalar and a Vector<float> overload of the same name, as in KernelMath.cs.
 public static partial class KernelMath
 {

@@ -10,12 +10,13 @@ using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using LayerGen;
+using LayerGen.Generated;
 using LayerGen.Kernels;
 
-namespace OpSet;
+namespace OpSnapshots;
 
-[global::LayerGen.LayerSignature("n", "[*, n]", "[*, n]")]
-partial class Pointwise : global::LayerGen.ILayer
+[global::LayerGen.Generated.LayerSignature("n", "[*, n]", "[*, n]")]
+partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
 {
     // The constructor's sizes, for the run-time-bounded kernel and the length checks.
     private readonly int __n_n = n;
@@ -97,7 +98,7 @@ partial class Pointwise : global::LayerGen.ILayer
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
         bool __scaleGradIsZero = false;
-        Span<float> __scaleGrad = __AsParameter(scale).RequiresGrad ? scale.TakeGradForKernel(out __scaleGradIsZero).Data : default;
+        Span<float> __scaleGrad = __AsParameter(scale).RequiresGrad ? ParameterGradients.Take(scale, out __scaleGradIsZero) : default;
         KernelsAnySize.Backward(__n_n, rows, input, scale.Data, output, outputGrad, inputGrad, __scaleGrad, __scaleGradIsZero, saved);
     }
 

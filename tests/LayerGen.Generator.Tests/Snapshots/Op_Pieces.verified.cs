@@ -10,12 +10,13 @@ using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using LayerGen;
+using LayerGen.Generated;
 using LayerGen.Kernels;
 
-namespace OpSet;
+namespace OpSnapshots;
 
-[global::LayerGen.LayerSignature("", "[*, 6]", "[*, 2, 4]")]
-partial class Pieces : global::LayerGen.ILayer
+[global::LayerGen.Generated.LayerSignature("", "[*, 6]", "[*, 2, 4]")]
+partial class Pieces : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
 {
     private readonly int[] __inputFeatures = new int[] { 6 };
     private readonly int[] __outputFeatures = new int[] { 2, 4 };

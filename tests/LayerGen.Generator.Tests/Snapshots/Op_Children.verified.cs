@@ -10,12 +10,13 @@ using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using LayerGen;
+using LayerGen.Generated;
 using LayerGen.Kernels;
 
-namespace OpSet;
+namespace OpSnapshots;
 
-[global::LayerGen.LayerSignature("inputs, hidden, outputs", "[*, inputs]", "[*, outputs]")]
-partial class TanhMlp : global::LayerGen.ILayer
+[global::LayerGen.Generated.LayerSignature("inputs, hidden, outputs", "[*, inputs]", "[*, outputs]")]
+partial class TanhMlp : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
 {
     // The constructor's sizes, for the run-time-bounded kernel and the length checks.
     private readonly int __inputs = inputs;
@@ -90,7 +91,7 @@ partial class TanhMlp : global::LayerGen.ILayer
     }
 
     // Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).
-    public bool CanBackwardIntoParameters => ((global::LayerGen.ILayer)fc1).CanBackwardIntoParameters && ((global::LayerGen.ILayer)fc2).CanBackwardIntoParameters && !ReferenceEquals(fc1, fc2) && LayerRuntime.HoldsEachParameterOnce(this);
+    public bool CanBackwardIntoParameters => fc1 is global::LayerGen.IBackwardIntoParameters { CanBackwardIntoParameters: true } && fc2 is global::LayerGen.IBackwardIntoParameters { CanBackwardIntoParameters: true } && !ReferenceEquals(fc1, fc2) && LayerRuntime.HoldsEachParameterOnce(this);
 
     public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
@@ -161,7 +162,7 @@ partial class TanhMlp : global::LayerGen.ILayer
             Span<float> t9 = saved.Slice(rows * hidden + rows * hidden + fc1.SavedLength(rows) + fc2.SavedLength(rows) + rows * hidden, rows * hidden); // [*, hidden]
             // t5 = fc2's backward from outputGrad (also accumulates fc2's parameter gradients)   [*, hidden]
             t5.Clear();
-            if (intoParameters) ((global::LayerGen.ILayer)fc2).BackwardSpanIntoParameters(rows, t2, output, outputGrad, t5, fc2Saved);
+            if (intoParameters) ((global::LayerGen.IBackwardIntoParameters)fc2).BackwardSpanIntoParameters(rows, t2, output, outputGrad, t5, fc2Saved);
             else fc2.BackwardSpan(rows, t2, output, outputGrad, t5, fc2Saved);
             // t9 = t5 * (1 - t2 * t2)   [*, hidden]
             {
@@ -185,7 +186,7 @@ partial class TanhMlp : global::LayerGen.ILayer
             }
             if (CheckedMode.Enabled) CheckedMode.Check(t9, "TanhMlp", "backward", "the gradient of var h = Ops.Tanh(fc1.Call(x)); fc2.Call(h)");
             // inputGrad += fc1's backward from t9 (also accumulates fc1's parameter gradients)   [*, inputs]
-            if (intoParameters) ((global::LayerGen.ILayer)fc1).BackwardSpanIntoParameters(rows, input, t1, t9, inputGrad, fc1Saved);
+            if (intoParameters) ((global::LayerGen.IBackwardIntoParameters)fc1).BackwardSpanIntoParameters(rows, input, t1, t9, inputGrad, fc1Saved);
             else fc1.BackwardSpan(rows, input, t1, t9, inputGrad, fc1Saved);
         }
     }

@@ -1,8 +1,9 @@
 using System;
-using System.Linq;
 using System.Collections.Generic;
+using System.ComponentModel;
+using System.Linq;
 
-namespace LayerGen;
+namespace LayerGen.Generated;
 
 /// <summary>
 /// The one implementation behind every generated layer's <see cref="ILayer.Call"/>: shape checks,
@@ -12,7 +13,9 @@ namespace LayerGen;
 /// Generated code stays small because this is shared: a layer only supplies its feature shapes and
 /// its kernels. Everything here is the tensor-level convenience; a caller that wants no allocation
 /// uses <see cref="ILayer.ForwardSpan"/> and <see cref="ILayer.BackwardSpan"/> directly.
+/// <para>For generated code; not a stable API.</para>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class LayerRuntime
 {
     /// <summary>
@@ -120,7 +123,7 @@ public static class LayerRuntime
     /// children's (one tensor assigned to two places): what a backward that adds gradients into parameters
     /// needs, since the part that runs first would change a value a later part reads. A child instance
     /// listed under two names (a property exposing a field) counts once; whether one instance runs twice is
-    /// the caller's to check. Used by <see cref="ILayer.CanBackwardIntoParameters"/> of <see cref="Sequential"/>
+    /// the caller's to check. Used by <see cref="IBackwardIntoParameters.CanBackwardIntoParameters"/> of <see cref="Sequential"/>
     /// and of generated layers with children; it walks the tree, so it is asked when a <see cref="Trainer"/>
     /// is built, not per step.
     /// </summary>

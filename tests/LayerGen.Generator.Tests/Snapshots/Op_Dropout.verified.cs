@@ -10,12 +10,13 @@ using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using LayerGen;
+using LayerGen.Generated;
 using LayerGen.Kernels;
 
-namespace OpSet;
+namespace OpSnapshots;
 
-[global::LayerGen.LayerSignature("inputs, outputs", "[*, inputs]", "[*, outputs]")]
-partial class DropoutLinear : global::LayerGen.ILayer
+[global::LayerGen.Generated.LayerSignature("inputs, outputs", "[*, inputs]", "[*, outputs]")]
+partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
 {
     // The constructor's sizes, for the run-time-bounded kernel and the length checks.
     private readonly int __inputs = inputs;
@@ -102,7 +103,7 @@ partial class DropoutLinear : global::LayerGen.ILayer
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
         bool __weightGradIsZero = false;
-        Span<float> __weightGrad = __AsParameter(weight).RequiresGrad ? weight.TakeGradForKernel(out __weightGradIsZero).Data : default;
+        Span<float> __weightGrad = __AsParameter(weight).RequiresGrad ? ParameterGradients.Take(weight, out __weightGradIsZero) : default;
         KernelsAnySize.Backward(__inputs, __outputs, rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad, __weightGradIsZero, saved);
     }
 

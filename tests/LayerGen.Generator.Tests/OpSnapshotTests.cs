@@ -4,18 +4,19 @@ using Xunit;
 namespace LayerGen.Generator.Tests;
 
 /// <summary>
-/// Golden output of the generator for one layer per group of the op set (issue 3), in
-/// Snapshots/OpSet_*.verified.cs: what a user reads to see the loops their forward definition became.
+/// Golden output of the generator for one layer per group of ops (einsum, Fourier, softmax, max/min,
+/// comparisons, pointwise functions, rearrangements, dropout, children), in Snapshots/Op_*.verified.cs: what
+/// a user reads to see the loops their forward definition became.
 /// Every run must be clean: no generator diagnostic, and user plus generated code compiles without warnings.
 /// </summary>
-public sealed class OpSetSnapshotTests
+public sealed class OpSnapshotTests
 {
     [Fact]
     public void Einsum_the_tensor_reduction_exercise_with_a_constant_construction() => Match(
         """
         using LayerGen;
 
-        namespace OpSet;
+        namespace OpSnapshots;
 
         /// <summary>y_k = Σ_ij W_ijk x_i x_j: x is used twice, so its gradient has two terms.</summary>
         [Layer]
@@ -32,14 +33,14 @@ public sealed class OpSetSnapshotTests
         }
         """,
         "TensorReduction",
-        "OpSet_Einsum");
+        "Op_Einsum");
 
     [Fact]
     public void FftHalf_with_a_constant_construction() => Match(
         """
         using LayerGen;
 
-        namespace OpSet;
+        namespace OpSnapshots;
 
         [Layer(Input = "[*, n]")]
         public partial class FourierHalf(int n)
@@ -53,14 +54,14 @@ public sealed class OpSetSnapshotTests
         }
         """,
         "FourierHalf",
-        "OpSet_FftHalf");
+        "Op_FftHalf");
 
     [Fact]
     public void Softmax_and_log_softmax() => Match(
         """
         using LayerGen;
 
-        namespace OpSet;
+        namespace OpSnapshots;
 
         /// <summary>The entropy of each row's softmax distribution: -Σ p log p, as [*, 1].</summary>
         [Layer(Input = "[*, n]")]
@@ -74,14 +75,14 @@ public sealed class OpSetSnapshotTests
         }
         """,
         "Entropy",
-        "OpSet_Softmax");
+        "Op_Softmax");
 
     [Fact]
     public void Max_min_along_an_axis_and_maximum_minimum_of_two_tensors() => Match(
         """
         using LayerGen;
 
-        namespace OpSet;
+        namespace OpSnapshots;
 
         [Layer]
         public partial class Extremes(int n)
@@ -92,14 +93,14 @@ public sealed class OpSetSnapshotTests
         }
         """,
         "Extremes",
-        "OpSet_MaxMin");
+        "Op_MaxMin");
 
     [Fact]
     public void Comparisons_and_where() => Match(
         """
         using LayerGen;
 
-        namespace OpSet;
+        namespace OpSnapshots;
 
         /// <summary>A leaky ReLU written with a mask and Where, plus a mask that carries no gradient.</summary>
         [Layer]
@@ -115,14 +116,14 @@ public sealed class OpSetSnapshotTests
         }
         """,
         "LeakyWhere",
-        "OpSet_CompareWhere");
+        "Op_CompareWhere");
 
     [Fact]
     public void Clamp_pow_sqrt_abs_gelu() => Match(
         """
         using LayerGen;
 
-        namespace OpSet;
+        namespace OpSnapshots;
 
         [Layer]
         public partial class Pointwise(int n)
@@ -133,14 +134,14 @@ public sealed class OpSetSnapshotTests
         }
         """,
         "Pointwise",
-        "OpSet_Pointwise");
+        "Op_Pointwise");
 
     [Fact]
     public void Exact_gelu_and_erf() => Match(
         """
         using LayerGen;
 
-        namespace OpSet;
+        namespace OpSnapshots;
 
         /// <summary>Exact GELU is lowered to 0.5·x·(1 + erf(x/√2)), so its backward is erf's rule and the product rule.</summary>
         [Layer]
@@ -152,14 +153,14 @@ public sealed class OpSetSnapshotTests
         }
         """,
         "ErfGelu",
-        "OpSet_ErfGelu");
+        "Op_ErfGelu");
 
     [Fact]
     public void Permute_transpose_reshape() => Match(
         """
         using LayerGen;
 
-        namespace OpSet;
+        namespace OpSnapshots;
 
         [Layer(Input = "[*, 4, 3]")]
         public partial class Rearrange
@@ -170,14 +171,14 @@ public sealed class OpSetSnapshotTests
         }
         """,
         "Rearrange",
-        "OpSet_Rearrange");
+        "Op_Rearrange");
 
     [Fact]
     public void Narrow_slice_concat_stack() => Match(
         """
         using LayerGen;
 
-        namespace OpSet;
+        namespace OpSnapshots;
 
         [Layer(Input = "[*, 6]")]
         public partial class Pieces
@@ -190,14 +191,14 @@ public sealed class OpSetSnapshotTests
         }
         """,
         "Pieces",
-        "OpSet_Pieces");
+        "Op_Pieces");
 
     [Fact]
     public void Dropout() => Match(
         """
         using LayerGen;
 
-        namespace OpSet;
+        namespace OpSnapshots;
 
         [Layer]
         public partial class DropoutLinear(int inputs, int outputs)
@@ -208,14 +209,14 @@ public sealed class OpSetSnapshotTests
         }
         """,
         "DropoutLinear",
-        "OpSet_Dropout");
+        "Op_Dropout");
 
     [Fact]
     public void A_layer_holding_two_Linear_children() => Match(
         """
         using LayerGen;
 
-        namespace OpSet;
+        namespace OpSnapshots;
 
         [Layer]
         public partial class TanhMlp(int inputs, int hidden, int outputs)
@@ -231,12 +232,12 @@ public sealed class OpSetSnapshotTests
         }
         """,
         "TanhMlp",
-        "OpSet_Children");
+        "Op_Children");
 
     private static void Match(string source, string layer, string snapshot)
     {
         GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(source);
         run.AssertClean();
-        Snapshot.Match(run.Source($"OpSet.{layer}.g.cs"), snapshot);
+        Snapshot.Match(run.Source($"OpSnapshots.{layer}.g.cs"), snapshot);
     }
 }

@@ -1,27 +1,43 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using CsCheck;
+using LayerGen.Tests.Layers.OpLayers;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace LayerGen.Tests.Layers;
 
 /// <summary>
-/// Every rule of the generator's VJP table, through a small [Layer] (VjpLayers.cs) that uses it with
-/// parameters: the generated backward's gradients for the input and every parameter against central
-/// finite differences of the generated forward. Each case runs twice: on the kernel specialised for a
-/// constant construction and on the run-time-bounded kernel (sizes from a variable), asserting which ran.
+/// Every op's generated backward against central finite differences of its generated forward, through small
+/// [Layer]s that use it with parameters (the input's and every parameter's gradient are checked):
+/// <list type="bullet">
+/// <item>a table with one case per rule of the generator's VJP table (VjpLayers.cs), each run twice: on the
+/// kernel specialised for a constant construction and on the run-time-bounded kernel (sizes from a
+/// variable), asserting which ran;</item>
+/// <item>one test per op or op family whose loops depend on shapes and axes (OpLayers.cs: softmax, GELU and
+/// erf, roots, powers and clamps, max/min, comparisons, rearrangements), on a specialised kernel and, over
+/// random shapes (CsCheck), on the run-time-bounded one.</item>
+/// </list>
 /// </summary>
 /// <remarks>
-/// The loss is L = Σ y·dy (fixed random dy on [-1, 1]) summed in double from float outputs; step and
+/// The table's loss is L = Σ y·dy (fixed random dy on [-1, 1]) summed in double from float outputs; step and
 /// tolerances, with their justification and the measured errors, are on <see cref="LayerGradCheck"/>.
 /// Data keep away from kinks and poles by more than one step's effect: relu's pre-activation
 /// |x·w + b| ≥ 0.05 while a step moves it by ≤ 1.5h = 0.015; log's argument ≥ 0.35; divisors |·| ≥ 0.5;
 /// exp's argument |x·w| ≤ 1.5.
 /// </remarks>
-public sealed class GradientCheckTests(ITestOutputHelper output)
+[Collection(LayerGen.Tests.Runtime.GlobalRandomCollection.Name)] // seeds the global stream: no other test may draw from it meanwhile (finite differences near a clamp corner fail)
+public sealed class GeneratedGradientTests
 {
     private const int Batch = 3;
+    private readonly ITestOutputHelper _output;
+
+    public GeneratedGradientTests(ITestOutputHelper output)
+    {
+        _output = output;
+        Tensor.ManualSeed(20261128); // the per-op tests draw their inputs from the global stream
+    }
 
     public static TheoryData<string, string> Cases()
     {
@@ -102,7 +118,102 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         float[] dy = LayerGradCheck.OutputGradient(layer.Call, x, random);
 
         var pairs = LayerGradCheck.Compare(layer, layer.Call, x, dy);
-        output.WriteLine($"{layer.KernelName}: worst |diff|/(scale+|numeric|) = {LayerGradCheck.WorstMixedError(pairs):G3}");
+        _output.WriteLine($"{layer.KernelName}: worst |diff|/(scale+|numeric|) = {LayerGradCheck.WorstMixedError(pairs):G3}");
         LayerGradCheck.AssertClose($"{rule} on {layer.KernelName}", pairs);
     }
+
+    // The ops whose loops depend on shapes and axes, over random run-time shapes.
+
+    private static void Check(ILayer layer, int[] inputShape, string expectedKernel)
+    {
+        Assert.Equal(expectedKernel, layer.KernelName);
+        FiniteDifferences.Check(layer, Tensor.Randn(inputShape));
+    }
+
+    /// <summary>Random shapes for run-time-bounded kernels: sizes not multiples of the vector width, and wider than it.</summary>
+    private static void ForRandomShapes(Action<int, int, int> check) =>
+        Gen.Select(Gen.Int[1, 4], Gen.Int[2, 11], Gen.Int[2, 5]).Sample((rows, n, m) => check(rows, n, m), iter: 6, seed: "0N0XIzNsQ0O2");
+
+    [Fact]
+    public void Softmax_last()
+    {
+        Check(new SoftmaxLast(7), [3, 7], "SoftmaxLast[n=7]");
+        ForRandomShapes((rows, n, _) => Check(new SoftmaxLast(n + 20), [rows, n + 20], "SoftmaxLast[run-time sizes]"));
+    }
+
+    [Fact]
+    public void Log_softmax_last()
+    {
+        Check(new LogSoftmaxLast(7), [3, 7], "LogSoftmaxLast[n=7]");
+        ForRandomShapes((rows, n, _) => Check(new LogSoftmaxLast(n + 20), [rows, n + 20], "LogSoftmaxLast[run-time sizes]"));
+    }
+
+    [Fact]
+    public void Softmax_over_a_middle_axis()
+    {
+        Check(new SoftmaxMiddle(3, 4), [2, 3, 4], "SoftmaxMiddle[m=3, n=4]");
+        ForRandomShapes((rows, n, m) => Check(new SoftmaxMiddle(m + 10, n), [rows, m + 10, n], "SoftmaxMiddle[run-time sizes]"));
+    }
+
+    [Fact]
+    public void Gelu()
+    {
+        // n + 40: GeluOp and ErfOp also have specialised kernels for n = 37 (TorchFixturePathTests).
+        Check(new GeluOp(7), [3, 7], "GeluOp[n=7]");
+        ForRandomShapes((rows, n, _) => Check(new GeluOp(n + 40), [rows, n + 40], "GeluOp[run-time sizes]"));
+    }
+
+    [Fact]
+    public void Gelu_tanh() => ForRandomShapes((rows, n, _) => Check(new GeluTanhOp(n + 40), [rows, n + 40], "GeluTanhOp[run-time sizes]"));
+
+    [Fact]
+    public void Erf()
+    {
+        Check(new ErfOp(7), [3, 7], "ErfOp[n=7]");
+        ForRandomShapes((rows, n, _) => Check(new ErfOp(n + 40), [rows, n + 40], "ErfOp[run-time sizes]"));
+    }
+
+    [Fact]
+    public void Sqrt_and_abs() => ForRandomShapes((rows, n, _) => Check(new SqrtAbsPlusOne(n + 30), [rows, n + 30], "SqrtAbsPlusOne[run-time sizes]"));
+
+    [Fact]
+    public void Pow_clamp_square()
+    {
+        Check(new PowClampSquare(9), [2, 9], "PowClampSquare[n=9]");
+        ForRandomShapes((rows, n, _) => Check(new PowClampSquare(n + 30), [rows, n + 30], "PowClampSquare[run-time sizes]"));
+    }
+
+    [Fact]
+    public void Max_and_min_along_an_axis()
+    {
+        Check(new MaxMinLast(6), [3, 6], "MaxMinLast[n=6]");
+        ForRandomShapes((rows, n, _) => Check(new MaxMinLast(n + 30), [rows, n + 30], "MaxMinLast[run-time sizes]"));
+    }
+
+    [Fact]
+    public void Maximum_and_minimum_of_two_tensors()
+    {
+        Check(new MaximumMinimum(9), [4, 9], "MaximumMinimum[n=9]");
+        ForRandomShapes((rows, n, _) => Check(new MaximumMinimum(n + 30), [rows, n + 30], "MaximumMinimum[run-time sizes]"));
+    }
+
+    [Fact]
+    public void Comparison_masks_and_where()
+    {
+        Check(new LeakyWhere(9), [4, 9], "LeakyWhere[n=9]");
+        ForRandomShapes((rows, n, _) => Check(new LeakyWhere(n + 30), [rows, n + 30], "LeakyWhere[run-time sizes]"));
+    }
+
+    [Fact]
+    public void Transpose_and_permute()
+    {
+        Check(new TransposePermute(3, 4), [2, 3, 4], "TransposePermute[m=3, n=4]");
+        ForRandomShapes((rows, n, m) => Check(new TransposePermute(m + 10, n), [rows, m + 10, n], "TransposePermute[run-time sizes]"));
+    }
+
+    [Fact]
+    public void Reshape_and_view() => Check(new ReshapeView(), [3, 4, 3], "ReshapeView");
+
+    [Fact]
+    public void Narrow_slice_concat_stack() => Check(new NarrowSliceConcatStack(), [3, 5], "NarrowSliceConcatStack");
 }

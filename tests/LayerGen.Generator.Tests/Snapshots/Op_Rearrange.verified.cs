@@ -10,12 +10,13 @@ using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using LayerGen;
+using LayerGen.Generated;
 using LayerGen.Kernels;
 
-namespace OpSet;
+namespace OpSnapshots;
 
-[global::LayerGen.LayerSignature("", "[*, 4, 3]", "[*, 12]")]
-partial class Rearrange : global::LayerGen.ILayer
+[global::LayerGen.Generated.LayerSignature("", "[*, 4, 3]", "[*, 12]")]
+partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
 {
     private readonly int[] __inputFeatures = new int[] { 4, 3 };
     private readonly int[] __outputFeatures = new int[] { 12 };
@@ -94,7 +95,7 @@ partial class Rearrange : global::LayerGen.ILayer
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
         bool __weightGradIsZero = false;
-        Span<float> __weightGrad = __AsParameter(weight).RequiresGrad ? weight.TakeGradForKernel(out __weightGradIsZero).Data : default;
+        Span<float> __weightGrad = __AsParameter(weight).RequiresGrad ? ParameterGradients.Take(weight, out __weightGradIsZero) : default;
         Kernels.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad, __weightGradIsZero, saved);
     }
 

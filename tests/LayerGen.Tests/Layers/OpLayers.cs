@@ -1,8 +1,9 @@
 using LayerGen;
 
-namespace LayerGen.Tests.Layers.OpSet;
+namespace LayerGen.Tests.Layers.OpLayers;
 
-// One small [Layer] per op of the wider op set, each with a parameter where that makes the
+// One small [Layer] per op or op family (softmax, GELU and erf, roots and powers, clamps, comparisons,
+// max/min, rearrangements, dropout), each with a parameter where that makes the
 // parameter's gradient part of the check. Sizes come from the constructor so the same layer runs
 // with constant (specialised) and run-time bounds.
 

@@ -1,9 +1,10 @@
 using System;
 using System.ComponentModel;
 
-namespace LayerGen;
+namespace LayerGen.Generated;
 
 /// <summary>The one generic implementation behind every generated loss's <see cref="ILoss.Call(Tensor, Tensor)"/>.</summary>
+/// <remarks>For generated code; not a stable API.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class LossRuntime
 {
