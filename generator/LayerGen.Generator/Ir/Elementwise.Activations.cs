@@ -53,8 +53,8 @@ internal sealed partial class Elementwise
         writtenAs: [Written.Ops]);
 
     /// <summary>
-    /// x where x &gt; 0, else α·(e^x − 1); gradient g·α·e^x where x ≤ 0, else g — torch's elu_backward, whose test
-    /// (x ≤ 0) lets g pass at NaN.
+    /// x where x &gt; 0, else α·(e^x − 1); gradient g where x &gt; 0, else g·α·e^x — so NaN at a NaN x, as torch's
+    /// elu_backward gives (its fixture says so).
     /// </summary>
     public static readonly Elementwise Elu = new(
         "Elu", 1,
@@ -88,5 +88,5 @@ internal sealed partial class Elementwise
         d.Gradient(0, d.Where(d.Binary(Greater, d.X, d.Constant(0)), d.G, d.Mul(d.G, d.AttributeConstant(0))));
 
     private static void EluGradient(VjpContext d) =>
-        d.Gradient(0, d.Where(d.Binary(LessEqual, d.X, d.Constant(0)), d.Mul(d.G, d.Mul(d.AttributeConstant(0), d.Unary(Exp, d.X))), d.G));
+        d.Gradient(0, d.Where(d.Binary(Greater, d.X, d.Constant(0)), d.G, d.Mul(d.G, d.Mul(d.AttributeConstant(0), d.Unary(Exp, d.X)))));
 }

@@ -40,12 +40,12 @@ namespace LayerGen
 
         /// <summary>
         /// x where x &gt; 0, else α(e^x − 1), elementwise, as <c>torch.nn.functional.elu</c> (default α = 1); gradient
-        /// α·e^x where x ≤ 0, else 1.
+        /// 1 where x &gt; 0, else α·e^x (NaN at NaN, as torch's).
         /// </summary>
         public static Tensor Elu(Tensor x, float alpha = 1f)
         {
             double a = alpha;
-            return UnaryOps.Apply(new UnaryOps.Rule("EluBackward0", v => v > 0 ? v : a * ActivationMath.Expm1(v), (v, y) => v <= 0 ? a * Math.Exp(v) : 1), x);
+            return UnaryOps.Apply(new UnaryOps.Rule("EluBackward0", v => v > 0 ? v : a * ActivationMath.Expm1(v), (v, y) => v > 0 ? 1 : a * Math.Exp(v)), x);
         }
     }
 
