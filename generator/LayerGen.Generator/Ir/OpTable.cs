@@ -8,6 +8,10 @@ namespace LayerGen.Generator.Ir;
 /// (<see cref="Elementwise.WrittenAs"/>) and the structural ops and sugar below. The parser finds ops here, Building
 /// makes their nodes, the tests check each against the runtime (<c>Ops</c>, <c>Tensor</c>) and docs/ops.md.
 /// </summary>
+/// <remarks>
+/// A structural op or a piece of sugar is a row below and a value of <see cref="Construct"/> (at the end of this
+/// file), which Building dispatches on; an element-wise function is only a row of its <c>Elementwise.*.cs</c> family.
+/// </remarks>
 internal static class OpTable
 {
     private const WrittenForm OpsFunction = WrittenForm.OpsFunction;
@@ -58,4 +62,59 @@ internal static class OpTable
 
     /// <summary>The ops written as <paramref name="name"/> in <paramref name="form"/> (overloads differ in their operands: <c>x.Pow(2f)</c>, <c>x.Pow(p)</c>).</summary>
     public static IReadOnlyList<OpInfo> Find(WrittenForm form, string name) => ByName[(form, name)].ToArray();
+}
+
+/// <summary>
+/// What an op becomes in the graph, when it is not one node of an element-wise function: the structural ops and
+/// the sugar lowered to primitives. Building has one method per value (and throws on one it does not know).
+/// </summary>
+internal enum Construct
+{
+    /// <summary>One node of <see cref="OpInfo.Function"/>, its operands broadcast together.</summary>
+    Function,
+
+    /// <summary><c>x.Square()</c>: x * x.</summary>
+    Square,
+
+    /// <summary><c>Ops.Gelu(x, approximate)</c>: the exact GELU, or its tanh form from primitives.</summary>
+    Gelu,
+
+    /// <summary><c>Ops.Dropout(x, p)</c>: x times a dropout mask.</summary>
+    Dropout,
+
+    MatMul,
+
+    /// <summary><c>w.T</c> outside a MatMul.</summary>
+    Transposed,
+
+    /// <summary><c>x.Sum()</c>, or along an axis.</summary>
+    Sum,
+
+    /// <summary><c>x.Mean()</c>, or along an axis: the sum times 1/count.</summary>
+    Mean,
+
+    /// <summary><c>x.Max(axis)</c>.</summary>
+    Max,
+
+    /// <summary><c>x.Min(axis)</c>.</summary>
+    Min,
+
+    /// <summary><c>Softmax</c>, stable, from primitives.</summary>
+    Softmax,
+
+    /// <summary><c>LogSoftmax</c>, stable, from primitives.</summary>
+    LogSoftmax,
+
+    /// <summary><c>LogSumExp</c> along an axis, stable, from primitives.</summary>
+    LogSumExp,
+    Reshape,
+    Transpose,
+    Permute,
+    Narrow,
+    Slice,
+    Concat,
+    Stack,
+    Einsum,
+    Pick,
+    FftHalf,
 }
