@@ -30,7 +30,9 @@ namespace LayerGen.Kernels;
 /// elements of a row of C. The 6 rows of A stay in L1 while B streams past; leftover rows as for the
 /// broadcast tiles (two 4-row tiles for the last 8 when m mod 6 = 2). The contraction's tail is one more
 /// vector step overlapping the previous one, with the lanes already summed masked to zero. Nothing is
-/// packed or copied.</item>
+/// packed or copied. With 16 registers and 256-bit vectors, products large beside their operands instead
+/// transpose A into a panel and run the broadcast tiles on Cᵀ = B·Aᵀ (Gemm.PackedDot.cs): 2 × 4 dot
+/// tiles load 6 vectors per 8 FMAs.</item>
 /// </list>
 /// <para>Aᵀ·Bᵀ computes Cᵀ = B·A with the broadcast kernel into a per-thread buffer and transposes it.</para>
 /// <para>Two small-shape paths for A·Bᵀ come first, AVX-512 only (Vector512 accelerated and Avx512F; elsewhere
@@ -110,8 +112,9 @@ public static unsafe partial class Gemm
     /// with the broadcast kernel's contraction blocks at most <paramref name="kBlock"/> steps long instead of
     /// <see cref="KBlock"/>. Each block's sums start from zero in registers and are then added to C, so a
     /// float rounding error grows with the block's length rather than with k: short blocks trade a little
-    /// speed (C is read and written once per block) for accuracy. (A·Bᵀ uses the dot-product kernel, whose
-    /// sums are already split across the vector's lanes; it ignores <paramref name="kBlock"/>.)
+    /// speed (C is read and written once per block) for accuracy. (A·Bᵀ on the dot-product kernel, whose
+    /// sums are already split across the vector's lanes, ignores <paramref name="kBlock"/>; on the packed
+    /// path of Gemm.PackedDot.cs it applies.)
     /// </summary>
     internal static void MatMul(int m, int n, int k, ReadOnlySpan<float> a, bool transposeA, ReadOnlySpan<float> b, bool transposeB, Span<float> c, bool accumulate, int kBlock)
     {
@@ -169,7 +172,14 @@ public static unsafe partial class Gemm
             }
             else if (!transposeA)
             {
-                Dot(m, n, k, pa, pb, pc, accumulate);
+                if (UsePackedDot(m, n, k))
+                {
+                    PackedDot(m, n, k, pa, pb, pc, accumulate, kBlock);
+                }
+                else
+                {
+                    Dot(m, n, k, pa, pb, pc, accumulate);
+                }
             }
             else
             {
