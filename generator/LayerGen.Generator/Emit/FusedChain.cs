@@ -176,7 +176,29 @@ internal sealed class FusedChain
     }
 
     /// <summary>A scalar of the graph as float C#: a literal, or a hyperparameter expression converted to float.</summary>
-    public static string FloatCode(Number number) => number.Code is { } code ? $"(float)({code})" : FloatLiteral(number.Value);
+    public static string FloatCode(Number number) => number.Code switch
+    {
+        null => FloatLiteral(number.Value),
+        { } name when Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(name) => $"(float){name}",
+        { } code when IsOneParenthesisedGroup(code) => $"(float){code}",
+        { } code => $"(float)({code})",
+    };
+
+    /// <summary>True for <c>(…)</c> whose first parenthesis closes at the end (not <c>(a) * (b)</c>).</summary>
+    private static bool IsOneParenthesisedGroup(string code)
+    {
+        int depth = 0;
+        for (int i = 0; i < code.Length; i++)
+        {
+            depth += code[i] == '(' ? 1 : code[i] == ')' ? -1 : 0;
+            if (depth == 0)
+            {
+                return i == code.Length - 1 && i > 0;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>A scalar of the graph for comments: the constant as a float, or the hyperparameter expression.</summary>
     public static string DescribeNumber(Number number) => number.Code ?? ((float)number.Value).ToString("R", CultureInfo.InvariantCulture);

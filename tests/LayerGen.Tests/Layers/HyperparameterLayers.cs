@@ -53,3 +53,13 @@ public partial class ShapedActivation(int n, float power, float bound, double sl
     Tensor Forward(Tensor x) =>
         Ops.LeakyRelu((x * scale).Clamp(-bound, bound * 2f), (float)slope) + Ops.Abs(x * scale).Pow(power - 0.5f) / (float)Math.Sqrt(n);
 }
+
+/// <summary>D2L's softmax regression initialisation: <c>torch.normal(0, 0.01, (num_inputs, num_outputs))</c> as C#.</summary>
+[Layer]
+public partial class SoftmaxRegression(int numInputs, int numOutputs, float sigma)
+{
+    [Parameter] Tensor w = Tensor.Randn(numInputs, numOutputs) * sigma;
+    [Parameter] Tensor b = Tensor.Zeros(numOutputs) + 0.01f;
+
+    Tensor Forward(Tensor x) => (x.MatMul(w) + b).Softmax(-1);
+}

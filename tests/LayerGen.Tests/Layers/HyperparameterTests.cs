@@ -171,6 +171,26 @@ public class HyperparameterTests
         }
     }
 
+    [Fact]
+    public void A_parameter_initialiser_scaled_by_a_hyperparameter_keeps_the_factory_shape()
+    {
+        Tensor.ManualSeed(5);
+        var layer = new SoftmaxRegression(40, 30, FromVariable(0.01f));
+        Assert.Equal("SoftmaxRegression[numInputs=40, numOutputs=30]", layer.KernelName);
+        var named = layer.NamedParameters().ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal(new[] { 40, 30 }, named["w"].Shape.ToArray());
+        Assert.Equal(new[] { 30 }, named["b"].Shape.ToArray());
+        double rms = Math.Sqrt(named["w"].Data.Average(v => (double)v * v));
+        Assert.InRange(rms, 0.009, 0.011); // N(0, 1) times sigma = 0.01, over 1,200 values
+        Assert.All(named["b"].Data, v => Assert.Equal(0.01f, v));
+
+        var x = Tensor.Randn(3, 40);
+        using (GradMode.NoGrad())
+        {
+            Close(layer.CallEager(x).Data, layer.Call(x).Data, "softmax regression against CallEager", 1e-5);
+        }
+    }
+
     /// <summary>The fixture for this kernel: the run-time one's has sizes no constant construction uses.</summary>
     private static string Name(string fixture, string kernel) => kernel == "specialised" ? fixture : fixture + "_runtime";
 
