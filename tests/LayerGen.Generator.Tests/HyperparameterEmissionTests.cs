@@ -51,4 +51,31 @@ public sealed class HyperparameterEmissionTests
         Assert.Null(outcome!.Failure);
         Assert.Contains(outcome.Checked, line => line.StartsWith("Hyper.Everywhere", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_loss_with_a_hyperparameter_compiles_cleanly()
+    {
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(
+            """
+            using LayerGen;
+
+            namespace Hyper;
+
+            /// <summary>Huber's loss with its delta as a constructor parameter (torch.nn.HuberLoss(delta=...)).</summary>
+            [Loss(Input = "[*, n]")]
+            public partial class Huber(int n, float delta = 1f)
+            {
+                Tensor Forward(Tensor input, Tensor target)
+                {
+                    var error = Ops.Abs(input - target);
+                    var quadratic = error.Clamp(0f, delta);
+                    return (0.5f * quadratic * quadratic + delta * (error - quadratic)).Mean();
+                }
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics.Where(d => d.Severity != DiagnosticSeverity.Hidden));
+        Assert.Empty(run.CompilationDiagnostics);
+        Assert.Contains("float delta", run.GeneratedSources.Single().Value, StringComparison.Ordinal);
+    }
 }
