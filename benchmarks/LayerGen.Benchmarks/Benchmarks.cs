@@ -1,13 +1,16 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using LayerGen.Benchmarks.Cases;
+using LayerGen.Benchmarks.Infrastructure;
 
 namespace LayerGen.Benchmarks;
 
 // One class per case (so a filter such as '*Case2*' picks a case), two categories per class: Forward
-// and Step, each with the hand-written Vector512 version as its baseline, so the Ratio column reads
-// "LayerGen / hand" and "eager / hand". Each benchmark returns its result (an output element or the
-// loss) so the JIT cannot drop the work. The Step benchmarks train: parameters change every call.
+// and Step, each with the hand-written version as its baseline (Vector512 where the benchmark process
+// accelerates it, else Vector256: HandIsa), so the Ratio column reads "LayerGen / hand" and "eager / hand".
+// Each Setup prints the process's ISA (HandIsa.Report), which labels the rows ("Hand AVX2"). Each
+// benchmark returns its result (an output element or the loss) so the JIT cannot drop the work. The Step
+// benchmarks train: parameters change every call.
 
 /// <summary>Case 1a CenteredLayer x[2,5].</summary>
 [MemoryDiagnoser]
@@ -18,9 +21,13 @@ public class Case1a_Centered_2x5
     private Case1a _c = null!;
 
     [GlobalSetup]
-    public void Setup() => _c = new Case1a();
+    public void Setup()
+    {
+        HandIsa.Report();
+        _c = new Case1a();
+    }
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Forward")]
     public float HandForward() => _c.HandForward();
 
@@ -32,7 +39,7 @@ public class Case1a_Centered_2x5
     [BenchmarkCategory("Forward")]
     public float EagerForward() => _c.EagerForward();
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Step")]
     public float HandStep() => _c.HandStep();
 
@@ -54,9 +61,13 @@ public class Case1b_Centered_64x128
     private Case1b _c = null!;
 
     [GlobalSetup]
-    public void Setup() => _c = new Case1b();
+    public void Setup()
+    {
+        HandIsa.Report();
+        _c = new Case1b();
+    }
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Forward")]
     public float HandForward() => _c.HandForward();
 
@@ -68,7 +79,7 @@ public class Case1b_Centered_64x128
     [BenchmarkCategory("Forward")]
     public float EagerForward() => _c.EagerForward();
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Step")]
     public float HandStep() => _c.HandStep();
 
@@ -90,9 +101,13 @@ public class Case2_MyLinear_64x8_Batch2
     private Case2 _c = null!;
 
     [GlobalSetup]
-    public void Setup() => _c = new Case2();
+    public void Setup()
+    {
+        HandIsa.Report();
+        _c = new Case2();
+    }
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Forward")]
     public float HandForward() => _c.HandForward();
 
@@ -104,7 +119,7 @@ public class Case2_MyLinear_64x8_Batch2
     [BenchmarkCategory("Forward")]
     public float EagerForward() => _c.EagerForward();
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Step")]
     public float HandStep() => _c.HandStep();
 
@@ -130,9 +145,13 @@ public class Case3_ChapterNet_Batch2
     private Case3 _c = null!;
 
     [GlobalSetup]
-    public void Setup() => _c = new Case3();
+    public void Setup()
+    {
+        HandIsa.Report();
+        _c = new Case3();
+    }
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Forward")]
     public float HandForward() => _c.HandForward();
 
@@ -144,7 +163,7 @@ public class Case3_ChapterNet_Batch2
     [BenchmarkCategory("Forward")]
     public float EagerForward() => _c.EagerForward();
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Step")]
     public float HandStep() => _c.HandStep();
 
@@ -170,9 +189,13 @@ public class Case4_LinearCentered_Batch4
     private Case4 _c = null!;
 
     [GlobalSetup]
-    public void Setup() => _c = new Case4();
+    public void Setup()
+    {
+        HandIsa.Report();
+        _c = new Case4();
+    }
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Forward")]
     public float HandForward() => _c.HandForward();
 
@@ -184,7 +207,7 @@ public class Case4_LinearCentered_Batch4
     [BenchmarkCategory("Forward")]
     public float EagerForward() => _c.EagerForward();
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Step")]
     public float HandStep() => _c.HandStep();
 
@@ -210,9 +233,13 @@ public class Case5_Mlp784_Batch64
     private Case5 _c = null!;
 
     [GlobalSetup]
-    public void Setup() => _c = new Case5();
+    public void Setup()
+    {
+        HandIsa.Report();
+        _c = new Case5();
+    }
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Forward")]
     public float HandForward() => _c.HandForward();
 
@@ -224,7 +251,7 @@ public class Case5_Mlp784_Batch64
     [BenchmarkCategory("Forward")]
     public float EagerForward() => _c.EagerForward();
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Step")]
     public float HandStep() => _c.HandStep();
 
@@ -250,9 +277,13 @@ public class Case6a_MlpTanh_Batch1
     private Case6a _c = null!;
 
     [GlobalSetup]
-    public void Setup() => _c = new Case6a();
+    public void Setup()
+    {
+        HandIsa.Report();
+        _c = new Case6a();
+    }
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Forward")]
     public float HandForward() => _c.HandForward();
 
@@ -264,7 +295,7 @@ public class Case6a_MlpTanh_Batch1
     [BenchmarkCategory("Forward")]
     public float EagerForward() => _c.EagerForward();
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Step")]
     public float HandStep() => _c.HandStep();
 
@@ -290,9 +321,13 @@ public class Case6b_MlpTanh_Batch256
     private Case6b _c = null!;
 
     [GlobalSetup]
-    public void Setup() => _c = new Case6b();
+    public void Setup()
+    {
+        HandIsa.Report();
+        _c = new Case6b();
+    }
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Forward")]
     public float HandForward() => _c.HandForward();
 
@@ -304,7 +339,7 @@ public class Case6b_MlpTanh_Batch256
     [BenchmarkCategory("Forward")]
     public float EagerForward() => _c.EagerForward();
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Step")]
     public float HandStep() => _c.HandStep();
 
@@ -330,9 +365,13 @@ public class Case7_Bilinear_Batch8
     private Case7 _c = null!;
 
     [GlobalSetup]
-    public void Setup() => _c = new Case7();
+    public void Setup()
+    {
+        HandIsa.Report();
+        _c = new Case7();
+    }
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Forward")]
     public float HandForward() => _c.HandForward();
 
@@ -344,7 +383,7 @@ public class Case7_Bilinear_Batch8
     [BenchmarkCategory("Forward")]
     public float EagerForward() => _c.EagerForward();
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Step")]
     public float HandStep() => _c.HandStep();
 
@@ -370,9 +409,13 @@ public class Case8_FourierHalf_8x64
     private Case8 _c = null!;
 
     [GlobalSetup]
-    public void Setup() => _c = new Case8();
+    public void Setup()
+    {
+        HandIsa.Report();
+        _c = new Case8();
+    }
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Forward")]
     public float HandForward() => _c.HandForward();
 
@@ -384,7 +427,7 @@ public class Case8_FourierHalf_8x64
     [BenchmarkCategory("Forward")]
     public float EagerForward() => _c.EagerForward();
 
-    [Benchmark(Baseline = true, Description = "HandV512")]
+    [Benchmark(Baseline = true, Description = "Hand")]
     [BenchmarkCategory("Step")]
     public float HandStep() => _c.HandStep();
 

@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
 using System.Linq;
-using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
@@ -14,16 +16,26 @@ namespace LayerGen.Benchmarks;
 
 /// <summary>
 /// dotnet run -c Release --project benchmarks/LayerGen.Benchmarks [-- options]
-///   (no options)         self-check, 60 benchmarks (BenchmarkDotNet; ~4 min + build on 2 cores), the README table
-///   --filter '*Case2*'   self-check, then the matching benchmarks (any BenchmarkDotNet option works)
+///   (no options)         self-check, 67 benchmarks (BenchmarkDotNet; ~4.5 min + build on 2 cores), the README table
+///   --filter '*Case2*'   self-check of the cases the filter selects, then the matching benchmarks (any BenchmarkDotNet option works)
 ///   --verify [Case2]     only the self-check (hand and eager vs LayerGen: outputs, loss, gradients)
 ///   --quick [Case2]      self-check, then a fast in-process timing table (for iterating on kernels)
 ///   --breakdown [Case2]  self-check, then each phase of LayerGen's step (and each child layer) timed alone
+///   --peak               only the single-thread FMA peak (Vector256, and Vector512 where accelerated)
+///   --isa native|avx2|both
+///                        which ISA to run on (default native: Vector512 hand versions where Vector512 is
+///                        accelerated, else Vector256). avx2 on an AVX-512 machine runs everything (self-check,
+///                        benchmarks, --quick, --breakdown) in processes with DOTNET_EnableAVX512F=0; both runs
+///                        native and AVX2 side by side (two BenchmarkDotNet jobs, one table each)
 ///   --skip-verify        run the benchmarks even if the self-check fails
 ///   --torchsharp FILE    TorchSharpComparison's CSV for the README table (default BenchmarkDotNet.Artifacts/torchsharp.csv)
+/// A self-check that selects no case (a word or filter matching none) fails: it has checked nothing.
 /// </summary>
 public static class Program
 {
+    /// <summary>Set in the processes this program starts with DOTNET_EnableAVX512F=0, so they never start another.</summary>
+    private const string ChildMarker = "LAYERGEN_BENCH_AVX2_CHILD";
+
     private static readonly Func<CaseBase>[] Verification =
     [
         () => new Case1a(1f), () => new Case1b(1f), () => new Case2(1f), () => new Case3(1f), () => new Case4(1f),
@@ -38,32 +50,139 @@ public static class Program
 
     public static int Main(string[] args)
     {
-        if (!Vector512.IsHardwareAccelerated)
-        {
-            Console.Error.WriteLine("The hand-written baselines need AVX-512 (Vector512.IsHardwareAccelerated is false on this machine).");
-            return 2;
-        }
-
+        DateTime started = DateTime.UtcNow;
+        string loadAtStart = Machine.LoadAverage();
         bool verifyOnly = args.Contains("--verify");
         bool quick = args.Contains("--quick");
         bool breakdown = args.Contains("--breakdown");
         bool skipVerify = args.Contains("--skip-verify");
-        string torchCsv = "BenchmarkDotNet.Artifacts/torchsharp.csv";
-        int t = Array.IndexOf(args, "--torchsharp");
-        if (t >= 0 && t + 1 < args.Length)
+        bool peakOnly = args.Contains("--peak");
+        string torchCsv = TakeOption(ref args, "--torchsharp") ?? "BenchmarkDotNet.Artifacts/torchsharp.csv";
+        string isa = TakeOption(ref args, "--isa") ?? "native";
+        string[] rest = args.Where(a => a is not ("--verify" or "--quick" or "--breakdown" or "--skip-verify" or "--peak")).ToArray();
+
+        Console.WriteLine("Machine: " + Machine.Describe());
+        Console.WriteLine(HandIsa.Describe());
+        if (isa is not ("native" or "avx2" or "both"))
         {
-            torchCsv = args[t + 1];
-            args = args.Where((_, i) => i != t && i != t + 1).ToArray();
+            Console.Error.WriteLine($"--isa {isa}: expected native, avx2 or both.");
+            return 2;
         }
 
-        string[] rest = args.Where(a => a is not ("--verify" or "--quick" or "--breakdown" or "--skip-verify")).ToArray();
+        bool inChild = Environment.GetEnvironmentVariable(ChildMarker) == "1";
+        if (inChild && HandIsa.Avx512)
+        {
+            Console.Error.WriteLine("DOTNET_EnableAVX512F=0 did not turn off Vector512 acceleration in this process: no AVX2 figures can be taken this way.");
+            return 2;
+        }
 
-        // For --verify / --quick a bare word selects cases by name; for BenchmarkDotNet --filter does.
-        string? word = verifyOnly || quick || breakdown ? rest.FirstOrDefault(a => !a.StartsWith('-')) : FilterWord(rest);
-        bool Include(string caseName) => word is null || caseName.Contains(word, StringComparison.OrdinalIgnoreCase)
-            || word.Contains(caseName + "_", StringComparison.OrdinalIgnoreCase);
+        // The AVX2 figures of an AVX-512 machine need processes started with DOTNET_EnableAVX512F=0; on any
+        // other machine this process already runs the AVX2 (or narrower) paths.
+        bool runHere = isa != "avx2" || !HandIsa.Avx512;
+        bool runAvx2Child = isa != "native" && HandIsa.Avx512 && !inChild;
+        if (isa != "native" && !HandIsa.Avx512)
+        {
+            Console.WriteLine($"--isa {isa}: this process does not accelerate Vector512, so its own run is the {HandIsa.Name} run.");
+        }
 
-        bool ok = SelfCheck.Run(Verification, Include);
+        if (peakOnly)
+        {
+            Console.WriteLine(Machine.FormatPeak(Machine.FmaPeak()));
+            return 0;
+        }
+
+        if (verifyOnly || quick || breakdown)
+        {
+            var selection = rest.Contains("--filter") ? CaseSelection.ByFilters(CaseSelection.FilterGlobs(rest)) : CaseSelection.ByWord(rest.FirstOrDefault(a => !a.StartsWith('-')));
+            int status = 0;
+            if (runHere)
+            {
+                status = RunInProcess(selection, verifyOnly, quick, skipVerify);
+            }
+
+            if (runAvx2Child)
+            {
+                status = Math.Max(status, RunAvx2Child(args.Where(a => a != "--isa").ToArray()));
+            }
+
+            return status;
+        }
+
+        // BenchmarkDotNet: the self-check of the cases the filters select, on every ISA that will be timed.
+        var globs = CaseSelection.FilterGlobs(rest);
+        var filtered = CaseSelection.ByFilters(globs);
+        bool ok = true;
+        if (runHere)
+        {
+            ok = SelfCheck.Run(Verification, filtered);
+        }
+
+        if (runAvx2Child)
+        {
+            var verifyArgs = new List<string> { "--verify" };
+            if (globs.Count > 0)
+            {
+                verifyArgs.Add("--filter");
+                verifyArgs.AddRange(globs);
+            }
+
+            ok &= RunAvx2Child([.. verifyArgs]) == 0;
+        }
+
+        if (!ok && !skipVerify)
+        {
+            Console.Error.WriteLine("Not timing: the self-check failed (pass --skip-verify to time anyway).");
+            return 1;
+        }
+
+        var peak = Machine.FmaPeak();
+        Console.WriteLine(Machine.FormatPeak(peak));
+        var run = new RunInfo(Machine.Describe(), peak, loadAtStart, Machine.Commit(), started);
+
+        if (globs.Count == 0)
+        {
+            rest = [.. rest, "--filter", "*"];
+        }
+
+        var job = Job.Default
+            .WithLaunchCount(1)
+            .WithWarmupCount(3)
+            .WithIterationCount(12)
+            .WithIterationTime(TimeInterval.FromMilliseconds(150));
+        var config = DefaultConfig.Instance;
+        if (runHere)
+        {
+            config = config.AddJob(job.WithId(HandIsa.Avx512 ? "AVX512" : "AVX2"));
+        }
+
+        if (runAvx2Child)
+        {
+            config = config.AddJob(job.WithEnvironmentVariable("DOTNET_EnableAVX512F", "0").WithId("AVX2"));
+        }
+
+        config = config
+            .HideColumns(TargetMethodColumn.Method)
+            .AddColumn(new IsaMethodColumn(), new IsaColumn(), StatisticColumn.Median, new GflopsColumn())
+            .WithOrderer(new CaseOrderer())
+            .AddExporter(new TableExporter(torchCsv, run))
+            .WithSummaryStyle(SummaryStyle.Default.WithTimeUnit(TimeUnit.Microsecond).WithRatioStyle(RatioStyle.Value))
+            .WithOptions(ConfigOptions.JoinSummary);
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest, config);
+        var table = new TableExporter(torchCsv, run);
+        foreach (var summary in summaries)
+        {
+            Console.WriteLine();
+            Console.WriteLine("// * LayerGen results table (README) *");
+            table.ExportToLog(summary, BenchmarkDotNet.Loggers.ConsoleLogger.Default);
+        }
+
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+    }
+
+    /// <summary>--verify, --quick or --breakdown in this process.</summary>
+    private static int RunInProcess(CaseSelection selection, bool verifyOnly, bool quick, bool skipVerify)
+    {
+        bool ok = SelfCheck.Run(Verification, selection);
         if (verifyOnly)
         {
             return ok ? 0 : 1;
@@ -77,55 +196,56 @@ public static class Program
 
         if (quick)
         {
-            QuickTimer.Run(Timing, Include, 1.0);
-            return 0;
+            QuickTimer.Run(Timing, selection, 1.0);
         }
-
-        if (breakdown)
+        else
         {
-            QuickTimer.Breakdown(Timing, Include, 0.3);
-            return 0;
-        }
-
-        if (!rest.Contains("--filter"))
-        {
-            rest = [.. rest, "--filter", "*"];
-        }
-
-        var job = Job.Default
-            .WithLaunchCount(1)
-            .WithWarmupCount(3)
-            .WithIterationCount(12)
-            .WithIterationTime(TimeInterval.FromMilliseconds(150));
-        var config = DefaultConfig.Instance
-            .AddJob(job.AsDefault())
-            .AddColumn(StatisticColumn.Median, new GflopsColumn())
-            .WithOrderer(new CaseOrderer())
-            .AddExporter(new TableExporter(torchCsv))
-            .WithSummaryStyle(SummaryStyle.Default.WithTimeUnit(TimeUnit.Microsecond).WithRatioStyle(RatioStyle.Value))
-            .WithOptions(ConfigOptions.JoinSummary);
-        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest, config);
-        var table = new TableExporter(torchCsv);
-        foreach (var summary in summaries)
-        {
-            Console.WriteLine();
-            Console.WriteLine("// * LayerGen results table (README) *");
-            table.ExportToLog(summary, BenchmarkDotNet.Loggers.ConsoleLogger.Default);
+            QuickTimer.Breakdown(Timing, selection, 0.3);
         }
 
         return 0;
     }
 
-    /// <summary>The case named in a --filter glob such as '*Case2*' (null: all cases).</summary>
-    private static string? FilterWord(string[] args)
+    /// <summary>Runs this program again with <paramref name="args"/> under DOTNET_EnableAVX512F=0 and returns its exit code.</summary>
+    private static int RunAvx2Child(string[] args)
     {
-        int i = Array.IndexOf(args, "--filter");
+        var start = new ProcessStartInfo { UseShellExecute = false };
+        string? host = Environment.ProcessPath;
+        if (host is null || Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            start.FileName = host ?? "dotnet";
+            start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        }
+        else
+        {
+            start.FileName = host;
+        }
+
+        foreach (string a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        start.Environment["DOTNET_EnableAVX512F"] = "0";
+        start.Environment[ChildMarker] = "1";
+        Console.WriteLine();
+        Console.WriteLine($"== the AVX2 run: DOTNET_EnableAVX512F=0 {string.Join(" ", args)}");
+        using var child = Process.Start(start) ?? throw new InvalidOperationException("could not start " + start.FileName);
+        child.WaitForExit();
+        return child.ExitCode;
+    }
+
+    /// <summary>Removes <paramref name="name"/> and its value from <paramref name="args"/>; returns the value (null when absent).</summary>
+    private static string? TakeOption(ref string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
         if (i < 0 || i + 1 >= args.Length)
         {
             return null;
         }
 
-        string glob = args[i + 1].Trim('*');
-        return glob.Length == 0 || glob.Contains('*') ? null : glob.Split('.')[^1].Split('_')[0];
+        string value = args[i + 1];
+        args = args.Where((_, j) => j != i && j != i + 1).ToArray();
+        return value;
     }
 }

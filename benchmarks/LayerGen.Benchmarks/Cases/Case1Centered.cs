@@ -10,7 +10,7 @@ namespace LayerGen.Benchmarks.Cases;
 // Cases 1a and 1b: CenteredLayer (y = x − mean(x)), no parameters; see InputGradientCase for the step.
 
 /// <summary>Case 1a: CenteredLayer on x[2, 5].</summary>
-public sealed class Case1a : InputGradientCase
+public sealed partial class Case1a : InputGradientCase
 {
     private const int Count = 10;
     private static Vector512<float> Mask
@@ -34,9 +34,15 @@ public sealed class Case1a : InputGradientCase
 
     public override string Title => "1a CenteredLayer x[2,5]";
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandForward() => HandIsa.Avx512 ? HandForward512() : HandForward256();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandStep() => HandIsa.Avx512 ? HandStep512() : HandStep256();
+
     // x fits one vector (the Buf's padding lanes are zero).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandForward()
+    private float HandForward512()
     {
         var x = Ld(ref X.Ref, 0);
         float mean = Vector512.Sum(x) / Count;
@@ -47,7 +53,7 @@ public sealed class Case1a : InputGradientCase
 
     // d = x − mean(x) − t; loss = Σd²/N; dL/dy = 2d/N; dL/dx = dL/dy − mean(dL/dy) = (2/N)(d − mean d).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandStep()
+    private float HandStep512()
     {
         var x = Ld(ref X.Ref, 0);
         float mean = Vector512.Sum(x) / Count;
@@ -64,7 +70,7 @@ public sealed class Case1a : InputGradientCase
 }
 
 /// <summary>Case 1b: CenteredLayer on x[64, 128].</summary>
-public sealed class Case1b : InputGradientCase
+public sealed partial class Case1b : InputGradientCase
 {
     private const int Count = 64 * 128;
     private readonly Buf _y = new(Count);
@@ -82,8 +88,14 @@ public sealed class Case1b : InputGradientCase
 
     public override string Title => "1b CenteredLayer x[64,128]";
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandForward() => HandIsa.Avx512 ? HandForward512() : HandForward256();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandStep() => HandIsa.Avx512 ? HandStep512() : HandStep256();
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandForward()
+    private float HandForward512()
     {
         ref float x = ref X.Ref;
         ref float y = ref _y.Ref;
@@ -102,7 +114,7 @@ public sealed class Case1b : InputGradientCase
 
     // Three passes: mean(x); d = x − m − t with Σd and Σd²; dL/dx = (2/N)(x − t) − (2/N)(m + mean d).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandStep()
+    private float HandStep512()
     {
         ref float x = ref X.Ref;
         ref float t = ref T.Ref;

@@ -134,7 +134,7 @@ internal static class HandMyLinear64x8
 }
 
 /// <summary>Case 2: MyLinear(64, 8) (relu(x·W + b)), batch 2, MSE against a fixed target [2, 8].</summary>
-public sealed class Case2 : TrainedCase
+public sealed partial class Case2 : TrainedCase
 {
     private static readonly MseLoss EagerMse = new();
     private readonly Buf _w;
@@ -164,8 +164,14 @@ public sealed class Case2 : TrainedCase
 
     public override string Title => "2 MyLinear 64→8 relu, batch 2";
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandForward() => HandIsa.Avx512 ? HandForward512() : HandForward256();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandStep() => HandIsa.Avx512 ? HandStep512() : HandStep256();
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandForward()
+    private float HandForward512()
     {
         var y = HandMyLinear64x8.Forward(ref X.Ref, ref _w.Ref, ref _b.Ref);
         St(ref _y.Ref, 0, y);
@@ -174,7 +180,7 @@ public sealed class Case2 : TrainedCase
 
     // loss = Σ(y − t)²/16; dL/dz = (2/16)(y − t)·[y > 0]; then the fused SGD update.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandStep()
+    private float HandStep512()
     {
         var y = HandMyLinear64x8.Forward(ref X.Ref, ref _w.Ref, ref _b.Ref);
         var d = y - Ld(ref T.Ref, 0);
@@ -190,7 +196,7 @@ public sealed class Case2 : TrainedCase
 }
 
 /// <summary>Case 3: the chapter's net, MyLinear(64, 8) → MyLinear(8, 1), batch 2, MSE against a fixed target [2, 1].</summary>
-public sealed class Case3 : TrainedCase
+public sealed partial class Case3 : TrainedCase
 {
     private static readonly MseLoss EagerMse = new();
     private readonly Buf _w1;
@@ -240,8 +246,14 @@ public sealed class Case3 : TrainedCase
         return (h, w2, y0, y1);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandForward() => HandIsa.Avx512 ? HandForward512() : HandForward256();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandStep() => HandIsa.Avx512 ? HandStep512() : HandStep256();
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandForward()
+    private float HandForward512()
     {
         var (_, _, y0, y1) = Forward();
         ref float y = ref _y.Ref;
@@ -251,7 +263,7 @@ public sealed class Case3 : TrainedCase
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandStep()
+    private float HandStep512()
     {
         var (h, w2, y0, y1) = Forward();
         ref float t = ref T.Ref;

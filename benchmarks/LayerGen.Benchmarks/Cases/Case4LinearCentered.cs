@@ -12,7 +12,7 @@ namespace LayerGen.Benchmarks.Cases;
 /// target [4, 128]. The hand version keeps the weight transposed ([in, out] = [8, 128]) so both the
 /// forward (x·Wᵀ) and the weight gradient (xᵀ·dz) are broadcast-times-row FMAs over contiguous rows.
 /// </summary>
-public sealed class Case4 : TrainedCase
+public sealed partial class Case4 : TrainedCase
 {
     private const int Rows4 = 4, In = 8, Out = 128, Count = Rows4 * Out;
     private static readonly MseLoss EagerMse = new();
@@ -66,8 +66,14 @@ public sealed class Case4 : TrainedCase
         return Vector512.Sum(s0 + s1) / Count;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandForward() => HandIsa.Avx512 ? HandForward512() : HandForward256();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandStep() => HandIsa.Avx512 ? HandStep512() : HandStep256();
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandForward()
+    private float HandForward512()
     {
         ref float y = ref _y.Ref;
         var m = Vector512.Create(Affine(ref y));
@@ -82,7 +88,7 @@ public sealed class Case4 : TrainedCase
     // d = z − mean z − t; loss = Σd²/N; dL/dy = 2d/N; through the centering: dz = (2/N)(d − mean d);
     // b −= lr·Σ_rows dz; Wᵀ −= lr·xᵀ·dz.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandStep()
+    private float HandStep512()
     {
         ref float z = ref _z.Ref;
         ref float t = ref T.Ref;

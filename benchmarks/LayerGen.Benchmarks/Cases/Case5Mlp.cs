@@ -11,14 +11,14 @@ namespace LayerGen.Benchmarks.Cases;
 /// Case 5: MLP 784-256-10 with ReLU, batch 64, softmax cross-entropy against fixed labels.
 /// </summary>
 /// <remarks>
-/// The hand version: layer 1 keeps its weight transposed (Wᵀ [784, 256]) so the forward X·Wᵀ and the
+/// The AVX-512 hand version (the AVX2 one is in Case5Mlp.Avx2.cs): layer 1 keeps its weight transposed (Wᵀ [784, 256]) so the forward X·Wᵀ and the
 /// weight gradient Xᵀ·dZ are both 4 × 64 register tiles of broadcast × row FMAs (<see cref="Gemm"/>),
 /// the forward blocked over k (112 at a time: a 28 KB panel of Wᵀ stays in L1 across the 16 row tiles);
 /// the SGD update is fused into the weight-gradient tiles. Layer 2 keeps torch's layout [10, 256]
 /// (padded to 12 rows): logits are dot products (2 rows × 5 outputs per tile), dH = dL·W2 and
 /// W2 −= lr·dLᵀ·H are tiles again. Softmax: one masked vector per row, <see cref="Simd.Exp"/>.
 /// </remarks>
-public sealed class Case5 : TrainedCase
+public sealed partial class Case5 : TrainedCase
 {
     public const int Batch = 64, In = 784, Hidden = 256, Classes = 10;
 
@@ -28,7 +28,7 @@ public sealed class Case5 : TrainedCase
     private const int Kc = 112; // k block of the layer-1 forward (784 = 7 × 112)
     private const int Ld2 = 16; // row stride of the logits / dL buffers (10 classes, padded)
 
-    private readonly Buf _wt1;
+    private readonly Buf _wt1; // AVX-512 layout: W1ᵀ [784, 256] (empty on the AVX2 path, which keeps _w1p)
     private readonly Buf _b1;
     private readonly Buf _w2;  // [12, 256], rows 10 and 11 zero
     private readonly Buf _b2;  // [16], lanes 10.. zero
@@ -49,7 +49,8 @@ public sealed class Case5 : TrainedCase
     {
         var l1 = (Linear)m.LayerGen[0];
         var l2 = (Linear)m.LayerGen[2];
-        _wt1 = Copy(l1.Weight, transpose: true);
+        _wt1 = HandIsa.Avx512 ? Copy(l1.Weight, transpose: true) : new Buf(0);
+        _w1p = HandIsa.Avx512 ? new Buf(0) : Panels(l1.Weight);
         _b1 = Copy(l1.Bias);
         _w2 = Copy(l2.Weight, padTo: 12 * Hidden);
         _b2 = Copy(l2.Bias, padTo: 16);
@@ -168,8 +169,14 @@ public sealed class Case5 : TrainedCase
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandForward() => HandIsa.Avx512 ? HandForward512() : HandForward256();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandStep() => HandIsa.Avx512 ? HandStep512() : HandStep256();
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandForward()
+    private float HandForward512()
     {
         Layer1();
         Layer2();
@@ -208,7 +215,7 @@ public sealed class Case5 : TrainedCase
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandStep()
+    private float HandStep512()
     {
         Layer1();
         Layer2();
@@ -295,5 +302,5 @@ public sealed class Case5 : TrainedCase
     }
 
     public override IReadOnlyList<ParamView> Parameters() =>
-        ParamsWith(() => Transposed(_wt1, Hidden, In), () => Head(_b1, Hidden), () => Head(_w2, Classes * Hidden), () => Head(_b2, Classes));
+        ParamsWith(() => HandIsa.Avx512 ? Transposed(_wt1, Hidden, In) : FromPanels(_w1p), () => Head(_b1, Hidden), () => Head(_w2, Classes * Hidden), () => Head(_b2, Classes));
 }

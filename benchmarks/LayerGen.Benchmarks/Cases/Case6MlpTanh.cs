@@ -83,7 +83,7 @@ public abstract class MlpTanhCase : TrainedCase
 }
 
 /// <summary>Case 6a: batch 1 — matrix-vector products, every value in registers or L1.</summary>
-public sealed class Case6a : MlpTanhCase
+public sealed partial class Case6a : MlpTanhCase
 {
     private readonly Buf _h1 = new(Hid);
     private readonly Buf _h2 = new(Hid);
@@ -137,8 +137,14 @@ public sealed class Case6a : MlpTanhCase
         return Vector512.Sum(p) + B3.Ref;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandForward() => HandIsa.Avx512 ? HandForward512() : HandForward256();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandStep() => HandIsa.Avx512 ? HandStep512() : HandStep256();
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandForward()
+    private float HandForward512()
     {
         float y = Forward();
         _y.Ref = y;
@@ -146,7 +152,7 @@ public sealed class Case6a : MlpTanhCase
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandStep()
+    private float HandStep512()
     {
         float y = Forward();
         float d = y - T.Ref;
@@ -251,7 +257,7 @@ public sealed class Case6a : MlpTanhCase
 }
 
 /// <summary>Case 6b: batch 256 — 4 × 64 register tiles (<see cref="Gemm"/>) with tanh fused into the forward tiles.</summary>
-public sealed class Case6b : MlpTanhCase
+public sealed partial class Case6b : MlpTanhCase
 {
     private const int Batch = 256;
     private readonly Buf _h1 = new(Batch * Hid);
@@ -315,15 +321,21 @@ public sealed class Case6b : MlpTanhCase
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandForward() => HandIsa.Avx512 ? HandForward512() : HandForward256();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandStep() => HandIsa.Avx512 ? HandStep512() : HandStep256();
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandForward()
+    private float HandForward512()
     {
         Forward();
         return _y[Batch - 1];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandStep()
+    private float HandStep512()
     {
         Forward();
         ref float y = ref _y.Ref;

@@ -18,7 +18,7 @@ namespace LayerGen.Benchmarks.Cases;
 /// Gradient: dW[i, j, k] = Σ_b x_bi·x_bj·dy_bk, i.e. dV[i, p] = Σ_b x_bi·U[b, p] with
 /// U[b, p] = [x_{2p} ×8 | x_{2p+1} ×8]·[dy_b | dy_b], fused with the SGD update.
 /// </remarks>
-public sealed class Case7 : TrainedCase
+public sealed partial class Case7 : TrainedCase
 {
     private const int Batch = 8, N = 16, K = 8;
     private static readonly MseLoss EagerMse = new();
@@ -156,15 +156,21 @@ public sealed class Case7 : TrainedCase
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandForward() => HandIsa.Avx512 ? HandForward512() : HandForward256();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandStep() => HandIsa.Avx512 ? HandStep512() : HandStep256();
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandForward()
+    private float HandForward512()
     {
         Forward();
         return _y[Batch * K - 1];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandStep()
+    private float HandStep512()
     {
         Forward();
         ref float x = ref X.Ref;

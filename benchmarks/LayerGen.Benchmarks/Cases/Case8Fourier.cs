@@ -16,7 +16,7 @@ namespace LayerGen.Benchmarks.Cases;
 /// M[t, 2k] = cos(2πkt/64), M[t, 2k+1] = −sin(2πkt/64) (float, from double), and its adjoint the matmul
 /// with Mᵀ: two 4 × 64 register tiles each (<see cref="Gemm"/>), 2048 FMAs of 16 lanes per direction.
 /// </remarks>
-public sealed class Case8 : InputGradientCase
+public sealed partial class Case8 : InputGradientCase
 {
     private const int Rows8 = 8, Len = 64, Count = Rows8 * Len;
     private readonly Buf _m = new(Len * Len);
@@ -61,15 +61,21 @@ public sealed class Case8 : InputGradientCase
         Gemm.Tile4x64<NoEpilogue>(ref Unsafe.Add(ref input, 4 * Len), Len, 1, ref matrix, Len, Len, ref Unsafe.Add(ref output, 4 * Len), Len, ref Unsafe.NullRef<float>(), false, false, 1f);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandForward() => HandIsa.Avx512 ? HandForward512() : HandForward256();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override float HandStep() => HandIsa.Avx512 ? HandStep512() : HandStep256();
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandForward()
+    private float HandForward512()
     {
         Transform(ref X.Ref, ref _m.Ref, ref _y.Ref);
         return _y[Count - 1];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override float HandStep()
+    private float HandStep512()
     {
         ref float y = ref _y.Ref;
         ref float t = ref T.Ref;

@@ -10,8 +10,10 @@ using BenchmarkDotNet.Running;
 namespace LayerGen.Benchmarks.Infrastructure;
 
 /// <summary>
-/// One joined summary table, grouped by (case, category): the Ratio column of every group is relative to
-/// that group's hand-written baseline. Rows in case order, Forward before Step, hand / LayerGen / eager.
+/// One joined summary table, grouped by (case, job, category): the Ratio column of every group is relative
+/// to that group's hand-written baseline, run in the same job (so on the same ISA: with `--isa both` the
+/// AVX2 job's rows compare with the AVX2 hand version). Rows in case order, then job, Forward before Step,
+/// hand / LayerGen / eager.
 /// </summary>
 public sealed class CaseOrderer : IOrderer
 {
@@ -30,9 +32,9 @@ public sealed class CaseOrderer : IOrderer
     public IEnumerable<IGrouping<string, BenchmarkCase>> GetLogicalGroupOrder(IEnumerable<IGrouping<string, BenchmarkCase>> logicalGroups, IEnumerable<BenchmarkLogicalGroupRule>? order = null) =>
         logicalGroups.OrderBy(g => g.Key, StringComparer.Ordinal);
 
-    // "Case1a_Centered_2x5/1 Forward": Forward sorts before Step.
+    // "Case1a_Centered_2x5/AVX2/1 Forward": Forward sorts before Step.
     private static string Key(BenchmarkCase b) =>
-        b.Descriptor.Type.Name + "/" + (b.Descriptor.Categories.Contains("Forward") ? "1 Forward" : "2 Step");
+        b.Descriptor.Type.Name + "/" + b.Job.ResolvedId + "/" + (b.Descriptor.Categories.Contains("Forward") ? "1 Forward" : "2 Step");
 
     private static int MethodRank(BenchmarkCase b) => b.Descriptor.WorkloadMethod.Name switch
     {

@@ -14,15 +14,16 @@ namespace LayerGen.Benchmarks.Infrastructure;
 /// </summary>
 public static class QuickTimer
 {
-    public static void Run(Func<CaseBase>[] factories, Func<string, bool> include, double secondsPerMethod)
+    public static void Run(Func<CaseBase>[] factories, CaseSelection selection, double secondsPerMethod)
     {
         Console.WriteLine();
-        Console.WriteLine("| case | hand fwd µs | LayerGen fwd µs | ratio | hand step µs | LayerGen step µs | ratio | eager fwd µs | eager step µs | LayerGen B/call (fwd, step) | loss after timing (hand, LayerGen) |");
+        Console.WriteLine($"In-process medians on {HandIsa.Name} (hand-written: {(HandIsa.Avx512 ? "Vector512" : "Vector256")}); load average {Machine.LoadAverage()}");
+        Console.WriteLine($"| case | hand {HandIsa.Name} fwd µs | LayerGen fwd µs | ratio | hand {HandIsa.Name} step µs | LayerGen step µs | ratio | eager fwd µs | eager step µs | LayerGen B/call (fwd, step) | loss after timing (hand, LayerGen) |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
         foreach (var factory in factories)
         {
             var c = factory();
-            if (!include(c.GetType().Name))
+            if (!selection.Includes(c.GetType().Name))
             {
                 continue;
             }
@@ -40,18 +41,18 @@ public static class QuickTimer
     }
 
     /// <summary>`--breakdown`: the median µs of each phase of LayerGen's step, and of each child layer, against the hand-written step.</summary>
-    public static void Breakdown(Func<CaseBase>[] factories, Func<string, bool> include, double secondsPerPhase)
+    public static void Breakdown(Func<CaseBase>[] factories, CaseSelection selection, double secondsPerPhase)
     {
         foreach (var factory in factories)
         {
             var c = factory();
-            if (!include(c.GetType().Name))
+            if (!selection.Includes(c.GetType().Name))
             {
                 continue;
             }
 
             Console.WriteLine();
-            Console.WriteLine($"{c.Title}: hand V512 step {Time(c.HandStep, secondsPerPhase).Micros.ToString("F3", CultureInfo.InvariantCulture)} µs, forward {Time(c.HandForward, secondsPerPhase).Micros.ToString("F3", CultureInfo.InvariantCulture)} µs");
+            Console.WriteLine($"{c.Title}: hand {HandIsa.Name} step {Time(c.HandStep, secondsPerPhase).Micros.ToString("F3", CultureInfo.InvariantCulture)} µs, forward {Time(c.HandForward, secondsPerPhase).Micros.ToString("F3", CultureInfo.InvariantCulture)} µs");
             var phases = c.LayerGenPhases().ToList();
             WarmUp(phases.Select(p => p.Run).ToList());
             foreach (var (phase, run) in phases)

@@ -14,17 +14,24 @@ public static class SelfCheck
     private const float OutputTolerance = 2e-4f;   // max |difference| / max |LayerGen value|
     private const float GradientTolerance = 2e-3f; // implied gradients lose ~1e-7·|parameter| to rounding
 
-    public static bool Run(Func<CaseBase>[] factories, Func<string, bool> include)
+    /// <summary>
+    /// Checks the selected cases; false on any mismatch, and false (saying so) when the selection holds no
+    /// case at all: a check that checked nothing has not shown that anything matches.
+    /// </summary>
+    public static bool Run(Func<CaseBase>[] factories, CaseSelection selection)
     {
         bool ok = true;
+        int checkedCases = 0;
+        Console.WriteLine($"self-check of the hand-written {HandIsa.Name} versions and the eager path against LayerGen ({selection.Description})");
         foreach (var factory in factories)
         {
             var c = factory();
-            if (!include(c.GetType().Name))
+            if (!selection.Includes(c.GetType().Name))
             {
                 continue;
             }
 
+            checkedCases++;
             Console.WriteLine($"[{c.GetType().Name}] {c.Title}");
             Console.WriteLine($"  kernels: {c.Kernels}");
             Console.WriteLine($"  step:    {c.StepDescription}");
@@ -43,7 +50,15 @@ public static class SelfCheck
             }
         }
 
-        Console.WriteLine(ok ? "self-check: all hand-written and eager results match LayerGen's" : "self-check: MISMATCH (see above)");
+        if (checkedCases == 0)
+        {
+            Console.WriteLine($"self-check: NO CASE SELECTED by {selection.Description}: nothing was checked (case names: Case1a … Case8)");
+            return false;
+        }
+
+        Console.WriteLine(ok
+            ? $"self-check: all hand-written ({HandIsa.Name}) and eager results match LayerGen's in {checkedCases} case{(checkedCases == 1 ? "" : "s")}"
+            : "self-check: MISMATCH (see above)");
         return ok;
     }
 
