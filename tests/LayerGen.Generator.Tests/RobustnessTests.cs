@@ -150,9 +150,9 @@ public sealed partial class RobustnessTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>A fresh driver without step tracking: nothing here reads the steps.</summary>
+    /// <summary>A fresh driver without step tracking (nothing here reads the steps), the IR verifier on.</summary>
     private static GeneratorDriver NewDriver() =>
-        CSharpGeneratorDriver.Create([new LayerGenerator().AsSourceGenerator()], parseOptions: GeneratorHarness.ParseOptions);
+        CSharpGeneratorDriver.Create([new LayerGenerator().AsSourceGenerator()], parseOptions: GeneratorHarness.ParseOptions, optionsProvider: VerifyIrOptions.Enabled);
 
     /// <summary>Runs the generator on <paramref name="source"/> alone, with a fresh driver.</summary>
     private static Failed? FailureOnItsOwn(string source, string path) =>
