@@ -64,7 +64,9 @@ public sealed class IntrinsicGuardTests(ITestOutputHelper output)
         Assert.NotEmpty(generated);
         IntrinsicGuardScanner.Result result = IntrinsicGuardScanner.Scan(compilation);
         Report(path, result);
-        Assert.True(result.UsesPerCapability.GetValueOrDefault(IntrinsicGuardScanner.Vector512Capability) > 20, "too few Vector512 uses found in the generated kernels: is the scanner blind?");
+        // Every generated element-wise loop has a Vector512 pass, so even the smallest of these sources (samples/Parameters:
+        // 20 uses) has many; a blind scanner finds none. The bound is not a count of kernels: emitting changes move it.
+        Assert.True(result.UsesPerCapability.GetValueOrDefault(IntrinsicGuardScanner.Vector512Capability) >= 10, "too few Vector512 uses found in the generated kernels: is the scanner blind?");
         AssertNoViolations(result);
     }
 

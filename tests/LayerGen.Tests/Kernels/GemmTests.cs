@@ -103,6 +103,8 @@ public sealed partial class GemmTests
     [InlineData(64, 256, 784, false, false)]
     [InlineData(64, 256, 784, true, true)]
     [InlineData(64, 10, 256, false, true)] // classifier head
+    [InlineData(67, 129, 300, false, true)] // with 16 registers: A packed, edges of the 8 × 8 transposes on every side
+    [InlineData(256, 64, 32, false, true)] // with 16 registers: packed, a short contraction
     [InlineData(2, 8, 64, false, false)]
     [InlineData(1, 1, 1000, false, true)] // one long dot product, several contraction blocks
     [InlineData(3, 5, 600, false, false)] // contraction blocks of the broadcast kernel with a thin tile
@@ -187,15 +189,18 @@ public sealed partial class GemmTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
-    [Fact]
-    public void Threads_get_identical_results()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Threads_get_identical_results(bool transposeA)
     {
-        // Aᵀ·Bᵀ goes through a per-thread buffer; the other paths have no shared state at all.
+        // Aᵀ·Bᵀ goes through a per-thread buffer, and so does A·Bᵀ where A is packed (16 registers); the
+        // other paths have no shared state at all.
         const int m = 33, n = 47, k = 70, threads = 4;
         var a = RandomValues(m * k, new Random(1));
         var b = RandomValues(k * n, new Random(2));
         var expected = new float[m * n];
-        Gemm.MatMul(m, n, k, a, true, b, true, expected, false);
+        Gemm.MatMul(m, n, k, a, transposeA, b, true, expected, false);
         var results = new float[threads][];
         using var start = new Barrier(threads);
         var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
@@ -204,7 +209,7 @@ public sealed partial class GemmTests
             start.SignalAndWait();
             for (int repeat = 0; repeat < 50; repeat++)
             {
-                Gemm.MatMul(m, n, k, a, true, b, true, c, false);
+                Gemm.MatMul(m, n, k, a, transposeA, b, true, c, false);
             }
 
             results[t] = c;
