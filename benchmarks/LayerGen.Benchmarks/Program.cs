@@ -22,6 +22,7 @@ namespace LayerGen.Benchmarks;
 ///   --quick [Case2]      self-check, then a fast in-process timing table (for iterating on kernels)
 ///   --breakdown [Case2]  self-check, then each phase of LayerGen's step (and each child layer) timed alone
 ///   --peak               only the single-thread FMA peak (Vector256, and Vector512 where accelerated)
+///   --gemm               only the GEMM alone on cases 5's and 6b's products, GFLOP/s and % of that peak
 ///   --isa native|avx2|both
 ///                        which ISA to run on (default native: Vector512 hand versions where Vector512 is
 ///                        accelerated, else Vector256). avx2 on an AVX-512 machine runs everything (self-check,
@@ -57,9 +58,10 @@ public static class Program
         bool breakdown = args.Contains("--breakdown");
         bool skipVerify = args.Contains("--skip-verify");
         bool peakOnly = args.Contains("--peak");
+        bool gemmOnly = args.Contains("--gemm");
         string torchCsv = TakeOption(ref args, "--torchsharp") ?? "BenchmarkDotNet.Artifacts/torchsharp.csv";
         string isa = TakeOption(ref args, "--isa") ?? "native";
-        string[] rest = args.Where(a => a is not ("--verify" or "--quick" or "--breakdown" or "--skip-verify" or "--peak")).ToArray();
+        string[] rest = args.Where(a => a is not ("--verify" or "--quick" or "--breakdown" or "--skip-verify" or "--peak" or "--gemm")).ToArray();
 
         Console.WriteLine("Machine: " + Machine.Describe());
         Console.WriteLine(HandIsa.Describe());
@@ -88,6 +90,13 @@ public static class Program
         if (peakOnly)
         {
             Console.WriteLine(Machine.FormatPeak(Machine.FmaPeak()));
+            return 0;
+        }
+
+        if (gemmOnly)
+        {
+            var fmaPeak = Machine.FmaPeak();
+            GemmShapes.Run(HandIsa.Avx512 ? fmaPeak.Gflops512 : fmaPeak.Gflops256);
             return 0;
         }
 

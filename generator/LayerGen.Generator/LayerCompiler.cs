@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using LayerGen.Generator.Autodiff;
+using LayerGen.Generator.Building;
 using LayerGen.Generator.Diagnostics;
 using LayerGen.Generator.Emit;
 using LayerGen.Generator.Ir;
@@ -16,11 +17,15 @@ namespace LayerGen.Generator;
 /// </summary>
 internal static class LayerCompiler
 {
-    public static GeneratedLayer Compile(LayerModel layer, EquatableArray<EquatableArray<int>> specialisations, EquatableArray<LayerSignature> childSignatures)
+    /// <param name="layer">The parsed layer.</param>
+    /// <param name="specialisations">The constant sizes it is constructed with, one kernel each.</param>
+    /// <param name="childSignatures">The shape contracts of the layers it holds as children.</param>
+    /// <param name="verifyIr">Check the IR after every stage (test builds): a broken rule becomes LG0999 at once.</param>
+    public static GeneratedLayer Compile(LayerModel layer, EquatableArray<EquatableArray<int>> specialisations, EquatableArray<LayerSignature> childSignatures, bool verifyIr = false)
     {
         try
         {
-            return CompileUnchecked(layer, specialisations, childSignatures);
+            return CompileUnchecked(layer, specialisations, childSignatures, verifyIr);
         }
         catch (System.Exception e) when (e is not System.OperationCanceledException)
         {
@@ -30,7 +35,7 @@ internal static class LayerCompiler
         }
     }
 
-    private static GeneratedLayer CompileUnchecked(LayerModel layer, EquatableArray<EquatableArray<int>> specialisations, EquatableArray<LayerSignature> childSignatures)
+    private static GeneratedLayer CompileUnchecked(LayerModel layer, EquatableArray<EquatableArray<int>> specialisations, EquatableArray<LayerSignature> childSignatures, bool verifyIr)
     {
         var diagnostics = new List<DiagnosticInfo>();
         string hintName = layer.FullName + ".g.cs";
@@ -43,6 +48,11 @@ internal static class LayerCompiler
             return new GeneratedLayer(hintName, string.Empty, diagnostics.ToEquatableArray());
         }
 
+        if (verifyIr)
+        {
+            GraphVerifier.Check(graph, "graph building");
+        }
+
         // Warnings do not stop emission.
         foreach (var parameter in graph.Parameters.Where(p => !graph.Nodes.Any(n => n.Args.Contains(p.Value))))
         {
@@ -51,8 +61,18 @@ internal static class LayerCompiler
         }
 
         var signature = SignatureBuilder.FromGraph(layer, graph, names);
-        ReverseMode.Differentiate(graph);
+        ReverseMode.Differentiate(graph, verifyIr);
+        if (verifyIr)
+        {
+            GraphVerifier.Check(graph, "autodiff");
+        }
+
         var plan = Lowerer.Lower(graph, names);
+        if (verifyIr)
+        {
+            PlanVerifier.Check(plan);
+        }
+
         string source = new LayerEmitter(layer, plan, names, specialisations, signature).Emit();
 
         // While the user's own file has syntax errors (mid-edit: a half-typed name), the emitted source

@@ -1,6 +1,6 @@
 using System.Linq;
 using LayerGen.Generator.Emit;
-using LayerGen.Generator.Ir;
+using LayerGen.Generator.Building;
 using LayerGen.Generator.Model;
 using LayerGen.Generator.Parsing;
 using Microsoft.CodeAnalysis;
@@ -31,7 +31,15 @@ public sealed class LayerGenerator : IIncrementalGenerator
         public const string EmittedLosses = "EmittedLosses";
         public const string Sequentials = "Sequentials";
         public const string RunTimeSizes = "RunTimeSizes";
+        public const string VerifyIr = "VerifyIr";
     }
+
+    /// <summary>
+    /// The MSBuild property that turns on the IR verifier after every stage (graph building, autodiff, lowering):
+    /// <c>&lt;LayerGenVerifyIr&gt;true&lt;/LayerGenVerifyIr&gt;</c> with <c>&lt;CompilerVisibleProperty Include="LayerGenVerifyIr" /&gt;</c>.
+    /// The test builds set it; a broken rule then fails as LG0999 instead of emitting wrong kernels.
+    /// </summary>
+    public const string VerifyIrProperty = "build_property.LayerGenVerifyIr";
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -93,19 +101,26 @@ public sealed class LayerGenerator : IIncrementalGenerator
                 Children: LayerCompiler.SignaturesFor(pair.Left.Left.Value!, pair.Right)))
             .WithTrackingName(Steps.Specialised);
 
-        // 5. Shapes, autodiff, lowering and emission: text plus diagnostics, both equatable.
+        // 5. Shapes, autodiff, lowering and emission: text plus diagnostics, both equatable. Test builds check
+        //    the IR after every stage (VerifyIrProperty); a bool, so it changes nothing for caching.
+        var verifyIr = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => options.GlobalOptions.TryGetValue(VerifyIrProperty, out var value) && string.Equals(value, "true", System.StringComparison.OrdinalIgnoreCase))
+            .WithTrackingName(Steps.VerifyIr);
         var generated = specialised
-            .Select(static (input, _) => LayerCompiler.Compile(input.Layer, input.Sizes, input.Children))
+            .Combine(verifyIr)
+            .Select(static (input, _) => LayerCompiler.Compile(input.Left.Layer, input.Left.Sizes, input.Left.Children, input.Right))
             .WithTrackingName(Steps.Generated);
 
         // Losses: specialised per construction site like layers; they hold no children.
         var generatedLosses = losses
             .Where(static r => r.Value is not null)
             .Combine(sites)
+            .Combine(verifyIr)
             .Select(static (pair, _) => LayerCompiler.Compile(
-                pair.Left.Value!,
-                ConstructionSiteReader.SpecialisationsFor(pair.Left.Value!.FullName, pair.Right),
-                EquatableArray<Parsing.LayerSignature>.Empty))
+                pair.Left.Left.Value!,
+                ConstructionSiteReader.SpecialisationsFor(pair.Left.Left.Value!.FullName, pair.Left.Right),
+                EquatableArray<Parsing.LayerSignature>.Empty,
+                pair.Right))
             .WithTrackingName(Steps.GeneratedLosses);
 
         // 6. Compile-time composition check of every new Sequential(...) of constant-size layers (LG0010).

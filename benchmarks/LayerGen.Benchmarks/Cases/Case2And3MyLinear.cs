@@ -4,7 +4,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using LayerGen.Benchmarks.Infrastructure;
 using LayerGen.Benchmarks.Layers;
-using LayerGen.Losses;
 using static LayerGen.Benchmarks.Infrastructure.Simd;
 
 namespace LayerGen.Benchmarks.Cases;
@@ -137,7 +136,7 @@ internal static class HandMyLinear64x8
 /// <summary>Case 2: MyLinear(64, 8) (relu(x·W + b)), batch 2, MSE against a fixed target [2, 8].</summary>
 public sealed partial class Case2 : TrainedCase
 {
-    private static readonly MseMeanKernel EagerMse = new();
+    private static readonly MseLoss EagerMse = new();
     private readonly Buf _w;
     private readonly Buf _b;
     private readonly Buf _y = new(16);
@@ -199,7 +198,7 @@ public sealed partial class Case2 : TrainedCase
 /// <summary>Case 3: the chapter's net, MyLinear(64, 8) → MyLinear(8, 1), batch 2, MSE against a fixed target [2, 1].</summary>
 public sealed partial class Case3 : TrainedCase
 {
-    private static readonly MseMeanKernel EagerMse = new();
+    private static readonly MseLoss EagerMse = new();
     private readonly Buf _w1;
     private readonly Buf _b1;
     private readonly Buf _w2;

@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using LayerGen.Benchmarks.Infrastructure;
 using LayerGen.Benchmarks.Layers;
-using LayerGen.Losses;
 using static LayerGen.Benchmarks.Infrastructure.Simd;
 
 namespace LayerGen.Benchmarks.Cases;
@@ -16,7 +15,7 @@ namespace LayerGen.Benchmarks.Cases;
 public sealed partial class Case4 : TrainedCase
 {
     private const int Rows4 = 4, In = 8, Out = 128, Count = Rows4 * Out;
-    private static readonly MseMeanKernel EagerMse = new();
+    private static readonly MseLoss EagerMse = new();
     private readonly Buf _wt;
     private readonly Buf _b;
     private readonly Buf _y = new(Count);

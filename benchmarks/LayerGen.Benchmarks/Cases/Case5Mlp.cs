@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using LayerGen.Benchmarks.Infrastructure;
-using LayerGen.Losses;
 using static LayerGen.Benchmarks.Infrastructure.Simd;
 
 namespace LayerGen.Benchmarks.Cases;
@@ -46,7 +45,7 @@ public sealed partial class Case5 : TrainedCase
 
     private Case5(float lr, (Sequential LayerGen, Sequential Eager, Linear E1, ReLU E2, Linear E3) m, float[] labels)
         : base(lr, Batch, Randn(51, Batch, In), labels, [Batch], m.LayerGen, new CrossEntropyLoss(Classes), m.Eager,
-            x => m.E3.CallEager(m.E2.CallEager(m.E1.CallEager(x))), new CrossEntropyMeanKernel(Classes).CallEager)
+            x => m.E3.CallEager(m.E2.CallEager(m.E1.CallEager(x))), new CrossEntropyLoss(Classes).CallEager)
     {
         var l1 = (Linear)m.LayerGen[0];
         var l2 = (Linear)m.LayerGen[2];

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using LayerGen.Benchmarks.Infrastructure;
-using LayerGen.Losses;
 using static LayerGen.Benchmarks.Infrastructure.Simd;
 
 namespace LayerGen.Benchmarks.Cases;
@@ -19,7 +18,7 @@ namespace LayerGen.Benchmarks.Cases;
 public abstract class MlpTanhCase : TrainedCase
 {
     protected const int In = 32, Hid = 64;
-    private static readonly MseMeanKernel EagerMse = new();
+    private static readonly MseLoss EagerMse = new();
 
     protected readonly Buf Wt1;
     protected readonly Buf B1;

@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using LayerGen.Benchmarks.Infrastructure;
 using LayerGen.Benchmarks.Layers;
-using LayerGen.Losses;
 using static LayerGen.Benchmarks.Infrastructure.Simd;
 
 namespace LayerGen.Benchmarks.Cases;
@@ -22,7 +21,7 @@ namespace LayerGen.Benchmarks.Cases;
 public sealed partial class Case7 : TrainedCase
 {
     private const int Batch = 8, N = 16, K = 8;
-    private static readonly MseMeanKernel EagerMse = new();
+    private static readonly MseLoss EagerMse = new();
     private static Vector512<int> P0
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

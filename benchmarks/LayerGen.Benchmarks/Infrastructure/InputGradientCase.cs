@@ -25,7 +25,7 @@ public abstract class InputGradientCase : CaseBase
     private readonly Buf _lossSaved;
 
     private readonly Func<Tensor, Tensor> _eager;
-    private readonly Losses.MseMeanKernel _eagerMse = new();
+    private readonly MseLoss _eagerMse = new();
     private readonly Tensor _ex;
     private readonly Tensor _et;
     private Tensor? _eagerOut;

@@ -11,8 +11,14 @@ namespace LayerGen.Generator.Autodiff;
 /// </summary>
 internal static class ReverseMode
 {
-    public static void Differentiate(Graph graph)
+    /// <param name="graph">The forward graph; the backward nodes are appended to it.</param>
+    /// <param name="verify">
+    /// Check each rule as it is applied (test builds): every argument that depends on the input or a parameter gets
+    /// a contribution unless the op carries no gradient to it, and every contribution has its argument's shape.
+    /// </param>
+    public static void Differentiate(Graph graph, bool verify = false)
     {
+        var problems = new List<string>();
         int forwardCount = graph.Nodes.Count;
 
         // Only values that depend on the input or a parameter carry a gradient.
@@ -35,21 +41,42 @@ internal static class ReverseMode
             }
 
             var node = graph[id];
-            foreach (var (argument, contribution) in VjpRules.Apply(graph, node, g))
+            var contributed = new bool[node.Args.Count];
+            void Contribute(int argument, int contribution)
             {
                 int arg = node.Args[argument];
+                contributed[argument] = true;
                 if (!dependsOnVariable[arg])
                 {
-                    continue;
+                    return;
+                }
+
+                if (verify && !graph[contribution].Shape.Equals(graph[arg].Shape))
+                {
+                    problems.Add($"the gradient {graph[contribution]} of argument {argument} of {node} should have the argument's shape {graph[arg].Shape}");
                 }
 
                 gradients[arg] = gradients[arg] is int existing
-                    ? graph.Add(Op.Add, graph[arg].Shape, existing, contribution)
+                    ? graph.Add(Elementwise.Add, graph[arg].Shape, existing, contribution)
                     : contribution;
+            }
+
+            VjpRules.For(node)(new VjpContext(graph, node, g, Contribute));
+            for (int argument = 0; verify && argument < node.Args.Count; argument++)
+            {
+                if (!contributed[argument] && dependsOnVariable[node.Args[argument]] && VjpRules.OwesGradient(node, argument))
+                {
+                    problems.Add($"the vector-Jacobian product of {node} gave argument {argument} no gradient");
+                }
             }
         }
 
         graph.BuildingBackward = false;
+        if (problems.Count > 0)
+        {
+            throw new IrVerificationException("autodiff", problems);
+        }
+
         graph.InputGrad = gradients[graph.Input] ?? -1;
         foreach (var parameter in graph.Parameters)
         {

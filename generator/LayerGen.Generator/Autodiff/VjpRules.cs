@@ -5,13 +5,88 @@ using LayerGen.Generator.Ir;
 namespace LayerGen.Generator.Autodiff;
 
 /// <summary>
-/// The one table of vector-Jacobian products. Given a forward node and the gradient flowing into
-/// its output (<c>g</c>), each rule adds backward nodes and returns, per argument, the contribution
-/// to that argument's gradient. Contributions are summed by the caller, never assigned, so a value
-/// used twice gets both (STYLE.md, rule 9).
+/// The vector-Jacobian product of every kind of node: an element-wise node's is its row's
+/// (<see cref="Elementwise.Gradient"/>, in the op table), a structural op's is here. Given a forward node and the
+/// gradient flowing into its output (<see cref="VjpContext.G"/>), each rule adds backward nodes and hands each
+/// argument its contribution; the caller sums them. Every kind is listed: a kind without a rule throws rather
+/// than leave a silent zero gradient.
 /// </summary>
 internal static class VjpRules
 {
+    /// <summary>The rule for <paramref name="node"/>; throws for a kind no rule covers.</summary>
+    public static Vjp For(Node node) => node.Op switch
+    {
+        Op.Elementwise => node.Function?.Gradient ?? throw new System.InvalidOperationException($"{node} is element-wise but has no function"),
+        Op.ReduceSum => d => d.Gradient(0, d.Expand(d.G, d.X)),
+        Op.Reshape => d => d.Gradient(0, d.ReshapeLike(d.G, d.X)),
+        Op.MatMul => MatMul,
+        Op.Permute => d => d.Gradient(0, d.Permute(d.G, Inverse(d.Node.Ints), d.X)),
+        Op.Slice => d => d.Gradient(0, d.SliceGrad(d.G, d.Node.Ints[0], d.Node.Ints[1], d.X)),
+        Op.Concat => Concat,
+        Op.MaxAxis or Op.MinAxis => d => d.Gradient(0, d.ExtremeGrad(d.X, d.Y, d.G, d.Node.Ints[0])),
+        Op.Einsum => Einsum,
+        Op.Pick => d => d.Gradient(0, d.Structural(Op.PickGrad, d.X, d.G, d.Arg(1))),
+        Op.FftHalf => d => d.Gradient(0, d.Structural(Op.FftHalfAdjoint, d.X, d.G)),
+        Op.ChildCall => ChildCall,
+
+        // Leaves, dropout masks, and the adjoints themselves: nothing flows further.
+        Op.Input or Op.Target or Op.Parameter or Op.OutputGrad or Op.Constant or Op.InverseCount => Elementwise.NoGradient,
+        Op.DropoutMask or Op.SliceGrad or Op.ExtremeGrad or Op.PickGrad or Op.FftHalfAdjoint or Op.ChildGrad => Elementwise.NoGradient,
+        _ => throw new System.InvalidOperationException($"no vector-Jacobian product for {node.Op}"),
+    };
+
+    /// <summary>
+    /// Whether the rule for <paramref name="node"/> owes argument <paramref name="argument"/> a contribution when
+    /// that argument depends on the input or a parameter: every argument of a differentiable op except those its
+    /// gradient never reaches by design (Where's mask, Pick's indices).
+    /// </summary>
+    public static bool OwesGradient(Node node, int argument) => node.Op switch
+    {
+        Op.Elementwise => node.Function!.IsDifferentiable && !node.Function.NoGradientTo.Contains(argument),
+        Op.Pick => argument == 0,
+        _ => For(node) != (Vjp)Elementwise.NoGradient,
+    };
+
+    /// <summary>Y = op(A)·op(B):  d op(A) = dY·op(B)ᵀ,  d op(B) = op(A)ᵀ·dY, transposed back when A or B was.</summary>
+    private static void MatMul(VjpContext d)
+    {
+        bool ta = d.Node.TransposeA, tb = d.Node.TransposeB;
+        d.Gradient(0, ta
+            ? d.MatMul(d.Arg(1), d.G, tb, true, d.Arg(0))
+            : d.MatMul(d.G, d.Arg(1), false, !tb, d.Arg(0)));
+        d.Gradient(1, tb
+            ? d.MatMul(d.G, d.Arg(0), true, ta, d.Arg(1))
+            : d.MatMul(d.Arg(0), d.G, !ta, false, d.Arg(1)));
+    }
+
+    /// <summary>Each operand gets its block of the gradient.</summary>
+    private static void Concat(VjpContext d)
+    {
+        int axis = d.Node.Ints[0];
+        int offset = 0;
+        for (int i = 0; i < d.Node.Args.Count; i++)
+        {
+            int length = d.ShapeOf(d.Arg(i))[axis].Value;
+            d.Gradient(i, d.Slice(d.G, axis, offset, length, d.Arg(i)));
+            offset += length;
+        }
+    }
+
+    /// <summary>Each operand's gradient is an einsum of the output gradient with the other operands.</summary>
+    private static void Einsum(VjpContext d)
+    {
+        var equation = EinsumEquation.Parse(d.Node.Equation, out _)!;
+        for (int i = 0; i < d.Node.Args.Count; i++)
+        {
+            var others = Enumerable.Range(0, d.Node.Args.Count).Where(j => j != i).ToList();
+            string gradEquation = string.Join(",", others.Select(j => equation.Inputs[j]).Concat(new[] { equation.Output })) + "->" + equation.Inputs[i];
+            d.Gradient(i, d.Einsum(gradEquation, others.Select(d.Arg).Concat(new[] { d.G }).ToArray(), d.Arg(i)));
+        }
+    }
+
+    /// <summary>The child's own backward gives the input's gradient (and accumulates its parameters').</summary>
+    private static void ChildCall(VjpContext d) => d.Gradient(0, d.ChildGrad());
+
     private static int[] Inverse(IReadOnlyList<int> permutation)
     {
         var inverse = new int[permutation.Count];
@@ -21,176 +96,5 @@ internal static class VjpRules
         }
 
         return inverse;
-    }
-
-    public static IEnumerable<(int Argument, int Gradient)> Apply(Graph graph, Node node, int g)
-    {
-        var b = new BackwardOps(graph);
-        int Arg(int i) => node.Args[i];
-        int output = node.Id;
-
-        switch (node.Op)
-        {
-            case Op.Add:
-                yield return (0, b.SumTo(g, Arg(0)));
-                yield return (1, b.SumTo(g, Arg(1)));
-                break;
-            case Op.Sub:
-                yield return (0, b.SumTo(g, Arg(0)));
-                yield return (1, b.SumTo(b.Neg(g), Arg(1)));
-                break;
-            case Op.Mul:
-                yield return (0, b.SumTo(b.Mul(g, Arg(1)), Arg(0)));
-                yield return (1, b.SumTo(b.Mul(g, Arg(0)), Arg(1)));
-                break;
-            case Op.Div:
-                // d(a/b)/da = 1/b; d(a/b)/db = -a/b² = -(a/b)/b, reusing the forward output.
-                yield return (0, b.SumTo(b.Div(g, Arg(1)), Arg(0)));
-                yield return (1, b.SumTo(b.Neg(b.Div(b.Mul(g, output), Arg(1))), Arg(1)));
-                break;
-            case Op.Neg:
-                yield return (0, b.Neg(g));
-                break;
-            case Op.Relu:
-                // torch's threshold_backward(g, relu(a), 0), a select rather than g times a 0/1 mask: the gradient
-                // passes at NaN (relu(NaN) = NaN) and stops where the output is 0, even when g is NaN or ∞.
-                yield return (0, b.ReluGrad(g, output));
-                break;
-            case Op.Tanh:
-                yield return (0, b.Mul(g, b.Sub(b.Constant(1), b.Mul(output, output))));
-                break;
-            case Op.Sigmoid:
-                yield return (0, b.Mul(g, b.Mul(output, b.Sub(b.Constant(1), output))));
-                break;
-            case Op.Exp:
-                yield return (0, b.Mul(g, output));
-                break;
-            case Op.Log:
-                yield return (0, b.Div(g, Arg(0)));
-                break;
-            case Op.Erf:
-                // erf'(x) = 2/√π·e^(−x²)
-                yield return (0, b.Mul(g, b.Mul(b.Constant(2 / System.Math.Sqrt(System.Math.PI)), b.Unary(Op.Exp, b.Neg(b.Mul(Arg(0), Arg(0)))))));
-                break;
-            case Op.Gelu:
-                // Φ(x) + x·φ(x), Φ(x) = 0.5·(1 + erf(x/√2)), φ(x) = e^(−x²/2)/√(2π), as torch's GeluBackward: x·φ(x)
-                // is 0 where φ underflows (product-rule terms through the forward's factors would meet g·x = ∞ there).
-                int cdf = b.Mul(b.Constant(0.5), b.Add(b.Constant(1), b.Unary(Op.Erf, b.Mul(Arg(0), b.Constant(1 / System.Math.Sqrt(2))))));
-                int pdf = b.Mul(b.Unary(Op.Exp, b.Mul(b.Mul(Arg(0), Arg(0)), b.Constant(-0.5))), b.Constant(1 / System.Math.Sqrt(2 * System.Math.PI)));
-                yield return (0, b.Mul(g, b.Add(cdf, b.Mul(Arg(0), pdf))));
-                break;
-            case Op.Expand:
-                yield return (0, b.SumTo(g, Arg(0)));
-                break;
-            case Op.ReduceSum:
-                yield return (0, b.Expand(g, Arg(0)));
-                break;
-            case Op.Reshape:
-                yield return (0, b.ReshapeLike(g, Arg(0)));
-                break;
-            case Op.MatMul:
-                // Y = op(A)·op(B):  d op(A) = dY·op(B)ᵀ,  d op(B) = op(A)ᵀ·dY, transposed back when A or B was.
-                bool ta = node.TransposeA, tb = node.TransposeB;
-                yield return (0, ta
-                    ? b.MatMul(Arg(1), g, tb, true, Arg(0))
-                    : b.MatMul(g, Arg(1), false, !tb, Arg(0)));
-                yield return (1, tb
-                    ? b.MatMul(g, Arg(0), true, ta, Arg(1))
-                    : b.MatMul(Arg(0), g, !ta, false, Arg(1)));
-                break;
-            case Op.Sqrt:
-                yield return (0, b.Div(b.Mul(g, b.Constant(0.5)), output));
-                break;
-            case Op.Abs:
-                yield return (0, b.Mul(g, b.Unary(Op.Sign, Arg(0))));
-                break;
-            case Op.Pow:
-                // d x^p = p·x^(p−1)
-                yield return (0, b.Mul(g, b.Mul(b.Constant(node.Value), b.Pow(Arg(0), node.Value - 1))));
-                break;
-            case Op.Clamp:
-                // torch's clamp_backward selects: g where min ≤ x ≤ max, else 0 even when g is NaN or ∞ (and at a NaN x).
-                yield return (0, b.Where(b.InRange(Arg(0), node.Value, node.Value2), g, b.Constant(0)));
-                break;
-            case Op.Maximum:
-            case Op.Minimum:
-                // As torch: where(a == b, g/2, g), set to 0 (a select) where the operand loses. A comparison with NaN
-                // is neither a tie nor a loss, so with a NaN operand both get the whole g (and the output is NaN).
-                var (loseA, loseB) = node.Op == Op.Maximum ? (Op.Less, Op.Greater) : (Op.Greater, Op.Less);
-                int share = b.Where(b.Compare(Op.Equal, Arg(0), Arg(1)), b.Mul(g, b.Constant(0.5)), g);
-                yield return (0, b.SumTo(b.Where(b.Compare(loseA, Arg(0), Arg(1)), b.Constant(0), share), Arg(0)));
-                yield return (1, b.SumTo(b.Where(b.Compare(loseB, Arg(0), Arg(1)), b.Constant(0), share), Arg(1)));
-                break;
-            case Op.Where:
-                yield return (1, b.SumTo(b.Where(Arg(0), g, b.Constant(0)), Arg(1)));
-                yield return (2, b.SumTo(b.Where(Arg(0), b.Constant(0), g), Arg(2)));
-                break;
-            case Op.Permute:
-                yield return (0, b.Permute(g, Inverse(node.Ints), Arg(0)));
-                break;
-            case Op.Slice:
-                yield return (0, b.SliceGrad(g, node.Ints[0], node.Ints[1], Arg(0)));
-                break;
-            case Op.Concat:
-                int offset = 0;
-                for (int i = 0; i < node.Args.Count; i++)
-                {
-                    int length = graph[Arg(i)].Shape[node.Ints[0]].Value;
-                    yield return (i, b.Slice(g, node.Ints[0], offset, length, Arg(i)));
-                    offset += length;
-                }
-
-                break;
-            case Op.MaxAxis:
-            case Op.MinAxis:
-                yield return (0, b.ExtremeGrad(Arg(0), output, g, node.Ints[0]));
-                break;
-            case Op.Einsum:
-                // Each operand's gradient is an einsum of the output gradient with the other operands.
-                var equation = EinsumEquation.Parse(node.Equation, out _)!;
-                for (int i = 0; i < node.Args.Count; i++)
-                {
-                    var others = Enumerable.Range(0, node.Args.Count).Where(j => j != i).ToList();
-                    string gradEquation = string.Join(",", others.Select(j => equation.Inputs[j]).Concat(new[] { equation.Output })) + "->" + equation.Inputs[i];
-                    yield return (i, b.Einsum(gradEquation, others.Select(Arg).Concat(new[] { g }).ToArray(), Arg(i)));
-                }
-
-                break;
-            case Op.Pick:
-                yield return (0, b.Structural(Op.PickGrad, Arg(0), g, Arg(1)));
-                break;
-            case Op.FftHalf:
-                yield return (0, b.Structural(Op.FftHalfAdjoint, Arg(0), g));
-                break;
-            case Op.ChildCall:
-                // The child's own backward gives the input's gradient (and accumulates its parameters').
-                int childGrad = graph.Add(new Node(0, Op.ChildGrad, new[] { Arg(0), output, g }, graph[Arg(0)].Shape) { Name = node.Name, ChildInput = node.ChildInput });
-                graph.BackwardRoots.Add(childGrad);
-                yield return (0, childGrad);
-                break;
-            case Op.ChildGrad:
-            case Op.Sign:
-            case Op.InRange:
-            case Op.Greater:
-            case Op.Less:
-            case Op.GreaterEqual:
-            case Op.LessEqual:
-            case Op.Equal:
-            case Op.Detach:
-            case Op.DropoutMask:
-            case Op.SliceGrad:
-            case Op.ExtremeGrad:
-            case Op.FftHalfAdjoint:
-            case Op.PickGrad:
-            case Op.Target:
-            case Op.ReluGrad:
-            case Op.Constant:
-            case Op.InverseCount:
-            case Op.Input:
-            case Op.Parameter:
-            case Op.OutputGrad:
-                // Piecewise constant or a leaf: nothing flows further.
-                break;
-        }
     }
 }

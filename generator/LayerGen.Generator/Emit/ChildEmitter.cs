@@ -51,10 +51,10 @@ internal sealed class ChildEmitter
     }
 
     // The child's own backward, or the one into its parameters (the layer's CanBackwardIntoParameters checked
-    // that every child implements IBackwardIntoParameters before this runs).
+    // that every child can, through BackwardIntoParameters.CanRun, before this runs).
     private static void ChildBackward(SourceWriter w, string child, string arguments, string intoParameters)
     {
-        w.Line($"if ({intoParameters}) ((global::LayerGen.IBackwardIntoParameters){child}).BackwardSpanIntoParameters({arguments});");
+        w.Line($"if ({intoParameters}) BackwardIntoParameters.Run({child}, {arguments});");
         w.Line($"else {child}.BackwardSpan({arguments});");
     }
 

@@ -132,15 +132,11 @@ internal sealed class FusedChain
             Op.Constant => lanes.Broadcast(FloatLiteral(node.Value)),
             Op.InverseCount when _hoisted.Contains(id) => lanes switch { Lanes.Scalar => $"k{id}", Lanes.Vector => $"kv{id}", _ => lanes.Broadcast($"k{id}") },
             Op.InverseCount => lanes.Broadcast($"(1f / ({node.CountOf!.CountCode}))"),
-            Op.Add => $"({Arg(0)} + {Arg(1)})",
-            Op.Sub => $"({Arg(0)} - {Arg(1)})",
-            Op.Mul => $"({Arg(0)} * {Arg(1)})",
-            Op.Div => $"({Arg(0)} / {Arg(1)})",
-            Op.Neg => $"(-{Arg(0)})",
-            Op.Expand or Op.Detach => Arg(0),
-            Op.Pow => $"KernelMath.Pow({Arg(0)}, {FloatLiteral(node.Value)})",
-            Op.Clamp or Op.InRange => $"KernelMath.{node.Op}({Arg(0)}, {FloatLiteral(node.Value)}, {FloatLiteral(node.Value2)})",
-            _ => $"KernelMath.{node.Op}({string.Join(", ", node.Args.Select((_, i) => Arg(i)))})",
+
+            // The op table's spelling of the function: operands, then attributes as float literals.
+            Op.Elementwise => node.Function!.Spelling.Code(
+                node.Args.Select((_, i) => Arg(i)).Concat(node.Attributes.Select(a => FloatLiteral(a))).ToArray()),
+            _ => throw new InvalidOperationException($"{node} is not element-wise, so it cannot be part of a fused chain"),
         };
     }
 
@@ -165,15 +161,9 @@ internal sealed class FusedChain
         {
             Op.Constant => ((float)node.Value).ToString("R", CultureInfo.InvariantCulture),
             Op.InverseCount => $"1/{node.CountOf!.CountCode}",
-            Op.Add => $"({Arg(0)} + {Arg(1)})",
-            Op.Sub => $"({Arg(0)} - {Arg(1)})",
-            Op.Mul => $"{Arg(0)} * {Arg(1)}",
-            Op.Div => $"{Arg(0)} / {Arg(1)}",
-            Op.Neg => $"-{Arg(0)}",
-            Op.Expand or Op.Detach => Arg(0),
-            Op.Pow => $"pow({Arg(0)}, {((float)node.Value).ToString("R", CultureInfo.InvariantCulture)})",
-            Op.Clamp or Op.InRange => $"{node.Op.ToString().ToLowerInvariant()}({Arg(0)}, {((float)node.Value).ToString("R", CultureInfo.InvariantCulture)}, {((float)node.Value2).ToString("R", CultureInfo.InvariantCulture)})",
-            _ => $"{node.Op.ToString().ToLowerInvariant()}({string.Join(", ", node.Args.Select((_, i) => Arg(i)))})",
+            Op.Elementwise => node.Function!.Spelling.Describe(
+                node.Args.Select((_, i) => Arg(i)).Concat(node.Attributes.Select(a => ((float)a).ToString("R", CultureInfo.InvariantCulture))).ToArray()),
+            _ => throw new InvalidOperationException($"{node} is not element-wise, so it cannot be part of a fused chain"),
         };
     }
 

@@ -265,6 +265,6 @@ internal sealed class KernelEmitter
         string expression = text.Length > 0 ? text : (backward ? "the gradient of " + _forwardText : _forwardText);
         string literal = Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(expression, quote: true);
         string pass = backward ? "backward" : "forward";
-        w.Line($"if (CheckedMode.Enabled) CheckedMode.Check({target.Buffer.Name}, \"{_layerName}\", \"{pass}\", {literal});");
+        w.Line($"if (CheckedMode.Enabled) NonFiniteValues.Check({target.Buffer.Name}, \"{_layerName}\", \"{pass}\", {literal});");
     }
 }

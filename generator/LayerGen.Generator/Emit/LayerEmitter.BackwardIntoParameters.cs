@@ -11,7 +11,8 @@ internal sealed partial class LayerEmitter
     /// The backward with each parameter's storage as its own gradient buffer, never flagged as zeroed, so
     /// the kernel adds the (pre-scaled) gradient into the parameter, and child layers run theirs:
     /// <c>IBackwardIntoParameters.BackwardSpanIntoParameters</c>. Emitted (and the interface declared) only when the kernels read every parameter before
-    /// writing its gradient and run each child's backward once (<see cref="KernelEmitter.GradientsMayGoIntoParameters"/>).
+    /// writing its gradient and run each child's backward once (<see cref="KernelEmitter.GradientsMayGoIntoParameters"/>),
+    /// and the layer has parameters or children (otherwise its plain backward already is this one).
     /// What the generator cannot see is left to <c>CanBackwardIntoParameters</c> at run time: two parameter
     /// fields holding one tensor (one's gradient would be written before the other is read), a child that
     /// cannot, and a tensor held by two parts of the layer.
@@ -26,15 +27,15 @@ internal sealed partial class LayerEmitter
             conditions.Add($"!({string.Join(" || ", pairs)})");
         }
 
-        // Children: each can, no two called fields hold one instance (its backward would run twice), and no
-        // tensor is held by two of them.
+        // Children: each can (or holds no parameters), no two called fields hold one instance (its backward
+        // would run twice), and no tensor is held by two of them.
         var children = UsedChildren.ToList();
-        conditions.AddRange(children.Select(c => $"{c.Name} is global::LayerGen.IBackwardIntoParameters {{ CanBackwardIntoParameters: true }}"));
+        conditions.AddRange(children.Select(c => $"BackwardIntoParameters.CanRun({c.Name})"));
         conditions.AddRange(Pairs(children.Select(c => c.Name).ToList()).Select(p => $"!ReferenceEquals({p.First}, {p.Second})"));
 
         if (children.Count > 0)
         {
-            conditions.Add("LayerRuntime.HoldsEachParameterOnce(this)");
+            conditions.Add("BackwardIntoParameters.HoldsEachParameterOnce(this)");
         }
 
         // A frozen parameter (RequiresGrad false) gets no update: an empty span, as in the ordinary backward.

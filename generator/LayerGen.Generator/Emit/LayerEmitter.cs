@@ -89,9 +89,10 @@ internal sealed partial class LayerEmitter
         }
 
         // The kernels are emitted first: what they do decides whether the layer offers the backward into
-        // parameters (the optional IBackwardIntoParameters).
+        // parameters (the optional IBackwardIntoParameters). A layer with neither parameters nor children
+        // does not: its plain backward writes no parameter gradient, and its parents run that one instead.
         var kernels = new SourceWriter();
-        bool gradientsMayGoIntoParameters = EmitKernelClasses(kernels);
+        bool gradientsMayGoIntoParameters = EmitKernelClasses(kernels) && (_layer.Parameters.Count > 0 || _layer.Children.Count > 0);
         w.Line($"[global::LayerGen.Generated.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{ShapeText.Format(_signature.InputFeatures)}\", \"{ShapeText.Format(_signature.OutputFeatures)}\")]");
         string interfaces = "global::LayerGen.ILayer" + (gradientsMayGoIntoParameters ? ", global::LayerGen.IBackwardIntoParameters" : string.Empty);
         using (w.Block($"partial class {_layer.ClassName} : {interfaces}"))
@@ -219,17 +220,26 @@ internal sealed partial class LayerEmitter
         }
 
         w.Line();
-        w.Line("/// <summary>Zeroes the gradients of this layer's parameters and its children's, in place.</summary>");
-        using (w.Block("public void ZeroGrad()"))
+        if (_layer.Parameters.Count == 0 && _layer.Children.Count == 0)
         {
-            foreach (var parameter in _layer.Parameters)
+            // Nothing to zero: an empty body rather than ILayer's default, which enumerates (and allocates).
+            w.Line("/// <summary>Does nothing: this layer holds no parameters and no children.</summary>");
+            w.Line("public void ZeroGrad() { }");
+        }
+        else
+        {
+            w.Line("/// <summary>Zeroes the gradients of this layer's parameters and its children's, in place.</summary>");
+            using (w.Block("public void ZeroGrad()"))
             {
-                w.Line($"{parameter.Name}.ZeroGrad();");
-            }
+                foreach (var parameter in _layer.Parameters)
+                {
+                    w.Line($"{parameter.Name}.ZeroGrad();");
+                }
 
-            foreach (var child in _layer.Children)
-            {
-                w.Line($"{child.Name}.ZeroGrad();");
+                foreach (var child in _layer.Children)
+                {
+                    w.Line($"{child.Name}.ZeroGrad();");
+                }
             }
         }
 
@@ -249,30 +259,35 @@ internal sealed partial class LayerEmitter
         }
 
         w.Line();
-        using (w.Block("public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters()"))
+        // None to list: the shared empty array, not an iterator object per call.
+        if (_layer.Parameters.Count == 0)
         {
-            foreach (var parameter in _layer.Parameters)
+            w.Line("public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() => System.Array.Empty<KeyValuePair<string, Tensor>>();");
+        }
+        else
+        {
+            using (w.Block("public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters()"))
             {
-                w.Line($"yield return new KeyValuePair<string, Tensor>(\"{parameter.Name}\", __AsParameter({parameter.Name}));");
-            }
-
-            if (_layer.Parameters.Count == 0)
-            {
-                w.Line("yield break;");
+                foreach (var parameter in _layer.Parameters)
+                {
+                    w.Line($"yield return new KeyValuePair<string, Tensor>(\"{parameter.Name}\", __AsParameter({parameter.Name}));");
+                }
             }
         }
 
         w.Line();
-        using (w.Block("public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()"))
+        if (_layer.Children.Count == 0)
         {
-            foreach (var child in _layer.Children)
+            w.Line("public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();");
+        }
+        else
+        {
+            using (w.Block("public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()"))
             {
-                w.Line($"yield return new KeyValuePair<string, ILayer>(\"{child.Name}\", {child.Name});");
-            }
-
-            if (_layer.Children.Count == 0)
-            {
-                w.Line("yield break;");
+                foreach (var child in _layer.Children)
+                {
+                    w.Line($"yield return new KeyValuePair<string, ILayer>(\"{child.Name}\", {child.Name});");
+                }
             }
         }
 

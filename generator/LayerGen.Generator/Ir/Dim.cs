@@ -14,6 +14,18 @@ internal enum DimKind
 
     /// <summary>The batch: all leading dimensions of the input, flattened; always a run-time value.</summary>
     Rows,
+
+    /// <summary>
+    /// While the input's shape is being inferred (<c>Building/ShapeUnifier</c>): one dimension whose size is not
+    /// known yet. Never in a finished graph.
+    /// </summary>
+    Unknown,
+
+    /// <summary>
+    /// While the input's shape is being inferred: any number of dimensions, not known yet (the input's features
+    /// before a use says how many there are). Never in a finished graph.
+    /// </summary>
+    UnknownDims,
 }
 
 /// <summary>One dimension of a symbolic shape.</summary>
@@ -45,6 +57,15 @@ internal readonly struct Dim : IEquatable<Dim>
 
     public static Dim Sym(string name) => new(DimKind.Symbol, 0, name);
 
+    /// <summary>Unification variable number <paramref name="id"/>: one dimension of unknown size.</summary>
+    public static Dim Unknown(int id) => new(DimKind.Unknown, id, null);
+
+    /// <summary>Unification variable number <paramref name="id"/>: an unknown number of dimensions.</summary>
+    public static Dim UnknownDims(int id) => new(DimKind.UnknownDims, id, null);
+
+    /// <summary>True for the placeholders of shape inference (<see cref="DimKind.Unknown"/>, <see cref="DimKind.UnknownDims"/>).</summary>
+    public bool IsVariable => Kind is DimKind.Unknown or DimKind.UnknownDims;
+
     /// <summary>This size divided by <paramref name="divisor"/>, rounded down.</summary>
     public Dim DividedBy(int divisor) => Kind switch
     {
@@ -58,7 +79,8 @@ internal readonly struct Dim : IEquatable<Dim>
     {
         DimKind.Const => Value.ToString(CultureInfo.InvariantCulture),
         DimKind.Symbol => Divisor == 1 ? name(Symbol!) : $"({name(Symbol!)} / {Divisor.ToString(CultureInfo.InvariantCulture)})",
-        _ => "rows",
+        DimKind.Rows => "rows",
+        _ => throw new System.InvalidOperationException($"the size {this} was never inferred: shape inference's variables must not reach code"),
     };
 
     /// <summary>The C# expression for this size inside a kernel.</summary>
@@ -68,6 +90,8 @@ internal readonly struct Dim : IEquatable<Dim>
     public override string ToString() => Kind switch
     {
         DimKind.Rows => "*",
+        DimKind.Unknown => "?" + Value.ToString(CultureInfo.InvariantCulture),
+        DimKind.UnknownDims => "..." + Value.ToString(CultureInfo.InvariantCulture),
         DimKind.Symbol when Divisor != 1 => $"{Symbol}/{Divisor.ToString(CultureInfo.InvariantCulture)}",
         _ => Code,
     };

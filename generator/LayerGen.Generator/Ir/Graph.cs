@@ -43,6 +43,10 @@ internal sealed class Graph
 
     public int Add(Op op, Shape shape, params int[] args) => Add(new Node(_nodes.Count, op, args, shape));
 
+    /// <summary>Appends a node of the element-wise function <paramref name="function"/> (or finds the same one).</summary>
+    public int Add(Elementwise function, Shape shape, params int[] args) =>
+        Add(new Node(_nodes.Count, Op.Elementwise, args, shape) { Function = function });
+
     /// <summary>
     /// Appends <paramref name="node"/> and returns its id — or, when an identical node exists (same op,
     /// arguments, shape and attributes), that node's id: common subexpressions are computed once, so
@@ -51,26 +55,13 @@ internal sealed class Graph
     /// </summary>
     public int Add(Node node)
     {
-        string? key = SharingKey(node);
+        var key = SharingKey(node);
         if (key is not null && _byKey.TryGetValue(key, out int existing))
         {
             return existing;
         }
 
-        var withId = new Node(_nodes.Count, node.Op, node.Args, node.Shape)
-        {
-            Value = node.Value,
-            Value2 = node.Value2,
-            Ints = node.Ints,
-            Equation = node.Equation,
-            CountOf = node.CountOf,
-            TransposeA = node.TransposeA,
-            TransposeB = node.TransposeB,
-            Name = node.Name,
-            ChildInput = node.ChildInput,
-            Text = node.Text,
-            IsBackward = BuildingBackward,
-        };
+        var withId = node with { Id = _nodes.Count, IsBackward = BuildingBackward };
         _nodes.Add(withId);
         if (key is not null)
         {
@@ -80,28 +71,17 @@ internal sealed class Graph
         return withId.Id;
     }
 
-    private readonly Dictionary<string, int> _byKey = new();
+    private readonly Dictionary<Node, int> _byKey = new();
 
     /// <summary>
-    /// What makes two nodes the same value, or null for nodes that must stay distinct: leaves (each is its
-    /// own span), dropout masks (two draws differ) and child-layer calls (each call saves its own state).
+    /// What makes two nodes the same value — the node itself, without what only names or places it — or null for
+    /// nodes that must stay distinct: leaves (each is its own span), dropout masks (two draws differ) and
+    /// child-layer calls (each call saves its own state). Node is a record, so every attribute is in the key.
     /// </summary>
-    private static string? SharingKey(Node node) => node.Op switch
+    internal static Node? SharingKey(Node node) => node.Op switch
     {
         Op.Input or Op.Target or Op.Parameter or Op.OutputGrad or Op.DropoutMask or Op.ChildCall or Op.ChildGrad => null,
-        _ => string.Join("|",
-            node.Op,
-            string.Join(",", node.Args),
-            node.Shape,
-            node.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-            node.Value2.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-            string.Join(",", node.Ints),
-            node.Equation,
-            node.CountOf?.ToString() ?? "-",
-            node.TransposeA,
-            node.TransposeB,
-            node.Name,
-            node.ChildInput?.ToString() ?? "-"),
+        _ => node with { Id = 0, Text = string.Empty, IsBackward = false },
     };
 
     public int Constant(double value) => Add(new Node(0, Op.Constant, System.Array.Empty<int>(), Shape.Scalar) { Value = value });

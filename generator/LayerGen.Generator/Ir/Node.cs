@@ -1,34 +1,36 @@
 using System.Collections.Generic;
+using System.Linq;
+using LayerGen.Generator.Model;
 
 namespace LayerGen.Generator.Ir;
 
-/// <summary>One value of the op graph: what computes it, from which nodes, and its symbolic shape.</summary>
-internal sealed class Node
+/// <summary>
+/// One value of the op graph: what computes it (<see cref="Op"/>, and for an element-wise node its row of the op
+/// table, <see cref="Function"/>), from which nodes, and its symbolic shape.
+/// </summary>
+/// <remarks>
+/// A value-equal record: two nodes compute the same value exactly when they are equal once <see cref="Id"/>,
+/// <see cref="Text"/> and <see cref="IsBackward"/> are set aside (<see cref="Graph.SharingKey"/>). That is how the
+/// graph shares common subexpressions, so a property added here takes part in the sharing key by itself.
+/// </remarks>
+internal sealed record Node(int Id, Op Op, EquatableArray<int> Args, Shape Shape)
 {
-    public Node(int id, Op op, IReadOnlyList<int> args, Shape shape)
+    public Node(int id, Op op, IEnumerable<int> args, Shape shape)
+        : this(id, op, args.ToEquatableArray(), shape)
     {
-        Id = id;
-        Op = op;
-        Args = args;
-        Shape = shape;
     }
 
-    public int Id { get; }
+    /// <summary>For <see cref="Op.Elementwise"/>: which element-wise function (a row of the op table).</summary>
+    public Elementwise? Function { get; init; }
 
-    public Op Op { get; }
+    /// <summary>The value of a <see cref="Op.Constant"/>; the probability of a <see cref="Op.DropoutMask"/>.</summary>
+    public Number Value { get; init; }
 
-    public IReadOnlyList<int> Args { get; }
-
-    public Shape Shape { get; }
-
-    /// <summary>The value of a <see cref="Op.Constant"/>.</summary>
-    public double Value { get; init; }
-
-    /// <summary>A second constant (Clamp's upper bound).</summary>
-    public double Value2 { get; init; }
+    /// <summary>An element-wise function's constant attributes, in the order its row names them (Clamp's bounds).</summary>
+    public EquatableArray<Number> Attributes { get; init; } = EquatableArray<Number>.Empty;
 
     /// <summary>Integer attributes: axes, a permutation, slice bounds.</summary>
-    public IReadOnlyList<int> Ints { get; init; } = System.Array.Empty<int>();
+    public EquatableArray<int> Ints { get; init; } = EquatableArray<int>.Empty;
 
     /// <summary>For <see cref="Op.Einsum"/>: the equation, e.g. <c>ijk,bi,bj->bk</c>.</summary>
     public string Equation { get; init; } = string.Empty;
@@ -53,5 +55,9 @@ internal sealed class Node
     /// <summary>True for nodes of the backward graph.</summary>
     public bool IsBackward { get; init; }
 
-    public override string ToString() => $"%{Id} = {Op}({string.Join(", ", Args)}) : {Shape}";
+    /// <summary>The op's name as the IR writes it: the element-wise function's, or the structural op's.</summary>
+    public string OpName => Function?.Name ?? Op.ToString();
+
+    public override string ToString() =>
+        $"%{Id} = {OpName}({string.Join(", ", Args.Select(a => "%" + a))}{string.Concat(Attributes.Select(a => ", " + a))}) : {Shape}";
 }

@@ -1,8 +1,11 @@
 namespace LayerGen.Generator.Ir;
 
 /// <summary>
-/// The op set of the IR. Sugar in the source (Mean, Linear-style transposes) lowers to these before
-/// differentiation, so each op here has exactly one rule in <c>Autodiff/VjpRules.cs</c>.
+/// The kinds of node in the IR. Every element-wise function is one kind, <see cref="Elementwise"/>, whose row of the
+/// op table (<see cref="Node.Function"/>, <see cref="ElementwiseRows"/>) says which function; the other kinds are
+/// leaves and the structural ops, each with its own shape rule, vector-Jacobian product
+/// (<c>Autodiff/VjpRules.cs</c>) and loop nest. Sugar in the source (Mean, Softmax, Square) lowers to these before
+/// differentiation, so each kind here has exactly one rule.
 /// </summary>
 internal enum Op
 {
@@ -18,65 +21,8 @@ internal enum Op
     /// <summary>1 / (element count of <see cref="Node.CountOf"/>), a run-time constant when the count involves rows.</summary>
     InverseCount,
 
-    // Element-wise (fusable into one loop).
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Neg,
-    Relu,
-    Tanh,
-    Sigmoid,
-    Exp,
-    Log,
-
-    /// <summary>The error function.</summary>
-    Erf,
-
-    /// <summary>
-    /// The exact GELU, x·Φ(x) = 0.5·x·(1 + erf(x/√2)), torch's default. An op of its own (the tanh form is
-    /// lowered to primitives) for torch's gradient Φ(x) + x·φ(x), finite wherever torch's is.
-    /// </summary>
-    Gelu,
-
-    /// <summary>
-    /// Args (g, y): 0 where y ≤ 0, else g — Relu's gradient from its output y, as torch's threshold_backward(g, y, 0):
-    /// g passes where y is NaN, and a NaN or infinite g stops where y is 0.
-    /// </summary>
-    ReluGrad,
-
-    /// <summary>Broadcasts its argument to the node's shape (the adjoint of a reduction).</summary>
-    Expand,
-
-    Sqrt,
-    Abs,
-
-    /// <summary>-1, 0 or 1 (the derivative of Abs).</summary>
-    Sign,
-
-    /// <summary>x to the constant power <see cref="Node.Value"/>.</summary>
-    Pow,
-
-    /// <summary>x limited to [<see cref="Node.Value"/>, <see cref="Node.Value2"/>].</summary>
-    Clamp,
-
-    /// <summary>1 where <see cref="Node.Value"/> ≤ x ≤ <see cref="Node.Value2"/>, else 0 (the derivative of Clamp).</summary>
-    InRange,
-    Maximum,
-    Minimum,
-
-    // Comparisons: masks of 1 and 0, with no gradient.
-    Greater,
-    Less,
-    GreaterEqual,
-    LessEqual,
-    Equal,
-
-    /// <summary>mask != 0 ? a : b.</summary>
-    Where,
-
-    /// <summary>Its argument, through which no gradient flows (the max subtracted inside softmax).</summary>
-    Detach,
+    /// <summary>An element-wise function of its arguments, broadcast together: <see cref="Node.Function"/> says which. Fusable into one loop.</summary>
+    Elementwise,
 
     // Structural.
 
@@ -141,7 +87,7 @@ internal enum Op
 
 internal static class OpFacts
 {
-    public static bool IsElementwise(this Op op) => op is >= Op.Add and <= Op.Detach;
+    public static bool IsElementwise(this Op op) => op == Op.Elementwise;
 
     public static bool IsLeaf(this Op op) => op is Op.Input or Op.Target or Op.Parameter or Op.OutputGrad or Op.Constant or Op.InverseCount;
 

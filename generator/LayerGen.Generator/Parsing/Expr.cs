@@ -1,3 +1,4 @@
+using LayerGen.Generator.Ir;
 using LayerGen.Generator.Model;
 
 namespace LayerGen.Generator.Parsing;
@@ -25,25 +26,20 @@ internal sealed record NameExpr(string Name, NameKind Kind, string Text, Locatio
 /// <summary>A numeric constant (a literal or a constant expression).</summary>
 internal sealed record NumberExpr(double Value, string Text, LocationInfo? Location) : Expr(Text, Location);
 
-/// <summary><c>left op right</c> for op one of + - * /.</summary>
-internal sealed record BinaryExpr(char Operator, Expr Left, Expr Right, string Text, LocationInfo? Location) : Expr(Text, Location);
-
-/// <summary><c>-operand</c>.</summary>
-internal sealed record NegateExpr(Expr Operand, string Text, LocationInfo? Location) : Expr(Text, Location);
-
 /// <summary>
-/// A call of a known op: <c>x.MatMul(w)</c>, <c>Ops.Relu(a)</c>, <c>x.Sum(1)</c>, <c>w.T</c>.
-/// Tensor operands (the receiver first) are in <see cref="Operands"/>; constant integer arguments
-/// (axes, keepDim as 0/1) in <see cref="Constants"/>.
+/// A use of an op of <see cref="OpTable"/>: an operator (<c>a + b</c>, <c>-a</c>), a function (<c>Ops.Relu(a)</c>),
+/// a method (<c>x.Sum(1)</c>, <c>x.MatMul(w)</c>) or <c>w.T</c>. Tensor operands (the receiver first) are in
+/// <see cref="Operands"/>; constant integer arguments (axes, sizes, keepDim as 0/1) in <see cref="Constants"/>, in
+/// the order of the method's parameters, defaults included.
 /// </summary>
 internal sealed record CallExpr(
-    string Op,
+    OpInfo Op,
     EquatableArray<Expr> Operands,
     EquatableArray<int> Constants,
     string Text,
     LocationInfo? Location) : Expr(Text, Location)
 {
-    /// <summary>Constant float arguments (an exponent, clamp bounds, a dropout probability), in order.</summary>
+    /// <summary>Constant float arguments (an exponent, clamp bounds, a dropout probability), in parameter order, defaults included.</summary>
     public EquatableArray<double> Numbers { get; init; } = EquatableArray<double>.Empty;
 
     /// <summary>A constant string argument (an einsum equation) and where it is written.</summary>
@@ -51,3 +47,6 @@ internal sealed record CallExpr(
 
     public LocationInfo? LiteralLocation { get; init; }
 }
+
+/// <summary>A call of a child layer held in a field: <c>fc1.Call(h)</c>.</summary>
+internal sealed record ChildCallExpr(string Child, Expr Input, string Text, LocationInfo? Location) : Expr(Text, Location);

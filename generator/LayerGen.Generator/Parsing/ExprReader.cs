@@ -1,6 +1,8 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using LayerGen.Generator.Diagnostics;
+using LayerGen.Generator.Ir;
 using LayerGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -12,20 +14,6 @@ namespace LayerGen.Generator.Parsing;
 /// <summary>Reads one C# expression of a forward definition into an <see cref="Expr"/>.</summary>
 internal sealed class ExprReader
 {
-    /// <summary>Functions of <c>Ops</c> the generator compiles.</summary>
-    private static readonly HashSet<string> OpsFunctions = new()
-    {
-        "Relu", "Tanh", "Sigmoid", "Exp", "Log", "MatMul", "Softmax", "LogSoftmax", "Gelu", "Sqrt", "Abs", "Square",
-        "Pow", "Clamp", "Maximum", "Minimum", "Where", "Concat", "Stack", "Einsum", "FftHalf", "Dropout", "Pick", "Erf",
-    };
-
-    /// <summary>Methods of <c>Tensor</c> the generator compiles (the receiver is the first operand).</summary>
-    private static readonly HashSet<string> TensorMethods = new()
-    {
-        "MatMul", "Sum", "Mean", "Max", "Min", "Softmax", "LogSoftmax", "Sqrt", "Abs", "Square", "Pow", "Clamp",
-        "Reshape", "View", "Transpose", "Permute", "Narrow", "Slice", "Gt", "Lt", "Ge", "Le", "Eq", "Erf",
-    };
-
     private readonly string _layerName;
     private readonly string _inputName;
     private readonly SemanticModel _model;
@@ -67,15 +55,15 @@ internal sealed class ExprReader
                 return ReadName(thisAccess.Name.Identifier.ValueText, syntax, text, location);
             case LiteralExpressionSyntax or CastExpressionSyntax or CheckedExpressionSyntax when Constant(syntax) is { } literal:
                 return new NumberExpr(literal, text, location);
-            case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.UnaryMinusExpression } negate:
+            case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.UnaryMinusExpression } negate when Operator(negate.OperatorToken, operands: 1) is { } negation:
                 if (Constant(syntax) is { } negated)
                 {
                     return new NumberExpr(negated, text, location);
                 }
 
                 var operand = Read(negate.Operand);
-                return operand is null ? null : new NegateExpr(operand, text, location);
-            case BinaryExpressionSyntax binary when OperatorOf(binary) is char op:
+                return operand is null ? null : Call(negation, text, location, operand);
+            case BinaryExpressionSyntax binary when Operator(binary.OperatorToken, operands: 2) is { } op:
                 if (Constant(syntax) is { } folded)
                 {
                     return new NumberExpr(folded, text, location);
@@ -88,12 +76,12 @@ internal sealed class ExprReader
                 }
 
                 var right = Read(binary.Right);
-                return right is null ? null : new BinaryExpr(op, left, right, text, location);
+                return right is null ? null : Call(op, text, location, left, right);
             case InvocationExpressionSyntax invocation:
                 return ReadInvocation(invocation, text, location);
             case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "T" } transpose:
                 var transposed = Read(transpose.Expression);
-                return transposed is null ? null : new CallExpr("T", new[] { transposed }.ToEquatableArray(), EquatableArray<int>.Empty, text, location);
+                return transposed is null ? null : Call(OpTable.Transposed, text, location, transposed);
             default:
                 if (Constant(syntax) is { } constant)
                 {
@@ -149,14 +137,17 @@ internal sealed class ExprReader
         if (name == "Call" && arguments.Count == 1 && ChildName(access.Expression) is string child)
         {
             var operand = Read(arguments[0].Expression);
-            return operand is null ? null : new CallExpr("Child:" + child, new[] { operand }.ToEquatableArray(), EquatableArray<int>.Empty, text, location);
+            return operand is null ? null : new ChildCallExpr(child, operand, text, location);
         }
 
         bool isOps = IsOpsClass(access.Expression);
-        if (isOps ? !OpsFunctions.Contains(name) : !TensorMethods.Contains(name))
+        var candidates = OpTable.Find(isOps ? WrittenForm.OpsFunction : WrittenForm.TensorMethod, name);
+        if (candidates.Count == 0)
         {
             return Unsupported(invocation, $"'{(isOps ? "Ops." : string.Empty)}{name}' is not an op LayerGen can compile (see docs/ops.md)");
         }
+
+        bool numbersAreOperands = candidates.Any(c => c.NumbersAreOperands);
 
         if (!isOps)
         {
@@ -172,8 +163,30 @@ internal sealed class ExprReader
         var numbers = new List<double>();
         string? literal = null;
         LocationInfo? literalLocation = null;
-        foreach (var (argument, kind) in ClassifyArguments(invocation))
+        foreach (var (argument, kind, defaultValue) in ClassifyArguments(invocation))
         {
+            if (argument is null)
+            {
+                // A parameter left at its default (Sum's keepDim, Softplus's beta): the runtime method's value.
+                switch (defaultValue)
+                {
+                    case string value:
+                        literal ??= value;
+                        break;
+                    case bool flag:
+                        constants.Add(flag ? 1 : 0);
+                        break;
+                    case int value:
+                        constants.Add(value);
+                        break;
+                    case float or double:
+                        numbers.Add(System.Convert.ToDouble(defaultValue, System.Globalization.CultureInfo.InvariantCulture));
+                        break;
+                }
+
+                continue;
+            }
+
             switch (kind)
             {
                 case ArgumentKind.Tensor:
@@ -192,8 +205,8 @@ internal sealed class ExprReader
                 case ArgumentKind.Integer when _model.GetConstantValue(argument, _cancellationToken) is { HasValue: true } constant:
                     constants.Add(constant.Value is bool flag ? (flag ? 1 : 0) : System.Convert.ToInt32(constant.Value, System.Globalization.CultureInfo.InvariantCulture));
                     break;
-                case ArgumentKind.Number when name == "Where" && Constant(argument) is { } value:
-                    // Where(mask, a, -inf): a constant operand in its place, broadcast like any scalar.
+                case ArgumentKind.Number when numbersAreOperands && Constant(argument) is { } value:
+                    // Where(mask, a, -inf), x.Gt(0f): a constant operand in its place, broadcast like any scalar.
                     operands.Add(new NumberExpr(value, ForwardParser.Shorten(argument.ToString()), LocationInfo.From(argument)));
                     break;
                 case ArgumentKind.Number when Constant(argument) is { } number:
@@ -204,7 +217,7 @@ internal sealed class ExprReader
             }
         }
 
-        return new CallExpr(name, operands.ToEquatableArray(), constants.ToEquatableArray(), text, location)
+        return new CallExpr(Choose(candidates, operands.Count), operands.ToEquatableArray(), constants.ToEquatableArray(), text, location)
         {
             Numbers = numbers.ToEquatableArray(),
             Literal = literal,
@@ -222,26 +235,32 @@ internal sealed class ExprReader
 
     /// <summary>
     /// The call's arguments in parameter order (a <c>params</c> array expanded), each classified by the
-    /// parameter it binds to; by its constant's type when the call does not bind (mid-typing).
+    /// parameter it binds to; by its constant's type when the call does not bind (mid-typing). A parameter
+    /// left at its default comes with no syntax and its default value.
     /// </summary>
-    private IEnumerable<(ExpressionSyntax Argument, ArgumentKind Kind)> ClassifyArguments(InvocationExpressionSyntax invocation)
+    private IEnumerable<(ExpressionSyntax? Argument, ArgumentKind Kind, object? Default)> ClassifyArguments(InvocationExpressionSyntax invocation)
     {
         if (_model.GetOperation(invocation, _cancellationToken) is IInvocationOperation operation)
         {
-            foreach (var argument in operation.Arguments)
+            foreach (var argument in operation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? int.MaxValue))
             {
+                var parameterType = argument.Parameter?.Type;
                 if (argument.ArgumentKind == ArgumentKind_DefaultValue)
                 {
+                    if (argument.Value.ConstantValue is { HasValue: true } defaultValue)
+                    {
+                        yield return (null, KindOf(parameterType, null), defaultValue.Value);
+                    }
+
                     continue;
                 }
 
-                var parameterType = argument.Parameter?.Type;
                 if (argument.ArgumentKind == Microsoft.CodeAnalysis.Operations.ArgumentKind.ParamArray && argument.Value is IArrayCreationOperation { Initializer: { } initializer })
                 {
                     var elementType = (parameterType as IArrayTypeSymbol)?.ElementType;
                     foreach (var element in initializer.ElementValues)
                     {
-                        yield return ((ExpressionSyntax)element.Syntax, KindOf(elementType, (ExpressionSyntax)element.Syntax));
+                        yield return ((ExpressionSyntax)element.Syntax, KindOf(elementType, (ExpressionSyntax)element.Syntax), null);
                     }
 
                     continue;
@@ -249,7 +268,7 @@ internal sealed class ExprReader
 
                 if (argument.Syntax is ArgumentSyntax syntax)
                 {
-                    yield return (syntax.Expression, KindOf(parameterType, syntax.Expression));
+                    yield return (syntax.Expression, KindOf(parameterType, syntax.Expression), null);
                 }
             }
 
@@ -258,13 +277,29 @@ internal sealed class ExprReader
 
         foreach (var argument in invocation.ArgumentList.Arguments)
         {
-            yield return (argument.Expression, KindOf(null, argument.Expression));
+            yield return (argument.Expression, KindOf(null, argument.Expression), null);
         }
     }
 
     private const Microsoft.CodeAnalysis.Operations.ArgumentKind ArgumentKind_DefaultValue = Microsoft.CodeAnalysis.Operations.ArgumentKind.DefaultValue;
 
-    private ArgumentKind KindOf(ITypeSymbol? parameterType, ExpressionSyntax argument)
+    /// <summary>
+    /// Of the overloads written with one name (<c>x.Pow(2f)</c>, <c>x.Pow(p)</c>), the one taking
+    /// <paramref name="operands"/> tensors; when none does (a call half-typed), the one taking the fewest, so
+    /// that Building reports how many it needs.
+    /// </summary>
+    private static OpInfo Choose(IReadOnlyList<OpInfo> candidates, int operands) =>
+        candidates.FirstOrDefault(c => c.Variadic ? operands >= c.Operands : operands == c.Operands)
+        ?? candidates.OrderBy(c => c.Operands).First();
+
+    /// <summary>The op of <see cref="OpTable"/> an operator token stands for with this many operands, if any.</summary>
+    private static OpInfo? Operator(SyntaxToken token, int operands) =>
+        OpTable.Find(WrittenForm.Operator, token.ValueText).FirstOrDefault(o => o.Operands == operands);
+
+    private static CallExpr Call(OpInfo op, string text, LocationInfo? location, params Expr[] operands) =>
+        new(op, operands.ToEquatableArray(), EquatableArray<int>.Empty, text, location);
+
+    private ArgumentKind KindOf(ITypeSymbol? parameterType, ExpressionSyntax? argument)
     {
         switch (parameterType?.SpecialType)
         {
@@ -278,7 +313,7 @@ internal sealed class ExprReader
                 return ArgumentKind.String;
         }
 
-        if (parameterType is not null)
+        if (parameterType is not null || argument is null)
         {
             return ArgumentKind.Tensor;
         }
@@ -327,19 +362,6 @@ internal sealed class ExprReader
             _ => null,
         } : null;
     }
-
-    private static char? OperatorOf(BinaryExpressionSyntax binary) => binary.Kind() switch
-    {
-        SyntaxKind.AddExpression => '+',
-        SyntaxKind.SubtractExpression => '-',
-        SyntaxKind.MultiplyExpression => '*',
-        SyntaxKind.DivideExpression => '/',
-        SyntaxKind.GreaterThanExpression => '>',
-        SyntaxKind.LessThanExpression => '<',
-        SyntaxKind.GreaterThanOrEqualExpression => 'G',
-        SyntaxKind.LessThanOrEqualExpression => 'L',
-        _ => null,
-    };
 
     private Expr? Unsupported(SyntaxNode node, string why)
     {

@@ -11,6 +11,9 @@ namespace LayerGen;
 /// A node is attached to exactly one output tensor (<see cref="Tensor.SetGradFn"/>); the engine knows
 /// the output's size from that tensor. Nodes are run by <see cref="Tensor.Backward(Tensor, bool)"/>,
 /// each exactly once per backward pass and only after every consumer of its output has run.
+/// <para>Users read nodes (<see cref="Tensor.GradFn"/>, <see cref="Name"/>, <see cref="Inputs"/>); only LayerGen
+/// makes them (the constructor is not public): a node can only be attached inside LayerGen, so a node of
+/// one's own could never run.</para>
 /// </remarks>
 public abstract class GradFn
 {
@@ -18,7 +21,7 @@ public abstract class GradFn
 
     /// <param name="name">PyTorch's class name for the node, e.g. <c>MulBackward0</c>; it appears in <see cref="Tensor.ToString"/>.</param>
     /// <param name="inputs">The tensors the operation read, in the order <see cref="Backward"/> sees them.</param>
-    protected GradFn(string name, params Tensor[] inputs)
+    private protected GradFn(string name, params Tensor[] inputs)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(inputs);

@@ -8,6 +8,7 @@ namespace LayerGen;
 /// naming the layer and the forward expression that produced it — PyTorch's anomaly detection, but
 /// pointing at source. Off by default: each check is one branch per loop nest when off.
 /// </summary>
+/// <remarks>The kernels check through <see cref="Generated.NonFiniteValues.Check"/>.</remarks>
 /// <example><code>using (CheckedMode.Enable()) { loss = trainer.Step(x, labels); }</code></example>
 public static class CheckedMode
 {
@@ -21,18 +22,6 @@ public static class CheckedMode
     {
         Interlocked.Increment(ref _depth);
         return new Scope();
-    }
-
-    /// <summary>Throws <see cref="NonFiniteValueException"/> at the first NaN or infinity in <paramref name="values"/>.</summary>
-    public static void Check(ReadOnlySpan<float> values, string layer, string pass, string expression)
-    {
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (!float.IsFinite(values[i]))
-            {
-                throw new NonFiniteValueException(layer, pass, expression, i, values[i]);
-            }
-        }
     }
 
     /// <summary>Closes an <see cref="Enable"/> scope.</summary>

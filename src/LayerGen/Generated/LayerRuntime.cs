@@ -119,47 +119,6 @@ public static class LayerRuntime
     }
 
     /// <summary>
-    /// Whether no tensor is held twice among <paramref name="layer"/>'s own parameters and its distinct
-    /// children's (one tensor assigned to two places): what a backward that adds gradients into parameters
-    /// needs, since the part that runs first would change a value a later part reads. A child instance
-    /// listed under two names (a property exposing a field) counts once; whether one instance runs twice is
-    /// the caller's to check. Used by <see cref="IBackwardIntoParameters.CanBackwardIntoParameters"/> of <see cref="Sequential"/>
-    /// and of generated layers with children; it walks the tree, so it is asked when a <see cref="Trainer"/>
-    /// is built, not per step.
-    /// </summary>
-    public static bool HoldsEachParameterOnce(ILayer layer)
-    {
-        ArgumentNullException.ThrowIfNull(layer);
-        var children = new HashSet<ILayer>(ReferenceEqualityComparer.Instance);
-        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        foreach (KeyValuePair<string, Tensor> own in layer.LocalParameters())
-        {
-            if (!seen.Add(own.Value))
-            {
-                return false;
-            }
-        }
-
-        foreach (KeyValuePair<string, ILayer> child in layer.NamedChildren())
-        {
-            if (!children.Add(child.Value))
-            {
-                continue;
-            }
-
-            foreach (Tensor parameter in child.Value.Parameters())
-            {
-                if (!seen.Add(parameter))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>
     /// Runs the layer's span backward. Its only autograd input is the layer's input: the layer's
     /// parameters accumulate their own <see cref="Tensor.Grad"/> inside <see cref="ILayer.BackwardSpan"/>,
     /// which is why the engine runs this node even when the input needs no gradient.

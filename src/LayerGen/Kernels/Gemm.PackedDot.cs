@@ -46,8 +46,15 @@ public static unsafe partial class Gemm
             float* at = (float*)(((nint)start + 63) & ~(nint)63);
             float* ct = at + ((nint)k * ld);
             Transpose(a, m, k, k, at, ld, accumulate: false);
-            Broadcast<KContiguous>(n, m, k, b, k, at, ld, ct, m, accumulate: false, kBlock);
-            Transpose(ct, n, m, m, c, n, accumulate);
+            var whole = new Part
+            {
+                Kind = PartKind.PackedDotRows, M = m, N = n, K = k, First = 0, Rows = n, KBlock = kBlock,
+                B = b, C = c, Accumulate = accumulate, PackedA = at, Ct = ct, Ld = ld,
+            };
+            if (!TryTwoThreads(whole))
+            {
+                Run(whole);
+            }
         }
     }
 

@@ -68,8 +68,10 @@ namespace LayerGen.Kernels;
 /// <para>These need the operand they align (C, or B) on a float boundary, else the tiles run.</para>
 /// <para>On one AVX-512 core (Zen 5, FMA peak ≈ 270 GFLOP/s) the MLP shapes 64×256×784 (x·Wᵀ, A·B),
 /// 64×784×256 (dY·W) and 256×784×64 (dYᵀ·X) run at about 230–265 GFLOP/s.</para>
-/// <para>Single-threaded and allocation-free once warm (only the Aᵀ·Bᵀ buffer is allocated, per thread,
-/// grow-only). Safe to call from several threads at once. C must not overlap A or B.</para>
+/// <para>Products of 2²¹ multiply-adds and more split their rows of C across two threads (Gemm.TwoThreads.cs;
+/// <see cref="KernelThreads.Max"/> = 1 turns it off), bit-identical to one thread. Allocation-free once warm
+/// (only the per-thread Aᵀ·Bᵀ and packing buffers are allocated, grow-only, and the worker thread once).
+/// Safe to call from several threads at once. C must not overlap A or B.</para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe partial class Gemm
@@ -161,14 +163,7 @@ public static unsafe partial class Gemm
 
             if (!transposeB)
             {
-                if (!transposeA)
-                {
-                    Broadcast<KContiguous>(m, n, k, pa, k, pb, n, pc, n, accumulate, kBlock);
-                }
-                else
-                {
-                    Broadcast<RowContiguous>(m, n, k, pa, m, pb, n, pc, n, accumulate, kBlock);
-                }
+                RunWhole(transposeA ? PartKind.BroadcastRowContiguous : PartKind.BroadcastKContiguous, m, n, k, pa, pb, pc, accumulate, kBlock);
             }
             else if (!transposeA)
             {
@@ -178,7 +173,7 @@ public static unsafe partial class Gemm
                 }
                 else
                 {
-                    Dot(m, n, k, pa, pb, pc, accumulate);
+                    RunWhole(PartKind.Dot, m, n, k, pa, pb, pc, accumulate, kBlock);
                 }
             }
             else

@@ -9,15 +9,18 @@ namespace LayerGen;
 /// what <see cref="Trainer"/> does when built with <c>updateInBackward: true</c>.
 /// </summary>
 /// <remarks>
-/// Generated layers implement it when the generator proves that their backward reads every parameter before
-/// writing that parameter's gradient and runs each child's backward once; <see cref="Sequential"/> implements
-/// it for its children. A layer that does not implement it is refused by that mode, with the reason.
+/// Generated layers with parameters or children implement it when the generator proves that their backward
+/// reads every parameter before writing that parameter's gradient and runs each child's backward once;
+/// <see cref="Sequential"/> implements it for its children. A layer that holds no parameters needs no such
+/// backward (its <see cref="ILayer.BackwardSpan"/> writes no parameter gradient), so generated layers without
+/// parameters and children do not implement it, and the mode accepts them, and hand-written ones, as they are.
+/// A layer with parameters that does not implement it is refused by that mode, with the reason.
 /// </remarks>
 public interface IBackwardIntoParameters
 {
     /// <summary>
     /// Whether <see cref="BackwardSpanIntoParameters"/> may run now. A generated layer says true when its
-    /// children say true and no tensor is held twice; <see cref="Sequential"/> when every child says true and
+    /// children say true (or hold no parameters) and no tensor is held twice; <see cref="Sequential"/> when every child says true and
     /// no layer with parameters sits at two positions. It may walk the layer tree (and allocate): ask once,
     /// not per step.
     /// </summary>

@@ -54,7 +54,7 @@ public static partial class LayerExtensions
     /// <see cref="ILayer.ZeroGrad"/> for a layer that does not implement it: walks its parameters and
     /// children through their enumerators (which allocate).
     /// </summary>
-    public static void ZeroGradByEnumeration(ILayer layer)
+    internal static void ZeroGradByEnumeration(ILayer layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
         foreach (KeyValuePair<string, Tensor> entry in layer.LocalParameters())

@@ -188,7 +188,7 @@ public sealed class Sequential : ILayer, IBackwardIntoParameters
         BackwardSpanNotifying(rows, input, output, outputGrad, inputGrad, saved, listener: null);
 
     /// <summary>
-    /// True when every child can add gradients into its parameters in its backward and no parameter is held
+    /// True when every child can add gradients into its parameters in its backward (or holds none) and no parameter is held
     /// by two positions: the backward walks the children last to first, so a shared parameter would be
     /// changed by the later position before the earlier one reads it.
     /// </summary>
@@ -198,13 +198,13 @@ public sealed class Sequential : ILayer, IBackwardIntoParameters
         {
             foreach (ILayer layer in _layers)
             {
-                if (layer is not IBackwardIntoParameters { CanBackwardIntoParameters: true })
+                if (!BackwardIntoParameters.CanRun(layer))
                 {
                     return false;
                 }
             }
 
-            return !RunsALayerWithParametersTwice() && LayerRuntime.HoldsEachParameterOnce(this);
+            return !RunsALayerWithParametersTwice() && BackwardIntoParameters.HoldsEachParameterOnce(this);
         }
     }
 
@@ -274,7 +274,7 @@ public sealed class Sequential : ILayer, IBackwardIntoParameters
 
             if (intoParameters)
             {
-                ((IBackwardIntoParameters)_layers[i]).BackwardSpanIntoParameters(at.Rows, x, y, gradOut, gradIn, saved.Slice(at.SavedOffset, at.SavedLength));
+                BackwardIntoParameters.Run(_layers[i], at.Rows, x, y, gradOut, gradIn, saved.Slice(at.SavedOffset, at.SavedLength));
             }
             else
             {

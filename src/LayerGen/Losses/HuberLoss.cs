@@ -39,6 +39,11 @@ public sealed class HuberLoss : KernelLoss
         return Delta == 1f ? _kernel.Call(input, target) : _kernel.Call(input / Delta, target / Delta) * (Delta * Delta);
     }
 
+    /// <inheritdoc cref="ILoss.CallEager(Tensor, Tensor)"/>
+    /// <remarks>For δ ≠ 1, the δ = 1 definition on scaled inputs, as <see cref="Call"/> computes it.</remarks>
+    public override Tensor CallEager(Tensor input, Tensor target) =>
+        Delta == 1f ? _kernel.CallEager(input, target) : _kernel.CallEager(input / Delta, target / Delta) * (Delta * Delta);
+
     public override float ForwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> saved)
     {
         if (Delta == 1f)

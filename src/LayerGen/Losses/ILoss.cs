@@ -7,7 +7,8 @@ namespace LayerGen;
 /// </summary>
 /// <remarks>
 /// As with <see cref="ILayer"/>, two ways to run it: <see cref="Call(Tensor, Tensor)"/> on tensors (records a node for
-/// <see cref="Tensor.Backward()"/>), or the span API over caller-owned buffers, which allocates nothing.
+/// <see cref="Tensor.Backward()"/>), or the span API over caller-owned buffers, which allocates nothing; and a
+/// third for checking those two, <see cref="CallEager(Tensor, Tensor)"/>.
 /// Targets are floats: values for regression losses, class indices (0, 1, 2, …) for cross-entropy; a
 /// classification loss also takes the class labels as integers (<see cref="Call(Tensor, ReadOnlySpan{int})"/>),
 /// as PyTorch's <c>cross_entropy</c> takes int64 targets.
@@ -22,6 +23,18 @@ public interface ILoss
 
     /// <summary>The loss of <paramref name="input"/> against <paramref name="target"/>, a scalar tensor.</summary>
     Tensor Call(Tensor input, Tensor target);
+
+    /// <summary>
+    /// The loss's definition as written, on the eager reference ops (<see cref="Ops"/>, one op at a time,
+    /// each recording its own autograd node): slow and allocating, meant for tests and differential checks
+    /// of <see cref="Call(Tensor, Tensor)"/> and the span API, as <see cref="ILayer.CallEager"/> is for a layer.
+    /// </summary>
+    /// <remarks>
+    /// Generated losses run their <c>Forward</c>; the built-in losses (<see cref="MseLoss"/>, ...) run their
+    /// generated kernel's. No default implementation, for the reason <see cref="ILayer.CallEager"/> gives:
+    /// falling back to <see cref="Call(Tensor, Tensor)"/> would make a differential test compare a path with itself.
+    /// </remarks>
+    Tensor CallEager(Tensor input, Tensor target);
 
     /// <summary>
     /// The loss of <paramref name="input"/> [*, classes] against integer class labels, one per row, each

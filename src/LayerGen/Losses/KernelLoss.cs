@@ -36,6 +36,13 @@ public abstract class KernelLoss : ILoss
         return KernelFor(input.Count, input.Rank == 0 ? 1 : input.Size(-1)).Call(input, target);
     }
 
+    /// <inheritdoc cref="ILoss.CallEager(Tensor, Tensor)"/>
+    public virtual Tensor CallEager(Tensor input, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return KernelFor(input.Count, input.Rank == 0 ? 1 : input.Size(-1)).CallEager(input, target);
+    }
+
     /// <inheritdoc cref="ILoss.Call(Tensor, ReadOnlySpan{int})"/>
     public Tensor Call(Tensor input, ReadOnlySpan<int> labels)
     {

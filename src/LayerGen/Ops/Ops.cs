@@ -7,7 +7,7 @@ namespace LayerGen;
 /// <c>torch</c>. Run directly, they are the eager reference path: naive, allocating, any shape, and
 /// recorded for <see cref="Tensor.Backward()"/> when gradients are enabled.
 /// </summary>
-public static class Ops
+public static partial class Ops
 {
     /// <summary>
     /// max(x, 0), elementwise; NaN stays NaN, as torch.relu. Its gradient is 0 where the output is &lt;= 0 (so at

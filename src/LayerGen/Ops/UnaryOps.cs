@@ -9,13 +9,14 @@ namespace LayerGen;
 /// <remarks>
 /// Values are computed in double and rounded once to float, so the reference is as accurate as a
 /// float result can be; a generated kernel that differs from it is the one to suspect.
-/// Functions with a constant (<see cref="Pow"/>, <see cref="Clamp"/>) build their row per call.
+/// Functions with a constant (<see cref="Pow"/>, <see cref="Clamp"/>) build their row per call. The op families'
+/// files (ActivationOps.cs, ...) add their rows through <see cref="Apply"/>.
 /// </remarks>
 internal static class UnaryOps
 {
     // Selects: the derivative is 0 or 1 and selects the gradient, as PyTorch's threshold_backward and clamp_backward
     // do: where it is 0 the input gets 0 even from a NaN or infinite gradient (which a product would make NaN).
-    private sealed record Rule(string Name, Func<double, double> Forward, Func<double, double, double> Derivative, bool Selects = false);
+    internal sealed record Rule(string Name, Func<double, double> Forward, Func<double, double, double> Derivative, bool Selects = false);
 
     // relu(NaN) = NaN and relu(-0) = -0, as torch.relu. The derivative is PyTorch's threshold_backward(grad, y, 0):
     // 0 where the output is <= 0 (so at 0), else 1 (so also at NaN, where the gradient passes).
@@ -115,7 +116,7 @@ internal static class UnaryOps
         return Apply(new Rule("ClampBackward1", v => Math.Min(Math.Max(v, lo), hi), (v, y) => v >= lo && v <= hi ? 1 : 0, Selects: true), x);
     }
 
-    private static Tensor Apply(Rule rule, Tensor x)
+    internal static Tensor Apply(Rule rule, Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
         float[] input = x.Data;

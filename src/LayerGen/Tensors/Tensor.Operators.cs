@@ -110,7 +110,7 @@ public sealed partial class Tensor
     /// <summary>See <see cref="Ops.Square"/>.</summary>
     public Tensor Square() => UnaryOps.Square(this);
 
-    /// <summary>See <see cref="Ops.Pow"/>.</summary>
+    /// <summary>See <see cref="Ops.Pow(Tensor, float)"/>.</summary>
     public Tensor Pow(float exponent) => UnaryOps.Pow(this, exponent);
 
     /// <summary>See <see cref="Ops.Clamp"/>.</summary>

@@ -110,7 +110,7 @@ public sealed class ClassificationAccuracy
 
     /// <summary>The index of the largest value (the first, on a tie), as <c>torch.argmax</c>; a NaN counts as the largest.</summary>
     /// <exception cref="ArgumentException"><paramref name="values"/> is empty.</exception>
-    public static int ArgMax(ReadOnlySpan<float> values)
+    internal static int ArgMax(ReadOnlySpan<float> values)
     {
         if (values.IsEmpty)
         {

@@ -1,4 +1,5 @@
 using System;
+using LayerGen.Generated;
 using LayerGen.Kernels;
 
 namespace LayerGen;
@@ -210,7 +211,7 @@ public sealed class Trainer
         {
             // Every gradient the backward computes is then −lr·g, added by each layer into its parameters.
             Loss.BackwardSpan(lossRows, output, target, _inBackward.LossScale, outputGrad, lossSaved);
-            ((IBackwardIntoParameters)Model).BackwardSpanIntoParameters(rows, input, output, outputGrad, Span<float>.Empty, saved); // checked when built
+            BackwardIntoParameters.Run(Model, rows, input, output, outputGrad, Span<float>.Empty, saved); // checked when built
             _inBackward.Finish();
             return value;
         }

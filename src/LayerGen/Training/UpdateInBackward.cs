@@ -18,7 +18,7 @@ namespace LayerGen;
 /// <para>Only when that is the optimiser's whole update and the backward can take it: <see cref="Sgd"/>
 /// without momentum or weight decay (their updates need the gradient itself), every model parameter in
 /// the optimiser unless frozen (<see cref="Tensor.RequiresGrad"/> false: the backward skips it), and a model whose
-/// <see cref="IBackwardIntoParameters.CanBackwardIntoParameters"/> is true. <see cref="For"/> says which condition fails.</para>
+/// <see cref="IBackwardIntoParameters.CanBackwardIntoParameters"/> is true (or that holds no parameters). <see cref="For"/> says which condition fails.</para>
 /// </remarks>
 internal sealed class UpdateInBackward
 {
@@ -116,7 +116,7 @@ internal sealed class UpdateInBackward
     /// <summary>Why <paramref name="layer"/> (named <paramref name="path"/>) cannot add gradients into its parameters, or null.</summary>
     private static string? ModelRefusal(ILayer layer, string path)
     {
-        if (layer is IBackwardIntoParameters { CanBackwardIntoParameters: true })
+        if (BackwardIntoParameters.CanRun(layer))
         {
             return null;
         }
@@ -136,13 +136,13 @@ internal sealed class UpdateInBackward
             return $"{what} has one layer with parameters at two positions, and the later position's backward would change them before the earlier one reads them";
         }
 
-        if (!LayerRuntime.HoldsEachParameterOnce(layer))
+        if (!BackwardIntoParameters.HoldsEachParameterOnce(layer))
         {
             return $"{what} holds one tensor in two places (a parameter assigned to two layers or fields), "
                 + "and the part whose backward runs first would change it before the other reads it";
         }
 
-        return $"{what} cannot add gradients into its parameters (it does not implement IBackwardIntoParameters, or its CanBackwardIntoParameters is false: it is not a generated layer, "
+        return $"{what} cannot add gradients into its parameters (it holds parameters and does not implement IBackwardIntoParameters, or its CanBackwardIntoParameters is false: it is not a generated layer, "
             + "calls a child layer twice or holds one child in two fields it calls, or reads a parameter in its backward after writing that parameter's gradient)";
     }
 }

@@ -35,7 +35,7 @@ namespace LayerGen.Generator.Tests.Infrastructure;
 /// by the text of the sources). Runs with compile errors are not checked (there is nothing to load), nor
 /// are the robustness test's mutated sources, which do not go through the harness.</para>
 /// </remarks>
-public static class EagerAgreement
+public static partial class EagerAgreement
 {
     /// <summary>
     /// Both paths compute in float32 from the same float inputs, but not the same way: the kernels sum in
@@ -53,9 +53,6 @@ public static class EagerAgreement
     /// with NaN, an infinity only with the same infinity.
     /// </summary>
     public const double RelativeTolerance = 1e-5;
-
-    /// <summary>At most this many constant constructions of one layer are checked (each has its own kernel).</summary>
-    private const int MaxConstructionsPerLayer = 4;
 
     /// <summary>Outcomes by the text of the run's sources, so that a source compiled by several tests is checked once.</summary>
     private static readonly ConcurrentDictionary<string, Lazy<Outcome>> Outcomes = new(StringComparer.Ordinal);
@@ -357,128 +354,6 @@ public static class EagerAgreement
         }
     }
 
-    /// <summary>Each distinct constant construction (up to a few), else one set of small distinct sizes.</summary>
-    private static IEnumerable<int[]> SizesToTry(Type type, int count, Dictionary<string, List<int[]>> constructions)
-    {
-        if (count > 0 && constructions.TryGetValue(type.FullName ?? type.Name, out List<int[]>? found))
-        {
-            int[][] matching = found.Where(s => s.Length == count && s.All(v => v > 0)).ToArray();
-            if (matching.Length > 0)
-            {
-                return matching.Take(MaxConstructionsPerLayer);
-            }
-        }
-
-        return [Enumerable.Range(3, count).ToArray()];
-    }
-
-    private static object? Construct(Type type, int[] sizes, string what, List<string> skipped)
-    {
-        ConstructorInfo? constructor = type.GetConstructors(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
-            .FirstOrDefault(c => c.GetParameters() is var p && p.Length == sizes.Length && p.All(q => q.ParameterType == typeof(int)));
-        if (constructor is null)
-        {
-            skipped.Add($"{what}: no constructor taking {sizes.Length} int size(s)");
-            return null;
-        }
-
-        try
-        {
-            // Parameters come from the global generator: seeded per layer and sizes, so that a failure
-            // reproduces whatever ran before (checks in parallel take turns; nothing else in these tests draws).
-            lock (RandomGate)
-            {
-                Tensor.ManualSeed((ulong)StableSeed(what));
-                return constructor.Invoke(sizes.Cast<object>().ToArray());
-            }
-        }
-        catch (Exception e)
-        {
-            skipped.Add($"{what}: its constructor threw {Unwrap(e)}");
-            return null;
-        }
-    }
-
-    /// <summary>The constant size arguments of every <c>new T(...)</c> in the user's sources, by T's full name.</summary>
-    private static Dictionary<string, List<int[]>> ConstantConstructions(Compilation compilation, IEnumerable<SyntaxTree> userTrees)
-    {
-        var result = new Dictionary<string, List<int[]>>(StringComparer.Ordinal);
-        foreach (SyntaxTree tree in userTrees)
-        {
-            SemanticModel model = compilation.GetSemanticModel(tree);
-            foreach (BaseObjectCreationExpressionSyntax creation in tree.GetRoot().DescendantNodes().OfType<BaseObjectCreationExpressionSyntax>())
-            {
-                if (creation.ArgumentList is not { Arguments.Count: > 0 } arguments
-                    || model.GetTypeInfo(creation).Type is not INamedTypeSymbol created)
-                {
-                    continue;
-                }
-
-                var sizes = new List<int>();
-                foreach (ArgumentSyntax argument in arguments.Arguments)
-                {
-                    if (model.GetConstantValue(argument.Expression) is { HasValue: true, Value: int value })
-                    {
-                        sizes.Add(value);
-                    }
-                }
-
-                if (sizes.Count != arguments.Arguments.Count)
-                {
-                    continue;
-                }
-
-                string name = created.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "", StringComparison.Ordinal);
-                List<int[]> list = result.TryGetValue(name, out var existing) ? existing : result[name] = [];
-                if (!list.Any(s => s.SequenceEqual(sizes)))
-                {
-                    list.Add([.. sizes]);
-                }
-            }
-        }
-
-        return result;
-    }
-
-    /// <summary>"[*, inUnits, 3]" with the sizes substituted: the features (the batch left out), or null.</summary>
-    private static int[]? Features(string shape, string[] sizeNames, int[] sizes)
-    {
-        string trimmed = shape.Trim();
-        if (!trimmed.StartsWith('[') || !trimmed.EndsWith(']'))
-        {
-            return null;
-        }
-
-        string[] parts = trimmed[1..^1].Split(',', StringSplitOptions.TrimEntries);
-        if (parts.Length == 0 || parts[0] != "*")
-        {
-            return null;
-        }
-
-        var features = new List<int>();
-        foreach (string part in parts.Skip(1))
-        {
-            int named = Array.IndexOf(sizeNames, part);
-            if (named >= 0)
-            {
-                features.Add(sizes[named]);
-            }
-            else if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int constant))
-            {
-                features.Add(constant);
-            }
-            else
-            {
-                return null;
-            }
-        }
-
-        return [.. features];
-    }
-
-    private static int[]? PrivateIntArray(Type type, object instance, string field) =>
-        type.GetField(field, BindingFlags.NonPublic | BindingFlags.Instance)?.GetValue(instance) as int[];
-
     private static object Invoke(MethodInfo method, object target, params object[] arguments)
     {
         try
@@ -504,22 +379,6 @@ public static class EagerAgreement
         return values;
     }
 
-    /// <summary>A seed from the text (string.GetHashCode differs between processes).</summary>
-    private static int StableSeed(string text)
-    {
-        uint hash = 2166136261;
-        foreach (char c in text)
-        {
-            hash = (hash ^ c) * 16777619;
-        }
-
-        return (int)(hash & 0x7fffffff);
-    }
-
-    private static string Describe(Type type, string[] sizeNames, int[] sizes) =>
-        sizeNames.Length == 0
-            ? type.FullName ?? type.Name
-            : $"{type.FullName}({string.Join(", ", sizeNames.Zip(sizes, (n, v) => $"{n}: {v}"))})";
 
     private static int Count(int[] shape) => shape.Aggregate(1, (product, size) => product * size);
 

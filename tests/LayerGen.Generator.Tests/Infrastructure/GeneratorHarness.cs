@@ -150,11 +150,15 @@ public static class GeneratorHarness
         AssertSourceOutputsCached(again);
     }
 
-    /// <summary>A driver with step tracking on, so <c>WithTrackingName</c> steps show up in the run result.</summary>
+    /// <summary>
+    /// A driver with step tracking on, so <c>WithTrackingName</c> steps show up in the run result, and the IR
+    /// verifier on (<see cref="VerifyIrOptions"/>).
+    /// </summary>
     public static GeneratorDriver CreateDriver(IIncrementalGenerator generator) =>
         CSharpGeneratorDriver.Create(
             [generator.AsSourceGenerator()],
             parseOptions: ParseOptions,
+            optionsProvider: VerifyIrOptions.Enabled,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>

@@ -16,7 +16,7 @@ using LayerGen.Kernels;
 namespace Chapter;
 
 [global::LayerGen.Generated.LayerSignature("", "[*]", "[*]")]
-partial class CenteredLayer : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
+partial class CenteredLayer : global::LayerGen.ILayer
 {
     private readonly int[] __inputFeatures = System.Array.Empty<int>();
     private readonly int[] __outputFeatures = System.Array.Empty<int>();
@@ -37,10 +37,8 @@ partial class CenteredLayer : global::LayerGen.ILayer, global::LayerGen.IBackwar
         }
     }
 
-    /// <summary>Zeroes the gradients of this layer's parameters and its children's, in place.</summary>
-    public void ZeroGrad()
-    {
-    }
+    /// <summary>Does nothing: this layer holds no parameters and no children.</summary>
+    public void ZeroGrad() { }
 
     // Train/eval mode, as torch's module.training: dropout is active only in training mode.
     private bool __training = true;
@@ -52,15 +50,9 @@ partial class CenteredLayer : global::LayerGen.ILayer, global::LayerGen.IBackwar
         __training = mode;
     }
 
-    public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() => System.Array.Empty<KeyValuePair<string, Tensor>>();
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
 
     public int InputRowLength => 1;
 
@@ -75,15 +67,6 @@ partial class CenteredLayer : global::LayerGen.ILayer, global::LayerGen.IBackwar
     }
 
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
-    {
-        __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        Kernels.Backward(rows, input, output, outputGrad, inputGrad, saved);
-    }
-
-    // Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).
-    public bool CanBackwardIntoParameters => true;
-
-    public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
         Kernels.Backward(rows, input, output, outputGrad, inputGrad, saved);
@@ -151,7 +134,7 @@ partial class CenteredLayer : global::LayerGen.ILayer, global::LayerGen.IBackwar
                 }
                 t1[0] = sum;
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t1, "CenteredLayer", "forward", "x - x.Mean()");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t1, "CenteredLayer", "forward", "x - x.Mean()");
             // output = (input - t1 * 1/rows)      (from: x - x.Mean())   [*]
             {
                 float k2 = 1f / (rows);
@@ -176,7 +159,7 @@ partial class CenteredLayer : global::LayerGen.ILayer, global::LayerGen.IBackwar
                     output[i] = (input[i] - (s1 * k2));
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "CenteredLayer", "forward", "x - x.Mean()");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "CenteredLayer", "forward", "x - x.Mean()");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -225,7 +208,7 @@ partial class CenteredLayer : global::LayerGen.ILayer, global::LayerGen.IBackwar
                     }
                     t7[0] = sum;
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t7, "CenteredLayer", "backward", "the gradient of x - x.Mean()");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t7, "CenteredLayer", "backward", "the gradient of x - x.Mean()");
                 // inputGrad += (outputGrad + t7 * 1/rows)   [*]
                 {
                     float k2 = 1f / (rows);
@@ -250,7 +233,7 @@ partial class CenteredLayer : global::LayerGen.ILayer, global::LayerGen.IBackwar
                         inputGrad[i] += (outputGrad[i] + (s7 * k2));
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "CenteredLayer", "backward", "the gradient of x - x.Mean()");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "CenteredLayer", "backward", "the gradient of x - x.Mean()");
             }
         }
     }

@@ -107,10 +107,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         yield return new KeyValuePair<string, Tensor>("bias", __AsParameter(bias));
     }
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
 
     public int InputRowLength => __inUnits;
 
@@ -288,7 +285,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -318,7 +315,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         t7[i] = KernelMath.ReluGrad(outputGrad[i], output[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t7, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t7, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!inputGrad.IsEmpty)
             {
@@ -353,7 +350,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!biasGrad.IsEmpty)
             {
@@ -373,7 +370,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!weightGrad.IsEmpty)
             {
@@ -449,7 +446,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
         }
     }
@@ -560,7 +557,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -590,7 +587,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         t7[i] = KernelMath.ReluGrad(outputGrad[i], output[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t7, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t7, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!inputGrad.IsEmpty)
             {
@@ -625,7 +622,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!biasGrad.IsEmpty)
             {
@@ -645,7 +642,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!weightGrad.IsEmpty)
             {
@@ -721,7 +718,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
         }
     }
@@ -832,7 +829,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -862,7 +859,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         t7[i] = KernelMath.ReluGrad(outputGrad[i], output[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t7, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t7, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!inputGrad.IsEmpty)
             {
@@ -897,7 +894,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!biasGrad.IsEmpty)
             {
@@ -917,7 +914,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!weightGrad.IsEmpty)
             {
@@ -993,7 +990,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
         }
     }
@@ -1101,7 +1098,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -1131,7 +1128,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         t7[i] = KernelMath.ReluGrad(outputGrad[i], output[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t7, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t7, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!inputGrad.IsEmpty)
             {
@@ -1166,7 +1163,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!biasGrad.IsEmpty)
             {
@@ -1186,7 +1183,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!weightGrad.IsEmpty)
             {
@@ -1262,7 +1259,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
         }
     }

@@ -103,10 +103,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         yield return new KeyValuePair<string, Tensor>("bias", __AsParameter(bias));
     }
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
 
     public int InputRowLength => __inUnits;
 
@@ -278,7 +275,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -308,7 +305,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         t7[i] = KernelMath.ReluGrad(outputGrad[i], output[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t7, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t7, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!inputGrad.IsEmpty)
             {
@@ -343,7 +340,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!biasGrad.IsEmpty)
             {
@@ -363,7 +360,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!weightGrad.IsEmpty)
             {
@@ -439,7 +436,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
         }
     }
@@ -547,7 +544,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -577,7 +574,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         t7[i] = KernelMath.ReluGrad(outputGrad[i], output[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t7, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t7, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!inputGrad.IsEmpty)
             {
@@ -612,7 +609,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!biasGrad.IsEmpty)
             {
@@ -632,7 +629,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!weightGrad.IsEmpty)
             {
@@ -708,7 +705,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
         }
     }

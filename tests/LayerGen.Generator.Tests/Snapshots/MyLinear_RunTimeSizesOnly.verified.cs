@@ -93,10 +93,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         yield return new KeyValuePair<string, Tensor>("bias", __AsParameter(bias));
     }
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
 
     public int InputRowLength => __inUnits;
 
@@ -253,7 +250,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -283,7 +280,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         t7[i] = KernelMath.ReluGrad(outputGrad[i], output[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t7, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t7, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!inputGrad.IsEmpty)
             {
@@ -318,7 +315,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!biasGrad.IsEmpty)
             {
@@ -338,7 +335,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!weightGrad.IsEmpty)
             {
@@ -414,7 +411,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
         }
     }

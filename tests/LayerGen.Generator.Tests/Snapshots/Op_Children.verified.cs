@@ -61,10 +61,7 @@ partial class TanhMlp : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
         fc2.Train(mode);
     }
 
-    public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() => System.Array.Empty<KeyValuePair<string, Tensor>>();
 
     public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
     {
@@ -91,7 +88,7 @@ partial class TanhMlp : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
     }
 
     // Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).
-    public bool CanBackwardIntoParameters => fc1 is global::LayerGen.IBackwardIntoParameters { CanBackwardIntoParameters: true } && fc2 is global::LayerGen.IBackwardIntoParameters { CanBackwardIntoParameters: true } && !ReferenceEquals(fc1, fc2) && LayerRuntime.HoldsEachParameterOnce(this);
+    public bool CanBackwardIntoParameters => BackwardIntoParameters.CanRun(fc1) && BackwardIntoParameters.CanRun(fc2) && !ReferenceEquals(fc1, fc2) && BackwardIntoParameters.HoldsEachParameterOnce(this);
 
     public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
@@ -146,7 +143,7 @@ partial class TanhMlp : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                     t2[i] = KernelMath.Tanh(t1[i]);
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t2, "TanhMlp", "forward", "Ops.Tanh(fc1.Call(x))");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t2, "TanhMlp", "forward", "Ops.Tanh(fc1.Call(x))");
             // output = fc2.Call(t2)      (from: fc2.Call(h))   [*, outputs]
             fc2.ForwardSpan(rows, t2, output, fc2Saved);
         }
@@ -162,7 +159,7 @@ partial class TanhMlp : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
             Span<float> t9 = saved.Slice(rows * hidden + rows * hidden + fc1.SavedLength(rows) + fc2.SavedLength(rows) + rows * hidden, rows * hidden); // [*, hidden]
             // t5 = fc2's backward from outputGrad (also accumulates fc2's parameter gradients)   [*, hidden]
             t5.Clear();
-            if (intoParameters) ((global::LayerGen.IBackwardIntoParameters)fc2).BackwardSpanIntoParameters(rows, t2, output, outputGrad, t5, fc2Saved);
+            if (intoParameters) BackwardIntoParameters.Run(fc2, rows, t2, output, outputGrad, t5, fc2Saved);
             else fc2.BackwardSpan(rows, t2, output, outputGrad, t5, fc2Saved);
             // t9 = t5 * (1 - t2 * t2)   [*, hidden]
             {
@@ -184,9 +181,9 @@ partial class TanhMlp : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                     t9[i] = (t5[i] * (1f - (t2[i] * t2[i])));
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t9, "TanhMlp", "backward", "the gradient of var h = Ops.Tanh(fc1.Call(x)); fc2.Call(h)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t9, "TanhMlp", "backward", "the gradient of var h = Ops.Tanh(fc1.Call(x)); fc2.Call(h)");
             // inputGrad += fc1's backward from t9 (also accumulates fc1's parameter gradients)   [*, inputs]
-            if (intoParameters) ((global::LayerGen.IBackwardIntoParameters)fc1).BackwardSpanIntoParameters(rows, input, t1, t9, inputGrad, fc1Saved);
+            if (intoParameters) BackwardIntoParameters.Run(fc1, rows, input, t1, t9, inputGrad, fc1Saved);
             else fc1.BackwardSpan(rows, input, t1, t9, inputGrad, fc1Saved);
         }
     }

@@ -77,10 +77,7 @@ partial class LeakyWhere : global::LayerGen.ILayer, global::LayerGen.IBackwardIn
         yield return new KeyValuePair<string, Tensor>("bias", __AsParameter(bias));
     }
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
 
     public int InputRowLength => __n_n;
 
@@ -157,7 +154,7 @@ partial class LeakyWhere : global::LayerGen.ILayer, global::LayerGen.IBackwardIn
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t2, "LeakyWhere", "forward", "x + bias");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t2, "LeakyWhere", "forward", "x + bias");
             // t4 = greater(t2, 0)      (from: h > 0f)   [*, n_n]
             {
                 int n = rows * n_n;
@@ -178,7 +175,7 @@ partial class LeakyWhere : global::LayerGen.ILayer, global::LayerGen.IBackwardIn
                     t4[i] = KernelMath.Greater(t2[i], 0f);
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t4, "LeakyWhere", "forward", "h > 0f");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t4, "LeakyWhere", "forward", "h > 0f");
             // output = (where(t4, t2, t2 * 0.01) + lessequal(t2, -1))      (from: Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f))   [*, n_n]
             {
                 int n = rows * n_n;
@@ -199,7 +196,7 @@ partial class LeakyWhere : global::LayerGen.ILayer, global::LayerGen.IBackwardIn
                     output[i] = (KernelMath.Where(t4[i], t2[i], (t2[i] * 0.01f)) + KernelMath.LessEqual(t2[i], -1f));
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "LeakyWhere", "forward", "Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "LeakyWhere", "forward", "Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -230,7 +227,7 @@ partial class LeakyWhere : global::LayerGen.ILayer, global::LayerGen.IBackwardIn
                         t15[i] = (KernelMath.Where(t4[i], outputGrad[i], 0f) + (KernelMath.Where(t4[i], 0f, outputGrad[i]) * 0.01f));
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t15, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t15, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
             }
             if (!inputGrad.IsEmpty)
             {
@@ -254,7 +251,7 @@ partial class LeakyWhere : global::LayerGen.ILayer, global::LayerGen.IBackwardIn
                         inputGrad[i] += t15[i];
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
             }
             if (!biasGrad.IsEmpty)
             {
@@ -274,7 +271,7 @@ partial class LeakyWhere : global::LayerGen.ILayer, global::LayerGen.IBackwardIn
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(biasGrad, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(biasGrad, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
             }
         }
     }

@@ -82,10 +82,7 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
         yield return new KeyValuePair<string, Tensor>("weight", __AsParameter(weight));
     }
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
 
     public int InputRowLength => __inputs;
 
@@ -233,10 +230,10 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t3, "DropoutLinear", "forward", "Ops.Relu(x.MatMul(weight))");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t3, "DropoutLinear", "forward", "Ops.Relu(x.MatMul(weight))");
             // t4 = dropout mask, p = 0.2: 0, or 1/(1 - p) for kept elements; all ones in eval mode   [*, outputs]
             KernelMath.DropoutMask(t4.Slice(0, rows * outputs), 0.2f, training);
-            if (CheckedMode.Enabled) CheckedMode.Check(t4, "DropoutLinear", "forward", "Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t4, "DropoutLinear", "forward", "Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
             // output = t3 * t4      (from: Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f))   [*, outputs]
             {
                 int n = rows * outputs;
@@ -257,7 +254,7 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
                     output[i] = (t3[i] * t4[i]);
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "DropoutLinear", "forward", "Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "DropoutLinear", "forward", "Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -289,7 +286,7 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
                         t9[i] = KernelMath.ReluGrad((outputGrad[i] * t4[i]), t3[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t9, "DropoutLinear", "backward", "the gradient of Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t9, "DropoutLinear", "backward", "the gradient of Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
             }
             if (!inputGrad.IsEmpty)
             {
@@ -324,7 +321,7 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "DropoutLinear", "backward", "the gradient of Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "DropoutLinear", "backward", "the gradient of Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
             }
             if (!weightGrad.IsEmpty)
             {
@@ -400,7 +397,7 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "DropoutLinear", "backward", "the gradient of Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(weightGrad, "DropoutLinear", "backward", "the gradient of Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
             }
         }
     }

@@ -88,10 +88,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
         yield return new KeyValuePair<string, Tensor>("weight", __AsParameter(weight));
     }
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
 
     public int InputRowLength => __inputs;
 
@@ -230,7 +227,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t2, "TensorReduction", "forward", "Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t2, "TensorReduction", "forward", "Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             // output = einsum("bj,bjk->bk", input, t2)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, outputs]
             {
                 for (int e_b = 0; e_b < rows; e_b++)
@@ -292,7 +289,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "TensorReduction", "forward", "Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "TensorReduction", "forward", "Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -326,7 +323,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t5, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t5, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
             if (!weightGrad.IsEmpty || !inputGrad.IsEmpty)
             {
@@ -361,7 +358,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t6, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t6, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
             if (!inputGrad.IsEmpty)
             {
@@ -414,7 +411,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t8, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t8, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
                 // inputGrad += (t5 + t8)   [*, inputs]
                 {
                     int n = rows * inputs;
@@ -435,7 +432,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                         inputGrad[i] += (t5[i] + t8[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
             if (!weightGrad.IsEmpty)
             {
@@ -510,7 +507,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(weightGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
         }
     }
@@ -596,7 +593,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t2, "TensorReduction", "forward", "Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t2, "TensorReduction", "forward", "Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             // output = einsum("bj,bjk->bk", input, t2)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, outputs]
             {
                 for (int e_b = 0; e_b < rows; e_b++)
@@ -658,7 +655,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "TensorReduction", "forward", "Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "TensorReduction", "forward", "Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -692,7 +689,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t5, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t5, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
             if (!weightGrad.IsEmpty || !inputGrad.IsEmpty)
             {
@@ -727,7 +724,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t6, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t6, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
             if (!inputGrad.IsEmpty)
             {
@@ -780,7 +777,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t8, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t8, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
                 // inputGrad += (t5 + t8)   [*, inputs]
                 {
                     int n = rows * inputs;
@@ -801,7 +798,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                         inputGrad[i] += (t5[i] + t8[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
             if (!weightGrad.IsEmpty)
             {
@@ -876,7 +873,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(weightGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
         }
     }

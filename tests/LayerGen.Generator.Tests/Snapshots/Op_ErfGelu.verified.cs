@@ -77,10 +77,7 @@ partial class ErfGelu : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
         yield return new KeyValuePair<string, Tensor>("scale", __AsParameter(scale));
     }
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
 
     public int InputRowLength => __n_n;
 
@@ -156,7 +153,7 @@ partial class ErfGelu : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t2, "ErfGelu", "forward", "x * scale");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t2, "ErfGelu", "forward", "x * scale");
             // output = (gelu(t2) + erf(input))      (from: Ops.Gelu(x * scale) + x.Erf())   [*, n_n]
             {
                 int n = rows * n_n;
@@ -177,7 +174,7 @@ partial class ErfGelu : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                     output[i] = (KernelMath.Gelu(t2[i]) + KernelMath.Erf(input[i]));
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "ErfGelu", "forward", "Ops.Gelu(x * scale) + x.Erf()");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "ErfGelu", "forward", "Ops.Gelu(x * scale) + x.Erf()");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -208,7 +205,7 @@ partial class ErfGelu : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                         t28[i] = (outputGrad[i] * ((0.5f * (1f + KernelMath.Erf((t2[i] * 0.70710677f)))) + (t2[i] * (KernelMath.Exp(((t2[i] * t2[i]) * -0.5f)) * 0.3989423f))));
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t28, "ErfGelu", "backward", "the gradient of Ops.Gelu(x * scale) + x.Erf()");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t28, "ErfGelu", "backward", "the gradient of Ops.Gelu(x * scale) + x.Erf()");
             }
             if (!inputGrad.IsEmpty)
             {
@@ -234,7 +231,7 @@ partial class ErfGelu : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "ErfGelu", "backward", "the gradient of Ops.Gelu(x * scale) + x.Erf()");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "ErfGelu", "backward", "the gradient of Ops.Gelu(x * scale) + x.Erf()");
             }
             if (!scaleGrad.IsEmpty)
             {
@@ -254,7 +251,7 @@ partial class ErfGelu : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(scaleGrad, "ErfGelu", "backward", "the gradient of Ops.Gelu(x * scale) + x.Erf()");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(scaleGrad, "ErfGelu", "backward", "the gradient of Ops.Gelu(x * scale) + x.Erf()");
             }
         }
     }

@@ -17,7 +17,7 @@ using LayerGen.Kernels;
 namespace OpSnapshots;
 
 [global::LayerGen.Generated.LayerSignature("n", "[*, n]", "[*, (n / 2), 2]")]
-partial class FourierHalf : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
+partial class FourierHalf : global::LayerGen.ILayer
 {
     // The constructor's sizes, for the run-time-bounded kernel and the length checks.
     private readonly int __n_n = n;
@@ -50,10 +50,8 @@ partial class FourierHalf : global::LayerGen.ILayer, global::LayerGen.IBackwardI
         }
     }
 
-    /// <summary>Zeroes the gradients of this layer's parameters and its children's, in place.</summary>
-    public void ZeroGrad()
-    {
-    }
+    /// <summary>Does nothing: this layer holds no parameters and no children.</summary>
+    public void ZeroGrad() { }
 
     // Train/eval mode, as torch's module.training: dropout is active only in training mode.
     private bool __training = true;
@@ -65,15 +63,9 @@ partial class FourierHalf : global::LayerGen.ILayer, global::LayerGen.IBackwardI
         __training = mode;
     }
 
-    public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() => System.Array.Empty<KeyValuePair<string, Tensor>>();
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
 
     public int InputRowLength => __n_n;
 
@@ -92,19 +84,6 @@ partial class FourierHalf : global::LayerGen.ILayer, global::LayerGen.IBackwardI
     }
 
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
-    {
-        __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        switch (__kernel)
-        {
-            case 1: Kernels_n64.Backward(rows, input, output, outputGrad, inputGrad, saved); return;
-            default: KernelsAnySize.Backward(__n_n, rows, input, output, outputGrad, inputGrad, saved); return;
-        }
-    }
-
-    // Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).
-    public bool CanBackwardIntoParameters => true;
-
-    public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
         switch (__kernel)
@@ -139,7 +118,7 @@ partial class FourierHalf : global::LayerGen.ILayer, global::LayerGen.IBackwardI
         {
             // output = first half of the DFT of input along its last axis, (re, im) pairs      (from: Ops.FftHalf(x))   [*, n_n/2, 2]
             FourierKernels.FftHalf(rows, n_n, input, output);
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "FourierHalf", "forward", "Ops.FftHalf(x)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "FourierHalf", "forward", "Ops.FftHalf(x)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -149,7 +128,7 @@ partial class FourierHalf : global::LayerGen.ILayer, global::LayerGen.IBackwardI
             {
                 // inputGrad += adjoint DFT of outputGrad (the gradient of FftHalf)   [*, n_n]
                 FourierKernels.FftHalfAdjoint(rows, n_n, outputGrad, inputGrad);
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "FourierHalf", "backward", "the gradient of Ops.FftHalf(x)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "FourierHalf", "backward", "the gradient of Ops.FftHalf(x)");
             }
         }
     }
@@ -166,7 +145,7 @@ partial class FourierHalf : global::LayerGen.ILayer, global::LayerGen.IBackwardI
         {
             // output = first half of the DFT of input along its last axis, (re, im) pairs      (from: Ops.FftHalf(x))   [*, n_n/2, 2]
             FourierKernels.FftHalf(rows, n_n, input, output);
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "FourierHalf", "forward", "Ops.FftHalf(x)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "FourierHalf", "forward", "Ops.FftHalf(x)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -176,7 +155,7 @@ partial class FourierHalf : global::LayerGen.ILayer, global::LayerGen.IBackwardI
             {
                 // inputGrad += adjoint DFT of outputGrad (the gradient of FftHalf)   [*, n_n]
                 FourierKernels.FftHalfAdjoint(rows, n_n, outputGrad, inputGrad);
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "FourierHalf", "backward", "the gradient of Ops.FftHalf(x)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "FourierHalf", "backward", "the gradient of Ops.FftHalf(x)");
             }
         }
     }

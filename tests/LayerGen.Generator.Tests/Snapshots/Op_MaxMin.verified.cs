@@ -77,10 +77,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         yield return new KeyValuePair<string, Tensor>("floor", __AsParameter(floor));
     }
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
 
     public int InputRowLength => __n_n;
 
@@ -150,7 +147,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                     t3[o * 1 + c] = best;
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t3, "Extremes", "forward", "x.Max(-1, true)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t3, "Extremes", "forward", "x.Max(-1, true)");
             // t5 = minimum(input, floor)      (from: Ops.Minimum(x, floor))   [*, n_n]
             {
                 for (int o = 0; o < rows; o++)
@@ -173,7 +170,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t5, "Extremes", "forward", "Ops.Minimum(x, floor)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t5, "Extremes", "forward", "Ops.Minimum(x, floor)");
             // t6 = min of input along axis 1      (from: x.Min(-1, true))   [*, 1]
             for (int o = 0; o < rows; o++)
             {
@@ -188,7 +185,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                     t6[o * 1 + c] = best;
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t6, "Extremes", "forward", "x.Min(-1, true)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t6, "Extremes", "forward", "x.Min(-1, true)");
             // output = ((maximum(input, floor) - t3) + t5 * t6)      (from: Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true))   [*, n_n]
             {
                 for (int o = 0; o < rows; o++)
@@ -215,7 +212,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "Extremes", "forward", "Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "Extremes", "forward", "Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -263,7 +260,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t10, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t10, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
             if (!inputGrad.IsEmpty)
             {
@@ -309,7 +306,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         t12[o] = sum;
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t12, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t12, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
                 // t13 += t12 at the first position of each extreme of input along axis 1   [*, n_n]
                 t13.Clear();
                 for (int o = 0; o < rows; o++)
@@ -328,7 +325,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t13, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t13, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
             if (!floorGrad.IsEmpty || !inputGrad.IsEmpty)
             {
@@ -354,7 +351,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t14, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t14, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
                 // t17 = where(t14, t10 * 0.5, t10)   [*, n_n]
                 {
                     int n = rows * n_n;
@@ -375,7 +372,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         t17[i] = KernelMath.Where(t14[i], (t10[i] * 0.5f), t10[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t17, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t17, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
                 // t18 = greater(input, floor)   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
@@ -398,7 +395,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t18, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t18, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
                 // t22 = less(input, floor)   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
@@ -421,7 +418,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t22, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t22, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
             if (!floorGrad.IsEmpty)
             {
@@ -441,7 +438,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t24, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t24, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
             if (!inputGrad.IsEmpty)
             {
@@ -487,7 +484,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         t26[o] = sum;
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t26, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t26, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
                 // t27 += t26 at the first position of each extreme of input along axis 1   [*, n_n]
                 t27.Clear();
                 for (int o = 0; o < rows; o++)
@@ -506,7 +503,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t27, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t27, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
             if (!floorGrad.IsEmpty || !inputGrad.IsEmpty)
             {
@@ -530,7 +527,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         t30[i] = KernelMath.Where(t14[i], (outputGrad[i] * 0.5f), outputGrad[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t30, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t30, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
             if (!inputGrad.IsEmpty)
             {
@@ -554,7 +551,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         inputGrad[i] += (((t13[i] + KernelMath.Where(t18[i], 0f, t17[i])) + t27[i]) + KernelMath.Where(t22[i], 0f, t30[i]));
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
             if (!floorGrad.IsEmpty)
             {
@@ -574,7 +571,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t34, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t34, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
                 if (floorGradIsZero) floorGrad.Clear();
                 // floorGrad += (t24 + t34)   [n_n]
                 {
@@ -596,7 +593,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         floorGrad[i] += (t24[i] + t34[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(floorGrad, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(floorGrad, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
         }
     }

@@ -16,7 +16,7 @@ using LayerGen.Kernels;
 namespace OpSnapshots;
 
 [global::LayerGen.Generated.LayerSignature("", "[*, 6]", "[*, 2, 4]")]
-partial class Pieces : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
+partial class Pieces : global::LayerGen.ILayer
 {
     private readonly int[] __inputFeatures = new int[] { 6 };
     private readonly int[] __outputFeatures = new int[] { 2, 4 };
@@ -37,10 +37,8 @@ partial class Pieces : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoPa
         }
     }
 
-    /// <summary>Zeroes the gradients of this layer's parameters and its children's, in place.</summary>
-    public void ZeroGrad()
-    {
-    }
+    /// <summary>Does nothing: this layer holds no parameters and no children.</summary>
+    public void ZeroGrad() { }
 
     // Train/eval mode, as torch's module.training: dropout is active only in training mode.
     private bool __training = true;
@@ -52,15 +50,9 @@ partial class Pieces : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoPa
         __training = mode;
     }
 
-    public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() => System.Array.Empty<KeyValuePair<string, Tensor>>();
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
 
     public int InputRowLength => 6;
 
@@ -75,15 +67,6 @@ partial class Pieces : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoPa
     }
 
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
-    {
-        __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        Kernels.Backward(rows, input, output, outputGrad, inputGrad, saved);
-    }
-
-    // Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).
-    public bool CanBackwardIntoParameters => true;
-
-    public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
         Kernels.Backward(rows, input, output, outputGrad, inputGrad, saved);
@@ -124,7 +107,7 @@ partial class Pieces : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoPa
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t1, "Pieces", "forward", "x.Narrow(-1, 0, 2)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t1, "Pieces", "forward", "x.Narrow(-1, 0, 2)");
             // t2 = input, elements [4, 6) of axis 1      (from: x.Slice(-1, 4, 6))   [*, 2]
             {
                 for (int i0 = 0; i0 < rows; i0++)
@@ -135,7 +118,7 @@ partial class Pieces : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoPa
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t2, "Pieces", "forward", "x.Slice(-1, 4, 6)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t2, "Pieces", "forward", "x.Slice(-1, 4, 6)");
             // t3 = t1, t2 joined along axis 1      (from: Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)))   [*, 4]
             {
                 for (int i0 = 0; i0 < rows; i0++)
@@ -155,7 +138,7 @@ partial class Pieces : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoPa
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t3, "Pieces", "forward", "Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6))");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t3, "Pieces", "forward", "Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6))");
             // t4 = input, elements [1, 5) of axis 1      (from: x.Narrow(-1, 1, 4))   [*, 4]
             {
                 for (int i0 = 0; i0 < rows; i0++)
@@ -166,7 +149,7 @@ partial class Pieces : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoPa
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t4, "Pieces", "forward", "x.Narrow(-1, 1, 4)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t4, "Pieces", "forward", "x.Narrow(-1, 1, 4)");
             // output = t3, t4 joined along axis 1      (from: Ops.Stack(1, ends, x.Narrow(-1, 1, 4)))   [*, 2, 4]
             {
                 for (int i0 = 0; i0 < rows; i0++)
@@ -192,7 +175,7 @@ partial class Pieces : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoPa
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "Pieces", "forward", "Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "Pieces", "forward", "Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -220,7 +203,7 @@ partial class Pieces : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoPa
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t9, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t9, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
                 // t10 = outputGrad, elements [1, 2) of axis 1   [*, 1, 4]
                 {
                     for (int i0 = 0; i0 < rows; i0++)
@@ -234,7 +217,7 @@ partial class Pieces : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoPa
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t10, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t10, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
                 // t13 += t10 placed at [1, …) of axis 1 (the gradient of a slice)   [*, 6]
                 t13.Clear();
                 {
@@ -246,7 +229,7 @@ partial class Pieces : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoPa
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t13, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t13, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
                 // t14 = t9, elements [0, 2) of axis 1   [*, 2]
                 {
                     for (int i0 = 0; i0 < rows; i0++)
@@ -257,7 +240,7 @@ partial class Pieces : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoPa
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t14, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t14, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
                 // t15 = t9, elements [2, 4) of axis 1   [*, 2]
                 {
                     for (int i0 = 0; i0 < rows; i0++)
@@ -268,7 +251,7 @@ partial class Pieces : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoPa
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t15, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t15, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
                 // t16 += t15 placed at [4, …) of axis 1 (the gradient of a slice)   [*, 6]
                 t16.Clear();
                 {
@@ -280,7 +263,7 @@ partial class Pieces : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoPa
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t16, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t16, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
                 // t18 += t14 placed at [0, …) of axis 1 (the gradient of a slice)   [*, 6]
                 t18.Clear();
                 {
@@ -292,7 +275,7 @@ partial class Pieces : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoPa
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t18, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t18, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
                 // inputGrad += ((t13 + t16) + t18)   [*, 6]
                 {
                     int n = rows * 6;
@@ -313,7 +296,7 @@ partial class Pieces : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoPa
                         inputGrad[i] += ((t13[i] + t16[i]) + t18[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
             }
         }
     }

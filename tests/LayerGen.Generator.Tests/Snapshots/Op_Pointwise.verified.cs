@@ -77,10 +77,7 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
         yield return new KeyValuePair<string, Tensor>("scale", __AsParameter(scale));
     }
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
 
     public int InputRowLength => __n_n;
 
@@ -159,7 +156,7 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                     t5[i] = KernelMath.Sqrt((KernelMath.Abs(input[i]) + 1f));
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t5, "Pointwise", "forward", "Ops.Sqrt(Ops.Abs(x) + 1f)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t5, "Pointwise", "forward", "Ops.Sqrt(Ops.Abs(x) + 1f)");
             // t6 = t5 * scale      (from: Ops.Sqrt(Ops.Abs(x) + 1f) * scale)   [*, n_n]
             {
                 for (int o = 0; o < rows; o++)
@@ -182,7 +179,7 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t6, "Pointwise", "forward", "Ops.Sqrt(Ops.Abs(x) + 1f) * scale");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t6, "Pointwise", "forward", "Ops.Sqrt(Ops.Abs(x) + 1f) * scale");
             // t7 = t6 * t6   [*, n_n]
             {
                 int n = rows * n_n;
@@ -203,7 +200,7 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                     t7[i] = (t6[i] * t6[i]);
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t7, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t7, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
             // t14 = tanh((t6 + t7 * t6 * 0.044715) * 0.7978846)   [*, n_n]
             {
                 int n = rows * n_n;
@@ -224,7 +221,7 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                     t14[i] = KernelMath.Tanh(((t6[i] + ((t7[i] * t6[i]) * 0.044715f)) * 0.7978846f));
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t14, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t14, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
             // t15 = (t14 + 1)   [*, n_n]
             {
                 int n = rows * n_n;
@@ -245,7 +242,7 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                     t15[i] = (t14[i] + 1f);
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t15, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t15, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
             // t17 = t6 * 0.5   [*, n_n]
             {
                 int n = rows * n_n;
@@ -266,7 +263,7 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                     t17[i] = (t6[i] * 0.5f);
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t17, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t17, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
             // output = ((t17 * t15 + clamp(input, -0.5, 0.5)) + pow(input, 3))      (from: Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: "tanh") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f))   [*, n_n]
             {
                 int n = rows * n_n;
@@ -287,7 +284,7 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                     output[i] = (((t17[i] * t15[i]) + KernelMath.Clamp(input[i], -0.5f, 0.5f)) + KernelMath.Pow(input[i], 3f));
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -326,7 +323,7 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                         t41[i] = (((outputGrad[i] * t17[i]) * (1f - (t14[i] * t14[i]))) * 0.7978846f);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t41, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t41, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
                 // t45 = t41 * 0.044715   [*, n_n]
                 {
                     int n = rows * n_n;
@@ -347,7 +344,7 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                         t45[i] = (t41[i] * 0.044715f);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t45, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t45, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
                 // t51 = t45 * t6 * t6   [*, n_n]
                 {
                     int n = rows * n_n;
@@ -368,7 +365,7 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                         t51[i] = ((t45[i] * t6[i]) * t6[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t51, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t51, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
                 // t53 = ((((outputGrad * t15 * 0.5 + t41) + t45 * t7) + t51) + t51)   [*, n_n]
                 {
                     int n = rows * n_n;
@@ -389,7 +386,7 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                         t53[i] = ((((((outputGrad[i] * t15[i]) * 0.5f) + t41[i]) + (t45[i] * t7[i])) + t51[i]) + t51[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t53, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t53, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
             }
             if (!inputGrad.IsEmpty)
             {
@@ -415,7 +412,7 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
             }
             if (!scaleGrad.IsEmpty)
             {
@@ -435,7 +432,7 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(scaleGrad, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(scaleGrad, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
             }
         }
     }

@@ -74,10 +74,7 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
         yield return new KeyValuePair<string, Tensor>("weight", __AsParameter(weight));
     }
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
 
     public int InputRowLength => 4 * 3;
 
@@ -145,7 +142,7 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t2, "Rearrange", "forward", "x.Permute(0, 2, 1)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t2, "Rearrange", "forward", "x.Permute(0, 2, 1)");
             // t4 = (t2 * weight + t2)      (from: x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2))   [*, 3, 4]
             {
                 for (int i0 = 0; i0 < rows; i0++)
@@ -159,7 +156,7 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t4, "Rearrange", "forward", "x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t4, "Rearrange", "forward", "x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)");
             // output = t4   [*, 12]
             {
                 int n = rows * 12;
@@ -180,7 +177,7 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                     output[i] = t4[i];
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "Rearrange", "forward", "(x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "Rearrange", "forward", "(x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -204,7 +201,7 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t9, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t9, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
                 // inputGrad += t9 with axes (0, 2, 1)   [*, 4, 3]
                 {
                     for (int i0 = 0; i0 < rows; i0++)
@@ -218,7 +215,7 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
             }
             if (!weightGrad.IsEmpty)
             {
@@ -236,7 +233,7 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(weightGrad, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
             }
         }
     }

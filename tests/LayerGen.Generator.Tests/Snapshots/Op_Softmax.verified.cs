@@ -16,7 +16,7 @@ using LayerGen.Kernels;
 namespace OpSnapshots;
 
 [global::LayerGen.Generated.LayerSignature("n", "[*, n]", "[*, 1]")]
-partial class Entropy : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoParameters
+partial class Entropy : global::LayerGen.ILayer
 {
     // The constructor's sizes, for the run-time-bounded kernel and the length checks.
     private readonly int __n_n = n;
@@ -40,10 +40,8 @@ partial class Entropy : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
         }
     }
 
-    /// <summary>Zeroes the gradients of this layer's parameters and its children's, in place.</summary>
-    public void ZeroGrad()
-    {
-    }
+    /// <summary>Does nothing: this layer holds no parameters and no children.</summary>
+    public void ZeroGrad() { }
 
     // Train/eval mode, as torch's module.training: dropout is active only in training mode.
     private bool __training = true;
@@ -55,15 +53,9 @@ partial class Entropy : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
         __training = mode;
     }
 
-    public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() => System.Array.Empty<KeyValuePair<string, Tensor>>();
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
 
     public int InputRowLength => __n_n;
 
@@ -78,15 +70,6 @@ partial class Entropy : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
     }
 
     public void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
-    {
-        __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
-        KernelsAnySize.Backward(__n_n, rows, input, output, outputGrad, inputGrad, saved);
-    }
-
-    // Every backward step that reads a parameter comes before the first that writes its gradient (checked by the generator).
-    public bool CanBackwardIntoParameters => true;
-
-    public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
         KernelsAnySize.Backward(__n_n, rows, input, output, outputGrad, inputGrad, saved);
@@ -134,7 +117,7 @@ partial class Entropy : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                     t1[o * 1 + c] = best;
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t1, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t1, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
             // t3 = (input - t1)   [*, n_n]
             {
                 for (int o = 0; o < rows; o++)
@@ -159,7 +142,7 @@ partial class Entropy : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t3, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t3, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
             // t4 = exp(t3)   [*, n_n]
             {
                 int n = rows * n_n;
@@ -180,7 +163,7 @@ partial class Entropy : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                     t4[i] = KernelMath.Exp(t3[i]);
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t4, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t4, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
             // t5 = sum of t4 [*, n_n] down to [*, 1]
             {
                 for (int o = 0; o < rows; o++)
@@ -223,7 +206,7 @@ partial class Entropy : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                     t5[o] = sum;
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t5, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t5, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
             // t6 = t4 / t5      (from: x.Softmax(-1))   [*, n_n]
             {
                 for (int o = 0; o < rows; o++)
@@ -248,7 +231,7 @@ partial class Entropy : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t6, "Entropy", "forward", "x.Softmax(-1)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t6, "Entropy", "forward", "x.Softmax(-1)");
             // t8 = (t3 - log(t5))      (from: Ops.LogSoftmax(x, -1))   [*, n_n]
             {
                 for (int o = 0; o < rows; o++)
@@ -273,7 +256,7 @@ partial class Entropy : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t8, "Entropy", "forward", "Ops.LogSoftmax(x, -1)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t8, "Entropy", "forward", "Ops.LogSoftmax(x, -1)");
             // t10 = sum of t6 * t8 [*, n_n] down to [*, 1]
             {
                 for (int o = 0; o < rows; o++)
@@ -316,7 +299,7 @@ partial class Entropy : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                     t10[o] = sum;
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(t10, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t10, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
             // output = -t10      (from: -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true))   [*, 1]
             {
                 int n = rows;
@@ -337,7 +320,7 @@ partial class Entropy : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                     output[i] = (-t10[i]);
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "Entropy", "forward", "-(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "Entropy", "forward", "-(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -378,7 +361,7 @@ partial class Entropy : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t14, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t14, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
                 // t15 = t14 * t8   [*, n_n]
                 {
                     int n = rows * n_n;
@@ -399,7 +382,7 @@ partial class Entropy : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                         t15[i] = (t14[i] * t8[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t15, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t15, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
                 // t16 = t14 * t6   [*, n_n]
                 {
                     int n = rows * n_n;
@@ -420,7 +403,7 @@ partial class Entropy : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                         t16[i] = (t14[i] * t6[i]);
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t16, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t16, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
                 // t18 = sum of -t16 [*, n_n] down to [*, 1]
                 {
                     for (int o = 0; o < rows; o++)
@@ -463,7 +446,7 @@ partial class Entropy : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                         t18[o] = sum;
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t18, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t18, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
                 // t24 = sum of -t15 * t6 / t5 [*, n_n] down to [*, 1]
                 {
                     for (int o = 0; o < rows; o++)
@@ -508,7 +491,7 @@ partial class Entropy : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                         t24[o] = sum;
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t24, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t24, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
                 // inputGrad += (t16 + (t15 / t5 + (t18 / t5 + t24)) * t4)   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
@@ -537,7 +520,7 @@ partial class Entropy : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
             }
         }
     }

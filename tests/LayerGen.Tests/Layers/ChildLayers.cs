@@ -61,3 +61,25 @@ public partial class ScaledChild(int n)
 
     private Tensor Forward(Tensor x) => Ops.Tanh(fc.Call(x)) * scale;
 }
+
+/// <summary>
+/// A child with parameters, then one without: the parameter-free child implements no backward into parameters,
+/// and the parent runs its plain backward in that mode. Sealed, so the parent cannot even cast it to one.
+/// </summary>
+[Layer]
+public partial class LinearThenCentered(int inputs, int outputs)
+{
+    private readonly Linear fc = new(inputs, outputs);
+    private readonly SealedCentered centered = new();
+
+    public Linear Inner => fc;
+
+    private Tensor Forward(Tensor x) => centered.Call(fc.Call(x));
+}
+
+/// <summary>The chapter's CenteredLayer, sealed: no parameters, no children.</summary>
+[Layer]
+public sealed partial class SealedCentered
+{
+    private Tensor Forward(Tensor x) => x - x.Mean();
+}

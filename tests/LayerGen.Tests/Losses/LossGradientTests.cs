@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Xunit;
 
 namespace LayerGen.Tests.Losses;
@@ -51,6 +52,31 @@ public class LossGradientTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void CallEager_runs_the_definition_on_the_eager_ops(string name, Reduction reduction)
+    {
+        // The eager path's value against the definition computed here in double; its gradient (the eager ops'
+        // autograd) against the generated backward's, which the test above checks by finite differences.
+        var (loss, input, target) = Make(name, reduction, rows: 4, columns: 6, scale: 2f);
+        input.RequiresGrad = true;
+        var eager = loss.CallEager(input, target);
+        double expected = Reference(name, reduction, input, target);
+        Assert.True(Math.Abs(eager.Item() - expected) <= 1e-5 * (1 + Math.Abs(expected)), $"{name}: {eager.Item()} vs {expected}");
+        eager.Backward();
+        var eagerGrad = input.Grad!.ToArray();
+
+        input.Grad = null;
+        var generated = loss.Call(input, target);
+        generated.Backward();
+        Assert.True(RecordsAKernel(generated), $"{name}: Call recorded no generated backward");
+        Assert.False(RecordsAKernel(eager), $"{name}: CallEager recorded a generated backward"); // only the eager ops' own nodes
+        for (int i = 0; i < input.Count; i++)
+        {
+            Assert.True(Math.Abs(eagerGrad[i] - input.Grad!.Data[i]) <= 1e-5f * (1 + Math.Abs(eagerGrad[i])), $"{name} d/dinput[{i}]: eager {eagerGrad[i]} vs generated {input.Grad.Data[i]}");
+        }
+    }
+
     [Fact]
     public void Cross_entropy_and_bce_are_stable_for_huge_logits()
     {
@@ -93,6 +119,10 @@ public class LossGradientTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new CrossEntropyLoss().Call(Tensor.Randn(2, 3), Tensor.From(0f, 3f)));
         Assert.Contains("[0, 3)", error.Message);
     }
+
+    /// <summary>Whether the autograd graph behind <paramref name="value"/> has a generated loss kernel's node (<c>…KernelBackward</c>).</summary>
+    private static bool RecordsAKernel(Tensor value) =>
+        value.GradFn is { } node && (node.Name.EndsWith("KernelBackward", StringComparison.Ordinal) || node.Inputs.Any(RecordsAKernel));
 
     private static (ILoss Loss, Tensor Input, Tensor Target) Make(string name, Reduction reduction, int rows, int columns, float scale)
     {

@@ -317,13 +317,49 @@ public class UpdateInBackwardTests
     }
 
     [Fact]
-    public void A_layer_not_generated_does_not_offer_it()
+    public void A_hand_written_layer_with_parameters_is_refused()
     {
-        ILayer handWritten = new HandRelu(2);
+        ILayer handWritten = new HandLinear(2, 2, new Random(1));
         Assert.False(CanInto(handWritten));
         var model = new Sequential(new Linear(2, 2), handWritten);
         var error = Assert.Throws<ArgumentException>(() => new Trainer(model, new MseLoss(), new Sgd(model.Parameters(), 0.1), 4, updateInBackward: true));
-        Assert.Contains("layer '1' (HandRelu)", error.Message);
+        Assert.Contains("layer '1' (HandLinear)", error.Message);
+        Assert.Contains("holds parameters and does not implement IBackwardIntoParameters", error.Message);
+    }
+
+    [Fact]
+    public void A_layer_without_parameters_needs_no_backward_into_parameters()
+    {
+        // Its plain backward writes no parameter gradient: generated ones do not implement the interface, and
+        // parents run their plain backward in this mode, hand-written ones included.
+        Assert.IsNotAssignableFrom<IBackwardIntoParameters>(new CenteredLayer());
+        Assert.IsNotAssignableFrom<IBackwardIntoParameters>(new ReLU());
+        Assert.IsNotAssignableFrom<IBackwardIntoParameters>(new SealedCentered());
+        Assert.IsAssignableFrom<IBackwardIntoParameters>(new LinearThenCentered(2, 2));
+        Func<Model> build = () =>
+        {
+            Tensor.ManualSeed(12);
+            var first = new Linear(4, 6);
+            var relu = new HandRelu(6);
+            var second = new Linear(6, 2);
+            return new Model(new Sequential(first, relu, second), x => second.CallEager(relu.CallEager(first.CallEager(x))), [first.Weight, first.Bias, second.Weight, second.Bias]);
+        };
+        Assert.True(CanInto(build().Layer));
+        TrainsLikeEagerSgd(build, rows: 3);
+    }
+
+    [Fact]
+    public void A_layer_with_a_child_without_parameters_trains_as_eager_sgd()
+    {
+        // The parent runs the Linear child's backward into its parameters and the parameter-free child's plain one.
+        Func<Model> build = () =>
+        {
+            Tensor.ManualSeed(13);
+            var layer = new LinearThenCentered(5, 4);
+            return new Model(layer, layer.CallEager, [layer.Inner.Weight, layer.Inner.Bias]);
+        };
+        Assert.True(CanInto(build().Layer));
+        TrainsLikeEagerSgd(build, rows: 3);
     }
 
     private static bool CanInto(ILayer layer) => layer is IBackwardIntoParameters { CanBackwardIntoParameters: true };

@@ -4,7 +4,7 @@ using LayerGen.Generator.Diagnostics;
 using LayerGen.Generator.Model;
 using LayerGen.Generator.Parsing;
 
-namespace LayerGen.Generator.Ir;
+namespace LayerGen.Generator.Building;
 
 /// <summary>
 /// Checks, at compile time, that each layer of a <c>new Sequential(...)</c> accepts what the layer

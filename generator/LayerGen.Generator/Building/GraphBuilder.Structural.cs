@@ -1,50 +1,14 @@
 using System.Collections.Generic;
 using System.Linq;
+using LayerGen.Generator.Ir;
+using LayerGen.Generator.Model;
 using LayerGen.Generator.Parsing;
 
-namespace LayerGen.Generator.Ir;
+namespace LayerGen.Generator.Building;
 
-/// <summary>Axis ops (Max, Min, Softmax, LogSoftmax) and structural ops (views, permutations, slices, joins).</summary>
+/// <summary>Structural ops: views, permutations, slices, joins, matrix products, picks and the Fourier transform.</summary>
 internal sealed partial class GraphBuilder
 {
-    private int? AxisOp(CallExpr call)
-    {
-        int? arg = Visit(call.Operands[0]);
-        if (arg is null)
-        {
-            return null;
-        }
-
-        var shape = _graph[arg.Value].Shape;
-        if (call.Constants.Count < 1 || NormaliseAxis(call.Constants[0], shape, call) is not int axis)
-        {
-            if (call.Constants.Count < 1)
-            {
-                Report(call, $"'{call.Op}' needs an axis");
-            }
-
-            return null;
-        }
-
-        var kept = ShapeRules.Reduced(shape, axis, keepDim: true);
-        switch (call.Op)
-        {
-            case "Max" or "Min":
-                bool keepDim = call.Constants.Count > 1 && call.Constants[1] != 0;
-                int extreme = _graph.Add(new Node(0, call.Op == "Max" ? Op.MaxAxis : Op.MinAxis, new[] { arg.Value }, kept) { Ints = new[] { axis }, Text = call.Text });
-                return keepDim ? extreme : Reshape(extreme, ShapeRules.Reduced(shape, axis, keepDim: false));
-            default:
-                // Stable softmax: subtract the (gradient-free) max, exponentiate, normalise. Sugar over primitives.
-                int max = _graph.Add(new Node(0, Op.MaxAxis, new[] { arg.Value }, kept) { Ints = new[] { axis } });
-                int shifted = _graph.Add(Op.Sub, shape, arg.Value, _graph.Add(Op.Detach, kept, max));
-                int exp = _graph.Add(Op.Exp, shape, shifted);
-                int sum = _graph.Add(Op.ReduceSum, kept, exp);
-                return call.Op == "Softmax"
-                    ? _graph.Add(new Node(0, Op.Div, new[] { exp, sum }, shape) { Text = call.Text })
-                    : _graph.Add(new Node(0, Op.Sub, new[] { shifted, _graph.Add(Op.Log, kept, sum) }, shape) { Text = call.Text });
-        }
-    }
-
     private int? Structural(CallExpr call)
     {
         if (VisitAll(call) is not { } args)
@@ -52,13 +16,18 @@ internal sealed partial class GraphBuilder
             return null;
         }
 
-        var shape = _graph[args[0]].Shape;
-        switch (call.Op)
+        if (NotKnownYet(args))
         {
-            case "Reshape" or "View":
+            return null;
+        }
+
+        var shape = ShapeOf(args[0]);
+        switch (call.Op.Construct)
+        {
+            case Construct.Reshape:
                 return ReshapeTo(args[0], call.Constants, call);
-            case "Transpose" when call.Constants.Count == 2:
-                if (NormaliseAxis(call.Constants[0], shape, call) is not int a || NormaliseAxis(call.Constants[1], shape, call) is not int b)
+            case Construct.Transpose when call.Constants.Count == 2:
+                if (NormaliseAxis(args[0], call.Constants[0], call) is not int a || NormaliseAxis(args[0], call.Constants[1], call) is not int b)
                 {
                     return null;
                 }
@@ -66,7 +35,7 @@ internal sealed partial class GraphBuilder
                 var swap = Enumerable.Range(0, shape.Rank).ToArray();
                 (swap[a], swap[b]) = (swap[b], swap[a]);
                 return Permute(args[0], swap, call);
-            case "Permute" when call.Constants.Count == shape.Rank:
+            case Construct.Permute when call.Constants.Count == shape.Rank:
                 var dims = call.Constants.Select(d => d < 0 ? d + shape.Rank : d).ToArray();
                 if (dims.OrderBy(d => d).SequenceEqual(Enumerable.Range(0, shape.Rank)) is false)
                 {
@@ -75,20 +44,32 @@ internal sealed partial class GraphBuilder
                 }
 
                 return Permute(args[0], dims, call);
-            case "Narrow" when call.Constants.Count == 3:
+            case Construct.Narrow when call.Constants.Count == 3:
                 return SliceOf(args[0], call.Constants[0], call.Constants[1], call.Constants[2], call);
-            case "Slice" when call.Constants.Count == 3:
+            case Construct.Slice when call.Constants.Count == 3:
                 return SliceOf(args[0], call.Constants[0], call.Constants[1], call.Constants[2] - call.Constants[1], call);
-            case "Concat" or "Stack" when call.Constants.Count == 1 && args.Count >= 1:
-                return Join(args, call.Constants[0], stack: call.Op == "Stack", call);
+            case Construct.Concat or Construct.Stack when call.Constants.Count == 1 && args.Count >= 1:
+                return Join(args, call.Constants[0], stack: call.Op.Construct == Construct.Stack, call);
         }
 
-        Report(call, $"'{call.Op}' was called with arguments the generator does not understand");
+        Report(call, $"'{call.Op.Name}' was called with arguments the generator does not understand");
         return null;
     }
 
-    private int? NormaliseAxis(int axis, Shape shape, CallExpr call)
+    /// <summary>
+    /// The axis of <paramref name="arg"/> an op names, counted from the front; null (reported) when it is out of
+    /// range or a negative axis lands on the batch. While inferring, a negative axis opens the input's trailing
+    /// dimensions, and one counted from the front must lie before its unknown ones.
+    /// </summary>
+    private int? NormaliseAxis(int arg, int axis, CallExpr call)
     {
+        OpenForAxis(arg, axis);
+        var shape = ShapeOf(arg);
+        if (_unifier is not null && axis >= 0 && ShapeUnifier.OpenAt(shape) is int open && open >= 0 && axis >= open)
+        {
+            return null;
+        }
+
         NoteAxis(axis, shape);
         int normalised = axis < 0 ? axis + shape.Rank : axis;
         if (axis < 0 && normalised == 0 && shape.HasRows)
@@ -109,7 +90,7 @@ internal sealed partial class GraphBuilder
     /// <summary>A view with the same elements. A batched tensor keeps its batch: the first size must be -1.</summary>
     private int? ReshapeTo(int arg, IReadOnlyList<int> sizes, CallExpr call)
     {
-        var shape = _graph[arg].Shape;
+        var shape = ShapeOf(arg);
         NoteAxis(0, shape);
         var features = shape.HasRows ? shape.Dims.Skip(1).ToList() : shape.Dims.ToList();
         var requested = sizes.ToList();
@@ -174,7 +155,7 @@ internal sealed partial class GraphBuilder
         }
 
         var sizes = requested.Select(d => d == -1 ? known.Constant / others : d);
-        return $", e.g. {call.Op}(-1, {string.Join(", ", sizes)})";
+        return $", e.g. {call.Op.Name}(-1, {string.Join(", ", sizes)})";
     }
 
     /// <summary>
@@ -187,7 +168,7 @@ internal sealed partial class GraphBuilder
     /// negative axis cannot name: the kernel's one axis of rows may be several dimensions of the real input.
     /// </remarks>
     private void ReportUnknownFeatures(CallExpr call, int axis, Shape shape) =>
-        Report(call, _graph[_graph.Input].Shape.Rank == 1
+        Report(call, ShapeOf(_graph.Input).Rank == 1
             ? $"axis {axis} of {shape} is the batch itself: this layer's input features are unknown, so declare them, e.g. [Layer(Input = \"[*, n]\")]"
             : $"axis {axis} of {shape} is the batch, which a negative axis cannot name: the batch may be several dimensions (axis 0 names it when there is one)");
 
@@ -225,7 +206,7 @@ internal sealed partial class GraphBuilder
 
     private int? Permute(int arg, int[] dims, CallExpr call)
     {
-        var shape = _graph[arg].Shape;
+        var shape = ShapeOf(arg);
         NoteAxis(0, shape);
         if (shape.HasRows && dims[0] != 0)
         {
@@ -234,13 +215,13 @@ internal sealed partial class GraphBuilder
         }
 
         var result = new Shape(dims.Select(d => shape[d]).ToArray());
-        return _graph.Add(new Node(0, Op.Permute, new[] { arg }, result) { Ints = dims, Text = call.Text });
+        return _graph.Add(new Node(0, Op.Permute, new[] { arg }, result) { Ints = dims.ToEquatableArray(), Text = call.Text });
     }
 
     private int? SliceOf(int arg, int axisArgument, int start, int length, CallExpr call)
     {
-        var shape = _graph[arg].Shape;
-        if (NormaliseAxis(axisArgument, shape, call) is not int axis)
+        var shape = ShapeOf(arg);
+        if (NormaliseAxis(arg, axisArgument, call) is not int axis)
         {
             return null;
         }
@@ -254,7 +235,7 @@ internal sealed partial class GraphBuilder
 
         var dims = shape.Dims.ToArray();
         dims[axis] = Dim.Const(length);
-        return _graph.Add(new Node(0, Op.Slice, new[] { arg }, new Shape(dims)) { Ints = new[] { axis, start, length }, Text = call.Text });
+        return _graph.Add(new Node(0, Op.Slice, new[] { arg }, new Shape(dims)) { Ints = new[] { axis, start, length }.ToEquatableArray(), Text = call.Text });
     }
 
     private int? Join(List<int> args, int axisArgument, bool stack, CallExpr call)
@@ -262,7 +243,7 @@ internal sealed partial class GraphBuilder
         if (stack)
         {
             // Stack = concatenation of the operands with a new axis of size 1.
-            var first = _graph[args[0]].Shape;
+            var first = ShapeOf(args[0]);
             int position = axisArgument < 0 ? axisArgument + first.Rank + 1 : axisArgument;
             if (position < 0 || position > first.Rank)
             {
@@ -272,7 +253,7 @@ internal sealed partial class GraphBuilder
 
             for (int i = 0; i < args.Count; i++)
             {
-                var dims = _graph[args[i]].Shape.Dims.ToList();
+                var dims = ShapeOf(args[i]).Dims.ToList();
                 dims.Insert(position, Dim.One);
                 args[i] = Reshape(args[i], new Shape(dims));
             }
@@ -280,8 +261,8 @@ internal sealed partial class GraphBuilder
             axisArgument = position;
         }
 
-        var shape = _graph[args[0]].Shape;
-        if (NormaliseAxis(axisArgument, shape, call) is not int axis)
+        var shape = ShapeOf(args[0]);
+        if (NormaliseAxis(args[0], axisArgument, call) is not int axis)
         {
             return null;
         }
@@ -289,11 +270,11 @@ internal sealed partial class GraphBuilder
         int total = 0;
         foreach (int arg in args)
         {
-            var other = _graph[arg].Shape;
+            var other = ShapeOf(arg);
             bool compatible = other.Rank == shape.Rank && Enumerable.Range(0, shape.Rank).All(d => d == axis || other[d].Equals(shape[d]));
             if (!compatible || other[axis].Kind != DimKind.Const)
             {
-                Report(call, $"cannot join {string.Join(" and ", args.Select(a => _graph[a].Shape))} along axis {axisArgument}: the other dimensions must match and the joined one must be constant");
+                Report(call, $"cannot join {string.Join(" and ", args.Select(a => ShapeOf(a)))} along axis {axisArgument}: the other dimensions must match and the joined one must be constant");
                 return null;
             }
 
@@ -302,18 +283,131 @@ internal sealed partial class GraphBuilder
 
         var result = shape.Dims.ToArray();
         result[axis] = Dim.Const(total);
-        return _graph.Add(new Node(0, Op.Concat, args, new Shape(result)) { Ints = new[] { axis }, Text = call.Text });
+        return _graph.Add(new Node(0, Op.Concat, args, new Shape(result)) { Ints = new[] { axis }.ToEquatableArray(), Text = call.Text });
+    }
+
+    private int? MatMul(CallExpr call)
+    {
+        int? a = Visit(call.Operands[0]);
+        if (a is null)
+        {
+            return null;
+        }
+
+        bool transposeB = call.Operands[1] is CallExpr { Op: var op } && ReferenceEquals(op, OpTable.Transposed);
+        var bExpr = transposeB ? ((CallExpr)call.Operands[1]).Operands[0] : call.Operands[1];
+        int? b = Visit(bExpr);
+        if (b is null)
+        {
+            return null;
+        }
+
+        // While inferring, an operand of unknown rank is a matrix: [*, k] for a batched input.
+        var aShape = WithRank(ShapeOf(a.Value), 2) ?? ShapeOf(a.Value);
+        var bShape = WithRank(ShapeOf(b.Value), 2) ?? ShapeOf(b.Value);
+        if (aShape.Rank is < 1 or > 2 || bShape.Rank is < 1 or > 2 || (transposeB && bShape.Rank != 2))
+        {
+            Report(call, $"MatMul needs matrices or vectors, but got {aShape} and {(transposeB ? "the transpose of " : string.Empty)}{bShape}");
+            return null;
+        }
+
+        // Vectors are matrices with one row (left) or one column (right), reshaped back afterwards.
+        int aMatrix = aShape.Rank == 1 ? Reshape(a.Value, Shape.Of(Dim.One, aShape[0])) : a.Value;
+        int bMatrix = bShape.Rank == 1 ? Reshape(b.Value, Shape.Of(bShape[0], Dim.One)) : b.Value;
+        var am = ShapeOf(aMatrix);
+        var bm = ShapeOf(bMatrix);
+        var inner = transposeB ? bm[1] : bm[0];
+        var columns = transposeB ? bm[0] : bm[1];
+        if (!SameSize(am[1], inner))
+        {
+            Report(call, $"inner dimensions differ: {aShape} × {(transposeB ? "transpose of " : string.Empty)}{bShape} ({am[1]} vs {inner})");
+            return null;
+        }
+
+        if (columns.Kind == DimKind.Rows)
+        {
+            Report(call, "the batch dimension cannot become a column of a product");
+            return null;
+        }
+
+        int product = _graph.Add(new Node(0, Op.MatMul, new[] { aMatrix, bMatrix }, Shape.Of(am[0], columns)) { TransposeB = transposeB, Text = call.Text });
+        var resultDims = new List<Dim>();
+        if (aShape.Rank == 2)
+        {
+            resultDims.Add(am[0]);
+        }
+
+        if (bShape.Rank == 2)
+        {
+            resultDims.Add(columns);
+        }
+
+        return resultDims.Count == 2 ? product : Reshape(product, new Shape(resultDims));
+    }
+
+    /// <summary><c>w.T</c> outside a MatMul: the transpose of a matrix without the batch.</summary>
+    private int? TransposeOfMatrix(CallExpr call)
+    {
+        int? arg = Visit(call.Operands[0]);
+        if (arg is null || NotKnownYet(new[] { arg.Value }))
+        {
+            return null;
+        }
+
+        var shape = ShapeOf(arg.Value);
+        if (shape.Rank != 2 || shape.HasRows)
+        {
+            _diagnostics.Add(Diagnostics.DiagnosticInfo.Create(
+                Diagnostics.DiagnosticDescriptors.UnsupportedExpression,
+                call.Location,
+                call.Text,
+                _layer.ClassName,
+                $".T transposes a matrix such as a parameter; {shape} {(shape.HasRows ? "holds the batch, whose axis must stay first (use Transpose(1, 2) on [*, m, n])" : "is not a matrix")}"));
+            return null;
+        }
+
+        return _graph.Add(new Node(0, Op.Permute, new[] { arg.Value }, Shape.Of(shape[1], shape[0])) { Ints = new[] { 1, 0 }.ToEquatableArray(), Text = call.Text });
+    }
+
+    /// <summary><c>Ops.Pick(x, indices)</c>: x [..., C], indices [...] → [...], the element at each index.</summary>
+    private int? Pick(CallExpr call)
+    {
+        if (call.Operands.Count != 2)
+        {
+            Report(call, "Pick takes a tensor and the indices to pick along its last axis");
+            return null;
+        }
+
+        int? x = Visit(call.Operands[0]);
+        int? indices = x is null ? null : Visit(call.Operands[1]);
+        if (indices is null)
+        {
+            return null;
+        }
+
+        var shape = _unifier?.OpenSuffix(ShapeOf(x!.Value), 1) ?? ShapeOf(x!.Value);
+        var expected = new Shape(shape.Dims.Take(shape.Rank - 1).ToArray());
+        var given = ShapeOf(indices.Value);
+        bool fits = IsTargetIndices(indices.Value)
+            || (given.Rank == expected.Rank && given.Dims.Zip(expected.Dims, SameSize).All(same => same));
+        if (shape.Rank < 1 || !fits)
+        {
+            Report(call, $"Pick needs one index per row of {shape}, shape {expected}, but the indices have shape {given}");
+            return null;
+        }
+
+        return _graph.Add(new Node(0, Op.Pick, new[] { x.Value, indices.Value }, expected) { Text = call.Text });
     }
 
     private int? FftHalf(CallExpr call)
     {
         int? arg = Visit(call.Operands[0]);
-        if (arg is null)
+        if (arg is null || NotKnownYet(new[] { arg.Value }))
         {
             return null;
         }
 
-        var shape = _graph[arg.Value].Shape;
+        var shape = ShapeOf(arg.Value);
         if (shape.Rank < 2 || !shape.HasRows || shape.Last.Kind == DimKind.Rows)
         {
             Report(call, $"FftHalf transforms the last axis of a batched tensor, e.g. [*, n], but got {shape}");

@@ -1,11 +1,12 @@
 using System.Collections.Generic;
 using System.Linq;
 using LayerGen.Generator.Diagnostics;
+using LayerGen.Generator.Ir;
 using LayerGen.Generator.Lowering;
 using LayerGen.Generator.Model;
 using LayerGen.Generator.Parsing;
 
-namespace LayerGen.Generator.Ir;
+namespace LayerGen.Generator.Building;
 
 /// <summary>
 /// A layer's signature (input and output features in terms of its size parameters), for checking

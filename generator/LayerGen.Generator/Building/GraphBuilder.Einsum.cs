@@ -1,8 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
+using LayerGen.Generator.Ir;
 using LayerGen.Generator.Parsing;
 
-namespace LayerGen.Generator.Ir;
+namespace LayerGen.Generator.Building;
 
 /// <summary>Einsum: the equation is parsed and checked against the operand shapes at compile time.</summary>
 internal sealed partial class GraphBuilder
@@ -36,7 +37,8 @@ internal sealed partial class GraphBuilder
         var sizes = new Dictionary<char, Dim>();
         for (int i = 0; i < args.Count; i++)
         {
-            var shape = _graph[args[i]].Shape;
+            // While inferring, an operand of unknown rank has its subscript's.
+            var shape = WithRank(ShapeOf(args[i]), equation.Inputs[i].Length) ?? ShapeOf(args[i]);
             string subscript = equation.Inputs[i];
             if (subscript.Length != shape.Rank)
             {
@@ -46,13 +48,13 @@ internal sealed partial class GraphBuilder
 
             for (int d = 0; d < subscript.Length; d++)
             {
-                if (sizes.TryGetValue(subscript[d], out var known) && !known.Equals(shape[d]))
+                if (sizes.TryGetValue(subscript[d], out var known) && !SameSize(known, shape[d]))
                 {
                     Report(call, $"letter '{subscript[d]}' is {known} in one operand but {shape[d]} in operand {i + 1} ({shape})", call.LiteralLocation);
                     return null;
                 }
 
-                sizes[subscript[d]] = shape[d];
+                sizes[subscript[d]] = _unifier?.Resolve(shape[d]) ?? shape[d];
             }
         }
 

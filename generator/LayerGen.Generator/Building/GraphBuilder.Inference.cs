@@ -1,0 +1,113 @@
+using System.Collections.Generic;
+using System.Linq;
+using LayerGen.Generator.Diagnostics;
+using LayerGen.Generator.Ir;
+using LayerGen.Generator.Parsing;
+
+namespace LayerGen.Generator.Building;
+
+/// <summary>What the first reading found: the input's features, and whether a loss's target holds class indices.</summary>
+internal sealed record InferredInput(IReadOnlyList<Dim> Features, bool TargetHoldsIndices);
+
+/// <summary>
+/// Shape inference for an input whose features are not declared: the forward is read once with them unknown, by
+/// the same methods that build the graph, and every use constrains them (<see cref="ShapeUnifier"/>). The shape
+/// helpers here are plain shape rules when building for real (no unknowns exist then).
+/// </summary>
+internal sealed partial class GraphBuilder
+{
+    /// <summary>While inferring (the first reading): the unknowns; null when building for real.</summary>
+    private readonly ShapeUnifier? _unifier;
+
+    /// <summary>Set while inferring when the target is Pick's second operand.</summary>
+    private bool _targetHoldsIndices;
+
+    /// <summary>
+    /// The input's features: declared, or inferred from every use of the input — the sizes each use fixes, the
+    /// rank the first use that needs one requires (the fewest dimensions it allows). What no use fixes leaves
+    /// the layer shape-agnostic (<c>[*]</c>, every element a row), where an axis of the input is then reported.
+    /// </summary>
+    private static InferredInput InferInput(LayerModel layer, System.Func<string, string> sizeName, System.Func<ChildModel, LayerSignature?> signatureOf)
+    {
+        if (layer.Input is { } declared && !layer.IsLoss)
+        {
+            return new InferredInput(declared.Features.Select(s => s.Symbol is null ? Dim.Const(s.Value) : Dim.Sym(sizeName(s.Symbol))).ToArray(), false);
+        }
+
+        var unifier = new ShapeUnifier();
+        var builder = new GraphBuilder(layer, sizeName, signatureOf, new List<DiagnosticInfo>(), unifier);
+        var features = layer.Input is { } known ? known.Features.Select(builder.ToDim).ToArray() : new[] { unifier.NewDims() };
+        builder.ReadWithUnknowns(features);
+        var input = unifier.Finish(builder.ShapeOf(builder._graph.Input));
+        bool inferred = layer.Input is null && !input.Dims.Any(d => d.IsVariable);
+        return new InferredInput(layer.Input is null ? (inferred ? input.Features.ToArray() : System.Array.Empty<Dim>()) : features, builder._targetHoldsIndices);
+    }
+
+    /// <summary>The first reading: every local and the result, a value that cannot be built yet standing in as unknown.</summary>
+    private void ReadWithUnknowns(IReadOnlyList<Dim> features)
+    {
+        var forward = _layer.Forward;
+        AddParameters();
+        _graph.Input = AddLeaf(Op.Input, forward.InputName, new Shape(new[] { Dim.Rows }.Concat(features).ToArray()));
+        if (forward.TargetName is string target)
+        {
+            _graph.Target = AddLeaf(Op.Target, target, Shape.Of(Dim.Rows, _unifier!.NewDims()));
+        }
+
+        foreach (var local in forward.Locals)
+        {
+            _names[local.Name] = Visit(local.Value)!.Value;
+        }
+
+        Visit(forward.Result);
+    }
+
+    /// <summary>A value whose shape is not known at all, standing in for what could not be built while inferring.</summary>
+    private int Unknown() => _graph.Add(new Node(0, Op.Input, System.Array.Empty<int>(), Shape.Of(_unifier!.NewDims())));
+
+    /// <summary>A node's shape, with what inference has learnt so far substituted.</summary>
+    private Shape ShapeOf(int id) => _unifier?.Resolve(_graph[id].Shape) ?? _graph[id].Shape;
+
+    /// <summary>NumPy broadcasting (<see cref="ShapeRules.Broadcast"/>); while inferring, the sizes compared are unified.</summary>
+    private Shape? Broadcast(Shape a, Shape b, out string? error) =>
+        _unifier is null ? ShapeRules.Broadcast(a, b, out error) : _unifier.Broadcast(a, b, out error);
+
+    /// <summary>Whether two sizes are the same; while inferring, an unknown one becomes the other.</summary>
+    private bool SameSize(Dim a, Dim b) => _unifier?.Unify(a, b) ?? a.Equals(b);
+
+    /// <summary>
+    /// While inferring: the shape with exactly <paramref name="rank"/> dimensions, for an op that needs the whole shape
+    /// (a matrix product, an einsum operand); null when it cannot have it. Building for real: the shape.
+    /// </summary>
+    private Shape? WithRank(Shape shape, int rank) => _unifier is null ? shape : _unifier.Close(shape, rank);
+
+    /// <summary>
+    /// True while inferring when one of the shapes is not fully known: the structural ops (reshape, permute, slice,
+    /// join, FFT) then constrain nothing and give a value of unknown shape.
+    /// </summary>
+    private bool NotKnownYet(IEnumerable<int> args) => _unifier is not null && args.Any(a => ShapeOf(a).Dims.Any(d => d.IsVariable));
+
+    /// <summary>
+    /// While inferring, a negative axis of a shape of unknown rank opens as many trailing dimensions as it reaches:
+    /// the shape to index is then <see cref="ShapeOf"/> the argument again.
+    /// </summary>
+    private void OpenForAxis(int arg, int axis)
+    {
+        if (_unifier is not null && axis < 0)
+        {
+            _unifier.OpenSuffix(ShapeOf(arg), -axis);
+        }
+    }
+
+    /// <summary>While inferring: notes that the target is Pick's indices (then it holds one class index per row).</summary>
+    private bool IsTargetIndices(int indices)
+    {
+        if (_unifier is not null && indices == _graph.Target)
+        {
+            _targetHoldsIndices = true;
+            return true;
+        }
+
+        return false;
+    }
+}

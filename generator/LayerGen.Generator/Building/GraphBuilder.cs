@@ -1,0 +1,259 @@
+using System.Collections.Generic;
+using System.Linq;
+using LayerGen.Generator.Diagnostics;
+using LayerGen.Generator.Ir;
+using LayerGen.Generator.Model;
+using LayerGen.Generator.Parsing;
+
+namespace LayerGen.Generator.Building;
+
+/// <summary>
+/// Builds the forward op graph of a layer from its <see cref="ForwardModel"/>, inferring every node's symbolic
+/// shape; shape errors become diagnostics on the expression that caused them. Each op of the forward is made by
+/// what its row of <see cref="OpTable"/> says: one node of an element-wise function, or the construction of
+/// <see cref="Construct"/> (one method each, here and in the other GraphBuilder files).
+/// </summary>
+/// <remarks>
+/// When the input's features are not declared, the forward is read twice by the same code: first with the input
+/// as unknowns that every use constrains (<see cref="ShapeUnifier"/>, GraphBuilder.Inference.cs), then for real
+/// with the features that reading found. One set of shape rules serves both.
+/// </remarks>
+internal sealed partial class GraphBuilder
+{
+    private readonly LayerModel _layer;
+    private readonly System.Func<string, string> _sizeName;
+    private readonly System.Func<ChildModel, LayerSignature?> _signatureOf;
+    private readonly Graph _graph = new();
+    private readonly Dictionary<string, int> _names = new();
+    private readonly List<DiagnosticInfo> _diagnostics;
+
+    private GraphBuilder(LayerModel layer, System.Func<string, string> sizeName, System.Func<ChildModel, LayerSignature?> signatureOf, List<DiagnosticInfo> diagnostics, ShapeUnifier? unifier)
+    {
+        _layer = layer;
+        _signatureOf = signatureOf;
+        _sizeName = sizeName;
+        _diagnostics = diagnostics;
+        _unifier = unifier;
+    }
+
+    /// <param name="layer">The layer.</param>
+    /// <param name="sizeName">Maps a size parameter to its C# name in the kernels.</param>
+    /// <param name="signatureOf">The signature of a child layer's type, when known.</param>
+    /// <param name="diagnostics">Where shape errors go.</param>
+    public static Graph? Build(LayerModel layer, System.Func<string, string> sizeName, System.Func<ChildModel, LayerSignature?> signatureOf, List<DiagnosticInfo> diagnostics)
+    {
+        var input = InferInput(layer, sizeName, signatureOf);
+        return new GraphBuilder(layer, sizeName, signatureOf, diagnostics, unifier: null).BuildGraph(input);
+    }
+
+    private Dim ToDim(SizeRef size) => size.Symbol is null ? Dim.Const(size.Value) : Dim.Sym(_sizeName(size.Symbol));
+
+    private Graph? BuildGraph(InferredInput inferred)
+    {
+        var forward = _layer.Forward;
+        AddParameters();
+        _graph.Input = AddLeaf(Op.Input, forward.InputName, new Shape(new[] { Dim.Rows }.Concat(inferred.Features).ToArray()));
+        if (forward.TargetName is string target)
+        {
+            // Class indices (the second operand of Pick) have one value per row; values have the input's shape.
+            var input = ShapeOf(_graph.Input);
+            if (inferred.TargetHoldsIndices && input.Rank < 2)
+            {
+                Report(forward.Result, $"class indices pick along the input's last axis, so the input needs one: declare it, e.g. [Loss(Input = \"[*, classes]\")]");
+                return null;
+            }
+
+            var targetShape = inferred.TargetHoldsIndices ? new Shape(input.Dims.Take(input.Rank - 1).ToArray()) : input;
+            _graph.Target = AddLeaf(Op.Target, target, targetShape);
+        }
+
+        foreach (var local in forward.Locals)
+        {
+            int? value = Visit(local.Value);
+            if (value is null)
+            {
+                return null;
+            }
+
+            _names[local.Name] = value.Value;
+        }
+
+        int? output = Visit(forward.Result);
+        if (output is null)
+        {
+            return null;
+        }
+
+        if (_layer.IsLoss)
+        {
+            if (!ShapeOf(output.Value).IsSingleValue)
+            {
+                Report(forward.Result, $"a loss returns a scalar, but this has shape {ShapeOf(output.Value)}; reduce it, e.g. with .Mean()");
+                return null;
+            }
+        }
+        else if (!ShapeOf(output.Value).HasRows)
+        {
+            Report(forward.Result, $"the result has shape {ShapeOf(output.Value)}, without the batch dimension; a layer must return one row per input row");
+            return null;
+        }
+
+        _graph.Output = output.Value;
+        return _graph;
+    }
+
+    private void AddParameters()
+    {
+        foreach (var parameter in _layer.Parameters)
+        {
+            int id = AddLeaf(Op.Parameter, parameter.Name, new Shape(parameter.Shape.Select(ToDim).ToArray()));
+            _graph.Parameters.Add(new KeyValuePair<string, int>(parameter.Name, id));
+        }
+    }
+
+    private int AddLeaf(Op op, string name, Shape shape)
+    {
+        int id = _graph.Add(new Node(0, op, System.Array.Empty<int>(), shape) { Name = name, Text = name });
+        _names[name] = id;
+        return id;
+    }
+
+    private int? Visit(Expr expr)
+    {
+        int? id = expr switch
+        {
+            NameExpr name => _names.TryGetValue(name.Name, out int found) ? found : null,
+            NumberExpr number => _graph.Add(new Node(0, Op.Constant, System.Array.Empty<int>(), Shape.Scalar) { Value = number.Value, Text = number.Text }),
+            CallExpr call => Call(call),
+            ChildCallExpr child => Child(child),
+            _ => null,
+        };
+
+        // While inferring, what cannot be built yet is a value of unknown shape, and reading goes on.
+        return id is null && _unifier is not null ? Unknown() : id;
+    }
+
+    /// <summary>Every operand of a call, or null when one of them could not be built (already reported).</summary>
+    private List<int>? VisitAll(CallExpr call)
+    {
+        var args = new List<int>();
+        foreach (var operand in call.Operands)
+        {
+            if (Visit(operand) is not int id)
+            {
+                return null;
+            }
+
+            args.Add(id);
+        }
+
+        return args;
+    }
+
+    /// <summary>Makes the nodes of one op, as its row of <see cref="OpTable"/> says.</summary>
+    private int? Call(CallExpr call)
+    {
+        int needed = call.Op.Operands;
+        if (call.Operands.Count < needed)
+        {
+            _diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedExpression,
+                call.Location,
+                call.Text,
+                _layer.ClassName,
+                $"'{call.Op.Name}' needs {needed} tensor argument(s) but has {call.Operands.Count}"));
+            return null;
+        }
+
+        return call.Op.Construct switch
+        {
+            Construct.Function => Function(call),
+            Construct.Square => Square(call),
+            Construct.Gelu => Gelu(call),
+            Construct.Dropout => Dropout(call),
+            Construct.MatMul => MatMul(call),
+            Construct.Transposed => TransposeOfMatrix(call),
+            Construct.Sum => Reduce(call, mean: false),
+            Construct.Mean => Reduce(call, mean: true),
+            Construct.Max => Extreme(call, Op.MaxAxis),
+            Construct.Min => Extreme(call, Op.MinAxis),
+            Construct.Softmax => Softmax(call, log: false),
+            Construct.LogSoftmax => Softmax(call, log: true),
+            Construct.LogSumExp => LogSumExp(call),
+            Construct.Reshape or Construct.Transpose or Construct.Permute or Construct.Narrow or Construct.Slice or Construct.Concat or Construct.Stack => Structural(call),
+            Construct.Einsum => Einsum(call),
+            Construct.Pick => Pick(call),
+            Construct.FftHalf => FftHalf(call),
+            _ => throw new System.InvalidOperationException($"Building has no construction for {call.Op.Construct} ({call.Op})"),
+        };
+    }
+
+    /// <summary>
+    /// The child's input and output features in this layer's terms: its signature with its size
+    /// parameters replaced by the arguments it is constructed with.
+    /// </summary>
+    private (IReadOnlyList<Dim> Input, IReadOnlyList<Dim> Output)? ChildShapes(string name)
+    {
+        var child = _layer.Children.FirstOrDefault(c => c.Name == name);
+        var signature = child is null ? null : _signatureOf(child);
+        if (child is null || signature is null || child.Arguments is not { } arguments || arguments.Count != signature.Sizes.Count)
+        {
+            return null;
+        }
+
+        Dim Resolve(SizeRef size)
+        {
+            if (size.Symbol is null)
+            {
+                return Dim.Const(size.Value);
+            }
+
+            var argument = arguments[signature.Sizes.ToList().IndexOf(size.Symbol)];
+            return argument.Symbol is null ? Dim.Const(argument.Value) : Dim.Sym(_sizeName(argument.Symbol));
+        }
+
+        return (signature.InputFeatures.Select(Resolve).ToArray(), signature.OutputFeatures.Select(Resolve).ToArray());
+    }
+
+    private int? Child(ChildCallExpr call)
+    {
+        int? arg = Visit(call.Input);
+        if (arg is null)
+        {
+            return null;
+        }
+
+        string name = call.Child;
+        var shapes = ChildShapes(name);
+        var child = _layer.Children.First(c => c.Name == name);
+        if (shapes is not { } known)
+        {
+            Report(call, $"the shapes of child layer '{name}' ({child.TypeFullName}) are unknown; initialise it with 'new {child.TypeFullName}(...)' whose sizes are constants or this layer's sizes");
+            return null;
+        }
+
+        var shape = _unifier?.OpenSuffix(ShapeOf(arg.Value), known.Input.Count) ?? ShapeOf(arg.Value);
+        int leading = shape.Rank - known.Input.Count;
+        bool fits = leading >= 1 && shape.HasRows && shape.Dims.Skip(leading).Zip(known.Input, SameSize).All(same => same);
+        if (!fits)
+        {
+            Report(call, $"'{name}' expects an input of shape {new Shape(new[] { Dim.Rows }.Concat(known.Input).ToArray())} but gets {shape}");
+            return null;
+        }
+
+        var output = new Shape(shape.Dims.Take(leading).Concat(known.Output).ToArray());
+        return _graph.Add(new Node(0, Op.ChildCall, new[] { arg.Value }, output) { Name = name, ChildInput = new Shape(known.Input), Text = call.Text });
+    }
+
+    /// <summary>Mean = sum × (1 / count): sugar lowered to primitives.</summary>
+    private int Scale(int sum, Shape countOf, CallExpr call)
+    {
+        int inverse = _graph.Add(new Node(0, Op.InverseCount, System.Array.Empty<int>(), Shape.Scalar) { CountOf = countOf });
+        return _graph.Add(new Node(0, Op.Elementwise, new[] { sum, inverse }, ShapeOf(sum)) { Function = Elementwise.Mul, Text = call.Text });
+    }
+
+    private int Reshape(int arg, Shape shape) => _graph.Add(Op.Reshape, shape, arg);
+
+    private void Report(Expr expr, string message, LocationInfo? location = null) =>
+        _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeMismatch, location ?? expr.Location, expr.Text, message));
+}
