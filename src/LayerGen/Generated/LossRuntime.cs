@@ -18,6 +18,11 @@ public static class LossRuntime
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(target);
+        if (target.DType == DType.Int64)
+        {
+            target = ClassLabels.FloatTarget(loss, target, loss.InputRowLength); // int64 class labels, as PyTorch's long targets
+        }
+
         ReadOnlySpan<int> shape = input.Shape;
         if (shape.Length < inputFeatures.Length || !shape[^inputFeatures.Length..].SequenceEqual(inputFeatures))
         {

@@ -3,8 +3,9 @@ using System;
 namespace LayerGen;
 
 /// <summary>
-/// Integer class labels, as PyTorch's <c>cross_entropy</c> takes them (int64 targets): checked against
-/// the number of classes, then handed to the loss kernels as the class indices they read.
+/// Integer class labels, as PyTorch's <c>cross_entropy</c> takes them (int64 targets: an <c>int[]</c>, or a
+/// <see cref="DType.Int64"/> tensor): checked against the number of classes, then handed to the loss kernels
+/// as the float class indices they read.
 /// </summary>
 internal static class ClassLabels
 {
@@ -20,9 +21,45 @@ internal static class ClassLabels
         {
             if ((uint)labels[i] >= (uint)classes)
             {
-                throw Outside(labels[i], firstPosition + i, classes, owner);
+                throw new ArgumentOutOfRangeException("labels", labels[i], OutsideMessage(labels[i], firstPosition + i, classes, owner));
             }
         }
+    }
+
+    /// <inheritdoc cref="Check(ReadOnlySpan{int}, int, string, int)"/>
+    public static void Check(ReadOnlySpan<long> labels, int classes, string owner, int firstPosition = 0)
+    {
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if ((ulong)labels[i] >= (ulong)classes)
+            {
+                throw new ArgumentOutOfRangeException("labels", labels[i], OutsideMessage(labels[i], firstPosition + i, classes, owner));
+            }
+        }
+    }
+
+    /// <summary>
+    /// An int64 tensor of class labels as the float class indices the loss kernels read (same shape), after
+    /// the checks of <see cref="Call"/>: the loss must take class labels, and each must be in [0, classes).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The loss takes float targets.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, classes).</exception>
+    public static Tensor FloatTarget(ILoss loss, Tensor labels, int classes)
+    {
+        if (Refusal(loss) is { } refusal)
+        {
+            throw new NotSupportedException(refusal);
+        }
+
+        long[] ids = labels.LongData;
+        Check(ids, classes, loss.LossName);
+        var target = new float[ids.Length];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            target[i] = ids[i];
+        }
+
+        return Tensor.Wrap(target, labels.ShapeArray);
     }
 
     /// <summary>
@@ -32,7 +69,7 @@ internal static class ClassLabels
     /// </summary>
     public static string? Refusal(ILoss loss) => loss switch
     {
-        KernelLoss { TakesClassLabels: false } => $"{loss.LossName} takes float targets, not class labels: pass the targets as a Tensor.",
+        KernelLoss { TakesClassLabels: false } => $"{loss.LossName} takes float targets, not class labels: pass the targets as a float32 Tensor (ToFloat() converts int64 ones).",
         KernelLoss => null,
         _ when loss.TargetRowLength != 1 => $"{loss.LossName} reads {loss.TargetRowLength} target values per row, not one class label.",
         _ => null,
@@ -66,6 +103,6 @@ internal static class ClassLabels
         return target;
     }
 
-    private static ArgumentOutOfRangeException Outside(int label, int position, int classes, string owner) =>
-        new("labels", label, $"{owner}: label {label} at position {position} is not a class: labels must be in [0, {classes}) for {classes} classes.");
+    private static string OutsideMessage(long label, int position, int classes, string owner) =>
+        $"{owner}: label {label} at position {position} is not a class: labels must be in [0, {classes}) for {classes} classes.";
 }

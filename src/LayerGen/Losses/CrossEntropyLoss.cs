@@ -4,9 +4,9 @@ namespace LayerGen;
 /// Cross-entropy from logits [*, classes] and class labels [*], as <c>torch.nn.CrossEntropyLoss</c>:
 /// log-softmax and negative log-likelihood fused, stable for logits of any size. The number of classes
 /// is read from the input's last axis. The labels are integers (<c>loss.Call(logits, labels)</c> with an
-/// <c>int[]</c> or span, as PyTorch takes int64 targets) or whole numbers stored as floats (a
-/// <see cref="Tensor"/>, and the span API); either way a label outside [0, classes) is an
-/// <see cref="System.ArgumentOutOfRangeException"/>.
+/// <c>int[]</c> or span, or an int64 <see cref="Tensor"/> such as <c>Tensor.FromIds(2, 0, 1)</c>, as PyTorch takes
+/// long targets) or whole numbers stored as floats (a float32 <see cref="Tensor"/>, and the span API); either way
+/// a label outside [0, classes) is an <see cref="System.ArgumentOutOfRangeException"/>.
 /// </summary>
 /// <remarks>
 /// The span API needs the number of classes before the first call (for <see cref="ILoss.SavedLength"/>):

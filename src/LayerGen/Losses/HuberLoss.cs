@@ -29,8 +29,15 @@ public sealed class HuberLoss : KernelLoss
 
     public float Delta { get; }
 
-    public override Tensor Call(Tensor input, Tensor target) =>
-        Delta == 1f ? _kernel.Call(input, target) : _kernel.Call(input / Delta, target / Delta) * (Delta * Delta);
+    public override Tensor Call(Tensor input, Tensor target)
+    {
+        if (target is { DType: DType.Int64 })
+        {
+            target = ClassLabels.FloatTarget(this, target, 1); // refused, naming the float targets it takes
+        }
+
+        return Delta == 1f ? _kernel.Call(input, target) : _kernel.Call(input / Delta, target / Delta) * (Delta * Delta);
+    }
 
     /// <inheritdoc cref="ILoss.CallEager(Tensor, Tensor)"/>
     /// <remarks>For δ ≠ 1, the δ = 1 definition on scaled inputs, as <see cref="Call"/> computes it.</remarks>

@@ -28,6 +28,11 @@ public abstract class KernelLoss : ILoss
     public virtual Tensor Call(Tensor input, Tensor target)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (target is { DType: DType.Int64 })
+        {
+            target = ClassLabels.FloatTarget(this, target, input.Rank == 0 ? 1 : input.Size(-1)); // int64 class labels, as PyTorch's long targets
+        }
+
         return KernelFor(input.Count, input.Rank == 0 ? 1 : input.Size(-1)).Call(input, target);
     }
 

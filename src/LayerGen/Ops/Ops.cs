@@ -163,4 +163,17 @@ public static partial class Ops
     /// <c>-Ops.Pick(Ops.LogSoftmax(logits, -1), labels).Mean()</c>.
     /// </summary>
     public static Tensor Pick(Tensor x, Tensor indices) => PickOps.Pick(x, indices);
+
+    /// <summary>
+    /// Rows of <paramref name="weight"/> [num_embeddings, embedding_dim] picked by the int64 <paramref name="ids"/>, as
+    /// <c>F.embedding(ids, weight)</c>: shape <c>ids.Shape ++ [embedding_dim]</c>; an id outside [0, num_embeddings),
+    /// negative ones included, is an error naming it. The gradient scatter-adds into weight (repeated ids accumulate).
+    /// </summary>
+    public static Tensor Embedding(Tensor ids, Tensor weight) => IndexOps.Embedding(ids, weight);
+
+    /// <summary>The same as <c>x.IndexSelect(dim, ids)</c> (torch.index_select).</summary>
+    public static Tensor IndexSelect(Tensor x, int dim, Tensor ids) => IndexOps.IndexSelect(x, dim, ids);
+
+    /// <summary>The same as <c>x.Gather(dim, index)</c> (torch.gather).</summary>
+    public static Tensor Gather(Tensor x, int dim, Tensor index) => IndexOps.Gather(x, dim, index);
 }

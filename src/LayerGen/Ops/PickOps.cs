@@ -4,7 +4,7 @@ namespace LayerGen;
 
 /// <summary>
 /// The eager reference for <c>Ops.Pick(x, indices)</c>: from x [..., C] the element at each row's index
-/// (a float holding a whole number in [0, C)) — cross-entropy's "log-probability of the true class".
+/// (an int64 class label, or a float holding a whole number, in [0, C)) — cross-entropy's "log-probability of the true class".
 /// </summary>
 internal static class PickOps
 {
@@ -23,7 +23,7 @@ internal static class PickOps
         var picked = new float[indices.Count];
         for (int row = 0; row < picked.Length; row++)
         {
-            picked[row] = x.Data[(row * classes) + Index(indices.Data[row], classes)];
+            picked[row] = x.Data[(row * classes) + Index(indices, row, classes)];
         }
 
         var result = Tensor.Wrap(picked, indices.Shape.ToArray());
@@ -33,6 +33,19 @@ internal static class PickOps
         }
 
         return result;
+    }
+
+    private static int Index(Tensor indices, int row, int classes)
+    {
+        if (indices.DType == DType.Int64)
+        {
+            long label = indices.LongData[row];
+            return (ulong)label < (ulong)classes
+                ? (int)label
+                : throw new ArgumentOutOfRangeException(nameof(indices), label, $"Pick: label {label} at position {row} is not a class: labels must be in [0, {classes}).");
+        }
+
+        return Index(indices.Data[row], classes);
     }
 
     private static int Index(float value, int classes)
@@ -54,7 +67,7 @@ internal static class PickOps
             {
                 for (int row = 0; row < outputGrad.Length; row++)
                 {
-                    grad[(row * classes) + Index(indices.Data[row], classes)] += outputGrad[row];
+                    grad[(row * classes) + Index(indices, row, classes)] += outputGrad[row];
                 }
             }
         }

@@ -22,7 +22,7 @@ internal static class ShapeOps
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(shape);
         int[] resolved = ResolveShape(shape, x.Count);
-        Tensor result = Tensor.Wrap(x.Data, resolved);
+        Tensor result = x.ShareStorage(resolved); // either dtype: ids reshape too
         if (GradMode.IsEnabled && x.RequiresGrad)
         {
             result.SetGradFn(new ReshapeBackward(x));
@@ -221,7 +221,7 @@ internal static class ShapeOps
         var viewed = new Tensor[tensors.Length];
         for (int t = 0; t < tensors.Length; t++)
         {
-            viewed[t] = Tensor.Wrap(tensors[t].Data, unit);
+            viewed[t] = tensors[t].ShareStorage(unit);
         }
 
         outShape[d] = tensors.Length;
@@ -258,6 +258,11 @@ internal static class ShapeOps
     private static Tensor Join(Tensor[] parts, int[] outShape, int d, string name, Tensor[]? inputs = null)
     {
         inputs ??= parts;
+        if (parts[0].DType == DType.Int64)
+        {
+            return JoinIds(parts, outShape, d, name);
+        }
+
         int outer = Tensor.CountOf(outShape.AsSpan(0, d)), inner = Tensor.CountOf(outShape.AsSpan(d + 1));
         int total = outShape[d];
         var y = new float[outer * total * inner];
@@ -287,6 +292,19 @@ internal static class ShapeOps
 
     private static Tensor Gather(Tensor x, int[] outShape, int[] map, string name)
     {
+        if (x.DType == DType.Int64)
+        {
+            // Ids move as values do; they carry no gradient.
+            long[] ids = x.LongData;
+            var moved = new long[map.Length];
+            for (int i = 0; i < moved.Length; i++)
+            {
+                moved[i] = ids[map[i]];
+            }
+
+            return Tensor.WrapLong(moved, outShape);
+        }
+
         var y = new float[map.Length];
         for (int i = 0; i < y.Length; i++)
         {
@@ -300,6 +318,34 @@ internal static class ShapeOps
         }
 
         return result;
+    }
+
+    /// <summary><see cref="Join"/> for int64 parts, which must all be int64 (there is no type promotion).</summary>
+    private static Tensor JoinIds(Tensor[] parts, int[] outShape, int d, string name)
+    {
+        int outer = Tensor.CountOf(outShape.AsSpan(0, d)), inner = Tensor.CountOf(outShape.AsSpan(d + 1));
+        int total = outShape[d];
+        var y = new long[outer * total * inner];
+        for (int t = 0, offset = 0; t < parts.Length; t++)
+        {
+            if (parts[t].DType != DType.Int64)
+            {
+                throw new ArgumentException(
+                    $"{name[..^"Backward0".Length]}: tensor {t} has dtype float32 but tensor 0 has int64; convert one of them (ToFloat(), ToLong()) first.",
+                    nameof(parts));
+            }
+
+            int n = parts[t].ShapeArray[d];
+            long[] source = parts[t].LongData;
+            for (int o = 0; o < outer; o++)
+            {
+                Array.Copy(source, o * n * inner, y, (o * total + offset) * inner, n * inner);
+            }
+
+            offset += n;
+        }
+
+        return Tensor.WrapLong(y, outShape);
     }
 
     private static int[] PermutedShape(int[] shape, int[] dims)

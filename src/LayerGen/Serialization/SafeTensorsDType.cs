@@ -4,10 +4,14 @@ using System.Runtime.InteropServices;
 
 namespace LayerGen;
 
-/// <summary>The element types LayerGen reads from safetensors files; all are converted to float on load.</summary>
+/// <summary>
+/// The element types LayerGen reads from safetensors files: the floating ones are converted to float32 on
+/// load, <see cref="I64"/> is read as an int64 tensor.
+/// </summary>
 /// <remarks>
-/// Writing is always <see cref="F32"/>, LayerGen's own precision. The format's other dtypes (integers,
-/// booleans, 8-bit floats) are rejected with a <see cref="SafeTensorsFormatException"/> naming the tensor.
+/// Writing is <see cref="F32"/> for a float32 tensor, LayerGen's own precision, and <see cref="I64"/> for an
+/// int64 one. The format's other dtypes (other integers, booleans, 8-bit floats) are rejected with a
+/// <see cref="SafeTensorsFormatException"/> naming the tensor.
 /// </remarks>
 public enum SafeTensorsDType
 {
@@ -22,6 +26,9 @@ public enum SafeTensorsDType
 
     /// <summary>IEEE 754 double precision (8 bytes); rounded to the nearest float.</summary>
     F64,
+
+    /// <summary>64-bit signed integers (8 bytes), PyTorch's int64 (ids, class labels); read as an int64 tensor, as is.</summary>
+    I64,
 }
 
 /// <summary>Names, sizes and decoding of <see cref="SafeTensorsDType"/>.</summary>
@@ -29,7 +36,7 @@ internal static class SafeTensorsDTypes
 {
     /// <summary>Every dtype the safetensors format defines that LayerGen does not read, for the error message.</summary>
     private static readonly string[] KnownButUnsupported =
-        ["BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "I32", "U32", "I64", "U64"];
+        ["BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "I32", "U32", "U64"];
 
     /// <summary>Parses a header's dtype; on failure <paramref name="problem"/> says why.</summary>
     public static bool TryParse(string name, out SafeTensorsDType dtype, out string problem)
@@ -41,12 +48,13 @@ internal static class SafeTensorsDTypes
             case "BF16": dtype = SafeTensorsDType.BF16; return true;
             case "F32": dtype = SafeTensorsDType.F32; return true;
             case "F64": dtype = SafeTensorsDType.F64; return true;
+            case "I64": dtype = SafeTensorsDType.I64; return true;
         }
 
         dtype = default;
         problem = Array.IndexOf(KnownButUnsupported, name) >= 0
-            ? $"dtype \"{name}\" is not supported (expected F32, F16, BF16 or F64)"
-            : $"unknown dtype \"{name}\" (expected F32, F16, BF16 or F64)";
+            ? $"dtype \"{name}\" is not supported (expected F32, F16, BF16, F64 or I64)"
+            : $"unknown dtype \"{name}\" (expected F32, F16, BF16, F64 or I64)";
         return false;
     }
 
@@ -55,7 +63,7 @@ internal static class SafeTensorsDTypes
     {
         SafeTensorsDType.F16 or SafeTensorsDType.BF16 => 2,
         SafeTensorsDType.F32 => 4,
-        SafeTensorsDType.F64 => 8,
+        SafeTensorsDType.F64 or SafeTensorsDType.I64 => 8,
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, null),
     };
 

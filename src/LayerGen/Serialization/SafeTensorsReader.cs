@@ -9,7 +9,7 @@ namespace LayerGen;
 /// <summary>
 /// Reads a safetensors stream: the 8-byte little-endian header length, the header (validated whole by
 /// <see cref="SafeTensorsHeader"/> before any data is read), then each tensor's bytes in offset order,
-/// converted to float.
+/// converted to float (I64: read as int64).
 /// </summary>
 internal static class SafeTensorsReader
 {
@@ -61,9 +61,20 @@ internal static class SafeTensorsReader
         byte[] scratch = [];
         foreach (SafeTensorsEntry entry in entries)
         {
-            var data = new float[entry.Count];
-            ReadData(stream, entry, data, ref scratch, source);
-            tensors.Add(entry.Name, Tensor.Wrap(data, entry.Shape));
+            if (entry.DType == SafeTensorsDType.I64)
+            {
+                var ids = new long[entry.Count];
+                ReadIds(stream, entry, ids, source);
+                tensors.Add(entry.Name, Tensor.WrapLong(ids, entry.Shape));
+            }
+            else
+            {
+                var data = new float[entry.Count];
+                ReadData(stream, entry, data, ref scratch, source);
+                tensors.Add(entry.Name, Tensor.Wrap(data, entry.Shape));
+            }
+
+
             dtypes.Add(entry.Name, entry.DType);
         }
 
@@ -116,6 +127,29 @@ internal static class SafeTensorsReader
             if (!direct)
             {
                 SafeTensorsDTypes.Decode(entry.DType, bytes, destination);
+            }
+        }
+    }
+
+    /// <summary>Reads one I64 tensor's bytes into <paramref name="data"/>, a chunk at a time, little-endian.</summary>
+    private static void ReadIds(Stream stream, SafeTensorsEntry entry, long[] data, string? source)
+    {
+        const int ChunkLongs = 1 << 17;
+        for (int start = 0; start < data.Length; start += ChunkLongs)
+        {
+            Span<long> destination = data.AsSpan(start, Math.Min(ChunkLongs, data.Length - start));
+            Span<byte> bytes = MemoryMarshal.AsBytes(destination);
+            int got = ReadUpTo(stream, bytes);
+            if (got < bytes.Length)
+            {
+                long end = entry.Begin + (8L * start) + got;
+                throw new SafeTensorsFormatException(source, entry.Name,
+                    $"data_offsets [{entry.Begin}, {entry.End}] run past the end of the data, which stops at byte {end} (is the file truncated?)");
+            }
+
+            if (!BitConverter.IsLittleEndian)
+            {
+                BinaryPrimitives.ReverseEndianness(destination, destination);
             }
         }
     }

@@ -11,7 +11,7 @@ using System.Text.Json;
 namespace LayerGen;
 
 /// <summary>
-/// Writes tensors as safetensors F32, laid out as the reference (Rust) implementation lays them out:
+/// Writes tensors as safetensors F32 (float32 tensors) and I64 (int64 tensors), laid out as the reference (Rust) implementation lays them out:
 /// tensors sorted by name (byte-wise on UTF-8) with consecutive offsets in that order, <c>__metadata__</c>
 /// first in the header, the header padded with spaces to a multiple of 8 bytes so that the data starts
 /// 8-byte aligned. For the same tensors and no metadata the bytes equal the Rust crate's.
@@ -64,7 +64,14 @@ internal static class SafeTensorsWriter
         stream.Write(header);
         foreach (KeyValuePair<string, Tensor> entry in sorted)
         {
-            WriteData(stream, entry.Value.Data);
+            if (entry.Value.DType == DType.Int64)
+            {
+                WriteIds(stream, entry.Value.LongData);
+            }
+            else
+            {
+                WriteData(stream, entry.Value.Data);
+            }
         }
     }
 
@@ -91,9 +98,10 @@ internal static class SafeTensorsWriter
             long offset = 0;
             foreach (KeyValuePair<string, Tensor> entry in sorted)
             {
-                long end = offset + 4L * entry.Value.Count;
+                bool ids = entry.Value.DType == DType.Int64;
+                long end = offset + ((ids ? 8L : 4L) * entry.Value.Count);
                 json.WriteStartObject(entry.Key);
-                json.WriteString("dtype", "F32");
+                json.WriteString("dtype", ids ? "I64" : "F32");
                 json.WriteStartArray("shape");
                 foreach (int size in entry.Value.Shape)
                 {
@@ -137,6 +145,29 @@ internal static class SafeTensorsWriter
                 }
 
                 stream.Write(scratch, 0, 4 * chunk.Length);
+            }
+        }
+    }
+
+    private static void WriteIds(Stream stream, long[] data)
+    {
+        const int ChunkLongs = 1 << 17; // 1 MB per write
+        byte[]? scratch = BitConverter.IsLittleEndian ? null : new byte[8 * Math.Min(ChunkLongs, data.Length)];
+        for (int start = 0; start < data.Length; start += ChunkLongs)
+        {
+            ReadOnlySpan<long> chunk = data.AsSpan(start, Math.Min(ChunkLongs, data.Length - start));
+            if (scratch is null)
+            {
+                stream.Write(MemoryMarshal.AsBytes(chunk));
+            }
+            else
+            {
+                for (int i = 0; i < chunk.Length; i++)
+                {
+                    BinaryPrimitives.WriteInt64LittleEndian(scratch.AsSpan(8 * i), chunk[i]);
+                }
+
+                stream.Write(scratch, 0, 8 * chunk.Length);
             }
         }
     }

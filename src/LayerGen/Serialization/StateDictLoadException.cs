@@ -11,9 +11,15 @@ namespace LayerGen;
 /// <param name="ModelShape">The shape of the model's parameter.</param>
 public sealed record StateDictShapeMismatch(string Key, int[] CheckpointShape, int[] ModelShape);
 
+/// <summary>A state entry whose dtype differs from the model's tensor of the same name (ids where values are expected, or the reverse).</summary>
+/// <param name="Key">The tensor's dotted name.</param>
+/// <param name="CheckpointDType">The dtype found in the state (or file) being loaded.</param>
+/// <param name="ModelDType">The dtype the model's tensor has, the one expected.</param>
+public sealed record StateDictDTypeMismatch(string Key, DType CheckpointDType, DType ModelDType);
+
 /// <summary>
 /// A state dict (or safetensors file) that does not fit the model, reported all at once as PyTorch's
-/// "Error(s) in loading state_dict for ...": missing keys, unexpected keys, shape mismatches, and
+/// "Error(s) in loading state_dict for ...": missing keys, unexpected keys, shape and dtype mismatches, and
 /// different values given for the names of one shared parameter. The model is unchanged: everything
 /// is checked before anything is copied.
 /// </summary>
@@ -25,9 +31,11 @@ public sealed class StateDictLoadException : Exception
         IReadOnlyList<string> missingKeys,
         IReadOnlyList<string> unexpectedKeys,
         IReadOnlyList<StateDictShapeMismatch> shapeMismatches,
-        IReadOnlyList<IReadOnlyList<string>> conflictingAliases)
-        : base(Compose(layerName, fileName, missingKeys, unexpectedKeys, shapeMismatches, conflictingAliases))
+        IReadOnlyList<IReadOnlyList<string>> conflictingAliases,
+        IReadOnlyList<StateDictDTypeMismatch>? dtypeMismatches = null)
+        : base(Compose(layerName, fileName, missingKeys, unexpectedKeys, shapeMismatches, conflictingAliases, dtypeMismatches ?? []))
     {
+        DTypeMismatches = dtypeMismatches ?? [];
         LayerName = layerName;
         FileName = fileName;
         MissingKeys = missingKeys;
@@ -51,6 +59,9 @@ public sealed class StateDictLoadException : Exception
     /// <summary>Entries whose shape differs from the model's (always an error, as in PyTorch).</summary>
     public IReadOnlyList<StateDictShapeMismatch> ShapeMismatches { get; }
 
+    /// <summary>Entries whose dtype differs from the model's (always an error: ids are not converted to values, nor the reverse).</summary>
+    public IReadOnlyList<StateDictDTypeMismatch> DTypeMismatches { get; }
+
     /// <summary>
     /// Groups of names that are one shared tensor in the model but hold different values in the file
     /// (safetensors loading only, where a shared tensor is normally stored once).
@@ -63,7 +74,8 @@ public sealed class StateDictLoadException : Exception
         IReadOnlyList<string> missing,
         IReadOnlyList<string> unexpected,
         IReadOnlyList<StateDictShapeMismatch> mismatches,
-        IReadOnlyList<IReadOnlyList<string>> conflicts)
+        IReadOnlyList<IReadOnlyList<string>> conflicts,
+        IReadOnlyList<StateDictDTypeMismatch> dtypeMismatches)
     {
         var text = new StringBuilder($"Error(s) in loading state_dict for {layerName}");
         if (fileName is not null)
@@ -87,6 +99,13 @@ public sealed class StateDictLoadException : Exception
             text.Append("\n\tsize mismatch for ").Append(m.Key)
                 .Append(": copying a param with shape ").Append(Tensor.FormatShape(m.CheckpointShape))
                 .Append(" from checkpoint, the shape in current model is ").Append(Tensor.FormatShape(m.ModelShape)).Append('.');
+        }
+
+        foreach (StateDictDTypeMismatch m in dtypeMismatches)
+        {
+            text.Append("\n\tdtype mismatch for ").Append(m.Key)
+                .Append(": expected ").Append(Tensor.TorchName(m.ModelDType))
+                .Append(" (the model's) but found ").Append(Tensor.TorchName(m.CheckpointDType)).Append(" in the checkpoint.");
         }
 
         foreach (IReadOnlyList<string> group in conflicts)

@@ -44,6 +44,7 @@ internal static class StateDictLoader
 
         var missing = new List<string>();
         var mismatches = new List<StateDictShapeMismatch>();
+        var dtypeMismatches = new List<StateDictDTypeMismatch>();
         var copies = new List<(Tensor Target, Tensor Source)>();
         foreach ((string name, Tensor target) in targets)
         {
@@ -62,6 +63,13 @@ internal static class StateDictLoader
                 throw new ArgumentException($"state entry '{name}' is null", nameof(state));
             }
 
+            if (source.DType != target.DType)
+            {
+                // No silent conversion between ids and values (F16/BF16/F64 files are already float32 here).
+                dtypeMismatches.Add(new StateDictDTypeMismatch(name, source.DType, target.DType));
+                continue;
+            }
+
             if (!source.Shape.SequenceEqual(target.Shape))
             {
                 mismatches.Add(new StateDictShapeMismatch(name, source.Shape.ToArray(), target.Shape.ToArray()));
@@ -72,26 +80,36 @@ internal static class StateDictLoader
         }
 
         var unexpected = state.Keys.Where(k => !targetNames.Contains(k)).ToList();
-        if (mismatches.Count > 0 || conflicts.Count > 0 || (strict && (missing.Count > 0 || unexpected.Count > 0)))
+        if (mismatches.Count > 0 || dtypeMismatches.Count > 0 || conflicts.Count > 0 || (strict && (missing.Count > 0 || unexpected.Count > 0)))
         {
-            throw new StateDictLoadException(layer.LayerName, fileName, strict ? missing : [], strict ? unexpected : [], mismatches, conflicts);
+            throw new StateDictLoadException(
+                layer.LayerName, fileName, strict ? missing : [], strict ? unexpected : [], mismatches, conflicts, dtypeMismatches);
         }
 
         // A source that is another parameter's storage (loading a model's own state under other names)
         // could be overwritten before it is read: snapshot those first.
-        var storages = new HashSet<float[]>(targets.Select(t => t.Value.Data), ReferenceEqualityComparer.Instance);
+        var storages = new HashSet<Array>(targets.Select(t => StorageOf(t.Value)), ReferenceEqualityComparer.Instance);
         for (int i = 0; i < copies.Count; i++)
         {
             (Tensor target, Tensor source) = copies[i];
-            if (source.Data != target.Data && storages.Contains(source.Data))
+            if (StorageOf(source) != StorageOf(target) && storages.Contains(StorageOf(source)))
             {
-                copies[i] = (target, Tensor.Wrap(source.ToArray(), source.ShapeArray));
+                copies[i] = (target, source.DType == DType.Int64
+                    ? Tensor.WrapLong(source.ToLongArray(), source.ShapeArray)
+                    : Tensor.Wrap(source.ToArray(), source.ShapeArray));
             }
         }
 
         foreach ((Tensor target, Tensor source) in copies)
         {
-            source.Data.AsSpan().CopyTo(target.Data);
+            if (source.DType == DType.Int64)
+            {
+                source.LongData.AsSpan().CopyTo(target.LongData);
+            }
+            else
+            {
+                source.Data.AsSpan().CopyTo(target.Data);
+            }
         }
 
         return new IncompatibleKeys(missing, unexpected);
@@ -122,14 +140,14 @@ internal static class StateDictLoader
     /// <summary>Names grouped by the storage they share (groups of two or more only), each sorted ordinally.</summary>
     public static List<List<string>> SharedGroups(IEnumerable<KeyValuePair<string, Tensor>> named)
     {
-        var byStorage = new Dictionary<float[], List<string>>(ReferenceEqualityComparer.Instance);
+        var byStorage = new Dictionary<Array, List<string>>(ReferenceEqualityComparer.Instance);
         var order = new List<List<string>>();
         foreach ((string name, Tensor tensor) in named)
         {
-            if (!byStorage.TryGetValue(tensor.Data, out List<string>? names))
+            if (!byStorage.TryGetValue(StorageOf(tensor), out List<string>? names))
             {
                 names = [];
-                byStorage.Add(tensor.Data, names);
+                byStorage.Add(StorageOf(tensor), names);
                 order.Add(names);
             }
 
@@ -146,7 +164,11 @@ internal static class StateDictLoader
     }
 
     private static bool SameValues(Tensor? a, Tensor? b) =>
-        a is not null && b is not null && a.Shape.SequenceEqual(b.Shape) && a.Data.AsSpan().SequenceEqual(b.Data);
+        a is not null && b is not null && a.DType == b.DType && a.Shape.SequenceEqual(b.Shape)
+        && (a.DType == DType.Int64 ? a.LongData.AsSpan().SequenceEqual(b.LongData) : a.Data.AsSpan().SequenceEqual(b.Data));
+
+    /// <summary>A tensor's storage array, of either dtype: what sharing is judged by.</summary>
+    private static Array StorageOf(Tensor tensor) => tensor.DType == DType.Int64 ? tensor.LongData : tensor.Data;
 
     private static void Collect(ILayer layer, string prefix, List<KeyValuePair<string, Tensor>> result)
     {

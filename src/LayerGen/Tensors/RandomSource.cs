@@ -87,6 +87,27 @@ public static class RandomSource
         }
     }
 
+    /// <summary>Fills <paramref name="destination"/> with uniform integers from [<paramref name="low"/>, <paramref name="high"/>), without bias.</summary>
+    internal static void FillIntegers(Span<long> destination, long low, long high)
+    {
+        ulong range = (ulong)(high - low);
+        ulong threshold = (0 - range) % range; // 2^64 mod range: the low products to reject so that every value is equally likely
+        lock (Gate)
+        {
+            for (int i = 0; i < destination.Length; i++)
+            {
+                // Lemire's multiply-shift: the high word of x·range is uniform in [0, range) once the biased low words are redrawn.
+                ulong high64 = Math.BigMul(NextUInt64(), range, out ulong low64);
+                while (low64 < threshold)
+                {
+                    high64 = Math.BigMul(NextUInt64(), range, out low64);
+                }
+
+                destination[i] = low + (long)high64;
+            }
+        }
+    }
+
     /// <summary>Sets the raw state, so that tests can check the generator against published xoshiro256** outputs.</summary>
     internal static void SetStateForTesting(ulong a, ulong b, ulong c, ulong d)
     {

@@ -57,6 +57,13 @@ public sealed partial class Tensor
                     (value ? "" : " If you want to use a computed variable in a subgraph that doesn't require differentiation use varNoGrad = var.Detach()."));
             }
 
+            if (value && _longData is not null)
+            {
+                throw new InvalidOperationException(
+                    "only Tensors of floating point dtype can require gradients, and this one has dtype int64 (ids or class labels): " +
+                    "the gradient goes to the float tensor they index.");
+            }
+
             _requiresGrad = value;
         }
     }
@@ -165,5 +172,5 @@ public sealed partial class Tensor
     public void Backward(Tensor gradient, bool retainGraph = false) => BackwardEngine.Run(this, gradient, retainGraph);
 
     /// <summary>A leaf sharing this tensor's storage but cut off from the graph (requires no grad).</summary>
-    public Tensor Detach() => new(_data, _shape);
+    public Tensor Detach() => _longData is null ? new(_data, _shape) : new(_longData, _shape);
 }

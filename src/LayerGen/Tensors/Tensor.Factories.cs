@@ -107,6 +107,67 @@ public sealed partial class Tensor
         return new Tensor(data, [count]);
     }
 
+    /// <summary>A 1-D int64 tensor holding a copy of <paramref name="ids"/> (<c>torch.tensor([1, 2, 3])</c>): <c>Tensor.FromIds(1, 2, 3)</c>.</summary>
+    public static Tensor FromIds(params long[] ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return new Tensor((long[])ids.Clone(), [ids.Length]);
+    }
+
+    /// <summary>An int64 tensor of the given shape holding a copy of <paramref name="ids"/> (row-major): <c>Tensor.FromIds([0, 2, 1, 1], 2, 2)</c>.</summary>
+    /// <exception cref="ArgumentException">The length of <paramref name="ids"/> is not the product of <paramref name="shape"/>.</exception>
+    public static Tensor FromIds(long[] ids, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        int count = CountOf(shape);
+        if (ids.Length != count)
+        {
+            throw new ArgumentException(
+                $"{ids.Length} ids cannot be viewed as shape {FormatShape(shape)} ({count} elements).", nameof(ids));
+        }
+
+        return new Tensor((long[])ids.Clone(), CopyShape(shape));
+    }
+
+    /// <summary>A zero-filled tensor of <paramref name="dtype"/>, as <c>torch.zeros(*shape, dtype=...)</c>: <c>Tensor.Zeros(DType.Int64, 2, 3)</c>.</summary>
+    public static Tensor Zeros(DType dtype, params int[] shape) =>
+        dtype == DType.Int64 ? new Tensor(new long[CountOf(shape)], CopyShape(shape)) : new Tensor(shape);
+
+    /// <summary>A tensor of <paramref name="dtype"/> filled with ones.</summary>
+    public static Tensor Ones(DType dtype, params int[] shape)
+    {
+        Tensor tensor = Zeros(dtype, shape);
+        if (dtype == DType.Int64)
+        {
+            tensor._longData!.AsSpan().Fill(1);
+        }
+        else
+        {
+            tensor._data.AsSpan().Fill(1f);
+        }
+
+        return tensor;
+    }
+
+    /// <summary>
+    /// <c>[0, 1, ..., n-1]</c> of <paramref name="dtype"/>, as <c>torch.arange(n, dtype=...)</c>. (torch.arange of an
+    /// integer is int64; <see cref="Arange(int)"/> stays float32, as LayerGen has always had it.)
+    /// </summary>
+    public static Tensor Arange(DType dtype, int n) => dtype == DType.Int64 ? Arange(n).ToLong() : Arange(n);
+
+    /// <summary>
+    /// Uniform random int64 values in [0, <paramref name="high"/>), as <c>torch.randint(high, shape)</c>, drawn from the
+    /// global <see cref="RandomSource"/>: random token ids or class labels.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="high"/> is not positive.</exception>
+    public static Tensor RandInt(long high, params int[] shape)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(high);
+        var data = new long[CountOf(shape)];
+        RandomSource.FillIntegers(data, 0, high);
+        return new Tensor(data, CopyShape(shape));
+    }
+
     /// <summary>A 0-d tensor, the form a float operand takes inside the broadcasting operators.</summary>
     internal static Tensor Scalar(float value) => new([value], []);
 }

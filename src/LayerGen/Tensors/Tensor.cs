@@ -5,8 +5,9 @@ using System.Text;
 namespace LayerGen;
 
 /// <summary>
-/// A dense float32 tensor: a shape plus contiguous row-major storage, and the autograd state that
+/// A dense tensor: a shape plus contiguous row-major storage, and the autograd state that
 /// PyTorch keeps on a tensor (<see cref="Grad"/>, <see cref="RequiresGrad"/>, <see cref="GradFn"/>).
+/// Its <see cref="DType"/> is float32 (values, the default) or int64 (ids and class labels, see Tensor.DType.cs).
 /// </summary>
 /// <remarks>
 /// There are no strides and no views with offsets: every tensor owns (or shares whole) one
@@ -17,7 +18,9 @@ namespace LayerGen;
 /// </remarks>
 public sealed partial class Tensor
 {
+    // A tensor has one storage: _data for float32, _longData for int64 (then _data is empty).
     private readonly float[] _data;
+    private readonly long[]? _longData;
     private readonly int[] _shape;
 
     /// <summary>Creates a zero-filled tensor. No dimensions gives a 0-d (scalar) tensor.</summary>
@@ -53,8 +56,9 @@ public sealed partial class Tensor
     /// <summary>Wraps trusted arrays (already validated, not shared with the caller's caller).</summary>
     internal static Tensor Wrap(float[] data, int[] shape) => new(data, shape);
 
-    /// <summary>The storage, contiguous and row-major, exposed so that kernels can run over it directly.</summary>
-    public float[] Data => _data;
+    /// <summary>The float32 storage, contiguous and row-major, exposed so that kernels can run over it directly.</summary>
+    /// <exception cref="InvalidOperationException">The tensor's dtype is int64 (read <see cref="LongData"/>, or convert with <see cref="ToFloat"/>).</exception>
+    public float[] Data => _longData is null ? _data : throw NotFloat("Data");
 
     /// <summary>The size of every dimension, outermost first.</summary>
     public ReadOnlySpan<int> Shape => _shape;
@@ -66,34 +70,35 @@ public sealed partial class Tensor
     public int Rank => _shape.Length;
 
     /// <summary>The number of elements (PyTorch's <c>numel</c>).</summary>
-    public int Count => _data.Length;
+    public int Count => _longData?.Length ?? _data.Length;
 
     /// <summary>The size of dimension <paramref name="dim"/>; negative values count from the end, as in PyTorch.</summary>
     public int Size(int dim) => _shape[NormalizeDim(dim, Rank)];
 
-    /// <summary>One element; negative indices count from the end of their dimension.</summary>
+    /// <summary>One element of a float32 tensor; negative indices count from the end of their dimension.</summary>
     // Renamed from the default "Item" in metadata, which the Item() method (PyTorch's item()) takes.
     [IndexerName("Element")]
     public float this[params int[] index]
     {
-        get => _data[FlatIndex(index)];
-        set => _data[FlatIndex(index)] = value;
+        get => Data[FlatIndex(index)];
+        set => Data[FlatIndex(index)] = value;
     }
 
-    /// <summary>The value of a one-element tensor, like PyTorch's <c>item()</c>.</summary>
-    /// <exception cref="InvalidOperationException">The tensor does not have exactly one element.</exception>
+    /// <summary>The value of a one-element float32 tensor, like PyTorch's <c>item()</c> (for int64: <see cref="LongItem"/>).</summary>
+    /// <exception cref="InvalidOperationException">The tensor does not have exactly one element, or is int64.</exception>
     public float Item()
     {
+        float[] data = Data;
         if (Count != 1)
         {
             throw new InvalidOperationException($"a Tensor with {Count} elements cannot be converted to Scalar");
         }
 
-        return _data[0];
+        return data[0];
     }
 
-    /// <summary>A copy of the elements in row-major order.</summary>
-    public float[] ToArray() => (float[])_data.Clone();
+    /// <summary>A copy of the elements of a float32 tensor in row-major order (for int64: <see cref="ToLongArray"/>).</summary>
+    public float[] ToArray() => (float[])Data.Clone();
 
     /// <summary>
     /// PyTorch's <c>repr</c>, character for character with its default print options, e.g.

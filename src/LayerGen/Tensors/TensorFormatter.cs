@@ -43,6 +43,12 @@ internal static class TensorFormatter
             }
 
             body = "[]";
+
+            // Nor a value to show that it holds integers: PyTorch names any dtype but the default float's.
+            if (tensor.DType != DType.Float32)
+            {
+                suffixes.Add("dtype=" + Tensor.TorchName(tensor.DType));
+            }
         }
         else
         {
@@ -90,15 +96,13 @@ internal static class TensorFormatter
     /// <summary>Walks one tensor's dimensions, as _tensor_str_with_formatter and _vector_str do.</summary>
     private sealed class Printer
     {
-        private readonly float[] _data;
         private readonly int[] _shape;
         private readonly int[] _strides;
         private readonly bool _summarize;
-        private readonly ElementFormat _format;
+        private readonly IElementFormat _format;
 
         public Printer(Tensor tensor)
         {
-            _data = tensor.Data;
             _shape = tensor.ShapeArray;
             _strides = new int[_shape.Length];
             for (int d = _shape.Length - 1, stride = 1; d >= 0; d--)
@@ -108,9 +112,11 @@ internal static class TensorFormatter
             }
 
             _summarize = tensor.Count > Threshold;
-            var shown = new List<double>();
+            var shown = new List<int>();
             CollectShown(0, 0, shown);
-            _format = new ElementFormat(shown);
+            _format = tensor.DType == DType.Int64
+                ? new IntegerFormat(tensor.LongData, shown)
+                : new FloatFormat(tensor.Data, shown);
         }
 
         public string Print(int indent) => Dimension(0, 0, indent);
@@ -141,11 +147,11 @@ internal static class TensorFormatter
         }
 
         // The format is chosen from the printed elements only (PyTorch's get_summarized_data).
-        private void CollectShown(int level, int offset, List<double> values)
+        private void CollectShown(int level, int offset, List<int> offsets)
         {
             if (level == _shape.Length)
             {
-                values.Add(_data[offset]);
+                offsets.Add(offset);
                 return;
             }
 
@@ -153,7 +159,7 @@ internal static class TensorFormatter
             {
                 if (i >= 0)
                 {
-                    CollectShown(level + 1, offset + i * _strides[level], values);
+                    CollectShown(level + 1, offset + i * _strides[level], offsets);
                 }
             }
         }
@@ -163,7 +169,7 @@ internal static class TensorFormatter
             int remaining = _shape.Length - level;
             if (remaining == 0)
             {
-                return _format.Format(_data[offset]);
+                return _format.Format(offset);
             }
 
             if (remaining == 1)
@@ -188,7 +194,7 @@ internal static class TensorFormatter
             var items = new List<string>();
             foreach (int i in ShownIndices(size))
             {
-                items.Add(i < 0 ? " ..." : _format.Format(_data[offset + i]));
+                items.Add(i < 0 ? " ..." : _format.Format(offset + i));
             }
 
             var lines = new List<string>();
@@ -201,19 +207,52 @@ internal static class TensorFormatter
         }
     }
 
-    /// <summary>PyTorch's _Formatter: one number format and width for every element of a tensor.</summary>
-    private sealed class ElementFormat
+    /// <summary>PyTorch's _Formatter: one format and width for every element of a tensor, which it prints by storage offset.</summary>
+    private interface IElementFormat
     {
+        int Width { get; }
+
+        string Format(int offset);
+    }
+
+    /// <summary>An integer dtype: each value as Python's str() prints it, right-aligned to the widest shown.</summary>
+    private sealed class IntegerFormat : IElementFormat
+    {
+        private readonly long[] _data;
+
+        public IntegerFormat(long[] data, List<int> shown)
+        {
+            _data = data;
+            Width = 1;
+            foreach (int offset in shown)
+            {
+                Width = Math.Max(Width, Text(data[offset]).Length);
+            }
+        }
+
+        public int Width { get; }
+
+        public string Format(int offset) => Text(_data[offset]).PadLeft(Width);
+
+        private static string Text(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>float32: integer style, fixed 4 decimals or scientific, chosen from the shown nonzero finite values.</summary>
+    private sealed class FloatFormat : IElementFormat
+    {
+        private readonly float[] _data;
         private readonly bool _intMode = true;
         private readonly bool _sciMode;
 
-        public ElementFormat(List<double> values)
+        public FloatFormat(float[] data, List<int> shown)
         {
+            _data = data;
             Width = 1;
             double min = double.PositiveInfinity, max = 0;
             var nonzeroFinite = new List<double>();
-            foreach (double v in values)
+            foreach (int offset in shown)
             {
+                double v = data[offset];
                 if (double.IsFinite(v) && v != 0)
                 {
                     nonzeroFinite.Add(v);
@@ -241,8 +280,9 @@ internal static class TensorFormatter
 
         public int Width { get; }
 
-        public string Format(double value)
+        public string Format(int offset)
         {
+            double value = _data[offset];
             string text = _sciMode ? PythonFloatFormat.Scientific(value, Precision)
                 : _intMode ? PythonFloatFormat.Fixed(value, 0) + (double.IsFinite(value) ? "." : "")
                 : PythonFloatFormat.Fixed(value, Precision);

@@ -123,24 +123,7 @@ public sealed class Trainer
     /// <exception cref="NotSupportedException">The loss takes float targets (e.g. <see cref="MseLoss"/>), not class labels.</exception>
     public float Step(Tensor features, ReadOnlySpan<int> labels)
     {
-        ArgumentNullException.ThrowIfNull(features);
-        if (_labelRefusal is not null)
-        {
-            throw new NotSupportedException(_labelRefusal);
-        }
-
-        int rows = labels.Length;
-        if (rows <= 0 || rows > MaxRows)
-        {
-            throw new ArgumentOutOfRangeException(nameof(labels), rows, $"Trainer: a batch has between 1 and {MaxRows} rows.");
-        }
-
-        if (features.Count != (long)rows * _inputRowLength)
-        {
-            throw new ArgumentException(
-                $"Trainer: {features.Count} feature values do not make {rows} rows (one per label) of the model's {_inputRowLength} inputs.", nameof(features));
-        }
-
+        int rows = CheckLabelBatch(features, labels.Length);
         ClassLabels.Check(labels, _lossInputRowLength, Loss.LossName);
         for (int i = 0; i < rows; i++)
         {
@@ -150,12 +133,51 @@ public sealed class Trainer
         return Step(features.Data, _labels.AsSpan(0, rows), rows);
     }
 
-    /// <summary>One step on a batch of features and float targets (regression).</summary>
+    /// <summary>
+    /// One step on a batch of features and float targets (regression), or, when <paramref name="targets"/> is
+    /// int64, class labels (one per row, as <see cref="Step(Tensor, ReadOnlySpan{int})"/> takes them).
+    /// </summary>
     public float Step(Tensor features, Tensor targets)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(targets);
+        if (targets.DType == DType.Int64)
+        {
+            ReadOnlySpan<long> labels = targets.LongData;
+            int rows = CheckLabelBatch(features, labels.Length);
+            ClassLabels.Check(labels, _lossInputRowLength, Loss.LossName);
+            for (int i = 0; i < rows; i++)
+            {
+                _labels[i] = labels[i];
+            }
+
+            return Step(features.Data, _labels.AsSpan(0, rows), rows);
+        }
+
         return Step(features.Data, targets.Data, features.Count / _inputRowLength);
+    }
+
+    /// <summary>The checks of a step on class labels, before anything runs; returns the number of rows.</summary>
+    private int CheckLabelBatch(Tensor features, int rows)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        if (_labelRefusal is not null)
+        {
+            throw new NotSupportedException(_labelRefusal);
+        }
+
+        if (rows <= 0 || rows > MaxRows)
+        {
+            throw new ArgumentOutOfRangeException("labels", rows, $"Trainer: a batch has between 1 and {MaxRows} rows.");
+        }
+
+        if (features.Count != (long)rows * _inputRowLength)
+        {
+            throw new ArgumentException(
+                $"Trainer: {features.Count} feature values do not make {rows} rows (one per label) of the model's {_inputRowLength} inputs.", nameof(features));
+        }
+
+        return rows;
     }
 
     /// <summary>

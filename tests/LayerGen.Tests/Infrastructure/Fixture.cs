@@ -205,6 +205,15 @@ public sealed class Fixture
     public int[] LayerInts(string property) =>
         LayerProperty(property).EnumerateArray().Select(e => e.GetInt32()).ToArray();
 
+    /// <summary>An int64 extra written as <c>{"shape", "data"}</c> (ids, class labels), e.g. <c>LayerIds("ids")</c>, as a tensor of dtype int64.</summary>
+    public Tensor LayerIds(string property)
+    {
+        JsonElement ids = LayerProperty(property);
+        int[] shape = ids.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        long[] data = ids.GetProperty("data").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        return Tensor.FromIds(data, shape);
+    }
+
     /// <summary>A string extra, e.g. <c>LayerString("kind")</c>.</summary>
     public string LayerString(string property) => LayerProperty(property).GetString() ?? "";
 

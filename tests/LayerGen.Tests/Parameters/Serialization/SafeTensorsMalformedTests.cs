@@ -87,16 +87,16 @@ public sealed class SafeTensorsMalformedTests : IDisposable
     {
         var e = Rejected<SafeTensorsFormatException>(RawSafeTensors.Bytes("{" + Bias.Replace("F32", "F33") + "," + Weight + "}", Data));
         Assert.Equal("0.bias", e.TensorName);
-        Assert.Contains("unknown dtype \"F33\" (expected F32, F16, BF16 or F64)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown dtype \"F33\" (expected F32, F16, BF16, F64 or I64)", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Safetensors_dtype_that_is_not_a_float()
+    public void Safetensors_dtype_that_is_not_supported()
     {
-        string bias = "\"0.bias\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}";
+        string bias = "\"0.bias\":{\"dtype\":\"I32\",\"shape\":[1],\"data_offsets\":[0,4]}";
         var e = Rejected<SafeTensorsFormatException>(RawSafeTensors.Bytes("{" + bias + "," + Weight + "}", Data));
         Assert.Equal("0.bias", e.TensorName);
-        Assert.Contains("dtype \"I64\" is not supported", e.Message, StringComparison.Ordinal);
+        Assert.Contains("dtype \"I32\" is not supported (expected F32, F16, BF16, F64 or I64)", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
