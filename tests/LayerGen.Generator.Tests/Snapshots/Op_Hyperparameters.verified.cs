@@ -96,10 +96,7 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
         yield return new KeyValuePair<string, Tensor>("weight", __AsParameter(weight));
     }
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
-    {
-        yield break;
-    }
+    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
 
     public int InputRowLength => __d;
 
@@ -171,7 +168,7 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
             // t7 = dropout mask, p = dropout: 0, or 1/(1 - p) for kept elements; all ones in eval mode   [*, units]
             if (!((float)dropout is >= 0f and < 1f)) throw new ArgumentOutOfRangeException("p", (float)dropout, "the dropout probability dropout must be in [0, 1), as torch's dropout requires");
             KernelMath.DropoutMask(t7.Slice(0, rows * units), (float)dropout, training);
-            if (CheckedMode.Enabled) CheckedMode.Check(t7, "ScaledDropout", "forward", "Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t7, "ScaledDropout", "forward", "Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
             // output = input·weight * (1f / global::System.MathF.Sqrt(d)) / temperature * t7      (from: Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout))   [rows, units], contracting d
             if ((long)rows * units * d >= 512)
             {
@@ -265,7 +262,7 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "ScaledDropout", "forward", "Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "ScaledDropout", "forward", "Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -296,7 +293,7 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                         t17[i] = (((outputGrad[i] * t7[i]) / (float)temperature) * (float)(1f / global::System.MathF.Sqrt(d)));
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t17, "ScaledDropout", "backward", "the gradient of Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t17, "ScaledDropout", "backward", "the gradient of Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
             }
             if (!inputGrad.IsEmpty)
             {
@@ -331,7 +328,7 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "ScaledDropout", "backward", "the gradient of Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "ScaledDropout", "backward", "the gradient of Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
             }
             if (!weightGrad.IsEmpty)
             {
@@ -407,7 +404,7 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "ScaledDropout", "backward", "the gradient of Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(weightGrad, "ScaledDropout", "backward", "the gradient of Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
             }
         }
     }
@@ -426,7 +423,7 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
             // t7 = dropout mask, p = dropout: 0, or 1/(1 - p) for kept elements; all ones in eval mode   [*, units]
             if (!((float)dropout is >= 0f and < 1f)) throw new ArgumentOutOfRangeException("p", (float)dropout, "the dropout probability dropout must be in [0, 1), as torch's dropout requires");
             KernelMath.DropoutMask(t7.Slice(0, rows * units), (float)dropout, training);
-            if (CheckedMode.Enabled) CheckedMode.Check(t7, "ScaledDropout", "forward", "Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(t7, "ScaledDropout", "forward", "Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
             // output = input·weight * (1f / global::System.MathF.Sqrt(d)) / temperature * t7      (from: Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout))   [rows, units], contracting d
             if ((long)rows * units * d >= 512)
             {
@@ -520,7 +517,7 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                     }
                 }
             }
-            if (CheckedMode.Enabled) CheckedMode.Check(output, "ScaledDropout", "forward", "Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
+            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "ScaledDropout", "forward", "Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
@@ -551,7 +548,7 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                         t17[i] = (((outputGrad[i] * t7[i]) / (float)temperature) * (float)(1f / global::System.MathF.Sqrt(d)));
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(t17, "ScaledDropout", "backward", "the gradient of Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(t17, "ScaledDropout", "backward", "the gradient of Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
             }
             if (!inputGrad.IsEmpty)
             {
@@ -586,7 +583,7 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(inputGrad, "ScaledDropout", "backward", "the gradient of Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "ScaledDropout", "backward", "the gradient of Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
             }
             if (!weightGrad.IsEmpty)
             {
@@ -662,7 +659,7 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                         }
                     }
                 }
-                if (CheckedMode.Enabled) CheckedMode.Check(weightGrad, "ScaledDropout", "backward", "the gradient of Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(weightGrad, "ScaledDropout", "backward", "the gradient of Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
             }
         }
     }
