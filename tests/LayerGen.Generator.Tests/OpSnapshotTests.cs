@@ -36,6 +36,31 @@ public sealed class OpSnapshotTests
         "Op_Einsum");
 
     [Fact]
+    public void Hyperparameters_a_dropout_probability_and_a_scale_from_the_constructor() => Match(
+        """
+        using System;
+        using LayerGen;
+
+        namespace OpSnapshots;
+
+        /// <summary>Float hyperparameters: passed to every kernel; the int sizes alone choose the specialised one.</summary>
+        [Layer]
+        public partial class ScaledDropout(int d, int units, float dropout, float temperature)
+        {
+            [Parameter] Tensor weight = Tensor.Randn(d, units) * 0.01f;
+
+            Tensor Forward(Tensor x) => Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout);
+        }
+
+        public static class Build
+        {
+            public static ScaledDropout Create(float p) => new ScaledDropout(16, 8, p, 2f);
+        }
+        """,
+        "ScaledDropout",
+        "Op_Hyperparameters");
+
+    [Fact]
     public void FftHalf_with_a_constant_construction() => Match(
         """
         using LayerGen;

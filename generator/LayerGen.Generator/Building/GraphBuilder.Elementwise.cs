@@ -28,6 +28,16 @@ internal sealed partial class GraphBuilder
             return null;
         }
 
+        var attributes = call.Numbers.Select(InKernelNames).ToList();
+        if (function == Elementwise.Pow && attributes[0].IsSymbolic)
+        {
+            // x.Pow(p) with p known only at run time: the tensor-exponent power of a scalar, whose gradient to x is
+            // torch's pow_backward as for a constant p (0 where p = 0); p itself gets none, being a constant.
+            function = Elementwise.PowTensor;
+            args.Add(_graph.Constant(attributes[0]));
+            attributes.Clear();
+        }
+
         var shape = ShapeOf(args[0]);
         foreach (int arg in args.Skip(1))
         {
@@ -43,7 +53,7 @@ internal sealed partial class GraphBuilder
         return _graph.Add(new Node(0, Op.Elementwise, args, shape)
         {
             Function = function,
-            Attributes = call.Numbers.Select(n => (Number)n).ToEquatableArray(),
+            Attributes = attributes.ToEquatableArray(),
             Text = call.Text,
         });
     }
@@ -73,8 +83,9 @@ internal sealed partial class GraphBuilder
             return null;
         }
 
-        double p = call.Numbers[0];
-        if (!(p is >= 0 and < 1)) // NaN is refused too, as torch.nn.functional.dropout refuses it
+        // A probability from the constructor's parameters is checked by the kernel, when it is known.
+        var p = InKernelNames(call.Numbers[0]);
+        if (!p.IsSymbolic && !(p.Value is >= 0 and < 1)) // NaN is refused too, as torch.nn.functional.dropout refuses it
         {
             Report(call, $"the dropout probability must be in [0, 1), got {p}");
             return null;

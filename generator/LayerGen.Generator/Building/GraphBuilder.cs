@@ -46,6 +46,10 @@ internal sealed partial class GraphBuilder
         return new GraphBuilder(layer, sizeName, signatureOf, diagnostics, unifier: null).BuildGraph(input);
     }
 
+    /// <summary>A number of the forward, with a hyperparameter expression's holes filled with the kernels' names.</summary>
+    private Number InKernelNames(Number number) =>
+        number.Code is { } template ? Number.Symbolic(ScalarReader.Fill(template, _sizeName)) : number;
+
     private Dim ToDim(SizeRef size) => size.Symbol is null ? Dim.Const(size.Value) : Dim.Sym(_sizeName(size.Symbol));
 
     private Graph? BuildGraph(InferredInput inferred)
@@ -124,6 +128,7 @@ internal sealed partial class GraphBuilder
         {
             NameExpr name => _names.TryGetValue(name.Name, out int found) ? found : null,
             NumberExpr number => _graph.Add(new Node(0, Op.Constant, System.Array.Empty<int>(), Shape.Scalar) { Value = number.Value, Text = number.Text }),
+            ScalarExpr scalar => _graph.Add(new Node(0, Op.Constant, System.Array.Empty<int>(), Shape.Scalar) { Value = InKernelNames(Number.Symbolic(scalar.Template)), Text = scalar.Text }),
             CallExpr call => Call(call),
             ChildCallExpr child => Child(child),
             _ => null,

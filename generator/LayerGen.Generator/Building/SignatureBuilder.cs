@@ -30,7 +30,7 @@ internal static class SignatureBuilder
 
     private static LayerSignature? BuildUnchecked(LayerModel layer)
     {
-        var names = new Names(layer.SizeParameters, layer.Parameters.Select(p => p.Name));
+        var names = new Names(layer.ConstructorParameters, layer.Parameters.Select(p => p.Name));
         var graph = GraphBuilder.Build(layer, names.Size, c => c.MetadataSignature, new List<DiagnosticInfo>());
         return graph is null ? null : FromGraph(layer, graph, names);
     }

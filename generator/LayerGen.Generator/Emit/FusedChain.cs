@@ -129,13 +129,13 @@ internal sealed class FusedChain
         string Arg(int i) => Code(node.Args[i], lanes, leaf);
         return node.Op switch
         {
-            Op.Constant => lanes.Broadcast(FloatLiteral(node.Value)),
+            Op.Constant => lanes.Broadcast(FloatCode(node.Value)),
             Op.InverseCount when _hoisted.Contains(id) => lanes switch { Lanes.Scalar => $"k{id}", Lanes.Vector => $"kv{id}", _ => lanes.Broadcast($"k{id}") },
             Op.InverseCount => lanes.Broadcast($"(1f / ({node.CountOf!.CountCode}))"),
 
             // The op table's spelling of the function: operands, then attributes as float literals.
             Op.Elementwise => node.Function!.Spelling.Code(
-                node.Args.Select((_, i) => Arg(i)).Concat(node.Attributes.Select(a => FloatLiteral(a))).ToArray()),
+                node.Args.Select((_, i) => Arg(i)).Concat(node.Attributes.Select(FloatCode)).ToArray()),
             _ => throw new InvalidOperationException($"{node} is not element-wise, so it cannot be part of a fused chain"),
         };
     }
@@ -159,10 +159,10 @@ internal sealed class FusedChain
         string Arg(int i) => Describe(node.Args[i], leafName);
         return node.Op switch
         {
-            Op.Constant => ((float)node.Value).ToString("R", CultureInfo.InvariantCulture),
+            Op.Constant => DescribeNumber(node.Value),
             Op.InverseCount => $"1/{node.CountOf!.CountCode}",
             Op.Elementwise => node.Function!.Spelling.Describe(
-                node.Args.Select((_, i) => Arg(i)).Concat(node.Attributes.Select(a => ((float)a).ToString("R", CultureInfo.InvariantCulture))).ToArray()),
+                node.Args.Select((_, i) => Arg(i)).Concat(node.Attributes.Select(DescribeNumber)).ToArray()),
             _ => throw new InvalidOperationException($"{node} is not element-wise, so it cannot be part of a fused chain"),
         };
     }
@@ -174,6 +174,34 @@ internal sealed class FusedChain
         string b = leafName(node.Args[1]) + (node.TransposeB ? "ᵀ" : string.Empty);
         return $"{a}·{b}";
     }
+
+    /// <summary>A scalar of the graph as float C#: a literal, or a hyperparameter expression converted to float.</summary>
+    public static string FloatCode(Number number) => number.Code switch
+    {
+        null => FloatLiteral(number.Value),
+        { } name when Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(name) => $"(float){name}",
+        { } code when IsOneParenthesisedGroup(code) => $"(float){code}",
+        { } code => $"(float)({code})",
+    };
+
+    /// <summary>True for <c>(…)</c> whose first parenthesis closes at the end (not <c>(a) * (b)</c>).</summary>
+    private static bool IsOneParenthesisedGroup(string code)
+    {
+        int depth = 0;
+        for (int i = 0; i < code.Length; i++)
+        {
+            depth += code[i] == '(' ? 1 : code[i] == ')' ? -1 : 0;
+            if (depth == 0)
+            {
+                return i == code.Length - 1 && i > 0;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A scalar of the graph for comments: the constant as a float, or the hyperparameter expression.</summary>
+    public static string DescribeNumber(Number number) => number.Code ?? ((float)number.Value).ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>A float constant as C#: <c>0.5f</c>, <c>1e-08f</c>, or <c>float.PositiveInfinity</c>, <c>float.NegativeInfinity</c>, <c>float.NaN</c>.</summary>
     public static string FloatLiteral(double value)

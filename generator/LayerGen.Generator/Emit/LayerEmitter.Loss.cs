@@ -30,7 +30,7 @@ internal sealed partial class LayerEmitter
         w.Line();
         w.Line($"public int TargetRowLength => {GlueProduct(graph[graph.Target].Shape.Features)};");
         w.Line();
-        w.Line($"public int SavedLength(int rows) => {Dispatch(k => $"{k}.SavedLength(rows)", $"{RuntimeKernelClass}.SavedLength({sizeArgs}rows)")};");
+        w.Line($"public int SavedLength(int rows) => {Dispatch(k => $"{k}.SavedLength({ChildArguments}rows)", $"{RuntimeKernelClass}.SavedLength({sizeArgs}{ChildArguments}rows)")};");
         w.Line();
 
         using (w.Block("public float ForwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> saved)"))
@@ -39,8 +39,8 @@ internal sealed partial class LayerEmitter
             w.Line("Span<float> output = stackalloc float[1];");
             EmitSwitch(
                 w,
-                k => $"{k}.Forward(rows, input, {parameterData}target, output, saved{Training});",
-                $"{RuntimeKernelClass}.Forward({sizeArgs}rows, input, {parameterData}target, output, saved{Training});",
+                k => $"{k}.Forward({ChildArguments}rows, input, {parameterData}target, output, saved{Training});",
+                $"{RuntimeKernelClass}.Forward({sizeArgs}{ChildArguments}rows, input, {parameterData}target, output, saved{Training});",
                 exit: "break");
             w.Line("return output[0];");
         }
@@ -56,8 +56,8 @@ internal sealed partial class LayerEmitter
             EmitTakeGradients(w);
             EmitSwitch(
                 w,
-                k => $"{k}.Backward(rows, input, {parameterData}target, output, gradient, inputGrad, {parameterGrads}saved);",
-                $"{RuntimeKernelClass}.Backward({sizeArgs}rows, input, {parameterData}target, output, gradient, inputGrad, {parameterGrads}saved);");
+                k => $"{k}.Backward({ChildArguments}rows, input, {parameterData}target, output, gradient, inputGrad, {parameterGrads}saved);",
+                $"{RuntimeKernelClass}.Backward({sizeArgs}{ChildArguments}rows, input, {parameterData}target, output, gradient, inputGrad, {parameterGrads}saved);");
         }
 
         w.Line();

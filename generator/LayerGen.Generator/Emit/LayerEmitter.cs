@@ -33,10 +33,17 @@ internal sealed partial class LayerEmitter
 
     private IEnumerable<string> SizeNames => _layer.SizeParameters.Select(_names.Size);
 
-    /// <summary>The child layers the kernels call, as kernel parameters.</summary>
-    private string ChildParameters => string.Concat(UsedChildren.Select(c => $"global::{c.TypeFullName} {c.Name}, "));
+    /// <summary>
+    /// What every kernel receives besides sizes and buffers, as kernel parameters: the hyperparameters (values known
+    /// when the layer is constructed, read by the kernels' scalar expressions) and the child layers the kernels call.
+    /// </summary>
+    private string ChildParameters =>
+        string.Concat(_layer.Hyperparameters.Select(h => $"{h.Type} {_names.Size(h.Name)}, "))
+        + string.Concat(UsedChildren.Select(c => $"global::{c.TypeFullName} {c.Name}, "));
 
-    private string ChildArguments => string.Concat(UsedChildren.Select(c => c.Name + ", "));
+    private string ChildArguments =>
+        string.Concat(_layer.Hyperparameters.Select(h => $"__{_names.Size(h.Name)}, "))
+        + string.Concat(UsedChildren.Select(c => c.Name + ", "));
 
     /// <summary>The train/eval flag, passed only to kernels that draw dropout masks.</summary>
     private string Training => KernelEmitter.UsesTraining(_plan) ? ", __training" : string.Empty;
@@ -142,6 +149,14 @@ internal sealed partial class LayerEmitter
         return list.Count == 0 ? "1" : string.Join(" * ", list.Select(GlueCode));
     }
 
+    /// <summary>
+    /// The glue's copy of a constructor parameter: a field initialised from it, or, when the class's own code
+    /// already keeps the parameter (it is captured), a property reading it (a second copy would be CS9124).
+    /// </summary>
+    private string ConstructorValue(string type, string parameter) => _layer.CapturedParameters.Contains(parameter)
+        ? $"private {type} __{_names.Size(parameter)} => {parameter};"
+        : $"private readonly {type} __{_names.Size(parameter)} = {parameter};";
+
     private void EmitState(SourceWriter w, Shape inputShape, Shape otherShape, string otherName)
     {
         if (HasSizes)
@@ -149,7 +164,18 @@ internal sealed partial class LayerEmitter
             w.Comment("The constructor's sizes, for the run-time-bounded kernel and the length checks.");
             foreach (var size in _layer.SizeParameters)
             {
-                w.Line($"private readonly int __{_names.Size(size)} = {size};");
+                w.Line(ConstructorValue("int", size));
+            }
+
+            w.Line();
+        }
+
+        if (_layer.Hyperparameters.Count > 0)
+        {
+            w.Comment("The constructor's hyperparameters, passed to every kernel (they do not choose the kernel).");
+            foreach (var hyperparameter in _layer.Hyperparameters)
+            {
+                w.Line(ConstructorValue(hyperparameter.Type, hyperparameter.Name));
             }
 
             w.Line();

@@ -38,8 +38,15 @@ internal sealed class StructuralEmitter
                 new EinsumEmitter(_plan).Emit(w, step, overwriteFlag);
                 return;
             case Op.DropoutMask:
-                w.Comment($"{t} = dropout mask, p = {((float)node.Value).ToString(System.Globalization.CultureInfo.InvariantCulture)}: 0, or 1/(1 - p) for kept elements; all ones in eval mode   {node.Shape}");
-                w.Line($"KernelMath.DropoutMask({t}.Slice(0, {node.Shape.CountCode}), {FusedChain.FloatLiteral(node.Value)}, training);");
+                w.Comment($"{t} = dropout mask, p = {FusedChain.DescribeNumber(node.Value)}: 0, or 1/(1 - p) for kept elements; all ones in eval mode   {node.Shape}");
+                if (node.Value.Code is { } probability)
+                {
+                    // A probability from the constructor's parameters is checked here, where its value is known (a
+                    // constant one was checked at compile time). NaN fails the check, as torch refuses it.
+                    w.Line($"if (!({FusedChain.FloatCode(node.Value)} is >= 0f and < 1f)) throw new ArgumentOutOfRangeException(\"p\", {FusedChain.FloatCode(node.Value)}, \"the dropout probability {probability.Replace("\"", "'")} must be in [0, 1), as torch's dropout requires\");");
+                }
+
+                w.Line($"KernelMath.DropoutMask({t}.Slice(0, {node.Shape.CountCode}), {FusedChain.FloatCode(node.Value)}, training);");
                 return;
             case Op.FftHalf:
                 w.Comment($"{t} = first half of the DFT of {Arg(0)} along its last axis, (re, im) pairs{source}   {node.Shape}");

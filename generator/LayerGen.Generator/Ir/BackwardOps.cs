@@ -16,7 +16,7 @@ internal class BackwardOps
 
     public Shape ShapeOf(int id) => _graph[id].Shape;
 
-    public int Constant(double value) => _graph.Constant(value);
+    public int Constant(Number value) => _graph.Constant(value);
 
     public int Neg(int a) => Unary(Elementwise.Neg, a);
 
@@ -50,16 +50,16 @@ internal class BackwardOps
         _graph.Add(new Node(0, Op.MatMul, new[] { a, b }, _graph[like].Shape) { TransposeA = transposeA, TransposeB = transposeB });
 
     /// <summary>A function with constant attributes (an exponent, bounds) of one tensor.</summary>
-    public int WithAttributes(Elementwise function, int a, params double[] attributes) =>
+    public int WithAttributes(Elementwise function, int a, params Number[] attributes) =>
         _graph.Add(new Node(0, Op.Elementwise, new[] { a }, _graph[a].Shape)
         {
             Function = function,
-            Attributes = System.Linq.Enumerable.Select(attributes, v => (Number)v).ToEquatableArray(),
+            Attributes = attributes.ToEquatableArray(),
         });
 
     public int Pow(int a, double exponent) => WithAttributes(Elementwise.Pow, a, exponent);
 
-    public int InRange(int a, double min, double max) => WithAttributes(Elementwise.InRange, a, min, max);
+    public int InRange(int a, Number min, Number max) => WithAttributes(Elementwise.InRange, a, min, max);
 
     /// <summary>A function of two tensors broadcast together (a comparison, a power).</summary>
     public int Binary(Elementwise function, int a, int b)
@@ -129,7 +129,7 @@ internal sealed class VjpContext : BackwardOps
     public int Arg(int index) => Node.Args[index];
 
     /// <summary>The node's constant attribute number <paramref name="index"/> (an exponent, a slope).</summary>
-    public double Attribute(int index) => Node.Attributes[index];
+    public Number Attribute(int index) => Node.Attributes[index];
 
     /// <summary>A constant node holding attribute number <paramref name="index"/>.</summary>
     public int AttributeConstant(int index) => Constant(Attribute(index));

@@ -80,7 +80,7 @@ internal sealed partial class Elementwise
 
     private static void SoftplusGradient(VjpContext d)
     {
-        int z = d.Attribute(0) == 1 ? d.X : d.Mul(d.X, d.AttributeConstant(0));
+        int z = d.Attribute(0).Is(1) ? d.X : d.Mul(d.X, d.AttributeConstant(0));
         d.Gradient(0, d.Where(d.Binary(Greater, z, d.AttributeConstant(1)), d.G, d.Mul(d.G, d.Unary(Sigmoid, z))));
     }
 

@@ -84,7 +84,7 @@ internal sealed class Graph
         _ => node with { Id = 0, Text = string.Empty, IsBackward = false },
     };
 
-    public int Constant(double value) => Add(new Node(0, Op.Constant, System.Array.Empty<int>(), Shape.Scalar) { Value = value });
+    public int Constant(Number value) => Add(new Node(0, Op.Constant, System.Array.Empty<int>(), Shape.Scalar) { Value = value });
 
     /// <summary>Which nodes read each node.</summary>
     public List<int>[] Consumers()

@@ -78,7 +78,9 @@ internal static class ChildReader
             return null;
         }
 
-        var result = new SizeRef[constructor.Parameters.Length];
+        // Only the child's int parameters are sizes (its signature's); its hyperparameters do not shape it.
+        var sizeOrdinals = constructor.Parameters.Where(p => p.Type.SpecialType == SpecialType.System_Int32).Select(p => p.Ordinal).ToList();
+        var result = new SizeRef[sizeOrdinals.Count];
         foreach (var argument in creation.Arguments)
         {
             if (argument.Parameter is null)
@@ -86,13 +88,19 @@ internal static class ChildReader
                 return null;
             }
 
+            int at = sizeOrdinals.IndexOf(argument.Parameter.Ordinal);
+            if (at < 0)
+            {
+                continue;
+            }
+
             if (argument.Value.ConstantValue is { HasValue: true, Value: int value })
             {
-                result[argument.Parameter.Ordinal] = new SizeRef(value, null);
+                result[at] = new SizeRef(value, null);
             }
             else if (argument.Value is IParameterReferenceOperation reference && sizes.Contains(reference.Parameter.Name))
             {
-                result[argument.Parameter.Ordinal] = new SizeRef(0, reference.Parameter.Name);
+                result[at] = new SizeRef(0, reference.Parameter.Name);
             }
             else
             {

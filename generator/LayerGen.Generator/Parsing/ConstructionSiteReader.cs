@@ -41,20 +41,32 @@ internal static class ConstructionSiteReader
             return null;
         }
 
-        var sizes = new int[creation.Constructor.Parameters.Length];
-        if (creation.Arguments.Length != sizes.Length)
+        // Only the int parameters (sizes) choose a kernel; hyperparameters (float, double, bool) are passed to it.
+        var sizeOrdinals = creation.Constructor.Parameters.Where(IsSize).Select(p => p.Ordinal).ToList();
+        var sizes = new int[sizeOrdinals.Count];
+        if (creation.Arguments.Length != creation.Constructor.Parameters.Length)
         {
             return null;
         }
 
         foreach (var argument in creation.Arguments)
         {
-            if (argument.Parameter is null || argument.Value.ConstantValue is not { HasValue: true, Value: int value } || value <= 0)
+            if (argument.Parameter is null)
             {
                 return null;
             }
 
-            sizes[argument.Parameter.Ordinal] = value;
+            if (!IsSize(argument.Parameter))
+            {
+                continue;
+            }
+
+            if (argument.Value.ConstantValue is not { HasValue: true, Value: int value } || value <= 0)
+            {
+                return null;
+            }
+
+            sizes[sizeOrdinals.IndexOf(argument.Parameter.Ordinal)] = value;
         }
 
         return new ConstructionSite(type.ToDisplayString(), sizes.ToEquatableArray());
@@ -73,7 +85,7 @@ internal static class ConstructionSiteReader
                 return null;
             }
 
-            bool constant = creation.Arguments.All(a => a.Value.ConstantValue is { HasValue: true, Value: int });
+            bool constant = creation.Arguments.All(a => a.Parameter is { } p && !IsSize(p) || a.Value.ConstantValue is { HasValue: true, Value: int });
             return constant ? null : Diagnostics.DiagnosticInfo.Create(
                 Diagnostics.DiagnosticDescriptors.RunTimeSizes,
                 LocationInfo.Absolute(context.Node),
@@ -84,6 +96,9 @@ internal static class ConstructionSiteReader
             return null;
         }
     }
+
+    /// <summary>An int parameter of a layer's constructor is a size; the others are hyperparameters.</summary>
+    private static bool IsSize(IParameterSymbol parameter) => parameter.Type.SpecialType == SpecialType.System_Int32;
 
     /// <summary>The distinct size sets found for one layer, in a stable order.</summary>
     public static EquatableArray<EquatableArray<int>> SpecialisationsFor(string layerFullName, IEnumerable<ConstructionSite?> sites) =>

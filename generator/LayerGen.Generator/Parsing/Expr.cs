@@ -40,13 +40,21 @@ internal sealed record CallExpr(
     LocationInfo? Location) : Expr(Text, Location)
 {
     /// <summary>Constant float arguments (an exponent, clamp bounds, a dropout probability), in parameter order, defaults included.</summary>
-    public EquatableArray<double> Numbers { get; init; } = EquatableArray<double>.Empty;
+    /// <remarks>A number computed from the layer's constructor parameters is a symbolic <see cref="Number"/> whose code is a
+    /// <see cref="ScalarReader"/> template (holes <c>{name}</c>, filled by Building).</remarks>
+    public EquatableArray<Number> Numbers { get; init; } = EquatableArray<Number>.Empty;
 
     /// <summary>A constant string argument (an einsum equation) and where it is written.</summary>
     public string? Literal { get; init; }
 
     public LocationInfo? LiteralLocation { get; init; }
 }
+
+/// <summary>
+/// A scalar computed from the layer's constructor parameters (<c>1f / MathF.Sqrt(d)</c>, <c>scale</c>): known when the
+/// kernel runs. <see cref="Template"/> is its C# with a hole <c>{name}</c> per parameter (<see cref="ScalarReader"/>).
+/// </summary>
+internal sealed record ScalarExpr(string Template, string Text, LocationInfo? Location) : Expr(Text, Location);
 
 /// <summary>A call of a child layer held in a field: <c>fc1.Call(h)</c>.</summary>
 internal sealed record ChildCallExpr(string Child, Expr Input, string Text, LocationInfo? Location) : Expr(Text, Location);

@@ -34,6 +34,9 @@ internal sealed class ExprReader
         _cancellationToken = cancellationToken;
     }
 
+    /// <summary>The layer's primary-constructor parameters (sizes and hyperparameters), which scalars may use.</summary>
+    public ICollection<string> ConstructorParameters { get; init; } = new List<string>();
+
     /// <summary>For a loss: the name of the target parameter.</summary>
     public string? TargetName { get; init; }
 
@@ -45,6 +48,11 @@ internal sealed class ExprReader
         _cancellationToken.ThrowIfCancellationRequested();
         string text = ForwardParser.Shorten(syntax.ToString());
         var location = LocationInfo.From(syntax);
+        if (IsRunTimeScalar(syntax))
+        {
+            return ScalarTemplate(syntax) is { } template ? new ScalarExpr(template, text, location) : null;
+        }
+
         switch (syntax)
         {
             case ParenthesizedExpressionSyntax parenthesized:
@@ -160,7 +168,7 @@ internal sealed class ExprReader
             operands.Add(receiver);
         }
 
-        var numbers = new List<double>();
+        var numbers = new List<Number>();
         string? literal = null;
         LocationInfo? literalLocation = null;
         foreach (var (argument, kind, defaultValue) in ClassifyArguments(invocation))
@@ -211,6 +219,22 @@ internal sealed class ExprReader
                     break;
                 case ArgumentKind.Number when Constant(argument) is { } number:
                     numbers.Add(number);
+                    break;
+                case ArgumentKind.Number when numbersAreOperands && IsRunTimeScalar(argument):
+                    if (ScalarTemplate(argument) is not { } operandTemplate)
+                    {
+                        return null;
+                    }
+
+                    operands.Add(new ScalarExpr(operandTemplate, ForwardParser.Shorten(argument.ToString()), LocationInfo.From(argument)));
+                    break;
+                case ArgumentKind.Number when IsRunTimeScalar(argument):
+                    if (ScalarTemplate(argument) is not { } numberTemplate)
+                    {
+                        return null;
+                    }
+
+                    numbers.Add(Number.Symbolic(numberTemplate));
                     break;
                 default:
                     return Unsupported(argument, "this argument must be a compile-time constant (an axis, a size, a flag, an exponent or an equation)");
@@ -361,6 +385,25 @@ internal sealed class ExprReader
             long l => l,
             _ => null,
         } : null;
+    }
+
+    /// <summary>A number that is not a compile-time constant: it can only come from the constructor's parameters.</summary>
+    private bool IsRunTimeScalar(ExpressionSyntax syntax) =>
+        Constant(syntax) is null && ScalarReader.IsNumeric(_model.GetTypeInfo(syntax, _cancellationToken).Type);
+
+    /// <summary>The scalar's template (<see cref="ScalarReader"/>), or null after reporting the part that cannot be one.</summary>
+    private string? ScalarTemplate(ExpressionSyntax syntax)
+    {
+        if (ScalarReader.Read(syntax, _model, ConstructorParameters, _cancellationToken, out var problem) is { } template)
+        {
+            return template;
+        }
+
+        Unsupported(
+            problem ?? syntax,
+            "a number in a forward definition must be a constant or computed from the layer's primary-constructor parameters "
+            + "(with + - * / %, casts, and Math/MathF functions such as MathF.Sqrt); other fields, properties and methods are not known to the kernels");
+        return null;
     }
 
     private Expr? Unsupported(SyntaxNode node, string why)

@@ -23,6 +23,7 @@ internal static class ForwardParser
         SemanticModel model,
         HashSet<string> parameterNames,
         HashSet<string> childNames,
+        ICollection<string> constructorParameters,
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken)
     {
@@ -39,7 +40,7 @@ internal static class ForwardParser
         }
 
         string? targetName = isLoss ? method.Parameters[1].Name : null;
-        var reader = new ExprReader(layerName, method.Parameters[0].Name, model, parameterNames, childNames, diagnostics, cancellationToken) { TargetName = targetName };
+        var reader = new ExprReader(layerName, method.Parameters[0].Name, model, parameterNames, childNames, diagnostics, cancellationToken) { TargetName = targetName, ConstructorParameters = constructorParameters };
         if (syntax.ExpressionBody is { } arrow)
         {
             var result = reader.Read(arrow.Expression);

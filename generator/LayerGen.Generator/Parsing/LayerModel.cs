@@ -24,12 +24,32 @@ internal sealed record LayerModel(
 {
     public string FullName => Namespace.Length == 0 ? ClassName : Namespace + "." + ClassName;
 
+    /// <summary>
+    /// The primary constructor's other parameters (<c>float dropout</c>, <c>double eps</c>, <c>bool useBias</c>), in
+    /// declaration order: values every kernel receives when it runs.
+    /// </summary>
+    public EquatableArray<HyperparameterModel> Hyperparameters { get; init; } = EquatableArray<HyperparameterModel>.Empty;
+
+    /// <summary>
+    /// The constructor parameters the class's own members read (a <c>Forward</c> using <c>dropout</c> or <c>d</c>):
+    /// C# keeps those in the object already, and warns (CS9124) when one also initialises a field, so the generated
+    /// code reads them where they are instead of copying them.
+    /// </summary>
+    public EquatableArray<string> CapturedParameters { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>Every primary-constructor parameter's name: the sizes, then the hyperparameters.</summary>
+    public System.Collections.Generic.IEnumerable<string> ConstructorParameters =>
+        System.Linq.Enumerable.Concat(SizeParameters, System.Linq.Enumerable.Select(Hyperparameters, h => h.Name));
+
     /// <summary>True for a [Loss]: two inputs (prediction, target) and a scalar result.</summary>
     public bool IsLoss { get; init; }
 
     /// <summary>True when the layer's own source has syntax errors (the user is mid-edit).</summary>
     public bool SourceHasErrors { get; init; }
 }
+
+/// <summary>A primary-constructor parameter that is not a size: its name and C# type keyword (<c>float</c>, <c>double</c>, <c>bool</c>).</summary>
+internal sealed record HyperparameterModel(string Name, string Type);
 
 /// <summary>The input's feature dimensions as declared by <c>[Layer(Input = "[*, n]")]</c>.</summary>
 internal sealed record DeclaredInput(EquatableArray<SizeRef> Features);

@@ -129,7 +129,8 @@ internal static class LayerParser
             return null;
         }
 
-        var sizes = ReadSizeParameters(type, declaration, attribute, diagnostics);
+        var hyperparameters = new List<HyperparameterModel>();
+        var sizes = ReadSizeParameters(type, declaration, attribute, hyperparameters, diagnostics);
         if (sizes is null)
         {
             return null;
@@ -157,7 +158,7 @@ internal static class LayerParser
         var forwardModel = context.SemanticModel.SyntaxTree == forwardSyntax.SyntaxTree
             ? context.SemanticModel
             : context.SemanticModel.Compilation.GetSemanticModel(forwardSyntax.SyntaxTree);
-        var forward = ForwardParser.Parse(type.Name, forwardMethod, forwardSyntax, forwardModel, parameterNames, new HashSet<string>(children.Select(c => c.Name)), diagnostics, cancellationToken);
+        var forward = ForwardParser.Parse(type.Name, forwardMethod, forwardSyntax, forwardModel, parameterNames, new HashSet<string>(children.Select(c => c.Name)), sizes.Concat(hyperparameters.Select(h => h.Name)).ToList(), diagnostics, cancellationToken);
         if (forward is null || diagnostics.Count > 0)
         {
             return null;
@@ -173,6 +174,8 @@ internal static class LayerParser
             children.ToEquatableArray())
         {
             IsLoss = isLoss,
+            Hyperparameters = hyperparameters.ToEquatableArray(),
+            CapturedParameters = CapturedParameters(type, context.SemanticModel.Compilation, cancellationToken).ToEquatableArray(),
             SourceHasErrors = declaration.SyntaxTree.GetDiagnostics(cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error),
         };
     }
@@ -203,8 +206,11 @@ internal static class LayerParser
         return new DeclaredInput(features.ToEquatableArray());
     }
 
-    /// <summary>The primary constructor's parameters, which must all be <c>int</c> sizes.</summary>
-    private static List<string>? ReadSizeParameters(INamedTypeSymbol type, TypeDeclarationSyntax declaration, string attribute, List<DiagnosticInfo> diagnostics)
+    /// <summary>
+    /// The primary constructor's parameters: its <c>int</c>s are the layer's sizes (returned); its <c>float</c>,
+    /// <c>double</c> and <c>bool</c>s are hyperparameters (added to <paramref name="hyperparameters"/>).
+    /// </summary>
+    private static List<string>? ReadSizeParameters(INamedTypeSymbol type, TypeDeclarationSyntax declaration, string attribute, List<HyperparameterModel> hyperparameters, List<DiagnosticInfo> diagnostics)
     {
         var primary = type.InstanceConstructors.FirstOrDefault(c =>
             c.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is ClassDeclarationSyntax or RecordDeclarationSyntax));
@@ -239,21 +245,65 @@ internal static class LayerParser
                 return null;
             }
 
-            if (parameter.Type.SpecialType != SpecialType.System_Int32)
+            switch (parameter.Type.SpecialType)
             {
-                diagnostics.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.UnsupportedLayerDeclaration,
-                    LocationInfo.From(parameter.Locations.FirstOrDefault() ?? Location.None),
-                    attribute + " class",
-                    type.Name,
-                    $"primary constructor parameter '{parameter.Name}' must be an int size"));
-                return null;
+                case SpecialType.System_Int32 when parameter.RefKind == RefKind.None:
+                    result.Add(parameter.Name);
+                    break;
+                case SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Boolean when parameter.RefKind == RefKind.None:
+                    hyperparameters.Add(new HyperparameterModel(parameter.Name, parameter.Type.ToDisplayString()));
+                    break;
+                default:
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.UnsupportedLayerDeclaration,
+                        LocationInfo.From(parameter.Locations.FirstOrDefault() ?? Location.None),
+                        attribute + " class",
+                        type.Name,
+                        $"primary constructor parameter '{parameter.Name}' must be an int size or a float, double or bool hyperparameter, passed by value"));
+                    return null;
             }
-
-            result.Add(parameter.Name);
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The primary-constructor parameters read outside initialisers (in a method, a property, a lambda of a member):
+    /// the compiler captures those into the object.
+    /// </summary>
+    private static List<string> CapturedParameters(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var primary = type.InstanceConstructors.FirstOrDefault(c =>
+            c.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is ClassDeclarationSyntax));
+        var names = new HashSet<string>(primary?.Parameters.Select(p => p.Name) ?? Enumerable.Empty<string>());
+        var captured = new SortedSet<string>(System.StringComparer.Ordinal);
+        if (names.Count == 0)
+        {
+            return captured.ToList();
+        }
+
+        foreach (var declaration in type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>())
+        {
+            var model = compilation.GetSemanticModel(declaration.SyntaxTree);
+            foreach (var member in declaration.Members.Where(m => m is not (FieldDeclarationSyntax or BaseTypeDeclarationSyntax)))
+            {
+                // A property's initialiser runs in the constructor, as a field's does; its accessors do not.
+                var code = member is PropertyDeclarationSyntax property
+                    ? (SyntaxNode?)property.AccessorList ?? property.ExpressionBody
+                    : member;
+                foreach (var identifier in code?.DescendantNodes().OfType<IdentifierNameSyntax>() ?? Enumerable.Empty<IdentifierNameSyntax>())
+                {
+                    if (names.Contains(identifier.Identifier.ValueText)
+                        && model.GetSymbolInfo(identifier, cancellationToken).Symbol is IParameterSymbol parameter
+                        && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, primary))
+                    {
+                        captured.Add(parameter.Name);
+                    }
+                }
+            }
+        }
+
+        return captured.ToList();
     }
 
     /// <summary>Members the generator adds to every layer or loss; a parameter accessor must not take their names.</summary>

@@ -24,6 +24,13 @@ internal static class ParameterShapeReader
     public static List<SizeRef>? Read(ExpressionSyntax initializer, SemanticModel model, List<string> sizes, out string? problem)
     {
         problem = null;
+
+        // D2L's 'torch.randn(n, m) * 0.01': arithmetic with a scalar keeps the factory's shape, so read the tensor side.
+        if (TensorSideOfScalarArithmetic(initializer, model) is { } tensor)
+        {
+            return Read(tensor, model, sizes, out problem);
+        }
+
         if (model.GetOperation(initializer) is IInvocationOperation { TargetMethod: { IsStatic: true } method } invocation
             && method.ReturnType.ToDisplayString() == "LayerGen.Tensor"
             && method.Parameters.LastOrDefault() is { IsParams: true, Type: IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int32 } } shapeParameter)
@@ -32,6 +39,24 @@ internal static class ParameterShapeReader
         }
 
         return ReadByName(initializer, model, sizes, out problem);
+    }
+
+    /// <summary>
+    /// For <c>(factory) * 0.01f</c>, <c>0.5f * factory</c>, <c>factory / scale</c>, <c>factory + 1f</c>, <c>-factory</c>: the
+    /// tensor operand, whose shape the result has (a scalar broadcasts); null for anything else.
+    /// </summary>
+    private static ExpressionSyntax? TensorSideOfScalarArithmetic(ExpressionSyntax initializer, SemanticModel model)
+    {
+        bool IsTensor(ExpressionSyntax e) => model.GetTypeInfo(e).Type?.ToDisplayString() == "LayerGen.Tensor";
+        bool IsScalar(ExpressionSyntax e) => ScalarReader.IsNumeric(model.GetTypeInfo(e).Type);
+        return initializer switch
+        {
+            ParenthesizedExpressionSyntax parenthesized => parenthesized.Expression,
+            PrefixUnaryExpressionSyntax { RawKind: (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.UnaryMinusExpression } negated when IsTensor(negated.Operand) => negated.Operand,
+            BinaryExpressionSyntax binary when IsTensor(binary.Left) && IsScalar(binary.Right) => binary.Left,
+            BinaryExpressionSyntax binary when IsScalar(binary.Left) && IsTensor(binary.Right) => binary.Right,
+            _ => null,
+        };
     }
 
     private static List<SizeRef>? ReadShapeArgument(IInvocationOperation invocation, IParameterSymbol shapeParameter, List<string> sizes, out string? problem)

@@ -53,13 +53,21 @@ internal static class SequentialReader
             return new SequentialEntry(string.Empty, null, null, text, location);
         }
 
-        var sizes = new int[constructor.Parameters.Length];
-        bool constant = creation.Arguments.Length == sizes.Length;
+        // Only the int parameters are sizes (the layer's signature's); hyperparameters do not shape it.
+        var sizeOrdinals = constructor.Parameters.Where(p => p.Type.SpecialType == SpecialType.System_Int32).Select(p => p.Ordinal).ToList();
+        var sizes = new int[sizeOrdinals.Count];
+        bool constant = creation.Arguments.Length == constructor.Parameters.Length;
         foreach (var argument in creation.Arguments)
         {
-            if (argument.Parameter is not null && argument.Value.ConstantValue is { HasValue: true, Value: int size })
+            int at = argument.Parameter is null ? -1 : sizeOrdinals.IndexOf(argument.Parameter.Ordinal);
+            if (argument.Parameter is not null && at < 0)
             {
-                sizes[argument.Parameter.Ordinal] = size;
+                continue;
+            }
+
+            if (at >= 0 && argument.Value.ConstantValue is { HasValue: true, Value: int size })
+            {
+                sizes[at] = size;
             }
             else
             {

@@ -51,7 +51,7 @@ public sealed class DeclarationDiagnosticTests
     }
 
     [Fact]
-    public void LG0007_a_primary_constructor_parameter_that_is_not_an_int_size()
+    public void LG0007_a_primary_constructor_parameter_that_is_neither_a_size_nor_a_hyperparameter()
     {
         DiagnosticAssert.Reports(
             """
@@ -60,14 +60,37 @@ public sealed class DeclarationDiagnosticTests
             namespace Demo;
 
             [Layer]
-            public partial class Scaled(int units, float {|LG0007:scale|})
+            public partial class Activated(int units, string {|LG0007:activation|})
             {
-                [Parameter] Tensor weight = Tensor.Full(scale, units);
+                [Parameter] Tensor weight = Tensor.Randn(units);
+
+                Tensor Forward(Tensor x) => Ops.Relu(x * weight);
+            }
+            """,
+            "The [Layer] class 'Activated' is not supported: primary constructor parameter 'activation' must be an int size or a float, double or bool hyperparameter, passed by value");
+    }
+
+    [Theory]
+    [InlineData("long {|LG0007:n|}", "n")]
+    [InlineData("System.DayOfWeek {|LG0007:day|}", "day")]
+    [InlineData("ref float {|LG0007:scale|}", "scale")]
+    public void LG0007_other_parameter_types_and_kinds(string parameter, string name)
+    {
+        DiagnosticAssert.Reports(
+            $$"""
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class Odd(int units, {{parameter}})
+            {
+                [Parameter] Tensor weight = Tensor.Randn(units);
 
                 Tensor Forward(Tensor x) => x * weight;
             }
             """,
-            "The [Layer] class 'Scaled' is not supported: primary constructor parameter 'scale' must be an int size");
+            $"The [Layer] class 'Odd' is not supported: primary constructor parameter '{name}' must be an int size or a float, double or bool hyperparameter, passed by value");
     }
 
     [Fact]

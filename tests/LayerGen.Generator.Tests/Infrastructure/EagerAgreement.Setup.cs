@@ -33,13 +33,24 @@ public static partial class EagerAgreement
 
     private static object? Construct(Type type, int[] sizes, string what, List<string> skipped)
     {
+        // The int parameters are the sizes, in order; a float, double or bool hyperparameter gets its default
+        // value, or 0.25 (a valid dropout probability, exponent, bound or slope) or true.
         ConstructorInfo? constructor = type.GetConstructors(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
-            .FirstOrDefault(c => c.GetParameters() is var p && p.Length == sizes.Length && p.All(q => q.ParameterType == typeof(int)));
+            .FirstOrDefault(c => c.GetParameters() is var p && p.Count(q => q.ParameterType == typeof(int)) == sizes.Length
+                && p.All(q => q.ParameterType == typeof(int) || q.ParameterType == typeof(float) || q.ParameterType == typeof(double) || q.ParameterType == typeof(bool)));
         if (constructor is null)
         {
-            skipped.Add($"{what}: no constructor taking {sizes.Length} int size(s)");
+            skipped.Add($"{what}: no constructor taking {sizes.Length} int size(s) and hyperparameters");
             return null;
         }
+
+        int nextSize = 0;
+        object[] arguments = constructor.GetParameters().Select(p =>
+            p.ParameterType == typeof(int) ? sizes[nextSize++]
+            : p.HasDefaultValue ? p.DefaultValue!
+            : p.ParameterType == typeof(float) ? 0.25f
+            : p.ParameterType == typeof(double) ? (object)0.25
+            : true).ToArray();
 
         try
         {
@@ -48,7 +59,7 @@ public static partial class EagerAgreement
             lock (RandomGate)
             {
                 Tensor.ManualSeed((ulong)StableSeed(what));
-                return constructor.Invoke(sizes.Cast<object>().ToArray());
+                return constructor.Invoke(arguments);
             }
         }
         catch (Exception e)

@@ -1,0 +1,100 @@
+using LayerGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace LayerGen.Generator.Tests.Diagnostics;
+
+/// <summary>
+/// What stays refused around hyperparameters (issue 16's first slice): a scalar from something the kernels cannot
+/// see, a flag choosing the graph, and a size parameter as an op's int argument — each LG0003 on the exact part.
+/// </summary>
+public sealed class HyperparameterDiagnosticTests
+{
+    private const string ScalarWhy =
+        "a number in a forward definition must be a constant or computed from the layer's primary-constructor parameters "
+        + "(with + - * / %, casts, and Math/MathF functions such as MathF.Sqrt); other fields, properties and methods are not known to the kernels";
+
+    [Fact]
+    public void A_scalar_read_from_a_field_is_reported_on_the_field()
+    {
+        DiagnosticAssert.Reports(
+            """
+            using System;
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class Scaled(int d)
+            {
+                [Parameter] Tensor weight = Tensor.Randn(d);
+                private float temperature = 2f;
+
+                Tensor Forward(Tensor x) => x * weight / (MathF.Sqrt(d) * {|LG0003:temperature|});
+            }
+            """,
+            $"LayerGen cannot compile 'temperature' in the forward definition of 'Scaled': {ScalarWhy}");
+    }
+
+    [Fact]
+    public void A_scalar_from_a_method_of_the_layer_is_reported_on_the_call()
+    {
+        DiagnosticAssert.Reports(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class Scaled(int d, float gain)
+            {
+                [Parameter] Tensor weight = Tensor.Randn(d);
+
+                static float Scale(float g) => g * 2f;
+
+                Tensor Forward(Tensor x) => x * weight * (1f + {|LG0003:Scale(gain)|});
+            }
+            """,
+            $"LayerGen cannot compile 'Scale(gain)' in the forward definition of 'Scaled': {ScalarWhy}");
+    }
+
+    [Fact]
+    public void A_bool_hyperparameter_choosing_the_graph_is_refused_on_the_conditional()
+    {
+        DiagnosticAssert.Reports(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class MaybeBiased(int n, bool useBias)
+            {
+                [Parameter] Tensor weight = Tensor.Randn(n, n);
+                [Parameter] Tensor bias = Tensor.Zeros(n);
+
+                Tensor Forward(Tensor x) => {|LG0003:useBias ? x.MatMul(weight) + bias : x.MatMul(weight)|};
+            }
+            """,
+            "LayerGen cannot compile 'useBias ? x.MatMul(weight) + bias : x.MatMul(weight)' in the forward definition of 'MaybeBiased': "
+            + "this kind of expression is not part of LayerGen's op set (see docs/ops.md)");
+    }
+
+    [Fact]
+    public void A_size_parameter_as_an_int_argument_of_an_op_is_still_refused_on_the_argument()
+    {
+        DiagnosticAssert.Reports(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer(Input = "[*, steps, d]")]
+            public partial class Flatten(int steps, int d)
+            {
+                Tensor Forward(Tensor x) => x.Reshape(-1, {|LG0003:steps * d|});
+            }
+            """,
+            "LayerGen cannot compile 'steps * d' in the forward definition of 'Flatten': "
+            + "this argument must be a compile-time constant (an axis, a size, a flag, an exponent or an equation)");
+    }
+}
