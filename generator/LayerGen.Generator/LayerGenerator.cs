@@ -23,6 +23,8 @@ public sealed class LayerGenerator : IIncrementalGenerator
         public const string Losses = "Losses";
         public const string Anchors = "Anchors";
         public const string ConstructionSites = "ConstructionSites";
+        public const string ChildConstructions = "ChildConstructions";
+        public const string AllConstructionSites = "AllConstructionSites";
         public const string Signatures = "Signatures";
         public const string Specialised = "Specialised";
         public const string Generated = "Generated";
@@ -80,12 +82,29 @@ public sealed class LayerGenerator : IIncrementalGenerator
             .Collect()
             .WithTrackingName(Steps.ConstructionSites);
 
+        // 2b. What each layer constructs as children, in terms of its own sizes, and with it every construction
+        //     a constant construction implies: new Net(4, 8) holding 'MyLinear fc = new(inputs, hidden)' constructs
+        //     MyLinear(4, 8), so the child runs a constant-bound kernel as well. Equatable: an edit to a layer's
+        //     forward leaves its children, and so every later step of the other layers, unchanged.
+        var childConstructions = layers
+            .Where(static r => r.Value is not null)
+            .Select(static (r, _) => ChildConstructions.Of(r.Value!))
+            .Collect()
+            .WithTrackingName(Steps.ChildConstructions);
+        var allSites = sites
+            .Combine(childConstructions)
+            .Select(static (pair, _) => ChildConstructions.WithChildren(pair.Left, pair.Right))
+            .WithTrackingName(Steps.AllConstructionSites);
+
         // 3. Each layer's shape contract (input and output in terms of its sizes), collected, so a
-        //    layer that holds another as a child can check the child's shapes at compile time.
+        //    layer that holds another as a child can check the child's shapes at compile time. Built per
+        //    layer (cached); only layers whose shapes follow from children of this compilation are
+        //    finished after collecting, innermost first.
         var signatures = layers
             .Where(static r => r.Value is not null)
-            .Select(static (r, _) => SignatureBuilder.Build(r.Value!))
+            .Select(static (r, _) => (Layer: r.Value!, Signature: SignatureBuilder.Build(r.Value!)))
             .Collect()
+            .Select(static (all, _) => SignatureBuilder.Resolve(all))
             .WithTrackingName(Steps.Signatures);
 
         // 4. Each parsed layer with the distinct size sets it is constructed with (one kernel each)
@@ -93,7 +112,7 @@ public sealed class LayerGenerator : IIncrementalGenerator
         //    edit to a layer it does not hold, leaves this one cached.
         var specialised = layers
             .Where(static r => r.Value is not null)
-            .Combine(sites)
+            .Combine(allSites)
             .Combine(signatures)
             .Select(static (pair, _) => (
                 Layer: pair.Left.Left.Value!,
@@ -114,7 +133,7 @@ public sealed class LayerGenerator : IIncrementalGenerator
         // Losses: specialised per construction site like layers; they hold no children.
         var generatedLosses = losses
             .Where(static r => r.Value is not null)
-            .Combine(sites)
+            .Combine(allSites)
             .Combine(verifyIr)
             .Select(static (pair, _) => LayerCompiler.Compile(
                 pair.Left.Left.Value!,

@@ -10,8 +10,9 @@ namespace LayerGen.Generator.Building;
 
 /// <summary>
 /// A layer's signature (input and output features in terms of its size parameters), for checking
-/// its uses as a child of another layer. Children of the layer itself are resolved only from other
-/// assemblies here, so nesting within one compilation is one level deep.
+/// its uses as a child of another layer. <see cref="Build(LayerModel)"/> resolves the layer's own children
+/// only from other assemblies; <see cref="Resolve"/> then finishes the layers whose shapes follow from
+/// children in the same compilation, innermost first, so nesting is as deep as the user writes it.
 /// </summary>
 internal static class SignatureBuilder
 {
@@ -28,11 +29,66 @@ internal static class SignatureBuilder
         }
     }
 
-    private static LayerSignature? BuildUnchecked(LayerModel layer)
+    /// <summary>
+    /// Every layer's signature: those <see cref="Build(LayerModel)"/> found, and those of layers whose shapes
+    /// depend on children of this compilation, found by rounds until no more can be (a child's signature is
+    /// known before its parent's). Only the layers still without one are built again, so in a program without
+    /// nesting this costs nothing.
+    /// </summary>
+    public static EquatableArray<LayerSignature> Resolve(IEnumerable<(LayerModel Layer, LayerSignature? Signature)> layers)
     {
-        var names = new Names(layer.ConstructorParameters, layer.Parameters.Select(p => p.Name));
-        var graph = GraphBuilder.Build(layer, names.Size, c => c.MetadataSignature, new List<DiagnosticInfo>());
-        return graph is null ? null : FromGraph(layer, graph, names);
+        var known = new Dictionary<string, LayerSignature>(System.StringComparer.Ordinal);
+        var pending = new List<LayerModel>();
+        foreach (var (layer, signature) in layers)
+        {
+            if (signature is not null)
+            {
+                known[layer.FullName] = signature;
+            }
+            else if (layer.Children.Count > 0)
+            {
+                pending.Add(layer);
+            }
+        }
+
+        for (bool progress = true; progress && pending.Count > 0;)
+        {
+            progress = false;
+            for (int i = pending.Count - 1; i >= 0; i--)
+            {
+                var layer = pending[i];
+                if (layer.Children.Any(c => c.MetadataSignature is null && !known.ContainsKey(c.TypeFullName)))
+                {
+                    continue; // a child of this compilation is not resolved yet: next round
+                }
+
+                var signature = Build(layer, c => c.MetadataSignature ?? known[c.TypeFullName]);
+                pending.RemoveAt(i);
+                if (signature is not null)
+                {
+                    known[layer.FullName] = signature;
+                    progress = true;
+                }
+            }
+        }
+
+        return known.Values.OrderBy(s => s.LayerFullName, System.StringComparer.Ordinal).ToEquatableArray();
+    }
+
+    private static LayerSignature? BuildUnchecked(LayerModel layer) => Build(layer, c => c.MetadataSignature);
+
+    private static LayerSignature? Build(LayerModel layer, System.Func<ChildModel, LayerSignature?> signatureOf)
+    {
+        try
+        {
+            var names = new Names(layer.ConstructorParameters, layer.Parameters.Select(p => p.Name));
+            var graph = GraphBuilder.Build(layer, names.Size, signatureOf, new List<DiagnosticInfo>());
+            return graph is null ? null : FromGraph(layer, graph, names);
+        }
+        catch (System.Exception e) when (e is not System.OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     public static LayerSignature FromGraph(LayerModel layer, Graph graph, Names names)

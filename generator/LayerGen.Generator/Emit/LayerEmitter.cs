@@ -264,7 +264,7 @@ internal sealed partial class LayerEmitter
 
                 foreach (var child in _layer.Children)
                 {
-                    w.Line($"{child.Name}.ZeroGrad();");
+                    w.Line($"{child.Name}?.ZeroGrad();");
                 }
             }
         }
@@ -280,7 +280,7 @@ internal sealed partial class LayerEmitter
             w.Line("__training = mode;");
             foreach (var child in _layer.Children)
             {
-                w.Line($"{child.Name}.Train(mode);");
+                w.Line($"{child.Name}?.Train(mode);");
             }
         }
 
@@ -312,7 +312,8 @@ internal sealed partial class LayerEmitter
             {
                 foreach (var child in _layer.Children)
                 {
-                    w.Line($"yield return new KeyValuePair<string, ILayer>(\"{child.Name}\", {child.Name});");
+                    // A child field left null is no child, as a module attribute set to None in torch.
+                    w.Line($"if ({child.Name} is not null) yield return new KeyValuePair<string, ILayer>(\"{child.Name}\", {child.Name});");
                 }
             }
         }

@@ -86,7 +86,7 @@ internal static class ConstructionSiteReader
             }
 
             bool constant = creation.Arguments.All(a => a.Parameter is { } p && !IsSize(p) || a.Value.ConstantValue is { HasValue: true, Value: int });
-            return constant ? null : Diagnostics.DiagnosticInfo.Create(
+            return constant || IsChildOfSizedLayer(context, creation) ? null : Diagnostics.DiagnosticInfo.Create(
                 Diagnostics.DiagnosticDescriptors.RunTimeSizes,
                 LocationInfo.Absolute(context.Node),
                 ForwardParser.Shorten(context.Node.ToString()));
@@ -95,6 +95,30 @@ internal static class ConstructionSiteReader
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// A child field or property of a layer constructed from that layer's own sizes (<c>MyLinear fc = new(inputs, hidden);</c>):
+    /// it runs a constant-bound kernel whenever its parent is constructed with constants (<see cref="ChildConstructions"/>),
+    /// so LG0012 belongs on the parent's construction, not here.
+    /// </summary>
+    private static bool IsChildOfSizedLayer(GeneratorSyntaxContext context, IObjectCreationOperation creation)
+    {
+        var member = context.Node.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax or PropertyDeclarationSyntax } clause
+            ? clause.Parent
+            : null;
+        if (member?.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } parentSyntax
+            || context.SemanticModel.GetDeclaredSymbol(parentSyntax) is not INamedTypeSymbol parent
+            || !parent.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() is LayerParser.LayerAttributeName))
+        {
+            return false;
+        }
+
+        return creation.Arguments.All(a =>
+            a.Parameter is { } p && !IsSize(p)
+            || a.Value.ConstantValue is { HasValue: true, Value: int }
+            || a.Value is IParameterReferenceOperation { Parameter: { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } constructor } }
+                && SymbolEqualityComparer.Default.Equals(constructor.ContainingType, parent));
     }
 
     /// <summary>An int parameter of a layer's constructor is a size; the others are hyperparameters.</summary>

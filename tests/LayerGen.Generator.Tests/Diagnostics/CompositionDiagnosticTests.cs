@@ -117,4 +117,54 @@ public sealed class CompositionDiagnosticTests
             "LG0012");
         Assert.Equal(DiagnosticSeverity.Info, found[0].Severity);
     }
+
+    [Fact]
+    public void LG0012_is_on_the_parent_not_on_a_child_constructed_from_the_parents_sizes()
+    {
+        // The child follows its parent: constant when the parent is (ChildSpecialisationTests), run-time when it is not.
+        Run(
+            """
+            using LayerGen;
+            namespace Demo;
+
+            [Layer]
+            public partial class Net(int inputs, int hidden)
+            {
+                MyLinear fc1 = new(inputs, hidden);
+                MyLinear fc2 = new MyLinear(hidden, 3);
+
+                Tensor Forward(Tensor x) => fc2.Call(fc1.Call(x));
+            }
+
+            static class Use
+            {
+                static Net Make(int n) => [|new Net(n, 8)|];
+            }
+            """,
+            "LG0012");
+    }
+
+    [Fact]
+    public void LG0012_still_on_a_child_constructed_from_something_other_than_the_parents_sizes()
+    {
+        Run(
+            """
+            using LayerGen;
+            namespace Demo;
+
+            [Layer]
+            public partial class Net(int inputs)
+            {
+                MyLinear fc1 = [|new(inputs, Use.Width)|];
+
+                Tensor Forward(Tensor x) => fc1.Call(x);
+            }
+
+            static class Use
+            {
+                public static int Width = 8;
+            }
+            """,
+            "LG0012");
+    }
 }

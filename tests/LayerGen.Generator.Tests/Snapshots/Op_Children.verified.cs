@@ -45,8 +45,8 @@ partial class TanhMlp : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
     /// <summary>Zeroes the gradients of this layer's parameters and its children's, in place.</summary>
     public void ZeroGrad()
     {
-        fc1.ZeroGrad();
-        fc2.ZeroGrad();
+        fc1?.ZeroGrad();
+        fc2?.ZeroGrad();
     }
 
     // Train/eval mode, as torch's module.training: dropout is active only in training mode.
@@ -57,16 +57,16 @@ partial class TanhMlp : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
     public void Train(bool mode = true)
     {
         __training = mode;
-        fc1.Train(mode);
-        fc2.Train(mode);
+        fc1?.Train(mode);
+        fc2?.Train(mode);
     }
 
     public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() => System.Array.Empty<KeyValuePair<string, Tensor>>();
 
     public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
     {
-        yield return new KeyValuePair<string, ILayer>("fc1", fc1);
-        yield return new KeyValuePair<string, ILayer>("fc2", fc2);
+        if (fc1 is not null) yield return new KeyValuePair<string, ILayer>("fc1", fc1);
+        if (fc2 is not null) yield return new KeyValuePair<string, ILayer>("fc2", fc2);
     }
 
     public int InputRowLength => __inputs;

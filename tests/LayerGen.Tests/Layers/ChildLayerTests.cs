@@ -68,6 +68,10 @@ public class ChildLayerTests
     {
         Tensor.ManualSeed(5);
         var block = new ResidualBlock(4);
+
+        // The child is constructed as 'new(width)': a constant parent makes it a constant construction too.
+        Assert.Equal("ResidualBlock[width=4]", block.KernelName);
+        Assert.Equal("SquareTanh[width=4]", block.Inner.KernelName);
         using (GradMode.NoGrad())
         {
             var x = Tensor.Randn(2, 4);
@@ -78,6 +82,32 @@ public class ChildLayerTests
 
         FiniteDifferences.Check(block, Tensor.Randn(2, 4));
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Children_of_children_run_the_kernels_their_parents_sizes_specialise(bool constantSizes)
+    {
+        Tensor.ManualSeed(7);
+        // 9: a width no constant construction in this assembly has, so the run-time case really runs run-time kernels.
+        int width = constantSizes ? 3 : RunTime(9);
+        var net = constantSizes ? new TwoResidualBlocks(3) : new TwoResidualBlocks(width);
+        Assert.Equal(constantSizes ? "TwoResidualBlocks[width=3]" : "TwoResidualBlocks[run-time sizes]", net.KernelName);
+        Assert.Equal(constantSizes ? "ResidualBlock[width=3]" : "ResidualBlock[run-time sizes]", net.First.KernelName);
+        Assert.Equal(constantSizes ? "SquareTanh[width=3]" : "SquareTanh[run-time sizes]", net.Second.Inner.KernelName);
+        using (GradMode.NoGrad())
+        {
+            var x = Tensor.Randn(2, width);
+            var h = x + Ops.Tanh(x.MatMul(net.First.Inner.Weight));
+            var expected = h + Ops.Tanh(h.MatMul(net.Second.Inner.Weight));
+            AssertClose(expected.Data, net.Call(x).Data, 1e-5);
+        }
+
+        FiniteDifferences.Check(net, Tensor.Randn(2, width));
+    }
+
+    /// <summary>A size the compiler cannot see as a constant, so the construction is not one.</summary>
+    private static int RunTime(int size) => size;
 
     [Fact]
     public void The_childs_parameters_get_gradients_when_the_input_needs_none()

@@ -31,6 +31,23 @@ public partial class ResidualBlock(int width)
     private Tensor Forward(Tensor x) => x + inner.Call(x);
 }
 
+/// <summary>
+/// Two levels of children from this compilation, with no declared input: its shapes follow from ResidualBlock's,
+/// whose follow from SquareTanh's. A constant construction specialises all three.
+/// </summary>
+[Layer]
+public partial class TwoResidualBlocks(int width)
+{
+    private readonly ResidualBlock first = new(width);
+    private readonly ResidualBlock second = new(width);
+
+    public ResidualBlock First => first;
+
+    public ResidualBlock Second => second;
+
+    private Tensor Forward(Tensor x) => second.Call(first.Call(x));
+}
+
 [Layer]
 public partial class SquareTanh(int width)
 {
