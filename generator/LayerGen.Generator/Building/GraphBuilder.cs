@@ -233,7 +233,11 @@ internal sealed partial class GraphBuilder
         var child = _layer.Children.First(c => c.Name == name);
         if (shapes is not { } known)
         {
-            Report(call, $"the shapes of child layer '{name}' ({child.TypeFullName}) are unknown; initialise it with 'new {child.TypeFullName}(...)' whose sizes are constants or this layer's sizes");
+            // A child of this compilation constructed from readable sizes has no signature only when it does not
+            // compile itself: say so rather than suggest a fix to a construction that is right.
+            Report(call, child is { DeclaredHere: true, Arguments: not null }
+                ? $"child layer '{name}' ({child.TypeFullName}) does not compile (see its own errors), so its shapes are unknown; this layer is checked once it does"
+                : $"the shapes of child layer '{name}' ({child.TypeFullName}) are unknown; initialise it with 'new {child.TypeFullName}(...)' whose sizes are constants or this layer's sizes");
             return null;
         }
 

@@ -54,7 +54,10 @@ internal static class ChildReader
                 childType.ToDisplayString(),
                 arguments,
                 SignatureOf(childType),
-                LocationInfo.From(member.Locations.FirstOrDefault() ?? Location.None)));
+                LocationInfo.From(member.Locations.FirstOrDefault() ?? Location.None))
+            {
+                DeclaredHere = childType.DeclaringSyntaxReferences.Length > 0,
+            });
         }
 
         return children;

@@ -107,4 +107,8 @@ internal sealed record ChildModel(
     string TypeFullName,
     EquatableArray<SizeRef>? Arguments,
     LayerSignature? MetadataSignature,
-    LocationInfo? Location);
+    LocationInfo? Location)
+{
+    /// <summary>Whether the child's class is declared in this compilation (its signature then comes from its own compilation here).</summary>
+    public bool DeclaredHere { get; init; }
+}

@@ -365,6 +365,17 @@ internal static class LayerParser
                 continue;
             }
 
+            var memberType = member is IFieldSymbol field ? field.Type : ((IPropertySymbol)member).Type;
+            if (memberType.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString() != "LayerGen.Tensor")
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.UnknownParameterShape,
+                    location,
+                    member.Name,
+                    $"a parameter must be declared as a 'Tensor', not '{memberType.ToDisplayString()}'; write e.g. '[Parameter] Tensor {member.Name} = Tensor.Randn(n);'"));
+                continue;
+            }
+
             var initializer = syntax switch
             {
                 VariableDeclaratorSyntax v => v.Initializer?.Value,

@@ -118,6 +118,59 @@ public sealed class ShapeDiagnosticTests
             "The shape of parameter 'bias' cannot be determined from its initialiser: expected a call such as 'Tensor.Randn(inUnits, units)'");
     }
 
+    [Theory]
+    [InlineData("int", "3", "int")]
+    [InlineData("float[]", "new float[4]", "float[]")]
+    [InlineData("System.Collections.Generic.List<Tensor>", "new()", "System.Collections.Generic.List<LayerGen.Tensor>")]
+    public void LG0004_a_parameter_that_is_not_a_Tensor_says_it_must_be_one(string type, string initialiser, string shown)
+    {
+        DiagnosticAssert.Reports(
+            $$"""
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class Scaled(int n)
+            {
+                [Parameter] {{type}} {|LG0004:w|} = {{initialiser}};
+                [Parameter] Tensor bias = Tensor.Zeros(n);
+
+                Tensor Forward(Tensor x) => x + bias;
+            }
+            """,
+            $"The shape of parameter 'w' cannot be determined from its initialiser: a parameter must be declared as a 'Tensor', not '{shown}'; write e.g. '[Parameter] Tensor w = Tensor.Randn(n);'");
+    }
+
+    [Fact]
+    public void LG0005_on_a_parent_whose_child_does_not_compile_names_the_child_as_the_cause()
+    {
+        DiagnosticAssert.ReportsDespiteCompilerErrors(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class Kid(int n)
+            {
+                [Parameter] Tensor w = Tensor.Randn(n);
+
+                Tensor Forward(Tensor x) => {|LG0003:x.Foo()|} * w;
+            }
+
+            [Layer]
+            public partial class Parent(int n)
+            {
+                Kid kid = new Kid(n);
+
+                Tensor Forward(Tensor x) => {|LG0005:kid.Call(x)|};
+            }
+            """,
+            "LayerGen cannot compile 'x.Foo()' in the forward definition of 'Kid': 'Foo' is not an op LayerGen can compile (see docs/ops.md)",
+            "Shape mismatch in 'kid.Call(x)': child layer 'kid' (Demo.Kid) does not compile (see its own errors), so its shapes are unknown; this layer is checked once it does");
+    }
+
     [Fact]
     public void LG0004_a_parameter_of_unknown_shape_used_in_Forward_gets_no_second_diagnostic()
     {
