@@ -82,6 +82,25 @@ internal sealed partial class LayerEmitter
             w.Line();
         }
 
+        // A nested layer's part is nested in a part of each type around it (all partial: LayerParser checks).
+        var containers = _layer.ContainingTypes.Select(t => w.Block(t.Declaration)).ToList();
+        try
+        {
+            EmitClass(w, inputShape, outputShape);
+        }
+        finally
+        {
+            for (int i = containers.Count - 1; i >= 0; i--)
+            {
+                containers[i].Dispose();
+            }
+        }
+
+        return w.ToString();
+    }
+
+    private void EmitClass(SourceWriter w, Shape inputShape, Shape outputShape)
+    {
         if (_layer.IsLoss)
         {
             using (w.Block($"partial class {_layer.ClassName} : global::LayerGen.ILoss"))
@@ -92,7 +111,7 @@ internal sealed partial class LayerEmitter
                 EmitKernelClasses(w);
             }
 
-            return w.ToString();
+            return;
         }
 
         // The kernels are emitted first: what they do decides whether the layer offers the backward into
@@ -109,8 +128,6 @@ internal sealed partial class LayerEmitter
             EmitSpanApi(w, gradientsMayGoIntoParameters);
             w.Append(kernels);
         }
-
-        return w.ToString();
     }
 
     private string ForwardText()

@@ -1,3 +1,4 @@
+using System.Linq;
 using LayerGen.Generator.Model;
 
 namespace LayerGen.Generator.Parsing;
@@ -22,7 +23,10 @@ internal sealed record LayerModel(
     DeclaredInput? Input,
     EquatableArray<ChildModel> Children)
 {
-    public string FullName => Namespace.Length == 0 ? ClassName : Namespace + "." + ClassName;
+    public string FullName => string.Join(".", new[] { Namespace }.Where(n => n.Length > 0).Concat(ContainingTypes.Select(t => t.Name)).Concat(new[] { ClassName }));
+
+    /// <summary>The types the layer is nested in, outermost first (each partial, so the generated part can join it).</summary>
+    public EquatableArray<ContainingType> ContainingTypes { get; init; } = EquatableArray<ContainingType>.Empty;
 
     /// <summary>
     /// The primary constructor's other parameters (<c>float dropout</c>, <c>double eps</c>, <c>bool useBias</c>), in
@@ -60,6 +64,9 @@ internal sealed record DeclaredInput(EquatableArray<SizeRef> Features);
 /// whether it gets a setter (a writable field), which is how two layers share one tensor.
 /// </summary>
 internal sealed record ParameterModel(string Name, EquatableArray<SizeRef> Shape, string InitializerText, string AccessorName, bool Settable, LocationInfo? Location);
+
+/// <summary>A type a layer is nested in: its name and the declaration the generated part repeats (<c>partial class Outer</c>).</summary>
+internal sealed record ContainingType(string Name, string Declaration);
 
 /// <summary>One dimension of a parameter's shape: a constant, or one of the layer's size parameters.</summary>
 internal readonly record struct SizeRef(int Value, string? Symbol)

@@ -118,14 +118,21 @@ internal static class LayerParser
             return null;
         }
 
-        if (type.ContainingType is not null || type.IsGenericType)
+        if (type.Arity > 0)
         {
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.UnsupportedLayerDeclaration,
                 nameLocation,
                 attribute + " class",
                 type.Name,
-                type.IsGenericType ? "generic layers are not supported yet" : "a layer must be a top-level class, not nested in another type"));
+                "generic layers are not supported yet"));
+            return null;
+        }
+
+        var containingTypes = ContainingTypes(type, out string? nestingProblem);
+        if (nestingProblem is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedLayerDeclaration, nameLocation, attribute + " class", type.Name, nestingProblem));
             return null;
         }
 
@@ -174,6 +181,7 @@ internal static class LayerParser
             children.ToEquatableArray())
         {
             IsLoss = isLoss,
+            ContainingTypes = containingTypes.ToEquatableArray(),
             Hyperparameters = hyperparameters.ToEquatableArray(),
             CapturedParameters = CapturedParameters(type, context.SemanticModel.Compilation, cancellationToken).ToEquatableArray(),
             SourceHasErrors = declaration.SyntaxTree.GetDiagnostics(cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error),
@@ -335,6 +343,40 @@ internal static class LayerParser
         string accessor = char.ToUpperInvariant(trimmed[0]) + trimmed.Substring(1);
         bool taken = !type.GetMembers(accessor).IsEmpty || accessor == type.Name || GeneratedMemberNames.Contains(accessor) || TypeNamesInGeneratedCode.Contains(accessor);
         return taken ? string.Empty : accessor;
+    }
+
+    /// <summary>
+    /// The types a layer is nested in, outermost first. The generated part of the layer is nested in a part of
+    /// each of them, so each must be partial; a generic one would make the layer generic too, which is not supported.
+    /// </summary>
+    private static List<ContainingType> ContainingTypes(INamedTypeSymbol type, out string? problem)
+    {
+        var result = new List<ContainingType>();
+        problem = null;
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            var declarations = outer.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>().ToList();
+            if (outer.IsGenericType)
+            {
+                problem = $"it is nested in the generic type '{outer.Name}', and generic layers are not supported yet; move it out of '{outer.Name}'";
+                return result;
+            }
+
+            if (declarations.Count == 0 || declarations.Any(d => !d.Modifiers.Any(SyntaxKind.PartialKeyword)))
+            {
+                problem = $"it is nested in '{outer.Name}', which must be declared 'partial' too, so the generated part of the layer can be nested in it";
+                return result;
+            }
+
+            var first = declarations[0];
+            string keyword = first is RecordDeclarationSyntax record
+                ? "record" + (record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? " struct" : string.Empty)
+                : first.Keyword.ValueText;
+            string modifiers = outer.IsStatic ? "static partial" : "partial";
+            result.Insert(0, new ContainingType(outer.Name, $"{modifiers} {keyword} {outer.Name}"));
+        }
+
+        return result;
     }
 
     private static List<ParameterModel> ReadParameters(

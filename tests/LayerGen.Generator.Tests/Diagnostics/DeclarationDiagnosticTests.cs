@@ -133,16 +133,18 @@ public sealed class DeclarationDiagnosticTests
             "The [Layer] class 'Tagged' is not supported: generic layers are not supported yet");
     }
 
-    [Fact]
-    public void LG0007_a_layer_nested_in_another_type()
+    [Theory]
+    [InlineData("public static class Blocks", "Blocks")]
+    [InlineData("public class Blocks", "Blocks")]
+    public void LG0007_a_layer_nested_in_a_type_that_is_not_partial(string outer, string name)
     {
         DiagnosticAssert.Reports(
-            """
+            $$"""
             using LayerGen;
 
             namespace Demo;
 
-            public static partial class Blocks
+            {{outer}}
             {
                 [Layer]
                 public partial class {|LG0007:Centered|}
@@ -151,7 +153,28 @@ public sealed class DeclarationDiagnosticTests
                 }
             }
             """,
-            "The [Layer] class 'Centered' is not supported: a layer must be a top-level class, not nested in another type");
+            $"The [Layer] class 'Centered' is not supported: it is nested in '{name}', which must be declared 'partial' too, so the generated part of the layer can be nested in it");
+    }
+
+    [Fact]
+    public void LG0007_a_layer_nested_in_a_generic_type()
+    {
+        DiagnosticAssert.Reports(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            public partial class Blocks<T>
+            {
+                [Layer]
+                public partial class {|LG0007:Centered|}
+                {
+                    Tensor Forward(Tensor x) => x - x.Mean();
+                }
+            }
+            """,
+            "The [Layer] class 'Centered' is not supported: it is nested in the generic type 'Blocks', and generic layers are not supported yet; move it out of 'Blocks'");
     }
 
     /// <summary>
