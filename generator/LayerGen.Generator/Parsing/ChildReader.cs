@@ -35,6 +35,11 @@ internal static class ChildReader
             }
 
             var syntax = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken);
+            if (syntax is PropertyDeclarationSyntax declaredProperty && IsComputed(declaredProperty))
+            {
+                continue; // 'public Linear First => fc1;' shows a child held elsewhere: not a child of its own (torch registers modules, not views)
+            }
+
             var initializer = syntax switch
             {
                 VariableDeclaratorSyntax v => v.Initializer?.Value,
@@ -62,6 +67,11 @@ internal static class ChildReader
 
         return children;
     }
+
+    /// <summary>A property with a body (<c>=&gt; fc1</c>, <c>get { return fc1; }</c>) holds nothing itself; an auto-property does.</summary>
+    private static bool IsComputed(PropertyDeclarationSyntax property) =>
+        property.ExpressionBody is not null
+        || property.AccessorList?.Accessors.Any(a => a.Body is not null || a.ExpressionBody is not null) == true;
 
     private static bool IsLayer(INamedTypeSymbol type) =>
         type.ToDisplayString() == LayerInterface

@@ -31,6 +31,9 @@ public class ChildLayerTests
     {
         var mlp = new TanhMlp(6, 5, 3);
         Assert.Equal(new[] { "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias" }, mlp.NamedParameters().Select(p => p.Key).ToArray());
+
+        // 'public Linear First => fc1;' is a view of fc1, not a child of its own (torch lists registered modules only).
+        Assert.Equal(new[] { "fc1", "fc2" }, mlp.NamedChildren().Select(c => c.Key).ToArray());
     }
 
     [Theory]
