@@ -215,8 +215,8 @@ internal sealed class KernelEmitter
 
         guard?.Dispose();
 
-        // Declare the workspace slices this kernel touches, with their shapes.
-        string text = body.ToString();
+        // Declare the workspace slices this kernel touches, with their shapes (comments and messages quote the forward's names).
+        string text = Identifiers.WithoutCommentsAndStrings(body.ToString());
         foreach (var buffer in _plan.Workspace)
         {
             if (Identifiers.Contains(text, buffer.Name))

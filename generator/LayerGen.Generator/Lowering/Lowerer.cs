@@ -21,12 +21,14 @@ internal sealed class Lowerer
     private readonly Graph _graph;
     private readonly KernelPlan _plan;
     private readonly Names _names;
+    private readonly BufferNames _bufferNames;
 
     private Lowerer(Graph graph, Names names)
     {
         _graph = graph;
         _plan = new KernelPlan(graph);
         _names = names;
+        _bufferNames = new BufferNames(graph, names);
     }
 
     public static KernelPlan Lower(Graph graph, Names names)
@@ -254,6 +256,7 @@ internal sealed class Lowerer
 
         // A child's backward whose input needs no gradient still runs (for the child's parameters), writing no input gradient.
         var discarded = new HashSet<int>(nodes.Where(id => _graph[id].Op == Op.ChildGrad && consumers[id].Count == 0 && !storeCount.ContainsKey(id)));
+        _bufferNames.Claim(nodes.Where(id => materialised.Contains(id) && !discarded.Contains(id) && !direct.ContainsKey(id) && !_plan.Buffers.ContainsKey(id)));
         foreach (int id in nodes.Where(materialised.Contains))
         {
             if (discarded.Contains(id))
@@ -267,7 +270,7 @@ internal sealed class Lowerer
             }
             else if (!_plan.Buffers.ContainsKey(id))
             {
-                var buffer = new Buffer("t" + id, BufferRole.Workspace, _graph[id].Shape) { Offset = WorkspaceEnd() };
+                var buffer = new Buffer(_bufferNames.Of(id), BufferRole.Workspace, _graph[id].Shape) { Offset = WorkspaceEnd() };
                 _plan.Workspace.Add(buffer);
                 Assign(id, buffer);
             }
@@ -312,8 +315,8 @@ internal sealed class Lowerer
             {
                 var input = _graph[node.Args[0]].Shape;
                 string childRows = Shape.ProductCode(input.Dims.Take(input.Rank - node.ChildInput!.Rank));
-                // A child called twice keeps two saved regions: the second is named by its node.
-                string savedName = _plan.Workspace.Any(b => b.Name == node.Name + "Saved") ? $"{node.Name}Saved{id}" : node.Name + "Saved";
+                // A child called twice keeps two saved regions: fc1Saved, fc1Saved2.
+                string savedName = _bufferNames.ChildSaved(node.Name);
                 var childSaved = new Buffer(savedName, BufferRole.Workspace, Shape.Scalar) { Offset = WorkspaceEnd(), LengthOverride = $"{node.Name}.SavedLength({childRows})" };
                 _plan.Workspace.Add(childSaved);
                 _plan.ChildSaved[id] = childSaved;
