@@ -36,7 +36,20 @@ internal sealed class KernelEmitter
         var parameterGrads = _plan.ParameterGradBuffers.Select(p => $"Span<float> {p.Name}").ToList();
 
         w.Line("/// <summary>Floats of workspace the forward and backward kernels need for <paramref name=\"rows\"/> rows.</summary>");
-        w.Line($"public static int SavedLength({_sizeParameters}{_childParameters}int rows) => {_plan.SavedLengthCode};");
+        string savedLength = $"public static int SavedLength({_sizeParameters}{_childParameters}int rows)";
+        if (_plan.Workspace.Count == 0)
+        {
+            w.Line($"{savedLength} => 0;");
+        }
+        else
+        {
+            using (w.Block(savedLength))
+            {
+                WriteOffsets(w, _plan.Workspace.Count);
+                w.Line($"return {_plan.SavedLengthCode};");
+            }
+        }
+
         w.Line();
 
         w.Comment($"Forward: {_forwardText}");
@@ -215,15 +228,19 @@ internal sealed class KernelEmitter
 
         guard?.Dispose();
 
-        // Declare the workspace slices this kernel touches, with their shapes (comments and messages quote the forward's names).
+        // Declare the workspace slices this kernel touches, with their shapes (comments and messages quote the forward's names),
+        // after the offsets they start at (those of the buffers before them too: each offset is the one before plus a length).
         string text = Identifiers.WithoutCommentsAndStrings(body.ToString());
-        foreach (var buffer in _plan.Workspace)
+        var used = _plan.Workspace.Where(b => Identifiers.Contains(text, b.Name)).ToList();
+        if (used.Count > 0)
         {
-            if (Identifiers.Contains(text, buffer.Name))
-            {
-                string what = buffer.LengthOverride is null ? buffer.Shape.ToString() : "child workspace";
-                w.Line($"Span<float> {buffer.Name} = saved.Slice({buffer.Offset}, {buffer.LengthCode}); // {what}");
-            }
+            WriteOffsets(w, _plan.Workspace.IndexOf(used[used.Count - 1]) + 1);
+        }
+
+        foreach (var buffer in used)
+        {
+            string what = buffer.LengthOverride is null ? buffer.Shape.ToString() : "child workspace";
+            w.Line($"Span<float> {buffer.Name} = saved.Slice({buffer.OffsetName}, {buffer.LengthCode}); // {what}");
         }
 
         if (steps.Count == 0)
@@ -232,6 +249,15 @@ internal sealed class KernelEmitter
         }
 
         w.Append(body);
+    }
+
+    /// <summary>Declares the offsets of the first <paramref name="count"/> workspace buffers.</summary>
+    private void WriteOffsets(SourceWriter w, int count)
+    {
+        foreach (var (name, code) in _plan.WorkspaceOffsets().Take(count))
+        {
+            w.Line($"int {name} = {code};");
+        }
     }
 
     private static Target? TargetOf(Step step) => step switch

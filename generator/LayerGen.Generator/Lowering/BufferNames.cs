@@ -57,6 +57,9 @@ internal sealed class BufferNames
         NameBackwardValues();
     }
 
+    /// <summary>The local holding a workspace buffer's offset into <c>saved</c>: <c>hAt</c> (kept free with the buffer's name).</summary>
+    public static string OffsetOf(string buffer) => buffer + "At";
+
     /// <summary>The name claimed for <paramref name="node"/>'s buffer (see <see cref="Claim"/>).</summary>
     public string Of(int node) => _claimed[node];
 

@@ -22,8 +22,8 @@ internal enum BufferRole
 /// <summary>A span the kernels read or write, with the shape it holds.</summary>
 internal sealed record Buffer(string Name, BufferRole Role, Shape Shape)
 {
-    /// <summary>For workspace buffers: the offset into <c>saved</c>, as C# code.</summary>
-    public string Offset { get; init; } = "0";
+    /// <summary>For workspace buffers: the local holding the offset into <c>saved</c> (<c>hAt</c>), declared at the top of each kernel.</summary>
+    public string OffsetName { get; init; } = string.Empty;
 
     /// <summary>The length when it is not the shape's element count (a child layer's own workspace).</summary>
     public string? LengthOverride { get; init; }
@@ -97,5 +97,18 @@ internal sealed class KernelPlan
     /// <summary>Child ChildCall node → the slice of the workspace its own forward saves into.</summary>
     public Dictionary<int, Buffer> ChildSaved { get; } = new();
 
-    public string SavedLengthCode => Workspace.Count == 0 ? "0" : string.Join(" + ", Workspace.ConvertAll(b => b.LengthCode));
+    /// <summary>
+    /// The workspace offsets as locals, in layout order: each buffer starts where the one before it ends
+    /// (<c>int hAt = 0; int scoresAt = hAt + rows * units;</c>), so every offset is computed once, by name.
+    /// </summary>
+    public IEnumerable<(string Name, string Code)> WorkspaceOffsets()
+    {
+        for (int i = 0; i < Workspace.Count; i++)
+        {
+            yield return (Workspace[i].OffsetName, i == 0 ? "0" : $"{Workspace[i - 1].OffsetName} + {Workspace[i - 1].LengthCode}");
+        }
+    }
+
+    /// <summary>The saved length in terms of the offsets of <see cref="WorkspaceOffsets"/>: where the last buffer ends.</summary>
+    public string SavedLengthCode => Workspace.Count == 0 ? "0" : $"{Workspace[Workspace.Count - 1].OffsetName} + {Workspace[Workspace.Count - 1].LengthCode}";
 }

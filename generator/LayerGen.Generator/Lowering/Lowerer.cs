@@ -270,7 +270,7 @@ internal sealed class Lowerer
             }
             else if (!_plan.Buffers.ContainsKey(id))
             {
-                var buffer = new Buffer(_bufferNames.Of(id), BufferRole.Workspace, _graph[id].Shape) { Offset = WorkspaceEnd() };
+                var buffer = new Buffer(_bufferNames.Of(id), BufferRole.Workspace, _graph[id].Shape) { OffsetName = BufferNames.OffsetOf(_bufferNames.Of(id)) };
                 _plan.Workspace.Add(buffer);
                 Assign(id, buffer);
             }
@@ -317,7 +317,7 @@ internal sealed class Lowerer
                 string childRows = Shape.ProductCode(input.Dims.Take(input.Rank - node.ChildInput!.Rank));
                 // A child called twice keeps two saved regions: fc1Saved, fc1Saved2.
                 string savedName = _bufferNames.ChildSaved(node.Name);
-                var childSaved = new Buffer(savedName, BufferRole.Workspace, Shape.Scalar) { Offset = WorkspaceEnd(), LengthOverride = $"{node.Name}.SavedLength({childRows})" };
+                var childSaved = new Buffer(savedName, BufferRole.Workspace, Shape.Scalar) { OffsetName = BufferNames.OffsetOf(savedName), LengthOverride = $"{node.Name}.SavedLength({childRows})" };
                 _plan.Workspace.Add(childSaved);
                 _plan.ChildSaved[id] = childSaved;
                 steps.Add(new ChildCallStep(id, target, WantedBy(id)));
@@ -359,8 +359,6 @@ internal sealed class Lowerer
     }
 
     private static bool IsGradient(Buffer buffer) => buffer.Role is BufferRole.InputGrad or BufferRole.ParameterGrad;
-
-    private string WorkspaceEnd() => _plan.SavedLengthCode;
 
     private void Assign(int id, Buffer buffer) => _plan.Buffers[id] = buffer;
 

@@ -87,13 +87,19 @@ partial class CenteredLayer : global::LayerGen.ILayer
     private static class Kernels
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows) => 1 + 1;
+        public static int SavedLength(int rows)
+        {
+            int sum1At = 0;
+            int mul1GradAt = sum1At + 1;
+            return mul1GradAt + 1;
+        }
 
         // Forward: x - x.Mean()
         // input [*] -> output [*]; '*' is the batch (rows).
         public static void Forward(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
         {
-            Span<float> sum1 = saved.Slice(0, 1); // []
+            int sum1At = 0;
+            Span<float> sum1 = saved.Slice(sum1At, 1); // []
             // sum1 = sum of input [*] down to []
             {
                 int n = rows;
@@ -165,7 +171,9 @@ partial class CenteredLayer : global::LayerGen.ILayer
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
         public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
         {
-            Span<float> mul1Grad = saved.Slice(1, 1); // []
+            int sum1At = 0;
+            int mul1GradAt = sum1At + 1;
+            Span<float> mul1Grad = saved.Slice(mul1GradAt, 1); // []
             if (!inputGrad.IsEmpty)
             {
                 // mul1Grad = sum of -outputGrad [*] down to []

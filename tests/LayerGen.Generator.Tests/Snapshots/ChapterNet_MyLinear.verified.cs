@@ -186,7 +186,11 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         private const int units = 3;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows) => rows * units;
+        public static int SavedLength(int rows)
+        {
+            int add1GradAt = 0;
+            return add1GradAt + rows * units;
+        }
 
         // Forward: Ops.Relu(x.MatMul(weight) + bias)
         // input [*, inUnits] -> output [*, units]; '*' is the batch (rows).
@@ -292,7 +296,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, bool weightGradIsZero, bool biasGradIsZero, Span<float> saved)
         {
-            Span<float> add1Grad = saved.Slice(0, rows * units); // [*, units]
+            int add1GradAt = 0;
+            Span<float> add1Grad = saved.Slice(add1GradAt, rows * units); // [*, units]
             if (!weightGrad.IsEmpty || !biasGrad.IsEmpty || !inputGrad.IsEmpty)
             {
                 // add1Grad = relugrad(outputGrad, output)   [*, units]
@@ -458,7 +463,11 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         private const int units = 1;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows) => rows * units;
+        public static int SavedLength(int rows)
+        {
+            int add1GradAt = 0;
+            return add1GradAt + rows * units;
+        }
 
         // Forward: Ops.Relu(x.MatMul(weight) + bias)
         // input [*, inUnits] -> output [*, units]; '*' is the batch (rows).
@@ -564,7 +573,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, bool weightGradIsZero, bool biasGradIsZero, Span<float> saved)
         {
-            Span<float> add1Grad = saved.Slice(0, rows * units); // [*, units]
+            int add1GradAt = 0;
+            Span<float> add1Grad = saved.Slice(add1GradAt, rows * units); // [*, units]
             if (!weightGrad.IsEmpty || !biasGrad.IsEmpty || !inputGrad.IsEmpty)
             {
                 // add1Grad = relugrad(outputGrad, output)   [*, units]
@@ -730,7 +740,11 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         private const int units = 8;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows) => rows * units;
+        public static int SavedLength(int rows)
+        {
+            int add1GradAt = 0;
+            return add1GradAt + rows * units;
+        }
 
         // Forward: Ops.Relu(x.MatMul(weight) + bias)
         // input [*, inUnits] -> output [*, units]; '*' is the batch (rows).
@@ -836,7 +850,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, bool weightGradIsZero, bool biasGradIsZero, Span<float> saved)
         {
-            Span<float> add1Grad = saved.Slice(0, rows * units); // [*, units]
+            int add1GradAt = 0;
+            Span<float> add1Grad = saved.Slice(add1GradAt, rows * units); // [*, units]
             if (!weightGrad.IsEmpty || !biasGrad.IsEmpty || !inputGrad.IsEmpty)
             {
                 // add1Grad = relugrad(outputGrad, output)   [*, units]
@@ -999,7 +1014,11 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int inUnits, int units, int rows) => rows * units;
+        public static int SavedLength(int inUnits, int units, int rows)
+        {
+            int add1GradAt = 0;
+            return add1GradAt + rows * units;
+        }
 
         // Forward: Ops.Relu(x.MatMul(weight) + bias)
         // input [*, inUnits] -> output [*, units]; '*' is the batch (rows).
@@ -1105,7 +1124,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int inUnits, int units, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, bool weightGradIsZero, bool biasGradIsZero, Span<float> saved)
         {
-            Span<float> add1Grad = saved.Slice(0, rows * units); // [*, units]
+            int add1GradAt = 0;
+            Span<float> add1Grad = saved.Slice(add1GradAt, rows * units); // [*, units]
             if (!weightGrad.IsEmpty || !biasGrad.IsEmpty || !inputGrad.IsEmpty)
             {
                 // add1Grad = relugrad(outputGrad, output)   [*, units]

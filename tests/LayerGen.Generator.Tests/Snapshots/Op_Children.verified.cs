@@ -111,16 +111,29 @@ partial class TanhMlp : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int inputs, int hidden, int outputs, global::LayerGen.Linear fc1, global::LayerGen.Linear fc2, int rows) => rows * hidden + rows * hidden + fc1.SavedLength(rows) + fc2.SavedLength(rows) + rows * hidden + rows * hidden;
+        public static int SavedLength(int inputs, int hidden, int outputs, global::LayerGen.Linear fc1, global::LayerGen.Linear fc2, int rows)
+        {
+            int fc1OutputAt = 0;
+            int hAt = fc1OutputAt + rows * hidden;
+            int fc1SavedAt = hAt + rows * hidden;
+            int fc2SavedAt = fc1SavedAt + fc1.SavedLength(rows);
+            int hGradAt = fc2SavedAt + fc2.SavedLength(rows);
+            int fc1OutputGradAt = hGradAt + rows * hidden;
+            return fc1OutputGradAt + rows * hidden;
+        }
 
         // Forward: var h = Ops.Tanh(fc1.Call(x)); fc2.Call(h)
         // input [*, inputs] -> output [*, outputs]; '*' is the batch (rows).
         public static void Forward(int inputs, int hidden, int outputs, global::LayerGen.Linear fc1, global::LayerGen.Linear fc2, int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
         {
-            Span<float> fc1Output = saved.Slice(0, rows * hidden); // [*, hidden]
-            Span<float> h = saved.Slice(rows * hidden, rows * hidden); // [*, hidden]
-            Span<float> fc1Saved = saved.Slice(rows * hidden + rows * hidden, fc1.SavedLength(rows)); // child workspace
-            Span<float> fc2Saved = saved.Slice(rows * hidden + rows * hidden + fc1.SavedLength(rows), fc2.SavedLength(rows)); // child workspace
+            int fc1OutputAt = 0;
+            int hAt = fc1OutputAt + rows * hidden;
+            int fc1SavedAt = hAt + rows * hidden;
+            int fc2SavedAt = fc1SavedAt + fc1.SavedLength(rows);
+            Span<float> fc1Output = saved.Slice(fc1OutputAt, rows * hidden); // [*, hidden]
+            Span<float> h = saved.Slice(hAt, rows * hidden); // [*, hidden]
+            Span<float> fc1Saved = saved.Slice(fc1SavedAt, fc1.SavedLength(rows)); // child workspace
+            Span<float> fc2Saved = saved.Slice(fc2SavedAt, fc2.SavedLength(rows)); // child workspace
             // fc1Output = fc1.Call(input)      (from: fc1.Call(x))   [*, hidden]
             fc1.ForwardSpan(rows, input, fc1Output, fc1Saved);
             // h = tanh(fc1Output)      (from: Ops.Tanh(fc1.Call(x)))   [*, hidden]
@@ -151,12 +164,18 @@ partial class TanhMlp : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
         public static void Backward(int inputs, int hidden, int outputs, global::LayerGen.Linear fc1, global::LayerGen.Linear fc2, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved, bool intoParameters)
         {
-            Span<float> fc1Output = saved.Slice(0, rows * hidden); // [*, hidden]
-            Span<float> h = saved.Slice(rows * hidden, rows * hidden); // [*, hidden]
-            Span<float> fc1Saved = saved.Slice(rows * hidden + rows * hidden, fc1.SavedLength(rows)); // child workspace
-            Span<float> fc2Saved = saved.Slice(rows * hidden + rows * hidden + fc1.SavedLength(rows), fc2.SavedLength(rows)); // child workspace
-            Span<float> hGrad = saved.Slice(rows * hidden + rows * hidden + fc1.SavedLength(rows) + fc2.SavedLength(rows), rows * hidden); // [*, hidden]
-            Span<float> fc1OutputGrad = saved.Slice(rows * hidden + rows * hidden + fc1.SavedLength(rows) + fc2.SavedLength(rows) + rows * hidden, rows * hidden); // [*, hidden]
+            int fc1OutputAt = 0;
+            int hAt = fc1OutputAt + rows * hidden;
+            int fc1SavedAt = hAt + rows * hidden;
+            int fc2SavedAt = fc1SavedAt + fc1.SavedLength(rows);
+            int hGradAt = fc2SavedAt + fc2.SavedLength(rows);
+            int fc1OutputGradAt = hGradAt + rows * hidden;
+            Span<float> fc1Output = saved.Slice(fc1OutputAt, rows * hidden); // [*, hidden]
+            Span<float> h = saved.Slice(hAt, rows * hidden); // [*, hidden]
+            Span<float> fc1Saved = saved.Slice(fc1SavedAt, fc1.SavedLength(rows)); // child workspace
+            Span<float> fc2Saved = saved.Slice(fc2SavedAt, fc2.SavedLength(rows)); // child workspace
+            Span<float> hGrad = saved.Slice(hGradAt, rows * hidden); // [*, hidden]
+            Span<float> fc1OutputGrad = saved.Slice(fc1OutputGradAt, rows * hidden); // [*, hidden]
             // hGrad = fc2's backward from outputGrad (also accumulates fc2's parameter gradients)   [*, hidden]
             hGrad.Clear();
             if (intoParameters) BackwardIntoParameters.Run(fc2, rows, h, output, outputGrad, hGrad, fc2Saved);

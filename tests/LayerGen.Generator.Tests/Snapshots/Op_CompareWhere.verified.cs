@@ -124,14 +124,22 @@ partial class LeakyWhere : global::LayerGen.ILayer, global::LayerGen.IBackwardIn
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int n_n, int rows) => rows * n_n + rows * n_n + rows * n_n;
+        public static int SavedLength(int n_n, int rows)
+        {
+            int hAt = 0;
+            int greater1At = hAt + rows * n_n;
+            int hGradAt = greater1At + rows * n_n;
+            return hGradAt + rows * n_n;
+        }
 
         // Forward: var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)
         // input [*, n_n] -> output [*, n_n]; '*' is the batch (rows).
         public static void Forward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> bias, Span<float> output, Span<float> saved)
         {
-            Span<float> h = saved.Slice(0, rows * n_n); // [*, n_n]
-            Span<float> greater1 = saved.Slice(rows * n_n, rows * n_n); // [*, n_n]
+            int hAt = 0;
+            int greater1At = hAt + rows * n_n;
+            Span<float> h = saved.Slice(hAt, rows * n_n); // [*, n_n]
+            Span<float> greater1 = saved.Slice(greater1At, rows * n_n); // [*, n_n]
             // h = (input + bias)      (from: x + bias)   [*, n_n]
             {
                 for (int o = 0; o < rows; o++)
@@ -203,8 +211,11 @@ partial class LeakyWhere : global::LayerGen.ILayer, global::LayerGen.IBackwardIn
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> biasGrad, bool biasGradIsZero, Span<float> saved)
         {
-            Span<float> greater1 = saved.Slice(rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> hGrad = saved.Slice(rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            int hAt = 0;
+            int greater1At = hAt + rows * n_n;
+            int hGradAt = greater1At + rows * n_n;
+            Span<float> greater1 = saved.Slice(greater1At, rows * n_n); // [*, n_n]
+            Span<float> hGrad = saved.Slice(hGradAt, rows * n_n); // [*, n_n]
             if (!biasGrad.IsEmpty || !inputGrad.IsEmpty)
             {
                 // hGrad = (where(greater1, outputGrad, 0) + where(greater1, 0, outputGrad) * 0.01)   [*, n_n]

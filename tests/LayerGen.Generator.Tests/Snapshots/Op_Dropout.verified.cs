@@ -129,14 +129,22 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int inputs, int outputs, int rows) => rows * outputs + rows * outputs + rows * outputs;
+        public static int SavedLength(int inputs, int outputs, int rows)
+        {
+            int relu1At = 0;
+            int dropoutMask1At = relu1At + rows * outputs;
+            int matMul1GradAt = dropoutMask1At + rows * outputs;
+            return matMul1GradAt + rows * outputs;
+        }
 
         // Forward: Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)
         // input [*, inputs] -> output [*, outputs]; '*' is the batch (rows).
         public static void Forward(int inputs, int outputs, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, Span<float> output, Span<float> saved, bool training)
         {
-            Span<float> relu1 = saved.Slice(0, rows * outputs); // [*, outputs]
-            Span<float> dropoutMask1 = saved.Slice(rows * outputs, rows * outputs); // [*, outputs]
+            int relu1At = 0;
+            int dropoutMask1At = relu1At + rows * outputs;
+            Span<float> relu1 = saved.Slice(relu1At, rows * outputs); // [*, outputs]
+            Span<float> dropoutMask1 = saved.Slice(dropoutMask1At, rows * outputs); // [*, outputs]
             // relu1 = relu(input·weight)      (from: Ops.Relu(x.MatMul(weight)))   [rows, outputs], contracting inputs
             if ((long)rows * outputs * inputs >= 512)
             {
@@ -261,9 +269,12 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int inputs, int outputs, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, bool weightGradIsZero, Span<float> saved)
         {
-            Span<float> relu1 = saved.Slice(0, rows * outputs); // [*, outputs]
-            Span<float> dropoutMask1 = saved.Slice(rows * outputs, rows * outputs); // [*, outputs]
-            Span<float> matMul1Grad = saved.Slice(rows * outputs + rows * outputs, rows * outputs); // [*, outputs]
+            int relu1At = 0;
+            int dropoutMask1At = relu1At + rows * outputs;
+            int matMul1GradAt = dropoutMask1At + rows * outputs;
+            Span<float> relu1 = saved.Slice(relu1At, rows * outputs); // [*, outputs]
+            Span<float> dropoutMask1 = saved.Slice(dropoutMask1At, rows * outputs); // [*, outputs]
+            Span<float> matMul1Grad = saved.Slice(matMul1GradAt, rows * outputs); // [*, outputs]
             if (!weightGrad.IsEmpty || !inputGrad.IsEmpty)
             {
                 // matMul1Grad = relugrad(outputGrad * dropoutMask1, relu1)   [*, outputs]

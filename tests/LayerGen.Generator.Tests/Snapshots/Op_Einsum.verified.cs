@@ -150,13 +150,21 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
         private const int outputs = 8;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows) => rows * inputs * outputs + rows * inputs + rows * inputs * outputs + rows * inputs;
+        public static int SavedLength(int rows)
+        {
+            int einsum1At = 0;
+            int einsum3At = einsum1At + rows * inputs * outputs;
+            int einsum1GradAt = einsum3At + rows * inputs;
+            int einsum4At = einsum1GradAt + rows * inputs * outputs;
+            return einsum4At + rows * inputs;
+        }
 
         // Forward: Ops.Einsum("ijk,bi,bj->bk", weight, x, x)
         // input [*, inputs] -> output [*, outputs]; '*' is the batch (rows).
         public static void Forward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, Span<float> output, Span<float> saved)
         {
-            Span<float> einsum1 = saved.Slice(0, rows * inputs * outputs); // [*, inputs, outputs]
+            int einsum1At = 0;
+            Span<float> einsum1 = saved.Slice(einsum1At, rows * inputs * outputs); // [*, inputs, outputs]
             // einsum1 = einsum("ijk,bi->bjk", weight, input)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, inputs, outputs]
             // as a matrix product: [rows, inputs]·[inputs, (inputs * outputs)]
             if ((long)rows * (inputs * outputs) * inputs >= 512)
@@ -296,10 +304,14 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, bool weightGradIsZero, Span<float> saved)
         {
-            Span<float> einsum1 = saved.Slice(0, rows * inputs * outputs); // [*, inputs, outputs]
-            Span<float> einsum3 = saved.Slice(rows * inputs * outputs, rows * inputs); // [*, inputs]
-            Span<float> einsum1Grad = saved.Slice(rows * inputs * outputs + rows * inputs, rows * inputs * outputs); // [*, inputs, outputs]
-            Span<float> einsum4 = saved.Slice(rows * inputs * outputs + rows * inputs + rows * inputs * outputs, rows * inputs); // [*, inputs]
+            int einsum1At = 0;
+            int einsum3At = einsum1At + rows * inputs * outputs;
+            int einsum1GradAt = einsum3At + rows * inputs;
+            int einsum4At = einsum1GradAt + rows * inputs * outputs;
+            Span<float> einsum1 = saved.Slice(einsum1At, rows * inputs * outputs); // [*, inputs, outputs]
+            Span<float> einsum3 = saved.Slice(einsum3At, rows * inputs); // [*, inputs]
+            Span<float> einsum1Grad = saved.Slice(einsum1GradAt, rows * inputs * outputs); // [*, inputs, outputs]
+            Span<float> einsum4 = saved.Slice(einsum4At, rows * inputs); // [*, inputs]
             if (!inputGrad.IsEmpty)
             {
                 // einsum3 = einsum("bjk,bk->bj", einsum1, outputGrad)   [*, inputs]
@@ -516,13 +528,21 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int inputs, int outputs, int rows) => rows * inputs * outputs + rows * inputs + rows * inputs * outputs + rows * inputs;
+        public static int SavedLength(int inputs, int outputs, int rows)
+        {
+            int einsum1At = 0;
+            int einsum3At = einsum1At + rows * inputs * outputs;
+            int einsum1GradAt = einsum3At + rows * inputs;
+            int einsum4At = einsum1GradAt + rows * inputs * outputs;
+            return einsum4At + rows * inputs;
+        }
 
         // Forward: Ops.Einsum("ijk,bi,bj->bk", weight, x, x)
         // input [*, inputs] -> output [*, outputs]; '*' is the batch (rows).
         public static void Forward(int inputs, int outputs, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, Span<float> output, Span<float> saved)
         {
-            Span<float> einsum1 = saved.Slice(0, rows * inputs * outputs); // [*, inputs, outputs]
+            int einsum1At = 0;
+            Span<float> einsum1 = saved.Slice(einsum1At, rows * inputs * outputs); // [*, inputs, outputs]
             // einsum1 = einsum("ijk,bi->bjk", weight, input)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, inputs, outputs]
             // as a matrix product: [rows, inputs]·[inputs, (inputs * outputs)]
             if ((long)rows * (inputs * outputs) * inputs >= 512)
@@ -662,10 +682,14 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int inputs, int outputs, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, bool weightGradIsZero, Span<float> saved)
         {
-            Span<float> einsum1 = saved.Slice(0, rows * inputs * outputs); // [*, inputs, outputs]
-            Span<float> einsum3 = saved.Slice(rows * inputs * outputs, rows * inputs); // [*, inputs]
-            Span<float> einsum1Grad = saved.Slice(rows * inputs * outputs + rows * inputs, rows * inputs * outputs); // [*, inputs, outputs]
-            Span<float> einsum4 = saved.Slice(rows * inputs * outputs + rows * inputs + rows * inputs * outputs, rows * inputs); // [*, inputs]
+            int einsum1At = 0;
+            int einsum3At = einsum1At + rows * inputs * outputs;
+            int einsum1GradAt = einsum3At + rows * inputs;
+            int einsum4At = einsum1GradAt + rows * inputs * outputs;
+            Span<float> einsum1 = saved.Slice(einsum1At, rows * inputs * outputs); // [*, inputs, outputs]
+            Span<float> einsum3 = saved.Slice(einsum3At, rows * inputs); // [*, inputs]
+            Span<float> einsum1Grad = saved.Slice(einsum1GradAt, rows * inputs * outputs); // [*, inputs, outputs]
+            Span<float> einsum4 = saved.Slice(einsum4At, rows * inputs); // [*, inputs]
             if (!inputGrad.IsEmpty)
             {
                 // einsum3 = einsum("bjk,bk->bj", einsum1, outputGrad)   [*, inputs]

@@ -124,13 +124,19 @@ partial class ErfGelu : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int n_n, int rows) => rows * n_n + rows * n_n;
+        public static int SavedLength(int n_n, int rows)
+        {
+            int mul1At = 0;
+            int mul1GradAt = mul1At + rows * n_n;
+            return mul1GradAt + rows * n_n;
+        }
 
         // Forward: Ops.Gelu(x * scale) + x.Erf()
         // input [*, n_n] -> output [*, n_n]; '*' is the batch (rows).
         public static void Forward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> scale, Span<float> output, Span<float> saved)
         {
-            Span<float> mul1 = saved.Slice(0, rows * n_n); // [*, n_n]
+            int mul1At = 0;
+            Span<float> mul1 = saved.Slice(mul1At, rows * n_n); // [*, n_n]
             // mul1 = input * scale      (from: x * scale)   [*, n_n]
             {
                 for (int o = 0; o < rows; o++)
@@ -181,8 +187,10 @@ partial class ErfGelu : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> scale, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> scaleGrad, bool scaleGradIsZero, Span<float> saved)
         {
-            Span<float> mul1 = saved.Slice(0, rows * n_n); // [*, n_n]
-            Span<float> mul1Grad = saved.Slice(rows * n_n, rows * n_n); // [*, n_n]
+            int mul1At = 0;
+            int mul1GradAt = mul1At + rows * n_n;
+            Span<float> mul1 = saved.Slice(mul1At, rows * n_n); // [*, n_n]
+            Span<float> mul1Grad = saved.Slice(mul1GradAt, rows * n_n); // [*, n_n]
             if (!scaleGrad.IsEmpty || !inputGrad.IsEmpty)
             {
                 // mul1Grad = outputGrad * (0.5 * (1 + erf(mul1 * 0.70710677)) + mul1 * exp(mul1 * mul1 * -0.5) * 0.3989423)   [*, n_n]

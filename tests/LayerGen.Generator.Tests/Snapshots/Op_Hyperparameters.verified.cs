@@ -158,13 +158,19 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
         private const int units = 8;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(float dropout, float temperature, int rows) => rows * units + rows * units;
+        public static int SavedLength(float dropout, float temperature, int rows)
+        {
+            int dropoutMask1At = 0;
+            int matMul1GradAt = dropoutMask1At + rows * units;
+            return matMul1GradAt + rows * units;
+        }
 
         // Forward: Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)
         // input [*, d] -> output [*, units]; '*' is the batch (rows).
         public static void Forward(float dropout, float temperature, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, Span<float> output, Span<float> saved, bool training)
         {
-            Span<float> dropoutMask1 = saved.Slice(0, rows * units); // [*, units]
+            int dropoutMask1At = 0;
+            Span<float> dropoutMask1 = saved.Slice(dropoutMask1At, rows * units); // [*, units]
             // dropoutMask1 = dropout mask, p = dropout: 0, or 1/(1 - p) for kept elements; all ones in eval mode   [*, units]
             if (!((float)dropout is >= 0f and < 1f)) throw new ArgumentOutOfRangeException("p", (float)dropout, "the dropout probability dropout must be in [0, 1), as torch's dropout requires");
             KernelMath.DropoutMask(dropoutMask1.Slice(0, rows * units), (float)dropout, training);
@@ -269,8 +275,10 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(float dropout, float temperature, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, bool weightGradIsZero, Span<float> saved)
         {
-            Span<float> dropoutMask1 = saved.Slice(0, rows * units); // [*, units]
-            Span<float> matMul1Grad = saved.Slice(rows * units, rows * units); // [*, units]
+            int dropoutMask1At = 0;
+            int matMul1GradAt = dropoutMask1At + rows * units;
+            Span<float> dropoutMask1 = saved.Slice(dropoutMask1At, rows * units); // [*, units]
+            Span<float> matMul1Grad = saved.Slice(matMul1GradAt, rows * units); // [*, units]
             if (!weightGrad.IsEmpty || !inputGrad.IsEmpty)
             {
                 // matMul1Grad = outputGrad * dropoutMask1 / temperature * (1f / global::System.MathF.Sqrt(d))   [*, units]
@@ -413,13 +421,19 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int d, int units, float dropout, float temperature, int rows) => rows * units + rows * units;
+        public static int SavedLength(int d, int units, float dropout, float temperature, int rows)
+        {
+            int dropoutMask1At = 0;
+            int matMul1GradAt = dropoutMask1At + rows * units;
+            return matMul1GradAt + rows * units;
+        }
 
         // Forward: Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)
         // input [*, d] -> output [*, units]; '*' is the batch (rows).
         public static void Forward(int d, int units, float dropout, float temperature, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, Span<float> output, Span<float> saved, bool training)
         {
-            Span<float> dropoutMask1 = saved.Slice(0, rows * units); // [*, units]
+            int dropoutMask1At = 0;
+            Span<float> dropoutMask1 = saved.Slice(dropoutMask1At, rows * units); // [*, units]
             // dropoutMask1 = dropout mask, p = dropout: 0, or 1/(1 - p) for kept elements; all ones in eval mode   [*, units]
             if (!((float)dropout is >= 0f and < 1f)) throw new ArgumentOutOfRangeException("p", (float)dropout, "the dropout probability dropout must be in [0, 1), as torch's dropout requires");
             KernelMath.DropoutMask(dropoutMask1.Slice(0, rows * units), (float)dropout, training);
@@ -524,8 +538,10 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int d, int units, float dropout, float temperature, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, bool weightGradIsZero, Span<float> saved)
         {
-            Span<float> dropoutMask1 = saved.Slice(0, rows * units); // [*, units]
-            Span<float> matMul1Grad = saved.Slice(rows * units, rows * units); // [*, units]
+            int dropoutMask1At = 0;
+            int matMul1GradAt = dropoutMask1At + rows * units;
+            Span<float> dropoutMask1 = saved.Slice(dropoutMask1At, rows * units); // [*, units]
+            Span<float> matMul1Grad = saved.Slice(matMul1GradAt, rows * units); // [*, units]
             if (!weightGrad.IsEmpty || !inputGrad.IsEmpty)
             {
                 // matMul1Grad = outputGrad * dropoutMask1 / temperature * (1f / global::System.MathF.Sqrt(d))   [*, units]

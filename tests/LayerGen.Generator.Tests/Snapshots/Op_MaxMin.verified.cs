@@ -124,15 +124,36 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int n_n, int rows) => rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows + rows * n_n + rows * n_n + n_n;
+        public static int SavedLength(int n_n, int rows)
+        {
+            int max1At = 0;
+            int minimum1At = max1At + rows;
+            int min1At = minimum1At + rows * n_n;
+            int minimum1GradAt = min1At + rows;
+            int min1GradAt = minimum1GradAt + rows * n_n;
+            int extremeGrad1At = min1GradAt + rows;
+            int equal1At = extremeGrad1At + rows * n_n;
+            int where1At = equal1At + rows * n_n;
+            int greater1At = where1At + rows * n_n;
+            int less1At = greater1At + rows * n_n;
+            int sum1At = less1At + rows * n_n;
+            int max1GradAt = sum1At + n_n;
+            int extremeGrad2At = max1GradAt + rows;
+            int where3At = extremeGrad2At + rows * n_n;
+            int sum2At = where3At + rows * n_n;
+            return sum2At + n_n;
+        }
 
         // Forward: Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)
         // input [*, n_n] -> output [*, n_n]; '*' is the batch (rows).
         public static void Forward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> floor, Span<float> output, Span<float> saved)
         {
-            Span<float> max1 = saved.Slice(0, rows); // [*, 1]
-            Span<float> minimum1 = saved.Slice(rows, rows * n_n); // [*, n_n]
-            Span<float> min1 = saved.Slice(rows + rows * n_n, rows); // [*, 1]
+            int max1At = 0;
+            int minimum1At = max1At + rows;
+            int min1At = minimum1At + rows * n_n;
+            Span<float> max1 = saved.Slice(max1At, rows); // [*, 1]
+            Span<float> minimum1 = saved.Slice(minimum1At, rows * n_n); // [*, n_n]
+            Span<float> min1 = saved.Slice(min1At, rows); // [*, 1]
             // max1 = max of input along axis 1      (from: x.Max(-1, true))   [*, 1]
             for (int o = 0; o < rows; o++)
             {
@@ -219,21 +240,36 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> floor, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> floorGrad, bool floorGradIsZero, Span<float> saved)
         {
-            Span<float> max1 = saved.Slice(0, rows); // [*, 1]
-            Span<float> minimum1 = saved.Slice(rows, rows * n_n); // [*, n_n]
-            Span<float> min1 = saved.Slice(rows + rows * n_n, rows); // [*, 1]
-            Span<float> minimum1Grad = saved.Slice(rows + rows * n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> min1Grad = saved.Slice(rows + rows * n_n + rows + rows * n_n, rows); // [*, 1]
-            Span<float> extremeGrad1 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> equal1 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> where1 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> greater1 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> less1 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> sum1 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, n_n); // [n_n]
-            Span<float> max1Grad = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n, rows); // [*, 1]
-            Span<float> extremeGrad2 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> where3 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> sum2 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows + rows * n_n + rows * n_n, n_n); // [n_n]
+            int max1At = 0;
+            int minimum1At = max1At + rows;
+            int min1At = minimum1At + rows * n_n;
+            int minimum1GradAt = min1At + rows;
+            int min1GradAt = minimum1GradAt + rows * n_n;
+            int extremeGrad1At = min1GradAt + rows;
+            int equal1At = extremeGrad1At + rows * n_n;
+            int where1At = equal1At + rows * n_n;
+            int greater1At = where1At + rows * n_n;
+            int less1At = greater1At + rows * n_n;
+            int sum1At = less1At + rows * n_n;
+            int max1GradAt = sum1At + n_n;
+            int extremeGrad2At = max1GradAt + rows;
+            int where3At = extremeGrad2At + rows * n_n;
+            int sum2At = where3At + rows * n_n;
+            Span<float> max1 = saved.Slice(max1At, rows); // [*, 1]
+            Span<float> minimum1 = saved.Slice(minimum1At, rows * n_n); // [*, n_n]
+            Span<float> min1 = saved.Slice(min1At, rows); // [*, 1]
+            Span<float> minimum1Grad = saved.Slice(minimum1GradAt, rows * n_n); // [*, n_n]
+            Span<float> min1Grad = saved.Slice(min1GradAt, rows); // [*, 1]
+            Span<float> extremeGrad1 = saved.Slice(extremeGrad1At, rows * n_n); // [*, n_n]
+            Span<float> equal1 = saved.Slice(equal1At, rows * n_n); // [*, n_n]
+            Span<float> where1 = saved.Slice(where1At, rows * n_n); // [*, n_n]
+            Span<float> greater1 = saved.Slice(greater1At, rows * n_n); // [*, n_n]
+            Span<float> less1 = saved.Slice(less1At, rows * n_n); // [*, n_n]
+            Span<float> sum1 = saved.Slice(sum1At, n_n); // [n_n]
+            Span<float> max1Grad = saved.Slice(max1GradAt, rows); // [*, 1]
+            Span<float> extremeGrad2 = saved.Slice(extremeGrad2At, rows * n_n); // [*, n_n]
+            Span<float> where3 = saved.Slice(where3At, rows * n_n); // [*, n_n]
+            Span<float> sum2 = saved.Slice(sum2At, n_n); // [n_n]
             if (!floorGrad.IsEmpty || !inputGrad.IsEmpty)
             {
                 // minimum1Grad = outputGrad * min1   [*, n_n]

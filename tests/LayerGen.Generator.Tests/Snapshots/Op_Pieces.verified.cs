@@ -87,16 +87,34 @@ partial class Pieces : global::LayerGen.ILayer
     private static class Kernels
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows) => rows * 2 + rows * 2 + rows * 4 + rows * 4 + rows * 4 + rows * 4 + rows * 6 + rows * 2 + rows * 2 + rows * 6 + rows * 6;
+        public static int SavedLength(int rows)
+        {
+            int slice1At = 0;
+            int slice2At = slice1At + rows * 2;
+            int endsAt = slice2At + rows * 2;
+            int slice3At = endsAt + rows * 4;
+            int reshape1GradAt = slice3At + rows * 4;
+            int reshape2GradAt = reshape1GradAt + rows * 4;
+            int sliceGrad1At = reshape2GradAt + rows * 4;
+            int slice1GradAt = sliceGrad1At + rows * 6;
+            int slice2GradAt = slice1GradAt + rows * 2;
+            int sliceGrad2At = slice2GradAt + rows * 2;
+            int sliceGrad3At = sliceGrad2At + rows * 6;
+            return sliceGrad3At + rows * 6;
+        }
 
         // Forward: var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))
         // input [*, 6] -> output [*, 2, 4]; '*' is the batch (rows).
         public static void Forward(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
         {
-            Span<float> slice1 = saved.Slice(0, rows * 2); // [*, 2]
-            Span<float> slice2 = saved.Slice(rows * 2, rows * 2); // [*, 2]
-            Span<float> ends = saved.Slice(rows * 2 + rows * 2, rows * 4); // [*, 4]
-            Span<float> slice3 = saved.Slice(rows * 2 + rows * 2 + rows * 4, rows * 4); // [*, 4]
+            int slice1At = 0;
+            int slice2At = slice1At + rows * 2;
+            int endsAt = slice2At + rows * 2;
+            int slice3At = endsAt + rows * 4;
+            Span<float> slice1 = saved.Slice(slice1At, rows * 2); // [*, 2]
+            Span<float> slice2 = saved.Slice(slice2At, rows * 2); // [*, 2]
+            Span<float> ends = saved.Slice(endsAt, rows * 4); // [*, 4]
+            Span<float> slice3 = saved.Slice(slice3At, rows * 4); // [*, 4]
             // slice1 = input, elements [0, 2) of axis 1      (from: x.Narrow(-1, 0, 2))   [*, 2]
             {
                 for (int i0 = 0; i0 < rows; i0++)
@@ -181,13 +199,24 @@ partial class Pieces : global::LayerGen.ILayer
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
         public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
         {
-            Span<float> reshape1Grad = saved.Slice(rows * 2 + rows * 2 + rows * 4 + rows * 4, rows * 4); // [*, 1, 4]
-            Span<float> reshape2Grad = saved.Slice(rows * 2 + rows * 2 + rows * 4 + rows * 4 + rows * 4, rows * 4); // [*, 1, 4]
-            Span<float> sliceGrad1 = saved.Slice(rows * 2 + rows * 2 + rows * 4 + rows * 4 + rows * 4 + rows * 4, rows * 6); // [*, 6]
-            Span<float> slice1Grad = saved.Slice(rows * 2 + rows * 2 + rows * 4 + rows * 4 + rows * 4 + rows * 4 + rows * 6, rows * 2); // [*, 2]
-            Span<float> slice2Grad = saved.Slice(rows * 2 + rows * 2 + rows * 4 + rows * 4 + rows * 4 + rows * 4 + rows * 6 + rows * 2, rows * 2); // [*, 2]
-            Span<float> sliceGrad2 = saved.Slice(rows * 2 + rows * 2 + rows * 4 + rows * 4 + rows * 4 + rows * 4 + rows * 6 + rows * 2 + rows * 2, rows * 6); // [*, 6]
-            Span<float> sliceGrad3 = saved.Slice(rows * 2 + rows * 2 + rows * 4 + rows * 4 + rows * 4 + rows * 4 + rows * 6 + rows * 2 + rows * 2 + rows * 6, rows * 6); // [*, 6]
+            int slice1At = 0;
+            int slice2At = slice1At + rows * 2;
+            int endsAt = slice2At + rows * 2;
+            int slice3At = endsAt + rows * 4;
+            int reshape1GradAt = slice3At + rows * 4;
+            int reshape2GradAt = reshape1GradAt + rows * 4;
+            int sliceGrad1At = reshape2GradAt + rows * 4;
+            int slice1GradAt = sliceGrad1At + rows * 6;
+            int slice2GradAt = slice1GradAt + rows * 2;
+            int sliceGrad2At = slice2GradAt + rows * 2;
+            int sliceGrad3At = sliceGrad2At + rows * 6;
+            Span<float> reshape1Grad = saved.Slice(reshape1GradAt, rows * 4); // [*, 1, 4]
+            Span<float> reshape2Grad = saved.Slice(reshape2GradAt, rows * 4); // [*, 1, 4]
+            Span<float> sliceGrad1 = saved.Slice(sliceGrad1At, rows * 6); // [*, 6]
+            Span<float> slice1Grad = saved.Slice(slice1GradAt, rows * 2); // [*, 2]
+            Span<float> slice2Grad = saved.Slice(slice2GradAt, rows * 2); // [*, 2]
+            Span<float> sliceGrad2 = saved.Slice(sliceGrad2At, rows * 6); // [*, 6]
+            Span<float> sliceGrad3 = saved.Slice(sliceGrad3At, rows * 6); // [*, 6]
             if (!inputGrad.IsEmpty)
             {
                 // reshape1Grad = outputGrad, elements [0, 1) of axis 1   [*, 1, 4]

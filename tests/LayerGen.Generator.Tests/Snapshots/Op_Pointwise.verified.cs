@@ -124,18 +124,37 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int n_n, int rows) => rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n;
+        public static int SavedLength(int n_n, int rows)
+        {
+            int sqrt1At = 0;
+            int mul1At = sqrt1At + rows * n_n;
+            int mul3At = mul1At + rows * n_n;
+            int tanh1At = mul3At + rows * n_n;
+            int add3At = tanh1At + rows * n_n;
+            int mul2At = add3At + rows * n_n;
+            int add2GradAt = mul2At + rows * n_n;
+            int mul4GradAt = add2GradAt + rows * n_n;
+            int mul11At = mul4GradAt + rows * n_n;
+            int mul1GradAt = mul11At + rows * n_n;
+            return mul1GradAt + rows * n_n;
+        }
 
         // Forward: Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: "tanh") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)
         // input [*, n_n] -> output [*, n_n]; '*' is the batch (rows).
         public static void Forward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> scale, Span<float> output, Span<float> saved)
         {
-            Span<float> sqrt1 = saved.Slice(0, rows * n_n); // [*, n_n]
-            Span<float> mul1 = saved.Slice(rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> mul3 = saved.Slice(rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> tanh1 = saved.Slice(rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> add3 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> mul2 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            int sqrt1At = 0;
+            int mul1At = sqrt1At + rows * n_n;
+            int mul3At = mul1At + rows * n_n;
+            int tanh1At = mul3At + rows * n_n;
+            int add3At = tanh1At + rows * n_n;
+            int mul2At = add3At + rows * n_n;
+            Span<float> sqrt1 = saved.Slice(sqrt1At, rows * n_n); // [*, n_n]
+            Span<float> mul1 = saved.Slice(mul1At, rows * n_n); // [*, n_n]
+            Span<float> mul3 = saved.Slice(mul3At, rows * n_n); // [*, n_n]
+            Span<float> tanh1 = saved.Slice(tanh1At, rows * n_n); // [*, n_n]
+            Span<float> add3 = saved.Slice(add3At, rows * n_n); // [*, n_n]
+            Span<float> mul2 = saved.Slice(mul2At, rows * n_n); // [*, n_n]
             // sqrt1 = sqrt((abs(input) + 1))      (from: Ops.Sqrt(Ops.Abs(x) + 1f))   [*, n_n]
             {
                 int n = rows * n_n;
@@ -291,16 +310,26 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> scale, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> scaleGrad, bool scaleGradIsZero, Span<float> saved)
         {
-            Span<float> sqrt1 = saved.Slice(0, rows * n_n); // [*, n_n]
-            Span<float> mul1 = saved.Slice(rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> mul3 = saved.Slice(rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> tanh1 = saved.Slice(rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> add3 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> mul2 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> add2Grad = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> mul4Grad = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> mul11 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> mul1Grad = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            int sqrt1At = 0;
+            int mul1At = sqrt1At + rows * n_n;
+            int mul3At = mul1At + rows * n_n;
+            int tanh1At = mul3At + rows * n_n;
+            int add3At = tanh1At + rows * n_n;
+            int mul2At = add3At + rows * n_n;
+            int add2GradAt = mul2At + rows * n_n;
+            int mul4GradAt = add2GradAt + rows * n_n;
+            int mul11At = mul4GradAt + rows * n_n;
+            int mul1GradAt = mul11At + rows * n_n;
+            Span<float> sqrt1 = saved.Slice(sqrt1At, rows * n_n); // [*, n_n]
+            Span<float> mul1 = saved.Slice(mul1At, rows * n_n); // [*, n_n]
+            Span<float> mul3 = saved.Slice(mul3At, rows * n_n); // [*, n_n]
+            Span<float> tanh1 = saved.Slice(tanh1At, rows * n_n); // [*, n_n]
+            Span<float> add3 = saved.Slice(add3At, rows * n_n); // [*, n_n]
+            Span<float> mul2 = saved.Slice(mul2At, rows * n_n); // [*, n_n]
+            Span<float> add2Grad = saved.Slice(add2GradAt, rows * n_n); // [*, n_n]
+            Span<float> mul4Grad = saved.Slice(mul4GradAt, rows * n_n); // [*, n_n]
+            Span<float> mul11 = saved.Slice(mul11At, rows * n_n); // [*, n_n]
+            Span<float> mul1Grad = saved.Slice(mul1GradAt, rows * n_n); // [*, n_n]
             if (!scaleGrad.IsEmpty || !inputGrad.IsEmpty)
             {
                 // add2Grad = outputGrad * mul2 * (1 - tanh1 * tanh1) * 0.7978846   [*, n_n]

@@ -121,14 +121,22 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
     private static class Kernels
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows) => rows * 12 + rows * 12 + rows * 12;
+        public static int SavedLength(int rows)
+        {
+            int permute1At = 0;
+            int add1At = permute1At + rows * 12;
+            int permute1GradAt = add1At + rows * 12;
+            return permute1GradAt + rows * 12;
+        }
 
         // Forward: (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)
         // input [*, 4, 3] -> output [*, 12]; '*' is the batch (rows).
         public static void Forward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, Span<float> output, Span<float> saved)
         {
-            Span<float> permute1 = saved.Slice(0, rows * 12); // [*, 3, 4]
-            Span<float> add1 = saved.Slice(rows * 12, rows * 12); // [*, 3, 4]
+            int permute1At = 0;
+            int add1At = permute1At + rows * 12;
+            Span<float> permute1 = saved.Slice(permute1At, rows * 12); // [*, 3, 4]
+            Span<float> add1 = saved.Slice(add1At, rows * 12); // [*, 3, 4]
             // permute1 = input with axes (0, 2, 1)      (from: x.Permute(0, 2, 1))   [*, 3, 4]
             {
                 for (int i0 = 0; i0 < rows; i0++)
@@ -184,8 +192,11 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, bool weightGradIsZero, Span<float> saved)
         {
-            Span<float> permute1 = saved.Slice(0, rows * 12); // [*, 3, 4]
-            Span<float> permute1Grad = saved.Slice(rows * 12 + rows * 12, rows * 12); // [*, 3, 4]
+            int permute1At = 0;
+            int add1At = permute1At + rows * 12;
+            int permute1GradAt = add1At + rows * 12;
+            Span<float> permute1 = saved.Slice(permute1At, rows * 12); // [*, 3, 4]
+            Span<float> permute1Grad = saved.Slice(permute1GradAt, rows * 12); // [*, 3, 4]
             if (!inputGrad.IsEmpty)
             {
                 // permute1Grad = (outputGrad + outputGrad * weight)   [*, 3, 4]

@@ -90,19 +90,41 @@ partial class Entropy : global::LayerGen.ILayer
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int n_n, int rows) => rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows + rows;
+        public static int SavedLength(int n_n, int rows)
+        {
+            int max1At = 0;
+            int sub1At = max1At + rows;
+            int exp1At = sub1At + rows * n_n;
+            int sum1At = exp1At + rows * n_n;
+            int pAt = sum1At + rows;
+            int sub2At = pAt + rows * n_n;
+            int sum2At = sub2At + rows * n_n;
+            int mul1GradAt = sum2At + rows;
+            int pGradAt = mul1GradAt + rows * n_n;
+            int sub2GradAt = pGradAt + rows * n_n;
+            int log1GradAt = sub2GradAt + rows * n_n;
+            int sum3At = log1GradAt + rows;
+            return sum3At + rows;
+        }
 
         // Forward: var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)
         // input [*, n_n] -> output [*, 1]; '*' is the batch (rows).
         public static void Forward(int n_n, int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
         {
-            Span<float> max1 = saved.Slice(0, rows); // [*, 1]
-            Span<float> sub1 = saved.Slice(rows, rows * n_n); // [*, n_n]
-            Span<float> exp1 = saved.Slice(rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> sum1 = saved.Slice(rows + rows * n_n + rows * n_n, rows); // [*, 1]
-            Span<float> p = saved.Slice(rows + rows * n_n + rows * n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> sub2 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> sum2 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n, rows); // [*, 1]
+            int max1At = 0;
+            int sub1At = max1At + rows;
+            int exp1At = sub1At + rows * n_n;
+            int sum1At = exp1At + rows * n_n;
+            int pAt = sum1At + rows;
+            int sub2At = pAt + rows * n_n;
+            int sum2At = sub2At + rows * n_n;
+            Span<float> max1 = saved.Slice(max1At, rows); // [*, 1]
+            Span<float> sub1 = saved.Slice(sub1At, rows * n_n); // [*, n_n]
+            Span<float> exp1 = saved.Slice(exp1At, rows * n_n); // [*, n_n]
+            Span<float> sum1 = saved.Slice(sum1At, rows); // [*, 1]
+            Span<float> p = saved.Slice(pAt, rows * n_n); // [*, n_n]
+            Span<float> sub2 = saved.Slice(sub2At, rows * n_n); // [*, n_n]
+            Span<float> sum2 = saved.Slice(sum2At, rows); // [*, 1]
             // max1 = max of input along axis 1   [*, 1]
             for (int o = 0; o < rows; o++)
             {
@@ -326,15 +348,27 @@ partial class Entropy : global::LayerGen.ILayer
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
         public static void Backward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
         {
-            Span<float> exp1 = saved.Slice(rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> sum1 = saved.Slice(rows + rows * n_n + rows * n_n, rows); // [*, 1]
-            Span<float> p = saved.Slice(rows + rows * n_n + rows * n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> sub2 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> mul1Grad = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> pGrad = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> sub2Grad = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> log1Grad = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n, rows); // [*, 1]
-            Span<float> sum3 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows, rows); // [*, 1]
+            int max1At = 0;
+            int sub1At = max1At + rows;
+            int exp1At = sub1At + rows * n_n;
+            int sum1At = exp1At + rows * n_n;
+            int pAt = sum1At + rows;
+            int sub2At = pAt + rows * n_n;
+            int sum2At = sub2At + rows * n_n;
+            int mul1GradAt = sum2At + rows;
+            int pGradAt = mul1GradAt + rows * n_n;
+            int sub2GradAt = pGradAt + rows * n_n;
+            int log1GradAt = sub2GradAt + rows * n_n;
+            int sum3At = log1GradAt + rows;
+            Span<float> exp1 = saved.Slice(exp1At, rows * n_n); // [*, n_n]
+            Span<float> sum1 = saved.Slice(sum1At, rows); // [*, 1]
+            Span<float> p = saved.Slice(pAt, rows * n_n); // [*, n_n]
+            Span<float> sub2 = saved.Slice(sub2At, rows * n_n); // [*, n_n]
+            Span<float> mul1Grad = saved.Slice(mul1GradAt, rows * n_n); // [*, n_n]
+            Span<float> pGrad = saved.Slice(pGradAt, rows * n_n); // [*, n_n]
+            Span<float> sub2Grad = saved.Slice(sub2GradAt, rows * n_n); // [*, n_n]
+            Span<float> log1Grad = saved.Slice(log1GradAt, rows); // [*, 1]
+            Span<float> sum3 = saved.Slice(sum3At, rows); // [*, 1]
             if (!inputGrad.IsEmpty)
             {
                 // mul1Grad = -outputGrad   [*, n_n]
