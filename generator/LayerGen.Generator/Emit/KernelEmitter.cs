@@ -156,6 +156,8 @@ internal sealed class KernelEmitter
         }
 
         var stepTexts = new List<string>();
+        var headed = Model.EquatableArray<string>.Empty;
+        int afterLastStep = -1;
         foreach (var step in steps)
         {
             if (step.WantedBy != openGuard)
@@ -167,6 +169,15 @@ internal sealed class KernelEmitter
             }
 
             int stepStart = body.Length; // after the guard, which names gradients without writing them
+
+            // Backward steps are headed by the forward line they differentiate, once for a run of steps from one line.
+            if (step.Differentiates.Count > 0 && (step.Differentiates != headed || stepStart != afterLastStep))
+            {
+                var statement = step.Differentiates;
+                body.Comment(string.Join("\n", statement.Select(s => "forward: " + s)));
+                body.PrefixNextComment("so: ");
+                headed = statement;
+            }
 
             string? overwriteFlag = null;
             if (firstWrites.TryGetValue(step, out var written) && TargetOf(step)!.Accumulate)
@@ -208,11 +219,13 @@ internal sealed class KernelEmitter
                     break;
             }
 
+            body.ClearCommentPrefix();
             if (backward)
             {
                 stepTexts.Add(body.TextFrom(stepStart)); // only the backward's write order is checked
             }
             EmitCheck(body, step, backward);
+            afterLastStep = body.Length;
         }
 
         if (backward)

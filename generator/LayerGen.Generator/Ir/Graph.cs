@@ -120,6 +120,6 @@ internal sealed class Graph
 /// <summary>A statement of the forward body: <c>var Name = Text;</c>, or <c>return Text;</c> when <see cref="Name"/> is null.</summary>
 internal sealed record ForwardStatement(string? Name, int Node, string Text)
 {
-    /// <summary>The statement as written (its expression's source text).</summary>
-    public string Code => Name is null ? $"return {Text};" : $"var {Name} = {Text};";
+    /// <summary>The statement as written (its expression's source text, on one line).</summary>
+    public string Code => (Name is null ? "return " : $"var {Name} = ") + string.Join(" ", Text.Split(new[] { ' ', '\t', '\r', '\n' }, System.StringSplitOptions.RemoveEmptyEntries)) + ";";
 }

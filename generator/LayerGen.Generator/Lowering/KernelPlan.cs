@@ -41,7 +41,11 @@ internal sealed record Target(Buffer Buffer, bool Accumulate);
 /// parameter whose <c>RequiresGrad</c> is false). Empty: the step always runs (every forward step, a
 /// child layer's backward — it updates the child's own parameters — and what that backward reads).
 /// </summary>
-internal abstract record Step(EquatableArray<string> WantedBy);
+internal abstract record Step(EquatableArray<string> WantedBy)
+{
+    /// <summary>For a backward step: the forward statements it differentiates, as written (<c>var h = Ops.Relu(x.MatMul(w));</c>), latest first.</summary>
+    public EquatableArray<string> Differentiates { get; init; } = EquatableArray<string>.Empty;
+}
 
 /// <summary>An element-wise chain fused into one loop over <see cref="Root"/>'s shape.</summary>
 internal sealed record ElementwiseStep(int Root, Target Target, EquatableArray<string> WantedBy) : Step(WantedBy);

@@ -103,6 +103,12 @@ internal sealed class Lowerer
 
         LowerPhase(backwardNeeded.Where(id => _graph[id].IsBackward).OrderBy(id => id).ToList(), gradStores, _plan.BackwardSteps, new GradientReach(this, gradStores));
         ParameterGradientsLast(_plan.BackwardSteps);
+
+        var statements = new DifferentiatedStatements(_graph);
+        for (int i = 0; i < _plan.BackwardSteps.Count; i++)
+        {
+            _plan.BackwardSteps[i] = _plan.BackwardSteps[i] with { Differentiates = statements.Of(_plan.BackwardSteps[i], _plan) };
+        }
     }
 
     /// <summary>

@@ -176,7 +176,8 @@ partial class CenteredLayer : global::LayerGen.ILayer
             Span<float> mul1Grad = saved.Slice(mul1GradAt, 1); // []
             if (!inputGrad.IsEmpty)
             {
-                // mul1Grad = sum of -outputGrad [*] down to []
+                // forward: return x - x.Mean();
+                // so: mul1Grad = sum of -outputGrad [*] down to []
                 {
                     int n = rows;
                     int i = 0;

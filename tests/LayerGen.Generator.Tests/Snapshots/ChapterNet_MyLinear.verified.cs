@@ -300,7 +300,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             Span<float> add1Grad = saved.Slice(add1GradAt, rows * units); // [*, units]
             if (!weightGrad.IsEmpty || !biasGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // add1Grad = relugrad(outputGrad, output)   [*, units]
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: add1Grad = relugrad(outputGrad, output)   [*, units]
                 {
                     int n = rows * units;
                     int i = 0;
@@ -324,7 +325,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += add1Grad·weightᵀ   [rows, inUnits], contracting units
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: inputGrad += add1Grad·weightᵀ   [rows, inUnits], contracting units
                 if ((long)rows * inUnits * units >= 512)
                 {
                     Gemm.MatMul(rows, inUnits, units, add1Grad, false, weight, true, inputGrad.Slice(0, rows * inUnits), accumulate: true);
@@ -359,8 +361,9 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!biasGrad.IsEmpty)
             {
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
                 if (biasGradIsZero) biasGrad.Clear();
-                // biasGrad += sum of add1Grad [*, units] down to [units]
+                // so: biasGrad += sum of add1Grad [*, units] down to [units]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -379,7 +382,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!weightGrad.IsEmpty)
             {
-                // weightGrad += inputᵀ·add1Grad   [inUnits, units], contracting rows
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: weightGrad += inputᵀ·add1Grad   [inUnits, units], contracting rows
                 if ((long)inUnits * units * rows >= 512)
                 {
                     Gemm.MatMul(inUnits, units, rows, input, true, add1Grad, false, weightGrad.Slice(0, inUnits * units), accumulate: !weightGradIsZero);
@@ -577,7 +581,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             Span<float> add1Grad = saved.Slice(add1GradAt, rows * units); // [*, units]
             if (!weightGrad.IsEmpty || !biasGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // add1Grad = relugrad(outputGrad, output)   [*, units]
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: add1Grad = relugrad(outputGrad, output)   [*, units]
                 {
                     int n = rows * units;
                     int i = 0;
@@ -601,7 +606,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += add1Grad·weightᵀ   [rows, inUnits], contracting units
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: inputGrad += add1Grad·weightᵀ   [rows, inUnits], contracting units
                 if ((long)rows * inUnits * units >= 512)
                 {
                     Gemm.MatMul(rows, inUnits, units, add1Grad, false, weight, true, inputGrad.Slice(0, rows * inUnits), accumulate: true);
@@ -636,8 +642,9 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!biasGrad.IsEmpty)
             {
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
                 if (biasGradIsZero) biasGrad.Clear();
-                // biasGrad += sum of add1Grad [*, units] down to [units]
+                // so: biasGrad += sum of add1Grad [*, units] down to [units]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -656,7 +663,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!weightGrad.IsEmpty)
             {
-                // weightGrad += inputᵀ·add1Grad   [inUnits, units], contracting rows
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: weightGrad += inputᵀ·add1Grad   [inUnits, units], contracting rows
                 if ((long)inUnits * units * rows >= 512)
                 {
                     Gemm.MatMul(inUnits, units, rows, input, true, add1Grad, false, weightGrad.Slice(0, inUnits * units), accumulate: !weightGradIsZero);
@@ -854,7 +862,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             Span<float> add1Grad = saved.Slice(add1GradAt, rows * units); // [*, units]
             if (!weightGrad.IsEmpty || !biasGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // add1Grad = relugrad(outputGrad, output)   [*, units]
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: add1Grad = relugrad(outputGrad, output)   [*, units]
                 {
                     int n = rows * units;
                     int i = 0;
@@ -878,7 +887,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += add1Grad·weightᵀ   [rows, inUnits], contracting units
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: inputGrad += add1Grad·weightᵀ   [rows, inUnits], contracting units
                 if ((long)rows * inUnits * units >= 512)
                 {
                     Gemm.MatMul(rows, inUnits, units, add1Grad, false, weight, true, inputGrad.Slice(0, rows * inUnits), accumulate: true);
@@ -913,8 +923,9 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!biasGrad.IsEmpty)
             {
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
                 if (biasGradIsZero) biasGrad.Clear();
-                // biasGrad += sum of add1Grad [*, units] down to [units]
+                // so: biasGrad += sum of add1Grad [*, units] down to [units]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -933,7 +944,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!weightGrad.IsEmpty)
             {
-                // weightGrad += inputᵀ·add1Grad   [inUnits, units], contracting rows
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: weightGrad += inputᵀ·add1Grad   [inUnits, units], contracting rows
                 if ((long)inUnits * units * rows >= 512)
                 {
                     Gemm.MatMul(inUnits, units, rows, input, true, add1Grad, false, weightGrad.Slice(0, inUnits * units), accumulate: !weightGradIsZero);
@@ -1128,7 +1140,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             Span<float> add1Grad = saved.Slice(add1GradAt, rows * units); // [*, units]
             if (!weightGrad.IsEmpty || !biasGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // add1Grad = relugrad(outputGrad, output)   [*, units]
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: add1Grad = relugrad(outputGrad, output)   [*, units]
                 {
                     int n = rows * units;
                     int i = 0;
@@ -1152,7 +1165,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += add1Grad·weightᵀ   [rows, inUnits], contracting units
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: inputGrad += add1Grad·weightᵀ   [rows, inUnits], contracting units
                 if ((long)rows * inUnits * units >= 512)
                 {
                     Gemm.MatMul(rows, inUnits, units, add1Grad, false, weight, true, inputGrad.Slice(0, rows * inUnits), accumulate: true);
@@ -1187,8 +1201,9 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!biasGrad.IsEmpty)
             {
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
                 if (biasGradIsZero) biasGrad.Clear();
-                // biasGrad += sum of add1Grad [*, units] down to [units]
+                // so: biasGrad += sum of add1Grad [*, units] down to [units]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -1207,7 +1222,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!weightGrad.IsEmpty)
             {
-                // weightGrad += inputᵀ·add1Grad   [inUnits, units], contracting rows
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: weightGrad += inputᵀ·add1Grad   [inUnits, units], contracting rows
                 if ((long)inUnits * units * rows >= 512)
                 {
                     Gemm.MatMul(inUnits, units, rows, input, true, add1Grad, false, weightGrad.Slice(0, inUnits * units), accumulate: !weightGradIsZero);

@@ -290,7 +290,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             Span<float> add1Grad = saved.Slice(add1GradAt, rows * units); // [*, units]
             if (!weightGrad.IsEmpty || !biasGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // add1Grad = relugrad(outputGrad, output)   [*, units]
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: add1Grad = relugrad(outputGrad, output)   [*, units]
                 {
                     int n = rows * units;
                     int i = 0;
@@ -314,7 +315,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += add1Grad·weightᵀ   [rows, inUnits], contracting units
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: inputGrad += add1Grad·weightᵀ   [rows, inUnits], contracting units
                 if ((long)rows * inUnits * units >= 512)
                 {
                     Gemm.MatMul(rows, inUnits, units, add1Grad, false, weight, true, inputGrad.Slice(0, rows * inUnits), accumulate: true);
@@ -349,8 +351,9 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!biasGrad.IsEmpty)
             {
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
                 if (biasGradIsZero) biasGrad.Clear();
-                // biasGrad += sum of add1Grad [*, units] down to [units]
+                // so: biasGrad += sum of add1Grad [*, units] down to [units]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -369,7 +372,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!weightGrad.IsEmpty)
             {
-                // weightGrad += inputᵀ·add1Grad   [inUnits, units], contracting rows
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: weightGrad += inputᵀ·add1Grad   [inUnits, units], contracting rows
                 if ((long)inUnits * units * rows >= 512)
                 {
                     Gemm.MatMul(inUnits, units, rows, input, true, add1Grad, false, weightGrad.Slice(0, inUnits * units), accumulate: !weightGradIsZero);
@@ -564,7 +568,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             Span<float> add1Grad = saved.Slice(add1GradAt, rows * units); // [*, units]
             if (!weightGrad.IsEmpty || !biasGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // add1Grad = relugrad(outputGrad, output)   [*, units]
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: add1Grad = relugrad(outputGrad, output)   [*, units]
                 {
                     int n = rows * units;
                     int i = 0;
@@ -588,7 +593,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += add1Grad·weightᵀ   [rows, inUnits], contracting units
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: inputGrad += add1Grad·weightᵀ   [rows, inUnits], contracting units
                 if ((long)rows * inUnits * units >= 512)
                 {
                     Gemm.MatMul(rows, inUnits, units, add1Grad, false, weight, true, inputGrad.Slice(0, rows * inUnits), accumulate: true);
@@ -623,8 +629,9 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!biasGrad.IsEmpty)
             {
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
                 if (biasGradIsZero) biasGrad.Clear();
-                // biasGrad += sum of add1Grad [*, units] down to [units]
+                // so: biasGrad += sum of add1Grad [*, units] down to [units]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -643,7 +650,8 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!weightGrad.IsEmpty)
             {
-                // weightGrad += inputᵀ·add1Grad   [inUnits, units], contracting rows
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: weightGrad += inputᵀ·add1Grad   [inUnits, units], contracting rows
                 if ((long)inUnits * units * rows >= 512)
                 {
                     Gemm.MatMul(inUnits, units, rows, input, true, add1Grad, false, weightGrad.Slice(0, inUnits * units), accumulate: !weightGradIsZero);

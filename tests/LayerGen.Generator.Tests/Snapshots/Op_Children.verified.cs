@@ -176,11 +176,13 @@ partial class TanhMlp : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
             Span<float> fc2Saved = saved.Slice(fc2SavedAt, fc2.SavedLength(rows)); // child workspace
             Span<float> hGrad = saved.Slice(hGradAt, rows * hidden); // [*, hidden]
             Span<float> fc1OutputGrad = saved.Slice(fc1OutputGradAt, rows * hidden); // [*, hidden]
-            // hGrad = fc2's backward from outputGrad (also accumulates fc2's parameter gradients)   [*, hidden]
+            // forward: return fc2.Call(h);
+            // so: hGrad = fc2's backward from outputGrad (also accumulates fc2's parameter gradients)   [*, hidden]
             hGrad.Clear();
             if (intoParameters) BackwardIntoParameters.Run(fc2, rows, h, output, outputGrad, hGrad, fc2Saved);
             else fc2.BackwardSpan(rows, h, output, outputGrad, hGrad, fc2Saved);
-            // fc1OutputGrad = hGrad * (1 - h * h)   [*, hidden]
+            // forward: var h = Ops.Tanh(fc1.Call(x));
+            // so: fc1OutputGrad = hGrad * (1 - h * h)   [*, hidden]
             {
                 int n = rows * hidden;
                 int i = 0;

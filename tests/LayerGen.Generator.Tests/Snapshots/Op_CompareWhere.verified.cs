@@ -218,7 +218,8 @@ partial class LeakyWhere : global::LayerGen.ILayer, global::LayerGen.IBackwardIn
             Span<float> hGrad = saved.Slice(hGradAt, rows * n_n); // [*, n_n]
             if (!biasGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // hGrad = (where(greater1, outputGrad, 0) + where(greater1, 0, outputGrad) * 0.01)   [*, n_n]
+                // forward: return Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f);
+                // so: hGrad = (where(greater1, outputGrad, 0) + where(greater1, 0, outputGrad) * 0.01)   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
@@ -242,7 +243,8 @@ partial class LeakyWhere : global::LayerGen.ILayer, global::LayerGen.IBackwardIn
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += hGrad   [*, n_n]
+                // forward: return Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f);
+                // so: inputGrad += hGrad   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
@@ -266,8 +268,9 @@ partial class LeakyWhere : global::LayerGen.ILayer, global::LayerGen.IBackwardIn
             }
             if (!biasGrad.IsEmpty)
             {
+                // forward: var h = x + bias;
                 if (biasGradIsZero) biasGrad.Clear();
-                // biasGrad += sum of hGrad [*, n_n] down to [n_n]
+                // so: biasGrad += sum of hGrad [*, n_n] down to [n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {

@@ -277,7 +277,8 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
             Span<float> matMul1Grad = saved.Slice(matMul1GradAt, rows * outputs); // [*, outputs]
             if (!weightGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // matMul1Grad = relugrad(outputGrad * dropoutMask1, relu1)   [*, outputs]
+                // forward: return Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f);
+                // so: matMul1Grad = relugrad(outputGrad * dropoutMask1, relu1)   [*, outputs]
                 {
                     int n = rows * outputs;
                     int i = 0;
@@ -301,7 +302,8 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += matMul1Grad·weightᵀ   [rows, inputs], contracting outputs
+                // forward: return Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f);
+                // so: inputGrad += matMul1Grad·weightᵀ   [rows, inputs], contracting outputs
                 if ((long)rows * inputs * outputs >= 512)
                 {
                     Gemm.MatMul(rows, inputs, outputs, matMul1Grad, false, weight, true, inputGrad.Slice(0, rows * inputs), accumulate: true);
@@ -336,7 +338,8 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
             }
             if (!weightGrad.IsEmpty)
             {
-                // weightGrad += inputᵀ·matMul1Grad   [inputs, outputs], contracting rows
+                // forward: return Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f);
+                // so: weightGrad += inputᵀ·matMul1Grad   [inputs, outputs], contracting rows
                 if ((long)inputs * outputs * rows >= 512)
                 {
                     Gemm.MatMul(inputs, outputs, rows, input, true, matMul1Grad, false, weightGrad.Slice(0, inputs * outputs), accumulate: !weightGradIsZero);

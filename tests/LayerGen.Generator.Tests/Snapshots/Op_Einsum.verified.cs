@@ -314,7 +314,8 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
             Span<float> einsum4 = saved.Slice(einsum4At, rows * inputs); // [*, inputs]
             if (!inputGrad.IsEmpty)
             {
-                // einsum3 = einsum("bjk,bk->bj", einsum1, outputGrad)   [*, inputs]
+                // forward: return Ops.Einsum("ijk,bi,bj->bk", weight, x, x);
+                // so: einsum3 = einsum("bjk,bk->bj", einsum1, outputGrad)   [*, inputs]
                 {
                     for (int e_b = 0; e_b < rows; e_b++)
                     {
@@ -339,7 +340,8 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
             }
             if (!weightGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // einsum1Grad = einsum("bj,bk->bjk", input, outputGrad)   [*, inputs, outputs]
+                // forward: return Ops.Einsum("ijk,bi,bj->bk", weight, x, x);
+                // so: einsum1Grad = einsum("bj,bk->bjk", input, outputGrad)   [*, inputs, outputs]
                 {
                     for (int e_b = 0; e_b < rows; e_b++)
                     {
@@ -374,7 +376,8 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
             }
             if (!inputGrad.IsEmpty)
             {
-                // einsum4 = einsum("ijk,bjk->bi", weight, einsum1Grad)   [*, inputs]
+                // forward: return Ops.Einsum("ijk,bi,bj->bk", weight, x, x);
+                // so: einsum4 = einsum("ijk,bjk->bi", weight, einsum1Grad)   [*, inputs]
                 // as a matrix product: [rows, (inputs * outputs)]·[(inputs * outputs), inputs], second factor stored transposed
                 if ((long)rows * inputs * (inputs * outputs) >= 512)
                 {
@@ -448,7 +451,8 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
             }
             if (!weightGrad.IsEmpty)
             {
-                // weightGrad += einsum("bi,bjk->ijk", input, einsum1Grad)   [inputs, inputs, outputs]
+                // forward: return Ops.Einsum("ijk,bi,bj->bk", weight, x, x);
+                // so: weightGrad += einsum("bi,bjk->ijk", input, einsum1Grad)   [inputs, inputs, outputs]
                 // as a matrix product: [inputs, rows]·[rows, (inputs * outputs)], first factor stored transposed
                 if ((long)inputs * (inputs * outputs) * rows >= 512)
                 {
@@ -692,7 +696,8 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
             Span<float> einsum4 = saved.Slice(einsum4At, rows * inputs); // [*, inputs]
             if (!inputGrad.IsEmpty)
             {
-                // einsum3 = einsum("bjk,bk->bj", einsum1, outputGrad)   [*, inputs]
+                // forward: return Ops.Einsum("ijk,bi,bj->bk", weight, x, x);
+                // so: einsum3 = einsum("bjk,bk->bj", einsum1, outputGrad)   [*, inputs]
                 {
                     for (int e_b = 0; e_b < rows; e_b++)
                     {
@@ -717,7 +722,8 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
             }
             if (!weightGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // einsum1Grad = einsum("bj,bk->bjk", input, outputGrad)   [*, inputs, outputs]
+                // forward: return Ops.Einsum("ijk,bi,bj->bk", weight, x, x);
+                // so: einsum1Grad = einsum("bj,bk->bjk", input, outputGrad)   [*, inputs, outputs]
                 {
                     for (int e_b = 0; e_b < rows; e_b++)
                     {
@@ -752,7 +758,8 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
             }
             if (!inputGrad.IsEmpty)
             {
-                // einsum4 = einsum("ijk,bjk->bi", weight, einsum1Grad)   [*, inputs]
+                // forward: return Ops.Einsum("ijk,bi,bj->bk", weight, x, x);
+                // so: einsum4 = einsum("ijk,bjk->bi", weight, einsum1Grad)   [*, inputs]
                 // as a matrix product: [rows, (inputs * outputs)]·[(inputs * outputs), inputs], second factor stored transposed
                 if ((long)rows * inputs * (inputs * outputs) >= 512)
                 {
@@ -826,7 +833,8 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
             }
             if (!weightGrad.IsEmpty)
             {
-                // weightGrad += einsum("bi,bjk->ijk", input, einsum1Grad)   [inputs, inputs, outputs]
+                // forward: return Ops.Einsum("ijk,bi,bj->bk", weight, x, x);
+                // so: weightGrad += einsum("bi,bjk->ijk", input, einsum1Grad)   [inputs, inputs, outputs]
                 // as a matrix product: [inputs, rows]·[rows, (inputs * outputs)], first factor stored transposed
                 if ((long)inputs * (inputs * outputs) * rows >= 512)
                 {

@@ -193,7 +193,8 @@ partial class ErfGelu : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
             Span<float> mul1Grad = saved.Slice(mul1GradAt, rows * n_n); // [*, n_n]
             if (!scaleGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // mul1Grad = outputGrad * (0.5 * (1 + erf(mul1 * 0.70710677)) + mul1 * exp(mul1 * mul1 * -0.5) * 0.3989423)   [*, n_n]
+                // forward: return Ops.Gelu(x * scale) + x.Erf();
+                // so: mul1Grad = outputGrad * (0.5 * (1 + erf(mul1 * 0.70710677)) + mul1 * exp(mul1 * mul1 * -0.5) * 0.3989423)   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
@@ -217,7 +218,8 @@ partial class ErfGelu : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += (outputGrad * 1.1283792 * exp(-input * input) + mul1Grad * scale)   [*, n_n]
+                // forward: return Ops.Gelu(x * scale) + x.Erf();
+                // so: inputGrad += (outputGrad * 1.1283792 * exp(-input * input) + mul1Grad * scale)   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -243,8 +245,9 @@ partial class ErfGelu : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
             }
             if (!scaleGrad.IsEmpty)
             {
+                // forward: return Ops.Gelu(x * scale) + x.Erf();
                 if (scaleGradIsZero) scaleGrad.Clear();
-                // scaleGrad += sum of mul1Grad * input [*, n_n] down to [n_n]
+                // so: scaleGrad += sum of mul1Grad * input [*, n_n] down to [n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {

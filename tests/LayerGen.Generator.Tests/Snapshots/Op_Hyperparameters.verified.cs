@@ -281,7 +281,8 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
             Span<float> matMul1Grad = saved.Slice(matMul1GradAt, rows * units); // [*, units]
             if (!weightGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // matMul1Grad = outputGrad * dropoutMask1 / temperature * (1f / global::System.MathF.Sqrt(d))   [*, units]
+                // forward: return Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout);
+                // so: matMul1Grad = outputGrad * dropoutMask1 / temperature * (1f / global::System.MathF.Sqrt(d))   [*, units]
                 {
                     int n = rows * units;
                     int i = 0;
@@ -305,7 +306,8 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += matMul1Grad·weightᵀ   [rows, d], contracting units
+                // forward: return Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout);
+                // so: inputGrad += matMul1Grad·weightᵀ   [rows, d], contracting units
                 if ((long)rows * d * units >= 512)
                 {
                     Gemm.MatMul(rows, d, units, matMul1Grad, false, weight, true, inputGrad.Slice(0, rows * d), accumulate: true);
@@ -340,7 +342,8 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
             }
             if (!weightGrad.IsEmpty)
             {
-                // weightGrad += inputᵀ·matMul1Grad   [d, units], contracting rows
+                // forward: return Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout);
+                // so: weightGrad += inputᵀ·matMul1Grad   [d, units], contracting rows
                 if ((long)d * units * rows >= 512)
                 {
                     Gemm.MatMul(d, units, rows, input, true, matMul1Grad, false, weightGrad.Slice(0, d * units), accumulate: !weightGradIsZero);
@@ -544,7 +547,8 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
             Span<float> matMul1Grad = saved.Slice(matMul1GradAt, rows * units); // [*, units]
             if (!weightGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // matMul1Grad = outputGrad * dropoutMask1 / temperature * (1f / global::System.MathF.Sqrt(d))   [*, units]
+                // forward: return Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout);
+                // so: matMul1Grad = outputGrad * dropoutMask1 / temperature * (1f / global::System.MathF.Sqrt(d))   [*, units]
                 {
                     int n = rows * units;
                     int i = 0;
@@ -568,7 +572,8 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += matMul1Grad·weightᵀ   [rows, d], contracting units
+                // forward: return Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout);
+                // so: inputGrad += matMul1Grad·weightᵀ   [rows, d], contracting units
                 if ((long)rows * d * units >= 512)
                 {
                     Gemm.MatMul(rows, d, units, matMul1Grad, false, weight, true, inputGrad.Slice(0, rows * d), accumulate: true);
@@ -603,7 +608,8 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
             }
             if (!weightGrad.IsEmpty)
             {
-                // weightGrad += inputᵀ·matMul1Grad   [d, units], contracting rows
+                // forward: return Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout);
+                // so: weightGrad += inputᵀ·matMul1Grad   [d, units], contracting rows
                 if ((long)d * units * rows >= 512)
                 {
                     Gemm.MatMul(d, units, rows, input, true, matMul1Grad, false, weightGrad.Slice(0, d * units), accumulate: !weightGradIsZero);

@@ -272,7 +272,8 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             Span<float> sum2 = saved.Slice(sum2At, n_n); // [n_n]
             if (!floorGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // minimum1Grad = outputGrad * min1   [*, n_n]
+                // forward: return Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true);
+                // so: minimum1Grad = outputGrad * min1   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -300,7 +301,8 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!inputGrad.IsEmpty)
             {
-                // min1Grad = sum of outputGrad * minimum1 [*, n_n] down to [*, 1]
+                // forward: return Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true);
+                // so: min1Grad = sum of outputGrad * minimum1 [*, n_n] down to [*, 1]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -365,7 +367,8 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!floorGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // equal1 = equal(input, floor)   [*, n_n]
+                // forward: return Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true);
+                // so: equal1 = equal(input, floor)   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -458,7 +461,8 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!floorGrad.IsEmpty)
             {
-                // sum1 = sum of where(less1, 0, where1) [*, n_n] down to [n_n]
+                // forward: return Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true);
+                // so: sum1 = sum of where(less1, 0, where1) [*, n_n] down to [n_n]
                 {
                     sum1.Clear();
                     for (int o = 0; o < rows; o++)
@@ -478,7 +482,8 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!inputGrad.IsEmpty)
             {
-                // max1Grad = sum of -outputGrad [*, n_n] down to [*, 1]
+                // forward: return Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true);
+                // so: max1Grad = sum of -outputGrad [*, n_n] down to [*, 1]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -543,7 +548,8 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!floorGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // where3 = where(equal1, outputGrad * 0.5, outputGrad)   [*, n_n]
+                // forward: return Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true);
+                // so: where3 = where(equal1, outputGrad * 0.5, outputGrad)   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
@@ -567,7 +573,8 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += (((extremeGrad1 + where(greater1, 0, where1)) + extremeGrad2) + where(less1, 0, where3))   [*, n_n]
+                // forward: return Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true);
+                // so: inputGrad += (((extremeGrad1 + where(greater1, 0, where1)) + extremeGrad2) + where(less1, 0, where3))   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
@@ -591,7 +598,8 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!floorGrad.IsEmpty)
             {
-                // sum2 = sum of where(greater1, 0, where3) [*, n_n] down to [n_n]
+                // forward: return Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true);
+                // so: sum2 = sum of where(greater1, 0, where3) [*, n_n] down to [n_n]
                 {
                     sum2.Clear();
                     for (int o = 0; o < rows; o++)

@@ -219,7 +219,8 @@ partial class Pieces : global::LayerGen.ILayer
             Span<float> sliceGrad3 = saved.Slice(sliceGrad3At, rows * 6); // [*, 6]
             if (!inputGrad.IsEmpty)
             {
-                // reshape1Grad = outputGrad, elements [0, 1) of axis 1   [*, 1, 4]
+                // forward: return Ops.Stack(1, ends, x.Narrow(-1, 1, 4));
+                // so: reshape1Grad = outputGrad, elements [0, 1) of axis 1   [*, 1, 4]
                 {
                     for (int i0 = 0; i0 < rows; i0++)
                     {
@@ -259,7 +260,8 @@ partial class Pieces : global::LayerGen.ILayer
                     }
                 }
                 if (CheckedMode.Enabled) NonFiniteValues.Check(sliceGrad1, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
-                // slice1Grad = reshape1Grad, elements [0, 2) of axis 1   [*, 2]
+                // forward: var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6));
+                // so: slice1Grad = reshape1Grad, elements [0, 2) of axis 1   [*, 2]
                 {
                     for (int i0 = 0; i0 < rows; i0++)
                     {

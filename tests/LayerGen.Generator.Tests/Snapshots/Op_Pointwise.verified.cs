@@ -332,7 +332,8 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
             Span<float> mul1Grad = saved.Slice(mul1GradAt, rows * n_n); // [*, n_n]
             if (!scaleGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // add2Grad = outputGrad * mul2 * (1 - tanh1 * tanh1) * 0.7978846   [*, n_n]
+                // forward: return Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: "tanh") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f);
+                // so: add2Grad = outputGrad * mul2 * (1 - tanh1 * tanh1) * 0.7978846   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
@@ -419,7 +420,8 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += ((outputGrad * 3 * pow(input, 2) + where(inrange(input, -0.5, 0.5), outputGrad, 0)) + mul1Grad * scale * 0.5 / sqrt1 * sign(input))   [*, n_n]
+                // forward: return Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: "tanh") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f);
+                // so: inputGrad += ((outputGrad * 3 * pow(input, 2) + where(inrange(input, -0.5, 0.5), outputGrad, 0)) + mul1Grad * scale * 0.5 / sqrt1 * sign(input))   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -445,8 +447,9 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
             }
             if (!scaleGrad.IsEmpty)
             {
+                // forward: return Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: "tanh") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f);
                 if (scaleGradIsZero) scaleGrad.Clear();
-                // scaleGrad += sum of mul1Grad * sqrt1 [*, n_n] down to [n_n]
+                // so: scaleGrad += sum of mul1Grad * sqrt1 [*, n_n] down to [n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {

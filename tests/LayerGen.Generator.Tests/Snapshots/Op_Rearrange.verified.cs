@@ -199,7 +199,8 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
             Span<float> permute1Grad = saved.Slice(permute1GradAt, rows * 12); // [*, 3, 4]
             if (!inputGrad.IsEmpty)
             {
-                // permute1Grad = (outputGrad + outputGrad * weight)   [*, 3, 4]
+                // forward: return (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12);
+                // so: permute1Grad = (outputGrad + outputGrad * weight)   [*, 3, 4]
                 {
                     for (int i0 = 0; i0 < rows; i0++)
                     {
@@ -230,8 +231,9 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
             }
             if (!weightGrad.IsEmpty)
             {
+                // forward: return (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12);
                 if (weightGradIsZero) weightGrad.Clear();
-                // weightGrad += sum of outputGrad * permute1 [*, 3, 4] down to [3, 4]
+                // so: weightGrad += sum of outputGrad * permute1 [*, 3, 4] down to [3, 4]
                 {
                     for (int i0 = 0; i0 < rows; i0++)
                     {

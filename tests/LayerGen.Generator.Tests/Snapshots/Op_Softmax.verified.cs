@@ -371,7 +371,8 @@ partial class Entropy : global::LayerGen.ILayer
             Span<float> sum3 = saved.Slice(sum3At, rows); // [*, 1]
             if (!inputGrad.IsEmpty)
             {
-                // mul1Grad = -outputGrad   [*, n_n]
+                // forward: return -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true);
+                // so: mul1Grad = -outputGrad   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -481,7 +482,8 @@ partial class Entropy : global::LayerGen.ILayer
                     }
                 }
                 if (CheckedMode.Enabled) NonFiniteValues.Check(log1Grad, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-                // sum3 = sum of -pGrad * p / sum1 [*, n_n] down to [*, 1]
+                // forward: var p = x.Softmax(-1);
+                // so: sum3 = sum of -pGrad * p / sum1 [*, n_n] down to [*, 1]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -526,7 +528,9 @@ partial class Entropy : global::LayerGen.ILayer
                     }
                 }
                 if (CheckedMode.Enabled) NonFiniteValues.Check(sum3, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-                // inputGrad += (sub2Grad + (pGrad / sum1 + (log1Grad / sum1 + sum3)) * exp1)   [*, n_n]
+                // forward: return -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true);
+                // forward: var p = x.Softmax(-1);
+                // so: inputGrad += (sub2Grad + (pGrad / sum1 + (log1Grad / sum1 + sum3)) * exp1)   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
