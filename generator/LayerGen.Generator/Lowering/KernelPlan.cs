@@ -78,6 +78,12 @@ internal sealed class KernelPlan
 
     public Graph Graph { get; }
 
+    /// <summary>
+    /// Every loop nest a plain scalar loop over its elements: no vector tiers, no GEMM calls, matrix products as
+    /// triple loops. The same values to float rounding (sums add in another order), for stepping through in a debugger.
+    /// </summary>
+    public bool ScalarKernels { get; set; }
+
     /// <summary>Node → the buffer holding its value (views share their argument's buffer).</summary>
     public Dictionary<int, Buffer> Buffers { get; } = new();
 

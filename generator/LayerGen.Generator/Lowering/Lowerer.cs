@@ -31,9 +31,13 @@ internal sealed class Lowerer
         _bufferNames = new BufferNames(graph, names);
     }
 
-    public static KernelPlan Lower(Graph graph, Names names)
+    /// <param name="graph">The forward and backward graph.</param>
+    /// <param name="names">The kernels' names for the layer's sizes and parameters.</param>
+    /// <param name="scalarKernels">Plain scalar loops only (the <c>LayerGenScalarKernels</c> switch): see <see cref="KernelPlan.ScalarKernels"/>.</param>
+    public static KernelPlan Lower(Graph graph, Names names, bool scalarKernels = false)
     {
         var lowerer = new Lowerer(graph, names);
+        lowerer._plan.ScalarKernels = scalarKernels;
         lowerer.Run();
         return lowerer._plan;
     }
