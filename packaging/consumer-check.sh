@@ -2,7 +2,8 @@
 # The package check: packs LayerGen (runtime + generator) with a version no earlier pack can have used into
 # a local folder feed, then builds and runs a throwaway project that references only that package (the
 # chapter's CenteredLayer and MyLinear from samples/CustomLayers/Layers.cs, and packaging/consumer/Program.cs).
-# Proves that the generator runs from the package and the generated kernels work. Exits non-zero on failure.
+# Proves that the generator runs from the package and the generated kernels work, vector and (with
+# -p:LayerGenScalarKernels=true, the package's build props) scalar. Exits non-zero on failure.
 #
 #   bash packaging/consumer-check.sh            # keeps nothing: its temp folder is removed at the end
 #   KEEP=1 bash packaging/consumer-check.sh     # keeps the temp folder (feed, consumer project) for a look
@@ -28,7 +29,7 @@ nupkg="$feed/LayerGen.$version.nupkg"
 
 # 2. The package's contents: runtime, generator, readme, licence, and no dependencies.
 listing="$(unzip -Z1 "$nupkg")"
-for entry in lib/net10.0/LayerGen.dll analyzers/dotnet/cs/LayerGen.Generator.dll README.md LICENSE; do
+for entry in lib/net10.0/LayerGen.dll analyzers/dotnet/cs/LayerGen.Generator.dll build/LayerGen.props buildTransitive/LayerGen.props README.md LICENSE; do
   grep -qx "$entry" <<<"$listing" || { echo "FAIL: $entry missing from the package"; echo "$listing"; exit 1; }
 done
 nuspec="$(unzip -p "$nupkg" LayerGen.nuspec)"
@@ -75,4 +76,11 @@ echo "   consumer built: $generated generated files"
 
 # 4. Run it.
 dotnet "$consumer/bin/Release/net10.0/Consumer.dll" </dev/null
+
+# 5. The package's build props make <LayerGenScalarKernels> visible to the generator: the same program on plain
+#    scalar kernels (KernelName says so) passes the same checks.
+NUGET_PACKAGES="$work/packages" dotnet build "$consumer/Consumer.csproj" -c Release -nologo -v:q -p:LayerGenScalarKernels=true </dev/null
+scalar="$(dotnet "$consumer/bin/Release/net10.0/Consumer.dll" </dev/null)" || { echo "$scalar"; echo "FAIL: the consumer on scalar kernels"; exit 1; }
+grep -q "(scalar loops)" <<<"$scalar" || { echo "$scalar"; echo "FAIL: LayerGenScalarKernels=true did not reach the generator"; exit 1; }
+echo "   scalar kernels: $(grep -c '(scalar loops)' <<<"$scalar") layers report them, checks pass"
 echo "== consumer check passed in $((SECONDS - start)) s"

@@ -21,11 +21,12 @@ internal static class LayerCompiler
     /// <param name="specialisations">The constant sizes it is constructed with, one kernel each.</param>
     /// <param name="childSignatures">The shape contracts of the layers it holds as children.</param>
     /// <param name="verifyIr">Check the IR after every stage (test builds): a broken rule becomes LG0999 at once.</param>
-    public static GeneratedLayer Compile(LayerModel layer, EquatableArray<EquatableArray<int>> specialisations, EquatableArray<LayerSignature> childSignatures, bool verifyIr = false)
+    /// <param name="scalarKernels">Emit plain scalar loops (no vectors, no GEMM calls), for stepping through in a debugger.</param>
+    public static GeneratedLayer Compile(LayerModel layer, EquatableArray<EquatableArray<int>> specialisations, EquatableArray<LayerSignature> childSignatures, bool verifyIr = false, bool scalarKernels = false)
     {
         try
         {
-            return CompileUnchecked(layer, specialisations, childSignatures, verifyIr);
+            return CompileUnchecked(layer, specialisations, childSignatures, verifyIr, scalarKernels);
         }
         catch (System.Exception e) when (e is not System.OperationCanceledException)
         {
@@ -35,7 +36,7 @@ internal static class LayerCompiler
         }
     }
 
-    private static GeneratedLayer CompileUnchecked(LayerModel layer, EquatableArray<EquatableArray<int>> specialisations, EquatableArray<LayerSignature> childSignatures, bool verifyIr)
+    private static GeneratedLayer CompileUnchecked(LayerModel layer, EquatableArray<EquatableArray<int>> specialisations, EquatableArray<LayerSignature> childSignatures, bool verifyIr, bool scalarKernels)
     {
         var diagnostics = new List<DiagnosticInfo>();
         string hintName = layer.FullName + ".g.cs";
@@ -67,7 +68,7 @@ internal static class LayerCompiler
             GraphVerifier.Check(graph, "autodiff");
         }
 
-        var plan = Lowerer.Lower(graph, names);
+        var plan = Lowerer.Lower(graph, names, scalarKernels);
         if (verifyIr)
         {
             PlanVerifier.Check(plan);

@@ -34,6 +34,7 @@ public sealed class LayerGenerator : IIncrementalGenerator
         public const string Sequentials = "Sequentials";
         public const string RunTimeSizes = "RunTimeSizes";
         public const string VerifyIr = "VerifyIr";
+        public const string ScalarKernels = "ScalarKernels";
     }
 
     /// <summary>
@@ -42,6 +43,13 @@ public sealed class LayerGenerator : IIncrementalGenerator
     /// The test builds set it; a broken rule then fails as LG0999 instead of emitting wrong kernels.
     /// </summary>
     public const string VerifyIrProperty = "build_property.LayerGenVerifyIr";
+
+    /// <summary>
+    /// The MSBuild property that makes the kernels plain scalar loops, for stepping through in a debugger:
+    /// <c>&lt;LayerGenScalarKernels&gt;true&lt;/LayerGenScalarKernels&gt;</c> (the package's build props make it visible to
+    /// the compiler). No vector paths and no GEMM calls; <c>KernelName</c> ends in " (scalar loops)".
+    /// </summary>
+    public const string ScalarKernelsProperty = "build_property.LayerGenScalarKernels";
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -125,21 +133,26 @@ public sealed class LayerGenerator : IIncrementalGenerator
         var verifyIr = context.AnalyzerConfigOptionsProvider
             .Select(static (options, _) => options.GlobalOptions.TryGetValue(VerifyIrProperty, out var value) && string.Equals(value, "true", System.StringComparison.OrdinalIgnoreCase))
             .WithTrackingName(Steps.VerifyIr);
+        var scalarKernels = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => options.GlobalOptions.TryGetValue(ScalarKernelsProperty, out var value) && string.Equals(value, "true", System.StringComparison.OrdinalIgnoreCase))
+            .WithTrackingName(Steps.ScalarKernels);
+        var switches = verifyIr.Combine(scalarKernels);
         var generated = specialised
-            .Combine(verifyIr)
-            .Select(static (input, _) => LayerCompiler.Compile(input.Left.Layer, input.Left.Sizes, input.Left.Children, input.Right))
+            .Combine(switches)
+            .Select(static (input, _) => LayerCompiler.Compile(input.Left.Layer, input.Left.Sizes, input.Left.Children, input.Right.Left, input.Right.Right))
             .WithTrackingName(Steps.Generated);
 
         // Losses: specialised per construction site like layers; they hold no children.
         var generatedLosses = losses
             .Where(static r => r.Value is not null)
             .Combine(allSites)
-            .Combine(verifyIr)
+            .Combine(switches)
             .Select(static (pair, _) => LayerCompiler.Compile(
                 pair.Left.Left.Value!,
                 ConstructionSiteReader.SpecialisationsFor(pair.Left.Left.Value!.FullName, pair.Left.Right),
                 EquatableArray<Parsing.LayerSignature>.Empty,
-                pair.Right))
+                pair.Right.Left,
+                pair.Right.Right))
             .WithTrackingName(Steps.GeneratedLosses);
 
         // 6. Compile-time composition check of every new Sequential(...) of constant-size layers (LG0010).

@@ -19,7 +19,7 @@ public sealed class EinsumContractionTests
         return DemoLayer.Source(run);
     }
 
-    // The equations of the einsum steps, from the kernels' comments: "// t2 = einsum("ijk,bi->bjk", ...".
+    // The equations of the einsum steps, from the kernels' comments: "// einsum1 = einsum("ijk,bi->bjk", ...".
     private static string[] Steps(string source) =>
         Regex.Matches(source, @"// \w+ \+?= einsum\(""([a-z,>-]+)""").Select(m => m.Groups[1].Value).Distinct().ToArray();
 
@@ -37,7 +37,7 @@ public sealed class EinsumContractionTests
         // (The size n is spelt n_n in the kernels, away from their loop variables.)
         Assert.Contains("Gemm.MatMul(rows, (n_n * m), n_n, input, false, w, false,", source);
         Assert.Contains("Gemm.MatMul(n_n, (n_n * m), rows, input, true,", source);
-        Assert.Matches(@"Gemm\.MatMul\(rows, n_n, \(n_n \* m\), t\d+, false, w, true,", source);
+        Assert.Matches(@"Gemm\.MatMul\(rows, n_n, \(n_n \* m\), \w+, false, w, true,", source);
     }
 
     [Fact]

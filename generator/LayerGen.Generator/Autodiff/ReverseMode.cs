@@ -61,7 +61,13 @@ internal static class ReverseMode
                     : contribution;
             }
 
+            int firstNew = graph.Nodes.Count;
             VjpRules.For(node)(new VjpContext(graph, node, g, Contribute));
+            for (int made = firstNew; made < graph.Nodes.Count; made++)
+            {
+                graph.DifferentiatedFrom[made] = id;
+            }
+
             for (int argument = 0; verify && argument < node.Args.Count; argument++)
             {
                 if (!contributed[argument] && dependsOnVariable[node.Args[argument]] && VjpRules.OwesGradient(node, argument))
@@ -75,6 +81,14 @@ internal static class ReverseMode
         if (problems.Count > 0)
         {
             throw new IrVerificationException("autodiff", problems);
+        }
+
+        for (int id = 0; id < forwardCount; id++)
+        {
+            if (gradients[id] is int gradient && graph[gradient].IsBackward)
+            {
+                graph.Gradients[id] = gradient;
+            }
         }
 
         graph.InputGrad = gradients[graph.Input] ?? -1;

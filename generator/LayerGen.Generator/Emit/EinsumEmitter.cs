@@ -66,15 +66,17 @@ internal sealed class EinsumEmitter
         bool ContiguousWherever(char letter) =>
             equation.Inputs.Where(s => s.Contains(letter)).All(s => s[s.Length - 1] == letter);
 
-        char? outputVector = outputLast is char last && ContiguousWherever(last) ? last : null;
+        // Plain scalar loops (LayerGenScalarKernels): neither axis vectorised, no GEMM.
+        bool scalar = _plan.ScalarKernels;
+        char? outputVector = !scalar && outputLast is char last && ContiguousWherever(last) ? last : null;
         char? summedVector = null;
-        if (outputVector is null && summed.Where(ContiguousWherever).ToList() is { Count: > 0 } candidates)
+        if (!scalar && outputVector is null && summed.Where(ContiguousWherever).ToList() is { Count: > 0 } candidates)
         {
             summedVector = candidates[candidates.Count - 1];
         }
 
         var einsum = new Loops(equation, operands, sizes, t, node.Shape, accumulate);
-        if (EinsumMatrixForm.Of(equation, sizes) is { } product)
+        if (!scalar && EinsumMatrixForm.Of(equation, sizes) is { } product)
         {
             // One matrix product over merged axes: large ones go to the runtime GEMM, as MatMul's do.
             string m = product.M, n = product.N, k = product.K;

@@ -32,10 +32,10 @@ internal sealed class FusedChain
 
     public int Root { get; }
 
-    /// <summary>Run-time constants (1/count of a mean) declared once before the loop, by node.</summary>
-    private readonly HashSet<int> _hoisted = new();
+    /// <summary>Run-time constants (1/count of a mean) declared once before the loop: node → the local's number.</summary>
+    private readonly Dictionary<int, int> _hoisted = new();
 
-    /// <summary>Declares the chain's run-time constants (<c>k12</c>, and <c>kv12</c> as a vector) before its loop.</summary>
+    /// <summary>Declares the chain's run-time constants (<c>k0</c>, and <c>kv0</c> as a vector, numbered in the chain's order) before its loop.</summary>
     public void DeclareConstants(SourceWriter w, bool vector)
     {
         var seen = new HashSet<int>();
@@ -49,13 +49,14 @@ internal sealed class FusedChain
             var node = Graph[id];
             if (node.Op == Op.InverseCount)
             {
-                w.Line($"float k{id} = 1f / ({node.CountOf!.CountCode});");
+                int k = _hoisted.Count;
+                w.Line($"float k{k} = 1f / ({node.CountOf!.CountCode});");
                 if (vector)
                 {
-                    w.Line($"var kv{id} = new Vector<float>(k{id});");
+                    w.Line($"var kv{k} = new Vector<float>(k{k});");
                 }
 
-                _hoisted.Add(id);
+                _hoisted[id] = k;
                 return;
             }
 
@@ -130,7 +131,7 @@ internal sealed class FusedChain
         return node.Op switch
         {
             Op.Constant => lanes.Broadcast(FloatCode(node.Value)),
-            Op.InverseCount when _hoisted.Contains(id) => lanes switch { Lanes.Scalar => $"k{id}", Lanes.Vector => $"kv{id}", _ => lanes.Broadcast($"k{id}") },
+            Op.InverseCount when _hoisted.TryGetValue(id, out int k) => lanes switch { Lanes.Scalar => $"k{k}", Lanes.Vector => $"kv{k}", _ => lanes.Broadcast($"k{k}") },
             Op.InverseCount => lanes.Broadcast($"(1f / ({node.CountOf!.CountCode}))"),
 
             // The op table's spelling of the function: operands, then attributes as float literals.

@@ -36,7 +36,20 @@ internal sealed class KernelEmitter
         var parameterGrads = _plan.ParameterGradBuffers.Select(p => $"Span<float> {p.Name}").ToList();
 
         w.Line("/// <summary>Floats of workspace the forward and backward kernels need for <paramref name=\"rows\"/> rows.</summary>");
-        w.Line($"public static int SavedLength({_sizeParameters}{_childParameters}int rows) => {_plan.SavedLengthCode};");
+        string savedLength = $"public static int SavedLength({_sizeParameters}{_childParameters}int rows)";
+        if (_plan.Workspace.Count == 0)
+        {
+            w.Line($"{savedLength} => 0;");
+        }
+        else
+        {
+            using (w.Block(savedLength))
+            {
+                WriteOffsets(w, _plan.Workspace.Count);
+                w.Line($"return {_plan.SavedLengthCode};");
+            }
+        }
+
         w.Line();
 
         w.Comment($"Forward: {_forwardText}");
@@ -143,6 +156,8 @@ internal sealed class KernelEmitter
         }
 
         var stepTexts = new List<string>();
+        var headed = Model.EquatableArray<string>.Empty;
+        int afterLastStep = -1;
         foreach (var step in steps)
         {
             if (step.WantedBy != openGuard)
@@ -154,6 +169,15 @@ internal sealed class KernelEmitter
             }
 
             int stepStart = body.Length; // after the guard, which names gradients without writing them
+
+            // Backward steps are headed by the forward line they differentiate, once for a run of steps from one line.
+            if (step.Differentiates.Count > 0 && (step.Differentiates != headed || stepStart != afterLastStep))
+            {
+                var statement = step.Differentiates;
+                body.Comment(string.Join("\n", statement.Select(s => "forward: " + s)));
+                body.PrefixNextComment("so: ");
+                headed = statement;
+            }
 
             string? overwriteFlag = null;
             if (firstWrites.TryGetValue(step, out var written) && TargetOf(step)!.Accumulate)
@@ -195,11 +219,13 @@ internal sealed class KernelEmitter
                     break;
             }
 
+            body.ClearCommentPrefix();
             if (backward)
             {
                 stepTexts.Add(body.TextFrom(stepStart)); // only the backward's write order is checked
             }
             EmitCheck(body, step, backward);
+            afterLastStep = body.Length;
         }
 
         if (backward)
@@ -215,15 +241,19 @@ internal sealed class KernelEmitter
 
         guard?.Dispose();
 
-        // Declare the workspace slices this kernel touches, with their shapes.
-        string text = body.ToString();
-        foreach (var buffer in _plan.Workspace)
+        // Declare the workspace slices this kernel touches, with their shapes (comments and messages quote the forward's names),
+        // after the offsets they start at (those of the buffers before them too: each offset is the one before plus a length).
+        string text = Identifiers.WithoutCommentsAndStrings(body.ToString());
+        var used = _plan.Workspace.Where(b => Identifiers.Contains(text, b.Name)).ToList();
+        if (used.Count > 0)
         {
-            if (Identifiers.Contains(text, buffer.Name))
-            {
-                string what = buffer.LengthOverride is null ? buffer.Shape.ToString() : "child workspace";
-                w.Line($"Span<float> {buffer.Name} = saved.Slice({buffer.Offset}, {buffer.LengthCode}); // {what}");
-            }
+            WriteOffsets(w, _plan.Workspace.IndexOf(used[used.Count - 1]) + 1);
+        }
+
+        foreach (var buffer in used)
+        {
+            string what = buffer.LengthOverride is null ? buffer.Shape.ToString() : "child workspace";
+            w.Line($"Span<float> {buffer.Name} = saved.Slice({buffer.OffsetName}, {buffer.LengthCode}); // {what}");
         }
 
         if (steps.Count == 0)
@@ -232,6 +262,15 @@ internal sealed class KernelEmitter
         }
 
         w.Append(body);
+    }
+
+    /// <summary>Declares the offsets of the first <paramref name="count"/> workspace buffers.</summary>
+    private void WriteOffsets(SourceWriter w, int count)
+    {
+        foreach (var (name, code) in _plan.WorkspaceOffsets().Take(count))
+        {
+            w.Line($"int {name} = {code};");
+        }
     }
 
     private static Target? TargetOf(Step step) => step switch

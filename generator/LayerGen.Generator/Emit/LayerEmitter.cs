@@ -137,16 +137,19 @@ internal sealed partial class LayerEmitter
         return string.Concat(locals) + forward.Result.Text;
     }
 
+    /// <summary>What <c>KernelName</c> adds when the kernels are plain scalar loops (<c>LayerGenScalarKernels</c>).</summary>
+    private string ScalarMark => _plan.ScalarKernels ? " (scalar loops)" : string.Empty;
+
     private IEnumerable<string> KernelDescriptions()
     {
         foreach (var sizes in _specialisations)
         {
-            yield return $"{KernelClassName(sizes)}: {SizeList(sizes)} (constant loop bounds)";
+            yield return $"{KernelClassName(sizes)}: {SizeList(sizes)} (constant loop bounds){(_plan.ScalarKernels ? ", scalar loops" : string.Empty)}";
         }
 
         yield return HasSizes
-            ? $"{RuntimeKernelClass}: {(_specialisations.Count > 0 ? "any other sizes" : "every size")} (run-time loop bounds)"
-            : $"{RuntimeKernelClass}: the only kernel (the layer has no size parameters)";
+            ? $"{RuntimeKernelClass}: {(_specialisations.Count > 0 ? "any other sizes" : "every size")} (run-time loop bounds){(_plan.ScalarKernels ? ", scalar loops" : string.Empty)}"
+            : $"{RuntimeKernelClass}: the only kernel (the layer has no size parameters){(_plan.ScalarKernels ? ", scalar loops" : string.Empty)}";
     }
 
     private string RuntimeKernelClass => HasSizes ? "KernelsAnySize" : "Kernels";
@@ -342,12 +345,12 @@ internal sealed partial class LayerEmitter
     {
         if (HasSizes && _specialisations.Count > 0)
         {
-            var cases = _specialisations.Select((s, i) => $"{i + 1} => \"{_layer.ClassName}[{SizeList(s)}]\"");
-            w.Line($"public string KernelName => __kernel switch {{ {string.Join(", ", cases.Concat(new[] { $"_ => \"{_layer.ClassName}[run-time sizes]\"" }))} }};");
+            var cases = _specialisations.Select((s, i) => $"{i + 1} => \"{_layer.ClassName}[{SizeList(s)}]{ScalarMark}\"");
+            w.Line($"public string KernelName => __kernel switch {{ {string.Join(", ", cases.Concat(new[] { $"_ => \"{_layer.ClassName}[run-time sizes]{ScalarMark}\"" }))} }};");
         }
         else
         {
-            w.Line($"public string KernelName => \"{_layer.ClassName}{(HasSizes ? "[run-time sizes]" : string.Empty)}\";");
+            w.Line($"public string KernelName => \"{_layer.ClassName}{(HasSizes ? "[run-time sizes]" : string.Empty)}{ScalarMark}\";");
         }
 
         w.Line();

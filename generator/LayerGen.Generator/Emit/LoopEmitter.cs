@@ -47,12 +47,13 @@ internal sealed class LoopEmitter
         string t = target.Buffer.Name;
         var aligned = Enumerable.Repeat(Dim.One, inputShape.Rank - node.Shape.Rank).Concat(node.Shape.Dims).ToArray();
 
+        bool vector = !_plan.ScalarKernels;
         using (w.Block())
         {
-            chain.DeclareConstants(w, vector: true);
+            chain.DeclareConstants(w, vector);
             if (node.Shape.IsSingleValue && operands.Flat)
             {
-                operands.HoistSingles(w, vector: true);
+                operands.HoistSingles(w, vector);
                 w.Line($"int n = {inputShape.CountCode};");
                 w.Line("int i = 0;");
                 SumVectors(w, "i", "n", LanesCode.WideMayRun(inputShape.Dims), (lanes, at) => chain.Code(lanes, id => operands.ReadFlat(id, lanes, at)));
@@ -75,10 +76,10 @@ internal sealed class LoopEmitter
                     w.Line($"{t}.Clear();");
                 }
 
-                operands.HoistSingles(w, vector: true);
+                operands.HoistSingles(w, vector);
                 using (w.Block($"for (int o = 0; o < {operands.OuterCode}; o++)"))
                 {
-                    operands.HoistPerOuter(w, vector: true, "o");
+                    operands.HoistPerOuter(w, vector, "o");
                     w.Line("int c = 0;");
                     if (rowSums)
                     {
@@ -92,9 +93,12 @@ internal sealed class LoopEmitter
                     }
                     else
                     {
-                        using (w.Block($"for (; c <= {operands.InnerCode} - {Width}; c += {Width})"))
+                        if (vector)
                         {
-                            w.Line($"KernelMath.AddTo({t}, c, {chain.Code(true, id => operands.Read(id, true, "o", "c"))});");
+                            using (w.Block($"for (; c <= {operands.InnerCode} - {Width}; c += {Width})"))
+                            {
+                                w.Line($"KernelMath.AddTo({t}, c, {chain.Code(true, id => operands.Read(id, true, "o", "c"))});");
+                            }
                         }
 
                         using (w.Block($"for (; c < {operands.InnerCode}; c++)"))
@@ -124,9 +128,14 @@ internal sealed class LoopEmitter
     /// <paramref name="wide"/> and the hardware has them, then <c>Vector&lt;float&gt;</c>; four vectors per
     /// step into four accumulators, so the adds do not wait on each other. The caller adds the tail.
     /// </summary>
-    private static void SumVectors(SourceWriter w, string index, string count, bool wide, System.Func<Lanes, string, string> term)
+    private void SumVectors(SourceWriter w, string index, string count, bool wide, System.Func<Lanes, string, string> term)
     {
         w.Line("float sum = 0f;");
+        if (_plan.ScalarKernels)
+        {
+            return; // plain scalar loops: the caller's tail loop sums every element
+        }
+
         if (wide)
         {
             using (w.Block($"if ({LanesCode.WideGuard})"))
@@ -170,9 +179,10 @@ internal sealed class LoopEmitter
             : $"{t}[{index}] {(target.Accumulate ? "+=" : "=")} {value};";
         string Store(bool vector, string index, string value) => StoreLanes(vector ? Lanes.Vector : Lanes.Scalar, index, value);
 
+        bool vector = !_plan.ScalarKernels;
         using (w.Block())
         {
-            chain.DeclareConstants(w, vector: loop.Rank > 0 && !operands.AnyGeneral);
+            chain.DeclareConstants(w, vector: vector && loop.Rank > 0 && !operands.AnyGeneral);
             if (loop.Rank == 0)
             {
                 operands.HoistSingles(w, vector: false);
@@ -180,17 +190,20 @@ internal sealed class LoopEmitter
             }
             else if (operands.Flat)
             {
-                operands.HoistSingles(w, vector: true);
+                operands.HoistSingles(w, vector);
                 w.Line($"int n = {loop.CountCode};");
                 w.Line("int i = 0;");
-                if (LanesCode.WideMayRun(loop.Dims))
+                if (vector && LanesCode.WideMayRun(loop.Dims))
                 {
                     LanesCode.WideLoop(w, "i", "n", () => w.Line(StoreLanes(Lanes.Wide, "i", chain.Code(Lanes.Wide, id => operands.ReadFlat(id, Lanes.Wide, "i")))));
                 }
 
-                using (w.Block($"for (; i <= n - {Width}; i += {Width})"))
+                if (vector)
                 {
-                    w.Line(Store(true, "i", chain.Code(true, id => operands.ReadFlat(id, true, "i"))));
+                    using (w.Block($"for (; i <= n - {Width}; i += {Width})"))
+                    {
+                        w.Line(Store(true, "i", chain.Code(true, id => operands.ReadFlat(id, true, "i"))));
+                    }
                 }
 
                 using (w.Block("for (; i < n; i++)"))
@@ -200,20 +213,23 @@ internal sealed class LoopEmitter
             }
             else if (!operands.AnyGeneral)
             {
-                operands.HoistSingles(w, vector: true);
+                operands.HoistSingles(w, vector);
                 string inner = operands.InnerCode;
                 using (w.Block($"for (int o = 0; o < {operands.OuterCode}; o++)"))
                 {
-                    operands.HoistPerOuter(w, vector: true, "o");
+                    operands.HoistPerOuter(w, vector, "o");
                     w.Line("int c = 0;");
-                    if (LanesCode.WideMayRun(new[] { loop.Last }))
+                    if (vector && LanesCode.WideMayRun(new[] { loop.Last }))
                     {
                         LanesCode.WideLoop(w, "c", inner, () => w.Line(StoreLanes(Lanes.Wide, $"o * {inner} + c", chain.Code(Lanes.Wide, id => operands.Read(id, Lanes.Wide, "o", "c")))));
                     }
 
-                    using (w.Block($"for (; c <= {inner} - {Width}; c += {Width})"))
+                    if (vector)
                     {
-                        w.Line(Store(true, $"o * {inner} + c", chain.Code(true, id => operands.Read(id, true, "o", "c"))));
+                        using (w.Block($"for (; c <= {inner} - {Width}; c += {Width})"))
+                        {
+                            w.Line(Store(true, $"o * {inner} + c", chain.Code(true, id => operands.Read(id, true, "o", "c"))));
+                        }
                     }
 
                     using (w.Block($"for (; c < {inner}; c++)"))

@@ -104,6 +104,37 @@ internal sealed class MatMulEmitter
             ? (step.Target.Accumulate ? $"KernelMath.AddTo({t}, i * {n} + {j}, {Value(true, j)});" : $"KernelMath.Store({t}, i * {n} + {j}, {Value(true, j)});")
             : $"{t}[i * {n} + {j}] {assign} {Value(false, j)};";
 
+        if (_plan.ScalarKernels)
+        {
+            // Plain scalar loops (LayerGenScalarKernels): one dot product per element of the target.
+            using (w.Block())
+            {
+                if (overwriteFlag is not null)
+                {
+                    w.Line($"if ({overwriteFlag}) {t}.Clear();");
+                }
+
+                epilogue?.DeclareConstants(w, vector: false);
+                operands.HoistSingles(w, vector: false);
+                using (w.Block($"for (int i = 0; i < {m}; i++)"))
+                {
+                    operands.HoistPerOuter(w, vector: false, "i");
+                    using (w.Block($"for (int j = 0; j < {n}; j++)"))
+                    {
+                        w.Line("float acc = 0f;");
+                        using (w.Block($"for (int kk = 0; kk < {k}; kk++)"))
+                        {
+                            w.Line($"acc += {a.Name}[{AIndex("i", "kk")}] * {b.Name}[{BIndex("kk", "j")}];");
+                        }
+
+                        w.Line(Store(false));
+                    }
+                }
+            }
+
+            return;
+        }
+
         bool gemm = UseGemm && (epilogue is null || !step.Target.Accumulate);
         if (gemm)
         {

@@ -7,14 +7,15 @@ namespace LayerGen.Generator.Emit;
 
 /// <summary>
 /// Reads the leaves of a fused chain inside a loop over <c>outer × inner</c>: operands that do not
-/// vary along the inner (vectorised) axis are hoisted into locals (<c>s12</c>, and <c>v12</c> as a vector),
-/// the others are loaded at their broadcast index.
+/// vary along the inner (vectorised) axis are hoisted into locals named after their buffer (<c>biasValue</c>, and
+/// <c>biasVector</c> as a vector; Lowering keeps those names free), the others are loaded at their broadcast index.
 /// </summary>
 internal sealed class Operands
 {
     private readonly KernelPlan _plan;
     private readonly Shape _loop;
     private readonly Dictionary<int, LeafAccess> _access = new();
+    private readonly Dictionary<int, string> _hoistedName = new();
 
     public Operands(KernelPlan plan, IEnumerable<int> leaves, Shape loop)
     {
@@ -23,6 +24,10 @@ internal sealed class Operands
         foreach (int leaf in leaves)
         {
             _access[leaf] = LeafAccess.Classify(BufferOf(leaf).Shape, loop);
+
+            // Two views of one buffer read in one loop (rare) cannot share a name: the second is an emitter temporary.
+            string name = BufferOf(leaf).Name;
+            _hoistedName[leaf] = _hoistedName.ContainsValue(name) ? "s" + leaf : name;
         }
     }
 
@@ -55,13 +60,17 @@ internal sealed class Operands
         return access.VariesWithInner ? lanes.Load(Name(leaf), access.IndexCode(o, c, InnerCode)) : Hoisted(leaf, lanes);
     }
 
-    // A hoisted operand: s12, its vector v12, or broadcast in the wide loop (the JIT hoists that).
-    private static string Hoisted(int leaf, Lanes lanes) => lanes switch
+    // A hoisted operand: biasValue, its vector biasVector, or broadcast in the wide loop (the JIT hoists that).
+    private string Hoisted(int leaf, Lanes lanes) => lanes switch
     {
-        Lanes.Scalar => "s" + leaf,
-        Lanes.Vector => "v" + leaf,
-        _ => lanes.Broadcast("s" + leaf),
+        Lanes.Scalar => ScalarName(leaf),
+        Lanes.Vector => VectorName(leaf),
+        _ => lanes.Broadcast(ScalarName(leaf)),
     };
+
+    private string ScalarName(int leaf) => _hoistedName[leaf] + (_hoistedName[leaf] == "s" + leaf ? string.Empty : "Value");
+
+    private string VectorName(int leaf) => _hoistedName[leaf] == "s" + leaf ? "v" + leaf : _hoistedName[leaf] + "Vector";
 
     /// <summary>Code reading <paramref name="leaf"/> in a flat loop at index <paramref name="i"/>.</summary>
     public string ReadFlat(int leaf, bool vector, string i) => ReadFlat(leaf, vector ? Lanes.Vector : Lanes.Scalar, i);
@@ -99,10 +108,10 @@ internal sealed class Operands
     {
         foreach (var pair in _access.Where(p => which(p.Value) && p.Value.Outer != OuterPattern.General))
         {
-            writer.Line($"float s{pair.Key} = {Name(pair.Key)}[{index}];");
+            writer.Line($"float {ScalarName(pair.Key)} = {Name(pair.Key)}[{index}];");
             if (vector)
             {
-                writer.Line($"var v{pair.Key} = new Vector<float>(s{pair.Key});");
+                writer.Line($"var {VectorName(pair.Key)} = new Vector<float>({ScalarName(pair.Key)});");
             }
         }
     }

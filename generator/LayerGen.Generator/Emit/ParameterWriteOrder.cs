@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Text;
 
 namespace LayerGen.Generator.Emit;
 
@@ -25,7 +24,7 @@ internal static class ParameterWriteOrder
         var code = new List<string>(stepTexts.Count);
         foreach (string text in stepTexts)
         {
-            code.Add(WithoutCommentsAndStrings(text));
+            code.Add(Identifiers.WithoutCommentsAndStrings(text));
         }
 
         foreach (var (parameter, gradient) in parameters)
@@ -52,43 +51,5 @@ internal static class ParameterWriteOrder
         }
 
         return true;
-    }
-
-    /// <summary>The code without <c>//</c> comments and string literals (which quote the forward's source text).</summary>
-    private static string WithoutCommentsAndStrings(string text)
-    {
-        var code = new StringBuilder(text.Length);
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (c == '/' && i + 1 < text.Length && text[i + 1] == '/')
-            {
-                while (i < text.Length && text[i] != '\n')
-                {
-                    i++;
-                }
-
-                code.Append('\n');
-            }
-            else if (c == '"')
-            {
-                // Literals are emitted by SymbolDisplay.FormatLiteral: a quote inside is escaped as \".
-                for (i++; i < text.Length && text[i] != '"'; i++)
-                {
-                    if (text[i] == '\\')
-                    {
-                        i++;
-                    }
-                }
-
-                code.Append("\"\"");
-            }
-            else
-            {
-                code.Append(c);
-            }
-        }
-
-        return code.ToString();
     }
 }

@@ -26,9 +26,17 @@ internal sealed class SourceWriter
     {
         foreach (string line in comment.Split('\n'))
         {
-            Line("// " + line);
+            Line("// " + _commentPrefix + line);
+            _commentPrefix = string.Empty;
         }
     }
+
+    private string _commentPrefix = string.Empty;
+
+    /// <summary>Starts the next comment line with <paramref name="prefix"/> (until <see cref="Comment"/> or <see cref="ClearCommentPrefix"/>).</summary>
+    public void PrefixNextComment(string prefix) => _commentPrefix = prefix;
+
+    public void ClearCommentPrefix() => _commentPrefix = string.Empty;
 
     public IDisposable Block(string header)
     {

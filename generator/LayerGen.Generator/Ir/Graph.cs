@@ -32,6 +32,19 @@ internal sealed class Graph
 
     public List<KeyValuePair<string, int>> ParameterGrads { get; } = new();
 
+    /// <summary>
+    /// The forward's statements in source order: each <c>var</c> local (its name) and the returned value (name
+    /// null), with the node holding its value and its source text. Lowering names buffers after the locals and
+    /// heads backward loops with the statement they differentiate.
+    /// </summary>
+    public List<ForwardStatement> Statements { get; } = new();
+
+    /// <summary>After autodiff: forward node → the backward node holding its whole gradient (the sum of every contribution).</summary>
+    public Dictionary<int, int> Gradients { get; } = new();
+
+    /// <summary>After autodiff: backward node → the forward node whose vector-Jacobian product made it.</summary>
+    public Dictionary<int, int> DifferentiatedFrom { get; } = new();
+
     /// <summary>Backward nodes that must run for their side effects (child layers accumulating their parameters' gradients).</summary>
     public List<int> BackwardRoots { get; } = new();
 
@@ -102,4 +115,11 @@ internal sealed class Graph
     }
 
     public override string ToString() => string.Join("\n", _nodes);
+}
+
+/// <summary>A statement of the forward body: <c>var Name = Text;</c>, or <c>return Text;</c> when <see cref="Name"/> is null.</summary>
+internal sealed record ForwardStatement(string? Name, int Node, string Text)
+{
+    /// <summary>The statement as written (its expression's source text, on one line).</summary>
+    public string Code => (Name is null ? "return " : $"var {Name} = ") + string.Join(" ", Text.Split(new[] { ' ', '\t', '\r', '\n' }, System.StringSplitOptions.RemoveEmptyEntries)) + ";";
 }

@@ -22,8 +22,8 @@ internal enum BufferRole
 /// <summary>A span the kernels read or write, with the shape it holds.</summary>
 internal sealed record Buffer(string Name, BufferRole Role, Shape Shape)
 {
-    /// <summary>For workspace buffers: the offset into <c>saved</c>, as C# code.</summary>
-    public string Offset { get; init; } = "0";
+    /// <summary>For workspace buffers: the local holding the offset into <c>saved</c> (<c>hAt</c>), declared at the top of each kernel.</summary>
+    public string OffsetName { get; init; } = string.Empty;
 
     /// <summary>The length when it is not the shape's element count (a child layer's own workspace).</summary>
     public string? LengthOverride { get; init; }
@@ -41,7 +41,11 @@ internal sealed record Target(Buffer Buffer, bool Accumulate);
 /// parameter whose <c>RequiresGrad</c> is false). Empty: the step always runs (every forward step, a
 /// child layer's backward — it updates the child's own parameters — and what that backward reads).
 /// </summary>
-internal abstract record Step(EquatableArray<string> WantedBy);
+internal abstract record Step(EquatableArray<string> WantedBy)
+{
+    /// <summary>For a backward step: the forward statements it differentiates, as written (<c>var h = Ops.Relu(x.MatMul(w));</c>), latest first.</summary>
+    public EquatableArray<string> Differentiates { get; init; } = EquatableArray<string>.Empty;
+}
 
 /// <summary>An element-wise chain fused into one loop over <see cref="Root"/>'s shape.</summary>
 internal sealed record ElementwiseStep(int Root, Target Target, EquatableArray<string> WantedBy) : Step(WantedBy);
@@ -74,6 +78,12 @@ internal sealed class KernelPlan
 
     public Graph Graph { get; }
 
+    /// <summary>
+    /// Every loop nest a plain scalar loop over its elements: no vector tiers, no GEMM calls, matrix products as
+    /// triple loops. The same values to float rounding (sums add in another order), for stepping through in a debugger.
+    /// </summary>
+    public bool ScalarKernels { get; set; }
+
     /// <summary>Node → the buffer holding its value (views share their argument's buffer).</summary>
     public Dictionary<int, Buffer> Buffers { get; } = new();
 
@@ -97,5 +107,18 @@ internal sealed class KernelPlan
     /// <summary>Child ChildCall node → the slice of the workspace its own forward saves into.</summary>
     public Dictionary<int, Buffer> ChildSaved { get; } = new();
 
-    public string SavedLengthCode => Workspace.Count == 0 ? "0" : string.Join(" + ", Workspace.ConvertAll(b => b.LengthCode));
+    /// <summary>
+    /// The workspace offsets as locals, in layout order: each buffer starts where the one before it ends
+    /// (<c>int hAt = 0; int scoresAt = hAt + rows * units;</c>), so every offset is computed once, by name.
+    /// </summary>
+    public IEnumerable<(string Name, string Code)> WorkspaceOffsets()
+    {
+        for (int i = 0; i < Workspace.Count; i++)
+        {
+            yield return (Workspace[i].OffsetName, i == 0 ? "0" : $"{Workspace[i - 1].OffsetName} + {Workspace[i - 1].LengthCode}");
+        }
+    }
+
+    /// <summary>The saved length in terms of the offsets of <see cref="WorkspaceOffsets"/>: where the last buffer ends.</summary>
+    public string SavedLengthCode => Workspace.Count == 0 ? "0" : $"{Workspace[Workspace.Count - 1].OffsetName} + {Workspace[Workspace.Count - 1].LengthCode}";
 }

@@ -21,17 +21,23 @@ internal sealed class Lowerer
     private readonly Graph _graph;
     private readonly KernelPlan _plan;
     private readonly Names _names;
+    private readonly BufferNames _bufferNames;
 
     private Lowerer(Graph graph, Names names)
     {
         _graph = graph;
         _plan = new KernelPlan(graph);
         _names = names;
+        _bufferNames = new BufferNames(graph, names);
     }
 
-    public static KernelPlan Lower(Graph graph, Names names)
+    /// <param name="graph">The forward and backward graph.</param>
+    /// <param name="names">The kernels' names for the layer's sizes and parameters.</param>
+    /// <param name="scalarKernels">Plain scalar loops only (the <c>LayerGenScalarKernels</c> switch): see <see cref="KernelPlan.ScalarKernels"/>.</param>
+    public static KernelPlan Lower(Graph graph, Names names, bool scalarKernels = false)
     {
         var lowerer = new Lowerer(graph, names);
+        lowerer._plan.ScalarKernels = scalarKernels;
         lowerer.Run();
         return lowerer._plan;
     }
@@ -101,6 +107,12 @@ internal sealed class Lowerer
 
         LowerPhase(backwardNeeded.Where(id => _graph[id].IsBackward).OrderBy(id => id).ToList(), gradStores, _plan.BackwardSteps, new GradientReach(this, gradStores));
         ParameterGradientsLast(_plan.BackwardSteps);
+
+        var statements = new DifferentiatedStatements(_graph);
+        for (int i = 0; i < _plan.BackwardSteps.Count; i++)
+        {
+            _plan.BackwardSteps[i] = _plan.BackwardSteps[i] with { Differentiates = statements.Of(_plan.BackwardSteps[i], _plan) };
+        }
     }
 
     /// <summary>
@@ -254,6 +266,7 @@ internal sealed class Lowerer
 
         // A child's backward whose input needs no gradient still runs (for the child's parameters), writing no input gradient.
         var discarded = new HashSet<int>(nodes.Where(id => _graph[id].Op == Op.ChildGrad && consumers[id].Count == 0 && !storeCount.ContainsKey(id)));
+        _bufferNames.Claim(nodes.Where(id => materialised.Contains(id) && !discarded.Contains(id) && !direct.ContainsKey(id) && !_plan.Buffers.ContainsKey(id)));
         foreach (int id in nodes.Where(materialised.Contains))
         {
             if (discarded.Contains(id))
@@ -267,7 +280,7 @@ internal sealed class Lowerer
             }
             else if (!_plan.Buffers.ContainsKey(id))
             {
-                var buffer = new Buffer("t" + id, BufferRole.Workspace, _graph[id].Shape) { Offset = WorkspaceEnd() };
+                var buffer = new Buffer(_bufferNames.Of(id), BufferRole.Workspace, _graph[id].Shape) { OffsetName = BufferNames.OffsetOf(_bufferNames.Of(id)) };
                 _plan.Workspace.Add(buffer);
                 Assign(id, buffer);
             }
@@ -312,9 +325,9 @@ internal sealed class Lowerer
             {
                 var input = _graph[node.Args[0]].Shape;
                 string childRows = Shape.ProductCode(input.Dims.Take(input.Rank - node.ChildInput!.Rank));
-                // A child called twice keeps two saved regions: the second is named by its node.
-                string savedName = _plan.Workspace.Any(b => b.Name == node.Name + "Saved") ? $"{node.Name}Saved{id}" : node.Name + "Saved";
-                var childSaved = new Buffer(savedName, BufferRole.Workspace, Shape.Scalar) { Offset = WorkspaceEnd(), LengthOverride = $"{node.Name}.SavedLength({childRows})" };
+                // A child called twice keeps two saved regions: fc1Saved, fc1Saved2.
+                string savedName = _bufferNames.ChildSaved(node.Name);
+                var childSaved = new Buffer(savedName, BufferRole.Workspace, Shape.Scalar) { OffsetName = BufferNames.OffsetOf(savedName), LengthOverride = $"{node.Name}.SavedLength({childRows})" };
                 _plan.Workspace.Add(childSaved);
                 _plan.ChildSaved[id] = childSaved;
                 steps.Add(new ChildCallStep(id, target, WantedBy(id)));
@@ -356,8 +369,6 @@ internal sealed class Lowerer
     }
 
     private static bool IsGradient(Buffer buffer) => buffer.Role is BufferRole.InputGrad or BufferRole.ParameterGrad;
-
-    private string WorkspaceEnd() => _plan.SavedLengthCode;
 
     private void Assign(int id, Buffer buffer) => _plan.Buffers[id] = buffer;
 

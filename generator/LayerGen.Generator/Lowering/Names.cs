@@ -9,18 +9,22 @@ namespace LayerGen.Generator.Lowering;
 /// </summary>
 internal sealed class Names
 {
+    /// <summary>The kernels' own arguments and the loop variables and temporaries the emitters declare.</summary>
     private static readonly HashSet<string> Reserved = new()
     {
-        "input", "output", "outputGrad", "inputGrad", "saved", "rows", "i", "o", "c", "k", "j", "n",
-        "acc", "accv", "sum", "value", "kk", "Forward", "Backward", "SavedLength",
+        "input", "output", "outputGrad", "inputGrad", "saved", "rows", "target", "training", "intoParameters",
+        "i", "o", "c", "k", "j", "n", "acc", "accv", "sum", "value", "kk", "jj", "best", "tail", "index", "broadcast",
+        "Forward", "Backward", "SavedLength",
     };
 
     private readonly Dictionary<string, string> _sizes = new();
     private readonly Dictionary<string, string> _parameters = new();
 
+    private readonly HashSet<string> _taken = new(Reserved);
+
     public Names(IEnumerable<string> sizes, IEnumerable<string> parameters)
     {
-        var taken = new HashSet<string>(Reserved);
+        var taken = _taken;
         foreach (string size in sizes)
         {
             _sizes[size] = Claim(size, "n_", taken);
@@ -34,6 +38,24 @@ internal sealed class Names
 
     public IEnumerable<string> SizeNames => _sizes.Values;
 
+    /// <summary>Every name the kernels already use: their arguments, loop variables, sizes and parameters.</summary>
+    public IEnumerable<string> Taken => _taken;
+
+    /// <summary>
+    /// True for a name the emitters make up inside loops (<c>acc0</c>, <c>i1</c>, <c>s12</c>, <c>wide2</c>,
+    /// <c>e_b</c>): a buffer or user name of that form could clash with one of them.
+    /// </summary>
+    public static bool LooksLikeTemporary(string name)
+    {
+        if (name.StartsWith("e_", System.StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        string stem = name.TrimEnd('0', '1', '2', '3', '4', '5', '6', '7', '8', '9');
+        return stem.Length < name.Length && stem is "acc" or "i" or "k" or "kv" or "s" or "t" or "v" or "wide";
+    }
+
     /// <summary>The constructor parameter a kernel size name stands for.</summary>
     public string OriginalSize(string kernelName) => _sizes.FirstOrDefault(p => p.Value == kernelName).Key ?? kernelName;
 
@@ -46,8 +68,7 @@ internal sealed class Names
     private static string Claim(string name, string prefix, HashSet<string> taken)
     {
         string candidate = name;
-        bool looksLikeTemporary = candidate.Length > 1 && "stv".IndexOf(candidate[0]) >= 0 && candidate.Skip(1).All(char.IsDigit);
-        if (looksLikeTemporary || !taken.Add(candidate))
+        if (LooksLikeTemporary(candidate) || !taken.Add(candidate))
         {
             candidate = prefix + name;
             taken.Add(candidate);

@@ -13,15 +13,25 @@ namespace LayerGen.Generator.Tests.Infrastructure;
 /// </summary>
 public sealed class VerifyIrOptions : AnalyzerConfigOptionsProvider
 {
-    public static readonly VerifyIrOptions Enabled = new();
+    public static readonly VerifyIrOptions Enabled = new(scalarKernels: false);
+
+    /// <summary>As <see cref="Enabled"/>, with <c>LayerGenScalarKernels</c> on too: the kernels are plain scalar loops.</summary>
+    public static readonly VerifyIrOptions WithScalarKernels = new(scalarKernels: true);
 
     private static readonly Options Empty = new(new Dictionary<string, string>());
 
-    private VerifyIrOptions()
+    private VerifyIrOptions(bool scalarKernels)
     {
+        var values = new Dictionary<string, string> { [LayerGenerator.VerifyIrProperty] = "true" };
+        if (scalarKernels)
+        {
+            values[LayerGenerator.ScalarKernelsProperty] = "true";
+        }
+
+        GlobalOptions = new Options(values);
     }
 
-    public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(new Dictionary<string, string> { [LayerGenerator.VerifyIrProperty] = "true" });
+    public override AnalyzerConfigOptions GlobalOptions { get; }
 
     public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Empty;
 

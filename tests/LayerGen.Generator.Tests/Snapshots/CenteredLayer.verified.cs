@@ -87,14 +87,20 @@ partial class CenteredLayer : global::LayerGen.ILayer
     private static class Kernels
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows) => 1 + 1;
+        public static int SavedLength(int rows)
+        {
+            int sum1At = 0;
+            int mul1GradAt = sum1At + 1;
+            return mul1GradAt + 1;
+        }
 
         // Forward: x - x.Mean()
         // input [*] -> output [*]; '*' is the batch (rows).
         public static void Forward(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
         {
-            Span<float> t1 = saved.Slice(0, 1); // []
-            // t1 = sum of input [*] down to []
+            int sum1At = 0;
+            Span<float> sum1 = saved.Slice(sum1At, 1); // []
+            // sum1 = sum of input [*] down to []
             {
                 int n = rows;
                 int i = 0;
@@ -132,31 +138,31 @@ partial class CenteredLayer : global::LayerGen.ILayer
                 {
                     sum += input[i];
                 }
-                t1[0] = sum;
+                sum1[0] = sum;
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t1, "CenteredLayer", "forward", "x - x.Mean()");
-            // output = (input - t1 * 1/rows)      (from: x - x.Mean())   [*]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(sum1, "CenteredLayer", "forward", "x - x.Mean()");
+            // output = (input - sum1 * 1/rows)      (from: x - x.Mean())   [*]
             {
-                float k2 = 1f / (rows);
-                var kv2 = new Vector<float>(k2);
-                float s1 = t1[0];
-                var v1 = new Vector<float>(s1);
+                float k0 = 1f / (rows);
+                var kv0 = new Vector<float>(k0);
+                float sum1Value = sum1[0];
+                var sum1Vector = new Vector<float>(sum1Value);
                 int n = rows;
                 int i = 0;
                 if (Vector512.IsHardwareAccelerated)
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(output, i, (KernelMath.LoadWide(input, i) - (Vector512.Create(s1) * Vector512.Create(k2))));
+                        KernelMath.Store(output, i, (KernelMath.LoadWide(input, i) - (Vector512.Create(sum1Value) * Vector512.Create(k0))));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(output, i, (KernelMath.Load(input, i) - (v1 * kv2)));
+                    KernelMath.Store(output, i, (KernelMath.Load(input, i) - (sum1Vector * kv0)));
                 }
                 for (; i < n; i++)
                 {
-                    output[i] = (input[i] - (s1 * k2));
+                    output[i] = (input[i] - (sum1Value * k0));
                 }
             }
             if (CheckedMode.Enabled) NonFiniteValues.Check(output, "CenteredLayer", "forward", "x - x.Mean()");
@@ -165,10 +171,13 @@ partial class CenteredLayer : global::LayerGen.ILayer
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
         public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
         {
-            Span<float> t7 = saved.Slice(1, 1); // []
+            int sum1At = 0;
+            int mul1GradAt = sum1At + 1;
+            Span<float> mul1Grad = saved.Slice(mul1GradAt, 1); // []
             if (!inputGrad.IsEmpty)
             {
-                // t7 = sum of -outputGrad [*] down to []
+                // forward: return x - x.Mean();
+                // so: mul1Grad = sum of -outputGrad [*] down to []
                 {
                     int n = rows;
                     int i = 0;
@@ -206,31 +215,31 @@ partial class CenteredLayer : global::LayerGen.ILayer
                     {
                         sum += (-outputGrad[i]);
                     }
-                    t7[0] = sum;
+                    mul1Grad[0] = sum;
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t7, "CenteredLayer", "backward", "the gradient of x - x.Mean()");
-                // inputGrad += (outputGrad + t7 * 1/rows)   [*]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(mul1Grad, "CenteredLayer", "backward", "the gradient of x - x.Mean()");
+                // inputGrad += (outputGrad + mul1Grad * 1/rows)   [*]
                 {
-                    float k2 = 1f / (rows);
-                    var kv2 = new Vector<float>(k2);
-                    float s7 = t7[0];
-                    var v7 = new Vector<float>(s7);
+                    float k0 = 1f / (rows);
+                    var kv0 = new Vector<float>(k0);
+                    float mul1GradValue = mul1Grad[0];
+                    var mul1GradVector = new Vector<float>(mul1GradValue);
                     int n = rows;
                     int i = 0;
                     if (Vector512.IsHardwareAccelerated)
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.AddTo(inputGrad, i, (KernelMath.LoadWide(outputGrad, i) + (Vector512.Create(s7) * Vector512.Create(k2))));
+                            KernelMath.AddTo(inputGrad, i, (KernelMath.LoadWide(outputGrad, i) + (Vector512.Create(mul1GradValue) * Vector512.Create(k0))));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(inputGrad, i, (KernelMath.Load(outputGrad, i) + (v7 * kv2)));
+                        KernelMath.AddTo(inputGrad, i, (KernelMath.Load(outputGrad, i) + (mul1GradVector * kv0)));
                     }
                     for (; i < n; i++)
                     {
-                        inputGrad[i] += (outputGrad[i] + (s7 * k2));
+                        inputGrad[i] += (outputGrad[i] + (mul1GradValue * k0));
                     }
                 }
                 if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "CenteredLayer", "backward", "the gradient of x - x.Mean()");

@@ -176,7 +176,11 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         private const int units = 8;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows) => rows * units;
+        public static int SavedLength(int rows)
+        {
+            int add1GradAt = 0;
+            return add1GradAt + rows * units;
+        }
 
         // Forward: Ops.Relu(x.MatMul(weight) + bias)
         // input [*, inUnits] -> output [*, units]; '*' is the batch (rows).
@@ -282,10 +286,12 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, bool weightGradIsZero, bool biasGradIsZero, Span<float> saved)
         {
-            Span<float> t7 = saved.Slice(0, rows * units); // [*, units]
+            int add1GradAt = 0;
+            Span<float> add1Grad = saved.Slice(add1GradAt, rows * units); // [*, units]
             if (!weightGrad.IsEmpty || !biasGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // t7 = relugrad(outputGrad, output)   [*, units]
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: add1Grad = relugrad(outputGrad, output)   [*, units]
                 {
                     int n = rows * units;
                     int i = 0;
@@ -293,26 +299,27 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t7, i, KernelMath.ReluGrad(KernelMath.LoadWide(outputGrad, i), KernelMath.LoadWide(output, i)));
+                            KernelMath.Store(add1Grad, i, KernelMath.ReluGrad(KernelMath.LoadWide(outputGrad, i), KernelMath.LoadWide(output, i)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t7, i, KernelMath.ReluGrad(KernelMath.Load(outputGrad, i), KernelMath.Load(output, i)));
+                        KernelMath.Store(add1Grad, i, KernelMath.ReluGrad(KernelMath.Load(outputGrad, i), KernelMath.Load(output, i)));
                     }
                     for (; i < n; i++)
                     {
-                        t7[i] = KernelMath.ReluGrad(outputGrad[i], output[i]);
+                        add1Grad[i] = KernelMath.ReluGrad(outputGrad[i], output[i]);
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t7, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(add1Grad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += t7·weightᵀ   [rows, inUnits], contracting units
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: inputGrad += add1Grad·weightᵀ   [rows, inUnits], contracting units
                 if ((long)rows * inUnits * units >= 512)
                 {
-                    Gemm.MatMul(rows, inUnits, units, t7, false, weight, true, inputGrad.Slice(0, rows * inUnits), accumulate: true);
+                    Gemm.MatMul(rows, inUnits, units, add1Grad, false, weight, true, inputGrad.Slice(0, rows * inUnits), accumulate: true);
                 }
                 else
                 {
@@ -324,17 +331,17 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                             int kk = 0;
                             for (; kk <= units - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t7, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t7, i * units + (kk + Vector<float>.Count)), KernelMath.Load(weight, j * units + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add1Grad, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add1Grad, i * units + (kk + Vector<float>.Count)), KernelMath.Load(weight, j * units + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= units - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t7, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add1Grad, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < units; kk++)
                             {
-                                acc += t7[i * units + kk] * weight[j * units + kk];
+                                acc += add1Grad[i * units + kk] * weight[j * units + kk];
                             }
                             inputGrad[i * inUnits + j] += acc;
                         }
@@ -344,19 +351,20 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!biasGrad.IsEmpty)
             {
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
                 if (biasGradIsZero) biasGrad.Clear();
-                // biasGrad += sum of t7 [*, units] down to [units]
+                // so: biasGrad += sum of add1Grad [*, units] down to [units]
                 {
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= units - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(biasGrad, c, KernelMath.Load(t7, o * units + c));
+                            KernelMath.AddTo(biasGrad, c, KernelMath.Load(add1Grad, o * units + c));
                         }
                         for (; c < units; c++)
                         {
-                            biasGrad[c] += t7[o * units + c];
+                            biasGrad[c] += add1Grad[o * units + c];
                         }
                     }
                 }
@@ -364,10 +372,11 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!weightGrad.IsEmpty)
             {
-                // weightGrad += inputᵀ·t7   [inUnits, units], contracting rows
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: weightGrad += inputᵀ·add1Grad   [inUnits, units], contracting rows
                 if ((long)inUnits * units * rows >= 512)
                 {
-                    Gemm.MatMul(inUnits, units, rows, input, true, t7, false, weightGrad.Slice(0, inUnits * units), accumulate: !weightGradIsZero);
+                    Gemm.MatMul(inUnits, units, rows, input, true, add1Grad, false, weightGrad.Slice(0, inUnits * units), accumulate: !weightGradIsZero);
                 }
                 else
                 {
@@ -381,10 +390,10 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(input, kk * inUnits + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t7, kk * units + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t7, kk * units + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t7, kk * units + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t7, kk * units + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add1Grad, kk * units + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add1Grad, kk * units + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add1Grad, kk * units + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add1Grad, kk * units + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -413,14 +422,14 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inUnits + i)), KernelMath.Load(t7, kk * units + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * inUnits + i)), KernelMath.Load(t7, (kk + 1) * units + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * inUnits + i)), KernelMath.Load(t7, (kk + 2) * units + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * inUnits + i)), KernelMath.Load(t7, (kk + 3) * units + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inUnits + i)), KernelMath.Load(add1Grad, kk * units + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * inUnits + i)), KernelMath.Load(add1Grad, (kk + 1) * units + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * inUnits + i)), KernelMath.Load(add1Grad, (kk + 2) * units + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * inUnits + i)), KernelMath.Load(add1Grad, (kk + 3) * units + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inUnits + i)), KernelMath.Load(t7, kk * units + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inUnits + i)), KernelMath.Load(add1Grad, kk * units + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(weightGrad, i * units + j, acc);
@@ -430,7 +439,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += input[kk * inUnits + i] * t7[kk * units + j];
+                                acc += input[kk * inUnits + i] * add1Grad[kk * units + j];
                             }
                             weightGrad[i * units + j] += acc;
                         }
@@ -445,7 +454,11 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int inUnits, int units, int rows) => rows * units;
+        public static int SavedLength(int inUnits, int units, int rows)
+        {
+            int add1GradAt = 0;
+            return add1GradAt + rows * units;
+        }
 
         // Forward: Ops.Relu(x.MatMul(weight) + bias)
         // input [*, inUnits] -> output [*, units]; '*' is the batch (rows).
@@ -551,10 +564,12 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int inUnits, int units, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, bool weightGradIsZero, bool biasGradIsZero, Span<float> saved)
         {
-            Span<float> t7 = saved.Slice(0, rows * units); // [*, units]
+            int add1GradAt = 0;
+            Span<float> add1Grad = saved.Slice(add1GradAt, rows * units); // [*, units]
             if (!weightGrad.IsEmpty || !biasGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // t7 = relugrad(outputGrad, output)   [*, units]
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: add1Grad = relugrad(outputGrad, output)   [*, units]
                 {
                     int n = rows * units;
                     int i = 0;
@@ -562,26 +577,27 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t7, i, KernelMath.ReluGrad(KernelMath.LoadWide(outputGrad, i), KernelMath.LoadWide(output, i)));
+                            KernelMath.Store(add1Grad, i, KernelMath.ReluGrad(KernelMath.LoadWide(outputGrad, i), KernelMath.LoadWide(output, i)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t7, i, KernelMath.ReluGrad(KernelMath.Load(outputGrad, i), KernelMath.Load(output, i)));
+                        KernelMath.Store(add1Grad, i, KernelMath.ReluGrad(KernelMath.Load(outputGrad, i), KernelMath.Load(output, i)));
                     }
                     for (; i < n; i++)
                     {
-                        t7[i] = KernelMath.ReluGrad(outputGrad[i], output[i]);
+                        add1Grad[i] = KernelMath.ReluGrad(outputGrad[i], output[i]);
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t7, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(add1Grad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += t7·weightᵀ   [rows, inUnits], contracting units
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: inputGrad += add1Grad·weightᵀ   [rows, inUnits], contracting units
                 if ((long)rows * inUnits * units >= 512)
                 {
-                    Gemm.MatMul(rows, inUnits, units, t7, false, weight, true, inputGrad.Slice(0, rows * inUnits), accumulate: true);
+                    Gemm.MatMul(rows, inUnits, units, add1Grad, false, weight, true, inputGrad.Slice(0, rows * inUnits), accumulate: true);
                 }
                 else
                 {
@@ -593,17 +609,17 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                             int kk = 0;
                             for (; kk <= units - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t7, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t7, i * units + (kk + Vector<float>.Count)), KernelMath.Load(weight, j * units + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add1Grad, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add1Grad, i * units + (kk + Vector<float>.Count)), KernelMath.Load(weight, j * units + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= units - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t7, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add1Grad, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < units; kk++)
                             {
-                                acc += t7[i * units + kk] * weight[j * units + kk];
+                                acc += add1Grad[i * units + kk] * weight[j * units + kk];
                             }
                             inputGrad[i * inUnits + j] += acc;
                         }
@@ -613,19 +629,20 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!biasGrad.IsEmpty)
             {
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
                 if (biasGradIsZero) biasGrad.Clear();
-                // biasGrad += sum of t7 [*, units] down to [units]
+                // so: biasGrad += sum of add1Grad [*, units] down to [units]
                 {
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= units - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(biasGrad, c, KernelMath.Load(t7, o * units + c));
+                            KernelMath.AddTo(biasGrad, c, KernelMath.Load(add1Grad, o * units + c));
                         }
                         for (; c < units; c++)
                         {
-                            biasGrad[c] += t7[o * units + c];
+                            biasGrad[c] += add1Grad[o * units + c];
                         }
                     }
                 }
@@ -633,10 +650,11 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
             }
             if (!weightGrad.IsEmpty)
             {
-                // weightGrad += inputᵀ·t7   [inUnits, units], contracting rows
+                // forward: return Ops.Relu(x.MatMul(weight) + bias);
+                // so: weightGrad += inputᵀ·add1Grad   [inUnits, units], contracting rows
                 if ((long)inUnits * units * rows >= 512)
                 {
-                    Gemm.MatMul(inUnits, units, rows, input, true, t7, false, weightGrad.Slice(0, inUnits * units), accumulate: !weightGradIsZero);
+                    Gemm.MatMul(inUnits, units, rows, input, true, add1Grad, false, weightGrad.Slice(0, inUnits * units), accumulate: !weightGradIsZero);
                 }
                 else
                 {
@@ -650,10 +668,10 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(input, kk * inUnits + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t7, kk * units + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t7, kk * units + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t7, kk * units + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t7, kk * units + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add1Grad, kk * units + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add1Grad, kk * units + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add1Grad, kk * units + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add1Grad, kk * units + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -682,14 +700,14 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inUnits + i)), KernelMath.Load(t7, kk * units + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * inUnits + i)), KernelMath.Load(t7, (kk + 1) * units + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * inUnits + i)), KernelMath.Load(t7, (kk + 2) * units + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * inUnits + i)), KernelMath.Load(t7, (kk + 3) * units + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inUnits + i)), KernelMath.Load(add1Grad, kk * units + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * inUnits + i)), KernelMath.Load(add1Grad, (kk + 1) * units + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * inUnits + i)), KernelMath.Load(add1Grad, (kk + 2) * units + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * inUnits + i)), KernelMath.Load(add1Grad, (kk + 3) * units + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inUnits + i)), KernelMath.Load(t7, kk * units + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inUnits + i)), KernelMath.Load(add1Grad, kk * units + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(weightGrad, i * units + j, acc);
@@ -699,7 +717,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += input[kk * inUnits + i] * t7[kk * units + j];
+                                acc += input[kk * inUnits + i] * add1Grad[kk * units + j];
                             }
                             weightGrad[i * units + j] += acc;
                         }

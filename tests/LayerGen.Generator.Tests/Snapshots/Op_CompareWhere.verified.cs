@@ -124,15 +124,23 @@ partial class LeakyWhere : global::LayerGen.ILayer, global::LayerGen.IBackwardIn
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int n_n, int rows) => rows * n_n + rows * n_n + rows * n_n;
+        public static int SavedLength(int n_n, int rows)
+        {
+            int hAt = 0;
+            int greater1At = hAt + rows * n_n;
+            int hGradAt = greater1At + rows * n_n;
+            return hGradAt + rows * n_n;
+        }
 
         // Forward: var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)
         // input [*, n_n] -> output [*, n_n]; '*' is the batch (rows).
         public static void Forward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> bias, Span<float> output, Span<float> saved)
         {
-            Span<float> t2 = saved.Slice(0, rows * n_n); // [*, n_n]
-            Span<float> t4 = saved.Slice(rows * n_n, rows * n_n); // [*, n_n]
-            // t2 = (input + bias)      (from: x + bias)   [*, n_n]
+            int hAt = 0;
+            int greater1At = hAt + rows * n_n;
+            Span<float> h = saved.Slice(hAt, rows * n_n); // [*, n_n]
+            Span<float> greater1 = saved.Slice(greater1At, rows * n_n); // [*, n_n]
+            // h = (input + bias)      (from: x + bias)   [*, n_n]
             {
                 for (int o = 0; o < rows; o++)
                 {
@@ -141,21 +149,21 @@ partial class LeakyWhere : global::LayerGen.ILayer, global::LayerGen.IBackwardIn
                     {
                         for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t2, o * n_n + c, (KernelMath.LoadWide(input, o * n_n + c) + KernelMath.LoadWide(bias, c)));
+                            KernelMath.Store(h, o * n_n + c, (KernelMath.LoadWide(input, o * n_n + c) + KernelMath.LoadWide(bias, c)));
                         }
                     }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        KernelMath.Store(t2, o * n_n + c, (KernelMath.Load(input, o * n_n + c) + KernelMath.Load(bias, c)));
+                        KernelMath.Store(h, o * n_n + c, (KernelMath.Load(input, o * n_n + c) + KernelMath.Load(bias, c)));
                     }
                     for (; c < n_n; c++)
                     {
-                        t2[o * n_n + c] = (input[o * n_n + c] + bias[c]);
+                        h[o * n_n + c] = (input[o * n_n + c] + bias[c]);
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t2, "LeakyWhere", "forward", "x + bias");
-            // t4 = greater(t2, 0)      (from: h > 0f)   [*, n_n]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(h, "LeakyWhere", "forward", "x + bias");
+            // greater1 = greater(h, 0)      (from: h > 0f)   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
@@ -163,20 +171,20 @@ partial class LeakyWhere : global::LayerGen.ILayer, global::LayerGen.IBackwardIn
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(t4, i, KernelMath.Greater(KernelMath.LoadWide(t2, i), Vector512.Create(0f)));
+                        KernelMath.Store(greater1, i, KernelMath.Greater(KernelMath.LoadWide(h, i), Vector512.Create(0f)));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t4, i, KernelMath.Greater(KernelMath.Load(t2, i), new Vector<float>(0f)));
+                    KernelMath.Store(greater1, i, KernelMath.Greater(KernelMath.Load(h, i), new Vector<float>(0f)));
                 }
                 for (; i < n; i++)
                 {
-                    t4[i] = KernelMath.Greater(t2[i], 0f);
+                    greater1[i] = KernelMath.Greater(h[i], 0f);
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t4, "LeakyWhere", "forward", "h > 0f");
-            // output = (where(t4, t2, t2 * 0.01) + lessequal(t2, -1))      (from: Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f))   [*, n_n]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(greater1, "LeakyWhere", "forward", "h > 0f");
+            // output = (where(greater1, h, h * 0.01) + lessequal(h, -1))      (from: Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f))   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
@@ -184,16 +192,16 @@ partial class LeakyWhere : global::LayerGen.ILayer, global::LayerGen.IBackwardIn
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(output, i, (KernelMath.Where(KernelMath.LoadWide(t4, i), KernelMath.LoadWide(t2, i), (KernelMath.LoadWide(t2, i) * Vector512.Create(0.01f))) + KernelMath.LessEqual(KernelMath.LoadWide(t2, i), Vector512.Create(-1f))));
+                        KernelMath.Store(output, i, (KernelMath.Where(KernelMath.LoadWide(greater1, i), KernelMath.LoadWide(h, i), (KernelMath.LoadWide(h, i) * Vector512.Create(0.01f))) + KernelMath.LessEqual(KernelMath.LoadWide(h, i), Vector512.Create(-1f))));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(output, i, (KernelMath.Where(KernelMath.Load(t4, i), KernelMath.Load(t2, i), (KernelMath.Load(t2, i) * new Vector<float>(0.01f))) + KernelMath.LessEqual(KernelMath.Load(t2, i), new Vector<float>(-1f))));
+                    KernelMath.Store(output, i, (KernelMath.Where(KernelMath.Load(greater1, i), KernelMath.Load(h, i), (KernelMath.Load(h, i) * new Vector<float>(0.01f))) + KernelMath.LessEqual(KernelMath.Load(h, i), new Vector<float>(-1f))));
                 }
                 for (; i < n; i++)
                 {
-                    output[i] = (KernelMath.Where(t4[i], t2[i], (t2[i] * 0.01f)) + KernelMath.LessEqual(t2[i], -1f));
+                    output[i] = (KernelMath.Where(greater1[i], h[i], (h[i] * 0.01f)) + KernelMath.LessEqual(h[i], -1f));
                 }
             }
             if (CheckedMode.Enabled) NonFiniteValues.Check(output, "LeakyWhere", "forward", "Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
@@ -203,11 +211,15 @@ partial class LeakyWhere : global::LayerGen.ILayer, global::LayerGen.IBackwardIn
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> biasGrad, bool biasGradIsZero, Span<float> saved)
         {
-            Span<float> t4 = saved.Slice(rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t15 = saved.Slice(rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            int hAt = 0;
+            int greater1At = hAt + rows * n_n;
+            int hGradAt = greater1At + rows * n_n;
+            Span<float> greater1 = saved.Slice(greater1At, rows * n_n); // [*, n_n]
+            Span<float> hGrad = saved.Slice(hGradAt, rows * n_n); // [*, n_n]
             if (!biasGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // t15 = (where(t4, outputGrad, 0) + where(t4, 0, outputGrad) * 0.01)   [*, n_n]
+                // forward: return Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f);
+                // so: hGrad = (where(greater1, outputGrad, 0) + where(greater1, 0, outputGrad) * 0.01)   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
@@ -215,23 +227,24 @@ partial class LeakyWhere : global::LayerGen.ILayer, global::LayerGen.IBackwardIn
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t15, i, (KernelMath.Where(KernelMath.LoadWide(t4, i), KernelMath.LoadWide(outputGrad, i), Vector512.Create(0f)) + (KernelMath.Where(KernelMath.LoadWide(t4, i), Vector512.Create(0f), KernelMath.LoadWide(outputGrad, i)) * Vector512.Create(0.01f))));
+                            KernelMath.Store(hGrad, i, (KernelMath.Where(KernelMath.LoadWide(greater1, i), KernelMath.LoadWide(outputGrad, i), Vector512.Create(0f)) + (KernelMath.Where(KernelMath.LoadWide(greater1, i), Vector512.Create(0f), KernelMath.LoadWide(outputGrad, i)) * Vector512.Create(0.01f))));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t15, i, (KernelMath.Where(KernelMath.Load(t4, i), KernelMath.Load(outputGrad, i), new Vector<float>(0f)) + (KernelMath.Where(KernelMath.Load(t4, i), new Vector<float>(0f), KernelMath.Load(outputGrad, i)) * new Vector<float>(0.01f))));
+                        KernelMath.Store(hGrad, i, (KernelMath.Where(KernelMath.Load(greater1, i), KernelMath.Load(outputGrad, i), new Vector<float>(0f)) + (KernelMath.Where(KernelMath.Load(greater1, i), new Vector<float>(0f), KernelMath.Load(outputGrad, i)) * new Vector<float>(0.01f))));
                     }
                     for (; i < n; i++)
                     {
-                        t15[i] = (KernelMath.Where(t4[i], outputGrad[i], 0f) + (KernelMath.Where(t4[i], 0f, outputGrad[i]) * 0.01f));
+                        hGrad[i] = (KernelMath.Where(greater1[i], outputGrad[i], 0f) + (KernelMath.Where(greater1[i], 0f, outputGrad[i]) * 0.01f));
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t15, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(hGrad, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += t15   [*, n_n]
+                // forward: return Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f);
+                // so: inputGrad += hGrad   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
@@ -239,35 +252,36 @@ partial class LeakyWhere : global::LayerGen.ILayer, global::LayerGen.IBackwardIn
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.AddTo(inputGrad, i, KernelMath.LoadWide(t15, i));
+                            KernelMath.AddTo(inputGrad, i, KernelMath.LoadWide(hGrad, i));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(inputGrad, i, KernelMath.Load(t15, i));
+                        KernelMath.AddTo(inputGrad, i, KernelMath.Load(hGrad, i));
                     }
                     for (; i < n; i++)
                     {
-                        inputGrad[i] += t15[i];
+                        inputGrad[i] += hGrad[i];
                     }
                 }
                 if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "LeakyWhere", "backward", "the gradient of var h = x + bias; Ops.Where(h > 0f, h, h * 0.01f) + h.Le(-1f)");
             }
             if (!biasGrad.IsEmpty)
             {
+                // forward: var h = x + bias;
                 if (biasGradIsZero) biasGrad.Clear();
-                // biasGrad += sum of t15 [*, n_n] down to [n_n]
+                // so: biasGrad += sum of hGrad [*, n_n] down to [n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(biasGrad, c, KernelMath.Load(t15, o * n_n + c));
+                            KernelMath.AddTo(biasGrad, c, KernelMath.Load(hGrad, o * n_n + c));
                         }
                         for (; c < n_n; c++)
                         {
-                            biasGrad[c] += t15[o * n_n + c];
+                            biasGrad[c] += hGrad[o * n_n + c];
                         }
                     }
                 }

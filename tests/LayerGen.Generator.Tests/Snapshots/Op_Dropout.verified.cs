@@ -129,18 +129,26 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int inputs, int outputs, int rows) => rows * outputs + rows * outputs + rows * outputs;
+        public static int SavedLength(int inputs, int outputs, int rows)
+        {
+            int relu1At = 0;
+            int dropoutMask1At = relu1At + rows * outputs;
+            int matMul1GradAt = dropoutMask1At + rows * outputs;
+            return matMul1GradAt + rows * outputs;
+        }
 
         // Forward: Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)
         // input [*, inputs] -> output [*, outputs]; '*' is the batch (rows).
         public static void Forward(int inputs, int outputs, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, Span<float> output, Span<float> saved, bool training)
         {
-            Span<float> t3 = saved.Slice(0, rows * outputs); // [*, outputs]
-            Span<float> t4 = saved.Slice(rows * outputs, rows * outputs); // [*, outputs]
-            // t3 = relu(input·weight)      (from: Ops.Relu(x.MatMul(weight)))   [rows, outputs], contracting inputs
+            int relu1At = 0;
+            int dropoutMask1At = relu1At + rows * outputs;
+            Span<float> relu1 = saved.Slice(relu1At, rows * outputs); // [*, outputs]
+            Span<float> dropoutMask1 = saved.Slice(dropoutMask1At, rows * outputs); // [*, outputs]
+            // relu1 = relu(input·weight)      (from: Ops.Relu(x.MatMul(weight)))   [rows, outputs], contracting inputs
             if ((long)rows * outputs * inputs >= 512)
             {
-                Gemm.MatMul(rows, outputs, inputs, input, false, weight, false, t3.Slice(0, rows * outputs), accumulate: false);
+                Gemm.MatMul(rows, outputs, inputs, input, false, weight, false, relu1.Slice(0, rows * outputs), accumulate: false);
                 for (int i = 0; i < rows; i++)
                 {
                     int j = 0;
@@ -148,19 +156,19 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
                     {
                         for (; j <= outputs - Vector512<float>.Count; j += Vector512<float>.Count)
                         {
-                            var acc = KernelMath.LoadWide(t3, i * outputs + j);
-                            KernelMath.Store(t3, i * outputs + j, KernelMath.Relu(acc));
+                            var acc = KernelMath.LoadWide(relu1, i * outputs + j);
+                            KernelMath.Store(relu1, i * outputs + j, KernelMath.Relu(acc));
                         }
                     }
                     for (; j <= outputs - Vector<float>.Count; j += Vector<float>.Count)
                     {
-                        var acc = KernelMath.Load(t3, i * outputs + j);
-                        KernelMath.Store(t3, i * outputs + j, KernelMath.Relu(acc));
+                        var acc = KernelMath.Load(relu1, i * outputs + j);
+                        KernelMath.Store(relu1, i * outputs + j, KernelMath.Relu(acc));
                     }
                     for (; j < outputs; j++)
                     {
-                        float acc = t3[i * outputs + j];
-                        t3[i * outputs + j] = KernelMath.Relu(acc);
+                        float acc = relu1[i * outputs + j];
+                        relu1[i * outputs + j] = KernelMath.Relu(acc);
                     }
                 }
             }
@@ -183,22 +191,22 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
                         {
                             var acc = acc0;
                             int jj = j;
-                            KernelMath.Store(t3, i * outputs + jj, KernelMath.Relu(acc));
+                            KernelMath.Store(relu1, i * outputs + jj, KernelMath.Relu(acc));
                         }
                         {
                             var acc = acc1;
                             int jj = j + Vector<float>.Count;
-                            KernelMath.Store(t3, i * outputs + jj, KernelMath.Relu(acc));
+                            KernelMath.Store(relu1, i * outputs + jj, KernelMath.Relu(acc));
                         }
                         {
                             var acc = acc2;
                             int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(t3, i * outputs + jj, KernelMath.Relu(acc));
+                            KernelMath.Store(relu1, i * outputs + jj, KernelMath.Relu(acc));
                         }
                         {
                             var acc = acc3;
                             int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(t3, i * outputs + jj, KernelMath.Relu(acc));
+                            KernelMath.Store(relu1, i * outputs + jj, KernelMath.Relu(acc));
                         }
                     }
                     for (; j <= outputs - Vector<float>.Count; j += Vector<float>.Count)
@@ -217,7 +225,7 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
                             acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inputs + kk)), KernelMath.Load(weight, kk * outputs + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(t3, i * outputs + j, KernelMath.Relu(acc));
+                        KernelMath.Store(relu1, i * outputs + j, KernelMath.Relu(acc));
                     }
                     for (; j < outputs; j++)
                     {
@@ -226,15 +234,15 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
                         {
                             acc += input[i * inputs + kk] * weight[kk * outputs + j];
                         }
-                        t3[i * outputs + j] = KernelMath.Relu(acc);
+                        relu1[i * outputs + j] = KernelMath.Relu(acc);
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t3, "DropoutLinear", "forward", "Ops.Relu(x.MatMul(weight))");
-            // t4 = dropout mask, p = 0.2: 0, or 1/(1 - p) for kept elements; all ones in eval mode   [*, outputs]
-            KernelMath.DropoutMask(t4.Slice(0, rows * outputs), 0.2f, training);
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t4, "DropoutLinear", "forward", "Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
-            // output = t3 * t4      (from: Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f))   [*, outputs]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(relu1, "DropoutLinear", "forward", "Ops.Relu(x.MatMul(weight))");
+            // dropoutMask1 = dropout mask, p = 0.2: 0, or 1/(1 - p) for kept elements; all ones in eval mode   [*, outputs]
+            KernelMath.DropoutMask(dropoutMask1.Slice(0, rows * outputs), 0.2f, training);
+            if (CheckedMode.Enabled) NonFiniteValues.Check(dropoutMask1, "DropoutLinear", "forward", "Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
+            // output = relu1 * dropoutMask1      (from: Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f))   [*, outputs]
             {
                 int n = rows * outputs;
                 int i = 0;
@@ -242,16 +250,16 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(output, i, (KernelMath.LoadWide(t3, i) * KernelMath.LoadWide(t4, i)));
+                        KernelMath.Store(output, i, (KernelMath.LoadWide(relu1, i) * KernelMath.LoadWide(dropoutMask1, i)));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(output, i, (KernelMath.Load(t3, i) * KernelMath.Load(t4, i)));
+                    KernelMath.Store(output, i, (KernelMath.Load(relu1, i) * KernelMath.Load(dropoutMask1, i)));
                 }
                 for (; i < n; i++)
                 {
-                    output[i] = (t3[i] * t4[i]);
+                    output[i] = (relu1[i] * dropoutMask1[i]);
                 }
             }
             if (CheckedMode.Enabled) NonFiniteValues.Check(output, "DropoutLinear", "forward", "Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
@@ -261,12 +269,16 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int inputs, int outputs, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, bool weightGradIsZero, Span<float> saved)
         {
-            Span<float> t3 = saved.Slice(0, rows * outputs); // [*, outputs]
-            Span<float> t4 = saved.Slice(rows * outputs, rows * outputs); // [*, outputs]
-            Span<float> t9 = saved.Slice(rows * outputs + rows * outputs, rows * outputs); // [*, outputs]
+            int relu1At = 0;
+            int dropoutMask1At = relu1At + rows * outputs;
+            int matMul1GradAt = dropoutMask1At + rows * outputs;
+            Span<float> relu1 = saved.Slice(relu1At, rows * outputs); // [*, outputs]
+            Span<float> dropoutMask1 = saved.Slice(dropoutMask1At, rows * outputs); // [*, outputs]
+            Span<float> matMul1Grad = saved.Slice(matMul1GradAt, rows * outputs); // [*, outputs]
             if (!weightGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // t9 = relugrad(outputGrad * t4, t3)   [*, outputs]
+                // forward: return Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f);
+                // so: matMul1Grad = relugrad(outputGrad * dropoutMask1, relu1)   [*, outputs]
                 {
                     int n = rows * outputs;
                     int i = 0;
@@ -274,26 +286,27 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t9, i, KernelMath.ReluGrad((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t4, i)), KernelMath.LoadWide(t3, i)));
+                            KernelMath.Store(matMul1Grad, i, KernelMath.ReluGrad((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(dropoutMask1, i)), KernelMath.LoadWide(relu1, i)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t9, i, KernelMath.ReluGrad((KernelMath.Load(outputGrad, i) * KernelMath.Load(t4, i)), KernelMath.Load(t3, i)));
+                        KernelMath.Store(matMul1Grad, i, KernelMath.ReluGrad((KernelMath.Load(outputGrad, i) * KernelMath.Load(dropoutMask1, i)), KernelMath.Load(relu1, i)));
                     }
                     for (; i < n; i++)
                     {
-                        t9[i] = KernelMath.ReluGrad((outputGrad[i] * t4[i]), t3[i]);
+                        matMul1Grad[i] = KernelMath.ReluGrad((outputGrad[i] * dropoutMask1[i]), relu1[i]);
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t9, "DropoutLinear", "backward", "the gradient of Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(matMul1Grad, "DropoutLinear", "backward", "the gradient of Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f)");
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += t9·weightᵀ   [rows, inputs], contracting outputs
+                // forward: return Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f);
+                // so: inputGrad += matMul1Grad·weightᵀ   [rows, inputs], contracting outputs
                 if ((long)rows * inputs * outputs >= 512)
                 {
-                    Gemm.MatMul(rows, inputs, outputs, t9, false, weight, true, inputGrad.Slice(0, rows * inputs), accumulate: true);
+                    Gemm.MatMul(rows, inputs, outputs, matMul1Grad, false, weight, true, inputGrad.Slice(0, rows * inputs), accumulate: true);
                 }
                 else
                 {
@@ -305,17 +318,17 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
                             int kk = 0;
                             for (; kk <= outputs - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t9, i * outputs + kk), KernelMath.Load(weight, j * outputs + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t9, i * outputs + (kk + Vector<float>.Count)), KernelMath.Load(weight, j * outputs + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(matMul1Grad, i * outputs + kk), KernelMath.Load(weight, j * outputs + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(matMul1Grad, i * outputs + (kk + Vector<float>.Count)), KernelMath.Load(weight, j * outputs + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= outputs - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t9, i * outputs + kk), KernelMath.Load(weight, j * outputs + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(matMul1Grad, i * outputs + kk), KernelMath.Load(weight, j * outputs + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < outputs; kk++)
                             {
-                                acc += t9[i * outputs + kk] * weight[j * outputs + kk];
+                                acc += matMul1Grad[i * outputs + kk] * weight[j * outputs + kk];
                             }
                             inputGrad[i * inputs + j] += acc;
                         }
@@ -325,10 +338,11 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
             }
             if (!weightGrad.IsEmpty)
             {
-                // weightGrad += inputᵀ·t9   [inputs, outputs], contracting rows
+                // forward: return Ops.Dropout(Ops.Relu(x.MatMul(weight)), 0.2f);
+                // so: weightGrad += inputᵀ·matMul1Grad   [inputs, outputs], contracting rows
                 if ((long)inputs * outputs * rows >= 512)
                 {
-                    Gemm.MatMul(inputs, outputs, rows, input, true, t9, false, weightGrad.Slice(0, inputs * outputs), accumulate: !weightGradIsZero);
+                    Gemm.MatMul(inputs, outputs, rows, input, true, matMul1Grad, false, weightGrad.Slice(0, inputs * outputs), accumulate: !weightGradIsZero);
                 }
                 else
                 {
@@ -342,10 +356,10 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(input, kk * inputs + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t9, kk * outputs + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t9, kk * outputs + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t9, kk * outputs + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t9, kk * outputs + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(matMul1Grad, kk * outputs + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(matMul1Grad, kk * outputs + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(matMul1Grad, kk * outputs + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(matMul1Grad, kk * outputs + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -374,14 +388,14 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inputs + i)), KernelMath.Load(t9, kk * outputs + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * inputs + i)), KernelMath.Load(t9, (kk + 1) * outputs + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * inputs + i)), KernelMath.Load(t9, (kk + 2) * outputs + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * inputs + i)), KernelMath.Load(t9, (kk + 3) * outputs + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inputs + i)), KernelMath.Load(matMul1Grad, kk * outputs + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * inputs + i)), KernelMath.Load(matMul1Grad, (kk + 1) * outputs + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * inputs + i)), KernelMath.Load(matMul1Grad, (kk + 2) * outputs + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * inputs + i)), KernelMath.Load(matMul1Grad, (kk + 3) * outputs + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inputs + i)), KernelMath.Load(t9, kk * outputs + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inputs + i)), KernelMath.Load(matMul1Grad, kk * outputs + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(weightGrad, i * outputs + j, acc);
@@ -391,7 +405,7 @@ partial class DropoutLinear : global::LayerGen.ILayer, global::LayerGen.IBackwar
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += input[kk * inputs + i] * t9[kk * outputs + j];
+                                acc += input[kk * inputs + i] * matMul1Grad[kk * outputs + j];
                             }
                             weightGrad[i * outputs + j] += acc;
                         }

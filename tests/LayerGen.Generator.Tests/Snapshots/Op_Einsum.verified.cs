@@ -150,18 +150,26 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
         private const int outputs = 8;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows) => rows * inputs * outputs + rows * inputs + rows * inputs * outputs + rows * inputs;
+        public static int SavedLength(int rows)
+        {
+            int einsum1At = 0;
+            int einsum3At = einsum1At + rows * inputs * outputs;
+            int einsum1GradAt = einsum3At + rows * inputs;
+            int einsum4At = einsum1GradAt + rows * inputs * outputs;
+            return einsum4At + rows * inputs;
+        }
 
         // Forward: Ops.Einsum("ijk,bi,bj->bk", weight, x, x)
         // input [*, inputs] -> output [*, outputs]; '*' is the batch (rows).
         public static void Forward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, Span<float> output, Span<float> saved)
         {
-            Span<float> t2 = saved.Slice(0, rows * inputs * outputs); // [*, inputs, outputs]
-            // t2 = einsum("ijk,bi->bjk", weight, input)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, inputs, outputs]
+            int einsum1At = 0;
+            Span<float> einsum1 = saved.Slice(einsum1At, rows * inputs * outputs); // [*, inputs, outputs]
+            // einsum1 = einsum("ijk,bi->bjk", weight, input)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, inputs, outputs]
             // as a matrix product: [rows, inputs]·[inputs, (inputs * outputs)]
             if ((long)rows * (inputs * outputs) * inputs >= 512)
             {
-                Gemm.MatMul(rows, (inputs * outputs), inputs, input, false, weight, false, t2.Slice(0, rows * (inputs * outputs)), accumulate: false);
+                Gemm.MatMul(rows, (inputs * outputs), inputs, input, false, weight, false, einsum1.Slice(0, rows * (inputs * outputs)), accumulate: false);
             }
             else
             {
@@ -187,7 +195,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                                 {
                                     acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
                                 }
-                                KernelMath.Store(t2, e_b * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                                KernelMath.Store(einsum1, e_b * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
                             }
                         }
                         for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
@@ -205,7 +213,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                             {
                                 acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
                             }
-                            KernelMath.Store(t2, e_b * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                            KernelMath.Store(einsum1, e_b * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
                         }
                         for (; e_k < outputs; e_k++)
                         {
@@ -222,13 +230,13 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                             {
                                 acc0 += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i);
                             }
-                            t2[e_b * inputs * outputs + e_j * outputs + e_k] = (acc0 + acc1) + (acc2 + acc3);
+                            einsum1[e_b * inputs * outputs + e_j * outputs + e_k] = (acc0 + acc1) + (acc2 + acc3);
                         }
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t2, "TensorReduction", "forward", "Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
-            // output = einsum("bj,bjk->bk", input, t2)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, outputs]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(einsum1, "TensorReduction", "forward", "Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+            // output = einsum("bj,bjk->bk", input, einsum1)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, outputs]
             {
                 for (int e_b = 0; e_b < rows; e_b++)
                 {
@@ -241,14 +249,14 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                             int e_j = 0;
                             for (; e_j <= inputs - 4; e_j += 4)
                             {
-                                acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(t2, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                                acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_j + 1))), KernelMath.LoadWide(t2, e_b * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
-                                acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_j + 2))), KernelMath.LoadWide(t2, e_b * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
-                                acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_j + 3))), KernelMath.LoadWide(t2, e_b * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
+                                acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(einsum1, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_j + 1))), KernelMath.LoadWide(einsum1, e_b * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
+                                acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_j + 2))), KernelMath.LoadWide(einsum1, e_b * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
+                                acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_j + 3))), KernelMath.LoadWide(einsum1, e_b * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
                             }
                             for (; e_j < inputs; e_j++)
                             {
-                                acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(t2, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(einsum1, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
                             }
                             KernelMath.Store(output, e_b * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
                         }
@@ -259,14 +267,14 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                         int e_j = 0;
                         for (; e_j <= inputs - 4; e_j += 4)
                         {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(t2, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 1))), KernelMath.Load(t2, e_b * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
-                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 2))), KernelMath.Load(t2, e_b * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
-                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 3))), KernelMath.Load(t2, e_b * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(einsum1, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 1))), KernelMath.Load(einsum1, e_b * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
+                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 2))), KernelMath.Load(einsum1, e_b * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
+                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 3))), KernelMath.Load(einsum1, e_b * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
                         }
                         for (; e_j < inputs; e_j++)
                         {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(t2, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(einsum1, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
                         }
                         KernelMath.Store(output, e_b * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
                     }
@@ -276,14 +284,14 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                         int e_j = 0;
                         for (; e_j <= inputs - 4; e_j += 4)
                         {
-                            acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(t2, e_b * inputs * outputs + e_j * outputs + e_k);
-                            acc1 += KernelMath.Get(input, e_b * inputs + (e_j + 1)) * KernelMath.Get(t2, e_b * inputs * outputs + (e_j + 1) * outputs + e_k);
-                            acc2 += KernelMath.Get(input, e_b * inputs + (e_j + 2)) * KernelMath.Get(t2, e_b * inputs * outputs + (e_j + 2) * outputs + e_k);
-                            acc3 += KernelMath.Get(input, e_b * inputs + (e_j + 3)) * KernelMath.Get(t2, e_b * inputs * outputs + (e_j + 3) * outputs + e_k);
+                            acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(einsum1, e_b * inputs * outputs + e_j * outputs + e_k);
+                            acc1 += KernelMath.Get(input, e_b * inputs + (e_j + 1)) * KernelMath.Get(einsum1, e_b * inputs * outputs + (e_j + 1) * outputs + e_k);
+                            acc2 += KernelMath.Get(input, e_b * inputs + (e_j + 2)) * KernelMath.Get(einsum1, e_b * inputs * outputs + (e_j + 2) * outputs + e_k);
+                            acc3 += KernelMath.Get(input, e_b * inputs + (e_j + 3)) * KernelMath.Get(einsum1, e_b * inputs * outputs + (e_j + 3) * outputs + e_k);
                         }
                         for (; e_j < inputs; e_j++)
                         {
-                            acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(t2, e_b * inputs * outputs + e_j * outputs + e_k);
+                            acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(einsum1, e_b * inputs * outputs + e_j * outputs + e_k);
                         }
                         output[e_b * outputs + e_k] = (acc0 + acc1) + (acc2 + acc3);
                     }
@@ -296,13 +304,18 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, bool weightGradIsZero, Span<float> saved)
         {
-            Span<float> t2 = saved.Slice(0, rows * inputs * outputs); // [*, inputs, outputs]
-            Span<float> t5 = saved.Slice(rows * inputs * outputs, rows * inputs); // [*, inputs]
-            Span<float> t6 = saved.Slice(rows * inputs * outputs + rows * inputs, rows * inputs * outputs); // [*, inputs, outputs]
-            Span<float> t8 = saved.Slice(rows * inputs * outputs + rows * inputs + rows * inputs * outputs, rows * inputs); // [*, inputs]
+            int einsum1At = 0;
+            int einsum3At = einsum1At + rows * inputs * outputs;
+            int einsum1GradAt = einsum3At + rows * inputs;
+            int einsum4At = einsum1GradAt + rows * inputs * outputs;
+            Span<float> einsum1 = saved.Slice(einsum1At, rows * inputs * outputs); // [*, inputs, outputs]
+            Span<float> einsum3 = saved.Slice(einsum3At, rows * inputs); // [*, inputs]
+            Span<float> einsum1Grad = saved.Slice(einsum1GradAt, rows * inputs * outputs); // [*, inputs, outputs]
+            Span<float> einsum4 = saved.Slice(einsum4At, rows * inputs); // [*, inputs]
             if (!inputGrad.IsEmpty)
             {
-                // t5 = einsum("bjk,bk->bj", t2, outputGrad)   [*, inputs]
+                // forward: return Ops.Einsum("ijk,bi,bj->bk", weight, x, x);
+                // so: einsum3 = einsum("bjk,bk->bj", einsum1, outputGrad)   [*, inputs]
                 {
                     for (int e_b = 0; e_b < rows; e_b++)
                     {
@@ -313,21 +326,22 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                             int e_k = 0;
                             for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t2, e_b * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(einsum1, e_b * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
                             }
                             for (; e_k < outputs; e_k++)
                             {
-                                tail += KernelMath.Get(t2, e_b * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                tail += KernelMath.Get(einsum1, e_b * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
                             }
-                            t5[e_b * inputs + e_j] = Vector.Sum(acc0) + tail;
+                            einsum3[e_b * inputs + e_j] = Vector.Sum(acc0) + tail;
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t5, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(einsum3, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
             if (!weightGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // t6 = einsum("bj,bk->bjk", input, outputGrad)   [*, inputs, outputs]
+                // forward: return Ops.Einsum("ijk,bi,bj->bk", weight, x, x);
+                // so: einsum1Grad = einsum("bj,bk->bjk", input, outputGrad)   [*, inputs, outputs]
                 {
                     for (int e_b = 0; e_b < rows; e_b++)
                     {
@@ -340,33 +354,34 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                                 {
                                     Vector512<float> acc0 = Vector512<float>.Zero;
                                     acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(outputGrad, e_b * outputs + e_k), acc0);
-                                    KernelMath.Store(t6, e_b * inputs * outputs + e_j * outputs + e_k, acc0);
+                                    KernelMath.Store(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k, acc0);
                                 }
                             }
                             for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                             {
                                 Vector<float> acc0 = Vector<float>.Zero;
                                 acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
-                                KernelMath.Store(t6, e_b * inputs * outputs + e_j * outputs + e_k, acc0);
+                                KernelMath.Store(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k, acc0);
                             }
                             for (; e_k < outputs; e_k++)
                             {
                                 float acc0 = 0f;
                                 acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                t6[e_b * inputs * outputs + e_j * outputs + e_k] = acc0;
+                                einsum1Grad[e_b * inputs * outputs + e_j * outputs + e_k] = acc0;
                             }
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t6, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(einsum1Grad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
             if (!inputGrad.IsEmpty)
             {
-                // t8 = einsum("ijk,bjk->bi", weight, t6)   [*, inputs]
+                // forward: return Ops.Einsum("ijk,bi,bj->bk", weight, x, x);
+                // so: einsum4 = einsum("ijk,bjk->bi", weight, einsum1Grad)   [*, inputs]
                 // as a matrix product: [rows, (inputs * outputs)]·[(inputs * outputs), inputs], second factor stored transposed
                 if ((long)rows * inputs * (inputs * outputs) >= 512)
                 {
-                    Gemm.MatMul(rows, inputs, (inputs * outputs), t6, false, weight, true, t8.Slice(0, rows * inputs), accumulate: false);
+                    Gemm.MatMul(rows, inputs, (inputs * outputs), einsum1Grad, false, weight, true, einsum4.Slice(0, rows * inputs), accumulate: false);
                 }
                 else
                 {
@@ -382,17 +397,17 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                                 int e_k = 0;
                                 for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                                 {
-                                    acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                                    acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
-                                    acc2 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
-                                    acc3 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
+                                    acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k), KernelMath.Load(einsum1Grad, e_b * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
+                                    acc2 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k), KernelMath.Load(einsum1Grad, e_b * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
+                                    acc3 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k), KernelMath.Load(einsum1Grad, e_b * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
                                 }
                                 for (; e_k < outputs; e_k++)
                                 {
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + (e_j + 1) * outputs + e_k);
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + (e_j + 2) * outputs + e_k);
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + (e_j + 3) * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k) * KernelMath.Get(einsum1Grad, e_b * inputs * outputs + (e_j + 1) * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k) * KernelMath.Get(einsum1Grad, e_b * inputs * outputs + (e_j + 2) * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k) * KernelMath.Get(einsum1Grad, e_b * inputs * outputs + (e_j + 3) * outputs + e_k);
                                 }
                             }
                             for (; e_j < inputs; e_j++)
@@ -400,19 +415,19 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                                 int e_k = 0;
                                 for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                                 {
-                                    acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
                                 }
                                 for (; e_k < outputs; e_k++)
                                 {
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k);
                                 }
                             }
-                            t8[e_b * inputs + e_i] = Vector.Sum((acc0 + acc1) + (acc2 + acc3)) + tail;
+                            einsum4[e_b * inputs + e_i] = Vector.Sum((acc0 + acc1) + (acc2 + acc3)) + tail;
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t8, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
-                // inputGrad += (t5 + t8)   [*, inputs]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(einsum4, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                // inputGrad += (einsum3 + einsum4)   [*, inputs]
                 {
                     int n = rows * inputs;
                     int i = 0;
@@ -420,27 +435,28 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.AddTo(inputGrad, i, (KernelMath.LoadWide(t5, i) + KernelMath.LoadWide(t8, i)));
+                            KernelMath.AddTo(inputGrad, i, (KernelMath.LoadWide(einsum3, i) + KernelMath.LoadWide(einsum4, i)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(inputGrad, i, (KernelMath.Load(t5, i) + KernelMath.Load(t8, i)));
+                        KernelMath.AddTo(inputGrad, i, (KernelMath.Load(einsum3, i) + KernelMath.Load(einsum4, i)));
                     }
                     for (; i < n; i++)
                     {
-                        inputGrad[i] += (t5[i] + t8[i]);
+                        inputGrad[i] += (einsum3[i] + einsum4[i]);
                     }
                 }
                 if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
             if (!weightGrad.IsEmpty)
             {
-                // weightGrad += einsum("bi,bjk->ijk", input, t6)   [inputs, inputs, outputs]
+                // forward: return Ops.Einsum("ijk,bi,bj->bk", weight, x, x);
+                // so: weightGrad += einsum("bi,bjk->ijk", input, einsum1Grad)   [inputs, inputs, outputs]
                 // as a matrix product: [inputs, rows]·[rows, (inputs * outputs)], first factor stored transposed
                 if ((long)inputs * (inputs * outputs) * rows >= 512)
                 {
-                    Gemm.MatMul(inputs, (inputs * outputs), rows, input, true, t6, false, weightGrad.Slice(0, inputs * (inputs * outputs)), accumulate: !weightGradIsZero);
+                    Gemm.MatMul(inputs, (inputs * outputs), rows, input, true, einsum1Grad, false, weightGrad.Slice(0, inputs * (inputs * outputs)), accumulate: !weightGradIsZero);
                 }
                 else
                 {
@@ -458,14 +474,14 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                                     int e_b = 0;
                                     for (; e_b <= rows - 4; e_b += 4)
                                     {
-                                        acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                                        acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
-                                        acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
-                                        acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                                        acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                        acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.LoadWide(einsum1Grad, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                        acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.LoadWide(einsum1Grad, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                        acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.LoadWide(einsum1Grad, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
                                     }
                                     for (; e_b < rows; e_b++)
                                     {
-                                        acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                        acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
                                     }
                                     KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
                                 }
@@ -476,14 +492,14 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                                 int e_b = 0;
                                 for (; e_b <= rows - 4; e_b += 4)
                                 {
-                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                                    acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.Load(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
-                                    acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.Load(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
-                                    acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.Load(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.Load(einsum1Grad, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                    acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.Load(einsum1Grad, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                    acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.Load(einsum1Grad, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
                                 }
                                 for (; e_b < rows; e_b++)
                                 {
-                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
                                 }
                                 KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
                             }
@@ -493,14 +509,14 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                                 int e_b = 0;
                                 for (; e_b <= rows - 4; e_b += 4)
                                 {
-                                    acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
-                                    acc1 += KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k);
-                                    acc2 += KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k);
-                                    acc3 += KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k);
+                                    acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k);
+                                    acc1 += KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(einsum1Grad, (e_b + 1) * inputs * outputs + e_j * outputs + e_k);
+                                    acc2 += KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(einsum1Grad, (e_b + 2) * inputs * outputs + e_j * outputs + e_k);
+                                    acc3 += KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(einsum1Grad, (e_b + 3) * inputs * outputs + e_j * outputs + e_k);
                                 }
                                 for (; e_b < rows; e_b++)
                                 {
-                                    acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
+                                    acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k);
                                 }
                                 weightGrad[e_i * inputs * outputs + e_j * outputs + e_k] += (acc0 + acc1) + (acc2 + acc3);
                             }
@@ -516,18 +532,26 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int inputs, int outputs, int rows) => rows * inputs * outputs + rows * inputs + rows * inputs * outputs + rows * inputs;
+        public static int SavedLength(int inputs, int outputs, int rows)
+        {
+            int einsum1At = 0;
+            int einsum3At = einsum1At + rows * inputs * outputs;
+            int einsum1GradAt = einsum3At + rows * inputs;
+            int einsum4At = einsum1GradAt + rows * inputs * outputs;
+            return einsum4At + rows * inputs;
+        }
 
         // Forward: Ops.Einsum("ijk,bi,bj->bk", weight, x, x)
         // input [*, inputs] -> output [*, outputs]; '*' is the batch (rows).
         public static void Forward(int inputs, int outputs, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, Span<float> output, Span<float> saved)
         {
-            Span<float> t2 = saved.Slice(0, rows * inputs * outputs); // [*, inputs, outputs]
-            // t2 = einsum("ijk,bi->bjk", weight, input)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, inputs, outputs]
+            int einsum1At = 0;
+            Span<float> einsum1 = saved.Slice(einsum1At, rows * inputs * outputs); // [*, inputs, outputs]
+            // einsum1 = einsum("ijk,bi->bjk", weight, input)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, inputs, outputs]
             // as a matrix product: [rows, inputs]·[inputs, (inputs * outputs)]
             if ((long)rows * (inputs * outputs) * inputs >= 512)
             {
-                Gemm.MatMul(rows, (inputs * outputs), inputs, input, false, weight, false, t2.Slice(0, rows * (inputs * outputs)), accumulate: false);
+                Gemm.MatMul(rows, (inputs * outputs), inputs, input, false, weight, false, einsum1.Slice(0, rows * (inputs * outputs)), accumulate: false);
             }
             else
             {
@@ -553,7 +577,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                                 {
                                     acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
                                 }
-                                KernelMath.Store(t2, e_b * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                                KernelMath.Store(einsum1, e_b * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
                             }
                         }
                         for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
@@ -571,7 +595,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                             {
                                 acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), acc0);
                             }
-                            KernelMath.Store(t2, e_b * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
+                            KernelMath.Store(einsum1, e_b * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
                         }
                         for (; e_k < outputs; e_k++)
                         {
@@ -588,13 +612,13 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                             {
                                 acc0 += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(input, e_b * inputs + e_i);
                             }
-                            t2[e_b * inputs * outputs + e_j * outputs + e_k] = (acc0 + acc1) + (acc2 + acc3);
+                            einsum1[e_b * inputs * outputs + e_j * outputs + e_k] = (acc0 + acc1) + (acc2 + acc3);
                         }
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t2, "TensorReduction", "forward", "Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
-            // output = einsum("bj,bjk->bk", input, t2)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, outputs]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(einsum1, "TensorReduction", "forward", "Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+            // output = einsum("bj,bjk->bk", input, einsum1)      (from: Ops.Einsum("ijk,bi,bj->bk", weight, x, x))   [*, outputs]
             {
                 for (int e_b = 0; e_b < rows; e_b++)
                 {
@@ -607,14 +631,14 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                             int e_j = 0;
                             for (; e_j <= inputs - 4; e_j += 4)
                             {
-                                acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(t2, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                                acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_j + 1))), KernelMath.LoadWide(t2, e_b * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
-                                acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_j + 2))), KernelMath.LoadWide(t2, e_b * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
-                                acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_j + 3))), KernelMath.LoadWide(t2, e_b * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
+                                acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(einsum1, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_j + 1))), KernelMath.LoadWide(einsum1, e_b * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
+                                acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_j + 2))), KernelMath.LoadWide(einsum1, e_b * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
+                                acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + (e_j + 3))), KernelMath.LoadWide(einsum1, e_b * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
                             }
                             for (; e_j < inputs; e_j++)
                             {
-                                acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(t2, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(einsum1, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
                             }
                             KernelMath.Store(output, e_b * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
                         }
@@ -625,14 +649,14 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                         int e_j = 0;
                         for (; e_j <= inputs - 4; e_j += 4)
                         {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(t2, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 1))), KernelMath.Load(t2, e_b * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
-                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 2))), KernelMath.Load(t2, e_b * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
-                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 3))), KernelMath.Load(t2, e_b * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(einsum1, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 1))), KernelMath.Load(einsum1, e_b * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
+                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 2))), KernelMath.Load(einsum1, e_b * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
+                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + (e_j + 3))), KernelMath.Load(einsum1, e_b * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
                         }
                         for (; e_j < inputs; e_j++)
                         {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(t2, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(einsum1, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
                         }
                         KernelMath.Store(output, e_b * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
                     }
@@ -642,14 +666,14 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                         int e_j = 0;
                         for (; e_j <= inputs - 4; e_j += 4)
                         {
-                            acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(t2, e_b * inputs * outputs + e_j * outputs + e_k);
-                            acc1 += KernelMath.Get(input, e_b * inputs + (e_j + 1)) * KernelMath.Get(t2, e_b * inputs * outputs + (e_j + 1) * outputs + e_k);
-                            acc2 += KernelMath.Get(input, e_b * inputs + (e_j + 2)) * KernelMath.Get(t2, e_b * inputs * outputs + (e_j + 2) * outputs + e_k);
-                            acc3 += KernelMath.Get(input, e_b * inputs + (e_j + 3)) * KernelMath.Get(t2, e_b * inputs * outputs + (e_j + 3) * outputs + e_k);
+                            acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(einsum1, e_b * inputs * outputs + e_j * outputs + e_k);
+                            acc1 += KernelMath.Get(input, e_b * inputs + (e_j + 1)) * KernelMath.Get(einsum1, e_b * inputs * outputs + (e_j + 1) * outputs + e_k);
+                            acc2 += KernelMath.Get(input, e_b * inputs + (e_j + 2)) * KernelMath.Get(einsum1, e_b * inputs * outputs + (e_j + 2) * outputs + e_k);
+                            acc3 += KernelMath.Get(input, e_b * inputs + (e_j + 3)) * KernelMath.Get(einsum1, e_b * inputs * outputs + (e_j + 3) * outputs + e_k);
                         }
                         for (; e_j < inputs; e_j++)
                         {
-                            acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(t2, e_b * inputs * outputs + e_j * outputs + e_k);
+                            acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(einsum1, e_b * inputs * outputs + e_j * outputs + e_k);
                         }
                         output[e_b * outputs + e_k] = (acc0 + acc1) + (acc2 + acc3);
                     }
@@ -662,13 +686,18 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int inputs, int outputs, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, bool weightGradIsZero, Span<float> saved)
         {
-            Span<float> t2 = saved.Slice(0, rows * inputs * outputs); // [*, inputs, outputs]
-            Span<float> t5 = saved.Slice(rows * inputs * outputs, rows * inputs); // [*, inputs]
-            Span<float> t6 = saved.Slice(rows * inputs * outputs + rows * inputs, rows * inputs * outputs); // [*, inputs, outputs]
-            Span<float> t8 = saved.Slice(rows * inputs * outputs + rows * inputs + rows * inputs * outputs, rows * inputs); // [*, inputs]
+            int einsum1At = 0;
+            int einsum3At = einsum1At + rows * inputs * outputs;
+            int einsum1GradAt = einsum3At + rows * inputs;
+            int einsum4At = einsum1GradAt + rows * inputs * outputs;
+            Span<float> einsum1 = saved.Slice(einsum1At, rows * inputs * outputs); // [*, inputs, outputs]
+            Span<float> einsum3 = saved.Slice(einsum3At, rows * inputs); // [*, inputs]
+            Span<float> einsum1Grad = saved.Slice(einsum1GradAt, rows * inputs * outputs); // [*, inputs, outputs]
+            Span<float> einsum4 = saved.Slice(einsum4At, rows * inputs); // [*, inputs]
             if (!inputGrad.IsEmpty)
             {
-                // t5 = einsum("bjk,bk->bj", t2, outputGrad)   [*, inputs]
+                // forward: return Ops.Einsum("ijk,bi,bj->bk", weight, x, x);
+                // so: einsum3 = einsum("bjk,bk->bj", einsum1, outputGrad)   [*, inputs]
                 {
                     for (int e_b = 0; e_b < rows; e_b++)
                     {
@@ -679,21 +708,22 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                             int e_k = 0;
                             for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t2, e_b * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(einsum1, e_b * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
                             }
                             for (; e_k < outputs; e_k++)
                             {
-                                tail += KernelMath.Get(t2, e_b * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
+                                tail += KernelMath.Get(einsum1, e_b * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
                             }
-                            t5[e_b * inputs + e_j] = Vector.Sum(acc0) + tail;
+                            einsum3[e_b * inputs + e_j] = Vector.Sum(acc0) + tail;
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t5, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(einsum3, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
             if (!weightGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // t6 = einsum("bj,bk->bjk", input, outputGrad)   [*, inputs, outputs]
+                // forward: return Ops.Einsum("ijk,bi,bj->bk", weight, x, x);
+                // so: einsum1Grad = einsum("bj,bk->bjk", input, outputGrad)   [*, inputs, outputs]
                 {
                     for (int e_b = 0; e_b < rows; e_b++)
                     {
@@ -706,33 +736,34 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                                 {
                                     Vector512<float> acc0 = Vector512<float>.Zero;
                                     acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.LoadWide(outputGrad, e_b * outputs + e_k), acc0);
-                                    KernelMath.Store(t6, e_b * inputs * outputs + e_j * outputs + e_k, acc0);
+                                    KernelMath.Store(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k, acc0);
                                 }
                             }
                             for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                             {
                                 Vector<float> acc0 = Vector<float>.Zero;
                                 acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_j)), KernelMath.Load(outputGrad, e_b * outputs + e_k), acc0);
-                                KernelMath.Store(t6, e_b * inputs * outputs + e_j * outputs + e_k, acc0);
+                                KernelMath.Store(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k, acc0);
                             }
                             for (; e_k < outputs; e_k++)
                             {
                                 float acc0 = 0f;
                                 acc0 += KernelMath.Get(input, e_b * inputs + e_j) * KernelMath.Get(outputGrad, e_b * outputs + e_k);
-                                t6[e_b * inputs * outputs + e_j * outputs + e_k] = acc0;
+                                einsum1Grad[e_b * inputs * outputs + e_j * outputs + e_k] = acc0;
                             }
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t6, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(einsum1Grad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
             if (!inputGrad.IsEmpty)
             {
-                // t8 = einsum("ijk,bjk->bi", weight, t6)   [*, inputs]
+                // forward: return Ops.Einsum("ijk,bi,bj->bk", weight, x, x);
+                // so: einsum4 = einsum("ijk,bjk->bi", weight, einsum1Grad)   [*, inputs]
                 // as a matrix product: [rows, (inputs * outputs)]·[(inputs * outputs), inputs], second factor stored transposed
                 if ((long)rows * inputs * (inputs * outputs) >= 512)
                 {
-                    Gemm.MatMul(rows, inputs, (inputs * outputs), t6, false, weight, true, t8.Slice(0, rows * inputs), accumulate: false);
+                    Gemm.MatMul(rows, inputs, (inputs * outputs), einsum1Grad, false, weight, true, einsum4.Slice(0, rows * inputs), accumulate: false);
                 }
                 else
                 {
@@ -748,17 +779,17 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                                 int e_k = 0;
                                 for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                                 {
-                                    acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                                    acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
-                                    acc2 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
-                                    acc3 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
+                                    acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k), KernelMath.Load(einsum1Grad, e_b * inputs * outputs + (e_j + 1) * outputs + e_k), acc1);
+                                    acc2 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k), KernelMath.Load(einsum1Grad, e_b * inputs * outputs + (e_j + 2) * outputs + e_k), acc2);
+                                    acc3 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k), KernelMath.Load(einsum1Grad, e_b * inputs * outputs + (e_j + 3) * outputs + e_k), acc3);
                                 }
                                 for (; e_k < outputs; e_k++)
                                 {
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + (e_j + 1) * outputs + e_k);
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + (e_j + 2) * outputs + e_k);
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + (e_j + 3) * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 1) * outputs + e_k) * KernelMath.Get(einsum1Grad, e_b * inputs * outputs + (e_j + 1) * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 2) * outputs + e_k) * KernelMath.Get(einsum1Grad, e_b * inputs * outputs + (e_j + 2) * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + (e_j + 3) * outputs + e_k) * KernelMath.Get(einsum1Grad, e_b * inputs * outputs + (e_j + 3) * outputs + e_k);
                                 }
                             }
                             for (; e_j < inputs; e_j++)
@@ -766,19 +797,19 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                                 int e_k = 0;
                                 for (; e_k <= outputs - Vector<float>.Count; e_k += Vector<float>.Count)
                                 {
-                                    acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(weight, e_i * inputs * outputs + e_j * outputs + e_k), KernelMath.Load(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
                                 }
                                 for (; e_k < outputs; e_k++)
                                 {
-                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
+                                    tail += KernelMath.Get(weight, e_i * inputs * outputs + e_j * outputs + e_k) * KernelMath.Get(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k);
                                 }
                             }
-                            t8[e_b * inputs + e_i] = Vector.Sum((acc0 + acc1) + (acc2 + acc3)) + tail;
+                            einsum4[e_b * inputs + e_i] = Vector.Sum((acc0 + acc1) + (acc2 + acc3)) + tail;
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t8, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
-                // inputGrad += (t5 + t8)   [*, inputs]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(einsum4, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
+                // inputGrad += (einsum3 + einsum4)   [*, inputs]
                 {
                     int n = rows * inputs;
                     int i = 0;
@@ -786,27 +817,28 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.AddTo(inputGrad, i, (KernelMath.LoadWide(t5, i) + KernelMath.LoadWide(t8, i)));
+                            KernelMath.AddTo(inputGrad, i, (KernelMath.LoadWide(einsum3, i) + KernelMath.LoadWide(einsum4, i)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(inputGrad, i, (KernelMath.Load(t5, i) + KernelMath.Load(t8, i)));
+                        KernelMath.AddTo(inputGrad, i, (KernelMath.Load(einsum3, i) + KernelMath.Load(einsum4, i)));
                     }
                     for (; i < n; i++)
                     {
-                        inputGrad[i] += (t5[i] + t8[i]);
+                        inputGrad[i] += (einsum3[i] + einsum4[i]);
                     }
                 }
                 if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "TensorReduction", "backward", "the gradient of Ops.Einsum(\"ijk,bi,bj->bk\", weight, x, x)");
             }
             if (!weightGrad.IsEmpty)
             {
-                // weightGrad += einsum("bi,bjk->ijk", input, t6)   [inputs, inputs, outputs]
+                // forward: return Ops.Einsum("ijk,bi,bj->bk", weight, x, x);
+                // so: weightGrad += einsum("bi,bjk->ijk", input, einsum1Grad)   [inputs, inputs, outputs]
                 // as a matrix product: [inputs, rows]·[rows, (inputs * outputs)], first factor stored transposed
                 if ((long)inputs * (inputs * outputs) * rows >= 512)
                 {
-                    Gemm.MatMul(inputs, (inputs * outputs), rows, input, true, t6, false, weightGrad.Slice(0, inputs * (inputs * outputs)), accumulate: !weightGradIsZero);
+                    Gemm.MatMul(inputs, (inputs * outputs), rows, input, true, einsum1Grad, false, weightGrad.Slice(0, inputs * (inputs * outputs)), accumulate: !weightGradIsZero);
                 }
                 else
                 {
@@ -824,14 +856,14 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                                     int e_b = 0;
                                     for (; e_b <= rows - 4; e_b += 4)
                                     {
-                                        acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                                        acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
-                                        acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
-                                        acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.LoadWide(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                                        acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                        acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.LoadWide(einsum1Grad, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                        acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.LoadWide(einsum1Grad, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                        acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.LoadWide(einsum1Grad, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
                                     }
                                     for (; e_b < rows; e_b++)
                                     {
-                                        acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                        acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.LoadWide(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
                                     }
                                     KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
                                 }
@@ -842,14 +874,14 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                                 int e_b = 0;
                                 for (; e_b <= rows - 4; e_b += 4)
                                 {
-                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
-                                    acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.Load(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
-                                    acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.Load(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
-                                    acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.Load(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
+                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 1) * inputs + e_i)), KernelMath.Load(einsum1Grad, (e_b + 1) * inputs * outputs + e_j * outputs + e_k), acc1);
+                                    acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 2) * inputs + e_i)), KernelMath.Load(einsum1Grad, (e_b + 2) * inputs * outputs + e_j * outputs + e_k), acc2);
+                                    acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (e_b + 3) * inputs + e_i)), KernelMath.Load(einsum1Grad, (e_b + 3) * inputs * outputs + e_j * outputs + e_k), acc3);
                                 }
                                 for (; e_b < rows; e_b++)
                                 {
-                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(t6, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
+                                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, e_b * inputs + e_i)), KernelMath.Load(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k), acc0);
                                 }
                                 KernelMath.AddTo(weightGrad, e_i * inputs * outputs + e_j * outputs + e_k, (acc0 + acc1) + (acc2 + acc3));
                             }
@@ -859,14 +891,14 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
                                 int e_b = 0;
                                 for (; e_b <= rows - 4; e_b += 4)
                                 {
-                                    acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
-                                    acc1 += KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(t6, (e_b + 1) * inputs * outputs + e_j * outputs + e_k);
-                                    acc2 += KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(t6, (e_b + 2) * inputs * outputs + e_j * outputs + e_k);
-                                    acc3 += KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(t6, (e_b + 3) * inputs * outputs + e_j * outputs + e_k);
+                                    acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k);
+                                    acc1 += KernelMath.Get(input, (e_b + 1) * inputs + e_i) * KernelMath.Get(einsum1Grad, (e_b + 1) * inputs * outputs + e_j * outputs + e_k);
+                                    acc2 += KernelMath.Get(input, (e_b + 2) * inputs + e_i) * KernelMath.Get(einsum1Grad, (e_b + 2) * inputs * outputs + e_j * outputs + e_k);
+                                    acc3 += KernelMath.Get(input, (e_b + 3) * inputs + e_i) * KernelMath.Get(einsum1Grad, (e_b + 3) * inputs * outputs + e_j * outputs + e_k);
                                 }
                                 for (; e_b < rows; e_b++)
                                 {
-                                    acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(t6, e_b * inputs * outputs + e_j * outputs + e_k);
+                                    acc0 += KernelMath.Get(input, e_b * inputs + e_i) * KernelMath.Get(einsum1Grad, e_b * inputs * outputs + e_j * outputs + e_k);
                                 }
                                 weightGrad[e_i * inputs * outputs + e_j * outputs + e_k] += (acc0 + acc1) + (acc2 + acc3);
                             }

@@ -124,14 +124,20 @@ partial class ErfGelu : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int n_n, int rows) => rows * n_n + rows * n_n;
+        public static int SavedLength(int n_n, int rows)
+        {
+            int mul1At = 0;
+            int mul1GradAt = mul1At + rows * n_n;
+            return mul1GradAt + rows * n_n;
+        }
 
         // Forward: Ops.Gelu(x * scale) + x.Erf()
         // input [*, n_n] -> output [*, n_n]; '*' is the batch (rows).
         public static void Forward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> scale, Span<float> output, Span<float> saved)
         {
-            Span<float> t2 = saved.Slice(0, rows * n_n); // [*, n_n]
-            // t2 = input * scale      (from: x * scale)   [*, n_n]
+            int mul1At = 0;
+            Span<float> mul1 = saved.Slice(mul1At, rows * n_n); // [*, n_n]
+            // mul1 = input * scale      (from: x * scale)   [*, n_n]
             {
                 for (int o = 0; o < rows; o++)
                 {
@@ -140,21 +146,21 @@ partial class ErfGelu : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                     {
                         for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t2, o * n_n + c, (KernelMath.LoadWide(input, o * n_n + c) * KernelMath.LoadWide(scale, c)));
+                            KernelMath.Store(mul1, o * n_n + c, (KernelMath.LoadWide(input, o * n_n + c) * KernelMath.LoadWide(scale, c)));
                         }
                     }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        KernelMath.Store(t2, o * n_n + c, (KernelMath.Load(input, o * n_n + c) * KernelMath.Load(scale, c)));
+                        KernelMath.Store(mul1, o * n_n + c, (KernelMath.Load(input, o * n_n + c) * KernelMath.Load(scale, c)));
                     }
                     for (; c < n_n; c++)
                     {
-                        t2[o * n_n + c] = (input[o * n_n + c] * scale[c]);
+                        mul1[o * n_n + c] = (input[o * n_n + c] * scale[c]);
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t2, "ErfGelu", "forward", "x * scale");
-            // output = (gelu(t2) + erf(input))      (from: Ops.Gelu(x * scale) + x.Erf())   [*, n_n]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(mul1, "ErfGelu", "forward", "x * scale");
+            // output = (gelu(mul1) + erf(input))      (from: Ops.Gelu(x * scale) + x.Erf())   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
@@ -162,16 +168,16 @@ partial class ErfGelu : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(output, i, (KernelMath.Gelu(KernelMath.LoadWide(t2, i)) + KernelMath.Erf(KernelMath.LoadWide(input, i))));
+                        KernelMath.Store(output, i, (KernelMath.Gelu(KernelMath.LoadWide(mul1, i)) + KernelMath.Erf(KernelMath.LoadWide(input, i))));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(output, i, (KernelMath.Gelu(KernelMath.Load(t2, i)) + KernelMath.Erf(KernelMath.Load(input, i))));
+                    KernelMath.Store(output, i, (KernelMath.Gelu(KernelMath.Load(mul1, i)) + KernelMath.Erf(KernelMath.Load(input, i))));
                 }
                 for (; i < n; i++)
                 {
-                    output[i] = (KernelMath.Gelu(t2[i]) + KernelMath.Erf(input[i]));
+                    output[i] = (KernelMath.Gelu(mul1[i]) + KernelMath.Erf(input[i]));
                 }
             }
             if (CheckedMode.Enabled) NonFiniteValues.Check(output, "ErfGelu", "forward", "Ops.Gelu(x * scale) + x.Erf()");
@@ -181,11 +187,14 @@ partial class ErfGelu : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> scale, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> scaleGrad, bool scaleGradIsZero, Span<float> saved)
         {
-            Span<float> t2 = saved.Slice(0, rows * n_n); // [*, n_n]
-            Span<float> t28 = saved.Slice(rows * n_n, rows * n_n); // [*, n_n]
+            int mul1At = 0;
+            int mul1GradAt = mul1At + rows * n_n;
+            Span<float> mul1 = saved.Slice(mul1At, rows * n_n); // [*, n_n]
+            Span<float> mul1Grad = saved.Slice(mul1GradAt, rows * n_n); // [*, n_n]
             if (!scaleGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // t28 = outputGrad * (0.5 * (1 + erf(t2 * 0.70710677)) + t2 * exp(t2 * t2 * -0.5) * 0.3989423)   [*, n_n]
+                // forward: return Ops.Gelu(x * scale) + x.Erf();
+                // so: mul1Grad = outputGrad * (0.5 * (1 + erf(mul1 * 0.70710677)) + mul1 * exp(mul1 * mul1 * -0.5) * 0.3989423)   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
@@ -193,23 +202,24 @@ partial class ErfGelu : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t28, i, (KernelMath.LoadWide(outputGrad, i) * ((Vector512.Create(0.5f) * (Vector512.Create(1f) + KernelMath.Erf((KernelMath.LoadWide(t2, i) * Vector512.Create(0.70710677f))))) + (KernelMath.LoadWide(t2, i) * (KernelMath.Exp(((KernelMath.LoadWide(t2, i) * KernelMath.LoadWide(t2, i)) * Vector512.Create(-0.5f))) * Vector512.Create(0.3989423f))))));
+                            KernelMath.Store(mul1Grad, i, (KernelMath.LoadWide(outputGrad, i) * ((Vector512.Create(0.5f) * (Vector512.Create(1f) + KernelMath.Erf((KernelMath.LoadWide(mul1, i) * Vector512.Create(0.70710677f))))) + (KernelMath.LoadWide(mul1, i) * (KernelMath.Exp(((KernelMath.LoadWide(mul1, i) * KernelMath.LoadWide(mul1, i)) * Vector512.Create(-0.5f))) * Vector512.Create(0.3989423f))))));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t28, i, (KernelMath.Load(outputGrad, i) * ((new Vector<float>(0.5f) * (new Vector<float>(1f) + KernelMath.Erf((KernelMath.Load(t2, i) * new Vector<float>(0.70710677f))))) + (KernelMath.Load(t2, i) * (KernelMath.Exp(((KernelMath.Load(t2, i) * KernelMath.Load(t2, i)) * new Vector<float>(-0.5f))) * new Vector<float>(0.3989423f))))));
+                        KernelMath.Store(mul1Grad, i, (KernelMath.Load(outputGrad, i) * ((new Vector<float>(0.5f) * (new Vector<float>(1f) + KernelMath.Erf((KernelMath.Load(mul1, i) * new Vector<float>(0.70710677f))))) + (KernelMath.Load(mul1, i) * (KernelMath.Exp(((KernelMath.Load(mul1, i) * KernelMath.Load(mul1, i)) * new Vector<float>(-0.5f))) * new Vector<float>(0.3989423f))))));
                     }
                     for (; i < n; i++)
                     {
-                        t28[i] = (outputGrad[i] * ((0.5f * (1f + KernelMath.Erf((t2[i] * 0.70710677f)))) + (t2[i] * (KernelMath.Exp(((t2[i] * t2[i]) * -0.5f)) * 0.3989423f))));
+                        mul1Grad[i] = (outputGrad[i] * ((0.5f * (1f + KernelMath.Erf((mul1[i] * 0.70710677f)))) + (mul1[i] * (KernelMath.Exp(((mul1[i] * mul1[i]) * -0.5f)) * 0.3989423f))));
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t28, "ErfGelu", "backward", "the gradient of Ops.Gelu(x * scale) + x.Erf()");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(mul1Grad, "ErfGelu", "backward", "the gradient of Ops.Gelu(x * scale) + x.Erf()");
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += (outputGrad * 1.1283792 * exp(-input * input) + t28 * scale)   [*, n_n]
+                // forward: return Ops.Gelu(x * scale) + x.Erf();
+                // so: inputGrad += (outputGrad * 1.1283792 * exp(-input * input) + mul1Grad * scale)   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -218,16 +228,16 @@ partial class ErfGelu : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                         {
                             for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.AddTo(inputGrad, o * n_n + c, ((KernelMath.LoadWide(outputGrad, o * n_n + c) * (Vector512.Create(1.1283792f) * KernelMath.Exp((-(KernelMath.LoadWide(input, o * n_n + c) * KernelMath.LoadWide(input, o * n_n + c)))))) + (KernelMath.LoadWide(t28, o * n_n + c) * KernelMath.LoadWide(scale, c))));
+                                KernelMath.AddTo(inputGrad, o * n_n + c, ((KernelMath.LoadWide(outputGrad, o * n_n + c) * (Vector512.Create(1.1283792f) * KernelMath.Exp((-(KernelMath.LoadWide(input, o * n_n + c) * KernelMath.LoadWide(input, o * n_n + c)))))) + (KernelMath.LoadWide(mul1Grad, o * n_n + c) * KernelMath.LoadWide(scale, c))));
                             }
                         }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(inputGrad, o * n_n + c, ((KernelMath.Load(outputGrad, o * n_n + c) * (new Vector<float>(1.1283792f) * KernelMath.Exp((-(KernelMath.Load(input, o * n_n + c) * KernelMath.Load(input, o * n_n + c)))))) + (KernelMath.Load(t28, o * n_n + c) * KernelMath.Load(scale, c))));
+                            KernelMath.AddTo(inputGrad, o * n_n + c, ((KernelMath.Load(outputGrad, o * n_n + c) * (new Vector<float>(1.1283792f) * KernelMath.Exp((-(KernelMath.Load(input, o * n_n + c) * KernelMath.Load(input, o * n_n + c)))))) + (KernelMath.Load(mul1Grad, o * n_n + c) * KernelMath.Load(scale, c))));
                         }
                         for (; c < n_n; c++)
                         {
-                            inputGrad[o * n_n + c] += ((outputGrad[o * n_n + c] * (1.1283792f * KernelMath.Exp((-(input[o * n_n + c] * input[o * n_n + c]))))) + (t28[o * n_n + c] * scale[c]));
+                            inputGrad[o * n_n + c] += ((outputGrad[o * n_n + c] * (1.1283792f * KernelMath.Exp((-(input[o * n_n + c] * input[o * n_n + c]))))) + (mul1Grad[o * n_n + c] * scale[c]));
                         }
                     }
                 }
@@ -235,19 +245,20 @@ partial class ErfGelu : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
             }
             if (!scaleGrad.IsEmpty)
             {
+                // forward: return Ops.Gelu(x * scale) + x.Erf();
                 if (scaleGradIsZero) scaleGrad.Clear();
-                // scaleGrad += sum of t28 * input [*, n_n] down to [n_n]
+                // so: scaleGrad += sum of mul1Grad * input [*, n_n] down to [n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(scaleGrad, c, (KernelMath.Load(t28, o * n_n + c) * KernelMath.Load(input, o * n_n + c)));
+                            KernelMath.AddTo(scaleGrad, c, (KernelMath.Load(mul1Grad, o * n_n + c) * KernelMath.Load(input, o * n_n + c)));
                         }
                         for (; c < n_n; c++)
                         {
-                            scaleGrad[c] += (t28[o * n_n + c] * input[o * n_n + c]);
+                            scaleGrad[c] += (mul1Grad[o * n_n + c] * input[o * n_n + c]);
                         }
                     }
                 }

@@ -126,7 +126,8 @@ partial class FourierHalf : global::LayerGen.ILayer
         {
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += adjoint DFT of outputGrad (the gradient of FftHalf)   [*, n_n]
+                // forward: return Ops.FftHalf(x);
+                // so: inputGrad += adjoint DFT of outputGrad (the gradient of FftHalf)   [*, n_n]
                 FourierKernels.FftHalfAdjoint(rows, n_n, outputGrad, inputGrad);
                 if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "FourierHalf", "backward", "the gradient of Ops.FftHalf(x)");
             }
@@ -153,7 +154,8 @@ partial class FourierHalf : global::LayerGen.ILayer
         {
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += adjoint DFT of outputGrad (the gradient of FftHalf)   [*, n_n]
+                // forward: return Ops.FftHalf(x);
+                // so: inputGrad += adjoint DFT of outputGrad (the gradient of FftHalf)   [*, n_n]
                 FourierKernels.FftHalfAdjoint(rows, n_n, outputGrad, inputGrad);
                 if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "FourierHalf", "backward", "the gradient of Ops.FftHalf(x)");
             }

@@ -158,18 +158,24 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
         private const int units = 8;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(float dropout, float temperature, int rows) => rows * units + rows * units;
+        public static int SavedLength(float dropout, float temperature, int rows)
+        {
+            int dropoutMask1At = 0;
+            int matMul1GradAt = dropoutMask1At + rows * units;
+            return matMul1GradAt + rows * units;
+        }
 
         // Forward: Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)
         // input [*, d] -> output [*, units]; '*' is the batch (rows).
         public static void Forward(float dropout, float temperature, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, Span<float> output, Span<float> saved, bool training)
         {
-            Span<float> t7 = saved.Slice(0, rows * units); // [*, units]
-            // t7 = dropout mask, p = dropout: 0, or 1/(1 - p) for kept elements; all ones in eval mode   [*, units]
+            int dropoutMask1At = 0;
+            Span<float> dropoutMask1 = saved.Slice(dropoutMask1At, rows * units); // [*, units]
+            // dropoutMask1 = dropout mask, p = dropout: 0, or 1/(1 - p) for kept elements; all ones in eval mode   [*, units]
             if (!((float)dropout is >= 0f and < 1f)) throw new ArgumentOutOfRangeException("p", (float)dropout, "the dropout probability dropout must be in [0, 1), as torch's dropout requires");
-            KernelMath.DropoutMask(t7.Slice(0, rows * units), (float)dropout, training);
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t7, "ScaledDropout", "forward", "Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
-            // output = input·weight * (1f / global::System.MathF.Sqrt(d)) / temperature * t7      (from: Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout))   [rows, units], contracting d
+            KernelMath.DropoutMask(dropoutMask1.Slice(0, rows * units), (float)dropout, training);
+            if (CheckedMode.Enabled) NonFiniteValues.Check(dropoutMask1, "ScaledDropout", "forward", "Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
+            // output = input·weight * (1f / global::System.MathF.Sqrt(d)) / temperature * dropoutMask1      (from: Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout))   [rows, units], contracting d
             if ((long)rows * units * d >= 512)
             {
                 Gemm.MatMul(rows, units, d, input, false, weight, false, output.Slice(0, rows * units), accumulate: false);
@@ -181,18 +187,18 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                         for (; j <= units - Vector512<float>.Count; j += Vector512<float>.Count)
                         {
                             var acc = KernelMath.LoadWide(output, i * units + j);
-                            KernelMath.Store(output, i * units + j, (((acc * Vector512.Create((float)(1f / global::System.MathF.Sqrt(d)))) / Vector512.Create((float)temperature)) * KernelMath.LoadWide(t7, i * units + j)));
+                            KernelMath.Store(output, i * units + j, (((acc * Vector512.Create((float)(1f / global::System.MathF.Sqrt(d)))) / Vector512.Create((float)temperature)) * KernelMath.LoadWide(dropoutMask1, i * units + j)));
                         }
                     }
                     for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
                     {
                         var acc = KernelMath.Load(output, i * units + j);
-                        KernelMath.Store(output, i * units + j, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(t7, i * units + j)));
+                        KernelMath.Store(output, i * units + j, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(dropoutMask1, i * units + j)));
                     }
                     for (; j < units; j++)
                     {
                         float acc = output[i * units + j];
-                        output[i * units + j] = (((acc * (float)(1f / global::System.MathF.Sqrt(d))) / (float)temperature) * t7[i * units + j]);
+                        output[i * units + j] = (((acc * (float)(1f / global::System.MathF.Sqrt(d))) / (float)temperature) * dropoutMask1[i * units + j]);
                     }
                 }
             }
@@ -215,22 +221,22 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                         {
                             var acc = acc0;
                             int jj = j;
-                            KernelMath.Store(output, i * units + jj, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(t7, i * units + jj)));
+                            KernelMath.Store(output, i * units + jj, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(dropoutMask1, i * units + jj)));
                         }
                         {
                             var acc = acc1;
                             int jj = j + Vector<float>.Count;
-                            KernelMath.Store(output, i * units + jj, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(t7, i * units + jj)));
+                            KernelMath.Store(output, i * units + jj, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(dropoutMask1, i * units + jj)));
                         }
                         {
                             var acc = acc2;
                             int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(output, i * units + jj, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(t7, i * units + jj)));
+                            KernelMath.Store(output, i * units + jj, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(dropoutMask1, i * units + jj)));
                         }
                         {
                             var acc = acc3;
                             int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(output, i * units + jj, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(t7, i * units + jj)));
+                            KernelMath.Store(output, i * units + jj, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(dropoutMask1, i * units + jj)));
                         }
                     }
                     for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
@@ -249,7 +255,7 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                             acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * d + kk)), KernelMath.Load(weight, kk * units + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(output, i * units + j, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(t7, i * units + j)));
+                        KernelMath.Store(output, i * units + j, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(dropoutMask1, i * units + j)));
                     }
                     for (; j < units; j++)
                     {
@@ -258,7 +264,7 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                         {
                             acc += input[i * d + kk] * weight[kk * units + j];
                         }
-                        output[i * units + j] = (((acc * (float)(1f / global::System.MathF.Sqrt(d))) / (float)temperature) * t7[i * units + j]);
+                        output[i * units + j] = (((acc * (float)(1f / global::System.MathF.Sqrt(d))) / (float)temperature) * dropoutMask1[i * units + j]);
                     }
                 }
             }
@@ -269,11 +275,14 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(float dropout, float temperature, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, bool weightGradIsZero, Span<float> saved)
         {
-            Span<float> t7 = saved.Slice(0, rows * units); // [*, units]
-            Span<float> t17 = saved.Slice(rows * units, rows * units); // [*, units]
+            int dropoutMask1At = 0;
+            int matMul1GradAt = dropoutMask1At + rows * units;
+            Span<float> dropoutMask1 = saved.Slice(dropoutMask1At, rows * units); // [*, units]
+            Span<float> matMul1Grad = saved.Slice(matMul1GradAt, rows * units); // [*, units]
             if (!weightGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // t17 = outputGrad * t7 / temperature * (1f / global::System.MathF.Sqrt(d))   [*, units]
+                // forward: return Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout);
+                // so: matMul1Grad = outputGrad * dropoutMask1 / temperature * (1f / global::System.MathF.Sqrt(d))   [*, units]
                 {
                     int n = rows * units;
                     int i = 0;
@@ -281,26 +290,27 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t17, i, (((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t7, i)) / Vector512.Create((float)temperature)) * Vector512.Create((float)(1f / global::System.MathF.Sqrt(d)))));
+                            KernelMath.Store(matMul1Grad, i, (((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(dropoutMask1, i)) / Vector512.Create((float)temperature)) * Vector512.Create((float)(1f / global::System.MathF.Sqrt(d)))));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t17, i, (((KernelMath.Load(outputGrad, i) * KernelMath.Load(t7, i)) / new Vector<float>((float)temperature)) * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))));
+                        KernelMath.Store(matMul1Grad, i, (((KernelMath.Load(outputGrad, i) * KernelMath.Load(dropoutMask1, i)) / new Vector<float>((float)temperature)) * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))));
                     }
                     for (; i < n; i++)
                     {
-                        t17[i] = (((outputGrad[i] * t7[i]) / (float)temperature) * (float)(1f / global::System.MathF.Sqrt(d)));
+                        matMul1Grad[i] = (((outputGrad[i] * dropoutMask1[i]) / (float)temperature) * (float)(1f / global::System.MathF.Sqrt(d)));
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t17, "ScaledDropout", "backward", "the gradient of Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(matMul1Grad, "ScaledDropout", "backward", "the gradient of Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += t17·weightᵀ   [rows, d], contracting units
+                // forward: return Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout);
+                // so: inputGrad += matMul1Grad·weightᵀ   [rows, d], contracting units
                 if ((long)rows * d * units >= 512)
                 {
-                    Gemm.MatMul(rows, d, units, t17, false, weight, true, inputGrad.Slice(0, rows * d), accumulate: true);
+                    Gemm.MatMul(rows, d, units, matMul1Grad, false, weight, true, inputGrad.Slice(0, rows * d), accumulate: true);
                 }
                 else
                 {
@@ -312,17 +322,17 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                             int kk = 0;
                             for (; kk <= units - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t17, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t17, i * units + (kk + Vector<float>.Count)), KernelMath.Load(weight, j * units + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(matMul1Grad, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(matMul1Grad, i * units + (kk + Vector<float>.Count)), KernelMath.Load(weight, j * units + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= units - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t17, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(matMul1Grad, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < units; kk++)
                             {
-                                acc += t17[i * units + kk] * weight[j * units + kk];
+                                acc += matMul1Grad[i * units + kk] * weight[j * units + kk];
                             }
                             inputGrad[i * d + j] += acc;
                         }
@@ -332,10 +342,11 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
             }
             if (!weightGrad.IsEmpty)
             {
-                // weightGrad += inputᵀ·t17   [d, units], contracting rows
+                // forward: return Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout);
+                // so: weightGrad += inputᵀ·matMul1Grad   [d, units], contracting rows
                 if ((long)d * units * rows >= 512)
                 {
-                    Gemm.MatMul(d, units, rows, input, true, t17, false, weightGrad.Slice(0, d * units), accumulate: !weightGradIsZero);
+                    Gemm.MatMul(d, units, rows, input, true, matMul1Grad, false, weightGrad.Slice(0, d * units), accumulate: !weightGradIsZero);
                 }
                 else
                 {
@@ -349,10 +360,10 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(input, kk * d + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t17, kk * units + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t17, kk * units + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t17, kk * units + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t17, kk * units + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(matMul1Grad, kk * units + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(matMul1Grad, kk * units + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(matMul1Grad, kk * units + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(matMul1Grad, kk * units + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -381,14 +392,14 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * d + i)), KernelMath.Load(t17, kk * units + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * d + i)), KernelMath.Load(t17, (kk + 1) * units + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * d + i)), KernelMath.Load(t17, (kk + 2) * units + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * d + i)), KernelMath.Load(t17, (kk + 3) * units + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * d + i)), KernelMath.Load(matMul1Grad, kk * units + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * d + i)), KernelMath.Load(matMul1Grad, (kk + 1) * units + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * d + i)), KernelMath.Load(matMul1Grad, (kk + 2) * units + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * d + i)), KernelMath.Load(matMul1Grad, (kk + 3) * units + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * d + i)), KernelMath.Load(t17, kk * units + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * d + i)), KernelMath.Load(matMul1Grad, kk * units + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(weightGrad, i * units + j, acc);
@@ -398,7 +409,7 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += input[kk * d + i] * t17[kk * units + j];
+                                acc += input[kk * d + i] * matMul1Grad[kk * units + j];
                             }
                             weightGrad[i * units + j] += acc;
                         }
@@ -413,18 +424,24 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int d, int units, float dropout, float temperature, int rows) => rows * units + rows * units;
+        public static int SavedLength(int d, int units, float dropout, float temperature, int rows)
+        {
+            int dropoutMask1At = 0;
+            int matMul1GradAt = dropoutMask1At + rows * units;
+            return matMul1GradAt + rows * units;
+        }
 
         // Forward: Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)
         // input [*, d] -> output [*, units]; '*' is the batch (rows).
         public static void Forward(int d, int units, float dropout, float temperature, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, Span<float> output, Span<float> saved, bool training)
         {
-            Span<float> t7 = saved.Slice(0, rows * units); // [*, units]
-            // t7 = dropout mask, p = dropout: 0, or 1/(1 - p) for kept elements; all ones in eval mode   [*, units]
+            int dropoutMask1At = 0;
+            Span<float> dropoutMask1 = saved.Slice(dropoutMask1At, rows * units); // [*, units]
+            // dropoutMask1 = dropout mask, p = dropout: 0, or 1/(1 - p) for kept elements; all ones in eval mode   [*, units]
             if (!((float)dropout is >= 0f and < 1f)) throw new ArgumentOutOfRangeException("p", (float)dropout, "the dropout probability dropout must be in [0, 1), as torch's dropout requires");
-            KernelMath.DropoutMask(t7.Slice(0, rows * units), (float)dropout, training);
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t7, "ScaledDropout", "forward", "Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
-            // output = input·weight * (1f / global::System.MathF.Sqrt(d)) / temperature * t7      (from: Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout))   [rows, units], contracting d
+            KernelMath.DropoutMask(dropoutMask1.Slice(0, rows * units), (float)dropout, training);
+            if (CheckedMode.Enabled) NonFiniteValues.Check(dropoutMask1, "ScaledDropout", "forward", "Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
+            // output = input·weight * (1f / global::System.MathF.Sqrt(d)) / temperature * dropoutMask1      (from: Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout))   [rows, units], contracting d
             if ((long)rows * units * d >= 512)
             {
                 Gemm.MatMul(rows, units, d, input, false, weight, false, output.Slice(0, rows * units), accumulate: false);
@@ -436,18 +453,18 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                         for (; j <= units - Vector512<float>.Count; j += Vector512<float>.Count)
                         {
                             var acc = KernelMath.LoadWide(output, i * units + j);
-                            KernelMath.Store(output, i * units + j, (((acc * Vector512.Create((float)(1f / global::System.MathF.Sqrt(d)))) / Vector512.Create((float)temperature)) * KernelMath.LoadWide(t7, i * units + j)));
+                            KernelMath.Store(output, i * units + j, (((acc * Vector512.Create((float)(1f / global::System.MathF.Sqrt(d)))) / Vector512.Create((float)temperature)) * KernelMath.LoadWide(dropoutMask1, i * units + j)));
                         }
                     }
                     for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
                     {
                         var acc = KernelMath.Load(output, i * units + j);
-                        KernelMath.Store(output, i * units + j, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(t7, i * units + j)));
+                        KernelMath.Store(output, i * units + j, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(dropoutMask1, i * units + j)));
                     }
                     for (; j < units; j++)
                     {
                         float acc = output[i * units + j];
-                        output[i * units + j] = (((acc * (float)(1f / global::System.MathF.Sqrt(d))) / (float)temperature) * t7[i * units + j]);
+                        output[i * units + j] = (((acc * (float)(1f / global::System.MathF.Sqrt(d))) / (float)temperature) * dropoutMask1[i * units + j]);
                     }
                 }
             }
@@ -470,22 +487,22 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                         {
                             var acc = acc0;
                             int jj = j;
-                            KernelMath.Store(output, i * units + jj, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(t7, i * units + jj)));
+                            KernelMath.Store(output, i * units + jj, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(dropoutMask1, i * units + jj)));
                         }
                         {
                             var acc = acc1;
                             int jj = j + Vector<float>.Count;
-                            KernelMath.Store(output, i * units + jj, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(t7, i * units + jj)));
+                            KernelMath.Store(output, i * units + jj, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(dropoutMask1, i * units + jj)));
                         }
                         {
                             var acc = acc2;
                             int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(output, i * units + jj, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(t7, i * units + jj)));
+                            KernelMath.Store(output, i * units + jj, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(dropoutMask1, i * units + jj)));
                         }
                         {
                             var acc = acc3;
                             int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(output, i * units + jj, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(t7, i * units + jj)));
+                            KernelMath.Store(output, i * units + jj, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(dropoutMask1, i * units + jj)));
                         }
                     }
                     for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
@@ -504,7 +521,7 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                             acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * d + kk)), KernelMath.Load(weight, kk * units + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(output, i * units + j, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(t7, i * units + j)));
+                        KernelMath.Store(output, i * units + j, (((acc * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))) / new Vector<float>((float)temperature)) * KernelMath.Load(dropoutMask1, i * units + j)));
                     }
                     for (; j < units; j++)
                     {
@@ -513,7 +530,7 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                         {
                             acc += input[i * d + kk] * weight[kk * units + j];
                         }
-                        output[i * units + j] = (((acc * (float)(1f / global::System.MathF.Sqrt(d))) / (float)temperature) * t7[i * units + j]);
+                        output[i * units + j] = (((acc * (float)(1f / global::System.MathF.Sqrt(d))) / (float)temperature) * dropoutMask1[i * units + j]);
                     }
                 }
             }
@@ -524,11 +541,14 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int d, int units, float dropout, float temperature, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, bool weightGradIsZero, Span<float> saved)
         {
-            Span<float> t7 = saved.Slice(0, rows * units); // [*, units]
-            Span<float> t17 = saved.Slice(rows * units, rows * units); // [*, units]
+            int dropoutMask1At = 0;
+            int matMul1GradAt = dropoutMask1At + rows * units;
+            Span<float> dropoutMask1 = saved.Slice(dropoutMask1At, rows * units); // [*, units]
+            Span<float> matMul1Grad = saved.Slice(matMul1GradAt, rows * units); // [*, units]
             if (!weightGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // t17 = outputGrad * t7 / temperature * (1f / global::System.MathF.Sqrt(d))   [*, units]
+                // forward: return Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout);
+                // so: matMul1Grad = outputGrad * dropoutMask1 / temperature * (1f / global::System.MathF.Sqrt(d))   [*, units]
                 {
                     int n = rows * units;
                     int i = 0;
@@ -536,26 +556,27 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t17, i, (((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t7, i)) / Vector512.Create((float)temperature)) * Vector512.Create((float)(1f / global::System.MathF.Sqrt(d)))));
+                            KernelMath.Store(matMul1Grad, i, (((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(dropoutMask1, i)) / Vector512.Create((float)temperature)) * Vector512.Create((float)(1f / global::System.MathF.Sqrt(d)))));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t17, i, (((KernelMath.Load(outputGrad, i) * KernelMath.Load(t7, i)) / new Vector<float>((float)temperature)) * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))));
+                        KernelMath.Store(matMul1Grad, i, (((KernelMath.Load(outputGrad, i) * KernelMath.Load(dropoutMask1, i)) / new Vector<float>((float)temperature)) * new Vector<float>((float)(1f / global::System.MathF.Sqrt(d)))));
                     }
                     for (; i < n; i++)
                     {
-                        t17[i] = (((outputGrad[i] * t7[i]) / (float)temperature) * (float)(1f / global::System.MathF.Sqrt(d)));
+                        matMul1Grad[i] = (((outputGrad[i] * dropoutMask1[i]) / (float)temperature) * (float)(1f / global::System.MathF.Sqrt(d)));
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t17, "ScaledDropout", "backward", "the gradient of Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(matMul1Grad, "ScaledDropout", "backward", "the gradient of Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)");
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += t17·weightᵀ   [rows, d], contracting units
+                // forward: return Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout);
+                // so: inputGrad += matMul1Grad·weightᵀ   [rows, d], contracting units
                 if ((long)rows * d * units >= 512)
                 {
-                    Gemm.MatMul(rows, d, units, t17, false, weight, true, inputGrad.Slice(0, rows * d), accumulate: true);
+                    Gemm.MatMul(rows, d, units, matMul1Grad, false, weight, true, inputGrad.Slice(0, rows * d), accumulate: true);
                 }
                 else
                 {
@@ -567,17 +588,17 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                             int kk = 0;
                             for (; kk <= units - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t17, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t17, i * units + (kk + Vector<float>.Count)), KernelMath.Load(weight, j * units + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(matMul1Grad, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(matMul1Grad, i * units + (kk + Vector<float>.Count)), KernelMath.Load(weight, j * units + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= units - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t17, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(matMul1Grad, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < units; kk++)
                             {
-                                acc += t17[i * units + kk] * weight[j * units + kk];
+                                acc += matMul1Grad[i * units + kk] * weight[j * units + kk];
                             }
                             inputGrad[i * d + j] += acc;
                         }
@@ -587,10 +608,11 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
             }
             if (!weightGrad.IsEmpty)
             {
-                // weightGrad += inputᵀ·t17   [d, units], contracting rows
+                // forward: return Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout);
+                // so: weightGrad += inputᵀ·matMul1Grad   [d, units], contracting rows
                 if ((long)d * units * rows >= 512)
                 {
-                    Gemm.MatMul(d, units, rows, input, true, t17, false, weightGrad.Slice(0, d * units), accumulate: !weightGradIsZero);
+                    Gemm.MatMul(d, units, rows, input, true, matMul1Grad, false, weightGrad.Slice(0, d * units), accumulate: !weightGradIsZero);
                 }
                 else
                 {
@@ -604,10 +626,10 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(input, kk * d + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t17, kk * units + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t17, kk * units + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t17, kk * units + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t17, kk * units + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(matMul1Grad, kk * units + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(matMul1Grad, kk * units + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(matMul1Grad, kk * units + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(matMul1Grad, kk * units + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -636,14 +658,14 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * d + i)), KernelMath.Load(t17, kk * units + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * d + i)), KernelMath.Load(t17, (kk + 1) * units + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * d + i)), KernelMath.Load(t17, (kk + 2) * units + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * d + i)), KernelMath.Load(t17, (kk + 3) * units + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * d + i)), KernelMath.Load(matMul1Grad, kk * units + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * d + i)), KernelMath.Load(matMul1Grad, (kk + 1) * units + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * d + i)), KernelMath.Load(matMul1Grad, (kk + 2) * units + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * d + i)), KernelMath.Load(matMul1Grad, (kk + 3) * units + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * d + i)), KernelMath.Load(t17, kk * units + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * d + i)), KernelMath.Load(matMul1Grad, kk * units + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(weightGrad, i * units + j, acc);
@@ -653,7 +675,7 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += input[kk * d + i] * t17[kk * units + j];
+                                acc += input[kk * d + i] * matMul1Grad[kk * units + j];
                             }
                             weightGrad[i * units + j] += acc;
                         }

@@ -124,16 +124,37 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int n_n, int rows) => rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows + rows * n_n + rows * n_n + n_n;
+        public static int SavedLength(int n_n, int rows)
+        {
+            int max1At = 0;
+            int minimum1At = max1At + rows;
+            int min1At = minimum1At + rows * n_n;
+            int minimum1GradAt = min1At + rows;
+            int min1GradAt = minimum1GradAt + rows * n_n;
+            int extremeGrad1At = min1GradAt + rows;
+            int equal1At = extremeGrad1At + rows * n_n;
+            int where1At = equal1At + rows * n_n;
+            int greater1At = where1At + rows * n_n;
+            int less1At = greater1At + rows * n_n;
+            int sum1At = less1At + rows * n_n;
+            int max1GradAt = sum1At + n_n;
+            int extremeGrad2At = max1GradAt + rows;
+            int where3At = extremeGrad2At + rows * n_n;
+            int sum2At = where3At + rows * n_n;
+            return sum2At + n_n;
+        }
 
         // Forward: Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)
         // input [*, n_n] -> output [*, n_n]; '*' is the batch (rows).
         public static void Forward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> floor, Span<float> output, Span<float> saved)
         {
-            Span<float> t3 = saved.Slice(0, rows); // [*, 1]
-            Span<float> t5 = saved.Slice(rows, rows * n_n); // [*, n_n]
-            Span<float> t6 = saved.Slice(rows + rows * n_n, rows); // [*, 1]
-            // t3 = max of input along axis 1      (from: x.Max(-1, true))   [*, 1]
+            int max1At = 0;
+            int minimum1At = max1At + rows;
+            int min1At = minimum1At + rows * n_n;
+            Span<float> max1 = saved.Slice(max1At, rows); // [*, 1]
+            Span<float> minimum1 = saved.Slice(minimum1At, rows * n_n); // [*, n_n]
+            Span<float> min1 = saved.Slice(min1At, rows); // [*, 1]
+            // max1 = max of input along axis 1      (from: x.Max(-1, true))   [*, 1]
             for (int o = 0; o < rows; o++)
             {
                 for (int c = 0; c < 1; c++)
@@ -144,11 +165,11 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         float value = input[(o * n_n + k) * 1 + c];
                         if (value > best || float.IsNaN(value)) best = value;
                     }
-                    t3[o * 1 + c] = best;
+                    max1[o * 1 + c] = best;
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t3, "Extremes", "forward", "x.Max(-1, true)");
-            // t5 = minimum(input, floor)      (from: Ops.Minimum(x, floor))   [*, n_n]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(max1, "Extremes", "forward", "x.Max(-1, true)");
+            // minimum1 = minimum(input, floor)      (from: Ops.Minimum(x, floor))   [*, n_n]
             {
                 for (int o = 0; o < rows; o++)
                 {
@@ -157,21 +178,21 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                     {
                         for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t5, o * n_n + c, KernelMath.Minimum(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)));
+                            KernelMath.Store(minimum1, o * n_n + c, KernelMath.Minimum(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)));
                         }
                     }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        KernelMath.Store(t5, o * n_n + c, KernelMath.Minimum(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)));
+                        KernelMath.Store(minimum1, o * n_n + c, KernelMath.Minimum(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)));
                     }
                     for (; c < n_n; c++)
                     {
-                        t5[o * n_n + c] = KernelMath.Minimum(input[o * n_n + c], floor[c]);
+                        minimum1[o * n_n + c] = KernelMath.Minimum(input[o * n_n + c], floor[c]);
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t5, "Extremes", "forward", "Ops.Minimum(x, floor)");
-            // t6 = min of input along axis 1      (from: x.Min(-1, true))   [*, 1]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(minimum1, "Extremes", "forward", "Ops.Minimum(x, floor)");
+            // min1 = min of input along axis 1      (from: x.Min(-1, true))   [*, 1]
             for (int o = 0; o < rows; o++)
             {
                 for (int c = 0; c < 1; c++)
@@ -182,33 +203,33 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         float value = input[(o * n_n + k) * 1 + c];
                         if (value < best || float.IsNaN(value)) best = value;
                     }
-                    t6[o * 1 + c] = best;
+                    min1[o * 1 + c] = best;
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t6, "Extremes", "forward", "x.Min(-1, true)");
-            // output = ((maximum(input, floor) - t3) + t5 * t6)      (from: Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true))   [*, n_n]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(min1, "Extremes", "forward", "x.Min(-1, true)");
+            // output = ((maximum(input, floor) - max1) + minimum1 * min1)      (from: Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true))   [*, n_n]
             {
                 for (int o = 0; o < rows; o++)
                 {
-                    float s3 = t3[o];
-                    var v3 = new Vector<float>(s3);
-                    float s6 = t6[o];
-                    var v6 = new Vector<float>(s6);
+                    float max1Value = max1[o];
+                    var max1Vector = new Vector<float>(max1Value);
+                    float min1Value = min1[o];
+                    var min1Vector = new Vector<float>(min1Value);
                     int c = 0;
                     if (Vector512.IsHardwareAccelerated)
                     {
                         for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                         {
-                            KernelMath.Store(output, o * n_n + c, ((KernelMath.Maximum(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)) - Vector512.Create(s3)) + (KernelMath.LoadWide(t5, o * n_n + c) * Vector512.Create(s6))));
+                            KernelMath.Store(output, o * n_n + c, ((KernelMath.Maximum(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)) - Vector512.Create(max1Value)) + (KernelMath.LoadWide(minimum1, o * n_n + c) * Vector512.Create(min1Value))));
                         }
                     }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        KernelMath.Store(output, o * n_n + c, ((KernelMath.Maximum(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) - v3) + (KernelMath.Load(t5, o * n_n + c) * v6)));
+                        KernelMath.Store(output, o * n_n + c, ((KernelMath.Maximum(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)) - max1Vector) + (KernelMath.Load(minimum1, o * n_n + c) * min1Vector)));
                     }
                     for (; c < n_n; c++)
                     {
-                        output[o * n_n + c] = ((KernelMath.Maximum(input[o * n_n + c], floor[c]) - s3) + (t5[o * n_n + c] * s6));
+                        output[o * n_n + c] = ((KernelMath.Maximum(input[o * n_n + c], floor[c]) - max1Value) + (minimum1[o * n_n + c] * min1Value));
                     }
                 }
             }
@@ -219,52 +240,69 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> floor, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> floorGrad, bool floorGradIsZero, Span<float> saved)
         {
-            Span<float> t3 = saved.Slice(0, rows); // [*, 1]
-            Span<float> t5 = saved.Slice(rows, rows * n_n); // [*, n_n]
-            Span<float> t6 = saved.Slice(rows + rows * n_n, rows); // [*, 1]
-            Span<float> t10 = saved.Slice(rows + rows * n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> t12 = saved.Slice(rows + rows * n_n + rows + rows * n_n, rows); // [*, 1]
-            Span<float> t13 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> t14 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t17 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t18 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t22 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t24 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, n_n); // [n_n]
-            Span<float> t26 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n, rows); // [*, 1]
-            Span<float> t27 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> t30 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t34 = saved.Slice(rows + rows * n_n + rows + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + n_n + rows + rows * n_n + rows * n_n, n_n); // [n_n]
+            int max1At = 0;
+            int minimum1At = max1At + rows;
+            int min1At = minimum1At + rows * n_n;
+            int minimum1GradAt = min1At + rows;
+            int min1GradAt = minimum1GradAt + rows * n_n;
+            int extremeGrad1At = min1GradAt + rows;
+            int equal1At = extremeGrad1At + rows * n_n;
+            int where1At = equal1At + rows * n_n;
+            int greater1At = where1At + rows * n_n;
+            int less1At = greater1At + rows * n_n;
+            int sum1At = less1At + rows * n_n;
+            int max1GradAt = sum1At + n_n;
+            int extremeGrad2At = max1GradAt + rows;
+            int where3At = extremeGrad2At + rows * n_n;
+            int sum2At = where3At + rows * n_n;
+            Span<float> max1 = saved.Slice(max1At, rows); // [*, 1]
+            Span<float> minimum1 = saved.Slice(minimum1At, rows * n_n); // [*, n_n]
+            Span<float> min1 = saved.Slice(min1At, rows); // [*, 1]
+            Span<float> minimum1Grad = saved.Slice(minimum1GradAt, rows * n_n); // [*, n_n]
+            Span<float> min1Grad = saved.Slice(min1GradAt, rows); // [*, 1]
+            Span<float> extremeGrad1 = saved.Slice(extremeGrad1At, rows * n_n); // [*, n_n]
+            Span<float> equal1 = saved.Slice(equal1At, rows * n_n); // [*, n_n]
+            Span<float> where1 = saved.Slice(where1At, rows * n_n); // [*, n_n]
+            Span<float> greater1 = saved.Slice(greater1At, rows * n_n); // [*, n_n]
+            Span<float> less1 = saved.Slice(less1At, rows * n_n); // [*, n_n]
+            Span<float> sum1 = saved.Slice(sum1At, n_n); // [n_n]
+            Span<float> max1Grad = saved.Slice(max1GradAt, rows); // [*, 1]
+            Span<float> extremeGrad2 = saved.Slice(extremeGrad2At, rows * n_n); // [*, n_n]
+            Span<float> where3 = saved.Slice(where3At, rows * n_n); // [*, n_n]
+            Span<float> sum2 = saved.Slice(sum2At, n_n); // [n_n]
             if (!floorGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // t10 = outputGrad * t6   [*, n_n]
+                // forward: return Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true);
+                // so: minimum1Grad = outputGrad * min1   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
-                        float s6 = t6[o];
-                        var v6 = new Vector<float>(s6);
+                        float min1Value = min1[o];
+                        var min1Vector = new Vector<float>(min1Value);
                         int c = 0;
                         if (Vector512.IsHardwareAccelerated)
                         {
                             for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.Store(t10, o * n_n + c, (KernelMath.LoadWide(outputGrad, o * n_n + c) * Vector512.Create(s6)));
+                                KernelMath.Store(minimum1Grad, o * n_n + c, (KernelMath.LoadWide(outputGrad, o * n_n + c) * Vector512.Create(min1Value)));
                             }
                         }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.Store(t10, o * n_n + c, (KernelMath.Load(outputGrad, o * n_n + c) * v6));
+                            KernelMath.Store(minimum1Grad, o * n_n + c, (KernelMath.Load(outputGrad, o * n_n + c) * min1Vector));
                         }
                         for (; c < n_n; c++)
                         {
-                            t10[o * n_n + c] = (outputGrad[o * n_n + c] * s6);
+                            minimum1Grad[o * n_n + c] = (outputGrad[o * n_n + c] * min1Value);
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t10, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(minimum1Grad, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
             if (!inputGrad.IsEmpty)
             {
-                // t12 = sum of outputGrad * t5 [*, n_n] down to [*, 1]
+                // forward: return Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true);
+                // so: min1Grad = sum of outputGrad * minimum1 [*, n_n] down to [*, 1]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -275,61 +313,62 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                             Vector512<float> wide0 = Vector512<float>.Zero, wide1 = Vector512<float>.Zero, wide2 = Vector512<float>.Zero, wide3 = Vector512<float>.Zero;
                             for (; c <= n_n - 4 * Vector512<float>.Count; c += 4 * Vector512<float>.Count)
                             {
-                                wide0 += (KernelMath.LoadWide(outputGrad, o * n_n + c) * KernelMath.LoadWide(t5, o * n_n + c));
-                                wide1 += (KernelMath.LoadWide(outputGrad, o * n_n + (c + Vector512<float>.Count)) * KernelMath.LoadWide(t5, o * n_n + (c + Vector512<float>.Count)));
-                                wide2 += (KernelMath.LoadWide(outputGrad, o * n_n + (c + 2 * Vector512<float>.Count)) * KernelMath.LoadWide(t5, o * n_n + (c + 2 * Vector512<float>.Count)));
-                                wide3 += (KernelMath.LoadWide(outputGrad, o * n_n + (c + 3 * Vector512<float>.Count)) * KernelMath.LoadWide(t5, o * n_n + (c + 3 * Vector512<float>.Count)));
+                                wide0 += (KernelMath.LoadWide(outputGrad, o * n_n + c) * KernelMath.LoadWide(minimum1, o * n_n + c));
+                                wide1 += (KernelMath.LoadWide(outputGrad, o * n_n + (c + Vector512<float>.Count)) * KernelMath.LoadWide(minimum1, o * n_n + (c + Vector512<float>.Count)));
+                                wide2 += (KernelMath.LoadWide(outputGrad, o * n_n + (c + 2 * Vector512<float>.Count)) * KernelMath.LoadWide(minimum1, o * n_n + (c + 2 * Vector512<float>.Count)));
+                                wide3 += (KernelMath.LoadWide(outputGrad, o * n_n + (c + 3 * Vector512<float>.Count)) * KernelMath.LoadWide(minimum1, o * n_n + (c + 3 * Vector512<float>.Count)));
                             }
                             for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                wide0 += (KernelMath.LoadWide(outputGrad, o * n_n + c) * KernelMath.LoadWide(t5, o * n_n + c));
+                                wide0 += (KernelMath.LoadWide(outputGrad, o * n_n + c) * KernelMath.LoadWide(minimum1, o * n_n + c));
                             }
                             sum += Vector512.Sum((wide0 + wide1) + (wide2 + wide3));
                         }
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                         for (; c <= n_n - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
                         {
-                            acc0 += (KernelMath.Load(outputGrad, o * n_n + c) * KernelMath.Load(t5, o * n_n + c));
-                            acc1 += (KernelMath.Load(outputGrad, o * n_n + (c + Vector<float>.Count)) * KernelMath.Load(t5, o * n_n + (c + Vector<float>.Count)));
-                            acc2 += (KernelMath.Load(outputGrad, o * n_n + (c + 2 * Vector<float>.Count)) * KernelMath.Load(t5, o * n_n + (c + 2 * Vector<float>.Count)));
-                            acc3 += (KernelMath.Load(outputGrad, o * n_n + (c + 3 * Vector<float>.Count)) * KernelMath.Load(t5, o * n_n + (c + 3 * Vector<float>.Count)));
+                            acc0 += (KernelMath.Load(outputGrad, o * n_n + c) * KernelMath.Load(minimum1, o * n_n + c));
+                            acc1 += (KernelMath.Load(outputGrad, o * n_n + (c + Vector<float>.Count)) * KernelMath.Load(minimum1, o * n_n + (c + Vector<float>.Count)));
+                            acc2 += (KernelMath.Load(outputGrad, o * n_n + (c + 2 * Vector<float>.Count)) * KernelMath.Load(minimum1, o * n_n + (c + 2 * Vector<float>.Count)));
+                            acc3 += (KernelMath.Load(outputGrad, o * n_n + (c + 3 * Vector<float>.Count)) * KernelMath.Load(minimum1, o * n_n + (c + 3 * Vector<float>.Count)));
                         }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            acc0 += (KernelMath.Load(outputGrad, o * n_n + c) * KernelMath.Load(t5, o * n_n + c));
+                            acc0 += (KernelMath.Load(outputGrad, o * n_n + c) * KernelMath.Load(minimum1, o * n_n + c));
                         }
                         sum += Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                         for (; c < n_n; c++)
                         {
-                            sum += (outputGrad[o * n_n + c] * t5[o * n_n + c]);
+                            sum += (outputGrad[o * n_n + c] * minimum1[o * n_n + c]);
                         }
-                        t12[o] = sum;
+                        min1Grad[o] = sum;
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t12, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
-                // t13 += t12 at the first position of each extreme of input along axis 1   [*, n_n]
-                t13.Clear();
+                if (CheckedMode.Enabled) NonFiniteValues.Check(min1Grad, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                // extremeGrad1 += min1Grad at the first position of each extreme of input along axis 1   [*, n_n]
+                extremeGrad1.Clear();
                 for (int o = 0; o < rows; o++)
                 {
                     for (int c = 0; c < 1; c++)
                     {
-                        float best = t6[o * 1 + c];
+                        float best = min1[o * 1 + c];
                         for (int k = 0; k < n_n; k++)
                         {
                             int index = (o * n_n + k) * 1 + c;
                             if (input[index] == best || (float.IsNaN(best) && float.IsNaN(input[index])))
                             {
-                                t13[index] += t12[o * 1 + c];
+                                extremeGrad1[index] += min1Grad[o * 1 + c];
                                 break;
                             }
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t13, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(extremeGrad1, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
             if (!floorGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // t14 = equal(input, floor)   [*, n_n]
+                // forward: return Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true);
+                // so: equal1 = equal(input, floor)   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -338,21 +377,21 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         {
                             for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.Store(t14, o * n_n + c, KernelMath.Equal(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)));
+                                KernelMath.Store(equal1, o * n_n + c, KernelMath.Equal(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)));
                             }
                         }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.Store(t14, o * n_n + c, KernelMath.Equal(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)));
+                            KernelMath.Store(equal1, o * n_n + c, KernelMath.Equal(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)));
                         }
                         for (; c < n_n; c++)
                         {
-                            t14[o * n_n + c] = KernelMath.Equal(input[o * n_n + c], floor[c]);
+                            equal1[o * n_n + c] = KernelMath.Equal(input[o * n_n + c], floor[c]);
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t14, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
-                // t17 = where(t14, t10 * 0.5, t10)   [*, n_n]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(equal1, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                // where1 = where(equal1, minimum1Grad * 0.5, minimum1Grad)   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
@@ -360,20 +399,20 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t17, i, KernelMath.Where(KernelMath.LoadWide(t14, i), (KernelMath.LoadWide(t10, i) * Vector512.Create(0.5f)), KernelMath.LoadWide(t10, i)));
+                            KernelMath.Store(where1, i, KernelMath.Where(KernelMath.LoadWide(equal1, i), (KernelMath.LoadWide(minimum1Grad, i) * Vector512.Create(0.5f)), KernelMath.LoadWide(minimum1Grad, i)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t17, i, KernelMath.Where(KernelMath.Load(t14, i), (KernelMath.Load(t10, i) * new Vector<float>(0.5f)), KernelMath.Load(t10, i)));
+                        KernelMath.Store(where1, i, KernelMath.Where(KernelMath.Load(equal1, i), (KernelMath.Load(minimum1Grad, i) * new Vector<float>(0.5f)), KernelMath.Load(minimum1Grad, i)));
                     }
                     for (; i < n; i++)
                     {
-                        t17[i] = KernelMath.Where(t14[i], (t10[i] * 0.5f), t10[i]);
+                        where1[i] = KernelMath.Where(equal1[i], (minimum1Grad[i] * 0.5f), minimum1Grad[i]);
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t17, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
-                // t18 = greater(input, floor)   [*, n_n]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(where1, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                // greater1 = greater(input, floor)   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -382,21 +421,21 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         {
                             for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.Store(t18, o * n_n + c, KernelMath.Greater(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)));
+                                KernelMath.Store(greater1, o * n_n + c, KernelMath.Greater(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)));
                             }
                         }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.Store(t18, o * n_n + c, KernelMath.Greater(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)));
+                            KernelMath.Store(greater1, o * n_n + c, KernelMath.Greater(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)));
                         }
                         for (; c < n_n; c++)
                         {
-                            t18[o * n_n + c] = KernelMath.Greater(input[o * n_n + c], floor[c]);
+                            greater1[o * n_n + c] = KernelMath.Greater(input[o * n_n + c], floor[c]);
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t18, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
-                // t22 = less(input, floor)   [*, n_n]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(greater1, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                // less1 = less(input, floor)   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -405,44 +444,46 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         {
                             for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.Store(t22, o * n_n + c, KernelMath.Less(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)));
+                                KernelMath.Store(less1, o * n_n + c, KernelMath.Less(KernelMath.LoadWide(input, o * n_n + c), KernelMath.LoadWide(floor, c)));
                             }
                         }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.Store(t22, o * n_n + c, KernelMath.Less(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)));
+                            KernelMath.Store(less1, o * n_n + c, KernelMath.Less(KernelMath.Load(input, o * n_n + c), KernelMath.Load(floor, c)));
                         }
                         for (; c < n_n; c++)
                         {
-                            t22[o * n_n + c] = KernelMath.Less(input[o * n_n + c], floor[c]);
+                            less1[o * n_n + c] = KernelMath.Less(input[o * n_n + c], floor[c]);
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t22, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(less1, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
             if (!floorGrad.IsEmpty)
             {
-                // t24 = sum of where(t22, 0, t17) [*, n_n] down to [n_n]
+                // forward: return Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true);
+                // so: sum1 = sum of where(less1, 0, where1) [*, n_n] down to [n_n]
                 {
-                    t24.Clear();
+                    sum1.Clear();
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(t24, c, KernelMath.Where(KernelMath.Load(t22, o * n_n + c), new Vector<float>(0f), KernelMath.Load(t17, o * n_n + c)));
+                            KernelMath.AddTo(sum1, c, KernelMath.Where(KernelMath.Load(less1, o * n_n + c), new Vector<float>(0f), KernelMath.Load(where1, o * n_n + c)));
                         }
                         for (; c < n_n; c++)
                         {
-                            t24[c] += KernelMath.Where(t22[o * n_n + c], 0f, t17[o * n_n + c]);
+                            sum1[c] += KernelMath.Where(less1[o * n_n + c], 0f, where1[o * n_n + c]);
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t24, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(sum1, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
             if (!inputGrad.IsEmpty)
             {
-                // t26 = sum of -outputGrad [*, n_n] down to [*, 1]
+                // forward: return Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true);
+                // so: max1Grad = sum of -outputGrad [*, n_n] down to [*, 1]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -481,33 +522,34 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                         {
                             sum += (-outputGrad[o * n_n + c]);
                         }
-                        t26[o] = sum;
+                        max1Grad[o] = sum;
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t26, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
-                // t27 += t26 at the first position of each extreme of input along axis 1   [*, n_n]
-                t27.Clear();
+                if (CheckedMode.Enabled) NonFiniteValues.Check(max1Grad, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                // extremeGrad2 += max1Grad at the first position of each extreme of input along axis 1   [*, n_n]
+                extremeGrad2.Clear();
                 for (int o = 0; o < rows; o++)
                 {
                     for (int c = 0; c < 1; c++)
                     {
-                        float best = t3[o * 1 + c];
+                        float best = max1[o * 1 + c];
                         for (int k = 0; k < n_n; k++)
                         {
                             int index = (o * n_n + k) * 1 + c;
                             if (input[index] == best || (float.IsNaN(best) && float.IsNaN(input[index])))
                             {
-                                t27[index] += t26[o * 1 + c];
+                                extremeGrad2[index] += max1Grad[o * 1 + c];
                                 break;
                             }
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t27, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(extremeGrad2, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
             if (!floorGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // t30 = where(t14, outputGrad * 0.5, outputGrad)   [*, n_n]
+                // forward: return Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true);
+                // so: where3 = where(equal1, outputGrad * 0.5, outputGrad)   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
@@ -515,23 +557,24 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t30, i, KernelMath.Where(KernelMath.LoadWide(t14, i), (KernelMath.LoadWide(outputGrad, i) * Vector512.Create(0.5f)), KernelMath.LoadWide(outputGrad, i)));
+                            KernelMath.Store(where3, i, KernelMath.Where(KernelMath.LoadWide(equal1, i), (KernelMath.LoadWide(outputGrad, i) * Vector512.Create(0.5f)), KernelMath.LoadWide(outputGrad, i)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t30, i, KernelMath.Where(KernelMath.Load(t14, i), (KernelMath.Load(outputGrad, i) * new Vector<float>(0.5f)), KernelMath.Load(outputGrad, i)));
+                        KernelMath.Store(where3, i, KernelMath.Where(KernelMath.Load(equal1, i), (KernelMath.Load(outputGrad, i) * new Vector<float>(0.5f)), KernelMath.Load(outputGrad, i)));
                     }
                     for (; i < n; i++)
                     {
-                        t30[i] = KernelMath.Where(t14[i], (outputGrad[i] * 0.5f), outputGrad[i]);
+                        where3[i] = KernelMath.Where(equal1[i], (outputGrad[i] * 0.5f), outputGrad[i]);
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t30, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(where3, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += (((t13 + where(t18, 0, t17)) + t27) + where(t22, 0, t30))   [*, n_n]
+                // forward: return Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true);
+                // so: inputGrad += (((extremeGrad1 + where(greater1, 0, where1)) + extremeGrad2) + where(less1, 0, where3))   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
@@ -539,41 +582,42 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.AddTo(inputGrad, i, (((KernelMath.LoadWide(t13, i) + KernelMath.Where(KernelMath.LoadWide(t18, i), Vector512.Create(0f), KernelMath.LoadWide(t17, i))) + KernelMath.LoadWide(t27, i)) + KernelMath.Where(KernelMath.LoadWide(t22, i), Vector512.Create(0f), KernelMath.LoadWide(t30, i))));
+                            KernelMath.AddTo(inputGrad, i, (((KernelMath.LoadWide(extremeGrad1, i) + KernelMath.Where(KernelMath.LoadWide(greater1, i), Vector512.Create(0f), KernelMath.LoadWide(where1, i))) + KernelMath.LoadWide(extremeGrad2, i)) + KernelMath.Where(KernelMath.LoadWide(less1, i), Vector512.Create(0f), KernelMath.LoadWide(where3, i))));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(inputGrad, i, (((KernelMath.Load(t13, i) + KernelMath.Where(KernelMath.Load(t18, i), new Vector<float>(0f), KernelMath.Load(t17, i))) + KernelMath.Load(t27, i)) + KernelMath.Where(KernelMath.Load(t22, i), new Vector<float>(0f), KernelMath.Load(t30, i))));
+                        KernelMath.AddTo(inputGrad, i, (((KernelMath.Load(extremeGrad1, i) + KernelMath.Where(KernelMath.Load(greater1, i), new Vector<float>(0f), KernelMath.Load(where1, i))) + KernelMath.Load(extremeGrad2, i)) + KernelMath.Where(KernelMath.Load(less1, i), new Vector<float>(0f), KernelMath.Load(where3, i))));
                     }
                     for (; i < n; i++)
                     {
-                        inputGrad[i] += (((t13[i] + KernelMath.Where(t18[i], 0f, t17[i])) + t27[i]) + KernelMath.Where(t22[i], 0f, t30[i]));
+                        inputGrad[i] += (((extremeGrad1[i] + KernelMath.Where(greater1[i], 0f, where1[i])) + extremeGrad2[i]) + KernelMath.Where(less1[i], 0f, where3[i]));
                     }
                 }
                 if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
             }
             if (!floorGrad.IsEmpty)
             {
-                // t34 = sum of where(t18, 0, t30) [*, n_n] down to [n_n]
+                // forward: return Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true);
+                // so: sum2 = sum of where(greater1, 0, where3) [*, n_n] down to [n_n]
                 {
-                    t34.Clear();
+                    sum2.Clear();
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(t34, c, KernelMath.Where(KernelMath.Load(t18, o * n_n + c), new Vector<float>(0f), KernelMath.Load(t30, o * n_n + c)));
+                            KernelMath.AddTo(sum2, c, KernelMath.Where(KernelMath.Load(greater1, o * n_n + c), new Vector<float>(0f), KernelMath.Load(where3, o * n_n + c)));
                         }
                         for (; c < n_n; c++)
                         {
-                            t34[c] += KernelMath.Where(t18[o * n_n + c], 0f, t30[o * n_n + c]);
+                            sum2[c] += KernelMath.Where(greater1[o * n_n + c], 0f, where3[o * n_n + c]);
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t34, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(sum2, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");
                 if (floorGradIsZero) floorGrad.Clear();
-                // floorGrad += (t24 + t34)   [n_n]
+                // floorGrad += (sum1 + sum2)   [n_n]
                 {
                     int n = n_n;
                     int i = 0;
@@ -581,16 +625,16 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.AddTo(floorGrad, i, (KernelMath.LoadWide(t24, i) + KernelMath.LoadWide(t34, i)));
+                            KernelMath.AddTo(floorGrad, i, (KernelMath.LoadWide(sum1, i) + KernelMath.LoadWide(sum2, i)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(floorGrad, i, (KernelMath.Load(t24, i) + KernelMath.Load(t34, i)));
+                        KernelMath.AddTo(floorGrad, i, (KernelMath.Load(sum1, i) + KernelMath.Load(sum2, i)));
                     }
                     for (; i < n; i++)
                     {
-                        floorGrad[i] += (t24[i] + t34[i]);
+                        floorGrad[i] += (sum1[i] + sum2[i]);
                     }
                 }
                 if (CheckedMode.Enabled) NonFiniteValues.Check(floorGrad, "Extremes", "backward", "the gradient of Ops.Maximum(x, floor) - x.Max(-1, true) + Ops.Minimum(x, floor) * x.Min(-1, true)");

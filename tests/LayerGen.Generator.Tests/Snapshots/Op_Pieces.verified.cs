@@ -87,45 +87,63 @@ partial class Pieces : global::LayerGen.ILayer
     private static class Kernels
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows) => rows * 2 + rows * 2 + rows * 4 + rows * 4 + rows * 4 + rows * 4 + rows * 6 + rows * 2 + rows * 2 + rows * 6 + rows * 6;
+        public static int SavedLength(int rows)
+        {
+            int slice1At = 0;
+            int slice2At = slice1At + rows * 2;
+            int endsAt = slice2At + rows * 2;
+            int slice3At = endsAt + rows * 4;
+            int reshape1GradAt = slice3At + rows * 4;
+            int reshape2GradAt = reshape1GradAt + rows * 4;
+            int sliceGrad1At = reshape2GradAt + rows * 4;
+            int slice1GradAt = sliceGrad1At + rows * 6;
+            int slice2GradAt = slice1GradAt + rows * 2;
+            int sliceGrad2At = slice2GradAt + rows * 2;
+            int sliceGrad3At = sliceGrad2At + rows * 6;
+            return sliceGrad3At + rows * 6;
+        }
 
         // Forward: var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))
         // input [*, 6] -> output [*, 2, 4]; '*' is the batch (rows).
         public static void Forward(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
         {
-            Span<float> t1 = saved.Slice(0, rows * 2); // [*, 2]
-            Span<float> t2 = saved.Slice(rows * 2, rows * 2); // [*, 2]
-            Span<float> t3 = saved.Slice(rows * 2 + rows * 2, rows * 4); // [*, 4]
-            Span<float> t4 = saved.Slice(rows * 2 + rows * 2 + rows * 4, rows * 4); // [*, 4]
-            // t1 = input, elements [0, 2) of axis 1      (from: x.Narrow(-1, 0, 2))   [*, 2]
+            int slice1At = 0;
+            int slice2At = slice1At + rows * 2;
+            int endsAt = slice2At + rows * 2;
+            int slice3At = endsAt + rows * 4;
+            Span<float> slice1 = saved.Slice(slice1At, rows * 2); // [*, 2]
+            Span<float> slice2 = saved.Slice(slice2At, rows * 2); // [*, 2]
+            Span<float> ends = saved.Slice(endsAt, rows * 4); // [*, 4]
+            Span<float> slice3 = saved.Slice(slice3At, rows * 4); // [*, 4]
+            // slice1 = input, elements [0, 2) of axis 1      (from: x.Narrow(-1, 0, 2))   [*, 2]
             {
                 for (int i0 = 0; i0 < rows; i0++)
                 {
                     for (int i1 = 0; i1 < 2; i1++)
                     {
-                        t1[i0 * 2 + i1] = input[i0 * 6 + i1];
+                        slice1[i0 * 2 + i1] = input[i0 * 6 + i1];
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t1, "Pieces", "forward", "x.Narrow(-1, 0, 2)");
-            // t2 = input, elements [4, 6) of axis 1      (from: x.Slice(-1, 4, 6))   [*, 2]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(slice1, "Pieces", "forward", "x.Narrow(-1, 0, 2)");
+            // slice2 = input, elements [4, 6) of axis 1      (from: x.Slice(-1, 4, 6))   [*, 2]
             {
                 for (int i0 = 0; i0 < rows; i0++)
                 {
                     for (int i1 = 0; i1 < 2; i1++)
                     {
-                        t2[i0 * 2 + i1] = input[i0 * 6 + (i1 + 4)];
+                        slice2[i0 * 2 + i1] = input[i0 * 6 + (i1 + 4)];
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t2, "Pieces", "forward", "x.Slice(-1, 4, 6)");
-            // t3 = t1, t2 joined along axis 1      (from: Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)))   [*, 4]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(slice2, "Pieces", "forward", "x.Slice(-1, 4, 6)");
+            // ends = slice1, slice2 joined along axis 1      (from: Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)))   [*, 4]
             {
                 for (int i0 = 0; i0 < rows; i0++)
                 {
                     for (int i1 = 0; i1 < 2; i1++)
                     {
-                        t3[i0 * 4 + i1] = t1[i0 * 2 + i1];
+                        ends[i0 * 4 + i1] = slice1[i0 * 2 + i1];
                     }
                 }
             }
@@ -134,23 +152,23 @@ partial class Pieces : global::LayerGen.ILayer
                 {
                     for (int i1 = 0; i1 < 2; i1++)
                     {
-                        t3[i0 * 4 + (i1 + 2)] = t2[i0 * 2 + i1];
+                        ends[i0 * 4 + (i1 + 2)] = slice2[i0 * 2 + i1];
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t3, "Pieces", "forward", "Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6))");
-            // t4 = input, elements [1, 5) of axis 1      (from: x.Narrow(-1, 1, 4))   [*, 4]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(ends, "Pieces", "forward", "Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6))");
+            // slice3 = input, elements [1, 5) of axis 1      (from: x.Narrow(-1, 1, 4))   [*, 4]
             {
                 for (int i0 = 0; i0 < rows; i0++)
                 {
                     for (int i1 = 0; i1 < 4; i1++)
                     {
-                        t4[i0 * 4 + i1] = input[i0 * 6 + (i1 + 1)];
+                        slice3[i0 * 4 + i1] = input[i0 * 6 + (i1 + 1)];
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t4, "Pieces", "forward", "x.Narrow(-1, 1, 4)");
-            // output = t3, t4 joined along axis 1      (from: Ops.Stack(1, ends, x.Narrow(-1, 1, 4)))   [*, 2, 4]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(slice3, "Pieces", "forward", "x.Narrow(-1, 1, 4)");
+            // output = ends, slice3 joined along axis 1      (from: Ops.Stack(1, ends, x.Narrow(-1, 1, 4)))   [*, 2, 4]
             {
                 for (int i0 = 0; i0 < rows; i0++)
                 {
@@ -158,7 +176,7 @@ partial class Pieces : global::LayerGen.ILayer
                     {
                         for (int i2 = 0; i2 < 4; i2++)
                         {
-                            output[i0 * 8 + i1 * 4 + i2] = t3[i0 * 4 + i1 * 4 + i2];
+                            output[i0 * 8 + i1 * 4 + i2] = ends[i0 * 4 + i1 * 4 + i2];
                         }
                     }
                 }
@@ -170,7 +188,7 @@ partial class Pieces : global::LayerGen.ILayer
                     {
                         for (int i2 = 0; i2 < 4; i2++)
                         {
-                            output[i0 * 8 + (i1 + 1) * 4 + i2] = t4[i0 * 4 + i1 * 4 + i2];
+                            output[i0 * 8 + (i1 + 1) * 4 + i2] = slice3[i0 * 4 + i1 * 4 + i2];
                         }
                     }
                 }
@@ -181,16 +199,28 @@ partial class Pieces : global::LayerGen.ILayer
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
         public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
         {
-            Span<float> t9 = saved.Slice(rows * 2 + rows * 2 + rows * 4 + rows * 4, rows * 4); // [*, 1, 4]
-            Span<float> t10 = saved.Slice(rows * 2 + rows * 2 + rows * 4 + rows * 4 + rows * 4, rows * 4); // [*, 1, 4]
-            Span<float> t13 = saved.Slice(rows * 2 + rows * 2 + rows * 4 + rows * 4 + rows * 4 + rows * 4, rows * 6); // [*, 6]
-            Span<float> t14 = saved.Slice(rows * 2 + rows * 2 + rows * 4 + rows * 4 + rows * 4 + rows * 4 + rows * 6, rows * 2); // [*, 2]
-            Span<float> t15 = saved.Slice(rows * 2 + rows * 2 + rows * 4 + rows * 4 + rows * 4 + rows * 4 + rows * 6 + rows * 2, rows * 2); // [*, 2]
-            Span<float> t16 = saved.Slice(rows * 2 + rows * 2 + rows * 4 + rows * 4 + rows * 4 + rows * 4 + rows * 6 + rows * 2 + rows * 2, rows * 6); // [*, 6]
-            Span<float> t18 = saved.Slice(rows * 2 + rows * 2 + rows * 4 + rows * 4 + rows * 4 + rows * 4 + rows * 6 + rows * 2 + rows * 2 + rows * 6, rows * 6); // [*, 6]
+            int slice1At = 0;
+            int slice2At = slice1At + rows * 2;
+            int endsAt = slice2At + rows * 2;
+            int slice3At = endsAt + rows * 4;
+            int reshape1GradAt = slice3At + rows * 4;
+            int reshape2GradAt = reshape1GradAt + rows * 4;
+            int sliceGrad1At = reshape2GradAt + rows * 4;
+            int slice1GradAt = sliceGrad1At + rows * 6;
+            int slice2GradAt = slice1GradAt + rows * 2;
+            int sliceGrad2At = slice2GradAt + rows * 2;
+            int sliceGrad3At = sliceGrad2At + rows * 6;
+            Span<float> reshape1Grad = saved.Slice(reshape1GradAt, rows * 4); // [*, 1, 4]
+            Span<float> reshape2Grad = saved.Slice(reshape2GradAt, rows * 4); // [*, 1, 4]
+            Span<float> sliceGrad1 = saved.Slice(sliceGrad1At, rows * 6); // [*, 6]
+            Span<float> slice1Grad = saved.Slice(slice1GradAt, rows * 2); // [*, 2]
+            Span<float> slice2Grad = saved.Slice(slice2GradAt, rows * 2); // [*, 2]
+            Span<float> sliceGrad2 = saved.Slice(sliceGrad2At, rows * 6); // [*, 6]
+            Span<float> sliceGrad3 = saved.Slice(sliceGrad3At, rows * 6); // [*, 6]
             if (!inputGrad.IsEmpty)
             {
-                // t9 = outputGrad, elements [0, 1) of axis 1   [*, 1, 4]
+                // forward: return Ops.Stack(1, ends, x.Narrow(-1, 1, 4));
+                // so: reshape1Grad = outputGrad, elements [0, 1) of axis 1   [*, 1, 4]
                 {
                     for (int i0 = 0; i0 < rows; i0++)
                     {
@@ -198,13 +228,13 @@ partial class Pieces : global::LayerGen.ILayer
                         {
                             for (int i2 = 0; i2 < 4; i2++)
                             {
-                                t9[i0 * 4 + i1 * 4 + i2] = outputGrad[i0 * 8 + i1 * 4 + i2];
+                                reshape1Grad[i0 * 4 + i1 * 4 + i2] = outputGrad[i0 * 8 + i1 * 4 + i2];
                             }
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t9, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
-                // t10 = outputGrad, elements [1, 2) of axis 1   [*, 1, 4]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(reshape1Grad, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
+                // reshape2Grad = outputGrad, elements [1, 2) of axis 1   [*, 1, 4]
                 {
                     for (int i0 = 0; i0 < rows; i0++)
                     {
@@ -212,71 +242,72 @@ partial class Pieces : global::LayerGen.ILayer
                         {
                             for (int i2 = 0; i2 < 4; i2++)
                             {
-                                t10[i0 * 4 + i1 * 4 + i2] = outputGrad[i0 * 8 + (i1 + 1) * 4 + i2];
+                                reshape2Grad[i0 * 4 + i1 * 4 + i2] = outputGrad[i0 * 8 + (i1 + 1) * 4 + i2];
                             }
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t10, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
-                // t13 += t10 placed at [1, …) of axis 1 (the gradient of a slice)   [*, 6]
-                t13.Clear();
+                if (CheckedMode.Enabled) NonFiniteValues.Check(reshape2Grad, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
+                // sliceGrad1 += reshape2Grad placed at [1, …) of axis 1 (the gradient of a slice)   [*, 6]
+                sliceGrad1.Clear();
                 {
                     for (int i0 = 0; i0 < rows; i0++)
                     {
                         for (int i1 = 0; i1 < 4; i1++)
                         {
-                            t13[i0 * 6 + (i1 + 1)] += t10[i0 * 4 + i1];
+                            sliceGrad1[i0 * 6 + (i1 + 1)] += reshape2Grad[i0 * 4 + i1];
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t13, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
-                // t14 = t9, elements [0, 2) of axis 1   [*, 2]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(sliceGrad1, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
+                // forward: var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6));
+                // so: slice1Grad = reshape1Grad, elements [0, 2) of axis 1   [*, 2]
                 {
                     for (int i0 = 0; i0 < rows; i0++)
                     {
                         for (int i1 = 0; i1 < 2; i1++)
                         {
-                            t14[i0 * 2 + i1] = t9[i0 * 4 + i1];
+                            slice1Grad[i0 * 2 + i1] = reshape1Grad[i0 * 4 + i1];
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t14, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
-                // t15 = t9, elements [2, 4) of axis 1   [*, 2]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(slice1Grad, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
+                // slice2Grad = reshape1Grad, elements [2, 4) of axis 1   [*, 2]
                 {
                     for (int i0 = 0; i0 < rows; i0++)
                     {
                         for (int i1 = 0; i1 < 2; i1++)
                         {
-                            t15[i0 * 2 + i1] = t9[i0 * 4 + (i1 + 2)];
+                            slice2Grad[i0 * 2 + i1] = reshape1Grad[i0 * 4 + (i1 + 2)];
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t15, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
-                // t16 += t15 placed at [4, …) of axis 1 (the gradient of a slice)   [*, 6]
-                t16.Clear();
+                if (CheckedMode.Enabled) NonFiniteValues.Check(slice2Grad, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
+                // sliceGrad2 += slice2Grad placed at [4, …) of axis 1 (the gradient of a slice)   [*, 6]
+                sliceGrad2.Clear();
                 {
                     for (int i0 = 0; i0 < rows; i0++)
                     {
                         for (int i1 = 0; i1 < 2; i1++)
                         {
-                            t16[i0 * 6 + (i1 + 4)] += t15[i0 * 2 + i1];
+                            sliceGrad2[i0 * 6 + (i1 + 4)] += slice2Grad[i0 * 2 + i1];
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t16, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
-                // t18 += t14 placed at [0, …) of axis 1 (the gradient of a slice)   [*, 6]
-                t18.Clear();
+                if (CheckedMode.Enabled) NonFiniteValues.Check(sliceGrad2, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
+                // sliceGrad3 += slice1Grad placed at [0, …) of axis 1 (the gradient of a slice)   [*, 6]
+                sliceGrad3.Clear();
                 {
                     for (int i0 = 0; i0 < rows; i0++)
                     {
                         for (int i1 = 0; i1 < 2; i1++)
                         {
-                            t18[i0 * 6 + i1] += t14[i0 * 2 + i1];
+                            sliceGrad3[i0 * 6 + i1] += slice1Grad[i0 * 2 + i1];
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t18, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
-                // inputGrad += ((t13 + t16) + t18)   [*, 6]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(sliceGrad3, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");
+                // inputGrad += ((sliceGrad1 + sliceGrad2) + sliceGrad3)   [*, 6]
                 {
                     int n = rows * 6;
                     int i = 0;
@@ -284,16 +315,16 @@ partial class Pieces : global::LayerGen.ILayer
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.AddTo(inputGrad, i, ((KernelMath.LoadWide(t13, i) + KernelMath.LoadWide(t16, i)) + KernelMath.LoadWide(t18, i)));
+                            KernelMath.AddTo(inputGrad, i, ((KernelMath.LoadWide(sliceGrad1, i) + KernelMath.LoadWide(sliceGrad2, i)) + KernelMath.LoadWide(sliceGrad3, i)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(inputGrad, i, ((KernelMath.Load(t13, i) + KernelMath.Load(t16, i)) + KernelMath.Load(t18, i)));
+                        KernelMath.AddTo(inputGrad, i, ((KernelMath.Load(sliceGrad1, i) + KernelMath.Load(sliceGrad2, i)) + KernelMath.Load(sliceGrad3, i)));
                     }
                     for (; i < n; i++)
                     {
-                        inputGrad[i] += ((t13[i] + t16[i]) + t18[i]);
+                        inputGrad[i] += ((sliceGrad1[i] + sliceGrad2[i]) + sliceGrad3[i]);
                     }
                 }
                 if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "Pieces", "backward", "the gradient of var ends = Ops.Concat(-1, x.Narrow(-1, 0, 2), x.Slice(-1, 4, 6)); Ops.Stack(1, ends, x.Narrow(-1, 1, 4))");

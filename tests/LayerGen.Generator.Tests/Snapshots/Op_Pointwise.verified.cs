@@ -124,19 +124,38 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int n_n, int rows) => rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n;
+        public static int SavedLength(int n_n, int rows)
+        {
+            int sqrt1At = 0;
+            int mul1At = sqrt1At + rows * n_n;
+            int mul3At = mul1At + rows * n_n;
+            int tanh1At = mul3At + rows * n_n;
+            int add3At = tanh1At + rows * n_n;
+            int mul2At = add3At + rows * n_n;
+            int add2GradAt = mul2At + rows * n_n;
+            int mul4GradAt = add2GradAt + rows * n_n;
+            int mul11At = mul4GradAt + rows * n_n;
+            int mul1GradAt = mul11At + rows * n_n;
+            return mul1GradAt + rows * n_n;
+        }
 
         // Forward: Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: "tanh") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)
         // input [*, n_n] -> output [*, n_n]; '*' is the batch (rows).
         public static void Forward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> scale, Span<float> output, Span<float> saved)
         {
-            Span<float> t5 = saved.Slice(0, rows * n_n); // [*, n_n]
-            Span<float> t6 = saved.Slice(rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t7 = saved.Slice(rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t14 = saved.Slice(rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t15 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t17 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            // t5 = sqrt((abs(input) + 1))      (from: Ops.Sqrt(Ops.Abs(x) + 1f))   [*, n_n]
+            int sqrt1At = 0;
+            int mul1At = sqrt1At + rows * n_n;
+            int mul3At = mul1At + rows * n_n;
+            int tanh1At = mul3At + rows * n_n;
+            int add3At = tanh1At + rows * n_n;
+            int mul2At = add3At + rows * n_n;
+            Span<float> sqrt1 = saved.Slice(sqrt1At, rows * n_n); // [*, n_n]
+            Span<float> mul1 = saved.Slice(mul1At, rows * n_n); // [*, n_n]
+            Span<float> mul3 = saved.Slice(mul3At, rows * n_n); // [*, n_n]
+            Span<float> tanh1 = saved.Slice(tanh1At, rows * n_n); // [*, n_n]
+            Span<float> add3 = saved.Slice(add3At, rows * n_n); // [*, n_n]
+            Span<float> mul2 = saved.Slice(mul2At, rows * n_n); // [*, n_n]
+            // sqrt1 = sqrt((abs(input) + 1))      (from: Ops.Sqrt(Ops.Abs(x) + 1f))   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
@@ -144,20 +163,20 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(t5, i, KernelMath.Sqrt((KernelMath.Abs(KernelMath.LoadWide(input, i)) + Vector512.Create(1f))));
+                        KernelMath.Store(sqrt1, i, KernelMath.Sqrt((KernelMath.Abs(KernelMath.LoadWide(input, i)) + Vector512.Create(1f))));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t5, i, KernelMath.Sqrt((KernelMath.Abs(KernelMath.Load(input, i)) + new Vector<float>(1f))));
+                    KernelMath.Store(sqrt1, i, KernelMath.Sqrt((KernelMath.Abs(KernelMath.Load(input, i)) + new Vector<float>(1f))));
                 }
                 for (; i < n; i++)
                 {
-                    t5[i] = KernelMath.Sqrt((KernelMath.Abs(input[i]) + 1f));
+                    sqrt1[i] = KernelMath.Sqrt((KernelMath.Abs(input[i]) + 1f));
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t5, "Pointwise", "forward", "Ops.Sqrt(Ops.Abs(x) + 1f)");
-            // t6 = t5 * scale      (from: Ops.Sqrt(Ops.Abs(x) + 1f) * scale)   [*, n_n]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(sqrt1, "Pointwise", "forward", "Ops.Sqrt(Ops.Abs(x) + 1f)");
+            // mul1 = sqrt1 * scale      (from: Ops.Sqrt(Ops.Abs(x) + 1f) * scale)   [*, n_n]
             {
                 for (int o = 0; o < rows; o++)
                 {
@@ -166,21 +185,21 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                     {
                         for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t6, o * n_n + c, (KernelMath.LoadWide(t5, o * n_n + c) * KernelMath.LoadWide(scale, c)));
+                            KernelMath.Store(mul1, o * n_n + c, (KernelMath.LoadWide(sqrt1, o * n_n + c) * KernelMath.LoadWide(scale, c)));
                         }
                     }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        KernelMath.Store(t6, o * n_n + c, (KernelMath.Load(t5, o * n_n + c) * KernelMath.Load(scale, c)));
+                        KernelMath.Store(mul1, o * n_n + c, (KernelMath.Load(sqrt1, o * n_n + c) * KernelMath.Load(scale, c)));
                     }
                     for (; c < n_n; c++)
                     {
-                        t6[o * n_n + c] = (t5[o * n_n + c] * scale[c]);
+                        mul1[o * n_n + c] = (sqrt1[o * n_n + c] * scale[c]);
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t6, "Pointwise", "forward", "Ops.Sqrt(Ops.Abs(x) + 1f) * scale");
-            // t7 = t6 * t6   [*, n_n]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(mul1, "Pointwise", "forward", "Ops.Sqrt(Ops.Abs(x) + 1f) * scale");
+            // mul3 = mul1 * mul1   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
@@ -188,20 +207,20 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(t7, i, (KernelMath.LoadWide(t6, i) * KernelMath.LoadWide(t6, i)));
+                        KernelMath.Store(mul3, i, (KernelMath.LoadWide(mul1, i) * KernelMath.LoadWide(mul1, i)));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t7, i, (KernelMath.Load(t6, i) * KernelMath.Load(t6, i)));
+                    KernelMath.Store(mul3, i, (KernelMath.Load(mul1, i) * KernelMath.Load(mul1, i)));
                 }
                 for (; i < n; i++)
                 {
-                    t7[i] = (t6[i] * t6[i]);
+                    mul3[i] = (mul1[i] * mul1[i]);
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t7, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-            // t14 = tanh((t6 + t7 * t6 * 0.044715) * 0.7978846)   [*, n_n]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(mul3, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            // tanh1 = tanh((mul1 + mul3 * mul1 * 0.044715) * 0.7978846)   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
@@ -209,20 +228,20 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(t14, i, KernelMath.Tanh(((KernelMath.LoadWide(t6, i) + ((KernelMath.LoadWide(t7, i) * KernelMath.LoadWide(t6, i)) * Vector512.Create(0.044715f))) * Vector512.Create(0.7978846f))));
+                        KernelMath.Store(tanh1, i, KernelMath.Tanh(((KernelMath.LoadWide(mul1, i) + ((KernelMath.LoadWide(mul3, i) * KernelMath.LoadWide(mul1, i)) * Vector512.Create(0.044715f))) * Vector512.Create(0.7978846f))));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t14, i, KernelMath.Tanh(((KernelMath.Load(t6, i) + ((KernelMath.Load(t7, i) * KernelMath.Load(t6, i)) * new Vector<float>(0.044715f))) * new Vector<float>(0.7978846f))));
+                    KernelMath.Store(tanh1, i, KernelMath.Tanh(((KernelMath.Load(mul1, i) + ((KernelMath.Load(mul3, i) * KernelMath.Load(mul1, i)) * new Vector<float>(0.044715f))) * new Vector<float>(0.7978846f))));
                 }
                 for (; i < n; i++)
                 {
-                    t14[i] = KernelMath.Tanh(((t6[i] + ((t7[i] * t6[i]) * 0.044715f)) * 0.7978846f));
+                    tanh1[i] = KernelMath.Tanh(((mul1[i] + ((mul3[i] * mul1[i]) * 0.044715f)) * 0.7978846f));
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t14, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-            // t15 = (t14 + 1)   [*, n_n]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(tanh1, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            // add3 = (tanh1 + 1)   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
@@ -230,20 +249,20 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(t15, i, (KernelMath.LoadWide(t14, i) + Vector512.Create(1f)));
+                        KernelMath.Store(add3, i, (KernelMath.LoadWide(tanh1, i) + Vector512.Create(1f)));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t15, i, (KernelMath.Load(t14, i) + new Vector<float>(1f)));
+                    KernelMath.Store(add3, i, (KernelMath.Load(tanh1, i) + new Vector<float>(1f)));
                 }
                 for (; i < n; i++)
                 {
-                    t15[i] = (t14[i] + 1f);
+                    add3[i] = (tanh1[i] + 1f);
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t15, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-            // t17 = t6 * 0.5   [*, n_n]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(add3, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            // mul2 = mul1 * 0.5   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
@@ -251,20 +270,20 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(t17, i, (KernelMath.LoadWide(t6, i) * Vector512.Create(0.5f)));
+                        KernelMath.Store(mul2, i, (KernelMath.LoadWide(mul1, i) * Vector512.Create(0.5f)));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t17, i, (KernelMath.Load(t6, i) * new Vector<float>(0.5f)));
+                    KernelMath.Store(mul2, i, (KernelMath.Load(mul1, i) * new Vector<float>(0.5f)));
                 }
                 for (; i < n; i++)
                 {
-                    t17[i] = (t6[i] * 0.5f);
+                    mul2[i] = (mul1[i] * 0.5f);
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t17, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-            // output = ((t17 * t15 + clamp(input, -0.5, 0.5)) + pow(input, 3))      (from: Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: "tanh") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f))   [*, n_n]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(mul2, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+            // output = ((mul2 * add3 + clamp(input, -0.5, 0.5)) + pow(input, 3))      (from: Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: "tanh") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f))   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
@@ -272,16 +291,16 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(output, i, (((KernelMath.LoadWide(t17, i) * KernelMath.LoadWide(t15, i)) + KernelMath.Clamp(KernelMath.LoadWide(input, i), -0.5f, 0.5f)) + KernelMath.Pow(KernelMath.LoadWide(input, i), 3f)));
+                        KernelMath.Store(output, i, (((KernelMath.LoadWide(mul2, i) * KernelMath.LoadWide(add3, i)) + KernelMath.Clamp(KernelMath.LoadWide(input, i), -0.5f, 0.5f)) + KernelMath.Pow(KernelMath.LoadWide(input, i), 3f)));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(output, i, (((KernelMath.Load(t17, i) * KernelMath.Load(t15, i)) + KernelMath.Clamp(KernelMath.Load(input, i), -0.5f, 0.5f)) + KernelMath.Pow(KernelMath.Load(input, i), 3f)));
+                    KernelMath.Store(output, i, (((KernelMath.Load(mul2, i) * KernelMath.Load(add3, i)) + KernelMath.Clamp(KernelMath.Load(input, i), -0.5f, 0.5f)) + KernelMath.Pow(KernelMath.Load(input, i), 3f)));
                 }
                 for (; i < n; i++)
                 {
-                    output[i] = (((t17[i] * t15[i]) + KernelMath.Clamp(input[i], -0.5f, 0.5f)) + KernelMath.Pow(input[i], 3f));
+                    output[i] = (((mul2[i] * add3[i]) + KernelMath.Clamp(input[i], -0.5f, 0.5f)) + KernelMath.Pow(input[i], 3f));
                 }
             }
             if (CheckedMode.Enabled) NonFiniteValues.Check(output, "Pointwise", "forward", "Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
@@ -291,19 +310,30 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> scale, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> scaleGrad, bool scaleGradIsZero, Span<float> saved)
         {
-            Span<float> t5 = saved.Slice(0, rows * n_n); // [*, n_n]
-            Span<float> t6 = saved.Slice(rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t7 = saved.Slice(rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t14 = saved.Slice(rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t15 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t17 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t41 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t45 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t51 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t53 = saved.Slice(rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
+            int sqrt1At = 0;
+            int mul1At = sqrt1At + rows * n_n;
+            int mul3At = mul1At + rows * n_n;
+            int tanh1At = mul3At + rows * n_n;
+            int add3At = tanh1At + rows * n_n;
+            int mul2At = add3At + rows * n_n;
+            int add2GradAt = mul2At + rows * n_n;
+            int mul4GradAt = add2GradAt + rows * n_n;
+            int mul11At = mul4GradAt + rows * n_n;
+            int mul1GradAt = mul11At + rows * n_n;
+            Span<float> sqrt1 = saved.Slice(sqrt1At, rows * n_n); // [*, n_n]
+            Span<float> mul1 = saved.Slice(mul1At, rows * n_n); // [*, n_n]
+            Span<float> mul3 = saved.Slice(mul3At, rows * n_n); // [*, n_n]
+            Span<float> tanh1 = saved.Slice(tanh1At, rows * n_n); // [*, n_n]
+            Span<float> add3 = saved.Slice(add3At, rows * n_n); // [*, n_n]
+            Span<float> mul2 = saved.Slice(mul2At, rows * n_n); // [*, n_n]
+            Span<float> add2Grad = saved.Slice(add2GradAt, rows * n_n); // [*, n_n]
+            Span<float> mul4Grad = saved.Slice(mul4GradAt, rows * n_n); // [*, n_n]
+            Span<float> mul11 = saved.Slice(mul11At, rows * n_n); // [*, n_n]
+            Span<float> mul1Grad = saved.Slice(mul1GradAt, rows * n_n); // [*, n_n]
             if (!scaleGrad.IsEmpty || !inputGrad.IsEmpty)
             {
-                // t41 = outputGrad * t17 * (1 - t14 * t14) * 0.7978846   [*, n_n]
+                // forward: return Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: "tanh") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f);
+                // so: add2Grad = outputGrad * mul2 * (1 - tanh1 * tanh1) * 0.7978846   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
@@ -311,20 +341,20 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t41, i, (((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t17, i)) * (Vector512.Create(1f) - (KernelMath.LoadWide(t14, i) * KernelMath.LoadWide(t14, i)))) * Vector512.Create(0.7978846f)));
+                            KernelMath.Store(add2Grad, i, (((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(mul2, i)) * (Vector512.Create(1f) - (KernelMath.LoadWide(tanh1, i) * KernelMath.LoadWide(tanh1, i)))) * Vector512.Create(0.7978846f)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t41, i, (((KernelMath.Load(outputGrad, i) * KernelMath.Load(t17, i)) * (new Vector<float>(1f) - (KernelMath.Load(t14, i) * KernelMath.Load(t14, i)))) * new Vector<float>(0.7978846f)));
+                        KernelMath.Store(add2Grad, i, (((KernelMath.Load(outputGrad, i) * KernelMath.Load(mul2, i)) * (new Vector<float>(1f) - (KernelMath.Load(tanh1, i) * KernelMath.Load(tanh1, i)))) * new Vector<float>(0.7978846f)));
                     }
                     for (; i < n; i++)
                     {
-                        t41[i] = (((outputGrad[i] * t17[i]) * (1f - (t14[i] * t14[i]))) * 0.7978846f);
+                        add2Grad[i] = (((outputGrad[i] * mul2[i]) * (1f - (tanh1[i] * tanh1[i]))) * 0.7978846f);
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t41, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-                // t45 = t41 * 0.044715   [*, n_n]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(add2Grad, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+                // mul4Grad = add2Grad * 0.044715   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
@@ -332,20 +362,20 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t45, i, (KernelMath.LoadWide(t41, i) * Vector512.Create(0.044715f)));
+                            KernelMath.Store(mul4Grad, i, (KernelMath.LoadWide(add2Grad, i) * Vector512.Create(0.044715f)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t45, i, (KernelMath.Load(t41, i) * new Vector<float>(0.044715f)));
+                        KernelMath.Store(mul4Grad, i, (KernelMath.Load(add2Grad, i) * new Vector<float>(0.044715f)));
                     }
                     for (; i < n; i++)
                     {
-                        t45[i] = (t41[i] * 0.044715f);
+                        mul4Grad[i] = (add2Grad[i] * 0.044715f);
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t45, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-                // t51 = t45 * t6 * t6   [*, n_n]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(mul4Grad, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+                // mul11 = mul4Grad * mul1 * mul1   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
@@ -353,20 +383,20 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t51, i, ((KernelMath.LoadWide(t45, i) * KernelMath.LoadWide(t6, i)) * KernelMath.LoadWide(t6, i)));
+                            KernelMath.Store(mul11, i, ((KernelMath.LoadWide(mul4Grad, i) * KernelMath.LoadWide(mul1, i)) * KernelMath.LoadWide(mul1, i)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t51, i, ((KernelMath.Load(t45, i) * KernelMath.Load(t6, i)) * KernelMath.Load(t6, i)));
+                        KernelMath.Store(mul11, i, ((KernelMath.Load(mul4Grad, i) * KernelMath.Load(mul1, i)) * KernelMath.Load(mul1, i)));
                     }
                     for (; i < n; i++)
                     {
-                        t51[i] = ((t45[i] * t6[i]) * t6[i]);
+                        mul11[i] = ((mul4Grad[i] * mul1[i]) * mul1[i]);
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t51, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
-                // t53 = ((((outputGrad * t15 * 0.5 + t41) + t45 * t7) + t51) + t51)   [*, n_n]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(mul11, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+                // mul1Grad = ((((outputGrad * add3 * 0.5 + add2Grad) + mul4Grad * mul3) + mul11) + mul11)   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
@@ -374,23 +404,24 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t53, i, ((((((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t15, i)) * Vector512.Create(0.5f)) + KernelMath.LoadWide(t41, i)) + (KernelMath.LoadWide(t45, i) * KernelMath.LoadWide(t7, i))) + KernelMath.LoadWide(t51, i)) + KernelMath.LoadWide(t51, i)));
+                            KernelMath.Store(mul1Grad, i, ((((((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(add3, i)) * Vector512.Create(0.5f)) + KernelMath.LoadWide(add2Grad, i)) + (KernelMath.LoadWide(mul4Grad, i) * KernelMath.LoadWide(mul3, i))) + KernelMath.LoadWide(mul11, i)) + KernelMath.LoadWide(mul11, i)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t53, i, ((((((KernelMath.Load(outputGrad, i) * KernelMath.Load(t15, i)) * new Vector<float>(0.5f)) + KernelMath.Load(t41, i)) + (KernelMath.Load(t45, i) * KernelMath.Load(t7, i))) + KernelMath.Load(t51, i)) + KernelMath.Load(t51, i)));
+                        KernelMath.Store(mul1Grad, i, ((((((KernelMath.Load(outputGrad, i) * KernelMath.Load(add3, i)) * new Vector<float>(0.5f)) + KernelMath.Load(add2Grad, i)) + (KernelMath.Load(mul4Grad, i) * KernelMath.Load(mul3, i))) + KernelMath.Load(mul11, i)) + KernelMath.Load(mul11, i)));
                     }
                     for (; i < n; i++)
                     {
-                        t53[i] = ((((((outputGrad[i] * t15[i]) * 0.5f) + t41[i]) + (t45[i] * t7[i])) + t51[i]) + t51[i]);
+                        mul1Grad[i] = ((((((outputGrad[i] * add3[i]) * 0.5f) + add2Grad[i]) + (mul4Grad[i] * mul3[i])) + mul11[i]) + mul11[i]);
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t53, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(mul1Grad, "Pointwise", "backward", "the gradient of Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: \"tanh\") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f)");
             }
             if (!inputGrad.IsEmpty)
             {
-                // inputGrad += ((outputGrad * 3 * pow(input, 2) + where(inrange(input, -0.5, 0.5), outputGrad, 0)) + t53 * scale * 0.5 / t5 * sign(input))   [*, n_n]
+                // forward: return Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: "tanh") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f);
+                // so: inputGrad += ((outputGrad * 3 * pow(input, 2) + where(inrange(input, -0.5, 0.5), outputGrad, 0)) + mul1Grad * scale * 0.5 / sqrt1 * sign(input))   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -399,16 +430,16 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                         {
                             for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.AddTo(inputGrad, o * n_n + c, (((KernelMath.LoadWide(outputGrad, o * n_n + c) * (Vector512.Create(3f) * KernelMath.Pow(KernelMath.LoadWide(input, o * n_n + c), 2f))) + KernelMath.Where(KernelMath.InRange(KernelMath.LoadWide(input, o * n_n + c), -0.5f, 0.5f), KernelMath.LoadWide(outputGrad, o * n_n + c), Vector512.Create(0f))) + ((((KernelMath.LoadWide(t53, o * n_n + c) * KernelMath.LoadWide(scale, c)) * Vector512.Create(0.5f)) / KernelMath.LoadWide(t5, o * n_n + c)) * KernelMath.Sign(KernelMath.LoadWide(input, o * n_n + c)))));
+                                KernelMath.AddTo(inputGrad, o * n_n + c, (((KernelMath.LoadWide(outputGrad, o * n_n + c) * (Vector512.Create(3f) * KernelMath.Pow(KernelMath.LoadWide(input, o * n_n + c), 2f))) + KernelMath.Where(KernelMath.InRange(KernelMath.LoadWide(input, o * n_n + c), -0.5f, 0.5f), KernelMath.LoadWide(outputGrad, o * n_n + c), Vector512.Create(0f))) + ((((KernelMath.LoadWide(mul1Grad, o * n_n + c) * KernelMath.LoadWide(scale, c)) * Vector512.Create(0.5f)) / KernelMath.LoadWide(sqrt1, o * n_n + c)) * KernelMath.Sign(KernelMath.LoadWide(input, o * n_n + c)))));
                             }
                         }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(inputGrad, o * n_n + c, (((KernelMath.Load(outputGrad, o * n_n + c) * (new Vector<float>(3f) * KernelMath.Pow(KernelMath.Load(input, o * n_n + c), 2f))) + KernelMath.Where(KernelMath.InRange(KernelMath.Load(input, o * n_n + c), -0.5f, 0.5f), KernelMath.Load(outputGrad, o * n_n + c), new Vector<float>(0f))) + ((((KernelMath.Load(t53, o * n_n + c) * KernelMath.Load(scale, c)) * new Vector<float>(0.5f)) / KernelMath.Load(t5, o * n_n + c)) * KernelMath.Sign(KernelMath.Load(input, o * n_n + c)))));
+                            KernelMath.AddTo(inputGrad, o * n_n + c, (((KernelMath.Load(outputGrad, o * n_n + c) * (new Vector<float>(3f) * KernelMath.Pow(KernelMath.Load(input, o * n_n + c), 2f))) + KernelMath.Where(KernelMath.InRange(KernelMath.Load(input, o * n_n + c), -0.5f, 0.5f), KernelMath.Load(outputGrad, o * n_n + c), new Vector<float>(0f))) + ((((KernelMath.Load(mul1Grad, o * n_n + c) * KernelMath.Load(scale, c)) * new Vector<float>(0.5f)) / KernelMath.Load(sqrt1, o * n_n + c)) * KernelMath.Sign(KernelMath.Load(input, o * n_n + c)))));
                         }
                         for (; c < n_n; c++)
                         {
-                            inputGrad[o * n_n + c] += (((outputGrad[o * n_n + c] * (3f * KernelMath.Pow(input[o * n_n + c], 2f))) + KernelMath.Where(KernelMath.InRange(input[o * n_n + c], -0.5f, 0.5f), outputGrad[o * n_n + c], 0f)) + ((((t53[o * n_n + c] * scale[c]) * 0.5f) / t5[o * n_n + c]) * KernelMath.Sign(input[o * n_n + c])));
+                            inputGrad[o * n_n + c] += (((outputGrad[o * n_n + c] * (3f * KernelMath.Pow(input[o * n_n + c], 2f))) + KernelMath.Where(KernelMath.InRange(input[o * n_n + c], -0.5f, 0.5f), outputGrad[o * n_n + c], 0f)) + ((((mul1Grad[o * n_n + c] * scale[c]) * 0.5f) / sqrt1[o * n_n + c]) * KernelMath.Sign(input[o * n_n + c])));
                         }
                     }
                 }
@@ -416,19 +447,20 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
             }
             if (!scaleGrad.IsEmpty)
             {
+                // forward: return Ops.Gelu(Ops.Sqrt(Ops.Abs(x) + 1f) * scale, approximate: "tanh") + x.Clamp(-0.5f, 0.5f) + x.Pow(3f);
                 if (scaleGradIsZero) scaleGrad.Clear();
-                // scaleGrad += sum of t53 * t5 [*, n_n] down to [n_n]
+                // so: scaleGrad += sum of mul1Grad * sqrt1 [*, n_n] down to [n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(scaleGrad, c, (KernelMath.Load(t53, o * n_n + c) * KernelMath.Load(t5, o * n_n + c)));
+                            KernelMath.AddTo(scaleGrad, c, (KernelMath.Load(mul1Grad, o * n_n + c) * KernelMath.Load(sqrt1, o * n_n + c)));
                         }
                         for (; c < n_n; c++)
                         {
-                            scaleGrad[c] += (t53[o * n_n + c] * t5[o * n_n + c]);
+                            scaleGrad[c] += (mul1Grad[o * n_n + c] * sqrt1[o * n_n + c]);
                         }
                     }
                 }

@@ -121,15 +121,23 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
     private static class Kernels
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows) => rows * 12 + rows * 12 + rows * 12;
+        public static int SavedLength(int rows)
+        {
+            int permute1At = 0;
+            int add1At = permute1At + rows * 12;
+            int permute1GradAt = add1At + rows * 12;
+            return permute1GradAt + rows * 12;
+        }
 
         // Forward: (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)
         // input [*, 4, 3] -> output [*, 12]; '*' is the batch (rows).
         public static void Forward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, Span<float> output, Span<float> saved)
         {
-            Span<float> t2 = saved.Slice(0, rows * 12); // [*, 3, 4]
-            Span<float> t4 = saved.Slice(rows * 12, rows * 12); // [*, 3, 4]
-            // t2 = input with axes (0, 2, 1)      (from: x.Permute(0, 2, 1))   [*, 3, 4]
+            int permute1At = 0;
+            int add1At = permute1At + rows * 12;
+            Span<float> permute1 = saved.Slice(permute1At, rows * 12); // [*, 3, 4]
+            Span<float> add1 = saved.Slice(add1At, rows * 12); // [*, 3, 4]
+            // permute1 = input with axes (0, 2, 1)      (from: x.Permute(0, 2, 1))   [*, 3, 4]
             {
                 for (int i0 = 0; i0 < rows; i0++)
                 {
@@ -137,13 +145,13 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                     {
                         for (int i2 = 0; i2 < 4; i2++)
                         {
-                            t2[i0 * 12 + i1 * 4 + i2] = input[i0 * 12 + i2 * 3 + i1];
+                            permute1[i0 * 12 + i1 * 4 + i2] = input[i0 * 12 + i2 * 3 + i1];
                         }
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t2, "Rearrange", "forward", "x.Permute(0, 2, 1)");
-            // t4 = (t2 * weight + t2)      (from: x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2))   [*, 3, 4]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(permute1, "Rearrange", "forward", "x.Permute(0, 2, 1)");
+            // add1 = (permute1 * weight + permute1)      (from: x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2))   [*, 3, 4]
             {
                 for (int i0 = 0; i0 < rows; i0++)
                 {
@@ -151,13 +159,13 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                     {
                         for (int i2 = 0; i2 < 4; i2++)
                         {
-                            t4[i0 * 12 + i1 * 4 + i2] = ((t2[i0 * 12 + i1 * 4 + i2] * weight[i1 * 4 + i2]) + t2[i0 * 12 + i1 * 4 + i2]);
+                            add1[i0 * 12 + i1 * 4 + i2] = ((permute1[i0 * 12 + i1 * 4 + i2] * weight[i1 * 4 + i2]) + permute1[i0 * 12 + i1 * 4 + i2]);
                         }
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t4, "Rearrange", "forward", "x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)");
-            // output = t4   [*, 12]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(add1, "Rearrange", "forward", "x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)");
+            // output = add1   [*, 12]
             {
                 int n = rows * 12;
                 int i = 0;
@@ -165,16 +173,16 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(output, i, KernelMath.LoadWide(t4, i));
+                        KernelMath.Store(output, i, KernelMath.LoadWide(add1, i));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(output, i, KernelMath.Load(t4, i));
+                    KernelMath.Store(output, i, KernelMath.Load(add1, i));
                 }
                 for (; i < n; i++)
                 {
-                    output[i] = t4[i];
+                    output[i] = add1[i];
                 }
             }
             if (CheckedMode.Enabled) NonFiniteValues.Check(output, "Rearrange", "forward", "(x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
@@ -184,11 +192,15 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, bool weightGradIsZero, Span<float> saved)
         {
-            Span<float> t2 = saved.Slice(0, rows * 12); // [*, 3, 4]
-            Span<float> t9 = saved.Slice(rows * 12 + rows * 12, rows * 12); // [*, 3, 4]
+            int permute1At = 0;
+            int add1At = permute1At + rows * 12;
+            int permute1GradAt = add1At + rows * 12;
+            Span<float> permute1 = saved.Slice(permute1At, rows * 12); // [*, 3, 4]
+            Span<float> permute1Grad = saved.Slice(permute1GradAt, rows * 12); // [*, 3, 4]
             if (!inputGrad.IsEmpty)
             {
-                // t9 = (outputGrad + outputGrad * weight)   [*, 3, 4]
+                // forward: return (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12);
+                // so: permute1Grad = (outputGrad + outputGrad * weight)   [*, 3, 4]
                 {
                     for (int i0 = 0; i0 < rows; i0++)
                     {
@@ -196,13 +208,13 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                         {
                             for (int i2 = 0; i2 < 4; i2++)
                             {
-                                t9[i0 * 12 + i1 * 4 + i2] = (outputGrad[i0 * 12 + i1 * 4 + i2] + (outputGrad[i0 * 12 + i1 * 4 + i2] * weight[i1 * 4 + i2]));
+                                permute1Grad[i0 * 12 + i1 * 4 + i2] = (outputGrad[i0 * 12 + i1 * 4 + i2] + (outputGrad[i0 * 12 + i1 * 4 + i2] * weight[i1 * 4 + i2]));
                             }
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t9, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
-                // inputGrad += t9 with axes (0, 2, 1)   [*, 4, 3]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(permute1Grad, "Rearrange", "backward", "the gradient of (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12)");
+                // inputGrad += permute1Grad with axes (0, 2, 1)   [*, 4, 3]
                 {
                     for (int i0 = 0; i0 < rows; i0++)
                     {
@@ -210,7 +222,7 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                         {
                             for (int i2 = 0; i2 < 3; i2++)
                             {
-                                inputGrad[i0 * 12 + i1 * 3 + i2] += t9[i0 * 12 + i2 * 4 + i1];
+                                inputGrad[i0 * 12 + i1 * 3 + i2] += permute1Grad[i0 * 12 + i2 * 4 + i1];
                             }
                         }
                     }
@@ -219,8 +231,9 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
             }
             if (!weightGrad.IsEmpty)
             {
+                // forward: return (x.Permute(0, 2, 1) * weight + x.Transpose(-1, -2)).Reshape(-1, 12);
                 if (weightGradIsZero) weightGrad.Clear();
-                // weightGrad += sum of outputGrad * t2 [*, 3, 4] down to [3, 4]
+                // so: weightGrad += sum of outputGrad * permute1 [*, 3, 4] down to [3, 4]
                 {
                     for (int i0 = 0; i0 < rows; i0++)
                     {
@@ -228,7 +241,7 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
                         {
                             for (int i2 = 0; i2 < 4; i2++)
                             {
-                                weightGrad[i1 * 4 + i2] += (outputGrad[i0 * 12 + i1 * 4 + i2] * t2[i0 * 12 + i1 * 4 + i2]);
+                                weightGrad[i1 * 4 + i2] += (outputGrad[i0 * 12 + i1 * 4 + i2] * permute1[i0 * 12 + i1 * 4 + i2]);
                             }
                         }
                     }

@@ -90,20 +90,42 @@ partial class Entropy : global::LayerGen.ILayer
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int n_n, int rows) => rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows + rows;
+        public static int SavedLength(int n_n, int rows)
+        {
+            int max1At = 0;
+            int sub1At = max1At + rows;
+            int exp1At = sub1At + rows * n_n;
+            int sum1At = exp1At + rows * n_n;
+            int pAt = sum1At + rows;
+            int sub2At = pAt + rows * n_n;
+            int sum2At = sub2At + rows * n_n;
+            int mul1GradAt = sum2At + rows;
+            int pGradAt = mul1GradAt + rows * n_n;
+            int sub2GradAt = pGradAt + rows * n_n;
+            int log1GradAt = sub2GradAt + rows * n_n;
+            int sum3At = log1GradAt + rows;
+            return sum3At + rows;
+        }
 
         // Forward: var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)
         // input [*, n_n] -> output [*, 1]; '*' is the batch (rows).
         public static void Forward(int n_n, int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
         {
-            Span<float> t1 = saved.Slice(0, rows); // [*, 1]
-            Span<float> t3 = saved.Slice(rows, rows * n_n); // [*, n_n]
-            Span<float> t4 = saved.Slice(rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t5 = saved.Slice(rows + rows * n_n + rows * n_n, rows); // [*, 1]
-            Span<float> t6 = saved.Slice(rows + rows * n_n + rows * n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> t8 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t10 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n, rows); // [*, 1]
-            // t1 = max of input along axis 1   [*, 1]
+            int max1At = 0;
+            int sub1At = max1At + rows;
+            int exp1At = sub1At + rows * n_n;
+            int sum1At = exp1At + rows * n_n;
+            int pAt = sum1At + rows;
+            int sub2At = pAt + rows * n_n;
+            int sum2At = sub2At + rows * n_n;
+            Span<float> max1 = saved.Slice(max1At, rows); // [*, 1]
+            Span<float> sub1 = saved.Slice(sub1At, rows * n_n); // [*, n_n]
+            Span<float> exp1 = saved.Slice(exp1At, rows * n_n); // [*, n_n]
+            Span<float> sum1 = saved.Slice(sum1At, rows); // [*, 1]
+            Span<float> p = saved.Slice(pAt, rows * n_n); // [*, n_n]
+            Span<float> sub2 = saved.Slice(sub2At, rows * n_n); // [*, n_n]
+            Span<float> sum2 = saved.Slice(sum2At, rows); // [*, 1]
+            // max1 = max of input along axis 1   [*, 1]
             for (int o = 0; o < rows; o++)
             {
                 for (int c = 0; c < 1; c++)
@@ -114,36 +136,36 @@ partial class Entropy : global::LayerGen.ILayer
                         float value = input[(o * n_n + k) * 1 + c];
                         if (value > best || float.IsNaN(value)) best = value;
                     }
-                    t1[o * 1 + c] = best;
+                    max1[o * 1 + c] = best;
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t1, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-            // t3 = (input - t1)   [*, n_n]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(max1, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+            // sub1 = (input - max1)   [*, n_n]
             {
                 for (int o = 0; o < rows; o++)
                 {
-                    float s1 = t1[o];
-                    var v1 = new Vector<float>(s1);
+                    float max1Value = max1[o];
+                    var max1Vector = new Vector<float>(max1Value);
                     int c = 0;
                     if (Vector512.IsHardwareAccelerated)
                     {
                         for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t3, o * n_n + c, (KernelMath.LoadWide(input, o * n_n + c) - Vector512.Create(s1)));
+                            KernelMath.Store(sub1, o * n_n + c, (KernelMath.LoadWide(input, o * n_n + c) - Vector512.Create(max1Value)));
                         }
                     }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        KernelMath.Store(t3, o * n_n + c, (KernelMath.Load(input, o * n_n + c) - v1));
+                        KernelMath.Store(sub1, o * n_n + c, (KernelMath.Load(input, o * n_n + c) - max1Vector));
                     }
                     for (; c < n_n; c++)
                     {
-                        t3[o * n_n + c] = (input[o * n_n + c] - s1);
+                        sub1[o * n_n + c] = (input[o * n_n + c] - max1Value);
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t3, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-            // t4 = exp(t3)   [*, n_n]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(sub1, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+            // exp1 = exp(sub1)   [*, n_n]
             {
                 int n = rows * n_n;
                 int i = 0;
@@ -151,20 +173,20 @@ partial class Entropy : global::LayerGen.ILayer
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(t4, i, KernelMath.Exp(KernelMath.LoadWide(t3, i)));
+                        KernelMath.Store(exp1, i, KernelMath.Exp(KernelMath.LoadWide(sub1, i)));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t4, i, KernelMath.Exp(KernelMath.Load(t3, i)));
+                    KernelMath.Store(exp1, i, KernelMath.Exp(KernelMath.Load(sub1, i)));
                 }
                 for (; i < n; i++)
                 {
-                    t4[i] = KernelMath.Exp(t3[i]);
+                    exp1[i] = KernelMath.Exp(sub1[i]);
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t4, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-            // t5 = sum of t4 [*, n_n] down to [*, 1]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(exp1, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+            // sum1 = sum of exp1 [*, n_n] down to [*, 1]
             {
                 for (int o = 0; o < rows; o++)
                 {
@@ -175,89 +197,89 @@ partial class Entropy : global::LayerGen.ILayer
                         Vector512<float> wide0 = Vector512<float>.Zero, wide1 = Vector512<float>.Zero, wide2 = Vector512<float>.Zero, wide3 = Vector512<float>.Zero;
                         for (; c <= n_n - 4 * Vector512<float>.Count; c += 4 * Vector512<float>.Count)
                         {
-                            wide0 += KernelMath.LoadWide(t4, o * n_n + c);
-                            wide1 += KernelMath.LoadWide(t4, o * n_n + (c + Vector512<float>.Count));
-                            wide2 += KernelMath.LoadWide(t4, o * n_n + (c + 2 * Vector512<float>.Count));
-                            wide3 += KernelMath.LoadWide(t4, o * n_n + (c + 3 * Vector512<float>.Count));
+                            wide0 += KernelMath.LoadWide(exp1, o * n_n + c);
+                            wide1 += KernelMath.LoadWide(exp1, o * n_n + (c + Vector512<float>.Count));
+                            wide2 += KernelMath.LoadWide(exp1, o * n_n + (c + 2 * Vector512<float>.Count));
+                            wide3 += KernelMath.LoadWide(exp1, o * n_n + (c + 3 * Vector512<float>.Count));
                         }
                         for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                         {
-                            wide0 += KernelMath.LoadWide(t4, o * n_n + c);
+                            wide0 += KernelMath.LoadWide(exp1, o * n_n + c);
                         }
                         sum += Vector512.Sum((wide0 + wide1) + (wide2 + wide3));
                     }
                     Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                     for (; c <= n_n - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
                     {
-                        acc0 += KernelMath.Load(t4, o * n_n + c);
-                        acc1 += KernelMath.Load(t4, o * n_n + (c + Vector<float>.Count));
-                        acc2 += KernelMath.Load(t4, o * n_n + (c + 2 * Vector<float>.Count));
-                        acc3 += KernelMath.Load(t4, o * n_n + (c + 3 * Vector<float>.Count));
+                        acc0 += KernelMath.Load(exp1, o * n_n + c);
+                        acc1 += KernelMath.Load(exp1, o * n_n + (c + Vector<float>.Count));
+                        acc2 += KernelMath.Load(exp1, o * n_n + (c + 2 * Vector<float>.Count));
+                        acc3 += KernelMath.Load(exp1, o * n_n + (c + 3 * Vector<float>.Count));
                     }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        acc0 += KernelMath.Load(t4, o * n_n + c);
+                        acc0 += KernelMath.Load(exp1, o * n_n + c);
                     }
                     sum += Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                     for (; c < n_n; c++)
                     {
-                        sum += t4[o * n_n + c];
+                        sum += exp1[o * n_n + c];
                     }
-                    t5[o] = sum;
+                    sum1[o] = sum;
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t5, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-            // t6 = t4 / t5      (from: x.Softmax(-1))   [*, n_n]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(sum1, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+            // p = exp1 / sum1      (from: x.Softmax(-1))   [*, n_n]
             {
                 for (int o = 0; o < rows; o++)
                 {
-                    float s5 = t5[o];
-                    var v5 = new Vector<float>(s5);
+                    float sum1Value = sum1[o];
+                    var sum1Vector = new Vector<float>(sum1Value);
                     int c = 0;
                     if (Vector512.IsHardwareAccelerated)
                     {
                         for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t6, o * n_n + c, (KernelMath.LoadWide(t4, o * n_n + c) / Vector512.Create(s5)));
+                            KernelMath.Store(p, o * n_n + c, (KernelMath.LoadWide(exp1, o * n_n + c) / Vector512.Create(sum1Value)));
                         }
                     }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        KernelMath.Store(t6, o * n_n + c, (KernelMath.Load(t4, o * n_n + c) / v5));
+                        KernelMath.Store(p, o * n_n + c, (KernelMath.Load(exp1, o * n_n + c) / sum1Vector));
                     }
                     for (; c < n_n; c++)
                     {
-                        t6[o * n_n + c] = (t4[o * n_n + c] / s5);
+                        p[o * n_n + c] = (exp1[o * n_n + c] / sum1Value);
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t6, "Entropy", "forward", "x.Softmax(-1)");
-            // t8 = (t3 - log(t5))      (from: Ops.LogSoftmax(x, -1))   [*, n_n]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(p, "Entropy", "forward", "x.Softmax(-1)");
+            // sub2 = (sub1 - log(sum1))      (from: Ops.LogSoftmax(x, -1))   [*, n_n]
             {
                 for (int o = 0; o < rows; o++)
                 {
-                    float s5 = t5[o];
-                    var v5 = new Vector<float>(s5);
+                    float sum1Value = sum1[o];
+                    var sum1Vector = new Vector<float>(sum1Value);
                     int c = 0;
                     if (Vector512.IsHardwareAccelerated)
                     {
                         for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t8, o * n_n + c, (KernelMath.LoadWide(t3, o * n_n + c) - KernelMath.Log(Vector512.Create(s5))));
+                            KernelMath.Store(sub2, o * n_n + c, (KernelMath.LoadWide(sub1, o * n_n + c) - KernelMath.Log(Vector512.Create(sum1Value))));
                         }
                     }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        KernelMath.Store(t8, o * n_n + c, (KernelMath.Load(t3, o * n_n + c) - KernelMath.Log(v5)));
+                        KernelMath.Store(sub2, o * n_n + c, (KernelMath.Load(sub1, o * n_n + c) - KernelMath.Log(sum1Vector)));
                     }
                     for (; c < n_n; c++)
                     {
-                        t8[o * n_n + c] = (t3[o * n_n + c] - KernelMath.Log(s5));
+                        sub2[o * n_n + c] = (sub1[o * n_n + c] - KernelMath.Log(sum1Value));
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t8, "Entropy", "forward", "Ops.LogSoftmax(x, -1)");
-            // t10 = sum of t6 * t8 [*, n_n] down to [*, 1]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(sub2, "Entropy", "forward", "Ops.LogSoftmax(x, -1)");
+            // sum2 = sum of p * sub2 [*, n_n] down to [*, 1]
             {
                 for (int o = 0; o < rows; o++)
                 {
@@ -268,39 +290,39 @@ partial class Entropy : global::LayerGen.ILayer
                         Vector512<float> wide0 = Vector512<float>.Zero, wide1 = Vector512<float>.Zero, wide2 = Vector512<float>.Zero, wide3 = Vector512<float>.Zero;
                         for (; c <= n_n - 4 * Vector512<float>.Count; c += 4 * Vector512<float>.Count)
                         {
-                            wide0 += (KernelMath.LoadWide(t6, o * n_n + c) * KernelMath.LoadWide(t8, o * n_n + c));
-                            wide1 += (KernelMath.LoadWide(t6, o * n_n + (c + Vector512<float>.Count)) * KernelMath.LoadWide(t8, o * n_n + (c + Vector512<float>.Count)));
-                            wide2 += (KernelMath.LoadWide(t6, o * n_n + (c + 2 * Vector512<float>.Count)) * KernelMath.LoadWide(t8, o * n_n + (c + 2 * Vector512<float>.Count)));
-                            wide3 += (KernelMath.LoadWide(t6, o * n_n + (c + 3 * Vector512<float>.Count)) * KernelMath.LoadWide(t8, o * n_n + (c + 3 * Vector512<float>.Count)));
+                            wide0 += (KernelMath.LoadWide(p, o * n_n + c) * KernelMath.LoadWide(sub2, o * n_n + c));
+                            wide1 += (KernelMath.LoadWide(p, o * n_n + (c + Vector512<float>.Count)) * KernelMath.LoadWide(sub2, o * n_n + (c + Vector512<float>.Count)));
+                            wide2 += (KernelMath.LoadWide(p, o * n_n + (c + 2 * Vector512<float>.Count)) * KernelMath.LoadWide(sub2, o * n_n + (c + 2 * Vector512<float>.Count)));
+                            wide3 += (KernelMath.LoadWide(p, o * n_n + (c + 3 * Vector512<float>.Count)) * KernelMath.LoadWide(sub2, o * n_n + (c + 3 * Vector512<float>.Count)));
                         }
                         for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                         {
-                            wide0 += (KernelMath.LoadWide(t6, o * n_n + c) * KernelMath.LoadWide(t8, o * n_n + c));
+                            wide0 += (KernelMath.LoadWide(p, o * n_n + c) * KernelMath.LoadWide(sub2, o * n_n + c));
                         }
                         sum += Vector512.Sum((wide0 + wide1) + (wide2 + wide3));
                     }
                     Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                     for (; c <= n_n - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
                     {
-                        acc0 += (KernelMath.Load(t6, o * n_n + c) * KernelMath.Load(t8, o * n_n + c));
-                        acc1 += (KernelMath.Load(t6, o * n_n + (c + Vector<float>.Count)) * KernelMath.Load(t8, o * n_n + (c + Vector<float>.Count)));
-                        acc2 += (KernelMath.Load(t6, o * n_n + (c + 2 * Vector<float>.Count)) * KernelMath.Load(t8, o * n_n + (c + 2 * Vector<float>.Count)));
-                        acc3 += (KernelMath.Load(t6, o * n_n + (c + 3 * Vector<float>.Count)) * KernelMath.Load(t8, o * n_n + (c + 3 * Vector<float>.Count)));
+                        acc0 += (KernelMath.Load(p, o * n_n + c) * KernelMath.Load(sub2, o * n_n + c));
+                        acc1 += (KernelMath.Load(p, o * n_n + (c + Vector<float>.Count)) * KernelMath.Load(sub2, o * n_n + (c + Vector<float>.Count)));
+                        acc2 += (KernelMath.Load(p, o * n_n + (c + 2 * Vector<float>.Count)) * KernelMath.Load(sub2, o * n_n + (c + 2 * Vector<float>.Count)));
+                        acc3 += (KernelMath.Load(p, o * n_n + (c + 3 * Vector<float>.Count)) * KernelMath.Load(sub2, o * n_n + (c + 3 * Vector<float>.Count)));
                     }
                     for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        acc0 += (KernelMath.Load(t6, o * n_n + c) * KernelMath.Load(t8, o * n_n + c));
+                        acc0 += (KernelMath.Load(p, o * n_n + c) * KernelMath.Load(sub2, o * n_n + c));
                     }
                     sum += Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                     for (; c < n_n; c++)
                     {
-                        sum += (t6[o * n_n + c] * t8[o * n_n + c]);
+                        sum += (p[o * n_n + c] * sub2[o * n_n + c]);
                     }
-                    t10[o] = sum;
+                    sum2[o] = sum;
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t10, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-            // output = -t10      (from: -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true))   [*, 1]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(sum2, "Entropy", "forward", "var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+            // output = -sum2      (from: -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true))   [*, 1]
             {
                 int n = rows;
                 int i = 0;
@@ -308,16 +330,16 @@ partial class Entropy : global::LayerGen.ILayer
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(output, i, (-KernelMath.LoadWide(t10, i)));
+                        KernelMath.Store(output, i, (-KernelMath.LoadWide(sum2, i)));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(output, i, (-KernelMath.Load(t10, i)));
+                    KernelMath.Store(output, i, (-KernelMath.Load(sum2, i)));
                 }
                 for (; i < n; i++)
                 {
-                    output[i] = (-t10[i]);
+                    output[i] = (-sum2[i]);
                 }
             }
             if (CheckedMode.Enabled) NonFiniteValues.Check(output, "Entropy", "forward", "-(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
@@ -326,43 +348,56 @@ partial class Entropy : global::LayerGen.ILayer
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
         public static void Backward(int n_n, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
         {
-            Span<float> t4 = saved.Slice(rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t5 = saved.Slice(rows + rows * n_n + rows * n_n, rows); // [*, 1]
-            Span<float> t6 = saved.Slice(rows + rows * n_n + rows * n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> t8 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t14 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows, rows * n_n); // [*, n_n]
-            Span<float> t15 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t16 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n, rows * n_n); // [*, n_n]
-            Span<float> t18 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n, rows); // [*, 1]
-            Span<float> t24 = saved.Slice(rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows + rows * n_n + rows * n_n + rows * n_n + rows, rows); // [*, 1]
+            int max1At = 0;
+            int sub1At = max1At + rows;
+            int exp1At = sub1At + rows * n_n;
+            int sum1At = exp1At + rows * n_n;
+            int pAt = sum1At + rows;
+            int sub2At = pAt + rows * n_n;
+            int sum2At = sub2At + rows * n_n;
+            int mul1GradAt = sum2At + rows;
+            int pGradAt = mul1GradAt + rows * n_n;
+            int sub2GradAt = pGradAt + rows * n_n;
+            int log1GradAt = sub2GradAt + rows * n_n;
+            int sum3At = log1GradAt + rows;
+            Span<float> exp1 = saved.Slice(exp1At, rows * n_n); // [*, n_n]
+            Span<float> sum1 = saved.Slice(sum1At, rows); // [*, 1]
+            Span<float> p = saved.Slice(pAt, rows * n_n); // [*, n_n]
+            Span<float> sub2 = saved.Slice(sub2At, rows * n_n); // [*, n_n]
+            Span<float> mul1Grad = saved.Slice(mul1GradAt, rows * n_n); // [*, n_n]
+            Span<float> pGrad = saved.Slice(pGradAt, rows * n_n); // [*, n_n]
+            Span<float> sub2Grad = saved.Slice(sub2GradAt, rows * n_n); // [*, n_n]
+            Span<float> log1Grad = saved.Slice(log1GradAt, rows); // [*, 1]
+            Span<float> sum3 = saved.Slice(sum3At, rows); // [*, 1]
             if (!inputGrad.IsEmpty)
             {
-                // t14 = -outputGrad   [*, n_n]
+                // forward: return -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true);
+                // so: mul1Grad = -outputGrad   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
-                        float s12 = outputGrad[o];
-                        var v12 = new Vector<float>(s12);
+                        float outputGradValue = outputGrad[o];
+                        var outputGradVector = new Vector<float>(outputGradValue);
                         int c = 0;
                         if (Vector512.IsHardwareAccelerated)
                         {
                             for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.Store(t14, o * n_n + c, (-Vector512.Create(s12)));
+                                KernelMath.Store(mul1Grad, o * n_n + c, (-Vector512.Create(outputGradValue)));
                             }
                         }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.Store(t14, o * n_n + c, (-v12));
+                            KernelMath.Store(mul1Grad, o * n_n + c, (-outputGradVector));
                         }
                         for (; c < n_n; c++)
                         {
-                            t14[o * n_n + c] = (-s12);
+                            mul1Grad[o * n_n + c] = (-outputGradValue);
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t14, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-                // t15 = t14 * t8   [*, n_n]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(mul1Grad, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+                // pGrad = mul1Grad * sub2   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
@@ -370,20 +405,20 @@ partial class Entropy : global::LayerGen.ILayer
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t15, i, (KernelMath.LoadWide(t14, i) * KernelMath.LoadWide(t8, i)));
+                            KernelMath.Store(pGrad, i, (KernelMath.LoadWide(mul1Grad, i) * KernelMath.LoadWide(sub2, i)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t15, i, (KernelMath.Load(t14, i) * KernelMath.Load(t8, i)));
+                        KernelMath.Store(pGrad, i, (KernelMath.Load(mul1Grad, i) * KernelMath.Load(sub2, i)));
                     }
                     for (; i < n; i++)
                     {
-                        t15[i] = (t14[i] * t8[i]);
+                        pGrad[i] = (mul1Grad[i] * sub2[i]);
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t15, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-                // t16 = t14 * t6   [*, n_n]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(pGrad, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+                // sub2Grad = mul1Grad * p   [*, n_n]
                 {
                     int n = rows * n_n;
                     int i = 0;
@@ -391,20 +426,20 @@ partial class Entropy : global::LayerGen.ILayer
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t16, i, (KernelMath.LoadWide(t14, i) * KernelMath.LoadWide(t6, i)));
+                            KernelMath.Store(sub2Grad, i, (KernelMath.LoadWide(mul1Grad, i) * KernelMath.LoadWide(p, i)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t16, i, (KernelMath.Load(t14, i) * KernelMath.Load(t6, i)));
+                        KernelMath.Store(sub2Grad, i, (KernelMath.Load(mul1Grad, i) * KernelMath.Load(p, i)));
                     }
                     for (; i < n; i++)
                     {
-                        t16[i] = (t14[i] * t6[i]);
+                        sub2Grad[i] = (mul1Grad[i] * p[i]);
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t16, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-                // t18 = sum of -t16 [*, n_n] down to [*, 1]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(sub2Grad, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+                // log1Grad = sum of -sub2Grad [*, n_n] down to [*, 1]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -415,44 +450,45 @@ partial class Entropy : global::LayerGen.ILayer
                             Vector512<float> wide0 = Vector512<float>.Zero, wide1 = Vector512<float>.Zero, wide2 = Vector512<float>.Zero, wide3 = Vector512<float>.Zero;
                             for (; c <= n_n - 4 * Vector512<float>.Count; c += 4 * Vector512<float>.Count)
                             {
-                                wide0 += (-KernelMath.LoadWide(t16, o * n_n + c));
-                                wide1 += (-KernelMath.LoadWide(t16, o * n_n + (c + Vector512<float>.Count)));
-                                wide2 += (-KernelMath.LoadWide(t16, o * n_n + (c + 2 * Vector512<float>.Count)));
-                                wide3 += (-KernelMath.LoadWide(t16, o * n_n + (c + 3 * Vector512<float>.Count)));
+                                wide0 += (-KernelMath.LoadWide(sub2Grad, o * n_n + c));
+                                wide1 += (-KernelMath.LoadWide(sub2Grad, o * n_n + (c + Vector512<float>.Count)));
+                                wide2 += (-KernelMath.LoadWide(sub2Grad, o * n_n + (c + 2 * Vector512<float>.Count)));
+                                wide3 += (-KernelMath.LoadWide(sub2Grad, o * n_n + (c + 3 * Vector512<float>.Count)));
                             }
                             for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                wide0 += (-KernelMath.LoadWide(t16, o * n_n + c));
+                                wide0 += (-KernelMath.LoadWide(sub2Grad, o * n_n + c));
                             }
                             sum += Vector512.Sum((wide0 + wide1) + (wide2 + wide3));
                         }
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                         for (; c <= n_n - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
                         {
-                            acc0 += (-KernelMath.Load(t16, o * n_n + c));
-                            acc1 += (-KernelMath.Load(t16, o * n_n + (c + Vector<float>.Count)));
-                            acc2 += (-KernelMath.Load(t16, o * n_n + (c + 2 * Vector<float>.Count)));
-                            acc3 += (-KernelMath.Load(t16, o * n_n + (c + 3 * Vector<float>.Count)));
+                            acc0 += (-KernelMath.Load(sub2Grad, o * n_n + c));
+                            acc1 += (-KernelMath.Load(sub2Grad, o * n_n + (c + Vector<float>.Count)));
+                            acc2 += (-KernelMath.Load(sub2Grad, o * n_n + (c + 2 * Vector<float>.Count)));
+                            acc3 += (-KernelMath.Load(sub2Grad, o * n_n + (c + 3 * Vector<float>.Count)));
                         }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            acc0 += (-KernelMath.Load(t16, o * n_n + c));
+                            acc0 += (-KernelMath.Load(sub2Grad, o * n_n + c));
                         }
                         sum += Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                         for (; c < n_n; c++)
                         {
-                            sum += (-t16[o * n_n + c]);
+                            sum += (-sub2Grad[o * n_n + c]);
                         }
-                        t18[o] = sum;
+                        log1Grad[o] = sum;
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t18, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-                // t24 = sum of -t15 * t6 / t5 [*, n_n] down to [*, 1]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(log1Grad, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+                // forward: var p = x.Softmax(-1);
+                // so: sum3 = sum of -pGrad * p / sum1 [*, n_n] down to [*, 1]
                 {
                     for (int o = 0; o < rows; o++)
                     {
-                        float s5 = t5[o];
-                        var v5 = new Vector<float>(s5);
+                        float sum1Value = sum1[o];
+                        var sum1Vector = new Vector<float>(sum1Value);
                         int c = 0;
                         float sum = 0f;
                         if (Vector512.IsHardwareAccelerated)
@@ -460,63 +496,65 @@ partial class Entropy : global::LayerGen.ILayer
                             Vector512<float> wide0 = Vector512<float>.Zero, wide1 = Vector512<float>.Zero, wide2 = Vector512<float>.Zero, wide3 = Vector512<float>.Zero;
                             for (; c <= n_n - 4 * Vector512<float>.Count; c += 4 * Vector512<float>.Count)
                             {
-                                wide0 += (-((KernelMath.LoadWide(t15, o * n_n + c) * KernelMath.LoadWide(t6, o * n_n + c)) / Vector512.Create(s5)));
-                                wide1 += (-((KernelMath.LoadWide(t15, o * n_n + (c + Vector512<float>.Count)) * KernelMath.LoadWide(t6, o * n_n + (c + Vector512<float>.Count))) / Vector512.Create(s5)));
-                                wide2 += (-((KernelMath.LoadWide(t15, o * n_n + (c + 2 * Vector512<float>.Count)) * KernelMath.LoadWide(t6, o * n_n + (c + 2 * Vector512<float>.Count))) / Vector512.Create(s5)));
-                                wide3 += (-((KernelMath.LoadWide(t15, o * n_n + (c + 3 * Vector512<float>.Count)) * KernelMath.LoadWide(t6, o * n_n + (c + 3 * Vector512<float>.Count))) / Vector512.Create(s5)));
+                                wide0 += (-((KernelMath.LoadWide(pGrad, o * n_n + c) * KernelMath.LoadWide(p, o * n_n + c)) / Vector512.Create(sum1Value)));
+                                wide1 += (-((KernelMath.LoadWide(pGrad, o * n_n + (c + Vector512<float>.Count)) * KernelMath.LoadWide(p, o * n_n + (c + Vector512<float>.Count))) / Vector512.Create(sum1Value)));
+                                wide2 += (-((KernelMath.LoadWide(pGrad, o * n_n + (c + 2 * Vector512<float>.Count)) * KernelMath.LoadWide(p, o * n_n + (c + 2 * Vector512<float>.Count))) / Vector512.Create(sum1Value)));
+                                wide3 += (-((KernelMath.LoadWide(pGrad, o * n_n + (c + 3 * Vector512<float>.Count)) * KernelMath.LoadWide(p, o * n_n + (c + 3 * Vector512<float>.Count))) / Vector512.Create(sum1Value)));
                             }
                             for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                wide0 += (-((KernelMath.LoadWide(t15, o * n_n + c) * KernelMath.LoadWide(t6, o * n_n + c)) / Vector512.Create(s5)));
+                                wide0 += (-((KernelMath.LoadWide(pGrad, o * n_n + c) * KernelMath.LoadWide(p, o * n_n + c)) / Vector512.Create(sum1Value)));
                             }
                             sum += Vector512.Sum((wide0 + wide1) + (wide2 + wide3));
                         }
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                         for (; c <= n_n - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
                         {
-                            acc0 += (-((KernelMath.Load(t15, o * n_n + c) * KernelMath.Load(t6, o * n_n + c)) / v5));
-                            acc1 += (-((KernelMath.Load(t15, o * n_n + (c + Vector<float>.Count)) * KernelMath.Load(t6, o * n_n + (c + Vector<float>.Count))) / v5));
-                            acc2 += (-((KernelMath.Load(t15, o * n_n + (c + 2 * Vector<float>.Count)) * KernelMath.Load(t6, o * n_n + (c + 2 * Vector<float>.Count))) / v5));
-                            acc3 += (-((KernelMath.Load(t15, o * n_n + (c + 3 * Vector<float>.Count)) * KernelMath.Load(t6, o * n_n + (c + 3 * Vector<float>.Count))) / v5));
+                            acc0 += (-((KernelMath.Load(pGrad, o * n_n + c) * KernelMath.Load(p, o * n_n + c)) / sum1Vector));
+                            acc1 += (-((KernelMath.Load(pGrad, o * n_n + (c + Vector<float>.Count)) * KernelMath.Load(p, o * n_n + (c + Vector<float>.Count))) / sum1Vector));
+                            acc2 += (-((KernelMath.Load(pGrad, o * n_n + (c + 2 * Vector<float>.Count)) * KernelMath.Load(p, o * n_n + (c + 2 * Vector<float>.Count))) / sum1Vector));
+                            acc3 += (-((KernelMath.Load(pGrad, o * n_n + (c + 3 * Vector<float>.Count)) * KernelMath.Load(p, o * n_n + (c + 3 * Vector<float>.Count))) / sum1Vector));
                         }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            acc0 += (-((KernelMath.Load(t15, o * n_n + c) * KernelMath.Load(t6, o * n_n + c)) / v5));
+                            acc0 += (-((KernelMath.Load(pGrad, o * n_n + c) * KernelMath.Load(p, o * n_n + c)) / sum1Vector));
                         }
                         sum += Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                         for (; c < n_n; c++)
                         {
-                            sum += (-((t15[o * n_n + c] * t6[o * n_n + c]) / s5));
+                            sum += (-((pGrad[o * n_n + c] * p[o * n_n + c]) / sum1Value));
                         }
-                        t24[o] = sum;
+                        sum3[o] = sum;
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t24, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
-                // inputGrad += (t16 + (t15 / t5 + (t18 / t5 + t24)) * t4)   [*, n_n]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(sum3, "Entropy", "backward", "the gradient of var p = x.Softmax(-1); -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true)");
+                // forward: return -(p * Ops.LogSoftmax(x, -1)).Sum(-1, true);
+                // forward: var p = x.Softmax(-1);
+                // so: inputGrad += (sub2Grad + (pGrad / sum1 + (log1Grad / sum1 + sum3)) * exp1)   [*, n_n]
                 {
                     for (int o = 0; o < rows; o++)
                     {
-                        float s5 = t5[o];
-                        var v5 = new Vector<float>(s5);
-                        float s18 = t18[o];
-                        var v18 = new Vector<float>(s18);
-                        float s24 = t24[o];
-                        var v24 = new Vector<float>(s24);
+                        float sum1Value = sum1[o];
+                        var sum1Vector = new Vector<float>(sum1Value);
+                        float log1GradValue = log1Grad[o];
+                        var log1GradVector = new Vector<float>(log1GradValue);
+                        float sum3Value = sum3[o];
+                        var sum3Vector = new Vector<float>(sum3Value);
                         int c = 0;
                         if (Vector512.IsHardwareAccelerated)
                         {
                             for (; c <= n_n - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.AddTo(inputGrad, o * n_n + c, (KernelMath.LoadWide(t16, o * n_n + c) + (((KernelMath.LoadWide(t15, o * n_n + c) / Vector512.Create(s5)) + ((Vector512.Create(s18) / Vector512.Create(s5)) + Vector512.Create(s24))) * KernelMath.LoadWide(t4, o * n_n + c))));
+                                KernelMath.AddTo(inputGrad, o * n_n + c, (KernelMath.LoadWide(sub2Grad, o * n_n + c) + (((KernelMath.LoadWide(pGrad, o * n_n + c) / Vector512.Create(sum1Value)) + ((Vector512.Create(log1GradValue) / Vector512.Create(sum1Value)) + Vector512.Create(sum3Value))) * KernelMath.LoadWide(exp1, o * n_n + c))));
                             }
                         }
                         for (; c <= n_n - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(inputGrad, o * n_n + c, (KernelMath.Load(t16, o * n_n + c) + (((KernelMath.Load(t15, o * n_n + c) / v5) + ((v18 / v5) + v24)) * KernelMath.Load(t4, o * n_n + c))));
+                            KernelMath.AddTo(inputGrad, o * n_n + c, (KernelMath.Load(sub2Grad, o * n_n + c) + (((KernelMath.Load(pGrad, o * n_n + c) / sum1Vector) + ((log1GradVector / sum1Vector) + sum3Vector)) * KernelMath.Load(exp1, o * n_n + c))));
                         }
                         for (; c < n_n; c++)
                         {
-                            inputGrad[o * n_n + c] += (t16[o * n_n + c] + (((t15[o * n_n + c] / s5) + ((s18 / s5) + s24)) * t4[o * n_n + c]));
+                            inputGrad[o * n_n + c] += (sub2Grad[o * n_n + c] + (((pGrad[o * n_n + c] / sum1Value) + ((log1GradValue / sum1Value) + sum3Value)) * exp1[o * n_n + c]));
                         }
                     }
                 }
