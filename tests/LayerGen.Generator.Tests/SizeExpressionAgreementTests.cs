@@ -50,6 +50,33 @@ public sealed class SizeExpressionAgreementTests
             Tensor Forward(Tensor x) => x.MatMul(w).Reshape(-1, 2, m / 2).Sum(1) * 2f - x.MatMul(w).Narrow(-1, m % 2, m / 2);
         }
 
+        [Layer(Input = "[*, a + b]")]
+        public partial class Gate(int a, int b)
+        {
+            [Parameter] Tensor w = Tensor.Randn(a + b, b) * 0.5f;
+
+            Tensor Forward(Tensor x) => Ops.Sigmoid(x.MatMul(w)) * x.Narrow(-1, a, b);
+        }
+
+        // A child's input [*, a + b] in the parent's terms: [*, n + n] is the declared [*, 2 * n], and 1 + (n - 1) + n is too.
+        [Layer(Input = "[*, 2 * n]")]
+        public partial class Outer(int n)
+        {
+            private readonly Gate gate = new(n, n);
+            private readonly Gate wider = new(1, 2 * n - 1);
+
+            Tensor Forward(Tensor x) => wider.Call(Ops.Concat(-1, x.Narrow(-1, 0, 1), gate.Call(x).Narrow(-1, 0, n - 1), x.Narrow(-1, n, n)));
+        }
+
+        // The input inferred from the child: [*, n + n].
+        [Layer]
+        public partial class Inferred(int n)
+        {
+            private readonly Gate gate = new(n, n);
+
+            Tensor Forward(Tensor x) => gate.Call(x) * 2f;
+        }
+
         public static class Uses
         {
             public static object[] All() =>
@@ -58,6 +85,10 @@ public sealed class SizeExpressionAgreementTests
                 new Blocks(7, 3), new Blocks(5, 2),
                 new Joined(3, 2, 4),
                 new Halves(3, 6),
+                new Gate(2, 3),
+                new Outer(3),
+                new Inferred(2),
+                new Sequential(new Linear(4, 5), new Gate(2, 3)),
             ];
         }
         """;
@@ -70,7 +101,7 @@ public sealed class SizeExpressionAgreementTests
         run.AssertClean();
         EagerAgreement.Outcome outcome = Assert.IsType<EagerAgreement.Outcome>(EagerAgreement.OutcomeOf(run));
         Assert.Empty(outcome.Skipped);
-        Assert.Equal(6, outcome.Checked.Count);
+        Assert.Equal(9, outcome.Checked.Count);
         Assert.Contains("Sizes.Heads(steps: 2, d: 12, heads: 4) on [2, 2, 12]", outcome.Checked);
     }
 }

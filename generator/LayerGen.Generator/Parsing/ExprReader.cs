@@ -360,7 +360,7 @@ internal sealed partial class ExprReader
             int or bool => ArgumentKind.Integer,
             string => ArgumentKind.String,
             _ => ArgumentKind.Number,
-        } : ArgumentKind.Tensor;
+        } : IsSizeTyped(argument) ? ArgumentKind.Integer : ArgumentKind.Tensor;
     }
 
     /// <summary>The child layer a receiver names (<c>fc1</c> or <c>this.fc1</c>), if any.</summary>

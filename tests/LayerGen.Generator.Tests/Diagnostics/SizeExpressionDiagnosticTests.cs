@@ -105,4 +105,65 @@ public sealed class SizeExpressionDiagnosticTests
             """,
             "Shape mismatch in 'x.Narrow(-1, n - 1, 2)': [n - 1, n + 1) of axis -1 of [*, n] ends after the axis");
     }
+
+    [Fact]
+    public void LG0004_a_parameter_size_computed_from_something_that_is_not_a_size()
+    {
+        DiagnosticAssert.Reports(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class Wide(int inUnits)
+            {
+                static int Width => 8;
+
+                [Parameter] Tensor weight = {|LG0004:Tensor.Randn(inUnits + Width, inUnits)|};
+
+                Tensor Forward(Tensor x) => x.MatMul(weight);
+            }
+            """,
+            "The shape of parameter 'weight' cannot be determined from its initialiser: size 'inUnits + Width' is not computed from constants and the layer's size parameters with + - * / %");
+    }
+
+    [Fact]
+    public void LG0004_a_parameter_size_that_is_a_constant_below_one()
+    {
+        DiagnosticAssert.Reports(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class Empty(int n)
+            {
+                [Parameter] Tensor weight = {|LG0004:Tensor.Randn(n - n, n)|};
+
+                Tensor Forward(Tensor x) => x;
+            }
+            """,
+            "The shape of parameter 'weight' cannot be determined from its initialiser: size 'n - n' is 0; a parameter's sizes must be positive");
+    }
+
+    [Fact]
+    public void A_declared_input_with_a_name_that_is_not_a_size_is_refused_on_the_attribute()
+    {
+        DiagnosticAssert.Reports(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [{|LG0007:Layer(Input = "[*, n + hidden]")|}]
+            public partial class Joined(int n)
+            {
+                Tensor Forward(Tensor x) => x;
+            }
+            """,
+            "The [Layer] class 'Joined' is not supported: Input = \"[*, n + hidden]\" must be '*' (the batch) followed by positive constants, "
+            + "int primary-constructor parameters or sizes computed from them with + - * / %, e.g. \"[*, n]\" or \"[*, n + m]\"");
+    }
 }

@@ -44,3 +44,30 @@ public partial class SplitGate(int n, int h, int g)
         return gate * tail + last;
     }
 }
+
+/// <summary>
+/// A gate over the joined <c>[x, h]</c> of a GRU cell, written with sizes in the declarations: the input is declared
+/// <c>[*, numInputs + numHiddens]</c> and the weight is <c>Tensor.Randn(numInputs + numHiddens, numHiddens)</c>.
+/// </summary>
+[Layer(Input = "[*, numInputs + numHiddens]")]
+public partial class JoinedGate(int numInputs, int numHiddens)
+{
+    [Parameter] Tensor w = Tensor.Randn(numInputs + numHiddens, numHiddens) * 0.5f;
+    [Parameter] Tensor b = Tensor.Zeros(numHiddens);
+
+    Tensor Forward(Tensor xh)
+    {
+        var z = Ops.Sigmoid(xh.MatMul(w) + b);
+        var h = xh.Narrow(-1, numInputs, numHiddens);
+        return z * h + (1f - z) * Ops.Tanh(h);
+    }
+}
+
+/// <summary>A parameter of one head's width, <c>Tensor.Randn(d / heads)</c>, applied to every head of <c>[*, steps, heads, d / heads]</c>.</summary>
+[Layer(Input = "[*, steps, d]")]
+public partial class PerHeadScale(int steps, int d, int heads)
+{
+    [Parameter] Tensor headScale = Tensor.Randn(d / heads);
+
+    Tensor Forward(Tensor x) => (x.Reshape(-1, steps, heads, d / heads) * headScale).Reshape(-1, steps, d);
+}

@@ -57,6 +57,8 @@ public class SizeExpressionTests
         {
             (head, kernel == "specialised" ? new[] { 2, 3, 6 } : new[] { 2, 2, 8 }),
             (gate, new[] { 3, kernel == "specialised" ? 4 : 5 }),
+            (kernel == "specialised" ? new JoinedGate(3, 4) : new JoinedGate(FromVariable(2), FromVariable(5)), new[] { 3, 7 }),
+            (kernel == "specialised" ? new PerHeadScale(2, 6, 3) : new PerHeadScale(FromVariable(3), FromVariable(8), FromVariable(2)), kernel == "specialised" ? new[] { 2, 2, 6 } : new[] { 2, 3, 8 }),
         };
 
         foreach (var (layer, shape) in cases)
@@ -76,6 +78,33 @@ public class SizeExpressionTests
                 }
             }
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void A_declared_input_and_a_weight_of_numInputs_plus_numHiddens_match_PyTorch(string kernel)
+    {
+        var layer = kernel == "specialised" ? new JoinedGate(3, 4) : new JoinedGate(FromVariable(2), FromVariable(5));
+        Assert.Equal(kernel == "specialised" ? "JoinedGate[numInputs=3, numHiddens=4]" : "JoinedGate[run-time sizes]", layer.KernelName);
+        Assert.Equal(kernel == "specialised" ? new[] { 7, 4 } : new[] { 7, 5 }, layer.W.Shape.ToArray());
+        FixtureLayers.CheckAgainstFixture(layer, Fixture.Load(Name("sizes_joined_gate", kernel)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void A_parameter_of_d_over_heads_applied_to_every_head_matches_PyTorch(string kernel)
+    {
+        var layer = kernel == "specialised" ? new PerHeadScale(2, 6, 3) : new PerHeadScale(FromVariable(3), FromVariable(8), FromVariable(2));
+        Assert.Equal(kernel == "specialised" ? "PerHeadScale[steps=2, d=6, heads=3]" : "PerHeadScale[run-time sizes]", layer.KernelName);
+        FixtureLayers.CheckAgainstFixture(layer, Fixture.Load(Name("sizes_per_head_scale", kernel)));
+    }
+
+    [Fact]
+    public void An_input_of_the_wrong_width_is_refused_with_the_declared_sum_evaluated()
+    {
+        var layer = new JoinedGate(FromVariable(2), FromVariable(5));
+        var error = Assert.ThrowsAny<ArgumentException>(() => layer.Call(Tensor.Randn(3, 6)));
+        Assert.StartsWith("JoinedGate expected an input of shape [*, 7] but got [3, 6]", error.Message);
     }
 
     [Fact]
