@@ -28,6 +28,9 @@ public sealed class ShapeOpAgreementTests
         ("[*, 3]", "", "x.Narrow(-1, 0, 3)"),
         ("[*, 3]", "", "x.Narrow(1, 1, 2)"),
         ("[*, 3]", "", "x.Slice(1, 1, 3)"),
+        ("[*, 3]", "", "x.Slice(-1, 1, 5)"), // Python's slicing clamps the end to 3, and so does the generator
+        ("[*, 3]", "", "x.Slice(-1, -5, 2)"), // and the start to 0
+        ("[*, 4]", "", "x.Slice(-1, -2, 100)"),
         ("[*, 3]", "", "Ops.Concat(-1, x)"),
         ("[*, 3]", "", "Ops.Concat(1, x, x * 2f)"),
         ("[*, 3]", "", "x.Sum(-1, true).Reshape(-1)"),
@@ -76,7 +79,8 @@ public sealed class ShapeOpAgreementTests
     [InlineData("[*, 3]", "Ops.Concat(0, x, x)")] // twice the rows
     [InlineData("[*, 3]", "x.Narrow(0, 0, 1)")] // one row for all
     [InlineData("[*, 3]", "x.Permute(1, 0)")] // the batch would move
-    [InlineData("[*, 3]", "x.Slice(-1, 1, 5)")] // eager clamps the end to 3, the kernel needs a block inside the axis
+    [InlineData("[*, 3]", "x.Slice(-1, 2, 1)")] // eager gives an empty [*, 0], the kernels need an element
+    [InlineData("[*, 3]", "x.Narrow(-1, 2, 2)")] // torch.narrow refuses a block past the end, and so does the generator
     public void Programs_the_paths_would_run_differently_are_refused(string input, string forward)
     {
         GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(

@@ -21,7 +21,7 @@ internal static class VjpRules
         Op.Reshape => d => d.Gradient(0, d.ReshapeLike(d.G, d.X)),
         Op.MatMul => MatMul,
         Op.Permute => d => d.Gradient(0, d.Permute(d.G, Inverse(d.Node.Ints), d.X)),
-        Op.Slice => d => d.Gradient(0, d.SliceGrad(d.G, d.Node.Ints[0], d.Node.Ints[1], d.X)),
+        Op.Slice => d => d.Gradient(0, d.SliceGrad(d.G, d.Node.Ints[0], d.Node.Start, d.X)),
         Op.Concat => Concat,
         Op.MaxAxis or Op.MinAxis => d => d.Gradient(0, d.ExtremeGrad(d.X, d.Y, d.G, d.Node.Ints[0])),
         Op.Einsum => Einsum,
@@ -63,12 +63,11 @@ internal static class VjpRules
     private static void Concat(VjpContext d)
     {
         int axis = d.Node.Ints[0];
-        int offset = 0;
+        var offset = Dim.Const(0);
         for (int i = 0; i < d.Node.Args.Count; i++)
         {
-            int length = d.ShapeOf(d.Arg(i))[axis].Value;
-            d.Gradient(i, d.Slice(d.G, axis, offset, length, d.Arg(i)));
-            offset += length;
+            d.Gradient(i, d.Slice(d.G, axis, offset, d.Arg(i)));
+            offset = Dim.Of(offset.AsSize + d.ShapeOf(d.Arg(i))[axis].AsSize);
         }
     }
 

@@ -31,7 +31,7 @@ internal sealed partial class GraphBuilder
     {
         if (layer.Input is { } declared && !layer.IsLoss)
         {
-            return new InferredInput(declared.Features.Select(s => s.Symbol is null ? Dim.Const(s.Value) : Dim.Sym(sizeName(s.Symbol))).ToArray(), false);
+            return new InferredInput(declared.Features.Select(s => s.ToDim(sizeName)).ToArray(), false);
         }
 
         var unifier = new ShapeUnifier();

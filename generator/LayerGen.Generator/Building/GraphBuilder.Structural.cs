@@ -25,7 +25,7 @@ internal sealed partial class GraphBuilder
         switch (call.Op.Construct)
         {
             case Construct.Reshape:
-                return ReshapeTo(args[0], call.Constants, call);
+                return ReshapeTo(args[0], call);
             case Construct.Transpose when call.Constants.Count == 2:
                 if (NormaliseAxis(args[0], call.Constants[0], call) is not int a || NormaliseAxis(args[0], call.Constants[1], call) is not int b)
                 {
@@ -45,9 +45,9 @@ internal sealed partial class GraphBuilder
 
                 return Permute(args[0], dims, call);
             case Construct.Narrow when call.Constants.Count == 3:
-                return SliceOf(args[0], call.Constants[0], call.Constants[1], call.Constants[2], call);
+                return Narrow(args[0], call);
             case Construct.Slice when call.Constants.Count == 3:
-                return SliceOf(args[0], call.Constants[0], call.Constants[1], call.Constants[2] - call.Constants[1], call);
+                return SliceBetween(args[0], call);
             case Construct.Concat or Construct.Stack when call.Constants.Count == 1 && args.Count >= 1:
                 return Join(args, call.Constants[0], stack: call.Op.Construct == Construct.Stack, call);
         }
@@ -87,16 +87,23 @@ internal sealed partial class GraphBuilder
         return normalised;
     }
 
-    /// <summary>A view with the same elements. A batched tensor keeps its batch: the first size must be -1.</summary>
-    private int? ReshapeTo(int arg, IReadOnlyList<int> sizes, CallExpr call)
+    /// <summary>
+    /// A view with the same elements. A batched tensor keeps its batch: the first size must be -1. The sizes may be
+    /// sizes of the layer's parameters (<c>Reshape(-1, steps, heads, d / heads)</c>); an element count that only the
+    /// constructor's arguments can show to be kept (<c>heads * (d / heads)</c> against <c>d</c>) is checked when the
+    /// layer is constructed.
+    /// </summary>
+    private int? ReshapeTo(int arg, CallExpr call)
     {
         var shape = ShapeOf(arg);
         NoteAxis(0, shape);
         var features = shape.HasRows ? shape.Dims.Skip(1).ToList() : shape.Dims.ToList();
-        var requested = sizes.ToList();
+        var requested = Enumerable.Range(0, call.Constants.Count).Select(i => call.SizeAt(i).Rename(_sizeName)).ToList();
+        string written = string.Join(", ", Enumerable.Range(0, call.Constants.Count).Select(i => call.SizeAt(i).ToString()));
+        bool IsWildcard(SizeExpr size) => size.IsConstant && size.ConstantValue == -1;
         if (shape.HasRows)
         {
-            if (requested.Count == 0 || requested[0] != -1)
+            if (requested.Count == 0 || !IsWildcard(requested[0]))
             {
                 Report(call, $"reshaping {shape} must keep the batch: write -1 first, e.g. Reshape(-1, ...)");
                 return null;
@@ -105,8 +112,14 @@ internal sealed partial class GraphBuilder
             requested.RemoveAt(0);
         }
 
-        var known = Factors(features);
-        if (requested.Count(d => d == -1) > (shape.HasRows ? 0 : 1))
+        if (features.Any(d => !d.IsSize))
+        {
+            Report(call, $"cannot reshape {shape}: its features must be sizes");
+            return null;
+        }
+
+        var known = Shape.SizeProduct(features);
+        if (requested.Count(IsWildcard) > (shape.HasRows ? 0 : 1))
         {
             // PyTorch infers at most one size, and so does the eager Reshape that CallEager runs; on a
             // batched tensor that is the batch's.
@@ -116,46 +129,77 @@ internal sealed partial class GraphBuilder
             return null;
         }
 
-        int wildcard = requested.IndexOf(-1);
-        var dims = requested.Select(d => Dim.Const(d)).ToList();
-        if (wildcard >= 0)
+        if (requested.Any(d => d.IsConstant && (d.ConstantValue < -1 || d.ConstantValue == 0)))
         {
-            long others = requested.Where(d => d != -1).Aggregate(1L, (p, d) => p * d);
-            if (known.Symbols.Count > 0 || others == 0 || known.Constant % others != 0)
-            {
-                Report(call, $"cannot infer the -1 in ({string.Join(", ", sizes)}) for {shape}");
-                return null;
-            }
-
-            dims[wildcard] = Dim.Const((int)(known.Constant / others));
-        }
-
-        var target = Factors(dims);
-        if (target.Constant != known.Constant || !target.Symbols.SequenceEqual(known.Symbols) || requested.Any(d => d < -1 || d == 0))
-        {
-            Report(call, $"cannot reshape {shape} to ({string.Join(", ", sizes)}): the element counts differ");
+            Report(call, $"cannot reshape {shape} to ({written}): the element counts differ");
             return null;
         }
 
+        int wildcard = requested.FindIndex(IsWildcard);
+        if (wildcard >= 0)
+        {
+            var others = requested.Where(d => !IsWildcard(d)).Aggregate(SizeExpr.Constant(1), (p, d) => p * d);
+            var inferred = others.IsConstant && others.ConstantValue == 0 ? null : SizeExpr.Divide(known, others);
+            if (inferred is null || !(inferred * others).Equals(known))
+            {
+                Report(call, $"cannot infer the -1 in ({written}) for {shape}");
+                return null;
+            }
+
+            requested[wildcard] = inferred;
+        }
+
+        var target = requested.Aggregate(SizeExpr.Constant(1), (p, d) => p * d);
+        if (!target.Equals(known))
+        {
+            if (!CheckedAtConstruction(target, known))
+            {
+                Report(call, $"cannot reshape {shape} to ({written}): the element counts differ");
+                return null;
+            }
+
+            // heads * (d / heads) against d: equal exactly when heads divides d, which the constructor's arguments decide.
+            // Reshaping back (transpose_output after transpose_qkv) needs the same fact: one check says it.
+            if (!_graph.SizeChecks.Any(c => c.Relation == "==" && ((c.Left.Equals(target) && c.Right.Equals(known)) || (c.Left.Equals(known) && c.Right.Equals(target)))))
+            {
+                _graph.SizeChecks.Add(new SizeCheck(call.Text, target, "==", known, "the element count is kept"));
+            }
+        }
+
+        var dims = requested.Select(Dim.Of);
         var result = shape.HasRows ? new[] { Dim.Rows }.Concat(dims).ToArray() : dims.ToArray();
         return _graph.Add(new Node(0, Op.Reshape, new[] { arg }, new Shape(result)) { Text = call.Text });
     }
+
+    /// <summary>
+    /// True when two different sizes can still be equal for some constructor arguments in a way the layer's
+    /// constructor should check: one of them rounds (a quotient or remainder of sizes). Two different polynomials
+    /// of the sizes (<c>n</c> against <c>m</c>, <c>2 * n</c> against <c>n</c>) are different sizes, as they always were.
+    /// </summary>
+    private static bool CheckedAtConstruction(SizeExpr a, SizeExpr b) => !a.IsPolynomial || !b.IsPolynomial;
 
     /// <summary>
     /// For a batched reshape with one -1 besides the batch's (<paramref name="requested"/>: the sizes after
     /// the batch's): ", e.g. Reshape(-1, 6, 2)", that -1 written out; empty when its size is not one
     /// constant (several -1s, a symbolic size, no exact division).
     /// </summary>
-    private static string ReshapeHint(CallExpr call, List<int> requested, (long Constant, List<string> Symbols) known)
+    private static string ReshapeHint(CallExpr call, List<SizeExpr> sizes, SizeExpr knownSize)
     {
-        long others = requested.Where(d => d != -1).Aggregate(1L, (p, d) => p * d);
-        if (requested.Count(d => d == -1) != 1 || requested.Any(d => d < -1) || known.Symbols.Count > 0 || others <= 0 || known.Constant % others != 0)
+        if (!knownSize.IsConstant || sizes.Any(d => !d.IsConstant))
         {
             return string.Empty;
         }
 
-        var sizes = requested.Select(d => d == -1 ? known.Constant / others : d);
-        return $", e.g. {call.Op.Name}(-1, {string.Join(", ", sizes)})";
+        var requested = sizes.Select(d => d.ConstantValue).ToList();
+        long known = knownSize.ConstantValue;
+        long others = requested.Where(d => d != -1).Aggregate(1L, (p, d) => p * d);
+        if (requested.Count(d => d == -1) != 1 || requested.Any(d => d < -1) || others <= 0 || known % others != 0)
+        {
+            return string.Empty;
+        }
+
+        var shown = requested.Select(d => d == -1 ? known / others : d);
+        return $", e.g. {call.Op.Name}(-1, {string.Join(", ", shown)})";
     }
 
     /// <summary>
@@ -184,26 +228,6 @@ internal sealed partial class GraphBuilder
         }
     }
 
-    private static (long Constant, List<string> Symbols) Factors(IEnumerable<Dim> dims)
-    {
-        long constant = 1;
-        var symbols = new List<string>();
-        foreach (var dim in dims)
-        {
-            if (dim.Kind == DimKind.Const)
-            {
-                constant *= dim.Value;
-            }
-            else
-            {
-                symbols.Add(dim.Code);
-            }
-        }
-
-        symbols.Sort(System.StringComparer.Ordinal);
-        return (constant, symbols);
-    }
-
     private int? Permute(int arg, int[] dims, CallExpr call)
     {
         var shape = ShapeOf(arg);
@@ -216,26 +240,6 @@ internal sealed partial class GraphBuilder
 
         var result = new Shape(dims.Select(d => shape[d]).ToArray());
         return _graph.Add(new Node(0, Op.Permute, new[] { arg }, result) { Ints = dims.ToEquatableArray(), Text = call.Text });
-    }
-
-    private int? SliceOf(int arg, int axisArgument, int start, int length, CallExpr call)
-    {
-        var shape = ShapeOf(arg);
-        if (NormaliseAxis(arg, axisArgument, call) is not int axis)
-        {
-            return null;
-        }
-
-        var dim = shape[axis];
-        if (dim.Kind != DimKind.Const || start < 0 || length <= 0 || start + length > dim.Value)
-        {
-            Report(call, $"[{start}, {start + length}) is not a block of axis {axisArgument} of {shape}; slices need a constant axis size");
-            return null;
-        }
-
-        var dims = shape.Dims.ToArray();
-        dims[axis] = Dim.Const(length);
-        return _graph.Add(new Node(0, Op.Slice, new[] { arg }, new Shape(dims)) { Ints = new[] { axis, start, length }.ToEquatableArray(), Text = call.Text });
     }
 
     private int? Join(List<int> args, int axisArgument, bool stack, CallExpr call)
@@ -267,22 +271,22 @@ internal sealed partial class GraphBuilder
             return null;
         }
 
-        int total = 0;
+        var total = SizeExpr.Constant(0);
         foreach (int arg in args)
         {
             var other = ShapeOf(arg);
             bool compatible = other.Rank == shape.Rank && Enumerable.Range(0, shape.Rank).All(d => d == axis || other[d].Equals(shape[d]));
-            if (!compatible || other[axis].Kind != DimKind.Const)
+            if (!compatible || !other[axis].IsSize)
             {
-                Report(call, $"cannot join {string.Join(" and ", args.Select(a => ShapeOf(a)))} along axis {axisArgument}: the other dimensions must match and the joined one must be constant");
+                Report(call, $"cannot join {string.Join(" and ", args.Select(a => ShapeOf(a)))} along axis {axisArgument}: the other dimensions must match and the joined one must be a size, not the batch");
                 return null;
             }
 
-            total += other[axis].Value;
+            total += other[axis].AsSize;
         }
 
         var result = shape.Dims.ToArray();
-        result[axis] = Dim.Const(total);
+        result[axis] = Dim.Of(total);
         return _graph.Add(new Node(0, Op.Concat, args, new Shape(result)) { Ints = new[] { axis }.ToEquatableArray(), Text = call.Text });
     }
 

@@ -50,7 +50,7 @@ internal sealed partial class GraphBuilder
     private Number InKernelNames(Number number) =>
         number.Code is { } template ? Number.Symbolic(ScalarReader.Fill(template, _sizeName)) : number;
 
-    private Dim ToDim(SizeRef size) => size.Symbol is null ? Dim.Const(size.Value) : Dim.Sym(_sizeName(size.Symbol));
+    private Dim ToDim(SizeRef size) => size.ToDim(_sizeName);
 
     private Graph? BuildGraph(InferredInput inferred)
     {
@@ -172,6 +172,11 @@ internal sealed partial class GraphBuilder
             return null;
         }
 
+        if (!AxesAreConstants(call))
+        {
+            return null;
+        }
+
         return call.Op.Construct switch
         {
             Construct.Function => Function(call),
@@ -208,18 +213,21 @@ internal sealed partial class GraphBuilder
             return null;
         }
 
-        Dim Resolve(SizeRef size)
-        {
-            if (size.Symbol is null)
-            {
-                return Dim.Const(size.Value);
-            }
+        // The child's sizes (its parameters' names) become the arguments it is constructed with, in this layer's kernels' names.
+        var parameters = signature.Sizes.ToList();
+        Dim? Resolve(SizeRef size) =>
+            size.Size is { } expression && expression.Symbols.All(parameters.Contains) && expression.Symbols.All(s => arguments[parameters.IndexOf(s)].Size is not null)
+                ? Dim.Of(expression.Substitute(s => arguments[parameters.IndexOf(s)].Size!.Rename(_sizeName)))
+                : null;
 
-            var argument = arguments[signature.Sizes.ToList().IndexOf(size.Symbol)];
-            return argument.Symbol is null ? Dim.Const(argument.Value) : Dim.Sym(_sizeName(argument.Symbol));
+        var input = signature.InputFeatures.Select(Resolve).ToList();
+        var output = signature.OutputFeatures.Select(Resolve).ToList();
+        if (input.Concat(output).Any(d => d is null))
+        {
+            return null;
         }
 
-        return (signature.InputFeatures.Select(Resolve).ToArray(), signature.OutputFeatures.Select(Resolve).ToArray());
+        return (input.Select(d => d!.Value).ToArray(), output.Select(d => d!.Value).ToArray());
     }
 
     private int? Child(ChildCallExpr call)

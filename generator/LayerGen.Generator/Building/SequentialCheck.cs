@@ -51,25 +51,19 @@ internal static class SequentialCheck
         return diagnostics.ToEquatableArray();
     }
 
-    /// <summary>The features with the construction's sizes substituted; null when one is not a plain size name.</summary>
+    /// <summary>The features with the construction's sizes substituted; null when one is not an expression of the layer's sizes.</summary>
     private static int[]? Resolve(EquatableArray<SizeRef> features, LayerSignature signature, EquatableArray<int> sizes)
     {
+        var parameters = signature.Sizes.ToList();
         var result = new int[features.Count];
         for (int i = 0; i < features.Count; i++)
         {
-            if (features[i].Symbol is null)
-            {
-                result[i] = features[i].Value;
-                continue;
-            }
-
-            int index = signature.Sizes.ToList().IndexOf(features[i].Symbol!);
-            if (index < 0 || index >= sizes.Count)
+            if (features[i].Size is not { } size || size.Symbols.Any(s => parameters.IndexOf(s) < 0 || parameters.IndexOf(s) >= sizes.Count))
             {
                 return null;
             }
 
-            result[i] = sizes[index];
+            result[i] = (int)size.Evaluate(s => sizes[parameters.IndexOf(s)]);
         }
 
         return result;

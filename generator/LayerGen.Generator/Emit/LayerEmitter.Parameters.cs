@@ -20,7 +20,7 @@ internal sealed partial class LayerEmitter
                 continue;
             }
 
-            var shape = parameter.Shape.Select(s => s.Symbol is null ? Dim.Const(s.Value) : Dim.Sym(_names.Size(s.Symbol)));
+            var shape = parameter.Shape.Select(s => s.ToDim(_names.Size));
             using (w.Block($"public Tensor {parameter.AccessorName}"))
             {
                 w.Line($"get => __AsParameter({parameter.Name});");

@@ -224,6 +224,7 @@ internal sealed partial class LayerEmitter
 
         string InitializerCode(Dim dim) => dim.CodeWith(_names.OriginalSize);
         string Array(IEnumerable<Dim> dims) => dims.Any() ? $"new int[] {{ {string.Join(", ", dims.Select(InitializerCode))} }}" : "System.Array.Empty<int>()";
+        EmitSizeChecks(w);
         w.Line($"private readonly int[] __inputFeatures = {Array(inputShape.Features)};");
         w.Line($"private readonly int[] {otherName} = {Array(otherShape.Features)};");
         w.Line();
@@ -406,7 +407,7 @@ internal sealed partial class LayerEmitter
             w.Line($"SpanChecks.MinimumLength(\"{_layer.ClassName}\", \"saved\", saved, SavedLength(rows));");
             foreach (var parameter in _layer.Parameters)
             {
-                w.Line($"SpanChecks.Length(\"{_layer.ClassName}\", \"{parameter.Name}\", {parameter.Name}.Count, {GlueProduct(parameter.Shape.Select(s => s.Symbol is null ? Dim.Const(s.Value) : Dim.Sym(_names.Size(s.Symbol))))});");
+                w.Line($"SpanChecks.Length(\"{_layer.ClassName}\", \"{parameter.Name}\", {parameter.Name}.Count, {GlueProduct(parameter.Shape.Select(s => s.ToDim(_names.Size)))});");
             }
         }
     }

@@ -75,30 +75,30 @@ internal sealed class StructuralEmitter
 
                 return;
             case Op.Slice:
-                w.Comment($"{t} {assign} {Arg(0)}, elements [{node.Ints[1]}, {node.Ints[1] + node.Ints[2]}) of axis {node.Ints[0]}{source}   {node.Shape}");
+                w.Comment($"{t} {assign} {Arg(0)}, elements [{node.Start}, {Dim.Of(node.Start.AsSize + node.Shape[node.Ints[0]].AsSize)}) of axis {node.Ints[0]}{source}   {node.Shape}");
                 using (w.Block())
                 {
                     LoopNest.Emit(w, LoopNest.Sizes(node.Shape), "i", c =>
-                        w.Line($"{t}[{LoopNest.Index(node.Shape, c)}] {assign} {Arg(0)}[{LoopNest.Index(ArgShape(0), Offset(c, node.Ints[0], node.Ints[1]))}];"));
+                        w.Line($"{t}[{LoopNest.Index(node.Shape, c)}] {assign} {Arg(0)}[{LoopNest.Index(ArgShape(0), Offset(c, node.Ints[0], node.Start))}];"));
                 }
 
                 return;
             case Op.SliceGrad:
-                w.Comment($"{t} += {Arg(0)} placed at [{node.Ints[1]}, …) of axis {node.Ints[0]} (the gradient of a slice)   {node.Shape}");
+                w.Comment($"{t} += {Arg(0)} placed at [{node.Start}, …) of axis {node.Ints[0]} (the gradient of a slice)   {node.Shape}");
                 ClearUnlessAccumulating(w, target);
                 using (w.Block())
                 {
                     LoopNest.Emit(w, LoopNest.Sizes(ArgShape(0)), "i", c =>
-                        w.Line($"{t}[{LoopNest.Index(node.Shape, Offset(c, node.Ints[0], node.Ints[1]))}] += {Arg(0)}[{LoopNest.Index(ArgShape(0), c)}];"));
+                        w.Line($"{t}[{LoopNest.Index(node.Shape, Offset(c, node.Ints[0], node.Start))}] += {Arg(0)}[{LoopNest.Index(ArgShape(0), c)}];"));
                 }
 
                 return;
             case Op.Concat:
                 w.Comment($"{t} {assign} {string.Join(", ", node.Args.Select((_, i) => Arg(i)))} joined along axis {node.Ints[0]}{source}   {node.Shape}");
-                int offset = 0;
+                var offset = Dim.Const(0);
                 for (int i = 0; i < node.Args.Count; i++)
                 {
-                    int start = offset;
+                    var start = offset;
                     int index = i;
                     using (w.Block())
                     {
@@ -106,7 +106,7 @@ internal sealed class StructuralEmitter
                             w.Line($"{t}[{LoopNest.Index(node.Shape, Offset(c, node.Ints[0], start))}] {assign} {Arg(index)}[{LoopNest.Index(ArgShape(index), c)}];"));
                     }
 
-                    offset += ArgShape(i)[node.Ints[0]].Value;
+                    offset = Dim.Of(offset.AsSize + ArgShape(i)[node.Ints[0]].AsSize);
                 }
 
                 return;
@@ -151,12 +151,12 @@ internal sealed class StructuralEmitter
 
     private static string Rows(Shape shape) => Shape.ProductCode(shape.Dims.Take(shape.Rank - 1));
 
-    private static string[] Offset(string[] coordinates, int axis, int start)
+    private static string[] Offset(string[] coordinates, int axis, Dim start)
     {
         var shifted = (string[])coordinates.Clone();
-        if (start != 0)
+        if (!start.Equals(Dim.Const(0)))
         {
-            shifted[axis] = $"({coordinates[axis]} + {start})";
+            shifted[axis] = $"({coordinates[axis]} + {start.Code})";
         }
 
         return shifted;

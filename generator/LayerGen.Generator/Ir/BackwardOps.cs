@@ -79,11 +79,11 @@ internal class BackwardOps
 
     public int Permute(int g, int[] dims, int like) => _graph.Add(new Node(0, Op.Permute, new[] { g }, _graph[like].Shape) { Ints = dims.ToEquatableArray() });
 
-    public int Slice(int g, int axis, int start, int length, int like) =>
-        _graph.Add(new Node(0, Op.Slice, new[] { g }, _graph[like].Shape) { Ints = new[] { axis, start, length }.ToEquatableArray() });
+    public int Slice(int g, int axis, Dim start, int like) =>
+        _graph.Add(new Node(0, Op.Slice, new[] { g }, _graph[like].Shape) { Ints = new[] { axis }.ToEquatableArray(), Start = start });
 
-    public int SliceGrad(int g, int axis, int start, int like) =>
-        _graph.Add(new Node(0, Op.SliceGrad, new[] { g }, _graph[like].Shape) { Ints = new[] { axis, start }.ToEquatableArray() });
+    public int SliceGrad(int g, int axis, Dim start, int like) =>
+        _graph.Add(new Node(0, Op.SliceGrad, new[] { g }, _graph[like].Shape) { Ints = new[] { axis }.ToEquatableArray(), Start = start });
 
     public int ExtremeGrad(int x, int extreme, int g, int axis) =>
         _graph.Add(new Node(0, Op.ExtremeGrad, new[] { x, extreme, g }, _graph[x].Shape) { Ints = new[] { axis }.ToEquatableArray() });

@@ -90,7 +90,7 @@ internal static class EinsumPairing
             size *= dim.Kind switch
             {
                 DimKind.Const => dim.Value,
-                DimKind.Symbol => System.Math.Max(1, SymbolEstimate / dim.Divisor),
+                DimKind.Symbol => System.Math.Max(1, dim.Size!.Evaluate(_ => SymbolEstimate)),
                 _ => RowsEstimate,
             };
         }

@@ -51,6 +51,9 @@ internal sealed class Graph
     /// <summary>True when the forward names an axis of a batched tensor counting from the front, which assumes one batch dimension.</summary>
     public bool CountsAxesFromTheFront { get; set; }
 
+    /// <summary>Facts about sizes that only the constructor's arguments decide, checked when the layer is constructed.</summary>
+    public List<SizeCheck> SizeChecks { get; } = new();
+
     /// <summary>True while nodes are being added by autodiff.</summary>
     public bool BuildingBackward { get; set; }
 

@@ -106,13 +106,13 @@ internal static class GraphVerifier
             case Op.ReduceSum:
                 return Arity(1) ?? (BroadcastsTo(node.Shape, Arg(0)) ? null : $"{Arg(0)} cannot be summed down to it");
             case Op.Reshape:
-                return Arity(1) ?? (Factors(Arg(0)).SequenceEqual(Factors(node.Shape)) ? null : $"{Arg(0)} has another element count");
+                return Arity(1) ?? (SameCount(graph, Arg(0), node.Shape) ? null : $"{Arg(0)} has another element count");
             case Op.Permute:
                 return Arity(1) ?? (node.Ints.OrderBy(i => i).SequenceEqual(Enumerable.Range(0, Arg(0).Rank))
                     ? Expect(new Shape(node.Ints.Select(i => Arg(0)[i]).ToArray()), "permuted")
                     : $"({string.Join(", ", node.Ints)}) is not a permutation of {Arg(0)}");
             case Op.Slice:
-                return Arity(1) ?? Expect(WithAxis(Arg(0), node.Ints[0], Dim.Const(node.Ints[2])), "sliced");
+                return Arity(1) ?? (node.Start.IsSize ? Expect(WithAxis(Arg(0), node.Ints[0], node.Shape[node.Ints[0]]), "sliced") : "its start is not a size");
             case Op.SliceGrad:
                 return Arity(1) ?? (WithAxis(node.Shape, node.Ints[0], Arg(0)[node.Ints[0]]).Equals(Arg(0)) ? null : $"{Arg(0)} is not a slice of it");
             case Op.Concat:
@@ -224,13 +224,13 @@ internal static class GraphVerifier
     private static Shape? Joined(IReadOnlyList<Shape> parts, int axis)
     {
         var first = parts[0];
-        if (axis < 0 || axis >= first.Rank || parts.Any(p => p.Rank != first.Rank || p[axis].Kind != DimKind.Const
+        if (axis < 0 || axis >= first.Rank || parts.Any(p => p.Rank != first.Rank || !p[axis].IsSize
             || Enumerable.Range(0, first.Rank).Any(d => d != axis && !p[d].Equals(first[d]))))
         {
             return null;
         }
 
-        return WithAxis(first, axis, Dim.Const(parts.Sum(p => p[axis].Value)));
+        return WithAxis(first, axis, Dim.Of(parts.Aggregate(SizeExpr.Constant(0), (sum, p) => sum + p[axis].AsSize)));
     }
 
     private static Shape? WithoutLast(Shape shape) => shape.Rank == 0 ? null : new Shape(shape.Dims.Take(shape.Rank - 1).ToArray());
@@ -272,6 +272,27 @@ internal static class GraphVerifier
     }
 
     /// <summary>The element count as a sorted list of factors (constants multiplied into one), the batch a factor of its own.</summary>
+    /// <summary>
+    /// True when a reshape keeps the element count: the same batch and the same product of sizes, or products whose
+    /// equality the layer checks when it is constructed (<see cref="Graph.SizeChecks"/>).
+    /// </summary>
+    private static bool SameCount(Graph graph, Shape a, Shape b)
+    {
+        if (a.Dims.Any(d => d.IsVariable) || b.Dims.Any(d => d.IsVariable))
+        {
+            return Factors(a).SequenceEqual(Factors(b));
+        }
+
+        if (a.Dims.Count(d => d.Kind == DimKind.Rows) != b.Dims.Count(d => d.Kind == DimKind.Rows))
+        {
+            return false;
+        }
+
+        var x = Shape.SizeProduct(a.Dims);
+        var y = Shape.SizeProduct(b.Dims);
+        return x.Equals(y) || graph.SizeChecks.Any(c => c.Relation == "==" && ((c.Left.Equals(x) && c.Right.Equals(y)) || (c.Left.Equals(y) && c.Right.Equals(x))));
+    }
+
     private static IEnumerable<string> Factors(Shape shape)
     {
         long constant = shape.Dims.Where(d => d.Kind == DimKind.Const).Aggregate(1L, (p, d) => p * d.Value);

@@ -32,6 +32,9 @@ internal sealed record Node(int Id, Op Op, EquatableArray<int> Args, Shape Shape
     /// <summary>Integer attributes: axes, a permutation, slice bounds.</summary>
     public EquatableArray<int> Ints { get; init; } = EquatableArray<int>.Empty;
 
+    /// <summary>For <see cref="Op.Slice"/> and <see cref="Op.SliceGrad"/>: where the block starts along the axis (a size of the layer's parameters, or a constant).</summary>
+    public Dim Start { get; init; }
+
     /// <summary>For <see cref="Op.Einsum"/>: the equation, e.g. <c>ijk,bi,bj->bk</c>.</summary>
     public string Equation { get; init; } = string.Empty;
 

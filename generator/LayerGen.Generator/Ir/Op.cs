@@ -44,10 +44,10 @@ internal enum Op
     /// <summary>The argument's axes reordered by <see cref="Node.Ints"/> (a copy).</summary>
     Permute,
 
-    /// <summary>Ints = (axis, start, length): a block of the argument along one axis (a copy).</summary>
+    /// <summary>Ints = (axis): the block of the argument along one axis from <see cref="Node.Start"/>, as long as the node's size there (a copy).</summary>
     Slice,
 
-    /// <summary>Ints = (axis, start): the argument placed in a zero tensor of the node's shape (the adjoint of Slice).</summary>
+    /// <summary>Ints = (axis), <see cref="Node.Start"/>: the argument placed in a zero tensor of the node's shape (the adjoint of Slice).</summary>
     SliceGrad,
 
     /// <summary>Ints = (axis): the arguments joined along an axis.</summary>

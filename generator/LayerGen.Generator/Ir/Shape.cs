@@ -35,6 +35,10 @@ internal sealed class Shape : IEquatable<Shape>
     /// <summary>The element count as a C# expression, folding constants (e.g. <c>rows * 128</c>).</summary>
     public string CountCode => ProductCode(Dims);
 
+    /// <summary>The product of the dimensions that are sizes (the batch left out), normalised.</summary>
+    public static SizeExpr SizeProduct(IEnumerable<Dim> dims) =>
+        dims.Where(d => d.IsSize).Aggregate(SizeExpr.Constant(1), (product, d) => product * d.AsSize);
+
     public static string ProductCode(IEnumerable<Dim> dims)
     {
         long constant = 1;

@@ -6,16 +6,16 @@ namespace LayerGen.Generator.Parsing;
 
 /// <summary>
 /// How a layer constructs one of its children, in terms of its own sizes: the field
-/// <c>MyLinear fc = new(inputs, hidden);</c> of <c>Net(int inputs, int hidden)</c> is
-/// (<c>Net</c>, <c>MyLinear</c>, [size 0 of Net, size 1 of Net]).
+/// <c>MyLinear fc = new(inputs + hidden, hidden);</c> of <c>Net(int inputs, int hidden)</c> is
+/// (<c>Net</c>, [inputs, hidden], <c>MyLinear</c>, [inputs + hidden, hidden]).
 /// </summary>
-/// <param name="ParentSizeIndex">For each of the child's sizes, which of the parent's sizes it is; -1 for a constant.</param>
-/// <param name="Constants">For each of the child's sizes, its value when it is a constant (0 otherwise).</param>
+/// <param name="ParentSizes">The parent's size parameters, in order.</param>
+/// <param name="Arguments">The child's sizes: constants, or size expressions of the parent's sizes.</param>
 internal sealed record ChildConstruction(
     string ParentFullName,
+    EquatableArray<string> ParentSizes,
     string ChildFullName,
-    EquatableArray<int> ParentSizeIndex,
-    EquatableArray<int> Constants);
+    EquatableArray<SizeRef> Arguments);
 
 /// <summary>
 /// The constructions a constant construction of a parent implies: <c>new Net(4, 8)</c> constructs its
@@ -30,43 +30,13 @@ internal static class ChildConstructions
     /// </summary>
     private const int MaxDerived = 1024;
 
-    /// <summary>The children of <paramref name="layer"/> whose sizes are constants or its own sizes.</summary>
-    public static EquatableArray<ChildConstruction> Of(LayerModel layer)
-    {
-        var result = new List<ChildConstruction>();
-        foreach (var child in layer.Children)
-        {
+    /// <summary>The children of <paramref name="layer"/> whose sizes are constants or expressions of its own sizes.</summary>
+    public static EquatableArray<ChildConstruction> Of(LayerModel layer) =>
+        layer.Children
             // A child without sizes has one kernel already; one whose sizes are not read has none to specialise.
-            if (child.Arguments is not { Count: > 0 } arguments)
-            {
-                continue;
-            }
-
-            var index = new int[arguments.Count];
-            var constants = new int[arguments.Count];
-            bool readable = true;
-            for (int i = 0; i < arguments.Count; i++)
-            {
-                if (arguments[i].Symbol is { } symbol)
-                {
-                    index[i] = System.Array.IndexOf(layer.SizeParameters.ToArray(), symbol);
-                    readable &= index[i] >= 0;
-                }
-                else
-                {
-                    index[i] = -1;
-                    constants[i] = arguments[i].Value;
-                }
-            }
-
-            if (readable)
-            {
-                result.Add(new ChildConstruction(layer.FullName, child.TypeFullName, index.ToEquatableArray(), constants.ToEquatableArray()));
-            }
-        }
-
-        return result.ToEquatableArray();
-    }
+            .Where(c => c.Arguments is { Count: > 0 })
+            .Select(c => new ChildConstruction(layer.FullName, layer.SizeParameters, c.TypeFullName, c.Arguments!.Value))
+            .ToEquatableArray();
 
     /// <summary>
     /// Every construction with constant sizes: the ones written in the program, and the ones their
@@ -114,19 +84,29 @@ internal static class ChildConstructions
         return all.ToEquatableArray();
     }
 
-    /// <summary>The child's sizes for one construction of its parent; null when a size is not positive.</summary>
+    /// <summary>The child's sizes for one construction of its parent; null when one cannot be computed or is not positive.</summary>
     private static EquatableArray<int>? SizesOf(ChildConstruction child, EquatableArray<int> parentSizes)
     {
-        var sizes = new int[child.ParentSizeIndex.Count];
+        if (parentSizes.Count != child.ParentSizes.Count)
+        {
+            return null;
+        }
+
+        var names = child.ParentSizes.ToList();
+        var sizes = new int[child.Arguments.Count];
         for (int i = 0; i < sizes.Length; i++)
         {
-            int from = child.ParentSizeIndex[i];
-            if (from >= parentSizes.Count)
+            var argument = child.Arguments[i];
+            if (argument.Symbol is null)
             {
-                return null;
+                sizes[i] = argument.Value;
+            }
+            else if (argument.Size is { } size && size.Symbols.All(names.Contains))
+            {
+                long value = size.Evaluate(name => parentSizes[names.IndexOf(name)]);
+                sizes[i] = value is > 0 and <= int.MaxValue ? (int)value : 0;
             }
 
-            sizes[i] = from < 0 ? child.Constants[i] : parentSizes[from];
             if (sizes[i] <= 0)
             {
                 return null;

@@ -78,7 +78,7 @@ internal static class ChildReader
         || type.AllInterfaces.Any(i => i.ToDisplayString() == LayerInterface)
         || type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == LayerParser.LayerAttributeName);
 
-    /// <summary>The sizes of <c>new Child(a, b)</c>: constants or the parent's size parameters, by constructor position.</summary>
+    /// <summary>The sizes of <c>new Child(a, b)</c>: constants, the parent's size parameters or sizes computed from them, by constructor position.</summary>
     private static EquatableArray<SizeRef>? ReadArguments(IOperation? operation, List<string> sizes)
     {
         if (operation is IConversionOperation conversion)
@@ -114,6 +114,12 @@ internal static class ChildReader
             else if (argument.Value is IParameterReferenceOperation reference && sizes.Contains(reference.Parameter.Name))
             {
                 result[at] = new SizeRef(0, reference.Parameter.Name);
+            }
+            else if (argument.Value.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax syntax && argument.Value.SemanticModel is { } model
+                && SizeReader.Read(syntax, model, sizes, default, out _) is { } size)
+            {
+                // new Linear(numInputs + numHiddens, numHiddens): a size computed from the parent's.
+                result[at] = SizeRef.From(size);
             }
             else
             {

@@ -1,3 +1,4 @@
+using System.Linq;
 using LayerGen.Generator.Ir;
 using LayerGen.Generator.Model;
 
@@ -44,6 +45,19 @@ internal sealed record CallExpr(
     /// <see cref="ScalarReader"/> template (holes <c>{name}</c>, filled by Building).</remarks>
     public EquatableArray<Number> Numbers { get; init; } = EquatableArray<Number>.Empty;
 
+    /// <summary>
+    /// The integer arguments that are sizes of the layer's parameters (<c>d / heads</c> in <c>x.Reshape(-1, heads, d / heads)</c>),
+    /// each at its position in <see cref="Constants"/>, where it stands as 0.
+    /// </summary>
+    public EquatableArray<SizeArgument> SizeArguments { get; init; } = EquatableArray<SizeArgument>.Empty;
+
+    /// <summary>Integer argument <paramref name="index"/> as a size: its constant, or the size expression written there.</summary>
+    public SizeExpr SizeAt(int index) =>
+        SizeArguments.FirstOrDefault(s => s.Position == index)?.Size ?? SizeExpr.Constant(Constants[index]);
+
+    /// <summary>True when integer argument <paramref name="index"/> is a compile-time constant (an axis must be).</summary>
+    public bool IsConstantAt(int index) => SizeAt(index).IsConstant;
+
     /// <summary>A constant string argument (an einsum equation) and where it is written.</summary>
     public string? Literal { get; init; }
 
@@ -55,6 +69,9 @@ internal sealed record CallExpr(
 /// kernel runs. <see cref="Template"/> is its C# with a hole <c>{name}</c> per parameter (<see cref="ScalarReader"/>).
 /// </summary>
 internal sealed record ScalarExpr(string Template, string Text, LocationInfo? Location) : Expr(Text, Location);
+
+/// <summary>An integer argument of a call that is a size expression (<see cref="CallExpr.SizeArguments"/>), in the user's names.</summary>
+internal sealed record SizeArgument(int Position, SizeExpr Size, LocationInfo? Location);
 
 /// <summary>A call of a child layer held in a field: <c>fc1.Call(h)</c>.</summary>
 internal sealed record ChildCallExpr(string Child, Expr Input, string Text, LocationInfo? Location) : Expr(Text, Location);

@@ -12,7 +12,7 @@ using Microsoft.CodeAnalysis.Operations;
 namespace LayerGen.Generator.Parsing;
 
 /// <summary>Reads one C# expression of a forward definition into an <see cref="Expr"/>.</summary>
-internal sealed class ExprReader
+internal sealed partial class ExprReader
 {
     private readonly string _layerName;
     private readonly string _inputName;
@@ -169,6 +169,7 @@ internal sealed class ExprReader
         }
 
         var numbers = new List<Number>();
+        var sizeArguments = new List<SizeArgument>();
         string? literal = null;
         LocationInfo? literalLocation = null;
         foreach (var (argument, kind, defaultValue) in ClassifyArguments(invocation))
@@ -236,6 +237,16 @@ internal sealed class ExprReader
 
                     numbers.Add(Number.Symbolic(numberTemplate));
                     break;
+                case ArgumentKind.Integer:
+                    // A size of the layer's parameters (Reshape(-1, steps, d / heads), Narrow(-1, 0, n)); Building says where one may go.
+                    if (ReadSize(argument) is not { } size)
+                    {
+                        return null;
+                    }
+
+                    sizeArguments.Add(new SizeArgument(constants.Count, size, LocationInfo.From(argument)));
+                    constants.Add(0);
+                    break;
                 default:
                     return Unsupported(argument, "this argument must be a compile-time constant (an axis, a size, a flag, an exponent or an equation)");
             }
@@ -244,6 +255,7 @@ internal sealed class ExprReader
         return new CallExpr(Choose(candidates, operands.Count), operands.ToEquatableArray(), constants.ToEquatableArray(), text, location)
         {
             Numbers = numbers.ToEquatableArray(),
+            SizeArguments = sizeArguments.ToEquatableArray(),
             Literal = literal,
             LiteralLocation = literalLocation,
         };
@@ -348,7 +360,7 @@ internal sealed class ExprReader
             int or bool => ArgumentKind.Integer,
             string => ArgumentKind.String,
             _ => ArgumentKind.Number,
-        } : ArgumentKind.Tensor;
+        } : IsSizeTyped(argument) ? ArgumentKind.Integer : ArgumentKind.Tensor;
     }
 
     /// <summary>The child layer a receiver names (<c>fc1</c> or <c>this.fc1</c>), if any.</summary>

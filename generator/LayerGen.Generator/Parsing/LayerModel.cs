@@ -68,9 +68,23 @@ internal sealed record ParameterModel(string Name, EquatableArray<SizeRef> Shape
 /// <summary>A type a layer is nested in: its name and the declaration the generated part repeats (<c>partial class Outer</c>).</summary>
 internal sealed record ContainingType(string Name, string Declaration);
 
-/// <summary>One dimension of a parameter's shape: a constant, or one of the layer's size parameters.</summary>
+/// <summary>
+/// One dimension of a parameter's, the input's or a signature's shape: a constant, or a size expression of the layer's
+/// size parameters written as text in its normal form (<c>n</c>, <c>n + m</c>, <c>d / heads</c>; see <see cref="Ir.SizeExpr"/>).
+/// </summary>
 internal readonly record struct SizeRef(int Value, string? Symbol)
 {
+    /// <summary>The size as written in a model: a constant, or the expression's text.</summary>
+    public static SizeRef From(Ir.SizeExpr size) => size.IsConstant ? new SizeRef((int)size.ConstantValue, null) : new SizeRef(0, size.Text);
+
+    /// <summary>The size as an expression of the layer's parameters (null for text that is not one).</summary>
+    public Ir.SizeExpr? Size => Symbol is null ? Ir.SizeExpr.Constant(Value) : Ir.SizeExpr.Parse(Symbol);
+
+    /// <summary>The dimension, with each size parameter's name written by <paramref name="name"/> (the kernels' names).</summary>
+    public Ir.Dim ToDim(System.Func<string, string> name) => Symbol is null
+        ? Ir.Dim.Const(Value)
+        : Size is { } size ? Ir.Dim.Of(size.Rename(name)) : Ir.Dim.Sym(name(Symbol));
+
     public override string ToString() => Symbol ?? Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 

@@ -207,7 +207,7 @@ internal static class LayerParser
                 location,
                 attributeName + " class",
                 type.Name,
-                $"Input = \"{text}\" must be '*' (the batch) followed by positive constants or primary-constructor parameters, e.g. \"[*, n]\""));
+                $"Input = \"{text}\" must be '*' (the batch) followed by positive constants, int primary-constructor parameters or sizes computed from them with + - * / %, e.g. \"[*, n]\" or \"[*, n + m]\""));
             return null;
         }
 

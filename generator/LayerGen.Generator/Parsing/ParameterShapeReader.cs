@@ -9,8 +9,9 @@ namespace LayerGen.Generator.Parsing;
 /// <summary>
 /// Reads a parameter's shape from its initialiser: any static method returning a tensor whose last
 /// parameter is <c>params int[] shape</c> (<c>Tensor.Randn(inUnits, units)</c>, <c>Tensor.Full(0.5f, units)</c>,
-/// <c>Init.KaimingUniform(inUnits, units)</c>, a user's own factory). Each size is an int constant or
-/// one of the layer's size parameters. While the code does not bind (mid-typing), the known
+/// <c>Init.KaimingUniform(inUnits, units)</c>, a user's own factory). Each size is an int constant, one of the
+/// layer's size parameters, or computed from them (<c>Tensor.Randn(numInputs + numHiddens, numHiddens)</c>,
+/// <see cref="SizeReader"/>). While the code does not bind (mid-typing), the known
 /// <c>Tensor</c> factories are recognised by name.
 /// </summary>
 internal static class ParameterShapeReader
@@ -35,7 +36,7 @@ internal static class ParameterShapeReader
             && method.ReturnType.ToDisplayString() == "LayerGen.Tensor"
             && method.Parameters.LastOrDefault() is { IsParams: true, Type: IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int32 } } shapeParameter)
         {
-            return ReadShapeArgument(invocation, shapeParameter, sizes, out problem);
+            return ReadShapeArgument(invocation, shapeParameter, model, sizes, out problem);
         }
 
         return ReadByName(initializer, model, sizes, out problem);
@@ -59,7 +60,7 @@ internal static class ParameterShapeReader
         };
     }
 
-    private static List<SizeRef>? ReadShapeArgument(IInvocationOperation invocation, IParameterSymbol shapeParameter, List<string> sizes, out string? problem)
+    private static List<SizeRef>? ReadShapeArgument(IInvocationOperation invocation, IParameterSymbol shapeParameter, SemanticModel model, List<string> sizes, out string? problem)
     {
         problem = null;
         var argument = invocation.Arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Parameter, shapeParameter));
@@ -81,9 +82,12 @@ internal static class ParameterShapeReader
             {
                 shape.Add(new SizeRef(0, reference.Parameter.Name));
             }
+            else if (value.Syntax is ExpressionSyntax syntax && Size(syntax, model, sizes, out problem) is { } size)
+            {
+                shape.Add(size);
+            }
             else
             {
-                problem = $"size '{element.Syntax}' is neither a constant nor one of the layer's size parameters";
                 return null;
             }
         }
@@ -135,10 +139,36 @@ internal static class ParameterShapeReader
                 continue;
             }
 
-            problem = $"size '{argument}' is neither a constant nor one of the layer's size parameters";
-            return null;
+            if (Size(argument, model, sizes, out problem) is not { } size)
+            {
+                return null;
+            }
+
+            shape.Add(size);
         }
 
         return shape;
+    }
+
+    /// <summary>A size computed from the size parameters (<c>numInputs + numHiddens</c>), or null with why not.</summary>
+    private static SizeRef? Size(ExpressionSyntax syntax, SemanticModel model, List<string> sizes, out string? problem)
+    {
+        problem = null;
+        var size = SizeReader.Read(syntax, model, sizes, default, out _);
+        if (size is null)
+        {
+            problem = syntax is IdentifierNameSyntax
+                ? $"size '{syntax}' is neither a constant nor one of the layer's size parameters"
+                : $"size '{syntax}' is not computed from constants and the layer's size parameters with + - * / %";
+            return null;
+        }
+
+        if (size.IsConstant && size.ConstantValue <= 0)
+        {
+            problem = $"size '{syntax}' is {size.ConstantValue}; a parameter's sizes must be positive";
+            return null;
+        }
+
+        return SizeRef.From(size);
     }
 }

@@ -4,7 +4,10 @@ using System.Linq;
 
 namespace LayerGen.Generator.Parsing;
 
-/// <summary>Shapes written as text, <c>"[*, inFeatures, 8]"</c>: '*' is the batch, then constants or size names.</summary>
+/// <summary>
+/// Shapes written as text, <c>"[*, inFeatures, 8]"</c>, <c>"[*, numInputs + numHiddens]"</c>: '*' is the batch, then
+/// positive constants or sizes of the size parameters (<see cref="Ir.SizeExpr"/>).
+/// </summary>
 internal static class ShapeText
 {
     /// <summary>The feature dimensions after the leading '*', or null when the text is not of that form.</summary>
@@ -26,6 +29,10 @@ internal static class ShapeText
             else if (sizes.Contains(part))
             {
                 features.Add(new SizeRef(0, part));
+            }
+            else if (Ir.SizeExpr.Parse(part) is { } size && size.Symbols.All(sizes.Contains) && (!size.IsConstant || size.ConstantValue > 0))
+            {
+                features.Add(SizeRef.From(size));
             }
             else
             {

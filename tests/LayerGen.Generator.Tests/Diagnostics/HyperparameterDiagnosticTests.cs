@@ -78,23 +78,4 @@ public sealed class HyperparameterDiagnosticTests
             "LayerGen cannot compile 'useBias ? x.MatMul(weight) + bias : x.MatMul(weight)' in the forward definition of 'MaybeBiased': "
             + "this kind of expression is not part of LayerGen's op set (see docs/ops.md)");
     }
-
-    [Fact]
-    public void A_size_parameter_as_an_int_argument_of_an_op_is_still_refused_on_the_argument()
-    {
-        DiagnosticAssert.Reports(
-            """
-            using LayerGen;
-
-            namespace Demo;
-
-            [Layer(Input = "[*, steps, d]")]
-            public partial class Flatten(int steps, int d)
-            {
-                Tensor Forward(Tensor x) => x.Reshape(-1, {|LG0003:steps * d|});
-            }
-            """,
-            "LayerGen cannot compile 'steps * d' in the forward definition of 'Flatten': "
-            + "this argument must be a compile-time constant (an axis, a size, a flag, an exponent or an equation)");
-    }
 }

@@ -137,6 +137,11 @@ public static partial class EagerAgreement
             {
                 features.Add(constant);
             }
+            else if (LayerGen.Generator.Ir.SizeExpr.Parse(part) is { } size && size.Symbols.All(sizeNames.Contains))
+            {
+                // A size computed from the sizes ([*, (a + b)]): C#'s int arithmetic, as the layer's own code computes it.
+                features.Add((int)size.Evaluate(s => sizes[Array.IndexOf(sizeNames, s)]));
+            }
             else
             {
                 return null;
