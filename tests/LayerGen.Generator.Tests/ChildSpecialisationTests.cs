@@ -47,6 +47,7 @@ public sealed class ChildSpecialisationTests
             MyLinear fc1 = new(inputs, hidden);
             Block block = new(hidden);
             MyLinear head = new MyLinear(hidden, 3);
+            MyLinear wide = new MyLinear(inputs + hidden, hidden * 2);
 
             Tensor Forward(Tensor x) => head.Call(block.Call(fc1.Call(centered.Call(x))));
         }
@@ -61,6 +62,8 @@ public sealed class ChildSpecialisationTests
         Assert.Contains("Kernels_inUnits4_units8", linear);
         Assert.Contains("Kernels_inUnits8_units8", linear);
         Assert.Contains("Kernels_inUnits8_units3", linear);
+        Assert.Contains("Kernels_inUnits12_units16", linear); // 'new MyLinear(inputs + hidden, hidden * 2)'
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "LG0012");
         Assert.Contains("Kernels_width8", run.Source("Block.g.cs"));
         Assert.Contains("Kernels_inputs4_hidden8", run.Source("Net.g.cs"));
     }

@@ -114,12 +114,18 @@ internal static class ConstructionSiteReader
             return false;
         }
 
-        return creation.Arguments.All(a =>
-            a.Parameter is { } p && !IsSize(p)
-            || a.Value.ConstantValue is { HasValue: true, Value: int }
-            || a.Value is IParameterReferenceOperation { Parameter: { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } constructor } }
-                && SymbolEqualityComparer.Default.Equals(constructor.ContainingType, parent));
+        return creation.Arguments.All(a => a.Parameter is { } p && !IsSize(p) || OfParentSizes(a.Value, parent));
     }
+
+    /// <summary>A constant, one of the parent's constructor parameters, or arithmetic of those (<c>inputs + hidden</c>).</summary>
+    private static bool OfParentSizes(IOperation value, INamedTypeSymbol parent) => value switch
+    {
+        _ when value.ConstantValue is { HasValue: true, Value: int } => true,
+        IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } constructor } =>
+            SymbolEqualityComparer.Default.Equals(constructor.ContainingType, parent),
+        IBinaryOperation binary => OfParentSizes(binary.LeftOperand, parent) && OfParentSizes(binary.RightOperand, parent),
+        _ => false,
+    };
 
     /// <summary>An int parameter of a layer's constructor is a size; the others are hyperparameters.</summary>
     private static bool IsSize(IParameterSymbol parameter) => parameter.Type.SpecialType == SpecialType.System_Int32;
