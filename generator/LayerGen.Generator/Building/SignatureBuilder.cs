@@ -30,6 +30,12 @@ internal static class SignatureBuilder
 
     private static LayerSignature? BuildUnchecked(LayerModel layer)
     {
+        if (layer.Forward.Deferred.Count > 0)
+        {
+            // Its graph exists only once its loops are unrolled with its constructions' sizes; uses as a child go unchecked.
+            return null;
+        }
+
         var names = new Names(layer.ConstructorParameters, layer.Parameters.Select(p => p.Name));
         var graph = GraphBuilder.Build(layer, names.Size, c => c.MetadataSignature, new List<DiagnosticInfo>());
         return graph is null ? null : FromGraph(layer, graph, names);

@@ -44,6 +44,9 @@ internal sealed record CallExpr(
     /// <see cref="ScalarReader"/> template (holes <c>{name}</c>, filled by Building).</remarks>
     public EquatableArray<Number> Numbers { get; init; } = EquatableArray<Number>.Empty;
 
+    /// <summary>Integer arguments written with a loop variable: their positions in <see cref="Constants"/>, set when unrolled.</summary>
+    public EquatableArray<LoopConstant> LoopConstants { get; init; } = EquatableArray<LoopConstant>.Empty;
+
     /// <summary>A constant string argument (an einsum equation) and where it is written.</summary>
     public string? Literal { get; init; }
 

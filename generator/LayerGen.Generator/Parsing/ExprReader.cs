@@ -40,6 +40,9 @@ internal sealed class ExprReader
     /// <summary>For a loss: the name of the target parameter.</summary>
     public string? TargetName { get; init; }
 
+    /// <summary>A block body's locals, arrays of tensors and loop variables (<see cref="StatementReader"/>), asked first.</summary>
+    public ForwardEnvironment? Environment { get; init; }
+
     public void DeclareLocal(string name) => _locals.Add(name);
 
     /// <summary>Reads <paramref name="syntax"/>, or reports why it cannot and returns null.</summary>
@@ -48,6 +51,11 @@ internal sealed class ExprReader
         _cancellationToken.ThrowIfCancellationRequested();
         string text = ForwardParser.Shorten(syntax.ToString());
         var location = LocationInfo.From(syntax);
+        if (Environment?.ReadLoopScalar(syntax, text, location, IsRunTimeScalar(syntax)) is { } loopValue)
+        {
+            return loopValue.Value;
+        }
+
         if (IsRunTimeScalar(syntax))
         {
             return ScalarTemplate(syntax) is { } template ? new ScalarExpr(template, text, location) : null;
@@ -87,6 +95,8 @@ internal sealed class ExprReader
                 return right is null ? null : Call(op, text, location, left, right);
             case InvocationExpressionSyntax invocation:
                 return ReadInvocation(invocation, text, location);
+            case ElementAccessExpressionSyntax element when Environment is not null:
+                return Environment.ReadElement(element, text, location);
             case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "T" } transpose:
                 var transposed = Read(transpose.Expression);
                 return transposed is null ? null : Call(OpTable.Transposed, text, location, transposed);
@@ -110,6 +120,11 @@ internal sealed class ExprReader
         if (name == TargetName)
         {
             return new NameExpr(name, NameKind.Target, text, location);
+        }
+
+        if (Environment?.ResolveName(name, text, location) is { } scoped)
+        {
+            return scoped;
         }
 
         if (_locals.Contains(name))
@@ -140,6 +155,7 @@ internal sealed class ExprReader
         string name = access.Name.Identifier.ValueText;
         var operands = new List<Expr>();
         var constants = new List<int>();
+        var loopConstants = new List<LoopConstant>();
         var arguments = invocation.ArgumentList.Arguments;
 
         if (name == "Call" && arguments.Count == 1 && ChildName(access.Expression) is string child)
@@ -206,6 +222,16 @@ internal sealed class ExprReader
 
                     operands.Add(operand);
                     break;
+                case ArgumentKind.Integer when Environment?.MentionsLoopVariable(argument) == true:
+                    // x.Narrow(1, t, 1): the value in each unrolled copy of the loop's body.
+                    if (Environment.ReadLoopInteger(argument) is not { } loopConstant)
+                    {
+                        return null;
+                    }
+
+                    loopConstants.Add(new LoopConstant(constants.Count, loopConstant));
+                    constants.Add(0);
+                    break;
                 case ArgumentKind.String when _model.GetConstantValue(argument, _cancellationToken).Value is string value:
                     literal = value;
                     literalLocation = LocationInfo.From(argument);
@@ -244,6 +270,7 @@ internal sealed class ExprReader
         return new CallExpr(Choose(candidates, operands.Count), operands.ToEquatableArray(), constants.ToEquatableArray(), text, location)
         {
             Numbers = numbers.ToEquatableArray(),
+            LoopConstants = loopConstants.ToEquatableArray(),
             Literal = literal,
             LiteralLocation = literalLocation,
         };

@@ -11,8 +11,9 @@ namespace LayerGen.Generator.Parsing;
 
 /// <summary>
 /// Turns the body of <c>Tensor Forward(Tensor x)</c> into an <see cref="Expr"/> tree. Accepts an
-/// expression body, or a block of <c>var</c> locals followed by one <c>return</c>. Every other
-/// construct is reported on its own syntax node with a hint of what to write instead.
+/// expression body, or a block of statements (<see cref="StatementReader"/>) whose control flow is resolved at
+/// compile time (<see cref="ForwardUnroller"/>). Every other construct is reported on its own syntax node with a
+/// hint of what to write instead.
 /// </summary>
 internal static class ForwardParser
 {
@@ -40,7 +41,8 @@ internal static class ForwardParser
         }
 
         string? targetName = isLoss ? method.Parameters[1].Name : null;
-        var reader = new ExprReader(layerName, method.Parameters[0].Name, model, parameterNames, childNames, diagnostics, cancellationToken) { TargetName = targetName, ConstructorParameters = constructorParameters };
+        var environment = new ForwardEnvironment(layerName, model, constructorParameters, diagnostics, cancellationToken);
+        var reader = new ExprReader(layerName, method.Parameters[0].Name, model, parameterNames, childNames, diagnostics, cancellationToken) { TargetName = targetName, ConstructorParameters = constructorParameters, Environment = environment };
         if (syntax.ExpressionBody is { } arrow)
         {
             var result = reader.Read(arrow.Expression);
@@ -53,52 +55,29 @@ internal static class ForwardParser
             return null;
         }
 
-        var locals = new List<LocalModel>();
-        Expr? returned = null;
-        foreach (var statement in body.Statements)
+        // A block body: its statements, with their control flow resolved at compile time (ForwardUnroller).
+        var statements = new StatementReader(reader, environment, model, cancellationToken).ReadBody(body);
+        if (statements is null)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (returned is not null)
-            {
-                Report(diagnostics, statement, layerName, "nothing may follow the return statement");
-                return null;
-            }
-
-            switch (statement)
-            {
-                case LocalDeclarationStatementSyntax { Declaration.Variables.Count: 1 } local
-                    when local.Declaration.Variables[0].Initializer is { } init:
-                    var value = reader.Read(init.Value);
-                    if (value is null)
-                    {
-                        return null;
-                    }
-
-                    string name = local.Declaration.Variables[0].Identifier.ValueText;
-                    reader.DeclareLocal(name);
-                    locals.Add(new LocalModel(name, value));
-                    break;
-                case ReturnStatementSyntax { Expression: { } expression }:
-                    returned = reader.Read(expression);
-                    if (returned is null)
-                    {
-                        return null;
-                    }
-
-                    break;
-                default:
-                    Report(diagnostics, statement, layerName, "a forward body may only declare locals ('var h = ...;') and return an expression; loops, branches and assignments cannot be differentiated");
-                    return null;
-            }
+            return null;
         }
 
-        if (returned is null)
+        if (statements.LastOrDefault() is not ReturnStatement returned)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedForwardSignature, location, layerName, "it has no return statement"));
             return null;
         }
 
-        return new ForwardModel(method.Parameters[0].Name, locals.ToEquatableArray(), returned, location) { TargetName = targetName };
+        var program = statements.ToEquatableArray();
+        var forward = new ForwardModel(method.Parameters[0].Name, EquatableArray<LocalModel>.Empty, returned.Value, location) { TargetName = targetName };
+        if (ForwardUnroller.SizesRead(program).Any())
+        {
+            // A loop over numSteps: unrolled once the layer's constant constructions say how many steps (LayerCompiler).
+            return forward with { Deferred = program };
+        }
+
+        var unrolled = ForwardUnroller.Unroll(layerName, program, new Dictionary<string, int>(), new Dictionary<string, string>(), ForwardUnroller.TakenNames(forward, parameterNames, childNames), diagnostics);
+        return unrolled is { } resolved ? forward with { Locals = resolved.Locals, Result = resolved.Result } : null;
     }
 
     private static void Report(List<DiagnosticInfo> diagnostics, SyntaxNode node, string layerName, string why) =>
