@@ -97,6 +97,8 @@ internal sealed class ExprReader
                 return ReadInvocation(invocation, text, location);
             case ElementAccessExpressionSyntax element when Environment is not null:
                 return Environment.ReadElement(element, text, location);
+            case ConditionalExpressionSyntax conditional when Environment is not null:
+                return ReadConditional(conditional, text, location);
             case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "T" } transpose:
                 var transposed = Read(transpose.Expression);
                 return transposed is null ? null : Call(OpTable.Transposed, text, location, transposed);
@@ -112,6 +114,12 @@ internal sealed class ExprReader
 
     private Expr? ReadName(string name, ExpressionSyntax syntax, string text, LocationInfo? location)
     {
+        // First: a local or a helper's parameter hides the input's name and the layer's members, as in C#.
+        if (Environment?.ResolveName(name, text, location) is { } scoped)
+        {
+            return scoped;
+        }
+
         if (name == _inputName)
         {
             return new NameExpr(name, NameKind.Input, text, location);
@@ -120,11 +128,6 @@ internal sealed class ExprReader
         if (name == TargetName)
         {
             return new NameExpr(name, NameKind.Target, text, location);
-        }
-
-        if (Environment?.ResolveName(name, text, location) is { } scoped)
-        {
-            return scoped;
         }
 
         if (_locals.Contains(name))
@@ -145,8 +148,26 @@ internal sealed class ExprReader
         return Unsupported(syntax, "only the input, locals declared above, [Parameter] members and constants can be used");
     }
 
+    /// <summary><c>c ? a : b</c> on a condition known at compile time (<see cref="ForwardEnvironment.ReadBool"/>).</summary>
+    private Expr? ReadConditional(ConditionalExpressionSyntax conditional, string text, LocationInfo? location)
+    {
+        if (Environment!.ReadBool(conditional.Condition, out var problem, out string? why) is not { } condition)
+        {
+            return Unsupported(problem ?? conditional.Condition, why ?? "the condition must be known at compile time");
+        }
+
+        var whenTrue = Read(conditional.WhenTrue);
+        var whenFalse = whenTrue is null ? null : Read(conditional.WhenFalse);
+        return whenFalse is null ? null : new ConditionalExpr(condition, whenTrue!, whenFalse, LocationInfo.From(conditional.Condition), text, location);
+    }
+
     private Expr? ReadInvocation(InvocationExpressionSyntax invocation, string text, LocationInfo? location)
     {
+        if (Environment?.HelperReader?.Invoke(invocation, text, location) is { } helper)
+        {
+            return helper.Value;
+        }
+
         if (invocation.Expression is not MemberAccessExpressionSyntax access)
         {
             return Unsupported(invocation, "only methods of Tensor and Ops can be called in a forward definition");

@@ -46,6 +46,53 @@ internal sealed class ForwardEnvironment
 
     public bool IsLoopVariable(string name) => _loopVariables.Contains(name);
 
+    /// <summary>Reads a call of a helper of the layer (<see cref="HelperInliner"/>); null when the call is not to one.</summary>
+    public System.Func<InvocationExpressionSyntax, string, LocationInfo?, Claim?>? HelperReader { get; set; }
+
+    /// <summary>
+    /// The scope of a helper's body until the returned scope is disposed: its tensor parameters are locals, its int
+    /// parameters integers (read as loop variables are). A method's body sees none of the forward's names; a local
+    /// function's sees them, as C# lets it capture them.
+    /// </summary>
+    public System.IDisposable Helper(IEnumerable<string> tensorParameters, IEnumerable<string> intParameters, bool capturesEnclosing)
+    {
+        var locals = new HashSet<string>(_locals);
+        var arrays = new Dictionary<string, IntExpr>(_arrays);
+        var loopVariables = new List<string>(_loopVariables);
+        if (!capturesEnclosing)
+        {
+            _locals.Clear();
+            _arrays.Clear();
+            _loopVariables.Clear();
+        }
+
+        foreach (string name in tensorParameters)
+        {
+            _arrays.Remove(name);
+            _locals.Add(name);
+        }
+
+        foreach (string name in intParameters)
+        {
+            _locals.Remove(name);
+            _loopVariables.Add(name);
+        }
+
+        return new Scope(() =>
+        {
+            _locals.Clear();
+            _locals.UnionWith(locals);
+            _arrays.Clear();
+            foreach (var pair in arrays)
+            {
+                _arrays[pair.Key] = pair.Value;
+            }
+
+            _loopVariables.Clear();
+            _loopVariables.AddRange(loopVariables);
+        });
+    }
+
     /// <summary>Makes <paramref name="name"/> a loop variable until the returned scope is disposed (the loop's end).</summary>
     public System.IDisposable Loop(string name)
     {
@@ -159,6 +206,55 @@ internal sealed class ForwardEnvironment
                 return right is null ? null : new IntBinary(binary.OperatorToken.ValueText, left!, right);
             default:
                 problem = syntax;
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// A condition known at compile time: constants, comparisons of integers (<see cref="ReadInt"/>), <c>! &amp;&amp; ||</c>;
+    /// or null with the part that is not one in <paramref name="problem"/> and why in <paramref name="why"/>.
+    /// </summary>
+    public BoolExpr? ReadBool(ExpressionSyntax syntax, out SyntaxNode? problem, out string? why)
+    {
+        problem = null;
+        why = null;
+        if (_model.GetConstantValue(syntax, _cancellationToken) is { HasValue: true, Value: bool constant })
+        {
+            return new BoolConstant(constant);
+        }
+
+        switch (syntax)
+        {
+            case ParenthesizedExpressionSyntax parenthesized:
+                return ReadBool(parenthesized.Expression, out problem, out why);
+            case PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.LogicalNotExpression):
+                return ReadBool(unary.Operand, out problem, out why) is { } operand ? new BoolLogic("!", operand, null) : null;
+            case BinaryExpressionSyntax logic when logic.Kind() is SyntaxKind.LogicalAndExpression or SyntaxKind.LogicalOrExpression:
+                var first = ReadBool(logic.Left, out problem, out why);
+                var second = first is null ? null : ReadBool(logic.Right, out problem, out why);
+                return second is null ? null : new BoolLogic(logic.OperatorToken.ValueText, first!, second);
+            case BinaryExpressionSyntax comparison when comparison.Kind() is SyntaxKind.LessThanExpression or SyntaxKind.LessThanOrEqualExpression
+                or SyntaxKind.GreaterThanExpression or SyntaxKind.GreaterThanOrEqualExpression or SyntaxKind.EqualsExpression or SyntaxKind.NotEqualsExpression:
+                var left = ReadInt(comparison.Left, out problem);
+                var right = left is null ? null : ReadInt(comparison.Right, out problem);
+                if (right is null)
+                {
+                    why = "a condition resolved at compile time compares integers computed from constants, loop variables and the layer's int sizes";
+                    return null;
+                }
+
+                return new IntComparison(comparison.OperatorToken.ValueText, left!, right);
+            default:
+                problem = syntax;
+                why = _model.GetSymbolInfo(syntax, _cancellationToken).Symbol switch
+                {
+                    IParameterSymbol { Type.SpecialType: SpecialType.System_Boolean } flag =>
+                        $"'{flag.Name}' is a bool hyperparameter, known only when the layer is constructed, and LayerGen resolves a forward's branches at compile time; compute both results and select with Ops.Where, or make two layers",
+                    // The generated property: it does not exist while the layer fails to generate.
+                    IPropertySymbol { Name: "Training" } or null when syntax is IdentifierNameSyntax { Identifier.ValueText: "Training" } =>
+                        "'Training' is known only when the layer runs, and LayerGen resolves a forward's branches at compile time; ops that behave differently in training (Ops.Dropout) read the mode themselves",
+                    _ => "a condition resolved at compile time is a constant or compares integers computed from constants, loop variables and the layer's int sizes",
+                };
                 return null;
         }
     }

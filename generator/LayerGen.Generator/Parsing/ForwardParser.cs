@@ -43,26 +43,30 @@ internal static class ForwardParser
         string? targetName = isLoss ? method.Parameters[1].Name : null;
         var environment = new ForwardEnvironment(layerName, model, constructorParameters, diagnostics, cancellationToken);
         var reader = new ExprReader(layerName, method.Parameters[0].Name, model, parameterNames, childNames, diagnostics, cancellationToken) { TargetName = targetName, ConstructorParameters = constructorParameters, Environment = environment };
+        // Calls of the layer's helpers (methods, local functions) are inlined where they are read.
+        _ = new HelperInliner(method, reader, environment, model, cancellationToken);
+        List<ForwardStatement>? statements;
         if (syntax.ExpressionBody is { } arrow)
         {
-            var result = reader.Read(arrow.Expression);
-            return result is null ? null : new ForwardModel(method.Parameters[0].Name, EquatableArray<LocalModel>.Empty, result, location) { TargetName = targetName };
+            statements = reader.Read(arrow.Expression) is { } result ? new List<ForwardStatement> { new ReturnStatement(result, LocationInfo.From(arrow.Expression)) } : null;
         }
-
-        if (syntax.Body is not { } body)
+        else if (syntax.Body is { } body)
+        {
+            // A block body: its statements, with their control flow resolved at compile time (ForwardUnroller).
+            statements = new StatementReader(reader, environment, model, cancellationToken).ReadBody(body);
+        }
+        else
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedForwardSignature, location, layerName, "it has no body"));
             return null;
         }
 
-        // A block body: its statements, with their control flow resolved at compile time (ForwardUnroller).
-        var statements = new StatementReader(reader, environment, model, cancellationToken).ReadBody(body);
         if (statements is null)
         {
             return null;
         }
 
-        if (statements.LastOrDefault() is not ReturnStatement returned)
+        if (FirstReturn(statements) is not { } returned)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedForwardSignature, location, layerName, "it has no return statement"));
             return null;
@@ -80,8 +84,26 @@ internal static class ForwardParser
         return unrolled is { } resolved ? forward with { Locals = resolved.Locals, Result = resolved.Result } : null;
     }
 
-    private static void Report(List<DiagnosticInfo> diagnostics, SyntaxNode node, string layerName, string why) =>
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, LocationInfo.From(node), Shorten(node.ToString()), layerName, why));
+    /// <summary>The first return statement, at any depth (the forward's location for the result until unrolled).</summary>
+    private static ReturnStatement? FirstReturn(IEnumerable<ForwardStatement> statements)
+    {
+        foreach (var statement in statements)
+        {
+            var found = statement switch
+            {
+                ReturnStatement ret => ret,
+                ForStatement loop => FirstReturn(loop.Body),
+                IfStatement branch => FirstReturn(branch.Then) ?? FirstReturn(branch.Else),
+                _ => null,
+            };
+            if (found is not null)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
 
     internal static string Shorten(string text)
     {

@@ -10,7 +10,11 @@ namespace LayerGen.Generator.Parsing;
 internal abstract record ForwardStatement(LocationInfo? Location);
 
 /// <summary><c>var h = e;</c>, <c>h = e;</c> or <c>h += e;</c> (already read as <c>h + e</c>): a new value of the local.</summary>
-internal sealed record AssignStatement(string Name, Expr Value, LocationInfo? Location) : ForwardStatement(Location);
+internal sealed record AssignStatement(string Name, Expr Value, LocationInfo? Location) : ForwardStatement(Location)
+{
+    /// <summary>True for a declaration (<c>var h = e;</c>): a helper's declared names are hidden from its caller.</summary>
+    public bool Declares { get; init; }
+}
 
 /// <summary><c>var outs = new Tensor[n];</c>: an array of <see cref="Length"/> tensors, none assigned yet.</summary>
 internal sealed record NewArrayStatement(string Name, IntExpr Length, LocationInfo? LengthLocation, LocationInfo? Location) : ForwardStatement(Location);
@@ -48,3 +52,30 @@ internal sealed record IntValueExpr(IntExpr Value, string Text, LocationInfo? Lo
 /// <see cref="CallExpr.Constants"/>[<see cref="Position"/>] in each unrolled copy.
 /// </summary>
 internal sealed record LoopConstant(int Position, IntExpr Value);
+
+/// <summary><c>if (Condition) Then else Else</c> on a condition known at compile time: only the branch taken is unrolled.</summary>
+internal sealed record IfStatement(
+    BoolExpr Condition,
+    EquatableArray<ForwardStatement> Then,
+    EquatableArray<ForwardStatement> Else,
+    LocationInfo? ConditionLocation,
+    LocationInfo? Location) : ForwardStatement(Location);
+
+/// <summary><c>Condition ? WhenTrue : WhenFalse</c> on a condition known at compile time.</summary>
+internal sealed record ConditionalExpr(BoolExpr Condition, Expr WhenTrue, Expr WhenFalse, LocationInfo? ConditionLocation, string Text, LocationInfo? Location) : Expr(Text, Location);
+
+/// <summary>
+/// A call of a helper of the layer (a private method or a local function taking and returning tensors), inlined: its
+/// arguments bound to its parameters, then its <see cref="Body"/> run in a scope of its own; its value is what the body
+/// returns. <see cref="Declared"/> lists the names the body declares (its parameters included), which the call hides.
+/// </summary>
+internal sealed record InlineCallExpr(
+    string Helper,
+    EquatableArray<InlineArgument> Arguments,
+    EquatableArray<ForwardStatement> Body,
+    EquatableArray<string> Declared,
+    string Text,
+    LocationInfo? Location) : Expr(Text, Location);
+
+/// <summary>A helper's parameter and its argument: a tensor, or an integer (a constant, a size, a loop variable).</summary>
+internal sealed record InlineArgument(string Parameter, Expr? Tensor, IntExpr? Integer);

@@ -165,7 +165,51 @@ internal sealed class ForwardUnroller
                     case ReturnStatement ret:
                         WalkExpr(ret.Value, Add);
                         break;
+                    case IfStatement branch:
+                        AddBool(branch.Condition);
+                        Walk(branch.Then);
+                        Walk(branch.Else);
+                        break;
                 }
+            }
+        }
+
+        void AddBool(BoolExpr condition)
+        {
+            foreach (var value in condition.Integers())
+            {
+                Add(value);
+            }
+        }
+
+        void WalkExpr(Expr expr, System.Action<IntExpr> add)
+        {
+            switch (expr)
+            {
+                case ConditionalExpr conditional:
+                    AddBool(conditional.Condition);
+                    WalkExpr(conditional.WhenTrue, add);
+                    WalkExpr(conditional.WhenFalse, add);
+                    break;
+                case InlineCallExpr call:
+                    foreach (var argument in call.Arguments)
+                    {
+                        if (argument.Integer is { } integer)
+                        {
+                            loopVariables.Add(argument.Parameter);
+                            add(integer);
+                        }
+                        else
+                        {
+                            WalkExpr(argument.Tensor!, add);
+                        }
+                    }
+
+                    Walk(call.Body);
+                    break;
+                default:
+                    ForwardUnroller.WalkExpr(expr, add, e => WalkExpr(e, add));
+                    break;
             }
         }
 
@@ -173,7 +217,8 @@ internal sealed class ForwardUnroller
         return names.Where(n => !loopVariables.Contains(n)).ToList();
     }
 
-    private static void WalkExpr(Expr expr, System.Action<IntExpr> add)
+    /// <summary>The integers of one expression node, with <paramref name="walk"/> called on its operands.</summary>
+    private static void WalkExpr(Expr expr, System.Action<IntExpr> add, System.Action<Expr> walk)
     {
         switch (expr)
         {
@@ -191,12 +236,12 @@ internal sealed class ForwardUnroller
 
                 foreach (var operand in call.Operands)
                 {
-                    WalkExpr(operand, add);
+                    walk(operand);
                 }
 
                 break;
             case ChildCallExpr child:
-                WalkExpr(child.Input, add);
+                walk(child.Input);
                 break;
         }
     }
@@ -249,10 +294,17 @@ internal sealed class ForwardUnroller
                         return false;
                     }
 
-                    _arrays[store.Array][index] = element;
+                    _arrays[store.Array][index] = element; // Index found the array
                     break;
                 case ForStatement loop:
                     if (!RunLoop(loop))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case IfStatement branch:
+                    if (Decide(branch.Condition, branch.ConditionLocation) is not bool taken || !Run(taken ? branch.Then : branch.Else))
                     {
                         return false;
                     }
@@ -267,6 +319,20 @@ internal sealed class ForwardUnroller
         return true;
     }
 
+    /// <summary>The value of a condition here, or null after reporting why it has none.</summary>
+    private bool? Decide(BoolExpr condition, LocationInfo? location)
+    {
+        foreach (var value in condition.Integers())
+        {
+            if (Evaluate(value, location, "the condition") is null)
+            {
+                return null;
+            }
+        }
+
+        return condition.Evaluate(_integers) is bool result ? result : Fail<bool>(location, condition.ToString(), "the condition cannot be computed (division by zero or overflow)");
+    }
+
     private bool RunLoop(ForStatement loop)
     {
         if (Evaluate(loop.Start, loop.Location, "the loop's start") is not int start || Evaluate(loop.End, loop.BoundLocation, "the loop's bound") is not int end)
@@ -274,9 +340,9 @@ internal sealed class ForwardUnroller
             return false;
         }
 
-        if ((long)(end - start) / loop.Step > MaxValues)
+        if (((long)end - start) / loop.Step > MaxValues)
         {
-            return Fail(loop.BoundLocation, loop.End.ToString(), $"the loop runs {(end - start) / loop.Step} times, more than the {MaxValues} that LayerGen unrolls");
+            return Fail(loop.BoundLocation, loop.End.ToString(), $"the loop runs {((long)end - start) / loop.Step} times, more than the {MaxValues} that LayerGen unrolls");
         }
 
         for (int i = start; i < end; i += loop.Step)
@@ -285,6 +351,12 @@ internal sealed class ForwardUnroller
             if (!Run(loop.Body))
             {
                 return false;
+            }
+
+            if (_result is not null)
+            {
+                // A return inside the loop: the forward (or helper) ends here.
+                break;
             }
         }
 
@@ -326,10 +398,99 @@ internal sealed class ForwardUnroller
                 return Evaluate(value.Value, value.Location, "this number") is int number ? new NumberExpr(number, value.Text, value.Location) : null;
             case CallExpr call:
                 return RewriteCall(call);
+            case ConditionalExpr conditional:
+                return Decide(conditional.Condition, conditional.ConditionLocation) is bool taken ? Rewrite(taken ? conditional.WhenTrue : conditional.WhenFalse) : null;
+            case InlineCallExpr call:
+                return Inline(call);
             case ChildCallExpr child:
                 return Rewrite(child.Input) is { } input ? child with { Input = input } : null;
             default:
                 return expr;
+        }
+    }
+
+    /// <summary>
+    /// A helper's call inlined: its arguments computed here, bound to its parameters, its body run; its value is what
+    /// the body returns. The names it declares are then the caller's again; the caller's locals it assigns (a local
+    /// function's captures) keep their new values, as in C#.
+    /// </summary>
+    private Expr? Inline(InlineCallExpr call)
+    {
+        var tensors = new List<(string Parameter, Expr Value)>();
+        var integers = new List<(string Parameter, int Value)>();
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Integer is { } integer)
+            {
+                if (Evaluate(integer, call.Location, $"the argument of '{argument.Parameter}'") is not int value)
+                {
+                    return null;
+                }
+
+                integers.Add((argument.Parameter, value));
+            }
+            else if (Rewrite(argument.Tensor!) is { } tensor)
+            {
+                tensors.Add((argument.Parameter, tensor));
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        var current = new Dictionary<string, string>(_current);
+        var saved = new Dictionary<string, int>(_integers);
+        var arrays = new Dictionary<string, string?[]>(_arrays);
+        var result = _result;
+        _result = null;
+        foreach (var (parameter, value) in integers)
+        {
+            _integers[parameter] = value;
+        }
+
+        foreach (var (parameter, value) in tensors)
+        {
+            if (!Define(parameter, value, call.Location, out string name))
+            {
+                return null;
+            }
+
+            _current[parameter] = name;
+        }
+
+        bool ran = Run(call.Body);
+        var returned = _result;
+        _result = result;
+        _integers.Clear();
+        foreach (var pair in saved)
+        {
+            _integers[pair.Key] = pair.Value;
+        }
+
+        foreach (string name in call.Declared)
+        {
+            Restore(_current, current, name);
+            Restore(_arrays, arrays, name);
+        }
+
+        if (!ran)
+        {
+            return null;
+        }
+
+        return returned ?? Failed(call, $"'{call.Helper}' ended without returning a value");
+    }
+
+    private static void Restore<T>(Dictionary<string, T> values, Dictionary<string, T> before, string name)
+    {
+        if (before.TryGetValue(name, out var value))
+        {
+            values[name] = value;
+        }
+        else
+        {
+            values.Remove(name);
         }
     }
 
@@ -340,7 +501,12 @@ internal sealed class ForwardUnroller
         {
             if (operand is ArrayExpr array)
             {
-                var elements = _arrays[array.Array];
+                if (!_arrays.TryGetValue(array.Array, out var elements))
+                {
+                    Failed(array, $"'{array.Array}' has no value here");
+                    return null;
+                }
+
                 int missing = System.Array.IndexOf(elements, null);
                 if (missing >= 0)
                 {
@@ -381,7 +547,12 @@ internal sealed class ForwardUnroller
             return null;
         }
 
-        int length = _arrays[array].Length;
+        if (!_arrays.TryGetValue(array, out var elements))
+        {
+            return Fail<int>(location, array, $"'{array}' has no value here");
+        }
+
+        int length = elements.Length;
         return value >= 0 && value < length ? value : Fail<int>(location, index.ToString(), $"index {value} is outside '{array}', which has {length} elements");
     }
 

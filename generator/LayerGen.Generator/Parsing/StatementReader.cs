@@ -12,7 +12,8 @@ namespace LayerGen.Generator.Parsing;
 /// <summary>
 /// Reads the statements of a forward body into <see cref="ForwardStatement"/>s: locals declared and reassigned
 /// (<c>state = Ops.Tanh(...)</c>, <c>h += ...</c>), arrays of tensors (<c>var outs = new Tensor[n]; outs[t] = ...</c>),
-/// <c>for</c> loops over an integer range and the <c>return</c>. Their control flow is resolved at compile time by
+/// <c>for</c> loops over an integer range, <c>if</c>/<c>else</c> on conditions known at compile time, and <c>return</c>s
+/// (several, early ones included: the first one reached ends the body). Their control flow is resolved at compile time by
 /// <see cref="ForwardUnroller"/>, so loops whose trip count depends on tensor values (<c>while</c>) are refused here,
 /// each on its own syntax with what to write instead.
 /// </summary>
@@ -22,7 +23,6 @@ internal sealed class StatementReader
     private readonly ForwardEnvironment _environment;
     private readonly SemanticModel _model;
     private readonly CancellationToken _cancellationToken;
-    private bool _returned;
 
     public StatementReader(ExprReader reader, ForwardEnvironment environment, SemanticModel model, CancellationToken cancellationToken)
     {
@@ -36,29 +36,70 @@ internal sealed class StatementReader
     public List<ForwardStatement>? ReadBody(BlockSyntax body)
     {
         var statements = new List<ForwardStatement>();
-        return ReadAll(body.Statements, statements, topLevel: true) ? statements : null;
+        return ReadAll(body.Statements, statements) ? statements : null;
     }
 
-    private bool ReadAll(SyntaxList<StatementSyntax> statements, List<ForwardStatement> into, bool topLevel)
+    private bool ReadAll(SyntaxList<StatementSyntax> statements, List<ForwardStatement> into)
     {
+        bool returned = false;
         foreach (var statement in statements)
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            if (_returned)
+            if (statement is LocalFunctionStatementSyntax)
+            {
+                // A definition: inlined where it is called (HelperInliner).
+                continue;
+            }
+
+            if (returned)
             {
                 return Refuse(statement, "nothing may follow the return statement");
             }
 
-            if (!ReadOne(statement, into, topLevel))
+            if (!ReadOne(statement, into))
             {
                 return false;
             }
+
+            returned = into.LastOrDefault() is ReturnStatement;
         }
 
         return true;
     }
 
-    private bool ReadOne(StatementSyntax statement, List<ForwardStatement> into, bool topLevel)
+    /// <summary>The names <paramref name="statements"/> declare (locals, arrays, loop variables), at any depth.</summary>
+    public static IEnumerable<string> Declared(IEnumerable<ForwardStatement> statements)
+    {
+        foreach (var statement in statements)
+        {
+            switch (statement)
+            {
+                case AssignStatement { Declares: true } assign:
+                    yield return assign.Name;
+                    break;
+                case NewArrayStatement array:
+                    yield return array.Name;
+                    break;
+                case ForStatement loop:
+                    yield return loop.Variable;
+                    foreach (string name in Declared(loop.Body))
+                    {
+                        yield return name;
+                    }
+
+                    break;
+                case IfStatement branch:
+                    foreach (string name in Declared(branch.Then).Concat(Declared(branch.Else)))
+                    {
+                        yield return name;
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private bool ReadOne(StatementSyntax statement, List<ForwardStatement> into)
     {
         var location = LocationInfo.From(statement);
         switch (statement)
@@ -73,10 +114,10 @@ internal sealed class StatementReader
             case ForStatementSyntax loop:
                 return ReadFor(loop, into);
             case BlockSyntax block:
-                return ReadAll(block.Statements, into, topLevel: false);
+                return ReadAll(block.Statements, into);
             case EmptyStatementSyntax:
                 return true;
-            case ReturnStatementSyntax { Expression: { } expression } when topLevel:
+            case ReturnStatementSyntax { Expression: { } expression }:
                 var value = _reader.Read(expression);
                 if (value is null)
                 {
@@ -84,10 +125,9 @@ internal sealed class StatementReader
                 }
 
                 into.Add(new ReturnStatement(value, location));
-                _returned = true;
                 return true;
-            case ReturnStatementSyntax:
-                return Refuse(statement, "the return statement must be the last statement of the forward body, outside loops and blocks");
+            case IfStatementSyntax branch:
+                return ReadIf(branch, into);
             case WhileStatementSyntax loop:
                 return Refuse(loop.Condition, "a while loop runs until a value known only at run time says stop, and LayerGen resolves a forward's control flow at compile time; write a 'for' loop whose bound is a constant or a size of the layer");
             case DoStatementSyntax loop:
@@ -95,7 +135,7 @@ internal sealed class StatementReader
             case ForEachStatementSyntax loop:
                 return Refuse(loop.Expression, "write the loop over indices instead: 'for (int i = 0; i < n; i++)' with n a constant or a size of the layer");
             default:
-                return Refuse(statement, "a forward body may declare and reassign locals, fill arrays of tensors, loop with 'for' over a constant range and return an expression; other statements cannot be resolved at compile time");
+                return Refuse(statement, "a forward body may declare and reassign locals, fill arrays of tensors, loop with 'for' over a constant range, branch with 'if' on a condition known at compile time and return an expression; other statements cannot be resolved at compile time");
         }
     }
 
@@ -111,8 +151,7 @@ internal sealed class StatementReader
 
         if (initializer is ArrayCreationExpressionSyntax { Initializer: null } creation && IsTensorArray(creation))
         {
-            var sizes = creation.Type.RankSpecifiers[0].Sizes;
-            if (creation.Type.RankSpecifiers.Count != 1 || sizes.Count != 1 || sizes[0] is OmittedArraySizeExpressionSyntax)
+            if (creation.Type.RankSpecifiers.Count != 1 || creation.Type.RankSpecifiers[0].Sizes is not { Count: 1 } sizes || sizes[0] is OmittedArraySizeExpressionSyntax)
             {
                 return Refuse(creation, "an array of tensors is one-dimensional with a length: 'new Tensor[n]'");
             }
@@ -134,9 +173,32 @@ internal sealed class StatementReader
         }
 
         _environment.DeclareLocal(name);
-        into.Add(new AssignStatement(name, value, location));
+        into.Add(new AssignStatement(name, value, location) { Declares = true });
         return true;
     }
+
+    /// <summary><c>if (c) ... else ...</c> on a condition known at compile time (<see cref="ForwardEnvironment.ReadBool"/>).</summary>
+    private bool ReadIf(IfStatementSyntax branch, List<ForwardStatement> into)
+    {
+        if (_environment.ReadBool(branch.Condition, out var problem, out string? why) is not { } condition)
+        {
+            return Refuse(problem ?? branch.Condition, why ?? "the condition must be known at compile time");
+        }
+
+        var then = new List<ForwardStatement>();
+        var otherwise = new List<ForwardStatement>();
+        if (!ReadAll(Statements(branch.Statement), then)
+            || (branch.Else is { } elseClause && !ReadAll(Statements(elseClause.Statement), otherwise)))
+        {
+            return false;
+        }
+
+        into.Add(new IfStatement(condition, then.ToEquatableArray(), otherwise.ToEquatableArray(), LocationInfo.From(branch.Condition), LocationInfo.From(branch)));
+        return true;
+    }
+
+    private static SyntaxList<StatementSyntax> Statements(StatementSyntax statement) =>
+        statement is BlockSyntax block ? block.Statements : SyntaxFactory.SingletonList(statement);
 
     /// <summary><c>h = e;</c>, <c>h += e;</c> (also <c>-= *= /=</c>), <c>outs[i] = e;</c>.</summary>
     private bool ReadAssignment(AssignmentExpressionSyntax assignment, List<ForwardStatement> into, LocationInfo? location)
@@ -248,8 +310,7 @@ internal sealed class StatementReader
         var body = new List<ForwardStatement>();
         using (_environment.Loop(variable))
         {
-            var statements = loop.Statement is BlockSyntax block ? block.Statements : SyntaxFactory.SingletonList(loop.Statement);
-            if (!ReadAll(statements, body, topLevel: false))
+            if (!ReadAll(Statements(loop.Statement), body))
             {
                 return false;
             }

@@ -72,11 +72,11 @@ public sealed class HyperparameterDiagnosticTests
                 [Parameter] Tensor weight = Tensor.Randn(n, n);
                 [Parameter] Tensor bias = Tensor.Zeros(n);
 
-                Tensor Forward(Tensor x) => {|LG0003:useBias ? x.MatMul(weight) + bias : x.MatMul(weight)|};
+                Tensor Forward(Tensor x) => {|LG0003:useBias|} ? x.MatMul(weight) + bias : x.MatMul(weight);
             }
             """,
-            "LayerGen cannot compile 'useBias ? x.MatMul(weight) + bias : x.MatMul(weight)' in the forward definition of 'MaybeBiased': "
-            + "this kind of expression is not part of LayerGen's op set (see docs/ops.md)");
+            "LayerGen cannot compile 'useBias' in the forward definition of 'MaybeBiased': 'useBias' is a bool hyperparameter, known only when "
+            + "the layer is constructed, and LayerGen resolves a forward's branches at compile time; compute both results and select with Ops.Where, or make two layers");
     }
 
     [Fact]

@@ -33,3 +33,30 @@ public partial class UnrolledRnn(int numSteps, int numInputs, int numHiddens)
         return Ops.Stack(1, outputs);
     }
 }
+
+/// <summary>
+/// The same RNN written with a helper method (the cell), a static helper (<c>x[:, t]</c>) and a conditional on the
+/// loop variable (the first step has no previous state): inlined and folded at compile time.
+/// </summary>
+[Layer(Input = "[*, numSteps, numInputs]")]
+public partial class HelperRnn(int numSteps, int numInputs, int numHiddens)
+{
+    [Parameter] Tensor wXh = Tensor.Randn(numInputs, numHiddens) * 0.5f;
+    [Parameter] Tensor wHh = Tensor.Randn(numHiddens, numHiddens) * 0.5f;
+    [Parameter] Tensor bH = Tensor.Randn(numHiddens) * 0.5f;
+
+    Tensor Forward(Tensor x)
+    {
+        var outputs = new Tensor[numSteps];
+        for (int t = 0; t < numSteps; t++)
+        {
+            outputs[t] = t == 0 ? Ops.Tanh(At(x, 0).MatMul(wXh) + bH) : Cell(At(x, t), outputs[t - 1]);
+        }
+
+        return Ops.Stack(1, outputs);
+    }
+
+    private Tensor Cell(Tensor input, Tensor state) => Ops.Tanh(input.MatMul(wXh) + state.MatMul(wHh) + bH);
+
+    private static Tensor At(Tensor x, int t) => x.Narrow(1, t, 1).Sum(1);
+}

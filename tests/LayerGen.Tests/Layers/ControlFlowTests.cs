@@ -57,6 +57,30 @@ public class ControlFlowTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void An_rnn_written_with_helpers_and_a_conditional_matches_PyTorch_finite_differences_and_the_eager_path(string kernel)
+    {
+        var layer = kernel == "specialised" ? new HelperRnn(5, 3, 4) : new HelperRnn(FromVariable(5), FromVariable(2), FromVariable(6));
+        Assert.Equal(kernel == "specialised" ? "HelperRnn[numSteps=5, numInputs=3, numHiddens=4]" : "HelperRnn[run-time sizes]", layer.KernelName);
+        FixtureLayers.CheckAgainstFixture(layer, Fixture.Load(kernel == "specialised" ? "rnn_unrolled" : "rnn_unrolled_runtime"));
+
+        var random = new Random(1617);
+        layer.ZeroGrad();
+        var x = LayerGradCheck.Prepare(layer, new[] { 3, 5, kernel == "specialised" ? 3 : 2 }, random, Spec.Default, layer.NamedParameters().ToDictionary(p => p.Key, _ => Spec.Default));
+        var dy = LayerGradCheck.OutputGradient(layer.Call, x, random);
+        LayerGradCheck.AssertClose(layer.KernelName, LayerGradCheck.Compare(layer, layer.Call, x, dy));
+        using (GradMode.NoGrad())
+        {
+            var generated = layer.Call(x);
+            var eager = layer.CallEager(x);
+            for (int i = 0; i < eager.Count; i++)
+            {
+                Assert.True(TensorAssert.IsClose(eager.Data[i], generated.Data[i], 1e-5, 1e-5), $"element {i}: eager {eager.Data[i]}, generated {generated.Data[i]}");
+            }
+        }
+    }
+
     [Fact]
     public void An_instance_with_another_number_of_steps_than_the_loop_was_unrolled_for_is_refused_when_constructed()
     {
