@@ -124,6 +124,49 @@ public sealed class ControlFlowEmissionTests
     }
 
     [Fact]
+    public void Branches_on_a_bool_hyperparameter_build_both_and_agree_with_the_eager_path_for_either_value()
+    {
+        // EagerAgreement passes each flag's default: one layer of each value, the same forward. The size in the
+        // condition (n > 2) is folded with the constant construction's value; the flag is selected when the kernels run.
+        const string Forward =
+            """
+                [Parameter] Tensor w = Tensor.Randn(n, n) * 0.4f;
+                [Parameter] Tensor b = Tensor.Randn(n);
+
+                Tensor Forward(Tensor x)
+                {
+                    var h = x.MatMul(w);
+                    var parts = new Tensor[2];
+                    parts[0] = h;
+                    if (useBias && n > 2)
+                    {
+                        h += b;
+                        parts[1] = Ops.Tanh(h);
+                    }
+                    else
+                    {
+                        parts[1] = h * 0.5f;
+                    }
+
+                    var joined = Ops.Concat(1, parts);
+                    return !useBias ? joined : joined * 2f;
+                }
+            """;
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(
+            "using LayerGen;\n\nnamespace Flags;\n\n"
+            + "[Layer(Input = \"[*, n]\")]\npublic partial class BiasOn(int n, bool useBias = true)\n{\n" + Forward + "}\n\n"
+            + "[Layer(Input = \"[*, n]\")]\npublic partial class BiasOff(int n, bool useBias = false)\n{\n" + Forward + "}\n\n"
+            + "public static class Make\n{\n    public static BiasOn On() => new BiasOn(3);\n\n    public static BiasOff Off() => new BiasOff(3);\n}\n");
+
+        run.AssertClean();
+        var outcome = EagerAgreement.OutcomeOf(run);
+        Assert.NotNull(outcome);
+        Assert.Null(outcome!.Failure);
+        Assert.Contains(outcome.Checked, line => line.StartsWith("Flags.BiasOn", StringComparison.Ordinal));
+        Assert.Contains(outcome.Checked, line => line.StartsWith("Flags.BiasOff", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_body_without_control_flow_reads_as_before()
     {
         // The locals of a plain body keep their names: emitted code and snapshots of existing layers do not move.

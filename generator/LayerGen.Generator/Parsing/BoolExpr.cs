@@ -10,9 +10,33 @@ namespace LayerGen.Generator.Parsing;
 /// </summary>
 internal abstract record BoolExpr
 {
+    /// <summary>The value, or null when it needs a value known only at run time (or a name without one).</summary>
     public abstract bool? Evaluate(IReadOnlyDictionary<string, int> values);
 
     public abstract IEnumerable<IntExpr> Integers();
+
+    /// <summary>
+    /// The condition as a C# template for the kernels (<see cref="ScalarReader"/>: a hole <c>{name}</c> per
+    /// hyperparameter), with its integers evaluated from <paramref name="values"/>: for a condition known only at run time.
+    /// </summary>
+    public abstract string Template(IReadOnlyDictionary<string, int> values);
+
+    /// <summary>True when a hyperparameter (a run-time value) takes part.</summary>
+    public virtual bool ReadsHyperparameter => false;
+}
+
+/// <summary>A <c>bool</c> hyperparameter (<c>useBias</c>): known when the layer is constructed, so both branches are built.</summary>
+internal sealed record BoolHyperparameter(string Name) : BoolExpr
+{
+    public override bool? Evaluate(IReadOnlyDictionary<string, int> values) => null;
+
+    public override IEnumerable<IntExpr> Integers() => Enumerable.Empty<IntExpr>();
+
+    public override string Template(IReadOnlyDictionary<string, int> values) => "{" + Name + "}";
+
+    public override bool ReadsHyperparameter => true;
+
+    public override string ToString() => Name;
 }
 
 internal sealed record BoolConstant(bool Value) : BoolExpr
@@ -20,6 +44,8 @@ internal sealed record BoolConstant(bool Value) : BoolExpr
     public override bool? Evaluate(IReadOnlyDictionary<string, int> values) => Value;
 
     public override IEnumerable<IntExpr> Integers() => Enumerable.Empty<IntExpr>();
+
+    public override string Template(IReadOnlyDictionary<string, int> values) => Value ? "true" : "false";
 
     public override string ToString() => Value ? "true" : "false";
 }
@@ -48,6 +74,8 @@ internal sealed record IntComparison(string Operator, IntExpr Left, IntExpr Righ
 
     public override IEnumerable<IntExpr> Integers() => new[] { Left, Right };
 
+    public override string Template(IReadOnlyDictionary<string, int> values) => Evaluate(values) is true ? "true" : "false";
+
     public override string ToString() => $"{Left} {Operator} {Right}";
 }
 
@@ -71,6 +99,11 @@ internal sealed record BoolLogic(string Operator, BoolExpr Left, BoolExpr? Right
     }
 
     public override IEnumerable<IntExpr> Integers() => Right is null ? Left.Integers() : Left.Integers().Concat(Right.Integers());
+
+    public override string Template(IReadOnlyDictionary<string, int> values) =>
+        Right is null ? $"(!{Left.Template(values)})" : $"({Left.Template(values)} {Operator} {Right.Template(values)})";
+
+    public override bool ReadsHyperparameter => Left.ReadsHyperparameter || Right?.ReadsHyperparameter == true;
 
     public override string ToString() => Right is null ? $"!{Left}" : $"({Left} {Operator} {Right})";
 }

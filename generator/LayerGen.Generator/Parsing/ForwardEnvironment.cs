@@ -244,12 +244,15 @@ internal sealed class ForwardEnvironment
                 }
 
                 return new IntComparison(comparison.OperatorToken.ValueText, left!, right);
+            case IdentifierNameSyntax identifier
+                when _model.GetSymbolInfo(identifier, _cancellationToken).Symbol is IParameterSymbol { Type.SpecialType: SpecialType.System_Boolean, ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } } flag
+                    && _constructorParameters.Contains(flag.Name):
+                // Known when the layer is constructed: both branches are built and the kernels select (ForwardUnroller).
+                return new BoolHyperparameter(flag.Name);
             default:
                 problem = syntax;
                 why = _model.GetSymbolInfo(syntax, _cancellationToken).Symbol switch
                 {
-                    IParameterSymbol { Type.SpecialType: SpecialType.System_Boolean } flag =>
-                        $"'{flag.Name}' is a bool hyperparameter, known only when the layer is constructed, and LayerGen resolves a forward's branches at compile time; compute both results and select with Ops.Where, or make two layers",
                     // The generated property: it does not exist while the layer fails to generate.
                     IPropertySymbol { Name: "Training" } or null when syntax is IdentifierNameSyntax { Identifier.ValueText: "Training" } =>
                         "'Training' is known only when the layer runs, and LayerGen resolves a forward's branches at compile time; ops that behave differently in training (Ops.Dropout) read the mode themselves",

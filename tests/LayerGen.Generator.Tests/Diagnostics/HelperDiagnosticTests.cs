@@ -5,8 +5,8 @@ namespace LayerGen.Generator.Tests.Diagnostics;
 
 /// <summary>
 /// What stays refused of helpers and branches resolved at compile time (issue 16): recursion (a helper is inlined, so
-/// its depth must be finite when read), branches on a value known only at run time — a bool hyperparameter,
-/// <c>Training</c>, a tensor's value — and helpers of unsupported types. Each is LG0003 on the exact syntax at fault.
+/// its depth must be finite when read), branches on a value known only when the layer runs — <c>Training</c>, a
+/// tensor's value —, a return inside a branch on a bool hyperparameter, and helpers of unsupported types. Each is LG0003 on the exact syntax at fault.
 /// </summary>
 public sealed class HelperDiagnosticTests
 {
@@ -53,7 +53,7 @@ public sealed class HelperDiagnosticTests
     }
 
     [Fact]
-    public void LG0003_a_branch_on_a_bool_hyperparameter_is_reported_on_the_condition()
+    public void LG0003_a_return_inside_a_branch_on_a_bool_hyperparameter_is_reported_on_the_condition()
     {
         DiagnosticAssert.Reports(
             """
@@ -70,16 +70,16 @@ public sealed class HelperDiagnosticTests
                 Tensor Forward(Tensor x)
                 {
                     var h = x.MatMul(w);
-                    if ({|LG0003:useBias|})
+                    if ({|LG0003:!useBias|})
                     {
-                        h = h + b;
+                        return h;
                     }
 
-                    return h;
+                    return h + b;
                 }
             }
             """,
-            "LayerGen cannot compile 'useBias' in the forward definition of 'MaybeBias': 'useBias' is a bool hyperparameter, known only when the layer is constructed, and LayerGen resolves a forward's branches at compile time; compute both results and select with Ops.Where, or make two layers");
+            "LayerGen cannot compile '!useBias' in the forward definition of 'MaybeBias': a return inside a branch on a hyperparameter is not supported yet: both branches are built and their values selected when the kernels run, so assign the result to a local in each branch and return it after the if");
     }
 
     [Fact]

@@ -58,28 +58,6 @@ public sealed class HyperparameterDiagnosticTests
     }
 
     [Fact]
-    public void A_bool_hyperparameter_choosing_the_graph_is_refused_on_the_conditional()
-    {
-        DiagnosticAssert.Reports(
-            """
-            using LayerGen;
-
-            namespace Demo;
-
-            [Layer]
-            public partial class MaybeBiased(int n, bool useBias)
-            {
-                [Parameter] Tensor weight = Tensor.Randn(n, n);
-                [Parameter] Tensor bias = Tensor.Zeros(n);
-
-                Tensor Forward(Tensor x) => {|LG0003:useBias|} ? x.MatMul(weight) + bias : x.MatMul(weight);
-            }
-            """,
-            "LayerGen cannot compile 'useBias' in the forward definition of 'MaybeBiased': 'useBias' is a bool hyperparameter, known only when "
-            + "the layer is constructed, and LayerGen resolves a forward's branches at compile time; compute both results and select with Ops.Where, or make two layers");
-    }
-
-    [Fact]
     public void A_size_parameter_as_an_int_argument_of_an_op_is_still_refused_on_the_argument()
     {
         DiagnosticAssert.Reports(

@@ -60,3 +60,25 @@ public partial class HelperRnn(int numSteps, int numInputs, int numHiddens)
 
     private static Tensor At(Tensor x, int t) => x.Narrow(1, t, 1).Sum(1);
 }
+
+/// <summary>
+/// A bias switched on by a bool constructor parameter, as PyTorch's <c>nn.Linear(bias=...)</c> is written by hand:
+/// a branch on a value known only when the layer is constructed, so both are built and the kernels select.
+/// </summary>
+[Layer]
+public partial class OptionalBias(int numInputs, int numOutputs, bool useBias)
+{
+    [Parameter] Tensor weight = Tensor.Randn(numInputs, numOutputs) * 0.5f;
+    [Parameter] Tensor bias = Tensor.Randn(numOutputs);
+
+    Tensor Forward(Tensor x)
+    {
+        var y = x.MatMul(weight);
+        if (useBias)
+        {
+            y += bias;
+        }
+
+        return Ops.Tanh(y);
+    }
+}

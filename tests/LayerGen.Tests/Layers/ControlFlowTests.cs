@@ -81,6 +81,35 @@ public class ControlFlowTests
         }
     }
 
+    [Theory]
+    [InlineData("specialised", true)]
+    [InlineData("specialised", false)]
+    [InlineData("run-time", true)]
+    [InlineData("run-time", false)]
+    public void A_branch_on_a_bool_hyperparameter_matches_PyTorch_finite_differences_and_the_eager_path(string kernel, bool useBias)
+    {
+        // The flag from a variable in both: it never chooses the kernel, the sizes do.
+        var layer = kernel == "specialised" ? new OptionalBias(4, 3, FromVariable(useBias)) : new OptionalBias(FromVariable(5), 2, useBias);
+        Assert.Equal(kernel == "specialised" ? "OptionalBias[numInputs=4, numOutputs=3]" : "OptionalBias[run-time sizes]", layer.KernelName);
+        string fixture = (useBias ? "optional_bias_on" : "optional_bias_off") + (kernel == "specialised" ? string.Empty : "_runtime");
+        FixtureLayers.CheckAgainstFixture(layer, Fixture.Load(fixture));
+
+        var random = new Random(useBias ? 1618 : 1619);
+        layer.ZeroGrad();
+        var x = LayerGradCheck.Prepare(layer, new[] { 4, kernel == "specialised" ? 4 : 5 }, random, Spec.Default, layer.NamedParameters().ToDictionary(p => p.Key, _ => Spec.Default));
+        var dy = LayerGradCheck.OutputGradient(layer.Call, x, random);
+        LayerGradCheck.AssertClose(layer.KernelName, LayerGradCheck.Compare(layer, layer.Call, x, dy));
+        using (GradMode.NoGrad())
+        {
+            var generated = layer.Call(x);
+            var eager = layer.CallEager(x);
+            for (int i = 0; i < eager.Count; i++)
+            {
+                Assert.True(TensorAssert.IsClose(eager.Data[i], generated.Data[i], 1e-5, 1e-5), $"element {i}: eager {eager.Data[i]}, generated {generated.Data[i]}");
+            }
+        }
+    }
+
     [Fact]
     public void An_instance_with_another_number_of_steps_than_the_loop_was_unrolled_for_is_refused_when_constructed()
     {
