@@ -40,6 +40,17 @@ internal static class LayerCompiler
     {
         var diagnostics = new List<DiagnosticInfo>();
         string hintName = layer.FullName + ".g.cs";
+        if (layer.Forward.Deferred.Count > 0)
+        {
+            // A loop over a size (numSteps): unrolled now that the constant constructions give its value.
+            if (ForwardUnroller.Resolve(layer, specialisations, ParameterNames(layer), diagnostics) is not { } unrolled)
+            {
+                return new GeneratedLayer(hintName, string.Empty, diagnostics.ToEquatableArray());
+            }
+
+            layer = unrolled;
+        }
+
         var names = new Names(layer.ConstructorParameters, ParameterNames(layer));
         LayerSignature? SignatureOf(ChildModel child) =>
             child.MetadataSignature ?? childSignatures.FirstOrDefault(s => s.LayerFullName == child.TypeFullName);

@@ -79,6 +79,12 @@ internal static class SignatureBuilder
 
     private static LayerSignature? Build(LayerModel layer, System.Func<ChildModel, LayerSignature?> signatureOf)
     {
+        if (layer.Forward.Deferred.Count > 0)
+        {
+            // Its graph exists only once its loops are unrolled with its constructions' sizes; uses as a child go unchecked.
+            return null;
+        }
+
         try
         {
             var names = new Names(layer.ConstructorParameters, layer.Parameters.Select(p => p.Name));

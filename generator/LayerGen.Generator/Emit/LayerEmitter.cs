@@ -209,6 +209,7 @@ internal sealed partial class LayerEmitter
             w.Line();
             using (w.Block($"private static int __SelectKernel({string.Join(", ", SizeNames.Select(s => "int " + s))})"))
             {
+                EmitFixedSizeChecks(w);
                 int index = 1;
                 foreach (var sizes in _specialisations)
                 {

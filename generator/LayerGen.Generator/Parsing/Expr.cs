@@ -58,6 +58,9 @@ internal sealed record CallExpr(
     /// <summary>True when integer argument <paramref name="index"/> is a compile-time constant (an axis must be).</summary>
     public bool IsConstantAt(int index) => SizeAt(index).IsConstant;
 
+    /// <summary>Integer arguments written with a loop variable: their positions in <see cref="Constants"/>, set when unrolled.</summary>
+    public EquatableArray<LoopConstant> LoopConstants { get; init; } = EquatableArray<LoopConstant>.Empty;
+
     /// <summary>A constant string argument (an einsum equation) and where it is written.</summary>
     public string? Literal { get; init; }
 

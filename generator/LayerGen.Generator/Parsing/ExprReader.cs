@@ -40,6 +40,9 @@ internal sealed partial class ExprReader
     /// <summary>For a loss: the name of the target parameter.</summary>
     public string? TargetName { get; init; }
 
+    /// <summary>A block body's locals, arrays of tensors and loop variables (<see cref="StatementReader"/>), asked first.</summary>
+    public ForwardEnvironment? Environment { get; init; }
+
     public void DeclareLocal(string name) => _locals.Add(name);
 
     /// <summary>Reads <paramref name="syntax"/>, or reports why it cannot and returns null.</summary>
@@ -48,6 +51,11 @@ internal sealed partial class ExprReader
         _cancellationToken.ThrowIfCancellationRequested();
         string text = ForwardParser.Shorten(syntax.ToString());
         var location = LocationInfo.From(syntax);
+        if (Environment?.ReadLoopScalar(syntax, text, location, IsRunTimeScalar(syntax)) is { } loopValue)
+        {
+            return loopValue.Value;
+        }
+
         if (IsRunTimeScalar(syntax))
         {
             return ScalarTemplate(syntax) is { } template ? new ScalarExpr(template, text, location) : null;
@@ -87,6 +95,10 @@ internal sealed partial class ExprReader
                 return right is null ? null : Call(op, text, location, left, right);
             case InvocationExpressionSyntax invocation:
                 return ReadInvocation(invocation, text, location);
+            case ElementAccessExpressionSyntax element when Environment is not null:
+                return Environment.ReadElement(element, text, location);
+            case ConditionalExpressionSyntax conditional when Environment is not null:
+                return ReadConditional(conditional, text, location);
             case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "T" } transpose:
                 var transposed = Read(transpose.Expression);
                 return transposed is null ? null : Call(OpTable.Transposed, text, location, transposed);
@@ -102,6 +114,12 @@ internal sealed partial class ExprReader
 
     private Expr? ReadName(string name, ExpressionSyntax syntax, string text, LocationInfo? location)
     {
+        // First: a local or a helper's parameter hides the input's name and the layer's members, as in C#.
+        if (Environment?.ResolveName(name, text, location) is { } scoped)
+        {
+            return scoped;
+        }
+
         if (name == _inputName)
         {
             return new NameExpr(name, NameKind.Input, text, location);
@@ -130,8 +148,26 @@ internal sealed partial class ExprReader
         return Unsupported(syntax, "only the input, locals declared above, [Parameter] members and constants can be used");
     }
 
+    /// <summary><c>c ? a : b</c> on a condition known at compile time (<see cref="ForwardEnvironment.ReadBool"/>).</summary>
+    private Expr? ReadConditional(ConditionalExpressionSyntax conditional, string text, LocationInfo? location)
+    {
+        if (Environment!.ReadBool(conditional.Condition, out var problem, out string? why) is not { } condition)
+        {
+            return Unsupported(problem ?? conditional.Condition, why ?? "the condition must be known at compile time");
+        }
+
+        var whenTrue = Read(conditional.WhenTrue);
+        var whenFalse = whenTrue is null ? null : Read(conditional.WhenFalse);
+        return whenFalse is null ? null : new ConditionalExpr(condition, whenTrue!, whenFalse, LocationInfo.From(conditional.Condition), text, location);
+    }
+
     private Expr? ReadInvocation(InvocationExpressionSyntax invocation, string text, LocationInfo? location)
     {
+        if (Environment?.HelperReader?.Invoke(invocation, text, location) is { } helper)
+        {
+            return helper.Value;
+        }
+
         if (invocation.Expression is not MemberAccessExpressionSyntax access)
         {
             return Unsupported(invocation, "only methods of Tensor and Ops can be called in a forward definition");
@@ -140,6 +176,7 @@ internal sealed partial class ExprReader
         string name = access.Name.Identifier.ValueText;
         var operands = new List<Expr>();
         var constants = new List<int>();
+        var loopConstants = new List<LoopConstant>();
         var arguments = invocation.ArgumentList.Arguments;
 
         if (name == "Call" && arguments.Count == 1 && ChildName(access.Expression) is string child)
@@ -207,6 +244,16 @@ internal sealed partial class ExprReader
 
                     operands.Add(operand);
                     break;
+                case ArgumentKind.Integer when Environment?.MentionsLoopVariable(argument) == true:
+                    // x.Narrow(1, t, 1): the value in each unrolled copy of the loop's body.
+                    if (Environment.ReadLoopInteger(argument) is not { } loopConstant)
+                    {
+                        return null;
+                    }
+
+                    loopConstants.Add(new LoopConstant(constants.Count, loopConstant));
+                    constants.Add(0);
+                    break;
                 case ArgumentKind.String when _model.GetConstantValue(argument, _cancellationToken).Value is string value:
                     literal = value;
                     literalLocation = LocationInfo.From(argument);
@@ -256,6 +303,7 @@ internal sealed partial class ExprReader
         {
             Numbers = numbers.ToEquatableArray(),
             SizeArguments = sizeArguments.ToEquatableArray(),
+            LoopConstants = loopConstants.ToEquatableArray(),
             Literal = literal,
             LiteralLocation = literalLocation,
         };

@@ -11,8 +11,9 @@ namespace LayerGen.Generator.Parsing;
 
 /// <summary>
 /// Turns the body of <c>Tensor Forward(Tensor x)</c> into an <see cref="Expr"/> tree. Accepts an
-/// expression body, or a block of <c>var</c> locals followed by one <c>return</c>. Every other
-/// construct is reported on its own syntax node with a hint of what to write instead.
+/// expression body, or a block of statements (<see cref="StatementReader"/>) whose control flow is resolved at
+/// compile time (<see cref="ForwardUnroller"/>). Every other construct is reported on its own syntax node with a
+/// hint of what to write instead.
 /// </summary>
 internal static class ForwardParser
 {
@@ -40,69 +41,69 @@ internal static class ForwardParser
         }
 
         string? targetName = isLoss ? method.Parameters[1].Name : null;
-        var reader = new ExprReader(layerName, method.Parameters[0].Name, model, parameterNames, childNames, diagnostics, cancellationToken) { TargetName = targetName, ConstructorParameters = constructorParameters };
+        var environment = new ForwardEnvironment(layerName, model, constructorParameters, diagnostics, cancellationToken);
+        var reader = new ExprReader(layerName, method.Parameters[0].Name, model, parameterNames, childNames, diagnostics, cancellationToken) { TargetName = targetName, ConstructorParameters = constructorParameters, Environment = environment };
+        // Calls of the layer's helpers (methods, local functions) are inlined where they are read.
+        _ = new HelperInliner(method, reader, environment, model, cancellationToken);
+        List<ForwardStatement>? statements;
         if (syntax.ExpressionBody is { } arrow)
         {
-            var result = reader.Read(arrow.Expression);
-            return result is null ? null : new ForwardModel(method.Parameters[0].Name, EquatableArray<LocalModel>.Empty, result, location) { TargetName = targetName };
+            statements = reader.Read(arrow.Expression) is { } result ? new List<ForwardStatement> { new ReturnStatement(result, LocationInfo.From(arrow.Expression)) } : null;
         }
-
-        if (syntax.Body is not { } body)
+        else if (syntax.Body is { } body)
+        {
+            // A block body: its statements, with their control flow resolved at compile time (ForwardUnroller).
+            statements = new StatementReader(reader, environment, model, cancellationToken).ReadBody(body);
+        }
+        else
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedForwardSignature, location, layerName, "it has no body"));
             return null;
         }
 
-        var locals = new List<LocalModel>();
-        Expr? returned = null;
-        foreach (var statement in body.Statements)
+        if (statements is null)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (returned is not null)
-            {
-                Report(diagnostics, statement, layerName, "nothing may follow the return statement");
-                return null;
-            }
-
-            switch (statement)
-            {
-                case LocalDeclarationStatementSyntax { Declaration.Variables.Count: 1 } local
-                    when local.Declaration.Variables[0].Initializer is { } init:
-                    var value = reader.Read(init.Value);
-                    if (value is null)
-                    {
-                        return null;
-                    }
-
-                    string name = local.Declaration.Variables[0].Identifier.ValueText;
-                    reader.DeclareLocal(name);
-                    locals.Add(new LocalModel(name, value));
-                    break;
-                case ReturnStatementSyntax { Expression: { } expression }:
-                    returned = reader.Read(expression);
-                    if (returned is null)
-                    {
-                        return null;
-                    }
-
-                    break;
-                default:
-                    Report(diagnostics, statement, layerName, "a forward body may only declare locals ('var h = ...;') and return an expression; loops, branches and assignments cannot be differentiated");
-                    return null;
-            }
+            return null;
         }
 
-        if (returned is null)
+        if (FirstReturn(statements) is not { } returned)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedForwardSignature, location, layerName, "it has no return statement"));
             return null;
         }
 
-        return new ForwardModel(method.Parameters[0].Name, locals.ToEquatableArray(), returned, location) { TargetName = targetName };
+        var program = statements.ToEquatableArray();
+        var forward = new ForwardModel(method.Parameters[0].Name, EquatableArray<LocalModel>.Empty, returned.Value, location) { TargetName = targetName };
+        if (ForwardUnroller.SizesRead(program).Any())
+        {
+            // A loop over numSteps: unrolled once the layer's constant constructions say how many steps (LayerCompiler).
+            return forward with { Deferred = program };
+        }
+
+        var unrolled = ForwardUnroller.Unroll(layerName, program, new Dictionary<string, int>(), new Dictionary<string, string>(), ForwardUnroller.TakenNames(forward, parameterNames, childNames), diagnostics);
+        return unrolled is { } resolved ? forward with { Locals = resolved.Locals, Result = resolved.Result } : null;
     }
 
-    private static void Report(List<DiagnosticInfo> diagnostics, SyntaxNode node, string layerName, string why) =>
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, LocationInfo.From(node), Shorten(node.ToString()), layerName, why));
+    /// <summary>The first return statement, at any depth (the forward's location for the result until unrolled).</summary>
+    private static ReturnStatement? FirstReturn(IEnumerable<ForwardStatement> statements)
+    {
+        foreach (var statement in statements)
+        {
+            var found = statement switch
+            {
+                ReturnStatement ret => ret,
+                ForStatement loop => FirstReturn(loop.Body),
+                IfStatement branch => FirstReturn(branch.Then) ?? FirstReturn(branch.Else),
+                _ => null,
+            };
+            if (found is not null)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
 
     internal static string Shorten(string text)
     {

@@ -100,6 +100,16 @@ internal sealed record ForwardModel(
 {
     /// <summary>For a loss: the target parameter's name.</summary>
     public string? TargetName { get; init; }
+
+    /// <summary>
+    /// The body as written when its control flow reads sizes of the layer (<c>for (int t = 0; t &lt; numSteps; t++)</c>):
+    /// unrolled by <see cref="ForwardUnroller.Resolve"/> once the constant constructions are known; until then
+    /// <see cref="Locals"/> is empty and <see cref="Result"/> the returned expression as read. Empty otherwise (the parser unrolled it).
+    /// </summary>
+    public EquatableArray<ForwardStatement> Deferred { get; init; } = EquatableArray<ForwardStatement>.Empty;
+
+    /// <summary>The sizes the unrolled control flow was resolved with (<c>numSteps = 5</c>): every instance must have these values.</summary>
+    public EquatableArray<SizeRef> FixedSizes { get; init; } = EquatableArray<SizeRef>.Empty;
 }
 
 /// <summary>A <c>var name = expression;</c> statement of the forward body.</summary>

@@ -56,26 +56,4 @@ public sealed class HyperparameterDiagnosticTests
             """,
             $"LayerGen cannot compile 'Scale(gain)' in the forward definition of 'Scaled': {ScalarWhy}");
     }
-
-    [Fact]
-    public void A_bool_hyperparameter_choosing_the_graph_is_refused_on_the_conditional()
-    {
-        DiagnosticAssert.Reports(
-            """
-            using LayerGen;
-
-            namespace Demo;
-
-            [Layer]
-            public partial class MaybeBiased(int n, bool useBias)
-            {
-                [Parameter] Tensor weight = Tensor.Randn(n, n);
-                [Parameter] Tensor bias = Tensor.Zeros(n);
-
-                Tensor Forward(Tensor x) => {|LG0003:useBias ? x.MatMul(weight) + bias : x.MatMul(weight)|};
-            }
-            """,
-            "LayerGen cannot compile 'useBias ? x.MatMul(weight) + bias : x.MatMul(weight)' in the forward definition of 'MaybeBiased': "
-            + "this kind of expression is not part of LayerGen's op set (see docs/ops.md)");
-    }
 }

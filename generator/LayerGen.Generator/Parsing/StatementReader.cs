@@ -1,0 +1,379 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using LayerGen.Generator.Ir;
+using LayerGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace LayerGen.Generator.Parsing;
+
+/// <summary>
+/// Reads the statements of a forward body into <see cref="ForwardStatement"/>s: locals declared and reassigned
+/// (<c>state = Ops.Tanh(...)</c>, <c>h += ...</c>), arrays of tensors (<c>var outs = new Tensor[n]; outs[t] = ...</c>),
+/// <c>for</c> loops over an integer range, <c>if</c>/<c>else</c> on conditions known at compile time, and <c>return</c>s
+/// (several, early ones included: the first one reached ends the body). Their control flow is resolved at compile time by
+/// <see cref="ForwardUnroller"/>, so loops whose trip count depends on tensor values (<c>while</c>) are refused here,
+/// each on its own syntax with what to write instead.
+/// </summary>
+internal sealed class StatementReader
+{
+    private readonly ExprReader _reader;
+    private readonly ForwardEnvironment _environment;
+    private readonly SemanticModel _model;
+    private readonly CancellationToken _cancellationToken;
+
+    public StatementReader(ExprReader reader, ForwardEnvironment environment, SemanticModel model, CancellationToken cancellationToken)
+    {
+        _reader = reader;
+        _environment = environment;
+        _model = model;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>The body's statements, or null after reporting what cannot be read. Ends with the <c>return</c>, if any.</summary>
+    public List<ForwardStatement>? ReadBody(BlockSyntax body)
+    {
+        var statements = new List<ForwardStatement>();
+        return ReadAll(body.Statements, statements) ? statements : null;
+    }
+
+    private bool ReadAll(SyntaxList<StatementSyntax> statements, List<ForwardStatement> into)
+    {
+        bool returned = false;
+        foreach (var statement in statements)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            if (statement is LocalFunctionStatementSyntax)
+            {
+                // A definition: inlined where it is called (HelperInliner).
+                continue;
+            }
+
+            if (returned)
+            {
+                return Refuse(statement, "nothing may follow the return statement");
+            }
+
+            if (!ReadOne(statement, into))
+            {
+                return false;
+            }
+
+            returned = into.LastOrDefault() is ReturnStatement;
+        }
+
+        return true;
+    }
+
+    /// <summary>The names <paramref name="statements"/> declare (locals, arrays, loop variables), at any depth.</summary>
+    public static IEnumerable<string> Declared(IEnumerable<ForwardStatement> statements)
+    {
+        foreach (var statement in statements)
+        {
+            switch (statement)
+            {
+                case AssignStatement { Declares: true } assign:
+                    yield return assign.Name;
+                    break;
+                case NewArrayStatement array:
+                    yield return array.Name;
+                    break;
+                case ForStatement loop:
+                    yield return loop.Variable;
+                    foreach (string name in Declared(loop.Body))
+                    {
+                        yield return name;
+                    }
+
+                    break;
+                case IfStatement branch:
+                    foreach (string name in Declared(branch.Then).Concat(Declared(branch.Else)))
+                    {
+                        yield return name;
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private bool ReadOne(StatementSyntax statement, List<ForwardStatement> into)
+    {
+        var location = LocationInfo.From(statement);
+        switch (statement)
+        {
+            case LocalDeclarationStatementSyntax { IsConst: true }:
+                // const int k = 3;: the compiler folds its uses.
+                return true;
+            case LocalDeclarationStatementSyntax local:
+                return local.Declaration.Variables.All(v => ReadDeclaration(v, into));
+            case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax assignment }:
+                return ReadAssignment(assignment, into, location);
+            case ForStatementSyntax loop:
+                return ReadFor(loop, into);
+            case BlockSyntax block:
+                return ReadAll(block.Statements, into);
+            case EmptyStatementSyntax:
+                return true;
+            case ReturnStatementSyntax { Expression: { } expression }:
+                var value = _reader.Read(expression);
+                if (value is null)
+                {
+                    return false;
+                }
+
+                into.Add(new ReturnStatement(value, location));
+                return true;
+            case IfStatementSyntax branch:
+                return ReadIf(branch, into);
+            case WhileStatementSyntax loop:
+                return Refuse(loop.Condition, "a while loop runs until a value known only at run time says stop, and LayerGen resolves a forward's control flow at compile time; write a 'for' loop whose bound is a constant or a size of the layer");
+            case DoStatementSyntax loop:
+                return Refuse(loop.Condition, "a do-while loop runs until a value known only at run time says stop, and LayerGen resolves a forward's control flow at compile time; write a 'for' loop whose bound is a constant or a size of the layer");
+            case ForEachStatementSyntax loop:
+                return Refuse(loop.Expression, "write the loop over indices instead: 'for (int i = 0; i < n; i++)' with n a constant or a size of the layer");
+            default:
+                return Refuse(statement, "a forward body may declare and reassign locals, fill arrays of tensors, loop with 'for' over a constant range, branch with 'if' on a condition known at compile time and return an expression; other statements cannot be resolved at compile time");
+        }
+    }
+
+    /// <summary><c>var h = e;</c>, <c>Tensor h = e;</c> or <c>var outs = new Tensor[n];</c>.</summary>
+    private bool ReadDeclaration(VariableDeclaratorSyntax variable, List<ForwardStatement> into)
+    {
+        string name = variable.Identifier.ValueText;
+        var location = LocationInfo.From(variable);
+        if (variable.Initializer?.Value is not { } initializer)
+        {
+            return Refuse(variable, "give the local its value where it is declared ('var h = ...;')");
+        }
+
+        if (initializer is ArrayCreationExpressionSyntax { Initializer: null } creation && IsTensorArray(creation))
+        {
+            if (creation.Type.RankSpecifiers.Count != 1 || creation.Type.RankSpecifiers[0].Sizes is not { Count: 1 } sizes || sizes[0] is OmittedArraySizeExpressionSyntax)
+            {
+                return Refuse(creation, "an array of tensors is one-dimensional with a length: 'new Tensor[n]'");
+            }
+
+            if (_environment.ReadInt(sizes[0], out var problem) is not { } length)
+            {
+                return Refuse(problem ?? sizes[0], "an array's length must be computed from constants and the layer's int sizes");
+            }
+
+            _environment.DeclareArray(name, length);
+            into.Add(new NewArrayStatement(name, length, LocationInfo.From(sizes[0]), location));
+            return true;
+        }
+
+        var value = _reader.Read(initializer);
+        if (value is null)
+        {
+            return false;
+        }
+
+        _environment.DeclareLocal(name);
+        into.Add(new AssignStatement(name, value, location) { Declares = true });
+        return true;
+    }
+
+    /// <summary><c>if (c) ... else ...</c> on a condition known at compile time (<see cref="ForwardEnvironment.ReadBool"/>).</summary>
+    private bool ReadIf(IfStatementSyntax branch, List<ForwardStatement> into)
+    {
+        if (_environment.ReadBool(branch.Condition, out var problem, out string? why) is not { } condition)
+        {
+            return Refuse(problem ?? branch.Condition, why ?? "the condition must be known at compile time");
+        }
+
+        var then = new List<ForwardStatement>();
+        var otherwise = new List<ForwardStatement>();
+        if (!ReadAll(Statements(branch.Statement), then)
+            || (branch.Else is { } elseClause && !ReadAll(Statements(elseClause.Statement), otherwise)))
+        {
+            return false;
+        }
+
+        into.Add(new IfStatement(condition, then.ToEquatableArray(), otherwise.ToEquatableArray(), LocationInfo.From(branch.Condition), LocationInfo.From(branch)));
+        return true;
+    }
+
+    private static SyntaxList<StatementSyntax> Statements(StatementSyntax statement) =>
+        statement is BlockSyntax block ? block.Statements : SyntaxFactory.SingletonList(statement);
+
+    /// <summary><c>h = e;</c>, <c>h += e;</c> (also <c>-= *= /=</c>), <c>outs[i] = e;</c>.</summary>
+    private bool ReadAssignment(AssignmentExpressionSyntax assignment, List<ForwardStatement> into, LocationInfo? location)
+    {
+        string? op = assignment.Kind() switch
+        {
+            SyntaxKind.SimpleAssignmentExpression => null,
+            SyntaxKind.AddAssignmentExpression => "+",
+            SyntaxKind.SubtractAssignmentExpression => "-",
+            SyntaxKind.MultiplyAssignmentExpression => "*",
+            SyntaxKind.DivideAssignmentExpression => "/",
+            _ => "?",
+        };
+        if (op == "?")
+        {
+            return Refuse(assignment, "only =, +=, -=, *= and /= can assign a tensor");
+        }
+
+        switch (assignment.Left)
+        {
+            case IdentifierNameSyntax { Identifier.ValueText: var name } when _environment.IsLocal(name):
+                var value = Combine(op, assignment.Left, assignment.Right, assignment);
+                if (value is null)
+                {
+                    return false;
+                }
+
+                into.Add(new AssignStatement(name, value, location));
+                return true;
+            case ElementAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: var array }, ArgumentList.Arguments.Count: 1 } element
+                when _environment.IsArray(array):
+                var indexSyntax = element.ArgumentList.Arguments[0].Expression;
+                if (_environment.ReadInt(indexSyntax, out var problem) is not { } index)
+                {
+                    return Refuse(problem ?? indexSyntax, "an index must be computed from constants, loop variables and the layer's int sizes");
+                }
+
+                var stored = Combine(op, assignment.Left, assignment.Right, assignment);
+                if (stored is null)
+                {
+                    return false;
+                }
+
+                into.Add(new StoreStatement(array, index, stored, LocationInfo.From(indexSyntax), location));
+                return true;
+            case IdentifierNameSyntax { Identifier.ValueText: var name } when _environment.IsLoopVariable(name):
+                return Refuse(assignment, "a loop variable is set by its 'for' header only; the loop is unrolled from it");
+            default:
+                return Refuse(assignment.Left, "only a tensor local of the forward body or an element of an array of tensors declared in it can be assigned");
+        }
+    }
+
+    /// <summary>The new value: <c>right</c>, or <c>left op right</c> for a compound assignment.</summary>
+    private Expr? Combine(string? op, ExpressionSyntax left, ExpressionSyntax right, AssignmentExpressionSyntax assignment)
+    {
+        if (op is null)
+        {
+            return _reader.Read(right);
+        }
+
+        var current = _reader.Read(left);
+        var operand = current is null ? null : _reader.Read(right);
+        if (operand is null)
+        {
+            return null;
+        }
+
+        var info = OpTable.Find(WrittenForm.Operator, op).First(o => o.Operands == 2);
+        return new CallExpr(info, new[] { current!, operand }.ToEquatableArray(), EquatableArray<int>.Empty, ForwardParser.Shorten(assignment.ToString()), LocationInfo.From(assignment));
+    }
+
+    /// <summary><c>for (int t = a; t &lt; b; t++) body</c> (also <c>&lt;=</c>, <c>b &gt; t</c>, <c>++t</c>, <c>t += k</c>).</summary>
+    private bool ReadFor(ForStatementSyntax loop, List<ForwardStatement> into)
+    {
+        if (loop.Declaration is not { Variables.Count: 1 } declaration || loop.Initializers.Count > 0
+            || declaration.Variables[0].Initializer?.Value is not { } startSyntax
+            || _model.GetTypeInfo(declaration.Type, _cancellationToken).Type?.SpecialType != SpecialType.System_Int32)
+        {
+            return Refuse(loop.Declaration as SyntaxNode ?? loop, "a loop unrolled at compile time declares one int variable: 'for (int t = 0; t < n; t++)'");
+        }
+
+        string variable = declaration.Variables[0].Identifier.ValueText;
+        if (_environment.ReadInt(startSyntax, out var startProblem) is not { } start)
+        {
+            return Refuse(startProblem ?? startSyntax, "a loop's start must be computed from constants and the layer's int sizes");
+        }
+
+        if (Bound(loop.Condition, variable) is not { } bound)
+        {
+            return Refuse(loop.Condition as SyntaxNode ?? loop, $"a loop unrolled at compile time needs a bound: '{variable} < n' or '{variable} <= n', with n a constant or computed from the layer's int sizes");
+        }
+
+        if (_environment.ReadInt(bound.Syntax, out var boundProblem) is not { } end)
+        {
+            return Refuse(boundProblem ?? bound.Syntax, "a loop's bound must be a constant or computed from the layer's int sizes (known at compile time); a bound computed from tensor values would need a loop at run time");
+        }
+
+        if (Step(loop.Incrementors, variable) is not int step)
+        {
+            return Refuse(loop.Incrementors.Count > 0 ? loop.Incrementors[0] : loop, $"a loop unrolled at compile time counts up by a constant: '{variable}++' or '{variable} += k'");
+        }
+
+        var assigned = loop.Statement.DescendantNodesAndSelf().FirstOrDefault(n => AssignsTo(n, variable));
+        if (assigned is not null)
+        {
+            return Refuse(assigned, "a loop variable is set by its 'for' header only; the loop is unrolled from it");
+        }
+
+        var body = new List<ForwardStatement>();
+        using (_environment.Loop(variable))
+        {
+            if (!ReadAll(Statements(loop.Statement), body))
+            {
+                return false;
+            }
+        }
+
+        if (bound.Inclusive)
+        {
+            end = new IntBinary("+", end, new IntConstant(1));
+        }
+
+        into.Add(new ForStatement(variable, start, end, step, body.ToEquatableArray(), LocationInfo.From(bound.Syntax), LocationInfo.From(loop)));
+        return true;
+    }
+
+    private static (ExpressionSyntax Syntax, bool Inclusive)? Bound(ExpressionSyntax? condition, string variable)
+    {
+        static bool Is(ExpressionSyntax e, string name) => e is IdentifierNameSyntax { Identifier.ValueText: var n } && n == name;
+        return condition switch
+        {
+            BinaryExpressionSyntax b when b.IsKind(SyntaxKind.LessThanExpression) && Is(b.Left, variable) => (b.Right, false),
+            BinaryExpressionSyntax b when b.IsKind(SyntaxKind.LessThanOrEqualExpression) && Is(b.Left, variable) => (b.Right, true),
+            BinaryExpressionSyntax b when b.IsKind(SyntaxKind.GreaterThanExpression) && Is(b.Right, variable) => (b.Left, false),
+            BinaryExpressionSyntax b when b.IsKind(SyntaxKind.GreaterThanOrEqualExpression) && Is(b.Right, variable) => (b.Left, true),
+            _ => null,
+        };
+    }
+
+    private int? Step(SeparatedSyntaxList<ExpressionSyntax> incrementors, string variable)
+    {
+        if (incrementors.Count != 1)
+        {
+            return null;
+        }
+
+        return incrementors[0] switch
+        {
+            PostfixUnaryExpressionSyntax { Operand: IdentifierNameSyntax { Identifier.ValueText: var n } } p when n == variable && p.IsKind(SyntaxKind.PostIncrementExpression) => 1,
+            PrefixUnaryExpressionSyntax { Operand: IdentifierNameSyntax { Identifier.ValueText: var n } } p when n == variable && p.IsKind(SyntaxKind.PreIncrementExpression) => 1,
+            AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: var n } } a when n == variable && a.IsKind(SyntaxKind.AddAssignmentExpression)
+                && _model.GetConstantValue(a.Right, _cancellationToken).Value is int k && k > 0 => k,
+            _ => null,
+        };
+    }
+
+    private static bool AssignsTo(SyntaxNode node, string variable)
+    {
+        static bool Is(ExpressionSyntax e, string name) => e is IdentifierNameSyntax { Identifier.ValueText: var n } && n == name;
+        return node switch
+        {
+            AssignmentExpressionSyntax a => Is(a.Left, variable),
+            PostfixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PostIncrementExpression) || p.IsKind(SyntaxKind.PostDecrementExpression) => Is(p.Operand, variable),
+            PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => Is(p.Operand, variable),
+            _ => false,
+        };
+    }
+
+    private bool IsTensorArray(ArrayCreationExpressionSyntax creation) =>
+        _model.GetTypeInfo(creation, _cancellationToken).Type is IArrayTypeSymbol { Rank: 1 } array
+        && array.ElementType.ToDisplayString() == "LayerGen.Tensor";
+
+    private bool Refuse(SyntaxNode node, string why)
+    {
+        _environment.Report<object>(node, why);
+        return false;
+    }
+}

@@ -1,0 +1,149 @@
+using LayerGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace LayerGen.Generator.Tests.Diagnostics;
+
+/// <summary>
+/// What stays refused of helpers and branches resolved at compile time (issue 16): recursion (a helper is inlined, so
+/// its depth must be finite when read), branches on a value known only when the layer runs — <c>Training</c>, a
+/// tensor's value —, a return inside a branch on a bool hyperparameter, and helpers of unsupported types. Each is LG0003 on the exact syntax at fault.
+/// </summary>
+public sealed class HelperDiagnosticTests
+{
+    [Fact]
+    public void LG0003_a_helper_that_calls_itself_is_reported_on_the_recursive_call()
+    {
+        DiagnosticAssert.Reports(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class Recursive
+            {
+                Tensor Forward(Tensor x) => Repeat(x, 3);
+
+                Tensor Repeat(Tensor h, int times) => times == 0 ? h : {|LG0003:Repeat(Ops.Tanh(h), times - 1)|};
+            }
+            """,
+            "LayerGen cannot compile 'Repeat(Ops.Tanh(h), times - 1)' in the forward definition of 'Recursive': 'Repeat' calls itself (directly or through another helper); a helper is inlined at compile time, so its recursion would never end — write the repetition as a 'for' loop");
+    }
+
+    [Fact]
+    public void LG0003_helpers_that_call_each_other_are_reported_on_the_call_that_closes_the_cycle()
+    {
+        DiagnosticAssert.Reports(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class PingPong
+            {
+                Tensor Forward(Tensor x) => Ping(x);
+
+                Tensor Ping(Tensor h) => Pong(Ops.Tanh(h));
+
+                Tensor Pong(Tensor h) => {|LG0003:Ping(h * 0.5f)|};
+            }
+            """,
+            "LayerGen cannot compile 'Ping(h * 0.5f)' in the forward definition of 'PingPong': 'Ping' calls itself (directly or through another helper); a helper is inlined at compile time, so its recursion would never end — write the repetition as a 'for' loop");
+    }
+
+    [Fact]
+    public void LG0003_a_return_inside_a_branch_on_a_bool_hyperparameter_is_reported_on_the_condition()
+    {
+        DiagnosticAssert.Reports(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class MaybeBias(int n, bool useBias)
+            {
+                [Parameter] Tensor w = Tensor.Randn(n, n);
+                [Parameter] Tensor b = Tensor.Randn(n);
+
+                Tensor Forward(Tensor x)
+                {
+                    var h = x.MatMul(w);
+                    if ({|LG0003:!useBias|})
+                    {
+                        return h;
+                    }
+
+                    return h + b;
+                }
+            }
+            """,
+            "LayerGen cannot compile '!useBias' in the forward definition of 'MaybeBias': a return inside a branch on a hyperparameter is not supported yet: both branches are built and their values selected when the kernels run, so assign the result to a local in each branch and return it after the if");
+    }
+
+    [Fact]
+    public void LG0003_a_conditional_on_the_training_mode_is_reported_on_the_condition()
+    {
+        // The layer is not generated, so neither is its Training property: the compiler's CS0103 comes too.
+        DiagnosticAssert.ReportsDespiteCompilerErrors(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class NoisyInTraining
+            {
+                Tensor Forward(Tensor x) => {|LG0003:Training|} ? x * 0.5f : x;
+            }
+            """,
+            "LayerGen cannot compile 'Training' in the forward definition of 'NoisyInTraining': 'Training' is known only when the layer runs, and LayerGen resolves a forward's branches at compile time; ops that behave differently in training (Ops.Dropout) read the mode themselves");
+    }
+
+    [Fact]
+    public void LG0003_a_branch_on_a_tensor_value_is_reported_on_the_part_that_is_not_known_at_compile_time()
+    {
+        DiagnosticAssert.Reports(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class DataDependent
+            {
+                Tensor Forward(Tensor x)
+                {
+                    if ({|LG0003:x.Sum().Item()|} > 0f)
+                    {
+                        return x;
+                    }
+
+                    return -x;
+                }
+            }
+            """,
+            "LayerGen cannot compile 'x.Sum().Item()' in the forward definition of 'DataDependent': a condition resolved at compile time compares integers computed from constants, loop variables and the layer's int sizes");
+    }
+
+    [Fact]
+    public void LG0003_a_helper_taking_a_float_is_reported_on_the_call()
+    {
+        DiagnosticAssert.Reports(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class Scaled
+            {
+                Tensor Forward(Tensor x) => {|LG0003:Scale(x, 0.5f)|};
+
+                Tensor Scale(Tensor h, float by) => h * by;
+            }
+            """,
+            "LayerGen cannot compile 'Scale(x, 0.5f)' in the forward definition of 'Scaled': a helper called in a forward definition takes tensors and ints by value; its parameter 'by' is float");
+    }
+}
