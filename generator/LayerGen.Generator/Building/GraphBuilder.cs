@@ -80,7 +80,7 @@ internal sealed partial class GraphBuilder
             }
 
             _names[local.Name] = value.Value;
-            _graph.Statements.Add(new ForwardStatement(local.Name, value.Value, local.Value.Text));
+            _graph.Statements.Add(new Ir.ForwardStatement(local.Name, value.Value, local.Value.Text));
         }
 
         int? output = Visit(forward.Result);
@@ -104,7 +104,7 @@ internal sealed partial class GraphBuilder
         }
 
         _graph.Output = output.Value;
-        _graph.Statements.Add(new ForwardStatement(null, output.Value, forward.Result.Text));
+        _graph.Statements.Add(new Ir.ForwardStatement(null, output.Value, forward.Result.Text));
         return _graph;
     }
 
