@@ -112,7 +112,7 @@ public sealed class IrVerifierTests
     {
         var graph = new Graph();
         int x = graph.Add(new Node(0, Op.Input, Array.Empty<int>(), RowsBy3) { Name = "x" });
-        graph.Input = x;
+        graph.Inputs.Add(x);
         return (graph, x);
     }
 }

@@ -77,7 +77,11 @@ internal static class ReverseMode
             throw new IrVerificationException("autodiff", problems);
         }
 
-        graph.InputGrad = gradients[graph.Input] ?? -1;
+        foreach (int input in graph.Inputs)
+        {
+            graph.InputGrads.Add(gradients[input] ?? -1);
+        }
+
         foreach (var parameter in graph.Parameters)
         {
             graph.ParameterGrads.Add(new KeyValuePair<string, int>(parameter.Key, gradients[parameter.Value] ?? -1));

@@ -56,7 +56,14 @@ internal sealed partial class GraphBuilder
     {
         var forward = _layer.Forward;
         AddParameters();
-        _graph.Input = AddLeaf(Op.Input, forward.InputName, new Shape(new[] { Dim.Rows }.Concat(inferred.Features).ToArray()));
+        // Every input has the batch (rows) first: one batch, shared by all of them.
+        var inputNames = forward.AllInputNames.ToList();
+        for (int i = 0; i < inputNames.Count; i++)
+        {
+            var features = i == 0 ? inferred.Features : inferred.OtherFeatures[i - 1];
+            _graph.Inputs.Add(AddLeaf(Op.Input, inputNames[i], new Shape(new[] { Dim.Rows }.Concat(features).ToArray())));
+        }
+
         if (forward.TargetName is string target)
         {
             // Class indices (the second operand of Pick) have one value per row; values have the input's shape.
@@ -231,6 +238,12 @@ internal sealed partial class GraphBuilder
         string name = call.Child;
         var shapes = ChildShapes(name);
         var child = _layer.Children.First(c => c.Name == name);
+        if (_signatureOf(child) is { InputCount: > 1 } several)
+        {
+            Report(call, $"'{name}' ({child.TypeFullName}) takes {several.InputCount} inputs, so it is called with {several.InputCount} arguments");
+            return null;
+        }
+
         if (shapes is not { } known)
         {
             Report(call, $"the shapes of child layer '{name}' ({child.TypeFullName}) are unknown; initialise it with 'new {child.TypeFullName}(...)' whose sizes are constants or this layer's sizes");

@@ -44,6 +44,9 @@ internal static class SignatureBuilder
             layer.FullName,
             layer.SizeParameters,
             graph[graph.Input].Shape.Features.Select(ToSize).ToEquatableArray(),
-            graph[graph.Output].Shape.Features.Select(ToSize).ToEquatableArray());
+            graph[graph.Output].Shape.Features.Select(ToSize).ToEquatableArray())
+        {
+            InputCount = graph.Inputs.Count,
+        };
     }
 }

@@ -89,6 +89,9 @@ internal sealed class KernelPlan
 
     public List<Buffer> ParameterBuffers { get; } = new();
 
+    /// <summary>Each input's span and its gradient's span, in the order <c>Forward</c> takes the inputs (the kernels' first parameters).</summary>
+    public List<(string Input, string Gradient)> InputSpans { get; } = new();
+
     public List<Buffer> ParameterGradBuffers { get; } = new();
 
     /// <summary>Forward nodes whose values the backward kernel reads from the workspace.</summary>

@@ -40,16 +40,18 @@ internal sealed class Lowerer
     {
         var forwardNeeded = Reach(new[] { _graph.Output });
         var gradRoots = _graph.ParameterGrads.Select(p => p.Value).Where(v => v >= 0).Concat(_graph.BackwardRoots).ToList();
-        if (_graph.InputGrad >= 0)
-        {
-            gradRoots.Add(_graph.InputGrad);
-        }
+        gradRoots.AddRange(_graph.InputGrads.Where(g => g >= 0));
 
         // The backward kernel reads forward values; it does not recompute what they came from.
         var backwardNeeded = Reach(gradRoots, stopAtForward: true);
 
         // Leaf buffers every kernel can read.
-        Assign(_graph.Input, new Buffer("input", BufferRole.Input, _graph[_graph.Input].Shape));
+        for (int i = 0; i < _graph.Inputs.Count; i++)
+        {
+            Assign(_graph.Inputs[i], new Buffer(_names.Input(i), BufferRole.Input, _graph[_graph.Inputs[i]].Shape));
+            _plan.InputSpans.Add((_names.Input(i), _names.InputGrad(i)));
+        }
+
         if (_graph.Target >= 0)
         {
             Assign(_graph.Target, new Buffer("target", BufferRole.Target, _graph[_graph.Target].Shape));
@@ -94,9 +96,12 @@ internal sealed class Lowerer
             }
         }
 
-        if (_graph.InputGrad >= 0)
+        for (int i = 0; i < _graph.Inputs.Count; i++)
         {
-            gradStores.Add((_graph.InputGrad, new Target(new Buffer("inputGrad", BufferRole.InputGrad, _graph[_graph.Input].Shape), Accumulate: true)));
+            if (_graph.InputGrads[i] >= 0)
+            {
+                gradStores.Add((_graph.InputGrads[i], new Target(new Buffer(_names.InputGrad(i), BufferRole.InputGrad, _graph[_graph.Inputs[i]].Shape), Accumulate: true)));
+            }
         }
 
         LowerPhase(backwardNeeded.Where(id => _graph[id].IsBackward).OrderBy(id => id).ToList(), gradStores, _plan.BackwardSteps, new GradientReach(this, gradStores));

@@ -17,8 +17,15 @@ internal sealed class Names
 
     private readonly Dictionary<string, string> _sizes = new();
     private readonly Dictionary<string, string> _parameters = new();
+    private readonly List<string> _inputs = new();
 
-    public Names(IEnumerable<string> sizes, IEnumerable<string> parameters)
+    /// <param name="sizes">The constructor's parameters.</param>
+    /// <param name="parameters">The [Parameter] members.</param>
+    /// <param name="inputs">
+    /// The forward's inputs when it takes several: their spans are named after them (<c>x</c>, <c>xGrad</c>) so the
+    /// span API reads as the forward does. One input keeps the names <c>input</c> and <c>inputGrad</c>.
+    /// </param>
+    public Names(IEnumerable<string> sizes, IEnumerable<string> parameters, IReadOnlyList<string>? inputs = null)
     {
         var taken = new HashSet<string>(Reserved);
         foreach (string size in sizes)
@@ -30,7 +37,28 @@ internal sealed class Names
         {
             _parameters[parameter] = Claim(parameter, "p_", taken);
         }
+
+        if (inputs is { Count: > 1 })
+        {
+            foreach (string input in inputs)
+            {
+                string name = Claim(input, "in_", taken);
+                if (!taken.Add(name + "Grad"))
+                {
+                    name = Claim("in_" + input, "in_", taken);
+                    taken.Add(name + "Grad");
+                }
+
+                _inputs.Add(name);
+            }
+        }
     }
+
+    /// <summary>The span of input <paramref name="index"/> in the kernels and the span API.</summary>
+    public string Input(int index) => _inputs.Count == 0 ? "input" : _inputs[index];
+
+    /// <summary>The span of input <paramref name="index"/>'s gradient.</summary>
+    public string InputGrad(int index) => Input(index) + "Grad";
 
     public IEnumerable<string> SizeNames => _sizes.Values;
 

@@ -40,6 +40,9 @@ internal sealed class ExprReader
     /// <summary>For a loss: the name of the target parameter.</summary>
     public string? TargetName { get; init; }
 
+    /// <summary>A layer's inputs after the first (<c>Forward(Tensor x, Tensor h)</c>: <c>h</c>).</summary>
+    public HashSet<string> OtherInputs { get; init; } = new();
+
     public void DeclareLocal(string name) => _locals.Add(name);
 
     /// <summary>Reads <paramref name="syntax"/>, or reports why it cannot and returns null.</summary>
@@ -102,7 +105,7 @@ internal sealed class ExprReader
 
     private Expr? ReadName(string name, ExpressionSyntax syntax, string text, LocationInfo? location)
     {
-        if (name == _inputName)
+        if (name == _inputName || OtherInputs.Contains(name))
         {
             return new NameExpr(name, NameKind.Input, text, location);
         }

@@ -10,7 +10,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace LayerGen.Generator.Parsing;
 
 /// <summary>
-/// Turns the body of <c>Tensor Forward(Tensor x)</c> into an <see cref="Expr"/> tree. Accepts an
+/// Turns the body of <c>Tensor Forward(Tensor x)</c> (or <c>Forward(Tensor x, Tensor y, ...)</c>: several inputs) into an <see cref="Expr"/> tree. Accepts an
 /// expression body, or a block of <c>var</c> locals followed by one <c>return</c>. Every other
 /// construct is reported on its own syntax node with a hint of what to write instead.
 /// </summary>
@@ -25,26 +25,30 @@ internal static class ForwardParser
         HashSet<string> childNames,
         ICollection<string> constructorParameters,
         List<DiagnosticInfo> diagnostics,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool isLossClass = false)
     {
         var location = LocationInfo.From(syntax.Identifier.GetLocation());
-        bool isLoss = method.Parameters.Length == 2;
+        bool isLoss = isLossClass;
         if (method.ReturnType.ToDisplayString() != "LayerGen.Tensor" || method.Parameters.Any(p => p.Type.ToDisplayString() != "LayerGen.Tensor"))
         {
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.UnsupportedForwardSignature,
                 location,
                 layerName,
-                isLoss ? "a loss's must be 'Tensor Forward(Tensor input, Tensor target)'" : "it must be 'Tensor Forward(Tensor x)'"));
+                isLoss ? "a loss's must be 'Tensor Forward(Tensor input, Tensor target)'" : "it must take tensors and return one: 'Tensor Forward(Tensor x)', or 'Tensor Forward(Tensor x, Tensor y)' for several inputs"));
             return null;
         }
 
         string? targetName = isLoss ? method.Parameters[1].Name : null;
-        var reader = new ExprReader(layerName, method.Parameters[0].Name, model, parameterNames, childNames, diagnostics, cancellationToken) { TargetName = targetName, ConstructorParameters = constructorParameters };
+
+        // A layer's inputs after the first (Forward(Tensor x, Tensor h)): each is read as an input of its own.
+        var otherInputs = isLoss ? EquatableArray<string>.Empty : method.Parameters.Skip(1).Select(p => p.Name).ToEquatableArray();
+        var reader = new ExprReader(layerName, method.Parameters[0].Name, model, parameterNames, childNames, diagnostics, cancellationToken) { TargetName = targetName, ConstructorParameters = constructorParameters, OtherInputs = new HashSet<string>(otherInputs) };
         if (syntax.ExpressionBody is { } arrow)
         {
             var result = reader.Read(arrow.Expression);
-            return result is null ? null : new ForwardModel(method.Parameters[0].Name, EquatableArray<LocalModel>.Empty, result, location) { TargetName = targetName };
+            return result is null ? null : new ForwardModel(method.Parameters[0].Name, EquatableArray<LocalModel>.Empty, result, location) { TargetName = targetName, OtherInputNames = otherInputs };
         }
 
         if (syntax.Body is not { } body)
@@ -98,7 +102,7 @@ internal static class ForwardParser
             return null;
         }
 
-        return new ForwardModel(method.Parameters[0].Name, locals.ToEquatableArray(), returned, location) { TargetName = targetName };
+        return new ForwardModel(method.Parameters[0].Name, locals.ToEquatableArray(), returned, location) { TargetName = targetName, OtherInputNames = otherInputs };
     }
 
     private static void Report(List<DiagnosticInfo> diagnostics, SyntaxNode node, string layerName, string why) =>

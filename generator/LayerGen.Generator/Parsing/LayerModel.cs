@@ -44,6 +44,16 @@ internal sealed record LayerModel(
     /// <summary>True for a [Loss]: two inputs (prediction, target) and a scalar result.</summary>
     public bool IsLoss { get; init; }
 
+    /// <summary>
+    /// The declared features of the inputs after the first, when <c>Input</c> declares several
+    /// (<c>Input = "[*, numInputs]; [*, numHiddens]"</c>, one per input in order); empty otherwise.
+    /// </summary>
+    public EquatableArray<DeclaredInput> OtherInputs { get; init; } = EquatableArray<DeclaredInput>.Empty;
+
+    /// <summary>Every input's declared features, in order, or null when <see cref="Input"/> declares none.</summary>
+    public System.Collections.Generic.IReadOnlyList<DeclaredInput>? DeclaredInputs =>
+        Input is null ? null : System.Linq.Enumerable.ToList(System.Linq.Enumerable.Concat(new[] { Input }, OtherInputs));
+
     /// <summary>True when the layer's own source has syntax errors (the user is mid-edit).</summary>
     public bool SourceHasErrors { get; init; }
 }
@@ -79,6 +89,16 @@ internal sealed record ForwardModel(
 {
     /// <summary>For a loss: the target parameter's name.</summary>
     public string? TargetName { get; init; }
+
+    /// <summary>A layer's inputs after the first (<c>Forward(Tensor x, Tensor y)</c>: <c>y</c>), in order; empty for one input.</summary>
+    public EquatableArray<string> OtherInputNames { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>Every input's name, in the order <c>Forward</c> takes them (not a loss's target).</summary>
+    public System.Collections.Generic.IEnumerable<string> AllInputNames =>
+        System.Linq.Enumerable.Concat(new[] { InputName }, OtherInputNames);
+
+    /// <summary>True when <c>Forward</c> takes several tensors: the layer is an <c>IModule</c> with <c>Call(x, y, ...)</c>, not an <c>ILayer</c>.</summary>
+    public bool HasSeveralInputs => OtherInputNames.Count > 0;
 }
 
 /// <summary>A <c>var name = expression;</c> statement of the forward body.</summary>
@@ -95,7 +115,11 @@ internal sealed record LayerSignature(
     string LayerFullName,
     EquatableArray<string> Sizes,
     EquatableArray<SizeRef> InputFeatures,
-    EquatableArray<SizeRef> OutputFeatures);
+    EquatableArray<SizeRef> OutputFeatures)
+{
+    /// <summary>How many tensors the layer's <c>Forward</c> takes (<see cref="InputFeatures"/> are the first's).</summary>
+    public int InputCount { get; init; } = 1;
+}
 
 /// <summary>
 /// A child layer held in a field or property: its type, the sizes it is constructed with (in the

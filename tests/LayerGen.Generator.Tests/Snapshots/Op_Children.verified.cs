@@ -63,10 +63,10 @@ partial class TanhMlp : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
 
     public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() => System.Array.Empty<KeyValuePair<string, Tensor>>();
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
+    public IEnumerable<KeyValuePair<string, IModule>> NamedChildren()
     {
-        yield return new KeyValuePair<string, ILayer>("fc1", fc1);
-        yield return new KeyValuePair<string, ILayer>("fc2", fc2);
+        yield return new KeyValuePair<string, IModule>("fc1", fc1);
+        yield return new KeyValuePair<string, IModule>("fc2", fc2);
     }
 
     public int InputRowLength => __inputs;

@@ -1,0 +1,91 @@
+using System;
+using System.ComponentModel;
+using System.Linq;
+
+namespace LayerGen.Generated;
+
+/// <summary>
+/// The one implementation behind the <c>Call(x, y, ...)</c> of every generated layer whose <c>Forward</c> takes
+/// several tensors: shape checks (each input's features, one batch shared by all), buffers, the span forward,
+/// and the autograd node that runs the span backward for every input that needs a gradient.
+/// </summary>
+/// <remarks>For generated code; not a stable API.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ModuleRuntime
+{
+    /// <summary>
+    /// Runs <paramref name="module"/> on <paramref name="inputs"/>, input i of shape [*, inputFeatures[i]...], where *
+    /// (any number of leading dimensions, the same for every input) is flattened into the kernel's rows; returns the
+    /// output of shape [*, outputFeatures...].
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// An input's shape does not end with its features, or two inputs have different batches (naming both).
+    /// </exception>
+    public static Tensor Call(ISpanModule module, Tensor[] inputs, string[] inputNames, int[][] inputFeatures, int[] outputFeatures, bool oneBatchDimension = false)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(inputNames);
+        ArgumentNullException.ThrowIfNull(inputFeatures);
+        ArgumentNullException.ThrowIfNull(outputFeatures);
+        int[] batch = [];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            ArgumentNullException.ThrowIfNull(inputs[i], inputNames[i]);
+            int[] leading = Leading(module, inputs[i], inputNames[i], inputFeatures[i], oneBatchDimension);
+            if (i == 0)
+            {
+                batch = leading;
+            }
+            else if (!leading.AsSpan().SequenceEqual(batch))
+            {
+                throw new ArgumentException(
+                    $"{module.LayerName}'s inputs must share their batch (leading) dimensions, but '{inputNames[0]}' of shape {Tensor.FormatShape(inputs[0].Shape)} has batch {Tensor.FormatShape(batch)} and '{inputNames[i]}' of shape {Tensor.FormatShape(inputs[i].Shape)} has batch {Tensor.FormatShape(leading)}",
+                    inputNames[i]);
+            }
+        }
+
+        int rows = Tensor.CountOf(batch); // 1 when there are no leading dimensions
+        var output = new Tensor([.. batch, .. outputFeatures]);
+        var saved = new float[module.SavedLength(rows)];
+        float[][] data = Array.ConvertAll(inputs, t => t.Data);
+        module.ForwardPacked(rows, data, output.Data, saved);
+        if (GradMode.IsEnabled && (inputs.Any(t => t.RequiresGrad) || module.Parameters().Any(p => p.RequiresGrad)))
+        {
+            output.SetGradFn(new ModuleBackward(module, rows, inputs, data, output.Data, saved));
+        }
+
+        return output;
+    }
+
+    /// <summary>The input's leading (batch) dimensions, after checking that the rest are its features.</summary>
+    private static int[] Leading(IModule module, Tensor input, string name, int[] features, bool oneBatchDimension)
+    {
+        ReadOnlySpan<int> shape = input.Shape;
+        string expected = "[*" + string.Concat(features.Select(f => ", " + f)) + "]";
+        if (shape.Length < features.Length || !shape[^features.Length..].SequenceEqual(features))
+        {
+            throw new ArgumentException($"{module.LayerName} expected '{name}' of shape {expected} but got {Tensor.FormatShape(shape)}", name);
+        }
+
+        if (oneBatchDimension && shape.Length != features.Length + 1)
+        {
+            throw new ArgumentException(
+                $"{module.LayerName} counts axes from the front, so '{name}' needs exactly one batch dimension: expected {expected} (rank {features.Length + 1}) but got {Tensor.FormatShape(shape)}",
+                name);
+        }
+
+        return shape[..^features.Length].ToArray();
+    }
+
+    /// <summary>
+    /// Runs the module's span backward. Its autograd inputs are the module's inputs; its parameters accumulate their
+    /// own gradients inside the span backward, which is why the engine runs this node even when no input needs one.
+    /// </summary>
+    private sealed class ModuleBackward(ISpanModule module, int rows, Tensor[] inputs, float[][] data, float[] output, float[] saved)
+        : GradFn(module.LayerName + "Backward", inputs)
+    {
+        public override void Backward(ReadOnlySpan<float> outputGrad, float[]?[] inputGrads) =>
+            module.BackwardPacked(rows, data, output, outputGrad, inputGrads, saved);
+    }
+}
