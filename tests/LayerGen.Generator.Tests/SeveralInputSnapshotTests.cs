@@ -73,6 +73,37 @@ public sealed class SeveralInputSnapshotTests
         "AddNorm",
         "SeveralInputs_AddNorm");
 
+    [Fact]
+    public void An_RNN_step_returning_its_output_and_new_state_as_a_tuple() => Match(
+        """
+        using LayerGen;
+
+        namespace OpSnapshots;
+
+        [Layer]
+        public partial class RnnStep(int numInputs, int numHiddens, int numOutputs)
+        {
+            [Parameter] Tensor wXh = Tensor.Randn(numInputs, numHiddens);
+            [Parameter] Tensor wHh = Tensor.Randn(numHiddens, numHiddens);
+            [Parameter] Tensor bH = Tensor.Zeros(numHiddens);
+            [Parameter] Tensor wHq = Tensor.Randn(numHiddens, numOutputs);
+            [Parameter] Tensor bQ = Tensor.Zeros(numOutputs);
+
+            (Tensor Output, Tensor State) Forward(Tensor x, Tensor state)
+            {
+                var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH);
+                return (h.MatMul(wHq) + bQ, h);
+            }
+        }
+
+        public static class Use
+        {
+            public static RnnStep Make() => new RnnStep(5, 4, 3);
+        }
+        """,
+        "RnnStep",
+        "SeveralInputs_RnnStep");
+
     private static void Match(string source, string layer, string snapshot)
     {
         GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(source);

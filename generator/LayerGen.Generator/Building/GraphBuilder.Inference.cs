@@ -80,7 +80,10 @@ internal sealed partial class GraphBuilder
             _names[local.Name] = Visit(local.Value)!.Value;
         }
 
-        Visit(forward.Result);
+        foreach (var result in forward.AllResults)
+        {
+            Visit(result);
+        }
     }
 
     /// <summary>A value whose shape is not known at all, standing in for what could not be built while inferring.</summary>

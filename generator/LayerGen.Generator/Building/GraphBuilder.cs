@@ -89,27 +89,31 @@ internal sealed partial class GraphBuilder
             _names[local.Name] = value.Value;
         }
 
-        int? output = Visit(forward.Result);
-        if (output is null)
+        foreach (var result in forward.AllResults)
         {
-            return null;
-        }
-
-        if (_layer.IsLoss)
-        {
-            if (!ShapeOf(output.Value).IsSingleValue)
+            int? output = Visit(result);
+            if (output is null)
             {
-                Report(forward.Result, $"a loss returns a scalar, but this has shape {ShapeOf(output.Value)}; reduce it, e.g. with .Mean()");
                 return null;
             }
-        }
-        else if (!ShapeOf(output.Value).HasRows)
-        {
-            Report(forward.Result, $"the result has shape {ShapeOf(output.Value)}, without the batch dimension; a layer must return one row per input row");
-            return null;
+
+            if (_layer.IsLoss)
+            {
+                if (!ShapeOf(output.Value).IsSingleValue)
+                {
+                    Report(result, $"a loss returns a scalar, but this has shape {ShapeOf(output.Value)}; reduce it, e.g. with .Mean()");
+                    return null;
+                }
+            }
+            else if (!ShapeOf(output.Value).HasRows)
+            {
+                Report(result, $"the result has shape {ShapeOf(output.Value)}, without the batch dimension; a layer must return one row per input row");
+                return null;
+            }
+
+            _graph.Outputs.Add(output.Value);
         }
 
-        _graph.Output = output.Value;
         return _graph;
     }
 
@@ -241,6 +245,12 @@ internal sealed partial class GraphBuilder
         if (_signatureOf(child) is { InputCount: > 1 } several)
         {
             Report(call, $"'{name}' ({child.TypeFullName}) takes {several.InputCount} inputs, so it is called with {several.InputCount} arguments");
+            return null;
+        }
+
+        if (_signatureOf(child) is { OutputCount: > 1 } tuple)
+        {
+            Report(call, $"'{name}' ({child.TypeFullName}) returns {tuple.OutputCount} tensors, and a child's tuple cannot be taken apart in a forward definition yet");
             return null;
         }
 

@@ -47,6 +47,7 @@ internal static class SignatureBuilder
             graph[graph.Output].Shape.Features.Select(ToSize).ToEquatableArray())
         {
             InputCount = graph.Inputs.Count,
+            OutputCount = graph.Outputs.Count,
         };
     }
 }

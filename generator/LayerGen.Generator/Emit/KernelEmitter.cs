@@ -42,7 +42,9 @@ internal sealed class KernelEmitter
         w.Comment($"Forward: {_forwardText}");
         var inputs = _plan.Graph.Inputs.Select(id => _plan.Buffers[id]).ToList();
         string inputShapes = inputs.Count == 1 ? $"input {inputs[0].Shape}" : string.Join(", ", inputs.Select(b => $"{b.Name} {b.Shape}"));
-        w.Comment($"{inputShapes} -> output {_plan.Graph[_plan.Graph.Output].Shape}; '*' is the batch (rows).");
+        var outputs = _plan.Graph.Outputs;
+        string outputShapes = outputs.Count == 1 ? $"output {_plan.Graph[outputs[0]].Shape}" : string.Join(", ", outputs.Select((id, i) => $"{_plan.OutputSpans[i].Output} {_plan.Graph[id].Shape}"));
+        w.Comment($"{inputShapes} -> {outputShapes}; '*' is the batch (rows).");
         var forwardArgs = inputs.Select(b => $"ReadOnlySpan<float> {b.Name}").ToList();
         forwardArgs.AddRange(parameters);
         if (_plan.Graph.Target >= 0)
@@ -50,7 +52,7 @@ internal sealed class KernelEmitter
             forwardArgs.Add("ReadOnlySpan<float> target");
         }
 
-        forwardArgs.Add("Span<float> output");
+        forwardArgs.AddRange(_plan.OutputSpans.Select(o => $"Span<float> {o.Output}"));
         forwardArgs.Add("Span<float> saved");
         if (UsesTraining(_plan))
         {
@@ -75,8 +77,8 @@ internal sealed class KernelEmitter
             backwardArgs.Add("ReadOnlySpan<float> target");
         }
 
-        backwardArgs.Add("ReadOnlySpan<float> output");
-        backwardArgs.Add("ReadOnlySpan<float> outputGrad");
+        backwardArgs.AddRange(_plan.OutputSpans.Select(o => $"ReadOnlySpan<float> {o.Output}"));
+        backwardArgs.AddRange(_plan.OutputSpans.Select(o => $"ReadOnlySpan<float> {o.Gradient}"));
         backwardArgs.AddRange(_plan.InputSpans.Select(s => $"Span<float> {s.Gradient}"));
         backwardArgs.AddRange(parameterGrads);
         backwardArgs.AddRange(_plan.ParameterGradBuffers.Select(p => $"bool {IsZeroFlag(p)}"));

@@ -61,7 +61,8 @@ internal sealed partial class LayerEmitter
         w.Line($"// LayerGen: forward and backward kernels for {_layer.ClassName}.");
         w.Line($"//   forward:  {ForwardText()}");
         string inputs = graph.Inputs.Count == 1 ? $"input {inputShape}" : "inputs " + string.Join(", ", graph.Inputs.Select(id => $"{graph[id].Name} {graph[id].Shape}"));
-        w.Line($"//   {inputs} -> output {outputShape}   ('*' = the batch: all leading dimensions)");
+        string outputs = graph.Outputs.Count == 1 ? $"output {outputShape}" : "outputs " + string.Join(", ", graph.Outputs.Select(id => graph[id].Shape.ToString()));
+        w.Line($"//   {inputs} -> {outputs}   ('*' = the batch: all leading dimensions)");
         foreach (var description in KernelDescriptions())
         {
             w.Line($"//   kernel:   {description}");
@@ -123,7 +124,8 @@ internal sealed partial class LayerEmitter
     {
         var forward = _layer.Forward;
         var locals = forward.Locals.Select(l => $"var {l.Name} = {l.Value.Text}; ");
-        return string.Concat(locals) + forward.Result.Text;
+        string result = forward.HasSeveralOutputs ? "(" + string.Join(", ", forward.AllResults.Select(r => r.Text)) + ")" : forward.Result.Text;
+        return string.Concat(locals) + result;
     }
 
     private IEnumerable<string> KernelDescriptions()
@@ -242,10 +244,10 @@ internal sealed partial class LayerEmitter
     }
 
     /// <summary><c>CallEager</c>: the forward definition as written, taking <paramref name="parameters"/> and passing <paramref name="arguments"/>.</summary>
-    private void EmitCallEager(SourceWriter w, string parameters, string arguments)
+    private void EmitCallEager(SourceWriter w, string parameters, string arguments, string returnType = "Tensor")
     {
         w.Line("/// <summary>Runs the forward definition as written, on the eager reference ops (naive, allocating, for tests); child layers it calls run eagerly too.</summary>");
-        using (w.Block($"public Tensor CallEager({parameters})"))
+        using (w.Block($"public {returnType} CallEager({parameters})"))
         {
             foreach (var parameter in _layer.Parameters)
             {

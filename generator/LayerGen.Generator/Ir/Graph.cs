@@ -24,8 +24,11 @@ internal sealed class Graph
     /// <summary>A loss's target node, or -1.</summary>
     public int Target { get; set; } = -1;
 
-    /// <summary>The forward result's node.</summary>
-    public int Output { get; set; } = -1;
+    /// <summary>The forward result's node: the first of <see cref="Outputs"/>.</summary>
+    public int Output => Outputs.Count > 0 ? Outputs[0] : -1;
+
+    /// <summary>Every result's node, in the order <c>Forward</c> returns them (one, unless it returns a tuple).</summary>
+    public List<int> Outputs { get; } = new();
 
     /// <summary>Parameter name → node, in declaration order.</summary>
     public List<KeyValuePair<string, int>> Parameters { get; } = new();

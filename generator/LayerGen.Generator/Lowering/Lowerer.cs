@@ -38,7 +38,7 @@ internal sealed class Lowerer
 
     private void Run()
     {
-        var forwardNeeded = Reach(new[] { _graph.Output });
+        var forwardNeeded = Reach(_graph.Outputs);
         var gradRoots = _graph.ParameterGrads.Select(p => p.Value).Where(v => v >= 0).Concat(_graph.BackwardRoots).ToList();
         gradRoots.AddRange(_graph.InputGrads.Where(g => g >= 0));
 
@@ -66,22 +66,31 @@ internal sealed class Lowerer
 
         foreach (var node in _graph.Nodes.Where(n => n.Op == Op.OutputGrad))
         {
-            Assign(node.Id, new Buffer("outputGrad", BufferRole.OutputGrad, node.Shape));
+            Assign(node.Id, new Buffer(_names.OutputGrad(node.Ints.Count > 0 ? node.Ints[0] : 0), BufferRole.OutputGrad, node.Shape));
+        }
+
+        for (int i = 0; i < _graph.Outputs.Count; i++)
+        {
+            _plan.OutputSpans.Add((_names.Output(i), _names.OutputGrad(i)));
         }
 
         // Forward values the backward kernel reads must outlive the forward kernel.
         foreach (int id in backwardNeeded.Where(id => !_graph[id].IsBackward))
         {
             int storage = StorageOf(id);
-            if (_graph[storage].Op is not (Op.Input or Op.Target or Op.Parameter or Op.Constant or Op.InverseCount) && storage != _graph.Output)
+            if (_graph[storage].Op is not (Op.Input or Op.Target or Op.Parameter or Op.Constant or Op.InverseCount) && !_graph.Outputs.Contains(storage))
             {
                 _plan.Saved.Add(storage);
             }
         }
 
-        var outputBuffer = new Buffer("output", BufferRole.Output, _graph[_graph.Output].Shape);
         var stores = new List<(int Node, Target Target)>();
-        stores.Add((_graph.Output, new Target(outputBuffer, Accumulate: false)));
+        for (int i = 0; i < _graph.Outputs.Count; i++)
+        {
+            var outputBuffer = new Buffer(_names.Output(i), BufferRole.Output, _graph[_graph.Outputs[i]].Shape);
+            stores.Add((_graph.Outputs[i], new Target(outputBuffer, Accumulate: false)));
+        }
+
         LowerPhase(forwardNeeded.Where(id => !_graph[id].IsBackward).OrderBy(id => id).ToList(), stores, _plan.ForwardSteps, wanted: null);
 
         var gradStores = new List<(int Node, Target Target)>();

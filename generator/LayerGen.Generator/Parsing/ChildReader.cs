@@ -130,9 +130,10 @@ internal static class ChildReader
         // A layer with several inputs writes one shape per input, separated by ';'.
         var inputs = inputText.Split(';');
         var input = ShapeText.ParseFeatures(inputs[0], sizes);
-        var output = ShapeText.ParseFeatures(outputText, sizes);
+        var outputs = outputText.Split(';');
+        var output = ShapeText.ParseFeatures(outputs[0], sizes);
         return input is null || output is null
             ? null
-            : new LayerSignature(type.ToDisplayString(), sizes.ToEquatableArray(), input.ToEquatableArray(), output.ToEquatableArray()) { InputCount = inputs.Length };
+            : new LayerSignature(type.ToDisplayString(), sizes.ToEquatableArray(), input.ToEquatableArray(), output.ToEquatableArray()) { InputCount = inputs.Length, OutputCount = outputs.Length };
     }
 }

@@ -30,25 +30,31 @@ internal static class ForwardParser
     {
         var location = LocationInfo.From(syntax.Identifier.GetLocation());
         bool isLoss = isLossClass;
-        if (method.ReturnType.ToDisplayString() != "LayerGen.Tensor" || method.Parameters.Any(p => p.Type.ToDisplayString() != "LayerGen.Tensor"))
+        int outputs = OutputCount(method.ReturnType, allowTuple: !isLoss);
+        if (outputs == 0 || method.Parameters.Any(p => p.Type.ToDisplayString() != "LayerGen.Tensor"))
         {
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.UnsupportedForwardSignature,
                 location,
                 layerName,
-                isLoss ? "a loss's must be 'Tensor Forward(Tensor input, Tensor target)'" : "it must take tensors and return one: 'Tensor Forward(Tensor x)', or 'Tensor Forward(Tensor x, Tensor y)' for several inputs"));
+                isLoss ? "a loss's must be 'Tensor Forward(Tensor input, Tensor target)'" : "it must take tensors and return one: 'Tensor Forward(Tensor x)', or 'Tensor Forward(Tensor x, Tensor y)' for several inputs, or '(Tensor, Tensor) Forward(...)' for several outputs"));
             return null;
         }
 
         string? targetName = isLoss ? method.Parameters[1].Name : null;
+
+        // A tuple's element names ((Tensor Output, Tensor State) Forward(...)), kept on the generated Call; "" where unnamed.
+        var outputNames = outputs > 1 && method.ReturnType is INamedTypeSymbol tupleType
+            ? tupleType.TupleElements.Select(e => e.IsExplicitlyNamedTupleElement ? e.Name : string.Empty).ToEquatableArray()
+            : EquatableArray<string>.Empty;
 
         // A layer's inputs after the first (Forward(Tensor x, Tensor h)): each is read as an input of its own.
         var otherInputs = isLoss ? EquatableArray<string>.Empty : method.Parameters.Skip(1).Select(p => p.Name).ToEquatableArray();
         var reader = new ExprReader(layerName, method.Parameters[0].Name, model, parameterNames, childNames, diagnostics, cancellationToken) { TargetName = targetName, ConstructorParameters = constructorParameters, OtherInputs = new HashSet<string>(otherInputs) };
         if (syntax.ExpressionBody is { } arrow)
         {
-            var result = reader.Read(arrow.Expression);
-            return result is null ? null : new ForwardModel(method.Parameters[0].Name, EquatableArray<LocalModel>.Empty, result, location) { TargetName = targetName, OtherInputNames = otherInputs };
+            var results = ReadResults(reader, arrow.Expression, outputs, layerName, diagnostics);
+            return results is null ? null : new ForwardModel(method.Parameters[0].Name, EquatableArray<LocalModel>.Empty, results[0], location) { TargetName = targetName, OtherInputNames = otherInputs, OtherResults = results.Skip(1).ToEquatableArray(), OutputNames = outputNames };
         }
 
         if (syntax.Body is not { } body)
@@ -59,6 +65,7 @@ internal static class ForwardParser
 
         var locals = new List<LocalModel>();
         Expr? returned = null;
+        var otherResults = EquatableArray<Expr>.Empty;
         foreach (var statement in body.Statements)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -83,11 +90,14 @@ internal static class ForwardParser
                     locals.Add(new LocalModel(name, value));
                     break;
                 case ReturnStatementSyntax { Expression: { } expression }:
-                    returned = reader.Read(expression);
-                    if (returned is null)
+                    var results = ReadResults(reader, expression, outputs, layerName, diagnostics);
+                    if (results is null)
                     {
                         return null;
                     }
+
+                    returned = results[0];
+                    otherResults = results.Skip(1).ToEquatableArray();
 
                     break;
                 default:
@@ -102,7 +112,57 @@ internal static class ForwardParser
             return null;
         }
 
-        return new ForwardModel(method.Parameters[0].Name, locals.ToEquatableArray(), returned, location) { TargetName = targetName, OtherInputNames = otherInputs };
+        return new ForwardModel(method.Parameters[0].Name, locals.ToEquatableArray(), returned, location) { TargetName = targetName, OtherInputNames = otherInputs, OtherResults = otherResults, OutputNames = outputNames };
+    }
+
+    /// <summary>How many tensors <c>Forward</c> returns: 1 for <c>Tensor</c>, n for a tuple of n tensors (a layer only), 0 for anything else.</summary>
+    private static int OutputCount(ITypeSymbol type, bool allowTuple)
+    {
+        if (type.ToDisplayString() == "LayerGen.Tensor")
+        {
+            return 1;
+        }
+
+        return allowTuple && type is INamedTypeSymbol { IsTupleType: true } tuple
+            && tuple.TupleElements.All(e => e.Type.ToDisplayString() == "LayerGen.Tensor")
+            ? tuple.TupleElements.Length
+            : 0;
+    }
+
+    /// <summary>
+    /// The returned expression, or for a tuple of <paramref name="outputs"/> tensors the tuple literal's elements
+    /// (<c>return (output, state);</c>), each read as a result of its own.
+    /// </summary>
+    private static List<Expr>? ReadResults(ExprReader reader, ExpressionSyntax expression, int outputs, string layerName, List<DiagnosticInfo> diagnostics)
+    {
+        if (outputs == 1)
+        {
+            return reader.Read(expression) is { } single ? new List<Expr> { single } : null;
+        }
+
+        while (expression is ParenthesizedExpressionSyntax parenthesized)
+        {
+            expression = parenthesized.Expression;
+        }
+
+        if (expression is not TupleExpressionSyntax tuple || tuple.Arguments.Count != outputs)
+        {
+            Report(diagnostics, expression, layerName, $"Forward returns {outputs} tensors, so it returns a tuple of them written out, e.g. 'return (output, state);'");
+            return null;
+        }
+
+        var results = new List<Expr>();
+        foreach (var argument in tuple.Arguments)
+        {
+            if (reader.Read(argument.Expression) is not { } result)
+            {
+                return null;
+            }
+
+            results.Add(result);
+        }
+
+        return results;
     }
 
     private static void Report(List<DiagnosticInfo> diagnostics, SyntaxNode node, string layerName, string why) =>

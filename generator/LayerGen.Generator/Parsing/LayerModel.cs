@@ -97,8 +97,26 @@ internal sealed record ForwardModel(
     public System.Collections.Generic.IEnumerable<string> AllInputNames =>
         System.Linq.Enumerable.Concat(new[] { InputName }, OtherInputNames);
 
-    /// <summary>True when <c>Forward</c> takes several tensors: the layer is an <c>IModule</c> with <c>Call(x, y, ...)</c>, not an <c>ILayer</c>.</summary>
-    public bool HasSeveralInputs => OtherInputNames.Count > 0;
+    /// <summary>
+    /// The results after the first when <c>Forward</c> returns a tuple (<c>(Tensor, Tensor) Forward(...)</c> returning
+    /// <c>(output, state)</c>: <c>state</c>); empty for one result.
+    /// </summary>
+    public EquatableArray<Expr> OtherResults { get; init; } = EquatableArray<Expr>.Empty;
+
+    /// <summary>Every result, in the order the tuple returns them.</summary>
+    public System.Collections.Generic.IEnumerable<Expr> AllResults => System.Linq.Enumerable.Concat(new[] { Result }, OtherResults);
+
+    /// <summary>
+    /// True when <c>Forward</c> takes several tensors or returns several: the layer is an <c>IModule</c> with its own
+    /// <c>Call(x, y, ...)</c>, not an <c>ILayer</c> (one tensor in, one out).
+    /// </summary>
+    public bool HasSeveralInputs => OtherInputNames.Count > 0 || OtherResults.Count > 0;
+
+    /// <summary>For a tuple result: each element's name as the return type writes it (<c>(Tensor Output, Tensor State)</c>), "" where unnamed.</summary>
+    public EquatableArray<string> OutputNames { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>True when <c>Forward</c> returns a tuple of tensors.</summary>
+    public bool HasSeveralOutputs => OtherResults.Count > 0;
 }
 
 /// <summary>A <c>var name = expression;</c> statement of the forward body.</summary>
@@ -119,6 +137,9 @@ internal sealed record LayerSignature(
 {
     /// <summary>How many tensors the layer's <c>Forward</c> takes (<see cref="InputFeatures"/> are the first's).</summary>
     public int InputCount { get; init; } = 1;
+
+    /// <summary>How many tensors the layer's <c>Forward</c> returns (<see cref="OutputFeatures"/> are the first's).</summary>
+    public int OutputCount { get; init; } = 1;
 }
 
 /// <summary>

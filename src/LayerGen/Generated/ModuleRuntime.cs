@@ -23,6 +23,18 @@ public static class ModuleRuntime
     /// </exception>
     public static Tensor Call(ISpanModule module, Tensor[] inputs, string[] inputNames, int[][] inputFeatures, int[] outputFeatures, bool oneBatchDimension = false)
     {
+        ArgumentNullException.ThrowIfNull(outputFeatures);
+        return CallTuple(module, inputs, inputNames, inputFeatures, [outputFeatures], oneBatchDimension)[0];
+    }
+
+    /// <summary>
+    /// <see cref="Call"/> for a module returning a tuple: output k of shape [*, outputFeatures[k]...]. The kernels
+    /// write the outputs one after the other into one buffer, whose autograd node runs the module's backward once;
+    /// each returned tensor is a copy of its part, whose node passes its gradient to that part, so gradients flowing
+    /// back from either output or both reach the inputs and parameters (a part nothing flows back from counts as zeros).
+    /// </summary>
+    public static Tensor[] CallTuple(ISpanModule module, Tensor[] inputs, string[] inputNames, int[][] inputFeatures, int[][] outputFeatures, bool oneBatchDimension = false)
+    {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(inputNames);
@@ -46,16 +58,56 @@ public static class ModuleRuntime
         }
 
         int rows = Tensor.CountOf(batch); // 1 when there are no leading dimensions
-        var output = new Tensor([.. batch, .. outputFeatures]);
+        int[] lengths = Array.ConvertAll(outputFeatures, f => rows * Tensor.CountOf(f));
+        var packed = new float[lengths.Sum()];
         var saved = new float[module.SavedLength(rows)];
         float[][] data = Array.ConvertAll(inputs, t => t.Data);
-        module.ForwardPacked(rows, data, output.Data, saved);
-        if (GradMode.IsEnabled && (inputs.Any(t => t.RequiresGrad) || module.Parameters().Any(p => p.RequiresGrad)))
+        module.ForwardPacked(rows, data, packed, saved);
+        bool record = GradMode.IsEnabled && (inputs.Any(t => t.RequiresGrad) || module.Parameters().Any(p => p.RequiresGrad));
+        if (outputFeatures.Length == 1)
         {
-            output.SetGradFn(new ModuleBackward(module, rows, inputs, data, output.Data, saved));
+            var output = Tensor.FromBuffer(packed, [.. batch, .. outputFeatures[0]]);
+            if (record)
+            {
+                output.SetGradFn(new ModuleBackward(module, rows, inputs, data, packed, saved));
+            }
+
+            return [output];
         }
 
-        return output;
+        var whole = Tensor.FromBuffer(packed, packed.Length);
+        if (record)
+        {
+            whole.SetGradFn(new ModuleBackward(module, rows, inputs, data, packed, saved));
+        }
+
+        var outputs = new Tensor[outputFeatures.Length];
+        for (int k = 0, offset = 0; k < outputs.Length; offset += lengths[k], k++)
+        {
+            outputs[k] = Tensor.FromBuffer(packed.AsSpan(offset, lengths[k]).ToArray(), [.. batch, .. outputFeatures[k]]);
+            if (record)
+            {
+                outputs[k].SetGradFn(new PartBackward(whole, offset));
+            }
+        }
+
+        return outputs;
+    }
+
+    /// <summary>One output of a tuple, a part of the packed outputs: its gradient goes to that part.</summary>
+    private sealed class PartBackward(Tensor whole, int offset) : GradFn("SliceBackward0", whole)
+    {
+        public override void Backward(ReadOnlySpan<float> outputGrad, float[]?[] inputGrads)
+        {
+            if (inputGrads[0] is { } grad)
+            {
+                Span<float> part = grad.AsSpan(offset, outputGrad.Length);
+                for (int i = 0; i < part.Length; i++)
+                {
+                    part[i] += outputGrad[i];
+                }
+            }
+        }
     }
 
     /// <summary>The input's leading (batch) dimensions, after checking that the rest are its features.</summary>

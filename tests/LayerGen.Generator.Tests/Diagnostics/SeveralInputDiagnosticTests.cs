@@ -33,6 +33,46 @@ public sealed class SeveralInputDiagnosticTests
     }
 
     [Fact]
+    public void LG0003_a_tuple_result_that_is_not_a_tuple_written_out()
+    {
+        DiagnosticAssert.Reports(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class Split(int n)
+            {
+                [Parameter] Tensor w = Tensor.Randn(n);
+
+                (Tensor, Tensor) Forward(Tensor x) => {|LG0003:Both(x * w)|};
+
+                private static (Tensor, Tensor) Both(Tensor t) => (t, t);
+            }
+            """,
+            "LayerGen cannot compile 'Both(x * w)' in the forward definition of 'Split': Forward returns 2 tensors, so it returns a tuple of them written out, e.g. 'return (output, state);'");
+    }
+
+    [Fact]
+    public void LG0006_a_loss_returning_a_tuple()
+    {
+        DiagnosticAssert.Reports(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Loss]
+            public partial class Pair
+            {
+                (Tensor, Tensor) {|LG0006:Forward|}(Tensor input, Tensor target) => ((input - target).Mean(), input.Mean());
+            }
+            """,
+            "The forward definition of 'Pair' is not supported: a loss's must be 'Tensor Forward(Tensor input, Tensor target)'");
+    }
+
+    [Fact]
     public void LG0007_an_Input_with_a_malformed_second_shape()
     {
         DiagnosticAssert.Reports(

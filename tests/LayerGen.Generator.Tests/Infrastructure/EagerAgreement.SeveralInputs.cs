@@ -9,8 +9,8 @@ namespace LayerGen.Generator.Tests.Infrastructure;
 /// <summary>
 /// The agreement check for a generated layer whose <c>Forward</c> takes several tensors (an <see cref="ISpanModule"/>,
 /// its <c>[LayerSignature]</c> input one shape per input separated by ';'): <c>Call(x, y, ...)</c> against
-/// <c>CallEager(x, y, ...)</c> on random inputs sharing a batch of 2, comparing the output and the gradients of its
-/// <c>Sum()</c> with respect to every input and parameter.
+/// <c>CallEager(x, y, ...)</c> on random inputs sharing a batch of 2, comparing the output (every output of a tuple)
+/// and the gradients of its <c>Sum()</c> (the sum of every output's) with respect to every input and parameter.
 /// </summary>
 public static partial class EagerAgreement
 {
@@ -53,13 +53,17 @@ public static partial class EagerAgreement
             if (ofCall is { } c && ofEager is { } e)
             {
                 string where = $"  {what} on inputs {on}";
-                if (!c.Output.Shape.SequenceEqual(e.Output.Shape))
+                for (int k = 0; k < e.Outputs.Length; k++)
                 {
-                    failures.Add($"{where}: Call gives shape {Shape(c.Output.Shape)}, CallEager {Shape(e.Output.Shape)}");
-                    return;
+                    if (c.Outputs.Length != e.Outputs.Length || !c.Outputs[k].Shape.SequenceEqual(e.Outputs[k].Shape))
+                    {
+                        failures.Add($"{where}: Call and CallEager give outputs of different shapes");
+                        return;
+                    }
+
+                    Compare($"{where}, output {k} {Shape(e.Outputs[k].Shape)}", c.Outputs[k].ToArray(), e.Outputs[k].ToArray(), e.Outputs[k].Shape.ToArray(), failures);
                 }
 
-                Compare($"{where}, output {Shape(e.Output.Shape)}", c.Output.ToArray(), e.Output.ToArray(), e.Output.Shape.ToArray(), failures);
                 for (int i = 0; i < shapes.Count; i++)
                 {
                     Compare($"{where}, d Sum()/d input {i} {Shape(shapes[i])}", c.Grads[i], e.Grads[i], shapes[i], failures);
@@ -75,7 +79,7 @@ public static partial class EagerAgreement
         }
     }
 
-    private static (Tensor Output, List<float[]?> Grads, List<(string Name, float[]? Grad)> ParameterGrads)? RunModule(
+    private static (Tensor[] Outputs, List<float[]?> Grads, List<(string Name, float[]? Grad)> ParameterGrads)? RunModule(
         string what, string on, string path, ISpanModule module, MethodInfo method, List<int[]> shapes, List<float[]> values, List<string> failures)
     {
         module.ZeroGrad();
@@ -87,13 +91,19 @@ public static partial class EagerAgreement
 
         try
         {
-            var y = (Tensor)Invoke(method, module, inputs);
-            if (y.RequiresGrad)
+            // One tensor, or a tuple of them (then the loss sums every output's Sum(): gradients flow back from all).
+            object result = Invoke(method, module, inputs);
+            Tensor[] outputs = result is System.Runtime.CompilerServices.ITuple tuple
+                ? Enumerable.Range(0, tuple.Length).Select(i => (Tensor)tuple[i]!).ToArray()
+                : [(Tensor)result];
+            Tensor? loss = null;
+            foreach (Tensor y in outputs.Where(y => y.RequiresGrad))
             {
-                y.Sum().Backward();
+                loss = loss is null ? y.Sum() : loss + y.Sum();
             }
 
-            return (y, inputs.Select(t => t.Grad?.ToArray()).ToList(), module.NamedParameters().Select(p => (p.Key, p.Value.Grad?.ToArray())).ToList());
+            loss?.Backward();
+            return (outputs, inputs.Select(t => t.Grad?.ToArray()).ToList(), module.NamedParameters().Select(p => (p.Key, p.Value.Grad?.ToArray())).ToList());
         }
         catch (Exception e)
         {

@@ -24,7 +24,7 @@ partial class AddNorm : global::LayerGen.Generated.ISpanModule
     // The constructor's hyperparameters, passed to every kernel (they do not choose the kernel).
     private float __dropout => dropout;
 
-    // The inputs' names and feature dimensions ([*, normalizedShape]; [*, normalizedShape]), for the shape checks of Call.
+    // The inputs' names and feature dimensions ([*, normalizedShape]; [*, normalizedShape]) and the output's ([*, normalizedShape]), for Call's shape checks.
     private static readonly string[] __inputNames = { "x", "y" };
     private readonly int[][] __inputFeatures = { new int[] { normalizedShape }, new int[] { normalizedShape } };
     private readonly int[] __outputFeatures = new int[] { normalizedShape };
@@ -110,14 +110,14 @@ partial class AddNorm : global::LayerGen.Generated.ISpanModule
 
     public int SavedLength(int rows) => KernelsAnySize.SavedLength(__normalizedShape, __dropout, rows);
 
-    /// <summary>Forward over caller-owned buffers: one span per input (each <c>rows</c> rows), the output, and <c>saved</c> (length <see cref="SavedLength"/>), which keeps what backward needs.</summary>
+    /// <summary>Forward over caller-owned buffers: one span per input and per output (each <c>rows</c> rows), and <c>saved</c> (length <see cref="SavedLength"/>), which keeps what backward needs.</summary>
     public void ForwardSpan(int rows, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> output, Span<float> saved)
     {
         __CheckLengths(rows, x.Length, y.Length, output.Length, output.Length, 0, 0, saved.Length);
         KernelsAnySize.Forward(__normalizedShape, __dropout, rows, x, y, gamma.Data, beta.Data, output, saved, __training);
     }
 
-    /// <summary>Backward over caller-owned buffers, after a ForwardSpan with the same inputs, output and saved: accumulates (+=) into each input's gradient span (skipped when empty) and every parameter's Grad.</summary>
+    /// <summary>Backward over caller-owned buffers, after a ForwardSpan with the same inputs, outputs and saved: accumulates (+=) into each input's gradient span (skipped when empty) and every parameter's Grad.</summary>
     public void BackwardSpan(int rows, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> xGrad, Span<float> yGrad, Span<float> saved)
     {
         __CheckLengths(rows, x.Length, y.Length, output.Length, outputGrad.Length, xGrad.Length, yGrad.Length, saved.Length);
@@ -135,7 +135,7 @@ partial class AddNorm : global::LayerGen.Generated.ISpanModule
         KernelsAnySize.Backward(__normalizedShape, __dropout, rows, x, y, gamma.Data, beta.Data, output, outputGrad, xGrad, yGrad, __gammaGrad, __betaGrad, __gammaGradIsZero, __betaGradIsZero, saved);
     }
 
-    // ModuleRuntime.Call runs the span API through these, with the tensors' arrays in the order Forward takes them.
+    // ModuleRuntime runs the span API through these, with the tensors' arrays in the order Forward takes them.
     void global::LayerGen.Generated.ISpanModule.ForwardPacked(int rows, float[][] inputs, Span<float> output, Span<float> saved) => ForwardSpan(rows, inputs[0], inputs[1], output, saved);
 
     void global::LayerGen.Generated.ISpanModule.BackwardPacked(int rows, float[][] inputs, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, float[]?[] inputGrads, Span<float> saved) => BackwardSpan(rows, inputs[0], inputs[1], output, outputGrad, inputGrads[0].AsSpan(), inputGrads[1].AsSpan(), saved);

@@ -32,7 +32,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
         return 0;
     }
 
-    // The inputs' names and feature dimensions ([*, numInputs]; [*, numHiddens]), for the shape checks of Call.
+    // The inputs' names and feature dimensions ([*, numInputs]; [*, numHiddens]) and the output's ([*, numHiddens]), for Call's shape checks.
     private static readonly string[] __inputNames = { "x", "h" };
     private readonly int[][] __inputFeatures = { new int[] { numInputs }, new int[] { numHiddens } };
     private readonly int[] __outputFeatures = new int[] { numHiddens };
@@ -219,7 +219,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
 
     public int SavedLength(int rows) => __kernel switch { 1 => Kernels_numInputs5_numHiddens3.SavedLength(rows), _ => KernelsAnySize.SavedLength(__numInputs, __numHiddens, rows) };
 
-    /// <summary>Forward over caller-owned buffers: one span per input (each <c>rows</c> rows), the output, and <c>saved</c> (length <see cref="SavedLength"/>), which keeps what backward needs.</summary>
+    /// <summary>Forward over caller-owned buffers: one span per input and per output (each <c>rows</c> rows), and <c>saved</c> (length <see cref="SavedLength"/>), which keeps what backward needs.</summary>
     public void ForwardSpan(int rows, ReadOnlySpan<float> x, ReadOnlySpan<float> h, Span<float> output, Span<float> saved)
     {
         __CheckLengths(rows, x.Length, h.Length, output.Length, output.Length, 0, 0, saved.Length);
@@ -230,7 +230,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
         }
     }
 
-    /// <summary>Backward over caller-owned buffers, after a ForwardSpan with the same inputs, output and saved: accumulates (+=) into each input's gradient span (skipped when empty) and every parameter's Grad.</summary>
+    /// <summary>Backward over caller-owned buffers, after a ForwardSpan with the same inputs, outputs and saved: accumulates (+=) into each input's gradient span (skipped when empty) and every parameter's Grad.</summary>
     public void BackwardSpan(int rows, ReadOnlySpan<float> x, ReadOnlySpan<float> h, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> xGrad, Span<float> hGrad, Span<float> saved)
     {
         __CheckLengths(rows, x.Length, h.Length, output.Length, outputGrad.Length, xGrad.Length, hGrad.Length, saved.Length);
@@ -280,7 +280,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
         }
     }
 
-    // ModuleRuntime.Call runs the span API through these, with the tensors' arrays in the order Forward takes them.
+    // ModuleRuntime runs the span API through these, with the tensors' arrays in the order Forward takes them.
     void global::LayerGen.Generated.ISpanModule.ForwardPacked(int rows, float[][] inputs, Span<float> output, Span<float> saved) => ForwardSpan(rows, inputs[0], inputs[1], output, saved);
 
     void global::LayerGen.Generated.ISpanModule.BackwardPacked(int rows, float[][] inputs, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, float[]?[] inputGrads, Span<float> saved) => BackwardSpan(rows, inputs[0], inputs[1], output, outputGrad, inputGrads[0].AsSpan(), inputGrads[1].AsSpan(), saved);

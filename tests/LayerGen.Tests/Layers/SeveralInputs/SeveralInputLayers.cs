@@ -54,3 +54,20 @@ public partial class GruHolder(int numInputs, int numHiddens)
 
     public GruCell Cell() => cell;
 }
+
+/// <summary>D2L's RNN step (9.5) returning (output, new state): both differentiable.</summary>
+[Layer]
+public partial class RnnStep(int numInputs, int numHiddens, int numOutputs)
+{
+    [Parameter] Tensor wXh = Tensor.Randn(numInputs, numHiddens);
+    [Parameter] Tensor wHh = Tensor.Randn(numHiddens, numHiddens);
+    [Parameter] Tensor bH = Tensor.Zeros(numHiddens);
+    [Parameter] Tensor wHq = Tensor.Randn(numHiddens, numOutputs);
+    [Parameter] Tensor bQ = Tensor.Zeros(numOutputs);
+
+    (Tensor Output, Tensor State) Forward(Tensor x, Tensor state)
+    {
+        var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH);
+        return (h.MatMul(wHq) + bQ, h);
+    }
+}
