@@ -51,7 +51,7 @@ internal static class LayerCompiler
             layer = unrolled;
         }
 
-        var names = new Names(layer.ConstructorParameters, ParameterNames(layer));
+        var names = new Names(layer.ConstructorParameters, ParameterNames(layer), layer.Forward.AllInputNames.ToList(), layer.Forward.OtherResults.Count + 1);
         LayerSignature? SignatureOf(ChildModel child) =>
             child.MetadataSignature ?? childSignatures.FirstOrDefault(s => s.LayerFullName == child.TypeFullName);
         var graph = GraphBuilder.Build(layer, names.Size, SignatureOf, diagnostics);

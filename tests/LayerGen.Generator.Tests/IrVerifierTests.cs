@@ -19,7 +19,7 @@ public sealed class IrVerifierTests
     public void A_sound_graph_and_its_gradient_pass()
     {
         var (graph, x) = WithInput();
-        graph.Output = graph.Add(Elementwise.Tanh, RowsBy3, x);
+        graph.Outputs.Add(graph.Add(Elementwise.Tanh, RowsBy3, x));
         GraphVerifier.Check(graph, "graph building");
 
         ReverseMode.Differentiate(graph, verify: true);
@@ -31,7 +31,7 @@ public sealed class IrVerifierTests
     public void A_node_whose_shape_its_rule_does_not_derive_fails()
     {
         var (graph, x) = WithInput();
-        graph.Output = graph.Add(Elementwise.Tanh, Shape.Of(Dim.Rows, Dim.Const(4)), x);
+        graph.Outputs.Add(graph.Add(Elementwise.Tanh, Shape.Of(Dim.Rows, Dim.Const(4)), x));
 
         var e = Assert.Throws<IrVerificationException>(() => GraphVerifier.Check(graph, "graph building"));
         Assert.Contains("Tanh", e.Message, StringComparison.Ordinal);
@@ -44,7 +44,7 @@ public sealed class IrVerifierTests
         var (graph, x) = WithInput();
         int p = graph.Add(new Node(0, Op.Parameter, Array.Empty<int>(), Shape.Of(Dim.Const(4))) { Name = "p" });
         graph.Parameters.Add(new("p", p));
-        graph.Output = graph.Add(Elementwise.Add, RowsBy3, x, p);
+        graph.Outputs.Add(graph.Add(Elementwise.Add, RowsBy3, x, p));
 
         var e = Assert.Throws<IrVerificationException>(() => GraphVerifier.Check(graph, "graph building"));
         Assert.Contains("cannot be broadcast", e.Message, StringComparison.Ordinal);
@@ -54,7 +54,7 @@ public sealed class IrVerifierTests
     public void An_argument_that_comes_after_its_user_fails()
     {
         var (graph, x) = WithInput();
-        graph.Output = graph.Add(new Node(0, Op.Elementwise, new[] { x, 7 }, RowsBy3) { Function = Elementwise.Mul });
+        graph.Outputs.Add(graph.Add(new Node(0, Op.Elementwise, new[] { x, 7 }, RowsBy3) { Function = Elementwise.Mul }));
 
         var e = Assert.Throws<IrVerificationException>(() => GraphVerifier.Check(graph, "graph building"));
         Assert.Contains("does not come before it", e.Message, StringComparison.Ordinal);
@@ -66,7 +66,7 @@ public sealed class IrVerifierTests
         var (graph, x) = WithInput();
         int w = graph.Add(new Node(0, Op.Parameter, Array.Empty<int>(), Shape.Of(Dim.Const(3), Dim.Const(2))) { Name = "w" });
         graph.Parameters.Add(new("w", w));
-        graph.Output = graph.Add(Op.MatMul, Shape.Of(Dim.Rows, Dim.Const(3)), x, w);
+        graph.Outputs.Add(graph.Add(Op.MatMul, Shape.Of(Dim.Rows, Dim.Const(3)), x, w));
 
         var e = Assert.Throws<IrVerificationException>(() => GraphVerifier.Check(graph, "graph building"));
         Assert.Contains("MatMul", e.Message, StringComparison.Ordinal);
@@ -77,7 +77,7 @@ public sealed class IrVerifierTests
     {
         var forgets = new Elementwise("ForgetsItsGradient", 1, d => { });
         var (graph, x) = WithInput();
-        graph.Output = graph.Add(forgets, RowsBy3, x);
+        graph.Outputs.Add(graph.Add(forgets, RowsBy3, x));
         GraphVerifier.Check(graph, "graph building");
 
         var e = Assert.Throws<IrVerificationException>(() => ReverseMode.Differentiate(graph, verify: true));
@@ -89,7 +89,7 @@ public sealed class IrVerifierTests
     {
         var scalar = new Elementwise("ScalarGradient", 1, d => d.Gradient(0, d.Constant(1)));
         var (graph, x) = WithInput();
-        graph.Output = graph.Add(scalar, RowsBy3, x);
+        graph.Outputs.Add(graph.Add(scalar, RowsBy3, x));
 
         var e = Assert.Throws<IrVerificationException>(() => ReverseMode.Differentiate(graph, verify: true));
         Assert.Contains("should have the argument's shape", e.Message, StringComparison.Ordinal);
@@ -101,7 +101,7 @@ public sealed class IrVerifierTests
         // The contribution has the right shape, but a node on the way does not derive from its arguments.
         var misshapen = new Elementwise("MisshapenGradient", 1, d => d.Gradient(0, d.Mul(d.G, d.Structural(Op.Reshape, d.X, d.Constant(2)))));
         var (graph, x) = WithInput();
-        graph.Output = graph.Add(misshapen, RowsBy3, x);
+        graph.Outputs.Add(graph.Add(misshapen, RowsBy3, x));
         ReverseMode.Differentiate(graph, verify: true);
 
         var e = Assert.Throws<IrVerificationException>(() => GraphVerifier.Check(graph, "autodiff"));
@@ -112,7 +112,7 @@ public sealed class IrVerifierTests
     {
         var graph = new Graph();
         int x = graph.Add(new Node(0, Op.Input, Array.Empty<int>(), RowsBy3) { Name = "x" });
-        graph.Input = x;
+        graph.Inputs.Add(x);
         return (graph, x);
     }
 }

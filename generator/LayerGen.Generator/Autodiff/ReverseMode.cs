@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using LayerGen.Generator.Ir;
+using LayerGen.Generator.Model;
 
 namespace LayerGen.Generator.Autodiff;
 
@@ -31,9 +32,15 @@ internal static class ReverseMode
 
         graph.BuildingBackward = true;
         var gradients = new int?[forwardCount];
-        gradients[graph.Output] = graph.Add(new Node(0, Op.OutputGrad, System.Array.Empty<int>(), graph[graph.Output].Shape) { Name = "dy" });
+        // One upstream gradient per result (dy, or dy0, dy1, ... for a tuple); a node returned twice sums them.
+        for (int i = 0; i < graph.Outputs.Count; i++)
+        {
+            int output = graph.Outputs[i];
+            int dy = graph.Add(new Node(0, Op.OutputGrad, System.Array.Empty<int>(), graph[output].Shape) { Name = graph.Outputs.Count == 1 ? "dy" : "dy" + i, Ints = graph.Outputs.Count == 1 ? EquatableArray<int>.Empty : new[] { i }.ToEquatableArray() });
+            gradients[output] = gradients[output] is int existing ? graph.Add(Elementwise.Add, graph[output].Shape, existing, dy) : dy;
+        }
 
-        for (int id = graph.Output; id >= 0; id--)
+        for (int id = graph.Outputs.Max(); id >= 0; id--)
         {
             if (gradients[id] is not int g || !dependsOnVariable[id])
             {
@@ -91,7 +98,11 @@ internal static class ReverseMode
             }
         }
 
-        graph.InputGrad = gradients[graph.Input] ?? -1;
+        foreach (int input in graph.Inputs)
+        {
+            graph.InputGrads.Add(gradients[input] ?? -1);
+        }
+
         foreach (var parameter in graph.Parameters)
         {
             graph.ParameterGrads.Add(new KeyValuePair<string, int>(parameter.Key, gradients[parameter.Value] ?? -1));

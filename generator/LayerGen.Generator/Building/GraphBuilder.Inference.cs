@@ -6,8 +6,14 @@ using LayerGen.Generator.Parsing;
 
 namespace LayerGen.Generator.Building;
 
-/// <summary>What the first reading found: the input's features, and whether a loss's target holds class indices.</summary>
-internal sealed record InferredInput(IReadOnlyList<Dim> Features, bool TargetHoldsIndices);
+/// <summary>
+/// What the first reading found: the first input's features, the other inputs' (in order; empty for one input), and
+/// whether a loss's target holds class indices.
+/// </summary>
+internal sealed record InferredInput(IReadOnlyList<Dim> Features, bool TargetHoldsIndices)
+{
+    public IReadOnlyList<IReadOnlyList<Dim>> OtherFeatures { get; init; } = System.Array.Empty<IReadOnlyList<Dim>>();
+}
 
 /// <summary>
 /// Shape inference for an input whose features are not declared: the forward is read once with them unknown, by
@@ -29,18 +35,28 @@ internal sealed partial class GraphBuilder
     /// </summary>
     private static InferredInput InferInput(LayerModel layer, System.Func<string, string> sizeName, System.Func<ChildModel, LayerSignature?> signatureOf)
     {
-        if (layer.Input is { } declared && !layer.IsLoss)
+        var declared = layer.IsLoss ? null : layer.DeclaredInputs;
+        if (declared is not null)
         {
-            return new InferredInput(declared.Features.Select(s => s.ToDim(sizeName)).ToArray(), false);
+            var all = declared.Select(d => (IReadOnlyList<Dim>)d.Features.Select(s => s.ToDim(sizeName)).ToArray()).ToList();
+            return new InferredInput(all[0], false) { OtherFeatures = all.Skip(1).ToArray() };
         }
 
         var unifier = new ShapeUnifier();
         var builder = new GraphBuilder(layer, sizeName, signatureOf, new List<DiagnosticInfo>(), unifier);
-        var features = layer.Input is { } known ? known.Features.Select(builder.ToDim).ToArray() : new[] { unifier.NewDims() };
-        builder.ReadWithUnknowns(features);
-        var input = unifier.Finish(builder.ShapeOf(builder._graph.Input));
-        bool inferred = layer.Input is null && !input.Dims.Any(d => d.IsVariable);
-        return new InferredInput(layer.Input is null ? (inferred ? input.Features.ToArray() : System.Array.Empty<Dim>()) : features, builder._targetHoldsIndices);
+        var first = layer.Input is { } known ? known.Features.Select(builder.ToDim).ToArray() : new[] { unifier.NewDims() };
+        builder.ReadWithUnknowns(first);
+
+        // Each input on its own: what every use fixes, or shape-agnostic ([*]) when some size stays unknown.
+        IReadOnlyList<Dim> Found(int input)
+        {
+            var shape = unifier.Finish(builder.ShapeOf(builder._graph.Inputs[input]));
+            return shape.Dims.Any(d => d.IsVariable) ? System.Array.Empty<Dim>() : shape.Features.ToArray();
+        }
+
+        var features = layer.Input is null ? Found(0) : first;
+        var others = Enumerable.Range(1, builder._graph.Inputs.Count - 1).Select(Found).ToArray();
+        return new InferredInput(features, builder._targetHoldsIndices) { OtherFeatures = others };
     }
 
     /// <summary>The first reading: every local and the result, a value that cannot be built yet standing in as unknown.</summary>
@@ -48,7 +64,12 @@ internal sealed partial class GraphBuilder
     {
         var forward = _layer.Forward;
         AddParameters();
-        _graph.Input = AddLeaf(Op.Input, forward.InputName, new Shape(new[] { Dim.Rows }.Concat(features).ToArray()));
+        _graph.Inputs.Add(AddLeaf(Op.Input, forward.InputName, new Shape(new[] { Dim.Rows }.Concat(features).ToArray())));
+        foreach (string other in forward.OtherInputNames)
+        {
+            _graph.Inputs.Add(AddLeaf(Op.Input, other, new Shape(new[] { Dim.Rows, _unifier!.NewDims() })));
+        }
+
         if (forward.TargetName is string target)
         {
             _graph.Target = AddLeaf(Op.Target, target, Shape.Of(Dim.Rows, _unifier!.NewDims()));
@@ -59,7 +80,10 @@ internal sealed partial class GraphBuilder
             _names[local.Name] = Visit(local.Value)!.Value;
         }
 
-        Visit(forward.Result);
+        foreach (var result in forward.AllResults)
+        {
+            Visit(result);
+        }
     }
 
     /// <summary>A value whose shape is not known at all, standing in for what could not be built while inferring.</summary>

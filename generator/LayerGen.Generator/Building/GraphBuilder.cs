@@ -56,7 +56,14 @@ internal sealed partial class GraphBuilder
     {
         var forward = _layer.Forward;
         AddParameters();
-        _graph.Input = AddLeaf(Op.Input, forward.InputName, new Shape(new[] { Dim.Rows }.Concat(inferred.Features).ToArray()));
+        // Every input has the batch (rows) first: one batch, shared by all of them.
+        var inputNames = forward.AllInputNames.ToList();
+        for (int i = 0; i < inputNames.Count; i++)
+        {
+            var features = i == 0 ? inferred.Features : inferred.OtherFeatures[i - 1];
+            _graph.Inputs.Add(AddLeaf(Op.Input, inputNames[i], new Shape(new[] { Dim.Rows }.Concat(features).ToArray())));
+        }
+
         if (forward.TargetName is string target)
         {
             // Class indices (the second operand of Pick) have one value per row; values have the input's shape.
@@ -83,28 +90,32 @@ internal sealed partial class GraphBuilder
             _graph.Statements.Add(new Ir.ForwardStatement(local.Name, value.Value, local.Value.Text));
         }
 
-        int? output = Visit(forward.Result);
-        if (output is null)
+        foreach (var result in forward.AllResults)
         {
-            return null;
-        }
-
-        if (_layer.IsLoss)
-        {
-            if (!ShapeOf(output.Value).IsSingleValue)
+            int? output = Visit(result);
+            if (output is null)
             {
-                Report(forward.Result, $"a loss returns a scalar, but this has shape {ShapeOf(output.Value)}; reduce it, e.g. with .Mean()");
                 return null;
             }
-        }
-        else if (!ShapeOf(output.Value).HasRows)
-        {
-            Report(forward.Result, $"the result has shape {ShapeOf(output.Value)}, without the batch dimension; a layer must return one row per input row");
-            return null;
+
+            if (_layer.IsLoss)
+            {
+                if (!ShapeOf(output.Value).IsSingleValue)
+                {
+                    Report(result, $"a loss returns a scalar, but this has shape {ShapeOf(output.Value)}; reduce it, e.g. with .Mean()");
+                    return null;
+                }
+            }
+            else if (!ShapeOf(output.Value).HasRows)
+            {
+                Report(result, $"the result has shape {ShapeOf(output.Value)}, without the batch dimension; a layer must return one row per input row");
+                return null;
+            }
+
+            _graph.Outputs.Add(output.Value);
+            _graph.Statements.Add(new Ir.ForwardStatement(null, output.Value, result.Text));
         }
 
-        _graph.Output = output.Value;
-        _graph.Statements.Add(new Ir.ForwardStatement(null, output.Value, forward.Result.Text));
         return _graph;
     }
 
@@ -133,11 +144,18 @@ internal sealed partial class GraphBuilder
             ScalarExpr scalar => _graph.Add(new Node(0, Op.Constant, System.Array.Empty<int>(), Shape.Scalar) { Value = InKernelNames(Number.Symbolic(scalar.Template)), Text = scalar.Text }),
             CallExpr call => Call(call),
             ChildCallExpr child => Child(child),
+            TupleExpr tuple => NotAValue(tuple, "a tuple of tensors can only be what a Forward declared to return several tensors returns"),
             _ => null,
         };
 
         // While inferring, what cannot be built yet is a value of unknown shape, and reading goes on.
         return id is null && _unifier is not null ? Unknown() : id;
+    }
+
+    private int? NotAValue(Expr expr, string why)
+    {
+        Report(expr, why);
+        return null;
     }
 
     /// <summary>Every operand of a call, or null when one of them could not be built (already reported).</summary>
@@ -241,6 +259,18 @@ internal sealed partial class GraphBuilder
         string name = call.Child;
         var shapes = ChildShapes(name);
         var child = _layer.Children.First(c => c.Name == name);
+        if (_signatureOf(child) is { InputCount: > 1 } several)
+        {
+            Report(call, $"'{name}' ({child.TypeFullName}) takes {several.InputCount} inputs, so it is called with {several.InputCount} arguments");
+            return null;
+        }
+
+        if (_signatureOf(child) is { OutputCount: > 1 } tuple)
+        {
+            Report(call, $"'{name}' ({child.TypeFullName}) returns {tuple.OutputCount} tensors, and a child's tuple cannot be taken apart in a forward definition yet");
+            return null;
+        }
+
         if (shapes is not { } known)
         {
             // A child of this compilation constructed from readable sizes has no signature only when it does not

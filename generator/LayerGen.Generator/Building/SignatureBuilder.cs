@@ -106,6 +106,10 @@ internal static class SignatureBuilder
             layer.FullName,
             layer.SizeParameters,
             graph[graph.Input].Shape.Features.Select(ToSize).ToEquatableArray(),
-            graph[graph.Output].Shape.Features.Select(ToSize).ToEquatableArray());
+            graph[graph.Output].Shape.Features.Select(ToSize).ToEquatableArray())
+        {
+            InputCount = graph.Inputs.Count,
+            OutputCount = graph.Outputs.Count,
+        };
     }
 }

@@ -53,15 +53,19 @@ internal sealed class KernelEmitter
         w.Line();
 
         w.Comment($"Forward: {_forwardText}");
-        w.Comment($"input {_plan.Buffers[_plan.Graph.Input].Shape} -> output {_plan.Graph[_plan.Graph.Output].Shape}; '*' is the batch (rows).");
-        var forwardArgs = new List<string> { "ReadOnlySpan<float> input" };
+        var inputs = _plan.Graph.Inputs.Select(id => _plan.Buffers[id]).ToList();
+        string inputShapes = inputs.Count == 1 ? $"input {inputs[0].Shape}" : string.Join(", ", inputs.Select(b => $"{b.Name} {b.Shape}"));
+        var outputs = _plan.Graph.Outputs;
+        string outputShapes = outputs.Count == 1 ? $"output {_plan.Graph[outputs[0]].Shape}" : string.Join(", ", outputs.Select((id, i) => $"{_plan.OutputSpans[i].Output} {_plan.Graph[id].Shape}"));
+        w.Comment($"{inputShapes} -> {outputShapes}; '*' is the batch (rows).");
+        var forwardArgs = inputs.Select(b => $"ReadOnlySpan<float> {b.Name}").ToList();
         forwardArgs.AddRange(parameters);
         if (_plan.Graph.Target >= 0)
         {
             forwardArgs.Add("ReadOnlySpan<float> target");
         }
 
-        forwardArgs.Add("Span<float> output");
+        forwardArgs.AddRange(_plan.OutputSpans.Select(o => $"Span<float> {o.Output}"));
         forwardArgs.Add("Span<float> saved");
         if (UsesTraining(_plan))
         {
@@ -79,16 +83,16 @@ internal sealed class KernelEmitter
             w.Comment("A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.");
         }
 
-        var backwardArgs = new List<string> { "ReadOnlySpan<float> input" };
+        var backwardArgs = inputs.Select(b => $"ReadOnlySpan<float> {b.Name}").ToList();
         backwardArgs.AddRange(parameters);
         if (_plan.Graph.Target >= 0)
         {
             backwardArgs.Add("ReadOnlySpan<float> target");
         }
 
-        backwardArgs.Add("ReadOnlySpan<float> output");
-        backwardArgs.Add("ReadOnlySpan<float> outputGrad");
-        backwardArgs.Add("Span<float> inputGrad");
+        backwardArgs.AddRange(_plan.OutputSpans.Select(o => $"ReadOnlySpan<float> {o.Output}"));
+        backwardArgs.AddRange(_plan.OutputSpans.Select(o => $"ReadOnlySpan<float> {o.Gradient}"));
+        backwardArgs.AddRange(_plan.InputSpans.Select(s => $"Span<float> {s.Gradient}"));
         backwardArgs.AddRange(parameterGrads);
         backwardArgs.AddRange(_plan.ParameterGradBuffers.Select(p => $"bool {IsZeroFlag(p)}"));
         backwardArgs.Add("Span<float> saved");

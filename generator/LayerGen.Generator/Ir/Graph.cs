@@ -15,20 +15,31 @@ internal sealed class Graph
 
     public Node this[int id] => _nodes[id];
 
-    /// <summary>The forward input's node.</summary>
-    public int Input { get; set; } = -1;
+    /// <summary>The forward input's node: the first of <see cref="Inputs"/>.</summary>
+    public int Input => Inputs.Count > 0 ? Inputs[0] : -1;
+
+    /// <summary>Every input's node, in the order <c>Forward</c> takes them (one, unless it takes several: <c>Forward(Tensor x, Tensor y)</c>).</summary>
+    public List<int> Inputs { get; } = new();
 
     /// <summary>A loss's target node, or -1.</summary>
     public int Target { get; set; } = -1;
 
-    /// <summary>The forward result's node.</summary>
-    public int Output { get; set; } = -1;
+    /// <summary>The forward result's node: the first of <see cref="Outputs"/>.</summary>
+    public int Output => Outputs.Count > 0 ? Outputs[0] : -1;
+
+    /// <summary>Every result's node, in the order <c>Forward</c> returns them (one, unless it returns a tuple).</summary>
+    public List<int> Outputs { get; } = new();
 
     /// <summary>Parameter name → node, in declaration order.</summary>
     public List<KeyValuePair<string, int>> Parameters { get; } = new();
 
-    /// <summary>After autodiff: the gradient of the input (if it depends on anything) and of each parameter.</summary>
-    public int InputGrad { get; set; } = -1;
+    /// <summary>After autodiff: the gradient of the first input (if it depends on anything), or -1.</summary>
+    public int InputGrad => InputGrads.Count > 0 ? InputGrads[0] : -1;
+
+    /// <summary>After autodiff: the gradient of each input, parallel to <see cref="Inputs"/> (-1 for one that nothing depends on).</summary>
+    public List<int> InputGrads { get; } = new();
+
+    /// <summary>After autodiff: the gradient of each parameter.</summary>
 
     public List<KeyValuePair<string, int>> ParameterGrads { get; } = new();
 

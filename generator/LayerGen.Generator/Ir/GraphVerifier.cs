@@ -73,7 +73,10 @@ internal static class GraphVerifier
 
     private static IEnumerable<(string Role, int Id, Op Op)> Roles(Graph graph)
     {
-        yield return ("input", graph.Input, Op.Input);
+        for (int i = 0; i < graph.Inputs.Count; i++)
+        {
+            yield return (i == 0 ? "input" : $"input {i}", graph.Inputs[i], Op.Input);
+        }
         if (graph.Target >= 0)
         {
             yield return ("target", graph.Target, Op.Target);

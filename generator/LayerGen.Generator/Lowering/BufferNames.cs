@@ -82,10 +82,10 @@ internal sealed class BufferNames
     /// </summary>
     private void RankNodes()
     {
-        var roots = new List<int> { _graph.Output };
+        var roots = new List<int>(_graph.Outputs);
         roots.AddRange(_graph.Statements.Select(s => s.Node));
         roots.AddRange(_graph.ParameterGrads.Select(p => p.Value));
-        roots.Add(_graph.InputGrad);
+        roots.AddRange(_graph.InputGrads);
         roots.AddRange(_graph.BackwardRoots);
         var stack = new Stack<(int Node, int NextArg)>();
         foreach (int root in roots.Where(r => r >= 0))

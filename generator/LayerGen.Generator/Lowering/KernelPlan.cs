@@ -99,6 +99,12 @@ internal sealed class KernelPlan
 
     public List<Buffer> ParameterBuffers { get; } = new();
 
+    /// <summary>Each input's span and its gradient's span, in the order <c>Forward</c> takes the inputs (the kernels' first parameters).</summary>
+    public List<(string Input, string Gradient)> InputSpans { get; } = new();
+
+    /// <summary>Each result's span and its upstream gradient's span, in the order <c>Forward</c> returns them.</summary>
+    public List<(string Output, string Gradient)> OutputSpans { get; } = new();
+
     public List<Buffer> ParameterGradBuffers { get; } = new();
 
     /// <summary>Forward nodes whose values the backward kernel reads from the workspace.</summary>

@@ -44,18 +44,20 @@ internal sealed class Lowerer
 
     private void Run()
     {
-        var forwardNeeded = Reach(new[] { _graph.Output });
+        var forwardNeeded = Reach(_graph.Outputs);
         var gradRoots = _graph.ParameterGrads.Select(p => p.Value).Where(v => v >= 0).Concat(_graph.BackwardRoots).ToList();
-        if (_graph.InputGrad >= 0)
-        {
-            gradRoots.Add(_graph.InputGrad);
-        }
+        gradRoots.AddRange(_graph.InputGrads.Where(g => g >= 0));
 
         // The backward kernel reads forward values; it does not recompute what they came from.
         var backwardNeeded = Reach(gradRoots, stopAtForward: true);
 
         // Leaf buffers every kernel can read.
-        Assign(_graph.Input, new Buffer("input", BufferRole.Input, _graph[_graph.Input].Shape));
+        for (int i = 0; i < _graph.Inputs.Count; i++)
+        {
+            Assign(_graph.Inputs[i], new Buffer(_names.Input(i), BufferRole.Input, _graph[_graph.Inputs[i]].Shape));
+            _plan.InputSpans.Add((_names.Input(i), _names.InputGrad(i)));
+        }
+
         if (_graph.Target >= 0)
         {
             Assign(_graph.Target, new Buffer("target", BufferRole.Target, _graph[_graph.Target].Shape));
@@ -70,22 +72,31 @@ internal sealed class Lowerer
 
         foreach (var node in _graph.Nodes.Where(n => n.Op == Op.OutputGrad))
         {
-            Assign(node.Id, new Buffer("outputGrad", BufferRole.OutputGrad, node.Shape));
+            Assign(node.Id, new Buffer(_names.OutputGrad(node.Ints.Count > 0 ? node.Ints[0] : 0), BufferRole.OutputGrad, node.Shape));
+        }
+
+        for (int i = 0; i < _graph.Outputs.Count; i++)
+        {
+            _plan.OutputSpans.Add((_names.Output(i), _names.OutputGrad(i)));
         }
 
         // Forward values the backward kernel reads must outlive the forward kernel.
         foreach (int id in backwardNeeded.Where(id => !_graph[id].IsBackward))
         {
             int storage = StorageOf(id);
-            if (_graph[storage].Op is not (Op.Input or Op.Target or Op.Parameter or Op.Constant or Op.InverseCount) && storage != _graph.Output)
+            if (_graph[storage].Op is not (Op.Input or Op.Target or Op.Parameter or Op.Constant or Op.InverseCount) && !_graph.Outputs.Contains(storage))
             {
                 _plan.Saved.Add(storage);
             }
         }
 
-        var outputBuffer = new Buffer("output", BufferRole.Output, _graph[_graph.Output].Shape);
         var stores = new List<(int Node, Target Target)>();
-        stores.Add((_graph.Output, new Target(outputBuffer, Accumulate: false)));
+        for (int i = 0; i < _graph.Outputs.Count; i++)
+        {
+            var outputBuffer = new Buffer(_names.Output(i), BufferRole.Output, _graph[_graph.Outputs[i]].Shape);
+            stores.Add((_graph.Outputs[i], new Target(outputBuffer, Accumulate: false)));
+        }
+
         LowerPhase(forwardNeeded.Where(id => !_graph[id].IsBackward).OrderBy(id => id).ToList(), stores, _plan.ForwardSteps, wanted: null);
 
         var gradStores = new List<(int Node, Target Target)>();
@@ -100,9 +111,12 @@ internal sealed class Lowerer
             }
         }
 
-        if (_graph.InputGrad >= 0)
+        for (int i = 0; i < _graph.Inputs.Count; i++)
         {
-            gradStores.Add((_graph.InputGrad, new Target(new Buffer("inputGrad", BufferRole.InputGrad, _graph[_graph.Input].Shape), Accumulate: true)));
+            if (_graph.InputGrads[i] >= 0)
+            {
+                gradStores.Add((_graph.InputGrads[i], new Target(new Buffer(_names.InputGrad(i), BufferRole.InputGrad, _graph[_graph.Inputs[i]].Shape), Accumulate: true)));
+            }
         }
 
         LowerPhase(backwardNeeded.Where(id => _graph[id].IsBackward).OrderBy(id => id).ToList(), gradStores, _plan.BackwardSteps, new GradientReach(this, gradStores));

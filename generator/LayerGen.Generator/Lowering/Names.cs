@@ -19,12 +19,30 @@ internal sealed class Names
 
     private readonly Dictionary<string, string> _sizes = new();
     private readonly Dictionary<string, string> _parameters = new();
+    private readonly List<string> _inputs = new();
 
     private readonly HashSet<string> _taken = new(Reserved);
 
-    public Names(IEnumerable<string> sizes, IEnumerable<string> parameters)
+    /// <param name="sizes">The constructor's parameters.</param>
+    /// <param name="parameters">The [Parameter] members.</param>
+    /// <param name="inputs">
+    /// The forward's inputs when it takes several: their spans are named after them (<c>x</c>, <c>xGrad</c>) so the
+    /// span API reads as the forward does. One input keeps the names <c>input</c> and <c>inputGrad</c>.
+    /// </param>
+    /// <param name="outputs">How many tensors the forward returns: a tuple's get <c>output0</c>, <c>output1</c>, ... and their <c>...Grad</c>.</param>
+    public Names(IEnumerable<string> sizes, IEnumerable<string> parameters, IReadOnlyList<string>? inputs = null, int outputs = 1)
     {
+        _outputs = outputs;
         var taken = _taken;
+        if (outputs > 1)
+        {
+            for (int i = 0; i < outputs; i++)
+            {
+                taken.Add("output" + i);
+                taken.Add("output" + i + "Grad");
+            }
+        }
+
         foreach (string size in sizes)
         {
             _sizes[size] = Claim(size, "n_", taken);
@@ -34,7 +52,36 @@ internal sealed class Names
         {
             _parameters[parameter] = Claim(parameter, "p_", taken);
         }
+
+        if (inputs is { Count: > 1 })
+        {
+            foreach (string input in inputs)
+            {
+                string name = Claim(input, "in_", taken);
+                if (!taken.Add(name + "Grad"))
+                {
+                    name = Claim("in_" + input, "in_", taken);
+                    taken.Add(name + "Grad");
+                }
+
+                _inputs.Add(name);
+            }
+        }
     }
+
+    private readonly int _outputs;
+
+    /// <summary>The span of result <paramref name="index"/>: <c>output</c>, or for a tuple <c>output0</c>, <c>output1</c>, ...</summary>
+    public string Output(int index) => _outputs == 1 ? "output" : "output" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The span of result <paramref name="index"/>'s upstream gradient.</summary>
+    public string OutputGrad(int index) => Output(index) + "Grad";
+
+    /// <summary>The span of input <paramref name="index"/> in the kernels and the span API.</summary>
+    public string Input(int index) => _inputs.Count == 0 ? "input" : _inputs[index];
+
+    /// <summary>The span of input <paramref name="index"/>'s gradient.</summary>
+    public string InputGrad(int index) => Input(index) + "Grad";
 
     public IEnumerable<string> SizeNames => _sizes.Values;
 

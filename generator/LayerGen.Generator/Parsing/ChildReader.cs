@@ -15,6 +15,9 @@ namespace LayerGen.Generator.Parsing;
 internal static class ChildReader
 {
     private const string LayerInterface = "LayerGen.ILayer";
+
+    /// <summary>What every module implements, a layer with several inputs included: such a child is held (parameters, mode) though not chained.</summary>
+    private const string ModuleInterface = "LayerGen.IModule";
     private const string SignatureAttribute = "LayerGen.Generated.LayerSignatureAttribute";
 
     public static List<ChildModel> Read(INamedTypeSymbol type, SemanticModel semanticModel, List<string> sizes, CancellationToken cancellationToken)
@@ -74,8 +77,8 @@ internal static class ChildReader
         || property.AccessorList?.Accessors.Any(a => a.Body is not null || a.ExpressionBody is not null) == true;
 
     private static bool IsLayer(INamedTypeSymbol type) =>
-        type.ToDisplayString() == LayerInterface
-        || type.AllInterfaces.Any(i => i.ToDisplayString() == LayerInterface)
+        type.ToDisplayString() is LayerInterface or ModuleInterface
+        || type.AllInterfaces.Any(i => i.ToDisplayString() is LayerInterface or ModuleInterface)
         || type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == LayerParser.LayerAttributeName);
 
     /// <summary>The sizes of <c>new Child(a, b)</c>: constants, the parent's size parameters or sizes computed from them, by constructor position.</summary>
@@ -143,10 +146,13 @@ internal static class ChildReader
         }
 
         var sizes = sizesText.Split(new[] { ',' }, System.StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).ToList();
-        var input = ShapeText.ParseFeatures(inputText, sizes);
-        var output = ShapeText.ParseFeatures(outputText, sizes);
+        // A layer with several inputs writes one shape per input, separated by ';'.
+        var inputs = inputText.Split(';');
+        var input = ShapeText.ParseFeatures(inputs[0], sizes);
+        var outputs = outputText.Split(';');
+        var output = ShapeText.ParseFeatures(outputs[0], sizes);
         return input is null || output is null
             ? null
-            : new LayerSignature(type.ToDisplayString(), sizes.ToEquatableArray(), input.ToEquatableArray(), output.ToEquatableArray());
+            : new LayerSignature(type.ToDisplayString(), sizes.ToEquatableArray(), input.ToEquatableArray(), output.ToEquatableArray()) { InputCount = inputs.Length, OutputCount = outputs.Length };
     }
 }

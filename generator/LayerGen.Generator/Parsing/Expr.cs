@@ -78,3 +78,9 @@ internal sealed record SizeArgument(int Position, SizeExpr Size, LocationInfo? L
 
 /// <summary>A call of a child layer held in a field: <c>fc1.Call(h)</c>.</summary>
 internal sealed record ChildCallExpr(string Child, Expr Input, string Text, LocationInfo? Location) : Expr(Text, Location);
+
+/// <summary>
+/// A tuple of results, <c>return (output, state);</c>: only what a forward returning several tensors returns
+/// (<see cref="ForwardModel.WithResults"/> takes it apart into the results).
+/// </summary>
+internal sealed record TupleExpr(EquatableArray<Expr> Items, string Text, LocationInfo? Location) : Expr(Text, Location);

@@ -43,6 +43,9 @@ internal sealed partial class ExprReader
     /// <summary>A block body's locals, arrays of tensors and loop variables (<see cref="StatementReader"/>), asked first.</summary>
     public ForwardEnvironment? Environment { get; init; }
 
+    /// <summary>A layer's inputs after the first (<c>Forward(Tensor x, Tensor h)</c>: <c>h</c>).</summary>
+    public HashSet<string> OtherInputs { get; init; } = new();
+
     public void DeclareLocal(string name) => _locals.Add(name);
 
     /// <summary>Reads <paramref name="syntax"/>, or reports why it cannot and returns null.</summary>
@@ -63,6 +66,20 @@ internal sealed partial class ExprReader
 
         switch (syntax)
         {
+            case TupleExpressionSyntax tuple:
+                // return (output, state); in a forward returning several tensors (ForwardModel.WithResults checks where).
+                var items = new List<Expr>();
+                foreach (var item in tuple.Arguments)
+                {
+                    if (Read(item.Expression) is not { } element)
+                    {
+                        return null;
+                    }
+
+                    items.Add(element);
+                }
+
+                return new TupleExpr(items.ToEquatableArray(), text, location);
             case ParenthesizedExpressionSyntax parenthesized:
                 return Read(parenthesized.Expression);
             case IdentifierNameSyntax identifier:
@@ -120,7 +137,7 @@ internal sealed partial class ExprReader
             return scoped;
         }
 
-        if (name == _inputName)
+        if (name == _inputName || OtherInputs.Contains(name))
         {
             return new NameExpr(name, NameKind.Input, text, location);
         }

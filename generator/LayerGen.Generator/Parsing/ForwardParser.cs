@@ -10,7 +10,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace LayerGen.Generator.Parsing;
 
 /// <summary>
-/// Turns the body of <c>Tensor Forward(Tensor x)</c> into an <see cref="Expr"/> tree. Accepts an
+/// Turns the body of <c>Tensor Forward(Tensor x)</c> (or <c>Forward(Tensor x, Tensor y, ...)</c>: several inputs;
+/// <c>(Tensor, Tensor) Forward(...)</c>: several outputs) into an <see cref="Expr"/> tree. Accepts an
 /// expression body, or a block of statements (<see cref="StatementReader"/>) whose control flow is resolved at
 /// compile time (<see cref="ForwardUnroller"/>). Every other construct is reported on its own syntax node with a
 /// hint of what to write instead.
@@ -26,23 +27,39 @@ internal static class ForwardParser
         HashSet<string> childNames,
         ICollection<string> constructorParameters,
         List<DiagnosticInfo> diagnostics,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool isLossClass = false)
     {
         var location = LocationInfo.From(syntax.Identifier.GetLocation());
-        bool isLoss = method.Parameters.Length == 2;
-        if (method.ReturnType.ToDisplayString() != "LayerGen.Tensor" || method.Parameters.Any(p => p.Type.ToDisplayString() != "LayerGen.Tensor"))
+        bool isLoss = isLossClass;
+        int outputs = OutputCount(method.ReturnType, allowTuple: !isLoss);
+        if (outputs == 0 || method.Parameters.Any(p => p.Type.ToDisplayString() != "LayerGen.Tensor"))
         {
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.UnsupportedForwardSignature,
                 location,
                 layerName,
-                isLoss ? "a loss's must be 'Tensor Forward(Tensor input, Tensor target)'" : "it must be 'Tensor Forward(Tensor x)'"));
+                isLoss ? "a loss's must be 'Tensor Forward(Tensor input, Tensor target)'" : "it must take tensors and return one: 'Tensor Forward(Tensor x)', or 'Tensor Forward(Tensor x, Tensor y)' for several inputs, or '(Tensor, Tensor) Forward(...)' for several outputs"));
             return null;
         }
 
         string? targetName = isLoss ? method.Parameters[1].Name : null;
         var environment = new ForwardEnvironment(layerName, model, constructorParameters, diagnostics, cancellationToken);
-        var reader = new ExprReader(layerName, method.Parameters[0].Name, model, parameterNames, childNames, diagnostics, cancellationToken) { TargetName = targetName, ConstructorParameters = constructorParameters, Environment = environment };
+
+        // A tuple's element names ((Tensor Output, Tensor State) Forward(...)), kept on the generated Call; "" where unnamed.
+        var outputNames = outputs > 1 && method.ReturnType is INamedTypeSymbol tupleType
+            ? tupleType.TupleElements.Select(e => e.IsExplicitlyNamedTupleElement ? e.Name : string.Empty).ToEquatableArray()
+            : EquatableArray<string>.Empty;
+
+        // A layer's inputs after the first (Forward(Tensor x, Tensor h)): each is read as an input of its own.
+        var otherInputs = isLoss ? EquatableArray<string>.Empty : method.Parameters.Skip(1).Select(p => p.Name).ToEquatableArray();
+        var reader = new ExprReader(layerName, method.Parameters[0].Name, model, parameterNames, childNames, diagnostics, cancellationToken)
+        {
+            TargetName = targetName,
+            ConstructorParameters = constructorParameters,
+            Environment = environment,
+            OtherInputs = new HashSet<string>(otherInputs),
+        };
         // Calls of the layer's helpers (methods, local functions) are inlined where they are read.
         _ = new HelperInliner(method, reader, environment, model, cancellationToken);
         List<ForwardStatement>? statements;
@@ -73,7 +90,13 @@ internal static class ForwardParser
         }
 
         var program = statements.ToEquatableArray();
-        var forward = new ForwardModel(method.Parameters[0].Name, EquatableArray<LocalModel>.Empty, returned.Value, location) { TargetName = targetName };
+        var forward = new ForwardModel(method.Parameters[0].Name, EquatableArray<LocalModel>.Empty, returned.Value, location)
+        {
+            TargetName = targetName,
+            OtherInputNames = otherInputs,
+            OutputNames = outputNames,
+            ResultCount = outputs,
+        };
         if (ForwardUnroller.SizesRead(program).Any())
         {
             // A loop over numSteps: unrolled once the layer's constant constructions say how many steps (LayerCompiler).
@@ -81,7 +104,21 @@ internal static class ForwardParser
         }
 
         var unrolled = ForwardUnroller.Unroll(layerName, program, new Dictionary<string, int>(), new Dictionary<string, string>(), ForwardUnroller.TakenNames(forward, parameterNames, childNames), diagnostics);
-        return unrolled is { } resolved ? forward with { Locals = resolved.Locals, Result = resolved.Result } : null;
+        return unrolled is { } resolved ? forward.WithResults(resolved.Locals, resolved.Result, layerName, diagnostics) : null;
+    }
+
+    /// <summary>How many tensors <c>Forward</c> returns: 1 for <c>Tensor</c>, n for a tuple of n tensors (a layer only), 0 for anything else.</summary>
+    private static int OutputCount(ITypeSymbol type, bool allowTuple)
+    {
+        if (type.ToDisplayString() == "LayerGen.Tensor")
+        {
+            return 1;
+        }
+
+        return allowTuple && type is INamedTypeSymbol { IsTupleType: true } tuple
+            && tuple.TupleElements.All(e => e.Type.ToDisplayString() == "LayerGen.Tensor")
+            ? tuple.TupleElements.Length
+            : 0;
     }
 
     /// <summary>The first return statement, at any depth (the forward's location for the result until unrolled).</summary>

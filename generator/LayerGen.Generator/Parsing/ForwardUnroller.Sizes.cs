@@ -51,10 +51,16 @@ internal sealed partial class ForwardUnroller
         // (x.Narrow(1, t, 1) needs axis 1's size), as the glue checks each instance has them.
         SizeRef Fix(SizeRef size) => size.Symbol is { } symbol && known.TryGetValue(symbol, out int value) ? new SizeRef(value, null) : size;
         EquatableArray<SizeRef> FixAll(EquatableArray<SizeRef> sizes) => sizes.Select(Fix).ToEquatableArray();
+        if (forward.WithResults(resolved.Locals, resolved.Result, layer.ClassName, diagnostics) is not { } withResults)
+        {
+            return null;
+        }
+
         return layer with
         {
-            Forward = forward with { Locals = resolved.Locals, Result = resolved.Result, Deferred = EquatableArray<ForwardStatement>.Empty, FixedSizes = fixedSizes },
+            Forward = withResults with { Deferred = EquatableArray<ForwardStatement>.Empty, FixedSizes = fixedSizes },
             Input = layer.Input is { } input ? new DeclaredInput(FixAll(input.Features)) : null,
+            OtherInputs = layer.OtherInputs.Select(other => new DeclaredInput(FixAll(other.Features))).ToEquatableArray(),
             Parameters = layer.Parameters.Select(p => p with { Shape = FixAll(p.Shape) }).ToEquatableArray(),
             Children = layer.Children.Select(c => c with { Arguments = c.Arguments is { } arguments ? FixAll(arguments) : null }).ToEquatableArray(),
         };
@@ -190,6 +196,13 @@ internal sealed partial class ForwardUnroller
                 break;
             case ChildCallExpr child:
                 walk(child.Input);
+                break;
+            case TupleExpr tuple:
+                foreach (var item in tuple.Items)
+                {
+                    walk(item);
+                }
+
                 break;
         }
     }

@@ -236,6 +236,19 @@ internal sealed partial class ForwardUnroller
                 return Inline(call);
             case ChildCallExpr child:
                 return Rewrite(child.Input) is { } input ? child with { Input = input } : null;
+            case TupleExpr tuple:
+                var items = new List<Expr>();
+                foreach (var item in tuple.Items)
+                {
+                    if (Rewrite(item) is not { } rewritten)
+                    {
+                        return null;
+                    }
+
+                    items.Add(rewritten);
+                }
+
+                return tuple with { Items = items.ToEquatableArray() };
             default:
                 return expr;
         }

@@ -48,6 +48,16 @@ internal sealed record LayerModel(
     /// <summary>True for a [Loss]: two inputs (prediction, target) and a scalar result.</summary>
     public bool IsLoss { get; init; }
 
+    /// <summary>
+    /// The declared features of the inputs after the first, when <c>Input</c> declares several
+    /// (<c>Input = "[*, numInputs]; [*, numHiddens]"</c>, one per input in order); empty otherwise.
+    /// </summary>
+    public EquatableArray<DeclaredInput> OtherInputs { get; init; } = EquatableArray<DeclaredInput>.Empty;
+
+    /// <summary>Every input's declared features, in order, or null when <see cref="Input"/> declares none.</summary>
+    public System.Collections.Generic.IReadOnlyList<DeclaredInput>? DeclaredInputs =>
+        Input is null ? null : System.Linq.Enumerable.ToList(System.Linq.Enumerable.Concat(new[] { Input }, OtherInputs));
+
     /// <summary>True when the layer's own source has syntax errors (the user is mid-edit).</summary>
     public bool SourceHasErrors { get; init; }
 }
@@ -110,6 +120,61 @@ internal sealed record ForwardModel(
 
     /// <summary>The sizes the unrolled control flow was resolved with (<c>numSteps = 5</c>): every instance must have these values.</summary>
     public EquatableArray<SizeRef> FixedSizes { get; init; } = EquatableArray<SizeRef>.Empty;
+
+    /// <summary>A layer's inputs after the first (<c>Forward(Tensor x, Tensor y)</c>: <c>y</c>), in order; empty for one input.</summary>
+    public EquatableArray<string> OtherInputNames { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>Every input's name, in the order <c>Forward</c> takes them (not a loss's target).</summary>
+    public System.Collections.Generic.IEnumerable<string> AllInputNames =>
+        System.Linq.Enumerable.Concat(new[] { InputName }, OtherInputNames);
+
+    /// <summary>
+    /// The results after the first when <c>Forward</c> returns a tuple (<c>(Tensor, Tensor) Forward(...)</c> returning
+    /// <c>(output, state)</c>: <c>state</c>); empty for one result.
+    /// </summary>
+    public EquatableArray<Expr> OtherResults { get; init; } = EquatableArray<Expr>.Empty;
+
+    /// <summary>Every result, in the order the tuple returns them.</summary>
+    public System.Collections.Generic.IEnumerable<Expr> AllResults => System.Linq.Enumerable.Concat(new[] { Result }, OtherResults);
+
+    /// <summary>
+    /// True when <c>Forward</c> takes several tensors or returns several: the layer is an <c>IModule</c> with its own
+    /// <c>Call(x, y, ...)</c>, not an <c>ILayer</c> (one tensor in, one out).
+    /// </summary>
+    public bool HasSeveralInputs => OtherInputNames.Count > 0 || OtherResults.Count > 0;
+
+    /// <summary>For a tuple result: each element's name as the return type writes it (<c>(Tensor Output, Tensor State)</c>), "" where unnamed.</summary>
+    public EquatableArray<string> OutputNames { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>True when <c>Forward</c> returns a tuple of tensors.</summary>
+    public bool HasSeveralOutputs => OtherResults.Count > 0;
+
+    /// <summary>How many tensors <c>Forward</c> returns, as its return type says (a tuple's length; 1 for <c>Tensor</c>).</summary>
+    public int ResultCount { get; init; } = 1;
+
+    /// <summary>
+    /// This forward with its unrolled <paramref name="locals"/> and <paramref name="result"/>: a tuple result
+    /// (<c>return (output, state);</c>) taken apart into <see cref="Result"/> and <see cref="OtherResults"/>. Null, with
+    /// the problem reported, when what is returned does not match the return type.
+    /// </summary>
+    public ForwardModel? WithResults(EquatableArray<LocalModel> locals, Expr result, string layerName, System.Collections.Generic.List<Diagnostics.DiagnosticInfo> diagnostics)
+    {
+        if (ResultCount == 1 && result is not TupleExpr)
+        {
+            return this with { Locals = locals, Result = result };
+        }
+
+        if (result is TupleExpr tuple && tuple.Items.Count == ResultCount)
+        {
+            return this with { Locals = locals, Result = tuple.Items[0], OtherResults = System.Linq.Enumerable.Skip(tuple.Items, 1).ToEquatableArray() };
+        }
+
+        string why = ResultCount == 1
+            ? "Forward returns one Tensor, so it returns one expression, not a tuple"
+            : $"Forward returns {ResultCount} tensors, so it returns a tuple of them written out, e.g. 'return (output, state);'";
+        diagnostics.Add(Diagnostics.DiagnosticInfo.Create(Diagnostics.DiagnosticDescriptors.UnsupportedExpression, result.Location, result.Text, layerName, why));
+        return null;
+    }
 }
 
 /// <summary>A <c>var name = expression;</c> statement of the forward body.</summary>
@@ -126,7 +191,14 @@ internal sealed record LayerSignature(
     string LayerFullName,
     EquatableArray<string> Sizes,
     EquatableArray<SizeRef> InputFeatures,
-    EquatableArray<SizeRef> OutputFeatures);
+    EquatableArray<SizeRef> OutputFeatures)
+{
+    /// <summary>How many tensors the layer's <c>Forward</c> takes (<see cref="InputFeatures"/> are the first's).</summary>
+    public int InputCount { get; init; } = 1;
+
+    /// <summary>How many tensors the layer's <c>Forward</c> returns (<see cref="OutputFeatures"/> are the first's).</summary>
+    public int OutputCount { get; init; } = 1;
+}
 
 /// <summary>
 /// A child layer held in a field or property: its type, the sizes it is constructed with (in the

@@ -153,7 +153,7 @@ internal static class LayerParser
         var children = ChildReader.Read(type, context.SemanticModel, sizes, cancellationToken);
 
         var forwardMethod = type.GetMembers("Forward").OfType<IMethodSymbol>()
-            .FirstOrDefault(m => m.Parameters.Length == (isLoss ? 2 : 1) && !m.IsStatic);
+            .FirstOrDefault(m => (isLoss ? m.Parameters.Length == 2 : m.Parameters.Length >= 1) && !m.IsStatic);
         var forwardSyntax = forwardMethod?.DeclaringSyntaxReferences
             .Select(r => r.GetSyntax(cancellationToken)).OfType<MethodDeclarationSyntax>().FirstOrDefault();
         if (forwardMethod is null || forwardSyntax is null)
@@ -165,9 +165,20 @@ internal static class LayerParser
         var forwardModel = context.SemanticModel.SyntaxTree == forwardSyntax.SyntaxTree
             ? context.SemanticModel
             : context.SemanticModel.Compilation.GetSemanticModel(forwardSyntax.SyntaxTree);
-        var forward = ForwardParser.Parse(type.Name, forwardMethod, forwardSyntax, forwardModel, parameterNames, new HashSet<string>(children.Select(c => c.Name)), sizes.Concat(hyperparameters.Select(h => h.Name)).ToList(), diagnostics, cancellationToken);
+        var forward = ForwardParser.Parse(type.Name, forwardMethod, forwardSyntax, forwardModel, parameterNames, new HashSet<string>(children.Select(c => c.Name)), sizes.Concat(hyperparameters.Select(h => h.Name)).ToList(), diagnostics, cancellationToken, isLoss);
         if (forward is null || diagnostics.Count > 0)
         {
+            return null;
+        }
+
+        if (input is not null && !isLoss && input.Count != forward.OtherInputNames.Count + 1)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedLayerDeclaration,
+                DeclaredInputLocation(context),
+                attribute + " class",
+                type.Name,
+                $"Input declares {input.Count} shape(s) but Forward takes {forward.OtherInputNames.Count + 1} input(s) ({string.Join(", ", forward.AllInputNames)}); declare one per input, in order, separated by ';', e.g. Input = \"[*, n]; [*, m]\""));
             return null;
         }
 
@@ -177,9 +188,10 @@ internal static class LayerParser
             sizes.ToEquatableArray(),
             parameters.ToEquatableArray(),
             forward,
-            input,
+            input?[0],
             children.ToEquatableArray())
         {
+            OtherInputs = input is null ? EquatableArray<DeclaredInput>.Empty : input.Skip(1).ToEquatableArray(),
             IsLoss = isLoss,
             ContainingTypes = containingTypes.ToEquatableArray(),
             Hyperparameters = hyperparameters.ToEquatableArray(),
@@ -188,8 +200,11 @@ internal static class LayerParser
         };
     }
 
-    /// <summary>Reads <c>[Layer(Input = "[*, n]")]</c>; null when absent.</summary>
-    private static DeclaredInput? ReadDeclaredInput(GeneratorAttributeSyntaxContext context, INamedTypeSymbol type, string attributeName, List<string> sizes, List<DiagnosticInfo> diagnostics)
+    /// <summary>
+    /// Reads <c>[Layer(Input = "[*, n]")]</c>, one shape per input separated by ';' for a layer with several
+    /// (<c>Input = "[*, numInputs]; [*, numHiddens]"</c>); null when absent.
+    /// </summary>
+    private static List<DeclaredInput>? ReadDeclaredInput(GeneratorAttributeSyntaxContext context, INamedTypeSymbol type, string attributeName, List<string> sizes, List<DiagnosticInfo> diagnostics)
     {
         var attribute = context.Attributes.FirstOrDefault();
         var argument = attribute?.NamedArguments.FirstOrDefault(a => a.Key == "Input");
@@ -198,21 +213,29 @@ internal static class LayerParser
             return null;
         }
 
-        var location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax() ?? context.TargetNode);
-        var features = ShapeText.ParseFeatures(text, sizes);
-        if (features is null)
+        var result = new List<DeclaredInput>();
+        foreach (string shape in text.Split(';'))
         {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.UnsupportedLayerDeclaration,
-                location,
-                attributeName + " class",
-                type.Name,
-                $"Input = \"{text}\" must be '*' (the batch) followed by positive constants, int primary-constructor parameters or sizes computed from them with + - * / %, e.g. \"[*, n]\" or \"[*, n + m]\""));
-            return null;
+            var features = ShapeText.ParseFeatures(shape, sizes);
+            if (features is null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.UnsupportedLayerDeclaration,
+                    DeclaredInputLocation(context),
+                    attributeName + " class",
+                    type.Name,
+                    $"Input = \"{text}\" must be '*' (the batch) followed by positive constants, int primary-constructor parameters or sizes computed from them with + - * / %, e.g. \"[*, n]\" or \"[*, n + m]\" (one such shape per input, separated by ';')"));
+                return null;
+            }
+
+            result.Add(new DeclaredInput(features.ToEquatableArray()));
         }
 
-        return new DeclaredInput(features.ToEquatableArray());
+        return result;
     }
+
+    private static LocationInfo? DeclaredInputLocation(GeneratorAttributeSyntaxContext context) =>
+        LocationInfo.From(context.Attributes.FirstOrDefault()?.ApplicationSyntaxReference?.GetSyntax() ?? context.TargetNode);
 
     /// <summary>
     /// The primary constructor's parameters: its <c>int</c>s are the layer's sizes (returned); its <c>float</c>,

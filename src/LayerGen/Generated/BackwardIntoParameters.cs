@@ -22,10 +22,10 @@ public static class BackwardIntoParameters
     /// <summary>
     /// Whether <see cref="Run"/> may run on <paramref name="layer"/> now: its own
     /// <see cref="IBackwardIntoParameters.CanBackwardIntoParameters"/>, or, for a layer that does not implement
-    /// the interface, whether it holds no parameters (its tree's, through <see cref="ILayer.LocalParameters"/>
-    /// and <see cref="ILayer.NamedChildren"/>). It may walk the tree: ask once, not per step.
+    /// the interface, whether it holds no parameters (its tree's, through <see cref="IModule.LocalParameters"/>
+    /// and <see cref="IModule.NamedChildren"/>). It may walk the tree: ask once, not per step.
     /// </summary>
-    public static bool CanRun(ILayer layer)
+    public static bool CanRun(IModule layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
         return layer is IBackwardIntoParameters into ? into.CanBackwardIntoParameters : !layer.Parameters().Any();
@@ -57,10 +57,10 @@ public static class BackwardIntoParameters
     /// and of generated layers with children; it walks the tree, so it is asked when a <see cref="Trainer"/>
     /// is built, not per step.
     /// </summary>
-    public static bool HoldsEachParameterOnce(ILayer layer)
+    public static bool HoldsEachParameterOnce(IModule layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        var children = new HashSet<ILayer>(ReferenceEqualityComparer.Instance);
+        var children = new HashSet<IModule>(ReferenceEqualityComparer.Instance);
         var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         foreach (KeyValuePair<string, Tensor> own in layer.LocalParameters())
         {
@@ -70,7 +70,7 @@ public static class BackwardIntoParameters
             }
         }
 
-        foreach (KeyValuePair<string, ILayer> child in layer.NamedChildren())
+        foreach (KeyValuePair<string, IModule> child in layer.NamedChildren())
         {
             if (!children.Add(child.Value))
             {

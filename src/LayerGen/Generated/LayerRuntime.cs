@@ -78,6 +78,12 @@ public static class LayerRuntime
     private static int t_eagerDepth;
 
     /// <summary>
+    /// Whether an <see cref="EagerScope"/> is open on this thread: a generated layer's <c>Call</c> then runs its eager
+    /// definition (what <see cref="Call"/> does for one input, and the <c>Call(x, y)</c> of a layer with several inputs asks here).
+    /// </summary>
+    public static bool InEagerScope => t_eagerDepth > 0;
+
+    /// <summary>
     /// While the returned scope is open on this thread, <see cref="Call"/> runs a layer's eager definition
     /// (<see cref="ILayer.CallEager"/>) instead of its generated kernels. A generated layer's <c>CallEager</c>
     /// opens one, so that the children its forward definition calls (<c>fc1.Call(h)</c>) run eagerly as well:
@@ -97,7 +103,7 @@ public static class LayerRuntime
 
     // Walks the tree directly rather than through NamedParameters: an "any" question needs no
     // de-duplication, so there is no set to allocate on every call.
-    private static bool AnyParameterRequiresGrad(ILayer layer)
+    private static bool AnyParameterRequiresGrad(IModule layer)
     {
         foreach (KeyValuePair<string, Tensor> parameter in layer.LocalParameters())
         {
@@ -107,7 +113,7 @@ public static class LayerRuntime
             }
         }
 
-        foreach (KeyValuePair<string, ILayer> child in layer.NamedChildren())
+        foreach (KeyValuePair<string, IModule> child in layer.NamedChildren())
         {
             if (AnyParameterRequiresGrad(child.Value))
             {

@@ -4,7 +4,8 @@ using System.Collections.Generic;
 namespace LayerGen;
 
 /// <summary>
-/// The contract between generated layers and everything else (Sequential, optimisers, serialisation).
+/// A module that takes one tensor and returns one: the contract <see cref="Sequential"/>, <see cref="Trainer"/>
+/// and parent layers chain. What every module has (parameters, children, mode) is <see cref="IModule"/>.
 /// </summary>
 /// <remarks>
 /// Two ways to run a layer:
@@ -23,17 +24,11 @@ namespace LayerGen;
 /// sizes need only their own buffers (input, output, saved). Generated layers and <see cref="Sequential"/>
 /// keep it, and a hand-written layer must too. The backward and training are not concurrent:
 /// <see cref="BackwardSpan"/> accumulates into the parameters' shared gradients (one backward per model at
-/// a time), and changing the parameters or the mode (<see cref="Train"/>) while other threads run inference
+/// a time), and changing the parameters or the mode (<see cref="IModule.Train"/>) while other threads run inference
 /// gives them a mix of old and new.</para>
 /// </remarks>
-public interface ILayer
+public interface ILayer : IModule
 {
-    /// <summary>The layer's type name, as PyTorch prints a module (e.g. <c>MyLinear</c>).</summary>
-    string LayerName { get; }
-
-    /// <summary>Which generated kernel this instance runs, e.g. <c>MyLinear[inUnits=64, units=8]</c> or <c>MyLinear[runtime sizes]</c>.</summary>
-    string KernelName { get; }
-
     /// <summary>Runs the generated forward kernel on <paramref name="input"/>.</summary>
     Tensor Call(Tensor input);
 
@@ -52,12 +47,6 @@ public interface ILayer
     /// </remarks>
     Tensor CallEager(Tensor input);
 
-    /// <summary>This layer's own parameters, in declaration order (not its children's).</summary>
-    IEnumerable<KeyValuePair<string, Tensor>> LocalParameters();
-
-    /// <summary>Direct children, in order, with their PyTorch names (<c>"0"</c>, <c>"encoder"</c>).</summary>
-    IEnumerable<KeyValuePair<string, ILayer>> NamedChildren();
-
     /// <summary>Floats per input row: the product of the input's trailing (feature) dimensions; 1 for a shape-agnostic layer.</summary>
     int InputRowLength { get; }
 
@@ -75,27 +64,4 @@ public interface ILayer
     /// Accumulates (+=) into <paramref name="inputGrad"/> (skipped when empty) and into every parameter's <see cref="Tensor.Grad"/>.
     /// </summary>
     void BackwardSpan(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved);
-
-    /// <summary>
-    /// Whether the layer is in training mode (PyTorch's <c>module.training</c>): it decides, for instance,
-    /// whether <see cref="Ops.Dropout"/> drops. True by default; a layer with no mode-dependent op may
-    /// keep this default implementation.
-    /// </summary>
-    bool Training => true;
-
-    /// <summary>
-    /// Sets training mode (<paramref name="mode"/> true) or evaluation mode (false) on this layer and its
-    /// children, as PyTorch's <c>module.train(mode)</c>; <see cref="LayerModeExtensions.Eval{T}"/> is
-    /// <c>Train(false)</c>. The default implementation does nothing (for a layer with no mode).
-    /// </summary>
-    void Train(bool mode = true)
-    {
-    }
-
-    /// <summary>
-    /// Zeroes every parameter's gradient in place (this layer's and its children's), keeping the buffers
-    /// so a training loop allocates nothing. Generated layers and <see cref="Sequential"/> implement it
-    /// without allocating; the default walks <see cref="LocalParameters"/> and <see cref="NamedChildren"/>.
-    /// </summary>
-    void ZeroGrad() => LayerExtensions.ZeroGradByEnumeration(this);
 }

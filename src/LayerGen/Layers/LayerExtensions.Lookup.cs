@@ -12,17 +12,17 @@ public static partial class LayerExtensions
     /// property (a field named <c>W</c> or <c>W_xh</c>, which C# cannot give a property of the same name).
     /// </summary>
     /// <exception cref="ArgumentException">No parameter has that name; the message lists the names there are.</exception>
-    public static Tensor GetParameter(this ILayer layer, string target)
+    public static Tensor GetParameter(this IModule layer, string target)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(target);
 
         // As torch: walk the path through the children by name, so a shared parameter is found under each of its names.
-        ILayer owner = layer;
+        IModule owner = layer;
         string[] path = target.Split('.');
         for (int i = 0; i < path.Length - 1; i++)
         {
-            ILayer? child = owner.NamedChildren().FirstOrDefault(c => c.Key == path[i]).Value;
+            IModule? child = owner.NamedChildren().FirstOrDefault(c => c.Key == path[i]).Value;
             owner = child ?? throw new ArgumentException(
                 $"{owner.LayerName} has no child '{path[i]}' (looking for parameter '{target}'); its children are {List(owner.NamedChildren().Select(c => c.Key))}.",
                 nameof(target));

@@ -16,7 +16,7 @@ public static partial class LayerExtensions
     /// under its first name, compared by reference: parameter sharing is object identity, so an
     /// optimiser that walks this list updates a shared parameter once, as in PyTorch.
     /// </remarks>
-    public static IEnumerable<KeyValuePair<string, Tensor>> NamedParameters(this ILayer layer)
+    public static IEnumerable<KeyValuePair<string, Tensor>> NamedParameters(this IModule layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
         var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
@@ -26,7 +26,7 @@ public static partial class LayerExtensions
     }
 
     /// <summary>The tensors of <see cref="NamedParameters"/>, in the same order.</summary>
-    public static IEnumerable<Tensor> Parameters(this ILayer layer)
+    public static IEnumerable<Tensor> Parameters(this IModule layer)
     {
         foreach (KeyValuePair<string, Tensor> entry in layer.NamedParameters())
         {
@@ -42,7 +42,7 @@ public static partial class LayerExtensions
     /// buffer, so a training loop does not allocate new ones every step. A parameter without a
     /// gradient yet is left without one. Shared parameters are simply zeroed more than once.
     /// </remarks>
-    public static void ZeroGrad(this ILayer layer)
+    public static void ZeroGrad(this IModule layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
 
@@ -51,10 +51,10 @@ public static partial class LayerExtensions
     }
 
     /// <summary>
-    /// <see cref="ILayer.ZeroGrad"/> for a layer that does not implement it: walks its parameters and
+    /// <see cref="IModule.ZeroGrad"/> for a layer that does not implement it: walks its parameters and
     /// children through their enumerators (which allocate).
     /// </summary>
-    internal static void ZeroGradByEnumeration(ILayer layer)
+    internal static void ZeroGradByEnumeration(IModule layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
         foreach (KeyValuePair<string, Tensor> entry in layer.LocalParameters())
@@ -62,7 +62,7 @@ public static partial class LayerExtensions
             entry.Value.ZeroGrad();
         }
 
-        foreach (KeyValuePair<string, ILayer> child in layer.NamedChildren())
+        foreach (KeyValuePair<string, IModule> child in layer.NamedChildren())
         {
             child.Value.ZeroGrad();
         }
@@ -79,12 +79,12 @@ public static partial class LayerExtensions
     /// children of one parent; here the whole tree counts.
     /// </remarks>
     /// <returns><paramref name="layer"/>, so that <c>new Sequential(...).Apply(init)</c> reads as one expression.</returns>
-    public static T Apply<T>(this T layer, Action<ILayer> fn)
-        where T : ILayer
+    public static T Apply<T>(this T layer, Action<IModule> fn)
+        where T : IModule
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(fn);
-        Visit(layer, fn, new HashSet<ILayer>(ReferenceEqualityComparer.Instance));
+        Visit(layer, fn, new HashSet<IModule>(ReferenceEqualityComparer.Instance));
         return layer;
     }
 
@@ -96,11 +96,11 @@ public static partial class LayerExtensions
     /// <see cref="ILayer"/> has no counterpart of PyTorch's <c>extra_repr</c>, so a layer without
     /// children prints as <c>Name()</c>.
     /// </remarks>
-    public static string ToModuleString(this ILayer layer)
+    public static string ToModuleString(this IModule layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
         var lines = new List<string>();
-        foreach (KeyValuePair<string, ILayer> child in layer.NamedChildren())
+        foreach (KeyValuePair<string, IModule> child in layer.NamedChildren())
         {
             // A multi-line child is indented by two more spaces after its first line (PyTorch's _addindent).
             string childText = child.Value.ToModuleString().Replace("\n", "\n  ", StringComparison.Ordinal);
@@ -121,14 +121,14 @@ public static partial class LayerExtensions
         return text.Append(')').ToString();
     }
 
-    private static void Visit(ILayer layer, Action<ILayer> fn, HashSet<ILayer> visited)
+    private static void Visit(IModule layer, Action<IModule> fn, HashSet<IModule> visited)
     {
         if (!visited.Add(layer))
         {
             return;
         }
 
-        foreach (KeyValuePair<string, ILayer> child in layer.NamedChildren())
+        foreach (KeyValuePair<string, IModule> child in layer.NamedChildren())
         {
             Visit(child.Value, fn, visited);
         }
@@ -136,7 +136,7 @@ public static partial class LayerExtensions
         fn(layer);
     }
 
-    private static void Collect(ILayer layer, string prefix, HashSet<Tensor> seen, List<KeyValuePair<string, Tensor>> result)
+    private static void Collect(IModule layer, string prefix, HashSet<Tensor> seen, List<KeyValuePair<string, Tensor>> result)
     {
         foreach (KeyValuePair<string, Tensor> parameter in layer.LocalParameters())
         {
@@ -146,7 +146,7 @@ public static partial class LayerExtensions
             }
         }
 
-        foreach (KeyValuePair<string, ILayer> child in layer.NamedChildren())
+        foreach (KeyValuePair<string, IModule> child in layer.NamedChildren())
         {
             Collect(child.Value, prefix + child.Key + ".", seen, result);
         }

@@ -152,11 +152,11 @@ public sealed class Sequential : ILayer, IBackwardIntoParameters
     public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() => [];
 
     /// <inheritdoc/>
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren()
+    public IEnumerable<KeyValuePair<string, IModule>> NamedChildren()
     {
         for (int i = 0; i < _layers.Length; i++)
         {
-            yield return new KeyValuePair<string, ILayer>(_names[i], _layers[i]);
+            yield return new KeyValuePair<string, IModule>(_names[i], _layers[i]);
         }
     }
 

@@ -126,7 +126,7 @@ public static partial class Ops
 
     /// <summary>
     /// Whether <see cref="Dropout"/> drops on the current thread (default true). Layers set it around
-    /// their eager path from their <see cref="ILayer.Training"/> mode, through <see cref="DropoutMode"/>.
+    /// their eager path from their <see cref="IModule.Training"/> mode, through <see cref="DropoutMode"/>.
     /// </summary>
     public static bool DropoutTraining
     {

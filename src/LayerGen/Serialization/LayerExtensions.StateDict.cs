@@ -15,10 +15,10 @@ public static partial class LayerExtensions
     /// As in PyTorch, a shared parameter appears under <b>every</b> name it is reachable by
     /// (<c>"0.weight"</c> and <c>"2.weight"</c> for a layer used twice), whereas
     /// <see cref="NamedParameters"/> lists it once. The values under those names share one storage, which
-    /// is how <see cref="SafeTensors.Save(ILayer, string, IReadOnlyDictionary{string, string}?)"/> tells
+    /// is how <see cref="SafeTensors.Save(IModule, string, IReadOnlyDictionary{string, string}?)"/> tells
     /// they are one tensor and stores it once.
     /// </remarks>
-    public static IReadOnlyDictionary<string, Tensor> StateDict(this ILayer layer)
+    public static IReadOnlyDictionary<string, Tensor> StateDict(this IModule layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
         var state = new OrderedDictionary<string, Tensor>(StringComparer.Ordinal);
@@ -45,6 +45,6 @@ public static partial class LayerExtensions
     /// The state does not fit: every missing key, unexpected key and shape mismatch is listed in one
     /// message, and the model is left untouched (all checks run before any copy).
     /// </exception>
-    public static IncompatibleKeys LoadStateDict(this ILayer layer, IReadOnlyDictionary<string, Tensor> state, bool strict = true) =>
+    public static IncompatibleKeys LoadStateDict(this IModule layer, IReadOnlyDictionary<string, Tensor> state, bool strict = true) =>
         StateDictLoader.Load(layer, state, strict, aliasAware: false, fileName: null);
 }

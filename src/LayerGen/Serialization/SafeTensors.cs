@@ -32,7 +32,7 @@ public static class SafeTensors
     /// <para>A parameter shared under several names is stored once, as safetensors' <c>save_model</c> does:
     /// under its first name in ordinal order, with <c>metadata[otherName] = keptName</c> recording each
     /// dropped alias (unless <paramref name="metadata"/> already has that key).
-    /// <see cref="Load(ILayer, string, bool)"/> fills every alias again through the sharing.</para>
+    /// <see cref="Load(IModule, string, bool)"/> fills every alias again through the sharing.</para>
     /// <para>The target is treated as <see cref="File.WriteAllBytes(string, byte[])"/> would treat it, although a
     /// rename would not ask it: a read-only file is refused and left as it was, byte for byte, and a writable
     /// one keeps its permissions (on Unix, its mode). Read-only means no write bit for anyone on Unix
@@ -49,11 +49,11 @@ public static class SafeTensors
     /// not be created (then of the same kind as the OS's error, e.g. <see cref="DirectoryNotFoundException"/>,
     /// naming <paramref name="path"/>, with that error inside).
     /// </exception>
-    public static void Save(ILayer model, string path, IReadOnlyDictionary<string, string>? metadata = null) =>
+    public static void Save(IModule model, string path, IReadOnlyDictionary<string, string>? metadata = null) =>
         Save(model, path, metadata, OpenTemporary);
 
     /// <summary>
-    /// Loads a file written by <see cref="Save(ILayer, string, IReadOnlyDictionary{string, string}?)"/>,
+    /// Loads a file written by <see cref="Save(IModule, string, IReadOnlyDictionary{string, string}?)"/>,
     /// PyTorch or any safetensors writer into <paramref name="model"/>'s parameters.
     /// </summary>
     /// <param name="model">The model whose parameters receive the values (same tensor objects).</param>
@@ -66,7 +66,7 @@ public static class SafeTensors
     /// </remarks>
     /// <exception cref="SafeTensorsFormatException">The file is not valid safetensors; the model is unchanged.</exception>
     /// <exception cref="StateDictLoadException">The file does not fit the model (keys, shapes); the model is unchanged.</exception>
-    public static IncompatibleKeys Load(ILayer model, string path, bool strict = true)
+    public static IncompatibleKeys Load(IModule model, string path, bool strict = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         SafeTensorsFile file = Read(path);
@@ -92,14 +92,14 @@ public static class SafeTensors
     /// Writes <paramref name="tensors"/> as F32 to <paramref name="stream"/>, laid out as the reference
     /// implementation lays them out (sorted by name, header padded to a multiple of 8 bytes).
     /// </summary>
-    /// <remarks>Tensors are written as given: two names with one storage are written twice. To store a model, use <see cref="Save(ILayer, string, IReadOnlyDictionary{string, string}?)"/>.</remarks>
+    /// <remarks>Tensors are written as given: two names with one storage are written twice. To store a model, use <see cref="Save(IModule, string, IReadOnlyDictionary{string, string}?)"/>.</remarks>
     /// <exception cref="ArgumentException">A tensor is null, or is named <c>__metadata__</c>.</exception>
     public static void Write(Stream stream, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
         SafeTensorsWriter.Write(stream, tensors, metadata);
 
     /// <summary>The state to store for <paramref name="model"/>: its state dict without duplicate names, and the metadata recording them.</summary>
     internal static (List<KeyValuePair<string, Tensor>> Tensors, IReadOnlyDictionary<string, string>? Metadata) Deduplicate(
-        ILayer model, IReadOnlyDictionary<string, string>? metadata)
+        IModule model, IReadOnlyDictionary<string, string>? metadata)
     {
         List<KeyValuePair<string, Tensor>> all = StateDictLoader.AllNamedParameters(model);
         var dropped = new HashSet<string>(StringComparer.Ordinal);
@@ -119,7 +119,7 @@ public static class SafeTensors
     }
 
     /// <summary>The save, with the opening of the temporary file as a seam so that tests can inject a failing stream.</summary>
-    internal static void Save(ILayer model, string path, IReadOnlyDictionary<string, string>? metadata, Func<string, Stream> openTemporary)
+    internal static void Save(IModule model, string path, IReadOnlyDictionary<string, string>? metadata, Func<string, Stream> openTemporary)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(path);

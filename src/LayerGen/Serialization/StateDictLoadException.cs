@@ -44,7 +44,7 @@ public sealed class StateDictLoadException : Exception
         ConflictingAliases = conflictingAliases;
     }
 
-    /// <summary>The <see cref="ILayer.LayerName"/> of the model being loaded.</summary>
+    /// <summary>The <see cref="IModule.LayerName"/> of the model being loaded.</summary>
     public string LayerName { get; }
 
     /// <summary>The file the state came from, or null for an in-memory state dict.</summary>

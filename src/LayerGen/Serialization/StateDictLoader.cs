@@ -12,7 +12,7 @@ namespace LayerGen;
 internal static class StateDictLoader
 {
     /// <summary>Every parameter under every name PyTorch's <c>state_dict</c> would list it: own first, then each child's, depth first, shared ones repeated.</summary>
-    public static List<KeyValuePair<string, Tensor>> AllNamedParameters(ILayer layer)
+    public static List<KeyValuePair<string, Tensor>> AllNamedParameters(IModule layer)
     {
         var result = new List<KeyValuePair<string, Tensor>>();
         Collect(layer, "", result);
@@ -32,7 +32,7 @@ internal static class StateDictLoader
     /// </param>
     /// <param name="fileName">Names the file in the exception, or null.</param>
     /// <exception cref="StateDictLoadException">A shape or alias mismatch, or (when strict) a missing or unexpected key.</exception>
-    public static IncompatibleKeys Load(ILayer layer, IReadOnlyDictionary<string, Tensor> state, bool strict, bool aliasAware, string? fileName)
+    public static IncompatibleKeys Load(IModule layer, IReadOnlyDictionary<string, Tensor> state, bool strict, bool aliasAware, string? fileName)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(state);
@@ -170,14 +170,14 @@ internal static class StateDictLoader
     /// <summary>A tensor's storage array, of either dtype: what sharing is judged by.</summary>
     private static Array StorageOf(Tensor tensor) => tensor.DType == DType.Int64 ? tensor.LongData : tensor.Data;
 
-    private static void Collect(ILayer layer, string prefix, List<KeyValuePair<string, Tensor>> result)
+    private static void Collect(IModule layer, string prefix, List<KeyValuePair<string, Tensor>> result)
     {
         foreach (KeyValuePair<string, Tensor> parameter in layer.LocalParameters())
         {
             result.Add(new KeyValuePair<string, Tensor>(prefix + parameter.Key, parameter.Value));
         }
 
-        foreach (KeyValuePair<string, ILayer> child in layer.NamedChildren())
+        foreach (KeyValuePair<string, IModule> child in layer.NamedChildren())
         {
             Collect(child.Value, prefix + child.Key + ".", result);
         }

@@ -114,7 +114,7 @@ internal sealed class UpdateInBackward
     };
 
     /// <summary>Why <paramref name="layer"/> (named <paramref name="path"/>) cannot add gradients into its parameters, or null.</summary>
-    private static string? ModelRefusal(ILayer layer, string path)
+    private static string? ModelRefusal(IModule layer, string path)
     {
         if (BackwardIntoParameters.CanRun(layer))
         {

@@ -30,10 +30,10 @@ public sealed class DeclarationDiagnosticTests
 
     [Theory]
     [InlineData("")]
-    [InlineData("Tensor Forward(Tensor x, Tensor y) => x + y;")]
+    [InlineData("Tensor Forward() => Tensor.Zeros(1);")]
     [InlineData("static Tensor Forward(Tensor x) => x;")]
     [InlineData("Tensor Apply(Tensor x) => x;")]
-    public void LG0002_a_layer_without_an_instance_Forward_of_one_argument(string members)
+    public void LG0002_a_layer_without_an_instance_Forward_taking_a_tensor(string members)
     {
         DiagnosticAssert.Reports(
             $$"""

@@ -191,7 +191,7 @@ public sealed class ForwardDiagnosticTests
                 {{forward}}
             }
             """,
-            "The forward definition of 'Counter' is not supported: it must be 'Tensor Forward(Tensor x)'");
+            "The forward definition of 'Counter' is not supported: it must take tensors and return one: 'Tensor Forward(Tensor x)', or 'Tensor Forward(Tensor x, Tensor y)' for several inputs, or '(Tensor, Tensor) Forward(...)' for several outputs");
     }
 
     [Fact]

@@ -71,7 +71,8 @@ public static partial class EagerAgreement
 
     /// <summary>The cache key of a run (its sources' text), or null when it generated no layer or loss: nothing to check.</summary>
     public static string? KeyOf(Compilation input, IEnumerable<string> generatedSources) =>
-        generatedSources.Any(s => s.Contains("global::LayerGen.ILayer", StringComparison.Ordinal) || s.Contains("global::LayerGen.ILoss", StringComparison.Ordinal))
+        generatedSources.Any(s => s.Contains("global::LayerGen.ILayer", StringComparison.Ordinal) || s.Contains("global::LayerGen.ILoss", StringComparison.Ordinal)
+                                  || s.Contains("global::LayerGen.Generated.ISpanModule", StringComparison.Ordinal))
             ? string.Join("\0", input.SyntaxTrees.Select(t => t.ToString()))
             : null;
 
@@ -132,7 +133,11 @@ public static partial class EagerAgreement
             var skipped = new List<string>();
             foreach (Type type in assembly.GetTypes().OrderBy(t => t.FullName, StringComparer.Ordinal))
             {
-                if (type.GetCustomAttribute<LayerSignatureAttribute>() is { } signature)
+                if (type.GetCustomAttribute<LayerSignatureAttribute>() is { } several && typeof(ISpanModule).IsAssignableFrom(type))
+                {
+                    CheckModule(type, several, constructions, failures, checkedLines, skipped);
+                }
+                else if (type.GetCustomAttribute<LayerSignatureAttribute>() is { } signature)
                 {
                     CheckLayer(type, signature, constructions, failures, checkedLines, skipped);
                 }

@@ -119,7 +119,7 @@ public sealed class EagerAgreementTests
                 public Tensor Call(Tensor input) => input * 2f;
                 public Tensor CallEager(Tensor input) => Ops.Where(input > 0.5f, input * 3f, input * 2f);
                 public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() => [];
-                public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => [];
+                public IEnumerable<KeyValuePair<string, IModule>> NamedChildren() => [];
                 public int InputRowLength => n;
                 public int OutputRowLength => n;
                 public int SavedLength(int rows) => 0;

@@ -88,7 +88,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
         yield return new KeyValuePair<string, Tensor>("weight", __AsParameter(weight));
     }
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
+    public IEnumerable<KeyValuePair<string, IModule>> NamedChildren() => System.Array.Empty<KeyValuePair<string, IModule>>();
 
     public int InputRowLength => __inputs;
 

@@ -77,7 +77,7 @@ partial class Extremes : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         yield return new KeyValuePair<string, Tensor>("floor", __AsParameter(floor));
     }
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
+    public IEnumerable<KeyValuePair<string, IModule>> NamedChildren() => System.Array.Empty<KeyValuePair<string, IModule>>();
 
     public int InputRowLength => __n_n;
 

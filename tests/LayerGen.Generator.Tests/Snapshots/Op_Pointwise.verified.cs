@@ -77,7 +77,7 @@ partial class Pointwise : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
         yield return new KeyValuePair<string, Tensor>("scale", __AsParameter(scale));
     }
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
+    public IEnumerable<KeyValuePair<string, IModule>> NamedChildren() => System.Array.Empty<KeyValuePair<string, IModule>>();
 
     public int InputRowLength => __n_n;
 

@@ -74,7 +74,7 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
         yield return new KeyValuePair<string, Tensor>("weight", __AsParameter(weight));
     }
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
+    public IEnumerable<KeyValuePair<string, IModule>> NamedChildren() => System.Array.Empty<KeyValuePair<string, IModule>>();
 
     public int InputRowLength => 4 * 3;
 

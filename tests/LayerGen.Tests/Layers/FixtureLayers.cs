@@ -41,9 +41,9 @@ internal static class FixtureLayers
         }
     }
 
-    public static IEnumerable<KeyValuePair<string, ILayer>> Leaves(ILayer layer)
+    public static IEnumerable<KeyValuePair<string, IModule>> Leaves(IModule layer)
     {
-        yield return new KeyValuePair<string, ILayer>(layer.LayerName, layer);
+        yield return new KeyValuePair<string, IModule>(layer.LayerName, layer);
         foreach (var child in layer.NamedChildren())
         {
             foreach (var leaf in Leaves(child.Value))

@@ -17,9 +17,9 @@ public sealed class InitApplyTests
         var c = new Linear(3, 2);
         var net = new Sequential(inner, c);
 
-        var visited = new List<ILayer>();
+        var visited = new List<IModule>();
         Assert.Same(net, net.Apply(visited.Add));
-        Assert.Equal<ILayer>([a, b, inner, c, net], visited);
+        Assert.Equal<IModule>([a, b, inner, c, net], visited);
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class InitApplyTests
     {
         var shared = new Linear(4, 4);
         var net = new Sequential(shared, new ReLU(), new Sequential(shared));
-        var visited = new List<ILayer>();
+        var visited = new List<IModule>();
         net.Apply(visited.Add);
         Assert.Single(visited, l => ReferenceEquals(l, shared));
         Assert.Equal(4, visited.Count); // shared, ReLU, inner Sequential, root

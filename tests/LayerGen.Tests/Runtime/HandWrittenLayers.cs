@@ -41,7 +41,7 @@ internal sealed class HandLinear : ILayer
     public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() =>
         [new("weight", Weight), new("bias", Bias)];
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => [];
+    public IEnumerable<KeyValuePair<string, IModule>> NamedChildren() => [];
 
     public int SavedLength(int rows) => 0;
 
@@ -127,7 +127,7 @@ internal sealed class HandRelu(int features) : ILayer
 
     public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() => [];
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => [];
+    public IEnumerable<KeyValuePair<string, IModule>> NamedChildren() => [];
 
     public int SavedLength(int rows) => rows * features;
 

@@ -81,7 +81,7 @@ public sealed class LayerModeTests
 
         public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() => [];
 
-        public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => [];
+        public IEnumerable<KeyValuePair<string, IModule>> NamedChildren() => [];
 
         public int SavedLength(int rows) => 0;
 
