@@ -122,7 +122,7 @@ public sealed class BufferNameTests
         graph.Statements.Add(new ForwardStatement("h", h, "Ops.Relu(x.MatMul(w) + b)"));
         int scores = graph.Add(Elementwise.Mul, RowsBy3, graph.Add(Elementwise.Tanh, RowsBy3, h), h);
         graph.Statements.Add(new ForwardStatement("scores", scores, "Ops.Tanh(h) * h"));
-        graph.Output = graph.Add(Elementwise.Add, RowsBy3, graph.Add(Elementwise.Exp, RowsBy3, scores), graph.Add(Elementwise.Mul, RowsBy3, scores, h));
+        graph.Outputs.Add(graph.Add(Elementwise.Add, RowsBy3, graph.Add(Elementwise.Exp, RowsBy3, scores), graph.Add(Elementwise.Mul, RowsBy3, scores, h)));
         graph.Statements.Add(new ForwardStatement(null, graph.Output, "Ops.Exp(scores) + scores * h"));
         return graph;
     }
@@ -139,7 +139,7 @@ public sealed class BufferNameTests
             value = graph.Add(Elementwise.Mul, RowsBy3, graph.Add(Elementwise.Tanh, RowsBy3, value), value);
         }
 
-        graph.Output = value;
+        graph.Outputs.Add(value);
         graph.Statements.Add(new ForwardStatement(null, value, "..."));
         return graph;
     }
@@ -147,7 +147,7 @@ public sealed class BufferNameTests
     private static (Graph Graph, int X, int W, int B) WithInputAndParameters()
     {
         var graph = new Graph();
-        graph.Input = graph.Add(new Node(0, Op.Input, Array.Empty<int>(), RowsBy3) { Name = "x" });
+        graph.Inputs.Add(graph.Add(new Node(0, Op.Input, Array.Empty<int>(), RowsBy3) { Name = "x" }));
         int w = graph.Add(new Node(0, Op.Parameter, Array.Empty<int>(), Shape.Of(Dim.Const(3), Dim.Const(3))) { Name = "weight" });
         int b = graph.Add(new Node(0, Op.Parameter, Array.Empty<int>(), Shape.Of(Dim.Const(3))) { Name = "bias" });
         graph.Parameters.Add(new("weight", w));
@@ -186,9 +186,9 @@ public sealed class BufferNameTests
         }
 
         copy.BuildingBackward = false;
-        copy.Input = map[graph.Input];
-        copy.Output = map[graph.Output];
-        copy.InputGrad = graph.InputGrad < 0 ? -1 : map[graph.InputGrad];
+        copy.Inputs.AddRange(graph.Inputs.Select(i => map[i]));
+        copy.Outputs.AddRange(graph.Outputs.Select(o => map[o]));
+        copy.InputGrads.AddRange(graph.InputGrads.Select(g => g < 0 ? -1 : map[g]));
         copy.Parameters.AddRange(graph.Parameters.Select(p => new KeyValuePair<string, int>(p.Key, map[p.Value])));
         copy.ParameterGrads.AddRange(graph.ParameterGrads.Select(p => new KeyValuePair<string, int>(p.Key, p.Value < 0 ? -1 : map[p.Value])));
         copy.BackwardRoots.AddRange(graph.BackwardRoots.Select(r => map[r]));
