@@ -45,8 +45,8 @@ partial class TanhMlp : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
     /// <summary>Zeroes the gradients of this layer's parameters and its children's, in place.</summary>
     public void ZeroGrad()
     {
-        fc1.ZeroGrad();
-        fc2.ZeroGrad();
+        fc1?.ZeroGrad();
+        fc2?.ZeroGrad();
     }
 
     // Train/eval mode, as torch's module.training: dropout is active only in training mode.
@@ -57,16 +57,16 @@ partial class TanhMlp : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
     public void Train(bool mode = true)
     {
         __training = mode;
-        fc1.Train(mode);
-        fc2.Train(mode);
+        fc1?.Train(mode);
+        fc2?.Train(mode);
     }
 
     public IEnumerable<KeyValuePair<string, Tensor>> LocalParameters() => System.Array.Empty<KeyValuePair<string, Tensor>>();
 
     public IEnumerable<KeyValuePair<string, IModule>> NamedChildren()
     {
-        yield return new KeyValuePair<string, IModule>("fc1", fc1);
-        yield return new KeyValuePair<string, IModule>("fc2", fc2);
+        if (fc1 is not null) yield return new KeyValuePair<string, IModule>("fc1", fc1);
+        if (fc2 is not null) yield return new KeyValuePair<string, IModule>("fc2", fc2);
     }
 
     public int InputRowLength => __inputs;
@@ -111,19 +111,32 @@ partial class TanhMlp : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int inputs, int hidden, int outputs, global::LayerGen.Linear fc1, global::LayerGen.Linear fc2, int rows) => rows * hidden + rows * hidden + fc1.SavedLength(rows) + fc2.SavedLength(rows) + rows * hidden + rows * hidden;
+        public static int SavedLength(int inputs, int hidden, int outputs, global::LayerGen.Linear fc1, global::LayerGen.Linear fc2, int rows)
+        {
+            int fc1OutputAt = 0;
+            int hAt = fc1OutputAt + rows * hidden;
+            int fc1SavedAt = hAt + rows * hidden;
+            int fc2SavedAt = fc1SavedAt + fc1.SavedLength(rows);
+            int hGradAt = fc2SavedAt + fc2.SavedLength(rows);
+            int fc1OutputGradAt = hGradAt + rows * hidden;
+            return fc1OutputGradAt + rows * hidden;
+        }
 
         // Forward: var h = Ops.Tanh(fc1.Call(x)); fc2.Call(h)
         // input [*, inputs] -> output [*, outputs]; '*' is the batch (rows).
         public static void Forward(int inputs, int hidden, int outputs, global::LayerGen.Linear fc1, global::LayerGen.Linear fc2, int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
         {
-            Span<float> t1 = saved.Slice(0, rows * hidden); // [*, hidden]
-            Span<float> t2 = saved.Slice(rows * hidden, rows * hidden); // [*, hidden]
-            Span<float> fc1Saved = saved.Slice(rows * hidden + rows * hidden, fc1.SavedLength(rows)); // child workspace
-            Span<float> fc2Saved = saved.Slice(rows * hidden + rows * hidden + fc1.SavedLength(rows), fc2.SavedLength(rows)); // child workspace
-            // t1 = fc1.Call(input)      (from: fc1.Call(x))   [*, hidden]
-            fc1.ForwardSpan(rows, input, t1, fc1Saved);
-            // t2 = tanh(t1)      (from: Ops.Tanh(fc1.Call(x)))   [*, hidden]
+            int fc1OutputAt = 0;
+            int hAt = fc1OutputAt + rows * hidden;
+            int fc1SavedAt = hAt + rows * hidden;
+            int fc2SavedAt = fc1SavedAt + fc1.SavedLength(rows);
+            Span<float> fc1Output = saved.Slice(fc1OutputAt, rows * hidden); // [*, hidden]
+            Span<float> h = saved.Slice(hAt, rows * hidden); // [*, hidden]
+            Span<float> fc1Saved = saved.Slice(fc1SavedAt, fc1.SavedLength(rows)); // child workspace
+            Span<float> fc2Saved = saved.Slice(fc2SavedAt, fc2.SavedLength(rows)); // child workspace
+            // fc1Output = fc1.Call(input)      (from: fc1.Call(x))   [*, hidden]
+            fc1.ForwardSpan(rows, input, fc1Output, fc1Saved);
+            // h = tanh(fc1Output)      (from: Ops.Tanh(fc1.Call(x)))   [*, hidden]
             {
                 int n = rows * hidden;
                 int i = 0;
@@ -131,37 +144,45 @@ partial class TanhMlp : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(t2, i, KernelMath.Tanh(KernelMath.LoadWide(t1, i)));
+                        KernelMath.Store(h, i, KernelMath.Tanh(KernelMath.LoadWide(fc1Output, i)));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t2, i, KernelMath.Tanh(KernelMath.Load(t1, i)));
+                    KernelMath.Store(h, i, KernelMath.Tanh(KernelMath.Load(fc1Output, i)));
                 }
                 for (; i < n; i++)
                 {
-                    t2[i] = KernelMath.Tanh(t1[i]);
+                    h[i] = KernelMath.Tanh(fc1Output[i]);
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t2, "TanhMlp", "forward", "Ops.Tanh(fc1.Call(x))");
-            // output = fc2.Call(t2)      (from: fc2.Call(h))   [*, outputs]
-            fc2.ForwardSpan(rows, t2, output, fc2Saved);
+            if (CheckedMode.Enabled) NonFiniteValues.Check(h, "TanhMlp", "forward", "Ops.Tanh(fc1.Call(x))");
+            // output = fc2.Call(h)      (from: fc2.Call(h))   [*, outputs]
+            fc2.ForwardSpan(rows, h, output, fc2Saved);
         }
 
         // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
         public static void Backward(int inputs, int hidden, int outputs, global::LayerGen.Linear fc1, global::LayerGen.Linear fc2, int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved, bool intoParameters)
         {
-            Span<float> t1 = saved.Slice(0, rows * hidden); // [*, hidden]
-            Span<float> t2 = saved.Slice(rows * hidden, rows * hidden); // [*, hidden]
-            Span<float> fc1Saved = saved.Slice(rows * hidden + rows * hidden, fc1.SavedLength(rows)); // child workspace
-            Span<float> fc2Saved = saved.Slice(rows * hidden + rows * hidden + fc1.SavedLength(rows), fc2.SavedLength(rows)); // child workspace
-            Span<float> t5 = saved.Slice(rows * hidden + rows * hidden + fc1.SavedLength(rows) + fc2.SavedLength(rows), rows * hidden); // [*, hidden]
-            Span<float> t9 = saved.Slice(rows * hidden + rows * hidden + fc1.SavedLength(rows) + fc2.SavedLength(rows) + rows * hidden, rows * hidden); // [*, hidden]
-            // t5 = fc2's backward from outputGrad (also accumulates fc2's parameter gradients)   [*, hidden]
-            t5.Clear();
-            if (intoParameters) BackwardIntoParameters.Run(fc2, rows, t2, output, outputGrad, t5, fc2Saved);
-            else fc2.BackwardSpan(rows, t2, output, outputGrad, t5, fc2Saved);
-            // t9 = t5 * (1 - t2 * t2)   [*, hidden]
+            int fc1OutputAt = 0;
+            int hAt = fc1OutputAt + rows * hidden;
+            int fc1SavedAt = hAt + rows * hidden;
+            int fc2SavedAt = fc1SavedAt + fc1.SavedLength(rows);
+            int hGradAt = fc2SavedAt + fc2.SavedLength(rows);
+            int fc1OutputGradAt = hGradAt + rows * hidden;
+            Span<float> fc1Output = saved.Slice(fc1OutputAt, rows * hidden); // [*, hidden]
+            Span<float> h = saved.Slice(hAt, rows * hidden); // [*, hidden]
+            Span<float> fc1Saved = saved.Slice(fc1SavedAt, fc1.SavedLength(rows)); // child workspace
+            Span<float> fc2Saved = saved.Slice(fc2SavedAt, fc2.SavedLength(rows)); // child workspace
+            Span<float> hGrad = saved.Slice(hGradAt, rows * hidden); // [*, hidden]
+            Span<float> fc1OutputGrad = saved.Slice(fc1OutputGradAt, rows * hidden); // [*, hidden]
+            // forward: return fc2.Call(h);
+            // so: hGrad = fc2's backward from outputGrad (also accumulates fc2's parameter gradients)   [*, hidden]
+            hGrad.Clear();
+            if (intoParameters) BackwardIntoParameters.Run(fc2, rows, h, output, outputGrad, hGrad, fc2Saved);
+            else fc2.BackwardSpan(rows, h, output, outputGrad, hGrad, fc2Saved);
+            // forward: var h = Ops.Tanh(fc1.Call(x));
+            // so: fc1OutputGrad = hGrad * (1 - h * h)   [*, hidden]
             {
                 int n = rows * hidden;
                 int i = 0;
@@ -169,22 +190,22 @@ partial class TanhMlp : global::LayerGen.ILayer, global::LayerGen.IBackwardIntoP
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(t9, i, (KernelMath.LoadWide(t5, i) * (Vector512.Create(1f) - (KernelMath.LoadWide(t2, i) * KernelMath.LoadWide(t2, i)))));
+                        KernelMath.Store(fc1OutputGrad, i, (KernelMath.LoadWide(hGrad, i) * (Vector512.Create(1f) - (KernelMath.LoadWide(h, i) * KernelMath.LoadWide(h, i)))));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t9, i, (KernelMath.Load(t5, i) * (new Vector<float>(1f) - (KernelMath.Load(t2, i) * KernelMath.Load(t2, i)))));
+                    KernelMath.Store(fc1OutputGrad, i, (KernelMath.Load(hGrad, i) * (new Vector<float>(1f) - (KernelMath.Load(h, i) * KernelMath.Load(h, i)))));
                 }
                 for (; i < n; i++)
                 {
-                    t9[i] = (t5[i] * (1f - (t2[i] * t2[i])));
+                    fc1OutputGrad[i] = (hGrad[i] * (1f - (h[i] * h[i])));
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t9, "TanhMlp", "backward", "the gradient of var h = Ops.Tanh(fc1.Call(x)); fc2.Call(h)");
-            // inputGrad += fc1's backward from t9 (also accumulates fc1's parameter gradients)   [*, inputs]
-            if (intoParameters) BackwardIntoParameters.Run(fc1, rows, input, t1, t9, inputGrad, fc1Saved);
-            else fc1.BackwardSpan(rows, input, t1, t9, inputGrad, fc1Saved);
+            if (CheckedMode.Enabled) NonFiniteValues.Check(fc1OutputGrad, "TanhMlp", "backward", "the gradient of var h = Ops.Tanh(fc1.Call(x)); fc2.Call(h)");
+            // inputGrad += fc1's backward from fc1OutputGrad (also accumulates fc1's parameter gradients)   [*, inputs]
+            if (intoParameters) BackwardIntoParameters.Run(fc1, rows, input, fc1Output, fc1OutputGrad, inputGrad, fc1Saved);
+            else fc1.BackwardSpan(rows, input, fc1Output, fc1OutputGrad, inputGrad, fc1Saved);
         }
     }
 }

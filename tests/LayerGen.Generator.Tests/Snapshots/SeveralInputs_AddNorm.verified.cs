@@ -159,24 +159,47 @@ partial class AddNorm : global::LayerGen.Generated.ISpanModule
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int normalizedShape, float dropout, int rows) => rows * normalizedShape + rows * normalizedShape + rows + rows * normalizedShape + rows + rows + rows * normalizedShape + rows * normalizedShape + rows + rows * normalizedShape + rows * normalizedShape + rows + rows * normalizedShape;
+        public static int SavedLength(int normalizedShape, float dropout, int rows)
+        {
+            int dropoutMask1At = 0;
+            int sumLocalAt = dropoutMask1At + rows * normalizedShape;
+            int sum1At = sumLocalAt + rows * normalizedShape;
+            int centeredAt = sum1At + rows;
+            int sum2At = centeredAt + rows * normalizedShape;
+            int sqrt1At = sum2At + rows;
+            int div1At = sqrt1At + rows;
+            int mul2GradAt = div1At + rows * normalizedShape;
+            int sqrt1GradAt = mul2GradAt + rows * normalizedShape;
+            int mul8At = sqrt1GradAt + rows;
+            int centeredGradAt = mul8At + rows * normalizedShape;
+            int meanGradAt = centeredGradAt + rows * normalizedShape;
+            int sumGradAt = meanGradAt + rows;
+            return sumGradAt + rows * normalizedShape;
+        }
 
         // Forward: var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta
         // x [*, normalizedShape], y [*, normalizedShape] -> output [*, normalizedShape]; '*' is the batch (rows).
         public static void Forward(int normalizedShape, float dropout, int rows, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> output, Span<float> saved, bool training)
         {
-            Span<float> t4 = saved.Slice(0, rows * normalizedShape); // [*, normalizedShape]
-            Span<float> t6 = saved.Slice(rows * normalizedShape, rows * normalizedShape); // [*, normalizedShape]
-            Span<float> t7 = saved.Slice(rows * normalizedShape + rows * normalizedShape, rows); // [*, 1]
-            Span<float> t10 = saved.Slice(rows * normalizedShape + rows * normalizedShape + rows, rows * normalizedShape); // [*, normalizedShape]
-            Span<float> t12 = saved.Slice(rows * normalizedShape + rows * normalizedShape + rows + rows * normalizedShape, rows); // [*, 1]
-            Span<float> t17 = saved.Slice(rows * normalizedShape + rows * normalizedShape + rows + rows * normalizedShape + rows, rows); // [*, 1]
-            Span<float> t18 = saved.Slice(rows * normalizedShape + rows * normalizedShape + rows + rows * normalizedShape + rows + rows, rows * normalizedShape); // [*, normalizedShape]
-            // t4 = dropout mask, p = dropout: 0, or 1/(1 - p) for kept elements; all ones in eval mode   [*, normalizedShape]
+            int dropoutMask1At = 0;
+            int sumLocalAt = dropoutMask1At + rows * normalizedShape;
+            int sum1At = sumLocalAt + rows * normalizedShape;
+            int centeredAt = sum1At + rows;
+            int sum2At = centeredAt + rows * normalizedShape;
+            int sqrt1At = sum2At + rows;
+            int div1At = sqrt1At + rows;
+            Span<float> dropoutMask1 = saved.Slice(dropoutMask1At, rows * normalizedShape); // [*, normalizedShape]
+            Span<float> sumLocal = saved.Slice(sumLocalAt, rows * normalizedShape); // [*, normalizedShape]
+            Span<float> sum1 = saved.Slice(sum1At, rows); // [*, 1]
+            Span<float> centered = saved.Slice(centeredAt, rows * normalizedShape); // [*, normalizedShape]
+            Span<float> sum2 = saved.Slice(sum2At, rows); // [*, 1]
+            Span<float> sqrt1 = saved.Slice(sqrt1At, rows); // [*, 1]
+            Span<float> div1 = saved.Slice(div1At, rows * normalizedShape); // [*, normalizedShape]
+            // dropoutMask1 = dropout mask, p = dropout: 0, or 1/(1 - p) for kept elements; all ones in eval mode   [*, normalizedShape]
             if (!((float)dropout is >= 0f and < 1f)) throw new ArgumentOutOfRangeException("p", (float)dropout, "the dropout probability dropout must be in [0, 1), as torch's dropout requires");
-            KernelMath.DropoutMask(t4.Slice(0, rows * normalizedShape), (float)dropout, training);
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t4, "AddNorm", "forward", "var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
-            // t6 = (y * t4 + x)      (from: Ops.Dropout(y, dropout) + x)   [*, normalizedShape]
+            KernelMath.DropoutMask(dropoutMask1.Slice(0, rows * normalizedShape), (float)dropout, training);
+            if (CheckedMode.Enabled) NonFiniteValues.Check(dropoutMask1, "AddNorm", "forward", "var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
+            // sumLocal = (y * dropoutMask1 + x)      (from: Ops.Dropout(y, dropout) + x)   [*, normalizedShape]
             {
                 int n = rows * normalizedShape;
                 int i = 0;
@@ -184,20 +207,20 @@ partial class AddNorm : global::LayerGen.Generated.ISpanModule
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(t6, i, ((KernelMath.LoadWide(y, i) * KernelMath.LoadWide(t4, i)) + KernelMath.LoadWide(x, i)));
+                        KernelMath.Store(sumLocal, i, ((KernelMath.LoadWide(y, i) * KernelMath.LoadWide(dropoutMask1, i)) + KernelMath.LoadWide(x, i)));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t6, i, ((KernelMath.Load(y, i) * KernelMath.Load(t4, i)) + KernelMath.Load(x, i)));
+                    KernelMath.Store(sumLocal, i, ((KernelMath.Load(y, i) * KernelMath.Load(dropoutMask1, i)) + KernelMath.Load(x, i)));
                 }
                 for (; i < n; i++)
                 {
-                    t6[i] = ((y[i] * t4[i]) + x[i]);
+                    sumLocal[i] = ((y[i] * dropoutMask1[i]) + x[i]);
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t6, "AddNorm", "forward", "Ops.Dropout(y, dropout) + x");
-            // t7 = sum of t6 [*, normalizedShape] down to [*, 1]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(sumLocal, "AddNorm", "forward", "Ops.Dropout(y, dropout) + x");
+            // sum1 = sum of sumLocal [*, normalizedShape] down to [*, 1]
             {
                 for (int o = 0; o < rows; o++)
                 {
@@ -208,66 +231,66 @@ partial class AddNorm : global::LayerGen.Generated.ISpanModule
                         Vector512<float> wide0 = Vector512<float>.Zero, wide1 = Vector512<float>.Zero, wide2 = Vector512<float>.Zero, wide3 = Vector512<float>.Zero;
                         for (; c <= normalizedShape - 4 * Vector512<float>.Count; c += 4 * Vector512<float>.Count)
                         {
-                            wide0 += KernelMath.LoadWide(t6, o * normalizedShape + c);
-                            wide1 += KernelMath.LoadWide(t6, o * normalizedShape + (c + Vector512<float>.Count));
-                            wide2 += KernelMath.LoadWide(t6, o * normalizedShape + (c + 2 * Vector512<float>.Count));
-                            wide3 += KernelMath.LoadWide(t6, o * normalizedShape + (c + 3 * Vector512<float>.Count));
+                            wide0 += KernelMath.LoadWide(sumLocal, o * normalizedShape + c);
+                            wide1 += KernelMath.LoadWide(sumLocal, o * normalizedShape + (c + Vector512<float>.Count));
+                            wide2 += KernelMath.LoadWide(sumLocal, o * normalizedShape + (c + 2 * Vector512<float>.Count));
+                            wide3 += KernelMath.LoadWide(sumLocal, o * normalizedShape + (c + 3 * Vector512<float>.Count));
                         }
                         for (; c <= normalizedShape - Vector512<float>.Count; c += Vector512<float>.Count)
                         {
-                            wide0 += KernelMath.LoadWide(t6, o * normalizedShape + c);
+                            wide0 += KernelMath.LoadWide(sumLocal, o * normalizedShape + c);
                         }
                         sum += Vector512.Sum((wide0 + wide1) + (wide2 + wide3));
                     }
                     Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                     for (; c <= normalizedShape - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
                     {
-                        acc0 += KernelMath.Load(t6, o * normalizedShape + c);
-                        acc1 += KernelMath.Load(t6, o * normalizedShape + (c + Vector<float>.Count));
-                        acc2 += KernelMath.Load(t6, o * normalizedShape + (c + 2 * Vector<float>.Count));
-                        acc3 += KernelMath.Load(t6, o * normalizedShape + (c + 3 * Vector<float>.Count));
+                        acc0 += KernelMath.Load(sumLocal, o * normalizedShape + c);
+                        acc1 += KernelMath.Load(sumLocal, o * normalizedShape + (c + Vector<float>.Count));
+                        acc2 += KernelMath.Load(sumLocal, o * normalizedShape + (c + 2 * Vector<float>.Count));
+                        acc3 += KernelMath.Load(sumLocal, o * normalizedShape + (c + 3 * Vector<float>.Count));
                     }
                     for (; c <= normalizedShape - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        acc0 += KernelMath.Load(t6, o * normalizedShape + c);
+                        acc0 += KernelMath.Load(sumLocal, o * normalizedShape + c);
                     }
                     sum += Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                     for (; c < normalizedShape; c++)
                     {
-                        sum += t6[o * normalizedShape + c];
+                        sum += sumLocal[o * normalizedShape + c];
                     }
-                    t7[o] = sum;
+                    sum1[o] = sum;
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t7, "AddNorm", "forward", "var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
-            // t10 = (t6 - t7 * 1/normalizedShape)      (from: sum - mean)   [*, normalizedShape]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(sum1, "AddNorm", "forward", "var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
+            // centered = (sumLocal - sum1 * 1/normalizedShape)      (from: sum - mean)   [*, normalizedShape]
             {
-                float k8 = 1f / (normalizedShape);
-                var kv8 = new Vector<float>(k8);
+                float k0 = 1f / (normalizedShape);
+                var kv0 = new Vector<float>(k0);
                 for (int o = 0; o < rows; o++)
                 {
-                    float s7 = t7[o];
-                    var v7 = new Vector<float>(s7);
+                    float sum1Value = sum1[o];
+                    var sum1Vector = new Vector<float>(sum1Value);
                     int c = 0;
                     if (Vector512.IsHardwareAccelerated)
                     {
                         for (; c <= normalizedShape - Vector512<float>.Count; c += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t10, o * normalizedShape + c, (KernelMath.LoadWide(t6, o * normalizedShape + c) - (Vector512.Create(s7) * Vector512.Create(k8))));
+                            KernelMath.Store(centered, o * normalizedShape + c, (KernelMath.LoadWide(sumLocal, o * normalizedShape + c) - (Vector512.Create(sum1Value) * Vector512.Create(k0))));
                         }
                     }
                     for (; c <= normalizedShape - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        KernelMath.Store(t10, o * normalizedShape + c, (KernelMath.Load(t6, o * normalizedShape + c) - (v7 * kv8)));
+                        KernelMath.Store(centered, o * normalizedShape + c, (KernelMath.Load(sumLocal, o * normalizedShape + c) - (sum1Vector * kv0)));
                     }
                     for (; c < normalizedShape; c++)
                     {
-                        t10[o * normalizedShape + c] = (t6[o * normalizedShape + c] - (s7 * k8));
+                        centered[o * normalizedShape + c] = (sumLocal[o * normalizedShape + c] - (sum1Value * k0));
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t10, "AddNorm", "forward", "sum - mean");
-            // t12 = sum of t10 * t10 [*, normalizedShape] down to [*, 1]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(centered, "AddNorm", "forward", "sum - mean");
+            // sum2 = sum of centered * centered [*, normalizedShape] down to [*, 1]
             {
                 for (int o = 0; o < rows; o++)
                 {
@@ -278,87 +301,87 @@ partial class AddNorm : global::LayerGen.Generated.ISpanModule
                         Vector512<float> wide0 = Vector512<float>.Zero, wide1 = Vector512<float>.Zero, wide2 = Vector512<float>.Zero, wide3 = Vector512<float>.Zero;
                         for (; c <= normalizedShape - 4 * Vector512<float>.Count; c += 4 * Vector512<float>.Count)
                         {
-                            wide0 += (KernelMath.LoadWide(t10, o * normalizedShape + c) * KernelMath.LoadWide(t10, o * normalizedShape + c));
-                            wide1 += (KernelMath.LoadWide(t10, o * normalizedShape + (c + Vector512<float>.Count)) * KernelMath.LoadWide(t10, o * normalizedShape + (c + Vector512<float>.Count)));
-                            wide2 += (KernelMath.LoadWide(t10, o * normalizedShape + (c + 2 * Vector512<float>.Count)) * KernelMath.LoadWide(t10, o * normalizedShape + (c + 2 * Vector512<float>.Count)));
-                            wide3 += (KernelMath.LoadWide(t10, o * normalizedShape + (c + 3 * Vector512<float>.Count)) * KernelMath.LoadWide(t10, o * normalizedShape + (c + 3 * Vector512<float>.Count)));
+                            wide0 += (KernelMath.LoadWide(centered, o * normalizedShape + c) * KernelMath.LoadWide(centered, o * normalizedShape + c));
+                            wide1 += (KernelMath.LoadWide(centered, o * normalizedShape + (c + Vector512<float>.Count)) * KernelMath.LoadWide(centered, o * normalizedShape + (c + Vector512<float>.Count)));
+                            wide2 += (KernelMath.LoadWide(centered, o * normalizedShape + (c + 2 * Vector512<float>.Count)) * KernelMath.LoadWide(centered, o * normalizedShape + (c + 2 * Vector512<float>.Count)));
+                            wide3 += (KernelMath.LoadWide(centered, o * normalizedShape + (c + 3 * Vector512<float>.Count)) * KernelMath.LoadWide(centered, o * normalizedShape + (c + 3 * Vector512<float>.Count)));
                         }
                         for (; c <= normalizedShape - Vector512<float>.Count; c += Vector512<float>.Count)
                         {
-                            wide0 += (KernelMath.LoadWide(t10, o * normalizedShape + c) * KernelMath.LoadWide(t10, o * normalizedShape + c));
+                            wide0 += (KernelMath.LoadWide(centered, o * normalizedShape + c) * KernelMath.LoadWide(centered, o * normalizedShape + c));
                         }
                         sum += Vector512.Sum((wide0 + wide1) + (wide2 + wide3));
                     }
                     Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                     for (; c <= normalizedShape - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
                     {
-                        acc0 += (KernelMath.Load(t10, o * normalizedShape + c) * KernelMath.Load(t10, o * normalizedShape + c));
-                        acc1 += (KernelMath.Load(t10, o * normalizedShape + (c + Vector<float>.Count)) * KernelMath.Load(t10, o * normalizedShape + (c + Vector<float>.Count)));
-                        acc2 += (KernelMath.Load(t10, o * normalizedShape + (c + 2 * Vector<float>.Count)) * KernelMath.Load(t10, o * normalizedShape + (c + 2 * Vector<float>.Count)));
-                        acc3 += (KernelMath.Load(t10, o * normalizedShape + (c + 3 * Vector<float>.Count)) * KernelMath.Load(t10, o * normalizedShape + (c + 3 * Vector<float>.Count)));
+                        acc0 += (KernelMath.Load(centered, o * normalizedShape + c) * KernelMath.Load(centered, o * normalizedShape + c));
+                        acc1 += (KernelMath.Load(centered, o * normalizedShape + (c + Vector<float>.Count)) * KernelMath.Load(centered, o * normalizedShape + (c + Vector<float>.Count)));
+                        acc2 += (KernelMath.Load(centered, o * normalizedShape + (c + 2 * Vector<float>.Count)) * KernelMath.Load(centered, o * normalizedShape + (c + 2 * Vector<float>.Count)));
+                        acc3 += (KernelMath.Load(centered, o * normalizedShape + (c + 3 * Vector<float>.Count)) * KernelMath.Load(centered, o * normalizedShape + (c + 3 * Vector<float>.Count)));
                     }
                     for (; c <= normalizedShape - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        acc0 += (KernelMath.Load(t10, o * normalizedShape + c) * KernelMath.Load(t10, o * normalizedShape + c));
+                        acc0 += (KernelMath.Load(centered, o * normalizedShape + c) * KernelMath.Load(centered, o * normalizedShape + c));
                     }
                     sum += Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                     for (; c < normalizedShape; c++)
                     {
-                        sum += (t10[o * normalizedShape + c] * t10[o * normalizedShape + c]);
+                        sum += (centered[o * normalizedShape + c] * centered[o * normalizedShape + c]);
                     }
-                    t12[o] = sum;
+                    sum2[o] = sum;
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t12, "AddNorm", "forward", "var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
-            // t17 = sqrt((t12 * 1/normalizedShape + 1E-05))      (from: Ops.Sqrt(variance + 1e-5f))   [*, 1]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(sum2, "AddNorm", "forward", "var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
+            // sqrt1 = sqrt((sum2 * 1/normalizedShape + 1E-05))      (from: Ops.Sqrt(variance + 1e-5f))   [*, 1]
             {
-                float k8 = 1f / (normalizedShape);
-                var kv8 = new Vector<float>(k8);
+                float k0 = 1f / (normalizedShape);
+                var kv0 = new Vector<float>(k0);
                 int n = rows;
                 int i = 0;
                 if (Vector512.IsHardwareAccelerated)
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(t17, i, KernelMath.Sqrt(((KernelMath.LoadWide(t12, i) * Vector512.Create(k8)) + Vector512.Create(1e-05f))));
+                        KernelMath.Store(sqrt1, i, KernelMath.Sqrt(((KernelMath.LoadWide(sum2, i) * Vector512.Create(k0)) + Vector512.Create(1e-05f))));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t17, i, KernelMath.Sqrt(((KernelMath.Load(t12, i) * kv8) + new Vector<float>(1e-05f))));
+                    KernelMath.Store(sqrt1, i, KernelMath.Sqrt(((KernelMath.Load(sum2, i) * kv0) + new Vector<float>(1e-05f))));
                 }
                 for (; i < n; i++)
                 {
-                    t17[i] = KernelMath.Sqrt(((t12[i] * k8) + 1e-05f));
+                    sqrt1[i] = KernelMath.Sqrt(((sum2[i] * k0) + 1e-05f));
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t17, "AddNorm", "forward", "Ops.Sqrt(variance + 1e-5f)");
-            // t18 = gamma * t10 / t17      (from: gamma * centered / Ops.Sqrt(variance + 1e-5f))   [*, normalizedShape]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(sqrt1, "AddNorm", "forward", "Ops.Sqrt(variance + 1e-5f)");
+            // div1 = gamma * centered / sqrt1      (from: gamma * centered / Ops.Sqrt(variance + 1e-5f))   [*, normalizedShape]
             {
                 for (int o = 0; o < rows; o++)
                 {
-                    float s17 = t17[o];
-                    var v17 = new Vector<float>(s17);
+                    float sqrt1Value = sqrt1[o];
+                    var sqrt1Vector = new Vector<float>(sqrt1Value);
                     int c = 0;
                     if (Vector512.IsHardwareAccelerated)
                     {
                         for (; c <= normalizedShape - Vector512<float>.Count; c += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t18, o * normalizedShape + c, ((KernelMath.LoadWide(gamma, c) * KernelMath.LoadWide(t10, o * normalizedShape + c)) / Vector512.Create(s17)));
+                            KernelMath.Store(div1, o * normalizedShape + c, ((KernelMath.LoadWide(gamma, c) * KernelMath.LoadWide(centered, o * normalizedShape + c)) / Vector512.Create(sqrt1Value)));
                         }
                     }
                     for (; c <= normalizedShape - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        KernelMath.Store(t18, o * normalizedShape + c, ((KernelMath.Load(gamma, c) * KernelMath.Load(t10, o * normalizedShape + c)) / v17));
+                        KernelMath.Store(div1, o * normalizedShape + c, ((KernelMath.Load(gamma, c) * KernelMath.Load(centered, o * normalizedShape + c)) / sqrt1Vector));
                     }
                     for (; c < normalizedShape; c++)
                     {
-                        t18[o * normalizedShape + c] = ((gamma[c] * t10[o * normalizedShape + c]) / s17);
+                        div1[o * normalizedShape + c] = ((gamma[c] * centered[o * normalizedShape + c]) / sqrt1Value);
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t18, "AddNorm", "forward", "gamma * centered / Ops.Sqrt(variance + 1e-5f)");
-            // output = (t18 + beta)      (from: gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta)   [*, normalizedShape]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(div1, "AddNorm", "forward", "gamma * centered / Ops.Sqrt(variance + 1e-5f)");
+            // output = (div1 + beta)      (from: gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta)   [*, normalizedShape]
             {
                 for (int o = 0; o < rows; o++)
                 {
@@ -367,16 +390,16 @@ partial class AddNorm : global::LayerGen.Generated.ISpanModule
                     {
                         for (; c <= normalizedShape - Vector512<float>.Count; c += Vector512<float>.Count)
                         {
-                            KernelMath.Store(output, o * normalizedShape + c, (KernelMath.LoadWide(t18, o * normalizedShape + c) + KernelMath.LoadWide(beta, c)));
+                            KernelMath.Store(output, o * normalizedShape + c, (KernelMath.LoadWide(div1, o * normalizedShape + c) + KernelMath.LoadWide(beta, c)));
                         }
                     }
                     for (; c <= normalizedShape - Vector<float>.Count; c += Vector<float>.Count)
                     {
-                        KernelMath.Store(output, o * normalizedShape + c, (KernelMath.Load(t18, o * normalizedShape + c) + KernelMath.Load(beta, c)));
+                        KernelMath.Store(output, o * normalizedShape + c, (KernelMath.Load(div1, o * normalizedShape + c) + KernelMath.Load(beta, c)));
                     }
                     for (; c < normalizedShape; c++)
                     {
-                        output[o * normalizedShape + c] = (t18[o * normalizedShape + c] + beta[c]);
+                        output[o * normalizedShape + c] = (div1[o * normalizedShape + c] + beta[c]);
                     }
                 }
             }
@@ -387,52 +410,67 @@ partial class AddNorm : global::LayerGen.Generated.ISpanModule
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int normalizedShape, float dropout, int rows, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> xGrad, Span<float> yGrad, Span<float> gammaGrad, Span<float> betaGrad, bool gammaGradIsZero, bool betaGradIsZero, Span<float> saved)
         {
-            Span<float> t4 = saved.Slice(0, rows * normalizedShape); // [*, normalizedShape]
-            Span<float> t10 = saved.Slice(rows * normalizedShape + rows * normalizedShape + rows, rows * normalizedShape); // [*, normalizedShape]
-            Span<float> t17 = saved.Slice(rows * normalizedShape + rows * normalizedShape + rows + rows * normalizedShape + rows, rows); // [*, 1]
-            Span<float> t18 = saved.Slice(rows * normalizedShape + rows * normalizedShape + rows + rows * normalizedShape + rows + rows, rows * normalizedShape); // [*, normalizedShape]
-            Span<float> t22 = saved.Slice(rows * normalizedShape + rows * normalizedShape + rows + rows * normalizedShape + rows + rows + rows * normalizedShape, rows * normalizedShape); // [*, normalizedShape]
-            Span<float> t26 = saved.Slice(rows * normalizedShape + rows * normalizedShape + rows + rows * normalizedShape + rows + rows + rows * normalizedShape + rows * normalizedShape, rows); // [*, 1]
-            Span<float> t38 = saved.Slice(rows * normalizedShape + rows * normalizedShape + rows + rows * normalizedShape + rows + rows + rows * normalizedShape + rows * normalizedShape + rows, rows * normalizedShape); // [*, normalizedShape]
-            Span<float> t40 = saved.Slice(rows * normalizedShape + rows * normalizedShape + rows + rows * normalizedShape + rows + rows + rows * normalizedShape + rows * normalizedShape + rows + rows * normalizedShape, rows * normalizedShape); // [*, normalizedShape]
-            Span<float> t42 = saved.Slice(rows * normalizedShape + rows * normalizedShape + rows + rows * normalizedShape + rows + rows + rows * normalizedShape + rows * normalizedShape + rows + rows * normalizedShape + rows * normalizedShape, rows); // [*, 1]
-            Span<float> t47 = saved.Slice(rows * normalizedShape + rows * normalizedShape + rows + rows * normalizedShape + rows + rows + rows * normalizedShape + rows * normalizedShape + rows + rows * normalizedShape + rows * normalizedShape + rows, rows * normalizedShape); // [*, normalizedShape]
+            int dropoutMask1At = 0;
+            int sumLocalAt = dropoutMask1At + rows * normalizedShape;
+            int sum1At = sumLocalAt + rows * normalizedShape;
+            int centeredAt = sum1At + rows;
+            int sum2At = centeredAt + rows * normalizedShape;
+            int sqrt1At = sum2At + rows;
+            int div1At = sqrt1At + rows;
+            int mul2GradAt = div1At + rows * normalizedShape;
+            int sqrt1GradAt = mul2GradAt + rows * normalizedShape;
+            int mul8At = sqrt1GradAt + rows;
+            int centeredGradAt = mul8At + rows * normalizedShape;
+            int meanGradAt = centeredGradAt + rows * normalizedShape;
+            int sumGradAt = meanGradAt + rows;
+            Span<float> dropoutMask1 = saved.Slice(dropoutMask1At, rows * normalizedShape); // [*, normalizedShape]
+            Span<float> centered = saved.Slice(centeredAt, rows * normalizedShape); // [*, normalizedShape]
+            Span<float> sqrt1 = saved.Slice(sqrt1At, rows); // [*, 1]
+            Span<float> div1 = saved.Slice(div1At, rows * normalizedShape); // [*, normalizedShape]
+            Span<float> mul2Grad = saved.Slice(mul2GradAt, rows * normalizedShape); // [*, normalizedShape]
+            Span<float> sqrt1Grad = saved.Slice(sqrt1GradAt, rows); // [*, 1]
+            Span<float> mul8 = saved.Slice(mul8At, rows * normalizedShape); // [*, normalizedShape]
+            Span<float> centeredGrad = saved.Slice(centeredGradAt, rows * normalizedShape); // [*, normalizedShape]
+            Span<float> meanGrad = saved.Slice(meanGradAt, rows); // [*, 1]
+            Span<float> sumGrad = saved.Slice(sumGradAt, rows * normalizedShape); // [*, normalizedShape]
             if (!gammaGrad.IsEmpty || !xGrad.IsEmpty || !yGrad.IsEmpty)
             {
-                // t22 = outputGrad / t17   [*, normalizedShape]
+                // forward: return gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta;
+                // so: mul2Grad = outputGrad / sqrt1   [*, normalizedShape]
                 {
                     for (int o = 0; o < rows; o++)
                     {
-                        float s17 = t17[o];
-                        var v17 = new Vector<float>(s17);
+                        float sqrt1Value = sqrt1[o];
+                        var sqrt1Vector = new Vector<float>(sqrt1Value);
                         int c = 0;
                         if (Vector512.IsHardwareAccelerated)
                         {
                             for (; c <= normalizedShape - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.Store(t22, o * normalizedShape + c, (KernelMath.LoadWide(outputGrad, o * normalizedShape + c) / Vector512.Create(s17)));
+                                KernelMath.Store(mul2Grad, o * normalizedShape + c, (KernelMath.LoadWide(outputGrad, o * normalizedShape + c) / Vector512.Create(sqrt1Value)));
                             }
                         }
                         for (; c <= normalizedShape - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.Store(t22, o * normalizedShape + c, (KernelMath.Load(outputGrad, o * normalizedShape + c) / v17));
+                            KernelMath.Store(mul2Grad, o * normalizedShape + c, (KernelMath.Load(outputGrad, o * normalizedShape + c) / sqrt1Vector));
                         }
                         for (; c < normalizedShape; c++)
                         {
-                            t22[o * normalizedShape + c] = (outputGrad[o * normalizedShape + c] / s17);
+                            mul2Grad[o * normalizedShape + c] = (outputGrad[o * normalizedShape + c] / sqrt1Value);
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t22, "AddNorm", "backward", "the gradient of var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(mul2Grad, "AddNorm", "backward", "the gradient of var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
             }
             if (!xGrad.IsEmpty || !yGrad.IsEmpty)
             {
-                // t26 = sum of -outputGrad * t18 / t17 [*, normalizedShape] down to [*, 1]
+                // forward: return gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta;
+                // so: sqrt1Grad = sum of -outputGrad * div1 / sqrt1 [*, normalizedShape] down to [*, 1]
                 {
                     for (int o = 0; o < rows; o++)
                     {
-                        float s17 = t17[o];
-                        var v17 = new Vector<float>(s17);
+                        float sqrt1Value = sqrt1[o];
+                        var sqrt1Vector = new Vector<float>(sqrt1Value);
                         int c = 0;
                         float sum = 0f;
                         if (Vector512.IsHardwareAccelerated)
@@ -440,68 +478,70 @@ partial class AddNorm : global::LayerGen.Generated.ISpanModule
                             Vector512<float> wide0 = Vector512<float>.Zero, wide1 = Vector512<float>.Zero, wide2 = Vector512<float>.Zero, wide3 = Vector512<float>.Zero;
                             for (; c <= normalizedShape - 4 * Vector512<float>.Count; c += 4 * Vector512<float>.Count)
                             {
-                                wide0 += (-((KernelMath.LoadWide(outputGrad, o * normalizedShape + c) * KernelMath.LoadWide(t18, o * normalizedShape + c)) / Vector512.Create(s17)));
-                                wide1 += (-((KernelMath.LoadWide(outputGrad, o * normalizedShape + (c + Vector512<float>.Count)) * KernelMath.LoadWide(t18, o * normalizedShape + (c + Vector512<float>.Count))) / Vector512.Create(s17)));
-                                wide2 += (-((KernelMath.LoadWide(outputGrad, o * normalizedShape + (c + 2 * Vector512<float>.Count)) * KernelMath.LoadWide(t18, o * normalizedShape + (c + 2 * Vector512<float>.Count))) / Vector512.Create(s17)));
-                                wide3 += (-((KernelMath.LoadWide(outputGrad, o * normalizedShape + (c + 3 * Vector512<float>.Count)) * KernelMath.LoadWide(t18, o * normalizedShape + (c + 3 * Vector512<float>.Count))) / Vector512.Create(s17)));
+                                wide0 += (-((KernelMath.LoadWide(outputGrad, o * normalizedShape + c) * KernelMath.LoadWide(div1, o * normalizedShape + c)) / Vector512.Create(sqrt1Value)));
+                                wide1 += (-((KernelMath.LoadWide(outputGrad, o * normalizedShape + (c + Vector512<float>.Count)) * KernelMath.LoadWide(div1, o * normalizedShape + (c + Vector512<float>.Count))) / Vector512.Create(sqrt1Value)));
+                                wide2 += (-((KernelMath.LoadWide(outputGrad, o * normalizedShape + (c + 2 * Vector512<float>.Count)) * KernelMath.LoadWide(div1, o * normalizedShape + (c + 2 * Vector512<float>.Count))) / Vector512.Create(sqrt1Value)));
+                                wide3 += (-((KernelMath.LoadWide(outputGrad, o * normalizedShape + (c + 3 * Vector512<float>.Count)) * KernelMath.LoadWide(div1, o * normalizedShape + (c + 3 * Vector512<float>.Count))) / Vector512.Create(sqrt1Value)));
                             }
                             for (; c <= normalizedShape - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                wide0 += (-((KernelMath.LoadWide(outputGrad, o * normalizedShape + c) * KernelMath.LoadWide(t18, o * normalizedShape + c)) / Vector512.Create(s17)));
+                                wide0 += (-((KernelMath.LoadWide(outputGrad, o * normalizedShape + c) * KernelMath.LoadWide(div1, o * normalizedShape + c)) / Vector512.Create(sqrt1Value)));
                             }
                             sum += Vector512.Sum((wide0 + wide1) + (wide2 + wide3));
                         }
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                         for (; c <= normalizedShape - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
                         {
-                            acc0 += (-((KernelMath.Load(outputGrad, o * normalizedShape + c) * KernelMath.Load(t18, o * normalizedShape + c)) / v17));
-                            acc1 += (-((KernelMath.Load(outputGrad, o * normalizedShape + (c + Vector<float>.Count)) * KernelMath.Load(t18, o * normalizedShape + (c + Vector<float>.Count))) / v17));
-                            acc2 += (-((KernelMath.Load(outputGrad, o * normalizedShape + (c + 2 * Vector<float>.Count)) * KernelMath.Load(t18, o * normalizedShape + (c + 2 * Vector<float>.Count))) / v17));
-                            acc3 += (-((KernelMath.Load(outputGrad, o * normalizedShape + (c + 3 * Vector<float>.Count)) * KernelMath.Load(t18, o * normalizedShape + (c + 3 * Vector<float>.Count))) / v17));
+                            acc0 += (-((KernelMath.Load(outputGrad, o * normalizedShape + c) * KernelMath.Load(div1, o * normalizedShape + c)) / sqrt1Vector));
+                            acc1 += (-((KernelMath.Load(outputGrad, o * normalizedShape + (c + Vector<float>.Count)) * KernelMath.Load(div1, o * normalizedShape + (c + Vector<float>.Count))) / sqrt1Vector));
+                            acc2 += (-((KernelMath.Load(outputGrad, o * normalizedShape + (c + 2 * Vector<float>.Count)) * KernelMath.Load(div1, o * normalizedShape + (c + 2 * Vector<float>.Count))) / sqrt1Vector));
+                            acc3 += (-((KernelMath.Load(outputGrad, o * normalizedShape + (c + 3 * Vector<float>.Count)) * KernelMath.Load(div1, o * normalizedShape + (c + 3 * Vector<float>.Count))) / sqrt1Vector));
                         }
                         for (; c <= normalizedShape - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            acc0 += (-((KernelMath.Load(outputGrad, o * normalizedShape + c) * KernelMath.Load(t18, o * normalizedShape + c)) / v17));
+                            acc0 += (-((KernelMath.Load(outputGrad, o * normalizedShape + c) * KernelMath.Load(div1, o * normalizedShape + c)) / sqrt1Vector));
                         }
                         sum += Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                         for (; c < normalizedShape; c++)
                         {
-                            sum += (-((outputGrad[o * normalizedShape + c] * t18[o * normalizedShape + c]) / s17));
+                            sum += (-((outputGrad[o * normalizedShape + c] * div1[o * normalizedShape + c]) / sqrt1Value));
                         }
-                        t26[o] = sum;
+                        sqrt1Grad[o] = sum;
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t26, "AddNorm", "backward", "the gradient of var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
-                // t38 = t26 * 0.5 / t17 * 1/normalizedShape * t10   [*, normalizedShape]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(sqrt1Grad, "AddNorm", "backward", "the gradient of var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
+                // forward: return gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta;
+                // forward: var variance = (centered * centered).Mean(-1, keepDim: true);
+                // so: mul8 = sqrt1Grad * 0.5 / sqrt1 * 1/normalizedShape * centered   [*, normalizedShape]
                 {
-                    float k8 = 1f / (normalizedShape);
-                    var kv8 = new Vector<float>(k8);
+                    float k0 = 1f / (normalizedShape);
+                    var kv0 = new Vector<float>(k0);
                     for (int o = 0; o < rows; o++)
                     {
-                        float s26 = t26[o];
-                        var v26 = new Vector<float>(s26);
-                        float s17 = t17[o];
-                        var v17 = new Vector<float>(s17);
+                        float sqrt1GradValue = sqrt1Grad[o];
+                        var sqrt1GradVector = new Vector<float>(sqrt1GradValue);
+                        float sqrt1Value = sqrt1[o];
+                        var sqrt1Vector = new Vector<float>(sqrt1Value);
                         int c = 0;
                         if (Vector512.IsHardwareAccelerated)
                         {
                             for (; c <= normalizedShape - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.Store(t38, o * normalizedShape + c, ((((Vector512.Create(s26) * Vector512.Create(0.5f)) / Vector512.Create(s17)) * Vector512.Create(k8)) * KernelMath.LoadWide(t10, o * normalizedShape + c)));
+                                KernelMath.Store(mul8, o * normalizedShape + c, ((((Vector512.Create(sqrt1GradValue) * Vector512.Create(0.5f)) / Vector512.Create(sqrt1Value)) * Vector512.Create(k0)) * KernelMath.LoadWide(centered, o * normalizedShape + c)));
                             }
                         }
                         for (; c <= normalizedShape - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.Store(t38, o * normalizedShape + c, ((((v26 * new Vector<float>(0.5f)) / v17) * kv8) * KernelMath.Load(t10, o * normalizedShape + c)));
+                            KernelMath.Store(mul8, o * normalizedShape + c, ((((sqrt1GradVector * new Vector<float>(0.5f)) / sqrt1Vector) * kv0) * KernelMath.Load(centered, o * normalizedShape + c)));
                         }
                         for (; c < normalizedShape; c++)
                         {
-                            t38[o * normalizedShape + c] = ((((s26 * 0.5f) / s17) * k8) * t10[o * normalizedShape + c]);
+                            mul8[o * normalizedShape + c] = ((((sqrt1GradValue * 0.5f) / sqrt1Value) * k0) * centered[o * normalizedShape + c]);
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t38, "AddNorm", "backward", "the gradient of var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
-                // t40 = ((t22 * gamma + t38) + t38)   [*, normalizedShape]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(mul8, "AddNorm", "backward", "the gradient of var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
+                // centeredGrad = ((mul2Grad * gamma + mul8) + mul8)   [*, normalizedShape]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -510,21 +550,22 @@ partial class AddNorm : global::LayerGen.Generated.ISpanModule
                         {
                             for (; c <= normalizedShape - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.Store(t40, o * normalizedShape + c, (((KernelMath.LoadWide(t22, o * normalizedShape + c) * KernelMath.LoadWide(gamma, c)) + KernelMath.LoadWide(t38, o * normalizedShape + c)) + KernelMath.LoadWide(t38, o * normalizedShape + c)));
+                                KernelMath.Store(centeredGrad, o * normalizedShape + c, (((KernelMath.LoadWide(mul2Grad, o * normalizedShape + c) * KernelMath.LoadWide(gamma, c)) + KernelMath.LoadWide(mul8, o * normalizedShape + c)) + KernelMath.LoadWide(mul8, o * normalizedShape + c)));
                             }
                         }
                         for (; c <= normalizedShape - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.Store(t40, o * normalizedShape + c, (((KernelMath.Load(t22, o * normalizedShape + c) * KernelMath.Load(gamma, c)) + KernelMath.Load(t38, o * normalizedShape + c)) + KernelMath.Load(t38, o * normalizedShape + c)));
+                            KernelMath.Store(centeredGrad, o * normalizedShape + c, (((KernelMath.Load(mul2Grad, o * normalizedShape + c) * KernelMath.Load(gamma, c)) + KernelMath.Load(mul8, o * normalizedShape + c)) + KernelMath.Load(mul8, o * normalizedShape + c)));
                         }
                         for (; c < normalizedShape; c++)
                         {
-                            t40[o * normalizedShape + c] = (((t22[o * normalizedShape + c] * gamma[c]) + t38[o * normalizedShape + c]) + t38[o * normalizedShape + c]);
+                            centeredGrad[o * normalizedShape + c] = (((mul2Grad[o * normalizedShape + c] * gamma[c]) + mul8[o * normalizedShape + c]) + mul8[o * normalizedShape + c]);
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t40, "AddNorm", "backward", "the gradient of var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
-                // t42 = sum of -t40 [*, normalizedShape] down to [*, 1]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(centeredGrad, "AddNorm", "backward", "the gradient of var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
+                // forward: var centered = sum - mean;
+                // so: meanGrad = sum of -centeredGrad [*, normalizedShape] down to [*, 1]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -535,69 +576,71 @@ partial class AddNorm : global::LayerGen.Generated.ISpanModule
                             Vector512<float> wide0 = Vector512<float>.Zero, wide1 = Vector512<float>.Zero, wide2 = Vector512<float>.Zero, wide3 = Vector512<float>.Zero;
                             for (; c <= normalizedShape - 4 * Vector512<float>.Count; c += 4 * Vector512<float>.Count)
                             {
-                                wide0 += (-KernelMath.LoadWide(t40, o * normalizedShape + c));
-                                wide1 += (-KernelMath.LoadWide(t40, o * normalizedShape + (c + Vector512<float>.Count)));
-                                wide2 += (-KernelMath.LoadWide(t40, o * normalizedShape + (c + 2 * Vector512<float>.Count)));
-                                wide3 += (-KernelMath.LoadWide(t40, o * normalizedShape + (c + 3 * Vector512<float>.Count)));
+                                wide0 += (-KernelMath.LoadWide(centeredGrad, o * normalizedShape + c));
+                                wide1 += (-KernelMath.LoadWide(centeredGrad, o * normalizedShape + (c + Vector512<float>.Count)));
+                                wide2 += (-KernelMath.LoadWide(centeredGrad, o * normalizedShape + (c + 2 * Vector512<float>.Count)));
+                                wide3 += (-KernelMath.LoadWide(centeredGrad, o * normalizedShape + (c + 3 * Vector512<float>.Count)));
                             }
                             for (; c <= normalizedShape - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                wide0 += (-KernelMath.LoadWide(t40, o * normalizedShape + c));
+                                wide0 += (-KernelMath.LoadWide(centeredGrad, o * normalizedShape + c));
                             }
                             sum += Vector512.Sum((wide0 + wide1) + (wide2 + wide3));
                         }
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                         for (; c <= normalizedShape - 4 * Vector<float>.Count; c += 4 * Vector<float>.Count)
                         {
-                            acc0 += (-KernelMath.Load(t40, o * normalizedShape + c));
-                            acc1 += (-KernelMath.Load(t40, o * normalizedShape + (c + Vector<float>.Count)));
-                            acc2 += (-KernelMath.Load(t40, o * normalizedShape + (c + 2 * Vector<float>.Count)));
-                            acc3 += (-KernelMath.Load(t40, o * normalizedShape + (c + 3 * Vector<float>.Count)));
+                            acc0 += (-KernelMath.Load(centeredGrad, o * normalizedShape + c));
+                            acc1 += (-KernelMath.Load(centeredGrad, o * normalizedShape + (c + Vector<float>.Count)));
+                            acc2 += (-KernelMath.Load(centeredGrad, o * normalizedShape + (c + 2 * Vector<float>.Count)));
+                            acc3 += (-KernelMath.Load(centeredGrad, o * normalizedShape + (c + 3 * Vector<float>.Count)));
                         }
                         for (; c <= normalizedShape - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            acc0 += (-KernelMath.Load(t40, o * normalizedShape + c));
+                            acc0 += (-KernelMath.Load(centeredGrad, o * normalizedShape + c));
                         }
                         sum += Vector.Sum((acc0 + acc1) + (acc2 + acc3));
                         for (; c < normalizedShape; c++)
                         {
-                            sum += (-t40[o * normalizedShape + c]);
+                            sum += (-centeredGrad[o * normalizedShape + c]);
                         }
-                        t42[o] = sum;
+                        meanGrad[o] = sum;
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t42, "AddNorm", "backward", "the gradient of var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
-                // t47 = (t40 + t42 * 1/normalizedShape)   [*, normalizedShape]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(meanGrad, "AddNorm", "backward", "the gradient of var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
+                // forward: var mean = sum.Mean(-1, keepDim: true);
+                // so: sumGrad = (centeredGrad + meanGrad * 1/normalizedShape)   [*, normalizedShape]
                 {
-                    float k8 = 1f / (normalizedShape);
-                    var kv8 = new Vector<float>(k8);
+                    float k0 = 1f / (normalizedShape);
+                    var kv0 = new Vector<float>(k0);
                     for (int o = 0; o < rows; o++)
                     {
-                        float s42 = t42[o];
-                        var v42 = new Vector<float>(s42);
+                        float meanGradValue = meanGrad[o];
+                        var meanGradVector = new Vector<float>(meanGradValue);
                         int c = 0;
                         if (Vector512.IsHardwareAccelerated)
                         {
                             for (; c <= normalizedShape - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.Store(t47, o * normalizedShape + c, (KernelMath.LoadWide(t40, o * normalizedShape + c) + (Vector512.Create(s42) * Vector512.Create(k8))));
+                                KernelMath.Store(sumGrad, o * normalizedShape + c, (KernelMath.LoadWide(centeredGrad, o * normalizedShape + c) + (Vector512.Create(meanGradValue) * Vector512.Create(k0))));
                             }
                         }
                         for (; c <= normalizedShape - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.Store(t47, o * normalizedShape + c, (KernelMath.Load(t40, o * normalizedShape + c) + (v42 * kv8)));
+                            KernelMath.Store(sumGrad, o * normalizedShape + c, (KernelMath.Load(centeredGrad, o * normalizedShape + c) + (meanGradVector * kv0)));
                         }
                         for (; c < normalizedShape; c++)
                         {
-                            t47[o * normalizedShape + c] = (t40[o * normalizedShape + c] + (s42 * k8));
+                            sumGrad[o * normalizedShape + c] = (centeredGrad[o * normalizedShape + c] + (meanGradValue * k0));
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t47, "AddNorm", "backward", "the gradient of var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(sumGrad, "AddNorm", "backward", "the gradient of var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
             }
             if (!yGrad.IsEmpty)
             {
-                // yGrad += t47 * t4   [*, normalizedShape]
+                // forward: var sum = Ops.Dropout(y, dropout) + x;
+                // so: yGrad += sumGrad * dropoutMask1   [*, normalizedShape]
                 {
                     int n = rows * normalizedShape;
                     int i = 0;
@@ -605,23 +648,24 @@ partial class AddNorm : global::LayerGen.Generated.ISpanModule
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.AddTo(yGrad, i, (KernelMath.LoadWide(t47, i) * KernelMath.LoadWide(t4, i)));
+                            KernelMath.AddTo(yGrad, i, (KernelMath.LoadWide(sumGrad, i) * KernelMath.LoadWide(dropoutMask1, i)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(yGrad, i, (KernelMath.Load(t47, i) * KernelMath.Load(t4, i)));
+                        KernelMath.AddTo(yGrad, i, (KernelMath.Load(sumGrad, i) * KernelMath.Load(dropoutMask1, i)));
                     }
                     for (; i < n; i++)
                     {
-                        yGrad[i] += (t47[i] * t4[i]);
+                        yGrad[i] += (sumGrad[i] * dropoutMask1[i]);
                     }
                 }
                 if (CheckedMode.Enabled) NonFiniteValues.Check(yGrad, "AddNorm", "backward", "the gradient of var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
             }
             if (!xGrad.IsEmpty)
             {
-                // xGrad += t47   [*, normalizedShape]
+                // forward: var mean = sum.Mean(-1, keepDim: true);
+                // so: xGrad += sumGrad   [*, normalizedShape]
                 {
                     int n = rows * normalizedShape;
                     int i = 0;
@@ -629,24 +673,25 @@ partial class AddNorm : global::LayerGen.Generated.ISpanModule
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.AddTo(xGrad, i, KernelMath.LoadWide(t47, i));
+                            KernelMath.AddTo(xGrad, i, KernelMath.LoadWide(sumGrad, i));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.AddTo(xGrad, i, KernelMath.Load(t47, i));
+                        KernelMath.AddTo(xGrad, i, KernelMath.Load(sumGrad, i));
                     }
                     for (; i < n; i++)
                     {
-                        xGrad[i] += t47[i];
+                        xGrad[i] += sumGrad[i];
                     }
                 }
                 if (CheckedMode.Enabled) NonFiniteValues.Check(xGrad, "AddNorm", "backward", "the gradient of var sum = Ops.Dropout(y, dropout) + x; var mean = sum.Mean(-1, keepDim: true); var centered = sum - mean; var variance = (centered * centered).Mean(-1, keepDim: true); gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta");
             }
             if (!betaGrad.IsEmpty)
             {
+                // forward: return gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta;
                 if (betaGradIsZero) betaGrad.Clear();
-                // betaGrad += sum of outputGrad [*, normalizedShape] down to [normalizedShape]
+                // so: betaGrad += sum of outputGrad [*, normalizedShape] down to [normalizedShape]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -665,19 +710,20 @@ partial class AddNorm : global::LayerGen.Generated.ISpanModule
             }
             if (!gammaGrad.IsEmpty)
             {
+                // forward: return gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta;
                 if (gammaGradIsZero) gammaGrad.Clear();
-                // gammaGrad += sum of t22 * t10 [*, normalizedShape] down to [normalizedShape]
+                // so: gammaGrad += sum of mul2Grad * centered [*, normalizedShape] down to [normalizedShape]
                 {
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= normalizedShape - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(gammaGrad, c, (KernelMath.Load(t22, o * normalizedShape + c) * KernelMath.Load(t10, o * normalizedShape + c)));
+                            KernelMath.AddTo(gammaGrad, c, (KernelMath.Load(mul2Grad, o * normalizedShape + c) * KernelMath.Load(centered, o * normalizedShape + c)));
                         }
                         for (; c < normalizedShape; c++)
                         {
-                            gammaGrad[c] += (t22[o * normalizedShape + c] * t10[o * normalizedShape + c]);
+                            gammaGrad[c] += (mul2Grad[o * normalizedShape + c] * centered[o * normalizedShape + c]);
                         }
                     }
                 }

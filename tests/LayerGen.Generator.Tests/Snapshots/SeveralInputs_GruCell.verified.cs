@@ -314,24 +314,50 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
         private const int numHiddens = 3;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows) => rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numInputs + rows * numHiddens + rows * numHiddens + rows * numInputs;
+        public static int SavedLength(int rows)
+        {
+            int matMul2At = 0;
+            int zAt = matMul2At + rows * numHiddens;
+            int matMul5At = zAt + rows * numHiddens;
+            int rAt = matMul5At + rows * numHiddens;
+            int mul2At = rAt + rows * numHiddens;
+            int matMul6At = mul2At + rows * numHiddens;
+            int hTildeAt = matMul6At + rows * numHiddens;
+            int sub1At = hTildeAt + rows * numHiddens;
+            int add6GradAt = sub1At + rows * numHiddens;
+            int mul2GradAt = add6GradAt + rows * numHiddens;
+            int add4GradAt = mul2GradAt + rows * numHiddens;
+            int matMul8At = add4GradAt + rows * numHiddens;
+            int add2GradAt = matMul8At + rows * numInputs;
+            int matMul11At = add2GradAt + rows * numHiddens;
+            int matMul9At = matMul11At + rows * numHiddens;
+            return matMul9At + rows * numInputs;
+        }
 
         // Forward: var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde
         // x [*, numInputs], h [*, numHiddens] -> output [*, numHiddens]; '*' is the batch (rows).
         public static void Forward(int rows, ReadOnlySpan<float> x, ReadOnlySpan<float> h, ReadOnlySpan<float> wXz, ReadOnlySpan<float> wHz, ReadOnlySpan<float> bZ, ReadOnlySpan<float> wXr, ReadOnlySpan<float> wHr, ReadOnlySpan<float> bR, ReadOnlySpan<float> wXh, ReadOnlySpan<float> wHh, ReadOnlySpan<float> bH, Span<float> output, Span<float> saved)
         {
-            Span<float> t12 = saved.Slice(0, rows * numHiddens); // [*, numHiddens]
-            Span<float> t15 = saved.Slice(rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t17 = saved.Slice(rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t20 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t22 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t23 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t26 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t29 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            // t12 = h·wHz      (from: h.MatMul(wHz))   [rows, numHiddens], contracting numHiddens
+            int matMul2At = 0;
+            int zAt = matMul2At + rows * numHiddens;
+            int matMul5At = zAt + rows * numHiddens;
+            int rAt = matMul5At + rows * numHiddens;
+            int mul2At = rAt + rows * numHiddens;
+            int matMul6At = mul2At + rows * numHiddens;
+            int hTildeAt = matMul6At + rows * numHiddens;
+            int sub1At = hTildeAt + rows * numHiddens;
+            Span<float> matMul2 = saved.Slice(matMul2At, rows * numHiddens); // [*, numHiddens]
+            Span<float> z = saved.Slice(zAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> matMul5 = saved.Slice(matMul5At, rows * numHiddens); // [*, numHiddens]
+            Span<float> r = saved.Slice(rAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> mul2 = saved.Slice(mul2At, rows * numHiddens); // [*, numHiddens]
+            Span<float> matMul6 = saved.Slice(matMul6At, rows * numHiddens); // [*, numHiddens]
+            Span<float> hTilde = saved.Slice(hTildeAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> sub1 = saved.Slice(sub1At, rows * numHiddens); // [*, numHiddens]
+            // matMul2 = h·wHz      (from: h.MatMul(wHz))   [rows, numHiddens], contracting numHiddens
             if ((long)rows * numHiddens * numHiddens >= 512)
             {
-                Gemm.MatMul(rows, numHiddens, numHiddens, h, false, wHz, false, t12.Slice(0, rows * numHiddens), accumulate: false);
+                Gemm.MatMul(rows, numHiddens, numHiddens, h, false, wHz, false, matMul2.Slice(0, rows * numHiddens), accumulate: false);
             }
             else
             {
@@ -352,22 +378,22 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             var acc = acc0;
                             int jj = j;
-                            KernelMath.Store(t12, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul2, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc1;
                             int jj = j + Vector<float>.Count;
-                            KernelMath.Store(t12, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul2, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc2;
                             int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(t12, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul2, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc3;
                             int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(t12, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul2, i * numHiddens + jj, acc);
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
@@ -386,7 +412,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, i * numHiddens + kk)), KernelMath.Load(wHz, kk * numHiddens + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(t12, i * numHiddens + j, acc);
+                        KernelMath.Store(matMul2, i * numHiddens + j, acc);
                     }
                     for (; j < numHiddens; j++)
                     {
@@ -395,15 +421,15 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             acc += h[i * numHiddens + kk] * wHz[kk * numHiddens + j];
                         }
-                        t12[i * numHiddens + j] = acc;
+                        matMul2[i * numHiddens + j] = acc;
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t12, "GruCell", "forward", "h.MatMul(wHz)");
-            // t15 = sigmoid(((x·wXz + t12) + bZ))      (from: Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ))   [rows, numHiddens], contracting numInputs
+            if (CheckedMode.Enabled) NonFiniteValues.Check(matMul2, "GruCell", "forward", "h.MatMul(wHz)");
+            // z = sigmoid(((x·wXz + matMul2) + bZ))      (from: Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ))   [rows, numHiddens], contracting numInputs
             if ((long)rows * numHiddens * numInputs >= 512)
             {
-                Gemm.MatMul(rows, numHiddens, numInputs, x, false, wXz, false, t15.Slice(0, rows * numHiddens), accumulate: false);
+                Gemm.MatMul(rows, numHiddens, numInputs, x, false, wXz, false, z.Slice(0, rows * numHiddens), accumulate: false);
                 for (int i = 0; i < rows; i++)
                 {
                     int j = 0;
@@ -411,19 +437,19 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                     {
                         for (; j <= numHiddens - Vector512<float>.Count; j += Vector512<float>.Count)
                         {
-                            var acc = KernelMath.LoadWide(t15, i * numHiddens + j);
-                            KernelMath.Store(t15, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.LoadWide(t12, i * numHiddens + j)) + KernelMath.LoadWide(bZ, j))));
+                            var acc = KernelMath.LoadWide(z, i * numHiddens + j);
+                            KernelMath.Store(z, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.LoadWide(matMul2, i * numHiddens + j)) + KernelMath.LoadWide(bZ, j))));
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
                     {
-                        var acc = KernelMath.Load(t15, i * numHiddens + j);
-                        KernelMath.Store(t15, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.Load(t12, i * numHiddens + j)) + KernelMath.Load(bZ, j))));
+                        var acc = KernelMath.Load(z, i * numHiddens + j);
+                        KernelMath.Store(z, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul2, i * numHiddens + j)) + KernelMath.Load(bZ, j))));
                     }
                     for (; j < numHiddens; j++)
                     {
-                        float acc = t15[i * numHiddens + j];
-                        t15[i * numHiddens + j] = KernelMath.Sigmoid(((acc + t12[i * numHiddens + j]) + bZ[j]));
+                        float acc = z[i * numHiddens + j];
+                        z[i * numHiddens + j] = KernelMath.Sigmoid(((acc + matMul2[i * numHiddens + j]) + bZ[j]));
                     }
                 }
             }
@@ -446,22 +472,22 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             var acc = acc0;
                             int jj = j;
-                            KernelMath.Store(t15, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(t12, i * numHiddens + jj)) + KernelMath.Load(bZ, jj))));
+                            KernelMath.Store(z, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul2, i * numHiddens + jj)) + KernelMath.Load(bZ, jj))));
                         }
                         {
                             var acc = acc1;
                             int jj = j + Vector<float>.Count;
-                            KernelMath.Store(t15, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(t12, i * numHiddens + jj)) + KernelMath.Load(bZ, jj))));
+                            KernelMath.Store(z, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul2, i * numHiddens + jj)) + KernelMath.Load(bZ, jj))));
                         }
                         {
                             var acc = acc2;
                             int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(t15, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(t12, i * numHiddens + jj)) + KernelMath.Load(bZ, jj))));
+                            KernelMath.Store(z, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul2, i * numHiddens + jj)) + KernelMath.Load(bZ, jj))));
                         }
                         {
                             var acc = acc3;
                             int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(t15, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(t12, i * numHiddens + jj)) + KernelMath.Load(bZ, jj))));
+                            KernelMath.Store(z, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul2, i * numHiddens + jj)) + KernelMath.Load(bZ, jj))));
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
@@ -480,7 +506,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, i * numInputs + kk)), KernelMath.Load(wXz, kk * numHiddens + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(t15, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.Load(t12, i * numHiddens + j)) + KernelMath.Load(bZ, j))));
+                        KernelMath.Store(z, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul2, i * numHiddens + j)) + KernelMath.Load(bZ, j))));
                     }
                     for (; j < numHiddens; j++)
                     {
@@ -489,15 +515,15 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             acc += x[i * numInputs + kk] * wXz[kk * numHiddens + j];
                         }
-                        t15[i * numHiddens + j] = KernelMath.Sigmoid(((acc + t12[i * numHiddens + j]) + bZ[j]));
+                        z[i * numHiddens + j] = KernelMath.Sigmoid(((acc + matMul2[i * numHiddens + j]) + bZ[j]));
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t15, "GruCell", "forward", "Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ)");
-            // t17 = h·wHr      (from: h.MatMul(wHr))   [rows, numHiddens], contracting numHiddens
+            if (CheckedMode.Enabled) NonFiniteValues.Check(z, "GruCell", "forward", "Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ)");
+            // matMul5 = h·wHr      (from: h.MatMul(wHr))   [rows, numHiddens], contracting numHiddens
             if ((long)rows * numHiddens * numHiddens >= 512)
             {
-                Gemm.MatMul(rows, numHiddens, numHiddens, h, false, wHr, false, t17.Slice(0, rows * numHiddens), accumulate: false);
+                Gemm.MatMul(rows, numHiddens, numHiddens, h, false, wHr, false, matMul5.Slice(0, rows * numHiddens), accumulate: false);
             }
             else
             {
@@ -518,22 +544,22 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             var acc = acc0;
                             int jj = j;
-                            KernelMath.Store(t17, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul5, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc1;
                             int jj = j + Vector<float>.Count;
-                            KernelMath.Store(t17, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul5, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc2;
                             int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(t17, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul5, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc3;
                             int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(t17, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul5, i * numHiddens + jj, acc);
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
@@ -552,7 +578,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, i * numHiddens + kk)), KernelMath.Load(wHr, kk * numHiddens + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(t17, i * numHiddens + j, acc);
+                        KernelMath.Store(matMul5, i * numHiddens + j, acc);
                     }
                     for (; j < numHiddens; j++)
                     {
@@ -561,15 +587,15 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             acc += h[i * numHiddens + kk] * wHr[kk * numHiddens + j];
                         }
-                        t17[i * numHiddens + j] = acc;
+                        matMul5[i * numHiddens + j] = acc;
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t17, "GruCell", "forward", "h.MatMul(wHr)");
-            // t20 = sigmoid(((x·wXr + t17) + bR))      (from: Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR))   [rows, numHiddens], contracting numInputs
+            if (CheckedMode.Enabled) NonFiniteValues.Check(matMul5, "GruCell", "forward", "h.MatMul(wHr)");
+            // r = sigmoid(((x·wXr + matMul5) + bR))      (from: Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR))   [rows, numHiddens], contracting numInputs
             if ((long)rows * numHiddens * numInputs >= 512)
             {
-                Gemm.MatMul(rows, numHiddens, numInputs, x, false, wXr, false, t20.Slice(0, rows * numHiddens), accumulate: false);
+                Gemm.MatMul(rows, numHiddens, numInputs, x, false, wXr, false, r.Slice(0, rows * numHiddens), accumulate: false);
                 for (int i = 0; i < rows; i++)
                 {
                     int j = 0;
@@ -577,19 +603,19 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                     {
                         for (; j <= numHiddens - Vector512<float>.Count; j += Vector512<float>.Count)
                         {
-                            var acc = KernelMath.LoadWide(t20, i * numHiddens + j);
-                            KernelMath.Store(t20, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.LoadWide(t17, i * numHiddens + j)) + KernelMath.LoadWide(bR, j))));
+                            var acc = KernelMath.LoadWide(r, i * numHiddens + j);
+                            KernelMath.Store(r, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.LoadWide(matMul5, i * numHiddens + j)) + KernelMath.LoadWide(bR, j))));
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
                     {
-                        var acc = KernelMath.Load(t20, i * numHiddens + j);
-                        KernelMath.Store(t20, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.Load(t17, i * numHiddens + j)) + KernelMath.Load(bR, j))));
+                        var acc = KernelMath.Load(r, i * numHiddens + j);
+                        KernelMath.Store(r, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul5, i * numHiddens + j)) + KernelMath.Load(bR, j))));
                     }
                     for (; j < numHiddens; j++)
                     {
-                        float acc = t20[i * numHiddens + j];
-                        t20[i * numHiddens + j] = KernelMath.Sigmoid(((acc + t17[i * numHiddens + j]) + bR[j]));
+                        float acc = r[i * numHiddens + j];
+                        r[i * numHiddens + j] = KernelMath.Sigmoid(((acc + matMul5[i * numHiddens + j]) + bR[j]));
                     }
                 }
             }
@@ -612,22 +638,22 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             var acc = acc0;
                             int jj = j;
-                            KernelMath.Store(t20, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(t17, i * numHiddens + jj)) + KernelMath.Load(bR, jj))));
+                            KernelMath.Store(r, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul5, i * numHiddens + jj)) + KernelMath.Load(bR, jj))));
                         }
                         {
                             var acc = acc1;
                             int jj = j + Vector<float>.Count;
-                            KernelMath.Store(t20, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(t17, i * numHiddens + jj)) + KernelMath.Load(bR, jj))));
+                            KernelMath.Store(r, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul5, i * numHiddens + jj)) + KernelMath.Load(bR, jj))));
                         }
                         {
                             var acc = acc2;
                             int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(t20, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(t17, i * numHiddens + jj)) + KernelMath.Load(bR, jj))));
+                            KernelMath.Store(r, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul5, i * numHiddens + jj)) + KernelMath.Load(bR, jj))));
                         }
                         {
                             var acc = acc3;
                             int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(t20, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(t17, i * numHiddens + jj)) + KernelMath.Load(bR, jj))));
+                            KernelMath.Store(r, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul5, i * numHiddens + jj)) + KernelMath.Load(bR, jj))));
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
@@ -646,7 +672,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, i * numInputs + kk)), KernelMath.Load(wXr, kk * numHiddens + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(t20, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.Load(t17, i * numHiddens + j)) + KernelMath.Load(bR, j))));
+                        KernelMath.Store(r, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul5, i * numHiddens + j)) + KernelMath.Load(bR, j))));
                     }
                     for (; j < numHiddens; j++)
                     {
@@ -655,12 +681,12 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             acc += x[i * numInputs + kk] * wXr[kk * numHiddens + j];
                         }
-                        t20[i * numHiddens + j] = KernelMath.Sigmoid(((acc + t17[i * numHiddens + j]) + bR[j]));
+                        r[i * numHiddens + j] = KernelMath.Sigmoid(((acc + matMul5[i * numHiddens + j]) + bR[j]));
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t20, "GruCell", "forward", "Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR)");
-            // t22 = t20 * h      (from: r * h)   [*, numHiddens]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(r, "GruCell", "forward", "Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR)");
+            // mul2 = r * h      (from: r * h)   [*, numHiddens]
             {
                 int n = rows * numHiddens;
                 int i = 0;
@@ -668,23 +694,23 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(t22, i, (KernelMath.LoadWide(t20, i) * KernelMath.LoadWide(h, i)));
+                        KernelMath.Store(mul2, i, (KernelMath.LoadWide(r, i) * KernelMath.LoadWide(h, i)));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t22, i, (KernelMath.Load(t20, i) * KernelMath.Load(h, i)));
+                    KernelMath.Store(mul2, i, (KernelMath.Load(r, i) * KernelMath.Load(h, i)));
                 }
                 for (; i < n; i++)
                 {
-                    t22[i] = (t20[i] * h[i]);
+                    mul2[i] = (r[i] * h[i]);
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t22, "GruCell", "forward", "r * h");
-            // t23 = t22·wHh      (from: (r * h).MatMul(wHh))   [rows, numHiddens], contracting numHiddens
+            if (CheckedMode.Enabled) NonFiniteValues.Check(mul2, "GruCell", "forward", "r * h");
+            // matMul6 = mul2·wHh      (from: (r * h).MatMul(wHh))   [rows, numHiddens], contracting numHiddens
             if ((long)rows * numHiddens * numHiddens >= 512)
             {
-                Gemm.MatMul(rows, numHiddens, numHiddens, t22, false, wHh, false, t23.Slice(0, rows * numHiddens), accumulate: false);
+                Gemm.MatMul(rows, numHiddens, numHiddens, mul2, false, wHh, false, matMul6.Slice(0, rows * numHiddens), accumulate: false);
             }
             else
             {
@@ -696,7 +722,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                         for (int kk = 0; kk < numHiddens; kk++)
                         {
-                            var broadcast = new Vector<float>(KernelMath.Get(t22, i * numHiddens + kk));
+                            var broadcast = new Vector<float>(KernelMath.Get(mul2, i * numHiddens + kk));
                             acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(wHh, kk * numHiddens + j), acc0);
                             acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(wHh, kk * numHiddens + (j + Vector<float>.Count)), acc1);
                             acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(wHh, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
@@ -705,22 +731,22 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             var acc = acc0;
                             int jj = j;
-                            KernelMath.Store(t23, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul6, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc1;
                             int jj = j + Vector<float>.Count;
-                            KernelMath.Store(t23, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul6, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc2;
                             int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(t23, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul6, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc3;
                             int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(t23, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul6, i * numHiddens + jj, acc);
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
@@ -729,34 +755,34 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         int kk = 0;
                         for (; kk <= numHiddens - 4; kk += 4)
                         {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, i * numHiddens + kk)), KernelMath.Load(wHh, kk * numHiddens + j), acc0);
-                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, i * numHiddens + (kk + 1))), KernelMath.Load(wHh, (kk + 1) * numHiddens + j), acc1);
-                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, i * numHiddens + (kk + 2))), KernelMath.Load(wHh, (kk + 2) * numHiddens + j), acc2);
-                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, i * numHiddens + (kk + 3))), KernelMath.Load(wHh, (kk + 3) * numHiddens + j), acc3);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, i * numHiddens + kk)), KernelMath.Load(wHh, kk * numHiddens + j), acc0);
+                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, i * numHiddens + (kk + 1))), KernelMath.Load(wHh, (kk + 1) * numHiddens + j), acc1);
+                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, i * numHiddens + (kk + 2))), KernelMath.Load(wHh, (kk + 2) * numHiddens + j), acc2);
+                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, i * numHiddens + (kk + 3))), KernelMath.Load(wHh, (kk + 3) * numHiddens + j), acc3);
                         }
                         for (; kk < numHiddens; kk++)
                         {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, i * numHiddens + kk)), KernelMath.Load(wHh, kk * numHiddens + j), acc0);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, i * numHiddens + kk)), KernelMath.Load(wHh, kk * numHiddens + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(t23, i * numHiddens + j, acc);
+                        KernelMath.Store(matMul6, i * numHiddens + j, acc);
                     }
                     for (; j < numHiddens; j++)
                     {
                         float acc = 0f;
                         for (int kk = 0; kk < numHiddens; kk++)
                         {
-                            acc += t22[i * numHiddens + kk] * wHh[kk * numHiddens + j];
+                            acc += mul2[i * numHiddens + kk] * wHh[kk * numHiddens + j];
                         }
-                        t23[i * numHiddens + j] = acc;
+                        matMul6[i * numHiddens + j] = acc;
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t23, "GruCell", "forward", "(r * h).MatMul(wHh)");
-            // t26 = tanh(((x·wXh + t23) + bH))      (from: Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH))   [rows, numHiddens], contracting numInputs
+            if (CheckedMode.Enabled) NonFiniteValues.Check(matMul6, "GruCell", "forward", "(r * h).MatMul(wHh)");
+            // hTilde = tanh(((x·wXh + matMul6) + bH))      (from: Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH))   [rows, numHiddens], contracting numInputs
             if ((long)rows * numHiddens * numInputs >= 512)
             {
-                Gemm.MatMul(rows, numHiddens, numInputs, x, false, wXh, false, t26.Slice(0, rows * numHiddens), accumulate: false);
+                Gemm.MatMul(rows, numHiddens, numInputs, x, false, wXh, false, hTilde.Slice(0, rows * numHiddens), accumulate: false);
                 for (int i = 0; i < rows; i++)
                 {
                     int j = 0;
@@ -764,19 +790,19 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                     {
                         for (; j <= numHiddens - Vector512<float>.Count; j += Vector512<float>.Count)
                         {
-                            var acc = KernelMath.LoadWide(t26, i * numHiddens + j);
-                            KernelMath.Store(t26, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.LoadWide(t23, i * numHiddens + j)) + KernelMath.LoadWide(bH, j))));
+                            var acc = KernelMath.LoadWide(hTilde, i * numHiddens + j);
+                            KernelMath.Store(hTilde, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.LoadWide(matMul6, i * numHiddens + j)) + KernelMath.LoadWide(bH, j))));
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
                     {
-                        var acc = KernelMath.Load(t26, i * numHiddens + j);
-                        KernelMath.Store(t26, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.Load(t23, i * numHiddens + j)) + KernelMath.Load(bH, j))));
+                        var acc = KernelMath.Load(hTilde, i * numHiddens + j);
+                        KernelMath.Store(hTilde, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.Load(matMul6, i * numHiddens + j)) + KernelMath.Load(bH, j))));
                     }
                     for (; j < numHiddens; j++)
                     {
-                        float acc = t26[i * numHiddens + j];
-                        t26[i * numHiddens + j] = KernelMath.Tanh(((acc + t23[i * numHiddens + j]) + bH[j]));
+                        float acc = hTilde[i * numHiddens + j];
+                        hTilde[i * numHiddens + j] = KernelMath.Tanh(((acc + matMul6[i * numHiddens + j]) + bH[j]));
                     }
                 }
             }
@@ -799,22 +825,22 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             var acc = acc0;
                             int jj = j;
-                            KernelMath.Store(t26, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(t23, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
+                            KernelMath.Store(hTilde, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(matMul6, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
                         }
                         {
                             var acc = acc1;
                             int jj = j + Vector<float>.Count;
-                            KernelMath.Store(t26, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(t23, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
+                            KernelMath.Store(hTilde, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(matMul6, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
                         }
                         {
                             var acc = acc2;
                             int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(t26, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(t23, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
+                            KernelMath.Store(hTilde, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(matMul6, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
                         }
                         {
                             var acc = acc3;
                             int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(t26, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(t23, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
+                            KernelMath.Store(hTilde, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(matMul6, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
@@ -833,7 +859,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, i * numInputs + kk)), KernelMath.Load(wXh, kk * numHiddens + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(t26, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.Load(t23, i * numHiddens + j)) + KernelMath.Load(bH, j))));
+                        KernelMath.Store(hTilde, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.Load(matMul6, i * numHiddens + j)) + KernelMath.Load(bH, j))));
                     }
                     for (; j < numHiddens; j++)
                     {
@@ -842,12 +868,12 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             acc += x[i * numInputs + kk] * wXh[kk * numHiddens + j];
                         }
-                        t26[i * numHiddens + j] = KernelMath.Tanh(((acc + t23[i * numHiddens + j]) + bH[j]));
+                        hTilde[i * numHiddens + j] = KernelMath.Tanh(((acc + matMul6[i * numHiddens + j]) + bH[j]));
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t26, "GruCell", "forward", "Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH)");
-            // t29 = (1 - t15)      (from: 1 - z)   [*, numHiddens]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(hTilde, "GruCell", "forward", "Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH)");
+            // sub1 = (1 - z)      (from: 1 - z)   [*, numHiddens]
             {
                 int n = rows * numHiddens;
                 int i = 0;
@@ -855,20 +881,20 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(t29, i, (Vector512.Create(1f) - KernelMath.LoadWide(t15, i)));
+                        KernelMath.Store(sub1, i, (Vector512.Create(1f) - KernelMath.LoadWide(z, i)));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t29, i, (new Vector<float>(1f) - KernelMath.Load(t15, i)));
+                    KernelMath.Store(sub1, i, (new Vector<float>(1f) - KernelMath.Load(z, i)));
                 }
                 for (; i < n; i++)
                 {
-                    t29[i] = (1f - t15[i]);
+                    sub1[i] = (1f - z[i]);
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t29, "GruCell", "forward", "1 - z");
-            // output = (t15 * h + t29 * t26)      (from: z * h + (1 - z) * hTilde)   [*, numHiddens]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(sub1, "GruCell", "forward", "1 - z");
+            // output = (z * h + sub1 * hTilde)      (from: z * h + (1 - z) * hTilde)   [*, numHiddens]
             {
                 int n = rows * numHiddens;
                 int i = 0;
@@ -876,16 +902,16 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(output, i, ((KernelMath.LoadWide(t15, i) * KernelMath.LoadWide(h, i)) + (KernelMath.LoadWide(t29, i) * KernelMath.LoadWide(t26, i))));
+                        KernelMath.Store(output, i, ((KernelMath.LoadWide(z, i) * KernelMath.LoadWide(h, i)) + (KernelMath.LoadWide(sub1, i) * KernelMath.LoadWide(hTilde, i))));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(output, i, ((KernelMath.Load(t15, i) * KernelMath.Load(h, i)) + (KernelMath.Load(t29, i) * KernelMath.Load(t26, i))));
+                    KernelMath.Store(output, i, ((KernelMath.Load(z, i) * KernelMath.Load(h, i)) + (KernelMath.Load(sub1, i) * KernelMath.Load(hTilde, i))));
                 }
                 for (; i < n; i++)
                 {
-                    output[i] = ((t15[i] * h[i]) + (t29[i] * t26[i]));
+                    output[i] = ((z[i] * h[i]) + (sub1[i] * hTilde[i]));
                 }
             }
             if (CheckedMode.Enabled) NonFiniteValues.Check(output, "GruCell", "forward", "z * h + (1 - z) * hTilde");
@@ -895,21 +921,38 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int rows, ReadOnlySpan<float> x, ReadOnlySpan<float> h, ReadOnlySpan<float> wXz, ReadOnlySpan<float> wHz, ReadOnlySpan<float> bZ, ReadOnlySpan<float> wXr, ReadOnlySpan<float> wHr, ReadOnlySpan<float> bR, ReadOnlySpan<float> wXh, ReadOnlySpan<float> wHh, ReadOnlySpan<float> bH, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> xGrad, Span<float> hGrad, Span<float> wXzGrad, Span<float> wHzGrad, Span<float> bZGrad, Span<float> wXrGrad, Span<float> wHrGrad, Span<float> bRGrad, Span<float> wXhGrad, Span<float> wHhGrad, Span<float> bHGrad, bool wXzGradIsZero, bool wHzGradIsZero, bool bZGradIsZero, bool wXrGradIsZero, bool wHrGradIsZero, bool bRGradIsZero, bool wXhGradIsZero, bool wHhGradIsZero, bool bHGradIsZero, Span<float> saved)
         {
-            Span<float> t15 = saved.Slice(rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t20 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t22 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t26 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t29 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t42 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t44 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t53 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t58 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numInputs); // [*, numInputs]
-            Span<float> t62 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numInputs, rows * numHiddens); // [*, numHiddens]
-            Span<float> t64 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numInputs + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t67 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numInputs + rows * numHiddens + rows * numHiddens, rows * numInputs); // [*, numInputs]
+            int matMul2At = 0;
+            int zAt = matMul2At + rows * numHiddens;
+            int matMul5At = zAt + rows * numHiddens;
+            int rAt = matMul5At + rows * numHiddens;
+            int mul2At = rAt + rows * numHiddens;
+            int matMul6At = mul2At + rows * numHiddens;
+            int hTildeAt = matMul6At + rows * numHiddens;
+            int sub1At = hTildeAt + rows * numHiddens;
+            int add6GradAt = sub1At + rows * numHiddens;
+            int mul2GradAt = add6GradAt + rows * numHiddens;
+            int add4GradAt = mul2GradAt + rows * numHiddens;
+            int matMul8At = add4GradAt + rows * numHiddens;
+            int add2GradAt = matMul8At + rows * numInputs;
+            int matMul11At = add2GradAt + rows * numHiddens;
+            int matMul9At = matMul11At + rows * numHiddens;
+            Span<float> z = saved.Slice(zAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> r = saved.Slice(rAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> mul2 = saved.Slice(mul2At, rows * numHiddens); // [*, numHiddens]
+            Span<float> hTilde = saved.Slice(hTildeAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> sub1 = saved.Slice(sub1At, rows * numHiddens); // [*, numHiddens]
+            Span<float> add6Grad = saved.Slice(add6GradAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> mul2Grad = saved.Slice(mul2GradAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> add4Grad = saved.Slice(add4GradAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> matMul8 = saved.Slice(matMul8At, rows * numInputs); // [*, numInputs]
+            Span<float> add2Grad = saved.Slice(add2GradAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> matMul11 = saved.Slice(matMul11At, rows * numHiddens); // [*, numHiddens]
+            Span<float> matMul9 = saved.Slice(matMul9At, rows * numInputs); // [*, numInputs]
             if (!wXrGrad.IsEmpty || !wHrGrad.IsEmpty || !bRGrad.IsEmpty || !wXhGrad.IsEmpty || !wHhGrad.IsEmpty || !bHGrad.IsEmpty || !xGrad.IsEmpty || !hGrad.IsEmpty)
             {
-                // t42 = outputGrad * t29 * (1 - t26 * t26)   [*, numHiddens]
+                // forward: return z * h + (1 - z) * hTilde;
+                // forward: var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH);
+                // so: add6Grad = outputGrad * sub1 * (1 - hTilde * hTilde)   [*, numHiddens]
                 {
                     int n = rows * numHiddens;
                     int i = 0;
@@ -917,26 +960,27 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t42, i, ((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t29, i)) * (Vector512.Create(1f) - (KernelMath.LoadWide(t26, i) * KernelMath.LoadWide(t26, i)))));
+                            KernelMath.Store(add6Grad, i, ((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(sub1, i)) * (Vector512.Create(1f) - (KernelMath.LoadWide(hTilde, i) * KernelMath.LoadWide(hTilde, i)))));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t42, i, ((KernelMath.Load(outputGrad, i) * KernelMath.Load(t29, i)) * (new Vector<float>(1f) - (KernelMath.Load(t26, i) * KernelMath.Load(t26, i)))));
+                        KernelMath.Store(add6Grad, i, ((KernelMath.Load(outputGrad, i) * KernelMath.Load(sub1, i)) * (new Vector<float>(1f) - (KernelMath.Load(hTilde, i) * KernelMath.Load(hTilde, i)))));
                     }
                     for (; i < n; i++)
                     {
-                        t42[i] = ((outputGrad[i] * t29[i]) * (1f - (t26[i] * t26[i])));
+                        add6Grad[i] = ((outputGrad[i] * sub1[i]) * (1f - (hTilde[i] * hTilde[i])));
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t42, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(add6Grad, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
             }
             if (!wXrGrad.IsEmpty || !wHrGrad.IsEmpty || !bRGrad.IsEmpty || !xGrad.IsEmpty || !hGrad.IsEmpty)
             {
-                // t44 = t42·wHhᵀ   [rows, numHiddens], contracting numHiddens
+                // forward: var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH);
+                // so: mul2Grad = add6Grad·wHhᵀ   [rows, numHiddens], contracting numHiddens
                 if ((long)rows * numHiddens * numHiddens >= 512)
                 {
-                    Gemm.MatMul(rows, numHiddens, numHiddens, t42, false, wHh, true, t44.Slice(0, rows * numHiddens), accumulate: false);
+                    Gemm.MatMul(rows, numHiddens, numHiddens, add6Grad, false, wHh, true, mul2Grad.Slice(0, rows * numHiddens), accumulate: false);
                 }
                 else
                 {
@@ -948,24 +992,26 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= numHiddens - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t42, i * numHiddens + kk), KernelMath.Load(wHh, j * numHiddens + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t42, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wHh, j * numHiddens + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add6Grad, i * numHiddens + kk), KernelMath.Load(wHh, j * numHiddens + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add6Grad, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wHh, j * numHiddens + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= numHiddens - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t42, i * numHiddens + kk), KernelMath.Load(wHh, j * numHiddens + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add6Grad, i * numHiddens + kk), KernelMath.Load(wHh, j * numHiddens + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < numHiddens; kk++)
                             {
-                                acc += t42[i * numHiddens + kk] * wHh[j * numHiddens + kk];
+                                acc += add6Grad[i * numHiddens + kk] * wHh[j * numHiddens + kk];
                             }
-                            t44[i * numHiddens + j] = acc;
+                            mul2Grad[i * numHiddens + j] = acc;
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t44, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
-                // t53 = t44 * h * t20 * (1 - t20)   [*, numHiddens]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(mul2Grad, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
+                // forward: var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH);
+                // forward: var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR);
+                // so: add4Grad = mul2Grad * h * r * (1 - r)   [*, numHiddens]
                 {
                     int n = rows * numHiddens;
                     int i = 0;
@@ -973,26 +1019,27 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t53, i, ((KernelMath.LoadWide(t44, i) * KernelMath.LoadWide(h, i)) * (KernelMath.LoadWide(t20, i) * (Vector512.Create(1f) - KernelMath.LoadWide(t20, i)))));
+                            KernelMath.Store(add4Grad, i, ((KernelMath.LoadWide(mul2Grad, i) * KernelMath.LoadWide(h, i)) * (KernelMath.LoadWide(r, i) * (Vector512.Create(1f) - KernelMath.LoadWide(r, i)))));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t53, i, ((KernelMath.Load(t44, i) * KernelMath.Load(h, i)) * (KernelMath.Load(t20, i) * (new Vector<float>(1f) - KernelMath.Load(t20, i)))));
+                        KernelMath.Store(add4Grad, i, ((KernelMath.Load(mul2Grad, i) * KernelMath.Load(h, i)) * (KernelMath.Load(r, i) * (new Vector<float>(1f) - KernelMath.Load(r, i)))));
                     }
                     for (; i < n; i++)
                     {
-                        t53[i] = ((t44[i] * h[i]) * (t20[i] * (1f - t20[i])));
+                        add4Grad[i] = ((mul2Grad[i] * h[i]) * (r[i] * (1f - r[i])));
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t53, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(add4Grad, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
             }
             if (!xGrad.IsEmpty)
             {
-                // t58 = t53·wXrᵀ   [rows, numInputs], contracting numHiddens
+                // forward: var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR);
+                // so: matMul8 = add4Grad·wXrᵀ   [rows, numInputs], contracting numHiddens
                 if ((long)rows * numInputs * numHiddens >= 512)
                 {
-                    Gemm.MatMul(rows, numInputs, numHiddens, t53, false, wXr, true, t58.Slice(0, rows * numInputs), accumulate: false);
+                    Gemm.MatMul(rows, numInputs, numHiddens, add4Grad, false, wXr, true, matMul8.Slice(0, rows * numInputs), accumulate: false);
                 }
                 else
                 {
@@ -1004,27 +1051,29 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= numHiddens - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t53, i * numHiddens + kk), KernelMath.Load(wXr, j * numHiddens + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t53, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wXr, j * numHiddens + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add4Grad, i * numHiddens + kk), KernelMath.Load(wXr, j * numHiddens + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add4Grad, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wXr, j * numHiddens + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= numHiddens - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t53, i * numHiddens + kk), KernelMath.Load(wXr, j * numHiddens + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add4Grad, i * numHiddens + kk), KernelMath.Load(wXr, j * numHiddens + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < numHiddens; kk++)
                             {
-                                acc += t53[i * numHiddens + kk] * wXr[j * numHiddens + kk];
+                                acc += add4Grad[i * numHiddens + kk] * wXr[j * numHiddens + kk];
                             }
-                            t58[i * numInputs + j] = acc;
+                            matMul8[i * numInputs + j] = acc;
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t58, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(matMul8, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
             }
             if (!wXzGrad.IsEmpty || !wHzGrad.IsEmpty || !bZGrad.IsEmpty || !xGrad.IsEmpty || !hGrad.IsEmpty)
             {
-                // t62 = (-outputGrad * t26 + outputGrad * h) * t15 * t29   [*, numHiddens]
+                // forward: return z * h + (1 - z) * hTilde;
+                // forward: var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ);
+                // so: add2Grad = (-outputGrad * hTilde + outputGrad * h) * z * sub1   [*, numHiddens]
                 {
                     int n = rows * numHiddens;
                     int i = 0;
@@ -1032,26 +1081,27 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t62, i, (((-(KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t26, i))) + (KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(h, i))) * (KernelMath.LoadWide(t15, i) * KernelMath.LoadWide(t29, i))));
+                            KernelMath.Store(add2Grad, i, (((-(KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(hTilde, i))) + (KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(h, i))) * (KernelMath.LoadWide(z, i) * KernelMath.LoadWide(sub1, i))));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t62, i, (((-(KernelMath.Load(outputGrad, i) * KernelMath.Load(t26, i))) + (KernelMath.Load(outputGrad, i) * KernelMath.Load(h, i))) * (KernelMath.Load(t15, i) * KernelMath.Load(t29, i))));
+                        KernelMath.Store(add2Grad, i, (((-(KernelMath.Load(outputGrad, i) * KernelMath.Load(hTilde, i))) + (KernelMath.Load(outputGrad, i) * KernelMath.Load(h, i))) * (KernelMath.Load(z, i) * KernelMath.Load(sub1, i))));
                     }
                     for (; i < n; i++)
                     {
-                        t62[i] = (((-(outputGrad[i] * t26[i])) + (outputGrad[i] * h[i])) * (t15[i] * t29[i]));
+                        add2Grad[i] = (((-(outputGrad[i] * hTilde[i])) + (outputGrad[i] * h[i])) * (z[i] * sub1[i]));
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t62, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(add2Grad, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
             }
             if (!hGrad.IsEmpty)
             {
-                // t64 = t62·wHzᵀ   [rows, numHiddens], contracting numHiddens
+                // forward: var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ);
+                // so: matMul11 = add2Grad·wHzᵀ   [rows, numHiddens], contracting numHiddens
                 if ((long)rows * numHiddens * numHiddens >= 512)
                 {
-                    Gemm.MatMul(rows, numHiddens, numHiddens, t62, false, wHz, true, t64.Slice(0, rows * numHiddens), accumulate: false);
+                    Gemm.MatMul(rows, numHiddens, numHiddens, add2Grad, false, wHz, true, matMul11.Slice(0, rows * numHiddens), accumulate: false);
                 }
                 else
                 {
@@ -1063,24 +1113,28 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= numHiddens - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t62, i * numHiddens + kk), KernelMath.Load(wHz, j * numHiddens + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t62, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wHz, j * numHiddens + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + kk), KernelMath.Load(wHz, j * numHiddens + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wHz, j * numHiddens + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= numHiddens - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t62, i * numHiddens + kk), KernelMath.Load(wHz, j * numHiddens + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + kk), KernelMath.Load(wHz, j * numHiddens + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < numHiddens; kk++)
                             {
-                                acc += t62[i * numHiddens + kk] * wHz[j * numHiddens + kk];
+                                acc += add2Grad[i * numHiddens + kk] * wHz[j * numHiddens + kk];
                             }
-                            t64[i * numHiddens + j] = acc;
+                            matMul11[i * numHiddens + j] = acc;
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t64, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
-                // hGrad += (((outputGrad * t15 + t44 * t20) + t53·wHrᵀ) + t64)   [rows, numHiddens], contracting numHiddens
+                if (CheckedMode.Enabled) NonFiniteValues.Check(matMul11, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
+                // forward: return z * h + (1 - z) * hTilde;
+                // forward: var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH);
+                // forward: var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR);
+                // forward: var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ);
+                // so: hGrad += (((outputGrad * z + mul2Grad * r) + add4Grad·wHrᵀ) + matMul11)   [rows, numHiddens], contracting numHiddens
                 {
                     for (int i = 0; i < rows; i++)
                     {
@@ -1090,19 +1144,19 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= numHiddens - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t53, i * numHiddens + kk), KernelMath.Load(wHr, j * numHiddens + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t53, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wHr, j * numHiddens + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add4Grad, i * numHiddens + kk), KernelMath.Load(wHr, j * numHiddens + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add4Grad, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wHr, j * numHiddens + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= numHiddens - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t53, i * numHiddens + kk), KernelMath.Load(wHr, j * numHiddens + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add4Grad, i * numHiddens + kk), KernelMath.Load(wHr, j * numHiddens + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < numHiddens; kk++)
                             {
-                                acc += t53[i * numHiddens + kk] * wHr[j * numHiddens + kk];
+                                acc += add4Grad[i * numHiddens + kk] * wHr[j * numHiddens + kk];
                             }
-                            hGrad[i * numHiddens + j] += ((((outputGrad[i * numHiddens + j] * t15[i * numHiddens + j]) + (t44[i * numHiddens + j] * t20[i * numHiddens + j])) + acc) + t64[i * numHiddens + j]);
+                            hGrad[i * numHiddens + j] += ((((outputGrad[i * numHiddens + j] * z[i * numHiddens + j]) + (mul2Grad[i * numHiddens + j] * r[i * numHiddens + j])) + acc) + matMul11[i * numHiddens + j]);
                         }
                     }
                 }
@@ -1110,10 +1164,11 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!xGrad.IsEmpty)
             {
-                // t67 = t62·wXzᵀ   [rows, numInputs], contracting numHiddens
+                // forward: var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ);
+                // so: matMul9 = add2Grad·wXzᵀ   [rows, numInputs], contracting numHiddens
                 if ((long)rows * numInputs * numHiddens >= 512)
                 {
-                    Gemm.MatMul(rows, numInputs, numHiddens, t62, false, wXz, true, t67.Slice(0, rows * numInputs), accumulate: false);
+                    Gemm.MatMul(rows, numInputs, numHiddens, add2Grad, false, wXz, true, matMul9.Slice(0, rows * numInputs), accumulate: false);
                 }
                 else
                 {
@@ -1125,24 +1180,27 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= numHiddens - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t62, i * numHiddens + kk), KernelMath.Load(wXz, j * numHiddens + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t62, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wXz, j * numHiddens + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + kk), KernelMath.Load(wXz, j * numHiddens + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wXz, j * numHiddens + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= numHiddens - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t62, i * numHiddens + kk), KernelMath.Load(wXz, j * numHiddens + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + kk), KernelMath.Load(wXz, j * numHiddens + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < numHiddens; kk++)
                             {
-                                acc += t62[i * numHiddens + kk] * wXz[j * numHiddens + kk];
+                                acc += add2Grad[i * numHiddens + kk] * wXz[j * numHiddens + kk];
                             }
-                            t67[i * numInputs + j] = acc;
+                            matMul9[i * numInputs + j] = acc;
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t67, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
-                // xGrad += ((t42·wXhᵀ + t58) + t67)   [rows, numInputs], contracting numHiddens
+                if (CheckedMode.Enabled) NonFiniteValues.Check(matMul9, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
+                // forward: var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH);
+                // forward: var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR);
+                // forward: var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ);
+                // so: xGrad += ((add6Grad·wXhᵀ + matMul8) + matMul9)   [rows, numInputs], contracting numHiddens
                 {
                     for (int i = 0; i < rows; i++)
                     {
@@ -1152,19 +1210,19 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= numHiddens - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t42, i * numHiddens + kk), KernelMath.Load(wXh, j * numHiddens + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t42, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wXh, j * numHiddens + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add6Grad, i * numHiddens + kk), KernelMath.Load(wXh, j * numHiddens + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add6Grad, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wXh, j * numHiddens + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= numHiddens - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t42, i * numHiddens + kk), KernelMath.Load(wXh, j * numHiddens + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add6Grad, i * numHiddens + kk), KernelMath.Load(wXh, j * numHiddens + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < numHiddens; kk++)
                             {
-                                acc += t42[i * numHiddens + kk] * wXh[j * numHiddens + kk];
+                                acc += add6Grad[i * numHiddens + kk] * wXh[j * numHiddens + kk];
                             }
-                            xGrad[i * numInputs + j] += ((acc + t58[i * numInputs + j]) + t67[i * numInputs + j]);
+                            xGrad[i * numInputs + j] += ((acc + matMul8[i * numInputs + j]) + matMul9[i * numInputs + j]);
                         }
                     }
                 }
@@ -1172,19 +1230,20 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!bHGrad.IsEmpty)
             {
+                // forward: var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH);
                 if (bHGradIsZero) bHGrad.Clear();
-                // bHGrad += sum of t42 [*, numHiddens] down to [numHiddens]
+                // so: bHGrad += sum of add6Grad [*, numHiddens] down to [numHiddens]
                 {
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= numHiddens - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(bHGrad, c, KernelMath.Load(t42, o * numHiddens + c));
+                            KernelMath.AddTo(bHGrad, c, KernelMath.Load(add6Grad, o * numHiddens + c));
                         }
                         for (; c < numHiddens; c++)
                         {
-                            bHGrad[c] += t42[o * numHiddens + c];
+                            bHGrad[c] += add6Grad[o * numHiddens + c];
                         }
                     }
                 }
@@ -1192,10 +1251,11 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!wHhGrad.IsEmpty)
             {
-                // wHhGrad += t22ᵀ·t42   [numHiddens, numHiddens], contracting rows
+                // forward: var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH);
+                // so: wHhGrad += mul2ᵀ·add6Grad   [numHiddens, numHiddens], contracting rows
                 if ((long)numHiddens * numHiddens * rows >= 512)
                 {
-                    Gemm.MatMul(numHiddens, numHiddens, rows, t22, true, t42, false, wHhGrad.Slice(0, numHiddens * numHiddens), accumulate: !wHhGradIsZero);
+                    Gemm.MatMul(numHiddens, numHiddens, rows, mul2, true, add6Grad, false, wHhGrad.Slice(0, numHiddens * numHiddens), accumulate: !wHhGradIsZero);
                 }
                 else
                 {
@@ -1208,11 +1268,11 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                var broadcast = new Vector<float>(KernelMath.Get(t22, kk * numHiddens + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t42, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t42, kk * numHiddens + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t42, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t42, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
+                                var broadcast = new Vector<float>(KernelMath.Get(mul2, kk * numHiddens + i));
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add6Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add6Grad, kk * numHiddens + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add6Grad, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add6Grad, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -1241,14 +1301,14 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, kk * numHiddens + i)), KernelMath.Load(t42, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, (kk + 1) * numHiddens + i)), KernelMath.Load(t42, (kk + 1) * numHiddens + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, (kk + 2) * numHiddens + i)), KernelMath.Load(t42, (kk + 2) * numHiddens + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, (kk + 3) * numHiddens + i)), KernelMath.Load(t42, (kk + 3) * numHiddens + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, kk * numHiddens + i)), KernelMath.Load(add6Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, (kk + 1) * numHiddens + i)), KernelMath.Load(add6Grad, (kk + 1) * numHiddens + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, (kk + 2) * numHiddens + i)), KernelMath.Load(add6Grad, (kk + 2) * numHiddens + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, (kk + 3) * numHiddens + i)), KernelMath.Load(add6Grad, (kk + 3) * numHiddens + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, kk * numHiddens + i)), KernelMath.Load(t42, kk * numHiddens + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, kk * numHiddens + i)), KernelMath.Load(add6Grad, kk * numHiddens + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(wHhGrad, i * numHiddens + j, acc);
@@ -1258,7 +1318,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += t22[kk * numHiddens + i] * t42[kk * numHiddens + j];
+                                acc += mul2[kk * numHiddens + i] * add6Grad[kk * numHiddens + j];
                             }
                             wHhGrad[i * numHiddens + j] += acc;
                         }
@@ -1268,10 +1328,11 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!wXhGrad.IsEmpty)
             {
-                // wXhGrad += xᵀ·t42   [numInputs, numHiddens], contracting rows
+                // forward: var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH);
+                // so: wXhGrad += xᵀ·add6Grad   [numInputs, numHiddens], contracting rows
                 if ((long)numInputs * numHiddens * rows >= 512)
                 {
-                    Gemm.MatMul(numInputs, numHiddens, rows, x, true, t42, false, wXhGrad.Slice(0, numInputs * numHiddens), accumulate: !wXhGradIsZero);
+                    Gemm.MatMul(numInputs, numHiddens, rows, x, true, add6Grad, false, wXhGrad.Slice(0, numInputs * numHiddens), accumulate: !wXhGradIsZero);
                 }
                 else
                 {
@@ -1285,10 +1346,10 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(x, kk * numInputs + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t42, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t42, kk * numHiddens + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t42, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t42, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add6Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add6Grad, kk * numHiddens + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add6Grad, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add6Grad, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -1317,14 +1378,14 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(t42, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 1) * numInputs + i)), KernelMath.Load(t42, (kk + 1) * numHiddens + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 2) * numInputs + i)), KernelMath.Load(t42, (kk + 2) * numHiddens + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 3) * numInputs + i)), KernelMath.Load(t42, (kk + 3) * numHiddens + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(add6Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 1) * numInputs + i)), KernelMath.Load(add6Grad, (kk + 1) * numHiddens + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 2) * numInputs + i)), KernelMath.Load(add6Grad, (kk + 2) * numHiddens + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 3) * numInputs + i)), KernelMath.Load(add6Grad, (kk + 3) * numHiddens + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(t42, kk * numHiddens + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(add6Grad, kk * numHiddens + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(wXhGrad, i * numHiddens + j, acc);
@@ -1334,7 +1395,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += x[kk * numInputs + i] * t42[kk * numHiddens + j];
+                                acc += x[kk * numInputs + i] * add6Grad[kk * numHiddens + j];
                             }
                             wXhGrad[i * numHiddens + j] += acc;
                         }
@@ -1344,19 +1405,20 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!bRGrad.IsEmpty)
             {
+                // forward: var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR);
                 if (bRGradIsZero) bRGrad.Clear();
-                // bRGrad += sum of t53 [*, numHiddens] down to [numHiddens]
+                // so: bRGrad += sum of add4Grad [*, numHiddens] down to [numHiddens]
                 {
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= numHiddens - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(bRGrad, c, KernelMath.Load(t53, o * numHiddens + c));
+                            KernelMath.AddTo(bRGrad, c, KernelMath.Load(add4Grad, o * numHiddens + c));
                         }
                         for (; c < numHiddens; c++)
                         {
-                            bRGrad[c] += t53[o * numHiddens + c];
+                            bRGrad[c] += add4Grad[o * numHiddens + c];
                         }
                     }
                 }
@@ -1364,10 +1426,11 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!wHrGrad.IsEmpty)
             {
-                // wHrGrad += hᵀ·t53   [numHiddens, numHiddens], contracting rows
+                // forward: var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR);
+                // so: wHrGrad += hᵀ·add4Grad   [numHiddens, numHiddens], contracting rows
                 if ((long)numHiddens * numHiddens * rows >= 512)
                 {
-                    Gemm.MatMul(numHiddens, numHiddens, rows, h, true, t53, false, wHrGrad.Slice(0, numHiddens * numHiddens), accumulate: !wHrGradIsZero);
+                    Gemm.MatMul(numHiddens, numHiddens, rows, h, true, add4Grad, false, wHrGrad.Slice(0, numHiddens * numHiddens), accumulate: !wHrGradIsZero);
                 }
                 else
                 {
@@ -1381,10 +1444,10 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(h, kk * numHiddens + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t53, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t53, kk * numHiddens + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t53, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t53, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add4Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add4Grad, kk * numHiddens + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add4Grad, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add4Grad, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -1413,14 +1476,14 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(t53, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 1) * numHiddens + i)), KernelMath.Load(t53, (kk + 1) * numHiddens + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 2) * numHiddens + i)), KernelMath.Load(t53, (kk + 2) * numHiddens + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 3) * numHiddens + i)), KernelMath.Load(t53, (kk + 3) * numHiddens + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(add4Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 1) * numHiddens + i)), KernelMath.Load(add4Grad, (kk + 1) * numHiddens + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 2) * numHiddens + i)), KernelMath.Load(add4Grad, (kk + 2) * numHiddens + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 3) * numHiddens + i)), KernelMath.Load(add4Grad, (kk + 3) * numHiddens + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(t53, kk * numHiddens + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(add4Grad, kk * numHiddens + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(wHrGrad, i * numHiddens + j, acc);
@@ -1430,7 +1493,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += h[kk * numHiddens + i] * t53[kk * numHiddens + j];
+                                acc += h[kk * numHiddens + i] * add4Grad[kk * numHiddens + j];
                             }
                             wHrGrad[i * numHiddens + j] += acc;
                         }
@@ -1440,10 +1503,11 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!wXrGrad.IsEmpty)
             {
-                // wXrGrad += xᵀ·t53   [numInputs, numHiddens], contracting rows
+                // forward: var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR);
+                // so: wXrGrad += xᵀ·add4Grad   [numInputs, numHiddens], contracting rows
                 if ((long)numInputs * numHiddens * rows >= 512)
                 {
-                    Gemm.MatMul(numInputs, numHiddens, rows, x, true, t53, false, wXrGrad.Slice(0, numInputs * numHiddens), accumulate: !wXrGradIsZero);
+                    Gemm.MatMul(numInputs, numHiddens, rows, x, true, add4Grad, false, wXrGrad.Slice(0, numInputs * numHiddens), accumulate: !wXrGradIsZero);
                 }
                 else
                 {
@@ -1457,10 +1521,10 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(x, kk * numInputs + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t53, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t53, kk * numHiddens + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t53, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t53, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add4Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add4Grad, kk * numHiddens + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add4Grad, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add4Grad, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -1489,14 +1553,14 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(t53, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 1) * numInputs + i)), KernelMath.Load(t53, (kk + 1) * numHiddens + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 2) * numInputs + i)), KernelMath.Load(t53, (kk + 2) * numHiddens + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 3) * numInputs + i)), KernelMath.Load(t53, (kk + 3) * numHiddens + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(add4Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 1) * numInputs + i)), KernelMath.Load(add4Grad, (kk + 1) * numHiddens + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 2) * numInputs + i)), KernelMath.Load(add4Grad, (kk + 2) * numHiddens + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 3) * numInputs + i)), KernelMath.Load(add4Grad, (kk + 3) * numHiddens + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(t53, kk * numHiddens + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(add4Grad, kk * numHiddens + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(wXrGrad, i * numHiddens + j, acc);
@@ -1506,7 +1570,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += x[kk * numInputs + i] * t53[kk * numHiddens + j];
+                                acc += x[kk * numInputs + i] * add4Grad[kk * numHiddens + j];
                             }
                             wXrGrad[i * numHiddens + j] += acc;
                         }
@@ -1516,19 +1580,20 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!bZGrad.IsEmpty)
             {
+                // forward: var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ);
                 if (bZGradIsZero) bZGrad.Clear();
-                // bZGrad += sum of t62 [*, numHiddens] down to [numHiddens]
+                // so: bZGrad += sum of add2Grad [*, numHiddens] down to [numHiddens]
                 {
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= numHiddens - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(bZGrad, c, KernelMath.Load(t62, o * numHiddens + c));
+                            KernelMath.AddTo(bZGrad, c, KernelMath.Load(add2Grad, o * numHiddens + c));
                         }
                         for (; c < numHiddens; c++)
                         {
-                            bZGrad[c] += t62[o * numHiddens + c];
+                            bZGrad[c] += add2Grad[o * numHiddens + c];
                         }
                     }
                 }
@@ -1536,10 +1601,11 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!wHzGrad.IsEmpty)
             {
-                // wHzGrad += hᵀ·t62   [numHiddens, numHiddens], contracting rows
+                // forward: var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ);
+                // so: wHzGrad += hᵀ·add2Grad   [numHiddens, numHiddens], contracting rows
                 if ((long)numHiddens * numHiddens * rows >= 512)
                 {
-                    Gemm.MatMul(numHiddens, numHiddens, rows, h, true, t62, false, wHzGrad.Slice(0, numHiddens * numHiddens), accumulate: !wHzGradIsZero);
+                    Gemm.MatMul(numHiddens, numHiddens, rows, h, true, add2Grad, false, wHzGrad.Slice(0, numHiddens * numHiddens), accumulate: !wHzGradIsZero);
                 }
                 else
                 {
@@ -1553,10 +1619,10 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(h, kk * numHiddens + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t62, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t62, kk * numHiddens + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t62, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t62, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -1585,14 +1651,14 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(t62, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 1) * numHiddens + i)), KernelMath.Load(t62, (kk + 1) * numHiddens + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 2) * numHiddens + i)), KernelMath.Load(t62, (kk + 2) * numHiddens + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 3) * numHiddens + i)), KernelMath.Load(t62, (kk + 3) * numHiddens + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 1) * numHiddens + i)), KernelMath.Load(add2Grad, (kk + 1) * numHiddens + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 2) * numHiddens + i)), KernelMath.Load(add2Grad, (kk + 2) * numHiddens + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 3) * numHiddens + i)), KernelMath.Load(add2Grad, (kk + 3) * numHiddens + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(t62, kk * numHiddens + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(wHzGrad, i * numHiddens + j, acc);
@@ -1602,7 +1668,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += h[kk * numHiddens + i] * t62[kk * numHiddens + j];
+                                acc += h[kk * numHiddens + i] * add2Grad[kk * numHiddens + j];
                             }
                             wHzGrad[i * numHiddens + j] += acc;
                         }
@@ -1612,10 +1678,11 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!wXzGrad.IsEmpty)
             {
-                // wXzGrad += xᵀ·t62   [numInputs, numHiddens], contracting rows
+                // forward: var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ);
+                // so: wXzGrad += xᵀ·add2Grad   [numInputs, numHiddens], contracting rows
                 if ((long)numInputs * numHiddens * rows >= 512)
                 {
-                    Gemm.MatMul(numInputs, numHiddens, rows, x, true, t62, false, wXzGrad.Slice(0, numInputs * numHiddens), accumulate: !wXzGradIsZero);
+                    Gemm.MatMul(numInputs, numHiddens, rows, x, true, add2Grad, false, wXzGrad.Slice(0, numInputs * numHiddens), accumulate: !wXzGradIsZero);
                 }
                 else
                 {
@@ -1629,10 +1696,10 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(x, kk * numInputs + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t62, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t62, kk * numHiddens + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t62, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t62, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -1661,14 +1728,14 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(t62, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 1) * numInputs + i)), KernelMath.Load(t62, (kk + 1) * numHiddens + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 2) * numInputs + i)), KernelMath.Load(t62, (kk + 2) * numHiddens + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 3) * numInputs + i)), KernelMath.Load(t62, (kk + 3) * numHiddens + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 1) * numInputs + i)), KernelMath.Load(add2Grad, (kk + 1) * numHiddens + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 2) * numInputs + i)), KernelMath.Load(add2Grad, (kk + 2) * numHiddens + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 3) * numInputs + i)), KernelMath.Load(add2Grad, (kk + 3) * numHiddens + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(t62, kk * numHiddens + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(wXzGrad, i * numHiddens + j, acc);
@@ -1678,7 +1745,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += x[kk * numInputs + i] * t62[kk * numHiddens + j];
+                                acc += x[kk * numInputs + i] * add2Grad[kk * numHiddens + j];
                             }
                             wXzGrad[i * numHiddens + j] += acc;
                         }
@@ -1693,24 +1760,50 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int numInputs, int numHiddens, int rows) => rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numInputs + rows * numHiddens + rows * numHiddens + rows * numInputs;
+        public static int SavedLength(int numInputs, int numHiddens, int rows)
+        {
+            int matMul2At = 0;
+            int zAt = matMul2At + rows * numHiddens;
+            int matMul5At = zAt + rows * numHiddens;
+            int rAt = matMul5At + rows * numHiddens;
+            int mul2At = rAt + rows * numHiddens;
+            int matMul6At = mul2At + rows * numHiddens;
+            int hTildeAt = matMul6At + rows * numHiddens;
+            int sub1At = hTildeAt + rows * numHiddens;
+            int add6GradAt = sub1At + rows * numHiddens;
+            int mul2GradAt = add6GradAt + rows * numHiddens;
+            int add4GradAt = mul2GradAt + rows * numHiddens;
+            int matMul8At = add4GradAt + rows * numHiddens;
+            int add2GradAt = matMul8At + rows * numInputs;
+            int matMul11At = add2GradAt + rows * numHiddens;
+            int matMul9At = matMul11At + rows * numHiddens;
+            return matMul9At + rows * numInputs;
+        }
 
         // Forward: var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde
         // x [*, numInputs], h [*, numHiddens] -> output [*, numHiddens]; '*' is the batch (rows).
         public static void Forward(int numInputs, int numHiddens, int rows, ReadOnlySpan<float> x, ReadOnlySpan<float> h, ReadOnlySpan<float> wXz, ReadOnlySpan<float> wHz, ReadOnlySpan<float> bZ, ReadOnlySpan<float> wXr, ReadOnlySpan<float> wHr, ReadOnlySpan<float> bR, ReadOnlySpan<float> wXh, ReadOnlySpan<float> wHh, ReadOnlySpan<float> bH, Span<float> output, Span<float> saved)
         {
-            Span<float> t12 = saved.Slice(0, rows * numHiddens); // [*, numHiddens]
-            Span<float> t15 = saved.Slice(rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t17 = saved.Slice(rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t20 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t22 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t23 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t26 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t29 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            // t12 = h·wHz      (from: h.MatMul(wHz))   [rows, numHiddens], contracting numHiddens
+            int matMul2At = 0;
+            int zAt = matMul2At + rows * numHiddens;
+            int matMul5At = zAt + rows * numHiddens;
+            int rAt = matMul5At + rows * numHiddens;
+            int mul2At = rAt + rows * numHiddens;
+            int matMul6At = mul2At + rows * numHiddens;
+            int hTildeAt = matMul6At + rows * numHiddens;
+            int sub1At = hTildeAt + rows * numHiddens;
+            Span<float> matMul2 = saved.Slice(matMul2At, rows * numHiddens); // [*, numHiddens]
+            Span<float> z = saved.Slice(zAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> matMul5 = saved.Slice(matMul5At, rows * numHiddens); // [*, numHiddens]
+            Span<float> r = saved.Slice(rAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> mul2 = saved.Slice(mul2At, rows * numHiddens); // [*, numHiddens]
+            Span<float> matMul6 = saved.Slice(matMul6At, rows * numHiddens); // [*, numHiddens]
+            Span<float> hTilde = saved.Slice(hTildeAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> sub1 = saved.Slice(sub1At, rows * numHiddens); // [*, numHiddens]
+            // matMul2 = h·wHz      (from: h.MatMul(wHz))   [rows, numHiddens], contracting numHiddens
             if ((long)rows * numHiddens * numHiddens >= 512)
             {
-                Gemm.MatMul(rows, numHiddens, numHiddens, h, false, wHz, false, t12.Slice(0, rows * numHiddens), accumulate: false);
+                Gemm.MatMul(rows, numHiddens, numHiddens, h, false, wHz, false, matMul2.Slice(0, rows * numHiddens), accumulate: false);
             }
             else
             {
@@ -1731,22 +1824,22 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             var acc = acc0;
                             int jj = j;
-                            KernelMath.Store(t12, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul2, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc1;
                             int jj = j + Vector<float>.Count;
-                            KernelMath.Store(t12, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul2, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc2;
                             int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(t12, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul2, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc3;
                             int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(t12, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul2, i * numHiddens + jj, acc);
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
@@ -1765,7 +1858,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, i * numHiddens + kk)), KernelMath.Load(wHz, kk * numHiddens + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(t12, i * numHiddens + j, acc);
+                        KernelMath.Store(matMul2, i * numHiddens + j, acc);
                     }
                     for (; j < numHiddens; j++)
                     {
@@ -1774,15 +1867,15 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             acc += h[i * numHiddens + kk] * wHz[kk * numHiddens + j];
                         }
-                        t12[i * numHiddens + j] = acc;
+                        matMul2[i * numHiddens + j] = acc;
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t12, "GruCell", "forward", "h.MatMul(wHz)");
-            // t15 = sigmoid(((x·wXz + t12) + bZ))      (from: Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ))   [rows, numHiddens], contracting numInputs
+            if (CheckedMode.Enabled) NonFiniteValues.Check(matMul2, "GruCell", "forward", "h.MatMul(wHz)");
+            // z = sigmoid(((x·wXz + matMul2) + bZ))      (from: Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ))   [rows, numHiddens], contracting numInputs
             if ((long)rows * numHiddens * numInputs >= 512)
             {
-                Gemm.MatMul(rows, numHiddens, numInputs, x, false, wXz, false, t15.Slice(0, rows * numHiddens), accumulate: false);
+                Gemm.MatMul(rows, numHiddens, numInputs, x, false, wXz, false, z.Slice(0, rows * numHiddens), accumulate: false);
                 for (int i = 0; i < rows; i++)
                 {
                     int j = 0;
@@ -1790,19 +1883,19 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                     {
                         for (; j <= numHiddens - Vector512<float>.Count; j += Vector512<float>.Count)
                         {
-                            var acc = KernelMath.LoadWide(t15, i * numHiddens + j);
-                            KernelMath.Store(t15, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.LoadWide(t12, i * numHiddens + j)) + KernelMath.LoadWide(bZ, j))));
+                            var acc = KernelMath.LoadWide(z, i * numHiddens + j);
+                            KernelMath.Store(z, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.LoadWide(matMul2, i * numHiddens + j)) + KernelMath.LoadWide(bZ, j))));
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
                     {
-                        var acc = KernelMath.Load(t15, i * numHiddens + j);
-                        KernelMath.Store(t15, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.Load(t12, i * numHiddens + j)) + KernelMath.Load(bZ, j))));
+                        var acc = KernelMath.Load(z, i * numHiddens + j);
+                        KernelMath.Store(z, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul2, i * numHiddens + j)) + KernelMath.Load(bZ, j))));
                     }
                     for (; j < numHiddens; j++)
                     {
-                        float acc = t15[i * numHiddens + j];
-                        t15[i * numHiddens + j] = KernelMath.Sigmoid(((acc + t12[i * numHiddens + j]) + bZ[j]));
+                        float acc = z[i * numHiddens + j];
+                        z[i * numHiddens + j] = KernelMath.Sigmoid(((acc + matMul2[i * numHiddens + j]) + bZ[j]));
                     }
                 }
             }
@@ -1825,22 +1918,22 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             var acc = acc0;
                             int jj = j;
-                            KernelMath.Store(t15, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(t12, i * numHiddens + jj)) + KernelMath.Load(bZ, jj))));
+                            KernelMath.Store(z, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul2, i * numHiddens + jj)) + KernelMath.Load(bZ, jj))));
                         }
                         {
                             var acc = acc1;
                             int jj = j + Vector<float>.Count;
-                            KernelMath.Store(t15, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(t12, i * numHiddens + jj)) + KernelMath.Load(bZ, jj))));
+                            KernelMath.Store(z, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul2, i * numHiddens + jj)) + KernelMath.Load(bZ, jj))));
                         }
                         {
                             var acc = acc2;
                             int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(t15, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(t12, i * numHiddens + jj)) + KernelMath.Load(bZ, jj))));
+                            KernelMath.Store(z, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul2, i * numHiddens + jj)) + KernelMath.Load(bZ, jj))));
                         }
                         {
                             var acc = acc3;
                             int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(t15, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(t12, i * numHiddens + jj)) + KernelMath.Load(bZ, jj))));
+                            KernelMath.Store(z, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul2, i * numHiddens + jj)) + KernelMath.Load(bZ, jj))));
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
@@ -1859,7 +1952,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, i * numInputs + kk)), KernelMath.Load(wXz, kk * numHiddens + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(t15, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.Load(t12, i * numHiddens + j)) + KernelMath.Load(bZ, j))));
+                        KernelMath.Store(z, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul2, i * numHiddens + j)) + KernelMath.Load(bZ, j))));
                     }
                     for (; j < numHiddens; j++)
                     {
@@ -1868,15 +1961,15 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             acc += x[i * numInputs + kk] * wXz[kk * numHiddens + j];
                         }
-                        t15[i * numHiddens + j] = KernelMath.Sigmoid(((acc + t12[i * numHiddens + j]) + bZ[j]));
+                        z[i * numHiddens + j] = KernelMath.Sigmoid(((acc + matMul2[i * numHiddens + j]) + bZ[j]));
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t15, "GruCell", "forward", "Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ)");
-            // t17 = h·wHr      (from: h.MatMul(wHr))   [rows, numHiddens], contracting numHiddens
+            if (CheckedMode.Enabled) NonFiniteValues.Check(z, "GruCell", "forward", "Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ)");
+            // matMul5 = h·wHr      (from: h.MatMul(wHr))   [rows, numHiddens], contracting numHiddens
             if ((long)rows * numHiddens * numHiddens >= 512)
             {
-                Gemm.MatMul(rows, numHiddens, numHiddens, h, false, wHr, false, t17.Slice(0, rows * numHiddens), accumulate: false);
+                Gemm.MatMul(rows, numHiddens, numHiddens, h, false, wHr, false, matMul5.Slice(0, rows * numHiddens), accumulate: false);
             }
             else
             {
@@ -1897,22 +1990,22 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             var acc = acc0;
                             int jj = j;
-                            KernelMath.Store(t17, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul5, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc1;
                             int jj = j + Vector<float>.Count;
-                            KernelMath.Store(t17, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul5, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc2;
                             int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(t17, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul5, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc3;
                             int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(t17, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul5, i * numHiddens + jj, acc);
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
@@ -1931,7 +2024,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, i * numHiddens + kk)), KernelMath.Load(wHr, kk * numHiddens + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(t17, i * numHiddens + j, acc);
+                        KernelMath.Store(matMul5, i * numHiddens + j, acc);
                     }
                     for (; j < numHiddens; j++)
                     {
@@ -1940,15 +2033,15 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             acc += h[i * numHiddens + kk] * wHr[kk * numHiddens + j];
                         }
-                        t17[i * numHiddens + j] = acc;
+                        matMul5[i * numHiddens + j] = acc;
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t17, "GruCell", "forward", "h.MatMul(wHr)");
-            // t20 = sigmoid(((x·wXr + t17) + bR))      (from: Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR))   [rows, numHiddens], contracting numInputs
+            if (CheckedMode.Enabled) NonFiniteValues.Check(matMul5, "GruCell", "forward", "h.MatMul(wHr)");
+            // r = sigmoid(((x·wXr + matMul5) + bR))      (from: Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR))   [rows, numHiddens], contracting numInputs
             if ((long)rows * numHiddens * numInputs >= 512)
             {
-                Gemm.MatMul(rows, numHiddens, numInputs, x, false, wXr, false, t20.Slice(0, rows * numHiddens), accumulate: false);
+                Gemm.MatMul(rows, numHiddens, numInputs, x, false, wXr, false, r.Slice(0, rows * numHiddens), accumulate: false);
                 for (int i = 0; i < rows; i++)
                 {
                     int j = 0;
@@ -1956,19 +2049,19 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                     {
                         for (; j <= numHiddens - Vector512<float>.Count; j += Vector512<float>.Count)
                         {
-                            var acc = KernelMath.LoadWide(t20, i * numHiddens + j);
-                            KernelMath.Store(t20, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.LoadWide(t17, i * numHiddens + j)) + KernelMath.LoadWide(bR, j))));
+                            var acc = KernelMath.LoadWide(r, i * numHiddens + j);
+                            KernelMath.Store(r, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.LoadWide(matMul5, i * numHiddens + j)) + KernelMath.LoadWide(bR, j))));
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
                     {
-                        var acc = KernelMath.Load(t20, i * numHiddens + j);
-                        KernelMath.Store(t20, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.Load(t17, i * numHiddens + j)) + KernelMath.Load(bR, j))));
+                        var acc = KernelMath.Load(r, i * numHiddens + j);
+                        KernelMath.Store(r, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul5, i * numHiddens + j)) + KernelMath.Load(bR, j))));
                     }
                     for (; j < numHiddens; j++)
                     {
-                        float acc = t20[i * numHiddens + j];
-                        t20[i * numHiddens + j] = KernelMath.Sigmoid(((acc + t17[i * numHiddens + j]) + bR[j]));
+                        float acc = r[i * numHiddens + j];
+                        r[i * numHiddens + j] = KernelMath.Sigmoid(((acc + matMul5[i * numHiddens + j]) + bR[j]));
                     }
                 }
             }
@@ -1991,22 +2084,22 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             var acc = acc0;
                             int jj = j;
-                            KernelMath.Store(t20, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(t17, i * numHiddens + jj)) + KernelMath.Load(bR, jj))));
+                            KernelMath.Store(r, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul5, i * numHiddens + jj)) + KernelMath.Load(bR, jj))));
                         }
                         {
                             var acc = acc1;
                             int jj = j + Vector<float>.Count;
-                            KernelMath.Store(t20, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(t17, i * numHiddens + jj)) + KernelMath.Load(bR, jj))));
+                            KernelMath.Store(r, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul5, i * numHiddens + jj)) + KernelMath.Load(bR, jj))));
                         }
                         {
                             var acc = acc2;
                             int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(t20, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(t17, i * numHiddens + jj)) + KernelMath.Load(bR, jj))));
+                            KernelMath.Store(r, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul5, i * numHiddens + jj)) + KernelMath.Load(bR, jj))));
                         }
                         {
                             var acc = acc3;
                             int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(t20, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(t17, i * numHiddens + jj)) + KernelMath.Load(bR, jj))));
+                            KernelMath.Store(r, i * numHiddens + jj, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul5, i * numHiddens + jj)) + KernelMath.Load(bR, jj))));
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
@@ -2025,7 +2118,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, i * numInputs + kk)), KernelMath.Load(wXr, kk * numHiddens + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(t20, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.Load(t17, i * numHiddens + j)) + KernelMath.Load(bR, j))));
+                        KernelMath.Store(r, i * numHiddens + j, KernelMath.Sigmoid(((acc + KernelMath.Load(matMul5, i * numHiddens + j)) + KernelMath.Load(bR, j))));
                     }
                     for (; j < numHiddens; j++)
                     {
@@ -2034,12 +2127,12 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             acc += x[i * numInputs + kk] * wXr[kk * numHiddens + j];
                         }
-                        t20[i * numHiddens + j] = KernelMath.Sigmoid(((acc + t17[i * numHiddens + j]) + bR[j]));
+                        r[i * numHiddens + j] = KernelMath.Sigmoid(((acc + matMul5[i * numHiddens + j]) + bR[j]));
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t20, "GruCell", "forward", "Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR)");
-            // t22 = t20 * h      (from: r * h)   [*, numHiddens]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(r, "GruCell", "forward", "Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR)");
+            // mul2 = r * h      (from: r * h)   [*, numHiddens]
             {
                 int n = rows * numHiddens;
                 int i = 0;
@@ -2047,23 +2140,23 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(t22, i, (KernelMath.LoadWide(t20, i) * KernelMath.LoadWide(h, i)));
+                        KernelMath.Store(mul2, i, (KernelMath.LoadWide(r, i) * KernelMath.LoadWide(h, i)));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t22, i, (KernelMath.Load(t20, i) * KernelMath.Load(h, i)));
+                    KernelMath.Store(mul2, i, (KernelMath.Load(r, i) * KernelMath.Load(h, i)));
                 }
                 for (; i < n; i++)
                 {
-                    t22[i] = (t20[i] * h[i]);
+                    mul2[i] = (r[i] * h[i]);
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t22, "GruCell", "forward", "r * h");
-            // t23 = t22·wHh      (from: (r * h).MatMul(wHh))   [rows, numHiddens], contracting numHiddens
+            if (CheckedMode.Enabled) NonFiniteValues.Check(mul2, "GruCell", "forward", "r * h");
+            // matMul6 = mul2·wHh      (from: (r * h).MatMul(wHh))   [rows, numHiddens], contracting numHiddens
             if ((long)rows * numHiddens * numHiddens >= 512)
             {
-                Gemm.MatMul(rows, numHiddens, numHiddens, t22, false, wHh, false, t23.Slice(0, rows * numHiddens), accumulate: false);
+                Gemm.MatMul(rows, numHiddens, numHiddens, mul2, false, wHh, false, matMul6.Slice(0, rows * numHiddens), accumulate: false);
             }
             else
             {
@@ -2075,7 +2168,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                         for (int kk = 0; kk < numHiddens; kk++)
                         {
-                            var broadcast = new Vector<float>(KernelMath.Get(t22, i * numHiddens + kk));
+                            var broadcast = new Vector<float>(KernelMath.Get(mul2, i * numHiddens + kk));
                             acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(wHh, kk * numHiddens + j), acc0);
                             acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(wHh, kk * numHiddens + (j + Vector<float>.Count)), acc1);
                             acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(wHh, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
@@ -2084,22 +2177,22 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             var acc = acc0;
                             int jj = j;
-                            KernelMath.Store(t23, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul6, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc1;
                             int jj = j + Vector<float>.Count;
-                            KernelMath.Store(t23, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul6, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc2;
                             int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(t23, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul6, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc3;
                             int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(t23, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul6, i * numHiddens + jj, acc);
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
@@ -2108,34 +2201,34 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         int kk = 0;
                         for (; kk <= numHiddens - 4; kk += 4)
                         {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, i * numHiddens + kk)), KernelMath.Load(wHh, kk * numHiddens + j), acc0);
-                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, i * numHiddens + (kk + 1))), KernelMath.Load(wHh, (kk + 1) * numHiddens + j), acc1);
-                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, i * numHiddens + (kk + 2))), KernelMath.Load(wHh, (kk + 2) * numHiddens + j), acc2);
-                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, i * numHiddens + (kk + 3))), KernelMath.Load(wHh, (kk + 3) * numHiddens + j), acc3);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, i * numHiddens + kk)), KernelMath.Load(wHh, kk * numHiddens + j), acc0);
+                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, i * numHiddens + (kk + 1))), KernelMath.Load(wHh, (kk + 1) * numHiddens + j), acc1);
+                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, i * numHiddens + (kk + 2))), KernelMath.Load(wHh, (kk + 2) * numHiddens + j), acc2);
+                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, i * numHiddens + (kk + 3))), KernelMath.Load(wHh, (kk + 3) * numHiddens + j), acc3);
                         }
                         for (; kk < numHiddens; kk++)
                         {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, i * numHiddens + kk)), KernelMath.Load(wHh, kk * numHiddens + j), acc0);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, i * numHiddens + kk)), KernelMath.Load(wHh, kk * numHiddens + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(t23, i * numHiddens + j, acc);
+                        KernelMath.Store(matMul6, i * numHiddens + j, acc);
                     }
                     for (; j < numHiddens; j++)
                     {
                         float acc = 0f;
                         for (int kk = 0; kk < numHiddens; kk++)
                         {
-                            acc += t22[i * numHiddens + kk] * wHh[kk * numHiddens + j];
+                            acc += mul2[i * numHiddens + kk] * wHh[kk * numHiddens + j];
                         }
-                        t23[i * numHiddens + j] = acc;
+                        matMul6[i * numHiddens + j] = acc;
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t23, "GruCell", "forward", "(r * h).MatMul(wHh)");
-            // t26 = tanh(((x·wXh + t23) + bH))      (from: Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH))   [rows, numHiddens], contracting numInputs
+            if (CheckedMode.Enabled) NonFiniteValues.Check(matMul6, "GruCell", "forward", "(r * h).MatMul(wHh)");
+            // hTilde = tanh(((x·wXh + matMul6) + bH))      (from: Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH))   [rows, numHiddens], contracting numInputs
             if ((long)rows * numHiddens * numInputs >= 512)
             {
-                Gemm.MatMul(rows, numHiddens, numInputs, x, false, wXh, false, t26.Slice(0, rows * numHiddens), accumulate: false);
+                Gemm.MatMul(rows, numHiddens, numInputs, x, false, wXh, false, hTilde.Slice(0, rows * numHiddens), accumulate: false);
                 for (int i = 0; i < rows; i++)
                 {
                     int j = 0;
@@ -2143,19 +2236,19 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                     {
                         for (; j <= numHiddens - Vector512<float>.Count; j += Vector512<float>.Count)
                         {
-                            var acc = KernelMath.LoadWide(t26, i * numHiddens + j);
-                            KernelMath.Store(t26, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.LoadWide(t23, i * numHiddens + j)) + KernelMath.LoadWide(bH, j))));
+                            var acc = KernelMath.LoadWide(hTilde, i * numHiddens + j);
+                            KernelMath.Store(hTilde, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.LoadWide(matMul6, i * numHiddens + j)) + KernelMath.LoadWide(bH, j))));
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
                     {
-                        var acc = KernelMath.Load(t26, i * numHiddens + j);
-                        KernelMath.Store(t26, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.Load(t23, i * numHiddens + j)) + KernelMath.Load(bH, j))));
+                        var acc = KernelMath.Load(hTilde, i * numHiddens + j);
+                        KernelMath.Store(hTilde, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.Load(matMul6, i * numHiddens + j)) + KernelMath.Load(bH, j))));
                     }
                     for (; j < numHiddens; j++)
                     {
-                        float acc = t26[i * numHiddens + j];
-                        t26[i * numHiddens + j] = KernelMath.Tanh(((acc + t23[i * numHiddens + j]) + bH[j]));
+                        float acc = hTilde[i * numHiddens + j];
+                        hTilde[i * numHiddens + j] = KernelMath.Tanh(((acc + matMul6[i * numHiddens + j]) + bH[j]));
                     }
                 }
             }
@@ -2178,22 +2271,22 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             var acc = acc0;
                             int jj = j;
-                            KernelMath.Store(t26, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(t23, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
+                            KernelMath.Store(hTilde, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(matMul6, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
                         }
                         {
                             var acc = acc1;
                             int jj = j + Vector<float>.Count;
-                            KernelMath.Store(t26, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(t23, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
+                            KernelMath.Store(hTilde, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(matMul6, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
                         }
                         {
                             var acc = acc2;
                             int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(t26, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(t23, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
+                            KernelMath.Store(hTilde, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(matMul6, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
                         }
                         {
                             var acc = acc3;
                             int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(t26, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(t23, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
+                            KernelMath.Store(hTilde, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(matMul6, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
@@ -2212,7 +2305,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, i * numInputs + kk)), KernelMath.Load(wXh, kk * numHiddens + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(t26, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.Load(t23, i * numHiddens + j)) + KernelMath.Load(bH, j))));
+                        KernelMath.Store(hTilde, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.Load(matMul6, i * numHiddens + j)) + KernelMath.Load(bH, j))));
                     }
                     for (; j < numHiddens; j++)
                     {
@@ -2221,12 +2314,12 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                         {
                             acc += x[i * numInputs + kk] * wXh[kk * numHiddens + j];
                         }
-                        t26[i * numHiddens + j] = KernelMath.Tanh(((acc + t23[i * numHiddens + j]) + bH[j]));
+                        hTilde[i * numHiddens + j] = KernelMath.Tanh(((acc + matMul6[i * numHiddens + j]) + bH[j]));
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t26, "GruCell", "forward", "Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH)");
-            // t29 = (1 - t15)      (from: 1 - z)   [*, numHiddens]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(hTilde, "GruCell", "forward", "Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH)");
+            // sub1 = (1 - z)      (from: 1 - z)   [*, numHiddens]
             {
                 int n = rows * numHiddens;
                 int i = 0;
@@ -2234,20 +2327,20 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(t29, i, (Vector512.Create(1f) - KernelMath.LoadWide(t15, i)));
+                        KernelMath.Store(sub1, i, (Vector512.Create(1f) - KernelMath.LoadWide(z, i)));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(t29, i, (new Vector<float>(1f) - KernelMath.Load(t15, i)));
+                    KernelMath.Store(sub1, i, (new Vector<float>(1f) - KernelMath.Load(z, i)));
                 }
                 for (; i < n; i++)
                 {
-                    t29[i] = (1f - t15[i]);
+                    sub1[i] = (1f - z[i]);
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t29, "GruCell", "forward", "1 - z");
-            // output = (t15 * h + t29 * t26)      (from: z * h + (1 - z) * hTilde)   [*, numHiddens]
+            if (CheckedMode.Enabled) NonFiniteValues.Check(sub1, "GruCell", "forward", "1 - z");
+            // output = (z * h + sub1 * hTilde)      (from: z * h + (1 - z) * hTilde)   [*, numHiddens]
             {
                 int n = rows * numHiddens;
                 int i = 0;
@@ -2255,16 +2348,16 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(output, i, ((KernelMath.LoadWide(t15, i) * KernelMath.LoadWide(h, i)) + (KernelMath.LoadWide(t29, i) * KernelMath.LoadWide(t26, i))));
+                        KernelMath.Store(output, i, ((KernelMath.LoadWide(z, i) * KernelMath.LoadWide(h, i)) + (KernelMath.LoadWide(sub1, i) * KernelMath.LoadWide(hTilde, i))));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(output, i, ((KernelMath.Load(t15, i) * KernelMath.Load(h, i)) + (KernelMath.Load(t29, i) * KernelMath.Load(t26, i))));
+                    KernelMath.Store(output, i, ((KernelMath.Load(z, i) * KernelMath.Load(h, i)) + (KernelMath.Load(sub1, i) * KernelMath.Load(hTilde, i))));
                 }
                 for (; i < n; i++)
                 {
-                    output[i] = ((t15[i] * h[i]) + (t29[i] * t26[i]));
+                    output[i] = ((z[i] * h[i]) + (sub1[i] * hTilde[i]));
                 }
             }
             if (CheckedMode.Enabled) NonFiniteValues.Check(output, "GruCell", "forward", "z * h + (1 - z) * hTilde");
@@ -2274,21 +2367,38 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int numInputs, int numHiddens, int rows, ReadOnlySpan<float> x, ReadOnlySpan<float> h, ReadOnlySpan<float> wXz, ReadOnlySpan<float> wHz, ReadOnlySpan<float> bZ, ReadOnlySpan<float> wXr, ReadOnlySpan<float> wHr, ReadOnlySpan<float> bR, ReadOnlySpan<float> wXh, ReadOnlySpan<float> wHh, ReadOnlySpan<float> bH, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> xGrad, Span<float> hGrad, Span<float> wXzGrad, Span<float> wHzGrad, Span<float> bZGrad, Span<float> wXrGrad, Span<float> wHrGrad, Span<float> bRGrad, Span<float> wXhGrad, Span<float> wHhGrad, Span<float> bHGrad, bool wXzGradIsZero, bool wHzGradIsZero, bool bZGradIsZero, bool wXrGradIsZero, bool wHrGradIsZero, bool bRGradIsZero, bool wXhGradIsZero, bool wHhGradIsZero, bool bHGradIsZero, Span<float> saved)
         {
-            Span<float> t15 = saved.Slice(rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t20 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t22 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t26 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t29 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t42 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t44 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t53 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t58 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens, rows * numInputs); // [*, numInputs]
-            Span<float> t62 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numInputs, rows * numHiddens); // [*, numHiddens]
-            Span<float> t64 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numInputs + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t67 = saved.Slice(rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numHiddens + rows * numInputs + rows * numHiddens + rows * numHiddens, rows * numInputs); // [*, numInputs]
+            int matMul2At = 0;
+            int zAt = matMul2At + rows * numHiddens;
+            int matMul5At = zAt + rows * numHiddens;
+            int rAt = matMul5At + rows * numHiddens;
+            int mul2At = rAt + rows * numHiddens;
+            int matMul6At = mul2At + rows * numHiddens;
+            int hTildeAt = matMul6At + rows * numHiddens;
+            int sub1At = hTildeAt + rows * numHiddens;
+            int add6GradAt = sub1At + rows * numHiddens;
+            int mul2GradAt = add6GradAt + rows * numHiddens;
+            int add4GradAt = mul2GradAt + rows * numHiddens;
+            int matMul8At = add4GradAt + rows * numHiddens;
+            int add2GradAt = matMul8At + rows * numInputs;
+            int matMul11At = add2GradAt + rows * numHiddens;
+            int matMul9At = matMul11At + rows * numHiddens;
+            Span<float> z = saved.Slice(zAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> r = saved.Slice(rAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> mul2 = saved.Slice(mul2At, rows * numHiddens); // [*, numHiddens]
+            Span<float> hTilde = saved.Slice(hTildeAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> sub1 = saved.Slice(sub1At, rows * numHiddens); // [*, numHiddens]
+            Span<float> add6Grad = saved.Slice(add6GradAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> mul2Grad = saved.Slice(mul2GradAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> add4Grad = saved.Slice(add4GradAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> matMul8 = saved.Slice(matMul8At, rows * numInputs); // [*, numInputs]
+            Span<float> add2Grad = saved.Slice(add2GradAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> matMul11 = saved.Slice(matMul11At, rows * numHiddens); // [*, numHiddens]
+            Span<float> matMul9 = saved.Slice(matMul9At, rows * numInputs); // [*, numInputs]
             if (!wXrGrad.IsEmpty || !wHrGrad.IsEmpty || !bRGrad.IsEmpty || !wXhGrad.IsEmpty || !wHhGrad.IsEmpty || !bHGrad.IsEmpty || !xGrad.IsEmpty || !hGrad.IsEmpty)
             {
-                // t42 = outputGrad * t29 * (1 - t26 * t26)   [*, numHiddens]
+                // forward: return z * h + (1 - z) * hTilde;
+                // forward: var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH);
+                // so: add6Grad = outputGrad * sub1 * (1 - hTilde * hTilde)   [*, numHiddens]
                 {
                     int n = rows * numHiddens;
                     int i = 0;
@@ -2296,26 +2406,27 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t42, i, ((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t29, i)) * (Vector512.Create(1f) - (KernelMath.LoadWide(t26, i) * KernelMath.LoadWide(t26, i)))));
+                            KernelMath.Store(add6Grad, i, ((KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(sub1, i)) * (Vector512.Create(1f) - (KernelMath.LoadWide(hTilde, i) * KernelMath.LoadWide(hTilde, i)))));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t42, i, ((KernelMath.Load(outputGrad, i) * KernelMath.Load(t29, i)) * (new Vector<float>(1f) - (KernelMath.Load(t26, i) * KernelMath.Load(t26, i)))));
+                        KernelMath.Store(add6Grad, i, ((KernelMath.Load(outputGrad, i) * KernelMath.Load(sub1, i)) * (new Vector<float>(1f) - (KernelMath.Load(hTilde, i) * KernelMath.Load(hTilde, i)))));
                     }
                     for (; i < n; i++)
                     {
-                        t42[i] = ((outputGrad[i] * t29[i]) * (1f - (t26[i] * t26[i])));
+                        add6Grad[i] = ((outputGrad[i] * sub1[i]) * (1f - (hTilde[i] * hTilde[i])));
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t42, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(add6Grad, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
             }
             if (!wXrGrad.IsEmpty || !wHrGrad.IsEmpty || !bRGrad.IsEmpty || !xGrad.IsEmpty || !hGrad.IsEmpty)
             {
-                // t44 = t42·wHhᵀ   [rows, numHiddens], contracting numHiddens
+                // forward: var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH);
+                // so: mul2Grad = add6Grad·wHhᵀ   [rows, numHiddens], contracting numHiddens
                 if ((long)rows * numHiddens * numHiddens >= 512)
                 {
-                    Gemm.MatMul(rows, numHiddens, numHiddens, t42, false, wHh, true, t44.Slice(0, rows * numHiddens), accumulate: false);
+                    Gemm.MatMul(rows, numHiddens, numHiddens, add6Grad, false, wHh, true, mul2Grad.Slice(0, rows * numHiddens), accumulate: false);
                 }
                 else
                 {
@@ -2327,24 +2438,26 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= numHiddens - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t42, i * numHiddens + kk), KernelMath.Load(wHh, j * numHiddens + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t42, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wHh, j * numHiddens + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add6Grad, i * numHiddens + kk), KernelMath.Load(wHh, j * numHiddens + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add6Grad, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wHh, j * numHiddens + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= numHiddens - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t42, i * numHiddens + kk), KernelMath.Load(wHh, j * numHiddens + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add6Grad, i * numHiddens + kk), KernelMath.Load(wHh, j * numHiddens + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < numHiddens; kk++)
                             {
-                                acc += t42[i * numHiddens + kk] * wHh[j * numHiddens + kk];
+                                acc += add6Grad[i * numHiddens + kk] * wHh[j * numHiddens + kk];
                             }
-                            t44[i * numHiddens + j] = acc;
+                            mul2Grad[i * numHiddens + j] = acc;
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t44, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
-                // t53 = t44 * h * t20 * (1 - t20)   [*, numHiddens]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(mul2Grad, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
+                // forward: var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH);
+                // forward: var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR);
+                // so: add4Grad = mul2Grad * h * r * (1 - r)   [*, numHiddens]
                 {
                     int n = rows * numHiddens;
                     int i = 0;
@@ -2352,26 +2465,27 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t53, i, ((KernelMath.LoadWide(t44, i) * KernelMath.LoadWide(h, i)) * (KernelMath.LoadWide(t20, i) * (Vector512.Create(1f) - KernelMath.LoadWide(t20, i)))));
+                            KernelMath.Store(add4Grad, i, ((KernelMath.LoadWide(mul2Grad, i) * KernelMath.LoadWide(h, i)) * (KernelMath.LoadWide(r, i) * (Vector512.Create(1f) - KernelMath.LoadWide(r, i)))));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t53, i, ((KernelMath.Load(t44, i) * KernelMath.Load(h, i)) * (KernelMath.Load(t20, i) * (new Vector<float>(1f) - KernelMath.Load(t20, i)))));
+                        KernelMath.Store(add4Grad, i, ((KernelMath.Load(mul2Grad, i) * KernelMath.Load(h, i)) * (KernelMath.Load(r, i) * (new Vector<float>(1f) - KernelMath.Load(r, i)))));
                     }
                     for (; i < n; i++)
                     {
-                        t53[i] = ((t44[i] * h[i]) * (t20[i] * (1f - t20[i])));
+                        add4Grad[i] = ((mul2Grad[i] * h[i]) * (r[i] * (1f - r[i])));
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t53, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(add4Grad, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
             }
             if (!xGrad.IsEmpty)
             {
-                // t58 = t53·wXrᵀ   [rows, numInputs], contracting numHiddens
+                // forward: var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR);
+                // so: matMul8 = add4Grad·wXrᵀ   [rows, numInputs], contracting numHiddens
                 if ((long)rows * numInputs * numHiddens >= 512)
                 {
-                    Gemm.MatMul(rows, numInputs, numHiddens, t53, false, wXr, true, t58.Slice(0, rows * numInputs), accumulate: false);
+                    Gemm.MatMul(rows, numInputs, numHiddens, add4Grad, false, wXr, true, matMul8.Slice(0, rows * numInputs), accumulate: false);
                 }
                 else
                 {
@@ -2383,27 +2497,29 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= numHiddens - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t53, i * numHiddens + kk), KernelMath.Load(wXr, j * numHiddens + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t53, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wXr, j * numHiddens + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add4Grad, i * numHiddens + kk), KernelMath.Load(wXr, j * numHiddens + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add4Grad, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wXr, j * numHiddens + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= numHiddens - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t53, i * numHiddens + kk), KernelMath.Load(wXr, j * numHiddens + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add4Grad, i * numHiddens + kk), KernelMath.Load(wXr, j * numHiddens + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < numHiddens; kk++)
                             {
-                                acc += t53[i * numHiddens + kk] * wXr[j * numHiddens + kk];
+                                acc += add4Grad[i * numHiddens + kk] * wXr[j * numHiddens + kk];
                             }
-                            t58[i * numInputs + j] = acc;
+                            matMul8[i * numInputs + j] = acc;
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t58, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(matMul8, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
             }
             if (!wXzGrad.IsEmpty || !wHzGrad.IsEmpty || !bZGrad.IsEmpty || !xGrad.IsEmpty || !hGrad.IsEmpty)
             {
-                // t62 = (-outputGrad * t26 + outputGrad * h) * t15 * t29   [*, numHiddens]
+                // forward: return z * h + (1 - z) * hTilde;
+                // forward: var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ);
+                // so: add2Grad = (-outputGrad * hTilde + outputGrad * h) * z * sub1   [*, numHiddens]
                 {
                     int n = rows * numHiddens;
                     int i = 0;
@@ -2411,26 +2527,27 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(t62, i, (((-(KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(t26, i))) + (KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(h, i))) * (KernelMath.LoadWide(t15, i) * KernelMath.LoadWide(t29, i))));
+                            KernelMath.Store(add2Grad, i, (((-(KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(hTilde, i))) + (KernelMath.LoadWide(outputGrad, i) * KernelMath.LoadWide(h, i))) * (KernelMath.LoadWide(z, i) * KernelMath.LoadWide(sub1, i))));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(t62, i, (((-(KernelMath.Load(outputGrad, i) * KernelMath.Load(t26, i))) + (KernelMath.Load(outputGrad, i) * KernelMath.Load(h, i))) * (KernelMath.Load(t15, i) * KernelMath.Load(t29, i))));
+                        KernelMath.Store(add2Grad, i, (((-(KernelMath.Load(outputGrad, i) * KernelMath.Load(hTilde, i))) + (KernelMath.Load(outputGrad, i) * KernelMath.Load(h, i))) * (KernelMath.Load(z, i) * KernelMath.Load(sub1, i))));
                     }
                     for (; i < n; i++)
                     {
-                        t62[i] = (((-(outputGrad[i] * t26[i])) + (outputGrad[i] * h[i])) * (t15[i] * t29[i]));
+                        add2Grad[i] = (((-(outputGrad[i] * hTilde[i])) + (outputGrad[i] * h[i])) * (z[i] * sub1[i]));
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t62, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(add2Grad, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
             }
             if (!hGrad.IsEmpty)
             {
-                // t64 = t62·wHzᵀ   [rows, numHiddens], contracting numHiddens
+                // forward: var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ);
+                // so: matMul11 = add2Grad·wHzᵀ   [rows, numHiddens], contracting numHiddens
                 if ((long)rows * numHiddens * numHiddens >= 512)
                 {
-                    Gemm.MatMul(rows, numHiddens, numHiddens, t62, false, wHz, true, t64.Slice(0, rows * numHiddens), accumulate: false);
+                    Gemm.MatMul(rows, numHiddens, numHiddens, add2Grad, false, wHz, true, matMul11.Slice(0, rows * numHiddens), accumulate: false);
                 }
                 else
                 {
@@ -2442,24 +2559,28 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= numHiddens - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t62, i * numHiddens + kk), KernelMath.Load(wHz, j * numHiddens + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t62, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wHz, j * numHiddens + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + kk), KernelMath.Load(wHz, j * numHiddens + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wHz, j * numHiddens + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= numHiddens - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t62, i * numHiddens + kk), KernelMath.Load(wHz, j * numHiddens + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + kk), KernelMath.Load(wHz, j * numHiddens + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < numHiddens; kk++)
                             {
-                                acc += t62[i * numHiddens + kk] * wHz[j * numHiddens + kk];
+                                acc += add2Grad[i * numHiddens + kk] * wHz[j * numHiddens + kk];
                             }
-                            t64[i * numHiddens + j] = acc;
+                            matMul11[i * numHiddens + j] = acc;
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t64, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
-                // hGrad += (((outputGrad * t15 + t44 * t20) + t53·wHrᵀ) + t64)   [rows, numHiddens], contracting numHiddens
+                if (CheckedMode.Enabled) NonFiniteValues.Check(matMul11, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
+                // forward: return z * h + (1 - z) * hTilde;
+                // forward: var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH);
+                // forward: var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR);
+                // forward: var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ);
+                // so: hGrad += (((outputGrad * z + mul2Grad * r) + add4Grad·wHrᵀ) + matMul11)   [rows, numHiddens], contracting numHiddens
                 {
                     for (int i = 0; i < rows; i++)
                     {
@@ -2469,19 +2590,19 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= numHiddens - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t53, i * numHiddens + kk), KernelMath.Load(wHr, j * numHiddens + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t53, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wHr, j * numHiddens + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add4Grad, i * numHiddens + kk), KernelMath.Load(wHr, j * numHiddens + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add4Grad, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wHr, j * numHiddens + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= numHiddens - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t53, i * numHiddens + kk), KernelMath.Load(wHr, j * numHiddens + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add4Grad, i * numHiddens + kk), KernelMath.Load(wHr, j * numHiddens + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < numHiddens; kk++)
                             {
-                                acc += t53[i * numHiddens + kk] * wHr[j * numHiddens + kk];
+                                acc += add4Grad[i * numHiddens + kk] * wHr[j * numHiddens + kk];
                             }
-                            hGrad[i * numHiddens + j] += ((((outputGrad[i * numHiddens + j] * t15[i * numHiddens + j]) + (t44[i * numHiddens + j] * t20[i * numHiddens + j])) + acc) + t64[i * numHiddens + j]);
+                            hGrad[i * numHiddens + j] += ((((outputGrad[i * numHiddens + j] * z[i * numHiddens + j]) + (mul2Grad[i * numHiddens + j] * r[i * numHiddens + j])) + acc) + matMul11[i * numHiddens + j]);
                         }
                     }
                 }
@@ -2489,10 +2610,11 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!xGrad.IsEmpty)
             {
-                // t67 = t62·wXzᵀ   [rows, numInputs], contracting numHiddens
+                // forward: var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ);
+                // so: matMul9 = add2Grad·wXzᵀ   [rows, numInputs], contracting numHiddens
                 if ((long)rows * numInputs * numHiddens >= 512)
                 {
-                    Gemm.MatMul(rows, numInputs, numHiddens, t62, false, wXz, true, t67.Slice(0, rows * numInputs), accumulate: false);
+                    Gemm.MatMul(rows, numInputs, numHiddens, add2Grad, false, wXz, true, matMul9.Slice(0, rows * numInputs), accumulate: false);
                 }
                 else
                 {
@@ -2504,24 +2626,27 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= numHiddens - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t62, i * numHiddens + kk), KernelMath.Load(wXz, j * numHiddens + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t62, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wXz, j * numHiddens + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + kk), KernelMath.Load(wXz, j * numHiddens + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wXz, j * numHiddens + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= numHiddens - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t62, i * numHiddens + kk), KernelMath.Load(wXz, j * numHiddens + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + kk), KernelMath.Load(wXz, j * numHiddens + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < numHiddens; kk++)
                             {
-                                acc += t62[i * numHiddens + kk] * wXz[j * numHiddens + kk];
+                                acc += add2Grad[i * numHiddens + kk] * wXz[j * numHiddens + kk];
                             }
-                            t67[i * numInputs + j] = acc;
+                            matMul9[i * numInputs + j] = acc;
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t67, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
-                // xGrad += ((t42·wXhᵀ + t58) + t67)   [rows, numInputs], contracting numHiddens
+                if (CheckedMode.Enabled) NonFiniteValues.Check(matMul9, "GruCell", "backward", "the gradient of var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde");
+                // forward: var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH);
+                // forward: var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR);
+                // forward: var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ);
+                // so: xGrad += ((add6Grad·wXhᵀ + matMul8) + matMul9)   [rows, numInputs], contracting numHiddens
                 {
                     for (int i = 0; i < rows; i++)
                     {
@@ -2531,19 +2656,19 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= numHiddens - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t42, i * numHiddens + kk), KernelMath.Load(wXh, j * numHiddens + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t42, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wXh, j * numHiddens + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add6Grad, i * numHiddens + kk), KernelMath.Load(wXh, j * numHiddens + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add6Grad, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wXh, j * numHiddens + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= numHiddens - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t42, i * numHiddens + kk), KernelMath.Load(wXh, j * numHiddens + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add6Grad, i * numHiddens + kk), KernelMath.Load(wXh, j * numHiddens + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < numHiddens; kk++)
                             {
-                                acc += t42[i * numHiddens + kk] * wXh[j * numHiddens + kk];
+                                acc += add6Grad[i * numHiddens + kk] * wXh[j * numHiddens + kk];
                             }
-                            xGrad[i * numInputs + j] += ((acc + t58[i * numInputs + j]) + t67[i * numInputs + j]);
+                            xGrad[i * numInputs + j] += ((acc + matMul8[i * numInputs + j]) + matMul9[i * numInputs + j]);
                         }
                     }
                 }
@@ -2551,19 +2676,20 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!bHGrad.IsEmpty)
             {
+                // forward: var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH);
                 if (bHGradIsZero) bHGrad.Clear();
-                // bHGrad += sum of t42 [*, numHiddens] down to [numHiddens]
+                // so: bHGrad += sum of add6Grad [*, numHiddens] down to [numHiddens]
                 {
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= numHiddens - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(bHGrad, c, KernelMath.Load(t42, o * numHiddens + c));
+                            KernelMath.AddTo(bHGrad, c, KernelMath.Load(add6Grad, o * numHiddens + c));
                         }
                         for (; c < numHiddens; c++)
                         {
-                            bHGrad[c] += t42[o * numHiddens + c];
+                            bHGrad[c] += add6Grad[o * numHiddens + c];
                         }
                     }
                 }
@@ -2571,10 +2697,11 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!wHhGrad.IsEmpty)
             {
-                // wHhGrad += t22ᵀ·t42   [numHiddens, numHiddens], contracting rows
+                // forward: var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH);
+                // so: wHhGrad += mul2ᵀ·add6Grad   [numHiddens, numHiddens], contracting rows
                 if ((long)numHiddens * numHiddens * rows >= 512)
                 {
-                    Gemm.MatMul(numHiddens, numHiddens, rows, t22, true, t42, false, wHhGrad.Slice(0, numHiddens * numHiddens), accumulate: !wHhGradIsZero);
+                    Gemm.MatMul(numHiddens, numHiddens, rows, mul2, true, add6Grad, false, wHhGrad.Slice(0, numHiddens * numHiddens), accumulate: !wHhGradIsZero);
                 }
                 else
                 {
@@ -2587,11 +2714,11 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                var broadcast = new Vector<float>(KernelMath.Get(t22, kk * numHiddens + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t42, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t42, kk * numHiddens + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t42, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t42, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
+                                var broadcast = new Vector<float>(KernelMath.Get(mul2, kk * numHiddens + i));
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add6Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add6Grad, kk * numHiddens + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add6Grad, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add6Grad, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -2620,14 +2747,14 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, kk * numHiddens + i)), KernelMath.Load(t42, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, (kk + 1) * numHiddens + i)), KernelMath.Load(t42, (kk + 1) * numHiddens + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, (kk + 2) * numHiddens + i)), KernelMath.Load(t42, (kk + 2) * numHiddens + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, (kk + 3) * numHiddens + i)), KernelMath.Load(t42, (kk + 3) * numHiddens + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, kk * numHiddens + i)), KernelMath.Load(add6Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, (kk + 1) * numHiddens + i)), KernelMath.Load(add6Grad, (kk + 1) * numHiddens + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, (kk + 2) * numHiddens + i)), KernelMath.Load(add6Grad, (kk + 2) * numHiddens + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, (kk + 3) * numHiddens + i)), KernelMath.Load(add6Grad, (kk + 3) * numHiddens + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t22, kk * numHiddens + i)), KernelMath.Load(t42, kk * numHiddens + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(mul2, kk * numHiddens + i)), KernelMath.Load(add6Grad, kk * numHiddens + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(wHhGrad, i * numHiddens + j, acc);
@@ -2637,7 +2764,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += t22[kk * numHiddens + i] * t42[kk * numHiddens + j];
+                                acc += mul2[kk * numHiddens + i] * add6Grad[kk * numHiddens + j];
                             }
                             wHhGrad[i * numHiddens + j] += acc;
                         }
@@ -2647,10 +2774,11 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!wXhGrad.IsEmpty)
             {
-                // wXhGrad += xᵀ·t42   [numInputs, numHiddens], contracting rows
+                // forward: var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH);
+                // so: wXhGrad += xᵀ·add6Grad   [numInputs, numHiddens], contracting rows
                 if ((long)numInputs * numHiddens * rows >= 512)
                 {
-                    Gemm.MatMul(numInputs, numHiddens, rows, x, true, t42, false, wXhGrad.Slice(0, numInputs * numHiddens), accumulate: !wXhGradIsZero);
+                    Gemm.MatMul(numInputs, numHiddens, rows, x, true, add6Grad, false, wXhGrad.Slice(0, numInputs * numHiddens), accumulate: !wXhGradIsZero);
                 }
                 else
                 {
@@ -2664,10 +2792,10 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(x, kk * numInputs + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t42, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t42, kk * numHiddens + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t42, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t42, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add6Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add6Grad, kk * numHiddens + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add6Grad, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add6Grad, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -2696,14 +2824,14 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(t42, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 1) * numInputs + i)), KernelMath.Load(t42, (kk + 1) * numHiddens + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 2) * numInputs + i)), KernelMath.Load(t42, (kk + 2) * numHiddens + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 3) * numInputs + i)), KernelMath.Load(t42, (kk + 3) * numHiddens + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(add6Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 1) * numInputs + i)), KernelMath.Load(add6Grad, (kk + 1) * numHiddens + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 2) * numInputs + i)), KernelMath.Load(add6Grad, (kk + 2) * numHiddens + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 3) * numInputs + i)), KernelMath.Load(add6Grad, (kk + 3) * numHiddens + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(t42, kk * numHiddens + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(add6Grad, kk * numHiddens + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(wXhGrad, i * numHiddens + j, acc);
@@ -2713,7 +2841,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += x[kk * numInputs + i] * t42[kk * numHiddens + j];
+                                acc += x[kk * numInputs + i] * add6Grad[kk * numHiddens + j];
                             }
                             wXhGrad[i * numHiddens + j] += acc;
                         }
@@ -2723,19 +2851,20 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!bRGrad.IsEmpty)
             {
+                // forward: var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR);
                 if (bRGradIsZero) bRGrad.Clear();
-                // bRGrad += sum of t53 [*, numHiddens] down to [numHiddens]
+                // so: bRGrad += sum of add4Grad [*, numHiddens] down to [numHiddens]
                 {
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= numHiddens - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(bRGrad, c, KernelMath.Load(t53, o * numHiddens + c));
+                            KernelMath.AddTo(bRGrad, c, KernelMath.Load(add4Grad, o * numHiddens + c));
                         }
                         for (; c < numHiddens; c++)
                         {
-                            bRGrad[c] += t53[o * numHiddens + c];
+                            bRGrad[c] += add4Grad[o * numHiddens + c];
                         }
                     }
                 }
@@ -2743,10 +2872,11 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!wHrGrad.IsEmpty)
             {
-                // wHrGrad += hᵀ·t53   [numHiddens, numHiddens], contracting rows
+                // forward: var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR);
+                // so: wHrGrad += hᵀ·add4Grad   [numHiddens, numHiddens], contracting rows
                 if ((long)numHiddens * numHiddens * rows >= 512)
                 {
-                    Gemm.MatMul(numHiddens, numHiddens, rows, h, true, t53, false, wHrGrad.Slice(0, numHiddens * numHiddens), accumulate: !wHrGradIsZero);
+                    Gemm.MatMul(numHiddens, numHiddens, rows, h, true, add4Grad, false, wHrGrad.Slice(0, numHiddens * numHiddens), accumulate: !wHrGradIsZero);
                 }
                 else
                 {
@@ -2760,10 +2890,10 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(h, kk * numHiddens + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t53, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t53, kk * numHiddens + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t53, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t53, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add4Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add4Grad, kk * numHiddens + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add4Grad, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add4Grad, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -2792,14 +2922,14 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(t53, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 1) * numHiddens + i)), KernelMath.Load(t53, (kk + 1) * numHiddens + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 2) * numHiddens + i)), KernelMath.Load(t53, (kk + 2) * numHiddens + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 3) * numHiddens + i)), KernelMath.Load(t53, (kk + 3) * numHiddens + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(add4Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 1) * numHiddens + i)), KernelMath.Load(add4Grad, (kk + 1) * numHiddens + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 2) * numHiddens + i)), KernelMath.Load(add4Grad, (kk + 2) * numHiddens + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 3) * numHiddens + i)), KernelMath.Load(add4Grad, (kk + 3) * numHiddens + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(t53, kk * numHiddens + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(add4Grad, kk * numHiddens + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(wHrGrad, i * numHiddens + j, acc);
@@ -2809,7 +2939,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += h[kk * numHiddens + i] * t53[kk * numHiddens + j];
+                                acc += h[kk * numHiddens + i] * add4Grad[kk * numHiddens + j];
                             }
                             wHrGrad[i * numHiddens + j] += acc;
                         }
@@ -2819,10 +2949,11 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!wXrGrad.IsEmpty)
             {
-                // wXrGrad += xᵀ·t53   [numInputs, numHiddens], contracting rows
+                // forward: var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR);
+                // so: wXrGrad += xᵀ·add4Grad   [numInputs, numHiddens], contracting rows
                 if ((long)numInputs * numHiddens * rows >= 512)
                 {
-                    Gemm.MatMul(numInputs, numHiddens, rows, x, true, t53, false, wXrGrad.Slice(0, numInputs * numHiddens), accumulate: !wXrGradIsZero);
+                    Gemm.MatMul(numInputs, numHiddens, rows, x, true, add4Grad, false, wXrGrad.Slice(0, numInputs * numHiddens), accumulate: !wXrGradIsZero);
                 }
                 else
                 {
@@ -2836,10 +2967,10 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(x, kk * numInputs + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t53, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t53, kk * numHiddens + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t53, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t53, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add4Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add4Grad, kk * numHiddens + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add4Grad, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add4Grad, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -2868,14 +2999,14 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(t53, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 1) * numInputs + i)), KernelMath.Load(t53, (kk + 1) * numHiddens + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 2) * numInputs + i)), KernelMath.Load(t53, (kk + 2) * numHiddens + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 3) * numInputs + i)), KernelMath.Load(t53, (kk + 3) * numHiddens + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(add4Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 1) * numInputs + i)), KernelMath.Load(add4Grad, (kk + 1) * numHiddens + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 2) * numInputs + i)), KernelMath.Load(add4Grad, (kk + 2) * numHiddens + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 3) * numInputs + i)), KernelMath.Load(add4Grad, (kk + 3) * numHiddens + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(t53, kk * numHiddens + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(add4Grad, kk * numHiddens + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(wXrGrad, i * numHiddens + j, acc);
@@ -2885,7 +3016,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += x[kk * numInputs + i] * t53[kk * numHiddens + j];
+                                acc += x[kk * numInputs + i] * add4Grad[kk * numHiddens + j];
                             }
                             wXrGrad[i * numHiddens + j] += acc;
                         }
@@ -2895,19 +3026,20 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!bZGrad.IsEmpty)
             {
+                // forward: var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ);
                 if (bZGradIsZero) bZGrad.Clear();
-                // bZGrad += sum of t62 [*, numHiddens] down to [numHiddens]
+                // so: bZGrad += sum of add2Grad [*, numHiddens] down to [numHiddens]
                 {
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= numHiddens - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(bZGrad, c, KernelMath.Load(t62, o * numHiddens + c));
+                            KernelMath.AddTo(bZGrad, c, KernelMath.Load(add2Grad, o * numHiddens + c));
                         }
                         for (; c < numHiddens; c++)
                         {
-                            bZGrad[c] += t62[o * numHiddens + c];
+                            bZGrad[c] += add2Grad[o * numHiddens + c];
                         }
                     }
                 }
@@ -2915,10 +3047,11 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!wHzGrad.IsEmpty)
             {
-                // wHzGrad += hᵀ·t62   [numHiddens, numHiddens], contracting rows
+                // forward: var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ);
+                // so: wHzGrad += hᵀ·add2Grad   [numHiddens, numHiddens], contracting rows
                 if ((long)numHiddens * numHiddens * rows >= 512)
                 {
-                    Gemm.MatMul(numHiddens, numHiddens, rows, h, true, t62, false, wHzGrad.Slice(0, numHiddens * numHiddens), accumulate: !wHzGradIsZero);
+                    Gemm.MatMul(numHiddens, numHiddens, rows, h, true, add2Grad, false, wHzGrad.Slice(0, numHiddens * numHiddens), accumulate: !wHzGradIsZero);
                 }
                 else
                 {
@@ -2932,10 +3065,10 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(h, kk * numHiddens + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t62, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t62, kk * numHiddens + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t62, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t62, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -2964,14 +3097,14 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(t62, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 1) * numHiddens + i)), KernelMath.Load(t62, (kk + 1) * numHiddens + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 2) * numHiddens + i)), KernelMath.Load(t62, (kk + 2) * numHiddens + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 3) * numHiddens + i)), KernelMath.Load(t62, (kk + 3) * numHiddens + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 1) * numHiddens + i)), KernelMath.Load(add2Grad, (kk + 1) * numHiddens + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 2) * numHiddens + i)), KernelMath.Load(add2Grad, (kk + 2) * numHiddens + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 3) * numHiddens + i)), KernelMath.Load(add2Grad, (kk + 3) * numHiddens + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(t62, kk * numHiddens + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(wHzGrad, i * numHiddens + j, acc);
@@ -2981,7 +3114,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += h[kk * numHiddens + i] * t62[kk * numHiddens + j];
+                                acc += h[kk * numHiddens + i] * add2Grad[kk * numHiddens + j];
                             }
                             wHzGrad[i * numHiddens + j] += acc;
                         }
@@ -2991,10 +3124,11 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
             }
             if (!wXzGrad.IsEmpty)
             {
-                // wXzGrad += xᵀ·t62   [numInputs, numHiddens], contracting rows
+                // forward: var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ);
+                // so: wXzGrad += xᵀ·add2Grad   [numInputs, numHiddens], contracting rows
                 if ((long)numInputs * numHiddens * rows >= 512)
                 {
-                    Gemm.MatMul(numInputs, numHiddens, rows, x, true, t62, false, wXzGrad.Slice(0, numInputs * numHiddens), accumulate: !wXzGradIsZero);
+                    Gemm.MatMul(numInputs, numHiddens, rows, x, true, add2Grad, false, wXzGrad.Slice(0, numInputs * numHiddens), accumulate: !wXzGradIsZero);
                 }
                 else
                 {
@@ -3008,10 +3142,10 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(x, kk * numInputs + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t62, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t62, kk * numHiddens + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t62, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t62, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -3040,14 +3174,14 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(t62, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 1) * numInputs + i)), KernelMath.Load(t62, (kk + 1) * numHiddens + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 2) * numInputs + i)), KernelMath.Load(t62, (kk + 2) * numHiddens + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 3) * numInputs + i)), KernelMath.Load(t62, (kk + 3) * numHiddens + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 1) * numInputs + i)), KernelMath.Load(add2Grad, (kk + 1) * numHiddens + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 2) * numInputs + i)), KernelMath.Load(add2Grad, (kk + 2) * numHiddens + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 3) * numInputs + i)), KernelMath.Load(add2Grad, (kk + 3) * numHiddens + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(t62, kk * numHiddens + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(wXzGrad, i * numHiddens + j, acc);
@@ -3057,7 +3191,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += x[kk * numInputs + i] * t62[kk * numHiddens + j];
+                                acc += x[kk * numInputs + i] * add2Grad[kk * numHiddens + j];
                             }
                             wXzGrad[i * numHiddens + j] += acc;
                         }

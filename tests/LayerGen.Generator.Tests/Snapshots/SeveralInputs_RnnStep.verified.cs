@@ -244,18 +244,26 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
         private const int numOutputs = 3;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows) => rows * numHiddens + rows * numHiddens + rows * numHiddens;
+        public static int SavedLength(int rows)
+        {
+            int matMul2At = 0;
+            int hAt = matMul2At + rows * numHiddens;
+            int add2GradAt = hAt + rows * numHiddens;
+            return add2GradAt + rows * numHiddens;
+        }
 
         // Forward: var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH); (h.MatMul(wHq) + bQ, h)
         // x [*, numInputs], state [*, numHiddens] -> output0 [*, numOutputs], output1 [*, numHiddens]; '*' is the batch (rows).
         public static void Forward(int rows, ReadOnlySpan<float> x, ReadOnlySpan<float> state, ReadOnlySpan<float> wXh, ReadOnlySpan<float> wHh, ReadOnlySpan<float> bH, ReadOnlySpan<float> wHq, ReadOnlySpan<float> bQ, Span<float> output0, Span<float> output1, Span<float> saved)
         {
-            Span<float> t8 = saved.Slice(0, rows * numHiddens); // [*, numHiddens]
-            Span<float> t11 = saved.Slice(rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            // t8 = state·wHh      (from: state.MatMul(wHh))   [rows, numHiddens], contracting numHiddens
+            int matMul2At = 0;
+            int hAt = matMul2At + rows * numHiddens;
+            Span<float> matMul2 = saved.Slice(matMul2At, rows * numHiddens); // [*, numHiddens]
+            Span<float> h = saved.Slice(hAt, rows * numHiddens); // [*, numHiddens]
+            // matMul2 = state·wHh      (from: state.MatMul(wHh))   [rows, numHiddens], contracting numHiddens
             if ((long)rows * numHiddens * numHiddens >= 512)
             {
-                Gemm.MatMul(rows, numHiddens, numHiddens, state, false, wHh, false, t8.Slice(0, rows * numHiddens), accumulate: false);
+                Gemm.MatMul(rows, numHiddens, numHiddens, state, false, wHh, false, matMul2.Slice(0, rows * numHiddens), accumulate: false);
             }
             else
             {
@@ -276,22 +284,22 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                         {
                             var acc = acc0;
                             int jj = j;
-                            KernelMath.Store(t8, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul2, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc1;
                             int jj = j + Vector<float>.Count;
-                            KernelMath.Store(t8, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul2, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc2;
                             int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(t8, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul2, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc3;
                             int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(t8, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul2, i * numHiddens + jj, acc);
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
@@ -310,7 +318,7 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, i * numHiddens + kk)), KernelMath.Load(wHh, kk * numHiddens + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(t8, i * numHiddens + j, acc);
+                        KernelMath.Store(matMul2, i * numHiddens + j, acc);
                     }
                     for (; j < numHiddens; j++)
                     {
@@ -319,15 +327,15 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                         {
                             acc += state[i * numHiddens + kk] * wHh[kk * numHiddens + j];
                         }
-                        t8[i * numHiddens + j] = acc;
+                        matMul2[i * numHiddens + j] = acc;
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t8, "RnnStep", "forward", "state.MatMul(wHh)");
-            // t11 = tanh(((x·wXh + t8) + bH))      (from: Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH))   [rows, numHiddens], contracting numInputs
+            if (CheckedMode.Enabled) NonFiniteValues.Check(matMul2, "RnnStep", "forward", "state.MatMul(wHh)");
+            // h = tanh(((x·wXh + matMul2) + bH))      (from: Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH))   [rows, numHiddens], contracting numInputs
             if ((long)rows * numHiddens * numInputs >= 512)
             {
-                Gemm.MatMul(rows, numHiddens, numInputs, x, false, wXh, false, t11.Slice(0, rows * numHiddens), accumulate: false);
+                Gemm.MatMul(rows, numHiddens, numInputs, x, false, wXh, false, h.Slice(0, rows * numHiddens), accumulate: false);
                 for (int i = 0; i < rows; i++)
                 {
                     int j = 0;
@@ -335,19 +343,19 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                     {
                         for (; j <= numHiddens - Vector512<float>.Count; j += Vector512<float>.Count)
                         {
-                            var acc = KernelMath.LoadWide(t11, i * numHiddens + j);
-                            KernelMath.Store(t11, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.LoadWide(t8, i * numHiddens + j)) + KernelMath.LoadWide(bH, j))));
+                            var acc = KernelMath.LoadWide(h, i * numHiddens + j);
+                            KernelMath.Store(h, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.LoadWide(matMul2, i * numHiddens + j)) + KernelMath.LoadWide(bH, j))));
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
                     {
-                        var acc = KernelMath.Load(t11, i * numHiddens + j);
-                        KernelMath.Store(t11, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.Load(t8, i * numHiddens + j)) + KernelMath.Load(bH, j))));
+                        var acc = KernelMath.Load(h, i * numHiddens + j);
+                        KernelMath.Store(h, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.Load(matMul2, i * numHiddens + j)) + KernelMath.Load(bH, j))));
                     }
                     for (; j < numHiddens; j++)
                     {
-                        float acc = t11[i * numHiddens + j];
-                        t11[i * numHiddens + j] = KernelMath.Tanh(((acc + t8[i * numHiddens + j]) + bH[j]));
+                        float acc = h[i * numHiddens + j];
+                        h[i * numHiddens + j] = KernelMath.Tanh(((acc + matMul2[i * numHiddens + j]) + bH[j]));
                     }
                 }
             }
@@ -370,22 +378,22 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                         {
                             var acc = acc0;
                             int jj = j;
-                            KernelMath.Store(t11, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(t8, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
+                            KernelMath.Store(h, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(matMul2, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
                         }
                         {
                             var acc = acc1;
                             int jj = j + Vector<float>.Count;
-                            KernelMath.Store(t11, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(t8, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
+                            KernelMath.Store(h, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(matMul2, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
                         }
                         {
                             var acc = acc2;
                             int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(t11, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(t8, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
+                            KernelMath.Store(h, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(matMul2, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
                         }
                         {
                             var acc = acc3;
                             int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(t11, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(t8, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
+                            KernelMath.Store(h, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(matMul2, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
@@ -404,7 +412,7 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, i * numInputs + kk)), KernelMath.Load(wXh, kk * numHiddens + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(t11, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.Load(t8, i * numHiddens + j)) + KernelMath.Load(bH, j))));
+                        KernelMath.Store(h, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.Load(matMul2, i * numHiddens + j)) + KernelMath.Load(bH, j))));
                     }
                     for (; j < numHiddens; j++)
                     {
@@ -413,15 +421,15 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                         {
                             acc += x[i * numInputs + kk] * wXh[kk * numHiddens + j];
                         }
-                        t11[i * numHiddens + j] = KernelMath.Tanh(((acc + t8[i * numHiddens + j]) + bH[j]));
+                        h[i * numHiddens + j] = KernelMath.Tanh(((acc + matMul2[i * numHiddens + j]) + bH[j]));
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t11, "RnnStep", "forward", "Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH)");
-            // output0 = (t11·wHq + bQ)      (from: h.MatMul(wHq) + bQ)   [rows, numOutputs], contracting numHiddens
+            if (CheckedMode.Enabled) NonFiniteValues.Check(h, "RnnStep", "forward", "Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH)");
+            // output0 = (h·wHq + bQ)      (from: h.MatMul(wHq) + bQ)   [rows, numOutputs], contracting numHiddens
             if ((long)rows * numOutputs * numHiddens >= 512)
             {
-                Gemm.MatMul(rows, numOutputs, numHiddens, t11, false, wHq, false, output0.Slice(0, rows * numOutputs), accumulate: false);
+                Gemm.MatMul(rows, numOutputs, numHiddens, h, false, wHq, false, output0.Slice(0, rows * numOutputs), accumulate: false);
                 for (int i = 0; i < rows; i++)
                 {
                     int j = 0;
@@ -455,7 +463,7 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                         for (int kk = 0; kk < numHiddens; kk++)
                         {
-                            var broadcast = new Vector<float>(KernelMath.Get(t11, i * numHiddens + kk));
+                            var broadcast = new Vector<float>(KernelMath.Get(h, i * numHiddens + kk));
                             acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(wHq, kk * numOutputs + j), acc0);
                             acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(wHq, kk * numOutputs + (j + Vector<float>.Count)), acc1);
                             acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(wHq, kk * numOutputs + (j + 2 * Vector<float>.Count)), acc2);
@@ -488,14 +496,14 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                         int kk = 0;
                         for (; kk <= numHiddens - 4; kk += 4)
                         {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, i * numHiddens + kk)), KernelMath.Load(wHq, kk * numOutputs + j), acc0);
-                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, i * numHiddens + (kk + 1))), KernelMath.Load(wHq, (kk + 1) * numOutputs + j), acc1);
-                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, i * numHiddens + (kk + 2))), KernelMath.Load(wHq, (kk + 2) * numOutputs + j), acc2);
-                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, i * numHiddens + (kk + 3))), KernelMath.Load(wHq, (kk + 3) * numOutputs + j), acc3);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, i * numHiddens + kk)), KernelMath.Load(wHq, kk * numOutputs + j), acc0);
+                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, i * numHiddens + (kk + 1))), KernelMath.Load(wHq, (kk + 1) * numOutputs + j), acc1);
+                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, i * numHiddens + (kk + 2))), KernelMath.Load(wHq, (kk + 2) * numOutputs + j), acc2);
+                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, i * numHiddens + (kk + 3))), KernelMath.Load(wHq, (kk + 3) * numOutputs + j), acc3);
                         }
                         for (; kk < numHiddens; kk++)
                         {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, i * numHiddens + kk)), KernelMath.Load(wHq, kk * numOutputs + j), acc0);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, i * numHiddens + kk)), KernelMath.Load(wHq, kk * numOutputs + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
                         KernelMath.Store(output0, i * numOutputs + j, (acc + KernelMath.Load(bQ, j)));
@@ -505,14 +513,14 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                         float acc = 0f;
                         for (int kk = 0; kk < numHiddens; kk++)
                         {
-                            acc += t11[i * numHiddens + kk] * wHq[kk * numOutputs + j];
+                            acc += h[i * numHiddens + kk] * wHq[kk * numOutputs + j];
                         }
                         output0[i * numOutputs + j] = (acc + bQ[j]);
                     }
                 }
             }
             if (CheckedMode.Enabled) NonFiniteValues.Check(output0, "RnnStep", "forward", "h.MatMul(wHq) + bQ");
-            // output1 = t11   [*, numHiddens]
+            // output1 = h   [*, numHiddens]
             {
                 int n = rows * numHiddens;
                 int i = 0;
@@ -520,16 +528,16 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(output1, i, KernelMath.LoadWide(t11, i));
+                        KernelMath.Store(output1, i, KernelMath.LoadWide(h, i));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(output1, i, KernelMath.Load(t11, i));
+                    KernelMath.Store(output1, i, KernelMath.Load(h, i));
                 }
                 for (; i < n; i++)
                 {
-                    output1[i] = t11[i];
+                    output1[i] = h[i];
                 }
             }
             if (CheckedMode.Enabled) NonFiniteValues.Check(output1, "RnnStep", "forward", "Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH)");
@@ -539,14 +547,19 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int rows, ReadOnlySpan<float> x, ReadOnlySpan<float> state, ReadOnlySpan<float> wXh, ReadOnlySpan<float> wHh, ReadOnlySpan<float> bH, ReadOnlySpan<float> wHq, ReadOnlySpan<float> bQ, ReadOnlySpan<float> output0, ReadOnlySpan<float> output1, ReadOnlySpan<float> output0Grad, ReadOnlySpan<float> output1Grad, Span<float> xGrad, Span<float> stateGrad, Span<float> wXhGrad, Span<float> wHhGrad, Span<float> bHGrad, Span<float> wHqGrad, Span<float> bQGrad, bool wXhGradIsZero, bool wHhGradIsZero, bool bHGradIsZero, bool wHqGradIsZero, bool bQGradIsZero, Span<float> saved)
         {
-            Span<float> t11 = saved.Slice(rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t23 = saved.Slice(rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
+            int matMul2At = 0;
+            int hAt = matMul2At + rows * numHiddens;
+            int add2GradAt = hAt + rows * numHiddens;
+            Span<float> h = saved.Slice(hAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> add2Grad = saved.Slice(add2GradAt, rows * numHiddens); // [*, numHiddens]
             if (!wXhGrad.IsEmpty || !wHhGrad.IsEmpty || !bHGrad.IsEmpty || !xGrad.IsEmpty || !stateGrad.IsEmpty)
             {
-                // t23 = (output1Grad + output0Grad·wHqᵀ) * (1 - t11 * t11)   [rows, numHiddens], contracting numOutputs
+                // forward: return h.MatMul(wHq) + bQ;
+                // forward: var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH);
+                // so: add2Grad = (output1Grad + output0Grad·wHqᵀ) * (1 - h * h)   [rows, numHiddens], contracting numOutputs
                 if ((long)rows * numHiddens * numOutputs >= 512)
                 {
-                    Gemm.MatMul(rows, numHiddens, numOutputs, output0Grad, false, wHq, true, t23.Slice(0, rows * numHiddens), accumulate: false);
+                    Gemm.MatMul(rows, numHiddens, numOutputs, output0Grad, false, wHq, true, add2Grad.Slice(0, rows * numHiddens), accumulate: false);
                     for (int i = 0; i < rows; i++)
                     {
                         int j = 0;
@@ -554,19 +567,19 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                         {
                             for (; j <= numHiddens - Vector512<float>.Count; j += Vector512<float>.Count)
                             {
-                                var acc = KernelMath.LoadWide(t23, i * numHiddens + j);
-                                KernelMath.Store(t23, i * numHiddens + j, ((KernelMath.LoadWide(output1Grad, i * numHiddens + j) + acc) * (Vector512.Create(1f) - (KernelMath.LoadWide(t11, i * numHiddens + j) * KernelMath.LoadWide(t11, i * numHiddens + j)))));
+                                var acc = KernelMath.LoadWide(add2Grad, i * numHiddens + j);
+                                KernelMath.Store(add2Grad, i * numHiddens + j, ((KernelMath.LoadWide(output1Grad, i * numHiddens + j) + acc) * (Vector512.Create(1f) - (KernelMath.LoadWide(h, i * numHiddens + j) * KernelMath.LoadWide(h, i * numHiddens + j)))));
                             }
                         }
                         for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
                         {
-                            var acc = KernelMath.Load(t23, i * numHiddens + j);
-                            KernelMath.Store(t23, i * numHiddens + j, ((KernelMath.Load(output1Grad, i * numHiddens + j) + acc) * (new Vector<float>(1f) - (KernelMath.Load(t11, i * numHiddens + j) * KernelMath.Load(t11, i * numHiddens + j)))));
+                            var acc = KernelMath.Load(add2Grad, i * numHiddens + j);
+                            KernelMath.Store(add2Grad, i * numHiddens + j, ((KernelMath.Load(output1Grad, i * numHiddens + j) + acc) * (new Vector<float>(1f) - (KernelMath.Load(h, i * numHiddens + j) * KernelMath.Load(h, i * numHiddens + j)))));
                         }
                         for (; j < numHiddens; j++)
                         {
-                            float acc = t23[i * numHiddens + j];
-                            t23[i * numHiddens + j] = ((output1Grad[i * numHiddens + j] + acc) * (1f - (t11[i * numHiddens + j] * t11[i * numHiddens + j])));
+                            float acc = add2Grad[i * numHiddens + j];
+                            add2Grad[i * numHiddens + j] = ((output1Grad[i * numHiddens + j] + acc) * (1f - (h[i * numHiddens + j] * h[i * numHiddens + j])));
                         }
                     }
                 }
@@ -592,18 +605,19 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             {
                                 acc += output0Grad[i * numOutputs + kk] * wHq[j * numOutputs + kk];
                             }
-                            t23[i * numHiddens + j] = ((output1Grad[i * numHiddens + j] + acc) * (1f - (t11[i * numHiddens + j] * t11[i * numHiddens + j])));
+                            add2Grad[i * numHiddens + j] = ((output1Grad[i * numHiddens + j] + acc) * (1f - (h[i * numHiddens + j] * h[i * numHiddens + j])));
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t23, "RnnStep", "backward", "the gradient of var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH); (h.MatMul(wHq) + bQ, h)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(add2Grad, "RnnStep", "backward", "the gradient of var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH); (h.MatMul(wHq) + bQ, h)");
             }
             if (!stateGrad.IsEmpty)
             {
-                // stateGrad += t23·wHhᵀ   [rows, numHiddens], contracting numHiddens
+                // forward: var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH);
+                // so: stateGrad += add2Grad·wHhᵀ   [rows, numHiddens], contracting numHiddens
                 if ((long)rows * numHiddens * numHiddens >= 512)
                 {
-                    Gemm.MatMul(rows, numHiddens, numHiddens, t23, false, wHh, true, stateGrad.Slice(0, rows * numHiddens), accumulate: true);
+                    Gemm.MatMul(rows, numHiddens, numHiddens, add2Grad, false, wHh, true, stateGrad.Slice(0, rows * numHiddens), accumulate: true);
                 }
                 else
                 {
@@ -615,17 +629,17 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= numHiddens - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t23, i * numHiddens + kk), KernelMath.Load(wHh, j * numHiddens + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t23, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wHh, j * numHiddens + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + kk), KernelMath.Load(wHh, j * numHiddens + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wHh, j * numHiddens + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= numHiddens - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t23, i * numHiddens + kk), KernelMath.Load(wHh, j * numHiddens + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + kk), KernelMath.Load(wHh, j * numHiddens + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < numHiddens; kk++)
                             {
-                                acc += t23[i * numHiddens + kk] * wHh[j * numHiddens + kk];
+                                acc += add2Grad[i * numHiddens + kk] * wHh[j * numHiddens + kk];
                             }
                             stateGrad[i * numHiddens + j] += acc;
                         }
@@ -635,10 +649,11 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
             }
             if (!xGrad.IsEmpty)
             {
-                // xGrad += t23·wXhᵀ   [rows, numInputs], contracting numHiddens
+                // forward: var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH);
+                // so: xGrad += add2Grad·wXhᵀ   [rows, numInputs], contracting numHiddens
                 if ((long)rows * numInputs * numHiddens >= 512)
                 {
-                    Gemm.MatMul(rows, numInputs, numHiddens, t23, false, wXh, true, xGrad.Slice(0, rows * numInputs), accumulate: true);
+                    Gemm.MatMul(rows, numInputs, numHiddens, add2Grad, false, wXh, true, xGrad.Slice(0, rows * numInputs), accumulate: true);
                 }
                 else
                 {
@@ -650,17 +665,17 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= numHiddens - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t23, i * numHiddens + kk), KernelMath.Load(wXh, j * numHiddens + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t23, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wXh, j * numHiddens + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + kk), KernelMath.Load(wXh, j * numHiddens + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wXh, j * numHiddens + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= numHiddens - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t23, i * numHiddens + kk), KernelMath.Load(wXh, j * numHiddens + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + kk), KernelMath.Load(wXh, j * numHiddens + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < numHiddens; kk++)
                             {
-                                acc += t23[i * numHiddens + kk] * wXh[j * numHiddens + kk];
+                                acc += add2Grad[i * numHiddens + kk] * wXh[j * numHiddens + kk];
                             }
                             xGrad[i * numInputs + j] += acc;
                         }
@@ -670,8 +685,9 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
             }
             if (!bQGrad.IsEmpty)
             {
+                // forward: return h.MatMul(wHq) + bQ;
                 if (bQGradIsZero) bQGrad.Clear();
-                // bQGrad += sum of output0Grad [*, numOutputs] down to [numOutputs]
+                // so: bQGrad += sum of output0Grad [*, numOutputs] down to [numOutputs]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -690,10 +706,11 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
             }
             if (!wHqGrad.IsEmpty)
             {
-                // wHqGrad += t11ᵀ·output0Grad   [numHiddens, numOutputs], contracting rows
+                // forward: return h.MatMul(wHq) + bQ;
+                // so: wHqGrad += hᵀ·output0Grad   [numHiddens, numOutputs], contracting rows
                 if ((long)numHiddens * numOutputs * rows >= 512)
                 {
-                    Gemm.MatMul(numHiddens, numOutputs, rows, t11, true, output0Grad, false, wHqGrad.Slice(0, numHiddens * numOutputs), accumulate: !wHqGradIsZero);
+                    Gemm.MatMul(numHiddens, numOutputs, rows, h, true, output0Grad, false, wHqGrad.Slice(0, numHiddens * numOutputs), accumulate: !wHqGradIsZero);
                 }
                 else
                 {
@@ -706,7 +723,7 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                var broadcast = new Vector<float>(KernelMath.Get(t11, kk * numHiddens + i));
+                                var broadcast = new Vector<float>(KernelMath.Get(h, kk * numHiddens + i));
                                 acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(output0Grad, kk * numOutputs + j), acc0);
                                 acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(output0Grad, kk * numOutputs + (j + Vector<float>.Count)), acc1);
                                 acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(output0Grad, kk * numOutputs + (j + 2 * Vector<float>.Count)), acc2);
@@ -739,14 +756,14 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, kk * numHiddens + i)), KernelMath.Load(output0Grad, kk * numOutputs + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, (kk + 1) * numHiddens + i)), KernelMath.Load(output0Grad, (kk + 1) * numOutputs + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, (kk + 2) * numHiddens + i)), KernelMath.Load(output0Grad, (kk + 2) * numOutputs + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, (kk + 3) * numHiddens + i)), KernelMath.Load(output0Grad, (kk + 3) * numOutputs + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(output0Grad, kk * numOutputs + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 1) * numHiddens + i)), KernelMath.Load(output0Grad, (kk + 1) * numOutputs + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 2) * numHiddens + i)), KernelMath.Load(output0Grad, (kk + 2) * numOutputs + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 3) * numHiddens + i)), KernelMath.Load(output0Grad, (kk + 3) * numOutputs + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, kk * numHiddens + i)), KernelMath.Load(output0Grad, kk * numOutputs + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(output0Grad, kk * numOutputs + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(wHqGrad, i * numOutputs + j, acc);
@@ -756,7 +773,7 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += t11[kk * numHiddens + i] * output0Grad[kk * numOutputs + j];
+                                acc += h[kk * numHiddens + i] * output0Grad[kk * numOutputs + j];
                             }
                             wHqGrad[i * numOutputs + j] += acc;
                         }
@@ -766,19 +783,20 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
             }
             if (!bHGrad.IsEmpty)
             {
+                // forward: var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH);
                 if (bHGradIsZero) bHGrad.Clear();
-                // bHGrad += sum of t23 [*, numHiddens] down to [numHiddens]
+                // so: bHGrad += sum of add2Grad [*, numHiddens] down to [numHiddens]
                 {
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= numHiddens - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(bHGrad, c, KernelMath.Load(t23, o * numHiddens + c));
+                            KernelMath.AddTo(bHGrad, c, KernelMath.Load(add2Grad, o * numHiddens + c));
                         }
                         for (; c < numHiddens; c++)
                         {
-                            bHGrad[c] += t23[o * numHiddens + c];
+                            bHGrad[c] += add2Grad[o * numHiddens + c];
                         }
                     }
                 }
@@ -786,10 +804,11 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
             }
             if (!wHhGrad.IsEmpty)
             {
-                // wHhGrad += stateᵀ·t23   [numHiddens, numHiddens], contracting rows
+                // forward: var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH);
+                // so: wHhGrad += stateᵀ·add2Grad   [numHiddens, numHiddens], contracting rows
                 if ((long)numHiddens * numHiddens * rows >= 512)
                 {
-                    Gemm.MatMul(numHiddens, numHiddens, rows, state, true, t23, false, wHhGrad.Slice(0, numHiddens * numHiddens), accumulate: !wHhGradIsZero);
+                    Gemm.MatMul(numHiddens, numHiddens, rows, state, true, add2Grad, false, wHhGrad.Slice(0, numHiddens * numHiddens), accumulate: !wHhGradIsZero);
                 }
                 else
                 {
@@ -803,10 +822,10 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(state, kk * numHiddens + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t23, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t23, kk * numHiddens + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t23, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t23, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -835,14 +854,14 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, kk * numHiddens + i)), KernelMath.Load(t23, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, (kk + 1) * numHiddens + i)), KernelMath.Load(t23, (kk + 1) * numHiddens + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, (kk + 2) * numHiddens + i)), KernelMath.Load(t23, (kk + 2) * numHiddens + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, (kk + 3) * numHiddens + i)), KernelMath.Load(t23, (kk + 3) * numHiddens + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, kk * numHiddens + i)), KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, (kk + 1) * numHiddens + i)), KernelMath.Load(add2Grad, (kk + 1) * numHiddens + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, (kk + 2) * numHiddens + i)), KernelMath.Load(add2Grad, (kk + 2) * numHiddens + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, (kk + 3) * numHiddens + i)), KernelMath.Load(add2Grad, (kk + 3) * numHiddens + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, kk * numHiddens + i)), KernelMath.Load(t23, kk * numHiddens + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, kk * numHiddens + i)), KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(wHhGrad, i * numHiddens + j, acc);
@@ -852,7 +871,7 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += state[kk * numHiddens + i] * t23[kk * numHiddens + j];
+                                acc += state[kk * numHiddens + i] * add2Grad[kk * numHiddens + j];
                             }
                             wHhGrad[i * numHiddens + j] += acc;
                         }
@@ -862,10 +881,11 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
             }
             if (!wXhGrad.IsEmpty)
             {
-                // wXhGrad += xᵀ·t23   [numInputs, numHiddens], contracting rows
+                // forward: var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH);
+                // so: wXhGrad += xᵀ·add2Grad   [numInputs, numHiddens], contracting rows
                 if ((long)numInputs * numHiddens * rows >= 512)
                 {
-                    Gemm.MatMul(numInputs, numHiddens, rows, x, true, t23, false, wXhGrad.Slice(0, numInputs * numHiddens), accumulate: !wXhGradIsZero);
+                    Gemm.MatMul(numInputs, numHiddens, rows, x, true, add2Grad, false, wXhGrad.Slice(0, numInputs * numHiddens), accumulate: !wXhGradIsZero);
                 }
                 else
                 {
@@ -879,10 +899,10 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(x, kk * numInputs + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t23, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t23, kk * numHiddens + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t23, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t23, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -911,14 +931,14 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(t23, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 1) * numInputs + i)), KernelMath.Load(t23, (kk + 1) * numHiddens + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 2) * numInputs + i)), KernelMath.Load(t23, (kk + 2) * numHiddens + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 3) * numInputs + i)), KernelMath.Load(t23, (kk + 3) * numHiddens + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 1) * numInputs + i)), KernelMath.Load(add2Grad, (kk + 1) * numHiddens + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 2) * numInputs + i)), KernelMath.Load(add2Grad, (kk + 2) * numHiddens + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 3) * numInputs + i)), KernelMath.Load(add2Grad, (kk + 3) * numHiddens + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(t23, kk * numHiddens + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(wXhGrad, i * numHiddens + j, acc);
@@ -928,7 +948,7 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += x[kk * numInputs + i] * t23[kk * numHiddens + j];
+                                acc += x[kk * numInputs + i] * add2Grad[kk * numHiddens + j];
                             }
                             wXhGrad[i * numHiddens + j] += acc;
                         }
@@ -943,18 +963,26 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
     private static class KernelsAnySize
     {
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int numInputs, int numHiddens, int numOutputs, int rows) => rows * numHiddens + rows * numHiddens + rows * numHiddens;
+        public static int SavedLength(int numInputs, int numHiddens, int numOutputs, int rows)
+        {
+            int matMul2At = 0;
+            int hAt = matMul2At + rows * numHiddens;
+            int add2GradAt = hAt + rows * numHiddens;
+            return add2GradAt + rows * numHiddens;
+        }
 
         // Forward: var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH); (h.MatMul(wHq) + bQ, h)
         // x [*, numInputs], state [*, numHiddens] -> output0 [*, numOutputs], output1 [*, numHiddens]; '*' is the batch (rows).
         public static void Forward(int numInputs, int numHiddens, int numOutputs, int rows, ReadOnlySpan<float> x, ReadOnlySpan<float> state, ReadOnlySpan<float> wXh, ReadOnlySpan<float> wHh, ReadOnlySpan<float> bH, ReadOnlySpan<float> wHq, ReadOnlySpan<float> bQ, Span<float> output0, Span<float> output1, Span<float> saved)
         {
-            Span<float> t8 = saved.Slice(0, rows * numHiddens); // [*, numHiddens]
-            Span<float> t11 = saved.Slice(rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            // t8 = state·wHh      (from: state.MatMul(wHh))   [rows, numHiddens], contracting numHiddens
+            int matMul2At = 0;
+            int hAt = matMul2At + rows * numHiddens;
+            Span<float> matMul2 = saved.Slice(matMul2At, rows * numHiddens); // [*, numHiddens]
+            Span<float> h = saved.Slice(hAt, rows * numHiddens); // [*, numHiddens]
+            // matMul2 = state·wHh      (from: state.MatMul(wHh))   [rows, numHiddens], contracting numHiddens
             if ((long)rows * numHiddens * numHiddens >= 512)
             {
-                Gemm.MatMul(rows, numHiddens, numHiddens, state, false, wHh, false, t8.Slice(0, rows * numHiddens), accumulate: false);
+                Gemm.MatMul(rows, numHiddens, numHiddens, state, false, wHh, false, matMul2.Slice(0, rows * numHiddens), accumulate: false);
             }
             else
             {
@@ -975,22 +1003,22 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                         {
                             var acc = acc0;
                             int jj = j;
-                            KernelMath.Store(t8, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul2, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc1;
                             int jj = j + Vector<float>.Count;
-                            KernelMath.Store(t8, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul2, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc2;
                             int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(t8, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul2, i * numHiddens + jj, acc);
                         }
                         {
                             var acc = acc3;
                             int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(t8, i * numHiddens + jj, acc);
+                            KernelMath.Store(matMul2, i * numHiddens + jj, acc);
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
@@ -1009,7 +1037,7 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, i * numHiddens + kk)), KernelMath.Load(wHh, kk * numHiddens + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(t8, i * numHiddens + j, acc);
+                        KernelMath.Store(matMul2, i * numHiddens + j, acc);
                     }
                     for (; j < numHiddens; j++)
                     {
@@ -1018,15 +1046,15 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                         {
                             acc += state[i * numHiddens + kk] * wHh[kk * numHiddens + j];
                         }
-                        t8[i * numHiddens + j] = acc;
+                        matMul2[i * numHiddens + j] = acc;
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t8, "RnnStep", "forward", "state.MatMul(wHh)");
-            // t11 = tanh(((x·wXh + t8) + bH))      (from: Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH))   [rows, numHiddens], contracting numInputs
+            if (CheckedMode.Enabled) NonFiniteValues.Check(matMul2, "RnnStep", "forward", "state.MatMul(wHh)");
+            // h = tanh(((x·wXh + matMul2) + bH))      (from: Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH))   [rows, numHiddens], contracting numInputs
             if ((long)rows * numHiddens * numInputs >= 512)
             {
-                Gemm.MatMul(rows, numHiddens, numInputs, x, false, wXh, false, t11.Slice(0, rows * numHiddens), accumulate: false);
+                Gemm.MatMul(rows, numHiddens, numInputs, x, false, wXh, false, h.Slice(0, rows * numHiddens), accumulate: false);
                 for (int i = 0; i < rows; i++)
                 {
                     int j = 0;
@@ -1034,19 +1062,19 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                     {
                         for (; j <= numHiddens - Vector512<float>.Count; j += Vector512<float>.Count)
                         {
-                            var acc = KernelMath.LoadWide(t11, i * numHiddens + j);
-                            KernelMath.Store(t11, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.LoadWide(t8, i * numHiddens + j)) + KernelMath.LoadWide(bH, j))));
+                            var acc = KernelMath.LoadWide(h, i * numHiddens + j);
+                            KernelMath.Store(h, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.LoadWide(matMul2, i * numHiddens + j)) + KernelMath.LoadWide(bH, j))));
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
                     {
-                        var acc = KernelMath.Load(t11, i * numHiddens + j);
-                        KernelMath.Store(t11, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.Load(t8, i * numHiddens + j)) + KernelMath.Load(bH, j))));
+                        var acc = KernelMath.Load(h, i * numHiddens + j);
+                        KernelMath.Store(h, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.Load(matMul2, i * numHiddens + j)) + KernelMath.Load(bH, j))));
                     }
                     for (; j < numHiddens; j++)
                     {
-                        float acc = t11[i * numHiddens + j];
-                        t11[i * numHiddens + j] = KernelMath.Tanh(((acc + t8[i * numHiddens + j]) + bH[j]));
+                        float acc = h[i * numHiddens + j];
+                        h[i * numHiddens + j] = KernelMath.Tanh(((acc + matMul2[i * numHiddens + j]) + bH[j]));
                     }
                 }
             }
@@ -1069,22 +1097,22 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                         {
                             var acc = acc0;
                             int jj = j;
-                            KernelMath.Store(t11, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(t8, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
+                            KernelMath.Store(h, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(matMul2, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
                         }
                         {
                             var acc = acc1;
                             int jj = j + Vector<float>.Count;
-                            KernelMath.Store(t11, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(t8, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
+                            KernelMath.Store(h, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(matMul2, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
                         }
                         {
                             var acc = acc2;
                             int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(t11, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(t8, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
+                            KernelMath.Store(h, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(matMul2, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
                         }
                         {
                             var acc = acc3;
                             int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(t11, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(t8, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
+                            KernelMath.Store(h, i * numHiddens + jj, KernelMath.Tanh(((acc + KernelMath.Load(matMul2, i * numHiddens + jj)) + KernelMath.Load(bH, jj))));
                         }
                     }
                     for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
@@ -1103,7 +1131,7 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, i * numInputs + kk)), KernelMath.Load(wXh, kk * numHiddens + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(t11, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.Load(t8, i * numHiddens + j)) + KernelMath.Load(bH, j))));
+                        KernelMath.Store(h, i * numHiddens + j, KernelMath.Tanh(((acc + KernelMath.Load(matMul2, i * numHiddens + j)) + KernelMath.Load(bH, j))));
                     }
                     for (; j < numHiddens; j++)
                     {
@@ -1112,15 +1140,15 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                         {
                             acc += x[i * numInputs + kk] * wXh[kk * numHiddens + j];
                         }
-                        t11[i * numHiddens + j] = KernelMath.Tanh(((acc + t8[i * numHiddens + j]) + bH[j]));
+                        h[i * numHiddens + j] = KernelMath.Tanh(((acc + matMul2[i * numHiddens + j]) + bH[j]));
                     }
                 }
             }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(t11, "RnnStep", "forward", "Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH)");
-            // output0 = (t11·wHq + bQ)      (from: h.MatMul(wHq) + bQ)   [rows, numOutputs], contracting numHiddens
+            if (CheckedMode.Enabled) NonFiniteValues.Check(h, "RnnStep", "forward", "Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH)");
+            // output0 = (h·wHq + bQ)      (from: h.MatMul(wHq) + bQ)   [rows, numOutputs], contracting numHiddens
             if ((long)rows * numOutputs * numHiddens >= 512)
             {
-                Gemm.MatMul(rows, numOutputs, numHiddens, t11, false, wHq, false, output0.Slice(0, rows * numOutputs), accumulate: false);
+                Gemm.MatMul(rows, numOutputs, numHiddens, h, false, wHq, false, output0.Slice(0, rows * numOutputs), accumulate: false);
                 for (int i = 0; i < rows; i++)
                 {
                     int j = 0;
@@ -1154,7 +1182,7 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                         Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                         for (int kk = 0; kk < numHiddens; kk++)
                         {
-                            var broadcast = new Vector<float>(KernelMath.Get(t11, i * numHiddens + kk));
+                            var broadcast = new Vector<float>(KernelMath.Get(h, i * numHiddens + kk));
                             acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(wHq, kk * numOutputs + j), acc0);
                             acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(wHq, kk * numOutputs + (j + Vector<float>.Count)), acc1);
                             acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(wHq, kk * numOutputs + (j + 2 * Vector<float>.Count)), acc2);
@@ -1187,14 +1215,14 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                         int kk = 0;
                         for (; kk <= numHiddens - 4; kk += 4)
                         {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, i * numHiddens + kk)), KernelMath.Load(wHq, kk * numOutputs + j), acc0);
-                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, i * numHiddens + (kk + 1))), KernelMath.Load(wHq, (kk + 1) * numOutputs + j), acc1);
-                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, i * numHiddens + (kk + 2))), KernelMath.Load(wHq, (kk + 2) * numOutputs + j), acc2);
-                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, i * numHiddens + (kk + 3))), KernelMath.Load(wHq, (kk + 3) * numOutputs + j), acc3);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, i * numHiddens + kk)), KernelMath.Load(wHq, kk * numOutputs + j), acc0);
+                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, i * numHiddens + (kk + 1))), KernelMath.Load(wHq, (kk + 1) * numOutputs + j), acc1);
+                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, i * numHiddens + (kk + 2))), KernelMath.Load(wHq, (kk + 2) * numOutputs + j), acc2);
+                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, i * numHiddens + (kk + 3))), KernelMath.Load(wHq, (kk + 3) * numOutputs + j), acc3);
                         }
                         for (; kk < numHiddens; kk++)
                         {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, i * numHiddens + kk)), KernelMath.Load(wHq, kk * numOutputs + j), acc0);
+                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, i * numHiddens + kk)), KernelMath.Load(wHq, kk * numOutputs + j), acc0);
                         }
                         var acc = (acc0 + acc1) + (acc2 + acc3);
                         KernelMath.Store(output0, i * numOutputs + j, (acc + KernelMath.Load(bQ, j)));
@@ -1204,14 +1232,14 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                         float acc = 0f;
                         for (int kk = 0; kk < numHiddens; kk++)
                         {
-                            acc += t11[i * numHiddens + kk] * wHq[kk * numOutputs + j];
+                            acc += h[i * numHiddens + kk] * wHq[kk * numOutputs + j];
                         }
                         output0[i * numOutputs + j] = (acc + bQ[j]);
                     }
                 }
             }
             if (CheckedMode.Enabled) NonFiniteValues.Check(output0, "RnnStep", "forward", "h.MatMul(wHq) + bQ");
-            // output1 = t11   [*, numHiddens]
+            // output1 = h   [*, numHiddens]
             {
                 int n = rows * numHiddens;
                 int i = 0;
@@ -1219,16 +1247,16 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                 {
                     for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                     {
-                        KernelMath.Store(output1, i, KernelMath.LoadWide(t11, i));
+                        KernelMath.Store(output1, i, KernelMath.LoadWide(h, i));
                     }
                 }
                 for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    KernelMath.Store(output1, i, KernelMath.Load(t11, i));
+                    KernelMath.Store(output1, i, KernelMath.Load(h, i));
                 }
                 for (; i < n; i++)
                 {
-                    output1[i] = t11[i];
+                    output1[i] = h[i];
                 }
             }
             if (CheckedMode.Enabled) NonFiniteValues.Check(output1, "RnnStep", "forward", "Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH)");
@@ -1238,14 +1266,19 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
         // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
         public static void Backward(int numInputs, int numHiddens, int numOutputs, int rows, ReadOnlySpan<float> x, ReadOnlySpan<float> state, ReadOnlySpan<float> wXh, ReadOnlySpan<float> wHh, ReadOnlySpan<float> bH, ReadOnlySpan<float> wHq, ReadOnlySpan<float> bQ, ReadOnlySpan<float> output0, ReadOnlySpan<float> output1, ReadOnlySpan<float> output0Grad, ReadOnlySpan<float> output1Grad, Span<float> xGrad, Span<float> stateGrad, Span<float> wXhGrad, Span<float> wHhGrad, Span<float> bHGrad, Span<float> wHqGrad, Span<float> bQGrad, bool wXhGradIsZero, bool wHhGradIsZero, bool bHGradIsZero, bool wHqGradIsZero, bool bQGradIsZero, Span<float> saved)
         {
-            Span<float> t11 = saved.Slice(rows * numHiddens, rows * numHiddens); // [*, numHiddens]
-            Span<float> t23 = saved.Slice(rows * numHiddens + rows * numHiddens, rows * numHiddens); // [*, numHiddens]
+            int matMul2At = 0;
+            int hAt = matMul2At + rows * numHiddens;
+            int add2GradAt = hAt + rows * numHiddens;
+            Span<float> h = saved.Slice(hAt, rows * numHiddens); // [*, numHiddens]
+            Span<float> add2Grad = saved.Slice(add2GradAt, rows * numHiddens); // [*, numHiddens]
             if (!wXhGrad.IsEmpty || !wHhGrad.IsEmpty || !bHGrad.IsEmpty || !xGrad.IsEmpty || !stateGrad.IsEmpty)
             {
-                // t23 = (output1Grad + output0Grad·wHqᵀ) * (1 - t11 * t11)   [rows, numHiddens], contracting numOutputs
+                // forward: return h.MatMul(wHq) + bQ;
+                // forward: var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH);
+                // so: add2Grad = (output1Grad + output0Grad·wHqᵀ) * (1 - h * h)   [rows, numHiddens], contracting numOutputs
                 if ((long)rows * numHiddens * numOutputs >= 512)
                 {
-                    Gemm.MatMul(rows, numHiddens, numOutputs, output0Grad, false, wHq, true, t23.Slice(0, rows * numHiddens), accumulate: false);
+                    Gemm.MatMul(rows, numHiddens, numOutputs, output0Grad, false, wHq, true, add2Grad.Slice(0, rows * numHiddens), accumulate: false);
                     for (int i = 0; i < rows; i++)
                     {
                         int j = 0;
@@ -1253,19 +1286,19 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                         {
                             for (; j <= numHiddens - Vector512<float>.Count; j += Vector512<float>.Count)
                             {
-                                var acc = KernelMath.LoadWide(t23, i * numHiddens + j);
-                                KernelMath.Store(t23, i * numHiddens + j, ((KernelMath.LoadWide(output1Grad, i * numHiddens + j) + acc) * (Vector512.Create(1f) - (KernelMath.LoadWide(t11, i * numHiddens + j) * KernelMath.LoadWide(t11, i * numHiddens + j)))));
+                                var acc = KernelMath.LoadWide(add2Grad, i * numHiddens + j);
+                                KernelMath.Store(add2Grad, i * numHiddens + j, ((KernelMath.LoadWide(output1Grad, i * numHiddens + j) + acc) * (Vector512.Create(1f) - (KernelMath.LoadWide(h, i * numHiddens + j) * KernelMath.LoadWide(h, i * numHiddens + j)))));
                             }
                         }
                         for (; j <= numHiddens - Vector<float>.Count; j += Vector<float>.Count)
                         {
-                            var acc = KernelMath.Load(t23, i * numHiddens + j);
-                            KernelMath.Store(t23, i * numHiddens + j, ((KernelMath.Load(output1Grad, i * numHiddens + j) + acc) * (new Vector<float>(1f) - (KernelMath.Load(t11, i * numHiddens + j) * KernelMath.Load(t11, i * numHiddens + j)))));
+                            var acc = KernelMath.Load(add2Grad, i * numHiddens + j);
+                            KernelMath.Store(add2Grad, i * numHiddens + j, ((KernelMath.Load(output1Grad, i * numHiddens + j) + acc) * (new Vector<float>(1f) - (KernelMath.Load(h, i * numHiddens + j) * KernelMath.Load(h, i * numHiddens + j)))));
                         }
                         for (; j < numHiddens; j++)
                         {
-                            float acc = t23[i * numHiddens + j];
-                            t23[i * numHiddens + j] = ((output1Grad[i * numHiddens + j] + acc) * (1f - (t11[i * numHiddens + j] * t11[i * numHiddens + j])));
+                            float acc = add2Grad[i * numHiddens + j];
+                            add2Grad[i * numHiddens + j] = ((output1Grad[i * numHiddens + j] + acc) * (1f - (h[i * numHiddens + j] * h[i * numHiddens + j])));
                         }
                     }
                 }
@@ -1291,18 +1324,19 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             {
                                 acc += output0Grad[i * numOutputs + kk] * wHq[j * numOutputs + kk];
                             }
-                            t23[i * numHiddens + j] = ((output1Grad[i * numHiddens + j] + acc) * (1f - (t11[i * numHiddens + j] * t11[i * numHiddens + j])));
+                            add2Grad[i * numHiddens + j] = ((output1Grad[i * numHiddens + j] + acc) * (1f - (h[i * numHiddens + j] * h[i * numHiddens + j])));
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(t23, "RnnStep", "backward", "the gradient of var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH); (h.MatMul(wHq) + bQ, h)");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(add2Grad, "RnnStep", "backward", "the gradient of var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH); (h.MatMul(wHq) + bQ, h)");
             }
             if (!stateGrad.IsEmpty)
             {
-                // stateGrad += t23·wHhᵀ   [rows, numHiddens], contracting numHiddens
+                // forward: var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH);
+                // so: stateGrad += add2Grad·wHhᵀ   [rows, numHiddens], contracting numHiddens
                 if ((long)rows * numHiddens * numHiddens >= 512)
                 {
-                    Gemm.MatMul(rows, numHiddens, numHiddens, t23, false, wHh, true, stateGrad.Slice(0, rows * numHiddens), accumulate: true);
+                    Gemm.MatMul(rows, numHiddens, numHiddens, add2Grad, false, wHh, true, stateGrad.Slice(0, rows * numHiddens), accumulate: true);
                 }
                 else
                 {
@@ -1314,17 +1348,17 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= numHiddens - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t23, i * numHiddens + kk), KernelMath.Load(wHh, j * numHiddens + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t23, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wHh, j * numHiddens + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + kk), KernelMath.Load(wHh, j * numHiddens + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wHh, j * numHiddens + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= numHiddens - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t23, i * numHiddens + kk), KernelMath.Load(wHh, j * numHiddens + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + kk), KernelMath.Load(wHh, j * numHiddens + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < numHiddens; kk++)
                             {
-                                acc += t23[i * numHiddens + kk] * wHh[j * numHiddens + kk];
+                                acc += add2Grad[i * numHiddens + kk] * wHh[j * numHiddens + kk];
                             }
                             stateGrad[i * numHiddens + j] += acc;
                         }
@@ -1334,10 +1368,11 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
             }
             if (!xGrad.IsEmpty)
             {
-                // xGrad += t23·wXhᵀ   [rows, numInputs], contracting numHiddens
+                // forward: var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH);
+                // so: xGrad += add2Grad·wXhᵀ   [rows, numInputs], contracting numHiddens
                 if ((long)rows * numInputs * numHiddens >= 512)
                 {
-                    Gemm.MatMul(rows, numInputs, numHiddens, t23, false, wXh, true, xGrad.Slice(0, rows * numInputs), accumulate: true);
+                    Gemm.MatMul(rows, numInputs, numHiddens, add2Grad, false, wXh, true, xGrad.Slice(0, rows * numInputs), accumulate: true);
                 }
                 else
                 {
@@ -1349,17 +1384,17 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= numHiddens - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t23, i * numHiddens + kk), KernelMath.Load(wXh, j * numHiddens + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(t23, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wXh, j * numHiddens + (kk + Vector<float>.Count)), acc1);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + kk), KernelMath.Load(wXh, j * numHiddens + kk), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + (kk + Vector<float>.Count)), KernelMath.Load(wXh, j * numHiddens + (kk + Vector<float>.Count)), acc1);
                             }
                             for (; kk <= numHiddens - Vector<float>.Count; kk += Vector<float>.Count)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(t23, i * numHiddens + kk), KernelMath.Load(wXh, j * numHiddens + kk), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add2Grad, i * numHiddens + kk), KernelMath.Load(wXh, j * numHiddens + kk), acc0);
                             }
                             float acc = Vector.Sum(acc0 + acc1);
                             for (; kk < numHiddens; kk++)
                             {
-                                acc += t23[i * numHiddens + kk] * wXh[j * numHiddens + kk];
+                                acc += add2Grad[i * numHiddens + kk] * wXh[j * numHiddens + kk];
                             }
                             xGrad[i * numInputs + j] += acc;
                         }
@@ -1369,8 +1404,9 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
             }
             if (!bQGrad.IsEmpty)
             {
+                // forward: return h.MatMul(wHq) + bQ;
                 if (bQGradIsZero) bQGrad.Clear();
-                // bQGrad += sum of output0Grad [*, numOutputs] down to [numOutputs]
+                // so: bQGrad += sum of output0Grad [*, numOutputs] down to [numOutputs]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -1389,10 +1425,11 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
             }
             if (!wHqGrad.IsEmpty)
             {
-                // wHqGrad += t11ᵀ·output0Grad   [numHiddens, numOutputs], contracting rows
+                // forward: return h.MatMul(wHq) + bQ;
+                // so: wHqGrad += hᵀ·output0Grad   [numHiddens, numOutputs], contracting rows
                 if ((long)numHiddens * numOutputs * rows >= 512)
                 {
-                    Gemm.MatMul(numHiddens, numOutputs, rows, t11, true, output0Grad, false, wHqGrad.Slice(0, numHiddens * numOutputs), accumulate: !wHqGradIsZero);
+                    Gemm.MatMul(numHiddens, numOutputs, rows, h, true, output0Grad, false, wHqGrad.Slice(0, numHiddens * numOutputs), accumulate: !wHqGradIsZero);
                 }
                 else
                 {
@@ -1405,7 +1442,7 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                var broadcast = new Vector<float>(KernelMath.Get(t11, kk * numHiddens + i));
+                                var broadcast = new Vector<float>(KernelMath.Get(h, kk * numHiddens + i));
                                 acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(output0Grad, kk * numOutputs + j), acc0);
                                 acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(output0Grad, kk * numOutputs + (j + Vector<float>.Count)), acc1);
                                 acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(output0Grad, kk * numOutputs + (j + 2 * Vector<float>.Count)), acc2);
@@ -1438,14 +1475,14 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, kk * numHiddens + i)), KernelMath.Load(output0Grad, kk * numOutputs + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, (kk + 1) * numHiddens + i)), KernelMath.Load(output0Grad, (kk + 1) * numOutputs + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, (kk + 2) * numHiddens + i)), KernelMath.Load(output0Grad, (kk + 2) * numOutputs + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, (kk + 3) * numHiddens + i)), KernelMath.Load(output0Grad, (kk + 3) * numOutputs + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(output0Grad, kk * numOutputs + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 1) * numHiddens + i)), KernelMath.Load(output0Grad, (kk + 1) * numOutputs + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 2) * numHiddens + i)), KernelMath.Load(output0Grad, (kk + 2) * numOutputs + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, (kk + 3) * numHiddens + i)), KernelMath.Load(output0Grad, (kk + 3) * numOutputs + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(t11, kk * numHiddens + i)), KernelMath.Load(output0Grad, kk * numOutputs + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(h, kk * numHiddens + i)), KernelMath.Load(output0Grad, kk * numOutputs + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(wHqGrad, i * numOutputs + j, acc);
@@ -1455,7 +1492,7 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += t11[kk * numHiddens + i] * output0Grad[kk * numOutputs + j];
+                                acc += h[kk * numHiddens + i] * output0Grad[kk * numOutputs + j];
                             }
                             wHqGrad[i * numOutputs + j] += acc;
                         }
@@ -1465,19 +1502,20 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
             }
             if (!bHGrad.IsEmpty)
             {
+                // forward: var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH);
                 if (bHGradIsZero) bHGrad.Clear();
-                // bHGrad += sum of t23 [*, numHiddens] down to [numHiddens]
+                // so: bHGrad += sum of add2Grad [*, numHiddens] down to [numHiddens]
                 {
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= numHiddens - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(bHGrad, c, KernelMath.Load(t23, o * numHiddens + c));
+                            KernelMath.AddTo(bHGrad, c, KernelMath.Load(add2Grad, o * numHiddens + c));
                         }
                         for (; c < numHiddens; c++)
                         {
-                            bHGrad[c] += t23[o * numHiddens + c];
+                            bHGrad[c] += add2Grad[o * numHiddens + c];
                         }
                     }
                 }
@@ -1485,10 +1523,11 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
             }
             if (!wHhGrad.IsEmpty)
             {
-                // wHhGrad += stateᵀ·t23   [numHiddens, numHiddens], contracting rows
+                // forward: var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH);
+                // so: wHhGrad += stateᵀ·add2Grad   [numHiddens, numHiddens], contracting rows
                 if ((long)numHiddens * numHiddens * rows >= 512)
                 {
-                    Gemm.MatMul(numHiddens, numHiddens, rows, state, true, t23, false, wHhGrad.Slice(0, numHiddens * numHiddens), accumulate: !wHhGradIsZero);
+                    Gemm.MatMul(numHiddens, numHiddens, rows, state, true, add2Grad, false, wHhGrad.Slice(0, numHiddens * numHiddens), accumulate: !wHhGradIsZero);
                 }
                 else
                 {
@@ -1502,10 +1541,10 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(state, kk * numHiddens + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t23, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t23, kk * numHiddens + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t23, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t23, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -1534,14 +1573,14 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, kk * numHiddens + i)), KernelMath.Load(t23, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, (kk + 1) * numHiddens + i)), KernelMath.Load(t23, (kk + 1) * numHiddens + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, (kk + 2) * numHiddens + i)), KernelMath.Load(t23, (kk + 2) * numHiddens + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, (kk + 3) * numHiddens + i)), KernelMath.Load(t23, (kk + 3) * numHiddens + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, kk * numHiddens + i)), KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, (kk + 1) * numHiddens + i)), KernelMath.Load(add2Grad, (kk + 1) * numHiddens + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, (kk + 2) * numHiddens + i)), KernelMath.Load(add2Grad, (kk + 2) * numHiddens + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, (kk + 3) * numHiddens + i)), KernelMath.Load(add2Grad, (kk + 3) * numHiddens + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, kk * numHiddens + i)), KernelMath.Load(t23, kk * numHiddens + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(state, kk * numHiddens + i)), KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(wHhGrad, i * numHiddens + j, acc);
@@ -1551,7 +1590,7 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += state[kk * numHiddens + i] * t23[kk * numHiddens + j];
+                                acc += state[kk * numHiddens + i] * add2Grad[kk * numHiddens + j];
                             }
                             wHhGrad[i * numHiddens + j] += acc;
                         }
@@ -1561,10 +1600,11 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
             }
             if (!wXhGrad.IsEmpty)
             {
-                // wXhGrad += xᵀ·t23   [numInputs, numHiddens], contracting rows
+                // forward: var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH);
+                // so: wXhGrad += xᵀ·add2Grad   [numInputs, numHiddens], contracting rows
                 if ((long)numInputs * numHiddens * rows >= 512)
                 {
-                    Gemm.MatMul(numInputs, numHiddens, rows, x, true, t23, false, wXhGrad.Slice(0, numInputs * numHiddens), accumulate: !wXhGradIsZero);
+                    Gemm.MatMul(numInputs, numHiddens, rows, x, true, add2Grad, false, wXhGrad.Slice(0, numInputs * numHiddens), accumulate: !wXhGradIsZero);
                 }
                 else
                 {
@@ -1578,10 +1618,10 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             for (int kk = 0; kk < rows; kk++)
                             {
                                 var broadcast = new Vector<float>(KernelMath.Get(x, kk * numInputs + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t23, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t23, kk * numHiddens + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t23, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(t23, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + Vector<float>.Count)), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + 2 * Vector<float>.Count)), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add2Grad, kk * numHiddens + (j + 3 * Vector<float>.Count)), acc3);
                             }
                             {
                                 var acc = acc0;
@@ -1610,14 +1650,14 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             int kk = 0;
                             for (; kk <= rows - 4; kk += 4)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(t23, kk * numHiddens + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 1) * numInputs + i)), KernelMath.Load(t23, (kk + 1) * numHiddens + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 2) * numInputs + i)), KernelMath.Load(t23, (kk + 2) * numHiddens + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 3) * numInputs + i)), KernelMath.Load(t23, (kk + 3) * numHiddens + j), acc3);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
+                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 1) * numInputs + i)), KernelMath.Load(add2Grad, (kk + 1) * numHiddens + j), acc1);
+                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 2) * numInputs + i)), KernelMath.Load(add2Grad, (kk + 2) * numHiddens + j), acc2);
+                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, (kk + 3) * numInputs + i)), KernelMath.Load(add2Grad, (kk + 3) * numHiddens + j), acc3);
                             }
                             for (; kk < rows; kk++)
                             {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(t23, kk * numHiddens + j), acc0);
+                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(x, kk * numInputs + i)), KernelMath.Load(add2Grad, kk * numHiddens + j), acc0);
                             }
                             var acc = (acc0 + acc1) + (acc2 + acc3);
                             KernelMath.AddTo(wXhGrad, i * numHiddens + j, acc);
@@ -1627,7 +1667,7 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
                             float acc = 0f;
                             for (int kk = 0; kk < rows; kk++)
                             {
-                                acc += x[kk * numInputs + i] * t23[kk * numHiddens + j];
+                                acc += x[kk * numInputs + i] * add2Grad[kk * numHiddens + j];
                             }
                             wXhGrad[i * numHiddens + j] += acc;
                         }
