@@ -65,6 +65,11 @@ internal static class LayerCompiler
             GraphVerifier.Check(graph, "graph building");
         }
 
+        if (!ConstructionSizeChecks.Check(layer, graph, specialisations, names, diagnostics))
+        {
+            return new GeneratedLayer(hintName, string.Empty, diagnostics.ToEquatableArray());
+        }
+
         // Warnings do not stop emission.
         foreach (var parameter in graph.Parameters.Where(p => !graph.Nodes.Any(n => n.Args.Contains(p.Value))))
         {

@@ -115,7 +115,7 @@ internal sealed partial class GraphBuilder
             return true;
         }
 
-        _graph.SizeChecks.Add(new SizeCheck(call.Text, low, "<=", high, requirement));
+        _graph.SizeChecks.Add(new SizeCheck(call.Text, low, "<=", high, requirement, call.Location));
         return true;
     }
 

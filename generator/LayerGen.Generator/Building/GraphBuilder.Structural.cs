@@ -162,7 +162,7 @@ internal sealed partial class GraphBuilder
             // Reshaping back (transpose_output after transpose_qkv) needs the same fact: one check says it.
             if (!_graph.SizeChecks.Any(c => c.Relation == "==" && ((c.Left.Equals(target) && c.Right.Equals(known)) || (c.Left.Equals(known) && c.Right.Equals(target)))))
             {
-                _graph.SizeChecks.Add(new SizeCheck(call.Text, target, "==", known, "the element count is kept"));
+                _graph.SizeChecks.Add(new SizeCheck(call.Text, target, "==", known, "the element count is kept", call.Location));
             }
         }
 

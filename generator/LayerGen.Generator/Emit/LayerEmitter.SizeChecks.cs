@@ -44,16 +44,11 @@ internal sealed partial class LayerEmitter
     /// </summary>
     private string Message(SizeCheck check)
     {
-        string User(SizeExpr size) => size.Rename(_names.OriginalSize).ToString();
         string Value(SizeExpr size) => $"{size.Code()}.ToString(System.Globalization.CultureInfo.InvariantCulture)";
-        var multiples = check.Relation == "=="
-            ? check.Left.Quotients.Concat(check.Right.Quotients).Distinct().Select(q => $"{User(q.Dividend)} must be a multiple of {User(q.Divisor)}").ToList()
-            : new List<string>();
-        string what = string.Join("; ", new[] { check.What }.Concat(multiples));
         var used = SizeNames.Where(s => check.Left.Symbols.Concat(check.Right.Symbols).Contains(s)).ToList();
         var parts = new List<string>
         {
-            Literal($"{_layer.ClassName}: {check.OpText} needs {User(check.Left)} {check.Relation} {User(check.Right)} ({what}), but with "),
+            Literal($"{_layer.ClassName}: {check.OpText} needs {check.Describe(_names.OriginalSize)}, but with "),
         };
         for (int i = 0; i < used.Count; i++)
         {

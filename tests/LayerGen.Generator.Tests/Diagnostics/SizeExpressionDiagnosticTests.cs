@@ -166,4 +166,30 @@ public sealed class SizeExpressionDiagnosticTests
             "The [Layer] class 'Joined' is not supported: Input = \"[*, n + hidden]\" must be '*' (the batch) followed by positive constants, "
             + "int primary-constructor parameters or sizes computed from them with + - * / %, e.g. \"[*, n]\" or \"[*, n + m]\"");
     }
+
+    [Fact]
+    public void LG0005_a_constant_construction_that_breaks_a_construction_time_check_is_reported_on_the_op()
+    {
+        DiagnosticAssert.Reports(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer(Input = "[*, steps, d]")]
+            public partial class Heads(int steps, int d, int heads)
+            {
+                Tensor Forward(Tensor x) => {|LG0005:x.Reshape(-1, steps, heads, d / heads)|}.Sum(-1);
+            }
+
+            public static class Use
+            {
+                public static Heads Fine() => new Heads(2, 8, 4);
+
+                public static Heads Broken() => new Heads(2, 9, 2);
+            }
+            """,
+            "Shape mismatch in 'x.Reshape(-1, steps, heads, d / heads)': it needs heads * steps * (d / heads) == d * steps (the element count is kept; "
+            + "d must be a multiple of heads), which the construction Heads(steps: 2, d: 9, heads: 2) in this compilation breaks: 16 against 18");
+    }
 }

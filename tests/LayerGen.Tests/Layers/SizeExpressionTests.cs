@@ -117,14 +117,6 @@ public class SizeExpressionTests
             error.Message);
     }
 
-    [Fact]
-    public void A_constant_construction_that_heads_does_not_divide_is_refused_too()
-    {
-        // Constant sizes the generator sees, but which the layer cannot take: the same check, before any kernel runs.
-        var error = Assert.Throws<ArgumentException>(() => new HeadSplit(2, 9, 2));
-        Assert.Contains("d must be a multiple of heads", error.Message);
-    }
-
     /// <summary>The fixture for this kernel: the run-time one's has sizes no constant construction uses.</summary>
     private static string Name(string fixture, string kernel) => kernel == "specialised" ? fixture : fixture + "_runtime";
 }
