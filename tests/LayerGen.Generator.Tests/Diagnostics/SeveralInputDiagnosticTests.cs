@@ -51,7 +51,7 @@ public sealed class SeveralInputDiagnosticTests
                 private static (Tensor, Tensor) Both(Tensor t) => (t, t);
             }
             """,
-            "LayerGen cannot compile 'Both(x * w)' in the forward definition of 'Split': Forward returns 2 tensors, so it returns a tuple of them written out, e.g. 'return (output, state);'");
+            "LayerGen cannot compile 'Both(x * w)' in the forward definition of 'Split': a helper called in a forward definition takes tensors and ints and returns a Tensor; 'Both' returns (LayerGen.Tensor, LayerGen.Tensor)");
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class SeveralInputDiagnosticTests
                 Tensor Forward(Tensor x, Tensor y) => x * w + y;
             }
             """,
-            "The [Layer] class 'Pair' is not supported: Input = \"[*, n]; [n]\" must be '*' (the batch) followed by positive constants or primary-constructor parameters, e.g. \"[*, n]\" (one such shape per input, separated by ';')");
+            "The [Layer] class 'Pair' is not supported: Input = \"[*, n]; [n]\" must be '*' (the batch) followed by positive constants, int primary-constructor parameters or sizes computed from them with + - * / %, e.g. \"[*, n]\" or \"[*, n + m]\" (one such shape per input, separated by ';')");
     }
 
     /// <summary>

@@ -164,7 +164,7 @@ public sealed class SizeExpressionDiagnosticTests
             }
             """,
             "The [Layer] class 'Joined' is not supported: Input = \"[*, n + hidden]\" must be '*' (the batch) followed by positive constants, "
-            + "int primary-constructor parameters or sizes computed from them with + - * / %, e.g. \"[*, n]\" or \"[*, n + m]\"");
+            + "int primary-constructor parameters or sizes computed from them with + - * / %, e.g. \"[*, n]\" or \"[*, n + m]\" (one such shape per input, separated by ';')");
     }
 
     [Fact]
