@@ -103,7 +103,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         yield return new KeyValuePair<string, Tensor>("bias", __AsParameter(bias));
     }
 
-    public IEnumerable<KeyValuePair<string, ILayer>> NamedChildren() => System.Array.Empty<KeyValuePair<string, ILayer>>();
+    public IEnumerable<KeyValuePair<string, IModule>> NamedChildren() => System.Array.Empty<KeyValuePair<string, IModule>>();
 
     public int InputRowLength => __inUnits;
 
