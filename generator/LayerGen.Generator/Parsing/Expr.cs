@@ -57,4 +57,8 @@ internal sealed record CallExpr(
 internal sealed record ScalarExpr(string Template, string Text, LocationInfo? Location) : Expr(Text, Location);
 
 /// <summary>A call of a child layer held in a field: <c>fc1.Call(h)</c>.</summary>
-internal sealed record ChildCallExpr(string Child, Expr Input, string Text, LocationInfo? Location) : Expr(Text, Location);
+internal sealed record ChildCallExpr(string Child, Expr Input, string Text, LocationInfo? Location) : Expr(Text, Location)
+{
+    /// <summary>The arguments after the first, for a child of several inputs (<c>cell.Call(x, h)</c>: <c>h</c>).</summary>
+    public EquatableArray<Expr> OtherInputs { get; init; } = EquatableArray<Expr>.Empty;
+}
