@@ -114,6 +114,55 @@ public sealed class ControlFlowEmissionTests
     }
 
     [Fact]
+    public void A_child_of_two_inputs_called_in_a_loop_reads_each_steps_state()
+    {
+        // The state passed as the child's second argument is renamed step by step like any other operand.
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(
+            """
+            using LayerGen;
+
+            namespace Loops;
+
+            [Layer]
+            public partial class Cell(int n)
+            {
+                [Parameter] Tensor wx = Tensor.Randn(n, n) * 0.3f;
+                [Parameter] Tensor wh = Tensor.Randn(n, n) * 0.3f;
+
+                Tensor Forward(Tensor x, Tensor h) => Ops.Tanh(x.MatMul(wx) + h.MatMul(wh));
+            }
+
+            [Layer(Input = "[*, 3, n]")]
+            public partial class Unrolled(int n)
+            {
+                Cell cell = new(n);
+
+                Tensor Forward(Tensor x)
+                {
+                    var h = Ops.Tanh(x.Narrow(1, 0, 1).Sum(1));
+                    for (int t = 1; t < 3; t++)
+                    {
+                        h = cell.Call(x.Narrow(1, t, 1).Sum(1), h);
+                    }
+
+                    return h;
+                }
+            }
+
+            public static class Build
+            {
+                public static Unrolled Create() => new Unrolled(4);
+            }
+            """);
+
+        run.AssertClean();
+        var outcome = EagerAgreement.OutcomeOf(run);
+        Assert.NotNull(outcome);
+        Assert.Null(outcome!.Failure);
+        Assert.Contains(outcome.Checked, line => line.StartsWith("Loops.Unrolled", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_loop_over_a_size_is_unrolled_for_the_constant_construction_and_the_glue_refuses_other_values()
     {
         GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(Layers);

@@ -84,7 +84,24 @@ internal static class VjpRules
     }
 
     /// <summary>The child's own backward gives the input's gradient (and accumulates its parameters').</summary>
-    private static void ChildCall(VjpContext d) => d.Gradient(0, d.ChildGrad());
+    /// <remarks>
+    /// A child of several inputs: one ChildGrad node per input, made before any is contributed (each contribution may
+    /// add a sum node), since one run of the child's backward writes them all (Emit/ChildEmitter).
+    /// </remarks>
+    private static void ChildCall(VjpContext d)
+    {
+        if (d.Node.Args.Count == 1)
+        {
+            d.Gradient(0, d.ChildGrad());
+            return;
+        }
+
+        var grads = Enumerable.Range(0, d.Node.Args.Count).Select(d.ChildGrad).ToList();
+        for (int k = 0; k < grads.Count; k++)
+        {
+            d.Gradient(k, grads[k]);
+        }
+    }
 
     private static int[] Inverse(IReadOnlyList<int> permutation)
     {

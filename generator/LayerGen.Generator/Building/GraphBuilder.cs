@@ -222,7 +222,7 @@ internal sealed partial class GraphBuilder
     /// The child's input and output features in this layer's terms: its signature with its size
     /// parameters replaced by the arguments it is constructed with.
     /// </summary>
-    private (IReadOnlyList<Dim> Input, IReadOnlyList<Dim> Output)? ChildShapes(string name)
+    private (IReadOnlyList<Dim> Input, IReadOnlyList<Dim> Output, IReadOnlyList<IReadOnlyList<Dim>> Others)? ChildShapes(string name)
     {
         var child = _layer.Children.FirstOrDefault(c => c.Name == name);
         var signature = child is null ? null : _signatureOf(child);
@@ -245,7 +245,14 @@ internal sealed partial class GraphBuilder
             return null;
         }
 
-        return (input.Select(d => d!.Value).ToArray(), output.Select(d => d!.Value).ToArray());
+        var others = signature.OtherInputFeatures.Select(f => f.Select(Resolve).ToList()).ToList();
+        if (others.Any(f => f.Any(d => d is null)))
+        {
+            return null;
+        }
+
+        return (input.Select(d => d!.Value).ToArray(), output.Select(d => d!.Value).ToArray(),
+            others.Select(f => (IReadOnlyList<Dim>)f.Select(d => d!.Value).ToArray()).ToArray());
     }
 
     private int? Child(ChildCallExpr call)
@@ -259,9 +266,11 @@ internal sealed partial class GraphBuilder
         string name = call.Child;
         var shapes = ChildShapes(name);
         var child = _layer.Children.First(c => c.Name == name);
-        if (_signatureOf(child) is { InputCount: > 1 } several)
+        int arguments = call.OtherInputs.Count + 1;
+        int takes = _signatureOf(child)?.InputCount ?? 1;
+        if (takes != arguments)
         {
-            Report(call, $"'{name}' ({child.TypeFullName}) takes {several.InputCount} inputs, so it is called with {several.InputCount} arguments");
+            Report(call, $"'{name}' ({child.TypeFullName}) takes {takes} input{(takes == 1 ? string.Empty : "s")}, so it is called with {takes} argument{(takes == 1 ? string.Empty : "s")}");
             return null;
         }
 
@@ -290,8 +299,36 @@ internal sealed partial class GraphBuilder
             return null;
         }
 
+        // The other arguments: each ends with its input's features, after the same batch as the first.
+        var args = new List<int> { arg.Value };
+        for (int i = 0; i < call.OtherInputs.Count; i++)
+        {
+            if (Visit(call.OtherInputs[i]) is not int other)
+            {
+                return null;
+            }
+
+            var features = known.Others[i];
+            var otherShape = _unifier?.OpenSuffix(ShapeOf(other), features.Count) ?? ShapeOf(other);
+            // The same batch: while inferring, the unknown leading dimensions of both become one (as broadcasting does).
+            var batch = new Shape(shape.Dims.Take(leading).ToArray());
+            var otherBatch = new Shape(otherShape.Dims.Take(System.Math.Max(0, otherShape.Rank - features.Count)).ToArray());
+            bool sameBatch = _unifier is null ? otherBatch.Equals(batch) : _unifier.Broadcast(otherBatch, batch, out _) is not null;
+            otherShape = ShapeOf(other);
+            bool otherFits = sameBatch && otherShape.Rank == leading + features.Count
+                && otherShape.Dims.Skip(leading).Zip(features, SameSize).All(same => same);
+            if (!otherFits)
+            {
+                var expected = new Shape(shape.Dims.Take(leading).Concat(features).ToArray());
+                Report(call, $"'{name}' expects its argument {i + 2} of shape {expected} (the first argument's batch, then its features) but gets {otherShape}");
+                return null;
+            }
+
+            args.Add(other);
+        }
+
         var output = new Shape(shape.Dims.Take(leading).Concat(known.Output).ToArray());
-        return _graph.Add(new Node(0, Op.ChildCall, new[] { arg.Value }, output) { Name = name, ChildInput = new Shape(known.Input), Text = call.Text });
+        return _graph.Add(new Node(0, Op.ChildCall, args, output) { Name = name, ChildInput = new Shape(known.Input), Text = call.Text });
     }
 
     /// <summary>Mean = sum × (1 / count): sugar lowered to primitives.</summary>

@@ -23,6 +23,14 @@ internal static class SequentialCheck
         foreach (var entry in site.Entries)
         {
             var signature = entry.MetadataSignature ?? (known.TryGetValue(entry.TypeFullName, out var s) ? s : null);
+            if (signature is { InputCount: > 1 } or { OutputCount: > 1 })
+            {
+                // C# refuses it too (it is no ILayer); this says why, and what to do instead.
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SequentialOfModule, entry.Location, $"'{entry.Text}'", signature.InputCount.ToString(System.Globalization.CultureInfo.InvariantCulture), signature.OutputCount.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                features = null;
+                previous = entry;
+                continue;
+            }
             var input = signature is null || entry.Sizes is null ? null : Resolve(signature.InputFeatures, signature, entry.Sizes.Value);
             var output = signature is null || entry.Sizes is null ? null : Resolve(signature.OutputFeatures, signature, entry.Sizes.Value);
             if (input is null || output is null)

@@ -109,6 +109,7 @@ internal static class SignatureBuilder
             graph[graph.Output].Shape.Features.Select(ToSize).ToEquatableArray())
         {
             InputCount = graph.Inputs.Count,
+            OtherInputFeatures = graph.Inputs.Skip(1).Select(i => graph[i].Shape.Features.Select(ToSize).ToEquatableArray()).ToEquatableArray(),
             OutputCount = graph.Outputs.Count,
         };
     }

@@ -77,6 +77,12 @@ internal static class DiagnosticDescriptors
         "'{0}' is constructed with sizes that are not constants, so it runs the kernel with run-time loop bounds (unless the values match a constant construction elsewhere)",
         DiagnosticSeverity.Info);
 
+    public static readonly DiagnosticDescriptor SequentialOfModule = Create(
+        "LG0013",
+        "A layer of several inputs or outputs in a Sequential",
+        "{0} takes {1} tensor(s) and returns {2}, but a Sequential chains layers of one tensor in and one out (ILayer); call it in a layer's Forward instead",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor InternalError = Create(
         "LG0999",
         "LayerGen internal error",
@@ -96,6 +102,7 @@ internal static class DiagnosticDescriptors
         "LG0010" => SequentialMismatch,
         "LG0011" => UnusedParameter,
         "LG0012" => RunTimeSizes,
+        "LG0013" => SequentialOfModule,
         "LG0999" => InternalError,
         _ => UnsupportedLayerDeclaration,
     };

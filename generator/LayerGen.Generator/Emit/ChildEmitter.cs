@@ -17,16 +17,64 @@ internal sealed class ChildEmitter
     public void Forward(SourceWriter w, ChildCallStep step)
     {
         var node = _plan.Graph[step.Node];
-        var input = _plan.Buffers[node.Args[0]];
+        string inputs = string.Join(", ", node.Args.Select(a => _plan.Buffers[a].Name));
         string rows = ChildRows(node);
-        w.Comment($"{step.Target.Buffer.Name} = {node.Name}.Call({input.Name})      (from: {node.Text})   {node.Shape}");
-        w.Line($"{node.Name}.ForwardSpan({rows}, {input.Name}, {step.Target.Buffer.Name}, {_plan.ChildSaved[step.Node].Name});");
+        w.Comment($"{step.Target.Buffer.Name} = {node.Name}.Call({inputs})      (from: {node.Text})   {node.Shape}");
+        w.Line($"{node.Name}.ForwardSpan({rows}, {inputs}, {step.Target.Buffer.Name}, {_plan.ChildSaved[step.Node].Name});");
+    }
+
+    /// <summary>For a child of several inputs: the gradient targets of its ChildGrad nodes seen so far, by the call's output node.</summary>
+    private readonly System.Collections.Generic.Dictionary<int, string[]> _pending = new();
+
+    /// <summary>
+    /// The backward of a child of several inputs: one ChildGrad node per input (Args: inputs..., output, g; Ints: the
+    /// input), all made together. One run of the child's backward writes every input's gradient, so the steps before
+    /// the last only note their target and the last one runs it. A child of several inputs is no ILayer, so it has no
+    /// backward into parameters: its plain backward runs (the parent cannot offer one into parameters then either,
+    /// as BackwardIntoParameters.CanRun refuses a child with parameters that does not implement it).
+    /// </summary>
+    private void BackwardOfSeveral(SourceWriter w, ChildGradStep step, Node node)
+    {
+        int count = node.Args.Count - 2;
+        int output = node.Args[count];
+        if (!_pending.TryGetValue(output, out var targets))
+        {
+            targets = new string[count];
+            _pending[output] = targets;
+        }
+
+        string target = "Span<float>.Empty";
+        if (step.Target is { } t)
+        {
+            target = t.Buffer.Name;
+            if (!t.Accumulate)
+            {
+                // The child accumulates into the input gradient it is given.
+                w.Line($"{target}.Clear();");
+            }
+        }
+
+        targets[node.Ints[0]] = target;
+        if (node.Ints[0] < count - 1)
+        {
+            return;
+        }
+
+        string inputs = string.Join(", ", node.Args.Take(count).Select(a => _plan.Buffers[a].Name));
+        w.Comment($"{string.Join(", ", targets)} += {node.Name}'s backward from {_plan.Buffers[node.Args[count + 1]].Name} (also accumulates {node.Name}'s parameter gradients)");
+        w.Line($"{node.Name}.BackwardSpan({ChildRows(node)}, {inputs}, {_plan.Buffers[output].Name}, {_plan.Buffers[node.Args[count + 1]].Name}, {string.Join(", ", targets)}, {_plan.ChildSaved[output].Name});");
     }
 
     /// <param name="intoParameters">The kernel's flag choosing the child's <c>BackwardSpanIntoParameters</c> (IBackwardIntoParameters).</param>
     public void Backward(SourceWriter w, ChildGradStep step, string intoParameters)
     {
         var node = _plan.Graph[step.Node];
+        if (node.Ints.Count == 1)
+        {
+            BackwardOfSeveral(w, step, node);
+            return;
+        }
+
         var input = _plan.Buffers[node.Args[0]];
         var output = _plan.Buffers[node.Args[1]];
         var outputGrad = _plan.Buffers[node.Args[2]];

@@ -237,7 +237,10 @@ internal sealed class KernelEmitter
             // A child whose backward runs twice (called twice in the forward) would have its parameters
             // changed by the first run before the second reads them.
             var parameters = _plan.ParameterBuffers.Zip(_plan.ParameterGradBuffers, (p, g) => (p.Name, g.Name)).ToList();
-            bool childRunsTwice = steps.OfType<ChildGradStep>().GroupBy(g => _plan.Graph[g.Node].Name).Any(g => g.Count() > 1);
+            // (A child of several inputs has one step per input but runs once: count its last.)
+            bool childRunsTwice = steps.OfType<ChildGradStep>()
+                .Where(g => _plan.Graph[g.Node].Ints.Count == 0 || _plan.Graph[g.Node].Ints[0] == _plan.Graph[g.Node].Args.Count - 3)
+                .GroupBy(g => _plan.Graph[g.Node].Name).Any(g => g.Count() > 1);
             GradientsMayGoIntoParameters = !childRunsTwice
                 && _plan.ParameterBuffers.Count == _plan.ParameterGradBuffers.Count
                 && ParameterWriteOrder.ReadsPrecedeGradientWrites(stepTexts, parameters);

@@ -1,3 +1,4 @@
+using System.Linq;
 using LayerGen.Generator.Model;
 
 namespace LayerGen.Generator.Ir;
@@ -141,6 +142,18 @@ internal sealed class VjpContext : BackwardOps
     public int ChildGrad()
     {
         int id = Graph.Add(new Node(0, Op.ChildGrad, new[] { X, Y, G }, Graph[X].Shape) { Name = Node.Name, ChildInput = Node.ChildInput });
+        Graph.BackwardRoots.Add(id);
+        return id;
+    }
+
+    /// <summary>
+    /// For a call of a child of several inputs: the gradient of input <paramref name="input"/>, Args (inputs..., output, g),
+    /// Ints (input). The child's backward runs once for them all, at the last of them.
+    /// </summary>
+    public int ChildGrad(int input)
+    {
+        var args = Node.Args.Concat(new[] { Y, G }).ToArray();
+        int id = Graph.Add(new Node(0, Op.ChildGrad, args, Graph[Node.Args[input]].Shape) { Name = Node.Name, ChildInput = Node.ChildInput, Ints = new[] { input }.ToEquatableArray() });
         Graph.BackwardRoots.Add(id);
         return id;
     }

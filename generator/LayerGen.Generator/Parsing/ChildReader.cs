@@ -149,10 +149,21 @@ internal static class ChildReader
         // A layer with several inputs writes one shape per input, separated by ';'.
         var inputs = inputText.Split(';');
         var input = ShapeText.ParseFeatures(inputs[0], sizes);
+        var others = new List<EquatableArray<SizeRef>>();
+        foreach (string other in inputs.Skip(1))
+        {
+            if (ShapeText.ParseFeatures(other, sizes) is not { } features)
+            {
+                return null;
+            }
+
+            others.Add(features.ToEquatableArray());
+        }
+
         var outputs = outputText.Split(';');
         var output = ShapeText.ParseFeatures(outputs[0], sizes);
         return input is null || output is null
             ? null
-            : new LayerSignature(type.ToDisplayString(), sizes.ToEquatableArray(), input.ToEquatableArray(), output.ToEquatableArray()) { InputCount = inputs.Length, OutputCount = outputs.Length };
+            : new LayerSignature(type.ToDisplayString(), sizes.ToEquatableArray(), input.ToEquatableArray(), output.ToEquatableArray()) { InputCount = inputs.Length, OutputCount = outputs.Length, OtherInputFeatures = others.ToEquatableArray() };
     }
 }

@@ -77,7 +77,11 @@ internal sealed record ScalarExpr(string Template, string Text, LocationInfo? Lo
 internal sealed record SizeArgument(int Position, SizeExpr Size, LocationInfo? Location);
 
 /// <summary>A call of a child layer held in a field: <c>fc1.Call(h)</c>.</summary>
-internal sealed record ChildCallExpr(string Child, Expr Input, string Text, LocationInfo? Location) : Expr(Text, Location);
+internal sealed record ChildCallExpr(string Child, Expr Input, string Text, LocationInfo? Location) : Expr(Text, Location)
+{
+    /// <summary>The arguments after the first, for a child of several inputs (<c>cell.Call(x, h)</c>: <c>h</c>).</summary>
+    public EquatableArray<Expr> OtherInputs { get; init; } = EquatableArray<Expr>.Empty;
+}
 
 /// <summary>
 /// A tuple of results, <c>return (output, state);</c>: only what a forward returning several tensors returns

@@ -196,10 +196,21 @@ internal sealed partial class ExprReader
         var loopConstants = new List<LoopConstant>();
         var arguments = invocation.ArgumentList.Arguments;
 
-        if (name == "Call" && arguments.Count == 1 && ChildName(access.Expression) is string child)
+        if (name == "Call" && arguments.Count >= 1 && ChildName(access.Expression) is string child)
         {
-            var operand = Read(arguments[0].Expression);
-            return operand is null ? null : new ChildCallExpr(child, operand, text, location);
+            // A child of several inputs is called with several arguments: addNorm.Call(x, y).
+            var called = new List<Expr>();
+            foreach (var argument in arguments)
+            {
+                if (Read(argument.Expression) is not { } operand)
+                {
+                    return null;
+                }
+
+                called.Add(operand);
+            }
+
+            return new ChildCallExpr(child, called[0], text, location) { OtherInputs = called.Skip(1).ToEquatableArray() };
         }
 
         bool isOps = IsOpsClass(access.Expression);

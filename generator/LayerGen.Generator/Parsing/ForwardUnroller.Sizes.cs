@@ -196,6 +196,11 @@ internal sealed partial class ForwardUnroller
                 break;
             case ChildCallExpr child:
                 walk(child.Input);
+                foreach (var other in child.OtherInputs)
+                {
+                    walk(other);
+                }
+
                 break;
             case TupleExpr tuple:
                 foreach (var item in tuple.Items)

@@ -235,7 +235,23 @@ internal sealed partial class ForwardUnroller
             case InlineCallExpr call:
                 return Inline(call);
             case ChildCallExpr child:
-                return Rewrite(child.Input) is { } input ? child with { Input = input } : null;
+                if (Rewrite(child.Input) is not { } input)
+                {
+                    return null;
+                }
+
+                var others = new List<Expr>();
+                foreach (var other in child.OtherInputs)
+                {
+                    if (Rewrite(other) is not { } rewrittenOther)
+                    {
+                        return null;
+                    }
+
+                    others.Add(rewrittenOther);
+                }
+
+                return child with { Input = input, OtherInputs = others.ToEquatableArray() };
             case TupleExpr tuple:
                 var items = new List<Expr>();
                 foreach (var item in tuple.Items)

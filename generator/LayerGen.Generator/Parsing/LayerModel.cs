@@ -196,6 +196,9 @@ internal sealed record LayerSignature(
     /// <summary>How many tensors the layer's <c>Forward</c> takes (<see cref="InputFeatures"/> are the first's).</summary>
     public int InputCount { get; init; } = 1;
 
+    /// <summary>The features of the inputs after the first, for a layer of several inputs.</summary>
+    public EquatableArray<EquatableArray<SizeRef>> OtherInputFeatures { get; init; } = EquatableArray<EquatableArray<SizeRef>>.Empty;
+
     /// <summary>How many tensors the layer's <c>Forward</c> returns (<see cref="OutputFeatures"/> are the first's).</summary>
     public int OutputCount { get; init; } = 1;
 }

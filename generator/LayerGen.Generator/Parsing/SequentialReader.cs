@@ -31,7 +31,7 @@ internal static class SequentialReader
             var entries = arguments.Arguments
                 .Select(a => Entry(a.Expression, context.SemanticModel.GetOperation(a.Expression, cancellationToken)))
                 .ToList();
-            return entries.Count >= 2 ? new SequentialSite(entries.ToEquatableArray()) : null;
+            return entries.Count >= 1 ? new SequentialSite(entries.ToEquatableArray()) : null;
         }
         catch (System.Exception e) when (e is not System.OperationCanceledException)
         {

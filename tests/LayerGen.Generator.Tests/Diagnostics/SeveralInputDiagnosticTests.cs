@@ -134,4 +134,39 @@ public sealed class SeveralInputDiagnosticTests
             "Shape mismatch in 'pair.Call(x)': 'pair' (Demo.Pair) takes 2 inputs, so it is called with 2 arguments",
             error.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    /// <summary>C# refuses it too (CS1503: the layer is no ILayer); LG0013 says why, on the argument.</summary>
+    [Fact]
+    public void LG0013_a_layer_of_two_inputs_given_to_a_Sequential()
+    {
+        var (source, spans) = Markup.Parse(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class Pair(int n)
+            {
+                [Parameter] Tensor w = Tensor.Randn(n);
+
+                Tensor Forward(Tensor x, Tensor y) => (x + y) * w;
+            }
+
+            public static class Model
+            {
+                public static Sequential Make() => new Sequential({|LG0013:new Pair(4)|});
+            }
+            """);
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(source);
+        Assert.Null(run.Exception);
+        var error = Assert.Single(run.GeneratorDiagnostics, d => d.Id.StartsWith("LG", System.StringComparison.Ordinal));
+        Assert.Equal("LG0013", error.Id);
+        Assert.Equal(DiagnosticSeverity.Error, error.Severity);
+        Assert.Equal(spans.Single().Span, error.Location.SourceSpan);
+        Assert.Equal(
+            "'new Pair(4)' takes 2 tensor(s) and returns 1, but a Sequential chains layers of one tensor in and one out (ILayer); call it in a layer's Forward instead",
+            error.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(["CS1503"], run.CompilationErrors.Select(d => d.Id).Distinct());
+    }
 }

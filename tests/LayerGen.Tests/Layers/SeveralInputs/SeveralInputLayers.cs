@@ -71,3 +71,23 @@ public partial class RnnStep(int numInputs, int numHiddens, int numOutputs)
         return (h.MatMul(wHq) + bQ, h);
     }
 }
+
+/// <summary>A parent calling a child of two inputs (<c>cell.Call(x, h)</c>) and a one-input child on its result.</summary>
+[Layer]
+public partial class GruWithHead(int numInputs, int numHiddens)
+{
+    private readonly GruCell cell = new(numInputs, numHiddens);
+    private readonly Linear head = new(numHiddens, 2);
+
+    Tensor Forward(Tensor x, Tensor h) => head.Call(cell.Call(x, h));
+}
+
+/// <summary>A one-input layer (an ILayer, so a Sequential may hold it) whose forward calls AddNorm(x, ffn(x)), as a transformer block does.</summary>
+[Layer]
+public partial class FfnBlock(int d)
+{
+    private readonly AddNorm addNorm = new(d, 0.25f);
+    private readonly Linear ffn = new(d, d);
+
+    Tensor Forward(Tensor x) => addNorm.Call(x, Ops.Tanh(ffn.Call(x)));
+}
