@@ -86,7 +86,7 @@ public partial class GruWithHead(int numInputs, int numHiddens)
 [Layer]
 public partial class FfnBlock(int d)
 {
-    private readonly AddNorm addNorm = new(d, 0.25f);
+    private readonly AddNorm addNorm = new(d, 0); // no dropout (an integer literal: the non-finite-literal test replaces real ones)
     private readonly Linear ffn = new(d, d);
 
     Tensor Forward(Tensor x) => addNorm.Call(x, Ops.Tanh(ffn.Call(x)));
