@@ -337,64 +337,6 @@ internal sealed partial class ExprReader
         };
     }
 
-    private enum ArgumentKind
-    {
-        Tensor,
-        Integer,
-        Number,
-        String,
-    }
-
-    /// <summary>
-    /// The call's arguments in parameter order (a <c>params</c> array expanded), each classified by the
-    /// parameter it binds to; by its constant's type when the call does not bind (mid-typing). A parameter
-    /// left at its default comes with no syntax and its default value.
-    /// </summary>
-    private IEnumerable<(ExpressionSyntax? Argument, ArgumentKind Kind, object? Default)> ClassifyArguments(InvocationExpressionSyntax invocation)
-    {
-        if (_model.GetOperation(invocation, _cancellationToken) is IInvocationOperation operation)
-        {
-            foreach (var argument in operation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? int.MaxValue))
-            {
-                var parameterType = argument.Parameter?.Type;
-                if (argument.ArgumentKind == ArgumentKind_DefaultValue)
-                {
-                    if (argument.Value.ConstantValue is { HasValue: true } defaultValue)
-                    {
-                        yield return (null, KindOf(parameterType, null), defaultValue.Value);
-                    }
-
-                    continue;
-                }
-
-                if (argument.ArgumentKind == Microsoft.CodeAnalysis.Operations.ArgumentKind.ParamArray && argument.Value is IArrayCreationOperation { Initializer: { } initializer })
-                {
-                    var elementType = (parameterType as IArrayTypeSymbol)?.ElementType;
-                    foreach (var element in initializer.ElementValues)
-                    {
-                        yield return ((ExpressionSyntax)element.Syntax, KindOf(elementType, (ExpressionSyntax)element.Syntax), null);
-                    }
-
-                    continue;
-                }
-
-                if (argument.Syntax is ArgumentSyntax syntax)
-                {
-                    yield return (syntax.Expression, KindOf(parameterType, syntax.Expression), null);
-                }
-            }
-
-            yield break;
-        }
-
-        foreach (var argument in invocation.ArgumentList.Arguments)
-        {
-            yield return (argument.Expression, KindOf(null, argument.Expression), null);
-        }
-    }
-
-    private const Microsoft.CodeAnalysis.Operations.ArgumentKind ArgumentKind_DefaultValue = Microsoft.CodeAnalysis.Operations.ArgumentKind.DefaultValue;
-
     /// <summary>
     /// Of the overloads written with one name (<c>x.Pow(2f)</c>, <c>x.Pow(p)</c>), the one taking
     /// <paramref name="operands"/> tensors; when none does (a call half-typed), the one taking the fewest, so
@@ -410,34 +352,6 @@ internal sealed partial class ExprReader
 
     private static CallExpr Call(OpInfo op, string text, LocationInfo? location, params Expr[] operands) =>
         new(op, operands.ToEquatableArray(), EquatableArray<int>.Empty, text, location);
-
-    private ArgumentKind KindOf(ITypeSymbol? parameterType, ExpressionSyntax? argument)
-    {
-        switch (parameterType?.SpecialType)
-        {
-            case SpecialType.System_Int32:
-            case SpecialType.System_Boolean:
-                return ArgumentKind.Integer;
-            case SpecialType.System_Single:
-            case SpecialType.System_Double:
-                return ArgumentKind.Number;
-            case SpecialType.System_String:
-                return ArgumentKind.String;
-        }
-
-        if (parameterType is not null || argument is null)
-        {
-            return ArgumentKind.Tensor;
-        }
-
-        var constant = _model.GetConstantValue(argument, _cancellationToken);
-        return constant.HasValue ? constant.Value switch
-        {
-            int or bool => ArgumentKind.Integer,
-            string => ArgumentKind.String,
-            _ => ArgumentKind.Number,
-        } : IsSizeTyped(argument) ? ArgumentKind.Integer : ArgumentKind.Tensor;
-    }
 
     /// <summary>The child layer a receiver names (<c>fc1</c> or <c>this.fc1</c>), if any.</summary>
     private string? ChildName(ExpressionSyntax receiver)
