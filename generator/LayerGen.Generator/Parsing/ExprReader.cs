@@ -410,12 +410,7 @@ internal sealed partial class ExprReader
 
     private Expr? Unsupported(SyntaxNode node, string why)
     {
-        _diagnostics.Add(DiagnosticInfo.Create(
-            DiagnosticDescriptors.UnsupportedExpression,
-            LocationInfo.From(node),
-            ForwardParser.Shorten(node.ToString()),
-            _layerName,
-            why));
+        ForwardParser.ReportUnsupported(_diagnostics, node, _layerName, why);
         return null;
     }
 }

@@ -149,12 +149,7 @@ internal sealed class ForwardEnvironment
     public T? Report<T>(SyntaxNode node, string why)
         where T : class
     {
-        _diagnostics.Add(DiagnosticInfo.Create(
-            DiagnosticDescriptors.UnsupportedExpression,
-            LocationInfo.From(node),
-            ForwardParser.Shorten(node.ToString()),
-            _layerName,
-            why));
+        ForwardParser.ReportUnsupported(_diagnostics, node, _layerName, why);
         return null;
     }
 

@@ -142,6 +142,10 @@ internal static class ForwardParser
         return null;
     }
 
+    /// <summary>LG0003 on <paramref name="node"/>: the forward definition of <paramref name="layerName"/> cannot compile it, because <paramref name="why"/>.</summary>
+    internal static void ReportUnsupported(List<DiagnosticInfo> diagnostics, SyntaxNode node, string layerName, string why) =>
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, LocationInfo.From(node), Shorten(node.ToString()), layerName, why));
+
     internal static string Shorten(string text)
     {
         text = string.Join(" ", text.Split(new[] { '\r', '\n', '\t', ' ' }, System.StringSplitOptions.RemoveEmptyEntries));
