@@ -112,11 +112,17 @@ internal static class LayerCompiler
             .OrderBy(s => s.LayerFullName, System.StringComparer.Ordinal)
             .ToEquatableArray();
 
+    /// <summary>The graph's leaves read from the layer's fields: its parameters, then its buffers (which the kernels read alike).</summary>
     private static IEnumerable<string> ParameterNames(LayerModel layer)
     {
         foreach (var parameter in layer.Parameters)
         {
             yield return parameter.Name;
+        }
+
+        foreach (var buffer in layer.Buffers)
+        {
+            yield return buffer.Name;
         }
     }
 }

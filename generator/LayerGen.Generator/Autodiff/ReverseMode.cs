@@ -22,12 +22,14 @@ internal static class ReverseMode
         var problems = new List<string>();
         int forwardCount = graph.Nodes.Count;
 
-        // Only values that depend on the input or a parameter carry a gradient.
+        // Only values that depend on the input or a parameter carry a gradient; a buffer is read like a parameter but
+        // never trained (PyTorch's register_buffer), so it carries none.
         var dependsOnVariable = new bool[forwardCount];
+        var buffers = new HashSet<int>(graph.Buffers.Select(b => b.Value));
         foreach (var node in graph.Nodes)
         {
             // A child layer has parameters of its own, so its output always carries a gradient.
-            dependsOnVariable[node.Id] = node.Op is Op.Input or Op.Parameter or Op.ChildCall || node.Args.Any(a => dependsOnVariable[a]);
+            dependsOnVariable[node.Id] = (node.Op is Op.Input or Op.Parameter or Op.ChildCall && !buffers.Contains(node.Id)) || node.Args.Any(a => dependsOnVariable[a]);
         }
 
         graph.BuildingBackward = true;

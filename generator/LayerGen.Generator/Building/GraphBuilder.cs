@@ -126,6 +126,12 @@ internal sealed partial class GraphBuilder
             int id = AddLeaf(Op.Parameter, parameter.Name, new Shape(parameter.Shape.Select(ToDim).ToArray()));
             _graph.Parameters.Add(new KeyValuePair<string, int>(parameter.Name, id));
         }
+
+        foreach (var buffer in _layer.Buffers)
+        {
+            int id = AddLeaf(Op.Parameter, buffer.Name, new Shape(buffer.Shape.Select(ToDim).ToArray()));
+            _graph.Buffers.Add(new KeyValuePair<string, int>(buffer.Name, id));
+        }
     }
 
     private int AddLeaf(Op op, string name, Shape shape)

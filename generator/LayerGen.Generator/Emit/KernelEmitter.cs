@@ -32,7 +32,7 @@ internal sealed class KernelEmitter
 
     public void Emit(SourceWriter w)
     {
-        var parameters = _plan.ParameterBuffers.Select(p => $"ReadOnlySpan<float> {p.Name}").ToList();
+        var parameters = _plan.ParameterBuffers.Concat(_plan.StateBuffers).Select(p => $"ReadOnlySpan<float> {p.Name}").ToList();
         var parameterGrads = _plan.ParameterGradBuffers.Select(p => $"Span<float> {p.Name}").ToList();
 
         w.Line("/// <summary>Floats of workspace the forward and backward kernels need for <paramref name=\"rows\"/> rows.</summary>");
@@ -101,6 +101,11 @@ internal sealed class KernelEmitter
             backwardArgs.Add($"bool {IntoParameters}");
         }
 
+        if (ReadsTraining(_plan))
+        {
+            backwardArgs.Add("bool training");
+        }
+
         using (w.Block($"public static void Backward({_sizeParameters}{_childParameters}int rows, {string.Join(", ", backwardArgs)})"))
         {
             EmitBody(w, _plan.BackwardSteps, backward: true);
@@ -126,8 +131,15 @@ internal sealed class KernelEmitter
     /// <summary>The kernel parameter saying a parameter gradient's contents count as zeros (see <c>ParameterGradients.Take</c>).</summary>
     public static string IsZeroFlag(Buffer gradient) => gradient.Name + "IsZero";
 
-    /// <summary>True when the forward kernel draws dropout masks and so needs the layer's train/eval mode.</summary>
-    public static bool UsesTraining(KernelPlan plan) => plan.Graph.Nodes.Any(n => n.Op == Ir.Op.DropoutMask);
+    /// <summary>True when the forward kernel draws dropout masks or selects by <c>Training</c>, and so needs the layer's train/eval mode.</summary>
+    public static bool UsesTraining(KernelPlan plan) => plan.Graph.Nodes.Any(n => n.Op == Ir.Op.DropoutMask) || ReadsTraining(plan);
+
+    /// <summary>
+    /// True when the forward branches on <c>Training</c> (<see cref="Parsing.BoolTraining"/>): a scalar of the kernels reads
+    /// the mode, and the backward, which selects the gradient by the same mask, needs it too.
+    /// </summary>
+    public static bool ReadsTraining(KernelPlan plan) => plan.Graph.Nodes.Any(n => n.Op == Ir.Op.Constant && n.Value.Code is { } code
+        && System.Text.RegularExpressions.Regex.IsMatch(code, @"\b" + Parsing.BoolTraining.KernelFlag + @"\b"));
 
     private void EmitBody(SourceWriter w, List<Step> steps, bool backward)
     {

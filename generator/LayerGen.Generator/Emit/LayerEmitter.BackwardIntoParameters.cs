@@ -61,7 +61,11 @@ internal sealed partial class LayerEmitter
         }
     }
 
-    /// <summary>The backward kernel's last argument when it calls child layers (see <see cref="KernelEmitter.IntoParameters"/>), else nothing.</summary>
+    /// <summary>
+    /// The backward kernel's last arguments: whether child layers add into their parameters when it calls them (see
+    /// <see cref="KernelEmitter.IntoParameters"/>), and the train/eval mode when the forward branches on <c>Training</c>.
+    /// </summary>
     private string ChildBackwardFlag(bool intoParameters) =>
-        KernelEmitter.CallsChildBackwards(_plan) ? (intoParameters ? ", true" : ", false") : string.Empty;
+        (KernelEmitter.CallsChildBackwards(_plan) ? (intoParameters ? ", true" : ", false") : string.Empty)
+        + (KernelEmitter.ReadsTraining(_plan) ? ", __training" : string.Empty);
 }

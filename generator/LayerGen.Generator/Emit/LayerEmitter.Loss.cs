@@ -23,7 +23,7 @@ internal sealed partial class LayerEmitter
     {
         var graph = _plan.Graph;
         string sizeArgs = HasSizes ? string.Join(", ", SizeNames.Select(s => "__" + s)) + ", " : string.Empty;
-        string parameterData = string.Concat(_layer.Parameters.Select(p => $"{p.Name}.Data, "));
+        string parameterData = ParameterData();
         string parameterGrads = GradientArguments();
 
         w.Line($"public int InputRowLength => {GlueProduct(graph[graph.Input].Shape.Features)};");

@@ -102,6 +102,7 @@ internal sealed partial class LayerEmitter
         }
 
         w.Line();
+        EmitLocalBuffers(w);
         if (_layer.Children.Count == 0)
         {
             w.Line("public IEnumerable<KeyValuePair<string, IModule>> NamedChildren() => System.Array.Empty<KeyValuePair<string, IModule>>();");

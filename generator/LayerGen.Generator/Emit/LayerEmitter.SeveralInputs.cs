@@ -94,7 +94,7 @@ internal sealed partial class LayerEmitter
         var outs = _plan.OutputSpans;
         bool tuple = outs.Count > 1;
         string sizeArgs = (HasSizes ? string.Join(", ", SizeNames.Select(s => "__" + s)) + ", " : string.Empty) + ChildArguments;
-        string parameterData = string.Concat(_layer.Parameters.Select(p => $"{p.Name}.Data, "));
+        string parameterData = ParameterData();
         string parameterGrads = GradientArguments();
         string inputSpans = string.Join(", ", spans.Select(s => s.Input));
         string gradSpans = string.Join(", ", spans.Select(s => s.Gradient));
@@ -185,6 +185,8 @@ internal sealed partial class LayerEmitter
             {
                 w.Line($"SpanChecks.Length(\"{_layer.ClassName}\", \"{parameter.Name}\", {parameter.Name}.Count, {GlueProduct(parameter.Shape.Select(s => s.Symbol is null ? Dim.Const(s.Value) : Dim.Sym(_names.Size(s.Symbol))))});");
             }
+
+            EmitBufferShapeChecks(w);
         }
     }
 }

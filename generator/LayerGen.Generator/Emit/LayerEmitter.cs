@@ -287,7 +287,7 @@ internal sealed partial class LayerEmitter
         string inputRow = GlueProduct(graph[graph.Input].Shape.Features);
         string outputRow = GlueProduct(graph[graph.Output].Shape.Features);
         string sizeArgs = (HasSizes ? string.Join(", ", SizeNames.Select(s => "__" + s)) + ", " : string.Empty) + ChildArguments;
-        string parameterData = string.Concat(_layer.Parameters.Select(p => $"{p.Name}.Data, "));
+        string parameterData = ParameterData();
         string parameterGrads = GradientArguments();
 
         w.Line($"public int InputRowLength => {inputRow};");
@@ -333,6 +333,8 @@ internal sealed partial class LayerEmitter
             {
                 w.Line($"SpanChecks.Length(\"{_layer.ClassName}\", \"{parameter.Name}\", {parameter.Name}.Count, {GlueProduct(parameter.Shape.Select(s => s.ToDim(_names.Size)))});");
             }
+
+            EmitBufferShapeChecks(w);
         }
     }
 

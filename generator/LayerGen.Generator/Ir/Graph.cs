@@ -33,6 +33,12 @@ internal sealed class Graph
     /// <summary>Parameter name → node, in declaration order.</summary>
     public List<KeyValuePair<string, int>> Parameters { get; } = new();
 
+    /// <summary>
+    /// Buffer name → node ([Buffer]s and plain tensor fields), in declaration order: leaves like parameters
+    /// (<see cref="Op.Parameter"/> nodes the kernels read from the field's storage) that are never differentiated.
+    /// </summary>
+    public List<KeyValuePair<string, int>> Buffers { get; } = new();
+
     /// <summary>After autodiff: the gradient of the first input (if it depends on anything), or -1.</summary>
     public int InputGrad => InputGrads.Count > 0 ? InputGrads[0] : -1;
 

@@ -99,6 +99,9 @@ internal sealed class KernelPlan
 
     public List<Buffer> ParameterBuffers { get; } = new();
 
+    /// <summary>The spans of the layer's buffers (read like parameters, never given a gradient), after the parameters' in the kernels' arguments.</summary>
+    public List<Buffer> StateBuffers { get; } = new();
+
     /// <summary>Each input's span and its gradient's span, in the order <c>Forward</c> takes the inputs (the kernels' first parameters).</summary>
     public List<(string Input, string Gradient)> InputSpans { get; } = new();
 

@@ -70,6 +70,13 @@ internal sealed class Lowerer
             Assign(parameter.Value, buffer);
         }
 
+        foreach (var state in _graph.Buffers)
+        {
+            var buffer = new Buffer(_names.Parameter(state.Key), BufferRole.Parameter, _graph[state.Value].Shape);
+            _plan.StateBuffers.Add(buffer);
+            Assign(state.Value, buffer);
+        }
+
         foreach (var node in _graph.Nodes.Where(n => n.Op == Op.OutputGrad))
         {
             Assign(node.Id, new Buffer(_names.OutputGrad(node.Ints.Count > 0 ? node.Ints[0] : 0), BufferRole.OutputGrad, node.Shape));

@@ -162,7 +162,7 @@ internal sealed partial class ExprReader
             return new NumberExpr(constant, text, location);
         }
 
-        return Unsupported(syntax, "only the input, locals declared above, [Parameter] members and constants can be used");
+        return Unsupported(syntax, "only the input, locals declared above, [Parameter] and [Buffer] members, tensor fields whose shape can be read from their initialiser (e.g. 'Tensor.Zeros(n)') and constants can be used");
     }
 
     /// <summary><c>c ? a : b</c> on a condition known at compile time (<see cref="ForwardEnvironment.ReadBool"/>).</summary>

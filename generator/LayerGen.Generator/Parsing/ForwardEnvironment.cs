@@ -244,15 +244,13 @@ internal sealed class ForwardEnvironment
                     && _constructorParameters.Contains(flag.Name):
                 // Known when the layer is constructed: both branches are built and the kernels select (ForwardUnroller).
                 return new BoolHyperparameter(flag.Name);
+            case IdentifierNameSyntax { Identifier.ValueText: "Training" } or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: "Training" }
+                when _model.GetSymbolInfo(syntax, _cancellationToken).Symbol is null or IPropertySymbol { Name: "Training" }:
+                // The generated property (absent while the layer generates): the mode, selected by the kernels as a hyperparameter is.
+                return new BoolTraining();
             default:
                 problem = syntax;
-                why = _model.GetSymbolInfo(syntax, _cancellationToken).Symbol switch
-                {
-                    // The generated property: it does not exist while the layer fails to generate.
-                    IPropertySymbol { Name: "Training" } or null when syntax is IdentifierNameSyntax { Identifier.ValueText: "Training" } =>
-                        "'Training' is known only when the layer runs, and LayerGen resolves a forward's branches at compile time; ops that behave differently in training (Ops.Dropout) read the mode themselves",
-                    _ => "a condition resolved at compile time is a constant or compares integers computed from constants, loop variables and the layer's int sizes",
-                };
+                why = "a condition is a constant, compares integers computed from constants, loop variables and the layer's int sizes, or reads a bool hyperparameter or the layer's 'Training' mode";
                 return null;
         }
     }

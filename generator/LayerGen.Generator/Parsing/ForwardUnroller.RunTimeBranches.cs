@@ -103,7 +103,7 @@ internal sealed partial class ForwardUnroller
         return true;
     }
 
-    private const string RunTimeReturn = "a return inside a branch on a hyperparameter is not supported yet: both branches are built and their values selected when the kernels run, so assign the result to a local in each branch and return it after the if";
+    private const string RunTimeReturn = "a return inside a branch on a hyperparameter or on Training is not supported yet: both branches are built and their values selected when the kernels run, so assign the result to a local in each branch and return it after the if";
 
     private static NameExpr Local(string name) => new(name, NameKind.Local, name, null);
 

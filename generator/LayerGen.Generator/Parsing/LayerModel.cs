@@ -58,6 +58,12 @@ internal sealed record LayerModel(
     public System.Collections.Generic.IReadOnlyList<DeclaredInput>? DeclaredInputs =>
         Input is null ? null : System.Linq.Enumerable.ToList(System.Linq.Enumerable.Concat(new[] { Input }, OtherInputs));
 
+    /// <summary>
+    /// The non-trainable tensor fields the forward may read: [Buffer]s and plain <c>Tensor</c> fields, in declaration
+    /// order (<see cref="BufferReader"/>).
+    /// </summary>
+    public EquatableArray<BufferModel> Buffers { get; init; } = EquatableArray<BufferModel>.Empty;
+
     /// <summary>True when the layer's own source has syntax errors (the user is mid-edit).</summary>
     public bool SourceHasErrors { get; init; }
 }
@@ -74,6 +80,12 @@ internal sealed record DeclaredInput(EquatableArray<SizeRef> Features);
 /// whether it gets a setter (a writable field), which is how two layers share one tensor.
 /// </summary>
 internal sealed record ParameterModel(string Name, EquatableArray<SizeRef> Shape, string InitializerText, string AccessorName, bool Settable, LocationInfo? Location);
+
+/// <summary>
+/// A non-trainable tensor field: its name, its shape (from its initialiser), that initialiser's text, whether it is a
+/// persistent [Buffer] (in the state dict, under <paramref name="StateName"/>) or a plain field (not saved).
+/// </summary>
+internal sealed record BufferModel(string Name, EquatableArray<SizeRef> Shape, string InitializerText, bool Persistent, string StateName, LocationInfo? Location);
 
 /// <summary>A type a layer is nested in: its name and the declaration the generated part repeats (<c>partial class Outer</c>).</summary>
 internal sealed record ContainingType(string Name, string Declaration);

@@ -151,6 +151,9 @@ internal static class LayerParser
             .Where(m => m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == ParameterAttributeName))
             .Select(m => m.Name));
         var children = ChildReader.Read(type, context.SemanticModel, sizes, cancellationToken);
+        var buffers = BufferReader.Read(type, context.SemanticModel, sizes, diagnostics, cancellationToken);
+        // A forward reads a buffer as it reads a parameter (a leaf of the graph), so both are names it knows.
+        var leafNames = new HashSet<string>(parameterNames.Concat(buffers.Select(b => b.Name)));
 
         var forwardMethod = type.GetMembers("Forward").OfType<IMethodSymbol>()
             .FirstOrDefault(m => (isLoss ? m.Parameters.Length == 2 : m.Parameters.Length >= 1) && !m.IsStatic);
@@ -165,7 +168,7 @@ internal static class LayerParser
         var forwardModel = context.SemanticModel.SyntaxTree == forwardSyntax.SyntaxTree
             ? context.SemanticModel
             : context.SemanticModel.Compilation.GetSemanticModel(forwardSyntax.SyntaxTree);
-        var forward = ForwardParser.Parse(type.Name, forwardMethod, forwardSyntax, forwardModel, parameterNames, new HashSet<string>(children.Select(c => c.Name)), sizes.Concat(hyperparameters.Select(h => h.Name)).ToList(), diagnostics, cancellationToken, isLoss);
+        var forward = ForwardParser.Parse(type.Name, forwardMethod, forwardSyntax, forwardModel, leafNames, new HashSet<string>(children.Select(c => c.Name)), sizes.Concat(hyperparameters.Select(h => h.Name)).ToList(), diagnostics, cancellationToken, isLoss);
         if (forward is null || diagnostics.Count > 0)
         {
             return null;
@@ -195,6 +198,7 @@ internal static class LayerParser
             IsLoss = isLoss,
             ContainingTypes = containingTypes.ToEquatableArray(),
             Hyperparameters = hyperparameters.ToEquatableArray(),
+            Buffers = buffers.ToEquatableArray(),
             CapturedParameters = CapturedParameters(type, context.SemanticModel.Compilation, cancellationToken).ToEquatableArray(),
             SourceHasErrors = declaration.SyntaxTree.GetDiagnostics(cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error),
         };

@@ -39,6 +39,27 @@ public static class SpanChecks
         }
     }
 
+    /// <summary>
+    /// Checks a buffer or plain tensor field the forward reads holds the shape the kernels were generated for (a field
+    /// initialised by a method, or reassigned, may not); cheap enough to run on every call.
+    /// </summary>
+    public static void BufferShape(string layer, string buffer, Tensor? value, ReadOnlySpan<int> expected)
+    {
+        if (value is null || !value.Shape.SequenceEqual(expected))
+        {
+            ThrowBufferShape(layer, buffer, value, expected.ToArray());
+        }
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowBufferShape(string layer, string buffer, Tensor? value, int[] expected) =>
+        throw new ArgumentException(
+            value is null
+                ? $"{layer}: the tensor field '{buffer}' the forward reads is null; it must hold a tensor of shape {Tensor.FormatShape(expected)}."
+                : $"{layer}: the tensor field '{buffer}' the forward reads must have shape {Tensor.FormatShape(expected)} but holds a tensor of shape {Tensor.FormatShape(value.Shape)}.",
+            buffer);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void MinimumLength(string layer, string buffer, int actual, int minimum)
     {

@@ -27,6 +27,13 @@ public interface IModule
     /// <summary>This layer's own parameters, in declaration order (not its children's).</summary>
     IEnumerable<KeyValuePair<string, Tensor>> LocalParameters();
 
+    /// <summary>
+    /// This layer's own persistent buffers (its <see cref="BufferAttribute"/> tensors: running statistics, tables), in
+    /// declaration order, under their state-dict names (<c>running_mean</c>) — PyTorch's <c>named_buffers(recurse=False)</c>.
+    /// Never trained; listed in <see cref="LayerExtensions.StateDict"/> after the parameters. None by default.
+    /// </summary>
+    IEnumerable<KeyValuePair<string, Tensor>> LocalBuffers() => [];
+
     /// <summary>Direct children, in order, with their PyTorch names (<c>"0"</c>, <c>"encoder"</c>).</summary>
     IEnumerable<KeyValuePair<string, IModule>> NamedChildren();
 

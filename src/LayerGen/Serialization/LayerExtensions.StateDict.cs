@@ -7,8 +7,8 @@ namespace LayerGen;
 public static partial class LayerExtensions
 {
     /// <summary>
-    /// Every parameter by its dotted name, in <see cref="NamedParameters"/> order, like PyTorch's
-    /// <c>state_dict()</c>: each value shares the parameter's storage (writing to it writes the model)
+    /// Every parameter and persistent buffer by its dotted name (a layer's parameters, then its buffers, then each
+    /// child's), like PyTorch's <c>state_dict()</c>: each value shares the parameter's storage (writing to it writes the model)
     /// but is detached from autograd.
     /// </summary>
     /// <remarks>

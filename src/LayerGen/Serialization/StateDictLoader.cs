@@ -11,7 +11,7 @@ namespace LayerGen;
 /// </summary>
 internal static class StateDictLoader
 {
-    /// <summary>Every parameter under every name PyTorch's <c>state_dict</c> would list it: own first, then each child's, depth first, shared ones repeated.</summary>
+    /// <summary>Every parameter and persistent buffer under every name PyTorch's <c>state_dict</c> would list it: own parameters, own buffers, then each child's, depth first, shared ones repeated.</summary>
     public static List<KeyValuePair<string, Tensor>> AllNamedParameters(IModule layer)
     {
         var result = new List<KeyValuePair<string, Tensor>>();
@@ -175,6 +175,12 @@ internal static class StateDictLoader
         foreach (KeyValuePair<string, Tensor> parameter in layer.LocalParameters())
         {
             result.Add(new KeyValuePair<string, Tensor>(prefix + parameter.Key, parameter.Value));
+        }
+
+        // Then its persistent buffers, as PyTorch's state_dict lists a module's own parameters, then its buffers.
+        foreach (KeyValuePair<string, Tensor> buffer in layer.LocalBuffers())
+        {
+            result.Add(new KeyValuePair<string, Tensor>(prefix + buffer.Key, buffer.Value));
         }
 
         foreach (KeyValuePair<string, IModule> child in layer.NamedChildren())

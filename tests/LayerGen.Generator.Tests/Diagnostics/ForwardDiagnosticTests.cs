@@ -94,7 +94,7 @@ public sealed class ForwardDiagnosticTests
     }
 
     [Fact]
-    public void LG0003_a_tensor_field_that_is_not_a_parameter()
+    public void LG0003_a_tensor_field_whose_shape_cannot_be_read()
     {
         DiagnosticAssert.Reports(
             """
@@ -102,15 +102,20 @@ public sealed class ForwardDiagnosticTests
 
             namespace Demo;
 
+            public static class Util
+            {
+                public static Tensor Scale() => Tensor.From(1f, 2f, 3f, 4f);
+            }
+
             [Layer]
             public partial class Scaled
             {
-                Tensor scale = Tensor.Ones(4);
+                Tensor scale = Util.Scale();
 
                 Tensor Forward(Tensor x) => x * {|LG0003:scale|};
             }
             """,
-            "LayerGen cannot compile 'scale' in the forward definition of 'Scaled': only the input, locals declared above, [Parameter] members and constants can be used");
+            "LayerGen cannot compile 'scale' in the forward definition of 'Scaled': only the input, locals declared above, [Parameter] and [Buffer] members, tensor fields whose shape can be read from their initialiser (e.g. 'Tensor.Zeros(n)') and constants can be used");
     }
 
     [Fact]

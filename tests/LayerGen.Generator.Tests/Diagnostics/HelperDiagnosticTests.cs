@@ -5,7 +5,7 @@ namespace LayerGen.Generator.Tests.Diagnostics;
 
 /// <summary>
 /// What stays refused of helpers and branches resolved at compile time (issue 16): recursion (a helper is inlined, so
-/// its depth must be finite when read), branches on a value known only when the layer runs — <c>Training</c>, a
+/// its depth must be finite when read), branches on a value known only when the layer runs — a
 /// tensor's value —, a return inside a branch on a bool hyperparameter, and helpers of unsupported types. Each is LG0003 on the exact syntax at fault.
 /// </summary>
 public sealed class HelperDiagnosticTests
@@ -79,13 +79,14 @@ public sealed class HelperDiagnosticTests
                 }
             }
             """,
-            "LayerGen cannot compile '!useBias' in the forward definition of 'MaybeBias': a return inside a branch on a hyperparameter is not supported yet: both branches are built and their values selected when the kernels run, so assign the result to a local in each branch and return it after the if");
+            "LayerGen cannot compile '!useBias' in the forward definition of 'MaybeBias': a return inside a branch on a hyperparameter or on Training is not supported yet: both branches are built and their values selected when the kernels run, so assign the result to a local in each branch and return it after the if");
     }
 
     [Fact]
-    public void LG0003_a_conditional_on_the_training_mode_is_reported_on_the_condition()
+    public void LG0003_a_return_inside_a_branch_on_the_training_mode_is_reported_on_the_condition()
     {
-        // The layer is not generated, so neither is its Training property: the compiler's CS0103 comes too.
+        // Both paths are built and selected when the kernels run, so neither may return early. The layer is not
+        // generated, so neither is its Training property: the compiler's CS0103 comes too.
         DiagnosticAssert.ReportsDespiteCompilerErrors(
             """
             using LayerGen;
@@ -95,10 +96,18 @@ public sealed class HelperDiagnosticTests
             [Layer]
             public partial class NoisyInTraining
             {
-                Tensor Forward(Tensor x) => {|LG0003:Training|} ? x * 0.5f : x;
+                Tensor Forward(Tensor x)
+                {
+                    if ({|LG0003:Training|})
+                    {
+                        return x * 0.5f;
+                    }
+
+                    return x;
+                }
             }
             """,
-            "LayerGen cannot compile 'Training' in the forward definition of 'NoisyInTraining': 'Training' is known only when the layer runs, and LayerGen resolves a forward's branches at compile time; ops that behave differently in training (Ops.Dropout) read the mode themselves");
+            "LayerGen cannot compile 'Training' in the forward definition of 'NoisyInTraining': a return inside a branch on a hyperparameter or on Training is not supported yet: both branches are built and their values selected when the kernels run, so assign the result to a local in each branch and return it after the if");
     }
 
     [Fact]
