@@ -116,6 +116,11 @@ internal sealed partial class GraphBuilder
             _graph.Statements.Add(new Ir.ForwardStatement(null, output.Value, result.Text));
         }
 
+        foreach (var update in forward.BufferUpdates)
+        {
+            _graph.BufferUpdates.Add(new KeyValuePair<string, int>(update.Buffer, _names[update.Local]));
+        }
+
         return _graph;
     }
 
@@ -131,6 +136,13 @@ internal sealed partial class GraphBuilder
         {
             int id = AddLeaf(Op.Parameter, buffer.Name, new Shape(buffer.Shape.Select(ToDim).ToArray()));
             _graph.Buffers.Add(new KeyValuePair<string, int>(buffer.Name, id));
+            if (_layer.Forward.BufferUpdates.Any(u => u.Buffer == buffer.Name))
+            {
+                // The kernels overwrite it at the end of the forward: everything reads a copy of the old value.
+                int snapshot = _graph.Add(Elementwise.Detach, _graph[id].Shape, id);
+                _names[buffer.Name] = snapshot;
+                _graph.BufferSnapshots.Add(snapshot);
+            }
         }
     }
 

@@ -59,7 +59,8 @@ internal sealed class KernelEmitter
         string outputShapes = outputs.Count == 1 ? $"output {_plan.Graph[outputs[0]].Shape}" : string.Join(", ", outputs.Select((id, i) => $"{_plan.OutputSpans[i].Output} {_plan.Graph[id].Shape}"));
         w.Comment($"{inputShapes} -> {outputShapes}; '*' is the batch (rows).");
         var forwardArgs = inputs.Select(b => $"ReadOnlySpan<float> {b.Name}").ToList();
-        forwardArgs.AddRange(parameters);
+        // The forward writes the buffers it updates (their new value, after every other step).
+        forwardArgs.AddRange(_plan.ParameterBuffers.Concat(_plan.StateBuffers).Select(p => $"{(_plan.UpdatedStates.Contains(p.Name) ? "Span<float>" : "ReadOnlySpan<float>")} {p.Name}"));
         if (_plan.Graph.Target >= 0)
         {
             forwardArgs.Add("ReadOnlySpan<float> target");

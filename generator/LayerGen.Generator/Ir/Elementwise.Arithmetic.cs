@@ -53,8 +53,8 @@ internal sealed partial class Elementwise
     /// <summary>Broadcasts its argument to the node's shape (the adjoint of a reduction).</summary>
     public static readonly Elementwise Expand = new("Expand", 1, d => d.Gradient(0, d.SumTo(d.G, d.X)), Spelling.Identity);
 
-    /// <summary>Its argument, through which no gradient flows (the max subtracted inside softmax).</summary>
-    public static readonly Elementwise Detach = new("Detach", 1, NoGradient, Spelling.Identity);
+    /// <summary>Its argument, through which no gradient flows (the max subtracted inside softmax, a buffer's new value; <c>x.Detach()</c>).</summary>
+    public static readonly Elementwise Detach = new("Detach", 1, NoGradient, Spelling.Identity, writtenAs: [Written.Method]);
 
     private static readonly Elementwise[] Arithmetic = [Add, Sub, Mul, Div, Neg, Expand, Detach];
 }

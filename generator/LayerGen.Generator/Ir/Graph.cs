@@ -39,6 +39,18 @@ internal sealed class Graph
     /// </summary>
     public List<KeyValuePair<string, int>> Buffers { get; } = new();
 
+    /// <summary>
+    /// Buffer name → the node of the value the forward leaves in it (<c>runningMean = ...</c>): the forward kernel writes it
+    /// into the buffer's storage after every other step.
+    /// </summary>
+    public List<KeyValuePair<string, int>> BufferUpdates { get; } = new();
+
+    /// <summary>
+    /// For each buffer the forward assigns: the copy of its old value every read goes through (a Detach of the leaf, kept
+    /// in the workspace), so the forward's later steps and the backward read the value from before the update.
+    /// </summary>
+    public HashSet<int> BufferSnapshots { get; } = new();
+
     /// <summary>After autodiff: the gradient of the first input (if it depends on anything), or -1.</summary>
     public int InputGrad => InputGrads.Count > 0 ? InputGrads[0] : -1;
 

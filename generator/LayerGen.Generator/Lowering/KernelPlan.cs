@@ -17,6 +17,9 @@ internal enum BufferRole
 
     /// <summary>A slice of the caller's <c>saved</c> workspace.</summary>
     Workspace,
+
+    /// <summary>A buffer's storage, written with its new value at the end of the forward (<c>runningMean = ...</c>).</summary>
+    State,
 }
 
 /// <summary>A span the kernels read or write, with the shape it holds.</summary>
@@ -101,6 +104,9 @@ internal sealed class KernelPlan
 
     /// <summary>The spans of the layer's buffers (read like parameters, never given a gradient), after the parameters' in the kernels' arguments.</summary>
     public List<Buffer> StateBuffers { get; } = new();
+
+    /// <summary>The kernel names of the buffers the forward kernel writes (a <c>Span&lt;float&gt;</c> argument there).</summary>
+    public HashSet<string> UpdatedStates { get; } = new();
 
     /// <summary>Each input's span and its gradient's span, in the order <c>Forward</c> takes the inputs (the kernels' first parameters).</summary>
     public List<(string Input, string Gradient)> InputSpans { get; } = new();

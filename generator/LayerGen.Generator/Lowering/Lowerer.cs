@@ -44,7 +44,7 @@ internal sealed class Lowerer
 
     private void Run()
     {
-        var forwardNeeded = Reach(_graph.Outputs);
+        var forwardNeeded = Reach(_graph.Outputs.Concat(_graph.BufferUpdates.Select(u => u.Value)));
         var gradRoots = _graph.ParameterGrads.Select(p => p.Value).Where(v => v >= 0).Concat(_graph.BackwardRoots).ToList();
         gradRoots.AddRange(_graph.InputGrads.Where(g => g >= 0));
 
@@ -104,7 +104,17 @@ internal sealed class Lowerer
             stores.Add((_graph.Outputs[i], new Target(outputBuffer, Accumulate: false)));
         }
 
+        // A buffer's old value is copied before anything reads it and its new value kept, so the write-back can come last.
+        _plan.Saved.UnionWith(_graph.BufferSnapshots.Where(forwardNeeded.Contains));
+        var updates = _graph.BufferUpdates.Where(u => !_graph.BufferSnapshots.Contains(u.Value)).ToList();
+        _plan.Saved.UnionWith(updates.Select(u => StorageOf(u.Value)));
         LowerPhase(forwardNeeded.Where(id => !_graph[id].IsBackward).OrderBy(id => id).ToList(), stores, _plan.ForwardSteps, wanted: null);
+        foreach (var update in updates)
+        {
+            var state = new Buffer(_names.Parameter(update.Key), BufferRole.State, _graph[update.Value].Shape);
+            _plan.UpdatedStates.Add(state.Name);
+            _plan.ForwardSteps.Add(new CopyStep(update.Value, new Target(state, Accumulate: false), EquatableArray<string>.Empty));
+        }
 
         var gradStores = new List<(int Node, Target Target)>();
         foreach (var grad in _graph.ParameterGrads)

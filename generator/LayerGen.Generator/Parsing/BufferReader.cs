@@ -87,6 +87,10 @@ internal static class BufferReader
         return result;
     }
 
+    /// <summary>The names of the members marked [Buffer], whether or not their shape can be read.</summary>
+    public static IEnumerable<string> AttributedNames(INamedTypeSymbol type) =>
+        type.GetMembers().Where(m => m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == BufferAttributeName)).Select(m => m.Name);
+
     /// <summary>Whether a method of the layer (the forward, a helper) mentions <paramref name="name"/>.</summary>
     private static bool ReadByAMethod(INamedTypeSymbol type, string name, CancellationToken cancellationToken) =>
         type.DeclaringSyntaxReferences

@@ -104,7 +104,7 @@ internal static class ForwardParser
         }
 
         var unrolled = ForwardUnroller.Unroll(layerName, program, new Dictionary<string, int>(), new Dictionary<string, string>(), ForwardUnroller.TakenNames(forward, parameterNames, childNames), diagnostics);
-        return unrolled is { } resolved ? forward.WithResults(resolved.Locals, resolved.Result, layerName, diagnostics) : null;
+        return unrolled is { } resolved ? forward.WithResults(resolved.Locals, resolved.Result, layerName, diagnostics) is { } done ? done with { BufferUpdates = resolved.Updates } : null : null;
     }
 
     /// <summary>How many tensors <c>Forward</c> returns: 1 for <c>Tensor</c>, n for a tuple of n tensors (a layer only), 0 for anything else.</summary>

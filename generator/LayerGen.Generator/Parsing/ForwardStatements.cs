@@ -14,6 +14,12 @@ internal sealed record AssignStatement(string Name, Expr Value, LocationInfo? Lo
 {
     /// <summary>True for a declaration (<c>var h = e;</c>): a helper's declared names are hidden from its caller.</summary>
     public bool Declares { get; init; }
+
+    /// <summary>
+    /// True for a new value of one of the layer's buffers (<c>runningMean = ...</c>, its value already detached): the
+    /// forward reads it from then on, and the kernels write the last one into the buffer (<see cref="BufferUpdate"/>).
+    /// </summary>
+    public bool UpdatesBuffer { get; init; }
 }
 
 /// <summary><c>var outs = new Tensor[n];</c>: an array of <see cref="Length"/> tensors, none assigned yet.</summary>

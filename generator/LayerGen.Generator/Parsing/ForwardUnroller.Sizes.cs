@@ -56,6 +56,8 @@ internal sealed partial class ForwardUnroller
             return null;
         }
 
+        withResults = withResults with { BufferUpdates = resolved.Updates };
+
         return layer with
         {
             Forward = withResults with { Deferred = EquatableArray<ForwardStatement>.Empty, FixedSizes = fixedSizes },

@@ -47,7 +47,7 @@ internal sealed partial class ForwardUnroller
     /// </summary>
     /// <param name="unknownSizes">Sizes without a value, each with why (read into the diagnostic of a bound that needs one).</param>
     /// <param name="takenNames">Names the new locals must not take (the input, parameters, every name the body declares).</param>
-    public static (EquatableArray<LocalModel> Locals, Expr Result)? Unroll(
+    public static (EquatableArray<LocalModel> Locals, Expr Result, EquatableArray<BufferUpdate> Updates)? Unroll(
         string layerName,
         EquatableArray<ForwardStatement> body,
         IReadOnlyDictionary<string, int> sizes,
@@ -56,12 +56,20 @@ internal sealed partial class ForwardUnroller
         List<DiagnosticInfo> diagnostics)
     {
         var unroller = new ForwardUnroller(layerName, new Dictionary<string, int>(sizes.ToDictionary(p => p.Key, p => p.Value)), unknownSizes, takenNames, diagnostics);
+        var buffers = AssignedBuffers(body).Distinct().ToList();
+        foreach (string buffer in buffers)
+        {
+            // Its value until the forward assigns it: the buffer itself (the graph's leaf of that name).
+            unroller._current[buffer] = buffer;
+        }
+
         if (!unroller.Run(body) || unroller._result is null)
         {
             return null;
         }
 
-        return (unroller._locals.ToEquatableArray(), unroller._result);
+        var updates = buffers.Where(b => unroller._current[b] != b).Select(b => new BufferUpdate(b, unroller._current[b])).ToEquatableArray();
+        return (unroller._locals.ToEquatableArray(), unroller._result, updates);
     }
 
     private bool Run(IEnumerable<ForwardStatement> statements)
@@ -208,6 +216,9 @@ internal sealed partial class ForwardUnroller
         {
             case NameExpr { Kind: NameKind.Local } name:
                 return _current.TryGetValue(name.Name, out string? current) ? name with { Name = current } : Failed(name, "the local is read before it has a value");
+            case NameExpr { Kind: NameKind.Parameter } buffer when _current.TryGetValue(buffer.Name, out string? assigned):
+                // A buffer the forward assigns: its latest value (the buffer itself until the assignment).
+                return buffer with { Name = assigned, Kind = NameKind.Local };
             case ElementExpr element:
                 if (Index(element.Array, element.Index, element.Location) is not int index)
                 {

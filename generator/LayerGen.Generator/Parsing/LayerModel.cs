@@ -133,6 +133,12 @@ internal sealed record ForwardModel(
     /// <summary>The sizes the unrolled control flow was resolved with (<c>numSteps = 5</c>): every instance must have these values.</summary>
     public EquatableArray<SizeRef> FixedSizes { get; init; } = EquatableArray<SizeRef>.Empty;
 
+    /// <summary>
+    /// The buffers the forward assigns (<c>runningMean = ...</c>), each with the local holding its last value once
+    /// unrolled: the kernels write that value into the buffer when the forward ends. Empty when it assigns none.
+    /// </summary>
+    public EquatableArray<BufferUpdate> BufferUpdates { get; init; } = EquatableArray<BufferUpdate>.Empty;
+
     /// <summary>A layer's inputs after the first (<c>Forward(Tensor x, Tensor y)</c>: <c>y</c>), in order; empty for one input.</summary>
     public EquatableArray<string> OtherInputNames { get; init; } = EquatableArray<string>.Empty;
 
@@ -188,6 +194,9 @@ internal sealed record ForwardModel(
         return null;
     }
 }
+
+/// <summary>A buffer the forward assigns, and the local holding its value when the forward ends.</summary>
+internal sealed record BufferUpdate(string Buffer, string Local);
 
 /// <summary>A <c>var name = expression;</c> statement of the forward body.</summary>
 internal sealed record LocalModel(string Name, Expr Value);

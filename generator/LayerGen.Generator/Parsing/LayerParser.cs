@@ -152,8 +152,9 @@ internal static class LayerParser
             .Select(m => m.Name));
         var children = ChildReader.Read(type, context.SemanticModel, sizes, cancellationToken);
         var buffers = BufferReader.Read(type, context.SemanticModel, sizes, diagnostics, cancellationToken);
-        // A forward reads a buffer as it reads a parameter (a leaf of the graph), so both are names it knows.
-        var leafNames = new HashSet<string>(parameterNames.Concat(buffers.Select(b => b.Name)));
+        // A forward reads a buffer as it reads a parameter (a leaf of the graph), so both are names it knows; so is a
+        // [Buffer] whose shape could not be read (reported once, as LG0004).
+        var leafNames = new HashSet<string>(parameterNames.Concat(buffers.Select(b => b.Name)).Concat(BufferReader.AttributedNames(type)));
 
         var forwardMethod = type.GetMembers("Forward").OfType<IMethodSymbol>()
             .FirstOrDefault(m => (isLoss ? m.Parameters.Length == 2 : m.Parameters.Length >= 1) && !m.IsStatic);

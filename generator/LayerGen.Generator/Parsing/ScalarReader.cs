@@ -89,6 +89,12 @@ internal static class ScalarReader
                         && _constructorParameters.Contains(parameter.Name)
                         && IsNumeric(parameter.Type):
                     return "{" + parameter.Name + "}";
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Size" } size, ArgumentList.Arguments.Count: 1 } sizeCall
+                    when _model.GetSymbolInfo(size.Expression, _cancellationToken).Symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol { Name: "Forward" } } input
+                        && input.Type.ToDisplayString() == "LayerGen.Tensor"
+                        && _model.GetConstantValue(sizeCall.ArgumentList.Arguments[0].Expression, _cancellationToken) is { HasValue: true, Value: 0 }:
+                    // x.Size(0), the batch: the kernels' rows (all the batch dimensions of an input, as '*' is).
+                    return "rows";
                 case BinaryExpressionSyntax binary when binary.Kind() is SyntaxKind.AddExpression or SyntaxKind.SubtractExpression or SyntaxKind.MultiplyExpression or SyntaxKind.DivideExpression or SyntaxKind.ModuloExpression:
                     string? left = Visit(binary.Left);
                     string? right = left is null ? null : Visit(binary.Right);

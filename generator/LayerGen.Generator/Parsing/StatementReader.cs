@@ -246,9 +246,51 @@ internal sealed class StatementReader
                 return true;
             case IdentifierNameSyntax { Identifier.ValueText: var name } when _environment.IsLoopVariable(name):
                 return Refuse(assignment, "a loop variable is set by its 'for' header only; the loop is unrolled from it");
+            case IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } when TensorField(assignment.Left) is { } field:
+                return ReadBufferAssignment(field, op, assignment, into, location);
             default:
                 return Refuse(assignment.Left, "only a tensor local of the forward body or an element of an array of tensors declared in it can be assigned");
         }
+    }
+
+    /// <summary>The layer's own (instance) <c>Tensor</c> field or property that <paramref name="left"/> names, or null.</summary>
+    private ISymbol? TensorField(ExpressionSyntax left) =>
+        _model.GetSymbolInfo(left, _cancellationToken).Symbol is { IsStatic: false } symbol and (IFieldSymbol or IPropertySymbol)
+        && (symbol is IFieldSymbol field ? field.Type : ((IPropertySymbol)symbol).Type).WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString() == "LayerGen.Tensor"
+            ? symbol
+            : null;
+
+    /// <summary>
+    /// <c>runningMean = (1 - momentum) * runningMean + momentum * mean;</c>: a new value of a buffer (or plain tensor field),
+    /// detached as PyTorch updates running statistics under <c>no_grad</c>; the forward reads it from here on and the
+    /// kernels write its last value into the buffer. A [Parameter] is refused: the optimiser changes it, not the forward.
+    /// </summary>
+    private bool ReadBufferAssignment(ISymbol field, string? op, AssignmentExpressionSyntax assignment, List<ForwardStatement> into, LocationInfo? location)
+    {
+        if (field.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "LayerGen.ParameterAttribute"))
+        {
+            return Refuse(
+                assignment.Left,
+                $"'{field.Name}' is a [Parameter]: the optimiser changes it and a forward only reads it; state the forward updates (running statistics) is a [Buffer], e.g. '[Buffer] Tensor {field.Name} = Tensor.Zeros(n);'");
+        }
+
+        // Read as the forward reads it: a buffer whose shape is known, or a report of why it is not one.
+        var name = assignment.Left is MemberAccessExpressionSyntax member ? member.Name : assignment.Left;
+        if (_reader.Read(name) is not NameExpr { Kind: NameKind.Parameter })
+        {
+            return false;
+        }
+
+        var value = Combine(op, name, assignment.Right, assignment);
+        if (value is null)
+        {
+            return false;
+        }
+
+        var detach = OpTable.Find(WrittenForm.TensorMethod, "Detach").First();
+        var detached = new CallExpr(detach, new[] { value }.ToEquatableArray(), EquatableArray<int>.Empty, value.Text, value.Location);
+        into.Add(new AssignStatement(field.Name, detached, location) { UpdatesBuffer = true });
+        return true;
     }
 
     /// <summary>The new value: <c>right</c>, or <c>left op right</c> for a compound assignment.</summary>

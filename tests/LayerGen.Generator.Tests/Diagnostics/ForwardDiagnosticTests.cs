@@ -22,10 +22,10 @@ public sealed class ForwardDiagnosticTests
             [Layer]
             public partial class Frozen
             {
-                Tensor Forward(Tensor x) => Ops.Relu({|LG0003:x.Detach()|});
+                Tensor Forward(Tensor x) => Ops.Relu({|LG0003:x.AsParameter()|});
             }
             """,
-            "LayerGen cannot compile 'x.Detach()' in the forward definition of 'Frozen': 'Detach' is not an op LayerGen can compile (see docs/ops.md)");
+            "LayerGen cannot compile 'x.AsParameter()' in the forward definition of 'Frozen': 'AsParameter' is not an op LayerGen can compile (see docs/ops.md)");
     }
 
     [Fact]
