@@ -98,7 +98,7 @@ internal sealed class HelperInliner
 
                 statements.Add(new ReturnStatement(value, LocationInfo.From(expressionBody)));
             }
-            else if (new StatementReader(_reader, _environment, _model, _cancellationToken).ReadBody(body!) is { } read)
+            else if (new StatementReader(_reader, _environment, _model, _cancellationToken) { InHelper = true }.ReadBody(body!) is { } read)
             {
                 statements.AddRange(read);
             }

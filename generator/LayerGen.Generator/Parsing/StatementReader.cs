@@ -32,6 +32,9 @@ internal sealed class StatementReader
         _cancellationToken = cancellationToken;
     }
 
+    /// <summary>True while reading a helper's body (inlined into the forward): it may not assign the layer's buffers.</summary>
+    public bool InHelper { get; init; }
+
     /// <summary>The body's statements, or null after reporting what cannot be read. Ends with the <c>return</c>, if any.</summary>
     public List<ForwardStatement>? ReadBody(BlockSyntax body)
     {
@@ -272,6 +275,12 @@ internal sealed class StatementReader
             return Refuse(
                 assignment.Left,
                 $"'{field.Name}' is a [Parameter]: the optimiser changes it and a forward only reads it; state the forward updates (running statistics) is a [Buffer], e.g. '[Buffer] Tensor {field.Name} = Tensor.Zeros(n);'");
+        }
+
+        if (InHelper)
+        {
+            // A helper's scope ends with its call, and the buffer's new value would end with it.
+            return Refuse(assignment.Left, $"a buffer is assigned in Forward itself, not in a helper it calls: return the new value from the helper and assign '{field.Name}' in Forward");
         }
 
         // Read as the forward reads it: a buffer whose shape is known, or a report of why it is not one.

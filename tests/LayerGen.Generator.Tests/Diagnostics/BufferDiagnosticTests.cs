@@ -4,8 +4,8 @@ using Xunit;
 namespace LayerGen.Generator.Tests.Diagnostics;
 
 /// <summary>
-/// What stays refused of buffers and plain tensor fields (issue 16): a [Parameter] assigned in a forward (LG0003 on
-/// the assigned name), a [Buffer] whose shape cannot be read (LG0004 on its initialiser).
+/// What stays refused of buffers and plain tensor fields (issue 16): a [Parameter] assigned in a forward and a buffer
+/// assigned in a helper (LG0003 on the assigned name), a [Buffer] whose shape cannot be read (LG0004 on its initialiser).
 /// </summary>
 public sealed class BufferDiagnosticTests
 {
@@ -31,6 +31,32 @@ public sealed class BufferDiagnosticTests
             }
             """,
             "LayerGen cannot compile 'shift' in the forward definition of 'Drifting': 'shift' is a [Parameter]: the optimiser changes it and a forward only reads it; state the forward updates (running statistics) is a [Buffer], e.g. '[Buffer] Tensor shift = Tensor.Zeros(n);'");
+    }
+
+    [Fact]
+    public void LG0003_a_buffer_assigned_in_a_helper_is_reported_on_its_name()
+    {
+        DiagnosticAssert.Reports(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class Tracking(int n)
+            {
+                [Buffer] Tensor last = Tensor.Zeros(n);
+
+                Tensor Forward(Tensor x) => Remember(x) * 2f;
+
+                Tensor Remember(Tensor x)
+                {
+                    {|LG0003:last|} = x.Mean(0);
+                    return x;
+                }
+            }
+            """,
+            "LayerGen cannot compile 'last' in the forward definition of 'Tracking': a buffer is assigned in Forward itself, not in a helper it calls: return the new value from the helper and assign 'last' in Forward");
     }
 
     [Fact]
