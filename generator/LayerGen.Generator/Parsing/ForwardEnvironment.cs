@@ -46,6 +46,9 @@ internal sealed class ForwardEnvironment
 
     public bool IsLoopVariable(string name) => _loopVariables.Contains(name);
 
+    /// <summary>False for a loss: it has no train/eval mode, so <c>Training</c> means nothing in its forward.</summary>
+    public bool HasMode { get; init; } = true;
+
     /// <summary>Reads a call of a helper of the layer (<see cref="HelperInliner"/>); null when the call is not to one.</summary>
     public System.Func<InvocationExpressionSyntax, string, LocationInfo?, Claim?>? HelperReader { get; set; }
 
@@ -244,8 +247,12 @@ internal sealed class ForwardEnvironment
                     && _constructorParameters.Contains(flag.Name):
                 // Known when the layer is constructed: both branches are built and the kernels select (ForwardUnroller).
                 return new BoolHyperparameter(flag.Name);
+            case IdentifierNameSyntax { Identifier.ValueText: "Training" } when !HasMode && _model.GetSymbolInfo(syntax, _cancellationToken).Symbol is null:
+                problem = syntax;
+                why = "a loss has no train/eval mode ('Training' is a layer's); compute the loss the same way in both";
+                return null;
             case IdentifierNameSyntax { Identifier.ValueText: "Training" } or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: "Training" }
-                when _model.GetSymbolInfo(syntax, _cancellationToken).Symbol is null or IPropertySymbol { Name: "Training" }:
+                when HasMode && _model.GetSymbolInfo(syntax, _cancellationToken).Symbol is null or IPropertySymbol { Name: "Training" }:
                 // The generated property (absent while the layer generates): the mode, selected by the kernels as a hyperparameter is.
                 return new BoolTraining();
             default:

@@ -44,7 +44,7 @@ internal static class ForwardParser
         }
 
         string? targetName = isLoss ? method.Parameters[1].Name : null;
-        var environment = new ForwardEnvironment(layerName, model, constructorParameters, diagnostics, cancellationToken);
+        var environment = new ForwardEnvironment(layerName, model, constructorParameters, diagnostics, cancellationToken) { HasMode = !isLoss };
 
         // A tuple's element names ((Tensor Output, Tensor State) Forward(...)), kept on the generated Call; "" where unnamed.
         var outputNames = outputs > 1 && method.ReturnType is INamedTypeSymbol tupleType

@@ -5,7 +5,8 @@ namespace LayerGen.Generator.Tests.Diagnostics;
 
 /// <summary>
 /// What stays refused of buffers and plain tensor fields (issue 16): a [Parameter] assigned in a forward and a buffer
-/// assigned in a helper (LG0003 on the assigned name), a [Buffer] whose shape cannot be read (LG0004 on its initialiser).
+/// assigned in a helper (LG0003 on the assigned name), <c>Training</c> in a loss (which has no mode), a [Buffer] whose
+/// shape cannot be read (LG0004 on its initialiser).
 /// </summary>
 public sealed class BufferDiagnosticTests
 {
@@ -57,6 +58,25 @@ public sealed class BufferDiagnosticTests
             }
             """,
             "LayerGen cannot compile 'last' in the forward definition of 'Tracking': a buffer is assigned in Forward itself, not in a helper it calls: return the new value from the helper and assign 'last' in Forward");
+    }
+
+    [Fact]
+    public void LG0003_Training_in_a_loss_is_reported_on_it()
+    {
+        // A loss is not generated then, and has no Training property anyway: the compiler's CS0103 comes too.
+        DiagnosticAssert.ReportsDespiteCompilerErrors(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Loss]
+            public partial class ModeLoss
+            {
+                Tensor Forward(Tensor input, Tensor target) => ({|LG0003:Training|} ? input - target : input).Square().Mean();
+            }
+            """,
+            "LayerGen cannot compile 'Training' in the forward definition of 'ModeLoss': a loss has no train/eval mode ('Training' is a layer's); compute the loss the same way in both");
     }
 
     [Fact]
