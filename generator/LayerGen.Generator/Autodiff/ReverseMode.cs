@@ -34,6 +34,13 @@ internal static class ReverseMode
 
         graph.BuildingBackward = true;
         var gradients = new int?[forwardCount];
+
+        // A branch selection (a Where on a scalar mask: if (useBias), if (Training)) gives the branch not taken a zero
+        // gradient, but the steps behind it multiply that zero by their own derivatives, and 0 · ∞ is NaN (an infinite
+        // constant in the branch not taken). So a gradient only one side of a selection carries remembers the selection,
+        // and every contribution made from it is selected again: the branch not taken adds exact zeros, as in PyTorch,
+        // which never runs it.
+        var selectedBy = new Dictionary<int, List<(int Mask, bool Taken)>>();
         // One upstream gradient per result (dy, or dy0, dy1, ... for a tuple); a node returned twice sums them.
         for (int i = 0; i < graph.Outputs.Count; i++)
         {
@@ -51,6 +58,7 @@ internal static class ReverseMode
 
             var node = graph[id];
             var contributed = new bool[node.Args.Count];
+            var inherited = selectedBy.TryGetValue(g, out var conditions) ? conditions : null;
             void Contribute(int argument, int contribution)
             {
                 int arg = node.Args[argument];
@@ -58,6 +66,15 @@ internal static class ReverseMode
                 if (!dependsOnVariable[arg])
                 {
                     return;
+                }
+
+                contribution = SelectAgain(graph, contribution, inherited);
+                var selections = IsBranchSelection(graph, node) && argument > 0
+                    ? (inherited ?? Enumerable.Empty<(int, bool)>()).Append((node.Args[0], argument == 1)).ToList()
+                    : inherited;
+                if (selections is not null)
+                {
+                    selectedBy[contribution] = selections;
                 }
 
                 if (verify && !graph[contribution].Shape.Equals(graph[arg].Shape))
@@ -109,5 +126,22 @@ internal static class ReverseMode
         {
             graph.ParameterGrads.Add(new KeyValuePair<string, int>(parameter.Key, gradients[parameter.Value] ?? -1));
         }
+    }
+
+    /// <summary>A Where whose condition is a scalar constant: the selection between two branches built by the unroller.</summary>
+    private static bool IsBranchSelection(Graph graph, Node node) =>
+        node.Function == Elementwise.Where && graph[node.Args[0]].Op == Op.Constant;
+
+    /// <summary><paramref name="contribution"/>, kept only where each selection takes its side (zero elsewhere, even if it is NaN there).</summary>
+    private static int SelectAgain(Graph graph, int contribution, List<(int Mask, bool Taken)>? selections)
+    {
+        foreach (var (mask, taken) in selections ?? Enumerable.Empty<(int, bool)>())
+        {
+            var shape = graph[contribution].Shape;
+            int zero = graph.Constant(0);
+            contribution = taken ? graph.Add(Elementwise.Where, shape, mask, contribution, zero) : graph.Add(Elementwise.Where, shape, mask, zero, contribution);
+        }
+
+        return contribution;
     }
 }

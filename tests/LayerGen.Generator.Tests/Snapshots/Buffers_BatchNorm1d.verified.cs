@@ -207,10 +207,10 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
             int xHat_4At = runningVar_3At + numFeatures;
             int xHat_4GradAt = xHat_4At + rows * numFeatures;
             int xHat_2GradAt = xHat_4GradAt + rows * numFeatures;
-            int sqrt1GradAt = xHat_2GradAt + rows * numFeatures;
-            int varianceGradAt = sqrt1GradAt + numFeatures;
-            int mul10At = varianceGradAt + numFeatures;
-            int centeredGradAt = mul10At + rows * numFeatures;
+            int sum3At = xHat_2GradAt + rows * numFeatures;
+            int varianceGradAt = sum3At + numFeatures;
+            int where3At = varianceGradAt + numFeatures;
+            int centeredGradAt = where3At + rows * numFeatures;
             int meanGradAt = centeredGradAt + rows * numFeatures;
             return meanGradAt + numFeatures;
         }
@@ -606,10 +606,10 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
             int xHat_4At = runningVar_3At + numFeatures;
             int xHat_4GradAt = xHat_4At + rows * numFeatures;
             int xHat_2GradAt = xHat_4GradAt + rows * numFeatures;
-            int sqrt1GradAt = xHat_2GradAt + rows * numFeatures;
-            int varianceGradAt = sqrt1GradAt + numFeatures;
-            int mul10At = varianceGradAt + numFeatures;
-            int centeredGradAt = mul10At + rows * numFeatures;
+            int sum3At = xHat_2GradAt + rows * numFeatures;
+            int varianceGradAt = sum3At + numFeatures;
+            int where3At = varianceGradAt + numFeatures;
+            int centeredGradAt = where3At + rows * numFeatures;
             int meanGradAt = centeredGradAt + rows * numFeatures;
             Span<float> centered = saved.Slice(centeredAt, rows * numFeatures); // [*, numFeatures]
             Span<float> sqrt1 = saved.Slice(sqrt1At, numFeatures); // [numFeatures]
@@ -618,9 +618,9 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
             Span<float> xHat_4 = saved.Slice(xHat_4At, rows * numFeatures); // [*, numFeatures]
             Span<float> xHat_4Grad = saved.Slice(xHat_4GradAt, rows * numFeatures); // [*, numFeatures]
             Span<float> xHat_2Grad = saved.Slice(xHat_2GradAt, rows * numFeatures); // [*, numFeatures]
-            Span<float> sqrt1Grad = saved.Slice(sqrt1GradAt, numFeatures); // [numFeatures]
+            Span<float> sum3 = saved.Slice(sum3At, numFeatures); // [numFeatures]
             Span<float> varianceGrad = saved.Slice(varianceGradAt, numFeatures); // [numFeatures]
-            Span<float> mul10 = saved.Slice(mul10At, rows * numFeatures); // [*, numFeatures]
+            Span<float> where3 = saved.Slice(where3At, rows * numFeatures); // [*, numFeatures]
             Span<float> centeredGrad = saved.Slice(centeredGradAt, rows * numFeatures); // [*, numFeatures]
             Span<float> meanGrad = saved.Slice(meanGradAt, numFeatures); // [numFeatures]
             if (!inputGrad.IsEmpty)
@@ -672,24 +672,24 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
                 }
                 if (CheckedMode.Enabled) NonFiniteValues.Check(xHat_2Grad, "BatchNorm1d", "backward", "the gradient of var xHat = x; var mean = x.Mean(0); var centered = x - mean; var variance = (centered * centered).Mean(0); var xHat_2 = centered / Ops.Sqrt(variance + eps); var unbiased = (centered * centered).Sum(0) / (x.Size(0) - 1); var runningMean_2 = (1 - momentum) * runningMean + momentum * mean; var runningVar_2 = (1 - momentum) * runningVar + momentum * unbiased; var xHat_3 = (x - runningMean) / Ops.Sqrt(runningVar + eps); var runningMean_3 = runningMean; var runningVar_3 = runningVar; var xHat_4 = xHat; weight * xHat + bias");
                 // forward: var xHat_2 = centered / Ops.Sqrt(variance + eps);
-                // so: sqrt1Grad = sum of -xHat_2Grad * xHat_2 / sqrt1 [*, numFeatures] down to [numFeatures]
+                // so: sum3 = sum of -xHat_2Grad * xHat_2 / sqrt1 [*, numFeatures] down to [numFeatures]
                 {
-                    sqrt1Grad.Clear();
+                    sum3.Clear();
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= numFeatures - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(sqrt1Grad, c, (-((KernelMath.Load(xHat_2Grad, o * numFeatures + c) * KernelMath.Load(xHat_2, o * numFeatures + c)) / KernelMath.Load(sqrt1, c))));
+                            KernelMath.AddTo(sum3, c, (-((KernelMath.Load(xHat_2Grad, o * numFeatures + c) * KernelMath.Load(xHat_2, o * numFeatures + c)) / KernelMath.Load(sqrt1, c))));
                         }
                         for (; c < numFeatures; c++)
                         {
-                            sqrt1Grad[c] += (-((xHat_2Grad[o * numFeatures + c] * xHat_2[o * numFeatures + c]) / sqrt1[c]));
+                            sum3[c] += (-((xHat_2Grad[o * numFeatures + c] * xHat_2[o * numFeatures + c]) / sqrt1[c]));
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(sqrt1Grad, "BatchNorm1d", "backward", "the gradient of var xHat = x; var mean = x.Mean(0); var centered = x - mean; var variance = (centered * centered).Mean(0); var xHat_2 = centered / Ops.Sqrt(variance + eps); var unbiased = (centered * centered).Sum(0) / (x.Size(0) - 1); var runningMean_2 = (1 - momentum) * runningMean + momentum * mean; var runningVar_2 = (1 - momentum) * runningVar + momentum * unbiased; var xHat_3 = (x - runningMean) / Ops.Sqrt(runningVar + eps); var runningMean_3 = runningMean; var runningVar_3 = runningVar; var xHat_4 = xHat; weight * xHat + bias");
-                // varianceGrad = sqrt1Grad * 0.5 / sqrt1   [numFeatures]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(sum3, "BatchNorm1d", "backward", "the gradient of var xHat = x; var mean = x.Mean(0); var centered = x - mean; var variance = (centered * centered).Mean(0); var xHat_2 = centered / Ops.Sqrt(variance + eps); var unbiased = (centered * centered).Sum(0) / (x.Size(0) - 1); var runningMean_2 = (1 - momentum) * runningMean + momentum * mean; var runningVar_2 = (1 - momentum) * runningVar + momentum * unbiased; var xHat_3 = (x - runningMean) / Ops.Sqrt(runningVar + eps); var runningMean_3 = runningMean; var runningVar_3 = runningVar; var xHat_4 = xHat; weight * xHat + bias");
+                // varianceGrad = where((training ? 1f : 0f), where((training ? 1f : 0f), where((training ? 1f : 0f), sum3, 0) * 0.5 / sqrt1, 0), 0)   [numFeatures]
                 {
                     int n = numFeatures;
                     int i = 0;
@@ -697,21 +697,21 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(varianceGrad, i, ((KernelMath.LoadWide(sqrt1Grad, i) * Vector512.Create(0.5f)) / KernelMath.LoadWide(sqrt1, i)));
+                            KernelMath.Store(varianceGrad, i, KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), ((KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), KernelMath.LoadWide(sum3, i), Vector512.Create(0f)) * Vector512.Create(0.5f)) / KernelMath.LoadWide(sqrt1, i)), Vector512.Create(0f)), Vector512.Create(0f)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(varianceGrad, i, ((KernelMath.Load(sqrt1Grad, i) * new Vector<float>(0.5f)) / KernelMath.Load(sqrt1, i)));
+                        KernelMath.Store(varianceGrad, i, KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), ((KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), KernelMath.Load(sum3, i), new Vector<float>(0f)) * new Vector<float>(0.5f)) / KernelMath.Load(sqrt1, i)), new Vector<float>(0f)), new Vector<float>(0f)));
                     }
                     for (; i < n; i++)
                     {
-                        varianceGrad[i] = ((sqrt1Grad[i] * 0.5f) / sqrt1[i]);
+                        varianceGrad[i] = KernelMath.Where((float)(training ? 1f : 0f), KernelMath.Where((float)(training ? 1f : 0f), ((KernelMath.Where((float)(training ? 1f : 0f), sum3[i], 0f) * 0.5f) / sqrt1[i]), 0f), 0f);
                     }
                 }
                 if (CheckedMode.Enabled) NonFiniteValues.Check(varianceGrad, "BatchNorm1d", "backward", "the gradient of var xHat = x; var mean = x.Mean(0); var centered = x - mean; var variance = (centered * centered).Mean(0); var xHat_2 = centered / Ops.Sqrt(variance + eps); var unbiased = (centered * centered).Sum(0) / (x.Size(0) - 1); var runningMean_2 = (1 - momentum) * runningMean + momentum * mean; var runningVar_2 = (1 - momentum) * runningVar + momentum * unbiased; var xHat_3 = (x - runningMean) / Ops.Sqrt(runningVar + eps); var runningMean_3 = runningMean; var runningVar_3 = runningVar; var xHat_4 = xHat; weight * xHat + bias");
                 // forward: var variance = (centered * centered).Mean(0);
-                // so: mul10 = varianceGrad * 1/rows * centered   [*, numFeatures]
+                // so: where3 = where((training ? 1f : 0f), where((training ? 1f : 0f), where((training ? 1f : 0f), where((training ? 1f : 0f), varianceGrad, 0) * 1/rows, 0), 0) * centered, 0)   [*, numFeatures]
                 {
                     float k0 = 1f / (rows);
                     var kv0 = new Vector<float>(k0);
@@ -722,23 +722,23 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
                         {
                             for (; c <= numFeatures - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.Store(mul10, o * numFeatures + c, ((KernelMath.LoadWide(varianceGrad, c) * Vector512.Create(k0)) * KernelMath.LoadWide(centered, o * numFeatures + c)));
+                                KernelMath.Store(where3, o * numFeatures + c, KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), (KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), (KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), KernelMath.LoadWide(varianceGrad, c), Vector512.Create(0f)) * Vector512.Create(k0)), Vector512.Create(0f)), Vector512.Create(0f)) * KernelMath.LoadWide(centered, o * numFeatures + c)), Vector512.Create(0f)));
                             }
                         }
                         for (; c <= numFeatures - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.Store(mul10, o * numFeatures + c, ((KernelMath.Load(varianceGrad, c) * kv0) * KernelMath.Load(centered, o * numFeatures + c)));
+                            KernelMath.Store(where3, o * numFeatures + c, KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), (KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), (KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), KernelMath.Load(varianceGrad, c), new Vector<float>(0f)) * kv0), new Vector<float>(0f)), new Vector<float>(0f)) * KernelMath.Load(centered, o * numFeatures + c)), new Vector<float>(0f)));
                         }
                         for (; c < numFeatures; c++)
                         {
-                            mul10[o * numFeatures + c] = ((varianceGrad[c] * k0) * centered[o * numFeatures + c]);
+                            where3[o * numFeatures + c] = KernelMath.Where((float)(training ? 1f : 0f), (KernelMath.Where((float)(training ? 1f : 0f), KernelMath.Where((float)(training ? 1f : 0f), (KernelMath.Where((float)(training ? 1f : 0f), varianceGrad[c], 0f) * k0), 0f), 0f) * centered[o * numFeatures + c]), 0f);
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(mul10, "BatchNorm1d", "backward", "the gradient of var xHat = x; var mean = x.Mean(0); var centered = x - mean; var variance = (centered * centered).Mean(0); var xHat_2 = centered / Ops.Sqrt(variance + eps); var unbiased = (centered * centered).Sum(0) / (x.Size(0) - 1); var runningMean_2 = (1 - momentum) * runningMean + momentum * mean; var runningVar_2 = (1 - momentum) * runningVar + momentum * unbiased; var xHat_3 = (x - runningMean) / Ops.Sqrt(runningVar + eps); var runningMean_3 = runningMean; var runningVar_3 = runningVar; var xHat_4 = xHat; weight * xHat + bias");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(where3, "BatchNorm1d", "backward", "the gradient of var xHat = x; var mean = x.Mean(0); var centered = x - mean; var variance = (centered * centered).Mean(0); var xHat_2 = centered / Ops.Sqrt(variance + eps); var unbiased = (centered * centered).Sum(0) / (x.Size(0) - 1); var runningMean_2 = (1 - momentum) * runningMean + momentum * mean; var runningVar_2 = (1 - momentum) * runningVar + momentum * unbiased; var xHat_3 = (x - runningMean) / Ops.Sqrt(runningVar + eps); var runningMean_3 = runningMean; var runningVar_3 = runningVar; var xHat_4 = xHat; weight * xHat + bias");
                 // forward: var xHat_2 = centered / Ops.Sqrt(variance + eps);
                 // forward: var variance = (centered * centered).Mean(0);
-                // so: centeredGrad = ((xHat_2Grad / sqrt1 + mul10) + mul10)   [*, numFeatures]
+                // so: centeredGrad = ((where((training ? 1f : 0f), xHat_2Grad / sqrt1, 0) + where3) + where3)   [*, numFeatures]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -747,16 +747,16 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
                         {
                             for (; c <= numFeatures - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.Store(centeredGrad, o * numFeatures + c, (((KernelMath.LoadWide(xHat_2Grad, o * numFeatures + c) / KernelMath.LoadWide(sqrt1, c)) + KernelMath.LoadWide(mul10, o * numFeatures + c)) + KernelMath.LoadWide(mul10, o * numFeatures + c)));
+                                KernelMath.Store(centeredGrad, o * numFeatures + c, ((KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), (KernelMath.LoadWide(xHat_2Grad, o * numFeatures + c) / KernelMath.LoadWide(sqrt1, c)), Vector512.Create(0f)) + KernelMath.LoadWide(where3, o * numFeatures + c)) + KernelMath.LoadWide(where3, o * numFeatures + c)));
                             }
                         }
                         for (; c <= numFeatures - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.Store(centeredGrad, o * numFeatures + c, (((KernelMath.Load(xHat_2Grad, o * numFeatures + c) / KernelMath.Load(sqrt1, c)) + KernelMath.Load(mul10, o * numFeatures + c)) + KernelMath.Load(mul10, o * numFeatures + c)));
+                            KernelMath.Store(centeredGrad, o * numFeatures + c, ((KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), (KernelMath.Load(xHat_2Grad, o * numFeatures + c) / KernelMath.Load(sqrt1, c)), new Vector<float>(0f)) + KernelMath.Load(where3, o * numFeatures + c)) + KernelMath.Load(where3, o * numFeatures + c)));
                         }
                         for (; c < numFeatures; c++)
                         {
-                            centeredGrad[o * numFeatures + c] = (((xHat_2Grad[o * numFeatures + c] / sqrt1[c]) + mul10[o * numFeatures + c]) + mul10[o * numFeatures + c]);
+                            centeredGrad[o * numFeatures + c] = ((KernelMath.Where((float)(training ? 1f : 0f), (xHat_2Grad[o * numFeatures + c] / sqrt1[c]), 0f) + where3[o * numFeatures + c]) + where3[o * numFeatures + c]);
                         }
                     }
                 }
@@ -783,7 +783,7 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
                 // forward: var xHat_3 = (x - runningMean) / Ops.Sqrt(runningVar + eps);
                 // forward: var centered = x - mean;
                 // forward: var mean = x.Mean(0);
-                // so: inputGrad += ((where((training ? 1f : 0f), 0, xHat_4Grad) / sqrt2 + centeredGrad) + meanGrad * 1/rows)   [*, numFeatures]
+                // so: inputGrad += ((where((training ? 1f : 0f), 0, where((training ? 1f : 0f), 0, where((training ? 1f : 0f), 0, xHat_4Grad) / sqrt2)) + centeredGrad) + meanGrad * 1/rows)   [*, numFeatures]
                 {
                     float k0 = 1f / (rows);
                     var kv0 = new Vector<float>(k0);
@@ -794,16 +794,16 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
                         {
                             for (; c <= numFeatures - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.AddTo(inputGrad, o * numFeatures + c, (((KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), Vector512.Create(0f), KernelMath.LoadWide(xHat_4Grad, o * numFeatures + c)) / KernelMath.LoadWide(sqrt2, c)) + KernelMath.LoadWide(centeredGrad, o * numFeatures + c)) + (KernelMath.LoadWide(meanGrad, c) * Vector512.Create(k0))));
+                                KernelMath.AddTo(inputGrad, o * numFeatures + c, ((KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), Vector512.Create(0f), KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), Vector512.Create(0f), (KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), Vector512.Create(0f), KernelMath.LoadWide(xHat_4Grad, o * numFeatures + c)) / KernelMath.LoadWide(sqrt2, c)))) + KernelMath.LoadWide(centeredGrad, o * numFeatures + c)) + (KernelMath.LoadWide(meanGrad, c) * Vector512.Create(k0))));
                             }
                         }
                         for (; c <= numFeatures - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(inputGrad, o * numFeatures + c, (((KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), new Vector<float>(0f), KernelMath.Load(xHat_4Grad, o * numFeatures + c)) / KernelMath.Load(sqrt2, c)) + KernelMath.Load(centeredGrad, o * numFeatures + c)) + (KernelMath.Load(meanGrad, c) * kv0)));
+                            KernelMath.AddTo(inputGrad, o * numFeatures + c, ((KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), new Vector<float>(0f), KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), new Vector<float>(0f), (KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), new Vector<float>(0f), KernelMath.Load(xHat_4Grad, o * numFeatures + c)) / KernelMath.Load(sqrt2, c)))) + KernelMath.Load(centeredGrad, o * numFeatures + c)) + (KernelMath.Load(meanGrad, c) * kv0)));
                         }
                         for (; c < numFeatures; c++)
                         {
-                            inputGrad[o * numFeatures + c] += (((KernelMath.Where((float)(training ? 1f : 0f), 0f, xHat_4Grad[o * numFeatures + c]) / sqrt2[c]) + centeredGrad[o * numFeatures + c]) + (meanGrad[c] * k0));
+                            inputGrad[o * numFeatures + c] += ((KernelMath.Where((float)(training ? 1f : 0f), 0f, KernelMath.Where((float)(training ? 1f : 0f), 0f, (KernelMath.Where((float)(training ? 1f : 0f), 0f, xHat_4Grad[o * numFeatures + c]) / sqrt2[c]))) + centeredGrad[o * numFeatures + c]) + (meanGrad[c] * k0));
                         }
                     }
                 }
@@ -875,10 +875,10 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
             int xHat_4At = runningVar_3At + numFeatures;
             int xHat_4GradAt = xHat_4At + rows * numFeatures;
             int xHat_2GradAt = xHat_4GradAt + rows * numFeatures;
-            int sqrt1GradAt = xHat_2GradAt + rows * numFeatures;
-            int varianceGradAt = sqrt1GradAt + numFeatures;
-            int mul10At = varianceGradAt + numFeatures;
-            int centeredGradAt = mul10At + rows * numFeatures;
+            int sum3At = xHat_2GradAt + rows * numFeatures;
+            int varianceGradAt = sum3At + numFeatures;
+            int where3At = varianceGradAt + numFeatures;
+            int centeredGradAt = where3At + rows * numFeatures;
             int meanGradAt = centeredGradAt + rows * numFeatures;
             return meanGradAt + numFeatures;
         }
@@ -1274,10 +1274,10 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
             int xHat_4At = runningVar_3At + numFeatures;
             int xHat_4GradAt = xHat_4At + rows * numFeatures;
             int xHat_2GradAt = xHat_4GradAt + rows * numFeatures;
-            int sqrt1GradAt = xHat_2GradAt + rows * numFeatures;
-            int varianceGradAt = sqrt1GradAt + numFeatures;
-            int mul10At = varianceGradAt + numFeatures;
-            int centeredGradAt = mul10At + rows * numFeatures;
+            int sum3At = xHat_2GradAt + rows * numFeatures;
+            int varianceGradAt = sum3At + numFeatures;
+            int where3At = varianceGradAt + numFeatures;
+            int centeredGradAt = where3At + rows * numFeatures;
             int meanGradAt = centeredGradAt + rows * numFeatures;
             Span<float> centered = saved.Slice(centeredAt, rows * numFeatures); // [*, numFeatures]
             Span<float> sqrt1 = saved.Slice(sqrt1At, numFeatures); // [numFeatures]
@@ -1286,9 +1286,9 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
             Span<float> xHat_4 = saved.Slice(xHat_4At, rows * numFeatures); // [*, numFeatures]
             Span<float> xHat_4Grad = saved.Slice(xHat_4GradAt, rows * numFeatures); // [*, numFeatures]
             Span<float> xHat_2Grad = saved.Slice(xHat_2GradAt, rows * numFeatures); // [*, numFeatures]
-            Span<float> sqrt1Grad = saved.Slice(sqrt1GradAt, numFeatures); // [numFeatures]
+            Span<float> sum3 = saved.Slice(sum3At, numFeatures); // [numFeatures]
             Span<float> varianceGrad = saved.Slice(varianceGradAt, numFeatures); // [numFeatures]
-            Span<float> mul10 = saved.Slice(mul10At, rows * numFeatures); // [*, numFeatures]
+            Span<float> where3 = saved.Slice(where3At, rows * numFeatures); // [*, numFeatures]
             Span<float> centeredGrad = saved.Slice(centeredGradAt, rows * numFeatures); // [*, numFeatures]
             Span<float> meanGrad = saved.Slice(meanGradAt, numFeatures); // [numFeatures]
             if (!inputGrad.IsEmpty)
@@ -1340,24 +1340,24 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
                 }
                 if (CheckedMode.Enabled) NonFiniteValues.Check(xHat_2Grad, "BatchNorm1d", "backward", "the gradient of var xHat = x; var mean = x.Mean(0); var centered = x - mean; var variance = (centered * centered).Mean(0); var xHat_2 = centered / Ops.Sqrt(variance + eps); var unbiased = (centered * centered).Sum(0) / (x.Size(0) - 1); var runningMean_2 = (1 - momentum) * runningMean + momentum * mean; var runningVar_2 = (1 - momentum) * runningVar + momentum * unbiased; var xHat_3 = (x - runningMean) / Ops.Sqrt(runningVar + eps); var runningMean_3 = runningMean; var runningVar_3 = runningVar; var xHat_4 = xHat; weight * xHat + bias");
                 // forward: var xHat_2 = centered / Ops.Sqrt(variance + eps);
-                // so: sqrt1Grad = sum of -xHat_2Grad * xHat_2 / sqrt1 [*, numFeatures] down to [numFeatures]
+                // so: sum3 = sum of -xHat_2Grad * xHat_2 / sqrt1 [*, numFeatures] down to [numFeatures]
                 {
-                    sqrt1Grad.Clear();
+                    sum3.Clear();
                     for (int o = 0; o < rows; o++)
                     {
                         int c = 0;
                         for (; c <= numFeatures - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(sqrt1Grad, c, (-((KernelMath.Load(xHat_2Grad, o * numFeatures + c) * KernelMath.Load(xHat_2, o * numFeatures + c)) / KernelMath.Load(sqrt1, c))));
+                            KernelMath.AddTo(sum3, c, (-((KernelMath.Load(xHat_2Grad, o * numFeatures + c) * KernelMath.Load(xHat_2, o * numFeatures + c)) / KernelMath.Load(sqrt1, c))));
                         }
                         for (; c < numFeatures; c++)
                         {
-                            sqrt1Grad[c] += (-((xHat_2Grad[o * numFeatures + c] * xHat_2[o * numFeatures + c]) / sqrt1[c]));
+                            sum3[c] += (-((xHat_2Grad[o * numFeatures + c] * xHat_2[o * numFeatures + c]) / sqrt1[c]));
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(sqrt1Grad, "BatchNorm1d", "backward", "the gradient of var xHat = x; var mean = x.Mean(0); var centered = x - mean; var variance = (centered * centered).Mean(0); var xHat_2 = centered / Ops.Sqrt(variance + eps); var unbiased = (centered * centered).Sum(0) / (x.Size(0) - 1); var runningMean_2 = (1 - momentum) * runningMean + momentum * mean; var runningVar_2 = (1 - momentum) * runningVar + momentum * unbiased; var xHat_3 = (x - runningMean) / Ops.Sqrt(runningVar + eps); var runningMean_3 = runningMean; var runningVar_3 = runningVar; var xHat_4 = xHat; weight * xHat + bias");
-                // varianceGrad = sqrt1Grad * 0.5 / sqrt1   [numFeatures]
+                if (CheckedMode.Enabled) NonFiniteValues.Check(sum3, "BatchNorm1d", "backward", "the gradient of var xHat = x; var mean = x.Mean(0); var centered = x - mean; var variance = (centered * centered).Mean(0); var xHat_2 = centered / Ops.Sqrt(variance + eps); var unbiased = (centered * centered).Sum(0) / (x.Size(0) - 1); var runningMean_2 = (1 - momentum) * runningMean + momentum * mean; var runningVar_2 = (1 - momentum) * runningVar + momentum * unbiased; var xHat_3 = (x - runningMean) / Ops.Sqrt(runningVar + eps); var runningMean_3 = runningMean; var runningVar_3 = runningVar; var xHat_4 = xHat; weight * xHat + bias");
+                // varianceGrad = where((training ? 1f : 0f), where((training ? 1f : 0f), where((training ? 1f : 0f), sum3, 0) * 0.5 / sqrt1, 0), 0)   [numFeatures]
                 {
                     int n = numFeatures;
                     int i = 0;
@@ -1365,21 +1365,21 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
                     {
                         for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
                         {
-                            KernelMath.Store(varianceGrad, i, ((KernelMath.LoadWide(sqrt1Grad, i) * Vector512.Create(0.5f)) / KernelMath.LoadWide(sqrt1, i)));
+                            KernelMath.Store(varianceGrad, i, KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), ((KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), KernelMath.LoadWide(sum3, i), Vector512.Create(0f)) * Vector512.Create(0.5f)) / KernelMath.LoadWide(sqrt1, i)), Vector512.Create(0f)), Vector512.Create(0f)));
                         }
                     }
                     for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
                     {
-                        KernelMath.Store(varianceGrad, i, ((KernelMath.Load(sqrt1Grad, i) * new Vector<float>(0.5f)) / KernelMath.Load(sqrt1, i)));
+                        KernelMath.Store(varianceGrad, i, KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), ((KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), KernelMath.Load(sum3, i), new Vector<float>(0f)) * new Vector<float>(0.5f)) / KernelMath.Load(sqrt1, i)), new Vector<float>(0f)), new Vector<float>(0f)));
                     }
                     for (; i < n; i++)
                     {
-                        varianceGrad[i] = ((sqrt1Grad[i] * 0.5f) / sqrt1[i]);
+                        varianceGrad[i] = KernelMath.Where((float)(training ? 1f : 0f), KernelMath.Where((float)(training ? 1f : 0f), ((KernelMath.Where((float)(training ? 1f : 0f), sum3[i], 0f) * 0.5f) / sqrt1[i]), 0f), 0f);
                     }
                 }
                 if (CheckedMode.Enabled) NonFiniteValues.Check(varianceGrad, "BatchNorm1d", "backward", "the gradient of var xHat = x; var mean = x.Mean(0); var centered = x - mean; var variance = (centered * centered).Mean(0); var xHat_2 = centered / Ops.Sqrt(variance + eps); var unbiased = (centered * centered).Sum(0) / (x.Size(0) - 1); var runningMean_2 = (1 - momentum) * runningMean + momentum * mean; var runningVar_2 = (1 - momentum) * runningVar + momentum * unbiased; var xHat_3 = (x - runningMean) / Ops.Sqrt(runningVar + eps); var runningMean_3 = runningMean; var runningVar_3 = runningVar; var xHat_4 = xHat; weight * xHat + bias");
                 // forward: var variance = (centered * centered).Mean(0);
-                // so: mul10 = varianceGrad * 1/rows * centered   [*, numFeatures]
+                // so: where3 = where((training ? 1f : 0f), where((training ? 1f : 0f), where((training ? 1f : 0f), where((training ? 1f : 0f), varianceGrad, 0) * 1/rows, 0), 0) * centered, 0)   [*, numFeatures]
                 {
                     float k0 = 1f / (rows);
                     var kv0 = new Vector<float>(k0);
@@ -1390,23 +1390,23 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
                         {
                             for (; c <= numFeatures - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.Store(mul10, o * numFeatures + c, ((KernelMath.LoadWide(varianceGrad, c) * Vector512.Create(k0)) * KernelMath.LoadWide(centered, o * numFeatures + c)));
+                                KernelMath.Store(where3, o * numFeatures + c, KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), (KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), (KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), KernelMath.LoadWide(varianceGrad, c), Vector512.Create(0f)) * Vector512.Create(k0)), Vector512.Create(0f)), Vector512.Create(0f)) * KernelMath.LoadWide(centered, o * numFeatures + c)), Vector512.Create(0f)));
                             }
                         }
                         for (; c <= numFeatures - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.Store(mul10, o * numFeatures + c, ((KernelMath.Load(varianceGrad, c) * kv0) * KernelMath.Load(centered, o * numFeatures + c)));
+                            KernelMath.Store(where3, o * numFeatures + c, KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), (KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), (KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), KernelMath.Load(varianceGrad, c), new Vector<float>(0f)) * kv0), new Vector<float>(0f)), new Vector<float>(0f)) * KernelMath.Load(centered, o * numFeatures + c)), new Vector<float>(0f)));
                         }
                         for (; c < numFeatures; c++)
                         {
-                            mul10[o * numFeatures + c] = ((varianceGrad[c] * k0) * centered[o * numFeatures + c]);
+                            where3[o * numFeatures + c] = KernelMath.Where((float)(training ? 1f : 0f), (KernelMath.Where((float)(training ? 1f : 0f), KernelMath.Where((float)(training ? 1f : 0f), (KernelMath.Where((float)(training ? 1f : 0f), varianceGrad[c], 0f) * k0), 0f), 0f) * centered[o * numFeatures + c]), 0f);
                         }
                     }
                 }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(mul10, "BatchNorm1d", "backward", "the gradient of var xHat = x; var mean = x.Mean(0); var centered = x - mean; var variance = (centered * centered).Mean(0); var xHat_2 = centered / Ops.Sqrt(variance + eps); var unbiased = (centered * centered).Sum(0) / (x.Size(0) - 1); var runningMean_2 = (1 - momentum) * runningMean + momentum * mean; var runningVar_2 = (1 - momentum) * runningVar + momentum * unbiased; var xHat_3 = (x - runningMean) / Ops.Sqrt(runningVar + eps); var runningMean_3 = runningMean; var runningVar_3 = runningVar; var xHat_4 = xHat; weight * xHat + bias");
+                if (CheckedMode.Enabled) NonFiniteValues.Check(where3, "BatchNorm1d", "backward", "the gradient of var xHat = x; var mean = x.Mean(0); var centered = x - mean; var variance = (centered * centered).Mean(0); var xHat_2 = centered / Ops.Sqrt(variance + eps); var unbiased = (centered * centered).Sum(0) / (x.Size(0) - 1); var runningMean_2 = (1 - momentum) * runningMean + momentum * mean; var runningVar_2 = (1 - momentum) * runningVar + momentum * unbiased; var xHat_3 = (x - runningMean) / Ops.Sqrt(runningVar + eps); var runningMean_3 = runningMean; var runningVar_3 = runningVar; var xHat_4 = xHat; weight * xHat + bias");
                 // forward: var xHat_2 = centered / Ops.Sqrt(variance + eps);
                 // forward: var variance = (centered * centered).Mean(0);
-                // so: centeredGrad = ((xHat_2Grad / sqrt1 + mul10) + mul10)   [*, numFeatures]
+                // so: centeredGrad = ((where((training ? 1f : 0f), xHat_2Grad / sqrt1, 0) + where3) + where3)   [*, numFeatures]
                 {
                     for (int o = 0; o < rows; o++)
                     {
@@ -1415,16 +1415,16 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
                         {
                             for (; c <= numFeatures - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.Store(centeredGrad, o * numFeatures + c, (((KernelMath.LoadWide(xHat_2Grad, o * numFeatures + c) / KernelMath.LoadWide(sqrt1, c)) + KernelMath.LoadWide(mul10, o * numFeatures + c)) + KernelMath.LoadWide(mul10, o * numFeatures + c)));
+                                KernelMath.Store(centeredGrad, o * numFeatures + c, ((KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), (KernelMath.LoadWide(xHat_2Grad, o * numFeatures + c) / KernelMath.LoadWide(sqrt1, c)), Vector512.Create(0f)) + KernelMath.LoadWide(where3, o * numFeatures + c)) + KernelMath.LoadWide(where3, o * numFeatures + c)));
                             }
                         }
                         for (; c <= numFeatures - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.Store(centeredGrad, o * numFeatures + c, (((KernelMath.Load(xHat_2Grad, o * numFeatures + c) / KernelMath.Load(sqrt1, c)) + KernelMath.Load(mul10, o * numFeatures + c)) + KernelMath.Load(mul10, o * numFeatures + c)));
+                            KernelMath.Store(centeredGrad, o * numFeatures + c, ((KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), (KernelMath.Load(xHat_2Grad, o * numFeatures + c) / KernelMath.Load(sqrt1, c)), new Vector<float>(0f)) + KernelMath.Load(where3, o * numFeatures + c)) + KernelMath.Load(where3, o * numFeatures + c)));
                         }
                         for (; c < numFeatures; c++)
                         {
-                            centeredGrad[o * numFeatures + c] = (((xHat_2Grad[o * numFeatures + c] / sqrt1[c]) + mul10[o * numFeatures + c]) + mul10[o * numFeatures + c]);
+                            centeredGrad[o * numFeatures + c] = ((KernelMath.Where((float)(training ? 1f : 0f), (xHat_2Grad[o * numFeatures + c] / sqrt1[c]), 0f) + where3[o * numFeatures + c]) + where3[o * numFeatures + c]);
                         }
                     }
                 }
@@ -1451,7 +1451,7 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
                 // forward: var xHat_3 = (x - runningMean) / Ops.Sqrt(runningVar + eps);
                 // forward: var centered = x - mean;
                 // forward: var mean = x.Mean(0);
-                // so: inputGrad += ((where((training ? 1f : 0f), 0, xHat_4Grad) / sqrt2 + centeredGrad) + meanGrad * 1/rows)   [*, numFeatures]
+                // so: inputGrad += ((where((training ? 1f : 0f), 0, where((training ? 1f : 0f), 0, where((training ? 1f : 0f), 0, xHat_4Grad) / sqrt2)) + centeredGrad) + meanGrad * 1/rows)   [*, numFeatures]
                 {
                     float k0 = 1f / (rows);
                     var kv0 = new Vector<float>(k0);
@@ -1462,16 +1462,16 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
                         {
                             for (; c <= numFeatures - Vector512<float>.Count; c += Vector512<float>.Count)
                             {
-                                KernelMath.AddTo(inputGrad, o * numFeatures + c, (((KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), Vector512.Create(0f), KernelMath.LoadWide(xHat_4Grad, o * numFeatures + c)) / KernelMath.LoadWide(sqrt2, c)) + KernelMath.LoadWide(centeredGrad, o * numFeatures + c)) + (KernelMath.LoadWide(meanGrad, c) * Vector512.Create(k0))));
+                                KernelMath.AddTo(inputGrad, o * numFeatures + c, ((KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), Vector512.Create(0f), KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), Vector512.Create(0f), (KernelMath.Where(Vector512.Create((float)(training ? 1f : 0f)), Vector512.Create(0f), KernelMath.LoadWide(xHat_4Grad, o * numFeatures + c)) / KernelMath.LoadWide(sqrt2, c)))) + KernelMath.LoadWide(centeredGrad, o * numFeatures + c)) + (KernelMath.LoadWide(meanGrad, c) * Vector512.Create(k0))));
                             }
                         }
                         for (; c <= numFeatures - Vector<float>.Count; c += Vector<float>.Count)
                         {
-                            KernelMath.AddTo(inputGrad, o * numFeatures + c, (((KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), new Vector<float>(0f), KernelMath.Load(xHat_4Grad, o * numFeatures + c)) / KernelMath.Load(sqrt2, c)) + KernelMath.Load(centeredGrad, o * numFeatures + c)) + (KernelMath.Load(meanGrad, c) * kv0)));
+                            KernelMath.AddTo(inputGrad, o * numFeatures + c, ((KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), new Vector<float>(0f), KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), new Vector<float>(0f), (KernelMath.Where(new Vector<float>((float)(training ? 1f : 0f)), new Vector<float>(0f), KernelMath.Load(xHat_4Grad, o * numFeatures + c)) / KernelMath.Load(sqrt2, c)))) + KernelMath.Load(centeredGrad, o * numFeatures + c)) + (KernelMath.Load(meanGrad, c) * kv0)));
                         }
                         for (; c < numFeatures; c++)
                         {
-                            inputGrad[o * numFeatures + c] += (((KernelMath.Where((float)(training ? 1f : 0f), 0f, xHat_4Grad[o * numFeatures + c]) / sqrt2[c]) + centeredGrad[o * numFeatures + c]) + (meanGrad[c] * k0));
+                            inputGrad[o * numFeatures + c] += ((KernelMath.Where((float)(training ? 1f : 0f), 0f, KernelMath.Where((float)(training ? 1f : 0f), 0f, (KernelMath.Where((float)(training ? 1f : 0f), 0f, xHat_4Grad[o * numFeatures + c]) / sqrt2[c]))) + centeredGrad[o * numFeatures + c]) + (meanGrad[c] * k0));
                         }
                     }
                 }
