@@ -299,12 +299,28 @@ internal sealed partial class GraphBuilder
         }
 
         bool transposeB = call.Operands[1] is CallExpr { Op: var op } && ReferenceEquals(op, OpTable.Transposed);
-        var bExpr = transposeB ? ((CallExpr)call.Operands[1]).Operands[0] : call.Operands[1];
+        var lastTwoSwapped = transposeB ? null : TransposeOfLastTwoAxes(call.Operands[1]);
+        var bExpr = transposeB ? ((CallExpr)call.Operands[1]).Operands[0] : lastTwoSwapped ?? call.Operands[1];
         int? b = Visit(bExpr);
         if (b is null)
         {
             return null;
         }
+
+        // Rank 3 or more: PyTorch's batched product (GraphBuilder.BatchedMatMul); .T is for matrices only.
+        if (IsBatchedOperand(ShapeOf(a.Value)) || IsBatchedOperand(ShapeOf(b.Value)))
+        {
+            if (transposeB && ShapeOf(b.Value).Rank != 2)
+            {
+                Report(call, $".T transposes a matrix, but {ShapeOf(b.Value)} has rank {ShapeOf(b.Value).Rank}: swap its last two axes with Transpose(-1, -2)");
+                return null;
+            }
+
+            bool open = _unifier is not null && (ShapeUnifier.OpenAt(ShapeOf(a.Value)) >= 0 || ShapeUnifier.OpenAt(ShapeOf(b.Value)) >= 0);
+            return open ? null : BatchedMatMul(call, a.Value, b.Value, transposeB || lastTwoSwapped is not null);
+        }
+
+        transposeB |= lastTwoSwapped is not null;
 
         // While inferring, an operand of unknown rank is a matrix: [*, k] for a batched input.
         var aShape = WithRank(ShapeOf(a.Value), 2) ?? ShapeOf(a.Value);
