@@ -44,7 +44,7 @@ internal sealed partial class GraphBuilder
     {
         var aShape = ShapeOf(a);
         var bShape = ShapeOf(b);
-        string Written() => $"{aShape} × {(transposeB ? "the transpose of " : string.Empty)}{bShape}";
+        string Written() => $"{Shown(aShape)} × {(transposeB ? "the transpose of " : string.Empty)}{Shown(bShape)}";
         if (aShape.Rank == 0 || bShape.Rank == 0 || (transposeB && bShape.Rank < 2))
         {
             Report(call, $"MatMul needs operands of rank 1 or more, but got {Written()}");
@@ -59,7 +59,7 @@ internal sealed partial class GraphBuilder
         var inner = bMatrix.Count == 1 ? bMatrix[0] : transposeB ? bMatrix[1] : bMatrix[0];
         if (!SameSize(aMatrix[aMatrix.Count - 1], inner))
         {
-            Report(call, $"inner dimensions differ: {Written()} ({aMatrix[aMatrix.Count - 1]} vs {inner})");
+            Report(call, $"inner dimensions differ: {Written()} ({Shown(aMatrix[aMatrix.Count - 1])} vs {Shown(inner)})");
             return null;
         }
 
@@ -91,7 +91,7 @@ internal sealed partial class GraphBuilder
                 inB = !y.IsOne;
                 if (inA && inB)
                 {
-                    Report(call, $"the batch axes of {Written()} do not broadcast: {x} against {y}");
+                    Report(call, $"the batch axes of {Written()} do not broadcast: {Shown(x)} against {Shown(y)}");
                     return null;
                 }
             }
@@ -160,6 +160,9 @@ internal sealed partial class GraphBuilder
         var resolved = new Shape(result.Select(d => _unifier?.Resolve(d) ?? d).ToArray());
         return _graph.Add(new Node(0, Op.Einsum, new[] { aOperand, bOperand }, resolved) { Equation = equation, Text = call.Text });
     }
+
+    /// <summary>A dimension as the user wrote it, for messages.</summary>
+    private string Shown(Dim dim) => dim.Kind == DimKind.Symbol ? Shown(dim.AsSize) : dim.ToString();
 
     /// <summary>The operand without its broadcast axes of size 1 (a reshape, no copy), or itself when it keeps every axis.</summary>
     private int Squeezed(int operand, Shape shape, List<int> kept) =>
