@@ -25,16 +25,37 @@ internal sealed partial class GraphBuilder
     private bool IsBatchedOperand(Shape shape) =>
         shape.Rank >= 3 && (_unifier is null || ShapeUnifier.OpenAt(shape) < 0);
 
+    /// <summary>The right operand of a MatMul when it is written <c>k.Transpose(i, j)</c> with constant axes, else null.</summary>
+    private static CallExpr? TransposeCall(Expr operand) =>
+        operand is CallExpr { Op.Construct: Construct.Transpose, Constants.Count: 2 } transpose && transpose.SizeArguments.Count == 0 ? transpose : null;
+
     /// <summary>
-    /// The right operand of a MatMul written as <c>k.Transpose(-1, -2)</c> (or <c>(-2, -1)</c>, or the last two axes
-    /// counted from the front): the product then reads k as stored, transposed. Null when it is anything else.
+    /// <c>k.Transpose(i, j)</c> as a MatMul's right operand, k built as <paramref name="k"/>: when it swaps k's last two
+    /// axes (<c>(-1, -2)</c>, or <c>(1, 2)</c> on a rank-3 k), the product reads k as stored, transposed (Layout);
+    /// otherwise the permuted copy (Node). Null when the axes are out of range (reported) or not known yet.
     /// </summary>
-    private static Expr? TransposeOfLastTwoAxes(Expr operand) =>
-        operand is CallExpr { Op.Construct: Construct.Transpose, Constants.Count: 2 } transpose
-            && transpose.Constants.All(c => c is -1 or -2)
-            && transpose.Constants[0] != transpose.Constants[1]
-            ? transpose.Operands[0]
-            : null;
+    private (bool Layout, int Node)? TransposedOperand(int k, CallExpr transpose)
+    {
+        if (transpose.Constants.All(c => c is -1 or -2) && transpose.Constants[0] != transpose.Constants[1])
+        {
+            return (true, k);
+        }
+
+        if (NotKnownYet(new[] { k }) || NormaliseAxis(k, transpose.Constants[0], transpose) is not int first || NormaliseAxis(k, transpose.Constants[1], transpose) is not int second)
+        {
+            return null;
+        }
+
+        int rank = ShapeOf(k).Rank;
+        if (System.Math.Min(first, second) == rank - 2 && System.Math.Max(first, second) == rank - 1)
+        {
+            return (true, k);
+        }
+
+        var swap = Enumerable.Range(0, rank).ToArray();
+        (swap[first], swap[second]) = (swap[second], swap[first]);
+        return Permute(k, swap, transpose) is int permuted ? (false, permuted) : null;
+    }
 
     /// <summary>
     /// The product of <paramref name="a"/> and <paramref name="b"/> (read transposed when <paramref name="transposeB"/>),

@@ -299,12 +299,25 @@ internal sealed partial class GraphBuilder
         }
 
         bool transposeB = call.Operands[1] is CallExpr { Op: var op } && ReferenceEquals(op, OpTable.Transposed);
-        var lastTwoSwapped = transposeB ? null : TransposeOfLastTwoAxes(call.Operands[1]);
-        var bExpr = transposeB ? ((CallExpr)call.Operands[1]).Operands[0] : lastTwoSwapped ?? call.Operands[1];
+        var transposeCall = transposeB ? null : TransposeCall(call.Operands[1]);
+        var bExpr = transposeB ? ((CallExpr)call.Operands[1]).Operands[0] : transposeCall?.Operands[0] ?? call.Operands[1];
         int? b = Visit(bExpr);
         if (b is null)
         {
             return null;
+        }
+
+        // k.Transpose(-1, -2) is read as k's layout; another transpose is a permuted copy, as outside a product.
+        bool lastTwoSwapped = false;
+        if (transposeCall is not null)
+        {
+            if (TransposedOperand(b.Value, transposeCall) is not { } transposed)
+            {
+                return null;
+            }
+
+            lastTwoSwapped = transposed.Layout;
+            b = transposed.Node;
         }
 
         // Rank 3 or more: PyTorch's batched product (GraphBuilder.BatchedMatMul); .T is for matrices only.
@@ -317,10 +330,10 @@ internal sealed partial class GraphBuilder
             }
 
             bool open = _unifier is not null && (ShapeUnifier.OpenAt(ShapeOf(a.Value)) >= 0 || ShapeUnifier.OpenAt(ShapeOf(b.Value)) >= 0);
-            return open ? null : BatchedMatMul(call, a.Value, b.Value, transposeB || lastTwoSwapped is not null);
+            return open ? null : BatchedMatMul(call, a.Value, b.Value, transposeB || lastTwoSwapped);
         }
 
-        transposeB |= lastTwoSwapped is not null;
+        transposeB |= lastTwoSwapped;
 
         // While inferring, an operand of unknown rank is a matrix: [*, k] for a batched input.
         var aShape = WithRank(ShapeOf(a.Value), 2) ?? ShapeOf(a.Value);
