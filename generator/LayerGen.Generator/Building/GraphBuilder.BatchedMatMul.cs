@@ -182,6 +182,14 @@ internal sealed partial class GraphBuilder
         return _graph.Add(new Node(0, Op.Einsum, new[] { aOperand, bOperand }, resolved) { Equation = equation, Text = call.Text });
     }
 
+    /// <summary>
+    /// For a product read as matrices although written as a batched one (<c>q.MatMul(k.Transpose(-1, -2))</c> on inputs
+    /// whose shapes nothing declares or fixes): how to make it batched; empty otherwise.
+    /// </summary>
+    private static string DeclareForBatchedProduct(bool lastTwoSwapped) => lastTwoSwapped
+        ? "; for a batched product such as attention scores on [*, steps, d], declare the inputs' shapes, e.g. [Layer(Input = \"[*, queries, d]; [*, keyValues, d]\")]"
+        : string.Empty;
+
     /// <summary>A dimension as the user wrote it, for messages.</summary>
     private string Shown(Dim dim) => dim.Kind == DimKind.Symbol ? Shown(dim.AsSize) : dim.ToString();
 

@@ -340,7 +340,7 @@ internal sealed partial class GraphBuilder
         var bShape = WithRank(ShapeOf(b.Value), 2) ?? ShapeOf(b.Value);
         if (aShape.Rank is < 1 or > 2 || bShape.Rank is < 1 or > 2 || (transposeB && bShape.Rank != 2))
         {
-            Report(call, $"MatMul needs matrices or vectors, but got {aShape} and {(transposeB ? "the transpose of " : string.Empty)}{bShape}");
+            Report(call, $"MatMul needs matrices or vectors, but got {aShape} and {(transposeB ? "the transpose of " : string.Empty)}{bShape}" + DeclareForBatchedProduct(lastTwoSwapped));
             return null;
         }
 
@@ -359,7 +359,7 @@ internal sealed partial class GraphBuilder
 
         if (columns.Kind == DimKind.Rows)
         {
-            Report(call, "the batch dimension cannot become a column of a product");
+            Report(call, "the batch dimension cannot become a column of a product" + DeclareForBatchedProduct(lastTwoSwapped));
             return null;
         }
 

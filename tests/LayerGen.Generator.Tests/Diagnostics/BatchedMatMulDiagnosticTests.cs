@@ -84,4 +84,23 @@ public sealed class BatchedMatMulDiagnosticTests
             """,
             "Shape mismatch in 'q.MatMul(k.T)': .T transposes a matrix, but [*, 4, 5] has rank 3: swap its last two axes with Transpose(-1, -2)");
     }
+
+    [Fact]
+    public void LG0005_attention_scores_on_undeclared_inputs_say_to_declare_them()
+    {
+        DiagnosticAssert.Reports(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class Scores
+            {
+                Tensor Forward(Tensor q, Tensor k) => {|LG0005:q.MatMul(k.Transpose(-1, -2))|};
+            }
+            """,
+            "Shape mismatch in 'q.MatMul(k.Transpose(-1, -2))': MatMul needs matrices or vectors, but got [*] and the transpose of [*]; "
+            + "for a batched product such as attention scores on [*, steps, d], declare the inputs' shapes, e.g. [Layer(Input = \"[*, queries, d]; [*, keyValues, d]\")]");
+    }
 }
