@@ -299,19 +299,48 @@ internal sealed partial class GraphBuilder
         }
 
         bool transposeB = call.Operands[1] is CallExpr { Op: var op } && ReferenceEquals(op, OpTable.Transposed);
-        var bExpr = transposeB ? ((CallExpr)call.Operands[1]).Operands[0] : call.Operands[1];
+        var transposeCall = transposeB ? null : TransposeCall(call.Operands[1]);
+        var bExpr = transposeB ? ((CallExpr)call.Operands[1]).Operands[0] : transposeCall?.Operands[0] ?? call.Operands[1];
         int? b = Visit(bExpr);
         if (b is null)
         {
             return null;
         }
 
+        // k.Transpose(-1, -2) is read as k's layout; another transpose is a permuted copy, as outside a product.
+        bool lastTwoSwapped = false;
+        if (transposeCall is not null)
+        {
+            if (TransposedOperand(b.Value, transposeCall) is not { } transposed)
+            {
+                return null;
+            }
+
+            lastTwoSwapped = transposed.Layout;
+            b = transposed.Node;
+        }
+
+        // Rank 3 or more: PyTorch's batched product (GraphBuilder.BatchedMatMul); .T is for matrices only.
+        if (IsBatchedOperand(ShapeOf(a.Value)) || IsBatchedOperand(ShapeOf(b.Value)))
+        {
+            if (transposeB && ShapeOf(b.Value).Rank != 2)
+            {
+                Report(call, $".T transposes a matrix, but {ShapeOf(b.Value)} has rank {ShapeOf(b.Value).Rank}: swap its last two axes with Transpose(-1, -2)");
+                return null;
+            }
+
+            bool open = _unifier is not null && (ShapeUnifier.OpenAt(ShapeOf(a.Value)) >= 0 || ShapeUnifier.OpenAt(ShapeOf(b.Value)) >= 0);
+            return open ? null : BatchedMatMul(call, a.Value, b.Value, transposeB || lastTwoSwapped);
+        }
+
+        transposeB |= lastTwoSwapped;
+
         // While inferring, an operand of unknown rank is a matrix: [*, k] for a batched input.
         var aShape = WithRank(ShapeOf(a.Value), 2) ?? ShapeOf(a.Value);
         var bShape = WithRank(ShapeOf(b.Value), 2) ?? ShapeOf(b.Value);
         if (aShape.Rank is < 1 or > 2 || bShape.Rank is < 1 or > 2 || (transposeB && bShape.Rank != 2))
         {
-            Report(call, $"MatMul needs matrices or vectors, but got {aShape} and {(transposeB ? "the transpose of " : string.Empty)}{bShape}");
+            Report(call, $"MatMul needs matrices or vectors, but got {aShape} and {(transposeB ? "the transpose of " : string.Empty)}{bShape}" + DeclareForBatchedProduct(lastTwoSwapped));
             return null;
         }
 
@@ -330,7 +359,7 @@ internal sealed partial class GraphBuilder
 
         if (columns.Kind == DimKind.Rows)
         {
-            Report(call, "the batch dimension cannot become a column of a product");
+            Report(call, "the batch dimension cannot become a column of a product" + DeclareForBatchedProduct(lastTwoSwapped));
             return null;
         }
 

@@ -221,6 +221,7 @@ internal sealed partial class GraphBuilder
             Construct.Dropout => Dropout(call),
             Construct.MatMul => MatMul(call),
             Construct.Transposed => TransposeOfMatrix(call),
+            Construct.Fresh => Fresh(call),
             Construct.Sum => Reduce(call, mean: false),
             Construct.Mean => Reduce(call, mean: true),
             Construct.Max => Extreme(call, Op.MaxAxis),

@@ -20,6 +20,14 @@ internal static class OpTable
     /// <summary><c>w.T</c>, which MatMul also recognises as its transposed operand.</summary>
     public static readonly OpInfo Transposed = new("T", WrittenForm.TensorProperty, 1, Construct.Transposed);
 
+    /// <summary>
+    /// <c>Tensor.Zeros(x.Size(0), n)</c> and <c>Tensor.Ones(...)</c> in a forward: a fresh tensor (its operand, when
+    /// there is one, is the tensor whose batch it takes). Read by the parser from the factory call, so not in <see cref="All"/>.
+    /// </summary>
+    public static readonly OpInfo FreshZeros = new("Zeros", WrittenForm.OpsFunction, 0, Construct.Fresh);
+
+    public static readonly OpInfo FreshOnes = new("Ones", WrittenForm.OpsFunction, 0, Construct.Fresh);
+
     private static readonly OpInfo[] Constructed =
     [
         new("MatMul", OpsFunction, 2, Construct.MatMul),
@@ -86,6 +94,9 @@ internal enum Construct
 
     /// <summary><c>w.T</c> outside a MatMul.</summary>
     Transposed,
+
+    /// <summary><c>Tensor.Zeros(x.Size(0), n)</c>, <c>Tensor.Ones(...)</c>: a constant broadcast to a shape (a workspace buffer).</summary>
+    Fresh,
 
     /// <summary><c>x.Sum()</c>, or along an axis.</summary>
     Sum,

@@ -213,6 +213,11 @@ internal sealed partial class ExprReader
             return new ChildCallExpr(child, called[0], text, location) { OtherInputs = called.Skip(1).ToEquatableArray() };
         }
 
+        if (name is "Zeros" or "Ones" && IsTensorClass(access.Expression))
+        {
+            return ReadFreshTensor(invocation, name, text, location);
+        }
+
         bool isOps = IsOpsClass(access.Expression);
         var candidates = OpTable.Find(isOps ? WrittenForm.OpsFunction : WrittenForm.TensorMethod, name);
         if (candidates.Count == 0)

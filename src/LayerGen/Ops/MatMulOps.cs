@@ -4,7 +4,7 @@ namespace LayerGen;
 
 /// <summary>
 /// The eager reference for <c>MatMul</c> with PyTorch's rank rules for a right-hand operand of rank
-/// 1 or 2: every case is viewed as one [m, k] x [k, n] product, with a 1-D operand standing for a
+/// 1 or 2 (rank 3 or more: <see cref="BatchedMatMulOps"/>): every case is viewed as one [m, k] x [k, n] product, with a 1-D operand standing for a
 /// single row (left) or column (right) whose dimension is dropped from the result.
 /// </summary>
 /// <remarks>
@@ -30,8 +30,7 @@ internal static class MatMulOps
 
         if (b.Rank > 2)
         {
-            throw new ArgumentException(
-                $"MatMul supports a right-hand operand of rank 1 or 2 (got shape {Tensor.FormatShape(b.Shape)}); batched products are not implemented.");
+            return BatchedMatMulOps.MatMul(a, b); // a batch of products, broadcast over the leading axes
         }
 
         int k = a.Size(-1);

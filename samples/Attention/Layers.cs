@@ -1,0 +1,108 @@
+using System;
+using LayerGen;
+
+namespace Attention;
+
+// D2L's attention chapter (11.3, 11.5, 11.7), written as the book writes it in PyTorch. Where LayerGen differs:
+// the sizes a kernel is specialised for are constructor parameters and the inputs' shapes are declared with them
+// (D2L's layers read them from the tensors), LazyLinear is Linear with its input size given, and the masked softmax
+// (valid_lens) is left out.
+
+/// <summary>
+/// Scaled dot-product attention (D2L 11.3.2): queries <c>[*, queries, d]</c>, keys <c>[*, keyValues, d]</c> and values
+/// <c>[*, keyValues, v]</c>, with different query and key lengths. <c>torch.bmm</c> is <c>MatMul</c>.
+/// </summary>
+[Layer(Input = "[*, queries, d]; [*, keyValues, d]; [*, keyValues, v]")]
+public partial class DotProductAttention(int queries, int keyValues, int d, int v, float dropout)
+{
+    Tensor Forward(Tensor q, Tensor keys, Tensor values)
+    {
+        // Swap the last two dimensions of keys (D2L's keys.transpose(1, 2) on [batch, steps, d]; counted from the end,
+        // it also swaps the right ones when MultiHeadAttention calls this with the heads as an axis of their own)
+        var scores = q.MatMul(keys.Transpose(-1, -2)) / MathF.Sqrt(d);
+        var attentionWeights = Ops.Softmax(scores, -1);
+        return Ops.Dropout(attentionWeights, dropout).MatMul(values);
+    }
+}
+
+/// <summary>
+/// Multi-head attention (D2L 11.5): W_q, W_k, W_v project to <c>numHiddens</c>, the heads are split off the last axis
+/// (<c>TransposeQkv</c>), attended in parallel by one <see cref="DotProductAttention"/> and joined again
+/// (<c>TransposeOutput</c>) before W_o. The heads stay an axis of their own (<c>[*, heads, steps, d / heads]</c>)
+/// rather than being folded into the batch as D2L does: the batched products treat them the same.
+/// </summary>
+[Layer(Input = "[*, queries, numHiddens]; [*, keyValues, numHiddens]; [*, keyValues, numHiddens]")]
+public partial class MultiHeadAttention(int numHiddens, int numHeads, int queries, int keyValues, float dropout)
+{
+    private readonly DotProductAttention attention = new(queries, keyValues, numHiddens / numHeads, numHiddens / numHeads, dropout);
+    private readonly Linear W_q = new(numHiddens, numHiddens);
+    private readonly Linear W_k = new(numHiddens, numHiddens);
+    private readonly Linear W_v = new(numHiddens, numHiddens);
+    private readonly Linear W_o = new(numHiddens, numHiddens);
+
+    Tensor Forward(Tensor q, Tensor keys, Tensor values)
+    {
+        // Shape of output: [*, numHeads, queries, numHiddens / numHeads] (typed: the generated Call is not seen while generating)
+        Tensor output = attention.Call(TransposeQueries(W_q.Call(q)), TransposeKeyValues(W_k.Call(keys)), TransposeKeyValues(W_v.Call(values)));
+        return W_o.Call(TransposeOutput(output));
+    }
+
+    /// <summary>
+    /// D2L's transpose_qkv, for the parallel computation of the heads: [*, queries, numHiddens] → [*, numHeads, queries,
+    /// numHiddens / numHeads]. One helper per step count: a helper's int argument must be a constant or a loop variable
+    /// in LayerGen (a size there would fix the layer to one value of it per compilation).
+    /// </summary>
+    private Tensor TransposeQueries(Tensor x) => x.Reshape(-1, queries, numHeads, numHiddens / numHeads).Permute(0, 2, 1, 3);
+
+    /// <summary>transpose_qkv for keys and values: [*, keyValues, numHiddens] → [*, numHeads, keyValues, numHiddens / numHeads].</summary>
+    private Tensor TransposeKeyValues(Tensor x) => x.Reshape(-1, keyValues, numHeads, numHiddens / numHeads).Permute(0, 2, 1, 3);
+
+    /// <summary>D2L's transpose_output, reversing <see cref="TransposeQueries"/>: [*, numHeads, queries, numHiddens / numHeads] → [*, queries, numHiddens].</summary>
+    private Tensor TransposeOutput(Tensor x) => x.Permute(0, 2, 1, 3).Reshape(-1, queries, numHiddens);
+}
+
+/// <summary>The position-wise feed-forward network (D2L 11.7.2): the same MLP at every position.</summary>
+[Layer]
+public partial class PositionWiseFFN(int numInputs, int ffnNumHiddens, int ffnNumOutputs)
+{
+    private readonly Linear dense1 = new(numInputs, ffnNumHiddens);
+    private readonly Linear dense2 = new(ffnNumHiddens, ffnNumOutputs);
+
+    Tensor Forward(Tensor x) => dense2.Call(Ops.Relu(dense1.Call(x)));
+}
+
+/// <summary>
+/// The residual connection followed by layer normalisation (D2L 11.7.2): <c>ln(dropout(y) + x)</c>, with the layer norm
+/// written out from LayerGen's ops (D2L uses nn.LayerNorm: the same mean, biased variance and eps 1e-5).
+/// </summary>
+[Layer(Input = "[*, normalizedShape]; [*, normalizedShape]")]
+public partial class AddNorm(int normalizedShape, float dropout)
+{
+    [Parameter] Tensor gamma = Tensor.Ones(normalizedShape);
+    [Parameter] Tensor beta = Tensor.Zeros(normalizedShape);
+
+    Tensor Forward(Tensor x, Tensor y)
+    {
+        var sum = Ops.Dropout(y, dropout) + x;
+        var mean = sum.Mean(-1, keepDim: true);
+        var centered = sum - mean;
+        var variance = (centered * centered).Mean(-1, keepDim: true);
+        return gamma * centered / Ops.Sqrt(variance + 1e-5f) + beta;
+    }
+}
+
+/// <summary>The Transformer encoder block (D2L 11.7.4): self-attention and the FFN, each with AddNorm.</summary>
+[Layer(Input = "[*, steps, numHiddens]")]
+public partial class TransformerEncoderBlock(int numHiddens, int ffnNumHiddens, int numHeads, int steps, float dropout)
+{
+    private readonly MultiHeadAttention attention = new(numHiddens, numHeads, steps, steps, dropout);
+    private readonly AddNorm addnorm1 = new(numHiddens, dropout);
+    private readonly PositionWiseFFN ffn = new(numHiddens, ffnNumHiddens, numHiddens);
+    private readonly AddNorm addnorm2 = new(numHiddens, dropout);
+
+    Tensor Forward(Tensor x)
+    {
+        var y = addnorm1.Call(x, attention.Call(x, x, x));
+        return addnorm2.Call(y, ffn.Call(y));
+    }
+}
