@@ -37,7 +37,7 @@ public partial class SelectedRows(int vocab, int dim)
 [Layer(Input = "[*, steps]")]
 public partial class BagOfEmbeddings(int vocab, int dim, int steps, int classes)
 {
-    TokenEmbedding embedding = new(vocab, dim);
+    OpsEmbedding embedding = new(vocab, dim);
     [Parameter] Tensor weight = Tensor.Randn(dim, classes);
     [Parameter] Tensor bias = Tensor.Randn(classes);
 
