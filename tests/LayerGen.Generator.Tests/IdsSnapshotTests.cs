@@ -84,6 +84,29 @@ public sealed class IdsSnapshotTests
         Assert.Contains(EagerAgreement.OutcomeOf(run)!.Checked, line => line.Contains("Rows", System.StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Ids_beside_a_float_input_give_the_float_input_its_gradient_and_the_ids_none()
+    {
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer(Input = "[*]; [*, dim]")]
+            public partial class TokenPlusPosition(int vocab, int dim)
+            {
+                [Parameter] Tensor weight = Tensor.Randn(vocab, dim);
+
+                public Tensor Forward(Tensor ids, Tensor positions) => Ops.Tanh(weight[ids] + positions);
+            }
+            """);
+        run.AssertClean();
+        string source = run.Source("Demo.TokenPlusPosition.g.cs");
+        Assert.Contains("public void BackwardSpan(int rows, ReadOnlySpan<long> ids, ReadOnlySpan<float> positions, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> positionsGrad, Span<float> saved)", source, System.StringComparison.Ordinal);
+        Assert.Contains(EagerAgreement.OutcomeOf(run)!.Checked, line => line.Contains("TokenPlusPosition", System.StringComparison.Ordinal));
+    }
+
     private static void Match(string source, string layer, string snapshot)
     {
         GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(source);

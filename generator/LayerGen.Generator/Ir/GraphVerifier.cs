@@ -60,6 +60,13 @@ internal static class GraphVerifier
             {
                 yield return $"{node}: {problem}";
             }
+
+            // Ids (int64) are read only as indices: by a gather, its adjoint, or a child layer that takes ids.
+            if (node.Op is not (Op.GatherRows or Op.ScatterAddRows or Op.ChildCall or Op.ChildGrad)
+                && node.Args.Any(a => graph[a].IsIds))
+            {
+                yield return $"{node}: it reads an input of ids as float values";
+            }
         }
 
         foreach (var (role, id, op) in Roles(graph))
