@@ -107,6 +107,43 @@ public sealed class IdsSnapshotTests
         Assert.Contains(EagerAgreement.OutcomeOf(run)!.Checked, line => line.Contains("TokenPlusPosition", System.StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_child_of_ids_and_a_float_input_called_by_a_parent_agrees_both_ways()
+    {
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer(Input = "[*]; [*, dim]")]
+            public partial class TokenPlusPosition(int vocab, int dim)
+            {
+                [Parameter] Tensor weight = Tensor.Randn(vocab, dim);
+
+                public Tensor Forward(Tensor ids, Tensor positions) => Ops.Tanh(weight[ids] + positions);
+            }
+
+            [Layer(Input = "[*]; [*, dim]")]
+            public partial class Encoder(int vocab, int dim)
+            {
+                TokenPlusPosition mix = new(vocab, dim);
+                [Parameter] Tensor scale = Tensor.Randn(dim);
+
+                public Tensor Forward(Tensor tokens, Tensor x) => mix.Call(tokens, x * scale);
+            }
+
+            public static class Use
+            {
+                public static Encoder Make() => new Encoder(6, 3);
+            }
+            """);
+        run.AssertClean();
+        // The ids have no gradient span: the child's backward gets the float input's only.
+        Assert.Contains("mix.BackwardSpan(rows, tokens, mul1, output, outputGrad, mul1Grad, mixSaved);", run.Source("Demo.Encoder.g.cs"), System.StringComparison.Ordinal);
+        Assert.Contains(EagerAgreement.OutcomeOf(run)!.Checked, line => line.Contains("Encoder", System.StringComparison.Ordinal));
+    }
+
     private static void Match(string source, string layer, string snapshot)
     {
         GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(source);

@@ -65,7 +65,7 @@ internal sealed class ChildEmitter
         }
 
         string inputs = string.Join(", ", node.Args.Take(count).Select(a => _plan.Buffers[a].Name));
-        w.Comment($"{string.Join(", ", targets)} += {node.Name}'s backward from {_plan.Buffers[node.Args[count + 1]].Name} (also accumulates {node.Name}'s parameter gradients)");
+        w.Comment($"{string.Join(", ", targets.Where(g => g.Length > 0))} += {node.Name}'s backward from {_plan.Buffers[node.Args[count + 1]].Name} (also accumulates {node.Name}'s parameter gradients)");
         w.Line($"{node.Name}.BackwardSpan({ChildRows(node)}, {inputs}, {_plan.Buffers[output].Name}, {_plan.Buffers[node.Args[count + 1]].Name}, {string.Concat(targets.Where(g => g.Length > 0).Select(g => g + ", "))}{_plan.ChildSaved[output].Name});");
     }
 
