@@ -144,6 +144,35 @@ public sealed class IdsSnapshotTests
         Assert.Contains(EagerAgreement.OutcomeOf(run)!.Checked, line => line.Contains("Encoder", System.StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void The_signature_written_for_another_assembly_marks_the_ids_input()
+    {
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer(Input = "[*, dim]; [*]")]
+            public partial class PositionPlusToken(int vocab, int dim)
+            {
+                [Parameter] Tensor weight = Tensor.Randn(vocab, dim);
+
+                public Tensor Forward(Tensor positions, Tensor ids) => positions + weight[ids];
+            }
+            """);
+        run.AssertClean();
+        Assert.Contains("LayerSignature(\"vocab, dim\", \"[*, dim]; ids [*]\", \"[*, dim]\")", run.Source("Demo.PositionPlusToken.g.cs"), System.StringComparison.Ordinal);
+
+        // Read back as a parent in another assembly reads it: the second input holds ids.
+        var type = run.OutputCompilation.GetTypeByMetadataName("Demo.PositionPlusToken")!;
+        var signature = LayerGen.Generator.Parsing.ChildReader.SignatureOf(type)!;
+        Assert.Equal([1], signature.IdsInputs);
+        Assert.Equal(2, signature.InputCount);
+        Assert.Equal("dim", Assert.Single(signature.InputFeatures).Symbol);
+        Assert.Empty(Assert.Single(signature.OtherInputFeatures));
+    }
+
     private static void Match(string source, string layer, string snapshot)
     {
         GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(source);

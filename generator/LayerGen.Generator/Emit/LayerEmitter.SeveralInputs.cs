@@ -25,7 +25,8 @@ internal sealed partial class LayerEmitter
         var inputShapes = graph.Inputs.Select(id => graph[id].Shape).ToList();
         var outputShapes = graph.Outputs.Select(id => graph[id].Shape).ToList();
         bool tuple = outputShapes.Count > 1;
-        string inputsText = string.Join("; ", inputShapes.Select(ShapeTextOf));
+        // An input of ids is marked 'ids [*]': a parent in another assembly reads it to pass its ids as they are.
+        string inputsText = string.Join("; ", inputShapes.Select((s, i) => (_plan.InputIsIds(i) ? "ids " : string.Empty) + ShapeTextOf(s)));
         string outputsText = string.Join("; ", outputShapes.Select(ShapeTextOf));
         w.Line($"[global::LayerGen.Generated.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{inputsText}\", \"{outputsText}\")]");
         using (w.Block($"partial class {_layer.ClassName} : global::LayerGen.Generated.ISpanModule"))

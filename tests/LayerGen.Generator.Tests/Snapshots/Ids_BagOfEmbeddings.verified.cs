@@ -15,7 +15,7 @@ using LayerGen.Kernels;
 
 namespace OpSnapshots;
 
-[global::LayerGen.Generated.LayerSignature("vocab, dim, steps, classes", "[*, steps]", "[*, classes]")]
+[global::LayerGen.Generated.LayerSignature("vocab, dim, steps, classes", "ids [*, steps]", "[*, classes]")]
 partial class BagOfEmbeddings : global::LayerGen.Generated.ISpanModule
 {
     // The constructor's sizes, for the run-time-bounded kernel and the length checks.
@@ -24,7 +24,7 @@ partial class BagOfEmbeddings : global::LayerGen.Generated.ISpanModule
     private readonly int __steps = steps;
     private readonly int __classes = classes;
 
-    // The inputs' names and feature dimensions ([*, steps]) and the output's ([*, classes]), for Call's shape checks.
+    // The inputs' names and feature dimensions (ids [*, steps]) and the output's ([*, classes]), for Call's shape checks.
     private static readonly string[] __inputNames = { "indices" };
     private readonly int[][] __inputFeatures = { new int[] { steps } };
     private readonly int[] __outputFeatures = new int[] { classes };

@@ -16,7 +16,7 @@ using LayerGen.Kernels;
 
 namespace OpSnapshots;
 
-[global::LayerGen.Generated.LayerSignature("vocab, dim", "[*]", "[*, dim]")]
+[global::LayerGen.Generated.LayerSignature("vocab, dim", "ids [*]", "[*, dim]")]
 partial class TokenEmbedding : global::LayerGen.Generated.ISpanModule
 {
     // The constructor's sizes, for the run-time-bounded kernel and the length checks.
@@ -32,7 +32,7 @@ partial class TokenEmbedding : global::LayerGen.Generated.ISpanModule
         return 0;
     }
 
-    // The inputs' names and feature dimensions ([*]) and the output's ([*, dim]), for Call's shape checks.
+    // The inputs' names and feature dimensions (ids [*]) and the output's ([*, dim]), for Call's shape checks.
     private static readonly string[] __inputNames = { "indices" };
     private readonly int[][] __inputFeatures = { System.Array.Empty<int>() };
     private readonly int[] __outputFeatures = new int[] { dim };
