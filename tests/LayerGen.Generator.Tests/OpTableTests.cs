@@ -25,9 +25,7 @@ public sealed class OpTableTests
     private static readonly Dictionary<string, string> NotCompilable = new(StringComparer.Ordinal)
     {
         ["DropoutMode"] = "sets the eager path's dropout mode for a scope; not an op on tensors (a layer's Train/Eval sets it)",
-        ["Embedding"] = "int64 ids: eager only until the generator has an ids input kind (issue 16's generator step; docs/ops.md, Integer tensors)",
-        ["Gather"] = "int64 indices: eager only until the generator has an ids input kind",
-        ["IndexSelect"] = "int64 ids: eager only until the generator has an ids input kind",
+        ["Gather"] = "int64 indices along any axis: eager only (the generator compiles row gathers: weight[ids], Embedding, IndexSelect(0, ids))",
     };
 
     private static readonly Dictionary<string, string> OperatorMethods = new(StringComparer.Ordinal)

@@ -29,7 +29,8 @@ internal static class ReverseMode
         foreach (var node in graph.Nodes)
         {
             // A child layer has parameters of its own, so its output always carries a gradient.
-            dependsOnVariable[node.Id] = (node.Op is Op.Input or Op.Parameter or Op.ChildCall && !buffers.Contains(node.Id)) || node.Args.Any(a => dependsOnVariable[a]);
+            // Ids (int64 indices) carry no gradient, as in PyTorch; nor do buffers.
+            dependsOnVariable[node.Id] = (((node.Op is Op.Input && !node.IsIds) || node.Op is Op.Parameter or Op.ChildCall) && !buffers.Contains(node.Id)) || node.Args.Any(a => dependsOnVariable[a]);
         }
 
         graph.BuildingBackward = true;

@@ -28,10 +28,11 @@ internal static class VjpRules
         Op.Pick => d => d.Gradient(0, d.Structural(Op.PickGrad, d.X, d.G, d.Arg(1))),
         Op.FftHalf => d => d.Gradient(0, d.Structural(Op.FftHalfAdjoint, d.X, d.G)),
         Op.ChildCall => ChildCall,
+        Op.GatherRows => d => d.Gradient(0, d.ScatterAddRows(d.G, d.Arg(1), d.X, d.Node)),
 
         // Leaves, dropout masks, and the adjoints themselves: nothing flows further.
         Op.Input or Op.Target or Op.Parameter or Op.OutputGrad or Op.Constant or Op.InverseCount => Elementwise.NoGradient,
-        Op.DropoutMask or Op.SliceGrad or Op.ExtremeGrad or Op.PickGrad or Op.FftHalfAdjoint or Op.ChildGrad => Elementwise.NoGradient,
+        Op.DropoutMask or Op.SliceGrad or Op.ExtremeGrad or Op.PickGrad or Op.FftHalfAdjoint or Op.ChildGrad or Op.ScatterAddRows => Elementwise.NoGradient,
         _ => throw new System.InvalidOperationException($"no vector-Jacobian product for {node.Op}"),
     };
 
@@ -43,7 +44,7 @@ internal static class VjpRules
     public static bool OwesGradient(Node node, int argument) => node.Op switch
     {
         Op.Elementwise => node.Function!.IsDifferentiable && !node.Function.NoGradientTo.Contains(argument),
-        Op.Pick => argument == 0,
+        Op.Pick or Op.GatherRows => argument == 0,
         _ => For(node) != (Vjp)Elementwise.NoGradient,
     };
 

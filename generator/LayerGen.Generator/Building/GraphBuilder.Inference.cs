@@ -64,10 +64,10 @@ internal sealed partial class GraphBuilder
     {
         var forward = _layer.Forward;
         AddParameters();
-        _graph.Inputs.Add(AddLeaf(Op.Input, forward.InputName, new Shape(new[] { Dim.Rows }.Concat(features).ToArray())));
+        _graph.Inputs.Add(AddInput(forward.InputName, new Shape(new[] { Dim.Rows }.Concat(features).ToArray())));
         foreach (string other in forward.OtherInputNames)
         {
-            _graph.Inputs.Add(AddLeaf(Op.Input, other, new Shape(new[] { Dim.Rows, _unifier!.NewDims() })));
+            _graph.Inputs.Add(AddInput(other, new Shape(new[] { Dim.Rows, _unifier!.NewDims() })));
         }
 
         if (forward.TargetName is string target)

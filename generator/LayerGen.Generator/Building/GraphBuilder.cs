@@ -61,7 +61,7 @@ internal sealed partial class GraphBuilder
         for (int i = 0; i < inputNames.Count; i++)
         {
             var features = i == 0 ? inferred.Features : inferred.OtherFeatures[i - 1];
-            _graph.Inputs.Add(AddLeaf(Op.Input, inputNames[i], new Shape(new[] { Dim.Rows }.Concat(features).ToArray())));
+            _graph.Inputs.Add(AddInput(inputNames[i], new Shape(new[] { Dim.Rows }.Concat(features).ToArray())));
         }
 
         if (forward.TargetName is string target)
@@ -157,7 +157,7 @@ internal sealed partial class GraphBuilder
     {
         int? id = expr switch
         {
-            NameExpr name => _names.TryGetValue(name.Name, out int found) ? found : null,
+            NameExpr name => _names.TryGetValue(name.Name, out int found) ? RefuseIds(name, found) : null,
             NumberExpr number => _graph.Add(new Node(0, Op.Constant, System.Array.Empty<int>(), Shape.Scalar) { Value = number.Value, Text = number.Text }),
             ScalarExpr scalar => _graph.Add(new Node(0, Op.Constant, System.Array.Empty<int>(), Shape.Scalar) { Value = InKernelNames(Number.Symbolic(scalar.Template)), Text = scalar.Text }),
             CallExpr call => Call(call),
@@ -233,6 +233,7 @@ internal sealed partial class GraphBuilder
             Construct.Einsum => Einsum(call),
             Construct.Pick => Pick(call),
             Construct.FftHalf => FftHalf(call),
+            Construct.Embedding or Construct.IndexSelect or Construct.Indexed => Gather(call),
             _ => throw new System.InvalidOperationException($"Building has no construction for {call.Op.Construct} ({call.Op})"),
         };
     }
@@ -276,7 +277,8 @@ internal sealed partial class GraphBuilder
 
     private int? Child(ChildCallExpr call)
     {
-        int? arg = Visit(call.Input);
+        var idsInputs = ChildIdsInputs(call.Child);
+        int? arg = idsInputs.Contains(0) ? VisitIds(call.Input, $"'{call.Child}'") : Visit(call.Input);
         if (arg is null)
         {
             return null;
@@ -322,7 +324,7 @@ internal sealed partial class GraphBuilder
         var args = new List<int> { arg.Value };
         for (int i = 0; i < call.OtherInputs.Count; i++)
         {
-            if (Visit(call.OtherInputs[i]) is not int other)
+            if ((idsInputs.Contains(i + 1) ? VisitIds(call.OtherInputs[i], $"'{call.Child}'") : Visit(call.OtherInputs[i])) is not int other)
             {
                 return null;
             }

@@ -44,7 +44,11 @@ internal sealed class ChildEmitter
         }
 
         string target = "Span<float>.Empty";
-        if (step.Target is { } t)
+        if (_plan.Graph[node.Args[node.Ints[0]]].IsIds)
+        {
+            target = string.Empty; // ids have no gradient span
+        }
+        else if (step.Target is { } t)
         {
             target = t.Buffer.Name;
             if (!t.Accumulate)
@@ -61,8 +65,8 @@ internal sealed class ChildEmitter
         }
 
         string inputs = string.Join(", ", node.Args.Take(count).Select(a => _plan.Buffers[a].Name));
-        w.Comment($"{string.Join(", ", targets)} += {node.Name}'s backward from {_plan.Buffers[node.Args[count + 1]].Name} (also accumulates {node.Name}'s parameter gradients)");
-        w.Line($"{node.Name}.BackwardSpan({ChildRows(node)}, {inputs}, {_plan.Buffers[output].Name}, {_plan.Buffers[node.Args[count + 1]].Name}, {string.Join(", ", targets)}, {_plan.ChildSaved[output].Name});");
+        w.Comment($"{string.Join(", ", targets.Where(g => g.Length > 0))} += {node.Name}'s backward from {_plan.Buffers[node.Args[count + 1]].Name} (also accumulates {node.Name}'s parameter gradients)");
+        w.Line($"{node.Name}.BackwardSpan({ChildRows(node)}, {inputs}, {_plan.Buffers[output].Name}, {_plan.Buffers[node.Args[count + 1]].Name}, {string.Concat(targets.Where(g => g.Length > 0).Select(g => g + ", "))}{_plan.ChildSaved[output].Name});");
     }
 
     /// <param name="intoParameters">The kernel's flag choosing the child's <c>BackwardSpanIntoParameters</c> (IBackwardIntoParameters).</param>
@@ -80,6 +84,14 @@ internal sealed class ChildEmitter
         var outputGrad = _plan.Buffers[node.Args[2]];
         string rows = ChildRows(node);
         string saved = _plan.ChildSaved[node.Args[1]].Name;
+        if (_plan.Graph[node.Args[0]].IsIds)
+        {
+            // A child taking ids is a module of its own span API (no ILayer, no backward into parameters), and ids have no gradient.
+            w.Comment($"{node.Name}'s backward, for its parameters' gradients only (ids have none)");
+            w.Line($"{node.Name}.BackwardSpan({rows}, {input.Name}, {output.Name}, {outputGrad.Name}, {saved});");
+            return;
+        }
+
         if (step.Target is null)
         {
             w.Comment($"{node.Name}'s backward, for its parameters' gradients only (its input needs none)");

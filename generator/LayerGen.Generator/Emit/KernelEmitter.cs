@@ -58,7 +58,7 @@ internal sealed class KernelEmitter
         var outputs = _plan.Graph.Outputs;
         string outputShapes = outputs.Count == 1 ? $"output {_plan.Graph[outputs[0]].Shape}" : string.Join(", ", outputs.Select((id, i) => $"{_plan.OutputSpans[i].Output} {_plan.Graph[id].Shape}"));
         w.Comment($"{inputShapes} -> {outputShapes}; '*' is the batch (rows).");
-        var forwardArgs = inputs.Select(b => $"ReadOnlySpan<float> {b.Name}").ToList();
+        var forwardArgs = inputs.Select((b, i) => $"{_plan.InputSpanType(i)} {b.Name}").ToList();
         // The forward writes the buffers it updates (their new value, after every other step).
         forwardArgs.AddRange(_plan.ParameterBuffers.Concat(_plan.StateBuffers).Select(p => $"{(_plan.UpdatedStates.Contains(p.Name) ? "Span<float>" : "ReadOnlySpan<float>")} {p.Name}"));
         if (_plan.Graph.Target >= 0)
@@ -84,7 +84,7 @@ internal sealed class KernelEmitter
             w.Comment("A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.");
         }
 
-        var backwardArgs = inputs.Select(b => $"ReadOnlySpan<float> {b.Name}").ToList();
+        var backwardArgs = inputs.Select((b, i) => $"{_plan.InputSpanType(i)} {b.Name}").ToList();
         backwardArgs.AddRange(parameters);
         if (_plan.Graph.Target >= 0)
         {
@@ -93,7 +93,7 @@ internal sealed class KernelEmitter
 
         backwardArgs.AddRange(_plan.OutputSpans.Select(o => $"ReadOnlySpan<float> {o.Output}"));
         backwardArgs.AddRange(_plan.OutputSpans.Select(o => $"ReadOnlySpan<float> {o.Gradient}"));
-        backwardArgs.AddRange(_plan.InputSpans.Select(s => $"Span<float> {s.Gradient}"));
+        backwardArgs.AddRange(_plan.InputGradientSpans().Select(g => $"Span<float> {g}"));
         backwardArgs.AddRange(parameterGrads);
         backwardArgs.AddRange(_plan.ParameterGradBuffers.Select(p => $"bool {IsZeroFlag(p)}"));
         backwardArgs.Add("Span<float> saved");

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using LayerGen.Generator.Ir;
+using LayerGen.Generator.Lowering;
 
 namespace LayerGen.Generator.Emit;
 
@@ -24,7 +25,8 @@ internal sealed partial class LayerEmitter
         var inputShapes = graph.Inputs.Select(id => graph[id].Shape).ToList();
         var outputShapes = graph.Outputs.Select(id => graph[id].Shape).ToList();
         bool tuple = outputShapes.Count > 1;
-        string inputsText = string.Join("; ", inputShapes.Select(ShapeTextOf));
+        // An input of ids is marked 'ids [*]': a parent in another assembly reads it to pass its ids as they are.
+        string inputsText = string.Join("; ", inputShapes.Select((s, i) => (_plan.InputIsIds(i) ? "ids " : string.Empty) + ShapeTextOf(s)));
         string outputsText = string.Join("; ", outputShapes.Select(ShapeTextOf));
         w.Line($"[global::LayerGen.Generated.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{inputsText}\", \"{outputsText}\")]");
         using (w.Block($"partial class {_layer.ClassName} : global::LayerGen.Generated.ISpanModule"))
@@ -97,7 +99,8 @@ internal sealed partial class LayerEmitter
         string parameterData = ParameterData();
         string parameterGrads = GradientArguments();
         string inputSpans = string.Join(", ", spans.Select(s => s.Input));
-        string gradSpans = string.Join(", ", spans.Select(s => s.Gradient));
+        var gradientSpans = _plan.InputGradientSpans().ToList(); // ids inputs have none
+        string gradSpans = string.Concat(gradientSpans.Select(g => g + ", "));
         string outputSpans = string.Join(", ", outs.Select(o => o.Output));
         string outputGradSpans = string.Join(", ", outs.Select(o => o.Gradient));
 
@@ -120,10 +123,10 @@ internal sealed partial class LayerEmitter
         w.Line($"public int SavedLength(int rows) => {Dispatch(k => $"{k}.SavedLength({ChildArguments}rows)", $"{RuntimeKernelClass}.SavedLength({sizeArgs}rows)")};");
         w.Line();
 
-        string readInputs = string.Join(", ", spans.Select(s => $"ReadOnlySpan<float> {s.Input}"));
+        string readInputs = string.Join(", ", spans.Select((s, i) => $"{_plan.InputSpanType(i)} {s.Input}"));
         string writeOutputs = string.Join(", ", outs.Select(o => $"Span<float> {o.Output}"));
         string lengths(System.Func<string, string> input, System.Func<string, string> output, System.Func<string, string> outputGrad, System.Func<string, string> inputGrad) =>
-            string.Join(", ", spans.Select(s => input(s.Input)).Concat(outs.Select(o => output(o.Output))).Concat(outs.Select(o => outputGrad(o.Output))).Concat(spans.Select(s => inputGrad(s.Gradient))));
+            string.Join(", ", spans.Select(s => input(s.Input)).Concat(outs.Select(o => output(o.Output))).Concat(outs.Select(o => outputGrad(o.Output))).Concat(gradientSpans.Select(inputGrad)));
         w.Line("/// <summary>Forward over caller-owned buffers: one span per input and per output (each <c>rows</c> rows), and <c>saved</c> (length <see cref=\"SavedLength\"/>), which keeps what backward needs.</summary>");
         using (w.Block($"public void ForwardSpan(int rows, {readInputs}, {writeOutputs}, Span<float> saved)"))
         {
@@ -134,32 +137,40 @@ internal sealed partial class LayerEmitter
         w.Line();
         w.Line("/// <summary>Backward over caller-owned buffers, after a ForwardSpan with the same inputs, outputs and saved: accumulates (+=) into each input's gradient span (skipped when empty) and every parameter's Grad.</summary>");
         string readOutputs = string.Join(", ", outs.Select(o => $"ReadOnlySpan<float> {o.Output}").Concat(outs.Select(o => $"ReadOnlySpan<float> {o.Gradient}")));
-        using (w.Block($"public void BackwardSpan(int rows, {readInputs}, {readOutputs}, {string.Join(", ", spans.Select(s => $"Span<float> {s.Gradient}"))}, Span<float> saved)"))
+        using (w.Block($"public void BackwardSpan(int rows, {readInputs}, {readOutputs}, {string.Concat(gradientSpans.Select(g => $"Span<float> {g}, "))}Span<float> saved)"))
         {
             var gradOf = outs.ToDictionary(o => o.Output, o => o.Gradient);
             w.Line($"__CheckLengths(rows, {lengths(i => i + ".Length", o => o + ".Length", o => gradOf[o] + ".Length", g => g + ".Length")}, saved.Length);");
             EmitTakeGradients(w);
             EmitSwitch(
                 w,
-                k => $"{k}.Backward({ChildArguments}rows, {inputSpans}, {parameterData}{outputSpans}, {outputGradSpans}, {gradSpans}, {parameterGrads}saved{ChildBackwardFlag(false)});",
-                $"{RuntimeKernelClass}.Backward({sizeArgs}rows, {inputSpans}, {parameterData}{outputSpans}, {outputGradSpans}, {gradSpans}, {parameterGrads}saved{ChildBackwardFlag(false)});");
+                k => $"{k}.Backward({ChildArguments}rows, {inputSpans}, {parameterData}{outputSpans}, {outputGradSpans}, {gradSpans}{parameterGrads}saved{ChildBackwardFlag(false)});",
+                $"{RuntimeKernelClass}.Backward({sizeArgs}rows, {inputSpans}, {parameterData}{outputSpans}, {outputGradSpans}, {gradSpans}{parameterGrads}saved{ChildBackwardFlag(false)});");
         }
 
         w.Line();
         w.Comment(tuple
-            ? "ModuleRuntime runs the span API through these, with the tensors' arrays in the order Forward takes them and the outputs one after the other in one buffer."
-            : "ModuleRuntime runs the span API through these, with the tensors' arrays in the order Forward takes them.");
-        string fromArrays = string.Join(", ", spans.Select((_, i) => $"inputs[{i}]"));
+            ? "ModuleRuntime runs the span API through these, with the tensors in the order Forward takes them and the outputs one after the other in one buffer."
+            : "ModuleRuntime runs the span API through these, with the tensors in the order Forward takes them.");
+        string fromArrays = string.Join(", ", spans.Select((_, i) => _plan.InputIsIds(i) ? $"inputs[{i}].LongData" : $"inputs[{i}].Data"));
+        string toGradients = string.Concat(Enumerable.Range(0, spans.Count).Where(i => !_plan.InputIsIds(i)).Select(i => $"inputGrads[{i}].AsSpan(), "));
         string Parts(string packed) => tuple
             ? string.Join(", ", outs.Select((_, i) => $"{packed}.Slice({(i == 0 ? "0" : "rows * (" + string.Join(" + ", Enumerable.Range(0, i).Select(j => $"OutputRowLength({j})")) + ")")}, rows * OutputRowLength({i}))"))
             : packed;
-        w.Line($"void global::LayerGen.Generated.ISpanModule.ForwardPacked(int rows, float[][] inputs, Span<float> output, Span<float> saved) => ForwardSpan(rows, {fromArrays}, {Parts("output")}, saved);");
+        w.Line($"void global::LayerGen.Generated.ISpanModule.ForwardPacked(int rows, Tensor[] inputs, Span<float> output, Span<float> saved) => ForwardSpan(rows, {fromArrays}, {Parts("output")}, saved);");
         w.Line();
-        w.Line($"void global::LayerGen.Generated.ISpanModule.BackwardPacked(int rows, float[][] inputs, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, float[]?[] inputGrads, Span<float> saved) => BackwardSpan(rows, {fromArrays}, {Parts("output")}, {Parts("outputGrad")}, {string.Join(", ", spans.Select((_, i) => $"inputGrads[{i}].AsSpan()"))}, saved);");
+        w.Line($"void global::LayerGen.Generated.ISpanModule.BackwardPacked(int rows, Tensor[] inputs, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, float[]?[] inputGrads, Span<float> saved) => BackwardSpan(rows, {fromArrays}, {Parts("output")}, {Parts("outputGrad")}, {toGradients}saved);");
+        if (_plan.HasIdsInputs())
+        {
+            w.Line();
+            w.Comment("Inputs of int64 ids (used as indices in Forward): ModuleRuntime checks their dtype before the kernels run.");
+            string ids = string.Join(" or ", Enumerable.Range(0, spans.Count).Where(_plan.InputIsIds).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            w.Line($"bool global::LayerGen.Generated.ISpanModule.InputIsIds(int input) => input is {ids};");
+        }
 
         w.Line();
         w.Comment("The kernels read without bounds checks, so every length is checked here, once per call.");
-        string lengthParameters = string.Join(", ", spans.Select(s => $"int {s.Input}").Concat(outs.Select(o => $"int {o.Output}")).Concat(outs.Select(o => $"int {o.Gradient}")).Concat(spans.Select(s => $"int {s.Gradient}")).Concat(new[] { "int saved" }));
+        string lengthParameters = string.Join(", ", spans.Select(s => $"int {s.Input}").Concat(outs.Select(o => $"int {o.Output}")).Concat(outs.Select(o => $"int {o.Gradient}")).Concat(gradientSpans.Select(g => $"int {g}")).Concat(new[] { "int saved" }));
         using (w.Block($"private void __CheckLengths(int rows, {lengthParameters})"))
         {
             w.Line($"if (rows < 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, \"{_layer.ClassName}: rows must not be negative.\");");
@@ -177,6 +188,11 @@ internal sealed partial class LayerEmitter
 
             for (int i = 0; i < spans.Count; i++)
             {
+                if (_plan.InputIsIds(i))
+                {
+                    continue;
+                }
+
                 w.Line($"if ({spans[i].Gradient} != 0) SpanChecks.Length(\"{_layer.ClassName}\", \"{spans[i].Gradient}\", {spans[i].Gradient}, rows * InputRowLength({i}));");
             }
 

@@ -103,8 +103,9 @@ internal sealed partial class LayerEmitter
 
     private void EmitClass(SourceWriter w, Shape inputShape, Shape outputShape)
     {
-        if (_layer.Forward.HasSeveralInputs)
+        if (_layer.Forward.HasSeveralInputs || _plan.HasIdsInputs())
         {
+            // Also a layer taking ids: ILayer's span API takes float input, so it is a module of its own span API.
             EmitSeveralInputs(w);
             return;
         }

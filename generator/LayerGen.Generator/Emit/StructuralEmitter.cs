@@ -136,6 +136,10 @@ internal sealed class StructuralEmitter
                 return;
             }
 
+            case Op.GatherRows:
+            case Op.ScatterAddRows:
+                EmitRowIndexing(w, node, target, Arg(0), Arg(1), source);
+                return;
             case Op.MaxAxis:
             case Op.MinAxis:
                 EmitExtreme(w, node, t, assign, Arg(0), ArgShape(0), source);
@@ -147,6 +151,38 @@ internal sealed class StructuralEmitter
 
         w.Comment($"unsupported op {node.Op}");
         w.Line($"throw new NotSupportedException(\"LayerGen: {node.Op} has no kernel\");");
+    }
+
+    /// <summary>
+    /// A row gather (<c>weight[ids]</c>) or its adjoint through the runtime's <c>IndexKernels</c>: one block copy (or add) per
+    /// id, each id checked against the rows as it is read, so an out-of-range id is an error naming it, its position and
+    /// the bound, with the same message as the eager op's (the owner is the op's name there).
+    /// </summary>
+    private void EmitRowIndexing(SourceWriter w, Node node, Target target, string values, string ids, string source)
+    {
+        string t = target.Buffer.Name;
+        bool gather = node.Op == Op.GatherRows;
+        var table = gather ? _plan.Buffers[node.Args[0]].Shape : node.Shape;
+        string rows = table[0].Code;
+        string rowLength = Shape.ProductCode(table.Dims.Skip(1));
+        string wraps = node.Ints.Count > 0 && node.Ints[0] == 1 ? "true" : "false";
+        string owner = Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(node.Name, quote: true);
+        if (gather)
+        {
+            w.Comment($"{t} = rows {ids}[...] of {values}{source}   {node.Shape}");
+            if (target.Accumulate)
+            {
+                w.Line("throw new NotSupportedException(\"LayerGen: a row gather into an accumulated buffer\");");
+                return;
+            }
+
+            w.Line($"IndexKernels.GatherRows({owner}, {values}, {rows}, {rowLength}, {ids}, {t}.Slice(0, {node.Shape.CountCode}), negativeWraps: {wraps});");
+            return;
+        }
+
+        w.Comment($"{t} += each row of {values} added at row {ids}[...] (the gradient of a row gather; a repeated id adds up)   {node.Shape}");
+        ClearUnlessAccumulating(w, target);
+        w.Line($"IndexKernels.ScatterAddRows({owner}, {values}.Slice(0, {_plan.Buffers[node.Args[0]].Shape.CountCode}), {rows}, {rowLength}, {ids}, {t}, negativeWraps: {wraps});");
     }
 
     private static string Rows(Shape shape) => Shape.ProductCode(shape.Dims.Take(shape.Rank - 1));

@@ -93,6 +93,10 @@ internal class BackwardOps
         _graph.Add(new Node(0, Op.Einsum, args, _graph[like].Shape) { Equation = equation });
 
     public int Structural(Op op, int like, params int[] args) => _graph.Add(op, _graph[like].Shape, args);
+
+    /// <summary>The adjoint of a row gather <paramref name="gather"/>: <paramref name="g"/>'s rows scatter-added into the shape of <paramref name="like"/>.</summary>
+    public int ScatterAddRows(int g, int ids, int like, Node gather) =>
+        _graph.Add(new Node(0, Op.ScatterAddRows, new[] { g, ids }, _graph[like].Shape) { Name = gather.Name, Ints = gather.Ints });
 }
 
 /// <summary>

@@ -60,6 +60,13 @@ internal static class GraphVerifier
             {
                 yield return $"{node}: {problem}";
             }
+
+            // Ids (int64) are read only as indices: by a gather, its adjoint, or a child layer that takes ids.
+            if (node.Op is not (Op.GatherRows or Op.ScatterAddRows or Op.ChildCall or Op.ChildGrad)
+                && node.Args.Any(a => graph[a].IsIds))
+            {
+                yield return $"{node}: it reads an input of ids as float values";
+            }
         }
 
         foreach (var (role, id, op) in Roles(graph))
@@ -130,6 +137,10 @@ internal static class GraphVerifier
                 return Arity(2) ?? Expect(WithoutLast(Arg(0)), "picked") ?? (Arg(1).Equals(node.Shape) ? null : "its indices need one per row");
             case Op.PickGrad:
                 return Arity(2) ?? (WithoutLast(node.Shape) is { } picked && picked.Equals(Arg(0)) && picked.Equals(Arg(1)) ? null : "its gradient and indices need one value per row");
+            case Op.GatherRows:
+                return Arity(2) ?? (Arg(0).HasRows || !graph[node.Args[1]].IsIds ? "it gathers rows of a tensor without the batch by an input of ids" : Expect(new Shape(Arg(1).Dims.Concat(Arg(0).Dims.Skip(1)).ToArray()), "gathered"));
+            case Op.ScatterAddRows:
+                return Arity(2) ?? (graph[node.Args[1]].IsIds && Arg(0).Equals(new Shape(Arg(1).Dims.Concat(node.Shape.Dims.Skip(1)).ToArray())) ? null : "its gradient must have the gathered shape, and its ids be an input of ids");
             case Op.FftHalf:
                 return Arity(1) ?? Expect(HalfSpectrum(Arg(0)), "transformed");
             case Op.FftHalfAdjoint:

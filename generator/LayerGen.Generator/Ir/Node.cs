@@ -52,6 +52,9 @@ internal sealed record Node(int Id, Op Op, EquatableArray<int> Args, Shape Shape
     /// <summary>For leaves: the input's or parameter's name; for child ops, the child's member name.</summary>
     public string Name { get; init; } = string.Empty;
 
+    /// <summary>For an <see cref="Op.Input"/>: it holds int64 ids (a <c>ReadOnlySpan&lt;long&gt;</c> in the kernels), read only by gathers.</summary>
+    public bool IsIds { get; init; }
+
     /// <summary>The forward source this node came from, for comments in the emitted code.</summary>
     public string Text { get; init; } = string.Empty;
 

@@ -75,6 +75,16 @@ internal enum Op
     /// <summary>The adjoint of <see cref="FftHalf"/>: [*, n/2, 2] → [*, n].</summary>
     FftHalfAdjoint,
 
+    /// <summary>
+    /// Args (source, ids): rows of a tensor without the batch (a parameter) picked by an int64 ids input —
+    /// <c>weight[ids]</c>, <c>Ops.Embedding</c>, <c>IndexSelect(0, ids)</c> — shape ids ++ source[1..]. <see cref="Node.Name"/>
+    /// names the op for error messages; Ints = (1) when -1 means the last row (indexing), (0) when negatives are refused.
+    /// </summary>
+    GatherRows,
+
+    /// <summary>Args (g, ids): the adjoint of <see cref="GatherRows"/>, g's rows scatter-added into a zero tensor of the source's shape.</summary>
+    ScatterAddRows,
+
     /// <summary>A child layer's forward (<c>fc1.Call(h)</c>), run through its own span API.</summary>
     ChildCall,
 

@@ -58,7 +58,13 @@ internal static class OpTable
         new("Einsum", OpsFunction, 1, Construct.Einsum, variadic: true),
         new("Pick", OpsFunction, 2, Construct.Pick),
         new("FftHalf", OpsFunction, 1, Construct.FftHalf),
+        new("Embedding", OpsFunction, 2, Construct.Embedding),
+        new("IndexSelect", OpsFunction, 2, Construct.IndexSelect),
+        new("IndexSelect", TensorMethod, 2, Construct.IndexSelect),
     ];
+
+    /// <summary><c>weight[ids]</c>: a tensor indexed by an int64 tensor (C#'s indexer; no method of the runtime's to check it against).</summary>
+    public static readonly OpInfo Indexed = new("[]", WrittenForm.Operator, 2, Construct.Indexed);
 
     /// <summary>Every op, in a stable order: the structural ops and sugar, then the element-wise functions' spellings.</summary>
     public static IReadOnlyList<OpInfo> All { get; } = Constructed
@@ -128,4 +134,13 @@ internal enum Construct
     Einsum,
     Pick,
     FftHalf,
+
+    /// <summary><c>Ops.Embedding(ids, weight)</c>: rows of a 2-D weight by int64 ids (negatives refused).</summary>
+    Embedding,
+
+    /// <summary><c>weight.IndexSelect(0, ids)</c>: rows of dimension 0 by a vector of int64 ids (negatives refused).</summary>
+    IndexSelect,
+
+    /// <summary><c>weight[ids]</c>: rows of dimension 0 by int64 ids of any shape; -1 is the last row.</summary>
+    Indexed,
 }

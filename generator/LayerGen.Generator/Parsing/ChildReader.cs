@@ -146,8 +146,10 @@ internal static class ChildReader
         }
 
         var sizes = sizesText.Split(new[] { ',' }, System.StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).ToList();
-        // A layer with several inputs writes one shape per input, separated by ';'.
-        var inputs = inputText.Split(';');
+        // A layer with several inputs writes one shape per input, separated by ';'; an input of ids is marked 'ids [*]'.
+        var inputs = inputText.Split(';').Select(s => s.Trim()).ToArray();
+        var ids = Enumerable.Range(0, inputs.Length).Where(i => inputs[i].StartsWith("ids ", System.StringComparison.Ordinal)).ToEquatableArray();
+        inputs = inputs.Select(s => s.StartsWith("ids ", System.StringComparison.Ordinal) ? s.Substring(4) : s).ToArray();
         var input = ShapeText.ParseFeatures(inputs[0], sizes);
         var others = new List<EquatableArray<SizeRef>>();
         foreach (string other in inputs.Skip(1))
@@ -164,6 +166,6 @@ internal static class ChildReader
         var output = ShapeText.ParseFeatures(outputs[0], sizes);
         return input is null || output is null
             ? null
-            : new LayerSignature(type.ToDisplayString(), sizes.ToEquatableArray(), input.ToEquatableArray(), output.ToEquatableArray()) { InputCount = inputs.Length, OutputCount = outputs.Length, OtherInputFeatures = others.ToEquatableArray() };
+            : new LayerSignature(type.ToDisplayString(), sizes.ToEquatableArray(), input.ToEquatableArray(), output.ToEquatableArray()) { InputCount = inputs.Length, OutputCount = outputs.Length, OtherInputFeatures = others.ToEquatableArray(), IdsInputs = ids };
     }
 }

@@ -112,6 +112,11 @@ internal sealed partial class ExprReader
                 return right is null ? null : Call(op, text, location, left, right);
             case InvocationExpressionSyntax invocation:
                 return ReadInvocation(invocation, text, location);
+            case ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } indexed when IsTensor(indexed.Expression) && IsTensor(indexed.ArgumentList.Arguments[0].Expression):
+                // weight[ids]: rows picked by an int64 tensor (Building checks the ids are an input of ids).
+                var source = Read(indexed.Expression);
+                var ids = source is null ? null : Read(indexed.ArgumentList.Arguments[0].Expression);
+                return ids is null ? null : Call(OpTable.Indexed, text, location, source!, ids);
             case ElementAccessExpressionSyntax element when Environment is not null:
                 return Environment.ReadElement(element, text, location);
             case ConditionalExpressionSyntax conditional when Environment is not null:
@@ -354,6 +359,10 @@ internal sealed partial class ExprReader
     /// <summary>The op of <see cref="OpTable"/> an operator token stands for with this many operands, if any.</summary>
     private static OpInfo? Operator(SyntaxToken token, int operands) =>
         OpTable.Find(WrittenForm.Operator, token.ValueText).FirstOrDefault(o => o.Operands == operands);
+
+    /// <summary>Whether the expression is of type <c>LayerGen.Tensor</c>.</summary>
+    private bool IsTensor(ExpressionSyntax syntax) =>
+        _model.GetTypeInfo(syntax, _cancellationToken).Type?.ToDisplayString() == "LayerGen.Tensor";
 
     private static CallExpr Call(OpInfo op, string text, LocationInfo? location, params Expr[] operands) =>
         new(op, operands.ToEquatableArray(), EquatableArray<int>.Empty, text, location);

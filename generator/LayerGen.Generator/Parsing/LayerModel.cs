@@ -222,6 +222,9 @@ internal sealed record LayerSignature(
 
     /// <summary>How many tensors the layer's <c>Forward</c> returns (<see cref="OutputFeatures"/> are the first's).</summary>
     public int OutputCount { get; init; } = 1;
+
+    /// <summary>The positions of the inputs that hold int64 ids (<c>Forward(Tensor ids) => weight[ids]</c>); empty for float inputs only.</summary>
+    public EquatableArray<int> IdsInputs { get; init; } = EquatableArray<int>.Empty;
 }
 
 /// <summary>

@@ -44,6 +44,7 @@ public static class ModuleRuntime
         for (int i = 0; i < inputs.Length; i++)
         {
             ArgumentNullException.ThrowIfNull(inputs[i], inputNames[i]);
+            RequireDType(module, inputs[i], inputNames[i], module.InputIsIds(i));
             int[] leading = Leading(module, inputs[i], inputNames[i], inputFeatures[i], oneBatchDimension);
             if (i == 0)
             {
@@ -61,15 +62,14 @@ public static class ModuleRuntime
         int[] lengths = Array.ConvertAll(outputFeatures, f => rows * Tensor.CountOf(f));
         var packed = new float[lengths.Sum()];
         var saved = new float[module.SavedLength(rows)];
-        float[][] data = Array.ConvertAll(inputs, t => t.Data);
-        module.ForwardPacked(rows, data, packed, saved);
+        module.ForwardPacked(rows, inputs, packed, saved);
         bool record = GradMode.IsEnabled && (inputs.Any(t => t.RequiresGrad) || module.Parameters().Any(p => p.RequiresGrad));
         if (outputFeatures.Length == 1)
         {
             var output = Tensor.FromBuffer(packed, [.. batch, .. outputFeatures[0]]);
             if (record)
             {
-                output.SetGradFn(new ModuleBackward(module, rows, inputs, data, packed, saved));
+                output.SetGradFn(new ModuleBackward(module, rows, inputs, packed, saved));
             }
 
             return [output];
@@ -78,7 +78,7 @@ public static class ModuleRuntime
         var whole = Tensor.FromBuffer(packed, packed.Length);
         if (record)
         {
-            whole.SetGradFn(new ModuleBackward(module, rows, inputs, data, packed, saved));
+            whole.SetGradFn(new ModuleBackward(module, rows, inputs, packed, saved));
         }
 
         var outputs = new Tensor[outputFeatures.Length];
@@ -110,6 +110,27 @@ public static class ModuleRuntime
         }
     }
 
+    /// <summary>
+    /// An input of ids must be int64 and a float input float32: PyTorch's rule (an embedding refuses float ids), checked
+    /// before the kernels read either as the other.
+    /// </summary>
+    private static void RequireDType(IModule module, Tensor input, string name, bool ids)
+    {
+        if (ids && input.DType != DType.Int64)
+        {
+            throw new ArgumentException(
+                $"{module.LayerName}: '{name}' holds ids (Forward uses it as indices), so it must be an int64 tensor, but this one has dtype float32: make it with Tensor.FromIds(...), or convert with ToLong().",
+                name);
+        }
+
+        if (!ids && input.DType != DType.Float32)
+        {
+            throw new ArgumentException(
+                $"{module.LayerName}: '{name}' must be a float32 tensor, but this one has dtype int64 (ids): convert with ToFloat(), or index a tensor with it in Forward.",
+                name);
+        }
+    }
+
     /// <summary>The input's leading (batch) dimensions, after checking that the rest are its features.</summary>
     private static int[] Leading(IModule module, Tensor input, string name, int[] features, bool oneBatchDimension)
     {
@@ -134,10 +155,12 @@ public static class ModuleRuntime
     /// Runs the module's span backward. Its autograd inputs are the module's inputs; its parameters accumulate their
     /// own gradients inside the span backward, which is why the engine runs this node even when no input needs one.
     /// </summary>
-    private sealed class ModuleBackward(ISpanModule module, int rows, Tensor[] inputs, float[][] data, float[] output, float[] saved)
+    private sealed class ModuleBackward(ISpanModule module, int rows, Tensor[] inputs, float[] output, float[] saved)
         : GradFn(module.LayerName + "Backward", inputs)
     {
+        private readonly Tensor[] _inputs = inputs; // a copy of the reference: GradFn keeps its own
+
         public override void Backward(ReadOnlySpan<float> outputGrad, float[]?[] inputGrads) =>
-            module.BackwardPacked(rows, data, output, outputGrad, inputGrads, saved);
+            module.BackwardPacked(rows, _inputs, output, outputGrad, inputGrads, saved);
     }
 }

@@ -114,6 +114,11 @@ public static partial class EagerAgreement
     private static int[]? Features(string shape, string[] sizeNames, int[] sizes)
     {
         string trimmed = shape.Trim();
+        if (trimmed.StartsWith("ids ", StringComparison.Ordinal))
+        {
+            trimmed = trimmed[4..]; // an input of ids: its shape follows
+        }
+
         if (!trimmed.StartsWith('[') || !trimmed.EndsWith(']'))
         {
             return null;

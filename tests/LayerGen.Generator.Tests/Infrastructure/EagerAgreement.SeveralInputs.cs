@@ -11,6 +11,8 @@ namespace LayerGen.Generator.Tests.Infrastructure;
 /// its <c>[LayerSignature]</c> input one shape per input separated by ';'): <c>Call(x, y, ...)</c> against
 /// <c>CallEager(x, y, ...)</c> on random inputs sharing a batch of 2, comparing the output (every output of a tuple)
 /// and the gradients of its <c>Sum()</c> (the sum of every output's) with respect to every input and parameter.
+/// An input of int64 ids (<see cref="ISpanModule.InputIsIds"/>) gets the ids 0, 1, 0, 1, ... (valid for every size the
+/// check tries, repeated so that scatter-added gradients must accumulate) and has no gradient.
 /// </summary>
 public static partial class EagerAgreement
 {
@@ -83,8 +85,10 @@ public static partial class EagerAgreement
         string what, string on, string path, ISpanModule module, MethodInfo method, List<int[]> shapes, List<float[]> values, List<string> failures)
     {
         module.ZeroGrad();
-        var inputs = shapes.Select((s, i) => Tensor.From((float[])values[i].Clone(), s)).ToArray();
-        foreach (var input in inputs)
+        var inputs = shapes.Select((s, i) => module.InputIsIds(i)
+            ? Tensor.FromIds(Enumerable.Range(0, values[i].Length).Select(k => (long)(k % 2)).ToArray(), s)
+            : Tensor.From((float[])values[i].Clone(), s)).ToArray();
+        foreach (var input in inputs.Where(t => t.DType == DType.Float32))
         {
             input.RequiresGrad = true;
         }

@@ -135,10 +135,10 @@ partial class AddNorm : global::LayerGen.Generated.ISpanModule
         KernelsAnySize.Backward(__normalizedShape, __dropout, rows, x, y, gamma.Data, beta.Data, output, outputGrad, xGrad, yGrad, __gammaGrad, __betaGrad, __gammaGradIsZero, __betaGradIsZero, saved);
     }
 
-    // ModuleRuntime runs the span API through these, with the tensors' arrays in the order Forward takes them.
-    void global::LayerGen.Generated.ISpanModule.ForwardPacked(int rows, float[][] inputs, Span<float> output, Span<float> saved) => ForwardSpan(rows, inputs[0], inputs[1], output, saved);
+    // ModuleRuntime runs the span API through these, with the tensors in the order Forward takes them.
+    void global::LayerGen.Generated.ISpanModule.ForwardPacked(int rows, Tensor[] inputs, Span<float> output, Span<float> saved) => ForwardSpan(rows, inputs[0].Data, inputs[1].Data, output, saved);
 
-    void global::LayerGen.Generated.ISpanModule.BackwardPacked(int rows, float[][] inputs, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, float[]?[] inputGrads, Span<float> saved) => BackwardSpan(rows, inputs[0], inputs[1], output, outputGrad, inputGrads[0].AsSpan(), inputGrads[1].AsSpan(), saved);
+    void global::LayerGen.Generated.ISpanModule.BackwardPacked(int rows, Tensor[] inputs, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, float[]?[] inputGrads, Span<float> saved) => BackwardSpan(rows, inputs[0].Data, inputs[1].Data, output, outputGrad, inputGrads[0].AsSpan(), inputGrads[1].AsSpan(), saved);
 
     // The kernels read without bounds checks, so every length is checked here, once per call.
     private void __CheckLengths(int rows, int x, int y, int output, int outputGrad, int xGrad, int yGrad, int saved)

@@ -211,10 +211,10 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
         }
     }
 
-    // ModuleRuntime runs the span API through these, with the tensors' arrays in the order Forward takes them and the outputs one after the other in one buffer.
-    void global::LayerGen.Generated.ISpanModule.ForwardPacked(int rows, float[][] inputs, Span<float> output, Span<float> saved) => ForwardSpan(rows, inputs[0], inputs[1], output.Slice(0, rows * OutputRowLength(0)), output.Slice(rows * (OutputRowLength(0)), rows * OutputRowLength(1)), saved);
+    // ModuleRuntime runs the span API through these, with the tensors in the order Forward takes them and the outputs one after the other in one buffer.
+    void global::LayerGen.Generated.ISpanModule.ForwardPacked(int rows, Tensor[] inputs, Span<float> output, Span<float> saved) => ForwardSpan(rows, inputs[0].Data, inputs[1].Data, output.Slice(0, rows * OutputRowLength(0)), output.Slice(rows * (OutputRowLength(0)), rows * OutputRowLength(1)), saved);
 
-    void global::LayerGen.Generated.ISpanModule.BackwardPacked(int rows, float[][] inputs, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, float[]?[] inputGrads, Span<float> saved) => BackwardSpan(rows, inputs[0], inputs[1], output.Slice(0, rows * OutputRowLength(0)), output.Slice(rows * (OutputRowLength(0)), rows * OutputRowLength(1)), outputGrad.Slice(0, rows * OutputRowLength(0)), outputGrad.Slice(rows * (OutputRowLength(0)), rows * OutputRowLength(1)), inputGrads[0].AsSpan(), inputGrads[1].AsSpan(), saved);
+    void global::LayerGen.Generated.ISpanModule.BackwardPacked(int rows, Tensor[] inputs, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, float[]?[] inputGrads, Span<float> saved) => BackwardSpan(rows, inputs[0].Data, inputs[1].Data, output.Slice(0, rows * OutputRowLength(0)), output.Slice(rows * (OutputRowLength(0)), rows * OutputRowLength(1)), outputGrad.Slice(0, rows * OutputRowLength(0)), outputGrad.Slice(rows * (OutputRowLength(0)), rows * OutputRowLength(1)), inputGrads[0].AsSpan(), inputGrads[1].AsSpan(), saved);
 
     // The kernels read without bounds checks, so every length is checked here, once per call.
     private void __CheckLengths(int rows, int x, int state, int output0, int output1, int output0Grad, int output1Grad, int xGrad, int stateGrad, int saved)
