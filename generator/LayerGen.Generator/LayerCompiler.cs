@@ -88,6 +88,7 @@ internal static class LayerCompiler
         if (verifyIr)
         {
             PlanVerifier.Check(plan);
+            plan.VerifyEmittedAccess = true;
         }
 
         string source = new LayerEmitter(layer, plan, names, specialisations, signature).Emit();

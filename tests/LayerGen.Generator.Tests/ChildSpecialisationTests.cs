@@ -59,13 +59,13 @@ public sealed class ChildSpecialisationTests
         var run = GeneratorHarness.Run<LayerGenerator>(Layers, "namespace Demo; static class Use { static Net Make() => new Net(4, 8); }");
         run.AssertClean();
         string linear = run.Source("MyLinear.g.cs");
-        Assert.Contains("Kernels_inUnits4_units8", linear);
-        Assert.Contains("Kernels_inUnits8_units8", linear);
-        Assert.Contains("Kernels_inUnits8_units3", linear);
-        Assert.Contains("Kernels_inUnits12_units16", linear); // 'new MyLinear(inputs + hidden, hidden * 2)'
+        Assert.Contains("Sizes_inUnits4_units8", linear);
+        Assert.Contains("Sizes_inUnits8_units8", linear);
+        Assert.Contains("Sizes_inUnits8_units3", linear);
+        Assert.Contains("Sizes_inUnits12_units16", linear); // 'new MyLinear(inputs + hidden, hidden * 2)'
         Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "LG0012");
-        Assert.Contains("Kernels_width8", run.Source("Block.g.cs"));
-        Assert.Contains("Kernels_inputs4_hidden8", run.Source("Net.g.cs"));
+        Assert.Contains("Sizes_width8", run.Source("Block.g.cs"));
+        Assert.Contains("Sizes_inputs4_hidden8", run.Source("Net.g.cs"));
     }
 
     [Fact]
@@ -98,6 +98,6 @@ public sealed class ChildSpecialisationTests
             static class Use { static Grow Make() => new Grow(2); }
             """);
         Assert.Null(run.Exception);
-        Assert.Contains("Kernels_n2", run.Source("Grow.g.cs"));
+        Assert.Contains("Sizes_n2", run.Source("Grow.g.cs"));
     }
 }

@@ -81,7 +81,7 @@ public sealed class DeterminismTests
 
         ascending.AssertClean();
         string myLinear = ascending.Source("Chapter.MyLinear.g.cs");
-        Assert.Contains("class Kernels_inUnits10_units2", myLinear);
+        Assert.Contains("struct Sizes_inUnits10_units2", myLinear);
         AssertSameOutput(ascending.GeneratedSources, shuffled.GeneratedSources);
         AssertSameOutput(ascending.GeneratedSources, split.GeneratedSources);
     }

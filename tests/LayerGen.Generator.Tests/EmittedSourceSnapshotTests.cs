@@ -27,9 +27,10 @@ public sealed class EmittedSourceSnapshotTests
         GeneratorRun run = CleanRun(ChapterSources.MyLinear, ChapterSources.Linear64x8);
 
         string source = run.Source(MyLinearHint);
-        Assert.Contains("class Kernels_inUnits64_units8", source);
+        Assert.Contains("struct Sizes_inUnits64_units8", source);
         Assert.Contains("class KernelsAnySize", source);
-        Assert.Equal(1, Count(source, "class Kernels_"));
+        Assert.Equal(1, Count(source, "private struct Sizes_"));
+        Assert.Equal(1, Count(source, "public static void Forward(int rows,")); // one constant body
         Snapshot.Match(source, "MyLinear_64x8");
     }
 
@@ -40,7 +41,8 @@ public sealed class EmittedSourceSnapshotTests
 
         string source = run.Source(MyLinearHint);
         Assert.Contains("class KernelsAnySize", source);
-        Assert.DoesNotContain("class Kernels_", source);
+        Assert.DoesNotContain("struct Sizes_", source);
+        Assert.DoesNotContain("class Kernels<", source);
         Snapshot.Match(source, "MyLinear_RunTimeSizesOnly");
     }
 
@@ -51,11 +53,14 @@ public sealed class EmittedSourceSnapshotTests
 
         Assert.Equal([CenteredHint, MyLinearHint], run.GeneratedSources.Keys);
         string myLinear = run.Source(MyLinearHint);
-        Assert.Contains("class Kernels_inUnits64_units8", myLinear); // inside new Sequential(...)
-        Assert.Contains("class Kernels_inUnits8_units1", myLinear);
-        Assert.Contains("class Kernels_inUnits5_units3", myLinear); // target-typed new(5, 3)
+        Assert.Contains("struct Sizes_inUnits64_units8", myLinear); // inside new Sequential(...)
+        Assert.Contains("struct Sizes_inUnits8_units1", myLinear);
+        Assert.Contains("struct Sizes_inUnits5_units3", myLinear); // target-typed new(5, 3)
         Assert.Contains("class KernelsAnySize", myLinear);
-        Assert.Equal(3, Count(myLinear, "class Kernels_"));
+        Assert.Equal(3, Count(myLinear, "private struct Sizes_"));
+        // One body serves all three: the generic Kernels<TSizes>, and the run-time kernel.
+        Assert.Equal(1, Count(myLinear, "class Kernels<TSizes>"));
+        Assert.Equal(2, Count(myLinear, "public static void Forward("));
         Snapshot.Match(myLinear, "ChapterNet_MyLinear");
 
         // Constructions of other layers change nothing in CenteredLayer: the same text as on its own.

@@ -241,9 +241,9 @@ public sealed class IncrementalTests
         var (first, second) = GeneratorHarness.RunTwice<LayerGenerator>(Program, GeneratorHarness.Edits.AddUnrelatedSource(NewSite));
 
         second.AssertClean();
-        Assert.DoesNotContain("Kernels_inUnits32_units4", first.Source(MyLinearHint));
-        Assert.Contains("class Kernels_inUnits32_units4", second.Source(MyLinearHint));
-        Assert.Contains("class Kernels_inUnits64_units8", second.Source(MyLinearHint));
+        Assert.DoesNotContain("Sizes_inUnits32_units4", first.Source(MyLinearHint));
+        Assert.Contains("struct Sizes_inUnits32_units4", second.Source(MyLinearHint));
+        Assert.Contains("struct Sizes_inUnits64_units8", second.Source(MyLinearHint));
         Assert.Equal(IncrementalStepRunReason.Modified, GeneratedReasons(second)[MyLinearHint]);
         Assert.Equal(IncrementalStepRunReason.Modified, EmittedReasons(second)[MyLinearHint]);
 

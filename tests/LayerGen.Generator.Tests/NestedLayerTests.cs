@@ -46,7 +46,7 @@ public sealed class NestedLayerTests
         string scale = run.Source("Demo.Blocks.Model.Scale.g.cs");
         Assert.Contains("static partial class Blocks", scale);
         Assert.Contains("partial record Model", scale);
-        Assert.Contains("Kernels_n6", scale);
-        Assert.Contains("Kernels_n6", run.Source("Demo.Blocks.Net.g.cs"));
+        Assert.Contains("Sizes_n6", scale);
+        Assert.Contains("Sizes_n6", run.Source("Demo.Blocks.Net.g.cs"));
     }
 }

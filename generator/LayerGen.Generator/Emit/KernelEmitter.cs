@@ -114,13 +114,6 @@ internal sealed class KernelEmitter
     }
 
     /// <summary>
-    /// Set by <see cref="Emit"/>: whether the backward kernel reads every parameter before it writes that
-    /// parameter's gradient, so a parameter's storage may serve as its own gradient buffer (see
-    /// <see cref="ParameterWriteOrder"/>), and runs each child's backward at most once.
-    /// </summary>
-    public bool GradientsMayGoIntoParameters { get; private set; }
-
-    /// <summary>
     /// The backward kernel's last parameter when it calls child layers: whether they add their gradients
     /// into their parameters (<c>IBackwardIntoParameters.BackwardSpanIntoParameters</c>) rather than into <c>.Grad</c>.
     /// </summary>
@@ -237,34 +230,21 @@ internal sealed class KernelEmitter
             }
 
             body.ClearCommentPrefix();
-            if (backward)
-            {
-                stepTexts.Add(body.TextFrom(stepStart)); // only the backward's write order is checked
-            }
+            stepTexts.Add(body.TextFrom(stepStart));
             EmitCheck(body, step, backward);
             afterLastStep = body.Length;
-        }
-
-        if (backward)
-        {
-            // A child whose backward runs twice (called twice in the forward) would have its parameters
-            // changed by the first run before the second reads them.
-            var parameters = _plan.ParameterBuffers.Zip(_plan.ParameterGradBuffers, (p, g) => (p.Name, g.Name)).ToList();
-            // (A child of several inputs has one step per input but runs once: count its last.)
-            bool childRunsTwice = steps.OfType<ChildGradStep>()
-                .Where(g => _plan.Graph[g.Node].Ints.Count == 0 || _plan.Graph[g.Node].Ints[0] == _plan.Graph[g.Node].Args.Count - 3)
-                .GroupBy(g => _plan.Graph[g.Node].Name).Any(g => g.Count() > 1);
-            GradientsMayGoIntoParameters = !childRunsTwice
-                && _plan.ParameterBuffers.Count == _plan.ParameterGradBuffers.Count
-                && ParameterWriteOrder.ReadsPrecedeGradientWrites(stepTexts, parameters);
         }
 
         guard?.Dispose();
 
         // Declare the workspace slices this kernel touches, with their shapes (comments and messages quote the forward's names),
         // after the offsets they start at (those of the buffers before them too: each offset is the one before plus a length).
-        string text = Identifiers.WithoutCommentsAndStrings(body.ToString());
-        var used = _plan.Workspace.Where(b => Identifiers.Contains(text, b.Name)).ToList();
+        var used = _plan.WorkspaceTouchedBy(steps);
+        if (_plan.VerifyEmittedAccess)
+        {
+            EmittedAccessCheck.Check(_plan, _layerName, body.ToString(), used, backward ? stepTexts : null);
+        }
+
         if (used.Count > 0)
         {
             WriteOffsets(w, _plan.Workspace.IndexOf(used[used.Count - 1]) + 1);

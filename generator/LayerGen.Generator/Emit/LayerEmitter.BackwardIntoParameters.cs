@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using LayerGen.Generator.Lowering;
 
 namespace LayerGen.Generator.Emit;
 
@@ -11,7 +12,7 @@ internal sealed partial class LayerEmitter
     /// The backward with each parameter's storage as its own gradient buffer, never flagged as zeroed, so
     /// the kernel adds the (pre-scaled) gradient into the parameter, and child layers run theirs:
     /// <c>IBackwardIntoParameters.BackwardSpanIntoParameters</c>. Emitted (and the interface declared) only when the kernels read every parameter before
-    /// writing its gradient and run each child's backward once (<see cref="KernelEmitter.GradientsMayGoIntoParameters"/>),
+    /// writing its gradient and run each child's backward once (<see cref="ParameterWriteOrder"/>),
     /// and the layer has parameters or children (otherwise its plain backward already is this one).
     /// What the generator cannot see is left to <c>CanBackwardIntoParameters</c> at run time: two parameter
     /// fields holding one tensor (one's gradient would be written before the other is read), a child that

@@ -123,11 +123,10 @@ internal sealed partial class LayerEmitter
             return;
         }
 
-        // The kernels are emitted first: what they do decides whether the layer offers the backward into
-        // parameters (the optional IBackwardIntoParameters). A layer with neither parameters nor children
+        // Whether the layer offers the backward into parameters (the optional IBackwardIntoParameters) follows from
+        // the plan's record of what each backward step reads and writes. A layer with neither parameters nor children
         // does not: its plain backward writes no parameter gradient, and its parents run that one instead.
-        var kernels = new SourceWriter();
-        bool gradientsMayGoIntoParameters = EmitKernelClasses(kernels) && (_layer.Parameters.Count > 0 || _layer.Children.Count > 0);
+        bool gradientsMayGoIntoParameters = ParameterWriteOrder.GradientsMayGoIntoParameters(_plan) && (_layer.Parameters.Count > 0 || _layer.Children.Count > 0);
         w.Line($"[global::LayerGen.Generated.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{ShapeText.Format(_signature.InputFeatures)}\", \"{ShapeText.Format(_signature.OutputFeatures)}\")]");
         string interfaces = "global::LayerGen.ILayer" + (gradientsMayGoIntoParameters ? ", global::LayerGen.IBackwardIntoParameters" : string.Empty);
         using (w.Block($"partial class {_layer.ClassName} : {interfaces}"))
@@ -135,7 +134,7 @@ internal sealed partial class LayerEmitter
             EmitState(w, inputShape, outputShape, "__outputFeatures");
             EmitMembers(w);
             EmitSpanApi(w, gradientsMayGoIntoParameters);
-            w.Append(kernels);
+            EmitKernelClasses(w);
         }
     }
 
@@ -167,8 +166,12 @@ internal sealed partial class LayerEmitter
     private string SizeList(EquatableArray<int> sizes) =>
         string.Join(", ", _layer.SizeParameters.Select((name, i) => $"{name}={sizes[i].ToString(CultureInfo.InvariantCulture)}"));
 
-    private string KernelClassName(EquatableArray<int> sizes) =>
-        "Kernels_" + string.Join("_", _layer.SizeParameters.Select((name, i) => name + sizes[i].ToString(CultureInfo.InvariantCulture)));
+    private string KernelClassName(EquatableArray<int> sizes) => $"Kernels<{SizesStructName(sizes)}>";
+
+    private string SizesStructName(EquatableArray<int> sizes) =>
+        "Sizes_" + string.Join("_", _layer.SizeParameters.Select((name, i) => name + sizes[i].ToString(CultureInfo.InvariantCulture)));
+
+    private const string SizesInterface = "IKernelSizes";
 
     /// <summary>A dimension as code in the glue, where sizes live in fields.</summary>
     private static string GlueCode(Dim dim) => dim.CodeWith(symbol => "__" + symbol);
@@ -370,25 +373,52 @@ internal sealed partial class LayerEmitter
         }
     }
 
-    /// <summary>Emits the kernel classes; returns whether every kernel may take parameters as their own gradient buffers.</summary>
-    private bool EmitKernelClasses(SourceWriter w)
+    /// <summary>
+    /// Emits the kernels: one body for every constant specialisation — a class generic over a struct that supplies the
+    /// sizes as static members (<c>Kernels&lt;Sizes_inUnits64_units8&gt;</c>), which the JIT compiles once per struct with
+    /// every size a constant (<c>n * m</c> becomes 24: checked in the disassembly) — and the run-time-bounded class,
+    /// the same body with the sizes as parameters. The source grows with the layer, not with its constructions.
+    /// </summary>
+    private void EmitKernelClasses(SourceWriter w)
     {
         string forwardText = ForwardText();
         var body = new SourceWriter();
         var constantKernels = new KernelEmitter(_plan, string.Empty, ChildParameters, forwardText, _layer.ClassName);
         constantKernels.Emit(body);
-        bool gradientsMayGoIntoParameters = constantKernels.GradientsMayGoIntoParameters;
 
-        foreach (var sizes in _specialisations)
+        if (_specialisations.Count > 0)
         {
             w.Line();
-            w.Line($"/// <summary>Kernels for {SizeList(sizes)}: every size a constant, so loop bounds are constants.</summary>");
-            using (w.Block($"private static class {KernelClassName(sizes)}"))
+            w.Line("/// <summary>The sizes of one constant specialisation, read by <see cref=\"Kernels{TSizes}\"/>.</summary>");
+            using (w.Block($"private interface {SizesInterface}"))
             {
-                int i = 0;
                 foreach (var size in SizeNames)
                 {
-                    w.Line($"private const int {size} = {sizes[i++].ToString(CultureInfo.InvariantCulture)};");
+                    w.Line($"static abstract int {size} {{ get; }}");
+                }
+            }
+
+            foreach (var sizes in _specialisations)
+            {
+                w.Line();
+                w.Line($"/// <summary>{SizeList(sizes)}.</summary>");
+                using (w.Block($"private struct {SizesStructName(sizes)} : {SizesInterface}"))
+                {
+                    int i = 0;
+                    foreach (var size in SizeNames)
+                    {
+                        w.Line($"public static int {size} => {sizes[i++].ToString(CultureInfo.InvariantCulture)};");
+                    }
+                }
+            }
+
+            w.Line();
+            w.Line("/// <summary>Kernels for the constant specialisations: the JIT compiles them once per sizes struct, every size a constant.</summary>");
+            using (w.Block($"private static class Kernels<TSizes> where TSizes : struct, {SizesInterface}"))
+            {
+                foreach (var size in SizeNames)
+                {
+                    w.Line($"private static int {size} => TSizes.{size};");
                 }
 
                 w.Line();
@@ -408,7 +438,6 @@ internal sealed partial class LayerEmitter
                 string sizeParameters = string.Concat(SizeNames.Select(s => $"int {s}, "));
                 var runtimeKernels = new KernelEmitter(_plan, sizeParameters, ChildParameters, forwardText, _layer.ClassName);
                 runtimeKernels.Emit(runtime);
-                gradientsMayGoIntoParameters &= runtimeKernels.GradientsMayGoIntoParameters;
                 w.Append(runtime);
             }
             else
@@ -416,7 +445,5 @@ internal sealed partial class LayerEmitter
                 w.Append(body);
             }
         }
-
-        return gradientsMayGoIntoParameters;
     }
 }

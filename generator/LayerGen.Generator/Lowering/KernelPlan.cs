@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using LayerGen.Generator.Ir;
 using LayerGen.Generator.Model;
 
@@ -87,6 +88,12 @@ internal sealed class KernelPlan
     /// </summary>
     public bool ScalarKernels { get; set; }
 
+    /// <summary>
+    /// Test builds (<c>LayerGenVerifyIr</c>): the emitter checks its text against what the plan says each step reads
+    /// and writes (<see cref="StepAccess"/>), so a step that reads a buffer the plan does not record fails loudly.
+    /// </summary>
+    public bool VerifyEmittedAccess { get; set; }
+
     /// <summary>Node → the buffer holding its value (views share their argument's buffer).</summary>
     public Dictionary<int, Buffer> Buffers { get; } = new();
 
@@ -132,6 +139,14 @@ internal sealed class KernelPlan
         {
             yield return (Workspace[i].OffsetName, i == 0 ? "0" : $"{Workspace[i - 1].OffsetName} + {Workspace[i - 1].LengthCode}");
         }
+    }
+
+    /// <summary>The workspace buffers <paramref name="steps"/> read or write, in layout order: those a kernel declares.</summary>
+    public List<Buffer> WorkspaceTouchedBy(IEnumerable<Step> steps)
+    {
+        // By name: a view of a value is its argument's buffer under another shape (a record unequal to it).
+        var touched = new HashSet<string>(steps.SelectMany(s => StepAccess.Touched(this, s)).Select(b => b.Name));
+        return Workspace.Where(b => touched.Contains(b.Name)).ToList();
     }
 
     /// <summary>The saved length in terms of the offsets of <see cref="WorkspaceOffsets"/>: where the last buffer ends.</summary>

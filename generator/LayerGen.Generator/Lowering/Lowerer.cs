@@ -150,7 +150,7 @@ internal sealed class Lowerer
     /// Moves the steps that write parameter gradients after all others, keeping each group's order. Nothing
     /// reads a parameter gradient (a value also needed elsewhere lives in a workspace buffer and is copied),
     /// so this changes no result; it puts every read of a parameter before the writes of its gradient, which
-    /// lets the backward add gradients straight into parameters (<see cref="Emit.ParameterWriteOrder"/>).
+    /// lets the backward add gradients straight into parameters (<see cref="ParameterWriteOrder"/>).
     /// </summary>
     private static void ParameterGradientsLast(List<Step> steps)
     {

@@ -102,14 +102,10 @@ internal sealed partial class ExprReader
                     return new NumberExpr(folded, text, location);
                 }
 
+                // Both sides are read even when the left fails, so each problem is reported at once.
                 var left = Read(binary.Left);
-                if (left is null)
-                {
-                    return null;
-                }
-
                 var right = Read(binary.Right);
-                return right is null ? null : Call(op, text, location, left, right);
+                return left is null || right is null ? null : Call(op, text, location, left, right);
             case InvocationExpressionSyntax invocation:
                 return ReadInvocation(invocation, text, location);
             case ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } indexed when IsTensor(indexed.Expression) && IsTensor(indexed.ArgumentList.Arguments[0].Expression):

@@ -42,8 +42,13 @@ internal sealed class StatementReader
         return ReadAll(body.Statements, statements) ? statements : null;
     }
 
+    /// <remarks>
+    /// A statement that cannot be read does not stop the reading: every statement's problems are reported in one
+    /// build (a local whose value failed stays declared, so its later uses add no second error).
+    /// </remarks>
     private bool ReadAll(SyntaxList<StatementSyntax> statements, List<ForwardStatement> into)
     {
+        bool read = true;
         bool returned = false;
         foreach (var statement in statements)
         {
@@ -61,13 +66,14 @@ internal sealed class StatementReader
 
             if (!ReadOne(statement, into))
             {
-                return false;
+                read = false;
+                continue;
             }
 
             returned = into.LastOrDefault() is ReturnStatement;
         }
 
-        return true;
+        return read;
     }
 
     /// <summary>The names <paramref name="statements"/> declare (locals, arrays, loop variables), at any depth.</summary>
@@ -170,12 +176,12 @@ internal sealed class StatementReader
         }
 
         var value = _reader.Read(initializer);
+        _environment.DeclareLocal(name); // also when its value failed: its uses below are not a second problem
         if (value is null)
         {
             return false;
         }
 
-        _environment.DeclareLocal(name);
         into.Add(new AssignStatement(name, value, location) { Declares = true });
         return true;
     }

@@ -2,9 +2,9 @@
 // LayerGen: forward and backward kernels for MyLinear.
 //   forward:  Ops.Relu(x.MatMul(weight) + bias)
 //   input [*, inUnits] -> output [*, units]   ('*' = the batch: all leading dimensions)
-//   kernel:   Kernels_inUnits5_units3: inUnits=5, units=3 (constant loop bounds)
-//   kernel:   Kernels_inUnits8_units1: inUnits=8, units=1 (constant loop bounds)
-//   kernel:   Kernels_inUnits64_units8: inUnits=64, units=8 (constant loop bounds)
+//   kernel:   Kernels<Sizes_inUnits5_units3>: inUnits=5, units=3 (constant loop bounds)
+//   kernel:   Kernels<Sizes_inUnits8_units1>: inUnits=8, units=1 (constant loop bounds)
+//   kernel:   Kernels<Sizes_inUnits64_units8>: inUnits=64, units=8 (constant loop bounds)
 //   kernel:   KernelsAnySize: any other sizes (run-time loop bounds)
 #nullable enable
 #pragma warning disable CS1591 // the generated members are documented on ILayer
@@ -113,16 +113,16 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
 
     public int OutputRowLength => __units;
 
-    public int SavedLength(int rows) => __kernel switch { 1 => Kernels_inUnits5_units3.SavedLength(rows), 2 => Kernels_inUnits8_units1.SavedLength(rows), 3 => Kernels_inUnits64_units8.SavedLength(rows), _ => KernelsAnySize.SavedLength(__inUnits, __units, rows) };
+    public int SavedLength(int rows) => __kernel switch { 1 => Kernels<Sizes_inUnits5_units3>.SavedLength(rows), 2 => Kernels<Sizes_inUnits8_units1>.SavedLength(rows), 3 => Kernels<Sizes_inUnits64_units8>.SavedLength(rows), _ => KernelsAnySize.SavedLength(__inUnits, __units, rows) };
 
     public void ForwardSpan(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, output.Length, 0, saved.Length);
         switch (__kernel)
         {
-            case 1: Kernels_inUnits5_units3.Forward(rows, input, weight.Data, bias.Data, output, saved); return;
-            case 2: Kernels_inUnits8_units1.Forward(rows, input, weight.Data, bias.Data, output, saved); return;
-            case 3: Kernels_inUnits64_units8.Forward(rows, input, weight.Data, bias.Data, output, saved); return;
+            case 1: Kernels<Sizes_inUnits5_units3>.Forward(rows, input, weight.Data, bias.Data, output, saved); return;
+            case 2: Kernels<Sizes_inUnits8_units1>.Forward(rows, input, weight.Data, bias.Data, output, saved); return;
+            case 3: Kernels<Sizes_inUnits64_units8>.Forward(rows, input, weight.Data, bias.Data, output, saved); return;
             default: KernelsAnySize.Forward(__inUnits, __units, rows, input, weight.Data, bias.Data, output, saved); return;
         }
     }
@@ -143,9 +143,9 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         }
         switch (__kernel)
         {
-            case 1: Kernels_inUnits5_units3.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, __weightGrad, __biasGrad, __weightGradIsZero, __biasGradIsZero, saved); return;
-            case 2: Kernels_inUnits8_units1.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, __weightGrad, __biasGrad, __weightGradIsZero, __biasGradIsZero, saved); return;
-            case 3: Kernels_inUnits64_units8.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, __weightGrad, __biasGrad, __weightGradIsZero, __biasGradIsZero, saved); return;
+            case 1: Kernels<Sizes_inUnits5_units3>.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, __weightGrad, __biasGrad, __weightGradIsZero, __biasGradIsZero, saved); return;
+            case 2: Kernels<Sizes_inUnits8_units1>.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, __weightGrad, __biasGrad, __weightGradIsZero, __biasGradIsZero, saved); return;
+            case 3: Kernels<Sizes_inUnits64_units8>.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, __weightGrad, __biasGrad, __weightGradIsZero, __biasGradIsZero, saved); return;
             default: KernelsAnySize.Backward(__inUnits, __units, rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, __weightGrad, __biasGrad, __weightGradIsZero, __biasGradIsZero, saved); return;
         }
     }
@@ -159,9 +159,9 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         if (ReferenceEquals(weight, bias)) throw new InvalidOperationException("MyLinear: two of its parameters are one tensor, so its backward cannot add gradients into them (the first written would change a value the other's gradient reads).");
         switch (__kernel)
         {
-            case 1: Kernels_inUnits5_units3.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, bias.RequiresGrad ? bias.Data : null, false, false, saved); return;
-            case 2: Kernels_inUnits8_units1.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, bias.RequiresGrad ? bias.Data : null, false, false, saved); return;
-            case 3: Kernels_inUnits64_units8.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, bias.RequiresGrad ? bias.Data : null, false, false, saved); return;
+            case 1: Kernels<Sizes_inUnits5_units3>.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, bias.RequiresGrad ? bias.Data : null, false, false, saved); return;
+            case 2: Kernels<Sizes_inUnits8_units1>.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, bias.RequiresGrad ? bias.Data : null, false, false, saved); return;
+            case 3: Kernels<Sizes_inUnits64_units8>.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, bias.RequiresGrad ? bias.Data : null, false, false, saved); return;
             default: KernelsAnySize.Backward(__inUnits, __units, rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, bias.RequiresGrad ? bias.Data : null, false, false, saved); return;
         }
     }
@@ -179,573 +179,39 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         SpanChecks.Length("MyLinear", "bias", bias.Count, __units);
     }
 
-    /// <summary>Kernels for inUnits=5, units=3: every size a constant, so loop bounds are constants.</summary>
-    private static class Kernels_inUnits5_units3
+    /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
+    private interface IKernelSizes
     {
-        private const int inUnits = 5;
-        private const int units = 3;
-
-        /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows)
-        {
-            int add1GradAt = 0;
-            return add1GradAt + rows * units;
-        }
-
-        // Forward: Ops.Relu(x.MatMul(weight) + bias)
-        // input [*, inUnits] -> output [*, units]; '*' is the batch (rows).
-        public static void Forward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<float> saved)
-        {
-            // output = relu((input·weight + bias))      (from: Ops.Relu(x.MatMul(weight) + bias))   [rows, units], contracting inUnits
-            if ((long)rows * units * inUnits >= 512)
-            {
-                Gemm.MatMul(rows, units, inUnits, input, false, weight, false, output.Slice(0, rows * units), accumulate: false);
-                for (int i = 0; i < rows; i++)
-                {
-                    int j = 0;
-                    if (Vector512.IsHardwareAccelerated)
-                    {
-                        for (; j <= units - Vector512<float>.Count; j += Vector512<float>.Count)
-                        {
-                            var acc = KernelMath.LoadWide(output, i * units + j);
-                            KernelMath.Store(output, i * units + j, KernelMath.Relu((acc + KernelMath.LoadWide(bias, j))));
-                        }
-                    }
-                    for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
-                    {
-                        var acc = KernelMath.Load(output, i * units + j);
-                        KernelMath.Store(output, i * units + j, KernelMath.Relu((acc + KernelMath.Load(bias, j))));
-                    }
-                    for (; j < units; j++)
-                    {
-                        float acc = output[i * units + j];
-                        output[i * units + j] = KernelMath.Relu((acc + bias[j]));
-                    }
-                }
-            }
-            else
-            {
-                for (int i = 0; i < rows; i++)
-                {
-                    int j = 0;
-                    for (; j <= units - 4 * Vector<float>.Count; j += 4 * Vector<float>.Count)
-                    {
-                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                        for (int kk = 0; kk < inUnits; kk++)
-                        {
-                            var broadcast = new Vector<float>(KernelMath.Get(input, i * inUnits + kk));
-                            acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(weight, kk * units + j), acc0);
-                            acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(weight, kk * units + (j + Vector<float>.Count)), acc1);
-                            acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(weight, kk * units + (j + 2 * Vector<float>.Count)), acc2);
-                            acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(weight, kk * units + (j + 3 * Vector<float>.Count)), acc3);
-                        }
-                        {
-                            var acc = acc0;
-                            int jj = j;
-                            KernelMath.Store(output, i * units + jj, KernelMath.Relu((acc + KernelMath.Load(bias, jj))));
-                        }
-                        {
-                            var acc = acc1;
-                            int jj = j + Vector<float>.Count;
-                            KernelMath.Store(output, i * units + jj, KernelMath.Relu((acc + KernelMath.Load(bias, jj))));
-                        }
-                        {
-                            var acc = acc2;
-                            int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(output, i * units + jj, KernelMath.Relu((acc + KernelMath.Load(bias, jj))));
-                        }
-                        {
-                            var acc = acc3;
-                            int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(output, i * units + jj, KernelMath.Relu((acc + KernelMath.Load(bias, jj))));
-                        }
-                    }
-                    for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
-                    {
-                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                        int kk = 0;
-                        for (; kk <= inUnits - 4; kk += 4)
-                        {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inUnits + kk)), KernelMath.Load(weight, kk * units + j), acc0);
-                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 1))), KernelMath.Load(weight, (kk + 1) * units + j), acc1);
-                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 2))), KernelMath.Load(weight, (kk + 2) * units + j), acc2);
-                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 3))), KernelMath.Load(weight, (kk + 3) * units + j), acc3);
-                        }
-                        for (; kk < inUnits; kk++)
-                        {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inUnits + kk)), KernelMath.Load(weight, kk * units + j), acc0);
-                        }
-                        var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(output, i * units + j, KernelMath.Relu((acc + KernelMath.Load(bias, j))));
-                    }
-                    for (; j < units; j++)
-                    {
-                        float acc = 0f;
-                        for (int kk = 0; kk < inUnits; kk++)
-                        {
-                            acc += input[i * inUnits + kk] * weight[kk * units + j];
-                        }
-                        output[i * units + j] = KernelMath.Relu((acc + bias[j]));
-                    }
-                }
-            }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
-        }
-
-        // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
-        // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
-        public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, bool weightGradIsZero, bool biasGradIsZero, Span<float> saved)
-        {
-            int add1GradAt = 0;
-            Span<float> add1Grad = saved.Slice(add1GradAt, rows * units); // [*, units]
-            if (!weightGrad.IsEmpty || !biasGrad.IsEmpty || !inputGrad.IsEmpty)
-            {
-                // forward: return Ops.Relu(x.MatMul(weight) + bias);
-                // so: add1Grad = relugrad(outputGrad, output)   [*, units]
-                {
-                    int n = rows * units;
-                    int i = 0;
-                    if (Vector512.IsHardwareAccelerated)
-                    {
-                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
-                        {
-                            KernelMath.Store(add1Grad, i, KernelMath.ReluGrad(KernelMath.LoadWide(outputGrad, i), KernelMath.LoadWide(output, i)));
-                        }
-                    }
-                    for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                    {
-                        KernelMath.Store(add1Grad, i, KernelMath.ReluGrad(KernelMath.Load(outputGrad, i), KernelMath.Load(output, i)));
-                    }
-                    for (; i < n; i++)
-                    {
-                        add1Grad[i] = KernelMath.ReluGrad(outputGrad[i], output[i]);
-                    }
-                }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(add1Grad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
-            }
-            if (!inputGrad.IsEmpty)
-            {
-                // forward: return Ops.Relu(x.MatMul(weight) + bias);
-                // so: inputGrad += add1Grad·weightᵀ   [rows, inUnits], contracting units
-                if ((long)rows * inUnits * units >= 512)
-                {
-                    Gemm.MatMul(rows, inUnits, units, add1Grad, false, weight, true, inputGrad.Slice(0, rows * inUnits), accumulate: true);
-                }
-                else
-                {
-                    for (int i = 0; i < rows; i++)
-                    {
-                        for (int j = 0; j < inUnits; j++)
-                        {
-                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero;
-                            int kk = 0;
-                            for (; kk <= units - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
-                            {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add1Grad, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add1Grad, i * units + (kk + Vector<float>.Count)), KernelMath.Load(weight, j * units + (kk + Vector<float>.Count)), acc1);
-                            }
-                            for (; kk <= units - Vector<float>.Count; kk += Vector<float>.Count)
-                            {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add1Grad, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
-                            }
-                            float acc = Vector.Sum(acc0 + acc1);
-                            for (; kk < units; kk++)
-                            {
-                                acc += add1Grad[i * units + kk] * weight[j * units + kk];
-                            }
-                            inputGrad[i * inUnits + j] += acc;
-                        }
-                    }
-                }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
-            }
-            if (!biasGrad.IsEmpty)
-            {
-                // forward: return Ops.Relu(x.MatMul(weight) + bias);
-                if (biasGradIsZero) biasGrad.Clear();
-                // so: biasGrad += sum of add1Grad [*, units] down to [units]
-                {
-                    for (int o = 0; o < rows; o++)
-                    {
-                        int c = 0;
-                        for (; c <= units - Vector<float>.Count; c += Vector<float>.Count)
-                        {
-                            KernelMath.AddTo(biasGrad, c, KernelMath.Load(add1Grad, o * units + c));
-                        }
-                        for (; c < units; c++)
-                        {
-                            biasGrad[c] += add1Grad[o * units + c];
-                        }
-                    }
-                }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
-            }
-            if (!weightGrad.IsEmpty)
-            {
-                // forward: return Ops.Relu(x.MatMul(weight) + bias);
-                // so: weightGrad += inputᵀ·add1Grad   [inUnits, units], contracting rows
-                if ((long)inUnits * units * rows >= 512)
-                {
-                    Gemm.MatMul(inUnits, units, rows, input, true, add1Grad, false, weightGrad.Slice(0, inUnits * units), accumulate: !weightGradIsZero);
-                }
-                else
-                {
-                    if (weightGradIsZero) weightGrad.Clear();
-                    for (int i = 0; i < inUnits; i++)
-                    {
-                        int j = 0;
-                        for (; j <= units - 4 * Vector<float>.Count; j += 4 * Vector<float>.Count)
-                        {
-                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                            for (int kk = 0; kk < rows; kk++)
-                            {
-                                var broadcast = new Vector<float>(KernelMath.Get(input, kk * inUnits + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add1Grad, kk * units + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add1Grad, kk * units + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add1Grad, kk * units + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add1Grad, kk * units + (j + 3 * Vector<float>.Count)), acc3);
-                            }
-                            {
-                                var acc = acc0;
-                                int jj = j;
-                                KernelMath.AddTo(weightGrad, i * units + jj, acc);
-                            }
-                            {
-                                var acc = acc1;
-                                int jj = j + Vector<float>.Count;
-                                KernelMath.AddTo(weightGrad, i * units + jj, acc);
-                            }
-                            {
-                                var acc = acc2;
-                                int jj = j + 2 * Vector<float>.Count;
-                                KernelMath.AddTo(weightGrad, i * units + jj, acc);
-                            }
-                            {
-                                var acc = acc3;
-                                int jj = j + 3 * Vector<float>.Count;
-                                KernelMath.AddTo(weightGrad, i * units + jj, acc);
-                            }
-                        }
-                        for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
-                        {
-                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                            int kk = 0;
-                            for (; kk <= rows - 4; kk += 4)
-                            {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inUnits + i)), KernelMath.Load(add1Grad, kk * units + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * inUnits + i)), KernelMath.Load(add1Grad, (kk + 1) * units + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * inUnits + i)), KernelMath.Load(add1Grad, (kk + 2) * units + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * inUnits + i)), KernelMath.Load(add1Grad, (kk + 3) * units + j), acc3);
-                            }
-                            for (; kk < rows; kk++)
-                            {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inUnits + i)), KernelMath.Load(add1Grad, kk * units + j), acc0);
-                            }
-                            var acc = (acc0 + acc1) + (acc2 + acc3);
-                            KernelMath.AddTo(weightGrad, i * units + j, acc);
-                        }
-                        for (; j < units; j++)
-                        {
-                            float acc = 0f;
-                            for (int kk = 0; kk < rows; kk++)
-                            {
-                                acc += input[kk * inUnits + i] * add1Grad[kk * units + j];
-                            }
-                            weightGrad[i * units + j] += acc;
-                        }
-                    }
-                }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
-            }
-        }
+        static abstract int inUnits { get; }
+        static abstract int units { get; }
     }
 
-    /// <summary>Kernels for inUnits=8, units=1: every size a constant, so loop bounds are constants.</summary>
-    private static class Kernels_inUnits8_units1
+    /// <summary>inUnits=5, units=3.</summary>
+    private struct Sizes_inUnits5_units3 : IKernelSizes
     {
-        private const int inUnits = 8;
-        private const int units = 1;
-
-        /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
-        public static int SavedLength(int rows)
-        {
-            int add1GradAt = 0;
-            return add1GradAt + rows * units;
-        }
-
-        // Forward: Ops.Relu(x.MatMul(weight) + bias)
-        // input [*, inUnits] -> output [*, units]; '*' is the batch (rows).
-        public static void Forward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<float> saved)
-        {
-            // output = relu((input·weight + bias))      (from: Ops.Relu(x.MatMul(weight) + bias))   [rows, units], contracting inUnits
-            if ((long)rows * units * inUnits >= 512)
-            {
-                Gemm.MatMul(rows, units, inUnits, input, false, weight, false, output.Slice(0, rows * units), accumulate: false);
-                for (int i = 0; i < rows; i++)
-                {
-                    int j = 0;
-                    if (Vector512.IsHardwareAccelerated)
-                    {
-                        for (; j <= units - Vector512<float>.Count; j += Vector512<float>.Count)
-                        {
-                            var acc = KernelMath.LoadWide(output, i * units + j);
-                            KernelMath.Store(output, i * units + j, KernelMath.Relu((acc + KernelMath.LoadWide(bias, j))));
-                        }
-                    }
-                    for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
-                    {
-                        var acc = KernelMath.Load(output, i * units + j);
-                        KernelMath.Store(output, i * units + j, KernelMath.Relu((acc + KernelMath.Load(bias, j))));
-                    }
-                    for (; j < units; j++)
-                    {
-                        float acc = output[i * units + j];
-                        output[i * units + j] = KernelMath.Relu((acc + bias[j]));
-                    }
-                }
-            }
-            else
-            {
-                for (int i = 0; i < rows; i++)
-                {
-                    int j = 0;
-                    for (; j <= units - 4 * Vector<float>.Count; j += 4 * Vector<float>.Count)
-                    {
-                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                        for (int kk = 0; kk < inUnits; kk++)
-                        {
-                            var broadcast = new Vector<float>(KernelMath.Get(input, i * inUnits + kk));
-                            acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(weight, kk * units + j), acc0);
-                            acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(weight, kk * units + (j + Vector<float>.Count)), acc1);
-                            acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(weight, kk * units + (j + 2 * Vector<float>.Count)), acc2);
-                            acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(weight, kk * units + (j + 3 * Vector<float>.Count)), acc3);
-                        }
-                        {
-                            var acc = acc0;
-                            int jj = j;
-                            KernelMath.Store(output, i * units + jj, KernelMath.Relu((acc + KernelMath.Load(bias, jj))));
-                        }
-                        {
-                            var acc = acc1;
-                            int jj = j + Vector<float>.Count;
-                            KernelMath.Store(output, i * units + jj, KernelMath.Relu((acc + KernelMath.Load(bias, jj))));
-                        }
-                        {
-                            var acc = acc2;
-                            int jj = j + 2 * Vector<float>.Count;
-                            KernelMath.Store(output, i * units + jj, KernelMath.Relu((acc + KernelMath.Load(bias, jj))));
-                        }
-                        {
-                            var acc = acc3;
-                            int jj = j + 3 * Vector<float>.Count;
-                            KernelMath.Store(output, i * units + jj, KernelMath.Relu((acc + KernelMath.Load(bias, jj))));
-                        }
-                    }
-                    for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
-                    {
-                        Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                        int kk = 0;
-                        for (; kk <= inUnits - 4; kk += 4)
-                        {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inUnits + kk)), KernelMath.Load(weight, kk * units + j), acc0);
-                            acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 1))), KernelMath.Load(weight, (kk + 1) * units + j), acc1);
-                            acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 2))), KernelMath.Load(weight, (kk + 2) * units + j), acc2);
-                            acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inUnits + (kk + 3))), KernelMath.Load(weight, (kk + 3) * units + j), acc3);
-                        }
-                        for (; kk < inUnits; kk++)
-                        {
-                            acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, i * inUnits + kk)), KernelMath.Load(weight, kk * units + j), acc0);
-                        }
-                        var acc = (acc0 + acc1) + (acc2 + acc3);
-                        KernelMath.Store(output, i * units + j, KernelMath.Relu((acc + KernelMath.Load(bias, j))));
-                    }
-                    for (; j < units; j++)
-                    {
-                        float acc = 0f;
-                        for (int kk = 0; kk < inUnits; kk++)
-                        {
-                            acc += input[i * inUnits + kk] * weight[kk * units + j];
-                        }
-                        output[i * units + j] = KernelMath.Relu((acc + bias[j]));
-                    }
-                }
-            }
-            if (CheckedMode.Enabled) NonFiniteValues.Check(output, "MyLinear", "forward", "Ops.Relu(x.MatMul(weight) + bias)");
-        }
-
-        // Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.
-        // A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.
-        public static void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, bool weightGradIsZero, bool biasGradIsZero, Span<float> saved)
-        {
-            int add1GradAt = 0;
-            Span<float> add1Grad = saved.Slice(add1GradAt, rows * units); // [*, units]
-            if (!weightGrad.IsEmpty || !biasGrad.IsEmpty || !inputGrad.IsEmpty)
-            {
-                // forward: return Ops.Relu(x.MatMul(weight) + bias);
-                // so: add1Grad = relugrad(outputGrad, output)   [*, units]
-                {
-                    int n = rows * units;
-                    int i = 0;
-                    if (Vector512.IsHardwareAccelerated)
-                    {
-                        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
-                        {
-                            KernelMath.Store(add1Grad, i, KernelMath.ReluGrad(KernelMath.LoadWide(outputGrad, i), KernelMath.LoadWide(output, i)));
-                        }
-                    }
-                    for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                    {
-                        KernelMath.Store(add1Grad, i, KernelMath.ReluGrad(KernelMath.Load(outputGrad, i), KernelMath.Load(output, i)));
-                    }
-                    for (; i < n; i++)
-                    {
-                        add1Grad[i] = KernelMath.ReluGrad(outputGrad[i], output[i]);
-                    }
-                }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(add1Grad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
-            }
-            if (!inputGrad.IsEmpty)
-            {
-                // forward: return Ops.Relu(x.MatMul(weight) + bias);
-                // so: inputGrad += add1Grad·weightᵀ   [rows, inUnits], contracting units
-                if ((long)rows * inUnits * units >= 512)
-                {
-                    Gemm.MatMul(rows, inUnits, units, add1Grad, false, weight, true, inputGrad.Slice(0, rows * inUnits), accumulate: true);
-                }
-                else
-                {
-                    for (int i = 0; i < rows; i++)
-                    {
-                        for (int j = 0; j < inUnits; j++)
-                        {
-                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero;
-                            int kk = 0;
-                            for (; kk <= units - 2 * Vector<float>.Count; kk += 2 * Vector<float>.Count)
-                            {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add1Grad, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(KernelMath.Load(add1Grad, i * units + (kk + Vector<float>.Count)), KernelMath.Load(weight, j * units + (kk + Vector<float>.Count)), acc1);
-                            }
-                            for (; kk <= units - Vector<float>.Count; kk += Vector<float>.Count)
-                            {
-                                acc0 = Vector.FusedMultiplyAdd(KernelMath.Load(add1Grad, i * units + kk), KernelMath.Load(weight, j * units + kk), acc0);
-                            }
-                            float acc = Vector.Sum(acc0 + acc1);
-                            for (; kk < units; kk++)
-                            {
-                                acc += add1Grad[i * units + kk] * weight[j * units + kk];
-                            }
-                            inputGrad[i * inUnits + j] += acc;
-                        }
-                    }
-                }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(inputGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
-            }
-            if (!biasGrad.IsEmpty)
-            {
-                // forward: return Ops.Relu(x.MatMul(weight) + bias);
-                if (biasGradIsZero) biasGrad.Clear();
-                // so: biasGrad += sum of add1Grad [*, units] down to [units]
-                {
-                    for (int o = 0; o < rows; o++)
-                    {
-                        int c = 0;
-                        for (; c <= units - Vector<float>.Count; c += Vector<float>.Count)
-                        {
-                            KernelMath.AddTo(biasGrad, c, KernelMath.Load(add1Grad, o * units + c));
-                        }
-                        for (; c < units; c++)
-                        {
-                            biasGrad[c] += add1Grad[o * units + c];
-                        }
-                    }
-                }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(biasGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
-            }
-            if (!weightGrad.IsEmpty)
-            {
-                // forward: return Ops.Relu(x.MatMul(weight) + bias);
-                // so: weightGrad += inputᵀ·add1Grad   [inUnits, units], contracting rows
-                if ((long)inUnits * units * rows >= 512)
-                {
-                    Gemm.MatMul(inUnits, units, rows, input, true, add1Grad, false, weightGrad.Slice(0, inUnits * units), accumulate: !weightGradIsZero);
-                }
-                else
-                {
-                    if (weightGradIsZero) weightGrad.Clear();
-                    for (int i = 0; i < inUnits; i++)
-                    {
-                        int j = 0;
-                        for (; j <= units - 4 * Vector<float>.Count; j += 4 * Vector<float>.Count)
-                        {
-                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                            for (int kk = 0; kk < rows; kk++)
-                            {
-                                var broadcast = new Vector<float>(KernelMath.Get(input, kk * inUnits + i));
-                                acc0 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add1Grad, kk * units + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add1Grad, kk * units + (j + Vector<float>.Count)), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add1Grad, kk * units + (j + 2 * Vector<float>.Count)), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load(add1Grad, kk * units + (j + 3 * Vector<float>.Count)), acc3);
-                            }
-                            {
-                                var acc = acc0;
-                                int jj = j;
-                                KernelMath.AddTo(weightGrad, i * units + jj, acc);
-                            }
-                            {
-                                var acc = acc1;
-                                int jj = j + Vector<float>.Count;
-                                KernelMath.AddTo(weightGrad, i * units + jj, acc);
-                            }
-                            {
-                                var acc = acc2;
-                                int jj = j + 2 * Vector<float>.Count;
-                                KernelMath.AddTo(weightGrad, i * units + jj, acc);
-                            }
-                            {
-                                var acc = acc3;
-                                int jj = j + 3 * Vector<float>.Count;
-                                KernelMath.AddTo(weightGrad, i * units + jj, acc);
-                            }
-                        }
-                        for (; j <= units - Vector<float>.Count; j += Vector<float>.Count)
-                        {
-                            Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;
-                            int kk = 0;
-                            for (; kk <= rows - 4; kk += 4)
-                            {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inUnits + i)), KernelMath.Load(add1Grad, kk * units + j), acc0);
-                                acc1 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 1) * inUnits + i)), KernelMath.Load(add1Grad, (kk + 1) * units + j), acc1);
-                                acc2 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 2) * inUnits + i)), KernelMath.Load(add1Grad, (kk + 2) * units + j), acc2);
-                                acc3 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, (kk + 3) * inUnits + i)), KernelMath.Load(add1Grad, (kk + 3) * units + j), acc3);
-                            }
-                            for (; kk < rows; kk++)
-                            {
-                                acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get(input, kk * inUnits + i)), KernelMath.Load(add1Grad, kk * units + j), acc0);
-                            }
-                            var acc = (acc0 + acc1) + (acc2 + acc3);
-                            KernelMath.AddTo(weightGrad, i * units + j, acc);
-                        }
-                        for (; j < units; j++)
-                        {
-                            float acc = 0f;
-                            for (int kk = 0; kk < rows; kk++)
-                            {
-                                acc += input[kk * inUnits + i] * add1Grad[kk * units + j];
-                            }
-                            weightGrad[i * units + j] += acc;
-                        }
-                    }
-                }
-                if (CheckedMode.Enabled) NonFiniteValues.Check(weightGrad, "MyLinear", "backward", "the gradient of Ops.Relu(x.MatMul(weight) + bias)");
-            }
-        }
+        public static int inUnits => 5;
+        public static int units => 3;
     }
 
-    /// <summary>Kernels for inUnits=64, units=8: every size a constant, so loop bounds are constants.</summary>
-    private static class Kernels_inUnits64_units8
+    /// <summary>inUnits=8, units=1.</summary>
+    private struct Sizes_inUnits8_units1 : IKernelSizes
     {
-        private const int inUnits = 64;
-        private const int units = 8;
+        public static int inUnits => 8;
+        public static int units => 1;
+    }
+
+    /// <summary>inUnits=64, units=8.</summary>
+    private struct Sizes_inUnits64_units8 : IKernelSizes
+    {
+        public static int inUnits => 64;
+        public static int units => 8;
+    }
+
+    /// <summary>Kernels for the constant specialisations: the JIT compiles them once per sizes struct, every size a constant.</summary>
+    private static class Kernels<TSizes> where TSizes : struct, IKernelSizes
+    {
+        private static int inUnits => TSizes.inUnits;
+        private static int units => TSizes.units;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
         public static int SavedLength(int rows)

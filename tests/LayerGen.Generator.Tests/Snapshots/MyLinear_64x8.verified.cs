@@ -2,7 +2,7 @@
 // LayerGen: forward and backward kernels for MyLinear.
 //   forward:  Ops.Relu(x.MatMul(weight) + bias)
 //   input [*, inUnits] -> output [*, units]   ('*' = the batch: all leading dimensions)
-//   kernel:   Kernels_inUnits64_units8: inUnits=64, units=8 (constant loop bounds)
+//   kernel:   Kernels<Sizes_inUnits64_units8>: inUnits=64, units=8 (constant loop bounds)
 //   kernel:   KernelsAnySize: any other sizes (run-time loop bounds)
 #nullable enable
 #pragma warning disable CS1591 // the generated members are documented on ILayer
@@ -109,14 +109,14 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
 
     public int OutputRowLength => __units;
 
-    public int SavedLength(int rows) => __kernel switch { 1 => Kernels_inUnits64_units8.SavedLength(rows), _ => KernelsAnySize.SavedLength(__inUnits, __units, rows) };
+    public int SavedLength(int rows) => __kernel switch { 1 => Kernels<Sizes_inUnits64_units8>.SavedLength(rows), _ => KernelsAnySize.SavedLength(__inUnits, __units, rows) };
 
     public void ForwardSpan(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, output.Length, 0, saved.Length);
         switch (__kernel)
         {
-            case 1: Kernels_inUnits64_units8.Forward(rows, input, weight.Data, bias.Data, output, saved); return;
+            case 1: Kernels<Sizes_inUnits64_units8>.Forward(rows, input, weight.Data, bias.Data, output, saved); return;
             default: KernelsAnySize.Forward(__inUnits, __units, rows, input, weight.Data, bias.Data, output, saved); return;
         }
     }
@@ -137,7 +137,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         }
         switch (__kernel)
         {
-            case 1: Kernels_inUnits64_units8.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, __weightGrad, __biasGrad, __weightGradIsZero, __biasGradIsZero, saved); return;
+            case 1: Kernels<Sizes_inUnits64_units8>.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, __weightGrad, __biasGrad, __weightGradIsZero, __biasGradIsZero, saved); return;
             default: KernelsAnySize.Backward(__inUnits, __units, rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, __weightGrad, __biasGrad, __weightGradIsZero, __biasGradIsZero, saved); return;
         }
     }
@@ -151,7 +151,7 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         if (ReferenceEquals(weight, bias)) throw new InvalidOperationException("MyLinear: two of its parameters are one tensor, so its backward cannot add gradients into them (the first written would change a value the other's gradient reads).");
         switch (__kernel)
         {
-            case 1: Kernels_inUnits64_units8.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, bias.RequiresGrad ? bias.Data : null, false, false, saved); return;
+            case 1: Kernels<Sizes_inUnits64_units8>.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, bias.RequiresGrad ? bias.Data : null, false, false, saved); return;
             default: KernelsAnySize.Backward(__inUnits, __units, rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, bias.RequiresGrad ? bias.Data : null, false, false, saved); return;
         }
     }
@@ -169,11 +169,25 @@ partial class MyLinear : global::LayerGen.ILayer, global::LayerGen.IBackwardInto
         SpanChecks.Length("MyLinear", "bias", bias.Count, __units);
     }
 
-    /// <summary>Kernels for inUnits=64, units=8: every size a constant, so loop bounds are constants.</summary>
-    private static class Kernels_inUnits64_units8
+    /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
+    private interface IKernelSizes
     {
-        private const int inUnits = 64;
-        private const int units = 8;
+        static abstract int inUnits { get; }
+        static abstract int units { get; }
+    }
+
+    /// <summary>inUnits=64, units=8.</summary>
+    private struct Sizes_inUnits64_units8 : IKernelSizes
+    {
+        public static int inUnits => 64;
+        public static int units => 8;
+    }
+
+    /// <summary>Kernels for the constant specialisations: the JIT compiles them once per sizes struct, every size a constant.</summary>
+    private static class Kernels<TSizes> where TSizes : struct, IKernelSizes
+    {
+        private static int inUnits => TSizes.inUnits;
+        private static int units => TSizes.units;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
         public static int SavedLength(int rows)

@@ -2,7 +2,7 @@
 // LayerGen: forward and backward kernels for TensorReduction.
 //   forward:  Ops.Einsum("ijk,bi,bj->bk", weight, x, x)
 //   input [*, inputs] -> output [*, outputs]   ('*' = the batch: all leading dimensions)
-//   kernel:   Kernels_inputs16_outputs8: inputs=16, outputs=8 (constant loop bounds)
+//   kernel:   Kernels<Sizes_inputs16_outputs8>: inputs=16, outputs=8 (constant loop bounds)
 //   kernel:   KernelsAnySize: any other sizes (run-time loop bounds)
 #nullable enable
 #pragma warning disable CS1591 // the generated members are documented on ILayer
@@ -94,14 +94,14 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
 
     public int OutputRowLength => __outputs;
 
-    public int SavedLength(int rows) => __kernel switch { 1 => Kernels_inputs16_outputs8.SavedLength(rows), _ => KernelsAnySize.SavedLength(__inputs, __outputs, rows) };
+    public int SavedLength(int rows) => __kernel switch { 1 => Kernels<Sizes_inputs16_outputs8>.SavedLength(rows), _ => KernelsAnySize.SavedLength(__inputs, __outputs, rows) };
 
     public void ForwardSpan(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, output.Length, 0, saved.Length);
         switch (__kernel)
         {
-            case 1: Kernels_inputs16_outputs8.Forward(rows, input, weight.Data, output, saved); return;
+            case 1: Kernels<Sizes_inputs16_outputs8>.Forward(rows, input, weight.Data, output, saved); return;
             default: KernelsAnySize.Forward(__inputs, __outputs, rows, input, weight.Data, output, saved); return;
         }
     }
@@ -113,7 +113,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
         Span<float> __weightGrad = __AsParameter(weight).RequiresGrad ? ParameterGradients.Take(weight, out __weightGradIsZero) : default;
         switch (__kernel)
         {
-            case 1: Kernels_inputs16_outputs8.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad, __weightGradIsZero, saved); return;
+            case 1: Kernels<Sizes_inputs16_outputs8>.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad, __weightGradIsZero, saved); return;
             default: KernelsAnySize.Backward(__inputs, __outputs, rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad, __weightGradIsZero, saved); return;
         }
     }
@@ -126,7 +126,7 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
         switch (__kernel)
         {
-            case 1: Kernels_inputs16_outputs8.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, false, saved); return;
+            case 1: Kernels<Sizes_inputs16_outputs8>.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, false, saved); return;
             default: KernelsAnySize.Backward(__inputs, __outputs, rows, input, weight.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, false, saved); return;
         }
     }
@@ -143,11 +143,25 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
         SpanChecks.Length("TensorReduction", "weight", weight.Count, __inputs * __inputs * __outputs);
     }
 
-    /// <summary>Kernels for inputs=16, outputs=8: every size a constant, so loop bounds are constants.</summary>
-    private static class Kernels_inputs16_outputs8
+    /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
+    private interface IKernelSizes
     {
-        private const int inputs = 16;
-        private const int outputs = 8;
+        static abstract int inputs { get; }
+        static abstract int outputs { get; }
+    }
+
+    /// <summary>inputs=16, outputs=8.</summary>
+    private struct Sizes_inputs16_outputs8 : IKernelSizes
+    {
+        public static int inputs => 16;
+        public static int outputs => 8;
+    }
+
+    /// <summary>Kernels for the constant specialisations: the JIT compiles them once per sizes struct, every size a constant.</summary>
+    private static class Kernels<TSizes> where TSizes : struct, IKernelSizes
+    {
+        private static int inputs => TSizes.inputs;
+        private static int outputs => TSizes.outputs;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
         public static int SavedLength(int rows)

@@ -2,7 +2,7 @@
 // LayerGen: forward and backward kernels for FourierHalf.
 //   forward:  Ops.FftHalf(x)
 //   input [*, n_n] -> output [*, n_n/2, 2]   ('*' = the batch: all leading dimensions)
-//   kernel:   Kernels_n64: n=64 (constant loop bounds)
+//   kernel:   Kernels<Sizes_n64>: n=64 (constant loop bounds)
 //   kernel:   KernelsAnySize: any other sizes (run-time loop bounds)
 #nullable enable
 #pragma warning disable CS1591 // the generated members are documented on ILayer
@@ -71,14 +71,14 @@ partial class FourierHalf : global::LayerGen.ILayer
 
     public int OutputRowLength => (__n_n / 2) * 2;
 
-    public int SavedLength(int rows) => __kernel switch { 1 => Kernels_n64.SavedLength(rows), _ => KernelsAnySize.SavedLength(__n_n, rows) };
+    public int SavedLength(int rows) => __kernel switch { 1 => Kernels<Sizes_n64>.SavedLength(rows), _ => KernelsAnySize.SavedLength(__n_n, rows) };
 
     public void ForwardSpan(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, output.Length, 0, saved.Length);
         switch (__kernel)
         {
-            case 1: Kernels_n64.Forward(rows, input, output, saved); return;
+            case 1: Kernels<Sizes_n64>.Forward(rows, input, output, saved); return;
             default: KernelsAnySize.Forward(__n_n, rows, input, output, saved); return;
         }
     }
@@ -88,7 +88,7 @@ partial class FourierHalf : global::LayerGen.ILayer
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
         switch (__kernel)
         {
-            case 1: Kernels_n64.Backward(rows, input, output, outputGrad, inputGrad, saved); return;
+            case 1: Kernels<Sizes_n64>.Backward(rows, input, output, outputGrad, inputGrad, saved); return;
             default: KernelsAnySize.Backward(__n_n, rows, input, output, outputGrad, inputGrad, saved); return;
         }
     }
@@ -104,10 +104,22 @@ partial class FourierHalf : global::LayerGen.ILayer
         SpanChecks.MinimumLength("FourierHalf", "saved", saved, SavedLength(rows));
     }
 
-    /// <summary>Kernels for n=64: every size a constant, so loop bounds are constants.</summary>
-    private static class Kernels_n64
+    /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
+    private interface IKernelSizes
     {
-        private const int n_n = 64;
+        static abstract int n_n { get; }
+    }
+
+    /// <summary>n=64.</summary>
+    private struct Sizes_n64 : IKernelSizes
+    {
+        public static int n_n => 64;
+    }
+
+    /// <summary>Kernels for the constant specialisations: the JIT compiles them once per sizes struct, every size a constant.</summary>
+    private static class Kernels<TSizes> where TSizes : struct, IKernelSizes
+    {
+        private static int n_n => TSizes.n_n;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
         public static int SavedLength(int rows) => 0;

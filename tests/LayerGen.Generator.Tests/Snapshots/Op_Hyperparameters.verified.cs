@@ -2,7 +2,7 @@
 // LayerGen: forward and backward kernels for ScaledDropout.
 //   forward:  Ops.Dropout(x.MatMul(weight) * (1f / MathF.Sqrt(d)) / temperature, dropout)
 //   input [*, d] -> output [*, units]   ('*' = the batch: all leading dimensions)
-//   kernel:   Kernels_d16_units8: d=16, units=8 (constant loop bounds)
+//   kernel:   Kernels<Sizes_d16_units8>: d=16, units=8 (constant loop bounds)
 //   kernel:   KernelsAnySize: any other sizes (run-time loop bounds)
 #nullable enable
 #pragma warning disable CS1591 // the generated members are documented on ILayer
@@ -102,14 +102,14 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
 
     public int OutputRowLength => __units;
 
-    public int SavedLength(int rows) => __kernel switch { 1 => Kernels_d16_units8.SavedLength(__dropout, __temperature, rows), _ => KernelsAnySize.SavedLength(__d, __units, __dropout, __temperature, rows) };
+    public int SavedLength(int rows) => __kernel switch { 1 => Kernels<Sizes_d16_units8>.SavedLength(__dropout, __temperature, rows), _ => KernelsAnySize.SavedLength(__d, __units, __dropout, __temperature, rows) };
 
     public void ForwardSpan(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, output.Length, 0, saved.Length);
         switch (__kernel)
         {
-            case 1: Kernels_d16_units8.Forward(__dropout, __temperature, rows, input, weight.Data, output, saved, __training); return;
+            case 1: Kernels<Sizes_d16_units8>.Forward(__dropout, __temperature, rows, input, weight.Data, output, saved, __training); return;
             default: KernelsAnySize.Forward(__d, __units, __dropout, __temperature, rows, input, weight.Data, output, saved, __training); return;
         }
     }
@@ -121,7 +121,7 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
         Span<float> __weightGrad = __AsParameter(weight).RequiresGrad ? ParameterGradients.Take(weight, out __weightGradIsZero) : default;
         switch (__kernel)
         {
-            case 1: Kernels_d16_units8.Backward(__dropout, __temperature, rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad, __weightGradIsZero, saved); return;
+            case 1: Kernels<Sizes_d16_units8>.Backward(__dropout, __temperature, rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad, __weightGradIsZero, saved); return;
             default: KernelsAnySize.Backward(__d, __units, __dropout, __temperature, rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad, __weightGradIsZero, saved); return;
         }
     }
@@ -134,7 +134,7 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
         __CheckLengths(rows, input.Length, output.Length, outputGrad.Length, inputGrad.Length, saved.Length);
         switch (__kernel)
         {
-            case 1: Kernels_d16_units8.Backward(__dropout, __temperature, rows, input, weight.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, false, saved); return;
+            case 1: Kernels<Sizes_d16_units8>.Backward(__dropout, __temperature, rows, input, weight.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, false, saved); return;
             default: KernelsAnySize.Backward(__d, __units, __dropout, __temperature, rows, input, weight.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, false, saved); return;
         }
     }
@@ -151,11 +151,25 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
         SpanChecks.Length("ScaledDropout", "weight", weight.Count, __d * __units);
     }
 
-    /// <summary>Kernels for d=16, units=8: every size a constant, so loop bounds are constants.</summary>
-    private static class Kernels_d16_units8
+    /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
+    private interface IKernelSizes
     {
-        private const int d = 16;
-        private const int units = 8;
+        static abstract int d { get; }
+        static abstract int units { get; }
+    }
+
+    /// <summary>d=16, units=8.</summary>
+    private struct Sizes_d16_units8 : IKernelSizes
+    {
+        public static int d => 16;
+        public static int units => 8;
+    }
+
+    /// <summary>Kernels for the constant specialisations: the JIT compiles them once per sizes struct, every size a constant.</summary>
+    private static class Kernels<TSizes> where TSizes : struct, IKernelSizes
+    {
+        private static int d => TSizes.d;
+        private static int units => TSizes.units;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
         public static int SavedLength(float dropout, float temperature, int rows)

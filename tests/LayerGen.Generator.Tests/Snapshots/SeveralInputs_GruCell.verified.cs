@@ -2,7 +2,7 @@
 // LayerGen: forward and backward kernels for GruCell.
 //   forward:  var z = Ops.Sigmoid(x.MatMul(wXz) + h.MatMul(wHz) + bZ); var r = Ops.Sigmoid(x.MatMul(wXr) + h.MatMul(wHr) + bR); var hTilde = Ops.Tanh(x.MatMul(wXh) + (r * h).MatMul(wHh) + bH); z * h + (1 - z) * hTilde
 //   inputs x [*, numInputs], h [*, numHiddens] -> output [*, numHiddens]   ('*' = the batch: all leading dimensions)
-//   kernel:   Kernels_numInputs5_numHiddens3: numInputs=5, numHiddens=3 (constant loop bounds)
+//   kernel:   Kernels<Sizes_numInputs5_numHiddens3>: numInputs=5, numHiddens=3 (constant loop bounds)
 //   kernel:   KernelsAnySize: any other sizes (run-time loop bounds)
 #nullable enable
 #pragma warning disable CS1591 // the generated members are documented on ILayer
@@ -217,7 +217,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
 
     public int OutputRowLength => __numHiddens;
 
-    public int SavedLength(int rows) => __kernel switch { 1 => Kernels_numInputs5_numHiddens3.SavedLength(rows), _ => KernelsAnySize.SavedLength(__numInputs, __numHiddens, rows) };
+    public int SavedLength(int rows) => __kernel switch { 1 => Kernels<Sizes_numInputs5_numHiddens3>.SavedLength(rows), _ => KernelsAnySize.SavedLength(__numInputs, __numHiddens, rows) };
 
     /// <summary>Forward over caller-owned buffers: one span per input and per output (each <c>rows</c> rows), and <c>saved</c> (length <see cref="SavedLength"/>), which keeps what backward needs.</summary>
     public void ForwardSpan(int rows, ReadOnlySpan<float> x, ReadOnlySpan<float> h, Span<float> output, Span<float> saved)
@@ -225,7 +225,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
         __CheckLengths(rows, x.Length, h.Length, output.Length, output.Length, 0, 0, saved.Length);
         switch (__kernel)
         {
-            case 1: Kernels_numInputs5_numHiddens3.Forward(rows, x, h, wXz.Data, wHz.Data, bZ.Data, wXr.Data, wHr.Data, bR.Data, wXh.Data, wHh.Data, bH.Data, output, saved); return;
+            case 1: Kernels<Sizes_numInputs5_numHiddens3>.Forward(rows, x, h, wXz.Data, wHz.Data, bZ.Data, wXr.Data, wHr.Data, bR.Data, wXh.Data, wHh.Data, bH.Data, output, saved); return;
             default: KernelsAnySize.Forward(__numInputs, __numHiddens, rows, x, h, wXz.Data, wHz.Data, bZ.Data, wXr.Data, wHr.Data, bR.Data, wXh.Data, wHh.Data, bH.Data, output, saved); return;
         }
     }
@@ -275,7 +275,7 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
         }
         switch (__kernel)
         {
-            case 1: Kernels_numInputs5_numHiddens3.Backward(rows, x, h, wXz.Data, wHz.Data, bZ.Data, wXr.Data, wHr.Data, bR.Data, wXh.Data, wHh.Data, bH.Data, output, outputGrad, xGrad, hGrad, __wXzGrad, __wHzGrad, __bZGrad, __wXrGrad, __wHrGrad, __bRGrad, __wXhGrad, __wHhGrad, __bHGrad, __wXzGradIsZero, __wHzGradIsZero, __bZGradIsZero, __wXrGradIsZero, __wHrGradIsZero, __bRGradIsZero, __wXhGradIsZero, __wHhGradIsZero, __bHGradIsZero, saved); return;
+            case 1: Kernels<Sizes_numInputs5_numHiddens3>.Backward(rows, x, h, wXz.Data, wHz.Data, bZ.Data, wXr.Data, wHr.Data, bR.Data, wXh.Data, wHh.Data, bH.Data, output, outputGrad, xGrad, hGrad, __wXzGrad, __wHzGrad, __bZGrad, __wXrGrad, __wHrGrad, __bRGrad, __wXhGrad, __wHhGrad, __bHGrad, __wXzGradIsZero, __wHzGradIsZero, __bZGradIsZero, __wXrGradIsZero, __wHrGradIsZero, __bRGradIsZero, __wXhGradIsZero, __wHhGradIsZero, __bHGradIsZero, saved); return;
             default: KernelsAnySize.Backward(__numInputs, __numHiddens, rows, x, h, wXz.Data, wHz.Data, bZ.Data, wXr.Data, wHr.Data, bR.Data, wXh.Data, wHh.Data, bH.Data, output, outputGrad, xGrad, hGrad, __wXzGrad, __wHzGrad, __bZGrad, __wXrGrad, __wHrGrad, __bRGrad, __wXhGrad, __wHhGrad, __bHGrad, __wXzGradIsZero, __wHzGradIsZero, __bZGradIsZero, __wXrGradIsZero, __wHrGradIsZero, __bRGradIsZero, __wXhGradIsZero, __wHhGradIsZero, __bHGradIsZero, saved); return;
         }
     }
@@ -307,11 +307,25 @@ partial class GruCell : global::LayerGen.Generated.ISpanModule
         SpanChecks.Length("GruCell", "bH", bH.Count, __numHiddens);
     }
 
-    /// <summary>Kernels for numInputs=5, numHiddens=3: every size a constant, so loop bounds are constants.</summary>
-    private static class Kernels_numInputs5_numHiddens3
+    /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
+    private interface IKernelSizes
     {
-        private const int numInputs = 5;
-        private const int numHiddens = 3;
+        static abstract int numInputs { get; }
+        static abstract int numHiddens { get; }
+    }
+
+    /// <summary>numInputs=5, numHiddens=3.</summary>
+    private struct Sizes_numInputs5_numHiddens3 : IKernelSizes
+    {
+        public static int numInputs => 5;
+        public static int numHiddens => 3;
+    }
+
+    /// <summary>Kernels for the constant specialisations: the JIT compiles them once per sizes struct, every size a constant.</summary>
+    private static class Kernels<TSizes> where TSizes : struct, IKernelSizes
+    {
+        private static int numInputs => TSizes.numInputs;
+        private static int numHiddens => TSizes.numHiddens;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
         public static int SavedLength(int rows)

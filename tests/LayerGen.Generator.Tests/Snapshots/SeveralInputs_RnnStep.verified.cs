@@ -2,7 +2,7 @@
 // LayerGen: forward and backward kernels for RnnStep.
 //   forward:  var h = Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + bH); (h.MatMul(wHq) + bQ, h)
 //   inputs x [*, numInputs], state [*, numHiddens] -> outputs [*, numOutputs], [*, numHiddens]   ('*' = the batch: all leading dimensions)
-//   kernel:   Kernels_numInputs5_numHiddens4_numOutputs3: numInputs=5, numHiddens=4, numOutputs=3 (constant loop bounds)
+//   kernel:   Kernels<Sizes_numInputs5_numHiddens4_numOutputs3>: numInputs=5, numHiddens=4, numOutputs=3 (constant loop bounds)
 //   kernel:   KernelsAnySize: any other sizes (run-time loop bounds)
 #nullable enable
 #pragma warning disable CS1591 // the generated members are documented on ILayer
@@ -164,7 +164,7 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
     /// <summary>Floats per row of output <paramref name="output"/> (0 for the first).</summary>
     public int OutputRowLength(int output) => output switch { 0 => __numOutputs, 1 => __numHiddens, _ => throw new ArgumentOutOfRangeException(nameof(output), output, "RnnStep has 2 outputs.") };
 
-    public int SavedLength(int rows) => __kernel switch { 1 => Kernels_numInputs5_numHiddens4_numOutputs3.SavedLength(rows), _ => KernelsAnySize.SavedLength(__numInputs, __numHiddens, __numOutputs, rows) };
+    public int SavedLength(int rows) => __kernel switch { 1 => Kernels<Sizes_numInputs5_numHiddens4_numOutputs3>.SavedLength(rows), _ => KernelsAnySize.SavedLength(__numInputs, __numHiddens, __numOutputs, rows) };
 
     /// <summary>Forward over caller-owned buffers: one span per input and per output (each <c>rows</c> rows), and <c>saved</c> (length <see cref="SavedLength"/>), which keeps what backward needs.</summary>
     public void ForwardSpan(int rows, ReadOnlySpan<float> x, ReadOnlySpan<float> state, Span<float> output0, Span<float> output1, Span<float> saved)
@@ -172,7 +172,7 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
         __CheckLengths(rows, x.Length, state.Length, output0.Length, output1.Length, output0.Length, output1.Length, 0, 0, saved.Length);
         switch (__kernel)
         {
-            case 1: Kernels_numInputs5_numHiddens4_numOutputs3.Forward(rows, x, state, wXh.Data, wHh.Data, bH.Data, wHq.Data, bQ.Data, output0, output1, saved); return;
+            case 1: Kernels<Sizes_numInputs5_numHiddens4_numOutputs3>.Forward(rows, x, state, wXh.Data, wHh.Data, bH.Data, wHq.Data, bQ.Data, output0, output1, saved); return;
             default: KernelsAnySize.Forward(__numInputs, __numHiddens, __numOutputs, rows, x, state, wXh.Data, wHh.Data, bH.Data, wHq.Data, bQ.Data, output0, output1, saved); return;
         }
     }
@@ -206,7 +206,7 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
         }
         switch (__kernel)
         {
-            case 1: Kernels_numInputs5_numHiddens4_numOutputs3.Backward(rows, x, state, wXh.Data, wHh.Data, bH.Data, wHq.Data, bQ.Data, output0, output1, output0Grad, output1Grad, xGrad, stateGrad, __wXhGrad, __wHhGrad, __bHGrad, __wHqGrad, __bQGrad, __wXhGradIsZero, __wHhGradIsZero, __bHGradIsZero, __wHqGradIsZero, __bQGradIsZero, saved); return;
+            case 1: Kernels<Sizes_numInputs5_numHiddens4_numOutputs3>.Backward(rows, x, state, wXh.Data, wHh.Data, bH.Data, wHq.Data, bQ.Data, output0, output1, output0Grad, output1Grad, xGrad, stateGrad, __wXhGrad, __wHhGrad, __bHGrad, __wHqGrad, __bQGrad, __wXhGradIsZero, __wHhGradIsZero, __bHGradIsZero, __wHqGradIsZero, __bQGradIsZero, saved); return;
             default: KernelsAnySize.Backward(__numInputs, __numHiddens, __numOutputs, rows, x, state, wXh.Data, wHh.Data, bH.Data, wHq.Data, bQ.Data, output0, output1, output0Grad, output1Grad, xGrad, stateGrad, __wXhGrad, __wHhGrad, __bHGrad, __wHqGrad, __bQGrad, __wXhGradIsZero, __wHhGradIsZero, __bHGradIsZero, __wHqGradIsZero, __bQGradIsZero, saved); return;
         }
     }
@@ -236,12 +236,28 @@ partial class RnnStep : global::LayerGen.Generated.ISpanModule
         SpanChecks.Length("RnnStep", "bQ", bQ.Count, __numOutputs);
     }
 
-    /// <summary>Kernels for numInputs=5, numHiddens=4, numOutputs=3: every size a constant, so loop bounds are constants.</summary>
-    private static class Kernels_numInputs5_numHiddens4_numOutputs3
+    /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
+    private interface IKernelSizes
     {
-        private const int numInputs = 5;
-        private const int numHiddens = 4;
-        private const int numOutputs = 3;
+        static abstract int numInputs { get; }
+        static abstract int numHiddens { get; }
+        static abstract int numOutputs { get; }
+    }
+
+    /// <summary>numInputs=5, numHiddens=4, numOutputs=3.</summary>
+    private struct Sizes_numInputs5_numHiddens4_numOutputs3 : IKernelSizes
+    {
+        public static int numInputs => 5;
+        public static int numHiddens => 4;
+        public static int numOutputs => 3;
+    }
+
+    /// <summary>Kernels for the constant specialisations: the JIT compiles them once per sizes struct, every size a constant.</summary>
+    private static class Kernels<TSizes> where TSizes : struct, IKernelSizes
+    {
+        private static int numInputs => TSizes.numInputs;
+        private static int numHiddens => TSizes.numHiddens;
+        private static int numOutputs => TSizes.numOutputs;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
         public static int SavedLength(int rows)
