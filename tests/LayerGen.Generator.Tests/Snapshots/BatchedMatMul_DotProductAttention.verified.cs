@@ -2,7 +2,7 @@
 // LayerGen: forward and backward kernels for DotProductAttention.
 //   forward:  var scores = q.MatMul(k.Transpose(-1, -2)) / MathF.Sqrt(d); Ops.Softmax(scores, -1).MatMul(values)
 //   inputs q [*, queries, d], k [*, keyValues, d], values [*, keyValues, v] -> output [*, queries, v]   ('*' = the batch: all leading dimensions)
-//   kernel:   Kernels_queries3_keyValues4_d8_v2: queries=3, keyValues=4, d=8, v=2 (constant loop bounds)
+//   kernel:   Kernels<Sizes_queries3_keyValues4_d8_v2>: queries=3, keyValues=4, d=8, v=2 (constant loop bounds)
 //   kernel:   KernelsAnySize: any other sizes (run-time loop bounds)
 #nullable enable
 #pragma warning disable CS1591 // the generated members are documented on ILayer
@@ -77,7 +77,7 @@ partial class DotProductAttention : global::LayerGen.Generated.ISpanModule
 
     public int OutputRowLength => __queries * __v;
 
-    public int SavedLength(int rows) => __kernel switch { 1 => Kernels_queries3_keyValues4_d8_v2.SavedLength(rows), _ => KernelsAnySize.SavedLength(__queries, __keyValues, __d, __v, rows) };
+    public int SavedLength(int rows) => __kernel switch { 1 => Kernels<Sizes_queries3_keyValues4_d8_v2>.SavedLength(rows), _ => KernelsAnySize.SavedLength(__queries, __keyValues, __d, __v, rows) };
 
     /// <summary>Forward over caller-owned buffers: one span per input and per output (each <c>rows</c> rows), and <c>saved</c> (length <see cref="SavedLength"/>), which keeps what backward needs.</summary>
     public void ForwardSpan(int rows, ReadOnlySpan<float> q, ReadOnlySpan<float> in_k, ReadOnlySpan<float> values, Span<float> output, Span<float> saved)
@@ -85,7 +85,7 @@ partial class DotProductAttention : global::LayerGen.Generated.ISpanModule
         __CheckLengths(rows, q.Length, in_k.Length, values.Length, output.Length, output.Length, 0, 0, 0, saved.Length);
         switch (__kernel)
         {
-            case 1: Kernels_queries3_keyValues4_d8_v2.Forward(rows, q, in_k, values, output, saved); return;
+            case 1: Kernels<Sizes_queries3_keyValues4_d8_v2>.Forward(rows, q, in_k, values, output, saved); return;
             default: KernelsAnySize.Forward(__queries, __keyValues, __d, __v, rows, q, in_k, values, output, saved); return;
         }
     }
@@ -96,15 +96,15 @@ partial class DotProductAttention : global::LayerGen.Generated.ISpanModule
         __CheckLengths(rows, q.Length, in_k.Length, values.Length, output.Length, outputGrad.Length, qGrad.Length, in_kGrad.Length, valuesGrad.Length, saved.Length);
         switch (__kernel)
         {
-            case 1: Kernels_queries3_keyValues4_d8_v2.Backward(rows, q, in_k, values, output, outputGrad, qGrad, in_kGrad, valuesGrad, saved); return;
+            case 1: Kernels<Sizes_queries3_keyValues4_d8_v2>.Backward(rows, q, in_k, values, output, outputGrad, qGrad, in_kGrad, valuesGrad, saved); return;
             default: KernelsAnySize.Backward(__queries, __keyValues, __d, __v, rows, q, in_k, values, output, outputGrad, qGrad, in_kGrad, valuesGrad, saved); return;
         }
     }
 
-    // ModuleRuntime runs the span API through these, with the tensors' arrays in the order Forward takes them.
-    void global::LayerGen.Generated.ISpanModule.ForwardPacked(int rows, float[][] inputs, Span<float> output, Span<float> saved) => ForwardSpan(rows, inputs[0], inputs[1], inputs[2], output, saved);
+    // ModuleRuntime runs the span API through these, with the tensors in the order Forward takes them.
+    void global::LayerGen.Generated.ISpanModule.ForwardPacked(int rows, Tensor[] inputs, Span<float> output, Span<float> saved) => ForwardSpan(rows, inputs[0].Data, inputs[1].Data, inputs[2].Data, output, saved);
 
-    void global::LayerGen.Generated.ISpanModule.BackwardPacked(int rows, float[][] inputs, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, float[]?[] inputGrads, Span<float> saved) => BackwardSpan(rows, inputs[0], inputs[1], inputs[2], output, outputGrad, inputGrads[0].AsSpan(), inputGrads[1].AsSpan(), inputGrads[2].AsSpan(), saved);
+    void global::LayerGen.Generated.ISpanModule.BackwardPacked(int rows, Tensor[] inputs, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, float[]?[] inputGrads, Span<float> saved) => BackwardSpan(rows, inputs[0].Data, inputs[1].Data, inputs[2].Data, output, outputGrad, inputGrads[0].AsSpan(), inputGrads[1].AsSpan(), inputGrads[2].AsSpan(), saved);
 
     // The kernels read without bounds checks, so every length is checked here, once per call.
     private void __CheckLengths(int rows, int q, int in_k, int values, int output, int outputGrad, int qGrad, int in_kGrad, int valuesGrad, int saved)
@@ -121,13 +121,31 @@ partial class DotProductAttention : global::LayerGen.Generated.ISpanModule
         SpanChecks.MinimumLength("DotProductAttention", "saved", saved, SavedLength(rows));
     }
 
-    /// <summary>Kernels for queries=3, keyValues=4, d=8, v=2: every size a constant, so loop bounds are constants.</summary>
-    private static class Kernels_queries3_keyValues4_d8_v2
+    /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
+    private interface IKernelSizes
     {
-        private const int queries = 3;
-        private const int keyValues = 4;
-        private const int d = 8;
-        private const int v = 2;
+        static abstract int queries { get; }
+        static abstract int keyValues { get; }
+        static abstract int d { get; }
+        static abstract int v { get; }
+    }
+
+    /// <summary>queries=3, keyValues=4, d=8, v=2.</summary>
+    private struct Sizes_queries3_keyValues4_d8_v2 : IKernelSizes
+    {
+        public static int queries => 3;
+        public static int keyValues => 4;
+        public static int d => 8;
+        public static int v => 2;
+    }
+
+    /// <summary>Kernels for the constant specialisations: the JIT compiles them once per sizes struct, every size a constant.</summary>
+    private static class Kernels<TSizes> where TSizes : struct, IKernelSizes
+    {
+        private static int queries => TSizes.queries;
+        private static int keyValues => TSizes.keyValues;
+        private static int d => TSizes.d;
+        private static int v => TSizes.v;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
         public static int SavedLength(int rows)

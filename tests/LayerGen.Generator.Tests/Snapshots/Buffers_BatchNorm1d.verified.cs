@@ -2,7 +2,7 @@
 // LayerGen: forward and backward kernels for BatchNorm1d.
 //   forward:  var xHat = x; var mean = x.Mean(0); var centered = x - mean; var variance = (centered * centered).Mean(0); var xHat_2 = centered / Ops.Sqrt(variance + eps); var unbiased = (centered * centered).Sum(0) / (x.Size(0) - 1); var runningMean_2 = (1 - momentum) * runningMean + momentum * mean; var runningVar_2 = (1 - momentum) * runningVar + momentum * unbiased; var xHat_3 = (x - runningMean) / Ops.Sqrt(runningVar + eps); var runningMean_3 = runningMean; var runningVar_3 = runningVar; var xHat_4 = xHat; weight * xHat + bias
 //   input [*, numFeatures] -> output [*, numFeatures]   ('*' = the batch: all leading dimensions)
-//   kernel:   Kernels_numFeatures4: numFeatures=4 (constant loop bounds)
+//   kernel:   Kernels<Sizes_numFeatures4>: numFeatures=4 (constant loop bounds)
 //   kernel:   KernelsAnySize: any other sizes (run-time loop bounds)
 #nullable enable
 #pragma warning disable CS1591 // the generated members are documented on ILayer
@@ -122,14 +122,14 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
 
     public int OutputRowLength => __numFeatures;
 
-    public int SavedLength(int rows) => __kernel switch { 1 => Kernels_numFeatures4.SavedLength(__eps, __momentum, rows), _ => KernelsAnySize.SavedLength(__numFeatures, __eps, __momentum, rows) };
+    public int SavedLength(int rows) => __kernel switch { 1 => Kernels<Sizes_numFeatures4>.SavedLength(__eps, __momentum, rows), _ => KernelsAnySize.SavedLength(__numFeatures, __eps, __momentum, rows) };
 
     public void ForwardSpan(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, output.Length, 0, saved.Length);
         switch (__kernel)
         {
-            case 1: Kernels_numFeatures4.Forward(__eps, __momentum, rows, input, weight.Data, bias.Data, runningMean.Data, runningVar.Data, output, saved, __training); return;
+            case 1: Kernels<Sizes_numFeatures4>.Forward(__eps, __momentum, rows, input, weight.Data, bias.Data, runningMean.Data, runningVar.Data, output, saved, __training); return;
             default: KernelsAnySize.Forward(__numFeatures, __eps, __momentum, rows, input, weight.Data, bias.Data, runningMean.Data, runningVar.Data, output, saved, __training); return;
         }
     }
@@ -150,7 +150,7 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
         }
         switch (__kernel)
         {
-            case 1: Kernels_numFeatures4.Backward(__eps, __momentum, rows, input, weight.Data, bias.Data, runningMean.Data, runningVar.Data, output, outputGrad, inputGrad, __weightGrad, __biasGrad, __weightGradIsZero, __biasGradIsZero, saved, __training); return;
+            case 1: Kernels<Sizes_numFeatures4>.Backward(__eps, __momentum, rows, input, weight.Data, bias.Data, runningMean.Data, runningVar.Data, output, outputGrad, inputGrad, __weightGrad, __biasGrad, __weightGradIsZero, __biasGradIsZero, saved, __training); return;
             default: KernelsAnySize.Backward(__numFeatures, __eps, __momentum, rows, input, weight.Data, bias.Data, runningMean.Data, runningVar.Data, output, outputGrad, inputGrad, __weightGrad, __biasGrad, __weightGradIsZero, __biasGradIsZero, saved, __training); return;
         }
     }
@@ -164,7 +164,7 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
         if (ReferenceEquals(weight, bias)) throw new InvalidOperationException("BatchNorm1d: two of its parameters are one tensor, so its backward cannot add gradients into them (the first written would change a value the other's gradient reads).");
         switch (__kernel)
         {
-            case 1: Kernels_numFeatures4.Backward(__eps, __momentum, rows, input, weight.Data, bias.Data, runningMean.Data, runningVar.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, bias.RequiresGrad ? bias.Data : null, false, false, saved, __training); return;
+            case 1: Kernels<Sizes_numFeatures4>.Backward(__eps, __momentum, rows, input, weight.Data, bias.Data, runningMean.Data, runningVar.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, bias.RequiresGrad ? bias.Data : null, false, false, saved, __training); return;
             default: KernelsAnySize.Backward(__numFeatures, __eps, __momentum, rows, input, weight.Data, bias.Data, runningMean.Data, runningVar.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, bias.RequiresGrad ? bias.Data : null, false, false, saved, __training); return;
         }
     }
@@ -184,10 +184,22 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
         SpanChecks.BufferShape("BatchNorm1d", "runningVar", runningVar, [__numFeatures]);
     }
 
-    /// <summary>Kernels for numFeatures=4: every size a constant, so loop bounds are constants.</summary>
-    private static class Kernels_numFeatures4
+    /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
+    private interface IKernelSizes
     {
-        private const int numFeatures = 4;
+        static abstract int numFeatures { get; }
+    }
+
+    /// <summary>numFeatures=4.</summary>
+    private struct Sizes_numFeatures4 : IKernelSizes
+    {
+        public static int numFeatures => 4;
+    }
+
+    /// <summary>Kernels for the constant specialisations: the JIT compiles them once per sizes struct, every size a constant.</summary>
+    private static class Kernels<TSizes> where TSizes : struct, IKernelSizes
+    {
+        private static int numFeatures => TSizes.numFeatures;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
         public static int SavedLength(float eps, float momentum, int rows)

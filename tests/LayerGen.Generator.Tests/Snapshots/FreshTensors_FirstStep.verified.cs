@@ -2,7 +2,7 @@
 // LayerGen: forward and backward kernels for FirstStep.
 //   forward:  var state = Tensor.Zeros(x.Size(0), numHiddens); Ops.Tanh(x.MatMul(wXh) + state.MatMul(wHh) + Tensor.Ones(x.Size(0), numHiddens))
 //   input [*, numInputs] -> output [*, numHiddens]   ('*' = the batch: all leading dimensions)
-//   kernel:   Kernels_numInputs3_numHiddens4: numInputs=3, numHiddens=4 (constant loop bounds)
+//   kernel:   Kernels<Sizes_numInputs3_numHiddens4>: numInputs=3, numHiddens=4 (constant loop bounds)
 //   kernel:   KernelsAnySize: any other sizes (run-time loop bounds)
 #nullable enable
 #pragma warning disable CS1591 // the generated members are documented on ILayer
@@ -109,14 +109,14 @@ partial class FirstStep : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
 
     public int OutputRowLength => __numHiddens;
 
-    public int SavedLength(int rows) => __kernel switch { 1 => Kernels_numInputs3_numHiddens4.SavedLength(rows), _ => KernelsAnySize.SavedLength(__numInputs, __numHiddens, rows) };
+    public int SavedLength(int rows) => __kernel switch { 1 => Kernels<Sizes_numInputs3_numHiddens4>.SavedLength(rows), _ => KernelsAnySize.SavedLength(__numInputs, __numHiddens, rows) };
 
     public void ForwardSpan(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
     {
         __CheckLengths(rows, input.Length, output.Length, output.Length, 0, saved.Length);
         switch (__kernel)
         {
-            case 1: Kernels_numInputs3_numHiddens4.Forward(rows, input, wXh.Data, wHh.Data, output, saved); return;
+            case 1: Kernels<Sizes_numInputs3_numHiddens4>.Forward(rows, input, wXh.Data, wHh.Data, output, saved); return;
             default: KernelsAnySize.Forward(__numInputs, __numHiddens, rows, input, wXh.Data, wHh.Data, output, saved); return;
         }
     }
@@ -137,7 +137,7 @@ partial class FirstStep : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
         }
         switch (__kernel)
         {
-            case 1: Kernels_numInputs3_numHiddens4.Backward(rows, input, wXh.Data, wHh.Data, output, outputGrad, inputGrad, __wXhGrad, __wHhGrad, __wXhGradIsZero, __wHhGradIsZero, saved); return;
+            case 1: Kernels<Sizes_numInputs3_numHiddens4>.Backward(rows, input, wXh.Data, wHh.Data, output, outputGrad, inputGrad, __wXhGrad, __wHhGrad, __wXhGradIsZero, __wHhGradIsZero, saved); return;
             default: KernelsAnySize.Backward(__numInputs, __numHiddens, rows, input, wXh.Data, wHh.Data, output, outputGrad, inputGrad, __wXhGrad, __wHhGrad, __wXhGradIsZero, __wHhGradIsZero, saved); return;
         }
     }
@@ -151,7 +151,7 @@ partial class FirstStep : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
         if (ReferenceEquals(wXh, wHh)) throw new InvalidOperationException("FirstStep: two of its parameters are one tensor, so its backward cannot add gradients into them (the first written would change a value the other's gradient reads).");
         switch (__kernel)
         {
-            case 1: Kernels_numInputs3_numHiddens4.Backward(rows, input, wXh.Data, wHh.Data, output, outputGrad, inputGrad, wXh.RequiresGrad ? wXh.Data : null, wHh.RequiresGrad ? wHh.Data : null, false, false, saved); return;
+            case 1: Kernels<Sizes_numInputs3_numHiddens4>.Backward(rows, input, wXh.Data, wHh.Data, output, outputGrad, inputGrad, wXh.RequiresGrad ? wXh.Data : null, wHh.RequiresGrad ? wHh.Data : null, false, false, saved); return;
             default: KernelsAnySize.Backward(__numInputs, __numHiddens, rows, input, wXh.Data, wHh.Data, output, outputGrad, inputGrad, wXh.RequiresGrad ? wXh.Data : null, wHh.RequiresGrad ? wHh.Data : null, false, false, saved); return;
         }
     }
@@ -169,11 +169,25 @@ partial class FirstStep : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
         SpanChecks.Length("FirstStep", "wHh", wHh.Count, __numHiddens * __numHiddens);
     }
 
-    /// <summary>Kernels for numInputs=3, numHiddens=4: every size a constant, so loop bounds are constants.</summary>
-    private static class Kernels_numInputs3_numHiddens4
+    /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
+    private interface IKernelSizes
     {
-        private const int numInputs = 3;
-        private const int numHiddens = 4;
+        static abstract int numInputs { get; }
+        static abstract int numHiddens { get; }
+    }
+
+    /// <summary>numInputs=3, numHiddens=4.</summary>
+    private struct Sizes_numInputs3_numHiddens4 : IKernelSizes
+    {
+        public static int numInputs => 3;
+        public static int numHiddens => 4;
+    }
+
+    /// <summary>Kernels for the constant specialisations: the JIT compiles them once per sizes struct, every size a constant.</summary>
+    private static class Kernels<TSizes> where TSizes : struct, IKernelSizes
+    {
+        private static int numInputs => TSizes.numInputs;
+        private static int numHiddens => TSizes.numHiddens;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
         public static int SavedLength(int rows)

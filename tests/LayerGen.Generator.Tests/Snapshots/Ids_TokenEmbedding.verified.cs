@@ -2,7 +2,7 @@
 // LayerGen: forward and backward kernels for TokenEmbedding.
 //   forward:  weight[indices]
 //   input [*] -> output [*, dim]   ('*' = the batch: all leading dimensions)
-//   kernel:   Kernels_vocab10_dim4: vocab=10, dim=4 (constant loop bounds)
+//   kernel:   Kernels<Sizes_vocab10_dim4>: vocab=10, dim=4 (constant loop bounds)
 //   kernel:   KernelsAnySize: any other sizes (run-time loop bounds)
 #nullable enable
 #pragma warning disable CS1591 // the generated members are documented on ILayer
@@ -97,7 +97,7 @@ partial class TokenEmbedding : global::LayerGen.Generated.ISpanModule
 
     public int OutputRowLength => __dim;
 
-    public int SavedLength(int rows) => __kernel switch { 1 => Kernels_vocab10_dim4.SavedLength(rows), _ => KernelsAnySize.SavedLength(__vocab, __dim, rows) };
+    public int SavedLength(int rows) => __kernel switch { 1 => Kernels<Sizes_vocab10_dim4>.SavedLength(rows), _ => KernelsAnySize.SavedLength(__vocab, __dim, rows) };
 
     /// <summary>Forward over caller-owned buffers: one span per input and per output (each <c>rows</c> rows), and <c>saved</c> (length <see cref="SavedLength"/>), which keeps what backward needs.</summary>
     public void ForwardSpan(int rows, ReadOnlySpan<long> input, Span<float> output, Span<float> saved)
@@ -105,7 +105,7 @@ partial class TokenEmbedding : global::LayerGen.Generated.ISpanModule
         __CheckLengths(rows, input.Length, output.Length, output.Length, saved.Length);
         switch (__kernel)
         {
-            case 1: Kernels_vocab10_dim4.Forward(rows, input, weight.Data, output, saved); return;
+            case 1: Kernels<Sizes_vocab10_dim4>.Forward(rows, input, weight.Data, output, saved); return;
             default: KernelsAnySize.Forward(__vocab, __dim, rows, input, weight.Data, output, saved); return;
         }
     }
@@ -118,7 +118,7 @@ partial class TokenEmbedding : global::LayerGen.Generated.ISpanModule
         Span<float> __weightGrad = __AsParameter(weight).RequiresGrad ? ParameterGradients.Take(weight, out __weightGradIsZero) : default;
         switch (__kernel)
         {
-            case 1: Kernels_vocab10_dim4.Backward(rows, input, weight.Data, output, outputGrad, __weightGrad, __weightGradIsZero, saved); return;
+            case 1: Kernels<Sizes_vocab10_dim4>.Backward(rows, input, weight.Data, output, outputGrad, __weightGrad, __weightGradIsZero, saved); return;
             default: KernelsAnySize.Backward(__vocab, __dim, rows, input, weight.Data, output, outputGrad, __weightGrad, __weightGradIsZero, saved); return;
         }
     }
@@ -142,11 +142,25 @@ partial class TokenEmbedding : global::LayerGen.Generated.ISpanModule
         SpanChecks.Length("TokenEmbedding", "weight", weight.Count, __vocab * __dim);
     }
 
-    /// <summary>Kernels for vocab=10, dim=4: every size a constant, so loop bounds are constants.</summary>
-    private static class Kernels_vocab10_dim4
+    /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
+    private interface IKernelSizes
     {
-        private const int vocab = 10;
-        private const int dim = 4;
+        static abstract int vocab { get; }
+        static abstract int dim { get; }
+    }
+
+    /// <summary>vocab=10, dim=4.</summary>
+    private struct Sizes_vocab10_dim4 : IKernelSizes
+    {
+        public static int vocab => 10;
+        public static int dim => 4;
+    }
+
+    /// <summary>Kernels for the constant specialisations: the JIT compiles them once per sizes struct, every size a constant.</summary>
+    private static class Kernels<TSizes> where TSizes : struct, IKernelSizes
+    {
+        private static int vocab => TSizes.vocab;
+        private static int dim => TSizes.dim;
 
         /// <summary>Floats of workspace the forward and backward kernels need for <paramref name="rows"/> rows.</summary>
         public static int SavedLength(int rows) => 0;
