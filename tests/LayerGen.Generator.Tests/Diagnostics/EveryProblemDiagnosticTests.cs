@@ -23,7 +23,7 @@ public sealed class EveryProblemDiagnosticTests
             {
                 Tensor Forward(Tensor x)
                 {
-                    var h = Ops.Relu({|LG0003:x.Detach()|});
+                    var h = Ops.Relu({|LG0003:x.AsParameter()|});
                     var g = h * 2f;
                     while ({|LG0003:g.Sum().Item() > 1f|})
                     {
@@ -34,7 +34,7 @@ public sealed class EveryProblemDiagnosticTests
                 }
             }
             """,
-            "LayerGen cannot compile 'x.Detach()' in the forward definition of 'TwoSlips': 'Detach' is not an op LayerGen can compile (see docs/ops.md)",
+            "LayerGen cannot compile 'x.AsParameter()' in the forward definition of 'TwoSlips': 'AsParameter' is not an op LayerGen can compile (see docs/ops.md)",
             "LayerGen cannot compile 'g.Sum().Item() > 1f' in the forward definition of 'TwoSlips': a while loop runs until a value known only at run time says stop, and LayerGen resolves a forward's control flow at compile time; write a 'for' loop whose bound is a constant or a size of the layer");
     }
 
@@ -50,7 +50,7 @@ public sealed class EveryProblemDiagnosticTests
             [Layer]
             public partial class BothSides
             {
-                Tensor Forward(Tensor x) => {|LG0003:x.Detach()|} + {|LG0003:Helper.Twice(x)|};
+                Tensor Forward(Tensor x) => {|LG0003:x.AsParameter()|} + {|LG0003:Helper.Twice(x)|};
             }
 
             static class Helper
@@ -58,7 +58,7 @@ public sealed class EveryProblemDiagnosticTests
                 public static Tensor Twice(Tensor t) => t * 2f;
             }
             """,
-            "LayerGen cannot compile 'x.Detach()' in the forward definition of 'BothSides': 'Detach' is not an op LayerGen can compile (see docs/ops.md)",
+            "LayerGen cannot compile 'x.AsParameter()' in the forward definition of 'BothSides': 'AsParameter' is not an op LayerGen can compile (see docs/ops.md)",
             "LayerGen cannot compile 'Helper.Twice(x)' in the forward definition of 'BothSides': 'Twice' is not an op LayerGen can compile (see docs/ops.md)");
     }
 }
