@@ -126,7 +126,8 @@ internal sealed partial class GraphBuilder
 
     private void AddParameters()
     {
-        foreach (var parameter in _layer.Parameters)
+        // A name declared twice (CS0102, e.g. while typing) keeps its first declaration, whose gradient buffer the kernels get.
+        foreach (var parameter in _layer.Parameters.GroupBy(p => p.Name).Select(g => g.First()))
         {
             int id = AddLeaf(Op.Parameter, parameter.Name, new Shape(parameter.Shape.Select(ToDim).ToArray()));
             _graph.Parameters.Add(new KeyValuePair<string, int>(parameter.Name, id));

@@ -103,4 +103,27 @@ public sealed class BatchedMatMulDiagnosticTests
             "Shape mismatch in 'q.MatMul(k.Transpose(-1, -2))': MatMul needs matrices or vectors, but got [*] and the transpose of [*]; "
             + "for a batched product such as attention scores on [*, steps, d], declare the inputs' shapes, e.g. [Layer(Input = \"[*, queries, d]; [*, keyValues, d]\")]");
     }
+
+    [Fact]
+    public void A_parameter_declared_twice_keeps_its_first_shape_and_no_internal_error()
+    {
+        // Found by the robustness test: a second 'weight' of rank 3 made the graph read one shape and the gradient buffer another.
+        var run = GeneratorHarness.Run<LayerGenerator>(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer(Input = "[*, heads, steps, d]; [*, heads, steps, d]")]
+            public partial class HeadScores(int heads, int steps, int d, int e)
+            {
+                [Parameter] Tensor weight = Tensor.Randn(d, e);
+                [Parameter] Tensor weight = Tensor.Randn(heads, d, e);
+
+                Tensor Forward(Tensor q, Tensor k) => q.MatMul(k.Transpose(-1, -2)).MatMul(q).MatMul(weight);
+            }
+            """);
+        Assert.Null(run.Exception);
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "LG0999");
+    }
 }
