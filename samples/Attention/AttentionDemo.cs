@@ -39,6 +39,12 @@ public static class AttentionDemo
         var y = Tensor.Randn(2, 6, 100);
         ok &= Show(output, "MultiHeadAttention(numHiddens 100, heads 5, queries 4, key-values 6)", multiHead, i => multiHead.Call(i[0], i[1], i[2]), x, y, y);
 
+        // D2L 11.6.3: positional encoding of 60 steps with 32 hiddens keeps the shape; position 1, dimension 0 is sin(1).
+        var encoding = new PositionalEncoding(60, 32, 0f, 1000);
+        encoding.Train(false);
+        ok &= Show(output, "PositionalEncoding(steps 60, numHiddens 32, maxLen 1000)", encoding, i => encoding.Call(i[0]), [Tensor.Zeros(1, 60, 32)], checkEvery: 37);
+        output.WriteLine($"encoding of zeros at position 1, dimensions 0..3: {string.Join(", ", encoding.Call(Tensor.Zeros(1, 60, 32)).Data.Skip(32).Take(4).Select(v => v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture)))}");
+
         // D2L 11.7.2: the FFN changes the innermost dimension only; AddNorm keeps the shape.
         var ffn = new PositionWiseFFN(4, 4, 8);
         ok &= Show(output, "PositionWiseFFN(4, 4, 8)", ffn, i => ffn.Call(i[0]), Tensor.Ones(2, 3, 4));

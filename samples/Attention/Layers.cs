@@ -6,7 +6,7 @@ namespace Attention;
 // D2L's attention chapter (11.3, 11.5, 11.7), written as the book writes it in PyTorch. Where LayerGen differs:
 // the sizes a kernel is specialised for are constructor parameters and the inputs' shapes are declared with them
 // (D2L's layers read them from the tensors), LazyLinear is Linear with its input size given, and the masked softmax
-// (valid_lens) is left out.
+// (valid_lens) is left out. The positional encoding keeps its table in a plain tensor field, as D2L keeps self.P.
 
 /// <summary>
 /// Scaled dot-product attention (D2L 11.3.2): queries <c>[*, queries, d]</c>, keys <c>[*, keyValues, d]</c> and values
@@ -104,5 +104,39 @@ public partial class TransformerEncoderBlock(int numHiddens, int ffnNumHiddens, 
     {
         var y = addnorm1.Call(x, attention.Call(x, x, x));
         return addnorm2.Call(y, ffn.Call(y));
+    }
+}
+
+/// <summary>
+/// Sinusoidal positional encoding (D2L 11.6.3): the sin/cos table <c>P</c> is computed once, when the layer is
+/// constructed, and kept as a plain tensor field — what D2L writes as <c>self.P = ...</c>: state the forward reads,
+/// never trained, not in the state dict (<c>[Buffer]</c> would put it there, as <c>register_buffer</c>). The forward
+/// adds its first <c>numSteps</c> positions, then dropout. D2L's default <c>max_len=1000</c> is an argument here.
+/// </summary>
+[Layer(Input = "[*, numSteps, numHiddens]")]
+public partial class PositionalEncoding(int numSteps, int numHiddens, float dropout, int maxLen)
+{
+    readonly Tensor P = MakeTable(maxLen, numHiddens);
+
+    Tensor Forward(Tensor x) => Ops.Dropout(x + P.Narrow(1, 0, numSteps), dropout);
+
+    /// <summary>P[0, i, 2j] = sin(i / 10000^(2j/d)), P[0, i, 2j+1] = cos(i / 10000^(2j/d)).</summary>
+    private static Tensor MakeTable(int maxLen, int numHiddens)
+    {
+        var p = Tensor.Zeros(1, maxLen, numHiddens);
+        for (int position = 0; position < maxLen; position++)
+        {
+            for (int i = 0; i < numHiddens; i += 2)
+            {
+                double angle = position / Math.Pow(10000, (double)i / numHiddens);
+                p[0, position, i] = (float)Math.Sin(angle);
+                if (i + 1 < numHiddens)
+                {
+                    p[0, position, i + 1] = (float)Math.Cos(angle);
+                }
+            }
+        }
+
+        return p;
     }
 }

@@ -29,6 +29,10 @@ public class AttentionSampleTests
         Assert.Contains("input shapes: [2, 3, 4] -> output shape: [2, 3, 8]", text);
         Assert.Contains("input shapes: [2, 100, 24] -> output shape: [2, 100, 24]", text);
         Assert.Contains("kernel: MultiHeadAttention[numHiddens=100, numHeads=5, queries=4, keyValues=6]", text);
+        Assert.Contains("input shapes: [1, 60, 32] -> output shape: [1, 60, 32]", text);
+        // sin(1), cos(1), sin(1 / 10000^(2/32)), cos(...): the table the constructor computed, read by the generated forward
+        Assert.Contains("encoding of zeros at position 1, dimensions 0..3: 0.8415, 0.5403, 0.5332, 0.8460", text);
+        Assert.Contains("kernel: PositionalEncoding[numSteps=60, numHiddens=32, maxLen=1000]", text);
         Assert.Contains("every gradient check passed", text);
     }
 
