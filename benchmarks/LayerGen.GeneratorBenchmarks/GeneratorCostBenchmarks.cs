@@ -26,6 +26,11 @@ public class GeneratorCostBenchmarks
     private GeneratorDriver _sharedWarm = null!;
     private bool _sharedToggle;
 
+    /// <summary>The 50 layers as the benchmark starts, and with one layer's forward edited.</summary>
+    internal CSharpCompilation Original => _compilation;
+
+    internal CSharpCompilation Edited => _edited;
+
     /// <summary>The layer the shared-file edit changes: the second of its file, whose edit lengthens it.</summary>
     private const int SharedEdit = 21;
 

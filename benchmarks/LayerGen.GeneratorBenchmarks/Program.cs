@@ -1,9 +1,13 @@
 using BenchmarkDotNet.Running;
 
-// dotnet run -c Release --project benchmarks/LayerGen.GeneratorBenchmarks [-- --cpu]
+// dotnet run -c Release --project benchmarks/LayerGen.GeneratorBenchmarks [-- --cpu | --steps]
 if (args is ["--cpu"])
 {
     LayerGen.GeneratorBenchmarks.CpuTime.Run();
+}
+else if (args is ["--steps"])
+{
+    LayerGen.GeneratorBenchmarks.StepTimes.Run();
 }
 else
 {

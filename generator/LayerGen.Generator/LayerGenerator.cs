@@ -85,7 +85,7 @@ public sealed class LayerGenerator : IIncrementalGenerator
         // 2. Every construction of a layer with constant sizes (new MyLinear(64, 8)), collected.
         //    The collection changes only when such a construction is added, removed or edited.
         var sites = context.SyntaxProvider
-            .CreateSyntaxProvider(ConstructionSiteReader.IsCandidate, static (ctx, ct) => ConstructionSiteReader.Read(ctx, ct))
+            .CreateSyntaxProvider(ConstructionSiteReader.IsCandidate, static (ctx, ct) => Remembered(ctx, "construction", () => ConstructionSiteReader.Read(ctx, ct)))
             .Where(static site => site is not null)
             .Collect()
             .WithTrackingName(Steps.ConstructionSites);
@@ -157,7 +157,7 @@ public sealed class LayerGenerator : IIncrementalGenerator
 
         // 6. Compile-time composition check of every new Sequential(...) of constant-size layers (LG0010).
         var sequentials = context.SyntaxProvider
-            .CreateSyntaxProvider(ConstructionSiteReader.IsCandidate, static (ctx, ct) => SequentialReader.Read(ctx, ct))
+            .CreateSyntaxProvider(ConstructionSiteReader.IsCandidate, static (ctx, ct) => Remembered(ctx, "Sequential", () => SequentialReader.Read(ctx, ct)))
             .Where(static site => site is not null)
             .Combine(signatures)
             .Select(static (pair, _) => SequentialCheck.Check(pair.Left!, pair.Right))
@@ -166,7 +166,7 @@ public sealed class LayerGenerator : IIncrementalGenerator
 
         // 7. Constructions with sizes known only at run time: an info, so the user knows which kernel runs (LG0012).
         var runTimeSizes = context.SyntaxProvider
-            .CreateSyntaxProvider(ConstructionSiteReader.IsCandidate, static (ctx, ct) => ConstructionSiteReader.RunTimeSizes(ctx, ct))
+            .CreateSyntaxProvider(ConstructionSiteReader.IsCandidate, static (ctx, ct) => Remembered(ctx, "run-time sizes", () => ConstructionSiteReader.RunTimeSizes(ctx, ct)))
             .Where(static info => info is not null)
             .WithTrackingName(Steps.RunTimeSizes);
         context.RegisterSourceOutput(runTimeSizes, static (spc, info) => spc.ReportDiagnostic(info!.ToDiagnostic(SourceAnchors.Empty)));
@@ -182,6 +182,21 @@ public sealed class LayerGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(emitted, static (spc, layer) => spc.AddSource(layer.HintName, layer.Source));
         context.RegisterSourceOutput(emittedLosses, static (spc, loss) => spc.AddSource(loss.HintName, loss.Source));
     }
+
+    /// <summary>
+    /// A construction's reading, remembered across runs while nothing it names changed (<see cref="SemanticMemo"/>): a
+    /// target-typed <c>new(...)</c> also depends on the declaration around it, which names its type.
+    /// </summary>
+    private static T Remembered<T>(GeneratorSyntaxContext context, string reading, System.Func<T> read) =>
+        SemanticMemo.GetOrRead(
+            context.Node,
+            reading,
+            context.SemanticModel.Compilation,
+            System.Array.Empty<(SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan)>(),
+            () => SemanticMemo.NamesIn(context.Node is Microsoft.CodeAnalysis.CSharp.Syntax.ImplicitObjectCreationExpressionSyntax
+                ? context.Node.Ancestors().FirstOrDefault(a => a is Microsoft.CodeAnalysis.CSharp.Syntax.StatementSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax) ?? context.Node
+                : context.Node),
+            read);
 
     private static void ReportWithAnchors(
         IncrementalGeneratorInitializationContext context,

@@ -24,7 +24,13 @@ internal static class LayerParser
     /// <param name="isLoss">True for a [Loss] class: <c>Forward(Tensor input, Tensor target)</c> returning a scalar.</param>
     /// <param name="cancellationToken">Cancels the parse.</param>
     public static ParsedLayer Parse(GeneratorAttributeSyntaxContext context, bool isLoss, CancellationToken cancellationToken) =>
-        new(ParseModel(context, isLoss, cancellationToken), AnchorsOf(context, cancellationToken));
+        SemanticMemo.GetOrRead(
+            context.TargetNode,
+            isLoss ? "[Loss]" : "[Layer]",
+            context.SemanticModel.Compilation,
+            context.TargetSymbol.DeclaringSyntaxReferences.Select(r => (r.SyntaxTree, r.Span)).ToArray(),
+            () => OuterNames.Of(context.TargetSymbol, cancellationToken),
+            () => new ParsedLayer(ParseModel(context, isLoss, cancellationToken), AnchorsOf(context, cancellationToken)));
 
     /// <summary>Where each declaration of the class starts (a partial class may have several, in several files).</summary>
     private static EquatableArray<SourceAnchor> AnchorsOf(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>

@@ -23,6 +23,7 @@ internal static class SequentialReader
             // Read from the syntax: before generation a layer of this compilation does not implement
             // ILayer yet, so the call as a whole does not bind; each argument on its own does.
             if (context.Node is not BaseObjectCreationExpressionSyntax { ArgumentList: { } arguments } creation
+                || creation is ObjectCreationExpressionSyntax { Type: var written } && !MayNameSequential(written)
                 || context.SemanticModel.GetTypeInfo(creation, cancellationToken).Type?.ToDisplayString() != "LayerGen.Sequential")
             {
                 return null;
@@ -37,6 +38,25 @@ internal static class SequentialReader
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Whether a written type can be <c>Sequential</c>: its name, or an alias declared in the same file. Asked before
+    /// binding, which for one construction binds the whole method around it. (A global alias declared in another file
+    /// is not seen, so such a <c>new Seq(...)</c> goes unchecked at compile time; it is still checked when it runs.)
+    /// </summary>
+    private static bool MayNameSequential(TypeSyntax written)
+    {
+        string name = written switch
+        {
+            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+            AliasQualifiedNameSyntax aliased => aliased.Name.Identifier.ValueText,
+            SimpleNameSyntax simple => simple.Identifier.ValueText,
+            _ => "Sequential",
+        };
+        return name == "Sequential" || written.SyntaxTree.GetRoot().DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax)
+            .OfType<UsingDirectiveSyntax>()
+            .Any(u => u.Alias?.Name.Identifier.ValueText == name);
     }
 
     private static SequentialEntry Entry(SyntaxNode syntax, IOperation? value)
