@@ -44,44 +44,20 @@ internal sealed class EinsumEmitter
         string t = step.Target.Buffer.Name;
         bool accumulate = step.Target.Accumulate;
 
-        var sizes = new Dictionary<char, Dim>();
-        for (int i = 0; i < operands.Count; i++)
-        {
-            for (int d = 0; d < equation.Inputs[i].Length; d++)
-            {
-                sizes[equation.Inputs[i][d]] = operands[i].Shape[d];
-            }
-        }
-
-        for (int d = 0; d < equation.Output.Length; d++)
-        {
-            sizes[equation.Output[d]] = node.Shape[d];
-        }
-
+        var sizes = ProductChoices.EinsumSizes(_plan, node, equation);
         string source = node.Text.Length > 0 ? $"      (from: {node.Text})" : string.Empty;
         w.Comment($"{t} {(accumulate ? "+=" : "=")} einsum(\"{node.Equation}\", {string.Join(", ", operands.Select(o => o.Name))}){source}   {node.Shape}");
 
+        // Lowering chose how this product runs (ProductChoices): the matrix form and the GEMM, or which letter the loops vectorise.
+        var choice = _plan.Products[step.Node];
         var summed = equation.Letters.Where(c => !equation.Output.Contains(c)).ToList();
-        char? outputLast = equation.Output.Length > 0 ? equation.Output[equation.Output.Length - 1] : null;
-        bool ContiguousWherever(char letter) =>
-            equation.Inputs.Where(s => s.Contains(letter)).All(s => s[s.Length - 1] == letter);
-
-        // Plain scalar loops (LayerGenScalarKernels): neither axis vectorised, no GEMM.
-        bool scalar = _plan.ScalarKernels;
-        char? outputVector = !scalar && outputLast is char last && ContiguousWherever(last) ? last : null;
-        char? summedVector = null;
-        if (!scalar && outputVector is null && summed.Where(ContiguousWherever).ToList() is { Count: > 0 } candidates)
-        {
-            summedVector = candidates[candidates.Count - 1];
-        }
-
         var einsum = new Loops(equation, operands, sizes, t, node.Shape, accumulate);
-        if (!scalar && EinsumMatrixForm.Of(equation, sizes) is { } product)
+        if (choice.GemmAboveThreshold && choice.MatrixForm is { } product)
         {
             // One matrix product over merged axes: large ones go to the runtime GEMM, as MatMul's do.
             string m = product.M, n = product.N, k = product.K;
             w.Comment($"as a matrix product: [{m}, {k}]·[{k}, {n}]{(product.TransposeA ? ", first factor stored transposed" : string.Empty)}{(product.TransposeB ? ", second factor stored transposed" : string.Empty)}");
-            w.Line($"if ((long){m} * {n} * {k} >= {MatMulEmitter.GemmThreshold})");
+            w.Line($"if ((long){m} * {n} * {k} >= {ProductChoice.GemmThreshold})");
             using (w.Block())
             {
                 string Bool(bool value) => value ? "true" : "false";
@@ -99,11 +75,11 @@ internal sealed class EinsumEmitter
                 w.Line($"if ({overwriteFlag}) {t}.Clear();");
             }
 
-            if (outputVector is char v)
+            if (choice.VectorOutputAxis is char v)
             {
                 einsum.EmitOutputVector(w, v, summed);
             }
-            else if (summedVector is char sv)
+            else if (choice.VectorSummedAxis is char sv)
             {
                 einsum.EmitSummedVector(w, sv, summed.Where(c => c != sv).ToList());
             }

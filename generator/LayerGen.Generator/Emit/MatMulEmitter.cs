@@ -5,8 +5,8 @@ namespace LayerGen.Generator.Emit;
 
 /// <summary>
 /// Emits C = op(A)·op(B) (C is M×N, the contraction K long), with the consuming element-wise chain
-/// applied to each accumulator before the store. Products of at least <see cref="GemmThreshold"/>
-/// multiply-adds call the runtime's register-blocked <c>Gemm.MatMul</c> (the chain then runs as one pass
+/// applied to each accumulator before the store, as Lowering chose (<see cref="ProductChoice"/>): products of at
+/// least <see cref="ProductChoice.GemmThreshold"/> multiply-adds call the runtime's register-blocked <c>Gemm.MatMul</c> (the chain then runs as one pass
 /// over C, with a <c>Vector512</c> pass first where the hardware has it); smaller ones are inline loops, in
 /// one of two orders chosen by which operand is contiguous along the vectorised axis:
 /// <list type="bullet">
@@ -22,19 +22,6 @@ internal sealed class MatMulEmitter
 {
     private const string Width = "Vector<float>.Count";
     private readonly KernelPlan _plan;
-
-    /// <summary>
-    /// Products of at least this many multiply-adds call the runtime GEMM instead of inline loops. The GEMM's
-    /// tiles (Vector512 where accelerated, narrower vectors for narrow matrices, dot tiles reduced four at a
-    /// time) beat the inline loops from a few hundred multiply-adds up: measured on Zen 5, Linear(8, 128)
-    /// over 4 rows (4,096) 0.81 → 0.23 µs, Linear(64, 64) over 1 row backward 1.12 → 0.27 µs, MyLinear(64, 8)
-    /// over 2 rows (1,024) 0.049 → 0.042 µs; below that the call's checks cost more than they save
-    /// (MyLinear(8, 1), 16: 0.016 inline, 0.022 through the GEMM).
-    /// </summary>
-    internal const int GemmThreshold = 512;
-
-    /// <summary>Whether large products use the runtime GEMM.</summary>
-    private static readonly bool UseGemm = true;
 
     public MatMulEmitter(KernelPlan plan) => _plan = plan;
 
@@ -104,7 +91,8 @@ internal sealed class MatMulEmitter
             ? (step.Target.Accumulate ? $"KernelMath.AddTo({t}, i * {n} + {j}, {Value(true, j)});" : $"KernelMath.Store({t}, i * {n} + {j}, {Value(true, j)});")
             : $"{t}[i * {n} + {j}] {assign} {Value(false, j)};";
 
-        if (_plan.ScalarKernels)
+        var choice = _plan.Products[step.MatMul];
+        if (choice.ScalarLoops)
         {
             // Plain scalar loops (LayerGenScalarKernels): one dot product per element of the target.
             using (w.Block())
@@ -135,11 +123,10 @@ internal sealed class MatMulEmitter
             return;
         }
 
-        bool gemm = UseGemm && (epilogue is null || !step.Target.Accumulate);
-        if (gemm)
+        if (choice.GemmAboveThreshold)
         {
             // Large products go to the runtime's register-blocked GEMM; the epilogue then runs as one pass.
-            w.Line($"if ((long){m} * {n} * {k} >= {GemmThreshold})");
+            w.Line($"if ((long){m} * {n} * {k} >= {ProductChoice.GemmThreshold})");
             using (w.Block())
             {
                 string accumulate = !step.Target.Accumulate ? "false" : overwriteFlag is null ? "true" : $"!{overwriteFlag}";

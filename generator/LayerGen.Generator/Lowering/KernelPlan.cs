@@ -97,6 +97,9 @@ internal sealed class KernelPlan
     /// <summary>Node → the buffer holding its value (views share their argument's buffer).</summary>
     public Dictionary<int, Buffer> Buffers { get; } = new();
 
+    /// <summary>How each product runs (by its node: a MatMul step's product, an einsum), chosen by <see cref="ProductChoices"/>.</summary>
+    public Dictionary<int, ProductChoice> Products { get; } = new();
+
     /// <summary>A matmul fused into the step of its consumer: that consumer's expression reads it as the accumulator.</summary>
     public HashSet<int> FusedMatMuls { get; } = new();
 

@@ -39,6 +39,7 @@ internal sealed class Lowerer
         var lowerer = new Lowerer(graph, names);
         lowerer._plan.ScalarKernels = scalarKernels;
         lowerer.Run();
+        ProductChoices.Decide(lowerer._plan);
         return lowerer._plan;
     }
 
