@@ -19,13 +19,12 @@ namespace LayerGen.Generator.Emit;
 /// preferably the output's last letter (a vector of outputs per accumulator), otherwise a summed
 /// letter (a vector of partial sums, added up across lanes at the end). A vectorised output letter gets a
 /// <c>Vector512</c> pass first where the hardware has one, as the element-wise loops do. The innermost scalar
-/// summed loop is unrolled <see cref="Unroll"/> times into independent accumulators, so the adds
+/// summed loop is unrolled <see cref="VectorTiers.EinsumUnroll"/> times into independent accumulators, so the adds
 /// do not wait on each other's latency.
 /// </remarks>
 internal sealed class EinsumEmitter
 {
     private const string Width = "Vector<float>.Count";
-    private const int Unroll = 4;
     private readonly KernelPlan _plan;
 
     public EinsumEmitter(KernelPlan plan) => _plan = plan;
@@ -133,7 +132,7 @@ internal sealed class EinsumEmitter
         {
             var outer = _equation.Output.Where(c => c != v).ToList();
             char? unrolled = summed.Count > 0 ? summed[summed.Count - 1] : null;
-            int lanes = unrolled is null ? 1 : Unroll;
+            int lanes = unrolled is null ? 1 : VectorTiers.EinsumUnroll;
             var closers = OpenLoops(w, outer);
             w.Line($"int {Var(v)} = 0;");
             void VectorBody(Lanes width, string type)
@@ -146,7 +145,7 @@ internal sealed class EinsumEmitter
 
             // Vector512 first where the hardware has it (Vector<float> stays 256 bits on AVX-512): each output
             // element is still summed in the same order, so the result does not depend on the width.
-            if (LanesCode.WideMayRun(new[] { _sizes[v] }))
+            if (VectorTiers.WidePassMayRun(new[] { _sizes[v] }))
             {
                 LanesCode.WideLoop(w, Var(v), _sizes[v].Code, () => VectorBody(Lanes.Wide, "Vector512<float>"));
             }
@@ -173,7 +172,7 @@ internal sealed class EinsumEmitter
         public void EmitSummedVector(SourceWriter w, char v, IReadOnlyList<char> otherSummed)
         {
             char? unrolled = otherSummed.Count > 0 ? otherSummed[otherSummed.Count - 1] : null;
-            int lanes = unrolled is null ? 1 : Unroll;
+            int lanes = unrolled is null ? 1 : VectorTiers.EinsumUnroll;
             var closers = OpenLoops(w, _equation.Output.ToList());
             w.Line($"Vector<float> {string.Join(", ", Enumerable.Range(0, lanes).Select(q => $"acc{q} = Vector<float>.Zero"))};");
             w.Line("float tail = 0f;");
@@ -204,7 +203,7 @@ internal sealed class EinsumEmitter
         public void EmitScalar(SourceWriter w, IReadOnlyList<char> summed)
         {
             char? unrolled = summed.Count > 0 ? summed[summed.Count - 1] : null;
-            int lanes = unrolled is null ? 1 : Unroll;
+            int lanes = unrolled is null ? 1 : VectorTiers.EinsumUnroll;
             var closers = OpenLoops(w, _equation.Output.ToList());
             w.Line($"float {string.Join(", ", Enumerable.Range(0, lanes).Select(q => $"acc{q} = 0f"))};");
             Reduce(w, summed, unrolled, q => $"acc{q} += {ScalarTerm(unrolled, q)};");
@@ -239,7 +238,7 @@ internal sealed class EinsumEmitter
 
         /// <summary>
         /// Loops over the summed letters; the innermost (<paramref name="unrolled"/>) runs
-        /// <see cref="Unroll"/> steps per iteration, then a remainder loop one step at a time.
+        /// <see cref="VectorTiers.EinsumUnroll"/> steps per iteration, then a remainder loop one step at a time.
         /// The body is one statement per step (<paramref name="statement"/>) or a block writer given the
         /// steps' offsets (<paramref name="block"/>).
         /// </summary>
@@ -267,9 +266,9 @@ internal sealed class EinsumEmitter
 
             var closers = OpenLoops(w, summed.Take(summed.Count - 1).ToList());
             w.Line($"int {Var(u)} = 0;");
-            using (w.Block($"for (; {Var(u)} <= {_sizes[u].Code} - {Unroll}; {Var(u)} += {Unroll})"))
+            using (w.Block($"for (; {Var(u)} <= {_sizes[u].Code} - {VectorTiers.EinsumUnroll}; {Var(u)} += {VectorTiers.EinsumUnroll})"))
             {
-                Body(Enumerable.Range(0, Unroll).ToArray());
+                Body(Enumerable.Range(0, VectorTiers.EinsumUnroll).ToArray());
             }
 
             using (w.Block($"for (; {Var(u)} < {_sizes[u].Code}; {Var(u)}++)"))

@@ -43,26 +43,6 @@ internal static class LanesCode
     };
 
     /// <summary>
-    /// Whether a loop over <paramref name="dims"/> can be long enough for one 512-bit vector: always for run-time
-    /// sizes, and for constant sizes of at least 16 elements (shorter loops get no wide pass at all).
-    /// </summary>
-    public static bool WideMayRun(IEnumerable<Dim> dims)
-    {
-        long count = 1;
-        foreach (var dim in dims)
-        {
-            if (dim.Kind != DimKind.Const)
-            {
-                return true;
-            }
-
-            count *= dim.Value;
-        }
-
-        return count >= 16;
-    }
-
-    /// <summary>
     /// The wide pass of a vectorised loop: 512-bit steps of <paramref name="index"/> (declared by the caller)
     /// while they fit below <paramref name="count"/>, only on hardware that has them; the caller's
     /// <c>Vector&lt;float&gt;</c> and scalar loops continue from where it stops.

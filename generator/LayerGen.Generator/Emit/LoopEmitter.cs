@@ -56,7 +56,7 @@ internal sealed class LoopEmitter
                 operands.HoistSingles(w, vector);
                 w.Line($"int n = {inputShape.CountCode};");
                 w.Line("int i = 0;");
-                SumVectors(w, "i", "n", LanesCode.WideMayRun(inputShape.Dims), (lanes, at) => chain.Code(lanes, id => operands.ReadFlat(id, lanes, at)));
+                SumVectors(w, "i", "n", VectorTiers.WidePassMayRun(inputShape.Dims), (lanes, at) => chain.Code(lanes, id => operands.ReadFlat(id, lanes, at)));
                 using (w.Block("for (; i < n; i++)"))
                 {
                     w.Line($"sum += {chain.Code(false, id => operands.ReadFlat(id, false, "i"))};");
@@ -83,7 +83,7 @@ internal sealed class LoopEmitter
                     w.Line("int c = 0;");
                     if (rowSums)
                     {
-                        SumVectors(w, "c", operands.InnerCode, LanesCode.WideMayRun(new[] { inputShape.Last }), (lanes, at) => chain.Code(lanes, id => operands.Read(id, lanes, "o", at)));
+                        SumVectors(w, "c", operands.InnerCode, VectorTiers.WidePassMayRun(new[] { inputShape.Last }), (lanes, at) => chain.Code(lanes, id => operands.Read(id, lanes, "o", at)));
                         using (w.Block($"for (; c < {operands.InnerCode}; c++)"))
                         {
                             w.Line($"sum += {chain.Code(false, id => operands.Read(id, false, "o", "c"))};");
@@ -193,7 +193,7 @@ internal sealed class LoopEmitter
                 operands.HoistSingles(w, vector);
                 w.Line($"int n = {loop.CountCode};");
                 w.Line("int i = 0;");
-                if (vector && LanesCode.WideMayRun(loop.Dims))
+                if (vector && VectorTiers.WidePassMayRun(loop.Dims))
                 {
                     LanesCode.WideLoop(w, "i", "n", () => w.Line(StoreLanes(Lanes.Wide, "i", chain.Code(Lanes.Wide, id => operands.ReadFlat(id, Lanes.Wide, "i")))));
                 }
@@ -219,7 +219,7 @@ internal sealed class LoopEmitter
                 {
                     operands.HoistPerOuter(w, vector, "o");
                     w.Line("int c = 0;");
-                    if (vector && LanesCode.WideMayRun(new[] { loop.Last }))
+                    if (vector && VectorTiers.WidePassMayRun(new[] { loop.Last }))
                     {
                         LanesCode.WideLoop(w, "c", inner, () => w.Line(StoreLanes(Lanes.Wide, $"o * {inner} + c", chain.Code(Lanes.Wide, id => operands.Read(id, Lanes.Wide, "o", "c")))));
                     }

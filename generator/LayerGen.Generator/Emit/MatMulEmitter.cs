@@ -133,7 +133,7 @@ internal sealed class MatMulEmitter
                 w.Line($"Gemm.MatMul({m}, {n}, {k}, {a.Name}, {(ta ? "true" : "false")}, {b.Name}, {(tb ? "true" : "false")}, {t}.Slice(0, {m} * {n}), accumulate: {accumulate});");
                 if (epilogue is not null)
                 {
-                    EmitEpiloguePass(w, epilogue, operands, t, m, n, LanesCode.WideMayRun(new[] { node.Shape[1] }));
+                    EmitEpiloguePass(w, epilogue, operands, t, m, n, VectorTiers.WidePassMayRun(new[] { node.Shape[1] }));
                 }
             }
 
