@@ -61,6 +61,10 @@ internal static class OpTable
         new("Embedding", OpsFunction, 2, Construct.Embedding),
         new("IndexSelect", OpsFunction, 2, Construct.IndexSelect),
         new("IndexSelect", TensorMethod, 2, Construct.IndexSelect),
+
+        // Broadcast to a shape, as torch's expand (issue 16): p.Expand(x.Size(0), -1), p.ExpandAs(x).
+        new("Expand", TensorMethod, 1, Construct.Expand),
+        new("ExpandAs", TensorMethod, 2, Construct.ExpandAs),
     ];
 
     /// <summary><c>weight[ids]</c>: a tensor indexed by an int64 tensor (C#'s indexer; no method of the runtime's to check it against).</summary>
@@ -143,4 +147,10 @@ internal enum Construct
 
     /// <summary><c>weight[ids]</c>: rows of dimension 0 by int64 ids of any shape; -1 is the last row.</summary>
     Indexed,
+
+    /// <summary><c>p.Expand(x.Size(0), -1)</c>: the operand broadcast to the given sizes (an <see cref="Elementwise.Expand"/> node).</summary>
+    Expand,
+
+    /// <summary><c>p.ExpandAs(x)</c>: the first operand broadcast to the second's shape.</summary>
+    ExpandAs,
 }

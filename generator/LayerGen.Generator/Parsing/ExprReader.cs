@@ -219,6 +219,11 @@ internal sealed partial class ExprReader
             return ReadFreshTensor(invocation, name, text, location);
         }
 
+        if (name == "Expand" && !IsOpsClass(access.Expression))
+        {
+            return ReadExpand(invocation, access.Expression, text, location);
+        }
+
         bool isOps = IsOpsClass(access.Expression);
         var candidates = OpTable.Find(isOps ? WrittenForm.OpsFunction : WrittenForm.TensorMethod, name);
         if (candidates.Count == 0)
