@@ -20,6 +20,9 @@ internal static class OpTable
     /// <summary><c>w.T</c>, which MatMul also recognises as its transposed operand.</summary>
     public static readonly OpInfo Transposed = new("T", WrittenForm.TensorProperty, 1, Construct.Transposed);
 
+    /// <summary><c>x.mT</c> (PyTorch's <c>Tensor.mT</c>): the last two axes swapped, read as <c>x.Transpose(-1, -2)</c>.</summary>
+    public static readonly OpInfo MatrixTransposed = new("mT", WrittenForm.TensorProperty, 1, Construct.Transpose);
+
     /// <summary>
     /// <c>Tensor.Zeros(x.Size(0), n)</c> and <c>Tensor.Ones(...)</c> in a forward: a fresh tensor (its operand, when
     /// there is one, is the tensor whose batch it takes). Read by the parser from the factory call, so not in <see cref="All"/>.
@@ -65,6 +68,7 @@ internal static class OpTable
         // Broadcast to a shape, as torch's expand (issue 16): p.Expand(x.Size(0), -1), p.ExpandAs(x).
         new("Expand", TensorMethod, 1, Construct.Expand),
         new("ExpandAs", TensorMethod, 2, Construct.ExpandAs),
+        MatrixTransposed,
     ];
 
     /// <summary><c>weight[ids]</c>: a tensor indexed by an int64 tensor (C#'s indexer; no method of the runtime's to check it against).</summary>

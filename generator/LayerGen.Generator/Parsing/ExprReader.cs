@@ -120,6 +120,10 @@ internal sealed partial class ExprReader
             case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "T" } transpose:
                 var transposed = Read(transpose.Expression);
                 return transposed is null ? null : Call(OpTable.Transposed, text, location, transposed);
+            case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "mT" } matrixTranspose:
+                // x.mT is x.Transpose(-1, -2): one node, and MatMul reads it as its operand's layout transposed.
+                var matrix = Read(matrixTranspose.Expression);
+                return matrix is null ? null : new CallExpr(OpTable.MatrixTransposed, new[] { matrix }.ToEquatableArray(), new[] { -1, -2 }.ToEquatableArray(), text, location);
             default:
                 if (Constant(syntax) is { } constant)
                 {
