@@ -69,6 +69,10 @@ internal static class OpTable
         new("Expand", TensorMethod, 1, Construct.Expand),
         new("ExpandAs", TensorMethod, 2, Construct.ExpandAs),
         MatrixTransposed,
+
+        // torch.gather along an axis by an int64 input (issue 16): x.Gather(-1, index), Ops.Gather(x, -1, index).
+        new("Gather", OpsFunction, 2, Construct.Gather),
+        new("Gather", TensorMethod, 2, Construct.Gather),
     ];
 
     /// <summary><c>weight[ids]</c>: a tensor indexed by an int64 tensor (C#'s indexer; no method of the runtime's to check it against).</summary>
@@ -157,4 +161,7 @@ internal enum Construct
 
     /// <summary><c>p.ExpandAs(x)</c>: the first operand broadcast to the second's shape.</summary>
     ExpandAs,
+
+    /// <summary><c>x.Gather(dim, index)</c>, <c>Ops.Gather(x, dim, index)</c>: torch.gather by an input of int64 indices.</summary>
+    Gather,
 }
