@@ -57,6 +57,44 @@ internal sealed partial class GraphBuilder
         return ExpandTo(call, source, wanted, "[" + string.Join(", ", written) + "]");
     }
 
+    /// <summary>
+    /// <c>x.Unsqueeze(dim)</c>, torch's <c>unsqueeze</c> (Python's <c>x[..., None]</c>): an axis of size 1 inserted, so that
+    /// x broadcasts along it (<c>validLens.Unsqueeze(-1)</c> against a row of positions). A reshape; the batch stays first.
+    /// </summary>
+    private int? Unsqueeze(CallExpr call)
+    {
+        if (Visit(call.Operands[0]) is not int x)
+        {
+            return null;
+        }
+
+        var shape = ShapeOf(x);
+        if (_unifier is not null && shape.Dims.Any(d => d.Kind == DimKind.UnknownDims))
+        {
+            // While inferring: read again once the rank is known.
+            return null;
+        }
+
+        int dim = call.Constants.Count == 1 ? call.Constants[0] : 0;
+        int at = dim < 0 ? dim + shape.Rank + 1 : dim;
+        if (at < 0 || at > shape.Rank || (shape.HasRows && at == 0))
+        {
+            Report(call, at < 0 || at > shape.Rank
+                ? $"Unsqueeze({dim}) is out of range for {Shown(shape)}: a new axis goes at -{shape.Rank + 1} to {shape.Rank}"
+                : $"Unsqueeze({dim}) would put an axis before the batch of {Shown(shape)}: the batch must stay the first axis");
+            return null;
+        }
+
+        if (dim >= 0)
+        {
+            NoteAxis(dim, shape);
+        }
+
+        var dims = shape.Dims.ToList();
+        dims.Insert(at, Dim.One);
+        return Reshape(x, new Shape(dims));
+    }
+
     /// <summary><c>p.ExpandAs(x)</c>: <see cref="Expand"/> to every size of x.</summary>
     private int? ExpandAs(CallExpr call)
     {

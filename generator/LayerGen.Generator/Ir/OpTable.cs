@@ -68,6 +68,7 @@ internal static class OpTable
         // Broadcast to a shape, as torch's expand (issue 16): p.Expand(x.Size(0), -1), p.ExpandAs(x).
         new("Expand", TensorMethod, 1, Construct.Expand),
         new("ExpandAs", TensorMethod, 2, Construct.ExpandAs),
+        new("Unsqueeze", TensorMethod, 1, Construct.Unsqueeze),
         MatrixTransposed,
 
         // torch.gather along an axis by an int64 input (issue 16): x.Gather(-1, index), Ops.Gather(x, -1, index).
@@ -161,6 +162,9 @@ internal enum Construct
 
     /// <summary><c>p.ExpandAs(x)</c>: the first operand broadcast to the second's shape.</summary>
     ExpandAs,
+
+    /// <summary><c>x.Unsqueeze(dim)</c>: an axis of size 1 inserted (a reshape).</summary>
+    Unsqueeze,
 
     /// <summary><c>x.Gather(dim, index)</c>, <c>Ops.Gather(x, dim, index)</c>: torch.gather by an input of int64 indices.</summary>
     Gather,

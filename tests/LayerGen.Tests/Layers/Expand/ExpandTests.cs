@@ -55,7 +55,7 @@ public class ExpandTests
     }
 
     [Fact]
-    public void The_eager_Expand_follows_torch_and_names_both_shapes_when_sizes_do_not_fit()
+    public void The_eager_Expand_and_Unsqueeze_follow_torch_and_Expand_names_both_shapes_when_sizes_do_not_fit()
     {
         var p = Tensor.From(1f, 2, 3);
         p.RequiresGrad = true;
@@ -72,5 +72,11 @@ public class ExpandTests
         var leading = Assert.Throws<ArgumentException>(() => p.Expand(-1, 3));
         Assert.Contains("isn't allowed in a leading, non-existing dimension 0", leading.Message);
         Assert.Throws<ArgumentException>(() => Tensor.Randn(2, 3).Expand(3));
+
+        // Unsqueeze: torch's, a size-1 axis where a negative dim counts from the end of the result.
+        Assert.Equal([3, 1], Tensor.Randn(3).Unsqueeze(-1).Shape.ToArray());
+        Assert.Equal([1, 3], Tensor.Randn(3).Unsqueeze(0).Shape.ToArray());
+        Assert.Equal([2, 1, 3], Tensor.Randn(2, 3).Unsqueeze(-2).Shape.ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.Randn(3).Unsqueeze(2));
     }
 }
