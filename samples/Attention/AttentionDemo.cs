@@ -24,20 +24,23 @@ public static class AttentionDemo
         Tensor.ManualSeed(0);
         bool ok = true;
 
-        // D2L 11.3: a batch of 2, 1 query against 10 key-value pairs of 2 dimensions; values of 4.
+        // D2L 11.3: a batch of 2, 1 query against 10 key-value pairs of 2 dimensions; values of 4; the first example
+        // attends to its first 2 keys, the second to its first 6 (valid_lens = torch.tensor([2, 6])).
         var dotProduct = new DotProductAttention(1, 10, 2, 4, dropout: 0.5f);
         dotProduct.Train(false);
         var queries = Tensor.Randn(2, 1, 2);
         var keys = Tensor.Ones(2, 10, 2);
         var values = Tensor.Randn(2, 10, 4);
-        ok &= Show(output, "DotProductAttention(queries 1, key-values 10, d 2, v 4)", dotProduct, i => dotProduct.Call(i[0], i[1], i[2]), queries, keys, values);
+        var validLens = Tensor.From(2f, 6f);
+        ok &= Show(output, "DotProductAttention(queries 1, key-values 10, d 2, v 4)", dotProduct, i => dotProduct.Call(i[0], i[1], i[2], i[3]), [queries, keys, values, validLens], checkEvery: 1, lengths: 1);
+        output.WriteLine($"with equal keys, each example's output is the mean of its first valid_lens values: {Matches(dotProduct.Call(queries, keys, values, validLens), values, validLens)}");
 
         // D2L 11.5: 100 hiddens over 5 heads, 4 queries attending to 6 key-value pairs.
         var multiHead = new MultiHeadAttention(100, 5, 4, 6, 0.5f);
         multiHead.Train(false);
         var x = Tensor.Randn(2, 4, 100);
         var y = Tensor.Randn(2, 6, 100);
-        ok &= Show(output, "MultiHeadAttention(numHiddens 100, heads 5, queries 4, key-values 6)", multiHead, i => multiHead.Call(i[0], i[1], i[2]), x, y, y);
+        ok &= Show(output, "MultiHeadAttention(numHiddens 100, heads 5, queries 4, key-values 6)", multiHead, i => multiHead.Call(i[0], i[1], i[2], i[3]), [x, y, y, Tensor.From(3f, 2f)], checkEvery: 1, lengths: 1);
 
         // D2L 11.6.3: positional encoding of 60 steps with 32 hiddens keeps the shape; position 1, dimension 0 is sin(1).
         var encoding = new PositionalEncoding(60, 32, 0f, 1000);
@@ -55,7 +58,7 @@ public static class AttentionDemo
         // D2L 11.7.4: an encoder block keeps [batch, steps, numHiddens].
         var block = new TransformerEncoderBlock(24, 48, 8, 100, 0.5f);
         block.Train(false);
-        var encoded = block.Call(Tensor.Ones(2, 100, 24));
+        var encoded = block.Call(Tensor.Ones(2, 100, 24), Tensor.From(3f, 2f));
         output.WriteLine();
         output.WriteLine("# TransformerEncoderBlock(numHiddens 24, ffn 48, heads 8, steps 100)");
         output.WriteLine($"input shapes: [2, 100, 24] -> output shape: {Shape(encoded)}");
@@ -65,7 +68,7 @@ public static class AttentionDemo
         // ReLU input lies within any finite-difference step of its kink, which spoils the difference, not the gradient.
         var small = new TransformerEncoderBlock(24, 48, 8, 5, 0.5f);
         small.Train(false);
-        ok &= Show(output, "TransformerEncoderBlock(numHiddens 24, ffn 48, heads 8, steps 5)", small, i => small.Call(i[0]), [Tensor.Randn(2, 5, 24)], checkEvery: 7);
+        ok &= Show(output, "TransformerEncoderBlock(numHiddens 24, ffn 48, heads 8, steps 5)", small, i => small.Call(i[0], i[1]), [Tensor.Randn(2, 5, 24), Tensor.From(3f, 2f)], checkEvery: 7, lengths: 1);
 
         output.WriteLine(ok ? "every gradient check passed" : "a gradient check FAILED");
         return ok;
@@ -76,13 +79,16 @@ public static class AttentionDemo
 
     /// <summary>
     /// One layer: its output's shape and kernel, then the gradient check over every input and parameter (every
-    /// <paramref name="checkEvery"/>-th element of each, to keep a large block quick).
+    /// <paramref name="checkEvery"/>-th element of each, to keep a large block quick). The last <paramref name="lengths"/>
+    /// inputs are valid lengths: only compared, so, as D2L's integer valid_lens, they get no gradient and are not checked
+    /// (a finite difference there would move a length across a key position).
     /// </summary>
-    private static bool Show(TextWriter output, string title, IModule layer, Func<Tensor[], Tensor> call, Tensor[] inputs, int checkEvery)
+    private static bool Show(TextWriter output, string title, IModule layer, Func<Tensor[], Tensor> call, Tensor[] inputs, int checkEvery, int lengths = 0)
     {
         output.WriteLine();
         output.WriteLine($"# {title}");
-        foreach (var input in inputs.Distinct())
+        var differentiable = inputs.Take(inputs.Length - lengths).Distinct().ToArray();
+        foreach (var input in differentiable)
         {
             input.RequiresGrad = true;
         }
@@ -94,7 +100,7 @@ public static class AttentionDemo
         var dy = Tensor.Randn(result.Shape.ToArray());
         layer.ZeroGrad();
         result.Backward(dy);
-        var targets = inputs.Distinct().Select((t, i) => ($"input {i}", t)).Concat(layer.NamedParameters().Select(p => (p.Key, p.Value)));
+        var targets = differentiable.Select((t, i) => ($"input {i}", t)).Concat(layer.NamedParameters().Select(p => (p.Key, p.Value)));
         double largest = 0;
         string worst = string.Empty;
         foreach (var (name, tensor) in targets)
@@ -109,6 +115,31 @@ public static class AttentionDemo
         bool ok = largest <= Tolerance;
         output.WriteLine($"gradient check: largest |backward - finite difference| / (1 + |backward|) = {largest:0.0e+0} (d/d{worst}){(ok ? string.Empty : " FAILED")}");
         return ok;
+    }
+
+    /// <summary>Whether each example's output is the mean of its first valid-length values (what equal keys give).</summary>
+    private static bool Matches(Tensor output, Tensor values, Tensor validLens)
+    {
+        int keys = values.Size(1), width = values.Size(2);
+        for (int b = 0; b < values.Size(0); b++)
+        {
+            int valid = (int)validLens.Data[b];
+            for (int j = 0; j < width; j++)
+            {
+                double mean = 0;
+                for (int k = 0; k < valid; k++)
+                {
+                    mean += values.Data[(((b * keys) + k) * width) + j] / valid;
+                }
+
+                if (Math.Abs(output.Data[(b * width) + j] - mean) > 1e-5)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     private static string Shape(Tensor t) => "[" + string.Join(", ", t.Shape.ToArray()) + "]";

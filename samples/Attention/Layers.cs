@@ -5,23 +5,40 @@ namespace Attention;
 
 // D2L's attention chapter (11.3, 11.5, 11.7), written as the book writes it in PyTorch. Where LayerGen differs:
 // the sizes a kernel is specialised for are constructor parameters and the inputs' shapes are declared with them
-// (D2L's layers read them from the tensors), LazyLinear is Linear with its input size given, and the masked softmax
-// (valid_lens) is left out. The positional encoding keeps its table in a plain tensor field, as D2L keeps self.P.
+// (D2L's layers read them from the tensors), LazyLinear is Linear with its input size given, and valid_lens is a float
+// tensor of one length per example (D2L's 1-D valid_lens; it holds whole numbers and is only compared, as D2L's
+// masked_softmax compares it with a float arange). The positional encoding keeps its table in a plain tensor field, as
+// D2L keeps self.P.
 
 /// <summary>
 /// Scaled dot-product attention (D2L 11.3.2): queries <c>[*, queries, d]</c>, keys <c>[*, keyValues, d]</c> and values
-/// <c>[*, keyValues, v]</c>, with different query and key lengths. <c>torch.bmm</c> is <c>MatMul</c>.
+/// <c>[*, keyValues, v]</c>, with different query and key lengths, and <c>validLens</c> <c>[*]</c>: the keys each example
+/// attends to (D2L's masked softmax, 11.3.1). <c>torch.bmm</c> is <c>MatMul</c>.
 /// </summary>
-[Layer(Input = "[*, queries, d]; [*, keyValues, d]; [*, keyValues, v]")]
+[Layer(Input = "[*, queries, d]; [*, keyValues, d]; [*, keyValues, v]; [*]")]
 public partial class DotProductAttention(int queries, int keyValues, int d, int v, float dropout)
 {
-    Tensor Forward(Tensor q, Tensor keys, Tensor values)
+    /// <summary>0, 1, ..., keyValues − 1: the key positions the masked softmax compares with the valid lengths.</summary>
+    readonly Tensor positions = Tensor.Arange(keyValues);
+
+    Tensor Forward(Tensor q, Tensor keys, Tensor values, Tensor validLens)
     {
         // Swap the last two dimensions of keys (D2L's keys.transpose(1, 2) on [batch, steps, d]; counted from the end,
         // it also swaps the right ones when MultiHeadAttention calls this with the heads as an axis of their own)
-        var scores = q.MatMul(keys.Transpose(-1, -2)) / MathF.Sqrt(d);
-        var attentionWeights = Ops.Softmax(scores, -1);
+        var scores = q.MatMul(keys.mT) / MathF.Sqrt(d);
+        var attentionWeights = MaskedSoftmax(scores, validLens);
         return Ops.Dropout(attentionWeights, dropout).MatMul(values);
+    }
+
+    /// <summary>
+    /// D2L's masked_softmax: the scores of keys at or beyond each example's valid length become −1e6 before the softmax
+    /// along the last axis, so they get (almost exactly) zero weight. <c>torch.arange(maxlen)[None, :] &lt; valid_len[:, None]</c>
+    /// is <c>positions &lt; validLens.Unsqueeze(-1).Unsqueeze(-1)</c>: [keyValues] against [*, 1, 1].
+    /// </summary>
+    private Tensor MaskedSoftmax(Tensor scores, Tensor validLens)
+    {
+        var mask = positions < validLens.Unsqueeze(-1).Unsqueeze(-1);
+        return Ops.Softmax(Ops.Where(mask, scores, -1e6f), -1);
     }
 }
 
@@ -31,7 +48,7 @@ public partial class DotProductAttention(int queries, int keyValues, int d, int 
 /// (<c>TransposeOutput</c>) before W_o. The heads stay an axis of their own (<c>[*, heads, steps, d / heads]</c>)
 /// rather than being folded into the batch as D2L does: the batched products treat them the same.
 /// </summary>
-[Layer(Input = "[*, queries, numHiddens]; [*, keyValues, numHiddens]; [*, keyValues, numHiddens]")]
+[Layer(Input = "[*, queries, numHiddens]; [*, keyValues, numHiddens]; [*, keyValues, numHiddens]; [*]")]
 public partial class MultiHeadAttention(int numHiddens, int numHeads, int queries, int keyValues, float dropout)
 {
     private readonly DotProductAttention attention = new(queries, keyValues, numHiddens / numHeads, numHiddens / numHeads, dropout);
@@ -40,10 +57,13 @@ public partial class MultiHeadAttention(int numHiddens, int numHeads, int querie
     private readonly Linear W_v = new(numHiddens, numHiddens);
     private readonly Linear W_o = new(numHiddens, numHiddens);
 
-    Tensor Forward(Tensor q, Tensor keys, Tensor values)
+    Tensor Forward(Tensor q, Tensor keys, Tensor values, Tensor validLens)
     {
+        // The same valid length for every head (D2L's repeat_interleave over the heads): [*] -> [*, numHeads]
+        var headValidLens = validLens.Unsqueeze(-1).Expand(q.Size(0), numHeads);
+
         // Shape of output: [*, numHeads, queries, numHiddens / numHeads] (typed: the generated Call is not seen while generating)
-        Tensor output = attention.Call(TransposeQueries(W_q.Call(q)), TransposeKeyValues(W_k.Call(keys)), TransposeKeyValues(W_v.Call(values)));
+        Tensor output = attention.Call(TransposeQueries(W_q.Call(q)), TransposeKeyValues(W_k.Call(keys)), TransposeKeyValues(W_v.Call(values)), headValidLens);
         return W_o.Call(TransposeOutput(output));
     }
 
@@ -92,7 +112,7 @@ public partial class AddNorm(int normalizedShape, float dropout)
 }
 
 /// <summary>The Transformer encoder block (D2L 11.7.4): self-attention and the FFN, each with AddNorm.</summary>
-[Layer(Input = "[*, steps, numHiddens]")]
+[Layer(Input = "[*, steps, numHiddens]; [*]")]
 public partial class TransformerEncoderBlock(int numHiddens, int ffnNumHiddens, int numHeads, int steps, float dropout)
 {
     private readonly MultiHeadAttention attention = new(numHiddens, numHeads, steps, steps, dropout);
@@ -100,9 +120,9 @@ public partial class TransformerEncoderBlock(int numHiddens, int ffnNumHiddens, 
     private readonly PositionWiseFFN ffn = new(numHiddens, ffnNumHiddens, numHiddens);
     private readonly AddNorm addnorm2 = new(numHiddens, dropout);
 
-    Tensor Forward(Tensor x)
+    Tensor Forward(Tensor x, Tensor validLens)
     {
-        var y = addnorm1.Call(x, attention.Call(x, x, x));
+        var y = addnorm1.Call(x, attention.Call(x, x, x, validLens));
         return addnorm2.Call(y, ffn.Call(y));
     }
 }

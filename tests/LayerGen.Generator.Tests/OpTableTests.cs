@@ -25,7 +25,6 @@ public sealed class OpTableTests
     private static readonly Dictionary<string, string> NotCompilable = new(StringComparer.Ordinal)
     {
         ["DropoutMode"] = "sets the eager path's dropout mode for a scope; not an op on tensors (a layer's Train/Eval sets it)",
-        ["Gather"] = "int64 indices along any axis: eager only (the generator compiles row gathers: weight[ids], Embedding, IndexSelect(0, ids))",
     };
 
     private static readonly Dictionary<string, string> OperatorMethods = new(StringComparer.Ordinal)

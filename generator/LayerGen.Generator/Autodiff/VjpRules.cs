@@ -29,10 +29,12 @@ internal static class VjpRules
         Op.FftHalf => d => d.Gradient(0, d.Structural(Op.FftHalfAdjoint, d.X, d.G)),
         Op.ChildCall => ChildCall,
         Op.GatherRows => d => d.Gradient(0, d.ScatterAddRows(d.G, d.Arg(1), d.X, d.Node)),
+        Op.GatherAxis => d => d.Gradient(0, d.ScatterAddAxis(d.G, d.Arg(1), d.X, d.Node)),
 
         // Leaves, dropout masks, and the adjoints themselves: nothing flows further.
         Op.Input or Op.Target or Op.Parameter or Op.OutputGrad or Op.Constant or Op.InverseCount => Elementwise.NoGradient,
         Op.DropoutMask or Op.SliceGrad or Op.ExtremeGrad or Op.PickGrad or Op.FftHalfAdjoint or Op.ChildGrad or Op.ScatterAddRows => Elementwise.NoGradient,
+        Op.ScatterAddAxis => Elementwise.NoGradient,
         _ => throw new System.InvalidOperationException($"no vector-Jacobian product for {node.Op}"),
     };
 
@@ -44,7 +46,7 @@ internal static class VjpRules
     public static bool OwesGradient(Node node, int argument) => node.Op switch
     {
         Op.Elementwise => node.Function!.IsDifferentiable && !node.Function.NoGradientTo.Contains(argument),
-        Op.Pick or Op.GatherRows => argument == 0,
+        Op.Pick or Op.GatherRows or Op.GatherAxis => argument == 0,
         _ => For(node) != (Vjp)Elementwise.NoGradient,
     };
 

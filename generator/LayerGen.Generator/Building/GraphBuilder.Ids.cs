@@ -98,7 +98,7 @@ internal sealed partial class GraphBuilder
     private static int? IdsOperand(CallExpr call) => call.Op.Construct switch
     {
         Construct.Embedding => 0,
-        Construct.IndexSelect or Construct.Indexed => 1,
+        Construct.IndexSelect or Construct.Indexed or Construct.Gather => 1,
         _ => null,
     };
 

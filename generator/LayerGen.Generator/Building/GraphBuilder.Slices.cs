@@ -133,7 +133,7 @@ internal sealed partial class GraphBuilder
     {
         var allowed = call.Op.Construct switch
         {
-            Construct.Reshape or Construct.Fresh => Enumerable.Range(0, call.Constants.Count),
+            Construct.Reshape or Construct.Fresh or Construct.Expand => Enumerable.Range(0, call.Constants.Count),
             Construct.Narrow or Construct.Slice => new[] { 1, 2 },
             _ => Enumerable.Empty<int>(),
         };

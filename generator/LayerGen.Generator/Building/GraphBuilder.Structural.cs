@@ -278,7 +278,9 @@ internal sealed partial class GraphBuilder
             bool compatible = other.Rank == shape.Rank && Enumerable.Range(0, shape.Rank).All(d => d == axis || other[d].Equals(shape[d]));
             if (!compatible || !other[axis].IsSize)
             {
-                Report(call, $"cannot join {string.Join(" and ", args.Select(a => ShapeOf(a)))} along axis {axisArgument}: the other dimensions must match and the joined one must be a size, not the batch");
+                // A parameter joined to the input needs the batch first, as in PyTorch: say how to give it one.
+                string expand = args.Any(a => ShapeOf(a).HasRows) && args.Any(a => !ShapeOf(a).HasRows) ? " (give a tensor without the batch one with Expand, e.g. p.Expand(x.Size(0), -1))" : string.Empty;
+                Report(call, $"cannot join {string.Join(" and ", args.Select(a => ShapeOf(a)))} along axis {axisArgument}: the other dimensions must match and the joined one must be a size, not the batch{expand}");
                 return null;
             }
 

@@ -235,6 +235,10 @@ internal sealed partial class GraphBuilder
             Construct.Pick => Pick(call),
             Construct.FftHalf => FftHalf(call),
             Construct.Embedding or Construct.IndexSelect or Construct.Indexed => Gather(call),
+            Construct.Expand => Expand(call),
+            Construct.ExpandAs => ExpandAs(call),
+            Construct.Unsqueeze => Unsqueeze(call),
+            Construct.Gather => GatherAlongAxis(call),
             _ => throw new System.InvalidOperationException($"Building has no construction for {call.Op.Construct} ({call.Op})"),
         };
     }

@@ -140,6 +140,10 @@ internal sealed class StructuralEmitter
             case Op.ScatterAddRows:
                 EmitRowIndexing(w, node, target, Arg(0), Arg(1), source);
                 return;
+            case Op.GatherAxis:
+            case Op.ScatterAddAxis:
+                EmitAxisIndexing(w, node, target, Arg(0), Arg(1), source);
+                return;
             case Op.MaxAxis:
             case Op.MinAxis:
                 EmitExtreme(w, node, t, assign, Arg(0), ArgShape(0), source);
@@ -183,6 +187,38 @@ internal sealed class StructuralEmitter
         w.Comment($"{t} += each row of {values} added at row {ids}[...] (the gradient of a row gather; a repeated id adds up)   {node.Shape}");
         ClearUnlessAccumulating(w, target);
         w.Line($"IndexKernels.ScatterAddRows({owner}, {values}.Slice(0, {_plan.Buffers[node.Args[0]].Shape.CountCode}), {rows}, {rowLength}, {ids}, {t}, negativeWraps: {wraps});");
+    }
+
+    /// <summary>
+    /// <c>torch.gather</c> along an axis, or its adjoint, through the runtime's <c>IndexKernels</c> (as the eager op):
+    /// x seen as [outer, n, inner] around the axis, the index as [outer, k, inner]; each index checked as it is read.
+    /// </summary>
+    private void EmitAxisIndexing(SourceWriter w, Node node, Target target, string values, string index, string source)
+    {
+        string t = target.Buffer.Name;
+        bool gather = node.Op == Op.GatherAxis;
+        var x = gather ? _plan.Buffers[node.Args[0]].Shape : node.Shape;
+        var gathered = gather ? node.Shape : _plan.Buffers[node.Args[0]].Shape;
+        int axis = node.Ints[0];
+        string outer = Shape.ProductCode(x.Dims.Take(axis));
+        string inner = Shape.ProductCode(x.Dims.Skip(axis + 1));
+        string n = x[axis].Code;
+        if (gather)
+        {
+            w.Comment($"{t} = {values} gathered along axis {axis} at {index}[...]{source}   {node.Shape}");
+            if (target.Accumulate)
+            {
+                w.Line("throw new NotSupportedException(\"LayerGen: a gather into an accumulated buffer\");");
+                return;
+            }
+
+            w.Line($"IndexKernels.GatherAlongAxis(\"Gather\", {values}.Slice(0, {x.CountCode}), {outer}, {n}, {inner}, {index}, {t}.Slice(0, {gathered.CountCode}));");
+            return;
+        }
+
+        w.Comment($"{t} += {values} added along axis {axis} at {index}[...] (the gradient of Gather; a repeated index adds up)   {node.Shape}");
+        ClearUnlessAccumulating(w, target);
+        w.Line($"IndexKernels.ScatterAddAlongAxis(\"Gather\", {values}.Slice(0, {gathered.CountCode}), {outer}, {n}, {inner}, {index}, {t}.Slice(0, {x.CountCode}));");
     }
 
     private static string Rows(Shape shape) => Shape.ProductCode(shape.Dims.Take(shape.Rank - 1));

@@ -97,6 +97,10 @@ internal class BackwardOps
     /// <summary>The adjoint of a row gather <paramref name="gather"/>: <paramref name="g"/>'s rows scatter-added into the shape of <paramref name="like"/>.</summary>
     public int ScatterAddRows(int g, int ids, int like, Node gather) =>
         _graph.Add(new Node(0, Op.ScatterAddRows, new[] { g, ids }, _graph[like].Shape) { Name = gather.Name, Ints = gather.Ints });
+
+    /// <summary>The adjoint of a gather along an axis <paramref name="gather"/>: <paramref name="g"/> scatter-added into the shape of <paramref name="like"/>.</summary>
+    public int ScatterAddAxis(int g, int index, int like, Node gather) =>
+        _graph.Add(new Node(0, Op.ScatterAddAxis, new[] { g, index }, _graph[like].Shape) { Ints = gather.Ints });
 }
 
 /// <summary>

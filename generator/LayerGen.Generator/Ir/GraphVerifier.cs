@@ -62,7 +62,7 @@ internal static class GraphVerifier
             }
 
             // Ids (int64) are read only as indices: by a gather, its adjoint, or a child layer that takes ids.
-            if (node.Op is not (Op.GatherRows or Op.ScatterAddRows or Op.ChildCall or Op.ChildGrad)
+            if (node.Op is not (Op.GatherRows or Op.ScatterAddRows or Op.GatherAxis or Op.ScatterAddAxis or Op.ChildCall or Op.ChildGrad)
                 && node.Args.Any(a => graph[a].IsIds))
             {
                 yield return $"{node}: it reads an input of ids as float values";
@@ -141,6 +141,10 @@ internal static class GraphVerifier
                 return Arity(2) ?? (Arg(0).HasRows || !graph[node.Args[1]].IsIds ? "it gathers rows of a tensor without the batch by an input of ids" : Expect(new Shape(Arg(1).Dims.Concat(Arg(0).Dims.Skip(1)).ToArray()), "gathered"));
             case Op.ScatterAddRows:
                 return Arity(2) ?? (graph[node.Args[1]].IsIds && Arg(0).Equals(new Shape(Arg(1).Dims.Concat(node.Shape.Dims.Skip(1)).ToArray())) ? null : "its gradient must have the gathered shape, and its ids be an input of ids");
+            case Op.GatherAxis:
+                return Arity(2) ?? (graph[node.Args[1]].IsIds && node.Shape.Equals(Arg(1)) && SameBesideAxis(Arg(0), Arg(1), node.Ints[0]) ? null : "it gathers by an input of ids of its own shape, which is x's beside the axis");
+            case Op.ScatterAddAxis:
+                return Arity(2) ?? (graph[node.Args[1]].IsIds && Arg(0).Equals(Arg(1)) && SameBesideAxis(node.Shape, Arg(1), node.Ints[0]) ? null : "its gradient must have the gathered shape, and its ids be an input of ids");
             case Op.FftHalf:
                 return Arity(1) ?? Expect(HalfSpectrum(Arg(0)), "transformed");
             case Op.FftHalfAdjoint:
@@ -250,6 +254,10 @@ internal static class GraphVerifier
 
         return WithAxis(first, axis, Dim.Of(parts.Aggregate(SizeExpr.Constant(0), (sum, p) => sum + p[axis].AsSize)));
     }
+
+    /// <summary>Whether two shapes of one rank are equal except along <paramref name="axis"/> (a gather's source and index).</summary>
+    private static bool SameBesideAxis(Shape a, Shape b, int axis) =>
+        a.Rank == b.Rank && axis >= 0 && axis < a.Rank && Enumerable.Range(0, a.Rank).All(d => d == axis || a[d].Equals(b[d]));
 
     private static Shape? WithoutLast(Shape shape) => shape.Rank == 0 ? null : new Shape(shape.Dims.Take(shape.Rank - 1).ToArray());
 

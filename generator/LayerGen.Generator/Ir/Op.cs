@@ -85,6 +85,15 @@ internal enum Op
     /// <summary>Args (g, ids): the adjoint of <see cref="GatherRows"/>, g's rows scatter-added into a zero tensor of the source's shape.</summary>
     ScatterAddRows,
 
+    /// <summary>
+    /// Args (x, index), Ints = (axis): <c>torch.gather</c> along an axis (<c>x.Gather(-1, index)</c>) by an input of int64
+    /// indices of x's shape except along the axis, which is the node's size there.
+    /// </summary>
+    GatherAxis,
+
+    /// <summary>Args (g, index), Ints = (axis): the adjoint of <see cref="GatherAxis"/>, g scatter-added into a zero tensor of x's shape.</summary>
+    ScatterAddAxis,
+
     /// <summary>A child layer's forward (<c>fc1.Call(h)</c>), run through its own span API.</summary>
     ChildCall,
 

@@ -20,6 +20,9 @@ internal static class OpTable
     /// <summary><c>w.T</c>, which MatMul also recognises as its transposed operand.</summary>
     public static readonly OpInfo Transposed = new("T", WrittenForm.TensorProperty, 1, Construct.Transposed);
 
+    /// <summary><c>x.mT</c> (PyTorch's <c>Tensor.mT</c>): the last two axes swapped, read as <c>x.Transpose(-1, -2)</c>.</summary>
+    public static readonly OpInfo MatrixTransposed = new("mT", WrittenForm.TensorProperty, 1, Construct.Transpose);
+
     /// <summary>
     /// <c>Tensor.Zeros(x.Size(0), n)</c> and <c>Tensor.Ones(...)</c> in a forward: a fresh tensor (its operand, when
     /// there is one, is the tensor whose batch it takes). Read by the parser from the factory call, so not in <see cref="All"/>.
@@ -61,6 +64,16 @@ internal static class OpTable
         new("Embedding", OpsFunction, 2, Construct.Embedding),
         new("IndexSelect", OpsFunction, 2, Construct.IndexSelect),
         new("IndexSelect", TensorMethod, 2, Construct.IndexSelect),
+
+        // Broadcast to a shape, as torch's expand (issue 16): p.Expand(x.Size(0), -1), p.ExpandAs(x).
+        new("Expand", TensorMethod, 1, Construct.Expand),
+        new("ExpandAs", TensorMethod, 2, Construct.ExpandAs),
+        new("Unsqueeze", TensorMethod, 1, Construct.Unsqueeze),
+        MatrixTransposed,
+
+        // torch.gather along an axis by an int64 input (issue 16): x.Gather(-1, index), Ops.Gather(x, -1, index).
+        new("Gather", OpsFunction, 2, Construct.Gather),
+        new("Gather", TensorMethod, 2, Construct.Gather),
     ];
 
     /// <summary><c>weight[ids]</c>: a tensor indexed by an int64 tensor (C#'s indexer; no method of the runtime's to check it against).</summary>
@@ -143,4 +156,16 @@ internal enum Construct
 
     /// <summary><c>weight[ids]</c>: rows of dimension 0 by int64 ids of any shape; -1 is the last row.</summary>
     Indexed,
+
+    /// <summary><c>p.Expand(x.Size(0), -1)</c>: the operand broadcast to the given sizes (an <see cref="Elementwise.Expand"/> node).</summary>
+    Expand,
+
+    /// <summary><c>p.ExpandAs(x)</c>: the first operand broadcast to the second's shape.</summary>
+    ExpandAs,
+
+    /// <summary><c>x.Unsqueeze(dim)</c>: an axis of size 1 inserted (a reshape).</summary>
+    Unsqueeze,
+
+    /// <summary><c>x.Gather(dim, index)</c>, <c>Ops.Gather(x, dim, index)</c>: torch.gather by an input of int64 indices.</summary>
+    Gather,
 }

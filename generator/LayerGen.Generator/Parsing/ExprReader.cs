@@ -120,6 +120,10 @@ internal sealed partial class ExprReader
             case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "T" } transpose:
                 var transposed = Read(transpose.Expression);
                 return transposed is null ? null : Call(OpTable.Transposed, text, location, transposed);
+            case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "mT" } matrixTranspose:
+                // x.mT is x.Transpose(-1, -2): one node, and MatMul reads it as its operand's layout transposed.
+                var matrix = Read(matrixTranspose.Expression);
+                return matrix is null ? null : new CallExpr(OpTable.MatrixTransposed, new[] { matrix }.ToEquatableArray(), new[] { -1, -2 }.ToEquatableArray(), text, location);
             default:
                 if (Constant(syntax) is { } constant)
                 {
@@ -199,24 +203,30 @@ internal sealed partial class ExprReader
 
         if (name == "Call" && arguments.Count >= 1 && ChildName(access.Expression) is string child)
         {
-            // A child of several inputs is called with several arguments: addNorm.Call(x, y).
-            var called = new List<Expr>();
+            // A child of several inputs is called with several arguments: addNorm.Call(x, y). Every argument is read, so
+            // each one's problem is reported in one build.
+            var called = new List<Expr?>();
             foreach (var argument in arguments)
             {
-                if (Read(argument.Expression) is not { } operand)
-                {
-                    return null;
-                }
-
-                called.Add(operand);
+                called.Add(Read(argument.Expression));
             }
 
-            return new ChildCallExpr(child, called[0], text, location) { OtherInputs = called.Skip(1).ToEquatableArray() };
+            if (called.Any(c => c is null))
+            {
+                return null;
+            }
+
+            return new ChildCallExpr(child, called[0]!, text, location) { OtherInputs = called.Skip(1).Select(c => c!).ToEquatableArray() };
         }
 
         if (name is "Zeros" or "Ones" && IsTensorClass(access.Expression))
         {
             return ReadFreshTensor(invocation, name, text, location);
+        }
+
+        if (name == "Expand" && !IsOpsClass(access.Expression))
+        {
+            return ReadExpand(invocation, access.Expression, text, location);
         }
 
         bool isOps = IsOpsClass(access.Expression);
@@ -228,15 +238,17 @@ internal sealed partial class ExprReader
 
         bool numbersAreOperands = candidates.Any(c => c.NumbersAreOperands);
 
+        // Every argument is read even after one fails (the receiver included), so each problem is reported in one
+        // build; the call is then null.
+        bool failed = false;
         if (!isOps)
         {
             var receiver = Read(access.Expression);
-            if (receiver is null)
+            failed |= receiver is null;
+            if (receiver is not null)
             {
-                return null;
+                operands.Add(receiver);
             }
-
-            operands.Add(receiver);
         }
 
         var numbers = new List<Number>();
@@ -273,7 +285,8 @@ internal sealed partial class ExprReader
                     var operand = Read(argument);
                     if (operand is null)
                     {
-                        return null;
+                        failed = true;
+                        break;
                     }
 
                     operands.Add(operand);
@@ -282,7 +295,8 @@ internal sealed partial class ExprReader
                     // x.Narrow(1, t, 1): the value in each unrolled copy of the loop's body.
                     if (Environment.ReadLoopInteger(argument) is not { } loopConstant)
                     {
-                        return null;
+                        failed = true;
+                        break;
                     }
 
                     loopConstants.Add(new LoopConstant(constants.Count, loopConstant));
@@ -305,7 +319,8 @@ internal sealed partial class ExprReader
                 case ArgumentKind.Number when numbersAreOperands && IsRunTimeScalar(argument):
                     if (ScalarTemplate(argument) is not { } operandTemplate)
                     {
-                        return null;
+                        failed = true;
+                        break;
                     }
 
                     operands.Add(new ScalarExpr(operandTemplate, ForwardParser.Shorten(argument.ToString()), LocationInfo.From(argument)));
@@ -313,7 +328,8 @@ internal sealed partial class ExprReader
                 case ArgumentKind.Number when IsRunTimeScalar(argument):
                     if (ScalarTemplate(argument) is not { } numberTemplate)
                     {
-                        return null;
+                        failed = true;
+                        break;
                     }
 
                     numbers.Add(Number.Symbolic(numberTemplate));
@@ -322,15 +338,23 @@ internal sealed partial class ExprReader
                     // A size of the layer's parameters (Reshape(-1, steps, d / heads), Narrow(-1, 0, n)); Building says where one may go.
                     if (ReadSize(argument) is not { } size)
                     {
-                        return null;
+                        failed = true;
+                        break;
                     }
 
                     sizeArguments.Add(new SizeArgument(constants.Count, size, LocationInfo.From(argument)));
                     constants.Add(0);
                     break;
                 default:
-                    return Unsupported(argument, "this argument must be a compile-time constant (an axis, a size, a flag, an exponent or an equation)");
+                    Unsupported(argument, "this argument must be a compile-time constant (an axis, a size, a flag, an exponent or an equation)");
+                    failed = true;
+                    break;
             }
+        }
+
+        if (failed)
+        {
+            return null;
         }
 
         return new CallExpr(Choose(candidates, operands.Count), operands.ToEquatableArray(), constants.ToEquatableArray(), text, location)

@@ -108,7 +108,8 @@ internal static class ParameterShapeReader
         string factory = access.Name.Identifier.ValueText;
         var arguments = invocation.ArgumentList.Arguments;
         int first;
-        if (ShapeOnlyFactories.Contains(factory))
+        // Tensor.Arange(n) (the positions of a mask, [n]) is the one factory whose single argument is its size.
+        if (ShapeOnlyFactories.Contains(factory) || (factory == "Arange" && arguments.Count == 1))
         {
             first = 0;
         }

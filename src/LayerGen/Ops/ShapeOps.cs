@@ -290,7 +290,7 @@ internal static class ShapeOps
         return result;
     }
 
-    private static Tensor Gather(Tensor x, int[] outShape, int[] map, string name)
+    internal static Tensor Gather(Tensor x, int[] outShape, int[] map, string name)
     {
         if (x.DType == DType.Int64)
         {

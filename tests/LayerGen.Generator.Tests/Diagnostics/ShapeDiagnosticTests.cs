@@ -64,7 +64,7 @@ public sealed class ShapeDiagnosticTests
             [Layer]
             public partial class Ramp
             {
-                [Parameter] Tensor steps = {|LG0004:Tensor.Arange(8)|};
+                [Parameter] Tensor steps = {|LG0004:Tensor.Arange(0f, 8f, 0.5f)|};
 
                 Tensor Forward(Tensor x) => x;
             }
