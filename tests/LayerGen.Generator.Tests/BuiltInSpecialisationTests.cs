@@ -33,8 +33,22 @@ public sealed class BuiltInSpecialisationTests
             Tensor Forward(Tensor x) => x.MatMul(weight.T) + bias;
         }
 
+        /// <summary>Linear children constructed from the parent's sizes: constant wherever the parent is.</summary>
+        [Layer]
+        public partial class Mlp(int inputs, int hidden)
+        {
+            Linear fc1 = new(inputs, hidden);
+            Linear fc2 = new Linear(hidden, 3);
+
+            Tensor Forward(Tensor x) => fc2.Call(Ops.Relu(fc1.Call(x)));
+        }
+
         public static class Use
         {
+            public static ILayer Parent() => new Mlp(11, 19);
+
+            public static ILayer RunTimeParent(int inputs) => new Mlp(inputs, 19);
+
             public static ILayer Plain() => new Linear(37, 23);
 
             public static Sequential InSequential() => new Sequential(new Linear(13, 29), new ReLU(), new Linear(29, 6));
@@ -56,6 +70,48 @@ public sealed class BuiltInSpecialisationTests
         Assert.Contains("SpecialisedKernels.Register(\"LayerGen.Linear\", [29, 6]", source);
         Assert.DoesNotContain("[3, ", source); // new Linear(inFeatures, 3): not constant
         Snapshot.Match(source, "BuiltIn_LinearSpecialisations");
+    }
+
+    [Fact]
+    public void A_constant_parent_specialises_its_Linear_children()
+    {
+        var run = GeneratorHarness.Run<LayerGenerator>(User);
+        string source = run.Source("LinearSpecialisations.g.cs");
+        Assert.Contains("SpecialisedKernels.Register(\"LayerGen.Linear\", [11, 19]", source);
+        Assert.Contains("SpecialisedKernels.Register(\"LayerGen.Linear\", [19, 3]", source);
+
+        var (assembly, context) = CompileAndLoad(User);
+        try
+        {
+            Type use = assembly.GetType("BuiltIns.Use", throwOnError: true)!;
+            var parent = (ILayer)use.GetMethod("Parent")!.Invoke(null, null)!;
+            Assert.Equal("Mlp[inputs=11, hidden=19]", parent.KernelName);
+            var children = parent.NamedChildren().ToDictionary(c => c.Key, c => (ILayer)c.Value);
+            Assert.Equal("Linear[inFeatures=11, outFeatures=19]", children["fc1"].KernelName);
+            Assert.Equal("Linear[inFeatures=19, outFeatures=3]", children["fc2"].KernelName);
+
+            // The parent's forward and gradients, through its children's constant kernels, against the eager path.
+            const int rows = 5;
+            var random = new Random(3);
+            float[] x = Enumerable.Range(0, rows * 11).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            float[] upstream = Enumerable.Range(0, rows * 3).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var kernels = Run(parent, x, upstream, rows, eager: false);
+            var eager = Run(parent, x, upstream, rows, eager: true);
+            for (int i = 0; i < kernels.Length; i++)
+            {
+                AssertClose(eager[i], kernels[i], $"result {i} (output, d/dx, then each parameter's gradient)");
+            }
+
+            // A parent with a size known only at run time: the child built from it runs the run-time kernel.
+            var runTimeParent = (ILayer)use.GetMethod("RunTimeParent")!.Invoke(null, [43])!;
+            var runTimeChildren = runTimeParent.NamedChildren().ToDictionary(c => c.Key, c => (ILayer)c.Value);
+            Assert.Equal("Linear[run-time sizes]", runTimeChildren["fc1"].KernelName);
+            Assert.Equal("Linear[inFeatures=19, outFeatures=3]", runTimeChildren["fc2"].KernelName);
+        }
+        finally
+        {
+            context.Unload();
+        }
     }
 
     [Fact]
