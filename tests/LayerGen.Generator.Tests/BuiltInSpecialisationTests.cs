@@ -192,7 +192,7 @@ public sealed class BuiltInSpecialisationTests
         return [y.Data.ToArray(), x.Grad!.Data.ToArray(), .. layer.NamedParameters().Select(p => p.Value.Grad!.Data.ToArray())];
     }
 
-    private static void AssertClose(float[] expected, float[] actual, string what)
+    internal static void AssertClose(float[] expected, float[] actual, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
         float scale = Math.Max(1f, expected.Max(Math.Abs));
@@ -203,7 +203,7 @@ public sealed class BuiltInSpecialisationTests
     }
 
     /// <summary>The user's source with the generator's output, compiled and loaded in a collectible context.</summary>
-    private static (Assembly Assembly, AssemblyLoadContext Context) CompileAndLoad(string source)
+    internal static (Assembly Assembly, AssemblyLoadContext Context) CompileAndLoad(string source)
     {
         var run = GeneratorHarness.Run<LayerGenerator>(source);
         run.AssertClean();
