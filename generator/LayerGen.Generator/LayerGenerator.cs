@@ -181,9 +181,11 @@ public sealed class LayerGenerator : IIncrementalGenerator
         // 8. The built-ins of the referenced LayerGen.dll (Linear, the cross-entropy kernels) constructed here with constant
         //    sizes: their constant-size kernels, emitted into this assembly with a module initialiser that registers them
         //    for the built-in to find. Read from LayerGen.dll's attributes on every compilation, but equal each time.
+        //    With LayerGenScalarKernels, none: those kernels are LayerGen.dll's vector loops, and the switch promises scalar ones.
         var builtIns = context.CompilationProvider.Select(static (c, ct) => BuiltInKernelsReader.Read(c, ct)).WithTrackingName(Steps.BuiltIns);
         var builtInKernels = builtIns
-            .SelectMany(static (all, _) => all)
+            .Combine(scalarKernels)
+            .SelectMany(static (pair, _) => pair.Right ? EquatableArray<SpecialisableBuiltIn>.Empty : pair.Left)
             .Combine(allSites)
             .Select(static (pair, _) => BuiltInKernelsEmitter.Emit(pair.Left, ConstructionSiteReader.SpecialisationsFor(pair.Left.Layer, pair.Right)))
             .Where(static source => source is not null)

@@ -4,6 +4,8 @@ using System.Linq;
 using System.Reflection;
 using System.Runtime.Loader;
 using LayerGen.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 
 namespace LayerGen.Generator.Tests;
@@ -112,6 +114,19 @@ public sealed class BuiltInSpecialisationTests
         {
             context.Unload();
         }
+    }
+
+    [Fact]
+    public void With_scalar_kernels_no_built_in_kernels_are_emitted()
+    {
+        // LayerGenScalarKernels promises scalar loops in the generated code; the built-ins' kernels are LayerGen.dll's vector loops.
+        var driver = CSharpGeneratorDriver.Create(
+            [new LayerGenerator().AsSourceGenerator()],
+            parseOptions: GeneratorHarness.ParseOptions,
+            optionsProvider: VerifyIrOptions.WithScalarKernels);
+        var result = driver.RunGenerators(GeneratorHarness.CreateCompilation(User)).GetRunResult();
+        Assert.Contains(result.GeneratedTrees, t => t.FilePath.EndsWith("Mlp.g.cs", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.GeneratedTrees, t => t.FilePath.Contains("Specialisations", StringComparison.Ordinal));
     }
 
     [Fact]
