@@ -22,11 +22,12 @@ internal static class LayerCompiler
     /// <param name="childSignatures">The shape contracts of the layers it holds as children.</param>
     /// <param name="verifyIr">Check the IR after every stage (test builds): a broken rule becomes LG0999 at once.</param>
     /// <param name="scalarKernels">Emit plain scalar loops (no vectors, no GEMM calls), for stepping through in a debugger.</param>
-    public static GeneratedLayer Compile(LayerModel layer, EquatableArray<EquatableArray<int>> specialisations, EquatableArray<LayerSignature> childSignatures, bool verifyIr = false, bool scalarKernels = false)
+    /// <param name="inLibrary">The compilation is LayerGen.dll itself: built-ins take kernels registered by the user's assembly.</param>
+    public static GeneratedLayer Compile(LayerModel layer, EquatableArray<EquatableArray<int>> specialisations, EquatableArray<LayerSignature> childSignatures, bool verifyIr = false, bool scalarKernels = false, bool inLibrary = false)
     {
         try
         {
-            return CompileUnchecked(layer, specialisations, childSignatures, verifyIr, scalarKernels);
+            return CompileUnchecked(layer, specialisations, childSignatures, verifyIr, scalarKernels, inLibrary);
         }
         catch (System.Exception e) when (e is not System.OperationCanceledException)
         {
@@ -36,7 +37,7 @@ internal static class LayerCompiler
         }
     }
 
-    private static GeneratedLayer CompileUnchecked(LayerModel layer, EquatableArray<EquatableArray<int>> specialisations, EquatableArray<LayerSignature> childSignatures, bool verifyIr, bool scalarKernels)
+    private static GeneratedLayer CompileUnchecked(LayerModel layer, EquatableArray<EquatableArray<int>> specialisations, EquatableArray<LayerSignature> childSignatures, bool verifyIr, bool scalarKernels, bool inLibrary)
     {
         var diagnostics = new List<DiagnosticInfo>();
         string hintName = layer.FullName + ".g.cs";
@@ -91,7 +92,8 @@ internal static class LayerCompiler
             plan.VerifyEmittedAccess = true;
         }
 
-        string source = new LayerEmitter(layer, plan, names, specialisations, signature).Emit();
+        var emitter = new LayerEmitter(layer, plan, names, specialisations, signature, inLibrary);
+        string source = emitter.Emit();
 
         // While the user's own file has syntax errors (mid-edit: a half-typed name), the emitted source
         // could fail to parse too; then emit nothing — the compiler already says what is wrong. Valid
@@ -103,7 +105,7 @@ internal static class LayerCompiler
             return new GeneratedLayer(hintName, string.Empty, diagnostics.ToEquatableArray());
         }
 
-        return new GeneratedLayer(hintName, source, diagnostics.ToEquatableArray());
+        return new GeneratedLayer(hintName, source, diagnostics.ToEquatableArray()) { BuiltInSource = emitter.IsBuiltIn ? emitter.EmitBuiltInSource() : string.Empty };
     }
 
     /// <summary>The signatures of the layer types this layer holds as children (from this compilation).</summary>

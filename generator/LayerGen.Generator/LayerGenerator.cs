@@ -35,6 +35,9 @@ public sealed class LayerGenerator : IIncrementalGenerator
         public const string RunTimeSizes = "RunTimeSizes";
         public const string VerifyIr = "VerifyIr";
         public const string ScalarKernels = "ScalarKernels";
+        public const string InLibrary = "InLibrary";
+        public const string BuiltIns = "BuiltIns";
+        public const string BuiltInKernels = "BuiltInKernels";
     }
 
     /// <summary>
@@ -137,21 +140,25 @@ public sealed class LayerGenerator : IIncrementalGenerator
             .Select(static (options, _) => options.GlobalOptions.TryGetValue(ScalarKernelsProperty, out var value) && string.Equals(value, "true", System.StringComparison.OrdinalIgnoreCase))
             .WithTrackingName(Steps.ScalarKernels);
         var switches = verifyIr.Combine(scalarKernels);
+        // Compiling LayerGen.dll itself: its built-ins (Linear, ...) look up kernels the user's assembly registers (step 8).
+        var inLibrary = context.CompilationProvider.Select(static (c, _) => BuiltInKernelsReader.IsLibrary(c)).WithTrackingName(Steps.InLibrary);
         var generated = specialised
             .Combine(switches)
-            .Select(static (input, _) => LayerCompiler.Compile(input.Left.Layer, input.Left.Sizes, input.Left.Children, input.Right.Left, input.Right.Right))
+            .Combine(inLibrary)
+            .Select(static (input, _) => LayerCompiler.Compile(input.Left.Left.Layer, input.Left.Left.Sizes, input.Left.Left.Children, input.Left.Right.Left, input.Left.Right.Right, input.Right))
             .WithTrackingName(Steps.Generated);
 
         // Losses: specialised per construction site like layers; they hold no children.
         var generatedLosses = losses
             .Where(static r => r.Value is not null)
             .Combine(allSites)
-            .Combine(switches)
+            .Combine(switches.Combine(inLibrary))
             .Select(static (pair, _) => LayerCompiler.Compile(
                 pair.Left.Left.Value!,
                 ConstructionSiteReader.SpecialisationsFor(pair.Left.Left.Value!.FullName, pair.Left.Right),
                 EquatableArray<Parsing.LayerSignature>.Empty,
-                pair.Right.Left,
+                pair.Right.Left.Left,
+                pair.Right.Left.Right,
                 pair.Right.Right))
             .WithTrackingName(Steps.GeneratedLosses);
 
@@ -171,6 +178,20 @@ public sealed class LayerGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.RunTimeSizes);
         context.RegisterSourceOutput(runTimeSizes, static (spc, info) => spc.ReportDiagnostic(info!.ToDiagnostic(SourceAnchors.Empty)));
 
+        // 8. The built-ins of the referenced LayerGen.dll (Linear, the cross-entropy kernels) constructed here with constant
+        //    sizes: their constant-size kernels, emitted into this assembly with a module initialiser that registers them
+        //    for the built-in to find. Read from LayerGen.dll's attributes on every compilation, but equal each time.
+        //    With LayerGenScalarKernels, none: those kernels are LayerGen.dll's vector loops, and the switch promises scalar ones.
+        var builtIns = context.CompilationProvider.Select(static (c, ct) => BuiltInKernelsReader.Read(c, ct)).WithTrackingName(Steps.BuiltIns);
+        var builtInKernels = builtIns
+            .Combine(scalarKernels)
+            .SelectMany(static (pair, _) => pair.Right ? EquatableArray<SpecialisableBuiltIn>.Empty : pair.Left)
+            .Combine(allSites)
+            .Select(static (pair, _) => BuiltInKernelsEmitter.Emit(pair.Left, ConstructionSiteReader.SpecialisationsFor(pair.Left.Layer, pair.Right)))
+            .Where(static source => source is not null)
+            .WithTrackingName(Steps.BuiltInKernels);
+        context.RegisterSourceOutput(builtInKernels, static (spc, source) => spc.AddSource(source!.HintName, source.Source));
+
         // Sources, and diagnostics from their own branch (a layer with parse errors emits nothing). Only
         // what has diagnostics meets the anchors, so moving layers re-reports those and re-emits nothing.
         ReportWithAnchors(context, layers.Select(static (result, _) => result.Diagnostics), anchors);
@@ -179,8 +200,18 @@ public sealed class LayerGenerator : IIncrementalGenerator
         ReportWithAnchors(context, generatedLosses.Select(static (loss, _) => loss.Diagnostics), anchors);
         var emitted = generated.Where(static layer => layer.Source.Length > 0).WithTrackingName(Steps.Emitted);
         var emittedLosses = generatedLosses.Where(static loss => loss.Source.Length > 0).WithTrackingName(Steps.EmittedLosses);
-        context.RegisterSourceOutput(emitted, static (spc, layer) => spc.AddSource(layer.HintName, layer.Source));
-        context.RegisterSourceOutput(emittedLosses, static (spc, loss) => spc.AddSource(loss.HintName, loss.Source));
+        context.RegisterSourceOutput(emitted, static (spc, layer) => AddSources(spc, layer));
+        context.RegisterSourceOutput(emittedLosses, static (spc, loss) => AddSources(spc, loss));
+    }
+
+    /// <summary>A layer's source, and for a built-in compiled inside LayerGen.dll the interface and attribute beside it.</summary>
+    private static void AddSources(SourceProductionContext context, GeneratedLayer layer)
+    {
+        context.AddSource(layer.HintName, layer.Source);
+        if (layer.BuiltInSource.Length > 0)
+        {
+            context.AddSource(layer.HintName.Replace(".g.cs", ".Specialisable.g.cs"), layer.BuiltInSource);
+        }
     }
 
     /// <summary>

@@ -32,9 +32,6 @@ internal sealed class KernelEmitter
 
     public void Emit(SourceWriter w)
     {
-        var parameters = _plan.ParameterBuffers.Concat(_plan.StateBuffers).Select(p => $"ReadOnlySpan<float> {p.Name}").ToList();
-        var parameterGrads = _plan.ParameterGradBuffers.Select(p => $"Span<float> {p.Name}").ToList();
-
         w.Line("/// <summary>Floats of workspace the forward and backward kernels need for <paramref name=\"rows\"/> rows.</summary>");
         string savedLength = $"public static int SavedLength({_sizeParameters}{_childParameters}int rows)";
         if (_plan.Workspace.Count == 0)
@@ -58,7 +55,28 @@ internal sealed class KernelEmitter
         var outputs = _plan.Graph.Outputs;
         string outputShapes = outputs.Count == 1 ? $"output {_plan.Graph[outputs[0]].Shape}" : string.Join(", ", outputs.Select((id, i) => $"{_plan.OutputSpans[i].Output} {_plan.Graph[id].Shape}"));
         w.Comment($"{inputShapes} -> {outputShapes}; '*' is the batch (rows).");
-        var forwardArgs = inputs.Select((b, i) => $"{_plan.InputSpanType(i)} {b.Name}").ToList();
+        using (w.Block($"public static void Forward({_sizeParameters}{_childParameters}int rows, {string.Join(", ", ForwardParameters())})"))
+        {
+            EmitBody(w, _plan.ForwardSteps, backward: false);
+        }
+
+        w.Line();
+        w.Comment("Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.");
+        if (_plan.ParameterGradBuffers.Count > 0)
+        {
+            w.Comment("A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.");
+        }
+
+        using (w.Block($"public static void Backward({_sizeParameters}{_childParameters}int rows, {string.Join(", ", BackwardParameters())})"))
+        {
+            EmitBody(w, _plan.BackwardSteps, backward: true);
+        }
+    }
+
+    /// <summary>The forward kernel's parameters after the sizes, children and <c>int rows</c>, as C# text.</summary>
+    public List<string> ForwardParameters()
+    {
+        var forwardArgs = _plan.Graph.Inputs.Select((id, i) => $"{_plan.InputSpanType(i)} {_plan.Buffers[id].Name}").ToList();
         // The forward writes the buffers it updates (their new value, after every other step).
         forwardArgs.AddRange(_plan.ParameterBuffers.Concat(_plan.StateBuffers).Select(p => $"{(_plan.UpdatedStates.Contains(p.Name) ? "Span<float>" : "ReadOnlySpan<float>")} {p.Name}"));
         if (_plan.Graph.Target >= 0)
@@ -72,20 +90,15 @@ internal sealed class KernelEmitter
         {
             forwardArgs.Add("bool training");
         }
-        using (w.Block($"public static void Forward({_sizeParameters}{_childParameters}int rows, {string.Join(", ", forwardArgs)})"))
-        {
-            EmitBody(w, _plan.ForwardSteps, backward: false);
-        }
 
-        w.Line();
-        w.Comment("Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.");
-        if (_plan.ParameterGradBuffers.Count > 0)
-        {
-            w.Comment("A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.");
-        }
+        return forwardArgs;
+    }
 
-        var backwardArgs = inputs.Select((b, i) => $"{_plan.InputSpanType(i)} {b.Name}").ToList();
-        backwardArgs.AddRange(parameters);
+    /// <summary>The backward kernel's parameters after the sizes, children and <c>int rows</c>, as C# text.</summary>
+    public List<string> BackwardParameters()
+    {
+        var backwardArgs = _plan.Graph.Inputs.Select((id, i) => $"{_plan.InputSpanType(i)} {_plan.Buffers[id].Name}").ToList();
+        backwardArgs.AddRange(_plan.ParameterBuffers.Concat(_plan.StateBuffers).Select(p => $"ReadOnlySpan<float> {p.Name}"));
         if (_plan.Graph.Target >= 0)
         {
             backwardArgs.Add("ReadOnlySpan<float> target");
@@ -94,7 +107,7 @@ internal sealed class KernelEmitter
         backwardArgs.AddRange(_plan.OutputSpans.Select(o => $"ReadOnlySpan<float> {o.Output}"));
         backwardArgs.AddRange(_plan.OutputSpans.Select(o => $"ReadOnlySpan<float> {o.Gradient}"));
         backwardArgs.AddRange(_plan.InputGradientSpans().Select(g => $"Span<float> {g}"));
-        backwardArgs.AddRange(parameterGrads);
+        backwardArgs.AddRange(_plan.ParameterGradBuffers.Select(p => $"Span<float> {p.Name}"));
         backwardArgs.AddRange(_plan.ParameterGradBuffers.Select(p => $"bool {IsZeroFlag(p)}"));
         backwardArgs.Add("Span<float> saved");
         if (CallsChildBackwards(_plan))
@@ -107,10 +120,7 @@ internal sealed class KernelEmitter
             backwardArgs.Add("bool training");
         }
 
-        using (w.Block($"public static void Backward({_sizeParameters}{_childParameters}int rows, {string.Join(", ", backwardArgs)})"))
-        {
-            EmitBody(w, _plan.BackwardSteps, backward: true);
-        }
+        return backwardArgs;
     }
 
     /// <summary>

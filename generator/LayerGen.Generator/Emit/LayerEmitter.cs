@@ -20,8 +20,12 @@ internal sealed partial class LayerEmitter
     private readonly EquatableArray<EquatableArray<int>> _specialisations;
     private readonly LayerSignature _signature;
 
-    public LayerEmitter(LayerModel layer, KernelPlan plan, Names names, EquatableArray<EquatableArray<int>> specialisations, LayerSignature signature)
+    /// <summary>A built-in compiled inside LayerGen.dll that runs kernels registered by the user's assembly (LayerEmitter.BuiltIn.cs).</summary>
+    private readonly bool _builtIn;
+
+    public LayerEmitter(LayerModel layer, KernelPlan plan, Names names, EquatableArray<EquatableArray<int>> specialisations, LayerSignature signature, bool inLibrary = false)
     {
+        _builtIn = inLibrary && IsSpecialisableBuiltIn(layer, plan, specialisations.Count);
         _signature = signature;
         _layer = layer;
         _plan = plan;
@@ -230,6 +234,11 @@ internal sealed partial class LayerEmitter
             w.Line();
         }
 
+        if (_builtIn)
+        {
+            EmitSpecialisedLookup(w);
+        }
+
         if (HasSizes && _specialisations.Count > 0)
         {
             w.Comment("Which kernel this instance runs, chosen once from its sizes: " +
@@ -276,6 +285,10 @@ internal sealed partial class LayerEmitter
         {
             var cases = _specialisations.Select((s, i) => $"{i + 1} => \"{_layer.ClassName}[{SizeList(s)}]{ScalarMark}\"");
             w.Line($"public string KernelName => __kernel switch {{ {string.Join(", ", cases.Concat(new[] { $"_ => \"{_layer.ClassName}[run-time sizes]{ScalarMark}\"" }))} }};");
+        }
+        else if (_builtIn)
+        {
+            w.Line($"public string KernelName => {Specialised}?.KernelName ?? \"{_layer.ClassName}[run-time sizes]{ScalarMark}\";");
         }
         else
         {
@@ -344,6 +357,11 @@ internal sealed partial class LayerEmitter
 
     private string Dispatch(System.Func<string, string> specialised, string runtime)
     {
+        if (_builtIn)
+        {
+            return $"{Specialised} is not null ? {specialised(Specialised)} : {runtime}";
+        }
+
         if (_specialisations.Count == 0)
         {
             return runtime;
@@ -355,6 +373,13 @@ internal sealed partial class LayerEmitter
 
     private void EmitSwitch(SourceWriter w, System.Func<string, string> specialised, string runtime, string exit = "return")
     {
+        if (_builtIn)
+        {
+            w.Line($"if ({Specialised} is not null) {specialised(Specialised)}");
+            w.Line($"else {runtime}");
+            return;
+        }
+
         if (_specialisations.Count == 0)
         {
             w.Line(runtime);

@@ -33,7 +33,13 @@ internal static class ConstructionSiteReader
 
     private static ConstructionSite? ReadUnchecked(GeneratorSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.SemanticModel.GetOperation(context.Node, cancellationToken) is not IObjectCreationOperation creation
+        var operation = context.SemanticModel.GetOperation(context.Node, cancellationToken);
+        if (operation is IObjectCreationOperation loss && BuiltInLossSites.Read(loss) is { } lossSite)
+        {
+            return lossSite; // new CrossEntropyLoss(10): a construction of its kernel
+        }
+
+        if (operation is not IObjectCreationOperation creation
             || creation.Type is not INamedTypeSymbol type
             || creation.Constructor is null
             || !type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() is LayerParser.LayerAttributeName or LayerParser.LossAttributeName))
