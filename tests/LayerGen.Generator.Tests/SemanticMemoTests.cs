@@ -84,8 +84,36 @@ public sealed class SemanticMemoTests
         }
         """;
 
-    /// <summary>0: Widths, 1: Scaled (reads Widths.Hidden), 2: Shifted, 3: Centered, 4: the constructions, 5: the rest of Centered.</summary>
-    private static readonly string[] Program = [Widths, Scaled, Shifted, Centered, Uses, CenteredFactor];
+    private const string Tabled = """
+        using LayerGen;
+
+        namespace Chapter;
+
+        [Layer]
+        public partial class Tabled
+        {
+            [Buffer] Tensor table = Tables.Make(4);
+
+            Tensor Forward(Tensor x) => x.MatMul(table);
+        }
+        """;
+
+    private const string Tables = """
+        using LayerGen;
+
+        namespace Chapter;
+
+        public static class Tables
+        {
+            public static Tensor Make(int n) => Tensor.Zeros(n, 3);
+        }
+        """;
+
+    /// <summary>
+    /// 0: Widths, 1: Scaled (reads Widths.Hidden), 2: Shifted, 3: Centered, 4: the constructions, 5: the rest of Centered,
+    /// 6: Tabled (its buffer made by Tables.Make), 7: Tables.
+    /// </summary>
+    private static readonly string[] Program = [Widths, Scaled, Shifted, Centered, Uses, CenteredFactor, Tabled, Tables];
 
     [Fact]
     public void Editing_one_layer_re_reads_that_layer_alone()
@@ -98,6 +126,23 @@ public sealed class SemanticMemoTests
 
         second.AssertClean();
         Assert.Equal(1, SemanticMemo.ComputedOnThisThread("[Layer]") - before);
+    }
+
+    [Fact]
+    public void Editing_a_layer_s_forward_re_reads_no_construction()
+    {
+        // The edit changes the forward's body, which no construction of the layer (new Shifted(4), new Shifted(16)) can see.
+        string edited = Shifted.Replace("x + shift", "x - shift", StringComparison.Ordinal);
+        var first = GeneratorHarness.Run<LayerGenerator>(Program);
+
+        int constructions = SemanticMemo.ComputedOnThisThread("construction");
+        int layers = SemanticMemo.ComputedOnThisThread("[Layer]");
+        var second = GeneratorHarness.RunAgain(first.Driver, GeneratorHarness.Edits.ReplaceSource(2, edited)((Microsoft.CodeAnalysis.CSharp.CSharpCompilation)first.InputCompilation));
+
+        second.AssertClean();
+        Assert.Equal(constructions, SemanticMemo.ComputedOnThisThread("construction"));
+        Assert.Equal(1, SemanticMemo.ComputedOnThisThread("[Layer]") - layers);
+        Assert.NotEqual(first.GeneratedSources, second.GeneratedSources);
     }
 
     [Fact]
@@ -122,6 +167,8 @@ public sealed class SemanticMemoTests
         { "a constant the layer reads", 0, Widths.Replace("Hidden = 8", "Hidden = 12", StringComparison.Ordinal) },
         // The constructor a construction site calls: the layer's file is a new tree, the construction's is not.
         { "the constructed layer's sizes", 2, Shifted.Replace("(int n)", "(int n, int m)", StringComparison.Ordinal).Replace("Randn(n)", "Randn(m)", StringComparison.Ordinal) },
+        // The body of the method in another class that makes a layer's buffer (its shape is read from there).
+        { "the method that makes a buffer", 7, Tables.Replace("Zeros(n, 3)", "Zeros(n, 5)", StringComparison.Ordinal) },
         // The other part of a partial layer, in its own file.
         { "another part of the class", 5, CenteredFactor.Replace("1f", "2f", StringComparison.Ordinal) },
     };

@@ -8,10 +8,11 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace LayerGen.Generator.Parsing;
 
 /// <summary>
-/// The names declared by the syntax trees that differ between two compilations (each changed tree in its old and
-/// its new version): types, members, enum members, namespaces and using aliases. Null when the change reaches
-/// further than names say (other references or options, a global or static using, an operator or a conversion),
-/// so that every layer is read again. For <see cref="SemanticMemo"/>.
+/// The names whose declarations differ between two compilations, found in the syntax trees that differ (each in its
+/// old and its new version): types, members, enum members, namespaces and using aliases, each compared by what other
+/// code can see of it, so an edit inside a method's body changes no name (a method returning a tensor is compared
+/// whole). Null when the change reaches further than names say (other references or options, a global using, an
+/// operator or a conversion), so that everything is read again. For <see cref="SemanticMemo"/>.
 /// </summary>
 internal static class ChangedDeclarations
 {
@@ -54,87 +55,170 @@ internal static class ChangedDeclarations
 
         var before = new HashSet<SyntaxTree>(previous.SyntaxTrees);
         var after = new HashSet<SyntaxTree>(current.SyntaxTrees);
-        var names = new HashSet<string>(System.StringComparer.Ordinal);
-        foreach (var tree in before.Where(t => !after.Contains(t)).Concat(after.Where(t => !before.Contains(t))))
+        var removed = new Declarations();
+        var added = new Declarations();
+        foreach (var tree in before.Where(t => !after.Contains(t)))
         {
-            if (!AddDeclaredNames(tree.GetRoot(), names))
+            if (!removed.Add(tree.GetRoot(), string.Empty))
             {
                 return null;
             }
         }
 
-        return names;
-    }
-
-    /// <summary>Adds what <paramref name="node"/> declares to <paramref name="names"/>; false when it changes more than names.</summary>
-    private static bool AddDeclaredNames(SyntaxNode node, HashSet<string> names)
-    {
-        foreach (var child in node.ChildNodes())
+        foreach (var tree in after.Where(t => !before.Contains(t)))
         {
-            switch (child)
+            if (!added.Add(tree.GetRoot(), string.Empty))
             {
-                case UsingDirectiveSyntax @using:
-                    if (@using.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword))
-                    {
-                        return false;
-                    }
-
-                    if (@using.Alias is { } alias)
-                    {
-                        names.Add(alias.Name.Identifier.ValueText);
-                    }
-
-                    break;
-                case BaseNamespaceDeclarationSyntax ns:
-                    names.UnionWith(ns.Name.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
-                    if (!AddDeclaredNames(ns, names))
-                    {
-                        return false;
-                    }
-
-                    break;
-                case OperatorDeclarationSyntax or ConversionOperatorDeclarationSyntax:
-                    // Found by the types of the operands, whose names the layer need not write.
-                    return false;
-                case EnumDeclarationSyntax @enum:
-                    names.Add(@enum.Identifier.ValueText);
-                    names.UnionWith(@enum.Members.Select(m => m.Identifier.ValueText));
-                    break;
-                case TypeDeclarationSyntax type:
-                    names.Add(type.Identifier.ValueText);
-                    if (type is RecordDeclarationSyntax { ParameterList: { } positional })
-                    {
-                        // A record's positional parameters are its properties.
-                        names.UnionWith(positional.Parameters.Select(p => p.Identifier.ValueText));
-                    }
-
-                    if (!AddDeclaredNames(type, names))
-                    {
-                        return false;
-                    }
-
-                    break;
-                case DelegateDeclarationSyntax @delegate:
-                    names.Add(@delegate.Identifier.ValueText);
-                    break;
-                case MethodDeclarationSyntax method:
-                    names.Add(method.Identifier.ValueText);
-                    break;
-                case PropertyDeclarationSyntax property:
-                    names.Add(property.Identifier.ValueText);
-                    break;
-                case EventDeclarationSyntax @event:
-                    names.Add(@event.Identifier.ValueText);
-                    break;
-                case BaseFieldDeclarationSyntax field:
-                    names.UnionWith(field.Declaration.Variables.Select(v => v.Identifier.ValueText));
-                    break;
-                case GlobalStatementSyntax:
-                    // Top-level statements declare nothing another file can name (their locals and local functions stay in Main).
-                    break;
+                return null;
             }
         }
 
-        return true;
+        // A name is changed when what declares it differs: an edit inside a method's body leaves every name as it was.
+        return new HashSet<string>(
+            removed.Names.Concat(added.Names).Where(name => !removed.Of(name).SequenceEqual(added.Of(name))),
+            System.StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// What a set of syntax trees declares: for each name, the text of every declaration of it without the bodies of
+    /// methods and accessors (what other code can see of it: attributes, modifiers, types, parameters and their
+    /// defaults, base types, a constant's value), each prefixed with the headers of the types around it.
+    /// </summary>
+    private sealed class Declarations
+    {
+        private readonly Dictionary<string, List<string>> _byName = new(System.StringComparer.Ordinal);
+
+        public IEnumerable<string> Names => _byName.Keys;
+
+        public IEnumerable<string> Of(string name) =>
+            _byName.TryGetValue(name, out var texts) ? texts.OrderBy(t => t, System.StringComparer.Ordinal) : Enumerable.Empty<string>();
+
+        private void Declare(string name, string text)
+        {
+            if (!_byName.TryGetValue(name, out var texts))
+            {
+                _byName[name] = texts = new List<string>();
+            }
+
+            texts.Add(text);
+        }
+
+        /// <summary>Adds what <paramref name="node"/> declares; false when it changes more than names say.</summary>
+        public bool Add(SyntaxNode node, string around)
+        {
+            foreach (var child in node.ChildNodes())
+            {
+                switch (child)
+                {
+                    case UsingDirectiveSyntax @using:
+                        if (@using.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword))
+                        {
+                            return false;
+                        }
+
+                        if (@using.Alias is { } alias)
+                        {
+                            Declare(alias.Name.Identifier.ValueText, @using.ToString());
+                        }
+
+                        break;
+                    case BaseNamespaceDeclarationSyntax ns:
+                        foreach (var part in ns.Name.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)))
+                        {
+                            Declare(part.ValueText, "namespace");
+                        }
+
+                        if (!Add(ns, around))
+                        {
+                            return false;
+                        }
+
+                        break;
+                    case OperatorDeclarationSyntax or ConversionOperatorDeclarationSyntax:
+                        // Found by the types of the operands, whose names the reader need not write.
+                        return false;
+                    case EnumDeclarationSyntax @enum:
+                        Declare(@enum.Identifier.ValueText, around + @enum);
+                        foreach (var member in @enum.Members)
+                        {
+                            Declare(member.Identifier.ValueText, around + @enum.Identifier.ValueText + "." + member);
+                        }
+
+                        break;
+                    case TypeDeclarationSyntax type:
+                        string header = around + Before(type, type.OpenBraceToken.IsMissing ? null : type.OpenBraceToken);
+                        Declare(type.Identifier.ValueText, header);
+                        if (type is RecordDeclarationSyntax { ParameterList: { } positional })
+                        {
+                            // A record's positional parameters are its properties.
+                            foreach (var parameter in positional.Parameters)
+                            {
+                                Declare(parameter.Identifier.ValueText, header);
+                            }
+                        }
+
+                        if (!Add(type, header + " { "))
+                        {
+                            return false;
+                        }
+
+                        break;
+                    case DelegateDeclarationSyntax @delegate:
+                        Declare(@delegate.Identifier.ValueText, around + @delegate);
+                        break;
+                    case ConstructorDeclarationSyntax constructor:
+                        Declare(constructor.Identifier.ValueText, around + Before(constructor, FirstOf(constructor.Body, constructor.ExpressionBody, constructor.Initializer)));
+                        break;
+                    case MethodDeclarationSyntax method:
+                        // A method returning a tensor is seen whole: a buffer's shape is read from the body of the method
+                        // that makes it (BufferReader), wherever that method is declared.
+                        Declare(method.Identifier.ValueText, around + (ReturnsTensor(method) ? method.ToString() : Before(method, FirstOf(method.Body, method.ExpressionBody))));
+                        break;
+                    case PropertyDeclarationSyntax property:
+                        Declare(property.Identifier.ValueText, around + Before(property, FirstOf(property.AccessorList, property.ExpressionBody)) + Accessors(property.AccessorList));
+                        break;
+                    case IndexerDeclarationSyntax indexer when indexer.Parent is BaseTypeDeclarationSyntax owner:
+                        Declare(owner.Identifier.ValueText, around + Before(indexer, FirstOf(indexer.AccessorList, indexer.ExpressionBody)) + Accessors(indexer.AccessorList));
+                        break;
+                    case EventDeclarationSyntax @event:
+                        Declare(@event.Identifier.ValueText, around + Before(@event, @event.AccessorList));
+                        break;
+                    case BaseFieldDeclarationSyntax field:
+                        // A constant's value is part of what others see; another field's initialiser is not.
+                        bool constant = field.Modifiers.Any(SyntaxKind.ConstKeyword);
+                        foreach (var variable in field.Declaration.Variables)
+                        {
+                            string seen = constant ? field.ToString() : $"{field.AttributeLists} {field.Modifiers} {field.Declaration.Type} {variable.Identifier.ValueText}";
+                            Declare(variable.Identifier.ValueText, around + seen);
+                        }
+
+                        break;
+                    case GlobalStatementSyntax:
+                        // Top-level statements declare nothing another file can name (their locals and local functions stay in Main).
+                        break;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool ReturnsTensor(MethodDeclarationSyntax method) =>
+            method.ReturnType.ToString().TrimEnd('?') is "Tensor" or "LayerGen.Tensor" or "global::LayerGen.Tensor";
+
+        private static SyntaxNodeOrToken? FirstOf(params SyntaxNode?[] nodes) =>
+            nodes.Where(n => n is not null).OrderBy(n => n!.SpanStart).Select(n => (SyntaxNodeOrToken?)n!).FirstOrDefault();
+
+        /// <summary>The declaration's text up to <paramref name="end"/> (its body), or all of it.</summary>
+        private static string Before(SyntaxNode declaration, SyntaxNodeOrToken? end)
+        {
+            var text = declaration.SyntaxTree.GetText();
+            int stop = end?.SpanStart ?? declaration.Span.End;
+            return text.ToString(Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(declaration.SpanStart, stop));
+        }
+
+        private static string Before(SyntaxNode declaration, SyntaxToken end) => Before(declaration, (SyntaxNodeOrToken?)end);
+
+        private static string Accessors(AccessorListSyntax? accessors) =>
+            accessors is null ? string.Empty : string.Join(" ", accessors.Accessors.Select(a => $"{a.AttributeLists} {a.Modifiers} {a.Keyword.ValueText};"));
     }
 }
