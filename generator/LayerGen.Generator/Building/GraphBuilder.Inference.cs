@@ -77,7 +77,7 @@ internal sealed partial class GraphBuilder
 
         foreach (var local in forward.Locals)
         {
-            _names[local.Name] = Visit(local.Value)!.Value;
+            _names[local.Name] = VisitLocalValue(local)!.Value;
         }
 
         foreach (var result in forward.AllResults)

@@ -223,6 +223,9 @@ internal sealed record LayerSignature(
     /// <summary>How many tensors the layer's <c>Forward</c> returns (<see cref="OutputFeatures"/> are the first's).</summary>
     public int OutputCount { get; init; } = 1;
 
+    /// <summary>The features of the outputs after the first, for a layer returning a tuple (a parent takes it apart).</summary>
+    public EquatableArray<EquatableArray<SizeRef>> OtherOutputFeatures { get; init; } = EquatableArray<EquatableArray<SizeRef>>.Empty;
+
     /// <summary>The positions of the inputs that hold int64 ids (<c>Forward(Tensor ids) => weight[ids]</c>); empty for float inputs only.</summary>
     public EquatableArray<int> IdsInputs { get; init; } = EquatableArray<int>.Empty;
 }
