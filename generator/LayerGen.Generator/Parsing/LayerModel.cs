@@ -64,6 +64,13 @@ internal sealed record LayerModel(
     /// </summary>
     public EquatableArray<BufferModel> Buffers { get; init; } = EquatableArray<BufferModel>.Empty;
 
+    /// <summary>
+    /// Sizes no constructor parameter gives and no use fixes (<see cref="Building.RunTimeFeatures"/>): a loss's classes
+    /// in <c>Ops.Pick(Ops.LogSoftmax(yHat, -1), y)</c> with no declared input. They are among <see cref="SizeParameters"/>,
+    /// and the glue reads each from the input at the call instead of from the constructor.
+    /// </summary>
+    public EquatableArray<string> RunTimeSizes { get; init; } = EquatableArray<string>.Empty;
+
     /// <summary>True when the layer's own source has syntax errors (the user is mid-edit).</summary>
     public bool SourceHasErrors { get; init; }
 }
