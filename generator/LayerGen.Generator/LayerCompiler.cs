@@ -52,9 +52,16 @@ internal static class LayerCompiler
             layer = unrolled;
         }
 
-        var names = new Names(layer.ConstructorParameters, ParameterNames(layer), layer.Forward.AllInputNames.ToList(), layer.Forward.OtherResults.Count + 1);
         LayerSignature? SignatureOf(ChildModel child) =>
             child.MetadataSignature ?? childSignatures.FirstOrDefault(s => s.LayerFullName == child.TypeFullName);
+        if (RunTimeFeatures.Apply(layer, SignatureOf) is { } widened)
+        {
+            // A size nothing fixes (a loss's classes): the run-time-bounded kernel only, the size read at each call.
+            layer = widened;
+            specialisations = EquatableArray<EquatableArray<int>>.Empty;
+        }
+
+        var names = new Names(layer.ConstructorParameters, ParameterNames(layer), layer.Forward.AllInputNames.ToList(), layer.Forward.OtherResults.Count + 1);
         var graph = GraphBuilder.Build(layer, names.Size, SignatureOf, diagnostics);
         if (graph is null || diagnostics.Count > 0)
         {

@@ -52,12 +52,20 @@ internal static class ReverseMode
 
         for (int id = graph.Outputs.Max(); id >= 0; id--)
         {
+            // A tuple-returning child's call runs its backward when any of its results has a gradient: the others get zeros.
+            var results = graph[id].Op == Op.ChildCall ? graph.ChildResultsOf(id) : System.Array.Empty<int>();
+            if (gradients[id] is null && results.Any(r => gradients[r] is not null))
+            {
+                gradients[id] = Zeros(graph, graph[id].Shape);
+            }
+
             if (gradients[id] is not int g || !dependsOnVariable[id])
             {
                 continue;
             }
 
             var node = graph[id];
+            var resultGradients = results.Select(r => (r, gradients[r] ?? Zeros(graph, graph[r].Shape))).ToList();
             var contributed = new bool[node.Args.Count];
             var inherited = selectedBy.TryGetValue(g, out var conditions) ? conditions : null;
             void Contribute(int argument, int contribution)
@@ -89,7 +97,7 @@ internal static class ReverseMode
             }
 
             int firstNew = graph.Nodes.Count;
-            VjpRules.For(node)(new VjpContext(graph, node, g, Contribute));
+            VjpRules.For(node)(new VjpContext(graph, node, g, Contribute) { ResultGradients = resultGradients });
             for (int made = firstNew; made < graph.Nodes.Count; made++)
             {
                 graph.DifferentiatedFrom[made] = id;
@@ -128,6 +136,10 @@ internal static class ReverseMode
             graph.ParameterGrads.Add(new KeyValuePair<string, int>(parameter.Key, gradients[parameter.Value] ?? -1));
         }
     }
+
+    /// <summary>A tensor of zeros of <paramref name="shape"/>: the gradient of a child's result that nothing reads.</summary>
+    private static int Zeros(Graph graph, Shape shape) =>
+        graph.Add(new Node(0, Op.Elementwise, new[] { graph.Constant(0) }, shape) { Function = Elementwise.Expand, Text = "0" });
 
     /// <summary>A Where whose condition is a scalar constant: the selection between two branches built by the unroller.</summary>
     private static bool IsBranchSelection(Graph graph, Node node) =>

@@ -35,6 +35,9 @@ internal static class VjpRules
         Op.Input or Op.Target or Op.Parameter or Op.OutputGrad or Op.Constant or Op.InverseCount => Elementwise.NoGradient,
         Op.DropoutMask or Op.SliceGrad or Op.ExtremeGrad or Op.PickGrad or Op.FftHalfAdjoint or Op.ChildGrad or Op.ScatterAddRows => Elementwise.NoGradient,
         Op.ScatterAddAxis => Elementwise.NoGradient,
+
+        // A child's further result: its gradient goes to the child's backward with the call's (ReverseMode), not through this node.
+        Op.ChildResult => Elementwise.NoGradient,
         _ => throw new System.InvalidOperationException($"no vector-Jacobian product for {node.Op}"),
     };
 
@@ -93,6 +96,18 @@ internal static class VjpRules
     /// </remarks>
     private static void ChildCall(VjpContext d)
     {
+        if (d.ResultGradients.Count > 0)
+        {
+            // A child returning a tuple: its backward reads every result's gradient (ReverseMode gathered them).
+            var tupleGrads = Enumerable.Range(0, d.Node.Args.Count).Select(d.ChildGradOfTuple).ToList();
+            for (int k = 0; k < tupleGrads.Count; k++)
+            {
+                d.Gradient(k, tupleGrads[k]);
+            }
+
+            return;
+        }
+
         if (d.Node.Args.Count == 1)
         {
             d.Gradient(0, d.ChildGrad());

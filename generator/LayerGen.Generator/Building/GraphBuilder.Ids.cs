@@ -74,6 +74,9 @@ internal sealed partial class GraphBuilder
                     }
 
                     break;
+                case TupleItemExpr item:
+                    Walk(item.Tuple);
+                    break;
                 case ConditionalExpr conditional:
                     Walk(conditional.WhenTrue);
                     Walk(conditional.WhenFalse);

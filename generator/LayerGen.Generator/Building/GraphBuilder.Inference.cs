@@ -59,6 +59,10 @@ internal sealed partial class GraphBuilder
         return new InferredInput(features, builder._targetHoldsIndices) { OtherFeatures = others };
     }
 
+    /// <summary>What the first reading finds about a loss's input: its features (empty when nothing fixes them) and whether the target holds class indices.</summary>
+    public static InferredInput InferLossInput(LayerModel layer, System.Func<ChildModel, LayerSignature?> signatureOf) =>
+        InferInput(layer, name => name, signatureOf);
+
     /// <summary>The first reading: every local and the result, a value that cannot be built yet standing in as unknown.</summary>
     private void ReadWithUnknowns(IReadOnlyList<Dim> features)
     {
@@ -77,7 +81,7 @@ internal sealed partial class GraphBuilder
 
         foreach (var local in forward.Locals)
         {
-            _names[local.Name] = Visit(local.Value)!.Value;
+            _names[local.Name] = VisitLocalValue(local)!.Value;
         }
 
         foreach (var result in forward.AllResults)

@@ -80,14 +80,17 @@ internal sealed partial class GraphBuilder
 
         foreach (var local in forward.Locals)
         {
-            int? value = Visit(local.Value);
+            int? value = VisitLocalValue(local);
             if (value is null)
             {
                 return null;
             }
 
             _names[local.Name] = value.Value;
-            _graph.Statements.Add(new Ir.ForwardStatement(local.Name, value.Value, local.Value.Text));
+            if (!HoldsTuple(local.Name))
+            {
+                _graph.Statements.Add(new Ir.ForwardStatement(local.Name, value.Value, local.Value.Text));
+            }
         }
 
         foreach (var result in forward.AllResults)
@@ -158,11 +161,12 @@ internal sealed partial class GraphBuilder
     {
         int? id = expr switch
         {
-            NameExpr name => _names.TryGetValue(name.Name, out int found) ? RefuseIds(name, found) : null,
+            NameExpr name => _names.TryGetValue(name.Name, out int found) ? (HoldsTuple(name.Name) ? RefuseWholeTuple(name) : RefuseIds(name, found)) : null,
             NumberExpr number => _graph.Add(new Node(0, Op.Constant, System.Array.Empty<int>(), Shape.Scalar) { Value = number.Value, Text = number.Text }),
             ScalarExpr scalar => _graph.Add(new Node(0, Op.Constant, System.Array.Empty<int>(), Shape.Scalar) { Value = InKernelNames(Number.Symbolic(scalar.Template)), Text = scalar.Text }),
             CallExpr call => Call(call),
-            ChildCallExpr child => Child(child),
+            ChildCallExpr child => Child(child, wholeTuple: false),
+            TupleItemExpr item => TupleItem(item),
             TupleExpr tuple => NotAValue(tuple, "a tuple of tensors can only be what a Forward declared to return several tensors returns"),
             _ => null,
         };
@@ -247,7 +251,7 @@ internal sealed partial class GraphBuilder
     /// The child's input and output features in this layer's terms: its signature with its size
     /// parameters replaced by the arguments it is constructed with.
     /// </summary>
-    private (IReadOnlyList<Dim> Input, IReadOnlyList<Dim> Output, IReadOnlyList<IReadOnlyList<Dim>> Others)? ChildShapes(string name)
+    private (IReadOnlyList<Dim> Input, IReadOnlyList<Dim> Output, IReadOnlyList<IReadOnlyList<Dim>> Others, IReadOnlyList<IReadOnlyList<Dim>> OtherOutputs)? ChildShapes(string name)
     {
         var child = _layer.Children.FirstOrDefault(c => c.Name == name);
         var signature = child is null ? null : _signatureOf(child);
@@ -271,16 +275,19 @@ internal sealed partial class GraphBuilder
         }
 
         var others = signature.OtherInputFeatures.Select(f => f.Select(Resolve).ToList()).ToList();
-        if (others.Any(f => f.Any(d => d is null)))
+        var otherOutputs = signature.OtherOutputFeatures.Select(f => f.Select(Resolve).ToList()).ToList();
+        if (others.Concat(otherOutputs).Any(f => f.Any(d => d is null)))
         {
             return null;
         }
 
         return (input.Select(d => d!.Value).ToArray(), output.Select(d => d!.Value).ToArray(),
-            others.Select(f => (IReadOnlyList<Dim>)f.Select(d => d!.Value).ToArray()).ToArray());
+            others.Select(f => (IReadOnlyList<Dim>)f.Select(d => d!.Value).ToArray()).ToArray(),
+            otherOutputs.Select(f => (IReadOnlyList<Dim>)f.Select(d => d!.Value).ToArray()).ToArray());
     }
 
-    private int? Child(ChildCallExpr call)
+    /// <param name="wholeTuple">True where a child's whole tuple may stand (a local's value, an element's source).</param>
+    private int? Child(ChildCallExpr call, bool wholeTuple)
     {
         var idsInputs = ChildIdsInputs(call.Child);
         int? arg = idsInputs.Contains(0) ? VisitIds(call.Input, $"'{call.Child}'") : Visit(call.Input);
@@ -300,9 +307,9 @@ internal sealed partial class GraphBuilder
             return null;
         }
 
-        if (_signatureOf(child) is { OutputCount: > 1 } tuple)
+        if (_signatureOf(child) is { OutputCount: > 1 } tuple && !wholeTuple)
         {
-            Report(call, $"'{name}' ({child.TypeFullName}) returns {tuple.OutputCount} tensors, and a child's tuple cannot be taken apart in a forward definition yet");
+            Report(call, $"'{name}' ({child.TypeFullName}) returns {tuple.OutputCount} tensors, not one: take them apart, e.g. 'var (output, state) = {call.Text};'");
             return null;
         }
 
@@ -354,7 +361,10 @@ internal sealed partial class GraphBuilder
         }
 
         var output = new Shape(shape.Dims.Take(leading).Concat(known.Output).ToArray());
-        return _graph.Add(new Node(0, Op.ChildCall, args, output) { Name = name, ChildInput = new Shape(known.Input), Text = call.Text });
+        int result = _graph.Add(new Node(0, Op.ChildCall, args, output) { Name = name, ChildInput = new Shape(known.Input), Text = call.Text });
+        return known.OtherOutputs.Count == 0
+            ? result
+            : AddTupleResults(result, known.OtherOutputs.Select(f => new Shape(shape.Dims.Take(leading).Concat(f).ToArray())).ToList(), call);
     }
 
     /// <summary>Mean = sum × (1 / count): sugar lowered to primitives.</summary>

@@ -111,6 +111,7 @@ internal static class SignatureBuilder
             InputCount = graph.Inputs.Count,
             OtherInputFeatures = graph.Inputs.Skip(1).Select(i => graph[i].Shape.Features.Select(ToSize).ToEquatableArray()).ToEquatableArray(),
             OutputCount = graph.Outputs.Count,
+            OtherOutputFeatures = graph.Outputs.Skip(1).Select(o => graph[o].Shape.Features.Select(ToSize).ToEquatableArray()).ToEquatableArray(),
             IdsInputs = Enumerable.Range(0, graph.Inputs.Count).Where(i => graph[graph.Inputs[i]].IsIds).ToEquatableArray(),
         };
     }

@@ -19,8 +19,11 @@ internal sealed class ChildEmitter
         var node = _plan.Graph[step.Node];
         string inputs = string.Join(", ", node.Args.Select(a => _plan.Buffers[a].Name));
         string rows = ChildRows(node);
-        w.Comment($"{step.Target.Buffer.Name} = {node.Name}.Call({inputs})      (from: {node.Text})   {node.Shape}");
-        w.Line($"{node.Name}.ForwardSpan({rows}, {inputs}, {step.Target.Buffer.Name}, {_plan.ChildSaved[step.Node].Name});");
+        // A child returning a tuple writes each result into its own buffer.
+        string outputs = string.Join(", ", new[] { step.Target.Buffer.Name }.Concat(_plan.Graph.ChildResultsOf(step.Node).Select(r => _plan.Buffers[r].Name)));
+        string assigned = outputs.Contains(", ") ? $"({outputs})" : outputs;
+        w.Comment($"{assigned} = {node.Name}.Call({inputs})      (from: {node.Text})   {node.Shape}");
+        w.Line($"{node.Name}.ForwardSpan({rows}, {inputs}, {outputs}, {_plan.ChildSaved[step.Node].Name});");
     }
 
     /// <summary>For a child of several inputs: the gradient targets of its ChildGrad nodes seen so far, by the call's output node.</summary>
@@ -33,9 +36,11 @@ internal sealed class ChildEmitter
     /// backward into parameters: its plain backward runs (the parent cannot offer one into parameters then either,
     /// as BackwardIntoParameters.CanRun refuses a child with parameters that does not implement it).
     /// </summary>
+    /// <remarks>A child returning a tuple takes this path too: Args (inputs..., results..., their gradients...), Ints (input, results).</remarks>
     private void BackwardOfSeveral(SourceWriter w, ChildGradStep step, Node node)
     {
-        int count = node.Args.Count - 2;
+        int count = node.InputCount();
+        int results = node.ResultCount();
         int output = node.Args[count];
         if (!_pending.TryGetValue(output, out var targets))
         {
@@ -65,15 +70,17 @@ internal sealed class ChildEmitter
         }
 
         string inputs = string.Join(", ", node.Args.Take(count).Select(a => _plan.Buffers[a].Name));
-        w.Comment($"{string.Join(", ", targets.Where(g => g.Length > 0))} += {node.Name}'s backward from {_plan.Buffers[node.Args[count + 1]].Name} (also accumulates {node.Name}'s parameter gradients)");
-        w.Line($"{node.Name}.BackwardSpan({ChildRows(node)}, {inputs}, {_plan.Buffers[output].Name}, {_plan.Buffers[node.Args[count + 1]].Name}, {string.Concat(targets.Where(g => g.Length > 0).Select(g => g + ", "))}{_plan.ChildSaved[output].Name});");
+        string outputs = string.Join(", ", node.Args.Skip(count).Take(results).Select(a => _plan.Buffers[a].Name));
+        string outputGrads = string.Join(", ", node.Args.Skip(count + results).Select(a => _plan.Buffers[a].Name));
+        w.Comment($"{string.Join(", ", targets.Where(g => g.Length > 0))} += {node.Name}'s backward from {outputGrads} (also accumulates {node.Name}'s parameter gradients)");
+        w.Line($"{node.Name}.BackwardSpan({ChildRows(node)}, {inputs}, {outputs}, {outputGrads}, {string.Concat(targets.Where(g => g.Length > 0).Select(g => g + ", "))}{_plan.ChildSaved[output].Name});");
     }
 
     /// <param name="intoParameters">The kernel's flag choosing the child's <c>BackwardSpanIntoParameters</c> (IBackwardIntoParameters).</param>
     public void Backward(SourceWriter w, ChildGradStep step, string intoParameters)
     {
         var node = _plan.Graph[step.Node];
-        if (node.Ints.Count == 1)
+        if (node.Ints.Count >= 1)
         {
             BackwardOfSeveral(w, step, node);
             return;

@@ -12,7 +12,29 @@ internal sealed partial class LayerEmitter
         EmitKernelName(w);
         EmitParameterAccessors(w);
         w.Line("/// <summary>The loss of <paramref name=\"input\"/> against <paramref name=\"target\"/>, by the generated kernels (and their backward when gradients are on).</summary>");
-        w.Line("public Tensor Call(Tensor input, Tensor target) => LossRuntime.Call(this, input, target, __inputFeatures, __targetFeatures);");
+        if (_layer.RunTimeSizes.Count == 1)
+        {
+            // A size nothing fixes (the classes of Ops.Pick): the input's last dimension, read at each call.
+            string readSize = $"__{_names.Size(_layer.RunTimeSizes[0])} = input.Rank >= 2 ? input.Shape[input.Rank - 1] : 0;";
+            using (w.Block("public Tensor Call(Tensor input, Tensor target)"))
+            {
+                w.Line(readSize);
+                w.Line("return LossRuntime.Call(this, input, target, __inputFeatures, __targetFeatures);");
+            }
+
+            w.Line();
+            w.Line("/// <summary>The loss against integer class labels, checked against the input's classes.</summary>");
+            using (w.Block("public Tensor Call(Tensor input, ReadOnlySpan<int> labels)"))
+            {
+                w.Line(readSize);
+                w.Line("return LossRuntime.CallWithLabels(this, input, labels);");
+            }
+        }
+        else
+        {
+            w.Line("public Tensor Call(Tensor input, Tensor target) => LossRuntime.Call(this, input, target, __inputFeatures, __targetFeatures);");
+        }
+
         w.Line();
         w.Line("/// <summary>The forward definition as written, on the eager reference ops (naive, allocating, for tests).</summary>");
         w.Line("public Tensor CallEager(Tensor input, Tensor target) => Forward(input, target);");
@@ -26,7 +48,17 @@ internal sealed partial class LayerEmitter
         string parameterData = ParameterData();
         string parameterGrads = GradientArguments();
 
-        w.Line($"public int InputRowLength => {GlueProduct(graph[graph.Input].Shape.Features)};");
+        if (_layer.RunTimeSizes.Count == 1)
+        {
+            string field = "__" + _names.Size(_layer.RunTimeSizes[0]);
+            w.Line($"/// <summary>Floats per row of the input: its last dimension ({_layer.RunTimeSizes[0]}), which no constructor parameter gives, so the span API is told it here (a tensor call sets it from the input).</summary>");
+            w.Line($"public int InputRowLength {{ get => {field}; set => {field} = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, \"{_layer.ClassName}: a row length cannot be negative.\"); }}");
+        }
+        else
+        {
+            w.Line($"public int InputRowLength => {GlueProduct(graph[graph.Input].Shape.Features)};");
+        }
+
         w.Line();
         w.Line($"public int TargetRowLength => {GlueProduct(graph[graph.Target].Shape.Features)};");
         w.Line();

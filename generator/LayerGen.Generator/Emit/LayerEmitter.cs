@@ -197,8 +197,10 @@ internal sealed partial class LayerEmitter
     private void EmitState(SourceWriter w, Shape inputShape, Shape otherShape, string otherName)
     {
         EmitSizeState(w);
-        w.Line($"private readonly int[] __inputFeatures = {FeatureArray(inputShape.Features)};");
-        w.Line($"private readonly int[] {otherName} = {FeatureArray(otherShape.Features)};");
+        // A run-time size is read when the array is (per call); otherwise the arrays are made once.
+        string declare = _layer.RunTimeSizes.Count > 0 ? "private int[] {0} => {1};" : "private readonly int[] {0} = {1};";
+        w.Line(string.Format(CultureInfo.InvariantCulture, declare, "__inputFeatures", FeatureArray(inputShape.Features)));
+        w.Line(string.Format(CultureInfo.InvariantCulture, declare, otherName, FeatureArray(otherShape.Features)));
         w.Line();
     }
 
@@ -217,6 +219,14 @@ internal sealed partial class LayerEmitter
             w.Comment("The constructor's sizes, for the run-time-bounded kernel and the length checks.");
             foreach (var size in _layer.SizeParameters)
             {
+                if (_layer.RunTimeSizes.Contains(size))
+                {
+                    w.Comment($"'{size}' is no constructor parameter: nothing fixes it, so it is the input's last dimension, set by each tensor call (InputRowLength for the span API).");
+                    w.Line($"private int __{_names.Size(size)};");
+                    w.Line($"private int {size} => __{_names.Size(size)};");
+                    continue;
+                }
+
                 w.Line(ConstructorValue("int", size));
             }
 

@@ -158,6 +158,22 @@ internal sealed class VjpContext : BackwardOps
     /// For a call of a child of several inputs: the gradient of input <paramref name="input"/>, Args (inputs..., output, g),
     /// Ints (input). The child's backward runs once for them all, at the last of them.
     /// </summary>
+    /// <summary>
+    /// For a call of a child returning a tuple: the gradient of input <paramref name="input"/>, Args (inputs..., results...,
+    /// their gradients...), Ints (input, results). The child's backward runs once for every input, at the last of them.
+    /// </summary>
+    public int ChildGradOfTuple(int input)
+    {
+        var results = new[] { Y }.Concat(ResultGradients.Select(r => r.Result)).ToArray();
+        var args = Node.Args.Concat(results).Concat(new[] { G }).Concat(ResultGradients.Select(r => r.Gradient)).ToArray();
+        int id = Graph.Add(new Node(0, Op.ChildGrad, args, Graph[Node.Args[input]].Shape) { Name = Node.Name, ChildInput = Node.ChildInput, Ints = new[] { input, results.Length }.ToEquatableArray() });
+        Graph.BackwardRoots.Add(id);
+        return id;
+    }
+
+    /// <summary>For a call of a child returning a tuple: each further result (ChildResult node) and its gradient (zeros when it has none).</summary>
+    public System.Collections.Generic.IReadOnlyList<(int Result, int Gradient)> ResultGradients { get; init; } = System.Array.Empty<(int, int)>();
+
     public int ChildGrad(int input)
     {
         var args = Node.Args.Concat(new[] { Y, G }).ToArray();

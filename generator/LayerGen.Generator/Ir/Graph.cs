@@ -125,7 +125,7 @@ internal sealed class Graph
     /// </summary>
     internal static Node? SharingKey(Node node) => node.Op switch
     {
-        Op.Input or Op.Target or Op.Parameter or Op.OutputGrad or Op.DropoutMask or Op.ChildCall or Op.ChildGrad => null,
+        Op.Input or Op.Target or Op.Parameter or Op.OutputGrad or Op.DropoutMask or Op.ChildCall or Op.ChildGrad or Op.ChildResult => null,
         _ => node with { Id = 0, Text = string.Empty, IsBackward = false },
     };
 

@@ -151,8 +151,10 @@ internal static class GraphVerifier
                 return Arity(1) ?? (HalfSpectrum(node.Shape) is { } spectrum && spectrum.Equals(Arg(0)) ? null : $"{Arg(0)} is not its half spectrum");
             case Op.ChildCall when node.Args.Count > 1:
                 return node.Args.Skip(1).All(a => graph[a].Shape.HasRows) ? null : "every argument of a child of several inputs has the batch";
-            case Op.ChildGrad when node.Ints.Count == 1:
+            case Op.ChildGrad when node.Ints.Count >= 1:
                 return node.Shape.Equals(Arg(node.Ints[0])) ? null : $"the gradient of input {node.Ints[0]} should have its shape {Arg(node.Ints[0])}";
+            case Op.ChildResult:
+                return Arity(1) ?? (graph[node.Args[0]].Op == Op.ChildCall && node.Ints.Count == 1 && node.Ints[0] >= 1 && node.Shape.HasRows ? null : "it is a further result (Ints: from 1, with the batch) of a child's call");
             case Op.ChildCall:
                 return Arity(1) ?? (node.ChildInput is { } input && Arg(0).Rank > input.Rank && Arg(0).Dims.Skip(Arg(0).Rank - input.Rank).SequenceEqual(input.Dims)
                     && node.Shape.Dims.Take(Arg(0).Rank - input.Rank).SequenceEqual(Arg(0).Dims.Take(Arg(0).Rank - input.Rank))

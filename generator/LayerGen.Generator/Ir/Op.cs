@@ -102,6 +102,12 @@ internal enum Op
     /// accumulates the child's own parameter gradients, so it runs even when the input needs none.
     /// </summary>
     ChildGrad,
+
+    /// <summary>
+    /// Result <see cref="Node.Ints"/>[0] (from 1) of a child returning a tuple; Args (the ChildCall, which holds result 0).
+    /// The child's forward writes it; it has no step of its own, and its gradient goes to the child's backward with the others'.
+    /// </summary>
+    ChildResult,
 }
 
 internal static class OpFacts

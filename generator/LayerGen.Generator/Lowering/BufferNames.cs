@@ -145,7 +145,12 @@ internal sealed class BufferNames
 
         foreach (var node in InWalkOrder(backward: false).Where(n => !_wanted.ContainsKey(n.Id)))
         {
-            _wanted[node.Id] = node.Op == Op.ChildCall ? node.Name + "Output" : Counted(node);
+            _wanted[node.Id] = node.Op switch
+            {
+                Op.ChildCall => node.Name + "Output",
+                Op.ChildResult => node.Name + "Output" + (node.Ints[0] + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                _ => Counted(node),
+            };
         }
     }
 

@@ -46,6 +46,8 @@ internal sealed class Lowerer
     private void Run()
     {
         var forwardNeeded = Reach(_graph.Outputs.Concat(_graph.BufferUpdates.Select(u => u.Value)));
+        // A tuple-returning child writes every result, so each needs a buffer even when nothing reads it.
+        forwardNeeded.UnionWith(forwardNeeded.Where(id => _graph[id].Op == Op.ChildCall).SelectMany(_graph.ChildResultsOf).ToList());
         var gradRoots = _graph.ParameterGrads.Select(p => p.Value).Where(v => v >= 0).Concat(_graph.BackwardRoots).ToList();
         gradRoots.AddRange(_graph.InputGrads.Where(g => g >= 0));
 
@@ -350,6 +352,11 @@ internal sealed class Lowerer
             {
                 steps.Add(new ChildGradStep(id, null, WantedBy(id)));
                 continue;
+            }
+
+            if (node.Op == Op.ChildResult)
+            {
+                continue; // written by its child's call (ChildEmitter.Forward)
             }
 
             var target = direct.TryGetValue(id, out var t) ? t : new Target(_plan.Buffers[id], Accumulate: false);

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using LayerGen.Generator.Ir;
 
 namespace LayerGen.Generator.Lowering;
 
@@ -51,7 +52,7 @@ internal static class ParameterWriteOrder
     /// </summary>
     private static bool ChildBackwardRunsTwice(KernelPlan plan) =>
         plan.BackwardSteps.OfType<ChildGradStep>()
-            .Where(g => plan.Graph[g.Node].Ints.Count == 0 || plan.Graph[g.Node].Ints[0] == plan.Graph[g.Node].Args.Count - 3)
+            .Where(g => plan.Graph[g.Node].Ints.Count == 0 || plan.Graph[g.Node].Ints[0] == plan.Graph[g.Node].InputCount() - 1)
             .GroupBy(g => plan.Graph[g.Node].Name)
             .Any(g => g.Count() > 1);
 }

@@ -44,9 +44,9 @@ internal static class StepAccess
 
         if (step is ChildGradStep grad)
         {
-            // Args: inputs..., the call's output, the output's gradient; the call's saved region is keyed by its output.
-            var args = plan.Graph[grad.Node].Args;
-            yield return plan.ChildSaved[args[args.Count - 2]];
+            // Args: inputs..., the call's outputs, their gradients; the call's saved region is keyed by its (first) output.
+            var node = plan.Graph[grad.Node];
+            yield return plan.ChildSaved[node.Args[node.InputCount()]];
         }
     }
 
@@ -73,6 +73,11 @@ internal static class StepAccess
             case ChildCallStep c:
                 yield return (c.Node, c.Target.Buffer);
                 yield return (c.Node, plan.ChildSaved[c.Node]);
+                foreach (int result in plan.Graph.ChildResultsOf(c.Node))
+                {
+                    yield return (result, plan.Buffers[result]); // a tuple's further results, written by the same call
+                }
+
                 break;
             case ChildGradStep { Target: { } target } g:
                 yield return (g.Node, target.Buffer);

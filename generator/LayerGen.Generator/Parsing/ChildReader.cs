@@ -164,8 +164,22 @@ internal static class ChildReader
 
         var outputs = outputText.Split(';');
         var output = ShapeText.ParseFeatures(outputs[0], sizes);
+        var otherOutputs = new List<EquatableArray<SizeRef>>();
+        foreach (string other in outputs.Skip(1))
+        {
+            if (ShapeText.ParseFeatures(other.Trim(), sizes) is not { } features)
+            {
+                return null;
+            }
+
+            otherOutputs.Add(features.ToEquatableArray());
+        }
+
         return input is null || output is null
             ? null
-            : new LayerSignature(type.ToDisplayString(), sizes.ToEquatableArray(), input.ToEquatableArray(), output.ToEquatableArray()) { InputCount = inputs.Length, OutputCount = outputs.Length, OtherInputFeatures = others.ToEquatableArray(), IdsInputs = ids };
+            : new LayerSignature(type.ToDisplayString(), sizes.ToEquatableArray(), input.ToEquatableArray(), output.ToEquatableArray())
+            {
+                InputCount = inputs.Length, OutputCount = outputs.Length, OtherInputFeatures = others.ToEquatableArray(), IdsInputs = ids, OtherOutputFeatures = otherOutputs.ToEquatableArray(),
+            };
     }
 }

@@ -88,3 +88,9 @@ internal sealed record ChildCallExpr(string Child, Expr Input, string Text, Loca
 /// (<see cref="ForwardModel.WithResults"/> takes it apart into the results).
 /// </summary>
 internal sealed record TupleExpr(EquatableArray<Expr> Items, string Text, LocationInfo? Location) : Expr(Text, Location);
+
+/// <summary>
+/// One element of a child's tuple result: <c>result.Item2</c>, or an element of <c>var (outputs, state) = rnn.Call(x, h);</c>
+/// (read as a local holding the call and one <see cref="TupleItemExpr"/> per name). <see cref="Index"/> counts from 0.
+/// </summary>
+internal sealed record TupleItemExpr(Expr Tuple, int Index, string Text, LocationInfo? Location) : Expr(Text, Location);

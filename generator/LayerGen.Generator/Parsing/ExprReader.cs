@@ -117,6 +117,10 @@ internal sealed partial class ExprReader
                 return Environment.ReadElement(element, text, location);
             case ConditionalExpressionSyntax conditional when Environment is not null:
                 return ReadConditional(conditional, text, location);
+            case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax, Name.Identifier.ValueText: var item } tupleItem when TupleItemIndex(item) is int index:
+                // result.Item2 of 'var result = rnn.Call(x, h);': Building checks that the local holds a child's tuple.
+                var whole = Read(tupleItem.Expression);
+                return whole is null ? null : new TupleItemExpr(whole, index, text, location);
             case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "T" } transpose:
                 var transposed = Read(transpose.Expression);
                 return transposed is null ? null : Call(OpTable.Transposed, text, location, transposed);
@@ -386,6 +390,10 @@ internal sealed partial class ExprReader
 
     private static CallExpr Call(OpInfo op, string text, LocationInfo? location, params Expr[] operands) =>
         new(op, operands.ToEquatableArray(), EquatableArray<int>.Empty, text, location);
+
+    /// <summary>The element <c>Item1</c> … <c>Item7</c> of a tuple names, counted from 0; null for any other member.</summary>
+    private static int? TupleItemIndex(string member) =>
+        member.Length == 5 && member.StartsWith("Item", System.StringComparison.Ordinal) && member[4] is >= '1' and <= '7' ? member[4] - '1' : null;
 
     /// <summary>The child layer a receiver names (<c>fc1</c> or <c>this.fc1</c>), if any.</summary>
     private string? ChildName(ExpressionSyntax receiver)

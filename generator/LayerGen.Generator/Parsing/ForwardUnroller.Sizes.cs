@@ -211,6 +211,9 @@ internal sealed partial class ForwardUnroller
                 }
 
                 break;
+            case TupleItemExpr item:
+                walk(item.Tuple);
+                break;
         }
     }
 }

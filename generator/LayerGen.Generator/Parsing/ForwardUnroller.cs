@@ -263,6 +263,8 @@ internal sealed partial class ForwardUnroller
                 }
 
                 return child with { Input = input, OtherInputs = others.ToEquatableArray() };
+            case TupleItemExpr item:
+                return Rewrite(item.Tuple) is { } whole ? item with { Tuple = whole } : null;
             case TupleExpr tuple:
                 var items = new List<Expr>();
                 foreach (var item in tuple.Items)

@@ -64,6 +64,13 @@ internal sealed record LayerModel(
     /// </summary>
     public EquatableArray<BufferModel> Buffers { get; init; } = EquatableArray<BufferModel>.Empty;
 
+    /// <summary>
+    /// Sizes no constructor parameter gives and no use fixes (<see cref="Building.RunTimeFeatures"/>): a loss's classes
+    /// in <c>Ops.Pick(Ops.LogSoftmax(yHat, -1), y)</c> with no declared input. They are among <see cref="SizeParameters"/>,
+    /// and the glue reads each from the input at the call instead of from the constructor.
+    /// </summary>
+    public EquatableArray<string> RunTimeSizes { get; init; } = EquatableArray<string>.Empty;
+
     /// <summary>True when the layer's own source has syntax errors (the user is mid-edit).</summary>
     public bool SourceHasErrors { get; init; }
 }
@@ -222,6 +229,9 @@ internal sealed record LayerSignature(
 
     /// <summary>How many tensors the layer's <c>Forward</c> returns (<see cref="OutputFeatures"/> are the first's).</summary>
     public int OutputCount { get; init; } = 1;
+
+    /// <summary>The features of the outputs after the first, for a layer returning a tuple (a parent takes it apart).</summary>
+    public EquatableArray<EquatableArray<SizeRef>> OtherOutputFeatures { get; init; } = EquatableArray<EquatableArray<SizeRef>>.Empty;
 
     /// <summary>The positions of the inputs that hold int64 ids (<c>Forward(Tensor ids) => weight[ids]</c>); empty for float inputs only.</summary>
     public EquatableArray<int> IdsInputs { get; init; } = EquatableArray<int>.Empty;

@@ -131,7 +131,8 @@ internal static class LayerParser
                 nameLocation,
                 attribute + " class",
                 type.Name,
-                "generic layers are not supported yet"));
+                $"a layer cannot have type parameters ({string.Join(", ", type.TypeParameters.Select(t => "'" + t.Name + "'"))}), since its kernels are generated for one class; "
+                + "make it a plain class: a size is an int parameter of the primary constructor, a choice or a rate a bool, float or double one (a hyperparameter), and a layer it wraps a child field"));
             return null;
         }
 

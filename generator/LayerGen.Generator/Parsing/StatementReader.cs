@@ -118,6 +118,8 @@ internal sealed class StatementReader
                 return true;
             case LocalDeclarationStatementSyntax local:
                 return local.Declaration.Variables.All(v => ReadDeclaration(v, into));
+            case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: DeclarationExpressionSyntax or TupleExpressionSyntax } deconstruction }:
+                return ReadDeconstruction(deconstruction, into, location);
             case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax assignment }:
                 return ReadAssignment(assignment, into, location);
             case ForStatementSyntax loop:
@@ -184,6 +186,88 @@ internal sealed class StatementReader
 
         into.Add(new AssignStatement(name, value, location) { Declares = true });
         return true;
+    }
+
+    /// <summary>
+    /// <c>var (outputs, state) = rnn.Call(x, h);</c> (also <c>(Tensor a, Tensor b) = ...</c>, <c>(a, b) = ...</c> on locals, and
+    /// <c>_</c> for an element not wanted): a local holding the whole tuple (named after the child's call) and one local per
+    /// name, each an element of it. Building checks that the value is a child's tuple of as many tensors.
+    /// </summary>
+    private bool ReadDeconstruction(AssignmentExpressionSyntax assignment, List<ForwardStatement> into, LocationInfo? location)
+    {
+        if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || DeconstructedNames(assignment.Left) is not { Count: > 1 } names)
+        {
+            return Refuse(assignment.Left, "a tuple is taken apart into plain names: 'var (outputs, state) = rnn.Call(x, h);'");
+        }
+
+        var value = _reader.Read(assignment.Right);
+        var declared = new HashSet<string>(names.Where(n => n is not null && !_environment.IsLocal(n)).Select(n => n!));
+        foreach (string name in declared)
+        {
+            _environment.DeclareLocal(name); // also when the value failed: its uses below are not a second problem
+        }
+
+        if (value is null)
+        {
+            return false;
+        }
+
+        string whole = (assignment.Right is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax child } } ? child.Identifier.ValueText : "tuple") + "Result";
+        into.Add(new AssignStatement(whole, value, location) { Declares = true });
+        var tuple = new NameExpr(whole, NameKind.Local, value.Text, value.Location);
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (names[i] is { } name)
+            {
+                into.Add(new AssignStatement(name, new TupleItemExpr(tuple, i, $"{whole}.Item{i + 1}", value.Location), location) { Declares = declared.Contains(name) });
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The names a deconstruction's left side writes, in order (null for '_'); null when it is not a flat list of names.</summary>
+    private List<string?>? DeconstructedNames(ExpressionSyntax left)
+    {
+        static List<string?>? FromDesignation(VariableDesignationSyntax designation) => designation switch
+        {
+            ParenthesizedVariableDesignationSyntax list => list.Variables.All(v => v is SingleVariableDesignationSyntax or DiscardDesignationSyntax)
+                ? list.Variables.Select(v => v is SingleVariableDesignationSyntax single ? single.Identifier.ValueText : null).ToList()
+                : null,
+            _ => null,
+        };
+
+        switch (left)
+        {
+            case DeclarationExpressionSyntax declaration:
+                return FromDesignation(declaration.Designation);
+            case TupleExpressionSyntax tuple:
+                var names = new List<string?>();
+                foreach (var argument in tuple.Arguments)
+                {
+                    switch (argument.Expression)
+                    {
+                        case DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax single }:
+                            names.Add(single.Identifier.ValueText);
+                            break;
+                        case DeclarationExpressionSyntax { Designation: DiscardDesignationSyntax }:
+                            names.Add(null);
+                            break;
+                        case IdentifierNameSyntax { Identifier.ValueText: "_" }:
+                            names.Add(null);
+                            break;
+                        case IdentifierNameSyntax { Identifier.ValueText: var name } when _environment.IsLocal(name):
+                            names.Add(name);
+                            break;
+                        default:
+                            return null;
+                    }
+                }
+
+                return names;
+            default:
+                return null;
+        }
     }
 
     /// <summary><c>if (c) ... else ...</c> on a condition known at compile time (<see cref="ForwardEnvironment.ReadBool"/>).</summary>

@@ -9,6 +9,12 @@ namespace LayerGen.Generated;
 public static class LossRuntime
 {
     /// <summary>
+    /// <see cref="ILoss.Call(Tensor, ReadOnlySpan{int})"/> for a generated loss that first reads a run-time size from
+    /// the input (its classes, which no constructor parameter gives): the labels are checked against the classes then.
+    /// </summary>
+    public static Tensor CallWithLabels(ILoss loss, Tensor input, ReadOnlySpan<int> labels) => ClassLabels.Call(loss, input, labels);
+
+    /// <summary>
     /// Checks shapes (input ends with <paramref name="inputFeatures"/>, the target has
     /// <paramref name="targetFeatures"/> per row), runs the generated forward and, when the input needs
     /// a gradient, records the generated backward.

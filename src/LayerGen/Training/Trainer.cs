@@ -86,6 +86,16 @@ public sealed class Trainer
         _inputRowLength = model.InputRowLength;
         _outputRowLength = model.OutputRowLength;
         _lossInputRowLength = loss.InputRowLength;
+        if (_lossInputRowLength == 0)
+        {
+            // A generated loss whose classes nothing fixes reads them from its input at each tensor call; the span API
+            // the trainer runs is told them (its row length could not be set earlier: it is the model's output's).
+            throw new ArgumentException(
+                $"Trainer: the loss '{loss.LossName}' does not know its input's row length yet (its classes are read from the input at each call); "
+                + $"set its InputRowLength to the model's output row length ({model.OutputRowLength}) first.",
+                nameof(loss));
+        }
+
         _output = new AlignedBuffer(maxRows * _outputRowLength);
         _outputGrad = new AlignedBuffer(_output.Length);
         _saved = new AlignedBuffer(model.SavedLength(maxRows));

@@ -130,7 +130,8 @@ public sealed class DeclarationDiagnosticTests
                 Tensor Forward(Tensor x) => x;
             }
             """,
-            "The [Layer] class 'Tagged' is not supported: generic layers are not supported yet");
+            "The [Layer] class 'Tagged' is not supported: a layer cannot have type parameters ('TTag'), since its kernels are generated for one class; "
+            + "make it a plain class: a size is an int parameter of the primary constructor, a choice or a rate a bool, float or double one (a hyperparameter), and a layer it wraps a child field");
     }
 
     [Theory]

@@ -1,0 +1,62 @@
+using System.Collections.Generic;
+using System.Linq;
+using LayerGen.Generator.Model;
+using LayerGen.Generator.Parsing;
+
+namespace LayerGen.Generator.Building;
+
+/// <summary>
+/// A size the forward implies but nothing fixes: D2L's cross-entropy written as a loss,
+/// <c>-Ops.Pick(Ops.LogSoftmax(yHat, -1), y).Mean()</c>, picks along the input's last axis, so the input is
+/// <c>[*, classes]</c>, yet no parameter or declaration says how many classes. Rather than refuse it, the loss gets a
+/// run-time size of its own (<c>classes</c>): its kernel is the run-time-bounded one, and the glue reads the size from
+/// the input's last dimension at each tensor call (the span API is told it through <c>InputRowLength</c>). Declaring
+/// <c>[Loss(Input = "[*, classes]")]</c> with a constructor size still gives a specialised kernel.
+/// </summary>
+internal static class RunTimeFeatures
+{
+    /// <summary>
+    /// The loss with a run-time size for its input's features, when it picks by class indices along an input whose
+    /// features nothing fixes; null when it needs none (declared, fixed by a use, or no class indices).
+    /// </summary>
+    public static LayerModel? Apply(LayerModel layer, System.Func<ChildModel, LayerSignature?> signatureOf)
+    {
+        if (!layer.IsLoss || layer.Input is not null)
+        {
+            return null;
+        }
+
+        var inferred = GraphBuilder.InferLossInput(layer, signatureOf);
+        if (!inferred.TargetHoldsIndices || inferred.Features.Count > 0)
+        {
+            return null;
+        }
+
+        string name = FreeName(layer, "classes");
+        return layer with
+        {
+            SizeParameters = layer.SizeParameters.Concat(new[] { name }).ToEquatableArray(),
+            Input = new DeclaredInput(new[] { new SizeRef(0, name) }.ToEquatableArray()),
+            RunTimeSizes = new[] { name }.ToEquatableArray(),
+        };
+    }
+
+    /// <summary><paramref name="wanted"/>, or with a number appended when the layer already uses that name.</summary>
+    private static string FreeName(LayerModel layer, string wanted)
+    {
+        var taken = new HashSet<string>(layer.ConstructorParameters
+            .Concat(layer.Parameters.Select(p => p.Name))
+            .Concat(layer.Buffers.Select(b => b.Name))
+            .Concat(layer.Children.Select(c => c.Name))
+            .Concat(layer.Forward.AllInputNames)
+            .Concat(layer.Forward.Locals.Select(l => l.Name))
+            .Concat(new[] { layer.Forward.TargetName ?? string.Empty }));
+        string name = wanted;
+        for (int i = 2; taken.Contains(name); i++)
+        {
+            name = wanted + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return name;
+    }
+}

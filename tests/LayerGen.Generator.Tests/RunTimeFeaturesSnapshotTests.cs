@@ -1,0 +1,31 @@
+using LayerGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace LayerGen.Generator.Tests;
+
+/// <summary>
+/// The emitted source of a loss whose classes nothing fixes (D2L's cross-entropy with no declared input): one
+/// run-time-bounded kernel over a size <c>classes</c> that the glue reads from the input's last dimension at each
+/// tensor call, and that the span API is told through <c>InputRowLength</c>.
+/// </summary>
+public sealed class RunTimeFeaturesSnapshotTests
+{
+    [Fact]
+    public void A_cross_entropy_loss_with_no_declared_classes()
+    {
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(
+            """
+            using LayerGen;
+
+            namespace OpSnapshots;
+
+            [Loss]
+            public partial class D2lCrossEntropy
+            {
+                Tensor Forward(Tensor yHat, Tensor y) => -Ops.Pick(Ops.LogSoftmax(yHat, -1), y).Mean();
+            }
+            """);
+        run.AssertClean();
+        Snapshot.Match(run.Source("OpSnapshots.D2lCrossEntropy.g.cs"), "RunTimeFeatures_D2lCrossEntropy");
+    }
+}
