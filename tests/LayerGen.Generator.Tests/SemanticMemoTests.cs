@@ -128,6 +128,35 @@ public sealed class SemanticMemoTests
         Assert.Equal(1, SemanticMemo.ComputedOnThisThread("[Layer]") - before);
     }
 
+    /// <summary>
+    /// Nothing need keep the previous compilation alive between two runs (the IDE drops an old snapshot), so what is
+    /// remembered must not depend on it: a collection between the runs once made a CI run re-read a second layer.
+    /// </summary>
+    [Fact]
+    public void A_garbage_collection_between_runs_forgets_nothing()
+    {
+        string edited = Centered.Replace("* Factor", "* Factor * 2f", StringComparison.Ordinal);
+        var (driver, editedCompilation) = FirstRunThenEdit(edited);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        int before = SemanticMemo.ComputedOnThisThread("[Layer]");
+        var second = GeneratorHarness.RunAgain(driver, editedCompilation);
+
+        second.AssertClean();
+        Assert.Equal(1, SemanticMemo.ComputedOnThisThread("[Layer]") - before);
+    }
+
+    /// <summary>The first run and the edited compilation, leaving nothing on this frame that holds the first compilation.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (Microsoft.CodeAnalysis.GeneratorDriver Driver, Microsoft.CodeAnalysis.Compilation Edited) FirstRunThenEdit(string edited)
+    {
+        var first = GeneratorHarness.Run<LayerGenerator>(Program);
+        var compilation = GeneratorHarness.Edits.ReplaceSource(3, edited)((Microsoft.CodeAnalysis.CSharp.CSharpCompilation)first.InputCompilation);
+        return (first.Driver, compilation);
+    }
+
     [Fact]
     public void Editing_a_layer_s_forward_re_reads_no_construction()
     {

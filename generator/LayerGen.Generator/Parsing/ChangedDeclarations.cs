@@ -22,11 +22,11 @@ internal static class ChangedDeclarations
     }
 
     /// <summary>Computed once per pair of compilations (50 layers ask the same question in one run); weak on both.</summary>
-    private static readonly ConditionalWeakTable<Compilation, ConditionalWeakTable<Compilation, Box>> Cache = new();
+    private static readonly ConditionalWeakTable<Compilation, ConditionalWeakTable<CompilationShape, Box>> Cache = new();
 
-    public static HashSet<string>? Between(Compilation previous, Compilation current)
+    public static HashSet<string>? Between(CompilationShape previous, Compilation current)
     {
-        if (ReferenceEquals(previous, current))
+        if (ReferenceEquals(previous, CompilationShape.Of(current)))
         {
             return new HashSet<string>();
         }
@@ -44,7 +44,7 @@ internal static class ChangedDeclarations
         }
     }
 
-    private static HashSet<string>? Compute(Compilation previous, Compilation current)
+    private static HashSet<string>? Compute(CompilationShape previous, Compilation current)
     {
         if (!previous.Options.Equals(current.Options)
             || !previous.ExternalReferences.SequenceEqual(current.ExternalReferences)

@@ -29,9 +29,10 @@ namespace LayerGen.Generator.Parsing;
 /// </remarks>
 internal static class SemanticMemo
 {
-    private sealed class Entry(WeakReference<Compilation> compilation, (SyntaxTree Tree, TextSpan Span)[] dependencies, HashSet<string> names, object? value)
+    private sealed class Entry(CompilationShape compilation, (SyntaxTree Tree, TextSpan Span)[] dependencies, HashSet<string> names, object? value)
     {
-        public WeakReference<Compilation> Compilation { get; set; } = compilation;
+        /// <summary>The compilation the value was last found good in (its shape: a weak reference could die between runs).</summary>
+        public CompilationShape Compilation { get; set; } = compilation;
 
         public (SyntaxTree Tree, TextSpan Span)[] Dependencies { get; } = dependencies;
 
@@ -69,12 +70,11 @@ internal static class SemanticMemo
         lock (entries)
         {
             if (entries.TryGetValue(key, out var entry)
-                && entry.Compilation.TryGetTarget(out var previous)
                 && entry.Dependencies.SequenceEqual(dependencies, DependencyComparer.Instance)
-                && ChangedDeclarations.Between(previous, compilation) is { } changedNames
+                && ChangedDeclarations.Between(entry.Compilation, compilation) is { } changedNames
                 && !changedNames.Overlaps(entry.Names))
             {
-                entry.Compilation = new WeakReference<Compilation>(compilation);
+                entry.Compilation = CompilationShape.Of(compilation);
                 return (T)entry.Value!;
             }
         }
@@ -82,7 +82,7 @@ internal static class SemanticMemo
         var counts = _computedOnThisThread ??= new Dictionary<string, int>();
         counts[reading] = counts.TryGetValue(reading, out int computed) ? computed + 1 : 1;
         var value = read();
-        var remembered = new Entry(new WeakReference<Compilation>(compilation), dependencies, names(), value);
+        var remembered = new Entry(CompilationShape.Of(compilation), dependencies, names(), value);
         lock (entries)
         {
             entries[key] = remembered;
