@@ -16,6 +16,15 @@ internal static class BuiltInLossSites
 {
     private const string CrossEntropyLoss = "LayerGen.CrossEntropyLoss";
 
+    /// <summary>
+    /// <c>new CrossEntropyLoss(n)</c> with an <c>n</c> known only at run time: it runs the run-time kernel (LG0012).
+    /// <c>new CrossEntropyLoss()</c> is not one: it states no size, and learns its classes from the first call.
+    /// </summary>
+    public static bool HasRunTimeClasses(IObjectCreationOperation creation) =>
+        creation.Type?.ToDisplayString() == CrossEntropyLoss
+        && creation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "classes") is { } classes
+        && classes.Value.ConstantValue is not { HasValue: true, Value: int };
+
     /// <summary>The kernel construction <paramref name="creation"/> implies, or null when it is no such loss or a size or the reduction is not constant.</summary>
     public static ConstructionSite? Read(IObjectCreationOperation creation)
     {

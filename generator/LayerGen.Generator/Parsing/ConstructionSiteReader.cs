@@ -83,6 +83,12 @@ internal static class ConstructionSiteReader
     {
         try
         {
+            if (context.SemanticModel.GetOperation(context.Node, cancellationToken) is IObjectCreationOperation loss
+                && BuiltInLossSites.HasRunTimeClasses(loss))
+            {
+                return RunTimeSizesAt(context.Node); // new CrossEntropyLoss(n): the run-time kernel, as for a layer
+            }
+
             if (context.SemanticModel.GetOperation(context.Node, cancellationToken) is not IObjectCreationOperation creation
                 || creation.Type is not INamedTypeSymbol type
                 || creation.Arguments.Length == 0
@@ -92,16 +98,18 @@ internal static class ConstructionSiteReader
             }
 
             bool constant = creation.Arguments.All(a => a.Parameter is { } p && !IsSize(p) || a.Value.ConstantValue is { HasValue: true, Value: int });
-            return constant || IsChildOfSizedLayer(context, creation) ? null : Diagnostics.DiagnosticInfo.Create(
-                Diagnostics.DiagnosticDescriptors.RunTimeSizes,
-                LocationInfo.Absolute(context.Node),
-                ForwardParser.Shorten(context.Node.ToString()));
+            return constant || IsChildOfSizedLayer(context, creation) ? null : RunTimeSizesAt(context.Node);
         }
         catch (System.Exception e) when (e is not System.OperationCanceledException)
         {
             return null;
         }
     }
+
+    private static Diagnostics.DiagnosticInfo RunTimeSizesAt(SyntaxNode construction) => Diagnostics.DiagnosticInfo.Create(
+        Diagnostics.DiagnosticDescriptors.RunTimeSizes,
+        LocationInfo.Absolute(construction),
+        ForwardParser.Shorten(construction.ToString()));
 
     /// <summary>
     /// A child field or property of a layer constructed from that layer's own sizes (<c>MyLinear fc = new(inputs, hidden);</c>):

@@ -167,4 +167,27 @@ public sealed class CompositionDiagnosticTests
             """,
             "LG0012");
     }
+
+    [Fact]
+    public void LG0012_on_a_cross_entropy_loss_told_its_classes_only_at_run_time()
+    {
+        // new CrossEntropyLoss(10) gets a constant-size kernel in this assembly; new CrossEntropyLoss(n) runs the
+        // run-time one, as a layer with run-time sizes does. Without classes it states no size: nothing to say.
+        var found = Run(
+            """
+            using LayerGen;
+            namespace Demo;
+            static class Use
+            {
+                static CrossEntropyLoss Make(int n) => [|new CrossEntropyLoss(n)|];
+                static CrossEntropyLoss Summed(int n) => [|new CrossEntropyLoss(n, Reduction.Sum)|];
+                static CrossEntropyLoss Constant() => new CrossEntropyLoss(10);
+                static CrossEntropyLoss Learnt() => new CrossEntropyLoss();
+                static CrossEntropyLoss Named() => new CrossEntropyLoss(reduction: Reduction.Sum, classes: 3);
+            }
+            """,
+            "LG0012");
+        Assert.Equal(DiagnosticSeverity.Info, found[0].Severity);
+        Assert.StartsWith("'new CrossEntropyLoss(n)' is constructed with sizes that are not constants", found[0].GetMessage(), System.StringComparison.Ordinal);
+    }
 }
