@@ -169,7 +169,7 @@ public sealed class CompositionDiagnosticTests
     }
 
     [Fact]
-    public void LG0012_on_a_cross_entropy_loss_told_its_classes_only_at_run_time()
+    public void LG0012_on_the_built_ins_told_their_sizes_only_at_run_time()
     {
         // new CrossEntropyLoss(10) gets a constant-size kernel in this assembly; new CrossEntropyLoss(n) runs the
         // run-time one, as a layer with run-time sizes does. Without classes it states no size: nothing to say.
@@ -184,6 +184,8 @@ public sealed class CompositionDiagnosticTests
                 static CrossEntropyLoss Constant() => new CrossEntropyLoss(10);
                 static CrossEntropyLoss Learnt() => new CrossEntropyLoss();
                 static CrossEntropyLoss Named() => new CrossEntropyLoss(reduction: Reduction.Sum, classes: 3);
+                static Linear Layer(int n) => [|new Linear(n, 8)|];
+                static Linear ConstantLayer() => new Linear(4, 8);
             }
             """,
             "LG0012");
