@@ -4,7 +4,7 @@ using Xunit;
 namespace LayerGen.Generator.Tests;
 
 /// <summary>
-/// The emitted source of a loss whose classes nothing fixes (D2L's cross-entropy with no declared input): one
+/// The emitted source of a layer whose features nothing fixes (a softmax with no parameter), and of a loss whose classes nothing fixes (D2L's cross-entropy with no declared input): one
 /// run-time-bounded kernel over a size <c>classes</c> that the glue reads from the input's last dimension at each
 /// tensor call, and that the span API is told through <c>InputRowLength</c>.
 /// </summary>
@@ -27,5 +27,24 @@ public sealed class RunTimeFeaturesSnapshotTests
             """);
         run.AssertClean();
         Snapshot.Match(run.Source("OpSnapshots.D2lCrossEntropy.g.cs"), "RunTimeFeatures_D2lCrossEntropy");
+    }
+
+    [Fact]
+    public void A_softmax_layer_with_no_declared_input()
+    {
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(
+            """
+            using LayerGen;
+
+            namespace OpSnapshots;
+
+            [Layer]
+            public partial class RowSoftmax
+            {
+                Tensor Forward(Tensor x) => x.Softmax(-1);
+            }
+            """);
+        run.AssertClean();
+        Snapshot.Match(run.Source("OpSnapshots.RowSoftmax.g.cs"), "RunTimeFeatures_RowSoftmax");
     }
 }

@@ -13,6 +13,12 @@ namespace LayerGen.Generator.Building;
 internal sealed record InferredInput(IReadOnlyList<Dim> Features, bool TargetHoldsIndices)
 {
     public IReadOnlyList<IReadOnlyList<Dim>> OtherFeatures { get; init; } = System.Array.Empty<IReadOnlyList<Dim>>();
+
+    /// <summary>
+    /// How many feature dimensions the first input's uses require when they fix none of their sizes (<c>Ops.Softmax(x, -1)</c>
+    /// with no parameter: one); 0 when its features are fixed, or when the uses require none (an element-wise layer).
+    /// </summary>
+    public int UnfixedFeatureCount { get; init; }
 }
 
 /// <summary>
@@ -56,11 +62,13 @@ internal sealed partial class GraphBuilder
 
         var features = layer.Input is null ? Found(0) : first;
         var others = Enumerable.Range(1, builder._graph.Inputs.Count - 1).Select(Found).ToArray();
-        return new InferredInput(features, builder._targetHoldsIndices) { OtherFeatures = others };
+        var firstFeatures = unifier.Finish(builder.ShapeOf(builder._graph.Inputs[0])).Features.ToArray();
+        int unfixed = layer.Input is null && firstFeatures.Length > 0 && firstFeatures.All(d => d.IsVariable) ? firstFeatures.Length : 0;
+        return new InferredInput(features, builder._targetHoldsIndices) { OtherFeatures = others, UnfixedFeatureCount = unfixed };
     }
 
-    /// <summary>What the first reading finds about a loss's input: its features (empty when nothing fixes them) and whether the target holds class indices.</summary>
-    public static InferredInput InferLossInput(LayerModel layer, System.Func<ChildModel, LayerSignature?> signatureOf) =>
+    /// <summary>What the first reading finds about an undeclared input: its features (empty when nothing fixes them), how many of them nothing fixes, and whether a loss's target holds class indices.</summary>
+    public static InferredInput InferUndeclaredInput(LayerModel layer, System.Func<ChildModel, LayerSignature?> signatureOf) =>
         InferInput(layer, name => name, signatureOf);
 
     /// <summary>The first reading: every local and the result, a value that cannot be built yet standing in as unknown.</summary>

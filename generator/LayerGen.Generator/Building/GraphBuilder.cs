@@ -299,6 +299,12 @@ internal sealed partial class GraphBuilder
         string name = call.Child;
         var shapes = ChildShapes(name);
         var child = _layer.Children.First(c => c.Name == name);
+        if (_signatureOf(child) is { FeaturesAtRunTime: true })
+        {
+            Report(call, $"child layer '{name}' ({child.TypeFullName}) reads its input's features at each call (nothing in it fixes them), and a parent cannot pass it that size yet: declare its input, e.g. [Layer(Input = \"[*, n]\")] with a constructor size n, and construct it with that size");
+            return null;
+        }
+
         int arguments = call.OtherInputs.Count + 1;
         int takes = _signatureOf(child)?.InputCount ?? 1;
         if (takes != arguments)

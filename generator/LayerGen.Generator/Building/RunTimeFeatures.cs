@@ -17,29 +17,41 @@ internal static class RunTimeFeatures
 {
     /// <summary>
     /// The loss with a run-time size for its input's features, when it picks by class indices along an input whose
-    /// features nothing fixes; null when it needs none (declared, fixed by a use, or no class indices).
+    /// features nothing fixes; the layer with one, when its forward reads an axis of an input whose one feature
+    /// dimension nothing fixes (<c>Ops.Softmax(x, -1)</c> with no parameter); null when it needs none (declared, fixed
+    /// by a use, element-wise) or more than one (then the forward is refused as before, asking for a declaration).
     /// </summary>
     public static LayerModel? Apply(LayerModel layer, System.Func<ChildModel, LayerSignature?> signatureOf)
     {
-        if (!layer.IsLoss || layer.Input is not null)
+        if (layer.Input is not null || layer.DeclaredInputs is not null)
         {
             return null;
         }
 
-        var inferred = GraphBuilder.InferLossInput(layer, signatureOf);
+        if (!layer.IsLoss)
+        {
+            return !layer.Forward.HasSeveralInputs
+                && GraphBuilder.InferUndeclaredInput(layer, signatureOf) is { Features.Count: 0, UnfixedFeatureCount: 1 }
+                ? WithRunTimeFeatures(layer, FreeName(layer, "features"))
+                : null;
+        }
+
+        var inferred = GraphBuilder.InferUndeclaredInput(layer, signatureOf);
         if (!inferred.TargetHoldsIndices || inferred.Features.Count > 0)
         {
             return null;
         }
 
-        string name = FreeName(layer, "classes");
-        return layer with
-        {
-            SizeParameters = layer.SizeParameters.Concat(new[] { name }).ToEquatableArray(),
-            Input = new DeclaredInput(new[] { new SizeRef(0, name) }.ToEquatableArray()),
-            RunTimeSizes = new[] { name }.ToEquatableArray(),
-        };
+        return WithRunTimeFeatures(layer, FreeName(layer, "classes"));
     }
+
+    /// <summary>The layer with a size <paramref name="name"/> of its own: its input's last dimension, read at each call.</summary>
+    private static LayerModel WithRunTimeFeatures(LayerModel layer, string name) => layer with
+    {
+        SizeParameters = layer.SizeParameters.Concat(new[] { name }).ToEquatableArray(),
+        Input = new DeclaredInput(new[] { new SizeRef(0, name) }.ToEquatableArray()),
+        RunTimeSizes = new[] { name }.ToEquatableArray(),
+    };
 
     /// <summary><paramref name="wanted"/>, or with a number appended when the layer already uses that name.</summary>
     private static string FreeName(LayerModel layer, string wanted)

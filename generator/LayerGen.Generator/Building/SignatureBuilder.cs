@@ -89,6 +89,15 @@ internal static class SignatureBuilder
         {
             var names = new Names(layer.ConstructorParameters, layer.Parameters.Select(p => p.Name));
             var graph = GraphBuilder.Build(layer, names.Size, signatureOf, new List<DiagnosticInfo>());
+            if (graph is null && !layer.IsLoss && RunTimeFeatures.Apply(layer, signatureOf) is not null)
+            {
+                // It compiles, reading its features at each call: say so, so that a parent can say why it cannot call it.
+                return new LayerSignature(layer.FullName, EquatableArray<string>.Empty, EquatableArray<SizeRef>.Empty, EquatableArray<SizeRef>.Empty)
+                {
+                    FeaturesAtRunTime = true,
+                };
+            }
+
             return graph is null ? null : FromGraph(layer, graph, names);
         }
         catch (System.Exception e) when (e is not System.OperationCanceledException)

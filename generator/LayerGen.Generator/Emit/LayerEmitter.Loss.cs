@@ -12,10 +12,10 @@ internal sealed partial class LayerEmitter
         EmitKernelName(w);
         EmitParameterAccessors(w);
         w.Line("/// <summary>The loss of <paramref name=\"input\"/> against <paramref name=\"target\"/>, by the generated kernels (and their backward when gradients are on).</summary>");
-        if (_layer.RunTimeSizes.Count == 1)
+        if (HasRunTimeFeatures)
         {
             // A size nothing fixes (the classes of Ops.Pick): the input's last dimension, read at each call.
-            string readSize = $"__{_names.Size(_layer.RunTimeSizes[0])} = input.Rank >= 2 ? input.Shape[input.Rank - 1] : 0;";
+            string readSize = ReadRunTimeFeatures;
             using (w.Block("public Tensor Call(Tensor input, Tensor target)"))
             {
                 w.Line(readSize);
@@ -48,11 +48,9 @@ internal sealed partial class LayerEmitter
         string parameterData = ParameterData();
         string parameterGrads = GradientArguments();
 
-        if (_layer.RunTimeSizes.Count == 1)
+        if (HasRunTimeFeatures)
         {
-            string field = "__" + _names.Size(_layer.RunTimeSizes[0]);
-            w.Line($"/// <summary>Floats per row of the input: its last dimension ({_layer.RunTimeSizes[0]}), which no constructor parameter gives, so the span API is told it here (a tensor call sets it from the input).</summary>");
-            w.Line($"public int InputRowLength {{ get => {field}; set => {field} = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, \"{_layer.ClassName}: a row length cannot be negative.\"); }}");
+            EmitSettableInputRowLength(w);
         }
         else
         {

@@ -116,7 +116,7 @@ internal sealed partial class LayerEmitter
 
         if (_layer.IsLoss)
         {
-            using (w.Block($"partial class {_layer.ClassName} : global::LayerGen.ILoss"))
+            using (w.Block($"partial class {_layer.ClassName} : global::LayerGen.ILoss{(HasRunTimeFeatures ? ", global::LayerGen.IRunTimeRowLength" : string.Empty)}"))
             {
                 EmitState(w, inputShape, _plan.Graph[_plan.Graph.Target].Shape, "__targetFeatures");
                 EmitLossMembers(w);
@@ -132,7 +132,9 @@ internal sealed partial class LayerEmitter
         // does not: its plain backward writes no parameter gradient, and its parents run that one instead.
         bool gradientsMayGoIntoParameters = ParameterWriteOrder.GradientsMayGoIntoParameters(_plan) && (_layer.Parameters.Count > 0 || _layer.Children.Count > 0);
         w.Line($"[global::LayerGen.Generated.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{ShapeText.Format(_signature.InputFeatures)}\", \"{ShapeText.Format(_signature.OutputFeatures)}\")]");
-        string interfaces = "global::LayerGen.ILayer" + (gradientsMayGoIntoParameters ? ", global::LayerGen.IBackwardIntoParameters" : string.Empty);
+        string interfaces = "global::LayerGen.ILayer"
+            + (gradientsMayGoIntoParameters ? ", global::LayerGen.IBackwardIntoParameters" : string.Empty)
+            + (HasRunTimeFeatures ? ", global::LayerGen.IRunTimeRowLength" : string.Empty);
         using (w.Block($"partial class {_layer.ClassName} : {interfaces}"))
         {
             EmitState(w, inputShape, outputShape, "__outputFeatures");
@@ -281,9 +283,22 @@ internal sealed partial class LayerEmitter
         EmitKernelName(w);
         EmitParameterAccessors(w);
         w.Line("/// <summary>Runs the generated forward kernel (and records the generated backward when gradients are on).</summary>");
-        w.Line(_plan.Graph.CountsAxesFromTheFront
-            ? "public Tensor Call(Tensor input) => LayerRuntime.Call(this, input, __inputFeatures, __outputFeatures, oneBatchDimension: true);"
-            : "public Tensor Call(Tensor input) => LayerRuntime.Call(this, input, __inputFeatures, __outputFeatures);");
+        string call = _plan.Graph.CountsAxesFromTheFront
+            ? "LayerRuntime.Call(this, input, __inputFeatures, __outputFeatures, oneBatchDimension: true)"
+            : "LayerRuntime.Call(this, input, __inputFeatures, __outputFeatures)";
+        if (HasRunTimeFeatures)
+        {
+            using (w.Block("public Tensor Call(Tensor input)"))
+            {
+                w.Line(ReadRunTimeFeatures);
+                w.Line($"return {call};");
+            }
+        }
+        else
+        {
+            w.Line($"public Tensor Call(Tensor input) => {call};");
+        }
+
         w.Line();
         EmitCallEager(w, "Tensor input", "input");
         EmitModuleMembers(w);
@@ -317,7 +332,15 @@ internal sealed partial class LayerEmitter
         string parameterData = ParameterData();
         string parameterGrads = GradientArguments();
 
-        w.Line($"public int InputRowLength => {inputRow};");
+        if (HasRunTimeFeatures)
+        {
+            EmitSettableInputRowLength(w);
+        }
+        else
+        {
+            w.Line($"public int InputRowLength => {inputRow};");
+        }
+
         w.Line();
         w.Line($"public int OutputRowLength => {outputRow};");
         w.Line();

@@ -235,6 +235,12 @@ internal sealed record LayerSignature(
 
     /// <summary>The positions of the inputs that hold int64 ids (<c>Forward(Tensor ids) => weight[ids]</c>); empty for float inputs only.</summary>
     public EquatableArray<int> IdsInputs { get; init; } = EquatableArray<int>.Empty;
+
+    /// <summary>
+    /// True when nothing in the layer fixes its input's features, so it reads them from its input at each call
+    /// (<see cref="Building.RunTimeFeatures"/>); the features above are then empty, and a parent cannot call it yet.
+    /// </summary>
+    public bool FeaturesAtRunTime { get; init; }
 }
 
 /// <summary>

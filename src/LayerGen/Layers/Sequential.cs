@@ -68,6 +68,40 @@ public sealed class Sequential : ILayer, IBackwardIntoParameters
             ArgumentNullException.ThrowIfNull(_layers[i], $"{nameof(layers)}[{i}]");
             _names[i] = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
+
+        TellRunTimeRowLengths();
+    }
+
+    /// <summary>
+    /// A layer whose features are a size of its own (<see cref="IRunTimeRowLength"/>: <c>Ops.Softmax(x, -1)</c> with no
+    /// parameter) learns it from a tensor call; the span API this Sequential runs must be told it, and it is the width
+    /// of what the layer before produces: that layer's output row, or, after a shape-agnostic layer (one float in, one
+    /// out: ReLU), the width before that.
+    /// </summary>
+    private void TellRunTimeRowLengths()
+    {
+        int width = _layers.Length == 0 ? 0 : _layers[0].InputRowLength;
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            ILayer layer = _layers[i];
+            if (i > 0 && layer is IRunTimeRowLength open && width > 0)
+            {
+                if (open.InputRowLength == 0)
+                {
+                    open.InputRowLength = width;
+                }
+                else if (open.InputRowLength != width)
+                {
+                    throw new ArgumentException(
+                        $"Sequential: layer {i} ({layer.LayerName}) reads its features from its input and was last told {open.InputRowLength}, "
+                        + $"but layer {i - 1} ({_layers[i - 1].LayerName}) produces rows of {width}: give this Sequential an instance of its own.",
+                        "layers");
+                }
+            }
+
+            bool shapeAgnostic = layer.InputRowLength == 1 && layer.OutputRowLength == 1;
+            width = shapeAgnostic ? width : layer.OutputRowLength;
+        }
     }
 
     /// <summary>The child at <paramref name="index"/>.</summary>
@@ -102,6 +136,11 @@ public sealed class Sequential : ILayer, IBackwardIntoParameters
             long floats = _layers[0].InputRowLength;
             foreach (ILayer layer in _layers)
             {
+                if (layer.InputRowLength == 0)
+                {
+                    return 0; // a layer not yet told its features (IRunTimeRowLength): unknown until it is
+                }
+
                 floats = floats / layer.InputRowLength * layer.OutputRowLength;
             }
 
@@ -347,7 +386,13 @@ public sealed class Sequential : ILayer, IBackwardIntoParameters
             {
                 long floats = (long)positions[i - 1].Rows * previousOutputRow;
                 int inputRow = layer.InputRowLength;
-                if (inputRow <= 0 || floats % inputRow != 0)
+                if (inputRow == 0)
+                {
+                    throw new ArgumentException(
+                        $"Sequential: layer {i} ({layer.LayerName}) reads its features from its input, and nothing has told it their number yet (set its InputRowLength).");
+                }
+
+                if (inputRow < 0 || floats % inputRow != 0)
                 {
                     throw new ArgumentException(
                         $"Sequential: layer {i - 1} ({_layers[i - 1].LayerName}) produces {floats} floats, which is not a whole number of rows of {inputRow} for layer {i} ({layer.LayerName}).");

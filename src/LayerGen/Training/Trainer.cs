@@ -85,11 +85,24 @@ public sealed class Trainer
         MaxRows = maxRows;
         _inputRowLength = model.InputRowLength;
         _outputRowLength = model.OutputRowLength;
+        if (_inputRowLength == 0)
+        {
+            throw new ArgumentException(
+                $"Trainer: the model '{model.LayerName}' does not know its input's row length yet (its first layer reads its features from its input); "
+                + "set that layer's InputRowLength to the number of input features first.",
+                nameof(model));
+        }
+
+        if (loss is IRunTimeRowLength open && open.InputRowLength == 0)
+        {
+            // A generated loss whose classes nothing fixes reads them from its input at each tensor call; the span API
+            // the trainer runs is told them here: the model's output row.
+            open.InputRowLength = _outputRowLength;
+        }
+
         _lossInputRowLength = loss.InputRowLength;
         if (_lossInputRowLength == 0)
         {
-            // A generated loss whose classes nothing fixes reads them from its input at each tensor call; the span API
-            // the trainer runs is told them (its row length could not be set earlier: it is the model's output's).
             throw new ArgumentException(
                 $"Trainer: the loss '{loss.LossName}' does not know its input's row length yet (its classes are read from the input at each call); "
                 + $"set its InputRowLength to the model's output row length ({model.OutputRowLength}) first.",

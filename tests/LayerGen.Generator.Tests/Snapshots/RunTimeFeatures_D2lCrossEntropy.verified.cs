@@ -15,7 +15,7 @@ using LayerGen.Kernels;
 
 namespace OpSnapshots;
 
-partial class D2lCrossEntropy : global::LayerGen.ILoss
+partial class D2lCrossEntropy : global::LayerGen.ILoss, global::LayerGen.IRunTimeRowLength
 {
     // The constructor's sizes, for the run-time-bounded kernel and the length checks.
     // 'classes' is no constructor parameter: nothing fixes it, so it is the input's last dimension, set by each tensor call (InputRowLength for the span API).
@@ -46,7 +46,7 @@ partial class D2lCrossEntropy : global::LayerGen.ILoss
     /// <summary>The forward definition as written, on the eager reference ops (naive, allocating, for tests).</summary>
     public Tensor CallEager(Tensor input, Tensor target) => Forward(input, target);
 
-    /// <summary>Floats per row of the input: its last dimension (classes), which no constructor parameter gives, so the span API is told it here (a tensor call sets it from the input).</summary>
+    /// <summary>Floats per row of the input: its last dimension (classes), which no constructor parameter gives, so the span API is told it here (a tensor call sets it from the input; a Sequential from the layer before it; a Trainer a loss's from the model's output).</summary>
     public int InputRowLength { get => __classes; set => __classes = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "D2lCrossEntropy: a row length cannot be negative."); }
 
     public int TargetRowLength => 1;
