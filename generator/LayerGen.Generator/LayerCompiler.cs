@@ -54,15 +54,26 @@ internal static class LayerCompiler
 
         LayerSignature? SignatureOf(ChildModel child) =>
             child.MetadataSignature ?? childSignatures.FirstOrDefault(s => s.LayerFullName == child.TypeFullName);
-        if (RunTimeFeatures.Apply(layer, SignatureOf) is { } widened)
+        if (layer.IsLoss && RunTimeFeatures.Apply(layer, SignatureOf) is { } widenedLoss)
         {
             // A size nothing fixes (a loss's classes): the run-time-bounded kernel only, the size read at each call.
-            layer = widened;
+            layer = widenedLoss;
             specialisations = EquatableArray<EquatableArray<int>>.Empty;
         }
 
         var names = new Names(layer.ConstructorParameters, ParameterNames(layer), layer.Forward.AllInputNames.ToList(), layer.Forward.OtherResults.Count + 1);
         var graph = GraphBuilder.Build(layer, names.Size, SignatureOf, diagnostics);
+        if ((graph is null || diagnostics.Count > 0) && !layer.IsLoss && RunTimeFeatures.Apply(layer, SignatureOf) is { } widened)
+        {
+            // A layer reading an axis of an input whose features nothing fixes (x.Softmax(-1)): asked only when the
+            // layer does not build as it is, so that every other layer pays no second reading for it.
+            layer = widened;
+            specialisations = EquatableArray<EquatableArray<int>>.Empty;
+            diagnostics.Clear();
+            names = new Names(layer.ConstructorParameters, ParameterNames(layer), layer.Forward.AllInputNames.ToList(), layer.Forward.OtherResults.Count + 1);
+            graph = GraphBuilder.Build(layer, names.Size, SignatureOf, diagnostics);
+        }
+
         if (graph is null || diagnostics.Count > 0)
         {
             return new GeneratedLayer(hintName, string.Empty, diagnostics.ToEquatableArray());
