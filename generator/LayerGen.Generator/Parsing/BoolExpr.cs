@@ -39,6 +39,26 @@ internal sealed record BoolHyperparameter(string Name) : BoolExpr
     public override string ToString() => Name;
 }
 
+/// <summary>
+/// An enum hyperparameter compared with one of its members (<c>nonlinearity == Nonlinearity.Relu</c>, PyTorch's
+/// <c>nonlinearity='relu'</c>): known when the layer is constructed, so both branches are built, as for a bool.
+/// </summary>
+/// <param name="EnumType">The enum's fully qualified name (<c>global::Demo.Nonlinearity</c>), for the kernels' comparison.</param>
+/// <param name="Value">The member's value, as C# text of the underlying integer.</param>
+/// <param name="Text">The member as written, for messages.</param>
+internal sealed record EnumHyperparameterTest(string Name, string Operator, string EnumType, string Value, string Text) : BoolExpr
+{
+    public override bool? Evaluate(IReadOnlyDictionary<string, int> values) => null;
+
+    public override IEnumerable<IntExpr> Integers() => Enumerable.Empty<IntExpr>();
+
+    public override string Template(IReadOnlyDictionary<string, int> values) => $"({{{Name}}} {Operator} ({EnumType})({Value}))";
+
+    public override bool ReadsHyperparameter => true;
+
+    public override string ToString() => $"{Name} {Operator} {Text}";
+}
+
 internal sealed record BoolConstant(bool Value) : BoolExpr
 {
     public override bool? Evaluate(IReadOnlyDictionary<string, int> values) => Value;

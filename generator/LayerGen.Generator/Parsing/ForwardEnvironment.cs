@@ -231,6 +231,10 @@ internal sealed class ForwardEnvironment
                 var first = ReadBool(logic.Left, out problem, out why);
                 var second = first is null ? null : ReadBool(logic.Right, out problem, out why);
                 return second is null ? null : new BoolLogic(logic.OperatorToken.ValueText, first!, second);
+            case BinaryExpressionSyntax test when test.Kind() is SyntaxKind.EqualsExpression or SyntaxKind.NotEqualsExpression
+                && EnumHyperparameterTest(test) is { } enumTest:
+                // Known when the layer is constructed: both branches are built and the kernels select (ForwardUnroller).
+                return enumTest;
             case BinaryExpressionSyntax comparison when comparison.Kind() is SyntaxKind.LessThanExpression or SyntaxKind.LessThanOrEqualExpression
                 or SyntaxKind.GreaterThanExpression or SyntaxKind.GreaterThanOrEqualExpression or SyntaxKind.EqualsExpression or SyntaxKind.NotEqualsExpression:
                 var left = ReadInt(comparison.Left, out problem);
@@ -257,9 +261,32 @@ internal sealed class ForwardEnvironment
                 return new BoolTraining();
             default:
                 problem = syntax;
-                why = "a condition is a constant, compares integers computed from constants, loop variables and the layer's int sizes, or reads a bool hyperparameter or the layer's 'Training' mode";
+                why = "a condition is a constant, compares integers computed from constants, loop variables and the layer's int sizes, or reads a bool hyperparameter, compares an enum hyperparameter with a member, or reads the layer's 'Training' mode";
                 return null;
         }
+    }
+
+    /// <summary>
+    /// <c>hyperparameter == Member</c> or <c>!=</c> (either way round) for an enum hyperparameter and a constant of its
+    /// type; null for any other comparison.
+    /// </summary>
+    private EnumHyperparameterTest? EnumHyperparameterTest(BinaryExpressionSyntax test)
+    {
+        foreach (var (name, member) in new[] { (test.Left, test.Right), (test.Right, test.Left) })
+        {
+            if (name is IdentifierNameSyntax identifier
+                && _model.GetSymbolInfo(identifier, _cancellationToken).Symbol is IParameterSymbol { Type.TypeKind: TypeKind.Enum, ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } } parameter
+                && _constructorParameters.Contains(parameter.Name)
+                && SymbolEqualityComparer.Default.Equals(_model.GetTypeInfo(member, _cancellationToken).Type, parameter.Type)
+                && _model.GetConstantValue(member, _cancellationToken) is { HasValue: true, Value: { } value })
+            {
+                string enumType = parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                string valueText = System.Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "0";
+                return new EnumHyperparameterTest(parameter.Name, test.OperatorToken.ValueText, enumType, valueText, member.ToString());
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A primary-constructor <c>int</c> parameter: one of the layer's sizes.</summary>

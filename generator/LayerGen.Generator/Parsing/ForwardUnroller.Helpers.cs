@@ -59,7 +59,9 @@ internal sealed partial class ForwardUnroller
             _current[parameter] = name;
         }
 
+        _after.Add(Rest.HelperBody); // a return in the helper ends the helper, not the forward
         bool ran = Run(call.Body);
+        _after.RemoveAt(_after.Count - 1);
         var returned = _result;
         _result = result;
         _integers.Clear();

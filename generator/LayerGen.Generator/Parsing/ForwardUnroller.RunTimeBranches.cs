@@ -22,6 +22,11 @@ internal sealed partial class ForwardUnroller
             return false;
         }
 
+        if (Returns(branch.Then) || Returns(branch.Else))
+        {
+            return RunBothToTheEnd(branch, mask);
+        }
+
         var current = new Dictionary<string, string>(_current);
         var arrays = _arrays.ToDictionary(p => p.Key, p => (string?[])p.Value.Clone());
         var result = _result;
@@ -103,7 +108,7 @@ internal sealed partial class ForwardUnroller
         return true;
     }
 
-    private const string RunTimeReturn = "a return inside a branch on a hyperparameter or on Training is not supported yet: both branches are built and their values selected when the kernels run, so assign the result to a local in each branch and return it after the if";
+    private const string RunTimeReturn = "a branch on a hyperparameter or on Training must return one tensor on both paths (both are built and their results selected when the kernels run): return a tuple after the if, not inside it";
 
     private static NameExpr Local(string name) => new(name, NameKind.Local, name, null);
 

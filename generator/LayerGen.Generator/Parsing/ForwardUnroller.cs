@@ -74,79 +74,95 @@ internal sealed partial class ForwardUnroller
 
     private bool Run(IEnumerable<ForwardStatement> statements)
     {
-        foreach (var statement in statements)
+        var list = statements as IReadOnlyList<ForwardStatement> ?? statements.ToList();
+        for (int i = 0; i < list.Count; i++)
         {
             if (_result is not null)
             {
                 return true;
             }
 
-            switch (statement)
+            // What runs after this statement, for a return inside a branch on a hyperparameter (RunBothToTheEnd).
+            _after.Add(new Rest(list, i + 1, Rest.Boundary.None));
+            bool ran = RunStatement(list[i]);
+            _after.RemoveAt(_after.Count - 1);
+            if (!ran)
             {
-                case AssignStatement assign:
-                    if (Rewrite(assign.Value) is not { } value)
-                    {
-                        return false;
-                    }
-
-                    if (!Define(assign.Name, value, assign.Location, out string name))
-                    {
-                        return false;
-                    }
-
-                    _current[assign.Name] = name;
-                    break;
-                case NewArrayStatement array:
-                    if (Evaluate(array.Length, array.LengthLocation, "an array's length") is not int length)
-                    {
-                        return false;
-                    }
-
-                    if (length < 0 || length > MaxValues)
-                    {
-                        return Fail(array.LengthLocation, $"new Tensor[{length}]", length < 0 ? "an array's length cannot be negative" : $"an array of more than {MaxValues} tensors is too long to unroll");
-                    }
-
-                    _arrays[array.Name] = new string?[length];
-                    break;
-                case StoreStatement store:
-                    if (Index(store.Array, store.Index, store.IndexLocation) is not int index || Rewrite(store.Value) is not { } stored)
-                    {
-                        return false;
-                    }
-
-                    if (!Define(store.Array, stored, store.Location, out string element))
-                    {
-                        return false;
-                    }
-
-                    _arrays[store.Array][index] = element; // Index found the array
-                    break;
-                case ForStatement loop:
-                    if (!RunLoop(loop))
-                    {
-                        return false;
-                    }
-
-                    break;
-                case IfStatement { Condition.ReadsHyperparameter: true } branch:
-                    if (!RunBoth(branch))
-                    {
-                        return false;
-                    }
-
-                    break;
-                case IfStatement branch:
-                    if (Decide(branch.Condition, branch.ConditionLocation) is not bool taken || !Run(taken ? branch.Then : branch.Else))
-                    {
-                        return false;
-                    }
-
-                    break;
-                case ReturnStatement ret:
-                    _result = Rewrite(ret.Value);
-                    return _result is not null;
+                return false;
             }
+        }
+
+        return true;
+    }
+
+    /// <summary>One statement; false after reporting why it cannot run.</summary>
+    private bool RunStatement(ForwardStatement statement)
+    {
+        switch (statement)
+        {
+            case AssignStatement assign:
+                if (Rewrite(assign.Value) is not { } value)
+                {
+                    return false;
+                }
+
+                if (!Define(assign.Name, value, assign.Location, out string name))
+                {
+                    return false;
+                }
+
+                _current[assign.Name] = name;
+                break;
+            case NewArrayStatement array:
+                if (Evaluate(array.Length, array.LengthLocation, "an array's length") is not int length)
+                {
+                    return false;
+                }
+
+                if (length < 0 || length > MaxValues)
+                {
+                    return Fail(array.LengthLocation, $"new Tensor[{length}]", length < 0 ? "an array's length cannot be negative" : $"an array of more than {MaxValues} tensors is too long to unroll");
+                }
+
+                _arrays[array.Name] = new string?[length];
+                break;
+            case StoreStatement store:
+                if (Index(store.Array, store.Index, store.IndexLocation) is not int index || Rewrite(store.Value) is not { } stored)
+                {
+                    return false;
+                }
+
+                if (!Define(store.Array, stored, store.Location, out string element))
+                {
+                    return false;
+                }
+
+                _arrays[store.Array][index] = element; // Index found the array
+                break;
+            case ForStatement loop:
+                if (!RunLoop(loop))
+                {
+                    return false;
+                }
+
+                break;
+            case IfStatement { Condition.ReadsHyperparameter: true } branch:
+                if (!RunBoth(branch))
+                {
+                    return false;
+                }
+
+                break;
+            case IfStatement branch:
+                if (Decide(branch.Condition, branch.ConditionLocation) is not bool taken || !Run(taken ? branch.Then : branch.Else))
+                {
+                    return false;
+                }
+
+                break;
+            case ReturnStatement ret:
+                _result = Rewrite(ret.Value);
+                return _result is not null;
         }
 
         return true;
@@ -181,7 +197,10 @@ internal sealed partial class ForwardUnroller
         for (int i = start; i < end; i += loop.Step)
         {
             _integers[loop.Variable] = i;
-            if (!Run(loop.Body))
+            _after.Add(Rest.LoopBody);
+            bool ran = Run(loop.Body);
+            _after.RemoveAt(_after.Count - 1);
+            if (!ran)
             {
                 return false;
             }

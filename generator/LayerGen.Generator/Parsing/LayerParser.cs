@@ -296,13 +296,17 @@ internal static class LayerParser
                 case SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Boolean when parameter.RefKind == RefKind.None:
                     hyperparameters.Add(new HyperparameterModel(parameter.Name, parameter.Type.ToDisplayString()));
                     break;
+                case SpecialType.None when parameter.Type.TypeKind == TypeKind.Enum && parameter.RefKind == RefKind.None:
+                    // An enum hyperparameter (PyTorch's nonlinearity='relu'): compared with its members in conditions.
+                    hyperparameters.Add(new HyperparameterModel(parameter.Name, parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)));
+                    break;
                 default:
                     diagnostics.Add(DiagnosticInfo.Create(
                         DiagnosticDescriptors.UnsupportedLayerDeclaration,
                         LocationInfo.From(parameter.Locations.FirstOrDefault() ?? Location.None),
                         attribute + " class",
                         type.Name,
-                        $"primary constructor parameter '{parameter.Name}' must be an int size or a float, double or bool hyperparameter, passed by value"));
+                        $"primary constructor parameter '{parameter.Name}' must be an int size or a float, double, bool or enum hyperparameter, passed by value"));
                     return null;
             }
         }

@@ -67,12 +67,12 @@ public sealed class DeclarationDiagnosticTests
                 Tensor Forward(Tensor x) => Ops.Relu(x * weight);
             }
             """,
-            "The [Layer] class 'Activated' is not supported: primary constructor parameter 'activation' must be an int size or a float, double or bool hyperparameter, passed by value");
+            "The [Layer] class 'Activated' is not supported: primary constructor parameter 'activation' must be an int size or a float, double, bool or enum hyperparameter, passed by value");
     }
 
     [Theory]
     [InlineData("long {|LG0007:n|}", "n")]
-    [InlineData("System.DayOfWeek {|LG0007:day|}", "day")]
+    [InlineData("System.DayOfWeek? {|LG0007:day|}", "day")]
     [InlineData("ref float {|LG0007:scale|}", "scale")]
     public void LG0007_other_parameter_types_and_kinds(string parameter, string name)
     {
@@ -90,7 +90,7 @@ public sealed class DeclarationDiagnosticTests
                 Tensor Forward(Tensor x) => x * weight;
             }
             """,
-            $"The [Layer] class 'Odd' is not supported: primary constructor parameter '{name}' must be an int size or a float, double or bool hyperparameter, passed by value");
+            $"The [Layer] class 'Odd' is not supported: primary constructor parameter '{name}' must be an int size or a float, double, bool or enum hyperparameter, passed by value");
     }
 
     [Fact]

@@ -33,11 +33,11 @@ public static partial class EagerAgreement
 
     private static object? Construct(Type type, int[] sizes, string what, List<string> skipped)
     {
-        // The int parameters are the sizes, in order; a float, double or bool hyperparameter gets its default
-        // value, or 0.25 (a valid dropout probability, exponent, bound or slope) or true.
+        // The int parameters are the sizes, in order; a float, double, bool or enum hyperparameter gets its default
+        // value, or 0.25 (a valid dropout probability, exponent, bound or slope), true, or the enum's last member.
         ConstructorInfo? constructor = type.GetConstructors(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
             .FirstOrDefault(c => c.GetParameters() is var p && p.Count(q => q.ParameterType == typeof(int)) == sizes.Length
-                && p.All(q => q.ParameterType == typeof(int) || q.ParameterType == typeof(float) || q.ParameterType == typeof(double) || q.ParameterType == typeof(bool)));
+                && p.All(q => q.ParameterType == typeof(int) || q.ParameterType == typeof(float) || q.ParameterType == typeof(double) || q.ParameterType == typeof(bool) || q.ParameterType.IsEnum));
         if (constructor is null)
         {
             skipped.Add($"{what}: no constructor taking {sizes.Length} int size(s) and hyperparameters");
@@ -47,6 +47,7 @@ public static partial class EagerAgreement
         int nextSize = 0;
         object[] arguments = constructor.GetParameters().Select(p =>
             p.ParameterType == typeof(int) ? sizes[nextSize++]
+            : p.ParameterType.IsEnum ? (p.HasDefaultValue ? Enum.ToObject(p.ParameterType, p.DefaultValue!) : Enum.GetValues(p.ParameterType).GetValue(Enum.GetValues(p.ParameterType).Length - 1)!)
             : p.HasDefaultValue ? p.DefaultValue!
             : p.ParameterType == typeof(float) ? 0.25f
             : p.ParameterType == typeof(double) ? (object)0.25

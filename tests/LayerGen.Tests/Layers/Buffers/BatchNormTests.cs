@@ -38,7 +38,15 @@ public class BatchNormTests
     public void Training_calls_update_the_running_statistics_and_eval_mode_reads_them_as_PyTorch_does(string kernel)
     {
         var fixture = Fixture.Load(kernel == "specialised" ? "batch_norm_1d" : "batch_norm_1d_runtime");
-        var layer = Make(kernel, fixture);
+        CheckTheFixturesCalls(Make(kernel, fixture), fixture);
+    }
+
+    /// <summary>
+    /// The fixture's training- and eval-mode calls in order, each output, gradient and running statistic against
+    /// PyTorch's, on <paramref name="layer"/> (a BatchNorm1d with PyTorch's names, its weight and bias loaded).
+    /// </summary>
+    internal static void CheckTheFixturesCalls(ILayer layer, Fixture fixture)
+    {
         var parameters = layer.NamedParameters().ToDictionary(p => p.Key, p => p.Value);
         Assert.Equal(["weight", "bias"], parameters.Keys);
         Assert.Equal(["running_mean", "running_var"], layer.NamedBuffers().Select(b => b.Key));
@@ -138,5 +146,5 @@ public class BatchNormTests
         Assert.Contains(layer.NamedBuffers().First().Value.Data, v => v != 0f);
     }
 
-    private static FixtureTensor Read(JsonElement call, string property) => FixtureTensor.Parse(call.GetProperty(property), property);
+    internal static FixtureTensor Read(JsonElement call, string property) => FixtureTensor.Parse(call.GetProperty(property), property);
 }
