@@ -217,13 +217,13 @@ internal sealed class KernelEmitter
             switch (step)
             {
                 case ElementwiseStep elementwise:
-                    loops.Elementwise(body, elementwise.Root, elementwise.Target);
+                    loops.Elementwise(body, elementwise);
                     break;
                 case CopyStep copy:
-                    loops.Copy(body, copy.Source, copy.Target);
+                    loops.Copy(body, copy);
                     break;
                 case ReduceStep reduce:
-                    loops.Reduce(body, reduce.Reduce, reduce.Target);
+                    loops.Reduce(body, reduce);
                     break;
                 case MatMulStep matmul:
                     matmuls.Emit(body, matmul, overwriteFlag);

@@ -26,15 +26,15 @@ internal sealed class MatMulEmitter
     public MatMulEmitter(KernelPlan plan) => _plan = plan;
 
     /// <summary>target = epilogue(target), element by element, after the GEMM wrote the raw product into it.</summary>
-    private static void EmitEpiloguePass(SourceWriter w, FusedChain epilogue, Operands operands, string t, string m, string n, bool wide)
+    private static void EmitEpiloguePass(SourceWriter w, FusedChain epilogue, Operands operands, string t, string m, string n, LoopChoice loops)
     {
-        epilogue.DeclareConstants(w, vector: true);
-        operands.HoistSingles(w, vector: true);
+        epilogue.DeclareConstants(w, loops.Vector);
+        operands.HoistSingles(w);
         using (w.Block($"for (int i = 0; i < {m}; i++)"))
         {
-            operands.HoistPerOuter(w, vector: true, "i");
+            operands.HoistPerOuter(w, "i");
             w.Line("int j = 0;");
-            if (wide)
+            if (loops.WidePass)
             {
                 LanesCode.WideLoop(w, "j", n, () =>
                 {
@@ -78,7 +78,8 @@ internal sealed class MatMulEmitter
 
         var loop = Shape.Of(node.Shape[0], node.Shape[1]);
         FusedChain? epilogue = step.Epilogue is int root ? new FusedChain(_plan, root, expandRoot: true, accumulator: step.MatMul) : null;
-        var operands = new Operands(_plan, epilogue?.Leaves() ?? new System.Collections.Generic.List<int>(), loop);
+        var loops = _plan.Loops[step];
+        var operands = new Operands(_plan, loops, loop);
         string t = step.Target.Buffer.Name;
         string assign = step.Target.Accumulate ? "+=" : "=";
         string product = FusedChain.DescribeMatMul(_plan, step.MatMul, id => _plan.Buffers[id].Name);
@@ -102,11 +103,11 @@ internal sealed class MatMulEmitter
                     w.Line($"if ({overwriteFlag}) {t}.Clear();");
                 }
 
-                epilogue?.DeclareConstants(w, vector: false);
-                operands.HoistSingles(w, vector: false);
+                epilogue?.DeclareConstants(w, loops.Vector);
+                operands.HoistSingles(w);
                 using (w.Block($"for (int i = 0; i < {m}; i++)"))
                 {
-                    operands.HoistPerOuter(w, vector: false, "i");
+                    operands.HoistPerOuter(w, "i");
                     using (w.Block($"for (int j = 0; j < {n}; j++)"))
                     {
                         w.Line("float acc = 0f;");
@@ -133,7 +134,7 @@ internal sealed class MatMulEmitter
                 w.Line($"Gemm.MatMul({m}, {n}, {k}, {a.Name}, {(ta ? "true" : "false")}, {b.Name}, {(tb ? "true" : "false")}, {t}.Slice(0, {m} * {n}), accumulate: {accumulate});");
                 if (epilogue is not null)
                 {
-                    EmitEpiloguePass(w, epilogue, operands, t, m, n, VectorTiers.WidePassMayRun(new[] { node.Shape[1] }));
+                    EmitEpiloguePass(w, epilogue, operands, t, m, n, loops);
                 }
             }
 
@@ -147,11 +148,11 @@ internal sealed class MatMulEmitter
                 w.Line($"if ({overwriteFlag}) {t}.Clear();");
             }
 
-            epilogue?.DeclareConstants(w, vector: true);
-            operands.HoistSingles(w, vector: true);
+            epilogue?.DeclareConstants(w, loops.Vector);
+            operands.HoistSingles(w);
             using (w.Block($"for (int i = 0; i < {m}; i++)"))
             {
-                operands.HoistPerOuter(w, vector: true, "i");
+                operands.HoistPerOuter(w, "i");
                 if (!tb)
                 {
                     // A row of C in tiles of four vectors: each element of A is broadcast once and

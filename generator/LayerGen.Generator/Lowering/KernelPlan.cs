@@ -100,6 +100,9 @@ internal sealed class KernelPlan
     /// <summary>How each product runs (by its node: a MatMul step's product, an einsum), chosen by <see cref="ProductChoices"/>.</summary>
     public Dictionary<int, ProductChoice> Products { get; } = new();
 
+    /// <summary>How each element-wise, copy, reduction and product step loops (by the step), chosen by <see cref="LoopChoices"/>.</summary>
+    public Dictionary<Step, LoopChoice> Loops { get; } = new();
+
     /// <summary>A matmul fused into the step of its consumer: that consumer's expression reads it as the accumulator.</summary>
     public HashSet<int> FusedMatMuls { get; } = new();
 

@@ -40,6 +40,7 @@ internal sealed class Lowerer
         lowerer._plan.ScalarKernels = scalarKernels;
         lowerer.Run();
         ProductChoices.Decide(lowerer._plan);
+        LoopChoices.Decide(lowerer._plan);
         return lowerer._plan;
     }
 
