@@ -5,10 +5,11 @@ namespace LayerGen.Generator.Emit;
 
 /// <summary>
 /// Emits C = op(A)·op(B) (C is M×N, the contraction K long), with the consuming element-wise chain
-/// applied to each accumulator before the store, as Lowering chose (<see cref="ProductChoice"/>): products of at
+/// applied to each accumulator before the store, as Lowering chose (<see cref="ProductChoice"/>, and
+/// <see cref="LoopChoice"/> for the chain's operands): products of at
 /// least <see cref="ProductChoice.GemmThreshold"/> multiply-adds call the runtime's register-blocked <c>Gemm.MatMul</c> (the chain then runs as one pass
 /// over C, with a <c>Vector512</c> pass first where the hardware has it); smaller ones are inline loops, in
-/// one of two orders chosen by which operand is contiguous along the vectorised axis:
+/// one of two orders (<see cref="MatMulLoops"/>) chosen by which operand is contiguous along the vectorised axis:
 /// <list type="bullet">
 /// <item>B not transposed (row k of B contiguous over N): a row of C in tiles of four vectors, each
 /// element of A broadcast once into four independent accumulators; then single vectors with four
@@ -153,7 +154,7 @@ internal sealed class MatMulEmitter
             using (w.Block($"for (int i = 0; i < {m}; i++)"))
             {
                 operands.HoistPerOuter(w, "i");
-                if (!tb)
+                if (choice.Loops == MatMulLoops.RowTiles)
                 {
                     // A row of C in tiles of four vectors: each element of A is broadcast once and
                     // multiplied into four independent accumulators (no reduction afterwards, whatever k is).
@@ -220,7 +221,7 @@ internal sealed class MatMulEmitter
                 {
                     using (w.Block($"for (int j = 0; j < {n}; j++)"))
                     {
-                        if (!ta)
+                        if (choice.Loops == MatMulLoops.DotProducts)
                         {
                             w.Line("Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero;");
                             w.Line("int kk = 0;");
