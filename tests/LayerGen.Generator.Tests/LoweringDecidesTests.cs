@@ -11,8 +11,9 @@ using Xunit;
 namespace LayerGen.Generator.Tests;
 
 /// <summary>
-/// Lowering makes every performance decision (loop order, vector tiers, hoisting, the GEMM, unrolling) into the plan's
-/// records — <see cref="LoopChoice"/>, <see cref="ProductChoice"/> — and Emit only prints them. Two checks keep it so:
+/// Lowering makes every performance decision (loop order, vector tiers, hoisting, the GEMM, unrolling, how a lazily
+/// zeroed gradient is zeroed) into the plan's records — <see cref="LoopChoice"/>, <see cref="ProductChoice"/>,
+/// <see cref="GradientFirstWrite"/> — and Emit only prints them. Two checks keep it so:
 /// Emit's files name none of Lowering's deciders, and a plan whose choices are overridden after Lowering is printed as
 /// overridden (and still computes what the eager path computes).
 /// </summary>
@@ -22,6 +23,8 @@ public sealed class LoweringDecidesTests
     private static readonly string[] Deciders =
     [
         "LayerGen.Generator.Lowering.LoopChoices",
+        "LayerGen.Generator.Lowering.GradientFirstWrites",
+        "LayerGen.Generator.Lowering.ParameterWriteOrder",
         "LayerGen.Generator.Lowering.ProductChoices",
         "LayerGen.Generator.Lowering.VectorTiers",
         "LayerGen.Generator.Lowering.LeafAccess.Classify",

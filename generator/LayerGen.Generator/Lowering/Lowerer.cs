@@ -41,6 +41,8 @@ internal sealed class Lowerer
         lowerer.Run();
         ProductChoices.Decide(lowerer._plan);
         LoopChoices.Decide(lowerer._plan);
+        GradientFirstWrites.Decide(lowerer._plan);
+        lowerer._plan.GradientsMayGoIntoParameters = ParameterWriteOrder.GradientsMayGoIntoParameters(lowerer._plan);
         return lowerer._plan;
     }
 
