@@ -17,6 +17,12 @@ namespace LayerGen.Generator;
 /// </summary>
 internal static class LayerCompiler
 {
+    /// <summary>
+    /// Tests only: a change made to every plan right after Lowering (forcing a loop order, say), to show that Emit prints
+    /// whatever the plan chose and decides nothing itself. Unset (null) in every real build.
+    /// </summary>
+    internal static readonly System.Threading.AsyncLocal<System.Action<KernelPlan>?> PlanOverride = new();
+
     /// <param name="layer">The parsed layer.</param>
     /// <param name="specialisations">The constant sizes it is constructed with, one kernel each.</param>
     /// <param name="childSignatures">The shape contracts of the layers it holds as children.</param>
@@ -104,6 +110,7 @@ internal static class LayerCompiler
         }
 
         var plan = Lowerer.Lower(graph, names, scalarKernels);
+        PlanOverride.Value?.Invoke(plan);
         if (verifyIr)
         {
             PlanVerifier.Check(plan);

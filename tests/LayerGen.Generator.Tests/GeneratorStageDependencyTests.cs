@@ -43,21 +43,11 @@ public sealed class GeneratorStageDependencyTests
     /// <summary>Folder → the other folders whose types or members its files name.</summary>
     private static Dictionary<string, HashSet<string>> StageUses()
     {
-        string root = RepositoryFiles.FullPath("generator/LayerGen.Generator");
-        var files = Directory.GetFiles(root, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .ToList();
-        var trees = files.Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), new CSharpParseOptions(LanguageVersion.Preview), f)).ToList();
-        var references = AppDomain.CurrentDomain.GetAssemblies()
-            .Where(a => !a.IsDynamic && a.Location.Length > 0)
-            .Select(a => MetadataReference.CreateFromFile(a.Location));
-        var compilation = CSharpCompilation.Create("StageCheck", trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-
+        var compilation = GeneratorSources.Compilation;
         var uses = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var tree in trees)
+        foreach (var tree in compilation.SyntaxTrees)
         {
-            string relative = Path.GetRelativePath(root, tree.FilePath);
+            string relative = GeneratorSources.RelativePath(tree);
             if (!relative.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal))
             {
                 continue; // the driver (LayerGenerator, LayerCompiler) at the root wires every stage together

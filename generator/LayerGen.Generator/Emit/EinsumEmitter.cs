@@ -19,8 +19,8 @@ namespace LayerGen.Generator.Emit;
 /// preferably the output's last letter (a vector of outputs per accumulator), otherwise a summed
 /// letter (a vector of partial sums, added up across lanes at the end). A vectorised output letter gets a
 /// <c>Vector512</c> pass first where the hardware has one, as the element-wise loops do. The innermost scalar
-/// summed loop is unrolled <see cref="VectorTiers.EinsumUnroll"/> times into independent accumulators, so the adds
-/// do not wait on each other's latency.
+/// summed loop is unrolled <see cref="ProductChoice.SummedUnroll"/> times into independent accumulators, so the adds
+/// do not wait on each other's latency. Lowering chose all of these (<see cref="ProductChoice"/>); this class prints them.
 /// </remarks>
 internal sealed class EinsumEmitter
 {
@@ -43,14 +43,14 @@ internal sealed class EinsumEmitter
         string t = step.Target.Buffer.Name;
         bool accumulate = step.Target.Accumulate;
 
-        var sizes = ProductChoices.EinsumSizes(_plan, node, equation);
+        var sizes = EinsumLetterSizes.Of(_plan, node, equation);
         string source = node.Text.Length > 0 ? $"      (from: {node.Text})" : string.Empty;
         w.Comment($"{t} {(accumulate ? "+=" : "=")} einsum(\"{node.Equation}\", {string.Join(", ", operands.Select(o => o.Name))}){source}   {node.Shape}");
 
         // Lowering chose how this product runs (ProductChoices): the matrix form and the GEMM, or which letter the loops vectorise.
         var choice = _plan.Products[step.Node];
         var summed = equation.Letters.Where(c => !equation.Output.Contains(c)).ToList();
-        var einsum = new Loops(equation, operands, sizes, t, node.Shape, accumulate);
+        var einsum = new Loops(equation, operands, sizes, t, node.Shape, accumulate, choice);
         if (choice.GemmAboveThreshold && choice.MatrixForm is { } product)
         {
             // One matrix product over merged axes: large ones go to the runtime GEMM, as MatMul's do.
@@ -98,9 +98,11 @@ internal sealed class EinsumEmitter
         private readonly string _target;
         private readonly Shape _targetShape;
         private readonly bool _accumulate;
+        private readonly ProductChoice _choice;
 
-        public Loops(EinsumEquation equation, IReadOnlyList<Lowering.Buffer> operands, Dictionary<char, Dim> sizes, string target, Shape targetShape, bool accumulate)
+        public Loops(EinsumEquation equation, IReadOnlyList<Lowering.Buffer> operands, Dictionary<char, Dim> sizes, string target, Shape targetShape, bool accumulate, ProductChoice choice)
         {
+            _choice = choice;
             _equation = equation;
             _operands = operands;
             _sizes = sizes;
@@ -131,8 +133,8 @@ internal sealed class EinsumEmitter
         public void EmitOutputVector(SourceWriter w, char v, IReadOnlyList<char> summed)
         {
             var outer = _equation.Output.Where(c => c != v).ToList();
-            char? unrolled = summed.Count > 0 ? summed[summed.Count - 1] : null;
-            int lanes = unrolled is null ? 1 : VectorTiers.EinsumUnroll;
+            char? unrolled = _choice.UnrolledSummedAxis;
+            int lanes = _choice.SummedUnroll;
             var closers = OpenLoops(w, outer);
             w.Line($"int {Var(v)} = 0;");
             void VectorBody(Lanes width, string type)
@@ -145,7 +147,7 @@ internal sealed class EinsumEmitter
 
             // Vector512 first where the hardware has it (Vector<float> stays 256 bits on AVX-512): each output
             // element is still summed in the same order, so the result does not depend on the width.
-            if (VectorTiers.WidePassMayRun(new[] { _sizes[v] }))
+            if (_choice.WideOutputPass)
             {
                 LanesCode.WideLoop(w, Var(v), _sizes[v].Code, () => VectorBody(Lanes.Wide, "Vector512<float>"));
             }
@@ -171,8 +173,8 @@ internal sealed class EinsumEmitter
         /// </summary>
         public void EmitSummedVector(SourceWriter w, char v, IReadOnlyList<char> otherSummed)
         {
-            char? unrolled = otherSummed.Count > 0 ? otherSummed[otherSummed.Count - 1] : null;
-            int lanes = unrolled is null ? 1 : VectorTiers.EinsumUnroll;
+            char? unrolled = _choice.UnrolledSummedAxis;
+            int lanes = _choice.SummedUnroll;
             var closers = OpenLoops(w, _equation.Output.ToList());
             w.Line($"Vector<float> {string.Join(", ", Enumerable.Range(0, lanes).Select(q => $"acc{q} = Vector<float>.Zero"))};");
             w.Line("float tail = 0f;");
@@ -202,8 +204,8 @@ internal sealed class EinsumEmitter
         /// <summary>No letter can be vectorised: scalar accumulators.</summary>
         public void EmitScalar(SourceWriter w, IReadOnlyList<char> summed)
         {
-            char? unrolled = summed.Count > 0 ? summed[summed.Count - 1] : null;
-            int lanes = unrolled is null ? 1 : VectorTiers.EinsumUnroll;
+            char? unrolled = _choice.UnrolledSummedAxis;
+            int lanes = _choice.SummedUnroll;
             var closers = OpenLoops(w, _equation.Output.ToList());
             w.Line($"float {string.Join(", ", Enumerable.Range(0, lanes).Select(q => $"acc{q} = 0f"))};");
             Reduce(w, summed, unrolled, q => $"acc{q} += {ScalarTerm(unrolled, q)};");
@@ -230,15 +232,18 @@ internal sealed class EinsumEmitter
         private string ScalarTerm(char? unrolled, int offset) =>
             string.Join(" * ", Enumerable.Range(0, _operands.Count).Select(i => Element(i, unrolled, offset)));
 
-        private static string Sum(int lanes, string prefix) => lanes switch
+        // The accumulators added pairwise, (acc0 + acc1) + (acc2 + acc3), so the adds of a tree's halves are independent.
+        private static string Sum(int lanes, string prefix)
         {
-            1 => $"{prefix}0",
-            _ => $"({prefix}0 + {prefix}1) + ({prefix}2 + {prefix}3)",
-        };
+            string Tree(int from, int count, bool nested) => count == 1
+                ? $"{prefix}{from}"
+                : (nested ? "(" : string.Empty) + $"{Tree(from, count / 2, true)} + {Tree(from + count / 2, count - count / 2, true)}" + (nested ? ")" : string.Empty);
+            return Tree(0, lanes, nested: false);
+        }
 
         /// <summary>
         /// Loops over the summed letters; the innermost (<paramref name="unrolled"/>) runs
-        /// <see cref="VectorTiers.EinsumUnroll"/> steps per iteration, then a remainder loop one step at a time.
+        /// <see cref="ProductChoice.SummedUnroll"/> steps per iteration, then a remainder loop one step at a time.
         /// The body is one statement per step (<paramref name="statement"/>) or a block writer given the
         /// steps' offsets (<paramref name="block"/>).
         /// </summary>
@@ -266,9 +271,10 @@ internal sealed class EinsumEmitter
 
             var closers = OpenLoops(w, summed.Take(summed.Count - 1).ToList());
             w.Line($"int {Var(u)} = 0;");
-            using (w.Block($"for (; {Var(u)} <= {_sizes[u].Code} - {VectorTiers.EinsumUnroll}; {Var(u)} += {VectorTiers.EinsumUnroll})"))
+            int unroll = _choice.SummedUnroll;
+            using (w.Block($"for (; {Var(u)} <= {_sizes[u].Code} - {unroll}; {Var(u)} += {unroll})"))
             {
-                Body(Enumerable.Range(0, VectorTiers.EinsumUnroll).ToArray());
+                Body(Enumerable.Range(0, unroll).ToArray());
             }
 
             using (w.Block($"for (; {Var(u)} < {_sizes[u].Code}; {Var(u)}++)"))

@@ -26,7 +26,7 @@ internal static class EmittedAccessCheck
             problems.Add($"{layerName}: the kernel uses the workspace buffer '{buffer.Name}' ({line}), which no step's recorded access names");
         }
 
-        if (backwardStepTexts is not null && ParameterWriteOrder.GradientsMayGoIntoParameters(plan))
+        if (backwardStepTexts is not null && plan.GradientsMayGoIntoParameters)
         {
             var steps = backwardStepTexts.Select(Identifiers.WithoutCommentsAndStrings).ToList();
             for (int p = 0; p < plan.ParameterBuffers.Count; p++)

@@ -71,42 +71,13 @@ internal sealed class FusedChain
 
     private Graph Graph => _plan.Graph;
 
-    /// <summary>True when <paramref name="id"/> is read from a buffer rather than computed inline.</summary>
-    public bool IsLeaf(int id) =>
-        id != _accumulator && !(id == Root && _expandRoot && Graph[id].Op.IsElementwise())
-        && !Graph[id].Op.IsScalarConstant()
-        && (_plan.Buffers.ContainsKey(id) || !Graph[id].Op.IsElementwise());
+    /// <summary>True when <paramref name="id"/> is read from a buffer rather than computed inline (Lowering's fusion).</summary>
+    public bool IsLeaf(int id) => Fusion.IsLeaf(id);
 
     /// <summary>The distinct buffers the chain reads, in first-use order.</summary>
-    public List<int> Leaves()
-    {
-        var leaves = new List<int>();
-        void Visit(int id)
-        {
-            if (IsLeaf(id))
-            {
-                if (!leaves.Contains(id))
-                {
-                    leaves.Add(id);
-                }
+    public List<int> Leaves() => Fusion.Leaves();
 
-                return;
-            }
-
-            if (id == _accumulator || Graph[id].Op.IsScalarConstant())
-            {
-                return;
-            }
-
-            foreach (int arg in Graph[id].Args)
-            {
-                Visit(arg);
-            }
-        }
-
-        Visit(Root);
-        return leaves;
-    }
+    private FusedLeaves Fusion => new(_plan, Root, _expandRoot, _accumulator);
 
     /// <summary>The chain as C#; <paramref name="leaf"/> gives the code reading each leaf.</summary>
     public string Code(bool vector, Func<int, string> leaf) => Code(Root, vector ? Lanes.Vector : Lanes.Scalar, leaf);

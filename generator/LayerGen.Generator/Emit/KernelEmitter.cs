@@ -155,23 +155,13 @@ internal sealed class KernelEmitter
         var openGuard = Model.EquatableArray<string>.Empty;
         System.IDisposable? guard = null;
 
-        // A parameter gradient flagged IsZero must be written whole before anything is added to it: its
-        // first writing step overwrites (a GEMM without accumulation) or clears it first; one no step writes
-        // unconditionally is cleared up front.
-        var firstWrites = new Dictionary<Step, Buffer>();
+        // A parameter gradient flagged IsZero must be written whole before anything is added to it: Lowering chose
+        // which are cleared up front and how each other's first writing step zeroes it (GradientFirstWrites).
         if (backward)
         {
-            foreach (var gradient in _plan.ParameterGradBuffers)
+            foreach (var gradient in _plan.GradientsClearedFirst)
             {
-                var first = steps.FirstOrDefault(s => TargetOf(s)?.Buffer == gradient);
-                if (first is null || (first.WantedBy.Count > 0 && !first.WantedBy.Contains(gradient.Name)) || firstWrites.ContainsKey(first))
-                {
-                    body.Line($"if ({IsZeroFlag(gradient)}) {gradient.Name}.Clear();");
-                }
-                else
-                {
-                    firstWrites[first] = gradient;
-                }
+                body.Line($"if ({IsZeroFlag(gradient)}) {gradient.Name}.Clear();");
             }
         }
 
@@ -200,30 +190,28 @@ internal sealed class KernelEmitter
             }
 
             string? overwriteFlag = null;
-            if (firstWrites.TryGetValue(step, out var written) && TargetOf(step)!.Accumulate)
+            if (backward && _plan.FirstWrites.TryGetValue(step, out var first))
             {
-                // Products (a matmul, an einsum) can overwrite instead of adding (the GEMM without accumulation);
-                // other steps add, so the gradient is cleared first.
-                if (step is MatMulStep || (step is StructuralStep structuralStep && _plan.Graph[structuralStep.Node].Op == Ir.Op.Einsum))
+                if (first.Zeroing == FirstWriteZeroing.Overwrites)
                 {
-                    overwriteFlag = IsZeroFlag(written);
+                    overwriteFlag = IsZeroFlag(first.Gradient);
                 }
-                else
+                else if (first.Zeroing == FirstWriteZeroing.ClearsFirst)
                 {
-                    body.Line($"if ({IsZeroFlag(written)}) {written.Name}.Clear();");
+                    body.Line($"if ({IsZeroFlag(first.Gradient)}) {first.Gradient.Name}.Clear();");
                 }
             }
 
             switch (step)
             {
                 case ElementwiseStep elementwise:
-                    loops.Elementwise(body, elementwise.Root, elementwise.Target);
+                    loops.Elementwise(body, elementwise);
                     break;
                 case CopyStep copy:
-                    loops.Copy(body, copy.Source, copy.Target);
+                    loops.Copy(body, copy);
                     break;
                 case ReduceStep reduce:
-                    loops.Reduce(body, reduce.Reduce, reduce.Target);
+                    loops.Reduce(body, reduce);
                     break;
                 case MatMulStep matmul:
                     matmuls.Emit(body, matmul, overwriteFlag);
@@ -285,16 +273,6 @@ internal sealed class KernelEmitter
             w.Line($"int {name} = {code};");
         }
     }
-
-    private static Target? TargetOf(Step step) => step switch
-    {
-        ElementwiseStep e => e.Target,
-        MatMulStep m => m.Target,
-        ReduceStep r => r.Target,
-        StructuralStep s => s.Target,
-        CopyStep c => c.Target,
-        _ => null,
-    };
 
     /// <summary>In <c>CheckedMode</c>, the step's result is scanned for NaN and infinity, naming its source.</summary>
     private void EmitCheck(SourceWriter w, Step step, bool backward)

@@ -130,7 +130,7 @@ internal sealed partial class LayerEmitter
         // Whether the layer offers the backward into parameters (the optional IBackwardIntoParameters) follows from
         // the plan's record of what each backward step reads and writes. A layer with neither parameters nor children
         // does not: its plain backward writes no parameter gradient, and its parents run that one instead.
-        bool gradientsMayGoIntoParameters = ParameterWriteOrder.GradientsMayGoIntoParameters(_plan) && (_layer.Parameters.Count > 0 || _layer.Children.Count > 0);
+        bool gradientsMayGoIntoParameters = _plan.GradientsMayGoIntoParameters && (_layer.Parameters.Count > 0 || _layer.Children.Count > 0);
         w.Line($"[global::LayerGen.Generated.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{ShapeText.Format(_signature.InputFeatures)}\", \"{ShapeText.Format(_signature.OutputFeatures)}\")]");
         string interfaces = "global::LayerGen.ILayer"
             + (gradientsMayGoIntoParameters ? ", global::LayerGen.IBackwardIntoParameters" : string.Empty)

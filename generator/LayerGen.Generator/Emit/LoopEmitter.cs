@@ -6,9 +6,8 @@ using LayerGen.Generator.Lowering;
 namespace LayerGen.Generator.Emit;
 
 /// <summary>
-/// Emits element-wise, copy and reduction steps as loop nests: flat when every operand has the
-/// loop's shape, outer × inner (inner vectorised with a scalar tail) when operands broadcast along
-/// rows or features, and a scalar nest over every dimension for any other broadcast.
+/// Prints element-wise, copy and reduction steps as the loop nests Lowering chose (<see cref="LoopChoice"/>): flat,
+/// outer × inner (inner vectorised with a scalar tail), row or column sums, or a scalar nest over every dimension.
 /// </summary>
 internal sealed class LoopEmitter
 {
@@ -17,126 +16,127 @@ internal sealed class LoopEmitter
 
     public LoopEmitter(KernelPlan plan) => _plan = plan;
 
-    public void Elementwise(SourceWriter w, int root, Target target)
+    public void Elementwise(SourceWriter w, ElementwiseStep step)
     {
-        var chain = new FusedChain(_plan, root, expandRoot: true);
+        var chain = new FusedChain(_plan, step.Root, expandRoot: true);
+        var target = step.Target;
         string assign = target.Accumulate ? "+=" : "=";
-        var node = _plan.Graph[root];
+        var node = _plan.Graph[step.Root];
         w.Comment($"{target.Buffer.Name} {assign} {chain.Describe(Describe)}{Source(node)}   {target.Buffer.Shape}");
-        EmitMap(w, chain, node.Shape, target);
+        EmitMap(w, chain, _plan.Loops[step], node.Shape, target);
     }
 
-    public void Copy(SourceWriter w, int source, Target target)
+    public void Copy(SourceWriter w, CopyStep step)
     {
+        var target = step.Target;
         string assign = target.Accumulate ? "+=" : "=";
-        var sourceBuffer = _plan.Buffers[source];
+        var sourceBuffer = _plan.Buffers[step.Source];
         w.Comment($"{target.Buffer.Name} {assign} {sourceBuffer.Name}   {target.Buffer.Shape}");
-        var chain = new FusedChain(_plan, source, expandRoot: false);
-        EmitMap(w, chain, target.Buffer.Shape, target);
+        var chain = new FusedChain(_plan, step.Source, expandRoot: false);
+        EmitMap(w, chain, _plan.Loops[step], target.Buffer.Shape, target);
     }
 
-    public void Reduce(SourceWriter w, int reduce, Target target)
+    public void Reduce(SourceWriter w, ReduceStep step)
     {
-        var node = _plan.Graph[reduce];
+        var node = _plan.Graph[step.Reduce];
+        var target = step.Target;
         int input = node.Args[0];
         var inputShape = _plan.Graph[input].Shape;
         var chain = new FusedChain(_plan, input, expandRoot: false);
         string assign = target.Accumulate ? "+=" : "=";
         w.Comment($"{target.Buffer.Name} {assign} sum of {chain.Describe(Describe)} {inputShape} down to {node.Shape}{Source(node)}");
-        var operands = new Operands(_plan, chain.Leaves(), inputShape);
+        var choice = _plan.Loops[step];
+        var operands = new Operands(_plan, choice, inputShape);
         string t = target.Buffer.Name;
-        var aligned = Enumerable.Repeat(Dim.One, inputShape.Rank - node.Shape.Rank).Concat(node.Shape.Dims).ToArray();
 
-        bool vector = !_plan.ScalarKernels;
         using (w.Block())
         {
-            chain.DeclareConstants(w, vector);
-            if (node.Shape.IsSingleValue && operands.Flat)
+            chain.DeclareConstants(w, choice.Vector);
+            switch (choice.Order)
             {
-                operands.HoistSingles(w, vector);
-                w.Line($"int n = {inputShape.CountCode};");
-                w.Line("int i = 0;");
-                SumVectors(w, "i", "n", VectorTiers.WidePassMayRun(inputShape.Dims), (lanes, at) => chain.Code(lanes, id => operands.ReadFlat(id, lanes, at)));
-                using (w.Block("for (; i < n; i++)"))
-                {
-                    w.Line($"sum += {chain.Code(false, id => operands.ReadFlat(id, false, "i"))};");
-                }
-
-                w.Line($"{t}[0] {assign} sum;");
-                return;
-            }
-
-            bool rowSums = inputShape.Rank >= 2 && !inputShape.Last.IsOne && aligned[inputShape.Rank - 1].IsOne
-                && Enumerable.Range(0, inputShape.Rank - 1).All(d => aligned[d].Equals(inputShape[d]));
-            bool columnSums = inputShape.Rank == 2 && aligned[0].IsOne && aligned[1].Equals(inputShape[1]);
-            if ((rowSums || columnSums) && !operands.AnyGeneral)
-            {
-                if (columnSums && !target.Accumulate)
-                {
-                    w.Line($"{t}.Clear();");
-                }
-
-                operands.HoistSingles(w, vector);
-                using (w.Block($"for (int o = 0; o < {operands.OuterCode}; o++)"))
-                {
-                    operands.HoistPerOuter(w, vector, "o");
-                    w.Line("int c = 0;");
-                    if (rowSums)
+                case LoopOrder.Flat:
+                    operands.HoistSingles(w);
+                    w.Line($"int n = {inputShape.CountCode};");
+                    w.Line("int i = 0;");
+                    SumVectors(w, "i", "n", choice, (lanes, at) => chain.Code(lanes, id => operands.ReadFlat(id, lanes, at)));
+                    using (w.Block("for (; i < n; i++)"))
                     {
-                        SumVectors(w, "c", operands.InnerCode, VectorTiers.WidePassMayRun(new[] { inputShape.Last }), (lanes, at) => chain.Code(lanes, id => operands.Read(id, lanes, "o", at)));
-                        using (w.Block($"for (; c < {operands.InnerCode}; c++)"))
-                        {
-                            w.Line($"sum += {chain.Code(false, id => operands.Read(id, false, "o", "c"))};");
-                        }
-
-                        w.Line($"{t}[o] {assign} sum;");
+                        w.Line($"sum += {chain.Code(false, id => operands.ReadFlat(id, false, "i"))};");
                     }
-                    else
+
+                    w.Line($"{t}[0] {assign} sum;");
+                    return;
+
+                case LoopOrder.RowSums:
+                case LoopOrder.ColumnSums:
+                    if (choice.Order == LoopOrder.ColumnSums && !target.Accumulate)
                     {
-                        if (vector)
+                        w.Line($"{t}.Clear();");
+                    }
+
+                    operands.HoistSingles(w);
+                    using (w.Block($"for (int o = 0; o < {operands.OuterCode}; o++)"))
+                    {
+                        operands.HoistPerOuter(w, "o");
+                        w.Line("int c = 0;");
+                        if (choice.Order == LoopOrder.RowSums)
                         {
-                            using (w.Block($"for (; c <= {operands.InnerCode} - {Width}; c += {Width})"))
+                            SumVectors(w, "c", operands.InnerCode, choice, (lanes, at) => chain.Code(lanes, id => operands.Read(id, lanes, "o", at)));
+                            using (w.Block($"for (; c < {operands.InnerCode}; c++)"))
                             {
-                                w.Line($"KernelMath.AddTo({t}, c, {chain.Code(true, id => operands.Read(id, true, "o", "c"))});");
+                                w.Line($"sum += {chain.Code(false, id => operands.Read(id, false, "o", "c"))};");
+                            }
+
+                            w.Line($"{t}[o] {assign} sum;");
+                        }
+                        else
+                        {
+                            if (choice.Vector)
+                            {
+                                using (w.Block($"for (; c <= {operands.InnerCode} - {Width}; c += {Width})"))
+                                {
+                                    w.Line($"KernelMath.AddTo({t}, c, {chain.Code(true, id => operands.Read(id, true, "o", "c"))});");
+                                }
+                            }
+
+                            using (w.Block($"for (; c < {operands.InnerCode}; c++)"))
+                            {
+                                w.Line($"{t}[c] += {chain.Code(false, id => operands.Read(id, false, "o", "c"))};");
                             }
                         }
-
-                        using (w.Block($"for (; c < {operands.InnerCode}; c++)"))
-                        {
-                            w.Line($"{t}[c] += {chain.Code(false, id => operands.Read(id, false, "o", "c"))};");
-                        }
                     }
-                }
 
-                return;
+                    return;
+
+                default:
+                    // A scalar nest over every input dimension.
+                    if (!target.Accumulate)
+                    {
+                        w.Line($"{t}.Clear();");
+                    }
+
+                    LoopNest.Emit(w, LoopNest.Sizes(inputShape), "i", coordinates =>
+                        w.Line($"{t}[{Operands.GeneralIndex(node.Shape, inputShape, coordinates)}] += {chain.Code(false, id => operands.ReadGeneral(id, coordinates))};"));
+                    return;
             }
-
-            // Any other reduction: a scalar nest over every input dimension.
-            if (!target.Accumulate)
-            {
-                w.Line($"{t}.Clear();");
-            }
-
-            LoopNest.Emit(w, LoopNest.Sizes(inputShape), "i", coordinates =>
-                w.Line($"{t}[{Operands.GeneralIndex(node.Shape, inputShape, coordinates)}] += {chain.Code(false, id => operands.ReadGeneral(id, coordinates))};"));
         }
     }
 
     /// <summary>
     /// <c>float sum</c> = the lanes of <paramref name="term"/> summed from <paramref name="index"/> (declared
-    /// by the caller) while a whole vector remains below <paramref name="count"/>: first 512-bit vectors when
-    /// <paramref name="wide"/> and the hardware has them, then <c>Vector&lt;float&gt;</c>; four vectors per
+    /// by the caller) while a whole vector remains below <paramref name="count"/>, in the tiers of <paramref name="choice"/>:
+    /// first 512-bit vectors when it has the wide pass, then <c>Vector&lt;float&gt;</c>; four vectors per
     /// step into four accumulators, so the adds do not wait on each other. The caller adds the tail.
     /// </summary>
-    private void SumVectors(SourceWriter w, string index, string count, bool wide, System.Func<Lanes, string, string> term)
+    private static void SumVectors(SourceWriter w, string index, string count, LoopChoice choice, System.Func<Lanes, string, string> term)
     {
         w.Line("float sum = 0f;");
-        if (_plan.ScalarKernels)
+        if (!choice.Vector)
         {
             return; // plain scalar loops: the caller's tail loop sums every element
         }
 
-        if (wide)
+        if (choice.WidePass)
         {
             using (w.Block($"if ({LanesCode.WideGuard})"))
             {
@@ -169,79 +169,82 @@ internal sealed class LoopEmitter
         w.Line($"sum += {sum}(({a}0 + {a}1) + ({a}2 + {a}3));");
     }
 
-    /// <summary>target (op)= chain, over <paramref name="loop"/>.</summary>
-    private void EmitMap(SourceWriter w, FusedChain chain, Shape loop, Target target)
+    /// <summary>target (op)= chain, over <paramref name="loop"/>, in the nest Lowering chose.</summary>
+    private void EmitMap(SourceWriter w, FusedChain chain, LoopChoice choice, Shape loop, Target target)
     {
-        var operands = new Operands(_plan, chain.Leaves(), loop);
+        var operands = new Operands(_plan, choice, loop);
         string t = target.Buffer.Name;
         string StoreLanes(Lanes lanes, string index, string value) => lanes != Lanes.Scalar
             ? (target.Accumulate ? $"KernelMath.AddTo({t}, {index}, {value});" : $"KernelMath.Store({t}, {index}, {value});")
             : $"{t}[{index}] {(target.Accumulate ? "+=" : "=")} {value};";
         string Store(bool vector, string index, string value) => StoreLanes(vector ? Lanes.Vector : Lanes.Scalar, index, value);
 
-        bool vector = !_plan.ScalarKernels;
         using (w.Block())
         {
-            chain.DeclareConstants(w, vector: vector && loop.Rank > 0 && !operands.AnyGeneral);
-            if (loop.Rank == 0)
+            chain.DeclareConstants(w, choice.Vector);
+            switch (choice.Order)
             {
-                operands.HoistSingles(w, vector: false);
-                w.Line(Store(false, "0", chain.Code(false, id => operands.ReadFlat(id, false, "0"))));
-            }
-            else if (operands.Flat)
-            {
-                operands.HoistSingles(w, vector);
-                w.Line($"int n = {loop.CountCode};");
-                w.Line("int i = 0;");
-                if (vector && VectorTiers.WidePassMayRun(loop.Dims))
-                {
-                    LanesCode.WideLoop(w, "i", "n", () => w.Line(StoreLanes(Lanes.Wide, "i", chain.Code(Lanes.Wide, id => operands.ReadFlat(id, Lanes.Wide, "i")))));
-                }
+                case LoopOrder.Single:
+                    operands.HoistSingles(w);
+                    w.Line(Store(false, "0", chain.Code(false, id => operands.ReadFlat(id, false, "0"))));
+                    break;
 
-                if (vector)
-                {
-                    using (w.Block($"for (; i <= n - {Width}; i += {Width})"))
+                case LoopOrder.Flat:
+                    operands.HoistSingles(w);
+                    w.Line($"int n = {loop.CountCode};");
+                    w.Line("int i = 0;");
+                    if (choice.WidePass)
                     {
-                        w.Line(Store(true, "i", chain.Code(true, id => operands.ReadFlat(id, true, "i"))));
-                    }
-                }
-
-                using (w.Block("for (; i < n; i++)"))
-                {
-                    w.Line(Store(false, "i", chain.Code(false, id => operands.ReadFlat(id, false, "i"))));
-                }
-            }
-            else if (!operands.AnyGeneral)
-            {
-                operands.HoistSingles(w, vector);
-                string inner = operands.InnerCode;
-                using (w.Block($"for (int o = 0; o < {operands.OuterCode}; o++)"))
-                {
-                    operands.HoistPerOuter(w, vector, "o");
-                    w.Line("int c = 0;");
-                    if (vector && VectorTiers.WidePassMayRun(new[] { loop.Last }))
-                    {
-                        LanesCode.WideLoop(w, "c", inner, () => w.Line(StoreLanes(Lanes.Wide, $"o * {inner} + c", chain.Code(Lanes.Wide, id => operands.Read(id, Lanes.Wide, "o", "c")))));
+                        LanesCode.WideLoop(w, "i", "n", () => w.Line(StoreLanes(Lanes.Wide, "i", chain.Code(Lanes.Wide, id => operands.ReadFlat(id, Lanes.Wide, "i")))));
                     }
 
-                    if (vector)
+                    if (choice.Vector)
                     {
-                        using (w.Block($"for (; c <= {inner} - {Width}; c += {Width})"))
+                        using (w.Block($"for (; i <= n - {Width}; i += {Width})"))
                         {
-                            w.Line(Store(true, $"o * {inner} + c", chain.Code(true, id => operands.Read(id, true, "o", "c"))));
+                            w.Line(Store(true, "i", chain.Code(true, id => operands.ReadFlat(id, true, "i"))));
                         }
                     }
 
-                    using (w.Block($"for (; c < {inner}; c++)"))
+                    using (w.Block("for (; i < n; i++)"))
                     {
-                        w.Line(Store(false, $"o * {inner} + c", chain.Code(false, id => operands.Read(id, false, "o", "c"))));
+                        w.Line(Store(false, "i", chain.Code(false, id => operands.ReadFlat(id, false, "i"))));
                     }
-                }
-            }
-            else
-            {
-                LoopNest.Emit(w, LoopNest.Sizes(loop), "i", coordinates =>
-                    w.Line(Store(false, Operands.GeneralIndex(loop, loop, coordinates), chain.Code(false, id => operands.ReadGeneral(id, coordinates)))));
+
+                    break;
+
+                case LoopOrder.RowsByColumns:
+                    operands.HoistSingles(w);
+                    string inner = operands.InnerCode;
+                    using (w.Block($"for (int o = 0; o < {operands.OuterCode}; o++)"))
+                    {
+                        operands.HoistPerOuter(w, "o");
+                        w.Line("int c = 0;");
+                        if (choice.WidePass)
+                        {
+                            LanesCode.WideLoop(w, "c", inner, () => w.Line(StoreLanes(Lanes.Wide, $"o * {inner} + c", chain.Code(Lanes.Wide, id => operands.Read(id, Lanes.Wide, "o", "c")))));
+                        }
+
+                        if (choice.Vector)
+                        {
+                            using (w.Block($"for (; c <= {inner} - {Width}; c += {Width})"))
+                            {
+                                w.Line(Store(true, $"o * {inner} + c", chain.Code(true, id => operands.Read(id, true, "o", "c"))));
+                            }
+                        }
+
+                        using (w.Block($"for (; c < {inner}; c++)"))
+                        {
+                            w.Line(Store(false, $"o * {inner} + c", chain.Code(false, id => operands.Read(id, false, "o", "c"))));
+                        }
+                    }
+
+                    break;
+
+                default:
+                    LoopNest.Emit(w, LoopNest.Sizes(loop), "i", coordinates =>
+                        w.Line(Store(false, Operands.GeneralIndex(loop, loop, coordinates), chain.Code(false, id => operands.ReadGeneral(id, coordinates)))));
+                    break;
             }
         }
     }

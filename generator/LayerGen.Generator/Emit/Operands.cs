@@ -6,35 +6,30 @@ using LayerGen.Generator.Lowering;
 namespace LayerGen.Generator.Emit;
 
 /// <summary>
-/// Reads the leaves of a fused chain inside a loop over <c>outer × inner</c>: operands that do not
-/// vary along the inner (vectorised) axis are hoisted into locals named after their buffer (<c>biasValue</c>, and
-/// <c>biasVector</c> as a vector; Lowering keeps those names free), the others are loaded at their broadcast index.
+/// Reads the leaves of a fused chain inside a loop over <c>outer × inner</c>, as Lowering placed them
+/// (<see cref="LoopChoice.Operands"/>): hoisted operands are declared as locals named after their buffer
+/// (<c>biasValue</c>, and <c>biasVector</c> as a vector; Lowering keeps those names free), the others are loaded at
+/// their broadcast index.
 /// </summary>
 internal sealed class Operands
 {
     private readonly KernelPlan _plan;
+    private readonly LoopChoice _choice;
     private readonly Shape _loop;
-    private readonly Dictionary<int, LeafAccess> _access = new();
     private readonly Dictionary<int, string> _hoistedName = new();
 
-    public Operands(KernelPlan plan, IEnumerable<int> leaves, Shape loop)
+    public Operands(KernelPlan plan, LoopChoice choice, Shape loop)
     {
         _plan = plan;
+        _choice = choice;
         _loop = loop;
-        foreach (int leaf in leaves)
+        foreach (var operand in choice.Operands)
         {
-            _access[leaf] = LeafAccess.Classify(BufferOf(leaf).Shape, loop);
-
             // Two views of one buffer read in one loop (rare) cannot share a name: the second is an emitter temporary.
-            string name = BufferOf(leaf).Name;
-            _hoistedName[leaf] = _hoistedName.ContainsValue(name) ? "s" + leaf : name;
+            string name = BufferOf(operand.Leaf).Name;
+            _hoistedName[operand.Leaf] = _hoistedName.ContainsValue(name) ? "s" + operand.Leaf : name;
         }
     }
-
-    public bool AnyGeneral => _access.Values.Any(a => a.Outer == OuterPattern.General);
-
-    /// <summary>True when every operand has the loop's shape or is a single value: the loop can run flat.</summary>
-    public bool Flat => _access.All(p => BufferOf(p.Key).Shape.Equals(_loop) || BufferOf(p.Key).Shape.IsSingleValue);
 
     public string InnerCode => _loop.Rank == 0 ? "1" : _loop.Last.Code;
 
@@ -42,13 +37,11 @@ internal sealed class Operands
 
     public string Name(int leaf) => BufferOf(leaf).Name;
 
-    /// <summary>Declares operands that are one value for the whole loop.</summary>
-    public void HoistSingles(SourceWriter writer, bool vector) =>
-        Hoist(writer, vector, a => !a.VariesWithInner && a.Outer == OuterPattern.None, "0");
+    /// <summary>Declares the operands read once for the whole loop (vectors too when the loop has the vector tier).</summary>
+    public void HoistSingles(SourceWriter writer) => Hoist(writer, OperandHoist.OncePerLoop, "0");
 
-    /// <summary>Declares operands that are one value per outer index <c>o</c>.</summary>
-    public void HoistPerOuter(SourceWriter writer, bool vector, string o) =>
-        Hoist(writer, vector, a => !a.VariesWithInner && a.Outer == OuterPattern.Full, o);
+    /// <summary>Declares the operands read once per outer index <c>o</c>.</summary>
+    public void HoistPerOuter(SourceWriter writer, string o) => Hoist(writer, OperandHoist.OncePerRow, o);
 
     /// <summary>Code reading <paramref name="leaf"/> at outer index <paramref name="o"/>, inner index <paramref name="c"/>.</summary>
     public string Read(int leaf, bool vector, string o, string c) => Read(leaf, vector ? Lanes.Vector : Lanes.Scalar, o, c);
@@ -56,8 +49,8 @@ internal sealed class Operands
     /// <summary>As <see cref="Read(int, bool, string, string)"/>, <paramref name="lanes"/> elements at once.</summary>
     public string Read(int leaf, Lanes lanes, string o, string c)
     {
-        var access = _access[leaf];
-        return access.VariesWithInner ? lanes.Load(Name(leaf), access.IndexCode(o, c, InnerCode)) : Hoisted(leaf, lanes);
+        var operand = _choice.Operand(leaf);
+        return operand.ReadHoisted ? Hoisted(leaf, lanes) : lanes.Load(Name(leaf), operand.Access.IndexCode(o, c, InnerCode));
     }
 
     // A hoisted operand: biasValue, its vector biasVector, or broadcast in the wide loop (the JIT hoists that).
@@ -77,7 +70,7 @@ internal sealed class Operands
 
     /// <summary>As <see cref="ReadFlat(int, bool, string)"/>, <paramref name="lanes"/> elements at once.</summary>
     public string ReadFlat(int leaf, Lanes lanes, string i) =>
-        BufferOf(leaf).Shape.IsSingleValue && !BufferOf(leaf).Shape.Equals(_loop) ? Hoisted(leaf, lanes) : lanes.Load(Name(leaf), i);
+        _choice.Operand(leaf).ReadHoisted ? Hoisted(leaf, lanes) : lanes.Load(Name(leaf), i);
 
     /// <summary>Code reading <paramref name="leaf"/> at loop coordinates <paramref name="coordinates"/>, for any broadcast.</summary>
     public string ReadGeneral(int leaf, IReadOnlyList<string> coordinates) =>
@@ -104,14 +97,14 @@ internal sealed class Operands
 
     private Buffer BufferOf(int leaf) => _plan.Buffers[leaf];
 
-    private void Hoist(SourceWriter writer, bool vector, System.Func<LeafAccess, bool> which, string index)
+    private void Hoist(SourceWriter writer, OperandHoist where, string index)
     {
-        foreach (var pair in _access.Where(p => which(p.Value) && p.Value.Outer != OuterPattern.General))
+        foreach (var operand in _choice.Operands.Where(o => o.Hoist == where))
         {
-            writer.Line($"float {ScalarName(pair.Key)} = {Name(pair.Key)}[{index}];");
-            if (vector)
+            writer.Line($"float {ScalarName(operand.Leaf)} = {Name(operand.Leaf)}[{index}];");
+            if (_choice.Vector)
             {
-                writer.Line($"var {VectorName(pair.Key)} = new Vector<float>({ScalarName(pair.Key)});");
+                writer.Line($"var {VectorName(operand.Leaf)} = new Vector<float>({ScalarName(operand.Leaf)});");
             }
         }
     }

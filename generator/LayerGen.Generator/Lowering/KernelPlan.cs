@@ -100,6 +100,21 @@ internal sealed class KernelPlan
     /// <summary>How each product runs (by its node: a MatMul step's product, an einsum), chosen by <see cref="ProductChoices"/>.</summary>
     public Dictionary<int, ProductChoice> Products { get; } = new();
 
+    /// <summary>How each element-wise, copy, reduction and product step loops (by the step), chosen by <see cref="LoopChoices"/>.</summary>
+    public Dictionary<Step, LoopChoice> Loops { get; } = new();
+
+    /// <summary>
+    /// Whether the backward kernel may be handed each parameter's own storage as its gradient buffer (decided by
+    /// <see cref="ParameterWriteOrder"/> from the steps' reads and writes).
+    /// </summary>
+    public bool GradientsMayGoIntoParameters { get; set; }
+
+    /// <summary>Backward steps that first write a lazily zeroed parameter gradient, and how (<see cref="GradientFirstWrites"/>).</summary>
+    public Dictionary<Step, GradientFirstWrite> FirstWrites { get; } = new();
+
+    /// <summary>Lazily zeroed parameter gradients no step can zero: the backward kernel clears them (when flagged) at its start.</summary>
+    public List<Buffer> GradientsClearedFirst { get; } = new();
+
     /// <summary>A matmul fused into the step of its consumer: that consumer's expression reads it as the accumulator.</summary>
     public HashSet<int> FusedMatMuls { get; } = new();
 

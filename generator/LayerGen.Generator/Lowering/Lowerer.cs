@@ -16,7 +16,7 @@ namespace LayerGen.Generator.Lowering;
 /// <item>A reduction reads its input chain directly.</item>
 /// </list>
 /// </summary>
-internal sealed class Lowerer
+internal sealed partial class Lowerer
 {
     private readonly Graph _graph;
     private readonly KernelPlan _plan;
@@ -40,6 +40,9 @@ internal sealed class Lowerer
         lowerer._plan.ScalarKernels = scalarKernels;
         lowerer.Run();
         ProductChoices.Decide(lowerer._plan);
+        LoopChoices.Decide(lowerer._plan);
+        GradientFirstWrites.Decide(lowerer._plan);
+        lowerer._plan.GradientsMayGoIntoParameters = ParameterWriteOrder.GradientsMayGoIntoParameters(lowerer._plan);
         return lowerer._plan;
     }
 
@@ -197,214 +200,6 @@ internal sealed class Lowerer
         public EquatableArray<string> Of(int id) => _alwaysNeeded.Contains(id)
             ? EquatableArray<string>.Empty
             : _reach.Where(r => r.Nodes.Contains(id)).Select(r => r.Gradient).ToEquatableArray();
-    }
-
-    /// <summary>Lowers the nodes of one kernel, ending with the stores to its outputs.</summary>
-    /// <param name="wanted">For the backward kernel: which gradients each node feeds (null for the forward).</param>
-    private void LowerPhase(List<int> nodes, List<(int Node, Target Target)> stores, List<Step> steps, GradientReach? wanted)
-    {
-        var inPhase = new HashSet<int>(nodes);
-        var consumers = nodes.ToDictionary(id => id, _ => new List<int>());
-        foreach (int id in nodes)
-        {
-            foreach (int arg in _graph[id].Args.Distinct())
-            {
-                if (consumers.TryGetValue(arg, out var list))
-                {
-                    list.Add(id);
-                }
-            }
-        }
-
-        var storeCount = stores.GroupBy(s => s.Node).ToDictionary(g => g.Key, g => g.Count());
-
-        // 1. Which computed nodes need a buffer of their own.
-        var materialised = new HashSet<int>();
-        foreach (int id in nodes)
-        {
-            var node = _graph[id];
-            if (node.Op.IsLeaf() || node.Op == Op.Reshape)
-            {
-                continue;
-            }
-
-            var readers = consumers[id];
-            bool needsBuffer = !node.Op.IsElementwise()
-                || _plan.Saved.Contains(id)
-                || storeCount.ContainsKey(id)
-                || readers.Count != 1
-                || _graph[readers[0]].Op is Op.MatMul or Op.Reshape
-                || (_graph[readers[0]].Op == Op.ReduceSum && HasGeneralLeaf(id, _graph[id].Shape, materialised));
-            if (needsBuffer)
-            {
-                materialised.Add(id);
-            }
-        }
-
-        // Views and matmul operands read buffers, so their arguments must have one.
-        foreach (int id in nodes)
-        {
-            var node = _graph[id];
-            if (!node.Op.IsElementwise() && !node.Op.IsLeaf() && node.Op != Op.ReduceSum)
-            {
-                foreach (int arg in node.Args)
-                {
-                    int storage = StorageOf(arg);
-                    if (inPhase.Contains(storage) && !_graph[storage].Op.IsLeaf())
-                    {
-                        materialised.Add(storage);
-                    }
-                }
-            }
-        }
-
-        // 2. Matmuls that become the epilogue's accumulator: read once, by a chain of their own shape.
-        var epilogueOf = new Dictionary<int, int>();
-        foreach (int id in nodes.Where(id => _graph[id].Op == Op.MatMul))
-        {
-            if (consumers[id].Count != 1 || storeCount.ContainsKey(id) || _plan.Saved.Contains(id))
-            {
-                continue;
-            }
-
-            // Follow the chain up to the node that has a buffer: that loop can hold the matmul.
-            int root = consumers[id][0];
-            while (!materialised.Contains(root) && _graph[root].Op.IsElementwise() && consumers[root].Count == 1)
-            {
-                root = consumers[root][0];
-            }
-
-            if (materialised.Contains(root) && _graph[root].Op.IsElementwise()
-                && _graph[root].Shape.Equals(_graph[id].Shape)
-                && !epilogueOf.ContainsValue(root)
-                && CountLeafUses(root, id, materialised) == 1
-                && !HasGeneralLeaf(root, _graph[id].Shape, materialised, except: id))
-            {
-                epilogueOf[id] = root;
-                materialised.Remove(id);
-                _plan.FusedMatMuls.Add(id);
-            }
-        }
-
-        // 3. Buffers: a value stored exactly once and read by nothing else is computed straight into its destination.
-        var direct = new Dictionary<int, Target>();
-        foreach (var (node, target) in stores)
-        {
-            bool computed = materialised.Contains(node) || (_graph[node].Op.IsElementwise() && inPhase.Contains(node));
-            if (computed && storeCount[node] == 1 && consumers.TryGetValue(node, out var readers) && readers.Count == 0 && !direct.ContainsKey(node))
-            {
-                direct[node] = target;
-                materialised.Add(node);
-            }
-        }
-
-        // A child's backward whose input needs no gradient still runs (for the child's parameters), writing no input gradient.
-        var discarded = new HashSet<int>(nodes.Where(id => _graph[id].Op == Op.ChildGrad && consumers[id].Count == 0 && !storeCount.ContainsKey(id)));
-        _bufferNames.Claim(nodes.Where(id => materialised.Contains(id) && !discarded.Contains(id) && !direct.ContainsKey(id) && !_plan.Buffers.ContainsKey(id)));
-        foreach (int id in nodes.Where(materialised.Contains))
-        {
-            if (discarded.Contains(id))
-            {
-                continue;
-            }
-
-            if (direct.TryGetValue(id, out var target))
-            {
-                Assign(id, target.Buffer);
-            }
-            else if (!_plan.Buffers.ContainsKey(id))
-            {
-                var buffer = new Buffer(_bufferNames.Of(id), BufferRole.Workspace, _graph[id].Shape) { OffsetName = BufferNames.OffsetOf(_bufferNames.Of(id)) };
-                _plan.Workspace.Add(buffer);
-                Assign(id, buffer);
-            }
-        }
-
-        foreach (int id in nodes.Where(id => _graph[id].Op == Op.Reshape))
-        {
-            if (_plan.Buffers.TryGetValue(StorageOf(id), out var storage))
-            {
-                _plan.Buffers[id] = storage with { Shape = _graph[id].Shape };
-            }
-        }
-
-        // 4. Steps, in topological order.
-        // A step storing straight into a gradient runs only when that gradient is wanted, even when its
-        // value also feeds other gradients (they then read it from the same buffer only if it is wanted).
-        // A child's backward always runs (its parameters' gradients); it skips an empty input gradient itself.
-        EquatableArray<string> WantedBy(int id)
-        {
-            if (wanted is null || _graph[id].Op == Op.ChildGrad)
-            {
-                return EquatableArray<string>.Empty;
-            }
-
-            return direct.TryGetValue(id, out var store) && IsGradient(store.Buffer)
-                ? new[] { store.Buffer.Name }.ToEquatableArray()
-                : wanted.Of(id);
-        }
-
-        var epilogueRoots = epilogueOf.ToDictionary(p => p.Value, p => p.Key);
-        foreach (int id in nodes.Where(materialised.Contains))
-        {
-            var node = _graph[id];
-            if (discarded.Contains(id))
-            {
-                steps.Add(new ChildGradStep(id, null, WantedBy(id)));
-                continue;
-            }
-
-            if (node.Op == Op.ChildResult)
-            {
-                continue; // written by its child's call (ChildEmitter.Forward)
-            }
-
-            var target = direct.TryGetValue(id, out var t) ? t : new Target(_plan.Buffers[id], Accumulate: false);
-            if (node.Op == Op.ChildCall)
-            {
-                var input = _graph[node.Args[0]].Shape;
-                string childRows = Shape.ProductCode(input.Dims.Take(input.Rank - node.ChildInput!.Rank));
-                // A child called twice keeps two saved regions: fc1Saved, fc1Saved2.
-                string savedName = _bufferNames.ChildSaved(node.Name);
-                var childSaved = new Buffer(savedName, BufferRole.Workspace, Shape.Scalar) { OffsetName = BufferNames.OffsetOf(savedName), LengthOverride = $"{node.Name}.SavedLength({childRows})" };
-                _plan.Workspace.Add(childSaved);
-                _plan.ChildSaved[id] = childSaved;
-                steps.Add(new ChildCallStep(id, target, WantedBy(id)));
-            }
-            else if (node.Op == Op.ChildGrad)
-            {
-                steps.Add(new ChildGradStep(id, target, WantedBy(id)));
-            }
-            else if (epilogueRoots.TryGetValue(id, out int matmul))
-            {
-                steps.Add(new MatMulStep(matmul, id, target, WantedBy(id)));
-            }
-            else if (node.Op == Op.MatMul)
-            {
-                steps.Add(new MatMulStep(id, null, target, WantedBy(id)));
-            }
-            else if (node.Op == Op.ReduceSum)
-            {
-                steps.Add(new ReduceStep(id, target, WantedBy(id)));
-            }
-            else if (!node.Op.IsElementwise())
-            {
-                steps.Add(new StructuralStep(id, target, WantedBy(id)));
-            }
-            else
-            {
-                steps.Add(new ElementwiseStep(id, target, WantedBy(id)));
-            }
-        }
-
-        // 5. Stores that could not be computed in place copy (or accumulate) from the value's buffer.
-        foreach (var (node, target) in stores)
-        {
-            if (!direct.TryGetValue(node, out var used) || used != target)
-            {
-                steps.Add(new CopyStep(node, target, wanted is not null && IsGradient(target.Buffer) ? new[] { target.Buffer.Name }.ToEquatableArray() : WantedBy(node)));
-            }
-        }
     }
 
     private static bool IsGradient(Buffer buffer) => buffer.Role is BufferRole.InputGrad or BufferRole.ParameterGrad;

@@ -31,6 +31,34 @@ internal sealed record ProductChoice(
     /// the loops, 0.022 through the GEMM).
     /// </summary>
     public const int GemmThreshold = 512;
+
+    /// <summary>For a matrix product's own loops (below the threshold, or with no GEMM): their order.</summary>
+    public MatMulLoops Loops { get; init; }
+
+    /// <summary>For an einsum whose output letter is vectorised: a 512-bit pass first (it runs only where the hardware has it).</summary>
+    public bool WideOutputPass { get; init; }
+
+    /// <summary>For an einsum's loops: the innermost summed letter not vectorised, unrolled into <see cref="SummedUnroll"/> accumulators.</summary>
+    public char? UnrolledSummedAxis { get; init; }
+
+    /// <summary>Independent accumulators over <see cref="UnrolledSummedAxis"/> (1 when there is none).</summary>
+    public int SummedUnroll { get; init; } = 1;
+}
+
+/// <summary>The loops of a matrix product C = op(A)·op(B) that does not go to the GEMM, chosen by which operand is contiguous.</summary>
+internal enum MatMulLoops
+{
+    /// <summary>
+    /// B not transposed (row k of B contiguous over N): a row of C in tiles of four vectors, each element of A broadcast
+    /// once into four independent accumulators; then single vectors with four accumulators over k; then scalars.
+    /// </summary>
+    RowTiles,
+
+    /// <summary>B transposed, A not (both contiguous over K): a vectorised dot product per element of C.</summary>
+    DotProducts,
+
+    /// <summary>A scalar dot product per element of C: both transposed, or plain scalar loops.</summary>
+    ScalarDotProducts,
 }
 
 /// <summary>Chooses, for every product step of a plan, how it runs (<see cref="ProductChoice"/>).</summary>
@@ -43,12 +71,14 @@ internal static class ProductChoices
             switch (step)
             {
                 case MatMulStep matMul:
-                    plan.Products[matMul.MatMul] = ForMatMul(plan.ScalarKernels, hasEpilogue: matMul.Epilogue is not null, matMul.Target.Accumulate);
+                    var product = plan.Graph[matMul.MatMul];
+                    plan.Products[matMul.MatMul] = ForMatMul(plan.ScalarKernels, hasEpilogue: matMul.Epilogue is not null, matMul.Target.Accumulate)
+                        with { Loops = LoopsOf(plan.ScalarKernels, product.TransposeA, product.TransposeB) };
                     break;
                 case StructuralStep structural when plan.Graph[structural.Node].Op == Op.Einsum:
                     var node = plan.Graph[structural.Node];
                     var equation = EinsumEquation.Parse(node.Equation, out _)!;
-                    plan.Products[structural.Node] = ForEinsum(plan.ScalarKernels, equation, EinsumSizes(plan, node, equation));
+                    plan.Products[structural.Node] = ForEinsum(plan.ScalarKernels, equation, EinsumLetterSizes.Of(plan, node, equation));
                     break;
             }
         }
@@ -63,19 +93,28 @@ internal static class ProductChoices
             ? new ProductChoice(ScalarLoops: true, GemmAboveThreshold: false, null, null, null)
             : new ProductChoice(ScalarLoops: false, GemmAboveThreshold: !hasEpilogue || !accumulate, null, null, null);
 
+    /// <summary>Row tiles when B's rows are contiguous along C's columns, dot products when A's and B's are along K.</summary>
+    private static MatMulLoops LoopsOf(bool scalarKernels, bool transposeA, bool transposeB) =>
+        scalarKernels ? MatMulLoops.ScalarDotProducts
+        : !transposeB ? MatMulLoops.RowTiles
+        : !transposeA ? MatMulLoops.DotProducts
+        : MatMulLoops.ScalarDotProducts;
+
     /// <summary>
     /// An einsum that is one matrix product runs as one (the GEMM above the threshold); its loops vectorise the last
-    /// output letter when it is contiguous in every operand it indexes, else the last such summed letter.
+    /// output letter when it is contiguous in every operand it indexes (with a 512-bit pass when it can be long
+    /// enough), else the last such summed letter; the innermost other summed letter is unrolled into
+    /// <see cref="VectorTiers.EinsumUnroll"/> accumulators.
     /// </summary>
     private static ProductChoice ForEinsum(bool scalarKernels, EinsumEquation equation, Dictionary<char, Dim> sizes)
     {
+        var summed = equation.Letters.Where(c => !equation.Output.Contains(c)).ToList();
         if (scalarKernels)
         {
-            return new ProductChoice(ScalarLoops: true, GemmAboveThreshold: false, null, null, null);
+            return new ProductChoice(ScalarLoops: true, GemmAboveThreshold: false, null, null, null) { UnrolledSummedAxis = LastOrNull(summed), SummedUnroll = UnrollOf(summed) };
         }
 
         bool ContiguousWherever(char letter) => equation.Inputs.Where(s => s.Contains(letter)).All(s => s[s.Length - 1] == letter);
-        var summed = equation.Letters.Where(c => !equation.Output.Contains(c)).ToList();
         char? outputVector = equation.Output.Length > 0 && ContiguousWherever(equation.Output[equation.Output.Length - 1])
             ? equation.Output[equation.Output.Length - 1]
             : null;
@@ -83,27 +122,16 @@ internal static class ProductChoices
             ? candidates[candidates.Count - 1]
             : null;
         var matrixForm = EinsumMatrixForm.Of(equation, sizes);
-        return new ProductChoice(ScalarLoops: false, GemmAboveThreshold: matrixForm is not null, matrixForm, outputVector, summedVector);
+        var unrollable = summed.Where(c => c != summedVector).ToList();
+        return new ProductChoice(ScalarLoops: false, GemmAboveThreshold: matrixForm is not null, matrixForm, outputVector, summedVector)
+        {
+            WideOutputPass = outputVector is char v && VectorTiers.WidePassMayRun(new[] { sizes[v] }),
+            UnrolledSummedAxis = LastOrNull(unrollable),
+            SummedUnroll = UnrollOf(unrollable),
+        };
     }
 
-    /// <summary>The size of every letter of an einsum, read from its operands' and its result's shapes.</summary>
-    public static Dictionary<char, Dim> EinsumSizes(KernelPlan plan, Node node, EinsumEquation equation)
-    {
-        var sizes = new Dictionary<char, Dim>();
-        for (int i = 0; i < node.Args.Count; i++)
-        {
-            var shape = plan.Buffers[node.Args[i]].Shape;
-            for (int d = 0; d < equation.Inputs[i].Length; d++)
-            {
-                sizes[equation.Inputs[i][d]] = shape[d];
-            }
-        }
+    private static char? LastOrNull(List<char> letters) => letters.Count > 0 ? letters[letters.Count - 1] : null;
 
-        for (int d = 0; d < equation.Output.Length; d++)
-        {
-            sizes[equation.Output[d]] = node.Shape[d];
-        }
-
-        return sizes;
-    }
+    private static int UnrollOf(List<char> letters) => letters.Count > 0 ? VectorTiers.EinsumUnroll : 1;
 }
