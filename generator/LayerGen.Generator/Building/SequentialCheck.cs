@@ -10,7 +10,8 @@ namespace LayerGen.Generator.Building;
 /// Checks, at compile time, that each layer of a <c>new Sequential(...)</c> accepts what the layer
 /// before it produces: the features flow through the layers' signatures with the constructions'
 /// constant sizes substituted. Shape-agnostic layers (ReLU, CenteredLayer) pass the features on; an
-/// entry whose shapes are unknown ends the check.
+/// entry whose shapes are unknown ends the check. Only the first layer may take int64 ids (an embedding, LG0014); its
+/// ids may have any shape, so the next layer's input need only end with the features it produces.
 /// </summary>
 internal static class SequentialCheck
 {
@@ -20,9 +21,20 @@ internal static class SequentialCheck
         var diagnostics = new List<DiagnosticInfo>();
         int[]? features = null;
         SequentialEntry? previous = null;
+        bool openFront = false; // the features follow ids of any shape: more leading feature dimensions may come from the ids
         foreach (var entry in site.Entries)
         {
             var signature = entry.MetadataSignature ?? (known.TryGetValue(entry.TypeFullName, out var s) ? s : null);
+            bool takesIds = signature is { InputCount: 1, IdsInputs.Count: > 0 };
+            if (takesIds && previous is not null)
+            {
+                // C# refuses it too (Sequential's first parameter alone takes an IIdsLayer); this says why.
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SequentialIdsNotFirst, entry.Location, $"'{entry.Text}'", $"'{previous.Text}'"));
+                features = null;
+                previous = entry;
+                continue;
+            }
+
             if (signature is { InputCount: > 1 } or { OutputCount: > 1 })
             {
                 // C# refuses it too (it is no ILayer); this says why, and what to do instead.
@@ -40,7 +52,8 @@ internal static class SequentialCheck
                 continue;
             }
 
-            if (features is not null && input.Length > 0 && !features.Skip(System.Math.Max(0, features.Length - input.Length)).SequenceEqual(input))
+            if (features is not null && input.Length > 0 && !features.Skip(System.Math.Max(0, features.Length - input.Length)).SequenceEqual(input)
+                && !(openFront && input.Length > features.Length && input.Skip(input.Length - features.Length).SequenceEqual(features)))
             {
                 diagnostics.Add(DiagnosticInfo.Create(
                     DiagnosticDescriptors.SequentialMismatch,
@@ -53,6 +66,7 @@ internal static class SequentialCheck
 
             // A shape-agnostic layer (no input features) keeps the shape it is given.
             features = input.Length == 0 && output.Length == 0 ? features : output;
+            openFront = takesIds && input.Length == 0 || openFront && input.Length == 0 && output.Length == 0;
             previous = entry;
         }
 

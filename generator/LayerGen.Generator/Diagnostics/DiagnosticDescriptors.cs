@@ -83,6 +83,12 @@ internal static class DiagnosticDescriptors
         "{0} takes {1} tensor(s) and returns {2}, but a Sequential chains layers of one tensor in and one out (ILayer); call it in a layer's Forward instead",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor SequentialIdsNotFirst = Create(
+        "LG0014",
+        "A layer taking ids after the first layer of a Sequential",
+        "{0} takes int64 ids, but {1} before it produces floats; only the first layer of a Sequential may take ids (new Sequential(embedding, ...))",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor InternalError = Create(
         "LG0999",
         "LayerGen internal error",
@@ -103,6 +109,7 @@ internal static class DiagnosticDescriptors
         "LG0011" => UnusedParameter,
         "LG0012" => RunTimeSizes,
         "LG0013" => SequentialOfModule,
+        "LG0014" => SequentialIdsNotFirst,
         "LG0999" => InternalError,
         _ => UnsupportedLayerDeclaration,
     };

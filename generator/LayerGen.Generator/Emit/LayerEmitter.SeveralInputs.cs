@@ -29,7 +29,9 @@ internal sealed partial class LayerEmitter
         string inputsText = string.Join("; ", inputShapes.Select((s, i) => (_plan.InputIsIds(i) ? "ids " : string.Empty) + ShapeTextOf(s)));
         string outputsText = string.Join("; ", outputShapes.Select(ShapeTextOf));
         w.Line($"[global::LayerGen.Generated.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{inputsText}\", \"{outputsText}\")]");
-        using (w.Block($"partial class {_layer.ClassName} : global::LayerGen.Generated.ISpanModule"))
+        // One input of ids and one output: an IIdsLayer, which Sequential takes as its first child.
+        bool idsLayer = inputShapes.Count == 1 && _plan.InputIsIds(0) && !tuple;
+        using (w.Block($"partial class {_layer.ClassName} : global::LayerGen.Generated.ISpanModule{(idsLayer ? ", global::LayerGen.IIdsLayer" : string.Empty)}"))
         {
             EmitSizeState(w);
             w.Comment($"The inputs' names and feature dimensions ({inputsText}) and the {(tuple ? "outputs'" : "output's")} ({outputsText}), for Call's shape checks.");
@@ -166,6 +168,11 @@ internal sealed partial class LayerEmitter
             w.Comment("Inputs of int64 ids (used as indices in Forward): ModuleRuntime checks their dtype before the kernels run.");
             string ids = string.Join(" or ", Enumerable.Range(0, spans.Count).Where(_plan.InputIsIds).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             w.Line($"bool global::LayerGen.Generated.ISpanModule.InputIsIds(int input) => input is {ids};");
+            if (spans.Count == 1 && !tuple)
+            {
+                w.Line();
+                w.Line("int global::LayerGen.IIdsLayer.InputRowLength => InputRowLength(0);");
+            }
         }
 
         w.Line();

@@ -44,7 +44,8 @@ internal sealed partial class ExprReader
         {
             var argument = arguments[i].Expression;
             if (argument is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Size" } sizeOf } read
-                && read.ArgumentList.Arguments.Count == 1)
+                && read.ArgumentList.Arguments.Count == 1
+                && !IsFeatureAxisRead(argument))
             {
                 // x.Size(0): the batch, which leads every batched tensor; another axis of x is a size the layer knows by name.
                 if (i != 0 || _model.GetConstantValue(read.ArgumentList.Arguments[0].Expression, _cancellationToken).Value is not 0)

@@ -438,9 +438,15 @@ internal sealed partial class ExprReader
     /// <summary>The scalar's template (<see cref="ScalarReader"/>), or null after reporting the part that cannot be one.</summary>
     private string? ScalarTemplate(ExpressionSyntax syntax)
     {
-        if (ScalarReader.Read(syntax, _model, ConstructorParameters, _cancellationToken, out var problem) is { } template)
+        if (ScalarReader.Read(syntax, _model, ConstructorParameters, _cancellationToken, out var problem, FeatureSizes) is { } template)
         {
             return template;
+        }
+
+        if (FeatureAxisSizeProblem(problem) is { } why)
+        {
+            Unsupported(problem!, why);
+            return null;
         }
 
         Unsupported(

@@ -28,7 +28,8 @@ internal static class ForwardParser
         ICollection<string> constructorParameters,
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken,
-        bool isLossClass = false)
+        bool isLossClass = false,
+        IReadOnlyList<IReadOnlyList<SizeRef>>? declaredInputs = null)
     {
         var location = LocationInfo.From(syntax.Identifier.GetLocation());
         bool isLoss = isLossClass;
@@ -59,6 +60,8 @@ internal static class ForwardParser
             ConstructorParameters = constructorParameters,
             Environment = environment,
             OtherInputs = new HashSet<string>(otherInputs),
+            // x.Size(-1) stands for the size the declared input shape gives that axis.
+            FeatureSizes = new FeatureAxisSizes(method.Parameters.Select(p => p.Name).ToList(), declaredInputs ?? new List<IReadOnlyList<SizeRef>>()),
         };
         // Calls of the layer's helpers (methods, local functions) are inlined where they are read.
         _ = new HelperInliner(method, reader, environment, model, cancellationToken);

@@ -72,6 +72,11 @@ internal sealed partial class ForwardUnroller
     public static IEnumerable<string> TakenNames(ForwardModel forward, IEnumerable<string> parameterNames, IEnumerable<string> childNames)
     {
         yield return forward.InputName;
+        foreach (string input in forward.OtherInputNames)
+        {
+            yield return input; // a reassigned input's new values are named h_2, h_3, ... (StatementReader.Inputs.cs)
+        }
+
         if (forward.TargetName is { } target)
         {
             yield return target;

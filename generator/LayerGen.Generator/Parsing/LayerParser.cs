@@ -176,7 +176,7 @@ internal static class LayerParser
         var forwardModel = context.SemanticModel.SyntaxTree == forwardSyntax.SyntaxTree
             ? context.SemanticModel
             : context.SemanticModel.Compilation.GetSemanticModel(forwardSyntax.SyntaxTree);
-        var forward = ForwardParser.Parse(type.Name, forwardMethod, forwardSyntax, forwardModel, leafNames, new HashSet<string>(children.Select(c => c.Name)), sizes.Concat(hyperparameters.Select(h => h.Name)).ToList(), diagnostics, cancellationToken, isLoss);
+        var forward = ForwardParser.Parse(type.Name, forwardMethod, forwardSyntax, forwardModel, leafNames, new HashSet<string>(children.Select(c => c.Name)), sizes.Concat(hyperparameters.Select(h => h.Name)).ToList(), diagnostics, cancellationToken, isLoss, input?.Select(d => (IReadOnlyList<SizeRef>)d.Features).ToList());
         if (forward is null || diagnostics.Count > 0)
         {
             return null;

@@ -28,10 +28,10 @@ internal static class ScalarReader
 
     /// <summary>The template of <paramref name="syntax"/>, or null with the reason in <paramref name="problem"/>.</summary>
     /// <param name="constructorParameters">The layer's primary-constructor parameters (sizes and hyperparameters).</param>
-    public static string? Read(ExpressionSyntax syntax, SemanticModel model, ICollection<string> constructorParameters, CancellationToken cancellationToken, out SyntaxNode? problemNode)
+    public static string? Read(ExpressionSyntax syntax, SemanticModel model, ICollection<string> constructorParameters, CancellationToken cancellationToken, out SyntaxNode? problemNode, FeatureAxisSizes? features = null)
     {
         problemNode = null;
-        var reader = new Reader(model, constructorParameters, cancellationToken);
+        var reader = new Reader(model, constructorParameters, cancellationToken) { Features = features };
         string? code = reader.Visit(syntax);
         problemNode = reader.Problem;
         return code;
@@ -68,6 +68,9 @@ internal static class ScalarReader
             _cancellationToken = cancellationToken;
         }
 
+        /// <summary>The inputs' declared feature sizes, for <c>x.Size(-1)</c>.</summary>
+        public FeatureAxisSizes? Features { get; init; }
+
         /// <summary>The first sub-expression that could not be read.</summary>
         public SyntaxNode? Problem { get; private set; }
 
@@ -95,6 +98,9 @@ internal static class ScalarReader
                         && _model.GetConstantValue(sizeCall.ArgumentList.Arguments[0].Expression, _cancellationToken) is { HasValue: true, Value: 0 }:
                     // x.Size(0), the batch: the kernels' rows (all the batch dimensions of an input, as '*' is).
                     return "rows";
+                case InvocationExpressionSyntax sizeRead when Features is not null && FeatureAxisSizes.IsSizeRead(sizeRead, _model, _cancellationToken, out string input, out int axis) && axis != 0:
+                    // x.Size(-1): the size of the layer the declared input gives that axis, as if written by name.
+                    return Features.Resolve(input, axis, sizeRead.ToString(), out _) is { } feature ? "(" + feature.CodeWith(n => "{" + n + "}") + ")" : Fail(sizeRead);
                 case BinaryExpressionSyntax binary when binary.Kind() is SyntaxKind.AddExpression or SyntaxKind.SubtractExpression or SyntaxKind.MultiplyExpression or SyntaxKind.DivideExpression or SyntaxKind.ModuloExpression:
                     string? left = Visit(binary.Left);
                     string? right = left is null ? null : Visit(binary.Right);

@@ -20,7 +20,7 @@ internal static class SizeReader
 {
     /// <summary>The size, or null with the first part that cannot be one in <paramref name="problem"/>.</summary>
     /// <param name="sizes">The layer's size parameters (its <c>int</c> primary-constructor parameters).</param>
-    public static SizeExpr? Read(ExpressionSyntax syntax, SemanticModel model, System.Collections.Generic.ICollection<string> sizes, CancellationToken cancellationToken, out SyntaxNode? problem)
+    public static SizeExpr? Read(ExpressionSyntax syntax, SemanticModel model, System.Collections.Generic.ICollection<string> sizes, CancellationToken cancellationToken, out SyntaxNode? problem, FeatureAxisSizes? features = null)
     {
         problem = null;
         var constant = model.GetConstantValue(syntax, cancellationToken);
@@ -38,17 +38,17 @@ internal static class SizeReader
         switch (syntax)
         {
             case ParenthesizedExpressionSyntax parenthesized:
-                return Read(parenthesized.Expression, model, sizes, cancellationToken, out problem);
+                return Read(parenthesized.Expression, model, sizes, cancellationToken, out problem, features);
             case IdentifierNameSyntax identifier
                 when model.GetSymbolInfo(identifier, cancellationToken).Symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor }, Type.SpecialType: SpecialType.System_Int32 } parameter
                     && sizes.Contains(parameter.Name):
                 return SizeExpr.Symbol(parameter.Name);
             case PrefixUnaryExpressionSyntax unary when unary.Kind() is SyntaxKind.UnaryMinusExpression or SyntaxKind.UnaryPlusExpression:
-                var operand = Read(unary.Operand, model, sizes, cancellationToken, out problem);
+                var operand = Read(unary.Operand, model, sizes, cancellationToken, out problem, features);
                 return operand is null ? null : unary.Kind() == SyntaxKind.UnaryMinusExpression ? -operand : operand;
             case BinaryExpressionSyntax binary when binary.Kind() is SyntaxKind.AddExpression or SyntaxKind.SubtractExpression or SyntaxKind.MultiplyExpression or SyntaxKind.DivideExpression or SyntaxKind.ModuloExpression:
-                var left = Read(binary.Left, model, sizes, cancellationToken, out problem);
-                var right = left is null ? null : Read(binary.Right, model, sizes, cancellationToken, out problem);
+                var left = Read(binary.Left, model, sizes, cancellationToken, out problem, features);
+                var right = left is null ? null : Read(binary.Right, model, sizes, cancellationToken, out problem, features);
                 if (left is null || right is null)
                 {
                     return null;
@@ -68,6 +68,11 @@ internal static class SizeReader
                     SyntaxKind.DivideExpression => SizeExpr.Divide(left, right),
                     _ => SizeExpr.Remainder(left, right),
                 };
+            case InvocationExpressionSyntax when features is not null && FeatureAxisSizes.IsSizeRead(syntax, model, cancellationToken, out string input, out int axis) && axis != 0:
+                // x.Size(-1): the size the declared input shape gives that axis (FeatureAxisSizes).
+                var feature = features.Resolve(input, axis, syntax.ToString(), out _);
+                problem = feature is null ? syntax : null;
+                return feature;
             default:
                 problem = syntax;
                 return null;

@@ -39,6 +39,11 @@ internal sealed partial class StatementReader
     public List<ForwardStatement>? ReadBody(BlockSyntax body)
     {
         var statements = new List<ForwardStatement>();
+        if (!InHelper)
+        {
+            DeclareReassignedInputs(body, statements); // x = Ops.Relu(x): the input becomes a local (StatementReader.Inputs.cs)
+        }
+
         return ReadAll(body.Statements, statements) ? statements : null;
     }
 

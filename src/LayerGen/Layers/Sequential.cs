@@ -25,10 +25,10 @@ namespace LayerGen;
 /// <see cref="Sequential"/> (a generated layer's never do).</para>
 /// <para><b>Threads.</b> Inference is thread-safe: several threads may run <see cref="Call"/> (under
 /// <see cref="GradMode.NoGrad"/>, or each building its own graph), <see cref="CallEager"/>,
-/// <see cref="SavedLength"/> and <see cref="ForwardSpan"/> on one instance at once, with any batch sizes,
+/// <see cref="SavedLength"/> and <see cref="ForwardSpan(int, ReadOnlySpan{float}, Span{float}, Span{float})"/> on one instance at once, with any batch sizes,
 /// as long as each thread passes its own input, output and saved buffers. The kept sizes are immutable
 /// plans, one per batch size, which a call reads once; a warm call (a batch size among the last
-/// eight) allocates nothing, on any thread. The backward is not: <see cref="BackwardSpan"/>
+/// eight) allocates nothing, on any thread. The backward is not: <see cref="BackwardSpan(int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
 /// and <see cref="BackwardSpanIntoParameters"/> accumulate into the parameters' shared gradients (or the
 /// parameters) and reuse a grow-only scratch buffer of this instance (so that a warm backward allocates
 /// nothing), so at most one backward may run on a model at a time. Nor is training: changing parameters
@@ -36,7 +36,7 @@ namespace LayerGen;
 /// inference gives them a mix of old and new.</para>
 /// <para>An empty <see cref="Sequential"/> is the identity, as in PyTorch.</para>
 /// </remarks>
-public sealed class Sequential : ILayer, IBackwardIntoParameters
+public sealed partial class Sequential : ILayer, IBackwardIntoParameters
 {
     private readonly ILayer[] _layers;
     private readonly string[] _names;
@@ -59,13 +59,18 @@ public sealed class Sequential : ILayer, IBackwardIntoParameters
 
     /// <summary>Chains <paramref name="layers"/> in order.</summary>
     public Sequential(params ILayer[] layers)
+        : this(Checked(layers), isChecked: true)
     {
-        ArgumentNullException.ThrowIfNull(layers);
-        _layers = (ILayer[])layers.Clone();
+    }
+
+    private Sequential(ILayer[] layers, bool isChecked)
+    {
+        System.Diagnostics.Debug.Assert(isChecked, "the public constructors check the children");
+        _layers = layers;
+        _idsFirst = layers.Length > 0 ? layers[0] as IdsFirst : null;
         _names = new string[_layers.Length];
         for (int i = 0; i < _layers.Length; i++)
         {
-            ArgumentNullException.ThrowIfNull(_layers[i], $"{nameof(layers)}[{i}]");
             _names[i] = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
@@ -105,7 +110,10 @@ public sealed class Sequential : ILayer, IBackwardIntoParameters
     }
 
     /// <summary>The child at <paramref name="index"/>.</summary>
-    public ILayer this[int index] => _layers[index];
+    /// <exception cref="InvalidOperationException">The child takes ids (an <see cref="IIdsLayer"/>, no <see cref="ILayer"/>): read it with <see cref="IdsLayer"/>.</exception>
+    public ILayer this[int index] => _layers[index] is IdsFirst
+        ? throw new InvalidOperationException($"Sequential: child {index} ({_idsFirst!.Layer.LayerName}) takes ids and is no ILayer; read it with IdsLayer.")
+        : _layers[index];
 
     /// <summary>The number of children.</summary>
     public int Count => _layers.Length;
@@ -117,7 +125,7 @@ public sealed class Sequential : ILayer, IBackwardIntoParameters
     public string KernelName => "Sequential";
 
     /// <inheritdoc/>
-    public int InputRowLength => _layers.Length == 0 ? 1 : _layers[0].InputRowLength;
+    public int InputRowLength => _layers.Length == 0 ? 1 : _layers[0].InputRowLength * IdsFirstRowsPerRow();
 
     /// <inheritdoc/>
     /// <remarks>
@@ -133,7 +141,7 @@ public sealed class Sequential : ILayer, IBackwardIntoParameters
                 return 1;
             }
 
-            long floats = _layers[0].InputRowLength;
+            long floats = InputRowLength;
             foreach (ILayer layer in _layers)
             {
                 if (layer.InputRowLength == 0)
@@ -164,7 +172,7 @@ public sealed class Sequential : ILayer, IBackwardIntoParameters
     /// <summary>Runs each child's <see cref="ILayer.Call"/> on the previous one's output.</summary>
     public Tensor Call(Tensor input)
     {
-        ArgumentNullException.ThrowIfNull(input);
+        CheckInputDType(input);
         Tensor x = input;
         foreach (ILayer layer in _layers)
         {
@@ -177,7 +185,7 @@ public sealed class Sequential : ILayer, IBackwardIntoParameters
     /// <summary>Runs each child's <see cref="ILayer.CallEager"/> on the previous one's output: the whole model on the eager reference ops.</summary>
     public Tensor CallEager(Tensor input)
     {
-        ArgumentNullException.ThrowIfNull(input);
+        CheckInputDType(input);
         Tensor x = input;
         foreach (ILayer layer in _layers)
         {
@@ -195,7 +203,7 @@ public sealed class Sequential : ILayer, IBackwardIntoParameters
     {
         for (int i = 0; i < _layers.Length; i++)
         {
-            yield return new KeyValuePair<string, IModule>(_names[i], _layers[i]);
+            yield return new KeyValuePair<string, IModule>(_names[i], ModuleAt(i));
         }
     }
 
@@ -204,6 +212,13 @@ public sealed class Sequential : ILayer, IBackwardIntoParameters
 
     /// <inheritdoc/>
     public void ForwardSpan(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
+    {
+        RefuseFloatsWhenTakingIds();
+        Forward(rows, input, default, output, saved);
+    }
+
+    /// <summary>The span forward of the children in turn; child 0 reads <paramref name="ids"/> when it takes ids, else <paramref name="input"/>.</summary>
+    private void Forward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<long> ids, Span<float> output, Span<float> saved)
     {
         if (_layers.Length == 0)
         {
@@ -218,6 +233,12 @@ public sealed class Sequential : ILayer, IBackwardIntoParameters
             ref readonly Position at = ref plan[i];
             ReadOnlySpan<float> x = i == 0 ? input : OutputOf(in plan[i - 1], saved);
             Span<float> y = i == last ? output : OutputOf(in at, saved);
+            if (i == 0 && _idsFirst is not null)
+            {
+                _idsFirst.Layer.ForwardSpan(at.Rows, ids, y, saved.Slice(at.SavedOffset, at.SavedLength));
+                continue;
+            }
+
             _layers[i].ForwardSpan(at.Rows, x, y, saved.Slice(at.SavedOffset, at.SavedLength));
         }
     }
@@ -263,18 +284,24 @@ public sealed class Sequential : ILayer, IBackwardIntoParameters
     }
 
     /// <inheritdoc/>
-    public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved) =>
-        Backward(rows, input, output, outputGrad, inputGrad, saved, listener: null, intoParameters: true);
+    public void BackwardSpanIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        RefuseFloatsWhenTakingIds();
+        Backward(rows, input, default, output, outputGrad, inputGrad, saved, listener: null, intoParameters: true);
+    }
 
     /// <summary>
-    /// <see cref="BackwardSpan"/>,
+    /// <see cref="BackwardSpan(int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>,
     /// telling <paramref name="listener"/> as each child's backward returns (last child first).
     /// </summary>
-    internal void BackwardSpanNotifying(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved, IChildBackwardListener? listener) =>
-        Backward(rows, input, output, outputGrad, inputGrad, saved, listener, intoParameters: false);
+    internal void BackwardSpanNotifying(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved, IChildBackwardListener? listener)
+    {
+        RefuseFloatsWhenTakingIds();
+        Backward(rows, input, default, output, outputGrad, inputGrad, saved, listener, intoParameters: false);
+    }
 
     /// <summary>The span backward: each child's <see cref="ILayer.BackwardSpan"/>, or its <see cref="IBackwardIntoParameters.BackwardSpanIntoParameters"/>.</summary>
-    private void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved, IChildBackwardListener? listener, bool intoParameters)
+    private void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<long> ids, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved, IChildBackwardListener? listener, bool intoParameters)
     {
         if (_layers.Length == 0)
         {
@@ -304,6 +331,14 @@ public sealed class Sequential : ILayer, IBackwardIntoParameters
             ref readonly Position at = ref plan[i];
             ReadOnlySpan<float> x = i == 0 ? input : OutputOf(in plan[i - 1], saved);
             ReadOnlySpan<float> y = i == last ? output : OutputOf(in at, saved);
+            if (i == 0 && _idsFirst is not null)
+            {
+                // Ids have no gradient: the ids layer only adds to its parameters' gradients.
+                _idsFirst.Layer.BackwardSpan(at.Rows, ids, y, gradOut, saved.Slice(at.SavedOffset, at.SavedLength));
+                listener?.AfterChildBackward(i);
+                break;
+            }
+
             Span<float> gradIn = inputGrad;
             if (i > 0)
             {
@@ -380,7 +415,7 @@ public sealed class Sequential : ILayer, IBackwardIntoParameters
             ref Position at = ref positions[i];
             if (i == 0)
             {
-                at.Rows = rows;
+                at.Rows = checked(rows * IdsFirstRowsPerRow()); // an ids-first model's row is a sample's ids
             }
             else
             {

@@ -50,7 +50,7 @@ internal sealed class LayerwiseOptimizerSteps : IChildBackwardListener
         System.Array.Fill(owner, -1);
         for (int child = sequential.Count - 1; child >= 0; child--)
         {
-            foreach (Tensor parameter in sequential[child].Parameters())
+            foreach (Tensor parameter in sequential.ModuleAt(child).Parameters())
             {
                 if (index.TryGetValue(parameter, out int i))
                 {

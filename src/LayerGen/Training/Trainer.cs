@@ -44,6 +44,7 @@ public sealed class Trainer
     private readonly LayerwiseOptimizerSteps? _layerwise; // a Sequential model's updates, run during its backward
     private readonly UpdateInBackward? _inBackward;       // plain SGD folded into the backward, when asked for
     private readonly string? _labelRefusal;               // why the loss takes no integer class labels (null: it does)
+    private readonly Sequential? _idsModel;               // the model when it takes int64 ids (its first child is an embedding)
 
     // The sizes of the last batch size seen (0: none yet).
     private int _plannedRows;
@@ -70,6 +71,11 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRows);
+        if (updateInBackward && model is Sequential { TakesIds: true })
+        {
+            throw new ArgumentException("Trainer cannot update in the backward: the model takes ids (its first layer is an embedding).", nameof(updateInBackward));
+        }
+
         if (updateInBackward)
         {
             _inBackward = UpdateInBackward.For(model, optimizer, out string? refusal);
@@ -80,6 +86,7 @@ public sealed class Trainer
         }
 
         Model = model;
+        _idsModel = model is Sequential { TakesIds: true } ids ? ids : null;
         Loss = loss;
         Optimizer = optimizer;
         MaxRows = maxRows;
@@ -153,12 +160,14 @@ public sealed class Trainer
             _labels[i] = labels[i];
         }
 
-        return Step(features.Data, _labels.AsSpan(0, rows), rows);
+        return StepOn(features, _labels.AsSpan(0, rows), rows);
     }
 
     /// <summary>
     /// One step on a batch of features and float targets (regression), or, when <paramref name="targets"/> is
     /// int64, class labels (one per row, as <see cref="Step(Tensor, ReadOnlySpan{int})"/> takes them).
+    /// For a model that takes ids (a <see cref="Sequential"/> whose first layer is an <see cref="IIdsLayer"/>),
+    /// <paramref name="features"/> are int64 ids, a row being one sample's (<see cref="Sequential.InputRowLength"/>).
     /// </summary>
     public float Step(Tensor features, Tensor targets)
     {
@@ -174,10 +183,26 @@ public sealed class Trainer
                 _labels[i] = labels[i];
             }
 
-            return Step(features.Data, _labels.AsSpan(0, rows), rows);
+            return StepOn(features, _labels.AsSpan(0, rows), rows);
         }
 
-        return Step(features.Data, targets.Data, features.Count / _inputRowLength);
+        return StepOn(features, targets.Data, features.Count / _inputRowLength);
+    }
+
+    /// <summary>A step on the features as the model takes them: int64 ids for a model that takes ids, floats otherwise.</summary>
+    private float StepOn(Tensor features, ReadOnlySpan<float> target, int rows)
+    {
+        bool ids = features.DType == DType.Int64;
+        if (ids != _idsModel is not null)
+        {
+            throw new ArgumentException(
+                _idsModel is not null
+                    ? $"Trainer: the model's first layer ({_idsModel.IdsLayer!.LayerName}) takes int64 ids, but the features are a {features.DType} tensor."
+                    : $"Trainer: the model takes float32 features, but they are an int64 tensor of ids (an ids-taking layer such as Embedding goes first in a Sequential).",
+                nameof(features));
+        }
+
+        return ids ? Run(default, features.LongData, target, rows) : Step(features.Data, target, rows);
     }
 
     /// <summary>The checks of a step on class labels, before anything runs; returns the number of rows.</summary>
@@ -209,6 +234,17 @@ public sealed class Trainer
     /// </summary>
     public float Step(ReadOnlySpan<float> input, ReadOnlySpan<float> target, int rows)
     {
+        if (_idsModel is not null)
+        {
+            throw new InvalidOperationException($"Trainer: the model's first layer ({_idsModel.IdsLayer!.LayerName}) takes int64 ids; pass them as a Tensor (Tensor.FromIds).");
+        }
+
+        return Run(input, default, target, rows);
+    }
+
+    /// <summary>The step: on <paramref name="ids"/> for a model that takes ids, else on <paramref name="input"/>.</summary>
+    private float Run(ReadOnlySpan<float> input, ReadOnlySpan<long> ids, ReadOnlySpan<float> target, int rows)
+    {
         if (rows <= 0 || rows > MaxRows)
         {
             throw new ArgumentOutOfRangeException(nameof(rows), rows, $"Trainer: a batch has between 1 and {MaxRows} rows.");
@@ -227,7 +263,15 @@ public sealed class Trainer
 
         _inBackward?.CheckFrozenStayFrozen();
         Optimizer.ZeroGrad();
-        Model.ForwardSpan(rows, input, output, saved);
+        if (_idsModel is not null)
+        {
+            _idsModel.ForwardSpan(rows, ids, output, saved);
+        }
+        else
+        {
+            Model.ForwardSpan(rows, input, output, saved);
+        }
+
         float value = Loss.ForwardSpan(lossRows, output, target, lossSaved);
         ElementwiseUpdate.Clear(outputGrad); // the loss backward accumulates
         if (_inBackward is not null)
@@ -243,7 +287,15 @@ public sealed class Trainer
         if (_layerwise is not null)
         {
             // Each layer's parameters are updated as soon as the backward pass is done with them.
-            ((Sequential)Model).BackwardSpanNotifying(rows, input, output, outputGrad, Span<float>.Empty, saved, _layerwise);
+            if (_idsModel is not null)
+            {
+                _idsModel.BackwardSpanNotifying(rows, ids, output, outputGrad, saved, _layerwise);
+            }
+            else
+            {
+                ((Sequential)Model).BackwardSpanNotifying(rows, input, output, outputGrad, Span<float>.Empty, saved, _layerwise);
+            }
+
             _layerwise.Finish();
         }
         else

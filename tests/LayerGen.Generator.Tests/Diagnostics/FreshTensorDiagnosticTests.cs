@@ -5,7 +5,7 @@ namespace LayerGen.Generator.Tests.Diagnostics;
 
 /// <summary>
 /// What stays refused about fresh tensors in a forward (<c>Tensor.Zeros(x.Size(0), n)</c>): the batch read anywhere but
-/// first or from another axis (LG0003 on the argument), and <c>Size(0)</c> of a tensor without the batch (LG0005 on the call).
+/// first, another axis that no declared input shape fixes (LG0003 on the argument), and <c>Size(0)</c> of a tensor without the batch (LG0005 on the call).
 /// </summary>
 public sealed class FreshTensorDiagnosticTests
 {
@@ -37,14 +37,16 @@ public sealed class FreshTensorDiagnosticTests
 
             namespace Demo;
 
-            [Layer(Input = "[*, n]")]
+            [Layer]
             public partial class Width(int n)
             {
-                Tensor Forward(Tensor x) => x + Tensor.Ones({|LG0003:x.Size(1)|});
+                [Parameter] Tensor b = Tensor.Randn(n);
+
+                Tensor Forward(Tensor x) => x * b + Tensor.Ones(x.Size(0), {|LG0003:x.Size(1)|});
             }
             """,
-            "LayerGen cannot compile 'x.Size(1)' in the forward definition of 'Width': a fresh tensor reads only the batch from a tensor, as its first "
-            + "size (x.Size(0)); its other sizes are constants or the layer's sizes, e.g. Tensor.Ones(x.Size(0), numHiddens)");
+            "LayerGen cannot compile 'x.Size(1)' in the forward definition of 'Width': 'x.Size(1)' reads a feature axis of 'x', whose sizes nothing "
+            + "declares here; declare the input's shape with the layer's sizes, e.g. [Layer(Input = \"[*, n]\")] (then 'x.Size(1)' is n), or write the size by name");
     }
 
     [Fact]

@@ -16,7 +16,7 @@ using LayerGen.Kernels;
 namespace OpSnapshots;
 
 [global::LayerGen.Generated.LayerSignature("vocab, dim, steps, classes", "ids [*, steps]", "[*, classes]")]
-partial class BagOfEmbeddings : global::LayerGen.Generated.ISpanModule
+partial class BagOfEmbeddings : global::LayerGen.Generated.ISpanModule, global::LayerGen.IIdsLayer
 {
     // The constructor's sizes, for the run-time-bounded kernel and the length checks.
     private readonly int __vocab = vocab;
@@ -143,6 +143,8 @@ partial class BagOfEmbeddings : global::LayerGen.Generated.ISpanModule
 
     // Inputs of int64 ids (used as indices in Forward): ModuleRuntime checks their dtype before the kernels run.
     bool global::LayerGen.Generated.ISpanModule.InputIsIds(int input) => input is 0;
+
+    int global::LayerGen.IIdsLayer.InputRowLength => InputRowLength(0);
 
     // The kernels read without bounds checks, so every length is checked here, once per call.
     private void __CheckLengths(int rows, int input, int output, int outputGrad, int saved)

@@ -43,3 +43,10 @@ public partial class BagOfEmbeddings(int vocab, int dim, int steps, int classes)
 
     public Tensor Forward(Tensor indices) => embedding.Call(indices).Mean(1).MatMul(weight) + bias;
 }
+
+/// <summary>nn.Flatten for one sample's embedded steps: [*, steps, dim] → [*, steps * dim].</summary>
+[Layer(Input = "[*, steps, dim]")]
+public partial class FlattenSteps(int steps, int dim)
+{
+    public Tensor Forward(Tensor x) => x.Reshape(-1, steps * dim);
+}

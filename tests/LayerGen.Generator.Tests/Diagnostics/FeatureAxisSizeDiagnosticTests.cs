@@ -1,0 +1,99 @@
+using System.Linq;
+using LayerGen.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace LayerGen.Generator.Tests.Diagnostics;
+
+/// <summary>
+/// <c>x.Size(-1)</c> where nothing fixes that axis to a size of the layer (no declared input shape), or an axis the
+/// declared shape does not have: LG0003 on the read itself, saying what would fix it. Where the declared shape fixes
+/// the axis, the layer compiles clean and its generated path agrees with its eager one (the harness's check).
+/// </summary>
+public sealed class FeatureAxisSizeDiagnosticTests
+{
+    [Fact]
+    public void LG0003_on_a_feature_axis_nothing_declares()
+    {
+        var (source, spans) = Markup.Parse(
+            """
+            using System;
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class Scaled(int n, int m)
+            {
+                [Parameter] Tensor w = Tensor.Randn(n, m);
+
+                Tensor Forward(Tensor x) => x.MatMul(w) * (1f / MathF.Sqrt({|LG0003:x.Size(-1)|}));
+            }
+            """);
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(source);
+        Assert.Null(run.Exception);
+        var error = Assert.Single(run.GeneratorDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal("LG0003", error.Id);
+        Assert.Equal(spans.Single().Span, error.Location.SourceSpan);
+        Assert.Equal(
+            "LayerGen cannot compile 'x.Size(-1)' in the forward definition of 'Scaled': 'x.Size(-1)' reads a feature axis of 'x', whose sizes nothing declares here; "
+            + "declare the input's shape with the layer's sizes, e.g. [Layer(Input = \"[*, n]\")] (then 'x.Size(-1)' is n), or write the size by name",
+            error.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void LG0003_on_an_axis_the_declared_shape_does_not_have()
+    {
+        var (source, spans) = Markup.Parse(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer(Input = "[*, steps, d]")]
+            public partial class Split(int steps, int d)
+            {
+                [Parameter] Tensor gain = Tensor.Randn(d);
+
+                Tensor Forward(Tensor x) => (x * gain).Reshape(-1, {|LG0003:x.Size(3)|});
+            }
+            """);
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(source);
+        Assert.Null(run.Exception);
+        var error = Assert.Single(run.GeneratorDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal("LG0003", error.Id);
+        Assert.Equal(spans.Single().Span, error.Location.SourceSpan);
+        Assert.Equal(
+            "LayerGen cannot compile 'x.Size(3)' in the forward definition of 'Split': 'x.Size(3)' reads axis 3, but 'x' is declared [*, steps, d]: its axes are 0 (the batch) to 2 (or -1 to -2 from the end)",
+            error.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Declared_axes_read_as_sizes_compile_clean_and_agree_both_ways()
+    {
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(
+            """
+            using System;
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer(Input = "[*, steps, d]")]
+            public partial class Heads(int steps, int d, int heads)
+            {
+                [Parameter] Tensor gain = Tensor.Randn(heads, 1);
+
+                Tensor Forward(Tensor x) =>
+                    (x.Reshape(-1, x.Size(1), heads, x.Size(-1) / heads) * gain).Reshape(-1, x.Size(1), x.Size(2)) * (1f / MathF.Sqrt(x.Size(-1)))
+                    + Tensor.Zeros(x.Size(0), x.Size(1), x.Size(-1));
+            }
+
+            public static class Use
+            {
+                public static Heads Make() => new Heads(3, 4, 2);
+            }
+            """);
+        run.AssertClean();
+        Assert.Contains(EagerAgreement.OutcomeOf(run)!.Checked, line => line.Contains("Heads", System.StringComparison.Ordinal));
+    }
+}
