@@ -44,6 +44,8 @@ public sealed class Trainer
     private readonly LayerwiseOptimizerSteps? _layerwise; // a Sequential model's updates, run during its backward
     private readonly UpdateInBackward? _inBackward;       // plain SGD folded into the backward, when asked for
     private readonly string? _labelRefusal;               // why the loss takes no integer class labels (null: it does)
+    private readonly GeneratedTrainingStep? _generated;   // the model's whole-model step, when the generator emitted one
+    private bool _runsGenerated;                          // whether Step runs it (UsesGeneratedStep)
 
     // The sizes of the last batch size seen (0: none yet).
     private int _plannedRows;
@@ -103,6 +105,8 @@ public sealed class Trainer
         _labels = new float[maxRows];
         _labelRefusal = ClassLabels.Refusal(loss);
         _layerwise = _inBackward is null ? LayerwiseOptimizerSteps.For(model, optimizer) : null;
+        _generated = _inBackward is null ? GeneratedTrainingSteps.For(model, loss, optimizer, maxRows) : null;
+        _runsGenerated = _generated is not null;
     }
 
     public ILayer Model { get; }
@@ -119,6 +123,38 @@ public sealed class Trainer
     /// the loss gradient scaled by −lr, each gradient added straight into its parameter, none stored.
     /// </summary>
     public bool UpdatesInBackward => _inBackward is not null;
+
+    /// <summary>
+    /// Which step runs, as <c>KernelName</c> says which kernel: <c>generated step: Linear[...] → ReLU → ...</c>
+    /// when the generator emitted one step method for this model (see <see cref="UsesGeneratedStep"/>),
+    /// <c>layer by layer</c> for the model's span API with the updates run inside its backward, or
+    /// <c>layer by layer, update in backward</c>.
+    /// </summary>
+    public string StepName =>
+        _runsGenerated ? _generated!.Name : _inBackward is not null ? "layer by layer, update in backward" : "layer by layer";
+
+    /// <summary>
+    /// Whether a step runs the generated whole-model step: one method, emitted by the generator for a
+    /// <see cref="Sequential"/> of constant-size layers it saw constructed, that runs every layer's forward kernel, the
+    /// loss, every backward kernel and the optimiser's updates without going through each layer's span API (the same
+    /// result, bit for bit). True by default when there is one; set false to step layer by layer (for comparison).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set to true when there is no generated step for this model (or the trainer updates in the backward).</exception>
+    public bool UsesGeneratedStep
+    {
+        get => _runsGenerated;
+        set
+        {
+            if (value && _generated is null)
+            {
+                throw new InvalidOperationException(_inBackward is not null
+                    ? "Trainer: a generated step does not fold the update into the backward; this trainer updates in the backward."
+                    : $"Trainer: no generated step for this model; the generator emits one for a Sequential of constant-size built-in layers constructed in your code.");
+            }
+
+            _runsGenerated = value;
+        }
+    }
 
     /// <summary>
     /// One step on a batch of features [rows, in] and integer class labels (classification), one per row,
@@ -211,6 +247,12 @@ public sealed class Trainer
         var saved = _saved.Span(_savedLength);
         int lossRows = _lossRows;
         var lossSaved = _lossSaved.Span(_lossSavedLength);
+        if (_runsGenerated)
+        {
+            // The generated step's kernels read without bounds checks: its one length check, here.
+            SpanChecks.Length("Trainer", "input", input.Length, rows * _inputRowLength);
+            return _generated!.Step(rows, input, target, output, outputGrad, lossRows, lossSaved);
+        }
 
         _inBackward?.CheckFrozenStayFrozen();
         Optimizer.ZeroGrad();
