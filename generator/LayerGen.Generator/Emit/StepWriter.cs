@@ -64,12 +64,19 @@ internal static class StepWriter
             w.Line();
             using (w.Block("public override float Step(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> output, Span<float> outputGrad, int lossRows, Span<float> lossSaved)"))
             {
-                WriteStepBody(w, step);
+                WriteStepBody(w, step, intoParameters: false);
+            }
+
+            w.Line();
+            w.Comment("Plain SGD folded into the backward (Trainer's updateInBackward): the loss gradient scaled by −lr, each\nbackward kernel adding its gradients straight into the parameters, none stored.");
+            using (w.Block("public override float StepIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> output, Span<float> outputGrad, int lossRows, Span<float> lossSaved, float lossScale)"))
+            {
+                WriteStepBody(w, step, intoParameters: true);
             }
         }
     }
 
-    private static void WriteStepBody(SourceWriter w, StepLayout step)
+    private static void WriteStepBody(SourceWriter w, StepLayout step, bool intoParameters)
     {
         var layers = step.Layers;
         int last = layers.Count - 1;
@@ -108,11 +115,11 @@ internal static class StepWriter
         w.Comment("the loss, and its gradient (accumulated: cleared first)");
         w.Line("float loss = Loss.ForwardSpan(lossRows, output, target, lossSaved);");
         w.Line("outputGrad.Clear();");
-        w.Line("Loss.BackwardSpan(lossRows, output, target, 1f, outputGrad, lossSaved);");
+        w.Line($"Loss.BackwardSpan(lossRows, output, target, {(intoParameters ? "lossScale" : "1f")}, outputGrad, lossSaved);");
         for (int i = last; i >= 0; i--)
         {
             w.Line();
-            bool updates = layers[i].Tensors.Count > 0; // a layer without parameters is the last user of none
+            bool updates = !intoParameters && layers[i].Tensors.Count > 0; // a layer without parameters is the last user of none
             w.Comment($"backward, layer {i}: {layers[i].KernelName}" + (updates ? "; then the updates of the parameters it was the last to use" : string.Empty));
             if (i > 0)
             {
@@ -124,6 +131,12 @@ internal static class StepWriter
             {
                 string name = tensor + Number(i);
                 w.Line($"bool {name}GradIsZero = false;");
+                if (intoParameters)
+                {
+                    w.Line($"Span<float> {name}Grad = {name}.RequiresGrad ? {name}.Data : default; // its gradient, already scaled by −lr, is added into it");
+                    continue;
+                }
+
                 w.Line($"Span<float> {name}Grad = {name}.RequiresGrad ? global::LayerGen.Generated.ParameterGradients.Take({name}, out {name}GradIsZero) : default;");
             }
 
@@ -135,7 +148,11 @@ internal static class StepWriter
         }
 
         w.Line();
-        w.Line("FinishUpdates();");
+        if (!intoParameters)
+        {
+            w.Line("FinishUpdates();");
+        }
+
         w.Line("return loss;");
     }
 

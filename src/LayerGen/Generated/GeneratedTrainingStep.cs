@@ -52,6 +52,13 @@ public abstract class GeneratedTrainingStep
     /// </summary>
     public abstract float Step(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> output, Span<float> outputGrad, int lossRows, Span<float> lossSaved);
 
+    /// <summary>
+    /// One step with plain SGD folded into the backward (<c>updateInBackward</c>): as <see cref="Step"/>, but the loss
+    /// gradient is scaled by <paramref name="lossScale"/> (−lr) and each backward kernel adds its gradients straight into
+    /// its parameters, none stored; the trainer has checked that the model allows it and does the rest of the update.
+    /// </summary>
+    public abstract float StepIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> output, Span<float> outputGrad, int lossRows, Span<float> lossSaved, float lossScale);
+
     /// <summary>The first <paramref name="length"/> floats of the step's workspace (laid out by the generated step).</summary>
     protected Span<float> Workspace(int length) => _workspace.Span(length);
 

@@ -105,7 +105,7 @@ public sealed class Trainer
         _labels = new float[maxRows];
         _labelRefusal = ClassLabels.Refusal(loss);
         _layerwise = _inBackward is null ? LayerwiseOptimizerSteps.For(model, optimizer) : null;
-        _generated = _inBackward is null ? GeneratedTrainingSteps.For(model, loss, optimizer, maxRows) : null;
+        _generated = GeneratedTrainingSteps.For(model, loss, optimizer, maxRows);
         _runsGenerated = _generated is not null;
     }
 
@@ -126,12 +126,12 @@ public sealed class Trainer
 
     /// <summary>
     /// Which step runs, as <c>KernelName</c> says which kernel: <c>generated step: Linear[...] → ReLU → ...</c>
-    /// when the generator emitted one step method for this model (see <see cref="UsesGeneratedStep"/>),
-    /// <c>layer by layer</c> for the model's span API with the updates run inside its backward, or
-    /// <c>layer by layer, update in backward</c>.
+    /// when the generator emitted one step method for this model (see <see cref="UsesGeneratedStep"/>), else
+    /// <c>layer by layer</c> (the model's span API, the updates run inside its backward); followed by
+    /// <c>, update in backward</c> when SGD is folded into the backward (<see cref="UpdatesInBackward"/>).
     /// </summary>
     public string StepName =>
-        _runsGenerated ? _generated!.Name : _inBackward is not null ? "layer by layer, update in backward" : "layer by layer";
+        (_runsGenerated ? _generated!.Name : "layer by layer") + (_inBackward is not null ? ", update in backward" : string.Empty);
 
     /// <summary>
     /// Whether a step runs the generated whole-model step: one method, emitted by the generator for a
@@ -139,7 +139,7 @@ public sealed class Trainer
     /// loss, every backward kernel and the optimiser's updates without going through each layer's span API (the same
     /// result, bit for bit). True by default when there is one; set false to step layer by layer (for comparison).
     /// </summary>
-    /// <exception cref="InvalidOperationException">Set to true when there is no generated step for this model (or the trainer updates in the backward).</exception>
+    /// <exception cref="InvalidOperationException">Set to true when there is no generated step for this model.</exception>
     public bool UsesGeneratedStep
     {
         get => _runsGenerated;
@@ -147,9 +147,8 @@ public sealed class Trainer
         {
             if (value && _generated is null)
             {
-                throw new InvalidOperationException(_inBackward is not null
-                    ? "Trainer: a generated step does not fold the update into the backward; this trainer updates in the backward."
-                    : $"Trainer: no generated step for this model; the generator emits one for a Sequential of constant-size built-in layers constructed in your code.");
+                throw new InvalidOperationException(
+                    "Trainer: no generated step for this model; the generator emits one for a Sequential of constant-size built-in layers constructed in your code.");
             }
 
             _runsGenerated = value;
@@ -251,7 +250,15 @@ public sealed class Trainer
         {
             // The generated step's kernels read without bounds checks: its one length check, here.
             SpanChecks.Length("Trainer", "input", input.Length, rows * _inputRowLength);
-            return _generated!.Step(rows, input, target, output, outputGrad, lossRows, lossSaved);
+            if (_inBackward is null)
+            {
+                return _generated!.Step(rows, input, target, output, outputGrad, lossRows, lossSaved);
+            }
+
+            _inBackward.CheckFrozenStayFrozen();
+            float loss = _generated!.StepIntoParameters(rows, input, target, output, outputGrad, lossRows, lossSaved, _inBackward.LossScale);
+            _inBackward.Finish();
+            return loss;
         }
 
         _inBackward?.CheckFrozenStayFrozen();

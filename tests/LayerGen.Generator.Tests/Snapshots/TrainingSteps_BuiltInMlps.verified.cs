@@ -127,6 +127,70 @@ internal static class GeneratedTrainingStepsOfThisAssembly
             FinishUpdates();
             return loss;
         }
+
+        // Plain SGD folded into the backward (Trainer's updateInBackward): the loss gradient scaled by −lr, each
+        // backward kernel adding its gradients straight into the parameters, none stored.
+        public override float StepIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> output, Span<float> outputGrad, int lossRows, Span<float> lossSaved, float lossScale)
+        {
+            int h0At = 0;
+            int h1At = h0At + rows * 17;
+            int saved0At = h1At + rows * 17;
+            int saved1At = saved0At + global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures41_outFeatures17>.SavedLength(rows);
+            int saved2At = saved1At + global::LayerGen.ReLU.UncheckedKernels.SavedLength(rows * 17);
+            int savedEnd = saved2At + global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures17_outFeatures4>.SavedLength(rows);
+            int gradHalf = (rows * 17 + 15) & ~15;
+            int grad0At = (savedEnd + 15) & ~15;
+            int grad1At = grad0At + gradHalf;
+            int workspaceLength = grad1At + gradHalf;
+            Span<float> workspace = Workspace(workspaceLength);
+            Span<float> h0 = workspace.Slice(h0At, rows * 17);   // layer 0's output, [rows, 17]
+            Span<float> h1 = workspace.Slice(h1At, rows * 17);   // layer 1's output, [rows * 17, 1]
+            Span<float> saved0 = workspace.Slice(saved0At, saved1At - saved0At);
+            Span<float> saved1 = workspace.Slice(saved1At, saved2At - saved1At);
+            Span<float> saved2 = workspace.Slice(saved2At, savedEnd - saved2At);
+            global::LayerGen.Tensor weight0 = _layer0.Weight;
+            global::LayerGen.Tensor bias0 = _layer0.Bias;
+            global::LayerGen.Tensor weight2 = _layer2.Weight;
+            global::LayerGen.Tensor bias2 = _layer2.Bias;
+
+            // Gradients are zeroed lazily: each backward kernel below overwrites a stale one instead of adding to it.
+            Optimizer.ZeroGrad();
+
+            // forward, layer 0: Linear[inFeatures=41, outFeatures=17]
+            global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures41_outFeatures17>.Forward(rows, input, weight0.Data, bias0.Data, h0, saved0);
+            // forward, layer 1: ReLU
+            global::LayerGen.ReLU.UncheckedKernels.Forward(rows * 17, h0, h1, saved1);
+            // forward, layer 2: Linear[inFeatures=17, outFeatures=4]
+            global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures17_outFeatures4>.Forward(rows, h1, weight2.Data, bias2.Data, output, saved2);
+
+            // the loss, and its gradient (accumulated: cleared first)
+            float loss = Loss.ForwardSpan(lossRows, output, target, lossSaved);
+            outputGrad.Clear();
+            Loss.BackwardSpan(lossRows, output, target, lossScale, outputGrad, lossSaved);
+
+            // backward, layer 2: Linear[inFeatures=17, outFeatures=4]
+            Span<float> h1Grad = workspace.Slice(grad0At, rows * 17);
+            h1Grad.Clear();
+            bool weight2GradIsZero = false;
+            Span<float> weight2Grad = weight2.RequiresGrad ? weight2.Data : default; // its gradient, already scaled by −lr, is added into it
+            bool bias2GradIsZero = false;
+            Span<float> bias2Grad = bias2.RequiresGrad ? bias2.Data : default; // its gradient, already scaled by −lr, is added into it
+            global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures17_outFeatures4>.Backward(rows, h1, weight2.Data, bias2.Data, output, outputGrad, h1Grad, weight2Grad, bias2Grad, weight2GradIsZero, bias2GradIsZero, saved2);
+
+            // backward, layer 1: ReLU
+            Span<float> h0Grad = workspace.Slice(grad1At, rows * 17);
+            h0Grad.Clear();
+            global::LayerGen.ReLU.UncheckedKernels.Backward(rows * 17, h0, h1, h1Grad, h0Grad, saved1);
+
+            // backward, layer 0: Linear[inFeatures=41, outFeatures=17]
+            bool weight0GradIsZero = false;
+            Span<float> weight0Grad = weight0.RequiresGrad ? weight0.Data : default; // its gradient, already scaled by −lr, is added into it
+            bool bias0GradIsZero = false;
+            Span<float> bias0Grad = bias0.RequiresGrad ? bias0.Data : default; // its gradient, already scaled by −lr, is added into it
+            global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures41_outFeatures17>.Backward(rows, input, weight0.Data, bias0.Data, h0, h0Grad, Span<float>.Empty, weight0Grad, bias0Grad, weight0GradIsZero, bias0GradIsZero, saved0);
+
+            return loss;
+        }
     }
 
     /// <summary>Linear[inFeatures=43, outFeatures=8] → Tanh → Linear[inFeatures=8, outFeatures=8] → Sigmoid → Linear[inFeatures=8, outFeatures=1]: forward, loss, backward and updates in one method.</summary>
@@ -267,6 +331,98 @@ internal static class GeneratedTrainingStepsOfThisAssembly
             AfterChildBackward(0);
 
             FinishUpdates();
+            return loss;
+        }
+
+        // Plain SGD folded into the backward (Trainer's updateInBackward): the loss gradient scaled by −lr, each
+        // backward kernel adding its gradients straight into the parameters, none stored.
+        public override float StepIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> output, Span<float> outputGrad, int lossRows, Span<float> lossSaved, float lossScale)
+        {
+            int h0At = 0;
+            int h1At = h0At + rows * 8;
+            int h2At = h1At + rows * 8;
+            int h3At = h2At + rows * 8;
+            int saved0At = h3At + rows * 8;
+            int saved1At = saved0At + global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures43_outFeatures8>.SavedLength(rows);
+            int saved2At = saved1At + global::LayerGen.Tanh.UncheckedKernels.SavedLength(rows * 8);
+            int saved3At = saved2At + global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures8_outFeatures8>.SavedLength(rows);
+            int saved4At = saved3At + global::LayerGen.Sigmoid.UncheckedKernels.SavedLength(rows * 8);
+            int savedEnd = saved4At + global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures8_outFeatures1>.SavedLength(rows);
+            int gradHalf = (rows * 8 + 15) & ~15;
+            int grad0At = (savedEnd + 15) & ~15;
+            int grad1At = grad0At + gradHalf;
+            int workspaceLength = grad1At + gradHalf;
+            Span<float> workspace = Workspace(workspaceLength);
+            Span<float> h0 = workspace.Slice(h0At, rows * 8);   // layer 0's output, [rows, 8]
+            Span<float> h1 = workspace.Slice(h1At, rows * 8);   // layer 1's output, [rows * 8, 1]
+            Span<float> h2 = workspace.Slice(h2At, rows * 8);   // layer 2's output, [rows, 8]
+            Span<float> h3 = workspace.Slice(h3At, rows * 8);   // layer 3's output, [rows * 8, 1]
+            Span<float> saved0 = workspace.Slice(saved0At, saved1At - saved0At);
+            Span<float> saved1 = workspace.Slice(saved1At, saved2At - saved1At);
+            Span<float> saved2 = workspace.Slice(saved2At, saved3At - saved2At);
+            Span<float> saved3 = workspace.Slice(saved3At, saved4At - saved3At);
+            Span<float> saved4 = workspace.Slice(saved4At, savedEnd - saved4At);
+            global::LayerGen.Tensor weight0 = _layer0.Weight;
+            global::LayerGen.Tensor bias0 = _layer0.Bias;
+            global::LayerGen.Tensor weight2 = _layer2.Weight;
+            global::LayerGen.Tensor bias2 = _layer2.Bias;
+            global::LayerGen.Tensor weight4 = _layer4.Weight;
+            global::LayerGen.Tensor bias4 = _layer4.Bias;
+
+            // Gradients are zeroed lazily: each backward kernel below overwrites a stale one instead of adding to it.
+            Optimizer.ZeroGrad();
+
+            // forward, layer 0: Linear[inFeatures=43, outFeatures=8]
+            global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures43_outFeatures8>.Forward(rows, input, weight0.Data, bias0.Data, h0, saved0);
+            // forward, layer 1: Tanh
+            global::LayerGen.Tanh.UncheckedKernels.Forward(rows * 8, h0, h1, saved1);
+            // forward, layer 2: Linear[inFeatures=8, outFeatures=8]
+            global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures8_outFeatures8>.Forward(rows, h1, weight2.Data, bias2.Data, h2, saved2);
+            // forward, layer 3: Sigmoid
+            global::LayerGen.Sigmoid.UncheckedKernels.Forward(rows * 8, h2, h3, saved3);
+            // forward, layer 4: Linear[inFeatures=8, outFeatures=1]
+            global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures8_outFeatures1>.Forward(rows, h3, weight4.Data, bias4.Data, output, saved4);
+
+            // the loss, and its gradient (accumulated: cleared first)
+            float loss = Loss.ForwardSpan(lossRows, output, target, lossSaved);
+            outputGrad.Clear();
+            Loss.BackwardSpan(lossRows, output, target, lossScale, outputGrad, lossSaved);
+
+            // backward, layer 4: Linear[inFeatures=8, outFeatures=1]
+            Span<float> h3Grad = workspace.Slice(grad0At, rows * 8);
+            h3Grad.Clear();
+            bool weight4GradIsZero = false;
+            Span<float> weight4Grad = weight4.RequiresGrad ? weight4.Data : default; // its gradient, already scaled by −lr, is added into it
+            bool bias4GradIsZero = false;
+            Span<float> bias4Grad = bias4.RequiresGrad ? bias4.Data : default; // its gradient, already scaled by −lr, is added into it
+            global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures8_outFeatures1>.Backward(rows, h3, weight4.Data, bias4.Data, output, outputGrad, h3Grad, weight4Grad, bias4Grad, weight4GradIsZero, bias4GradIsZero, saved4);
+
+            // backward, layer 3: Sigmoid
+            Span<float> h2Grad = workspace.Slice(grad1At, rows * 8);
+            h2Grad.Clear();
+            global::LayerGen.Sigmoid.UncheckedKernels.Backward(rows * 8, h2, h3, h3Grad, h2Grad, saved3);
+
+            // backward, layer 2: Linear[inFeatures=8, outFeatures=8]
+            Span<float> h1Grad = workspace.Slice(grad0At, rows * 8);
+            h1Grad.Clear();
+            bool weight2GradIsZero = false;
+            Span<float> weight2Grad = weight2.RequiresGrad ? weight2.Data : default; // its gradient, already scaled by −lr, is added into it
+            bool bias2GradIsZero = false;
+            Span<float> bias2Grad = bias2.RequiresGrad ? bias2.Data : default; // its gradient, already scaled by −lr, is added into it
+            global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures8_outFeatures8>.Backward(rows, h1, weight2.Data, bias2.Data, h2, h2Grad, h1Grad, weight2Grad, bias2Grad, weight2GradIsZero, bias2GradIsZero, saved2);
+
+            // backward, layer 1: Tanh
+            Span<float> h0Grad = workspace.Slice(grad1At, rows * 8);
+            h0Grad.Clear();
+            global::LayerGen.Tanh.UncheckedKernels.Backward(rows * 8, h0, h1, h1Grad, h0Grad, saved1);
+
+            // backward, layer 0: Linear[inFeatures=43, outFeatures=8]
+            bool weight0GradIsZero = false;
+            Span<float> weight0Grad = weight0.RequiresGrad ? weight0.Data : default; // its gradient, already scaled by −lr, is added into it
+            bool bias0GradIsZero = false;
+            Span<float> bias0Grad = bias0.RequiresGrad ? bias0.Data : default; // its gradient, already scaled by −lr, is added into it
+            global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures43_outFeatures8>.Backward(rows, input, weight0.Data, bias0.Data, h0, h0Grad, Span<float>.Empty, weight0Grad, bias0Grad, weight0GradIsZero, bias0GradIsZero, saved0);
+
             return loss;
         }
     }
