@@ -263,6 +263,10 @@ public class Case5_Mlp784_Batch64
     [BenchmarkCategory("Step")]
     public float LayerGenInBackwardStep() => _c.LayerGenInBackwardStep();
 
+    [Benchmark(Description = "LayerGen layer-by-layer")]
+    [BenchmarkCategory("Step")]
+    public float LayerGenLayerByLayerStep() => _c.LayerGenLayerByLayerStep();
+
     [Benchmark(Description = "Eager")]
     [BenchmarkCategory("Step")]
     public float EagerStep() => _c.EagerStep();
@@ -307,6 +311,10 @@ public class Case6a_MlpTanh_Batch1
     [BenchmarkCategory("Step")]
     public float LayerGenInBackwardStep() => _c.LayerGenInBackwardStep();
 
+    [Benchmark(Description = "LayerGen layer-by-layer")]
+    [BenchmarkCategory("Step")]
+    public float LayerGenLayerByLayerStep() => _c.LayerGenLayerByLayerStep();
+
     [Benchmark(Description = "Eager")]
     [BenchmarkCategory("Step")]
     public float EagerStep() => _c.EagerStep();
@@ -350,6 +358,10 @@ public class Case6b_MlpTanh_Batch256
     [Benchmark(Description = "LayerGen in-bwd")]
     [BenchmarkCategory("Step")]
     public float LayerGenInBackwardStep() => _c.LayerGenInBackwardStep();
+
+    [Benchmark(Description = "LayerGen layer-by-layer")]
+    [BenchmarkCategory("Step")]
+    public float LayerGenLayerByLayerStep() => _c.LayerGenLayerByLayerStep();
 
     [Benchmark(Description = "Eager")]
     [BenchmarkCategory("Step")]

@@ -38,6 +38,8 @@ public sealed class LayerGenerator : IIncrementalGenerator
         public const string InLibrary = "InLibrary";
         public const string BuiltIns = "BuiltIns";
         public const string BuiltInKernels = "BuiltInKernels";
+        public const string StepModels = "StepModels";
+        public const string TrainingSteps = "TrainingSteps";
     }
 
     /// <summary>
@@ -191,6 +193,28 @@ public sealed class LayerGenerator : IIncrementalGenerator
             .Where(static source => source is not null)
             .WithTrackingName(Steps.BuiltInKernels);
         context.RegisterSourceOutput(builtInKernels, static (spc, source) => spc.AddSource(source!.HintName, source.Source));
+
+        // 9. A whole-model training step for every distinct new Sequential(...) of constant-size built-in layers: their forward
+        //    kernels, the loss, their backward kernels and the updates in one method, registered for Trainer to find by the
+        //    layers' kernel names (so a model built in one method and trained in another finds it). Each Sequential read
+        //    without its location, so moving one changes nothing; none in LayerGen.dll or with scalar kernels (step 8 emits none).
+        var stepModels = context.SyntaxProvider
+            .CreateSyntaxProvider(ConstructionSiteReader.IsCandidate, static (ctx, ct) => Remembered(ctx, "Sequential", () => SequentialReader.Read(ctx, ct)))
+            .Select(static (site, _) => StepModel.Of(site))
+            .Where(static model => model is not null)
+            .Collect()
+            .WithTrackingName(Steps.StepModels);
+        var trainingSteps = stepModels
+            .Combine(builtIns.Combine(scalarKernels).Combine(inLibrary))
+            .Select(static (pair, _) => TrainingStepEmitter.Emit(pair.Left, pair.Right.Left.Left, skip: pair.Right.Left.Right || pair.Right.Right))
+            .WithTrackingName(Steps.TrainingSteps);
+        context.RegisterSourceOutput(trainingSteps, static (spc, source) =>
+        {
+            if (source is not null)
+            {
+                spc.AddSource(source.HintName, source.Source);
+            }
+        });
 
         // Sources, and diagnostics from their own branch (a layer with parse errors emits nothing). Only
         // what has diagnostics meets the anchors, so moving layers re-reports those and re-emits nothing.

@@ -10,7 +10,10 @@ namespace LayerGen.Benchmarks.Infrastructure;
 /// <see cref="ILayer.ForwardSpan"/>. The eager path runs the same layers' CallEager, the loss's
 /// CallEager, Tensor.Backward and the same SGD, on a second copy of the parameters. The "in-bwd" step is a
 /// second Trainer on the same model, built with <c>updateInBackward: true</c> (SGD folded into the backward,
-/// no gradient stored), like the hand versions' steps.
+/// no gradient stored), like the hand versions' steps. Where the generator emitted a whole-model step for the model
+/// (cases 5, 6a, 6b: a Sequential of constant-size built-ins), the default step runs it (<see cref="Trainer.StepName"/>);
+/// the "layer-by-layer" step is a third Trainer on the same model told not to (<see cref="Trainer.UsesGeneratedStep"/>
+/// false), today's step before it, for side-by-side figures.
 /// </summary>
 public abstract class TrainedCase : CaseBase
 {
@@ -22,6 +25,7 @@ public abstract class TrainedCase : CaseBase
     private readonly ILoss _loss;
     private readonly Trainer _trainer;
     private readonly Trainer _inBackwardTrainer;
+    private readonly Trainer _layerByLayerTrainer;
     private readonly Sgd _sgd;
     private readonly float[] _out;
     private readonly float[] _saved;
@@ -59,6 +63,7 @@ public abstract class TrainedCase : CaseBase
         _saved = new float[model.SavedLength(rows)];
         _trainer = new Trainer(model, loss, _sgd, maxRows: rows);
         _inBackwardTrainer = new Trainer(model, loss, new Sgd(model.Parameters(), lr), maxRows: rows, updateInBackward: true);
+        _layerByLayerTrainer = new Trainer(model, loss, new Sgd(model.Parameters(), lr), maxRows: rows) { UsesGeneratedStep = false };
         // These buffers serve the --breakdown timings, phase by phase.
         _dy = new float[_out.Length];
         _lossRows = _out.Length / loss.InputRowLength;
@@ -74,7 +79,7 @@ public abstract class TrainedCase : CaseBase
 
     protected ILayer EagerModel { get; }
 
-    public override string Kernels => KernelList(_model) + "; loss " + _loss.KernelName;
+    public override string Kernels => KernelList(_model) + "; loss " + _loss.KernelName + "; step: " + _trainer.StepName;
 
     public override string StepDescription => $"Trainer.Step: zero grads, forward, {_loss.LossName}, backward, SGD lr={Lr}";
 
@@ -88,6 +93,9 @@ public abstract class TrainedCase : CaseBase
 
     /// <summary>The same step with the SGD update folded into the backward (no gradient stored).</summary>
     public float LayerGenInBackwardStep() => _inBackwardTrainer.Step(X.Span, T.Span, Rows);
+
+    /// <summary>The step through each layer's span API (today's step before the generated one), for comparison.</summary>
+    public float LayerGenLayerByLayerStep() => _layerByLayerTrainer.Step(X.Span, T.Span, Rows);
 
     public sealed override float EagerForward()
     {
@@ -120,6 +128,7 @@ public abstract class TrainedCase : CaseBase
         LayerGenStep();
         yield return ("Trainer/step total", () => LayerGenStep());
         yield return ("Trainer/step total, update in backward", () => LayerGenInBackwardStep());
+        yield return ("Trainer/step total, layer by layer", () => LayerGenLayerByLayerStep());
         yield return ("optimizer.ZeroGrad", () => _sgd.ZeroGrad());
         yield return ($"model.ForwardSpan ({_model.LayerName})", () => _model.ForwardSpan(Rows, x.Span, _out, _saved));
         yield return ($"loss.ForwardSpan ({_loss.KernelName})", () => _loss.ForwardSpan(_lossRows, _out, T.Span, _lossSaved));

@@ -67,7 +67,7 @@ internal static class BuiltInKernelsEmitter
 
             w.Line();
             w.Line("/// <summary>The sizes of one constant specialisation, read by <see cref=\"Kernels{TSizes}\"/>.</summary>");
-            using (w.Block("private interface IKernelSizes"))
+            using (w.Block("internal interface IKernelSizes"))
             {
                 foreach (var size in builtIn.Sizes)
                 {
@@ -79,7 +79,7 @@ internal static class BuiltInKernelsEmitter
             {
                 w.Line();
                 w.Line($"/// <summary>{SizeList(sizes)}.</summary>");
-                using (w.Block($"private struct {StructName(sizes)} : IKernelSizes"))
+                using (w.Block($"internal struct {StructName(sizes)} : IKernelSizes"))
                 {
                     for (int i = 0; i < builtIn.Sizes.Count; i++)
                     {
@@ -102,8 +102,8 @@ internal static class BuiltInKernelsEmitter
             }
 
             w.Line();
-            w.Line($"/// <summary>{builtIn.Name}'s kernels, as LayerGen.dll's generator emitted them: the JIT compiles them once per sizes struct, every size a constant.</summary>");
-            using (w.Block("private static class Kernels<TSizes> where TSizes : struct, IKernelSizes"))
+            w.Line($"/// <summary>{builtIn.Name}'s kernels, as LayerGen.dll's generator emitted them: the JIT compiles them once per sizes struct, every size a constant. Internal: a generated training step calls them directly.</summary>");
+            using (w.Block("internal static class Kernels<TSizes> where TSizes : struct, IKernelSizes"))
             {
                 foreach (var size in builtIn.Sizes)
                 {

@@ -45,6 +45,8 @@ public sealed class Trainer
     private readonly UpdateInBackward? _inBackward;       // plain SGD folded into the backward, when asked for
     private readonly string? _labelRefusal;               // why the loss takes no integer class labels (null: it does)
     private readonly Sequential? _idsModel;               // the model when it takes int64 ids (its first child is an embedding)
+    private readonly GeneratedTrainingStep? _generated;   // the model's whole-model step, when the generator emitted one
+    private bool _runsGenerated;                          // whether Step runs it (UsesGeneratedStep)
 
     // The sizes of the last batch size seen (0: none yet).
     private int _plannedRows;
@@ -123,6 +125,8 @@ public sealed class Trainer
         _labels = new float[maxRows];
         _labelRefusal = ClassLabels.Refusal(loss);
         _layerwise = _inBackward is null ? LayerwiseOptimizerSteps.For(model, optimizer) : null;
+        _generated = GeneratedTrainingSteps.For(model, loss, optimizer, maxRows);
+        _runsGenerated = _generated is not null;
     }
 
     public ILayer Model { get; }
@@ -139,6 +143,37 @@ public sealed class Trainer
     /// the loss gradient scaled by −lr, each gradient added straight into its parameter, none stored.
     /// </summary>
     public bool UpdatesInBackward => _inBackward is not null;
+
+    /// <summary>
+    /// Which step runs, as <c>KernelName</c> says which kernel: <c>generated step: Linear[...] → ReLU → ...</c>
+    /// when the generator emitted one step method for this model (see <see cref="UsesGeneratedStep"/>), else
+    /// <c>layer by layer</c> (the model's span API, the updates run inside its backward); followed by
+    /// <c>, update in backward</c> when SGD is folded into the backward (<see cref="UpdatesInBackward"/>).
+    /// </summary>
+    public string StepName =>
+        (_runsGenerated ? _generated!.Name : "layer by layer") + (_inBackward is not null ? ", update in backward" : string.Empty);
+
+    /// <summary>
+    /// Whether a step runs the generated whole-model step: one method, emitted by the generator for a
+    /// <see cref="Sequential"/> of constant-size layers it saw constructed, that runs every layer's forward kernel, the
+    /// loss, every backward kernel and the optimiser's updates without going through each layer's span API (the same
+    /// result, bit for bit). True by default when there is one; set false to step layer by layer (for comparison).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set to true when there is no generated step for this model.</exception>
+    public bool UsesGeneratedStep
+    {
+        get => _runsGenerated;
+        set
+        {
+            if (value && _generated is null)
+            {
+                throw new InvalidOperationException(
+                    "Trainer: no generated step for this model; the generator emits one for a Sequential of constant-size built-in layers constructed in your code.");
+            }
+
+            _runsGenerated = value;
+        }
+    }
 
     /// <summary>
     /// One step on a batch of features [rows, in] and integer class labels (classification), one per row,
@@ -260,6 +295,20 @@ public sealed class Trainer
         var saved = _saved.Span(_savedLength);
         int lossRows = _lossRows;
         var lossSaved = _lossSaved.Span(_lossSavedLength);
+        if (_runsGenerated)
+        {
+            // The generated step's kernels read without bounds checks: its one length check, here.
+            SpanChecks.Length("Trainer", "input", input.Length, rows * _inputRowLength);
+            if (_inBackward is null)
+            {
+                return _generated!.Step(rows, input, target, output, outputGrad, lossRows, lossSaved);
+            }
+
+            _inBackward.CheckFrozenStayFrozen();
+            float loss = _generated!.StepIntoParameters(rows, input, target, output, outputGrad, lossRows, lossSaved, _inBackward.LossScale);
+            _inBackward.Finish();
+            return loss;
+        }
 
         _inBackward?.CheckFrozenStayFrozen();
         Optimizer.ZeroGrad();

@@ -32,42 +32,42 @@ internal static class LinearSpecialisations
     }
 
     /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
-    private interface IKernelSizes
+    internal interface IKernelSizes
     {
         static abstract int inFeatures { get; }
         static abstract int outFeatures { get; }
     }
 
     /// <summary>inFeatures=11, outFeatures=19.</summary>
-    private struct Sizes_inFeatures11_outFeatures19 : IKernelSizes
+    internal struct Sizes_inFeatures11_outFeatures19 : IKernelSizes
     {
         public static int inFeatures => 11;
         public static int outFeatures => 19;
     }
 
     /// <summary>inFeatures=13, outFeatures=29.</summary>
-    private struct Sizes_inFeatures13_outFeatures29 : IKernelSizes
+    internal struct Sizes_inFeatures13_outFeatures29 : IKernelSizes
     {
         public static int inFeatures => 13;
         public static int outFeatures => 29;
     }
 
     /// <summary>inFeatures=19, outFeatures=3.</summary>
-    private struct Sizes_inFeatures19_outFeatures3 : IKernelSizes
+    internal struct Sizes_inFeatures19_outFeatures3 : IKernelSizes
     {
         public static int inFeatures => 19;
         public static int outFeatures => 3;
     }
 
     /// <summary>inFeatures=29, outFeatures=6.</summary>
-    private struct Sizes_inFeatures29_outFeatures6 : IKernelSizes
+    internal struct Sizes_inFeatures29_outFeatures6 : IKernelSizes
     {
         public static int inFeatures => 29;
         public static int outFeatures => 6;
     }
 
     /// <summary>inFeatures=37, outFeatures=23.</summary>
-    private struct Sizes_inFeatures37_outFeatures23 : IKernelSizes
+    internal struct Sizes_inFeatures37_outFeatures23 : IKernelSizes
     {
         public static int inFeatures => 37;
         public static int outFeatures => 23;
@@ -85,8 +85,8 @@ internal static class LinearSpecialisations
         public void Backward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, bool weightGradIsZero, bool biasGradIsZero, Span<float> saved) => Kernels<TSizes>.Backward(rows, input, weight, bias, output, outputGrad, inputGrad, weightGrad, biasGrad, weightGradIsZero, biasGradIsZero, saved);
     }
 
-    /// <summary>Linear's kernels, as LayerGen.dll's generator emitted them: the JIT compiles them once per sizes struct, every size a constant.</summary>
-    private static class Kernels<TSizes> where TSizes : struct, IKernelSizes
+    /// <summary>Linear's kernels, as LayerGen.dll's generator emitted them: the JIT compiles them once per sizes struct, every size a constant. Internal: a generated training step calls them directly.</summary>
+    internal static class Kernels<TSizes> where TSizes : struct, IKernelSizes
     {
         private static int inFeatures => TSizes.inFeatures;
         private static int outFeatures => TSizes.outFeatures;

@@ -1,0 +1,85 @@
+using System;
+using LayerGen.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace LayerGen.Generator.Tests;
+
+/// <summary>
+/// The generated whole-model training steps: one per distinct <c>new Sequential(...)</c> of constant-size built-in layers,
+/// registered under the layers' kernel names. What they compute is tested in LayerGen.Tests (GeneratedTrainingStepTests:
+/// bit for bit against the layer-by-layer step, and against PyTorch); here, what is emitted and when.
+/// </summary>
+public sealed class TrainingStepEmitTests
+{
+    private const string User = """
+        using LayerGen;
+
+        namespace Steps;
+
+        public static class Use
+        {
+            public static Sequential Mlp() => new Sequential(new Linear(41, 17), new ReLU(), new Linear(17, 4));
+
+            // The same layers again: one step serves both.
+            public static Sequential SameMlp() => new Sequential(new Linear(41, 17), new ReLU(), new Linear(17, 4));
+
+            public static Sequential Deeper() => new(new Linear(43, 8), new Tanh(), new Linear(8, 8), new Sigmoid(), new Linear(8, 1));
+
+            // A size known only at run time: no constant kernel, so no step.
+            public static Sequential NotConstant(int n) => new Sequential(new Linear(n, 3), new ReLU());
+        }
+        """;
+
+    [Fact]
+    public void One_step_per_distinct_Sequential_of_constant_built_in_layers()
+    {
+        var run = GeneratorHarness.Run<LayerGenerator>(User);
+        run.AssertClean();
+        string source = run.Source("TrainingSteps.g.cs");
+        Snapshot.Match(source, "TrainingSteps_BuiltInMlps");
+        Assert.Contains("Register(\"Linear[inFeatures=41, outFeatures=17] → ReLU → Linear[inFeatures=17, outFeatures=4]\", Step0.Create)", source);
+        Assert.Contains("Register(\"Linear[inFeatures=43, outFeatures=8] → Tanh → Linear[inFeatures=8, outFeatures=8] → Sigmoid → Linear[inFeatures=8, outFeatures=1]\", Step1.Create)", source);
+        Assert.Equal(2, source.Split("GeneratedTrainingSteps.Register(").Length - 1);
+        Assert.DoesNotContain("outFeatures=3]", source);
+    }
+
+    [Fact]
+    public void With_scalar_kernels_no_steps_are_emitted()
+    {
+        // The steps call the built-ins' constant-size kernels, which scalar kernels do not emit.
+        var driver = CSharpGeneratorDriver.Create(
+            [new LayerGenerator().AsSourceGenerator()],
+            parseOptions: GeneratorHarness.ParseOptions,
+            optionsProvider: VerifyIrOptions.WithScalarKernels);
+        var result = driver.RunGenerators(GeneratorHarness.CreateCompilation(User)).GetRunResult();
+        Assert.DoesNotContain(result.GeneratedTrees, t => t.FilePath.Contains("TrainingSteps", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_Sequential_with_a_layer_the_step_cannot_call_gets_no_step()
+    {
+        const string source = """
+            using LayerGen;
+
+            namespace Steps;
+
+            [Layer]
+            public partial class Scale(int n)
+            {
+                [Parameter] Tensor gain = Tensor.Ones(n);
+
+                Tensor Forward(Tensor x) => x * gain;
+            }
+
+            public static class Use
+            {
+                public static Sequential Make() => new Sequential(new Linear(9, 5), new Scale(5));
+            }
+            """;
+        var run = GeneratorHarness.Run<LayerGenerator>(source);
+        run.AssertClean();
+        Assert.DoesNotContain(run.GeneratedSources.Keys, hint => hint.EndsWith("TrainingSteps.g.cs", StringComparison.Ordinal));
+    }
+}
