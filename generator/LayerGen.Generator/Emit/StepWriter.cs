@@ -54,11 +54,14 @@ internal static class StepWriter
             w.Line();
             w.Line($"public override string Name => {Literal("generated step: " + step.Key)};");
             w.Line();
-            w.Comment("Floats of workspace for a batch of rows: the outputs of every layer but the last, each layer's saved,\nand two halves that the gradients between layers alternate in (each on a cache line).");
+            w.Comment("Floats of workspace for a batch of rows: the outputs of every layer but the last, each layer's saved,\nand two halves that the gradients between layers alternate in (each on a cache line). Checked: called for the\nlargest batch when the trainer is built, so a step's own batch, no larger, cannot overflow.");
             using (w.Block("private static int WorkspaceLength(int rows)"))
             {
-                WriteLayout(w, step);
-                w.Line("return workspaceLength;");
+                using (w.Block("checked"))
+                {
+                    WriteLayout(w, step);
+                    w.Line("return workspaceLength;");
+                }
             }
 
             w.Line();

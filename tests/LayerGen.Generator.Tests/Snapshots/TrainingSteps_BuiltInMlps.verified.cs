@@ -47,20 +47,24 @@ internal static class GeneratedTrainingStepsOfThisAssembly
         public override string Name => "generated step: Linear[inFeatures=41, outFeatures=17] → ReLU → Linear[inFeatures=17, outFeatures=4]";
 
         // Floats of workspace for a batch of rows: the outputs of every layer but the last, each layer's saved,
-        // and two halves that the gradients between layers alternate in (each on a cache line).
+        // and two halves that the gradients between layers alternate in (each on a cache line). Checked: called for the
+        // largest batch when the trainer is built, so a step's own batch, no larger, cannot overflow.
         private static int WorkspaceLength(int rows)
         {
-            int h0At = 0;
-            int h1At = h0At + rows * 17;
-            int saved0At = h1At + rows * 17;
-            int saved1At = saved0At + global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures41_outFeatures17>.SavedLength(rows);
-            int saved2At = saved1At + global::LayerGen.ReLU.UncheckedKernels.SavedLength(rows * 17);
-            int savedEnd = saved2At + global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures17_outFeatures4>.SavedLength(rows);
-            int gradHalf = (rows * 17 + 15) & ~15;
-            int grad0At = (savedEnd + 15) & ~15;
-            int grad1At = grad0At + gradHalf;
-            int workspaceLength = grad1At + gradHalf;
-            return workspaceLength;
+            checked
+            {
+                int h0At = 0;
+                int h1At = h0At + rows * 17;
+                int saved0At = h1At + rows * 17;
+                int saved1At = saved0At + global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures41_outFeatures17>.SavedLength(rows);
+                int saved2At = saved1At + global::LayerGen.ReLU.UncheckedKernels.SavedLength(rows * 17);
+                int savedEnd = saved2At + global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures17_outFeatures4>.SavedLength(rows);
+                int gradHalf = (rows * 17 + 15) & ~15;
+                int grad0At = (savedEnd + 15) & ~15;
+                int grad1At = grad0At + gradHalf;
+                int workspaceLength = grad1At + gradHalf;
+                return workspaceLength;
+            }
         }
 
         public override float Step(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> output, Span<float> outputGrad, int lossRows, Span<float> lossSaved)
@@ -220,24 +224,28 @@ internal static class GeneratedTrainingStepsOfThisAssembly
         public override string Name => "generated step: Linear[inFeatures=43, outFeatures=8] → Tanh → Linear[inFeatures=8, outFeatures=8] → Sigmoid → Linear[inFeatures=8, outFeatures=1]";
 
         // Floats of workspace for a batch of rows: the outputs of every layer but the last, each layer's saved,
-        // and two halves that the gradients between layers alternate in (each on a cache line).
+        // and two halves that the gradients between layers alternate in (each on a cache line). Checked: called for the
+        // largest batch when the trainer is built, so a step's own batch, no larger, cannot overflow.
         private static int WorkspaceLength(int rows)
         {
-            int h0At = 0;
-            int h1At = h0At + rows * 8;
-            int h2At = h1At + rows * 8;
-            int h3At = h2At + rows * 8;
-            int saved0At = h3At + rows * 8;
-            int saved1At = saved0At + global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures43_outFeatures8>.SavedLength(rows);
-            int saved2At = saved1At + global::LayerGen.Tanh.UncheckedKernels.SavedLength(rows * 8);
-            int saved3At = saved2At + global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures8_outFeatures8>.SavedLength(rows);
-            int saved4At = saved3At + global::LayerGen.Sigmoid.UncheckedKernels.SavedLength(rows * 8);
-            int savedEnd = saved4At + global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures8_outFeatures1>.SavedLength(rows);
-            int gradHalf = (rows * 8 + 15) & ~15;
-            int grad0At = (savedEnd + 15) & ~15;
-            int grad1At = grad0At + gradHalf;
-            int workspaceLength = grad1At + gradHalf;
-            return workspaceLength;
+            checked
+            {
+                int h0At = 0;
+                int h1At = h0At + rows * 8;
+                int h2At = h1At + rows * 8;
+                int h3At = h2At + rows * 8;
+                int saved0At = h3At + rows * 8;
+                int saved1At = saved0At + global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures43_outFeatures8>.SavedLength(rows);
+                int saved2At = saved1At + global::LayerGen.Tanh.UncheckedKernels.SavedLength(rows * 8);
+                int saved3At = saved2At + global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures8_outFeatures8>.SavedLength(rows);
+                int saved4At = saved3At + global::LayerGen.Sigmoid.UncheckedKernels.SavedLength(rows * 8);
+                int savedEnd = saved4At + global::LayerGen.Generated.LinearSpecialisations.Kernels<global::LayerGen.Generated.LinearSpecialisations.Sizes_inFeatures8_outFeatures1>.SavedLength(rows);
+                int gradHalf = (rows * 8 + 15) & ~15;
+                int grad0At = (savedEnd + 15) & ~15;
+                int grad1At = grad0At + gradHalf;
+                int workspaceLength = grad1At + gradHalf;
+                return workspaceLength;
+            }
         }
 
         public override float Step(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> output, Span<float> outputGrad, int lossRows, Span<float> lossSaved)
