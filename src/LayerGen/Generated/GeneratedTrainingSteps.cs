@@ -37,9 +37,9 @@ public static class GeneratedTrainingSteps
     /// <summary>The generated step for <paramref name="model"/>, or null (then the trainer steps layer by layer).</summary>
     internal static GeneratedTrainingStep? For(ILayer model, ILoss loss, Optimizer optimizer, int maxRows)
     {
-        if (model is not Sequential sequential || sequential.Count == 0)
+        if (model is not Sequential sequential || sequential.Count == 0 || sequential.TakesIds)
         {
-            return null;
+            return null; // an ids-first model's embedding is no layer a generated step calls: layer by layer
         }
 
         Func<Sequential, ILoss, Optimizer, int, GeneratedTrainingStep?>? create;
