@@ -27,6 +27,7 @@ public sealed class LoweringDecidesTests
         "LayerGen.Generator.Lowering.ParameterWriteOrder",
         "LayerGen.Generator.Lowering.ProductChoices",
         "LayerGen.Generator.Lowering.VectorTiers",
+        "LayerGen.Generator.Lowering.Unrolling",
         "LayerGen.Generator.Lowering.LeafAccess.Classify",
         "LayerGen.Generator.Lowering.KernelPlan.ScalarKernels",
     ];

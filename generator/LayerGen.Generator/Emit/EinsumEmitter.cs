@@ -139,9 +139,9 @@ internal sealed class EinsumEmitter
             w.Line($"int {Var(v)} = 0;");
             void VectorBody(Lanes width, string type)
             {
-                w.Line($"{type} {string.Join(", ", Enumerable.Range(0, lanes).Select(q => $"acc{q} = {type}.Zero"))};");
+                w.Line(Accumulators.Declare(type, "acc", lanes));
                 Reduce(w, summed, unrolled, q => $"acc{q} = {VectorTerm(width, v, unrolled, q, $"acc{q}")};");
-                string sum = Sum(lanes, "acc");
+                string sum = Accumulators.Sum("acc", lanes);
                 w.Line(_accumulate ? $"KernelMath.AddTo({_target}, {TargetIndex}, {sum});" : $"KernelMath.Store({_target}, {TargetIndex}, {sum});");
             }
 
@@ -159,9 +159,9 @@ internal sealed class EinsumEmitter
 
             using (w.Block($"for (; {Var(v)} < {_sizes[v].Code}; {Var(v)}++)"))
             {
-                w.Line($"float {string.Join(", ", Enumerable.Range(0, lanes).Select(q => $"acc{q} = 0f"))};");
+                w.Line(Accumulators.Declare("float", "acc", lanes, "0f"));
                 Reduce(w, summed, unrolled, q => $"acc{q} += {ScalarTerm(unrolled, q)};");
-                w.Line($"{_target}[{TargetIndex}] {(_accumulate ? "+=" : "=")} {Sum(lanes, "acc")};");
+                w.Line($"{_target}[{TargetIndex}] {(_accumulate ? "+=" : "=")} {Accumulators.Sum("acc", lanes)};");
             }
 
             Close(closers);
@@ -176,7 +176,7 @@ internal sealed class EinsumEmitter
             char? unrolled = _choice.UnrolledSummedAxis;
             int lanes = _choice.SummedUnroll;
             var closers = OpenLoops(w, _equation.Output.ToList());
-            w.Line($"Vector<float> {string.Join(", ", Enumerable.Range(0, lanes).Select(q => $"acc{q} = Vector<float>.Zero"))};");
+            w.Line(Accumulators.Declare("Vector<float>", "acc", lanes));
             w.Line("float tail = 0f;");
             Reduce(w, otherSummed, unrolled, null, offsets =>
             {
@@ -197,7 +197,7 @@ internal sealed class EinsumEmitter
                     }
                 }
             });
-            w.Line($"{_target}[{TargetIndex}] {(_accumulate ? "+=" : "=")} Vector.Sum({Sum(lanes, "acc")}) + tail;");
+            w.Line($"{_target}[{TargetIndex}] {(_accumulate ? "+=" : "=")} Vector.Sum({Accumulators.Sum("acc", lanes)}) + tail;");
             Close(closers);
         }
 
@@ -207,9 +207,9 @@ internal sealed class EinsumEmitter
             char? unrolled = _choice.UnrolledSummedAxis;
             int lanes = _choice.SummedUnroll;
             var closers = OpenLoops(w, _equation.Output.ToList());
-            w.Line($"float {string.Join(", ", Enumerable.Range(0, lanes).Select(q => $"acc{q} = 0f"))};");
+            w.Line(Accumulators.Declare("float", "acc", lanes, "0f"));
             Reduce(w, summed, unrolled, q => $"acc{q} += {ScalarTerm(unrolled, q)};");
-            w.Line($"{_target}[{TargetIndex}] {(_accumulate ? "+=" : "=")} {Sum(lanes, "acc")};");
+            w.Line($"{_target}[{TargetIndex}] {(_accumulate ? "+=" : "=")} {Accumulators.Sum("acc", lanes)};");
             Close(closers);
         }
 
@@ -231,15 +231,6 @@ internal sealed class EinsumEmitter
 
         private string ScalarTerm(char? unrolled, int offset) =>
             string.Join(" * ", Enumerable.Range(0, _operands.Count).Select(i => Element(i, unrolled, offset)));
-
-        // The accumulators added pairwise, (acc0 + acc1) + (acc2 + acc3), so the adds of a tree's halves are independent.
-        private static string Sum(int lanes, string prefix)
-        {
-            string Tree(int from, int count, bool nested) => count == 1
-                ? $"{prefix}{from}"
-                : (nested ? "(" : string.Empty) + $"{Tree(from, count / 2, true)} + {Tree(from + count / 2, count - count / 2, true)}" + (nested ? ")" : string.Empty);
-            return Tree(0, lanes, nested: false);
-        }
 
         /// <summary>
         /// Loops over the summed letters; the innermost (<paramref name="unrolled"/>) runs

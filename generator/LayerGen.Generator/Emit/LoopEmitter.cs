@@ -125,8 +125,8 @@ internal sealed class LoopEmitter
     /// <summary>
     /// <c>float sum</c> = the lanes of <paramref name="term"/> summed from <paramref name="index"/> (declared
     /// by the caller) while a whole vector remains below <paramref name="count"/>, in the tiers of <paramref name="choice"/>:
-    /// first 512-bit vectors when it has the wide pass, then <c>Vector&lt;float&gt;</c>; four vectors per
-    /// step into four accumulators, so the adds do not wait on each other. The caller adds the tail.
+    /// first 512-bit vectors when it has the wide pass, then <c>Vector&lt;float&gt;</c>; one vector per accumulator
+    /// per step (<see cref="LoopChoice.SumAccumulators"/>), so the adds do not wait on each other. The caller adds the tail.
     /// </summary>
     private static void SumVectors(SourceWriter w, string index, string count, LoopChoice choice, System.Func<Lanes, string, string> term)
     {
@@ -140,22 +140,22 @@ internal sealed class LoopEmitter
         {
             using (w.Block($"if ({LanesCode.WideGuard})"))
             {
-                SumLanes(w, Lanes.Wide, "Vector512<float>", LanesCode.WideWidth, "Vector512.Sum", index, count, term);
+                SumLanes(w, Lanes.Wide, "Vector512<float>", LanesCode.WideWidth, "Vector512.Sum", index, count, choice.SumAccumulators, term);
             }
         }
 
-        SumLanes(w, Lanes.Vector, "Vector<float>", Width, "Vector.Sum", index, count, term);
+        SumLanes(w, Lanes.Vector, "Vector<float>", Width, "Vector.Sum", index, count, choice.SumAccumulators, term);
     }
 
-    private static void SumLanes(SourceWriter w, Lanes lanes, string type, string width, string sum, string index, string count, System.Func<Lanes, string, string> term)
+    private static void SumLanes(SourceWriter w, Lanes lanes, string type, string width, string sum, string index, string count, int accumulators, System.Func<Lanes, string, string> term)
     {
         // Distinct names: the wide block sits inside the scope that declares the Vector<float> accumulators' names later.
         string a = lanes == Lanes.Wide ? "wide" : "acc";
-        w.Line($"{type} {a}0 = {type}.Zero, {a}1 = {type}.Zero, {a}2 = {type}.Zero, {a}3 = {type}.Zero;");
-        using (w.Block($"for (; {index} <= {count} - 4 * {width}; {index} += 4 * {width})"))
+        w.Line(Accumulators.Declare(type, a, accumulators));
+        using (w.Block($"for (; {index} <= {count} - {accumulators} * {width}; {index} += {accumulators} * {width})"))
         {
             w.Line($"{a}0 += {term(lanes, index)};");
-            for (int u = 1; u < 4; u++)
+            for (int u = 1; u < accumulators; u++)
             {
                 w.Line($"{a}{u} += {term(lanes, u == 1 ? $"({index} + {width})" : $"({index} + {u} * {width})")};");
             }
@@ -166,7 +166,7 @@ internal sealed class LoopEmitter
             w.Line($"{a}0 += {term(lanes, index)};");
         }
 
-        w.Line($"sum += {sum}(({a}0 + {a}1) + ({a}2 + {a}3));");
+        w.Line($"sum += {sum}({Accumulators.Sum(a, accumulators)});");
     }
 
     /// <summary>target (op)= chain, over <paramref name="loop"/>, in the nest Lowering chose.</summary>

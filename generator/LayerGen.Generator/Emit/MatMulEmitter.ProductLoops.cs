@@ -31,6 +31,7 @@ internal sealed partial class MatMulEmitter
             T = step.Target.Buffer.Name;
             Epilogue = step.Epilogue is int root ? new FusedChain(plan, root, expandRoot: true, accumulator: step.MatMul) : null;
             Loops = plan.Loops[step];
+            Choice = plan.Products[step.MatMul];
             Operands = new Operands(plan, Loops, Shape.Of(node.Shape[0], node.Shape[1]));
         }
 
@@ -59,6 +60,9 @@ internal sealed partial class MatMulEmitter
         public LoopChoice Loops { get; }
 
         public Operands Operands { get; }
+
+        /// <summary>How the product runs (Lowering's <see cref="ProductChoice"/>): its loop order and accumulator counts.</summary>
+        public ProductChoice Choice { get; }
 
         private string AIndex(string i, string kk) => TransposeA ? $"{kk} * {M} + {i}" : $"{i} * {K} + {kk}";
 
@@ -92,18 +96,21 @@ internal sealed partial class MatMulEmitter
         }
 
         /// <summary>
-        /// The same dot product when A's row and B's column are both contiguous along K: two vector accumulators, one
-        /// vector, then a scalar tail.
+        /// The same dot product when A's row and B's column are both contiguous along K: one vector per accumulator per
+        /// step (<see cref="ProductChoice.DotAccumulators"/>), one vector at a time, then a scalar tail.
         /// </summary>
         public void VectorDotProduct()
         {
-            _w.Line("Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero;");
+            int n = Choice.DotAccumulators;
+            _w.Line(Accumulators.Declare("Vector<float>", "acc", n));
             _w.Line("int kk = 0;");
-            using (_w.Block($"for (; kk <= {K} - 2 * {Width}; kk += 2 * {Width})"))
+            using (_w.Block($"for (; kk <= {K} - {n} * {Width}; kk += {n} * {Width})"))
             {
-                _w.Line($"acc0 = Vector.FusedMultiplyAdd(KernelMath.Load({A.Name}, {AIndex("i", "kk")}), KernelMath.Load({B.Name}, {BIndex("kk", "j")}), acc0);");
-                string next = $"(kk + {Width})";
-                _w.Line($"acc1 = Vector.FusedMultiplyAdd(KernelMath.Load({A.Name}, {AIndex("i", next)}), KernelMath.Load({B.Name}, {BIndex(next, "j")}), acc1);");
+                for (int u = 0; u < n; u++)
+                {
+                    string k = u == 0 ? "kk" : u == 1 ? $"(kk + {Width})" : $"(kk + {u} * {Width})";
+                    _w.Line($"acc{u} = Vector.FusedMultiplyAdd(KernelMath.Load({A.Name}, {AIndex("i", k)}), KernelMath.Load({B.Name}, {BIndex(k, "j")}), acc{u});");
+                }
             }
 
             using (_w.Block($"for (; kk <= {K} - {Width}; kk += {Width})"))
@@ -111,7 +118,7 @@ internal sealed partial class MatMulEmitter
                 _w.Line($"acc0 = Vector.FusedMultiplyAdd(KernelMath.Load({A.Name}, {AIndex("i", "kk")}), KernelMath.Load({B.Name}, {BIndex("kk", "j")}), acc0);");
             }
 
-            _w.Line("float acc = Vector.Sum(acc0 + acc1);");
+            _w.Line($"float acc = Vector.Sum({Accumulators.Sum("acc", n)});");
             using (_w.Block($"for (; kk < {K}; kk++)"))
             {
                 _w.Line($"acc += {A.Name}[{AIndex("i", "kk")}] * {B.Name}[{BIndex("kk", "j")}];");
@@ -119,26 +126,28 @@ internal sealed partial class MatMulEmitter
         }
 
         /// <summary>
-        /// Row i of C in tiles of four vectors: each element of A is broadcast once and multiplied into four independent
-        /// accumulators (no reduction afterwards, whatever k is); then single vectors, with four accumulators over k so
-        /// the chain of multiply-adds overlaps; then scalar dot products.
+        /// Row i of C in tiles of <see cref="ProductChoice.TileVectors"/> vectors: each element of A is broadcast once
+        /// and multiplied into that many independent accumulators (no reduction afterwards, whatever k is); then single
+        /// vectors, with <see cref="ProductChoice.RowAccumulators"/> accumulators over k so the chain of multiply-adds
+        /// overlaps; then scalar dot products.
         /// </summary>
         public void RowTiles()
         {
+            int tile = Choice.TileVectors;
             _w.Line("int j = 0;");
-            using (_w.Block($"for (; j <= {N} - 4 * {Width}; j += 4 * {Width})"))
+            using (_w.Block($"for (; j <= {N} - {tile} * {Width}; j += {tile} * {Width})"))
             {
-                _w.Line("Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;");
+                _w.Line(Accumulators.Declare("Vector<float>", "acc", tile));
                 using (_w.Block($"for (int kk = 0; kk < {K}; kk++)"))
                 {
                     _w.Line($"var broadcast = new Vector<float>(KernelMath.Get({A.Name}, {AIndex("i", "kk")}));");
-                    for (int u = 0; u < 4; u++)
+                    for (int u = 0; u < tile; u++)
                     {
                         _w.Line($"acc{u} = Vector.FusedMultiplyAdd(broadcast, KernelMath.Load({B.Name}, {BIndex("kk", TileColumn("j", u, parenthesised: true))}), acc{u});");
                     }
                 }
 
-                for (int u = 0; u < 4; u++)
+                for (int u = 0; u < tile; u++)
                 {
                     using (_w.Block())
                     {
@@ -149,13 +158,14 @@ internal sealed partial class MatMulEmitter
                 }
             }
 
+            int steps = Choice.RowAccumulators;
             using (_w.Block($"for (; j <= {N} - {Width}; j += {Width})"))
             {
-                _w.Line("Vector<float> acc0 = Vector<float>.Zero, acc1 = Vector<float>.Zero, acc2 = Vector<float>.Zero, acc3 = Vector<float>.Zero;");
+                _w.Line(Accumulators.Declare("Vector<float>", "acc", steps));
                 _w.Line("int kk = 0;");
-                using (_w.Block($"for (; kk <= {K} - 4; kk += 4)"))
+                using (_w.Block($"for (; kk <= {K} - {steps}; kk += {steps})"))
                 {
-                    for (int u = 0; u < 4; u++)
+                    for (int u = 0; u < steps; u++)
                     {
                         string kIndex = u == 0 ? "kk" : $"(kk + {u})";
                         _w.Line($"acc{u} = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get({A.Name}, {AIndex("i", kIndex)})), KernelMath.Load({B.Name}, {BIndex(kIndex, "j")}), acc{u});");
@@ -167,7 +177,7 @@ internal sealed partial class MatMulEmitter
                     _w.Line($"acc0 = Vector.FusedMultiplyAdd(new Vector<float>(KernelMath.Get({A.Name}, {AIndex("i", "kk")})), KernelMath.Load({B.Name}, {BIndex("kk", "j")}), acc0);");
                 }
 
-                _w.Line("var acc = (acc0 + acc1) + (acc2 + acc3);");
+                _w.Line($"var acc = {Accumulators.Sum("acc", steps)};");
                 _w.Line(Store(true));
             }
 

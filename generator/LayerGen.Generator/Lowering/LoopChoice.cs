@@ -66,5 +66,8 @@ internal sealed record LoopOperand(int Leaf, LeafAccess Access, OperandHoist Hoi
 /// <param name="Operands">The chain's leaves in first-use order, each with its indexing and hoisting.</param>
 internal sealed record LoopChoice(LoopOrder Order, bool Vector, bool WidePass, IReadOnlyList<LoopOperand> Operands)
 {
+    /// <summary>A vector sum's accumulators over the summed axis (<see cref="Unrolling.SumAccumulators"/>; 1 for a map).</summary>
+    public int SumAccumulators { get; init; } = 1;
+
     public LoopOperand Operand(int leaf) => Operands.First(o => o.Leaf == leaf);
 }

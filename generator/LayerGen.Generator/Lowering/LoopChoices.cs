@@ -70,7 +70,10 @@ internal static class LoopChoices
             LoopOrder.RowSums => VectorTiers.WidePassMayRun(new[] { inputShape.Last }),
             _ => false,
         };
-        return new LoopChoice(order, vector, wide, Place(plan, access, inputShape, order));
+        return new LoopChoice(order, vector, wide, Place(plan, access, inputShape, order))
+        {
+            SumAccumulators = vector && order is LoopOrder.Flat or LoopOrder.RowSums ? Unrolling.SumAccumulators : 1,
+        };
     }
 
     /// <summary>

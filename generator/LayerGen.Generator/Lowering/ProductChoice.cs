@@ -38,6 +38,15 @@ internal sealed record ProductChoice(
     /// <summary>For an einsum whose output letter is vectorised: a 512-bit pass first (it runs only where the hardware has it).</summary>
     public bool WideOutputPass { get; init; }
 
+    /// <summary>Row tiles: vectors of C's row per tile (<see cref="Unrolling.RowTileVectors"/>).</summary>
+    public int TileVectors { get; init; } = 1;
+
+    /// <summary>Row tiles' single-vector columns: accumulators over k (<see cref="Unrolling.RowAccumulators"/>).</summary>
+    public int RowAccumulators { get; init; } = 1;
+
+    /// <summary>Vectorised dot products: accumulators over k (<see cref="Unrolling.DotAccumulators"/>).</summary>
+    public int DotAccumulators { get; init; } = 1;
+
     /// <summary>For an einsum's loops: the innermost summed letter not vectorised, unrolled into <see cref="SummedUnroll"/> accumulators.</summary>
     public char? UnrolledSummedAxis { get; init; }
 
@@ -73,7 +82,13 @@ internal static class ProductChoices
                 case MatMulStep matMul:
                     var product = plan.Graph[matMul.MatMul];
                     plan.Products[matMul.MatMul] = ForMatMul(plan.ScalarKernels, hasEpilogue: matMul.Epilogue is not null, matMul.Target.Accumulate)
-                        with { Loops = LoopsOf(plan.ScalarKernels, product.TransposeA, product.TransposeB) };
+                        with
+                        {
+                            Loops = LoopsOf(plan.ScalarKernels, product.TransposeA, product.TransposeB),
+                            TileVectors = Unrolling.RowTileVectors,
+                            RowAccumulators = Unrolling.RowAccumulators,
+                            DotAccumulators = Unrolling.DotAccumulators,
+                        };
                     break;
                 case StructuralStep structural when plan.Graph[structural.Node].Op == Op.Einsum:
                     var node = plan.Graph[structural.Node];
@@ -104,7 +119,7 @@ internal static class ProductChoices
     /// An einsum that is one matrix product runs as one (the GEMM above the threshold); its loops vectorise the last
     /// output letter when it is contiguous in every operand it indexes (with a 512-bit pass when it can be long
     /// enough), else the last such summed letter; the innermost other summed letter is unrolled into
-    /// <see cref="VectorTiers.EinsumUnroll"/> accumulators.
+    /// <see cref="Unrolling.EinsumAccumulators"/> accumulators.
     /// </summary>
     private static ProductChoice ForEinsum(bool scalarKernels, EinsumEquation equation, Dictionary<char, Dim> sizes)
     {
@@ -133,5 +148,5 @@ internal static class ProductChoices
 
     private static char? LastOrNull(List<char> letters) => letters.Count > 0 ? letters[letters.Count - 1] : null;
 
-    private static int UnrollOf(List<char> letters) => letters.Count > 0 ? VectorTiers.EinsumUnroll : 1;
+    private static int UnrollOf(List<char> letters) => letters.Count > 0 ? Unrolling.EinsumAccumulators : 1;
 }

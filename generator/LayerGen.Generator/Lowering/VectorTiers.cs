@@ -5,17 +5,10 @@ namespace LayerGen.Generator.Lowering;
 
 /// <summary>
 /// Lowering's choices for the vector passes of a loop, asked by Emit where it writes one: whether a 512-bit pass is
-/// worth emitting (the pass itself runs only where <c>Vector512.IsHardwareAccelerated</c>), and how many independent
-/// accumulators an einsum's summed loop keeps.
+/// worth emitting (the pass itself runs only where <c>Vector512.IsHardwareAccelerated</c>).
 /// </summary>
 internal static class VectorTiers
 {
-    /// <summary>
-    /// Independent accumulators in an einsum's unrolled summed loop, so the multiply-adds of consecutive steps do not
-    /// wait on each other's results.
-    /// </summary>
-    public const int EinsumUnroll = 4;
-
     /// <summary>
     /// Whether a loop over <paramref name="dims"/> can be long enough for one 512-bit vector: always for run-time
     /// sizes, and for constant sizes of at least 16 elements (shorter loops get no wide pass at all).
