@@ -21,6 +21,9 @@ namespace LayerGen.Benchmarks;
 ///   --verify [Case2]     only the self-check (hand and eager vs LayerGen: outputs, loss, gradients)
 ///   --quick [Case2]      self-check, then a fast in-process timing table (for iterating on kernels)
 ///   --breakdown [Case2]  self-check, then each phase of LayerGen's step (and each child layer) timed alone
+///   --compare OTHER.dll [Case2]
+///                        this build against another build of this project (e.g. the commit before a change), both in
+///                        this process, timed in alternating rounds: the ratio resolves what separate runs cannot
 ///   --peak               only the single-thread FMA peak (Vector256, and Vector512 where accelerated)
 ///   --gemm               only the GEMM alone on cases 5's and 6b's products, GFLOP/s and % of that peak
 ///   --isa native|avx2|both
@@ -61,6 +64,7 @@ public static class Program
         bool gemmOnly = args.Contains("--gemm");
         string torchCsv = TakeOption(ref args, "--torchsharp") ?? "BenchmarkDotNet.Artifacts/torchsharp.csv";
         string isa = TakeOption(ref args, "--isa") ?? "native";
+        string? compareWith = TakeOption(ref args, "--compare");
         string[] rest = args.Where(a => a is not ("--verify" or "--quick" or "--breakdown" or "--skip-verify" or "--peak" or "--gemm")).ToArray();
 
         Console.WriteLine("Machine: " + Machine.Describe());
@@ -91,6 +95,11 @@ public static class Program
         {
             Console.WriteLine(Machine.FormatPeak(Machine.FmaPeak()));
             return 0;
+        }
+
+        if (compareWith is not null)
+        {
+            return BuildComparison.Run(compareWith, Timing, CaseSelection.ByWord(rest.FirstOrDefault(a => !a.StartsWith('-'))));
         }
 
         if (gemmOnly)
