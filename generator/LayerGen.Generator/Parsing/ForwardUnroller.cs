@@ -271,6 +271,8 @@ internal sealed partial class ForwardUnroller
                 return Decide(conditional.Condition, conditional.ConditionLocation) is bool taken ? Rewrite(taken ? conditional.WhenTrue : conditional.WhenFalse) : null;
             case InlineCallExpr call:
                 return Inline(call);
+            case UnmatchedSwitchExpr unmatched:
+                return Unmatched(unmatched); // ForwardUnroller.Switch.cs
             case ChildCallExpr child:
                 if (Rewrite(child.Input) is not { } input)
                 {
