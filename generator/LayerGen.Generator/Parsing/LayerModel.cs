@@ -28,6 +28,9 @@ internal sealed record LayerModel(
     /// <summary>The types the layer is nested in, outermost first (each partial, so the generated part can join it).</summary>
     public EquatableArray<ContainingType> ContainingTypes { get; init; } = EquatableArray<ContainingType>.Empty;
 
+    /// <summary><c>&lt;T&gt;</c> for a generic layer (the generated part repeats it after the name), empty otherwise.</summary>
+    public string TypeParameterList { get; init; } = string.Empty;
+
     /// <summary>
     /// The primary constructor's other parameters (<c>float dropout</c>, <c>double eps</c>, <c>bool useBias</c>), in
     /// declaration order: values every kernel receives when it runs.
