@@ -133,6 +133,9 @@ internal sealed record ForwardModel(
     /// <summary>For a loss: the target parameter's name.</summary>
     public string? TargetName { get; init; }
 
+    /// <summary><c>x.Size(-1)</c> on an input nothing declares: placeholders Building replaces with the sizes the forward's uses fix.</summary>
+    public EquatableArray<FeatureAxisRead> FeatureAxisReads { get; init; } = EquatableArray<FeatureAxisRead>.Empty;
+
     /// <summary>
     /// The body as written when its control flow reads sizes of the layer (<c>for (int t = 0; t &lt; numSteps; t++)</c>):
     /// unrolled by <see cref="ForwardUnroller.Resolve"/> once the constant constructions are known; until then
