@@ -60,6 +60,12 @@ internal static class LayerCompiler
 
         LayerSignature? SignatureOf(ChildModel child) =>
             child.MetadataSignature ?? childSignatures.FirstOrDefault(s => s.LayerFullName == child.TypeFullName);
+        if (FeatureAxisInference.Resolve(layer, SignatureOf, diagnostics) is not { } withFeatureSizes)
+        {
+            return new GeneratedLayer(hintName, string.Empty, diagnostics.ToEquatableArray()); // x.Size(-1) on an axis nothing fixes
+        }
+
+        layer = withFeatureSizes;
         if (layer.IsLoss && RunTimeFeatures.Apply(layer, SignatureOf) is { } widenedLoss)
         {
             // A size nothing fixes (a loss's classes): the run-time-bounded kernel only, the size read at each call.

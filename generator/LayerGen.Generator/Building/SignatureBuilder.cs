@@ -87,6 +87,12 @@ internal static class SignatureBuilder
 
         try
         {
+            if (FeatureAxisInference.Resolve(layer, signatureOf, new List<DiagnosticInfo>()) is not { } resolved)
+            {
+                return null; // x.Size(-1) on an axis nothing fixes: reported when the layer itself compiles
+            }
+
+            layer = resolved;
             var names = new Names(layer.ConstructorParameters, layer.Parameters.Select(p => p.Name));
             var graph = GraphBuilder.Build(layer, names.Size, signatureOf, new List<DiagnosticInfo>());
             if (graph is null && !layer.IsLoss && RunTimeFeatures.Apply(layer, signatureOf) is not null)

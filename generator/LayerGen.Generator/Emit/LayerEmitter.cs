@@ -116,7 +116,7 @@ internal sealed partial class LayerEmitter
 
         if (_layer.IsLoss)
         {
-            using (w.Block($"partial class {_layer.ClassName} : global::LayerGen.ILoss{(HasRunTimeFeatures ? ", global::LayerGen.IRunTimeRowLength" : string.Empty)}"))
+            using (w.Block($"partial class {_layer.ClassName}{_layer.TypeParameterList} : global::LayerGen.ILoss{(HasRunTimeFeatures ? ", global::LayerGen.IRunTimeRowLength" : string.Empty)}"))
             {
                 EmitState(w, inputShape, _plan.Graph[_plan.Graph.Target].Shape, "__targetFeatures");
                 EmitLossMembers(w);
@@ -135,7 +135,7 @@ internal sealed partial class LayerEmitter
         string interfaces = "global::LayerGen.ILayer"
             + (gradientsMayGoIntoParameters ? ", global::LayerGen.IBackwardIntoParameters" : string.Empty)
             + (HasRunTimeFeatures ? ", global::LayerGen.IRunTimeRowLength" : string.Empty);
-        using (w.Block($"partial class {_layer.ClassName} : {interfaces}"))
+        using (w.Block($"partial class {_layer.ClassName}{_layer.TypeParameterList} : {interfaces}"))
         {
             EmitState(w, inputShape, outputShape, "__outputFeatures");
             EmitMembers(w);

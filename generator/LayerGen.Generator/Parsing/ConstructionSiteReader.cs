@@ -75,7 +75,7 @@ internal static class ConstructionSiteReader
             sizes[sizeOrdinals.IndexOf(argument.Parameter.Ordinal)] = value;
         }
 
-        return new ConstructionSite(type.ToDisplayString(), sizes.ToEquatableArray());
+        return new ConstructionSite(TypeParameters.LayerFullName(type), sizes.ToEquatableArray());
     }
 
     /// <summary>LG0012 for a construction of a sized layer whose sizes are not all constants; null otherwise.</summary>

@@ -117,6 +117,8 @@ internal sealed partial class ExprReader
                 return Environment.ReadElement(element, text, location);
             case ConditionalExpressionSyntax conditional when Environment is not null:
                 return ReadConditional(conditional, text, location);
+            case SwitchExpressionSyntax switchExpression when Environment is not null:
+                return ReadSwitch(switchExpression, text, location); // ExprReader.Switch.cs
             case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax, Name.Identifier.ValueText: var item } tupleItem when TupleItemIndex(item) is int index:
                 // result.Item2 of 'var result = rnn.Call(x, h);': Building checks that the local holds a child's tuple.
                 var whole = Read(tupleItem.Expression);

@@ -19,6 +19,16 @@ internal sealed class FeatureAxisSizes
 {
     private readonly Dictionary<string, IReadOnlyList<SizeRef>?> _declared = new();
 
+    /// <summary>No input is declared: a read stands for the size the whole forward's shapes give that axis (<see cref="Reads"/>).</summary>
+    private readonly bool _inferred;
+    private readonly List<FeatureAxisRead> _reads = new();
+
+    /// <summary>
+    /// The reads of an undeclared input's axes, each standing as a placeholder size (<see cref="FeatureAxisRead.Placeholder"/>)
+    /// until Building infers the input's shape from every use in the forward and puts the size found in its place.
+    /// </summary>
+    public IReadOnlyList<FeatureAxisRead> Reads => _reads;
+
     /// <param name="inputNames">Forward's inputs, in order.</param>
     /// <param name="declared">The declared feature shape of each input, in the same order; empty when none is declared.</param>
     public FeatureAxisSizes(IReadOnlyList<string> inputNames, IReadOnlyList<IReadOnlyList<SizeRef>> declared)
@@ -27,6 +37,8 @@ internal sealed class FeatureAxisSizes
         {
             _declared[inputNames[i]] = i < declared.Count ? declared[i] : null;
         }
+
+        _inferred = declared.Count == 0;
     }
 
     /// <summary>Whether <paramref name="syntax"/> is <c>x.Size(axis)</c> on an input of Forward with a constant axis.</summary>
@@ -48,10 +60,22 @@ internal sealed class FeatureAxisSizes
     }
 
     /// <summary>The size axis <paramref name="axis"/> (not 0) of <paramref name="input"/> stands for, or null with why not.</summary>
-    public SizeExpr? Resolve(string input, int axis, string text, out string why)
+    public SizeExpr? Resolve(string input, int axis, string text, out string why, Model.LocationInfo? location = null)
     {
         why = string.Empty;
         var features = _declared.TryGetValue(input, out var declared) ? declared : null;
+        if (_inferred && _declared.ContainsKey(input))
+        {
+            // Nothing declares the input: the size the forward's other uses fix (x.MatMul(w)), found when building.
+            string placeholder = FeatureAxisRead.PlaceholderFor(input, axis);
+            if (!_reads.Any(r => r.Placeholder == placeholder))
+            {
+                _reads.Add(new FeatureAxisRead(placeholder, input, axis, text, location));
+            }
+
+            return SizeExpr.Symbol(placeholder);
+        }
+
         if (features is null || features.Count == 0)
         {
             why = $"'{text}' reads a feature axis of '{input}', whose sizes nothing declares here; declare the input's shape with the layer's sizes, "
@@ -74,4 +98,16 @@ internal sealed class FeatureAxisSizes
 
         return size;
     }
+}
+
+/// <summary>
+/// <c>x.Size(-1)</c> on an input nothing declares: <see cref="Placeholder"/> stands for it in the sizes and scalars read,
+/// until Building puts in its place the size the whole forward's uses give that axis (or reports, at
+/// <see cref="Location"/>, that none does).
+/// </summary>
+internal sealed record FeatureAxisRead(string Placeholder, string Input, int Axis, string Text, Model.LocationInfo? Location)
+{
+    /// <summary>A name no size of a layer has (<c>__x_size_m1</c>), so a placeholder left in place cannot compile silently.</summary>
+    public static string PlaceholderFor(string input, int axis) =>
+        "__" + input + "_size_" + (axis < 0 ? "m" + (-axis).ToString(System.Globalization.CultureInfo.InvariantCulture) : axis.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -54,14 +54,15 @@ internal static class ForwardParser
 
         // A layer's inputs after the first (Forward(Tensor x, Tensor h)): each is read as an input of its own.
         var otherInputs = isLoss ? EquatableArray<string>.Empty : method.Parameters.Skip(1).Select(p => p.Name).ToEquatableArray();
+        // x.Size(-1) stands for the size the declared input shape gives that axis (or, undeclared, the one its uses give it).
+        var featureSizes = new FeatureAxisSizes(method.Parameters.Select(p => p.Name).ToList(), declaredInputs ?? new List<IReadOnlyList<SizeRef>>());
         var reader = new ExprReader(layerName, method.Parameters[0].Name, model, parameterNames, childNames, diagnostics, cancellationToken)
         {
             TargetName = targetName,
             ConstructorParameters = constructorParameters,
             Environment = environment,
             OtherInputs = new HashSet<string>(otherInputs),
-            // x.Size(-1) stands for the size the declared input shape gives that axis.
-            FeatureSizes = new FeatureAxisSizes(method.Parameters.Select(p => p.Name).ToList(), declaredInputs ?? new List<IReadOnlyList<SizeRef>>()),
+            FeatureSizes = featureSizes,
         };
         // Calls of the layer's helpers (methods, local functions) are inlined where they are read.
         _ = new HelperInliner(method, reader, environment, model, cancellationToken);
@@ -99,6 +100,7 @@ internal static class ForwardParser
             OtherInputNames = otherInputs,
             OutputNames = outputNames,
             ResultCount = outputs,
+            FeatureAxisReads = featureSizes.Reads.ToEquatableArray(),
         };
         if (ForwardUnroller.SizesRead(program).Any())
         {

@@ -29,6 +29,7 @@ internal sealed partial class ForwardUnroller
 
         var current = new Dictionary<string, string>(_current);
         var arrays = _arrays.ToDictionary(p => p.Key, p => (string?[])p.Value.Clone());
+        var tuples = SaveTuples();
         var result = _result;
         if (!Run(branch.Then) || _result != result)
         {
@@ -37,6 +38,8 @@ internal sealed partial class ForwardUnroller
 
         var thenCurrent = new Dictionary<string, string>(_current);
         var thenArrays = _arrays.ToDictionary(p => p.Key, p => p.Value);
+        var thenTuples = SaveTuples();
+        RestoreTuples(tuples);
         _current.Clear();
         foreach (var pair in current)
         {
@@ -55,6 +58,7 @@ internal sealed partial class ForwardUnroller
         }
 
         // What either branch declared is out of scope after the if; what both reach differently is selected.
+        MergeTuples(tuples, thenTuples, mask, branch.Location);
         foreach (string name in _current.Keys.Where(k => !current.ContainsKey(k)).ToList())
         {
             _current.Remove(name);

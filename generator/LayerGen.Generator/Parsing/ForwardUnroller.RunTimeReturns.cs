@@ -74,6 +74,7 @@ internal sealed partial class ForwardUnroller
         _after = new List<Rest>();
         var current = new Dictionary<string, string>(_current);
         var arrays = _arrays.ToDictionary(p => p.Key, p => (string?[])p.Value.Clone());
+        var tuples = SaveTuples();
         var outer = _result;
         _result = null;
         bool thenRan = Run(branch.Then.Concat(continuation).ToList());
@@ -93,6 +94,7 @@ internal sealed partial class ForwardUnroller
             _arrays[pair.Key] = (string?[])pair.Value.Clone();
         }
 
+        RestoreTuples(tuples);
         bool elseRan = thenRan && Run(branch.Else.Concat(continuation).ToList());
         var elseResult = _result;
         _after = after;

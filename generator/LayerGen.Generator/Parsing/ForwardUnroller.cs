@@ -106,6 +106,11 @@ internal sealed partial class ForwardUnroller
                     return false;
                 }
 
+                if (HoldsTuple(assign.Name, value))
+                {
+                    break; // (a, b) = (b, a): its elements, read now, are taken by the names (ForwardUnroller.Tuples.cs)
+                }
+
                 if (!Define(assign.Name, value, assign.Location, out string name))
                 {
                     return false;
@@ -233,6 +238,8 @@ internal sealed partial class ForwardUnroller
     {
         switch (expr)
         {
+            case NameExpr { Kind: NameKind.Local } name when _tuples.TryGetValue(name.Name, out var held):
+                return new TupleExpr(held, name.Text, name.Location); // 'return t;' of 'var t = (a, b);'
             case NameExpr { Kind: NameKind.Local } name:
                 return _current.TryGetValue(name.Name, out string? current) ? name with { Name = current } : Failed(name, "the local is read before it has a value");
             case NameExpr { Kind: NameKind.Parameter } buffer when _current.TryGetValue(buffer.Name, out string? assigned):
@@ -264,6 +271,8 @@ internal sealed partial class ForwardUnroller
                 return Decide(conditional.Condition, conditional.ConditionLocation) is bool taken ? Rewrite(taken ? conditional.WhenTrue : conditional.WhenFalse) : null;
             case InlineCallExpr call:
                 return Inline(call);
+            case UnmatchedSwitchExpr unmatched:
+                return Unmatched(unmatched); // ForwardUnroller.Switch.cs
             case ChildCallExpr child:
                 if (Rewrite(child.Input) is not { } input)
                 {
@@ -283,7 +292,7 @@ internal sealed partial class ForwardUnroller
 
                 return child with { Input = input, OtherInputs = others.ToEquatableArray() };
             case TupleItemExpr item:
-                return Rewrite(item.Tuple) is { } whole ? item with { Tuple = whole } : null;
+                return RewriteTupleItem(item);
             case TupleExpr tuple:
                 var items = new List<Expr>();
                 foreach (var item in tuple.Items)

@@ -10,7 +10,7 @@ namespace LayerGen.Generator.Parsing;
 
 /// <summary>
 /// Reads a call of one of the layer's helpers — a method of the layer class or a local function of its forward, taking
-/// tensors and ints and returning a tensor — into an <see cref="InlineCallExpr"/>: its body is read like the forward's
+/// tensors and ints and returning a tensor or a tuple of tensors — into an <see cref="InlineCallExpr"/>: its body is read like the forward's
 /// (loops, branches and all) in a scope of its own, and <see cref="ForwardUnroller"/> inlines it at each call, so the
 /// graph has no calls. A helper that calls itself, directly or through others, is refused: its depth is not known to
 /// the reader.
@@ -65,9 +65,9 @@ internal sealed class HelperInliner
             return _environment.Report<Expr>(invocation, $"'{method.Name}' is inlined into the forward, so its body must be written in the same file as the forward");
         }
 
-        if (method.ReturnType.ToDisplayString() != "LayerGen.Tensor" || method.IsGenericMethod)
+        if (!(IsTensor(method.ReturnType) || IsTupleOfTensors(method.ReturnType)) || method.IsGenericMethod)
         {
-            return _environment.Report<Expr>(invocation, $"a helper called in a forward definition takes tensors and ints and returns a Tensor; '{method.Name}' returns {method.ReturnType.ToDisplayString()}");
+            return _environment.Report<Expr>(invocation, $"a helper called in a forward definition takes tensors and ints and returns a Tensor or a tuple of them; '{method.Name}' returns {method.ReturnType.ToDisplayString()}");
         }
 
         if (method.Parameters.FirstOrDefault(p => p.RefKind != RefKind.None || !(IsTensor(p.Type) || p.Type.SpecialType == SpecialType.System_Int32)) is { } unsupported)
@@ -159,4 +159,8 @@ internal sealed class HelperInliner
     }
 
     private static bool IsTensor(ITypeSymbol type) => type.ToDisplayString() == "LayerGen.Tensor";
+
+    /// <summary><c>(Tensor, Tensor)</c>: a helper returning it is taken apart where it is called (<c>var (a, b) = Split(x);</c>).</summary>
+    private static bool IsTupleOfTensors(ITypeSymbol type) =>
+        type is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.All(e => IsTensor(e.Type));
 }

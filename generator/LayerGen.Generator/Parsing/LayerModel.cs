@@ -28,6 +28,9 @@ internal sealed record LayerModel(
     /// <summary>The types the layer is nested in, outermost first (each partial, so the generated part can join it).</summary>
     public EquatableArray<ContainingType> ContainingTypes { get; init; } = EquatableArray<ContainingType>.Empty;
 
+    /// <summary><c>&lt;T&gt;</c> for a generic layer (the generated part repeats it after the name), empty otherwise.</summary>
+    public string TypeParameterList { get; init; } = string.Empty;
+
     /// <summary>
     /// The primary constructor's other parameters (<c>float dropout</c>, <c>double eps</c>, <c>bool useBias</c>), in
     /// declaration order: values every kernel receives when it runs.
@@ -129,6 +132,9 @@ internal sealed record ForwardModel(
 {
     /// <summary>For a loss: the target parameter's name.</summary>
     public string? TargetName { get; init; }
+
+    /// <summary><c>x.Size(-1)</c> on an input nothing declares: placeholders Building replaces with the sizes the forward's uses fix.</summary>
+    public EquatableArray<FeatureAxisRead> FeatureAxisReads { get; init; } = EquatableArray<FeatureAxisRead>.Empty;
 
     /// <summary>
     /// The body as written when its control flow reads sizes of the layer (<c>for (int t = 0; t &lt; numSteps; t++)</c>):

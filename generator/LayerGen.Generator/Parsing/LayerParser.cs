@@ -124,18 +124,6 @@ internal static class LayerParser
             return null;
         }
 
-        if (type.Arity > 0)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.UnsupportedLayerDeclaration,
-                nameLocation,
-                attribute + " class",
-                type.Name,
-                $"a layer cannot have type parameters ({string.Join(", ", type.TypeParameters.Select(t => "'" + t.Name + "'"))}), since its kernels are generated for one class; "
-                + "make it a plain class: a size is an int parameter of the primary constructor, a choice or a rate a bool, float or double one (a hyperparameter), and a layer it wraps a child field"));
-            return null;
-        }
-
         var containingTypes = ContainingTypes(type, out string? nestingProblem);
         if (nestingProblem is not null)
         {
@@ -176,6 +164,11 @@ internal static class LayerParser
         var forwardModel = context.SemanticModel.SyntaxTree == forwardSyntax.SyntaxTree
             ? context.SemanticModel
             : context.SemanticModel.Compilation.GetSemanticModel(forwardSyntax.SyntaxTree);
+        if (!TypeParameters.CheckUnused(type, forwardSyntax, forwardModel, diagnostics, cancellationToken))
+        {
+            return null; // a generic layer whose Forward (or a child) depends on a type argument
+        }
+
         var forward = ForwardParser.Parse(type.Name, forwardMethod, forwardSyntax, forwardModel, leafNames, new HashSet<string>(children.Select(c => c.Name)), sizes.Concat(hyperparameters.Select(h => h.Name)).ToList(), diagnostics, cancellationToken, isLoss, input?.Select(d => (IReadOnlyList<SizeRef>)d.Features).ToList());
         if (forward is null || diagnostics.Count > 0)
         {
@@ -205,6 +198,7 @@ internal static class LayerParser
             OtherInputs = input is null ? EquatableArray<DeclaredInput>.Empty : input.Skip(1).ToEquatableArray(),
             IsLoss = isLoss,
             ContainingTypes = containingTypes.ToEquatableArray(),
+            TypeParameterList = TypeParameters.List(type),
             Hyperparameters = hyperparameters.ToEquatableArray(),
             Buffers = buffers.ToEquatableArray(),
             CapturedParameters = CapturedParameters(type, context.SemanticModel.Compilation, cancellationToken).ToEquatableArray(),
@@ -386,7 +380,7 @@ internal static class LayerParser
 
     /// <summary>
     /// The types a layer is nested in, outermost first. The generated part of the layer is nested in a part of
-    /// each of them, so each must be partial; a generic one would make the layer generic too, which is not supported.
+    /// each of them, so each must be partial; a generic one repeats its type parameters (the layer is then generic too).
     /// </summary>
     private static List<ContainingType> ContainingTypes(INamedTypeSymbol type, out string? problem)
     {
@@ -395,12 +389,6 @@ internal static class LayerParser
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
             var declarations = outer.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>().ToList();
-            if (outer.IsGenericType)
-            {
-                problem = $"it is nested in the generic type '{outer.Name}', and generic layers are not supported yet; move it out of '{outer.Name}'";
-                return result;
-            }
-
             if (declarations.Count == 0 || declarations.Any(d => !d.Modifiers.Any(SyntaxKind.PartialKeyword)))
             {
                 problem = $"it is nested in '{outer.Name}', which must be declared 'partial' too, so the generated part of the layer can be nested in it";
@@ -412,7 +400,7 @@ internal static class LayerParser
                 ? "record" + (record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? " struct" : string.Empty)
                 : first.Keyword.ValueText;
             string modifiers = outer.IsStatic ? "static partial" : "partial";
-            result.Insert(0, new ContainingType(outer.Name, $"{modifiers} {keyword} {outer.Name}"));
+            result.Insert(0, new ContainingType(outer.Name, $"{modifiers} {keyword} {outer.Name}{TypeParameters.List(outer)}"));
         }
 
         return result;

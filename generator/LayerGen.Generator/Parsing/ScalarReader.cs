@@ -100,7 +100,7 @@ internal static class ScalarReader
                     return "rows";
                 case InvocationExpressionSyntax sizeRead when Features is not null && FeatureAxisSizes.IsSizeRead(sizeRead, _model, _cancellationToken, out string input, out int axis) && axis != 0:
                     // x.Size(-1): the size of the layer the declared input gives that axis, as if written by name.
-                    return Features.Resolve(input, axis, sizeRead.ToString(), out _) is { } feature ? "(" + feature.CodeWith(n => "{" + n + "}") + ")" : Fail(sizeRead);
+                    return Features.Resolve(input, axis, sizeRead.ToString(), out _, Model.LocationInfo.From(sizeRead)) is { } feature ? "(" + feature.CodeWith(n => "{" + n + "}") + ")" : Fail(sizeRead);
                 case BinaryExpressionSyntax binary when binary.Kind() is SyntaxKind.AddExpression or SyntaxKind.SubtractExpression or SyntaxKind.MultiplyExpression or SyntaxKind.DivideExpression or SyntaxKind.ModuloExpression:
                     string? left = Visit(binary.Left);
                     string? right = left is null ? null : Visit(binary.Right);

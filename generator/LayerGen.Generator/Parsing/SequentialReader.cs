@@ -95,6 +95,6 @@ internal static class SequentialReader
             }
         }
 
-        return new SequentialEntry(type.ToDisplayString(), constant ? sizes.ToEquatableArray() : null, ChildReader.SignatureOf(type), text, location);
+        return new SequentialEntry(TypeParameters.LayerFullName(type), constant ? sizes.ToEquatableArray() : null, ChildReader.SignatureOf(type), text, location);
     }
 }

@@ -70,7 +70,7 @@ internal static class SizeReader
                 };
             case InvocationExpressionSyntax when features is not null && FeatureAxisSizes.IsSizeRead(syntax, model, cancellationToken, out string input, out int axis) && axis != 0:
                 // x.Size(-1): the size the declared input shape gives that axis (FeatureAxisSizes).
-                var feature = features.Resolve(input, axis, syntax.ToString(), out _);
+                var feature = features.Resolve(input, axis, syntax.ToString(), out _, Model.LocationInfo.From(syntax));
                 problem = feature is null ? syntax : null;
                 return feature;
             default:

@@ -51,7 +51,7 @@ internal sealed partial class StatementReader
     /// A statement that cannot be read does not stop the reading: every statement's problems are reported in one
     /// build (a local whose value failed stays declared, so its later uses add no second error).
     /// </remarks>
-    private bool ReadAll(SyntaxList<StatementSyntax> statements, List<ForwardStatement> into)
+    private bool ReadAll(IEnumerable<StatementSyntax> statements, List<ForwardStatement> into)
     {
         bool read = true;
         bool returned = false;
@@ -144,6 +144,8 @@ internal sealed partial class StatementReader
                 return true;
             case IfStatementSyntax branch:
                 return ReadIf(branch, into);
+            case SwitchStatementSyntax switchStatement:
+                return ReadSwitch(switchStatement, into); // StatementReader.Switch.cs
             case WhileStatementSyntax loop:
                 return Refuse(loop.Condition, "a while loop runs until a value known only at run time says stop, and LayerGen resolves a forward's control flow at compile time; write a 'for' loop whose bound is a constant or a size of the layer");
             case DoStatementSyntax loop:

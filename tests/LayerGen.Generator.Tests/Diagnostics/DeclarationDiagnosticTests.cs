@@ -115,25 +115,6 @@ public sealed class DeclarationDiagnosticTests
             "The [Layer] class 'Sized' is not supported: sizes must come from a primary constructor, e.g. 'partial class MyLinear(int inUnits, int units)'");
     }
 
-    [Fact]
-    public void LG0007_a_generic_layer()
-    {
-        DiagnosticAssert.Reports(
-            """
-            using LayerGen;
-
-            namespace Demo;
-
-            [Layer]
-            public partial class {|LG0007:Tagged|}<TTag>
-            {
-                Tensor Forward(Tensor x) => x;
-            }
-            """,
-            "The [Layer] class 'Tagged' is not supported: a layer cannot have type parameters ('TTag'), since its kernels are generated for one class; "
-            + "make it a plain class: a size is an int parameter of the primary constructor, a choice or a rate a bool, float or double one (a hyperparameter), and a layer it wraps a child field");
-    }
-
     [Theory]
     [InlineData("public static class Blocks", "Blocks")]
     [InlineData("public class Blocks", "Blocks")]
@@ -155,27 +136,6 @@ public sealed class DeclarationDiagnosticTests
             }
             """,
             $"The [Layer] class 'Centered' is not supported: it is nested in '{name}', which must be declared 'partial' too, so the generated part of the layer can be nested in it");
-    }
-
-    [Fact]
-    public void LG0007_a_layer_nested_in_a_generic_type()
-    {
-        DiagnosticAssert.Reports(
-            """
-            using LayerGen;
-
-            namespace Demo;
-
-            public partial class Blocks<T>
-            {
-                [Layer]
-                public partial class {|LG0007:Centered|}
-                {
-                    Tensor Forward(Tensor x) => x - x.Mean();
-                }
-            }
-            """,
-            "The [Layer] class 'Centered' is not supported: it is nested in the generic type 'Blocks', and generic layers are not supported yet; move it out of 'Blocks'");
     }
 
     /// <summary>

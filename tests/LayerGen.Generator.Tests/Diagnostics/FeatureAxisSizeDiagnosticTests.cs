@@ -6,14 +6,15 @@ using Xunit;
 namespace LayerGen.Generator.Tests.Diagnostics;
 
 /// <summary>
-/// <c>x.Size(-1)</c> where nothing fixes that axis to a size of the layer (no declared input shape), or an axis the
-/// declared shape does not have: LG0003 on the read itself, saying what would fix it. Where the declared shape fixes
-/// the axis, the layer compiles clean and its generated path agrees with its eager one (the harness's check).
+/// <c>x.Size(-1)</c> where nothing fixes that axis to a size of the layer (neither a declared input shape nor a use such as
+/// <c>x.MatMul(w)</c>), or an axis the declared shape does not have: LG0003 on the read itself, saying what would fix it.
+/// Where a declaration or a parameter fixes the axis, the layer compiles clean and its generated path agrees with its eager
+/// one (the harness's check).
 /// </summary>
 public sealed class FeatureAxisSizeDiagnosticTests
 {
     [Fact]
-    public void LG0003_on_a_feature_axis_nothing_declares()
+    public void LG0003_on_a_feature_axis_nothing_fixes()
     {
         var (source, spans) = Markup.Parse(
             """
@@ -23,11 +24,11 @@ public sealed class FeatureAxisSizeDiagnosticTests
             namespace Demo;
 
             [Layer]
-            public partial class Scaled(int n, int m)
+            public partial class Scaled(int n)
             {
-                [Parameter] Tensor w = Tensor.Randn(n, m);
+                [Parameter] Tensor w = Tensor.Randn(n);
 
-                Tensor Forward(Tensor x) => x.MatMul(w) * (1f / MathF.Sqrt({|LG0003:x.Size(-1)|}));
+                Tensor Forward(Tensor x) => x.Sum(-1, keepDim: true) * w * (1f / MathF.Sqrt({|LG0003:x.Size(-1)|}));
             }
             """);
         GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(source);
@@ -36,9 +37,49 @@ public sealed class FeatureAxisSizeDiagnosticTests
         Assert.Equal("LG0003", error.Id);
         Assert.Equal(spans.Single().Span, error.Location.SourceSpan);
         Assert.Equal(
-            "LayerGen cannot compile 'x.Size(-1)' in the forward definition of 'Scaled': 'x.Size(-1)' reads a feature axis of 'x', whose sizes nothing declares here; "
+            "LayerGen cannot compile 'x.Size(-1)' in the forward definition of 'Scaled': 'x.Size(-1)' reads axis -1 of 'x', and nothing in the forward fixes that axis to a size of the layer (a parameter it meets, as in 'x.MatMul(w)'); "
             + "declare the input's shape with the layer's sizes, e.g. [Layer(Input = \"[*, n]\")] (then 'x.Size(-1)' is n), or write the size by name",
             error.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void A_feature_axis_only_a_parameter_fixes_reads_that_size_and_agrees_both_ways()
+    {
+        // Issue 16's example: no declaration, the axis fixed by x.MatMul(w) alone; as a scalar and as a size argument.
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(
+            """
+            using System;
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class Scaled(int inUnits, int units)
+            {
+                [Parameter] Tensor w = Tensor.Randn(inUnits, units);
+
+                Tensor Forward(Tensor x) => x.MatMul(w) / MathF.Sqrt(x.Size(-1));
+            }
+
+            [Layer]
+            public partial class HeadSoftmax(int d, int heads)
+            {
+                [Parameter] Tensor w = Tensor.Randn(d, d);
+
+                Tensor Forward(Tensor x) => x.MatMul(w).Reshape(-1, heads, x.Size(-1) / heads).Softmax(-1).Reshape(-1, x.Size(-1));
+            }
+
+            public static class Use
+            {
+                public static Scaled Make() => new Scaled(6, 3);
+                public static HeadSoftmax Heads() => new HeadSoftmax(6, 2);
+            }
+            """);
+        run.AssertClean();
+        var outcome = EagerAgreement.OutcomeOf(run)!;
+        Assert.Null(outcome.Failure);
+        Assert.Contains(outcome.Checked, line => line.StartsWith("Demo.Scaled(", System.StringComparison.Ordinal));
+        Assert.Contains(outcome.Checked, line => line.StartsWith("Demo.HeadSoftmax(", System.StringComparison.Ordinal));
     }
 
     [Fact]

@@ -42,11 +42,11 @@ public sealed class FreshTensorDiagnosticTests
             {
                 [Parameter] Tensor b = Tensor.Randn(n);
 
-                Tensor Forward(Tensor x) => x * b + Tensor.Ones(x.Size(0), {|LG0003:x.Size(1)|});
+                Tensor Forward(Tensor x) => x.Sum(-1, keepDim: true) * b + Tensor.Ones(x.Size(0), {|LG0003:x.Size(1)|});
             }
             """,
-            "LayerGen cannot compile 'x.Size(1)' in the forward definition of 'Width': 'x.Size(1)' reads a feature axis of 'x', whose sizes nothing "
-            + "declares here; declare the input's shape with the layer's sizes, e.g. [Layer(Input = \"[*, n]\")] (then 'x.Size(1)' is n), or write the size by name");
+            "LayerGen cannot compile 'x.Size(1)' in the forward definition of 'Width': 'x.Size(1)' reads axis 1 of 'x', and nothing in the forward fixes that axis "
+            + "to a size of the layer (a parameter it meets, as in 'x.MatMul(w)'); declare the input's shape with the layer's sizes, e.g. [Layer(Input = \"[*, n]\")] (then 'x.Size(1)' is n), or write the size by name");
     }
 
     [Fact]

@@ -131,8 +131,13 @@ public static partial class EagerAgreement
             var failures = new List<string>();
             var checkedLines = new List<string>();
             var skipped = new List<string>();
-            foreach (Type type in assembly.GetTypes().OrderBy(t => t.FullName, StringComparer.Ordinal))
+            foreach (Type declared in assembly.GetTypes().OrderBy(t => t.FullName, StringComparer.Ordinal))
             {
+                if (Closed(declared, skipped) is not Type type)
+                {
+                    continue;
+                }
+
                 if (type.GetCustomAttribute<LayerSignatureAttribute>() is { } several && typeof(ISpanModule).IsAssignableFrom(type))
                 {
                     CheckModule(type, several, constructions, failures, checkedLines, skipped);
@@ -156,6 +161,29 @@ public static partial class EagerAgreement
         finally
         {
             context.Unload();
+        }
+    }
+
+    /// <summary>
+    /// A generic layer (or one nested in a generic type) closed with <c>object</c> for every type parameter, which a layer's
+    /// kernels do not depend on; null, noted as skipped, when the constraints refuse <c>object</c>. Other types as they are.
+    /// </summary>
+    private static Type? Closed(Type type, List<string> skipped)
+    {
+        bool isModule = type.GetCustomAttribute<LayerSignatureAttribute>() is not null || typeof(ILoss).IsAssignableFrom(type);
+        if (!type.IsGenericTypeDefinition || !isModule)
+        {
+            return type;
+        }
+
+        try
+        {
+            return type.MakeGenericType(Enumerable.Repeat(typeof(object), type.GetGenericArguments().Length).ToArray());
+        }
+        catch (ArgumentException)
+        {
+            skipped.Add($"{type.FullName}: its type parameters' constraints refuse object");
+            return null;
         }
     }
 
