@@ -47,4 +47,37 @@ public sealed class RunTimeFeaturesSnapshotTests
         run.AssertClean();
         Snapshot.Match(run.Source("OpSnapshots.RowSoftmax.g.cs"), "RunTimeFeatures_RowSoftmax");
     }
+
+    [Fact]
+    public void A_parent_telling_a_child_softmax_the_width_it_passes()
+    {
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(
+            """
+            using LayerGen;
+
+            namespace OpSnapshots;
+
+            [Layer]
+            public partial class RowSoftmax
+            {
+                Tensor Forward(Tensor x) => x.Softmax(-1);
+            }
+
+            [Layer]
+            public partial class SoftmaxHead(int n, int k)
+            {
+                [Parameter] Tensor weight = Tensor.Randn(n, k);
+                RowSoftmax softmax = new();
+
+                Tensor Forward(Tensor x) => softmax.Call(x.MatMul(weight));
+            }
+
+            public static class Build
+            {
+                public static SoftmaxHead Head() => new SoftmaxHead(5, 4);
+            }
+            """);
+        run.AssertClean();
+        Snapshot.Match(run.Source("OpSnapshots.SoftmaxHead.g.cs"), "RunTimeFeatures_SoftmaxHead");
+    }
 }
