@@ -80,4 +80,23 @@ public sealed class RunTimeFeaturesSnapshotTests
         run.AssertClean();
         Snapshot.Match(run.Source("OpSnapshots.SoftmaxHead.g.cs"), "RunTimeFeatures_SoftmaxHead");
     }
+
+    [Fact]
+    public void A_slice_of_features_nothing_declares_checked_when_the_width_is_read()
+    {
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(
+            """
+            using LayerGen;
+
+            namespace OpSnapshots;
+
+            [Layer]
+            public partial class InnerSlice
+            {
+                Tensor Forward(Tensor x) => x.Slice(-1, 1, -1);
+            }
+            """);
+        run.AssertClean();
+        Snapshot.Match(run.Source("OpSnapshots.InnerSlice.g.cs"), "RunTimeFeatures_InnerSlice");
+    }
 }
