@@ -99,4 +99,23 @@ public sealed class RunTimeFeaturesSnapshotTests
         run.AssertClean();
         Snapshot.Match(run.Source("OpSnapshots.InnerSlice.g.cs"), "RunTimeFeatures_InnerSlice");
     }
+
+    [Fact]
+    public void A_softmax_over_steps_with_two_sizes_nothing_declares()
+    {
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(
+            """
+            using LayerGen;
+
+            namespace OpSnapshots;
+
+            [Layer]
+            public partial class StepSoftmax
+            {
+                Tensor Forward(Tensor x) => x.Softmax(-2);
+            }
+            """);
+        run.AssertClean();
+        Snapshot.Match(run.Source("OpSnapshots.StepSoftmax.g.cs"), "RunTimeFeatures_StepSoftmax");
+    }
 }

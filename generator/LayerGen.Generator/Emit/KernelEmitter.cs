@@ -277,7 +277,9 @@ internal sealed class KernelEmitter
     {
         foreach (var call in _plan.Graph.Nodes.Where(n => n.Op == Ir.Op.ChildCall && n.ChildReadsFeatures).GroupBy(n => n.Name, System.StringComparer.Ordinal).Select(g => g.First()))
         {
-            w.Line($"{call.Name}.InputRowLength = {Ir.Shape.ProductCode(call.ChildInput!.Dims)}; // {call.Name} reads its features from its input: told the width this layer passes it");
+            w.Line(call.ChildInput!.Rank == 1
+                ? $"{call.Name}.InputRowLength = {Ir.Shape.ProductCode(call.ChildInput.Dims)}; // {call.Name} reads its features from its input: told the width this layer passes it"
+                : $"{call.Name}.SetInputFeatures({string.Join(", ", call.ChildInput.Dims.Select(d => Ir.Shape.ProductCode(new[] { d })))}); // {call.Name} reads its features from its input: told those this layer passes it");
         }
     }
 
