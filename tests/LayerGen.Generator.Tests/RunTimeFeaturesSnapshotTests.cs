@@ -47,4 +47,75 @@ public sealed class RunTimeFeaturesSnapshotTests
         run.AssertClean();
         Snapshot.Match(run.Source("OpSnapshots.RowSoftmax.g.cs"), "RunTimeFeatures_RowSoftmax");
     }
+
+    [Fact]
+    public void A_parent_telling_a_child_softmax_the_width_it_passes()
+    {
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(
+            """
+            using LayerGen;
+
+            namespace OpSnapshots;
+
+            [Layer]
+            public partial class RowSoftmax
+            {
+                Tensor Forward(Tensor x) => x.Softmax(-1);
+            }
+
+            [Layer]
+            public partial class SoftmaxHead(int n, int k)
+            {
+                [Parameter] Tensor weight = Tensor.Randn(n, k);
+                RowSoftmax softmax = new();
+
+                Tensor Forward(Tensor x) => softmax.Call(x.MatMul(weight));
+            }
+
+            public static class Build
+            {
+                public static SoftmaxHead Head() => new SoftmaxHead(5, 4);
+            }
+            """);
+        run.AssertClean();
+        Snapshot.Match(run.Source("OpSnapshots.SoftmaxHead.g.cs"), "RunTimeFeatures_SoftmaxHead");
+    }
+
+    [Fact]
+    public void A_slice_of_features_nothing_declares_checked_when_the_width_is_read()
+    {
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(
+            """
+            using LayerGen;
+
+            namespace OpSnapshots;
+
+            [Layer]
+            public partial class InnerSlice
+            {
+                Tensor Forward(Tensor x) => x.Slice(-1, 1, -1);
+            }
+            """);
+        run.AssertClean();
+        Snapshot.Match(run.Source("OpSnapshots.InnerSlice.g.cs"), "RunTimeFeatures_InnerSlice");
+    }
+
+    [Fact]
+    public void A_softmax_over_steps_with_two_sizes_nothing_declares()
+    {
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(
+            """
+            using LayerGen;
+
+            namespace OpSnapshots;
+
+            [Layer]
+            public partial class StepSoftmax
+            {
+                Tensor Forward(Tensor x) => x.Softmax(-2);
+            }
+            """);
+        run.AssertClean();
+        Snapshot.Match(run.Source("OpSnapshots.StepSoftmax.g.cs"), "RunTimeFeatures_StepSoftmax");
+    }
 }

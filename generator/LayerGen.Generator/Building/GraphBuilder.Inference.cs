@@ -135,6 +135,19 @@ internal sealed partial class GraphBuilder
         }
     }
 
+    /// <summary>
+    /// While inferring: a slice of an axis counted from the end (<c>x.Narrow(-1, 0, 2)</c>, <c>x.Slice(-1, 1, -1)</c>) opens
+    /// that many trailing dimensions before it gives up on a shape not fully known, so that an input nothing else fixes
+    /// gets them as sizes of its own (<see cref="RunTimeFeatures"/>) rather than none (where axis -1 would be the batch).
+    /// </summary>
+    private void OpenAxisRead(CallExpr call, int arg)
+    {
+        if (call.Op.Construct is Construct.Narrow or Construct.Slice && call.Constants.Count == 3)
+        {
+            OpenForAxis(arg, call.Constants[0]);
+        }
+    }
+
     /// <summary>While inferring: notes that the target is Pick's indices (then it holds one class index per row).</summary>
     private bool IsTargetIndices(int indices)
     {

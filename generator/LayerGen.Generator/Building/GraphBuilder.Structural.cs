@@ -16,6 +16,7 @@ internal sealed partial class GraphBuilder
             return null;
         }
 
+        OpenAxisRead(call, args[0]);
         if (NotKnownYet(args))
         {
             return null;
@@ -437,6 +438,11 @@ internal sealed partial class GraphBuilder
     private int? FftHalf(CallExpr call)
     {
         int? arg = Visit(call.Operands[0]);
+        if (arg is { } transformed)
+        {
+            OpenForAxis(transformed, -1); // while inferring: the last axis it transforms is a feature of the input's
+        }
+
         if (arg is null || NotKnownYet(new[] { arg.Value }))
         {
             return null;

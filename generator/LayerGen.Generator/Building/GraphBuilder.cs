@@ -251,20 +251,24 @@ internal sealed partial class GraphBuilder
     /// The child's input and output features in this layer's terms: its signature with its size
     /// parameters replaced by the arguments it is constructed with.
     /// </summary>
-    private (IReadOnlyList<Dim> Input, IReadOnlyList<Dim> Output, IReadOnlyList<IReadOnlyList<Dim>> Others, IReadOnlyList<IReadOnlyList<Dim>> OtherOutputs)? ChildShapes(string name)
+    private (IReadOnlyList<Dim> Input, IReadOnlyList<Dim> Output, IReadOnlyList<IReadOnlyList<Dim>> Others, IReadOnlyList<IReadOnlyList<Dim>> OtherOutputs)? ChildShapes(string name, int argument)
     {
         var child = _layer.Children.FirstOrDefault(c => c.Name == name);
         var signature = child is null ? null : _signatureOf(child);
-        if (child is null || signature is null || child.Arguments is not { } arguments || arguments.Count != signature.Sizes.Count)
+        if (child is null || signature is null || child.Arguments is not { } arguments || arguments.Count != signature.Sizes.Count - signature.RunTimeSizes.Count)
         {
             return null;
         }
 
-        // The child's sizes (its parameters' names) become the arguments it is constructed with, in this layer's kernels' names.
+        // The child's sizes (its parameters' names) become the arguments it is constructed with, in this layer's kernels' names;
+        // a size it reads from its input at each call becomes the size of the argument at that axis.
         var parameters = signature.Sizes.ToList();
+        var atRunTime = ChildRunTimeSizes(signature, argument);
         Dim? Resolve(SizeRef size) =>
-            size.Size is { } expression && expression.Symbols.All(parameters.Contains) && expression.Symbols.All(s => arguments[parameters.IndexOf(s)].Size is not null)
-                ? Dim.Of(expression.Substitute(s => arguments[parameters.IndexOf(s)].Size!.Rename(_sizeName)))
+            size.Size is { } expression && atRunTime.Count > 0 && expression.Symbols.Any(atRunTime.ContainsKey)
+                ? ResolveRunTimeSize(expression, atRunTime, s => parameters.IndexOf(s) is int i && i >= 0 && i < arguments.Count ? arguments[i].Size?.Rename(_sizeName) : null)
+            : size.Size is { } given && given.Symbols.All(parameters.Contains) && given.Symbols.All(s => arguments[parameters.IndexOf(s)].Size is not null)
+                ? Dim.Of(given.Substitute(s => arguments[parameters.IndexOf(s)].Size!.Rename(_sizeName)))
                 : null;
 
         var input = signature.InputFeatures.Select(Resolve).ToList();
@@ -297,13 +301,8 @@ internal sealed partial class GraphBuilder
         }
 
         string name = call.Child;
-        var shapes = ChildShapes(name);
+        var shapes = ChildShapes(name, arg.Value);
         var child = _layer.Children.First(c => c.Name == name);
-        if (_signatureOf(child) is { FeaturesAtRunTime: true })
-        {
-            Report(call, $"child layer '{name}' ({child.TypeFullName}) reads its input's features at each call (nothing in it fixes them), and a parent cannot pass it that size yet: declare its input, e.g. [Layer(Input = \"[*, n]\")] with a constructor size n, and construct it with that size");
-            return null;
-        }
 
         int arguments = call.OtherInputs.Count + 1;
         int takes = _signatureOf(child)?.InputCount ?? 1;
@@ -367,7 +366,12 @@ internal sealed partial class GraphBuilder
         }
 
         var output = new Shape(shape.Dims.Take(leading).Concat(known.Output).ToArray());
-        int result = _graph.Add(new Node(0, Op.ChildCall, args, output) { Name = name, ChildInput = new Shape(known.Input), Text = call.Text });
+        int result = _graph.Add(new Node(0, Op.ChildCall, args, output) { Name = name, ChildInput = new Shape(known.Input), Text = call.Text, ChildReadsFeatures = _signatureOf(child)!.RunTimeSizes.Count > 0 });
+        if (!ToldOneWidth(call, result))
+        {
+            return null;
+        }
+
         return known.OtherOutputs.Count == 0
             ? result
             : AddTupleResults(result, known.OtherOutputs.Select(f => new Shape(shape.Dims.Take(leading).Concat(f).ToArray())).ToList(), call);

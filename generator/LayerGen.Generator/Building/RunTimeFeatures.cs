@@ -17,9 +17,9 @@ internal static class RunTimeFeatures
 {
     /// <summary>
     /// The loss with a run-time size for its input's features, when it picks by class indices along an input whose
-    /// features nothing fixes; the layer with one, when its forward reads an axis of an input whose one feature
-    /// dimension nothing fixes (<c>Ops.Softmax(x, -1)</c> with no parameter); null when it needs none (declared, fixed
-    /// by a use, element-wise) or more than one (then the forward is refused as before, asking for a declaration).
+    /// features nothing fixes; the layer with one per feature dimension, when its forward reads an axis of an input
+    /// whose feature dimensions nothing fixes (<c>Ops.Softmax(x, -1)</c> with no parameter: one; <c>x.Sum(-2)</c>: two);
+    /// null when it needs none (declared, fixed by a use, element-wise).
     /// </summary>
     public static LayerModel? Apply(LayerModel layer, System.Func<ChildModel, LayerSignature?> signatureOf)
     {
@@ -31,8 +31,8 @@ internal static class RunTimeFeatures
         if (!layer.IsLoss)
         {
             return !layer.Forward.HasSeveralInputs
-                && GraphBuilder.InferUndeclaredInput(layer, signatureOf) is { Features.Count: 0, UnfixedFeatureCount: 1 }
-                ? WithRunTimeFeatures(layer, FreeName(layer, "features"))
+                && GraphBuilder.InferUndeclaredInput(layer, signatureOf) is { Features.Count: 0, UnfixedFeatureCount: > 0 } unfixed
+                ? WithRunTimeFeatures(layer, FeatureNames(layer, unfixed.UnfixedFeatureCount))
                 : null;
         }
 
@@ -42,16 +42,21 @@ internal static class RunTimeFeatures
             return null;
         }
 
-        return WithRunTimeFeatures(layer, FreeName(layer, "classes"));
+        return WithRunTimeFeatures(layer, new[] { FreeName(layer, "classes") });
     }
 
-    /// <summary>The layer with a size <paramref name="name"/> of its own: its input's last dimension, read at each call.</summary>
-    private static LayerModel WithRunTimeFeatures(LayerModel layer, string name) => layer with
+    /// <summary>The layer with sizes <paramref name="names"/> of its own: its input's trailing dimensions, read at each call.</summary>
+    private static LayerModel WithRunTimeFeatures(LayerModel layer, IReadOnlyList<string> names) => layer with
     {
-        SizeParameters = layer.SizeParameters.Concat(new[] { name }).ToEquatableArray(),
-        Input = new DeclaredInput(new[] { new SizeRef(0, name) }.ToEquatableArray()),
-        RunTimeSizes = new[] { name }.ToEquatableArray(),
+        SizeParameters = layer.SizeParameters.Concat(names).ToEquatableArray(),
+        Input = new DeclaredInput(names.Select(name => new SizeRef(0, name)).ToEquatableArray()),
+        RunTimeSizes = names.ToEquatableArray(),
     };
+
+    /// <summary><c>features</c> for one trailing size; <c>features1</c>, <c>features2</c>, … in axis order for several (<c>x.Sum(-2)</c>).</summary>
+    private static string[] FeatureNames(LayerModel layer, int count) => count == 1
+        ? new[] { FreeName(layer, "features") }
+        : Enumerable.Range(1, count).Select(i => FreeName(layer, "features" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
 
     /// <summary><paramref name="wanted"/>, or with a number appended when the layer already uses that name.</summary>
     private static string FreeName(LayerModel layer, string wanted)

@@ -45,6 +45,11 @@ internal static class SequentialCheck
             }
             var input = signature is null || entry.Sizes is null ? null : Resolve(signature.InputFeatures, signature, entry.Sizes.Value);
             var output = signature is null || entry.Sizes is null ? null : Resolve(signature.OutputFeatures, signature, entry.Sizes.Value);
+            if (signature is { RunTimeSizes.Count: > 0 } && signature.InputFeatures.Equals(signature.OutputFeatures))
+            {
+                // Features read from its input and given back unchanged (x.Softmax(-1)): it keeps the shape it is given.
+                input = output = System.Array.Empty<int>();
+            }
             if (input is null || output is null)
             {
                 features = null;

@@ -95,13 +95,13 @@ internal static class SignatureBuilder
             layer = resolved;
             var names = new Names(layer.ConstructorParameters, layer.Parameters.Select(p => p.Name));
             var graph = GraphBuilder.Build(layer, names.Size, signatureOf, new List<DiagnosticInfo>());
-            if (graph is null && !layer.IsLoss && RunTimeFeatures.Apply(layer, signatureOf) is not null)
+            if (graph is null && !layer.IsLoss && RunTimeFeatures.Apply(layer, signatureOf) is { } widened)
             {
-                // It compiles, reading its features at each call: say so, so that a parent can say why it cannot call it.
-                return new LayerSignature(layer.FullName, EquatableArray<string>.Empty, EquatableArray<SizeRef>.Empty, EquatableArray<SizeRef>.Empty)
-                {
-                    FeaturesAtRunTime = true,
-                };
+                // It compiles, reading its features at each call: its signature names them as sizes of its own, which a
+                // parent binds from the shape of what it passes (GraphBuilder.RunTimeChildren).
+                var widenedNames = new Names(widened.ConstructorParameters, widened.Parameters.Select(p => p.Name));
+                var widenedGraph = GraphBuilder.Build(widened, widenedNames.Size, signatureOf, new List<DiagnosticInfo>());
+                return widenedGraph is null ? null : FromGraph(widened, widenedGraph, widenedNames) with { RunTimeSizes = widened.RunTimeSizes };
             }
 
             return graph is null ? null : FromGraph(layer, graph, names);

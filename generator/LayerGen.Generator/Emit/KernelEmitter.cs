@@ -42,6 +42,7 @@ internal sealed class KernelEmitter
         {
             using (w.Block(savedLength))
             {
+                TellChildrenTheirWidths(w);
                 WriteOffsets(w, _plan.Workspace.Count);
                 w.Line($"return {_plan.SavedLengthCode};");
             }
@@ -246,6 +247,7 @@ internal sealed class KernelEmitter
             EmittedAccessCheck.Check(_plan, _layerName, body.ToString(), used, backward ? stepTexts : null);
         }
 
+        TellChildrenTheirWidths(w);
         if (used.Count > 0)
         {
             WriteOffsets(w, _plan.Workspace.IndexOf(used[used.Count - 1]) + 1);
@@ -266,6 +268,21 @@ internal sealed class KernelEmitter
     }
 
     /// <summary>Declares the offsets of the first <paramref name="count"/> workspace buffers.</summary>
+    /// <summary>
+    /// A child reading its features from its input (<c>RowSoftmax</c>: <c>x.Softmax(-1)</c> alone) is told the width this
+    /// layer passes it before its workspace and span calls: a constant in a constant specialisation. One width per child
+    /// (GraphBuilder refuses two), so concurrent calls of a layer of fixed sizes write the same value.
+    /// </summary>
+    private void TellChildrenTheirWidths(SourceWriter w)
+    {
+        foreach (var call in _plan.Graph.Nodes.Where(n => n.Op == Ir.Op.ChildCall && n.ChildReadsFeatures).GroupBy(n => n.Name, System.StringComparer.Ordinal).Select(g => g.First()))
+        {
+            w.Line(call.ChildInput!.Rank == 1
+                ? $"{call.Name}.InputRowLength = {Ir.Shape.ProductCode(call.ChildInput.Dims)}; // {call.Name} reads its features from its input: told the width this layer passes it"
+                : $"{call.Name}.SetInputFeatures({string.Join(", ", call.ChildInput.Dims.Select(d => Ir.Shape.ProductCode(new[] { d })))}); // {call.Name} reads its features from its input: told those this layer passes it");
+        }
+    }
+
     private void WriteOffsets(SourceWriter w, int count)
     {
         foreach (var (name, code) in _plan.WorkspaceOffsets().Take(count))

@@ -22,9 +22,18 @@ internal sealed partial class LayerEmitter
             return;
         }
 
-        w.Comment("Sizes the forward needs that only the constructor's arguments decide, checked once when the layer is constructed.");
-        w.Line($"private readonly bool __sizesChecked = __CheckSizes({string.Join(", ", _layer.SizeParameters)});");
-        w.Line();
+        if (_layer.RunTimeSizes.Count > 0)
+        {
+            // A size read from the input (RunTimeFeatures) is known only then: see CheckRunTimeSizes.
+            w.Comment("Sizes the forward needs that only the input's width decides, checked each time it is read or told.");
+        }
+        else
+        {
+            w.Comment("Sizes the forward needs that only the constructor's arguments decide, checked once when the layer is constructed.");
+            w.Line($"private readonly bool __sizesChecked = __CheckSizes({string.Join(", ", _layer.SizeParameters)});");
+            w.Line();
+        }
+
         using (w.Block($"private static bool __CheckSizes({string.Join(", ", SizeNames.Select(s => "int " + s))})"))
         {
             foreach (var check in checks)

@@ -28,7 +28,7 @@ internal sealed partial class LayerEmitter
         }
 
         w.Line();
-        w.Line($"public int OutputRowLength => {outputRow};");
+        w.Line($"public int OutputRowLength => {(HasRunTimeFeatures ? RunTimeOutputRow(outputRow) : outputRow)};");
         w.Line();
         w.Line($"public int SavedLength(int rows) => {Dispatch(k => $"{k}.SavedLength({ChildArguments}rows)", $"{RuntimeKernelClass}.SavedLength({sizeArgs}rows)")};");
         w.Line();

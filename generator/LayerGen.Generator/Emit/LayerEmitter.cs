@@ -134,7 +134,7 @@ internal sealed partial class LayerEmitter
         w.Line($"[global::LayerGen.Generated.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{ShapeText.Format(_signature.InputFeatures)}\", \"{ShapeText.Format(_signature.OutputFeatures)}\")]");
         string interfaces = "global::LayerGen.ILayer"
             + (gradientsMayGoIntoParameters ? ", global::LayerGen.IBackwardIntoParameters" : string.Empty)
-            + (HasRunTimeFeatures ? ", global::LayerGen.IRunTimeRowLength" : string.Empty);
+            + RunTimeInterface;
         using (w.Block($"partial class {_layer.ClassName}{_layer.TypeParameterList} : {interfaces}"))
         {
             EmitState(w, inputShape, outputShape, "__outputFeatures");
@@ -223,7 +223,7 @@ internal sealed partial class LayerEmitter
             {
                 if (_layer.RunTimeSizes.Contains(size))
                 {
-                    w.Comment($"'{size}' is no constructor parameter: nothing fixes it, so it is the input's last dimension, set by each tensor call (InputRowLength for the span API).");
+                    w.Comment(RunTimeSizeComment(size));
                     w.Line($"private int __{_names.Size(size)};");
                     w.Line($"private int {size} => __{_names.Size(size)};");
                     continue;

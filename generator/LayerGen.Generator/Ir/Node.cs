@@ -49,6 +49,12 @@ internal sealed record Node(int Id, Op Op, EquatableArray<int> Args, Shape Shape
     /// <summary>For <see cref="Op.ChildCall"/> and <see cref="Op.ChildGrad"/>: the child's input feature dimensions.</summary>
     public Shape? ChildInput { get; init; }
 
+    /// <summary>
+    /// For <see cref="Op.ChildCall"/>: the child reads its features from its input at each call (<c>Building.RunTimeFeatures</c>),
+    /// so the kernels tell it the row length of <see cref="ChildInput"/> before they use it.
+    /// </summary>
+    public bool ChildReadsFeatures { get; init; }
+
     /// <summary>For leaves: the input's or parameter's name; for child ops, the child's member name.</summary>
     public string Name { get; init; } = string.Empty;
 

@@ -243,10 +243,11 @@ internal sealed record LayerSignature(
     public EquatableArray<int> IdsInputs { get; init; } = EquatableArray<int>.Empty;
 
     /// <summary>
-    /// True when nothing in the layer fixes its input's features, so it reads them from its input at each call
-    /// (<see cref="Building.RunTimeFeatures"/>); the features above are then empty, and a parent cannot call it yet.
+    /// The sizes nothing in the layer fixes, which it reads from its input at each call (<see cref="Building.RunTimeFeatures"/>):
+    /// the last of <see cref="Sizes"/>, no constructor argument gives them, and a parent binds each from the axis of its
+    /// argument where <see cref="InputFeatures"/> names it. Empty for most layers.
     /// </summary>
-    public bool FeaturesAtRunTime { get; init; }
+    public EquatableArray<string> RunTimeSizes { get; init; } = EquatableArray<string>.Empty;
 }
 
 /// <summary>

@@ -8,8 +8,9 @@ namespace LayerGen.Generator.Tests.Diagnostics;
 /// What stays refused now that a loss's classes may be a run-time size (D2L's cross-entropy with no declared input
 /// compiles): a loss whose forward needs more of its input than that one trailing size — the classes are one size,
 /// so a reduction over them leaves nothing to pick along (declare the input, <c>[Loss(Input = "[*, steps, classes]")]</c>,
-/// for more). LG0005 on the pick. A layer whose features are read at run time compiles, but a parent cannot call it
-/// yet: LG0005 on the call, naming the fix (a structural op on undeclared features: UnknownFeaturesDiagnosticTests).
+/// for more). LG0005 on the pick. A layer whose features are read at run time compiles, and so does a parent calling it,
+/// which tells it one width per call: LG0005 when one child is called with two (a structural op on undeclared features:
+/// UnknownFeaturesDiagnosticTests).
 /// </summary>
 public sealed class RunTimeFeaturesDiagnosticTests
 {
@@ -32,9 +33,9 @@ public sealed class RunTimeFeaturesDiagnosticTests
     }
 
     [Fact]
-    public void LG0005_a_parent_calling_a_child_that_reads_its_features_at_run_time()
+    public void LG0005_one_child_reading_its_features_called_with_two_widths()
     {
-        // The child compiles (and emits); the parent does not, with the error on its call of the child.
+        // The kernels tell such a child one width per call of the parent; the second call's differs.
         var (source, spans) = Markup.Parse(
             """
             using LayerGen;
@@ -48,12 +49,13 @@ public sealed class RunTimeFeaturesDiagnosticTests
             }
 
             [Layer]
-            public partial class Head(int n, int k)
+            public partial class TwoHeads(int n, int k, int m)
             {
-                [Parameter] Tensor w = Tensor.Randn(n, k);
+                [Parameter] Tensor a = Tensor.Randn(n, k);
+                [Parameter] Tensor b = Tensor.Randn(n, m);
                 RowSoftmax softmax = new();
 
-                Tensor Forward(Tensor x) => [|softmax.Call(x.MatMul(w))|];
+                Tensor Forward(Tensor x) => Ops.Concat(-1, softmax.Call(x.MatMul(a)), [|softmax.Call(x.MatMul(b))|]);
             }
             """);
         var run = GeneratorHarness.Run<LayerGenerator>(source);
@@ -62,7 +64,7 @@ public sealed class RunTimeFeaturesDiagnosticTests
         Assert.Equal("LG0005", error.Id);
         Assert.Equal(spans[0].Span, error.Location.SourceSpan);
         Assert.Equal(
-            "Shape mismatch in 'softmax.Call(x.MatMul(w))': child layer 'softmax' (Demo.RowSoftmax) reads its input's features at each call (nothing in it fixes them), and a parent cannot pass it that size yet: declare its input, e.g. [Layer(Input = \"[*, n]\")] with a constructor size n, and construct it with that size",
+            "Shape mismatch in 'softmax.Call(x.MatMul(b))': child layer 'softmax' reads its features from its input and is told one width per call of this layer, but is called here with features [m] after [k] ('softmax.Call(x.MatMul(a))'): give each use an instance of its own",
             error.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(new[] { "Demo.RowSoftmax.g.cs" }, run.GeneratedSources.Keys.Where(k => k.StartsWith("Demo.", System.StringComparison.Ordinal)).ToArray());
     }
