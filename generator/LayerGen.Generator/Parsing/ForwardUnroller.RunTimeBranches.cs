@@ -112,7 +112,7 @@ internal sealed partial class ForwardUnroller
         return true;
     }
 
-    private const string RunTimeReturn = "a branch on a hyperparameter or on Training must return one tensor on both paths (both are built and their results selected when the kernels run): return a tuple after the if, not inside it";
+    private const string RunTimeReturn = "a branch on a hyperparameter or on Training must return on both paths, one tensor or a tuple of as many on each (both are built and their results selected when the kernels run)";
 
     private static NameExpr Local(string name) => new(name, NameKind.Local, name, null);
 

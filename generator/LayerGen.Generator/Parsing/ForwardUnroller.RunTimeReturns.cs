@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using LayerGen.Generator.Model;
 
 namespace LayerGen.Generator.Parsing;
 
@@ -104,7 +105,7 @@ internal sealed partial class ForwardUnroller
             return false;
         }
 
-        if (thenResult is null || elseResult is null || thenResult is TupleExpr || elseResult is TupleExpr)
+        if (thenResult is null || elseResult is null || (thenResult is TupleExpr) != (elseResult is TupleExpr))
         {
             return Fail(branch.ConditionLocation, branch.Condition.ToString(), RunTimeReturn);
         }
@@ -121,6 +122,19 @@ internal sealed partial class ForwardUnroller
 
                 _current[name] = local;
             }
+        }
+
+        if (thenResult is TupleExpr thenTuple && elseResult is TupleExpr elseTuple)
+        {
+            // A forward of several outputs returning on both paths: each output selected (ForwardUnroller.Tuples.cs).
+            if (thenTuple.Items.Count != elseTuple.Items.Count)
+            {
+                return Fail(branch.ConditionLocation, branch.Condition.ToString(), RunTimeReturn);
+            }
+
+            var items = thenTuple.Items.Zip(elseTuple.Items, (t, e) => (Expr)Select(mask, t, e, $"{branch.Condition} ? ({t.Text}) : ({e.Text})", branch.Location));
+            _result = new TupleExpr(items.ToEquatableArray(), $"{branch.Condition} ? {thenTuple.Text} : {elseTuple.Text}", branch.Location);
+            return true;
         }
 
         _result = Select(mask, thenResult, elseResult, $"{branch.Condition} ? ({thenResult.Text}) : ({elseResult.Text})", branch.Location);

@@ -204,7 +204,7 @@ internal sealed partial class StatementReader
     {
         if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || DeconstructedNames(assignment.Left) is not { Count: > 1 } names)
         {
-            return Refuse(assignment.Left, "a tuple is taken apart into plain names: 'var (outputs, state) = rnn.Call(x, h);'");
+            return Refuse(assignment.Left, "a tuple is taken apart into the forward's locals and inputs ('var (outputs, state) = rnn.Call(x, h);', '(x, h) = (a, b);'); a member of the layer cannot be one of them: take it apart into a local and assign that");
         }
 
         var value = _reader.Read(assignment.Right);

@@ -84,3 +84,21 @@ public partial class BranchSwap(int n, bool swap)
         return pair;
     }
 }
+
+/// <summary>A forward of two outputs returning a tuple inside a branch on a bool hyperparameter: each output selected.</summary>
+[Layer(Input = "[*, n]; [*, n]")]
+public partial class EarlyTupleReturn(int n, bool swap)
+{
+    [Parameter] Tensor w = Tensor.Randn(n);
+
+    (Tensor First, Tensor Second) Forward(Tensor x, Tensor y)
+    {
+        var h = x * w;
+        if (swap)
+        {
+            return (Ops.Tanh(y), h);
+        }
+
+        return (h, Ops.Sigmoid(y) * 2f);
+    }
+}

@@ -92,4 +92,29 @@ public class TupleLiteralTests
             Tensor.Randn(3, 4),
             Tensor.Randn(3, 4));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_tuple_returned_inside_a_branch_on_a_hyperparameter_agrees_with_the_eager_path_and_finite_differences(bool swap)
+    {
+        Tensor.ManualSeed(44);
+        var layer = new EarlyTupleReturn(4, swap);
+        Assert.Equal("EarlyTupleReturn[n=4]", layer.KernelName);
+        var x = Tensor.Randn(3, 4);
+        var y = Tensor.Randn(3, 4);
+        var (first, second) = layer.Call(x, y);
+        var (eagerFirst, eagerSecond) = layer.CallEager(x, y);
+        TensorAssert.Close(new FixtureTensor(eagerFirst.Shape.ToArray(), eagerFirst.Data), first.Data, first.Shape, $"swap {swap} first");
+        TensorAssert.Close(new FixtureTensor(eagerSecond.Shape.ToArray(), eagerSecond.Data), second.Data, second.Shape, $"swap {swap} second");
+        SeveralInputFiniteDifferences.Check(
+            layer,
+            (a, b) =>
+            {
+                var (p, q) = layer.Call(a, b);
+                return p + (q * 3f);
+            },
+            Tensor.Randn(3, 4),
+            Tensor.Randn(3, 4));
+    }
 }
