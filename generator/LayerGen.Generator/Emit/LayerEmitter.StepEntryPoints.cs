@@ -27,7 +27,6 @@ internal sealed partial class LayerEmitter
         && _layer.ContainingTypes.Count == 0
         && !HasRunTimeFeatures
         && _layer.RunTimeSizes.Count == 0
-        && !_plan.ScalarKernels
         && (HasSizes ? _specialisations.Count > 0 : true);
 
     /// <summary>
@@ -47,8 +46,8 @@ internal sealed partial class LayerEmitter
         string parameterGrads = GradientArguments();
         var entries = new List<StepEntry>();
         var kernels = HasSizes
-            ? _specialisations.Select(s => (Sizes: s, Class: KernelClassName(s), Suffix: "_" + SizesStructName(s).Substring("Sizes_".Length), Name: $"{_layer.ClassName}[{SizeList(s)}]"))
-            : new[] { (Sizes: EquatableArray<int>.Empty, Class: RuntimeKernelClass, Suffix: string.Empty, Name: _layer.ClassName) };
+            ? _specialisations.Select(s => (Sizes: s, Class: KernelClassName(s), Suffix: "_" + SizesStructName(s).Substring("Sizes_".Length), Name: $"{_layer.ClassName}[{SizeList(s)}]{ScalarMark}"))
+            : new[] { (Sizes: EquatableArray<int>.Empty, Class: RuntimeKernelClass, Suffix: string.Empty, Name: _layer.ClassName + ScalarMark) };
         foreach (var (sizes, k, suffix, kernelName) in kernels)
         {
             w.Line();
