@@ -131,6 +131,10 @@ public class Case2_MyLinear_64x8_Batch2
     [BenchmarkCategory("Step")]
     public float LayerGenInBackwardStep() => _c.LayerGenInBackwardStep();
 
+    [Benchmark(Description = "LayerGen layer-by-layer")]
+    [BenchmarkCategory("Step")]
+    public float LayerGenLayerByLayerStep() => _c.LayerGenLayerByLayerStep();
+
     [Benchmark(Description = "Eager")]
     [BenchmarkCategory("Step")]
     public float EagerStep() => _c.EagerStep();
@@ -175,6 +179,10 @@ public class Case3_ChapterNet_Batch2
     [BenchmarkCategory("Step")]
     public float LayerGenInBackwardStep() => _c.LayerGenInBackwardStep();
 
+    [Benchmark(Description = "LayerGen layer-by-layer")]
+    [BenchmarkCategory("Step")]
+    public float LayerGenLayerByLayerStep() => _c.LayerGenLayerByLayerStep();
+
     [Benchmark(Description = "Eager")]
     [BenchmarkCategory("Step")]
     public float EagerStep() => _c.EagerStep();
@@ -218,6 +226,10 @@ public class Case4_LinearCentered_Batch4
     [Benchmark(Description = "LayerGen in-bwd")]
     [BenchmarkCategory("Step")]
     public float LayerGenInBackwardStep() => _c.LayerGenInBackwardStep();
+
+    [Benchmark(Description = "LayerGen layer-by-layer")]
+    [BenchmarkCategory("Step")]
+    public float LayerGenLayerByLayerStep() => _c.LayerGenLayerByLayerStep();
 
     [Benchmark(Description = "Eager")]
     [BenchmarkCategory("Step")]
@@ -406,6 +418,10 @@ public class Case7_Bilinear_Batch8
     [Benchmark(Description = "LayerGen in-bwd")]
     [BenchmarkCategory("Step")]
     public float LayerGenInBackwardStep() => _c.LayerGenInBackwardStep();
+
+    [Benchmark(Description = "LayerGen layer-by-layer")]
+    [BenchmarkCategory("Step")]
+    public float LayerGenLayerByLayerStep() => _c.LayerGenLayerByLayerStep();
 
     [Benchmark(Description = "Eager")]
     [BenchmarkCategory("Step")]

@@ -136,7 +136,7 @@ internal static class LayerCompiler
             return new GeneratedLayer(hintName, string.Empty, diagnostics.ToEquatableArray());
         }
 
-        return new GeneratedLayer(hintName, source, diagnostics.ToEquatableArray()) { BuiltInSource = emitter.IsBuiltIn ? emitter.EmitBuiltInSource() : string.Empty };
+        return new GeneratedLayer(hintName, source, diagnostics.ToEquatableArray()) { BuiltInSource = emitter.IsBuiltIn ? emitter.EmitBuiltInSource() : string.Empty, StepEntries = emitter.StepEntries };
     }
 
     /// <summary>The signatures of the layer types this layer holds as children (from this compilation).</summary>

@@ -40,6 +40,7 @@ public sealed class LayerGenerator : IIncrementalGenerator
         public const string BuiltInKernels = "BuiltInKernels";
         public const string StepModels = "StepModels";
         public const string TrainingSteps = "TrainingSteps";
+        public const string StepKernels = "StepKernels";
     }
 
     /// <summary>
@@ -204,9 +205,12 @@ public sealed class LayerGenerator : IIncrementalGenerator
             .Where(static model => model is not null)
             .Collect()
             .WithTrackingName(Steps.StepModels);
+        // The user's layers' constant-size kernels a step can call (their entry points): in a Sequential, and as models of their own.
+        var stepKernels = generated.Select(static (layer, _) => layer.StepEntries).Collect().WithTrackingName(Steps.StepKernels);
         var trainingSteps = stepModels
             .Combine(builtIns.Combine(scalarKernels).Combine(inLibrary))
-            .Select(static (pair, _) => TrainingStepEmitter.Emit(pair.Left, pair.Right.Left.Left, skip: pair.Right.Left.Right || pair.Right.Right))
+            .Combine(stepKernels)
+            .Select(static (all, _) => TrainingStepEmitter.Emit(all.Left.Left, all.Left.Right.Left.Left, all.Right, skip: all.Left.Right.Left.Right || all.Left.Right.Right))
             .WithTrackingName(Steps.TrainingSteps);
         context.RegisterSourceOutput(trainingSteps, static (spc, source) =>
         {

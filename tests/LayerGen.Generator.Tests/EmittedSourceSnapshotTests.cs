@@ -17,7 +17,8 @@ public sealed class EmittedSourceSnapshotTests
     {
         GeneratorRun run = CleanRun(ChapterSources.CenteredLayer);
 
-        Assert.Equal([CenteredHint], run.GeneratedSources.Keys);
+        // A layer without sizes has its one kernel whatever constructs it: a model of its own, so a training step too.
+        Assert.Equal([CenteredHint, "LayerGen.Generated.TrainingSteps.g.cs"], run.GeneratedSources.Keys);
         Snapshot.Match(run.Source(CenteredHint), "CenteredLayer");
     }
 
@@ -52,7 +53,8 @@ public sealed class EmittedSourceSnapshotTests
         GeneratorRun run = CleanRun(ChapterSources.CenteredLayer, ChapterSources.MyLinear, ChapterSources.Net);
 
         // The built-in 'new Linear(8, 128)' gets its constant kernel in this assembly too (BuiltInSpecialisationTests).
-        Assert.Equal([CenteredHint, MyLinearHint, "LayerGen.Generated.LinearSpecialisations.g.cs"], run.GeneratedSources.Keys);
+        // And the whole-model training steps: the net's Sequential's, and each constant kernel's as a model of its own.
+        Assert.Equal([CenteredHint, MyLinearHint, "LayerGen.Generated.LinearSpecialisations.g.cs", "LayerGen.Generated.TrainingSteps.g.cs"], run.GeneratedSources.Keys);
         Assert.Contains("Register(\"LayerGen.Linear\", [8, 128]", run.Source("LinearSpecialisations.g.cs"));
         string myLinear = run.Source(MyLinearHint);
         Assert.Contains("struct Sizes_inUnits64_units8", myLinear); // inside new Sequential(...)

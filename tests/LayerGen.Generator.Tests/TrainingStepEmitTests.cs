@@ -60,26 +60,79 @@ public sealed class TrainingStepEmitTests
     [Fact]
     public void A_Sequential_with_a_layer_the_step_cannot_call_gets_no_step()
     {
+        // A layer nested in another class may be private to it (here it is not): the step, elsewhere in the assembly, calls no nested layer.
         const string source = """
             using LayerGen;
 
             namespace Steps;
 
-            [Layer]
-            public partial class Scale(int n)
+            public static partial class Outer
             {
-                [Parameter] Tensor gain = Tensor.Ones(n);
+                [Layer]
+                public partial class Scale(int n)
+                {
+                    [Parameter] Tensor gain = Tensor.Ones(n);
 
-                Tensor Forward(Tensor x) => x * gain;
-            }
+                    Tensor Forward(Tensor x) => x * gain;
+                }
 
-            public static class Use
-            {
                 public static Sequential Make() => new Sequential(new Linear(9, 5), new Scale(5));
             }
             """;
         var run = GeneratorHarness.Run<LayerGenerator>(source);
         run.AssertClean();
         Assert.DoesNotContain(run.GeneratedSources.Keys, hint => hint.EndsWith("TrainingSteps.g.cs", StringComparison.Ordinal));
+    }
+
+    private const string UserLayers = """
+        using LayerGen;
+
+        namespace Steps;
+
+        [Layer]
+        public partial class Dense(int inUnits, int units)
+        {
+            [Parameter] private Tensor weight = Tensor.Randn(inUnits, units);
+            [Parameter] private Tensor bias = Tensor.Randn(units);
+
+            private Tensor Forward(Tensor x) => Ops.Relu(x.MatMul(weight) + bias);
+        }
+
+        [Layer]
+        public partial class Centered
+        {
+            private Tensor Forward(Tensor x) => x - x.Mean();
+        }
+
+        public static class Use
+        {
+            public static Dense Alone() => new Dense(64, 8);
+
+            public static Sequential Mixed() => new Sequential(new Linear(8, 16), new Centered(), new Dense(16, 4));
+        }
+        """;
+
+    [Fact]
+    public void A_user_layer_gets_a_step_of_its_own_and_its_place_in_a_Sequential()
+    {
+        var run = GeneratorHarness.Run<LayerGenerator>(UserLayers);
+        run.AssertClean();
+        string source = run.Source("TrainingSteps.g.cs");
+        Snapshot.Match(source, "TrainingSteps_UserLayers");
+
+        // Every constant kernel of a layer is a model of its own; the Sequential's layers are called through their entry points.
+        Assert.Contains("Register(\"Dense[inUnits=64, units=8]\", ", source);
+        Assert.Contains("Register(\"Dense[inUnits=16, units=4]\", ", source);
+        Assert.Contains("Register(\"Centered\", ", source);
+        Assert.Contains("Register(\"Linear[inFeatures=8, outFeatures=16] → Centered → Dense[inUnits=16, units=4]\", ", source);
+        Assert.Equal(4, source.Split("GeneratedTrainingSteps.Register(").Length - 1);
+        Assert.Contains("_layer0.__StepForward_inUnits64_units8(rows, input, output, saved0);", source);
+        Assert.Contains("_layer1.__StepBackward(rows * 16, h0, h1, h1Grad, h0Grad, saved1);", source);
+
+        // The entry points are the span API's cases without the spans' checks.
+        string dense = run.Source("Dense.g.cs");
+        Assert.Contains("internal void __StepForward_inUnits64_units8(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)", dense);
+        Assert.Contains("internal void __StepBackwardIntoParameters_inUnits16_units4(", dense);
+        Assert.Contains("internal void __StepForward(int rows,", run.Source("Centered.g.cs"));
     }
 }

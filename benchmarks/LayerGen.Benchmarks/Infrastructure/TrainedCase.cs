@@ -11,7 +11,8 @@ namespace LayerGen.Benchmarks.Infrastructure;
 /// CallEager, Tensor.Backward and the same SGD, on a second copy of the parameters. The "in-bwd" step is a
 /// second Trainer on the same model, built with <c>updateInBackward: true</c> (SGD folded into the backward,
 /// no gradient stored), like the hand versions' steps. Where the generator emitted a whole-model step for the model
-/// (cases 5, 6a, 6b: a Sequential of constant-size built-ins), the default step runs it (<see cref="Trainer.StepName"/>);
+/// (cases 2–7: a Sequential of constant-size built-ins and user layers, or one constant-size user layer), the default
+/// step runs it (<see cref="Trainer.StepName"/>);
 /// the "layer-by-layer" step is a third Trainer on the same model told not to (<see cref="Trainer.UsesGeneratedStep"/>
 /// false), today's step before it, for side-by-side figures.
 /// </summary>

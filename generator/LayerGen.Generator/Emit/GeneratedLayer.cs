@@ -11,4 +11,7 @@ internal sealed record GeneratedLayer(string HintName, string Source, EquatableA
     /// implement and the attribute carrying its constant-size kernel text; empty otherwise.
     /// </summary>
     public string BuiltInSource { get; init; } = string.Empty;
+
+    /// <summary>The layer's kernels a generated whole-model training step can call (<see cref="StepEntry"/>); empty for most.</summary>
+    public EquatableArray<StepEntry> StepEntries { get; init; } = EquatableArray<StepEntry>.Empty;
 }

@@ -140,6 +140,7 @@ internal sealed partial class LayerEmitter
             EmitState(w, inputShape, outputShape, "__outputFeatures");
             EmitMembers(w);
             EmitSpanApi(w, gradientsMayGoIntoParameters);
+            EmitStepEntryPoints(w, gradientsMayGoIntoParameters);
             EmitKernelClasses(w);
         }
     }

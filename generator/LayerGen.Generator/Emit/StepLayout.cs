@@ -25,6 +25,9 @@ internal sealed record StepLayerKernels(
 
     /// <summary>Floats of this layer's output per row of the model's input.</summary>
     public int OutputPerInputRow => RowsPerInputRow * OutputRow;
+
+    /// <summary>For a user's <c>[Layer]</c>: its entry points, which the step calls on the layer (null: a built-in's static kernels).</summary>
+    public StepEntry? Entry { get; init; }
 }
 
 /// <summary>
@@ -34,24 +37,36 @@ internal sealed record StepLayerKernels(
 /// </summary>
 internal sealed class StepLayout
 {
-    private StepLayout(string key, IReadOnlyList<StepLayerKernels> layers)
+    private StepLayout(string key, IReadOnlyList<StepLayerKernels> layers, bool oneLayer = false)
     {
         Key = key;
         Layers = layers;
+        OneLayer = oneLayer;
     }
 
     public string Key { get; }
 
     public IReadOnlyList<StepLayerKernels> Layers { get; }
 
+    /// <summary>Whether the model is the one layer itself (a user's <c>[Layer]</c>), not a <c>Sequential</c> of the layers.</summary>
+    public bool OneLayer { get; }
+
+    /// <summary>The layout of a model that is one user's layer running the kernel <paramref name="entry"/>; keyed by its kernel name alone.</summary>
+    public static StepLayout OfLayer(StepEntry entry) =>
+        new(entry.KernelName, [UserLayer(entry) with { RowsPerInputRow = 1 }], oneLayer: true);
+
     /// <summary>The layout of <paramref name="model"/>, or null when a layer has no kernels a step can call or the rows do not chain in whole numbers.</summary>
-    public static StepLayout? Of(StepModel model, EquatableArray<SpecialisableBuiltIn> builtIns)
+    /// <param name="model">The Sequential's layers.</param>
+    /// <param name="builtIns">The specialisable built-ins of the referenced LayerGen.dll.</param>
+    /// <param name="userKernels">The constant-size kernels of this compilation's layers that a step can call.</param>
+    public static StepLayout? Of(StepModel model, EquatableArray<SpecialisableBuiltIn> builtIns, IReadOnlyList<StepEntry> userKernels)
     {
         var layers = new List<StepLayerKernels>();
         int rowsPerInputRow = 1;
         foreach (var layer in model.Layers)
         {
-            var kernels = Resolve(layer, builtIns);
+            var kernels = Resolve(layer, builtIns)
+                ?? (userKernels.FirstOrDefault(e => e.TypeFullName == layer.TypeFullName && e.Sizes.Equals(layer.Sizes)) is { } entry ? UserLayer(entry) : null);
             if (kernels is null)
             {
                 return null;
@@ -111,6 +126,10 @@ internal sealed class StepLayout
                 return null;
         }
     }
+
+    /// <summary>A user's layer: the step calls its entry points, which take its parameters' gradients themselves.</summary>
+    private static StepLayerKernels UserLayer(StepEntry entry) =>
+        new StepLayerKernels(entry.KernelName, entry.TypeName, string.Empty, [], [], [], entry.InputRow, entry.OutputRow) { Entry = entry };
 
     /// <summary>The names in a parameter list (<c>ReadOnlySpan&lt;float&gt; input, Span&lt;float&gt; saved</c> → input, saved).</summary>
     private static IReadOnlyList<string> Names(string parameters) =>

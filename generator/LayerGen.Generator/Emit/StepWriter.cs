@@ -20,32 +20,36 @@ internal static class StepWriter
         {
             for (int i = 0; i <= last; i++)
             {
-                if (layers[i].Tensors.Count > 0)
+                if (HeldAsField(layers[i]))
                 {
                     w.Line($"private readonly {layers[i].TypeName} _layer{i};");
                 }
             }
 
             w.Line();
-            w.Line($"private {className}(global::LayerGen.Sequential model, global::LayerGen.ILoss loss, global::LayerGen.Optimizer optimizer, int maxRows)");
-            w.Line("    : base(model, loss, optimizer, WorkspaceLength(maxRows))");
+            w.Line($"private {className}(global::LayerGen.ILayer model, global::LayerGen.ILoss loss, global::LayerGen.Optimizer optimizer, int maxRows)");
+            w.Line("    : base(model, loss, optimizer, WorkspaceLength(model, maxRows))");
             using (w.Block())
             {
                 for (int i = 0; i <= last; i++)
                 {
-                    if (layers[i].Tensors.Count > 0)
+                    if (HeldAsField(layers[i]))
                     {
-                        w.Line($"_layer{i} = ({layers[i].TypeName})model[{Number(i)}];");
+                        w.Line($"_layer{i} = ({layers[i].TypeName}){Child(step, i)};");
                     }
                 }
             }
 
             w.Line();
-            w.Comment("The step for model when its layers are of these types (the kernel names matched already), else null.");
-            using (w.Block("public static global::LayerGen.Generated.GeneratedTrainingStep? Create(global::LayerGen.Sequential model, global::LayerGen.ILoss loss, global::LayerGen.Optimizer optimizer, int maxRows)"))
+            w.Comment(step.OneLayer
+                ? "The step for model when it is this layer (its kernel name matched already), else null."
+                : "The step for model when it is a Sequential of layers of these types (the kernel names matched already), else null.");
+            using (w.Block("public static global::LayerGen.Generated.GeneratedTrainingStep? Create(global::LayerGen.ILayer model, global::LayerGen.ILoss loss, global::LayerGen.Optimizer optimizer, int maxRows)"))
             {
-                string types = string.Join(" && ", layers.Select((l, i) => $"model[{i}] is {l.TypeName}"));
-                w.Line($"return model.Count == {Number(layers.Count)} && {types}");
+                string types = step.OneLayer
+                    ? $"model is {layers[0].TypeName}"
+                    : $"model is global::LayerGen.Sequential sequential && sequential.Count == {Number(layers.Count)} && " + string.Join(" && ", layers.Select((l, i) => $"sequential[{i}] is {l.TypeName}"));
+                w.Line($"return {types}");
                 w.Line($"    && model.InputRowLength == {Number(layers[0].InputRow)} && model.OutputRowLength == {Number(layers[last].OutputPerInputRow)}");
                 w.Line($"    ? new {className}(model, loss, optimizer, maxRows)");
                 w.Line("    : null;");
@@ -55,11 +59,19 @@ internal static class StepWriter
             w.Line($"public override string Name => {Literal("generated step: " + step.Key)};");
             w.Line();
             w.Comment("Floats of workspace for a batch of rows: the outputs of every layer but the last, each layer's saved,\nand two halves that the gradients between layers alternate in (each on a cache line). Checked: called for the\nlargest batch when the trainer is built, so a step's own batch, no larger, cannot overflow.");
-            using (w.Block("private static int WorkspaceLength(int rows)"))
+            using (w.Block("private static int WorkspaceLength(global::LayerGen.ILayer model, int rows)"))
             {
+                for (int i = 0; i <= last; i++)
+                {
+                    if (layers[i].Entry is not null)
+                    {
+                        w.Line($"var layer{i} = ({layers[i].TypeName}){Child(step, i)};");
+                    }
+                }
+
                 using (w.Block("checked"))
                 {
-                    WriteLayout(w, step);
+                    WriteLayout(w, step, i => $"layer{i}");
                     w.Line("return workspaceLength;");
                 }
             }
@@ -83,7 +95,7 @@ internal static class StepWriter
     {
         var layers = step.Layers;
         int last = layers.Count - 1;
-        WriteLayout(w, step);
+        WriteLayout(w, step, i => $"_layer{i}");
         w.Line("Span<float> workspace = Workspace(workspaceLength);");
         for (int i = 0; i < last; i++)
         {
@@ -111,6 +123,12 @@ internal static class StepWriter
         for (int i = 0; i <= last; i++)
         {
             w.Comment($"forward, layer {i}: {layers[i].KernelName}");
+            if (layers[i].Entry is { } entry)
+            {
+                w.Line($"_layer{i}.__StepForward{entry.Suffix}({Rows(layers[i])}, {Arguments(["input", "output", "saved"], i, last)});");
+                continue;
+            }
+
             w.Line($"{layers[i].Kernels}.Forward({Rows(layers[i])}, {Arguments(layers[i].ForwardParameters, i, last)});");
         }
 
@@ -122,12 +140,26 @@ internal static class StepWriter
         for (int i = last; i >= 0; i--)
         {
             w.Line();
-            bool updates = !intoParameters && layers[i].Tensors.Count > 0; // a layer without parameters is the last user of none
+            // A built-in without parameters is the last user of none; a user's layer may hold some in its children.
+            bool updates = !intoParameters && (layers[i].Tensors.Count > 0 || layers[i].Entry is not null);
             w.Comment($"backward, layer {i}: {layers[i].KernelName}" + (updates ? "; then the updates of the parameters it was the last to use" : string.Empty));
             if (i > 0)
             {
                 w.Line($"Span<float> h{i - 1}Grad = workspace.Slice(grad{i % 2}At, rows * {Number(layers[i - 1].OutputPerInputRow)});");
                 w.Line($"h{i - 1}Grad.Clear();");
+            }
+
+            if (layers[i].Entry is { } entry)
+            {
+                // Its entry point takes the parameters' gradients (lazily zeroed, frozen ones skipped) as its span API does.
+                string method = intoParameters && entry.IntoParameters ? "__StepBackwardIntoParameters" : "__StepBackward";
+                w.Line($"_layer{i}.{method}{entry.Suffix}({Rows(layers[i])}, {Arguments(["input", "output", "outputGrad", "inputGrad", "saved"], i, last)});");
+                if (updates)
+                {
+                    w.Line($"AfterChildBackward({Number(i)});");
+                }
+
+                continue;
             }
 
             foreach (string tensor in layers[i].Tensors)
@@ -159,8 +191,17 @@ internal static class StepWriter
         w.Line("return loss;");
     }
 
-    /// <summary>The workspace's offsets for a batch of <c>rows</c>, as locals, ending in <c>workspaceLength</c>.</summary>
-    private static void WriteLayout(SourceWriter w, StepLayout step)
+    /// <summary>Whether the step keeps the layer in a field: it reads its parameters, or calls its entry points.</summary>
+    private static bool HeldAsField(StepLayerKernels layer) => layer.Tensors.Count > 0 || layer.Entry is not null;
+
+    /// <summary>Layer <paramref name="i"/> of the model <c>model</c>: the model itself when it is the one layer.</summary>
+    private static string Child(StepLayout step, int i) => step.OneLayer ? "model" : $"((global::LayerGen.Sequential)model)[{Number(i)}]";
+
+    /// <summary>
+    /// The workspace's offsets for a batch of <c>rows</c>, as locals, ending in <c>workspaceLength</c>; a user's layer,
+    /// named by <paramref name="layer"/>, says its saved length (it may depend on its children).
+    /// </summary>
+    private static void WriteLayout(SourceWriter w, StepLayout step, System.Func<int, string> layer)
     {
         var layers = step.Layers;
         int last = layers.Count - 1;
@@ -174,7 +215,9 @@ internal static class StepWriter
         for (int i = 0; i <= last; i++)
         {
             w.Line($"int saved{i}At = {previous};");
-            previous = $"saved{i}At + {layers[i].Kernels}.SavedLength({Rows(layers[i])})";
+            previous = layers[i].Entry is { } entry
+                ? $"saved{i}At + {layer(i)}.__StepSavedLength{entry.Suffix}({Rows(layers[i])})"
+                : $"saved{i}At + {layers[i].Kernels}.SavedLength({Rows(layers[i])})";
         }
 
         w.Line($"int savedEnd = {previous};");

@@ -6,7 +6,8 @@ namespace LayerGen.Generated;
 
 /// <summary>
 /// A whole-model training step the generator emitted into the user's assembly for one composition of constant-size
-/// layers (a <see cref="Sequential"/> of <c>Linear(784, 256)</c>, <c>ReLU</c>, <c>Linear(256, 10)</c>): every layer's
+/// layers (a <see cref="Sequential"/> of <c>Linear(784, 256)</c>, <c>ReLU</c>, <c>Linear(256, 10)</c>, or of the user's own
+/// <c>[Layer]</c>s among them), or for a model that is one constant-size <c>[Layer]</c> of the user's: every layer's
 /// forward kernel, the loss, every backward kernel and the optimiser's update in one method, over one workspace, with
 /// the layers' kernels called directly (static calls with constant sizes) instead of through each layer's span API.
 /// </summary>
@@ -23,16 +24,19 @@ public abstract class GeneratedTrainingStep
     private readonly LayerwiseOptimizerSteps _updates;
     private readonly AlignedBuffer _workspace;
 
-    /// <summary>Takes the model's update plan and a workspace of <paramref name="workspaceLength"/> floats (the step's largest batch).</summary>
-    protected GeneratedTrainingStep(Sequential model, ILoss loss, Optimizer optimizer, int workspaceLength)
+    /// <summary>
+    /// Takes the model's update plan and a workspace of <paramref name="workspaceLength"/> floats (the step's largest batch).
+    /// The model is a <see cref="Sequential"/> (child <c>i</c> of <see cref="AfterChildBackward"/> is its layer <c>i</c>) or
+    /// one generated layer (child 0 is the layer itself).
+    /// </summary>
+    protected GeneratedTrainingStep(ILayer model, ILoss loss, Optimizer optimizer, int workspaceLength)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(optimizer);
         Loss = loss;
         Optimizer = optimizer;
-        _updates = LayerwiseOptimizerSteps.For(model, optimizer)
-            ?? throw new ArgumentException("A generated training step needs a Sequential with at least one layer.", nameof(model));
+        _updates = LayerwiseOptimizerSteps.For(model, optimizer) ?? LayerwiseOptimizerSteps.ForOneLayer(model, optimizer);
         _workspace = new AlignedBuffer(workspaceLength);
     }
 

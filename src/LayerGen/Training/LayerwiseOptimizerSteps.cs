@@ -74,6 +74,23 @@ internal sealed class LayerwiseOptimizerSteps : IChildBackwardListener
         return new LayerwiseOptimizerSteps(optimizer, System.Array.ConvertAll(afterChild, l => l.ToArray()), atEnd.ToArray());
     }
 
+    /// <summary>
+    /// The plan for a model that is one layer (a generated training step's): its parameters after its backward (child 0),
+    /// the optimiser's others at the end. The same updates as <see cref="Optimizer.Step()"/> after the backward, bit for bit.
+    /// </summary>
+    public static LayerwiseOptimizerSteps ForOneLayer(ILayer model, Optimizer optimizer)
+    {
+        var held = new HashSet<Tensor>(model.Parameters(), ReferenceEqualityComparer.Instance);
+        var afterLayer = new List<int>();
+        var atEnd = new List<int>();
+        for (int i = 0; i < optimizer.Parameters.Count; i++)
+        {
+            (held.Contains(optimizer.Parameters[i]) ? afterLayer : atEnd).Add(i);
+        }
+
+        return new LayerwiseOptimizerSteps(optimizer, [afterLayer.ToArray()], atEnd.ToArray());
+    }
+
     public void AfterChildBackward(int index)
     {
         foreach (int i in _afterChild[index])

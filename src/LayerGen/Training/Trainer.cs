@@ -155,7 +155,8 @@ public sealed class Trainer
 
     /// <summary>
     /// Whether a step runs the generated whole-model step: one method, emitted by the generator for a
-    /// <see cref="Sequential"/> of constant-size layers it saw constructed, that runs every layer's forward kernel, the
+    /// <see cref="Sequential"/> of constant-size layers it saw constructed (built-ins and the user's own <c>[Layer]</c>s), or for
+    /// a model that is one of the user's layers constructed with constant sizes, that runs every layer's forward kernel, the
     /// loss, every backward kernel and the optimiser's updates without going through each layer's span API (the same
     /// result, bit for bit). True by default when there is one; set false to step layer by layer (for comparison).
     /// </summary>
@@ -168,7 +169,7 @@ public sealed class Trainer
             if (value && _generated is null)
             {
                 throw new InvalidOperationException(
-                    "Trainer: no generated step for this model; the generator emits one for a Sequential of constant-size built-in layers constructed in your code.");
+                    "Trainer: no generated step for this model; the generator emits one for a Sequential of constant-size layers (built-ins and your own [Layer]s) constructed in your code, and for a model that is one of your [Layer]s constructed with constant sizes.");
             }
 
             _runsGenerated = value;

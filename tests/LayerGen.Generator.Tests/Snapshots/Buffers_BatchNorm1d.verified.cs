@@ -184,6 +184,53 @@ partial class BatchNorm1d : global::LayerGen.ILayer, global::LayerGen.IBackwardI
         SpanChecks.BufferShape("BatchNorm1d", "runningVar", runningVar, [__numFeatures]);
     }
 
+    // The generated training step's way in to the kernel of numFeatures=4: what the span API runs for it,
+    // without the spans' length checks (the step lays the spans out and checks the model's input once).
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal int __StepSavedLength_numFeatures4(int rows) => Kernels<Sizes_numFeatures4>.SavedLength(__eps, __momentum, rows);
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepForward_numFeatures4(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
+    {
+        SpanChecks.Length("BatchNorm1d", "weight", weight.Count, __numFeatures);
+        SpanChecks.Length("BatchNorm1d", "bias", bias.Count, __numFeatures);
+        SpanChecks.BufferShape("BatchNorm1d", "runningMean", runningMean, [__numFeatures]);
+        SpanChecks.BufferShape("BatchNorm1d", "runningVar", runningVar, [__numFeatures]);
+        Kernels<Sizes_numFeatures4>.Forward(__eps, __momentum, rows, input, weight.Data, bias.Data, runningMean.Data, runningVar.Data, output, saved, __training);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackward_numFeatures4(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        SpanChecks.Length("BatchNorm1d", "weight", weight.Count, __numFeatures);
+        SpanChecks.Length("BatchNorm1d", "bias", bias.Count, __numFeatures);
+        SpanChecks.BufferShape("BatchNorm1d", "runningMean", runningMean, [__numFeatures]);
+        SpanChecks.BufferShape("BatchNorm1d", "runningVar", runningVar, [__numFeatures]);
+        bool __weightGradIsZero = false;
+        Span<float> __weightGrad = __AsParameter(weight).RequiresGrad ? ParameterGradients.Take(weight, out __weightGradIsZero) : default;
+        bool __biasGradIsZero = false;
+        Span<float> __biasGrad = __AsParameter(bias).RequiresGrad ? ParameterGradients.Take(bias, out __biasGradIsZero) : default;
+        if ((ReferenceEquals(weight, bias)) && (weight.RequiresGrad || bias.RequiresGrad))
+        {
+            if (__weightGradIsZero) __weightGrad.Clear();
+            __weightGradIsZero = false;
+            if (__biasGradIsZero) __biasGrad.Clear();
+            __biasGradIsZero = false;
+        }
+        Kernels<Sizes_numFeatures4>.Backward(__eps, __momentum, rows, input, weight.Data, bias.Data, runningMean.Data, runningVar.Data, output, outputGrad, inputGrad, __weightGrad, __biasGrad, __weightGradIsZero, __biasGradIsZero, saved, __training);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackwardIntoParameters_numFeatures4(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        SpanChecks.Length("BatchNorm1d", "weight", weight.Count, __numFeatures);
+        SpanChecks.Length("BatchNorm1d", "bias", bias.Count, __numFeatures);
+        SpanChecks.BufferShape("BatchNorm1d", "runningMean", runningMean, [__numFeatures]);
+        SpanChecks.BufferShape("BatchNorm1d", "runningVar", runningVar, [__numFeatures]);
+        if (ReferenceEquals(weight, bias)) throw new InvalidOperationException("BatchNorm1d: two of its parameters are one tensor, so its backward cannot add gradients into them (the first written would change a value the other's gradient reads).");
+        Kernels<Sizes_numFeatures4>.Backward(__eps, __momentum, rows, input, weight.Data, bias.Data, runningMean.Data, runningVar.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, bias.RequiresGrad ? bias.Data : null, false, false, saved, __training);
+    }
+
     /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
     private interface IKernelSizes
     {

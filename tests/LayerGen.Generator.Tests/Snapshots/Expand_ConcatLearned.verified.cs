@@ -143,6 +143,34 @@ partial class ConcatLearned : global::LayerGen.ILayer, global::LayerGen.IBackwar
         SpanChecks.Length("ConcatLearned", "p", p.Count, __m);
     }
 
+    // The generated training step's way in to the kernel of n=3, m=2: what the span API runs for it,
+    // without the spans' length checks (the step lays the spans out and checks the model's input once).
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal int __StepSavedLength_n3_m2(int rows) => Kernels<Sizes_n3_m2>.SavedLength(rows);
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepForward_n3_m2(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
+    {
+        SpanChecks.Length("ConcatLearned", "p", p.Count, __m);
+        Kernels<Sizes_n3_m2>.Forward(rows, input, p.Data, output, saved);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackward_n3_m2(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        SpanChecks.Length("ConcatLearned", "p", p.Count, __m);
+        bool __pGradIsZero = false;
+        Span<float> __pGrad = __AsParameter(p).RequiresGrad ? ParameterGradients.Take(p, out __pGradIsZero) : default;
+        Kernels<Sizes_n3_m2>.Backward(rows, input, p.Data, output, outputGrad, inputGrad, __pGrad, __pGradIsZero, saved);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackwardIntoParameters_n3_m2(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        SpanChecks.Length("ConcatLearned", "p", p.Count, __m);
+        Kernels<Sizes_n3_m2>.Backward(rows, input, p.Data, output, outputGrad, inputGrad, p.RequiresGrad ? p.Data : null, false, saved);
+    }
+
     /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
     private interface IKernelSizes
     {

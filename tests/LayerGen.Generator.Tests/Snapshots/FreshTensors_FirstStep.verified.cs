@@ -169,6 +169,47 @@ partial class FirstStep : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
         SpanChecks.Length("FirstStep", "wHh", wHh.Count, __numHiddens * __numHiddens);
     }
 
+    // The generated training step's way in to the kernel of numInputs=3, numHiddens=4: what the span API runs for it,
+    // without the spans' length checks (the step lays the spans out and checks the model's input once).
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal int __StepSavedLength_numInputs3_numHiddens4(int rows) => Kernels<Sizes_numInputs3_numHiddens4>.SavedLength(rows);
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepForward_numInputs3_numHiddens4(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
+    {
+        SpanChecks.Length("FirstStep", "wXh", wXh.Count, __numInputs * __numHiddens);
+        SpanChecks.Length("FirstStep", "wHh", wHh.Count, __numHiddens * __numHiddens);
+        Kernels<Sizes_numInputs3_numHiddens4>.Forward(rows, input, wXh.Data, wHh.Data, output, saved);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackward_numInputs3_numHiddens4(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        SpanChecks.Length("FirstStep", "wXh", wXh.Count, __numInputs * __numHiddens);
+        SpanChecks.Length("FirstStep", "wHh", wHh.Count, __numHiddens * __numHiddens);
+        bool __wXhGradIsZero = false;
+        Span<float> __wXhGrad = __AsParameter(wXh).RequiresGrad ? ParameterGradients.Take(wXh, out __wXhGradIsZero) : default;
+        bool __wHhGradIsZero = false;
+        Span<float> __wHhGrad = __AsParameter(wHh).RequiresGrad ? ParameterGradients.Take(wHh, out __wHhGradIsZero) : default;
+        if ((ReferenceEquals(wXh, wHh)) && (wXh.RequiresGrad || wHh.RequiresGrad))
+        {
+            if (__wXhGradIsZero) __wXhGrad.Clear();
+            __wXhGradIsZero = false;
+            if (__wHhGradIsZero) __wHhGrad.Clear();
+            __wHhGradIsZero = false;
+        }
+        Kernels<Sizes_numInputs3_numHiddens4>.Backward(rows, input, wXh.Data, wHh.Data, output, outputGrad, inputGrad, __wXhGrad, __wHhGrad, __wXhGradIsZero, __wHhGradIsZero, saved);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackwardIntoParameters_numInputs3_numHiddens4(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        SpanChecks.Length("FirstStep", "wXh", wXh.Count, __numInputs * __numHiddens);
+        SpanChecks.Length("FirstStep", "wHh", wHh.Count, __numHiddens * __numHiddens);
+        if (ReferenceEquals(wXh, wHh)) throw new InvalidOperationException("FirstStep: two of its parameters are one tensor, so its backward cannot add gradients into them (the first written would change a value the other's gradient reads).");
+        Kernels<Sizes_numInputs3_numHiddens4>.Backward(rows, input, wXh.Data, wHh.Data, output, outputGrad, inputGrad, wXh.RequiresGrad ? wXh.Data : null, wHh.RequiresGrad ? wHh.Data : null, false, false, saved);
+    }
+
     /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
     private interface IKernelSizes
     {

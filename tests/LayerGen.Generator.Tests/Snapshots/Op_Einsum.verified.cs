@@ -143,6 +143,34 @@ partial class TensorReduction : global::LayerGen.ILayer, global::LayerGen.IBackw
         SpanChecks.Length("TensorReduction", "weight", weight.Count, __inputs * __inputs * __outputs);
     }
 
+    // The generated training step's way in to the kernel of inputs=16, outputs=8: what the span API runs for it,
+    // without the spans' length checks (the step lays the spans out and checks the model's input once).
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal int __StepSavedLength_inputs16_outputs8(int rows) => Kernels<Sizes_inputs16_outputs8>.SavedLength(rows);
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepForward_inputs16_outputs8(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
+    {
+        SpanChecks.Length("TensorReduction", "weight", weight.Count, __inputs * __inputs * __outputs);
+        Kernels<Sizes_inputs16_outputs8>.Forward(rows, input, weight.Data, output, saved);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackward_inputs16_outputs8(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        SpanChecks.Length("TensorReduction", "weight", weight.Count, __inputs * __inputs * __outputs);
+        bool __weightGradIsZero = false;
+        Span<float> __weightGrad = __AsParameter(weight).RequiresGrad ? ParameterGradients.Take(weight, out __weightGradIsZero) : default;
+        Kernels<Sizes_inputs16_outputs8>.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad, __weightGradIsZero, saved);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackwardIntoParameters_inputs16_outputs8(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        SpanChecks.Length("TensorReduction", "weight", weight.Count, __inputs * __inputs * __outputs);
+        Kernels<Sizes_inputs16_outputs8>.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, false, saved);
+    }
+
     /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
     private interface IKernelSizes
     {

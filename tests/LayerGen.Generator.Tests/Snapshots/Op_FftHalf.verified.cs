@@ -104,6 +104,23 @@ partial class FourierHalf : global::LayerGen.ILayer
         SpanChecks.MinimumLength("FourierHalf", "saved", saved, SavedLength(rows));
     }
 
+    // The generated training step's way in to the kernel of n=64: what the span API runs for it,
+    // without the spans' length checks (the step lays the spans out and checks the model's input once).
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal int __StepSavedLength_n64(int rows) => Kernels<Sizes_n64>.SavedLength(rows);
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepForward_n64(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
+    {
+        Kernels<Sizes_n64>.Forward(rows, input, output, saved);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackward_n64(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        Kernels<Sizes_n64>.Backward(rows, input, output, outputGrad, inputGrad, saved);
+    }
+
     /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
     private interface IKernelSizes
     {

@@ -151,6 +151,34 @@ partial class ScaledDropout : global::LayerGen.ILayer, global::LayerGen.IBackwar
         SpanChecks.Length("ScaledDropout", "weight", weight.Count, __d * __units);
     }
 
+    // The generated training step's way in to the kernel of d=16, units=8: what the span API runs for it,
+    // without the spans' length checks (the step lays the spans out and checks the model's input once).
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal int __StepSavedLength_d16_units8(int rows) => Kernels<Sizes_d16_units8>.SavedLength(__dropout, __temperature, rows);
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepForward_d16_units8(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
+    {
+        SpanChecks.Length("ScaledDropout", "weight", weight.Count, __d * __units);
+        Kernels<Sizes_d16_units8>.Forward(__dropout, __temperature, rows, input, weight.Data, output, saved, __training);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackward_d16_units8(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        SpanChecks.Length("ScaledDropout", "weight", weight.Count, __d * __units);
+        bool __weightGradIsZero = false;
+        Span<float> __weightGrad = __AsParameter(weight).RequiresGrad ? ParameterGradients.Take(weight, out __weightGradIsZero) : default;
+        Kernels<Sizes_d16_units8>.Backward(__dropout, __temperature, rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad, __weightGradIsZero, saved);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackwardIntoParameters_d16_units8(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        SpanChecks.Length("ScaledDropout", "weight", weight.Count, __d * __units);
+        Kernels<Sizes_d16_units8>.Backward(__dropout, __temperature, rows, input, weight.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, false, saved);
+    }
+
     /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
     private interface IKernelSizes
     {

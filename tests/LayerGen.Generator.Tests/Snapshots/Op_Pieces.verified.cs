@@ -83,6 +83,23 @@ partial class Pieces : global::LayerGen.ILayer
         SpanChecks.MinimumLength("Pieces", "saved", saved, SavedLength(rows));
     }
 
+    // The generated training step's way in to the kernel of this layer: what the span API runs for it,
+    // without the spans' length checks (the step lays the spans out and checks the model's input once).
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal int __StepSavedLength(int rows) => Kernels.SavedLength(rows);
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepForward(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
+    {
+        Kernels.Forward(rows, input, output, saved);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        Kernels.Backward(rows, input, output, outputGrad, inputGrad, saved);
+    }
+
     /// <summary>The layer's kernels.</summary>
     private static class Kernels
     {

@@ -117,6 +117,34 @@ partial class Rearrange : global::LayerGen.ILayer, global::LayerGen.IBackwardInt
         SpanChecks.Length("Rearrange", "weight", weight.Count, 3 * 4);
     }
 
+    // The generated training step's way in to the kernel of this layer: what the span API runs for it,
+    // without the spans' length checks (the step lays the spans out and checks the model's input once).
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal int __StepSavedLength(int rows) => Kernels.SavedLength(rows);
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepForward(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
+    {
+        SpanChecks.Length("Rearrange", "weight", weight.Count, 3 * 4);
+        Kernels.Forward(rows, input, weight.Data, output, saved);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackward(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        SpanChecks.Length("Rearrange", "weight", weight.Count, 3 * 4);
+        bool __weightGradIsZero = false;
+        Span<float> __weightGrad = __AsParameter(weight).RequiresGrad ? ParameterGradients.Take(weight, out __weightGradIsZero) : default;
+        Kernels.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad, __weightGradIsZero, saved);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackwardIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        SpanChecks.Length("Rearrange", "weight", weight.Count, 3 * 4);
+        Kernels.Backward(rows, input, weight.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, false, saved);
+    }
+
     /// <summary>The layer's kernels.</summary>
     private static class Kernels
     {

@@ -142,6 +142,34 @@ partial class ReluThenBias : global::LayerGen.ILayer, global::LayerGen.IBackward
         SpanChecks.Length("ReluThenBias", "bias", bias.Count, __n_n);
     }
 
+    // The generated training step's way in to the kernel of n=5: what the span API runs for it,
+    // without the spans' length checks (the step lays the spans out and checks the model's input once).
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal int __StepSavedLength_n5(int rows) => Kernels<Sizes_n5>.SavedLength(rows);
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepForward_n5(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
+    {
+        SpanChecks.Length("ReluThenBias", "bias", bias.Count, __n_n);
+        Kernels<Sizes_n5>.Forward(rows, input, bias.Data, output, saved);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackward_n5(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        SpanChecks.Length("ReluThenBias", "bias", bias.Count, __n_n);
+        bool __biasGradIsZero = false;
+        Span<float> __biasGrad = __AsParameter(bias).RequiresGrad ? ParameterGradients.Take(bias, out __biasGradIsZero) : default;
+        Kernels<Sizes_n5>.Backward(rows, input, bias.Data, output, outputGrad, inputGrad, __biasGrad, __biasGradIsZero, saved);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackwardIntoParameters_n5(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        SpanChecks.Length("ReluThenBias", "bias", bias.Count, __n_n);
+        Kernels<Sizes_n5>.Backward(rows, input, bias.Data, output, outputGrad, inputGrad, bias.RequiresGrad ? bias.Data : null, false, saved);
+    }
+
     /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
     private interface IKernelSizes
     {

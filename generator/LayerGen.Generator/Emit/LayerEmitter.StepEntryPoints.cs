@@ -1,0 +1,129 @@
+using System.Collections.Generic;
+using System.Linq;
+using LayerGen.Generator.Ir;
+using LayerGen.Generator.Model;
+
+namespace LayerGen.Generator.Emit;
+
+// The way in for the generated whole-model training step (TrainingStepEmitter): per constant-size kernel, internal
+// methods that run it as the span API does, minus the span API's length checks, which the step makes once for the model.
+internal sealed partial class LayerEmitter
+{
+    /// <summary>
+    /// The kernels a generated training step may call, one per constant specialisation (or the only kernel of a layer
+    /// without sizes); empty when the layer has none a step can call. Filled by <see cref="EmitStepEntryPoints"/>.
+    /// </summary>
+    public EquatableArray<StepEntry> StepEntries { get; private set; } = EquatableArray<StepEntry>.Empty;
+
+    /// <summary>
+    /// Whether a generated step can call this layer's kernels: a layer of one float input and output (not a loss, not a
+    /// built-in of LayerGen.dll), with constant-size kernels, declared at the top level of its namespace (a nested one may
+    /// be private to its container, and the step lives elsewhere in the assembly). Its parameters, buffers,
+    /// hyperparameters, children and train/eval mode are the entry points' to pass, as the span API passes them.
+    /// </summary>
+    private bool HasStepEntryPoints =>
+        !_builtIn
+        && !_layer.IsLoss
+        && _layer.ContainingTypes.Count == 0
+        && !HasRunTimeFeatures
+        && _layer.RunTimeSizes.Count == 0
+        && (HasSizes ? _specialisations.Count > 0 : true);
+
+    /// <summary>
+    /// Emits, per constant kernel, <c>__StepSavedLength…</c>, <c>__StepForward…</c>, <c>__StepBackward…</c> and (when the
+    /// layer has it) <c>__StepBackwardIntoParameters…</c>: each the body of the span API's case for that kernel, with the
+    /// checks of the parameters' and buffers' lengths (a field the user's own code reassigns is seen nowhere else) but
+    /// not of the spans, which the step lays out itself. Internal: only the assembly's generated step calls them.
+    /// </summary>
+    private void EmitStepEntryPoints(SourceWriter w, bool gradientsMayGoIntoParameters)
+    {
+        if (!HasStepEntryPoints)
+        {
+            return;
+        }
+
+        string parameterData = ParameterData();
+        string parameterGrads = GradientArguments();
+        var entries = new List<StepEntry>();
+        var kernels = HasSizes
+            ? _specialisations.Select(s => (Sizes: s, Class: KernelClassName(s), Suffix: "_" + SizesStructName(s).Substring("Sizes_".Length), Name: $"{_layer.ClassName}[{SizeList(s)}]{ScalarMark}"))
+            : new[] { (Sizes: EquatableArray<int>.Empty, Class: RuntimeKernelClass, Suffix: string.Empty, Name: _layer.ClassName + ScalarMark) };
+        foreach (var (sizes, k, suffix, kernelName) in kernels)
+        {
+            w.Line();
+            w.Comment($"The generated training step's way in to the kernel of {(HasSizes ? SizeList(sizes) : "this layer")}: what the span API runs for it,\nwithout the spans' length checks (the step lays the spans out and checks the model's input once).");
+            w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            w.Line($"internal int __StepSavedLength{suffix}(int rows) => {k}.SavedLength({ChildArguments}rows);");
+            w.Line();
+            w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            using (w.Block($"internal void __StepForward{suffix}(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)"))
+            {
+                EmitStateLengthChecks(w);
+                w.Line($"{k}.Forward({ChildArguments}rows, input, {parameterData}output, saved{Training});");
+            }
+
+            w.Line();
+            w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            using (w.Block($"internal void __StepBackward{suffix}(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)"))
+            {
+                EmitStateLengthChecks(w);
+                EmitTakeGradients(w);
+                w.Line($"{k}.Backward({ChildArguments}rows, input, {parameterData}output, outputGrad, inputGrad, {parameterGrads}saved{ChildBackwardFlag(false)});");
+            }
+
+            if (gradientsMayGoIntoParameters)
+            {
+                string intoParameters = string.Concat(_layer.Parameters.Select(p => $"{p.Name}.RequiresGrad ? {p.Name}.Data : null, "))
+                    + string.Concat(_layer.Parameters.Select(_ => "false, ")) + "saved" + ChildBackwardFlag(true);
+                var pairs = Pairs(_layer.Parameters.Select(p => p.Name).ToList()).Select(p => $"ReferenceEquals({p.First}, {p.Second})").ToList();
+                w.Line();
+                w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+                using (w.Block($"internal void __StepBackwardIntoParameters{suffix}(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)"))
+                {
+                    EmitStateLengthChecks(w);
+                    if (pairs.Count > 0)
+                    {
+                        w.Line($"if ({string.Join(" || ", pairs)}) throw new InvalidOperationException(\"{_layer.ClassName}: two of its parameters are one tensor, so its backward cannot add gradients into them (the first written would change a value the other's gradient reads).\");");
+                    }
+
+                    w.Line($"{k}.Backward({ChildArguments}rows, input, {parameterData}output, outputGrad, inputGrad, {intoParameters});");
+                }
+            }
+
+            entries.Add(new StepEntry(
+                _layer.FullName,
+                sizes,
+                kernelName,
+                suffix,
+                RowLength(_plan.Graph[_plan.Graph.Input].Shape, sizes),
+                RowLength(_plan.Graph[_plan.Graph.Output].Shape, sizes),
+                gradientsMayGoIntoParameters));
+        }
+
+        StepEntries = entries.ToEquatableArray();
+    }
+
+    /// <summary>The checks of the parameters' and buffers' lengths that <c>__CheckLengths</c> makes on every span call.</summary>
+    private void EmitStateLengthChecks(SourceWriter w)
+    {
+        foreach (var parameter in _layer.Parameters)
+        {
+            w.Line($"SpanChecks.Length(\"{_layer.ClassName}\", \"{parameter.Name}\", {parameter.Name}.Count, {GlueProduct(parameter.Shape.Select(s => s.ToDim(_names.Size)))});");
+        }
+
+        EmitBufferShapeChecks(w);
+    }
+
+    /// <summary>Floats of one row of <paramref name="shape"/> for the constant <paramref name="sizes"/> (in <see cref="SizeNames"/>' order).</summary>
+    private int RowLength(Shape shape, EquatableArray<int> sizes)
+    {
+        var names = SizeNames.ToList();
+        long length = 1;
+        foreach (var dim in shape.Features)
+        {
+            length *= dim.Kind == DimKind.Const ? dim.Value : dim.AsSize.Evaluate(name => sizes[names.IndexOf(name)]);
+        }
+
+        return checked((int)length);
+    }
+}
