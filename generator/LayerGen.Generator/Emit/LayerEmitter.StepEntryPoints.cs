@@ -18,13 +18,15 @@ internal sealed partial class LayerEmitter
     /// <summary>
     /// Whether a generated step can call this layer's kernels: a layer of one float input and output (not a loss, not a
     /// built-in of LayerGen.dll), with constant-size kernels, declared at the top level of its namespace (a nested one may
-    /// be private to its container, and the step lives elsewhere in the assembly). Its parameters, buffers,
+    /// be private to its container, and the step lives elsewhere in the assembly), and not generic (the step names the
+    /// layer's type, and a construction's type arguments are not carried to it yet). Its parameters, buffers,
     /// hyperparameters, children and train/eval mode are the entry points' to pass, as the span API passes them.
     /// </summary>
     private bool HasStepEntryPoints =>
         !_builtIn
         && !_layer.IsLoss
         && _layer.ContainingTypes.Count == 0
+        && _layer.TypeParameterList.Length == 0
         && !HasRunTimeFeatures
         && _layer.RunTimeSizes.Count == 0
         && (HasSizes ? _specialisations.Count > 0 : true);

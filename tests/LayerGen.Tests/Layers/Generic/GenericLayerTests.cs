@@ -43,6 +43,28 @@ public class GenericLayerTests
     }
 
     [Fact]
+    public void A_Sequential_of_generic_layers_trains_layer_by_layer_and_its_step_lowers_the_loss()
+    {
+        // The generated whole-model step names each layer's type, and a construction's type arguments do not reach it
+        // yet: the Trainer must take the layer-by-layer step (a generated one would not have compiled at all).
+        Tensor.ManualSeed(63);
+        var model = new Sequential(new TaggedLinear<Encoder>(4, 8), new TaggedLinear<Decoder>(8, 2));
+        var trainer = new Trainer(model, new MseLoss(), new Sgd(model.Parameters(), 0.05), maxRows: 3);
+        Assert.False(trainer.UsesGeneratedStep);
+        Assert.Equal("layer by layer", trainer.StepName);
+        var x = Tensor.Randn(3, 4);
+        var y = Tensor.Randn(3, 2);
+        float first = trainer.Step(x, y);
+        float later = first;
+        for (int i = 0; i < 20; i++)
+        {
+            later = trainer.Step(x, y);
+        }
+
+        Assert.True(later < first, $"20 SGD steps on one batch should lower the loss: {first} -> {later}");
+    }
+
+    [Fact]
     public void A_layer_nested_in_a_generic_type_is_specialised_and_matches_finite_differences()
     {
         Tensor.ManualSeed(62);
