@@ -148,6 +148,34 @@ partial class SoftmaxHead : global::LayerGen.ILayer, global::LayerGen.IBackwardI
         SpanChecks.Length("SoftmaxHead", "weight", weight.Count, __n_n * __n_k);
     }
 
+    // The generated training step's way in to the kernel of n=5, k=4: what the span API runs for it,
+    // without the spans' length checks (the step lays the spans out and checks the model's input once).
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal int __StepSavedLength_n5_k4(int rows) => Kernels<Sizes_n5_k4>.SavedLength(softmax, rows);
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepForward_n5_k4(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
+    {
+        SpanChecks.Length("SoftmaxHead", "weight", weight.Count, __n_n * __n_k);
+        Kernels<Sizes_n5_k4>.Forward(softmax, rows, input, weight.Data, output, saved);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackward_n5_k4(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        SpanChecks.Length("SoftmaxHead", "weight", weight.Count, __n_n * __n_k);
+        bool __weightGradIsZero = false;
+        Span<float> __weightGrad = __AsParameter(weight).RequiresGrad ? ParameterGradients.Take(weight, out __weightGradIsZero) : default;
+        Kernels<Sizes_n5_k4>.Backward(softmax, rows, input, weight.Data, output, outputGrad, inputGrad, __weightGrad, __weightGradIsZero, saved, false);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackwardIntoParameters_n5_k4(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        SpanChecks.Length("SoftmaxHead", "weight", weight.Count, __n_n * __n_k);
+        Kernels<Sizes_n5_k4>.Backward(softmax, rows, input, weight.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, false, saved, true);
+    }
+
     /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
     private interface IKernelSizes
     {

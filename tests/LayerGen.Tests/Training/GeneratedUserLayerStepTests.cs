@@ -3,6 +3,7 @@ using System.Linq;
 using LayerGen.Tests.Layers;
 using LayerGen.Tests.Layers.Children;
 using LayerGen.Tests.Layers.Exercises;
+using LayerGen.Tests.Layers.RunTimeFeatures;
 using Xunit;
 
 namespace LayerGen.Tests.Training;
@@ -50,6 +51,10 @@ public sealed class GeneratedUserLayerStepTests
         Assert.False(trainer.UsesGeneratedStep);
         Assert.Equal("layer by layer", trainer.StepName);
     }
+
+    [Fact]
+    public void A_layer_whose_child_reads_its_width_at_run_time_matches_the_layer_by_layer_step_bit_for_bit() =>
+        TrainBoth(() => new SoftmaxHead(5, 4), m => new Sgd(m.Parameters(), 0.1, momentum: 0.9), () => new MseLoss(), rows: 6, classes: 0);
 
     [Fact]
     public void Lone_linear_with_mse_and_sgd_matches_the_layer_by_layer_step_bit_for_bit() =>
