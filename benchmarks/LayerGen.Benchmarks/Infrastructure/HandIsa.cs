@@ -8,7 +8,7 @@ namespace LayerGen.Benchmarks.Infrastructure;
 /// Which hand-written baselines this process runs: the <c>Vector512</c> ones (AVX-512) where the JIT
 /// accelerates <see cref="Vector512{T}"/>, the <c>Vector256</c> ones (AVX2 + FMA, 16 ymm registers)
 /// otherwise. Both properties are JIT-time constants, so a case's <c>HandForward</c> dispatch folds to one
-/// direct call. <c>DOTNET_EnableAVX512F=0</c> makes an AVX-512 machine take the AVX2 versions (and LayerGen
+/// direct call. <c>DOTNET_EnableAVX512=0</c> (<c>DOTNET_EnableAVX512F=0</c> before .NET 10) makes an AVX-512 machine take the AVX2 versions (and LayerGen
 /// its non-Vector512 paths): that is how <c>--isa avx2</c> takes the AVX2 figures there.
 /// </summary>
 public static class HandIsa
@@ -62,7 +62,7 @@ public static class HandIsa
     {
         string vectors = Vector512.IsHardwareAccelerated ? "Vector512" : Vector256.IsHardwareAccelerated ? "Vector256" : Vector128.IsHardwareAccelerated ? "Vector128" : "no SIMD";
         string env = "";
-        foreach (string name in new[] { "DOTNET_EnableAVX512F", "DOTNET_EnableAVX2", "DOTNET_EnableHWIntrinsic", "DOTNET_PreferredVectorBitWidth" })
+        foreach (string name in new[] { "DOTNET_EnableAVX512", "DOTNET_EnableAVX512F", "DOTNET_EnableAVX2", "DOTNET_EnableHWIntrinsic", "DOTNET_PreferredVectorBitWidth" })
         {
             if (Environment.GetEnvironmentVariable(name) is { } value)
             {
