@@ -29,7 +29,7 @@ public abstract class TrainedCase : CaseBase
     private readonly Trainer _layerByLayerTrainer;
     private readonly Sgd _sgd;
     private readonly float[] _out;
-    private readonly float[] _saved;
+    private readonly Buf _saved;
     private readonly float[] _dy;
     private readonly float[] _lossSaved;
     private readonly int _lossRows;
@@ -61,7 +61,7 @@ public abstract class TrainedCase : CaseBase
         _loss = loss;
         _sgd = new Sgd(model.Parameters(), lr);
         _out = new float[rows * model.OutputRowLength];
-        _saved = new float[model.SavedLength(rows)];
+        _saved = new Buf(model.SavedLength(rows));
         _trainer = new Trainer(model, loss, _sgd, maxRows: rows);
         _inBackwardTrainer = new Trainer(model, loss, new Sgd(model.Parameters(), lr), maxRows: rows, updateInBackward: true);
         _layerByLayerTrainer = new Trainer(model, loss, new Sgd(model.Parameters(), lr), maxRows: rows) { UsesGeneratedStep = false };
@@ -86,7 +86,7 @@ public abstract class TrainedCase : CaseBase
 
     public sealed override float LayerGenForward()
     {
-        _model.ForwardSpan(Rows, X.Span, _out, _saved);
+        _model.ForwardSpan(Rows, X.Span, _out, _saved.Span);
         return _out[^1];
     }
 
@@ -131,15 +131,15 @@ public abstract class TrainedCase : CaseBase
         yield return ("Trainer/step total, update in backward", () => LayerGenInBackwardStep());
         yield return ("Trainer/step total, layer by layer", () => LayerGenLayerByLayerStep());
         yield return ("optimizer.ZeroGrad", () => _sgd.ZeroGrad());
-        yield return ($"model.ForwardSpan ({_model.LayerName})", () => _model.ForwardSpan(Rows, x.Span, _out, _saved));
+        yield return ($"model.ForwardSpan ({_model.LayerName})", () => _model.ForwardSpan(Rows, x.Span, _out, _saved.Span));
         yield return ($"loss.ForwardSpan ({_loss.KernelName})", () => _loss.ForwardSpan(_lossRows, _out, T.Span, _lossSaved));
         yield return ("loss.BackwardSpan (+ clear dy)", () =>
         {
             _dy.AsSpan().Clear();
             _loss.BackwardSpan(_lossRows, _out, T.Span, 1f, _dy, _lossSaved);
         });
-        _model.ForwardSpan(Rows, x.Span, _out, _saved);
-        yield return ($"model.BackwardSpan ({_model.LayerName})", () => _model.BackwardSpan(Rows, x.Span, _out, _dy, Span<float>.Empty, _saved));
+        _model.ForwardSpan(Rows, x.Span, _out, _saved.Span);
+        yield return ($"model.BackwardSpan ({_model.LayerName})", () => _model.BackwardSpan(Rows, x.Span, _out, _dy, Span<float>.Empty, _saved.Span));
         yield return ("optimizer.Step (SGD)", () => _sgd.Step());
         foreach (var phase in ChildPhases(_model, Rows, X.ToArray()))
         {
