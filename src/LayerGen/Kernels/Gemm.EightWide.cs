@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 
 namespace LayerGen.Kernels;
 
-// The A·B and Aᵀ·B path for n = 8 and a batch of at most 8 rows (AVX2 suffices): the forward of a layer
+// The A·B and Aᵀ·B path for n = 8 and a batch of at most 8 rows, or a contraction of at most 8 (AVX2 suffices): the forward of a layer
 // with 8 outputs (x·W, W [in, 8]) or its weight gradient for a longer batch. A row of C is one 256-bit
 // vector, a row of B one load; the tiled kernels spend much of such a product in their row-remainder
 // handling (2×8×64: 33.5 ns there, 26.2 here; 2×8×5: 9.8 and 3.1). Two rows of C at a time, four accumulators each, so eight

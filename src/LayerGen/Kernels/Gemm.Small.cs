@@ -41,6 +41,13 @@ public static unsafe partial class Gemm
             }
         }
 
+        // The same k = 8 product on 256-bit vectors where AVX-512 is not accelerated (or n < 16).
+        if (transposeB && !transposeA && k == 8 && n >= Vector256<float>.Count && Vector256.IsHardwareAccelerated && Avx.IsSupported && Fma.IsSupported)
+        {
+            DotK8Avx2(m, n, a, b, c, accumulate);
+            return true;
+        }
+
         if (!transposeB && Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
         {
             if (k <= 4 && n % Vector512<float>.Count == 0 && IsFloatAligned(c))
@@ -81,8 +88,9 @@ public static unsafe partial class Gemm
             }
         }
 
-        // n = 8 for a batch of up to 8 rows: a row of C is one 256-bit vector (AVX2 with FMA is enough).
-        if (!transposeB && n == 8 && m <= 8 && Vector256.IsHardwareAccelerated && Fma.IsSupported)
+        // n = 8 for a batch of up to 8 rows, or any number of rows over a contraction of at most 8 (Linear(8, n)'s
+        // weight gradient for a small batch): a row of C is one 256-bit vector (AVX2 with FMA is enough).
+        if (!transposeB && n == 8 && (m <= 8 || k <= 8) && Vector256.IsHardwareAccelerated && Fma.IsSupported)
         {
             EightWide(m, k, a, transposeA ? 1 : k, transposeA ? m : 1, b, c, accumulate);
             return true;

@@ -43,7 +43,9 @@ namespace LayerGen.Kernels;
 /// reduced together by one transpose-and-add network into 16 consecutive outputs. (With 2–4 rows it would
 /// read B once per row; the dot tiles, which read it once, measured faster.)</item>
 /// <item>k = 8, any number of rows (Linear(8, n)'s forward): each block of B, 16 × 8, is transposed in
-/// registers (24 two-source permutes) so each row of A makes its 16 outputs with 8 broadcast FMAs.</item>
+/// registers (24 two-source permutes) so each row of A makes its 16 outputs with 8 broadcast FMAs. With 256-bit
+/// vectors (AVX2 + FMA; also n = 8–15 on AVX-512) the same with blocks of 8 × 8 and the classic 24-shuffle transpose
+/// (Gemm.DotK8.Avx2.cs).</item>
 /// </list>
 /// <para>Below a few thousand multiply-adds, time is bounded by loads and stores more than by FMAs, and
 /// managed arrays are only 8- or 16-byte aligned, so most 64-byte accesses straddle two cache lines (an

@@ -6,7 +6,7 @@ namespace LayerGen.Tests.Kernels;
 
 /// <summary>
 /// The small-shape paths of <see cref="Gemm.MatMul"/> (A·Bᵀ with one row of A and k ≥ 16; A·Bᵀ with k = 8;
-/// both for n ≥ 16 with AVX-512; A·B and Aᵀ·B with n = 8 and m ≤ 8 with AVX2) at and around their limits, against the same naive double-precision
+/// both for n ≥ 16 with AVX-512, the second also for n ≥ 8 with AVX2; A·B and Aᵀ·B with n = 8 and m ≤ 8 with AVX2) at and around their limits, against the same naive double-precision
 /// product: the sizes just inside and just outside each path, n and k with and without tails, with and
 /// without accumulation. Without AVX-512 (DOTNET_EnableAVX512=0; on .NET 10 DOTNET_EnableAVX512F=0 does
 /// not disable it) the same cases check the tiled kernels.
@@ -39,7 +39,9 @@ public sealed partial class GemmTests
         int seed = 2000;
         foreach (int m in new[] { 1, 2, 3, 4, 5, 6, 7, 17 })
         {
-            foreach (int n in new[] { 8, 15, 16, 17, 18, 31, 32, 33, 128, 130 })
+            // n ≥ 16 takes the AVX-512 path where Vector512 is accelerated, n ≥ 8 the 256-bit one otherwise (and
+            // n = 8–15 on AVX-512 machines); 7 is outside both, 9 and 12 end in a block overlapping the first.
+            foreach (int n in new[] { 7, 8, 9, 12, 15, 16, 17, 18, 31, 32, 33, 128, 130 })
             {
                 foreach (int k in new[] { 7, 8, 9 })
                 {
@@ -57,9 +59,10 @@ public sealed partial class GemmTests
     public void Eight_columns_for_up_to_eight_rows_match(bool transposeA, bool accumulate)
     {
         // n = 8 and m ≤ 8 run one 256-bit vector per row of C, two rows at a time (odd m: a last single row),
-        // four contraction steps per loop (k mod 4: a tail); n = 7, 9 and m = 9 are just outside the path.
+        // four contraction steps per loop (k mod 4: a tail); n = 7, 9 are just outside the path, m = 9 and longer
+        // (a weight gradient Xᵀ·dY of Linear(·, 8)) take it only when k ≤ 8.
         int seed = 4000;
-        foreach (int m in new[] { 1, 2, 3, 4, 5, 7, 8, 9 })
+        foreach (int m in new[] { 1, 2, 3, 4, 5, 7, 8, 9, 17, 128 })
         {
             foreach (int n in new[] { 7, 8, 9 })
             {
