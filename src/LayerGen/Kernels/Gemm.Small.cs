@@ -96,6 +96,14 @@ public static unsafe partial class Gemm
             return true;
         }
 
+        // A contraction of 1–4 (outer products, weight gradients of a batch of 1–4) where the AVX-512 path above did
+        // not run: row by row on 256-bit vectors.
+        if (!transposeB && k <= 4 && n > 8 && Vector256.IsHardwareAccelerated && Fma.IsSupported)
+        {
+            ShortKAvx2(m, n, k, a, transposeA ? 1 : k, transposeA ? m : 1, b, c, accumulate);
+            return true;
+        }
+
         return false;
     }
 

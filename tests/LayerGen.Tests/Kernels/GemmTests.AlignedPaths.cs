@@ -25,7 +25,7 @@ public sealed partial class GemmTests
         int seed = 3000;
         foreach (int m in new[] { 1, 2, 3, 5, 16, 17 })
         {
-            foreach (int n in new[] { 15, 16, 17, 32, 48, 64, 70 })
+            foreach (int n in new[] { 9, 12, 15, 16, 17, 32, 48, 64, 70 })
             {
                 foreach (int k in new[] { 1, 2, 3, 4, 5 })
                 {
