@@ -96,6 +96,22 @@ public static unsafe partial class Gemm
             return true;
         }
 
+        // One row of A (a batch of one) on 256-bit vectors where the AVX-512 paths above did not run.
+        if (m == 1 && !transposeA && n >= Vector256<float>.Count && Vector256.IsHardwareAccelerated && Avx.IsSupported && Fma.IsSupported)
+        {
+            if (transposeB && k >= Vector256<float>.Count)
+            {
+                OneRowTimesBTransposedAvx2(n, k, a, b, c, accumulate);
+                return true;
+            }
+
+            if (!transposeB && n != 8 && k > 4)
+            {
+                OneRowTimesBAvx2(n, k, a, b, c, accumulate);
+                return true;
+            }
+        }
+
         // A contraction of 1–4 (outer products, weight gradients of a batch of 1–4) where the AVX-512 path above did
         // not run: row by row on 256-bit vectors.
         if (!transposeB && k <= 4 && n > 8 && Vector256.IsHardwareAccelerated && Fma.IsSupported)

@@ -34,6 +34,23 @@ public sealed partial class GemmTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public void One_row_times_B_matches(bool accumulate)
+    {
+        // dY·W for a batch of one: the AVX-512 grid path for n a multiple of 16, the 256-bit one for n ≥ 9 and k ≥ 5
+        // (blocks of 32 columns, then 8, then single columns); k ≤ 4 and n = 8 belong to other paths.
+        int seed = 1500;
+        foreach (int n in new[] { 8, 9, 15, 16, 31, 32, 33, 40, 64, 70 })
+        {
+            foreach (int k in new[] { 4, 5, 8, 9, 64, 100 })
+            {
+                Check(new Case(1, n, k, TransposeA: false, TransposeB: false, accumulate, seed++));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public void Contraction_of_eight_times_B_transposed_matches(bool accumulate)
     {
         int seed = 2000;
