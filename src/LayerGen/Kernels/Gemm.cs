@@ -68,6 +68,9 @@ namespace LayerGen.Kernels;
 /// masked to zero (an infinity in the neighbouring row must not meet a zero of A).</item>
 /// </list>
 /// <para>These need the operand they align (C, or B) on a float boundary, else the tiles run.</para>
+/// <para>Where those AVX-512 paths do not run (AVX2 machines, and shapes outside them), three 256-bit paths take the
+/// same small shapes: one row of A times Bᵀ (8 rows of B at a time, one horizontal-add network per 8 outputs) or
+/// times B (Gemm.OneRow.Avx2.cs), and contractions of 1–4 row by row (Gemm.ShortK.Avx2.cs).</para>
 /// <para>On one AVX-512 core (Zen 5, FMA peak ≈ 270 GFLOP/s) the MLP shapes 64×256×784 (x·Wᵀ, A·B),
 /// 64×784×256 (dY·W) and 256×784×64 (dYᵀ·X) run at about 230–265 GFLOP/s.</para>
 /// <para>Products of 2²¹ multiply-adds and more split their rows of C across two threads (Gemm.TwoThreads.cs;
