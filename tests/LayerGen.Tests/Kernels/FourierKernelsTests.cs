@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using CsCheck;
 using LayerGen.Kernels;
+using LayerGen.Tests.Infrastructure;
 using Xunit;
 
 namespace LayerGen.Tests.Kernels;
@@ -242,26 +243,16 @@ public sealed class FourierKernelsTests
         // GetAllocatedBytesForCurrentThread ignores other threads.
         int[] sizes = [3, 16, 48, 64, 100, 200, 1000, 1024];
         var buffers = sizes.Select(n => (n, x: FourierOracle.RandomRows(3, n, seed: n), y: new float[3 * 2 * (n / 2)], g: new float[3 * n])).ToArray();
-        for (int warm = 0; warm < 3; warm++)
-        {
-            foreach (var (n, x, y, g) in buffers)
+        Assert.Equal(0, Allocations.AfterWarmUp(
+            () =>
             {
-                FourierKernels.FftHalf(3, n, x, y);
-                FourierKernels.FftHalfAdjoint(3, n, y, g);
-            }
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
-        {
-            foreach (var (n, x, y, g) in buffers)
-            {
-                FourierKernels.FftHalf(3, n, x, y);
-                FourierKernels.FftHalfAdjoint(3, n, y, g);
-            }
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+                foreach (var (n, x, y, g) in buffers)
+                {
+                    FourierKernels.FftHalf(3, n, x, y);
+                    FourierKernels.FftHalfAdjoint(3, n, y, g);
+                }
+            },
+            calls: 20));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using CsCheck;
 using LayerGen.Kernels;
+using LayerGen.Tests.Infrastructure;
 using Xunit;
 
 namespace LayerGen.Tests.Kernels;
@@ -174,19 +175,7 @@ public sealed partial class GemmTests
             }
         }
 
-        // Enough calls for tiered compilation to settle (a method promoted mid-measurement is not an allocation of ours).
-        for (int i = 0; i < 60; i++)
-        {
-            RunAll();
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++)
-        {
-            RunAll();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.AfterWarmUp(RunAll, calls: 5));
     }
 
     [Theory]

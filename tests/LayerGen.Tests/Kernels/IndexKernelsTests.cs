@@ -1,5 +1,6 @@
 using System;
 using LayerGen.Kernels;
+using LayerGen.Tests.Infrastructure;
 using Xunit;
 
 namespace LayerGen.Tests.Kernels;
@@ -138,20 +139,7 @@ public sealed class IndexKernelsTests
             IndexKernels.ScatterAddAlongAxis("Gather", gathered, 1, 100, 32, along, grad);
         }
 
-        // Warm enough for the JIT to tier the kernels up (30 calls) before measuring, as SpanAllocationTests does: a
-        // single warm-up once measured 3,872 bytes in a loaded CI run, from the tiering, not from the kernels.
-        for (int i = 0; i < 50; i++)
-        {
-            Run();
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
-        {
-            Run();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.AfterWarmUp(Run));
     }
 
     private static float[] Values(int count, int seed)

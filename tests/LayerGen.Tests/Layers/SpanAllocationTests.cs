@@ -1,4 +1,5 @@
 using System;
+using LayerGen.Tests.Infrastructure;
 using Xunit;
 
 namespace LayerGen.Tests.Layers;
@@ -72,18 +73,7 @@ public sealed class SpanAllocationTests
         new Spec(-1, 1).Fill(random, input);
         new Spec(-1, 1).Fill(random, outputGrad);
 
-        for (int i = 0; i < 50; i++)
-        {
-            Step(layer, input, output, outputGrad, inputGrad, saved, zeroGrad);
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < Iterations; i++)
-        {
-            Step(layer, input, output, outputGrad, inputGrad, saved, zeroGrad);
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = Allocations.AfterWarmUp(() => Step(layer, input, output, outputGrad, inputGrad, saved, zeroGrad), Iterations);
 
         // The steps really ran: the output is finite and the gradient reached the input.
         Assert.All(output, v => Assert.True(float.IsFinite(v)));

@@ -27,18 +27,7 @@ public class TrainerTests
     public void A_warm_training_step_allocates_nothing()
     {
         var (trainer, features, labels) = Setup(1);
-        for (int i = 0; i < 20; i++)
-        {
-            trainer.Step(features, labels);
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 200; i++)
-        {
-            trainer.Step(features, labels);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.AfterWarmUp(() => trainer.Step(features, labels), calls: 200));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using LayerGen.Tests.Infrastructure;
 using Xunit;
 
 namespace LayerGen.Tests.Runtime;
@@ -155,13 +156,11 @@ public sealed class SequentialTests
         var inputGrad = new float[Rows * 8];
         dy.AsSpan().Fill(1f);
 
-        net.ForwardSpan(Rows, x.Data, output, saved);
-        net.BackwardSpan(Rows, x.Data, output, dy, inputGrad, saved); // warm-up: grads and scratch
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        net.ForwardSpan(Rows, x.Data, output, saved);
-        net.BackwardSpan(Rows, x.Data, output, dy, inputGrad, saved);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.AfterWarmUp(() =>
+        {
+            net.ForwardSpan(Rows, x.Data, output, saved);
+            net.BackwardSpan(Rows, x.Data, output, dy, inputGrad, saved);
+        }));
     }
 
     [Fact]

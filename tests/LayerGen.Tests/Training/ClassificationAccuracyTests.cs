@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using LayerGen.Tests.Infrastructure;
 using Xunit;
 
 namespace LayerGen.Tests.Training;
@@ -77,15 +78,7 @@ public class ClassificationAccuracyTests
         var x = Tensor.Randn(100, 8);
         var labels = Enumerable.Range(0, 100).Select(i => i % 10).ToArray();
         var accuracy = new ClassificationAccuracy(model, x.Data, labels, batchSize: 32);
-        accuracy.Evaluate();
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
-        {
-            accuracy.Evaluate();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.AfterWarmUp(() => accuracy.Evaluate(), calls: 20));
     }
 
     [Fact]

@@ -128,18 +128,7 @@ public class BatchNormTests
             layer.BackwardSpan(rows, input, output, outputGrad, inputGrad, saved);
         }
 
-        for (int i = 0; i < 50; i++)
-        {
-            Step();
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
-        {
-            Step();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.AfterWarmUp(Step, calls: 1000));
         Assert.All(output, v => Assert.True(float.IsFinite(v)));
 
         // The span forward wrote the running statistics into the buffers' own storage.

@@ -171,18 +171,7 @@ public sealed class IdsLayerTests
             runTime.BackwardSpan(ids.Length, ids, output, outputGrad, saved);
         }
 
-        for (int i = 0; i < 50; i++)
-        {
-            Step(); // warm: the first backward makes the weight gradients
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
-        {
-            Step();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.AfterWarmUp(Step, calls: 1000));
         Assert.NotNull(constant.Weight.Grad);
     }
 

@@ -1,4 +1,5 @@
 using System;
+using LayerGen.Tests.Infrastructure;
 using Xunit;
 
 namespace LayerGen.Tests.Layers.SeveralInputs;
@@ -28,18 +29,7 @@ public sealed class SeveralInputSpanTests
             cell.BackwardSpan(Rows, x, h, output, outputGrad, xGrad, hGrad, saved);
         }
 
-        for (int i = 0; i < 50; i++)
-        {
-            Step();
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
-        {
-            Step();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.AfterWarmUp(Step, calls: 1000));
 
         // The spans compute what Call does, and BackwardSpan gives what Call's backward gives.
         Array.Clear(xGrad);
@@ -73,18 +63,7 @@ public sealed class SeveralInputSpanTests
             step.BackwardSpan(Rows, x, state, output, newState, outputGrad, newStateGrad, Span<float>.Empty, stateGrad, saved);
         }
 
-        for (int i = 0; i < 50; i++)
-        {
-            Step();
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
-        {
-            Step();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.AfterWarmUp(Step, calls: 1000));
 
         var (y, h) = step.Call(Tensor.From(x, Rows, 5), Tensor.From(state, Rows, 4));
         Assert.Equal(y.ToArray(), output);
