@@ -57,20 +57,7 @@ public static unsafe partial class Gemm
             Vector256<float> t2 = Avx.Permute2x128(s2, s6, 0x20), t6 = Avx.Permute2x128(s2, s6, 0x31);
             Vector256<float> t3 = Avx.Permute2x128(s3, s7, 0x20), t7 = Avx.Permute2x128(s3, s7, 0x31);
 
-            float* ar = a;
-            float* cr = c + j;
-            for (int r = 0; r < m; r++, ar += 8, cr += n)
-            {
-                // Two chains of 4 FMAs rather than one of 8.
-                Vector256<float> even = Vector256.Create(ar[0]) * t0, odd = Vector256.Create(ar[1]) * t1;
-                even = Fma.MultiplyAdd(Vector256.Create(ar[2]), t2, even);
-                odd = Fma.MultiplyAdd(Vector256.Create(ar[3]), t3, odd);
-                even = Fma.MultiplyAdd(Vector256.Create(ar[4]), t4, even);
-                odd = Fma.MultiplyAdd(Vector256.Create(ar[5]), t5, odd);
-                even = Fma.MultiplyAdd(Vector256.Create(ar[6]), t6, even);
-                odd = Fma.MultiplyAdd(Vector256.Create(ar[7]), t7, odd);
-                PutLast<Vector256<float>, Ops256>(cr, even + odd, accumulate, tailLanes);
-            }
+            K8Rows<Vector256<float>, Ops256>(m, n, a, c + j, t0, t1, t2, t3, t4, t5, t6, t7, accumulate, tailLanes);
 
             if (j == lastBlock)
             {

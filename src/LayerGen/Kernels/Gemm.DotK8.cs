@@ -80,25 +80,35 @@ public static unsafe partial class Gemm
             Vector512<float> t2 = Avx512F.PermuteVar16x32x2(x2, i3a, x6), t6 = Avx512F.PermuteVar16x32x2(x2, i3b, x6);
             Vector512<float> t3 = Avx512F.PermuteVar16x32x2(x3, i3a, x7), t7 = Avx512F.PermuteVar16x32x2(x3, i3b, x7);
 
-            float* ar = a;
-            float* cr = c + j;
-            for (int r = 0; r < m; r++, ar += 8, cr += n)
-            {
-                // Two chains of 4 FMAs rather than one of 8.
-                Vector512<float> even = Vector512.Create(ar[0]) * t0, odd = Vector512.Create(ar[1]) * t1;
-                even = Vector512.FusedMultiplyAdd(Vector512.Create(ar[2]), t2, even);
-                odd = Vector512.FusedMultiplyAdd(Vector512.Create(ar[3]), t3, odd);
-                even = Vector512.FusedMultiplyAdd(Vector512.Create(ar[4]), t4, even);
-                odd = Vector512.FusedMultiplyAdd(Vector512.Create(ar[5]), t5, odd);
-                even = Vector512.FusedMultiplyAdd(Vector512.Create(ar[6]), t6, even);
-                odd = Vector512.FusedMultiplyAdd(Vector512.Create(ar[7]), t7, odd);
-                PutLast<Vector512<float>, Ops512>(cr, even + odd, accumulate, tailLanes);
-            }
+            K8Rows<Vector512<float>, Ops512>(m, n, a, c + j, t0, t1, t2, t3, t4, t5, t6, t7, accumulate, tailLanes);
 
             if (j == lastBlock)
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// Every row of A (8 floats each) times one block of B transposed into <paramref name="t0"/>…<paramref name="t7"/>
+    /// (register p holds column p): 8 broadcast FMAs per row, in two chains of 4 rather than one of 8, stored at
+    /// <paramref name="c"/> of each row (the last <paramref name="tailLanes"/> lanes only when it is not 0).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void K8Rows<T, TOps>(int m, int n, float* a, float* c, T t0, T t1, T t2, T t3, T t4, T t5, T t6, T t7, bool accumulate, int tailLanes)
+        where T : struct
+        where TOps : struct, IOps<T>
+    {
+        for (int r = 0; r < m; r++, a += 8, c += n)
+        {
+            T even = TOps.Fma(TOps.Splat(a[0]), t0, default), odd = TOps.Fma(TOps.Splat(a[1]), t1, default);
+            even = TOps.Fma(TOps.Splat(a[2]), t2, even);
+            odd = TOps.Fma(TOps.Splat(a[3]), t3, odd);
+            even = TOps.Fma(TOps.Splat(a[4]), t4, even);
+            odd = TOps.Fma(TOps.Splat(a[5]), t5, odd);
+            even = TOps.Fma(TOps.Splat(a[6]), t6, even);
+            odd = TOps.Fma(TOps.Splat(a[7]), t7, odd);
+            PutLast<T, TOps>(c, TOps.Add(even, odd), accumulate, tailLanes);
         }
     }
 }
