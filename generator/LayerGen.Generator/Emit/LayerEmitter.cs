@@ -43,7 +43,7 @@ internal sealed partial class LayerEmitter
     /// </summary>
     private string ChildParameters =>
         string.Concat(_layer.Hyperparameters.Select(h => $"{h.Type} {_names.Size(h.Name)}, "))
-        + string.Concat(UsedChildren.Select(c => $"global::{c.TypeFullName} {c.Name}, "));
+        + string.Concat(UsedChildren.Select(c => $"{c.TypeName} {c.Name}, "));
 
     private string ChildArguments =>
         string.Concat(_layer.Hyperparameters.Select(h => $"__{_names.Size(h.Name)}, "))

@@ -57,14 +57,18 @@ internal static class ChildReader
                 arguments = ReadArguments(model.GetOperation(initializer, cancellationToken), sizes);
             }
 
+            // A child of a generic layer class (Scaled<Tag> s = new(4)) goes by the layer's own name, without type arguments,
+            // as its model, signature and constructions do (its kernels serve every type argument); the kernels' parameter
+            // that receives it spells the type as declared.
             children.Add(new ChildModel(
                 member.Name,
-                childType.ToDisplayString(),
+                TypeParameters.LayerFullName(childType),
                 arguments,
                 SignatureOf(childType),
                 LocationInfo.From(member.Locations.FirstOrDefault() ?? Location.None))
             {
                 DeclaredHere = childType.DeclaringSyntaxReferences.Length > 0,
+                TypeName = childType.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             });
         }
 
@@ -177,7 +181,7 @@ internal static class ChildReader
 
         return input is null || output is null
             ? null
-            : new LayerSignature(type.ToDisplayString(), sizes.ToEquatableArray(), input.ToEquatableArray(), output.ToEquatableArray())
+            : new LayerSignature(TypeParameters.LayerFullName(type), sizes.ToEquatableArray(), input.ToEquatableArray(), output.ToEquatableArray())
             {
                 InputCount = inputs.Length, OutputCount = outputs.Length, OtherInputFeatures = others.ToEquatableArray(), IdsInputs = ids, OtherOutputFeatures = otherOutputs.ToEquatableArray(),
             };
