@@ -131,7 +131,7 @@ internal sealed partial class LayerEmitter
         // the plan's record of what each backward step reads and writes. A layer with neither parameters nor children
         // does not: its plain backward writes no parameter gradient, and its parents run that one instead.
         bool gradientsMayGoIntoParameters = _plan.GradientsMayGoIntoParameters && (_layer.Parameters.Count > 0 || _layer.Children.Count > 0);
-        w.Line($"[global::LayerGen.Generated.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{ShapeText.Format(_signature.InputFeatures)}\", \"{ShapeText.Format(_signature.OutputFeatures)}\")]");
+        w.Line($"[global::LayerGen.Generated.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{ShapeText.Format(_signature.InputFeatures)}\", \"{ShapeText.Format(_signature.OutputFeatures)}\"{SignatureRunTimeSizes})]");
         string interfaces = "global::LayerGen.ILayer"
             + (gradientsMayGoIntoParameters ? ", global::LayerGen.IBackwardIntoParameters" : string.Empty)
             + RunTimeInterface;

@@ -179,11 +179,21 @@ internal static class ChildReader
             otherOutputs.Add(features.ToEquatableArray());
         }
 
+        // Sizes no constructor argument gives (a layer whose features nothing fixes): a parent binds them from what it passes.
+        var runTimeSizes = attribute.NamedArguments.FirstOrDefault(a => a.Key == "RunTimeSizes").Value.Value is string runTimeText
+            ? runTimeText.Split(new[] { ',' }, System.StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).ToEquatableArray()
+            : EquatableArray<string>.Empty;
+        if (runTimeSizes.Any(s => !sizes.Contains(s)))
+        {
+            return null;
+        }
+
         return input is null || output is null
             ? null
             : new LayerSignature(TypeParameters.LayerFullName(type), sizes.ToEquatableArray(), input.ToEquatableArray(), output.ToEquatableArray())
             {
                 InputCount = inputs.Length, OutputCount = outputs.Length, OtherInputFeatures = others.ToEquatableArray(), IdsInputs = ids, OtherOutputFeatures = otherOutputs.ToEquatableArray(),
+                RunTimeSizes = runTimeSizes,
             };
     }
 }
