@@ -74,7 +74,7 @@ public sealed class FeatureAxisSizeDiagnosticTests
         var outcome = EagerAgreement.OutcomeOf(run);
         Assert.NotNull(outcome);
         Assert.Null(outcome!.Failure);
-        Assert.Equal(["Demo.Scaled(n: 3, features: 5) on [2, 5]"], outcome.Checked);
+        Assert.Equal(["Demo.Scaled(n: 3, features: 6) on [2, 6]"], outcome.Checked);
     }
 
     [Fact]
