@@ -67,6 +67,7 @@ internal static class FeatureAxisInference
         return resolved ? Substituted(layer, sizes) : null;
     }
 
+    /// <summary>Whether the layer's graph builds without a problem (the widened layer's uses agree with its run-time sizes).</summary>
     private static bool Builds(LayerModel layer, System.Func<ChildModel, LayerSignature?> signatureOf)
     {
         var problems = new List<DiagnosticInfo>();
