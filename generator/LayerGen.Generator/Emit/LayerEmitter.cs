@@ -210,7 +210,11 @@ internal sealed partial class LayerEmitter
     /// <summary>A shape's features as an <c>int[]</c> initialiser in the glue (sizes are the constructor's parameters).</summary>
     private string FeatureArray(IEnumerable<Dim> dims)
     {
-        string InitializerCode(Dim dim) => dim.CodeWith(_names.OriginalSize);
+        // With a run-time size the arrays are properties, read per call: a constructor size there is read from the glue's
+        // copy, as naming the parameter outside an initialiser would capture it (CS9124 when it also initialises a field).
+        string InitializerCode(Dim dim) => _layer.RunTimeSizes.Count == 0
+            ? dim.CodeWith(_names.OriginalSize)
+            : dim.CodeWith(s => _layer.RunTimeSizes.Contains(_names.OriginalSize(s)) ? _names.OriginalSize(s) : "__" + s);
         return dims.Any() ? $"new int[] {{ {string.Join(", ", dims.Select(InitializerCode))} }}" : "System.Array.Empty<int>()";
     }
 
