@@ -66,6 +66,12 @@ internal static class LayerCompiler
         }
 
         layer = withFeatureSizes;
+        if (layer.RunTimeSizes.Count > 0)
+        {
+            // x.Size(-1) on features nothing fixes made them run-time sizes: the run-time-bounded kernel only, as below.
+            specialisations = EquatableArray<EquatableArray<int>>.Empty;
+        }
+
         if (layer.IsLoss && RunTimeFeatures.Apply(layer, SignatureOf) is { } widenedLoss)
         {
             // A size nothing fixes (a loss's classes): the run-time-bounded kernel only, the size read at each call.

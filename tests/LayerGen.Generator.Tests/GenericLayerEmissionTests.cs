@@ -79,4 +79,72 @@ public sealed class GenericLayerEmissionTests
         Assert.Contains(outcome.Checked, line => line.StartsWith("Generic.Tagged`1", StringComparison.Ordinal));
         Assert.Contains(outcome.Checked, line => line.StartsWith("Generic.Blocks`1+Centered", StringComparison.Ordinal));
     }
+
+    private const string GenericChildren =
+        """
+        using LayerGen;
+
+        namespace GenericChildren;
+
+        public sealed class Tag
+        {
+        }
+
+        [Layer]
+        public partial class Tagged<TTag>(int inUnits, int units)
+        {
+            [Parameter] Tensor weight = Tensor.Randn(inUnits, units);
+
+            Tensor Forward(Tensor x) => Ops.Tanh(x.MatMul(weight));
+        }
+
+        public partial class Blocks<TConfig>
+        {
+            [Layer]
+            public partial class Scale(int n)
+            {
+                [Parameter] Tensor w = Tensor.Randn(n);
+
+                Tensor Forward(Tensor x) => x * w;
+            }
+        }
+
+        [Layer]
+        public partial class Holder(int inUnits, int hidden)
+        {
+            private readonly Tagged<Tag> encoder = new(inUnits, hidden);
+            private readonly Blocks<string>.Scale scale = new(hidden);
+            private readonly Tagged<Holder> decoder = new(hidden, inUnits);
+
+            Tensor Forward(Tensor x) => decoder.Call(scale.Call(encoder.Call(x))) + x;
+        }
+
+        public static class Build
+        {
+            public static Holder Small() => new(4, 3);
+        }
+        """;
+
+    [Fact]
+    public void Children_of_generic_layer_classes_are_found_called_through_their_kernels_and_agree_with_the_eager_path()
+    {
+        // The children go by their layer's name without type arguments (as their signatures and constructions do), and the
+        // kernels take them as the types declared: new Holder(4, 3) specialises Tagged for [4, 3] and [3, 4], Scale for [3].
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>(GenericChildren);
+        run.AssertClean();
+        string holder = run.GeneratedSources["GenericChildren.Holder.g.cs"];
+        Assert.Contains("global::GenericChildren.Tagged<global::GenericChildren.Tag> encoder, ", holder, StringComparison.Ordinal);
+        Assert.Contains("global::GenericChildren.Blocks<string>.Scale scale, ", holder, StringComparison.Ordinal);
+        Assert.Contains("global::GenericChildren.Tagged<global::GenericChildren.Holder> decoder, ", holder, StringComparison.Ordinal);
+        Assert.Contains("Kernels<Sizes_inUnits4_hidden3>", holder, StringComparison.Ordinal);
+        Assert.Contains("encoder.ForwardSpan(", holder, StringComparison.Ordinal);
+        string tagged = run.GeneratedSources["GenericChildren.Tagged.g.cs"];
+        Assert.Contains("Kernels<Sizes_inUnits4_units3>", tagged, StringComparison.Ordinal);
+        Assert.Contains("Kernels<Sizes_inUnits3_units4>", tagged, StringComparison.Ordinal);
+        Assert.Contains("Kernels<Sizes_n3>", run.GeneratedSources["GenericChildren.Blocks.Scale.g.cs"], StringComparison.Ordinal);
+        var outcome = EagerAgreement.OutcomeOf(run);
+        Assert.NotNull(outcome);
+        Assert.Null(outcome!.Failure);
+        Assert.Contains(outcome.Checked, line => line.StartsWith("GenericChildren.Holder", StringComparison.Ordinal));
+    }
 }

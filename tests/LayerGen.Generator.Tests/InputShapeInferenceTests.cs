@@ -65,6 +65,45 @@ public sealed class InputShapeInferenceTests
         Assert.Equal("(\"inputs, outputs\", \"[*, inputs]\", \"[*, outputs]\")", Signature(run.Source("CenteredLinear.g.cs")));
     }
 
+    [Fact]
+    public void A_second_input_nothing_declares_is_pinned_by_its_uses_as_the_first_is()
+    {
+        // y meets x W (so [*, units]); v's axis is read before x, through a parameter, pins both to [*, d].
+        GeneratorRun run = GeneratorHarness.Run<LayerGenerator>("""
+            using LayerGen;
+
+            namespace Inputs;
+
+            [Layer]
+            public partial class ProjectedSum(int inUnits, int units)
+            {
+                [Parameter] Tensor weight = Tensor.Randn(inUnits, units);
+
+                Tensor Forward(Tensor x, Tensor y) => x.MatMul(weight) + y;
+            }
+
+            [Layer]
+            public partial class GatedCentred(int d)
+            {
+                [Parameter] Tensor gate = Tensor.Randn(d);
+
+                Tensor Forward(Tensor x, Tensor v)
+                {
+                    var centred = v - v.Mean(-1, keepDim: true);
+                    return Ops.Sigmoid(x * gate) * centred;
+                }
+            }
+            """);
+
+        run.AssertClean();
+        Assert.Equal("(\"inUnits, units\", \"[*, inUnits]; [*, units]\", \"[*, units]\")", Signature(run.Source("ProjectedSum.g.cs")));
+        Assert.Equal("(\"d\", \"[*, d]; [*, d]\", \"[*, d]\")", Signature(run.Source("GatedCentred.g.cs")));
+        var outcome = EagerAgreement.OutcomeOf(run);
+        Assert.NotNull(outcome);
+        Assert.Null(outcome!.Failure);
+        Assert.Equal(2, outcome.Checked.Count);
+    }
+
     /// <summary>The arguments of the generated <c>[LayerSignature(sizes, input, output)]</c>.</summary>
     private static string Signature(string source)
     {

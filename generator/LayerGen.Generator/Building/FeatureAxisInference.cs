@@ -27,6 +27,17 @@ internal static class FeatureAxisInference
         }
 
         var inferred = GraphBuilder.InferUndeclaredInput(layer, signatureOf);
+        if (RunTimeFeatures.ForSizeReads(layer, inferred) is { } widened
+            && Substituted(widened.Layer, widened.Sizes) is var withRunTimeSizes
+            && Builds(withRunTimeSizes, signatureOf))
+        {
+            // Nothing fixes the input's features: they become run-time sizes of the layer, and each read stands for the one
+            // at its axis (x / MathF.Sqrt(x.Size(-1)) on [*, features]). Only when the layer then builds: where a use needs
+            // the axis to be one of the layer's sizes after all (x.Size(1) in a shape added to a parameter's), the read is
+            // reported below, saying how to name that size, rather than a mismatch with a size the user never wrote.
+            return withRunTimeSizes;
+        }
+
         var inputs = layer.Forward.AllInputNames.ToList();
         var sizes = new Dictionary<string, SizeExpr>(System.StringComparer.Ordinal);
         bool resolved = true;
@@ -53,11 +64,19 @@ internal static class FeatureAxisInference
                 + $"declare the input's shape with the layer's sizes, e.g. [Layer(Input = \"[*, n]\")] (then '{read.Text}' is n), or write the size by name"));
         }
 
-        if (!resolved)
-        {
-            return null;
-        }
+        return resolved ? Substituted(layer, sizes) : null;
+    }
 
+    /// <summary>Whether the layer's graph builds without a problem (the widened layer's uses agree with its run-time sizes).</summary>
+    private static bool Builds(LayerModel layer, System.Func<ChildModel, LayerSignature?> signatureOf)
+    {
+        var problems = new List<DiagnosticInfo>();
+        return GraphBuilder.Build(layer, name => name, signatureOf, problems) is not null && problems.Count == 0;
+    }
+
+    /// <summary>The layer with each read's placeholder replaced by the size <paramref name="sizes"/> gives it.</summary>
+    private static LayerModel Substituted(LayerModel layer, Dictionary<string, SizeExpr> sizes)
+    {
         var forward = layer.Forward;
         var substitute = new Substitution(sizes);
         return layer with

@@ -19,6 +19,9 @@ internal sealed record InferredInput(IReadOnlyList<Dim> Features, bool TargetHol
     /// with no parameter: one); 0 when its features are fixed, or when the uses require none (an element-wise layer).
     /// </summary>
     public int UnfixedFeatureCount { get; init; }
+
+    /// <summary>True when the uses fix some of the first input's feature dimensions to sizes and leave others unknown (<see cref="Features"/> is then empty).</summary>
+    public bool PartlyFixed { get; init; }
 }
 
 /// <summary>
@@ -64,7 +67,8 @@ internal sealed partial class GraphBuilder
         var others = Enumerable.Range(1, builder._graph.Inputs.Count - 1).Select(Found).ToArray();
         var firstFeatures = unifier.Finish(builder.ShapeOf(builder._graph.Inputs[0])).Features.ToArray();
         int unfixed = layer.Input is null && firstFeatures.Length > 0 && firstFeatures.All(d => d.IsVariable) ? firstFeatures.Length : 0;
-        return new InferredInput(features, builder._targetHoldsIndices) { OtherFeatures = others, UnfixedFeatureCount = unfixed };
+        bool partly = layer.Input is null && firstFeatures.Any(d => d.IsVariable) && firstFeatures.Any(d => !d.IsVariable);
+        return new InferredInput(features, builder._targetHoldsIndices) { OtherFeatures = others, UnfixedFeatureCount = unfixed, PartlyFixed = partly };
     }
 
     /// <summary>What the first reading finds about an undeclared input: its features (empty when nothing fixes them), how many of them nothing fixes, and whether a loss's target holds class indices.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using LayerGen.Generator.Ir;
 using LayerGen.Generator.Model;
 using LayerGen.Generator.Parsing;
 
@@ -43,6 +44,33 @@ internal static class RunTimeFeatures
         }
 
         return WithRunTimeFeatures(layer, new[] { FreeName(layer, "classes") });
+    }
+
+    /// <summary>
+    /// A layer reading its input's sizes (<c>x / MathF.Sqrt(x.Size(-1))</c>, <c>x.Sum(-1) / x.Size(-1)</c>) where nothing fixes
+    /// its features: the layer with a run-time size per feature dimension — as many as the forward's axes and the reads reach
+    /// (<c>x.Size(-2)</c>: two) — and the size each read's placeholder stands for; null when the input is declared or some use
+    /// fixes its features (then the read is that size, or reported), for a loss, or for a layer of several inputs.
+    /// </summary>
+    public static (LayerModel Layer, Dictionary<string, SizeExpr> Sizes)? ForSizeReads(LayerModel layer, InferredInput inferred)
+    {
+        var reads = layer.Forward.FeatureAxisReads;
+        if (layer.Input is not null || layer.IsLoss || layer.Forward.HasSeveralInputs || inferred.Features.Count > 0 || inferred.PartlyFixed
+            || reads.Count == 0 || reads.Any(r => r.Input != layer.Forward.InputName || r.Axis == 0))
+        {
+            return null;
+        }
+
+        int count = System.Math.Max(inferred.UnfixedFeatureCount, reads.Max(r => System.Math.Abs(r.Axis)));
+        var names = FeatureNames(layer, count);
+        var sizes = new Dictionary<string, SizeExpr>(System.StringComparer.Ordinal);
+        foreach (var read in reads)
+        {
+            // A positive axis counts the batch as one dimension (x.Size(1) is the first feature), a negative one from the end.
+            sizes[read.Placeholder] = SizeExpr.Symbol(names[read.Axis < 0 ? count + read.Axis : read.Axis - 1]);
+        }
+
+        return (WithRunTimeFeatures(layer, names), sizes);
     }
 
     /// <summary>The layer with sizes <paramref name="names"/> of its own: its input's trailing dimensions, read at each call.</summary>

@@ -104,7 +104,7 @@ internal static class SignatureBuilder
                 return widenedGraph is null ? null : FromGraph(widened, widenedGraph, widenedNames) with { RunTimeSizes = widened.RunTimeSizes };
             }
 
-            return graph is null ? null : FromGraph(layer, graph, names);
+            return graph is null ? null : FromGraph(layer, graph, names) with { RunTimeSizes = layer.RunTimeSizes }; // x.Size(-1) may have made some
         }
         catch (System.Exception e) when (e is not System.OperationCanceledException)
         {

@@ -21,6 +21,12 @@ internal sealed partial class LayerEmitter
     /// <summary>The interface such a layer adds to its list, or nothing.</summary>
     private string RunTimeInterface => TellsRowLength ? ", global::LayerGen.IRunTimeRowLength" : string.Empty;
 
+    /// <summary>
+    /// The run-time sizes as the <c>[LayerSignature]</c>'s named argument (<c>, RunTimeSizes = "features"</c>), so that a parent
+    /// compiled in another assembly binds them from what it passes, as one of this compilation does; nothing for most layers.
+    /// </summary>
+    private string SignatureRunTimeSizes => HasRunTimeFeatures ? $", RunTimeSizes = \"{string.Join(", ", _layer.RunTimeSizes)}\"" : string.Empty;
+
     /// <summary>The field that holds a run-time size (or the glue's copy of a constructor size).</summary>
     private string SizeField(string size) => "__" + _names.Size(size);
 

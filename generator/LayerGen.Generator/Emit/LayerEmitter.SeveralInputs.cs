@@ -28,7 +28,7 @@ internal sealed partial class LayerEmitter
         // An input of ids is marked 'ids [*]': a parent in another assembly reads it to pass its ids as they are.
         string inputsText = string.Join("; ", inputShapes.Select((s, i) => (_plan.InputIsIds(i) ? "ids " : string.Empty) + ShapeTextOf(s)));
         string outputsText = string.Join("; ", outputShapes.Select(ShapeTextOf));
-        w.Line($"[global::LayerGen.Generated.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{inputsText}\", \"{outputsText}\")]");
+        w.Line($"[global::LayerGen.Generated.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{inputsText}\", \"{outputsText}\"{SignatureRunTimeSizes})]");
         // One input of ids and one output: an IIdsLayer, which Sequential takes as its first child.
         bool idsLayer = inputShapes.Count == 1 && _plan.InputIsIds(0) && !tuple;
         using (w.Block($"partial class {_layer.ClassName}{_layer.TypeParameterList} : global::LayerGen.Generated.ISpanModule{(idsLayer ? ", global::LayerGen.IIdsLayer" : string.Empty)}"))

@@ -43,7 +43,7 @@ internal sealed partial class LayerEmitter
     /// </summary>
     private string ChildParameters =>
         string.Concat(_layer.Hyperparameters.Select(h => $"{h.Type} {_names.Size(h.Name)}, "))
-        + string.Concat(UsedChildren.Select(c => $"global::{c.TypeFullName} {c.Name}, "));
+        + string.Concat(UsedChildren.Select(c => $"{c.TypeName} {c.Name}, "));
 
     private string ChildArguments =>
         string.Concat(_layer.Hyperparameters.Select(h => $"__{_names.Size(h.Name)}, "))
@@ -131,7 +131,7 @@ internal sealed partial class LayerEmitter
         // the plan's record of what each backward step reads and writes. A layer with neither parameters nor children
         // does not: its plain backward writes no parameter gradient, and its parents run that one instead.
         bool gradientsMayGoIntoParameters = _plan.GradientsMayGoIntoParameters && (_layer.Parameters.Count > 0 || _layer.Children.Count > 0);
-        w.Line($"[global::LayerGen.Generated.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{ShapeText.Format(_signature.InputFeatures)}\", \"{ShapeText.Format(_signature.OutputFeatures)}\")]");
+        w.Line($"[global::LayerGen.Generated.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{ShapeText.Format(_signature.InputFeatures)}\", \"{ShapeText.Format(_signature.OutputFeatures)}\"{SignatureRunTimeSizes})]");
         string interfaces = "global::LayerGen.ILayer"
             + (gradientsMayGoIntoParameters ? ", global::LayerGen.IBackwardIntoParameters" : string.Empty)
             + RunTimeInterface;
@@ -210,7 +210,11 @@ internal sealed partial class LayerEmitter
     /// <summary>A shape's features as an <c>int[]</c> initialiser in the glue (sizes are the constructor's parameters).</summary>
     private string FeatureArray(IEnumerable<Dim> dims)
     {
-        string InitializerCode(Dim dim) => dim.CodeWith(_names.OriginalSize);
+        // With a run-time size the arrays are properties, read per call: a constructor size there is read from the glue's
+        // copy, as naming the parameter outside an initialiser would capture it (CS9124 when it also initialises a field).
+        string InitializerCode(Dim dim) => _layer.RunTimeSizes.Count == 0
+            ? dim.CodeWith(_names.OriginalSize)
+            : dim.CodeWith(s => _layer.RunTimeSizes.Contains(_names.OriginalSize(s)) ? _names.OriginalSize(s) : "__" + s);
         return dims.Any() ? $"new int[] {{ {string.Join(", ", dims.Select(InitializerCode))} }}" : "System.Array.Empty<int>()";
     }
 

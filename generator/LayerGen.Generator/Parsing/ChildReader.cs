@@ -57,14 +57,18 @@ internal static class ChildReader
                 arguments = ReadArguments(model.GetOperation(initializer, cancellationToken), sizes);
             }
 
+            // A child of a generic layer class (Scaled<Tag> s = new(4)) goes by the layer's own name, without type arguments,
+            // as its model, signature and constructions do (its kernels serve every type argument); the kernels' parameter
+            // that receives it spells the type as declared.
             children.Add(new ChildModel(
                 member.Name,
-                childType.ToDisplayString(),
+                TypeParameters.LayerFullName(childType),
                 arguments,
                 SignatureOf(childType),
                 LocationInfo.From(member.Locations.FirstOrDefault() ?? Location.None))
             {
                 DeclaredHere = childType.DeclaringSyntaxReferences.Length > 0,
+                TypeName = childType.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             });
         }
 
@@ -175,11 +179,21 @@ internal static class ChildReader
             otherOutputs.Add(features.ToEquatableArray());
         }
 
+        // Sizes no constructor argument gives (a layer whose features nothing fixes): a parent binds them from what it passes.
+        var runTimeSizes = attribute.NamedArguments.FirstOrDefault(a => a.Key == "RunTimeSizes").Value.Value is string runTimeText
+            ? runTimeText.Split(new[] { ',' }, System.StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).ToEquatableArray()
+            : EquatableArray<string>.Empty;
+        if (runTimeSizes.Any(s => !sizes.Contains(s)))
+        {
+            return null;
+        }
+
         return input is null || output is null
             ? null
-            : new LayerSignature(type.ToDisplayString(), sizes.ToEquatableArray(), input.ToEquatableArray(), output.ToEquatableArray())
+            : new LayerSignature(TypeParameters.LayerFullName(type), sizes.ToEquatableArray(), input.ToEquatableArray(), output.ToEquatableArray())
             {
                 InputCount = inputs.Length, OutputCount = outputs.Length, OtherInputFeatures = others.ToEquatableArray(), IdsInputs = ids, OtherOutputFeatures = otherOutputs.ToEquatableArray(),
+                RunTimeSizes = runTimeSizes,
             };
     }
 }

@@ -264,4 +264,10 @@ internal sealed record ChildModel(
 {
     /// <summary>Whether the child's class is declared in this compilation (its signature then comes from its own compilation here).</summary>
     public bool DeclaredHere { get; init; }
+
+    /// <summary>
+    /// The child's type as C# code names it, with any type arguments (<c>global::Demo.Scaled&lt;global::Demo.Tag&gt;</c>);
+    /// <see cref="TypeFullName"/> is the layer's name without them, which its signature and constructions go by.
+    /// </summary>
+    public string TypeName { get; init; } = string.Empty;
 }

@@ -153,7 +153,7 @@ internal sealed partial class StatementReader
             case ForEachStatementSyntax loop:
                 return Refuse(loop.Expression, "write the loop over indices instead: 'for (int i = 0; i < n; i++)' with n a constant or a size of the layer");
             default:
-                return Refuse(statement, "a forward body may declare and reassign locals, fill arrays of tensors, loop with 'for' over a constant range, branch with 'if' on a condition known at compile time and return an expression; other statements cannot be resolved at compile time");
+                return Refuse(statement, "a forward body may declare and reassign locals (also several at once as a tuple, 'var (a, b) = ...;'), fill arrays of tensors, loop with 'for' over a constant range, branch with 'if' or 'switch' on a condition known at compile time or on Training, and return an expression or a tuple of them; other statements cannot be resolved at compile time");
         }
     }
 

@@ -19,4 +19,11 @@ public sealed class LayerSignatureAttribute(string sizes, string input, string o
     public string Input { get; } = input;
 
     public string Output { get; } = output;
+
+    /// <summary>
+    /// The sizes among <see cref="Sizes"/> that no constructor argument gives, comma-separated (<c>"features"</c>): the layer
+    /// reads them from its input at each call, and a parent in another assembly binds each from the shape it passes (and
+    /// tells the layer, through <c>InputRowLength</c> or <c>SetInputFeatures</c>). Empty for most layers.
+    /// </summary>
+    public string RunTimeSizes { get; set; } = string.Empty;
 }

@@ -233,4 +233,29 @@ public sealed class ControlFlowDiagnosticTests
             """,
             "LayerGen cannot compile '100000' in the forward definition of 'Deep': the loop runs 100000 times, more than the 4096 that LayerGen unrolls");
     }
+
+    [Fact]
+    public void LG0003_a_statement_a_forward_cannot_hold_is_reported_on_it_with_everything_a_forward_body_may_contain()
+    {
+        // The catch-all message lists what a body may hold: tuples and switch included, which it once omitted.
+        DiagnosticAssert.Reports(
+            """
+            using LayerGen;
+
+            namespace Demo;
+
+            [Layer]
+            public partial class Chatty
+            {
+                Tensor Forward(Tensor x)
+                {
+                    {|LG0003:System.Console.WriteLine("forward");|}
+                    return x;
+                }
+            }
+            """,
+            "LayerGen cannot compile 'System.Console.WriteLine(\"forward\");' in the forward definition of 'Chatty': a forward body may declare and reassign locals "
+            + "(also several at once as a tuple, 'var (a, b) = ...;'), fill arrays of tensors, loop with 'for' over a constant range, branch with 'if' or 'switch' "
+            + "on a condition known at compile time or on Training, and return an expression or a tuple of them; other statements cannot be resolved at compile time");
+    }
 }

@@ -192,10 +192,14 @@ public static partial class EagerAgreement
         List<string> failures, List<string> checkedLines, List<string> skipped)
     {
         string[] sizeNames = signature.Sizes.Length == 0 ? [] : signature.Sizes.Split(", ");
-        foreach (int[] sizes in SizesToTry(type, sizeNames.Length, constructions))
+        // Sizes read from the input at each call (features nothing fixes) come last and no constructor argument gives them:
+        // the input gets small distinct widths for them.
+        int runTime = signature.RunTimeSizes.Length == 0 ? 0 : signature.RunTimeSizes.Split(", ").Length;
+        foreach (int[] given in SizesToTry(type, sizeNames.Length - runTime, constructions))
         {
+            int[] sizes = [.. given, .. Enumerable.Range(5 + given.Length, runTime)];
             string what = Describe(type, sizeNames, sizes);
-            if (Construct(type, sizes, what, skipped) is not ILayer layer)
+            if (Construct(type, given, what, skipped) is not ILayer layer)
             {
                 continue; // another construction may work
             }

@@ -15,7 +15,7 @@ using LayerGen.Kernels;
 
 namespace OpSnapshots;
 
-[global::LayerGen.Generated.LayerSignature("features", "[*, features]", "[*, (features - 2)]")]
+[global::LayerGen.Generated.LayerSignature("features", "[*, features]", "[*, (features - 2)]", RunTimeSizes = "features")]
 partial class InnerSlice : global::LayerGen.ILayer, global::LayerGen.IRunTimeRowLength
 {
     // The constructor's sizes, for the run-time-bounded kernel and the length checks.

@@ -15,7 +15,7 @@ using LayerGen.Kernels;
 
 namespace OpSnapshots;
 
-[global::LayerGen.Generated.LayerSignature("features", "[*, features]", "[*, features]")]
+[global::LayerGen.Generated.LayerSignature("features", "[*, features]", "[*, features]", RunTimeSizes = "features")]
 partial class RowSoftmax : global::LayerGen.ILayer, global::LayerGen.IRunTimeRowLength
 {
     // The constructor's sizes, for the run-time-bounded kernel and the length checks.

@@ -15,7 +15,7 @@ using LayerGen.Kernels;
 
 namespace OpSnapshots;
 
-[global::LayerGen.Generated.LayerSignature("features1, features2", "[*, features1, features2]", "[*, features1, features2]")]
+[global::LayerGen.Generated.LayerSignature("features1, features2", "[*, features1, features2]", "[*, features1, features2]", RunTimeSizes = "features1, features2")]
 partial class StepSoftmax : global::LayerGen.ILayer
 {
     // The constructor's sizes, for the run-time-bounded kernel and the length checks.

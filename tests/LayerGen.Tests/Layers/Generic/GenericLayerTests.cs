@@ -1,3 +1,4 @@
+using System.Linq;
 using LayerGen.Tests.Infrastructure;
 using LayerGen.Tests.Runtime;
 using Xunit;
@@ -74,6 +75,32 @@ public class GenericLayerTests
         var eager = layer.CallEager(x);
         var generated = layer.Call(x);
         TensorAssert.Close(new FixtureTensor(eager.Shape.ToArray(), eager.Data), generated.Data, generated.Shape, "output");
+        FiniteDifferences.Check(layer, x);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Children_of_generic_layer_classes_run_their_kernels_and_match_the_eager_path_and_finite_differences(bool constantSizes)
+    {
+        Tensor.ManualSeed(64);
+        // 7 and 5: sizes no constant construction in this assembly has, so the run-time case runs run-time kernels throughout.
+        var layer = constantSizes ? new TaggedAutoencoder(4, 3) : new TaggedAutoencoder(FromVariable(7), FromVariable(5));
+        int inUnits = constantSizes ? 4 : 7;
+        Assert.Equal(constantSizes ? "TaggedAutoencoder[inUnits=4, hidden=3]" : "TaggedAutoencoder[run-time sizes]", layer.KernelName);
+        Assert.Equal(constantSizes ? "TaggedLinear[inUnits=4, units=3]" : "TaggedLinear[run-time sizes]", layer.EncoderLayer.KernelName);
+        Assert.Equal(constantSizes ? "Scale[n=3]" : "Scale[run-time sizes]", layer.ScaleLayer.KernelName);
+        Assert.Equal(constantSizes ? "TaggedLinear[inUnits=3, units=4]" : "TaggedLinear[run-time sizes]", layer.DecoderLayer.KernelName);
+        Assert.Equal(new[] { "encoder.weight", "encoder.bias", "scale.w", "decoder.weight", "decoder.bias" }, layer.NamedParameters().Select(p => p.Key).ToArray());
+        var x = Tensor.Randn(3, inUnits);
+        using (GradMode.NoGrad())
+        {
+            // The composition on the eager path, each child as its own forward defines it.
+            var expected = layer.DecoderLayer.CallEager(layer.ScaleLayer.CallEager(layer.EncoderLayer.CallEager(x))) - x;
+            var generated = layer.Call(x);
+            TensorAssert.Close(new FixtureTensor(expected.Shape.ToArray(), expected.Data), generated.Data, generated.Shape, "output");
+        }
+
         FiniteDifferences.Check(layer, x);
     }
 }

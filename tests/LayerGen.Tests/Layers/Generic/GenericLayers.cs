@@ -41,3 +41,26 @@ public partial class Blocks<TConfig>
         Tensor Forward(Tensor x) => Ops.Tanh(x * w);
     }
 }
+
+/// <summary>
+/// A layer holding generic layers as children (issue 16): an encoder and a decoder MyLinear told apart by their tags, and
+/// a scale nested in a generic type between them. Each child runs the kernel its sizes specialise, whatever its type arguments.
+/// </summary>
+[Layer]
+public partial class TaggedAutoencoder(int inUnits, int hidden)
+{
+    private readonly TaggedLinear<Encoder> encoder = new(inUnits, hidden);
+    private readonly Blocks<Decoder>.Scale scale = new(hidden);
+    private readonly TaggedLinear<Decoder> decoder = new(hidden, inUnits);
+
+    /// <summary>The encoder (a view of the child, not a child of its own).</summary>
+    public TaggedLinear<Encoder> EncoderLayer => encoder;
+
+    /// <summary>The scale between them.</summary>
+    public Blocks<Decoder>.Scale ScaleLayer => scale;
+
+    /// <summary>The decoder.</summary>
+    public TaggedLinear<Decoder> DecoderLayer => decoder;
+
+    Tensor Forward(Tensor x) => decoder.Call(scale.Call(encoder.Call(x))) - x;
+}
