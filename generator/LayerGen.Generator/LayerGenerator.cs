@@ -199,9 +199,12 @@ public sealed class LayerGenerator : IIncrementalGenerator
         //    kernels, the loss, their backward kernels and the updates in one method, registered for Trainer to find by the
         //    layers' kernel names (so a model built in one method and trained in another finds it). Each Sequential read
         //    without its location, so moving one changes nothing; none in LayerGen.dll or with scalar kernels (step 8 emits none).
+        //    A construction of a generic layer is a model of its own too: its step names the constructed type.
         var stepModels = context.SyntaxProvider
-            .CreateSyntaxProvider(ConstructionSiteReader.IsCandidate, static (ctx, ct) => Remembered(ctx, "Sequential", () => SequentialReader.Read(ctx, ct)))
-            .Select(static (site, _) => StepModel.Of(site))
+            .CreateSyntaxProvider(
+                static (node, ct) => ConstructionSiteReader.IsCandidate(node, ct) || SequentialReader.MayConstructGenericLayer(node, ct),
+                static (ctx, ct) => StepModel.Of(Remembered(ctx, "Sequential", () => SequentialReader.Read(ctx, ct)))
+                    ?? StepModel.OfGenericLayer(SequentialReader.MayConstructGenericLayer(ctx.Node, ct) ? Remembered(ctx, "generic layer", () => SequentialReader.ReadGenericLayer(ctx, ct)) : null))
             .Where(static model => model is not null)
             .Collect()
             .WithTrackingName(Steps.StepModels);

@@ -60,7 +60,7 @@ public sealed class TrainingStepEmitTests
     [Fact]
     public void A_Sequential_with_a_layer_the_step_cannot_call_gets_no_step()
     {
-        // A layer nested in another class may be private to it (here it is not): the step, elsewhere in the assembly, calls no nested layer.
+        // A layer private to the class it is nested in: the step, elsewhere in the assembly, cannot name it.
         const string source = """
             using LayerGen;
 
@@ -69,7 +69,7 @@ public sealed class TrainingStepEmitTests
             public static partial class Outer
             {
                 [Layer]
-                public partial class Scale(int n)
+                private partial class Scale(int n)
                 {
                     [Parameter] Tensor gain = Tensor.Ones(n);
 
@@ -82,6 +82,109 @@ public sealed class TrainingStepEmitTests
         var run = GeneratorHarness.Run<LayerGenerator>(source);
         run.AssertClean();
         Assert.DoesNotContain(run.GeneratedSources.Keys, hint => hint.EndsWith("TrainingSteps.g.cs", StringComparison.Ordinal));
+        Assert.DoesNotContain("__StepForward", run.Source("Scale.g.cs"));
+    }
+
+    private const string MoreKinds = """
+        using LayerGen;
+
+        namespace Steps;
+
+        public sealed class Encoder
+        {
+        }
+
+        public static partial class Blocks
+        {
+            [Layer]
+            public partial class Gain(int n)
+            {
+                [Parameter] private Tensor gain = Tensor.Ones(n);
+
+                private Tensor Forward(Tensor x) => x * gain;
+            }
+        }
+
+        [Layer]
+        public partial class Tagged<TTag>(int inUnits, int units)
+            where TTag : class
+        {
+            [Parameter] private Tensor weight = Tensor.Randn(inUnits, units);
+
+            private Tensor Forward(Tensor x) => Ops.Tanh(x.MatMul(weight));
+        }
+
+        public partial class Config<TConfig>
+        {
+            [Layer]
+            public partial class Shift(int n)
+            {
+                [Parameter] private Tensor bias = Tensor.Zeros(n);
+
+                private Tensor Forward(Tensor x) => x + bias;
+            }
+        }
+
+        [Layer(Input = "[*, steps, dim]")]
+        public partial class Flatten(int steps, int dim)
+        {
+            private Tensor Forward(Tensor x) => x.Reshape(-1, steps * dim);
+        }
+
+        [Layer]
+        public partial class Soft
+        {
+            private Tensor Forward(Tensor x) => x.Softmax(-1);
+        }
+
+        public static class Use
+        {
+            public static Sequential Nested() => new Sequential(new Linear(6, 4), new Blocks.Gain(4));
+
+            public static Tagged<Encoder> Alone() => new Tagged<Encoder>(5, 3);
+
+            public static Sequential Generic() => new Sequential(new Tagged<Encoder>(5, 3), new Config<string>.Shift(3));
+
+            // A type argument the step cannot name: no step of its own for this construction.
+            public static Tagged<T> Open<T>() where T : class => new Tagged<T>(2, 2);
+
+            // Soft reads its width at run time: the Sequential tells it Linear(3, 5)'s 5.
+            public static Sequential RunTimeWidth() => new Sequential(new Linear(3, 5), new Soft(), new Linear(5, 2));
+
+            public static Sequential Ids() => new Sequential(new Embedding(11, 4), new Flatten(2, 4), new Linear(8, 2));
+        }
+        """;
+
+    [Fact]
+    public void Nested_generic_and_run_time_width_layers_and_an_embedding_first_get_steps()
+    {
+        var run = GeneratorHarness.Run<LayerGenerator>(MoreKinds);
+        run.AssertClean();
+        string source = run.Source("TrainingSteps.g.cs");
+        Snapshot.Match(source, "TrainingSteps_MoreKinds");
+
+        // A public nested layer is named through its class; a generic one as constructed, type arguments included.
+        Assert.Contains("sequential[1] is global::Steps.Blocks.Gain", source);
+        Assert.Contains("model is global::Steps.Tagged<global::Steps.Encoder>", source);
+        Assert.Contains("sequential[1] is global::Steps.Config<string>.Shift", source);
+        Assert.Contains("Register(\"Linear[inFeatures=6, outFeatures=4] → Gain[n=4]\", ", source);
+        Assert.Contains("Register(\"Tagged[inUnits=5, units=3] → Shift[n=3]\", ", source);
+        Assert.DoesNotContain("Tagged[inUnits=2, units=2]", source);
+        Assert.Contains("model is global::Steps.Config<string>.Shift", source); // every construction of a generic layer is a model of its own too
+
+        // An embedding first: the step over ids, two ids per row of the model (Flatten(2, 4) takes two of its rows of 4).
+        Assert.Contains("Register(\"Embedding[run-time sizes] → Flatten[steps=2, dim=4] → Linear[inFeatures=8, outFeatures=2]\", ", source);
+        Assert.Contains("sequential.TakesIds && sequential.Count == 3 && sequential.IdsLayer is global::LayerGen.Embedding", source);
+        Assert.Contains("model.InputRowLength == 2 && ", source);
+        Assert.Contains("_layer0.ForwardSpan(rows * 2, ids, h0, saved0);", source);
+        Assert.Contains("_layer0.BackwardSpan(rows * 2, ids, h0, h0Grad, saved0);", source);
+        Assert.Contains("__StepForward_n4(", run.Source("Blocks.Gain.g.cs"));
+
+        // A layer of run-time width: in the Sequential that fixes it (checked when the step is built), never alone.
+        Assert.Contains("Register(\"Linear[inFeatures=3, outFeatures=5] → Soft[run-time sizes] → Linear[inFeatures=5, outFeatures=2]\", ", source);
+        Assert.Contains("sequential[1].InputRowLength == 5", source);
+        Assert.DoesNotContain("Register(\"Soft[run-time sizes]\"", source);
+        Assert.Contains("internal void __StepForward_RunTimeWidth(", run.Source("Steps.Soft.g.cs"));
     }
 
     private const string UserLayers = """

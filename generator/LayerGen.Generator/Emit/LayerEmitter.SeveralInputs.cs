@@ -31,6 +31,11 @@ internal sealed partial class LayerEmitter
         w.Line($"[global::LayerGen.Generated.LayerSignature(\"{string.Join(", ", _signature.Sizes)}\", \"{inputsText}\", \"{outputsText}\"{SignatureRunTimeSizes})]");
         // One input of ids and one output: an IIdsLayer, which Sequential takes as its first child.
         bool idsLayer = inputShapes.Count == 1 && _plan.InputIsIds(0) && !tuple;
+        if (idsLayer)
+        {
+            RecordIdsStepEntries();
+        }
+
         using (w.Block($"partial class {_layer.ClassName}{_layer.TypeParameterList} : global::LayerGen.Generated.ISpanModule{(idsLayer ? ", global::LayerGen.IIdsLayer" : string.Empty)}"))
         {
             EmitSizeState(w);

@@ -17,19 +17,34 @@ internal sealed partial class LayerEmitter
 
     /// <summary>
     /// Whether a generated step can call this layer's kernels: a layer of one float input and output (not a loss, not a
-    /// built-in of LayerGen.dll), with constant-size kernels, declared at the top level of its namespace (a nested one may
-    /// be private to its container, and the step lives elsewhere in the assembly), and not generic (the step names the
-    /// layer's type, and a construction's type arguments are not carried to it yet). Its parameters, buffers,
-    /// hyperparameters, children and train/eval mode are the entry points' to pass, as the span API passes them.
+    /// built-in of LayerGen.dll), with constant-size kernels, that code anywhere in the assembly can name (the step lives
+    /// elsewhere in it: a layer nested in a class is one when neither it nor a class around it is private or protected).
+    /// A generic layer's step names the type a construction made, type arguments included (<see cref="StepEntry.Generic"/>).
+    /// Its parameters, buffers, hyperparameters, children and train/eval mode are the entry points' to pass, as the span
+    /// API passes them.
     /// </summary>
     private bool HasStepEntryPoints =>
         !_builtIn
         && !_layer.IsLoss
-        && _layer.ContainingTypes.Count == 0
-        && _layer.TypeParameterList.Length == 0
-        && !HasRunTimeFeatures
-        && _layer.RunTimeSizes.Count == 0
-        && (HasSizes ? _specialisations.Count > 0 : true);
+        && _layer.ReachableFromAssembly
+        && (HasRunTimeFeatures ? KeepsItsRunTimeWidth : HasSizes ? _specialisations.Count > 0 : true);
+
+    /// <summary>
+    /// A layer whose only size is its input's width, read at run time, and whose output rows are as wide as its input's
+    /// (<c>x.Softmax(-1)</c> with nothing declared): in a <c>Sequential</c> the width is the layer before it's, known when the
+    /// step is generated, so the step can call its run-time kernel (with the width it was told, which the step checks).
+    /// </summary>
+    private bool KeepsItsRunTimeWidth
+    {
+        get
+        {
+            var input = _plan.Graph[_plan.Graph.Input].Shape.Features.ToList();
+            return TellsRowLength
+                && _layer.SizeParameters.Count == 1
+                && input.Count == 1
+                && input.SequenceEqual(_plan.Graph[_plan.Graph.Output].Shape.Features);
+        }
+    }
 
     /// <summary>
     /// Emits, per constant kernel, <c>__StepSavedLength…</c>, <c>__StepForward…</c>, <c>__StepBackward…</c> and (when the
@@ -47,21 +62,26 @@ internal sealed partial class LayerEmitter
         string parameterData = ParameterData();
         string parameterGrads = GradientArguments();
         var entries = new List<StepEntry>();
-        var kernels = HasSizes
-            ? _specialisations.Select(s => (Sizes: s, Class: KernelClassName(s), Suffix: "_" + SizesStructName(s).Substring("Sizes_".Length), Name: $"{_layer.ClassName}[{SizeList(s)}]{ScalarMark}"))
-            : new[] { (Sizes: EquatableArray<int>.Empty, Class: RuntimeKernelClass, Suffix: string.Empty, Name: _layer.ClassName + ScalarMark) };
+        var kernels = HasRunTimeFeatures
+            ? new[] { (Sizes: EquatableArray<int>.Empty, Class: RuntimeKernelClass, Suffix: "_RunTimeWidth", Name: $"{_layer.ClassName}[run-time sizes]{ScalarMark}") }
+            : HasSizes
+                ? _specialisations.Select(s => (Sizes: s, Class: KernelClassName(s), Suffix: "_" + SizesStructName(s).Substring("Sizes_".Length), Name: $"{_layer.ClassName}[{SizeList(s)}]{ScalarMark}"))
+                : new[] { (Sizes: EquatableArray<int>.Empty, Class: RuntimeKernelClass, Suffix: string.Empty, Name: _layer.ClassName + ScalarMark) };
+
+        // The run-time kernel takes the width the layer was told (its size field) before the children, as the span API passes it.
+        string leading = HasRunTimeFeatures ? string.Join(", ", SizeNames.Select(s => "__" + s)) + ", " + ChildArguments : ChildArguments;
         foreach (var (sizes, k, suffix, kernelName) in kernels)
         {
             w.Line();
-            w.Comment($"The generated training step's way in to the kernel of {(HasSizes ? SizeList(sizes) : "this layer")}: what the span API runs for it,\nwithout the spans' length checks (the step lays the spans out and checks the model's input once).");
+            w.Comment($"The generated training step's way in to the kernel of {(HasRunTimeFeatures ? "the width it was told" : HasSizes ? SizeList(sizes) : "this layer")}: what the span API runs for it,\nwithout the spans' length checks (the step lays the spans out and checks the model's input once).");
             w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
-            w.Line($"internal int __StepSavedLength{suffix}(int rows) => {k}.SavedLength({ChildArguments}rows);");
+            w.Line($"internal int __StepSavedLength{suffix}(int rows) => {k}.SavedLength({leading}rows);");
             w.Line();
             w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
             using (w.Block($"internal void __StepForward{suffix}(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)"))
             {
                 EmitStateLengthChecks(w);
-                w.Line($"{k}.Forward({ChildArguments}rows, input, {parameterData}output, saved{Training});");
+                w.Line($"{k}.Forward({leading}rows, input, {parameterData}output, saved{Training});");
             }
 
             w.Line();
@@ -70,7 +90,7 @@ internal sealed partial class LayerEmitter
             {
                 EmitStateLengthChecks(w);
                 EmitTakeGradients(w);
-                w.Line($"{k}.Backward({ChildArguments}rows, input, {parameterData}output, outputGrad, inputGrad, {parameterGrads}saved{ChildBackwardFlag(false)});");
+                w.Line($"{k}.Backward({leading}rows, input, {parameterData}output, outputGrad, inputGrad, {parameterGrads}saved{ChildBackwardFlag(false)});");
             }
 
             if (gradientsMayGoIntoParameters)
@@ -88,7 +108,7 @@ internal sealed partial class LayerEmitter
                         w.Line($"if ({string.Join(" || ", pairs)}) throw new InvalidOperationException(\"{_layer.ClassName}: two of its parameters are one tensor, so its backward cannot add gradients into them (the first written would change a value the other's gradient reads).\");");
                     }
 
-                    w.Line($"{k}.Backward({ChildArguments}rows, input, {parameterData}output, outputGrad, inputGrad, {intoParameters});");
+                    w.Line($"{k}.Backward({leading}rows, input, {parameterData}output, outputGrad, inputGrad, {intoParameters});");
                 }
             }
 
@@ -97,12 +117,42 @@ internal sealed partial class LayerEmitter
                 sizes,
                 kernelName,
                 suffix,
-                RowLength(_plan.Graph[_plan.Graph.Input].Shape, sizes),
-                RowLength(_plan.Graph[_plan.Graph.Output].Shape, sizes),
-                gradientsMayGoIntoParameters));
+                HasRunTimeFeatures ? 0 : RowLength(_plan.Graph[_plan.Graph.Input].Shape, sizes),
+                HasRunTimeFeatures ? 0 : RowLength(_plan.Graph[_plan.Graph.Output].Shape, sizes),
+                gradientsMayGoIntoParameters)
+            {
+                Generic = _layer.IsGeneric,
+                RunTimeWidth = HasRunTimeFeatures,
+            });
         }
 
         StepEntries = entries.ToEquatableArray();
+    }
+
+    /// <summary>
+    /// The kernels of a layer that takes ids (one ids input, one output: an <c>IIdsLayer</c>) that a step may run first in a
+    /// <c>Sequential</c>: through its <c>IIdsLayer</c> span API, as the <c>Sequential</c> calls it, so no entry points; recorded
+    /// for the step's key and layout (kernel name, ids per row, floats per output row). Under the conditions of
+    /// <see cref="HasStepEntryPoints"/>.
+    /// </summary>
+    private void RecordIdsStepEntries()
+    {
+        if (_builtIn || _layer.IsLoss || !_layer.ReachableFromAssembly || HasRunTimeFeatures || (HasSizes && _specialisations.Count == 0))
+        {
+            return;
+        }
+
+        var kernels = HasSizes
+            ? _specialisations.Select(s => (Sizes: s, Name: $"{_layer.ClassName}[{SizeList(s)}]{ScalarMark}")).ToList()
+            : new List<(EquatableArray<int> Sizes, string Name)> { (EquatableArray<int>.Empty, _layer.ClassName + ScalarMark) };
+        var graph = _plan.Graph;
+        StepEntries = kernels
+            .Select(k => new StepEntry(_layer.FullName, k.Sizes, k.Name, string.Empty, RowLength(graph[graph.Input].Shape, k.Sizes), RowLength(graph[graph.Output].Shape, k.Sizes), IntoParameters: false)
+            {
+                Generic = _layer.IsGeneric,
+                TakesIds = true,
+            })
+            .ToEquatableArray();
     }
 
     /// <summary>The checks of the parameters' and buffers' lengths that <c>__CheckLengths</c> makes on every span call.</summary>

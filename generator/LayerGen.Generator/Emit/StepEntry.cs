@@ -24,6 +24,25 @@ internal sealed record StepEntry(
     int OutputRow,
     bool IntoParameters)
 {
-    /// <summary>The layer's type as generated code names it.</summary>
+    /// <summary>
+    /// Whether the layer or a type it is nested in is generic: a step then names the type a construction made (type
+    /// arguments included), so a model of this kernel alone gets a step only where such a construction is seen.
+    /// </summary>
+    public bool Generic { get; init; }
+
+    /// <summary>
+    /// Whether the kernel is the layer's run-time one, its width read at run time and its output as wide as its input
+    /// (<see cref="InputRow"/> and <see cref="OutputRow"/> are 0): it is in a step only where a <c>Sequential</c> fixes the
+    /// width (the layer before it's), never a model of its own.
+    /// </summary>
+    public bool RunTimeWidth { get; init; }
+
+    /// <summary>
+    /// Whether the layer takes int64 ids (an <c>IIdsLayer</c>): it has no entry points, a step calls its span API first in
+    /// a <c>Sequential</c> (<see cref="InputRow"/> is ids per row), and it is never a model of its own.
+    /// </summary>
+    public bool TakesIds { get; init; }
+
+    /// <summary>The layer's type as generated code names it (a generic one's: a construction's, which this is not).</summary>
     public string TypeName => "global::" + TypeFullName;
 }

@@ -22,7 +22,7 @@ internal static class StepWriter
             {
                 if (HeldAsField(layers[i]))
                 {
-                    w.Line($"private readonly {layers[i].TypeName} _layer{i};");
+                    w.Line($"private readonly {FieldType(layers[i])} _layer{i};");
                 }
             }
 
@@ -35,7 +35,7 @@ internal static class StepWriter
                 {
                     if (HeldAsField(layers[i]))
                     {
-                        w.Line($"_layer{i} = ({layers[i].TypeName}){Child(step, i)};");
+                        w.Line($"_layer{i} = ({FieldType(layers[i])}){Child(step, i)};");
                     }
                 }
             }
@@ -48,9 +48,11 @@ internal static class StepWriter
             {
                 string types = step.OneLayer
                     ? $"model is {layers[0].TypeName}"
-                    : $"model is global::LayerGen.Sequential sequential && sequential.Count == {Number(layers.Count)} && " + string.Join(" && ", layers.Select((l, i) => $"sequential[{i}] is {l.TypeName}"));
+                    : $"model is global::LayerGen.Sequential sequential && {(step.TakesIds ? "sequential.TakesIds && " : string.Empty)}sequential.Count == {Number(layers.Count)} && "
+                        + string.Join(" && ", layers.Select((l, i) => l.TakesIds ? $"sequential.IdsLayer is {l.TypeName}" : $"sequential[{i}] is {l.TypeName}"))
+                        + string.Concat(layers.Select((l, i) => l.RunTimeWidth ? $" && sequential[{i}].InputRowLength == {Number(l.InputRow)}" : string.Empty));
                 w.Line($"return {types}");
-                w.Line($"    && model.InputRowLength == {Number(layers[0].InputRow)} && model.OutputRowLength == {Number(layers[last].OutputPerInputRow)}");
+                w.Line($"    && model.InputRowLength == {Number(layers[0].InputRow * layers[0].RowsPerInputRow)} && model.OutputRowLength == {Number(layers[last].OutputPerInputRow)}");
                 w.Line($"    ? new {className}(model, loss, optimizer, maxRows)");
                 w.Line("    : null;");
             }
@@ -63,9 +65,9 @@ internal static class StepWriter
             {
                 for (int i = 0; i <= last; i++)
                 {
-                    if (layers[i].Entry is not null)
+                    if (layers[i].Entry is not null || layers[i].TakesIds)
                     {
-                        w.Line($"var layer{i} = ({layers[i].TypeName}){Child(step, i)};");
+                        w.Line($"var layer{i} = ({FieldType(layers[i])}){Child(step, i)};");
                     }
                 }
 
@@ -77,6 +79,12 @@ internal static class StepWriter
             }
 
             w.Line();
+            if (step.TakesIds)
+            {
+                WriteIdsSteps(w, step);
+                return;
+            }
+
             using (w.Block("public override float Step(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> output, Span<float> outputGrad, int lossRows, Span<float> lossSaved)"))
             {
                 WriteStepBody(w, step, intoParameters: false);
@@ -88,6 +96,27 @@ internal static class StepWriter
             {
                 WriteStepBody(w, step, intoParameters: true);
             }
+        }
+    }
+
+    /// <summary>
+    /// The step of a model that takes ids: over int64 ids, its first layer's span API called as the <c>Sequential</c> calls it.
+    /// The trainer refuses to fold SGD into the backward of such a model and never calls the float steps, which say so.
+    /// </summary>
+    private static void WriteIdsSteps(SourceWriter w, StepLayout step)
+    {
+        const string refusal = "    => throw new InvalidOperationException(\"The model takes int64 ids: its trainer calls StepOnIds.\");";
+        w.Line("public override bool TakesIds => true;");
+        w.Line();
+        w.Line("public override float Step(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> output, Span<float> outputGrad, int lossRows, Span<float> lossSaved)");
+        w.Line(refusal);
+        w.Line();
+        w.Line("public override float StepIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> output, Span<float> outputGrad, int lossRows, Span<float> lossSaved, float lossScale)");
+        w.Line(refusal);
+        w.Line();
+        using (w.Block("public override float StepOnIds(int rows, ReadOnlySpan<long> ids, ReadOnlySpan<float> target, Span<float> output, Span<float> outputGrad, int lossRows, Span<float> lossSaved)"))
+        {
+            WriteStepBody(w, step, intoParameters: false);
         }
     }
 
@@ -123,6 +152,12 @@ internal static class StepWriter
         for (int i = 0; i <= last; i++)
         {
             w.Comment($"forward, layer {i}: {layers[i].KernelName}");
+            if (layers[i].TakesIds)
+            {
+                w.Line($"_layer{i}.ForwardSpan({Rows(layers[i])}, {Arguments(["input", "output", "saved"], i, last, ids: true)});");
+                continue;
+            }
+
             if (layers[i].Entry is { } entry)
             {
                 w.Line($"_layer{i}.__StepForward{entry.Suffix}({Rows(layers[i])}, {Arguments(["input", "output", "saved"], i, last)});");
@@ -141,12 +176,20 @@ internal static class StepWriter
         {
             w.Line();
             // A built-in without parameters is the last user of none; a user's layer may hold some in its children.
-            bool updates = !intoParameters && (layers[i].Tensors.Count > 0 || layers[i].Entry is not null);
+            bool updates = !intoParameters && (layers[i].Tensors.Count > 0 || layers[i].Entry is not null || layers[i].TakesIds);
             w.Comment($"backward, layer {i}: {layers[i].KernelName}" + (updates ? "; then the updates of the parameters it was the last to use" : string.Empty));
             if (i > 0)
             {
                 w.Line($"Span<float> h{i - 1}Grad = workspace.Slice(grad{i % 2}At, rows * {Number(layers[i - 1].OutputPerInputRow)});");
                 w.Line($"h{i - 1}Grad.Clear();");
+            }
+
+            if (layers[i].TakesIds)
+            {
+                // Ids have no gradient: the ids layer only adds to its parameters' gradients.
+                w.Line($"_layer{i}.BackwardSpan({Rows(layers[i])}, {Arguments(["input", "output", "outputGrad", "saved"], i, last, ids: true)});");
+                w.Line($"AfterChildBackward({Number(i)});");
+                continue;
             }
 
             if (layers[i].Entry is { } entry)
@@ -191,11 +234,17 @@ internal static class StepWriter
         w.Line("return loss;");
     }
 
-    /// <summary>Whether the step keeps the layer in a field: it reads its parameters, or calls its entry points.</summary>
-    private static bool HeldAsField(StepLayerKernels layer) => layer.Tensors.Count > 0 || layer.Entry is not null;
+    /// <summary>Whether the step keeps the layer in a field: it reads its parameters, or calls its entry points or its ids span API.</summary>
+    private static bool HeldAsField(StepLayerKernels layer) => layer.Tensors.Count > 0 || layer.Entry is not null || layer.TakesIds;
 
-    /// <summary>Layer <paramref name="i"/> of the model <c>model</c>: the model itself when it is the one layer.</summary>
-    private static string Child(StepLayout step, int i) => step.OneLayer ? "model" : $"((global::LayerGen.Sequential)model)[{Number(i)}]";
+    /// <summary>The type of the field that holds the layer: an ids layer is called as the <c>Sequential</c> calls it, through <c>IIdsLayer</c>.</summary>
+    private static string FieldType(StepLayerKernels layer) => layer.TakesIds ? "global::LayerGen.IIdsLayer" : layer.TypeName;
+
+    /// <summary>Layer <paramref name="i"/> of the model <c>model</c>: the model itself when it is the one layer, the ids layer when it takes ids.</summary>
+    private static string Child(StepLayout step, int i) =>
+        step.OneLayer ? "model"
+        : step.Layers[i].TakesIds ? "((global::LayerGen.Sequential)model).IdsLayer!"
+        : $"((global::LayerGen.Sequential)model)[{Number(i)}]";
 
     /// <summary>
     /// The workspace's offsets for a batch of <c>rows</c>, as locals, ending in <c>workspaceLength</c>; a user's layer,
@@ -217,7 +266,9 @@ internal static class StepWriter
             w.Line($"int saved{i}At = {previous};");
             previous = layers[i].Entry is { } entry
                 ? $"saved{i}At + {layer(i)}.__StepSavedLength{entry.Suffix}({Rows(layers[i])})"
-                : $"saved{i}At + {layers[i].Kernels}.SavedLength({Rows(layers[i])})";
+                : layers[i].TakesIds
+                    ? $"saved{i}At + {layer(i)}.SavedLength({Rows(layers[i])})"
+                    : $"saved{i}At + {layers[i].Kernels}.SavedLength({Rows(layers[i])})";
         }
 
         w.Line($"int savedEnd = {previous};");
@@ -229,10 +280,10 @@ internal static class StepWriter
     }
 
     /// <summary>The kernel's arguments after <c>rows</c>, for layer <paramref name="i"/> of a step whose last layer is <paramref name="last"/>.</summary>
-    private static string Arguments(System.Collections.Generic.IReadOnlyList<string> parameters, int i, int last) =>
+    private static string Arguments(System.Collections.Generic.IReadOnlyList<string> parameters, int i, int last, bool ids = false) =>
         string.Join(", ", parameters.Select(p => p switch
         {
-            "input" => i == 0 ? "input" : $"h{i - 1}",
+            "input" => i == 0 ? (ids ? "ids" : "input") : $"h{i - 1}",
             "output" => i == last ? "output" : $"h{i}",
             "outputGrad" => i == last ? "outputGrad" : $"h{i}Grad",
             "inputGrad" => i == 0 ? "Span<float>.Empty" : $"h{i - 1}Grad",

@@ -11,7 +11,9 @@ namespace LayerGen.Generator.Emit;
 /// Emits, into the user's assembly, one whole-model training step per distinct <c>new Sequential(...)</c> of
 /// constant-size layers it constructs (a <c>GeneratedTrainingStep</c>): every layer's forward kernel, the loss, every
 /// backward kernel (last layer first, each followed by the updates of the parameters it was the last to use) in one
-/// method over one workspace; and one per constant-size kernel of the user's own layers, for a model that is that layer.
+/// method over one workspace; and one per constant-size kernel of the user's own layers, for a model that is that layer
+/// (a generic layer's: per constructed type seen). A <c>Sequential</c> whose first layer is an <c>Embedding</c> gets a step
+/// over int64 ids.
 /// The layers' kernels are called directly — the built-in <c>Linear</c>'s constant-size kernels that
 /// <see cref="BuiltInKernelsEmitter"/> emits beside it, the element-wise built-ins' unchecked kernels, a user's layer's
 /// entry points (<see cref="StepEntry"/>: its kernel, with neither a dispatch nor the spans' checks) — with each layer's
@@ -38,18 +40,20 @@ internal static class TrainingStepEmitter
         var steps = new SortedDictionary<string, StepLayout>(System.StringComparer.Ordinal);
         foreach (var model in models)
         {
-            if (model is not null && StepLayout.Of(model, builtIns, entries) is { } layout && !steps.ContainsKey("Sequential " + layout.Key))
+            if (model is not null && StepLayout.Of(model, builtIns, entries) is { } layout && !steps.ContainsKey(layout.Identity))
             {
-                steps.Add("Sequential " + layout.Key, layout);
+                steps.Add(layout.Identity, layout);
             }
         }
 
-        foreach (var entry in entries)
+        // A generic layer's kernel is a model of its own only as a construction named it (a model above); a kernel of
+        // run-time width only where a Sequential fixes the width; one that takes ids only first in a Sequential.
+        foreach (var entry in entries.Where(e => !e.Generic && !e.RunTimeWidth && !e.TakesIds))
         {
             var layout = StepLayout.OfLayer(entry);
-            if (!steps.ContainsKey("layer " + layout.Key + " " + entry.TypeFullName))
+            if (!steps.ContainsKey(layout.Identity))
             {
-                steps.Add("layer " + layout.Key + " " + entry.TypeFullName, layout);
+                steps.Add(layout.Identity, layout);
             }
         }
 

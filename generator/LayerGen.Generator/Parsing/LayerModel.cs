@@ -32,6 +32,15 @@ internal sealed record LayerModel(
     public string TypeParameterList { get; init; } = string.Empty;
 
     /// <summary>
+    /// Whether code anywhere in the assembly can name the layer's type: it and every type it is nested in are public or
+    /// internal (not private or protected). The generated training step, outside the layer, names it.
+    /// </summary>
+    public bool ReachableFromAssembly { get; init; } = true;
+
+    /// <summary>Whether the layer or a type it is nested in has type parameters: naming it takes a construction's type arguments.</summary>
+    public bool IsGeneric => TypeParameterList.Length > 0 || ContainingTypes.Any(t => t.Declaration.EndsWith(">", System.StringComparison.Ordinal));
+
+    /// <summary>
     /// The primary constructor's other parameters (<c>float dropout</c>, <c>double eps</c>, <c>bool useBias</c>), in
     /// declaration order: values every kernel receives when it runs.
     /// </summary>

@@ -199,6 +199,7 @@ internal static class LayerParser
             IsLoss = isLoss,
             ContainingTypes = containingTypes.ToEquatableArray(),
             TypeParameterList = TypeParameters.List(type),
+            ReachableFromAssembly = TypeParameters.ReachableFromAssembly(type),
             Hyperparameters = hyperparameters.ToEquatableArray(),
             Buffers = buffers.ToEquatableArray(),
             CapturedParameters = CapturedParameters(type, context.SemanticModel.Compilation, cancellationToken).ToEquatableArray(),

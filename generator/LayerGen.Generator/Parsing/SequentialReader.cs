@@ -8,7 +8,15 @@ using Microsoft.CodeAnalysis.Operations;
 namespace LayerGen.Generator.Parsing;
 
 /// <summary>One argument of <c>new Sequential(...)</c>: a layer construction with constant sizes, or something unknown.</summary>
-internal sealed record SequentialEntry(string TypeFullName, EquatableArray<int>? Sizes, LayerSignature? MetadataSignature, string Text, LocationInfo? Location);
+/// <param name="TypeFullName">The layer's name without type arguments (<see cref="TypeParameters.LayerFullName"/>).</param>
+/// <param name="TypeName">
+/// The constructed type as generated code at the top level of the assembly names it, type arguments included
+/// (<c>global::Demo.Scaled&lt;global::Demo.Foo&gt;</c>); empty when it cannot (<see cref="TypeParameters.NameFromAssembly"/>).
+/// </param>
+internal sealed record SequentialEntry(string TypeFullName, EquatableArray<int>? Sizes, LayerSignature? MetadataSignature, string Text, LocationInfo? Location)
+{
+    public string TypeName { get; init; } = string.Empty;
+}
 
 /// <summary>A <c>new Sequential(a, b, c)</c> whose layers' shapes can be checked against each other at compile time.</summary>
 internal sealed record SequentialSite(EquatableArray<SequentialEntry> Entries);
@@ -30,7 +38,7 @@ internal static class SequentialReader
             }
 
             var entries = arguments.Arguments
-                .Select(a => Entry(a.Expression, context.SemanticModel.GetOperation(a.Expression, cancellationToken)))
+                .Select(a => Entry(a.Expression, context.SemanticModel.GetOperation(a.Expression, cancellationToken), context.SemanticModel.Compilation))
                 .ToList();
             return entries.Count >= 1 ? new SequentialSite(entries.ToEquatableArray()) : null;
         }
@@ -59,7 +67,41 @@ internal static class SequentialReader
             .Any(u => u.Alias?.Name.Identifier.ValueText == name);
     }
 
-    private static SequentialEntry Entry(SyntaxNode syntax, IOperation? value)
+    /// <summary>
+    /// Whether a node may construct a generic layer outside a <c>Sequential</c> (<c>new Scaled&lt;Foo&gt;(4)</c>, also without
+    /// arguments): its written type names type arguments, or it is target-typed with arguments (a target-typed <c>new()</c> is
+    /// everywhere in ordinary code, and binding each would cost every edit; a generic layer without sizes is rare). Asked before binding.
+    /// </summary>
+    public static bool MayConstructGenericLayer(SyntaxNode node, CancellationToken _) =>
+        node is ImplicitObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: > 0 }
+        || node is ObjectCreationExpressionSyntax { Type: var written } && written.DescendantNodesAndSelf().OfType<GenericNameSyntax>().Any();
+
+    /// <summary>
+    /// A construction of a generic layer with constant sizes whose constructed type the assembly can name
+    /// (<c>new TaggedLinear&lt;Encoder&gt;(5, 3)</c>): a model of its own, whose generated step names that type. Null otherwise.
+    /// </summary>
+    public static SequentialEntry? ReadGenericLayer(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (context.Node is not BaseObjectCreationExpressionSyntax creation
+                || context.SemanticModel.GetOperation(creation, cancellationToken) is not IObjectCreationOperation { Type: INamedTypeSymbol type } operation
+                || !TypeParameters.IsGeneric(type)
+                || !type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == LayerParser.LayerAttributeName))
+            {
+                return null;
+            }
+
+            var entry = Entry(creation, operation, context.SemanticModel.Compilation);
+            return entry.Sizes is null || entry.TypeName.Length == 0 ? null : entry;
+        }
+        catch (System.Exception e) when (e is not System.OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static SequentialEntry Entry(SyntaxNode syntax, IOperation? value, Compilation compilation)
     {
         while (value is IConversionOperation conversion)
         {
@@ -95,6 +137,9 @@ internal static class SequentialReader
             }
         }
 
-        return new SequentialEntry(TypeParameters.LayerFullName(type), constant ? sizes.ToEquatableArray() : null, ChildReader.SignatureOf(type), text, location);
+        return new SequentialEntry(TypeParameters.LayerFullName(type), constant ? sizes.ToEquatableArray() : null, ChildReader.SignatureOf(type), text, location)
+        {
+            TypeName = TypeParameters.NameFromAssembly(type, compilation),
+        };
     }
 }

@@ -32,7 +32,42 @@ internal static class TypeParameters
     public static string LayerFullName(INamedTypeSymbol type) =>
         IsGeneric(type) ? type.ToDisplayString(WithoutTypeArguments) : type.ToDisplayString();
 
-    private static bool IsGeneric(INamedTypeSymbol? type) => type is not null && (type.Arity > 0 || IsGeneric(type.ContainingType));
+    /// <summary>Whether <paramref name="type"/> or a type it is nested in has type parameters.</summary>
+    public static bool IsGeneric(INamedTypeSymbol? type) => type is not null && (type.Arity > 0 || IsGeneric(type.ContainingType));
+
+    /// <summary>Whether code anywhere in the type's assembly can name it: it and every type it is nested in are public or internal.</summary>
+    public static bool ReachableFromAssembly(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+        {
+            if (t.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// How generated code at the top level of the assembly spells the constructed type <paramref name="type"/>
+    /// (<c>global::Demo.Scaled&lt;global::Demo.Foo&gt;</c>), or empty when it cannot: the type, a type it is nested in, or a
+    /// type argument is private to a class, or a type argument is a type parameter of the code around the construction.
+    /// </summary>
+    public static string NameFromAssembly(INamedTypeSymbol type, Compilation compilation) =>
+        Closed(type) && compilation.IsSymbolAccessibleWithin(type, compilation.Assembly)
+            ? type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)
+            : string.Empty;
+
+    /// <summary>Whether no type argument of <paramref name="type"/> or of a type it is nested in is (or holds) a type parameter.</summary>
+    private static bool Closed(ITypeSymbol type) => type switch
+    {
+        ITypeParameterSymbol => false,
+        IArrayTypeSymbol array => Closed(array.ElementType),
+        IPointerTypeSymbol => false,
+        INamedTypeSymbol named => named.TypeArguments.All(Closed) && (named.ContainingType is null || Closed(named.ContainingType)),
+        _ => true,
+    };
 
     private static readonly SymbolDisplayFormat WithoutTypeArguments = new(
         typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,

@@ -7,7 +7,8 @@ namespace LayerGen.Generated;
 /// <summary>
 /// A whole-model training step the generator emitted into the user's assembly for one composition of constant-size
 /// layers (a <see cref="Sequential"/> of <c>Linear(784, 256)</c>, <c>ReLU</c>, <c>Linear(256, 10)</c>, or of the user's own
-/// <c>[Layer]</c>s among them), or for a model that is one constant-size <c>[Layer]</c> of the user's: every layer's
+/// <c>[Layer]</c>s among them, or after an <c>Embedding</c> that takes ids), or for a model that is one constant-size
+/// <c>[Layer]</c> of the user's: every layer's
 /// forward kernel, the loss, every backward kernel and the optimiser's update in one method, over one workspace, with
 /// the layers' kernels called directly (static calls with constant sizes) instead of through each layer's span API.
 /// </summary>
@@ -62,6 +63,17 @@ public abstract class GeneratedTrainingStep
     /// its parameters, none stored; the trainer has checked that the model allows it and does the rest of the update.
     /// </summary>
     public abstract float StepIntoParameters(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> output, Span<float> outputGrad, int lossRows, Span<float> lossSaved, float lossScale);
+
+    /// <summary>Whether the model takes int64 ids (a <see cref="Sequential"/> whose first layer is an embedding): its trainer calls <see cref="StepOnIds"/>.</summary>
+    public virtual bool TakesIds => false;
+
+    /// <summary>
+    /// <see cref="Step"/> for a model that takes int64 ids (<see cref="TakesIds"/>): <paramref name="ids"/> are
+    /// <paramref name="rows"/> rows of the model's input row length of ids, which its first layer reads.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The model takes floats (the default).</exception>
+    public virtual float StepOnIds(int rows, ReadOnlySpan<long> ids, ReadOnlySpan<float> target, Span<float> output, Span<float> outputGrad, int lossRows, Span<float> lossSaved) =>
+        throw new NotSupportedException($"{Name}: the model takes float32 features, not ids.");
 
     /// <summary>The first <paramref name="length"/> floats of the step's workspace (laid out by the generated step).</summary>
     protected Span<float> Workspace(int length) => _workspace.Span(length);

@@ -49,9 +49,9 @@ public static class GeneratedTrainingSteps
     /// <summary>The generated step for <paramref name="model"/>, or null (then the trainer steps layer by layer).</summary>
     internal static GeneratedTrainingStep? For(ILayer model, ILoss loss, Optimizer optimizer, int maxRows)
     {
-        if (model is Sequential { Count: 0 } or Sequential { TakesIds: true })
+        if (model is Sequential { Count: 0 })
         {
-            return null; // an ids-first model's embedding is no layer a generated step calls: layer by layer
+            return null;
         }
 
         Func<ILayer, ILoss, Optimizer, int, GeneratedTrainingStep?>[] factories;
@@ -82,7 +82,7 @@ public static class GeneratedTrainingSteps
         var names = new string[model.Count];
         for (int i = 0; i < names.Length; i++)
         {
-            names[i] = model[i].KernelName;
+            names[i] = model.ModuleAt(i).KernelName; // an ids-first model's position 0 is its ids layer
         }
 
         return string.Join(Separator, names);

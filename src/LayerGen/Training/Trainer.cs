@@ -155,7 +155,8 @@ public sealed class Trainer
 
     /// <summary>
     /// Whether a step runs the generated whole-model step: one method, emitted by the generator for a
-    /// <see cref="Sequential"/> of constant-size layers it saw constructed (built-ins and the user's own <c>[Layer]</c>s), or for
+    /// <see cref="Sequential"/> of constant-size layers it saw constructed (built-ins and the user's own <c>[Layer]</c>s, nested
+    /// and generic ones too, after an <see cref="Embedding"/> that takes ids or not), or for
     /// a model that is one of the user's layers constructed with constant sizes, that runs every layer's forward kernel, the
     /// loss, every backward kernel and the optimiser's updates without going through each layer's span API (the same
     /// result, bit for bit). True by default when there is one; set false to step layer by layer (for comparison).
@@ -299,6 +300,12 @@ public sealed class Trainer
         if (_runsGenerated)
         {
             // The generated step's kernels read without bounds checks: its one length check, here.
+            if (_idsModel is not null)
+            {
+                SpanChecks.Length("Trainer", "ids", ids.Length, rows * _inputRowLength);
+                return _generated!.StepOnIds(rows, ids, target, output, outputGrad, lossRows, lossSaved); // updateInBackward is refused for ids
+            }
+
             SpanChecks.Length("Trainer", "input", input.Length, rows * _inputRowLength);
             if (_inBackward is null)
             {

@@ -169,6 +169,47 @@ partial class Tagged<TTag> : global::LayerGen.ILayer, global::LayerGen.IBackward
         SpanChecks.Length("Tagged", "bias", bias.Count, __units);
     }
 
+    // The generated training step's way in to the kernel of inUnits=4, units=3: what the span API runs for it,
+    // without the spans' length checks (the step lays the spans out and checks the model's input once).
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal int __StepSavedLength_inUnits4_units3(int rows) => Kernels<Sizes_inUnits4_units3>.SavedLength(rows);
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepForward_inUnits4_units3(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
+    {
+        SpanChecks.Length("Tagged", "weight", weight.Count, __inUnits * __units);
+        SpanChecks.Length("Tagged", "bias", bias.Count, __units);
+        Kernels<Sizes_inUnits4_units3>.Forward(rows, input, weight.Data, bias.Data, output, saved);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackward_inUnits4_units3(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        SpanChecks.Length("Tagged", "weight", weight.Count, __inUnits * __units);
+        SpanChecks.Length("Tagged", "bias", bias.Count, __units);
+        bool __weightGradIsZero = false;
+        Span<float> __weightGrad = __AsParameter(weight).RequiresGrad ? ParameterGradients.Take(weight, out __weightGradIsZero) : default;
+        bool __biasGradIsZero = false;
+        Span<float> __biasGrad = __AsParameter(bias).RequiresGrad ? ParameterGradients.Take(bias, out __biasGradIsZero) : default;
+        if ((ReferenceEquals(weight, bias)) && (weight.RequiresGrad || bias.RequiresGrad))
+        {
+            if (__weightGradIsZero) __weightGrad.Clear();
+            __weightGradIsZero = false;
+            if (__biasGradIsZero) __biasGrad.Clear();
+            __biasGradIsZero = false;
+        }
+        Kernels<Sizes_inUnits4_units3>.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, __weightGrad, __biasGrad, __weightGradIsZero, __biasGradIsZero, saved);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackwardIntoParameters_inUnits4_units3(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        SpanChecks.Length("Tagged", "weight", weight.Count, __inUnits * __units);
+        SpanChecks.Length("Tagged", "bias", bias.Count, __units);
+        if (ReferenceEquals(weight, bias)) throw new InvalidOperationException("Tagged: two of its parameters are one tensor, so its backward cannot add gradients into them (the first written would change a value the other's gradient reads).");
+        Kernels<Sizes_inUnits4_units3>.Backward(rows, input, weight.Data, bias.Data, output, outputGrad, inputGrad, weight.RequiresGrad ? weight.Data : null, bias.RequiresGrad ? bias.Data : null, false, false, saved);
+    }
+
     /// <summary>The sizes of one constant specialisation, read by <see cref="Kernels{TSizes}"/>.</summary>
     private interface IKernelSizes
     {

@@ -93,6 +93,23 @@ partial class RowSoftmax : global::LayerGen.ILayer, global::LayerGen.IRunTimeRow
         SpanChecks.MinimumLength("RowSoftmax", "saved", saved, SavedLength(rows));
     }
 
+    // The generated training step's way in to the kernel of the width it was told: what the span API runs for it,
+    // without the spans' length checks (the step lays the spans out and checks the model's input once).
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal int __StepSavedLength_RunTimeWidth(int rows) => KernelsAnySize.SavedLength(__features, rows);
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepForward_RunTimeWidth(int rows, ReadOnlySpan<float> input, Span<float> output, Span<float> saved)
+    {
+        KernelsAnySize.Forward(__features, rows, input, output, saved);
+    }
+
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal void __StepBackward_RunTimeWidth(int rows, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGrad, Span<float> inputGrad, Span<float> saved)
+    {
+        KernelsAnySize.Backward(__features, rows, input, output, outputGrad, inputGrad, saved);
+    }
+
     /// <summary>Kernels for sizes known only at run time: the same loops with variable bounds.</summary>
     private static class KernelsAnySize
     {

@@ -11,9 +11,7 @@ namespace LayerGen.Tests.Training;
 /// <summary>
 /// The generated whole-model training step for models holding the user's own <c>[Layer]</c>s: a model that is one such
 /// layer constructed with constant sizes, and a <see cref="Sequential"/> mixing them with constant-size built-ins. The
-/// oracle is today's step: the same model, twinned from the same seed, trained by a <see cref="Trainer"/> told not to use
-/// the generated step (<see cref="Trainer.UsesGeneratedStep"/> = false), which steps through the span API (for a lone
-/// layer: its ForwardSpan, BackwardSpan and Optimizer.Step). Same kernels in the same order: bit for bit.
+/// oracle is today's step (<see cref="StepTwins"/>; for a lone layer: its ForwardSpan, BackwardSpan and Optimizer.Step).
 /// </summary>
 [Collection(LayerGen.Tests.Runtime.GlobalRandomCollection.Name)] // builds twins from one seed: no other test may draw in between
 public sealed class GeneratedUserLayerStepTests
@@ -54,47 +52,47 @@ public sealed class GeneratedUserLayerStepTests
 
     [Fact]
     public void A_layer_whose_child_reads_its_width_at_run_time_matches_the_layer_by_layer_step_bit_for_bit() =>
-        TrainBoth(() => new SoftmaxHead(5, 4), m => new Sgd(m.Parameters(), 0.1, momentum: 0.9), () => new MseLoss(), rows: 6, classes: 0);
+        StepTwins.TrainBoth(() => new SoftmaxHead(5, 4), m => new Sgd(m.Parameters(), 0.1, momentum: 0.9), () => new MseLoss(), rows: 6, classes: 0);
 
     [Fact]
     public void Lone_linear_with_mse_and_sgd_matches_the_layer_by_layer_step_bit_for_bit() =>
-        TrainBoth(Linear64x8, m => new Sgd(m.Parameters(), 0.01), () => new MseLoss(), rows: 6, classes: 0);
+        StepTwins.TrainBoth(Linear64x8, m => new Sgd(m.Parameters(), 0.01), () => new MseLoss(), rows: 6, classes: 0);
 
     [Fact]
     public void Lone_linear_with_cross_entropy_and_sgd_matches_the_layer_by_layer_step_bit_for_bit() =>
-        TrainBoth(Linear64x8, m => new Sgd(m.Parameters(), 0.01), () => new CrossEntropyLoss(8), rows: 6, classes: 8);
+        StepTwins.TrainBoth(Linear64x8, m => new Sgd(m.Parameters(), 0.01), () => new CrossEntropyLoss(8), rows: 6, classes: 8);
 
     [Fact]
     public void Lone_linear_with_sgd_folded_into_the_backward_matches_the_layer_by_layer_step_bit_for_bit() =>
-        TrainBoth(Linear64x8, m => new Sgd(m.Parameters(), 0.01), () => new MseLoss(), rows: 6, classes: 0, updateInBackward: true);
+        StepTwins.TrainBoth(Linear64x8, m => new Sgd(m.Parameters(), 0.01), () => new MseLoss(), rows: 6, classes: 0, updateInBackward: true);
 
     [Fact]
     public void Bilinear_exercise_layer_with_adam_matches_the_layer_by_layer_step_bit_for_bit() =>
-        TrainBoth(Bilinear, m => new Adam(m.Parameters(), 0.01), () => new MseLoss(), rows: 5, classes: 0);
+        StepTwins.TrainBoth(Bilinear, m => new Adam(m.Parameters(), 0.01), () => new MseLoss(), rows: 5, classes: 0);
 
     [Fact]
     public void User_layer_with_built_in_children_and_momentum_matches_the_layer_by_layer_step_bit_for_bit() =>
-        TrainBoth(MlpWithChildren, m => new Sgd(m.Parameters(), 0.05, momentum: 0.9), () => new CrossEntropyLoss(4), rows: 7, classes: 4);
+        StepTwins.TrainBoth(MlpWithChildren, m => new Sgd(m.Parameters(), 0.05, momentum: 0.9), () => new CrossEntropyLoss(4), rows: 7, classes: 4);
 
     [Fact]
     public void User_layer_with_built_in_children_and_sgd_folded_into_the_backward_matches_bit_for_bit() =>
-        TrainBoth(MlpWithChildren, m => new Sgd(m.Parameters(), 0.05), () => new MseLoss(), rows: 7, classes: 0, updateInBackward: true);
+        StepTwins.TrainBoth(MlpWithChildren, m => new Sgd(m.Parameters(), 0.05), () => new MseLoss(), rows: 7, classes: 0, updateInBackward: true);
 
     [Fact]
     public void Linear_then_parameter_free_user_layer_matches_the_layer_by_layer_step_bit_for_bit() =>
-        TrainBoth(LinearThenCentered, m => new Sgd(m.Parameters(), 0.01), () => new MseLoss(), rows: 4, classes: 0);
+        StepTwins.TrainBoth(LinearThenCentered, m => new Sgd(m.Parameters(), 0.01), () => new MseLoss(), rows: 4, classes: 0);
 
     [Fact]
     public void Linear_then_parameter_free_user_layer_folded_into_the_backward_matches_bit_for_bit() =>
-        TrainBoth(LinearThenCentered, m => new Sgd(m.Parameters(), 0.01), () => new MseLoss(), rows: 4, classes: 0, updateInBackward: true);
+        StepTwins.TrainBoth(LinearThenCentered, m => new Sgd(m.Parameters(), 0.01), () => new MseLoss(), rows: 4, classes: 0, updateInBackward: true);
 
     [Fact]
     public void Sequential_mixing_user_layers_and_built_ins_with_adam_matches_bit_for_bit() =>
-        TrainBoth(MixedMlp, m => new Adam(m.Parameters(), 0.01), () => new CrossEntropyLoss(5), rows: 9, classes: 5);
+        StepTwins.TrainBoth(MixedMlp, m => new Adam(m.Parameters(), 0.01), () => new CrossEntropyLoss(5), rows: 9, classes: 5);
 
     [Fact]
     public void Sequential_mixing_user_layers_and_built_ins_folded_into_the_backward_matches_bit_for_bit() =>
-        TrainBoth(MixedMlp, m => new Sgd(m.Parameters(), 0.05), () => new MseLoss(), rows: 9, classes: 0, updateInBackward: true);
+        StepTwins.TrainBoth(MixedMlp, m => new Sgd(m.Parameters(), 0.05), () => new MseLoss(), rows: 9, classes: 0, updateInBackward: true);
 
     [Fact]
     public void A_frozen_user_layer_parameter_stays_put()
@@ -121,18 +119,7 @@ public sealed class GeneratedUserLayerStepTests
             Assert.True(trainer.UsesGeneratedStep, model.LayerName);
             var x = Tensor.Randn(8, model.InputRowLength).Data.ToArray();
             var y = Tensor.Randn(8, model.OutputRowLength).Data.ToArray();
-            for (int i = 0; i < 50; i++)
-            {
-                trainer.Step(x, y, 8); // warm: gradients, momentum buffers, and the JIT's tiering (30 calls)
-            }
-
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 100; i++)
-            {
-                trainer.Step(x, y, 8);
-            }
-
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(0, StepTwins.BytesPerWarmSteps(() => trainer.Step(x, y, 8)));
         }
     }
 
@@ -143,44 +130,5 @@ public sealed class GeneratedUserLayerStepTests
         var trainer = new Trainer(model, new MseLoss(), new Sgd(model.Parameters(), 0.1), maxRows: 4);
         Assert.True(trainer.UsesGeneratedStep);
         Assert.Throws<ArgumentException>(() => trainer.Step(new float[2 * 64 - 1], new float[2 * 8], 2));
-    }
-
-    private static void TrainBoth(Func<ILayer> build, Func<ILayer, Optimizer> optimizer, Func<ILoss> loss, int rows, int classes, bool updateInBackward = false)
-    {
-        Tensor.ManualSeed(11);
-        var model = build();
-        Tensor.ManualSeed(11);
-        var twin = build();
-        var trainer = new Trainer(model, loss(), optimizer(model), maxRows: rows, updateInBackward);
-        var reference = new Trainer(twin, loss(), optimizer(twin), maxRows: rows, updateInBackward) { UsesGeneratedStep = false };
-        Assert.StartsWith("generated step: ", trainer.StepName);
-        Assert.StartsWith("layer by layer", reference.StepName);
-
-        Tensor.ManualSeed(12);
-        var random = new Random(12);
-        for (int step = 0; step < 5; step++)
-        {
-            // Smaller batches too: the step's layout follows the rows.
-            int batch = step == 3 ? rows - 1 : rows;
-            var x = Tensor.Randn(batch, model.InputRowLength).Data.ToArray();
-            float[] target = classes > 0
-                ? Enumerable.Range(0, batch).Select(_ => (float)random.Next(classes)).ToArray()
-                : Tensor.Randn(batch, model.OutputRowLength).Data.ToArray();
-            float ours = trainer.Step(x, target, batch);
-            float expected = reference.Step(x, target, batch);
-            Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(ours));
-
-            var oursParameters = model.Parameters().ToArray();
-            var expectedParameters = twin.Parameters().ToArray();
-            Assert.NotEmpty(oursParameters);
-            for (int i = 0; i < oursParameters.Length; i++)
-            {
-                Assert.True(expectedParameters[i].Data.SequenceEqual(oursParameters[i].Data), $"step {step}: parameter {i} differs from the layer-by-layer step");
-                if (!updateInBackward) // folded into the backward, no gradient is stored
-                {
-                    Assert.True(expectedParameters[i].Grad!.Data.SequenceEqual(oursParameters[i].Grad!.Data), $"step {step}: gradient {i} differs from the layer-by-layer step");
-                }
-            }
-        }
     }
 }

@@ -46,6 +46,7 @@ public sealed class IdsSequentialTests
 
         var sgd = new Sgd(model.Parameters(), root.GetProperty("lr").GetDouble(), momentum: root.GetProperty("momentum").GetDouble());
         var trainer = new Trainer(model, new CrossEntropyLoss(5), sgd, maxRows: 3);
+        Assert.Equal("generated step: Embedding[run-time sizes] → FlattenSteps[steps=4, dim=3] → Linear[inFeatures=12, outFeatures=5]", trainer.StepName);
         int step = 0;
         foreach (JsonElement expected in root.GetProperty("steps").EnumerateArray())
         {
