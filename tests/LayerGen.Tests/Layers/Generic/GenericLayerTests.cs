@@ -84,9 +84,9 @@ public class GenericLayerTests
     public void Children_of_generic_layer_classes_run_their_kernels_and_match_the_eager_path_and_finite_differences(bool constantSizes)
     {
         Tensor.ManualSeed(64);
-        // 7 and 5: sizes no constant construction in this assembly has, so the run-time case runs run-time kernels throughout.
-        var layer = constantSizes ? new TaggedAutoencoder(4, 3) : new TaggedAutoencoder(FromVariable(7), FromVariable(5));
-        int inUnits = constantSizes ? 4 : 7;
+        // 13 and 11: sizes no constant construction in this assembly has, so the run-time case runs run-time kernels throughout.
+        var layer = constantSizes ? new TaggedAutoencoder(4, 3) : new TaggedAutoencoder(FromVariable(13), FromVariable(11));
+        int inUnits = constantSizes ? 4 : 13;
         Assert.Equal(constantSizes ? "TaggedAutoencoder[inUnits=4, hidden=3]" : "TaggedAutoencoder[run-time sizes]", layer.KernelName);
         Assert.Equal(constantSizes ? "TaggedLinear[inUnits=4, units=3]" : "TaggedLinear[run-time sizes]", layer.EncoderLayer.KernelName);
         Assert.Equal(constantSizes ? "Scale[n=3]" : "Scale[run-time sizes]", layer.ScaleLayer.KernelName);
