@@ -15,7 +15,7 @@ namespace LayerGen.GeneratorBenchmarks;
 /// <summary>
 /// What a <c>for</c> loop over time steps costs as the trip count grows (<c>--loops [steps…]</c>, issue 16): an RNN
 /// and a GRU written as D2L writes them, each constructed with a constant <c>numSteps</c> so the generator specialises
-/// (and unrolls) it. Per trip count: the generator's time (a fresh driver, best of three), the generated source's
+/// (and unrolls) it. Per trip count: the generator's time (a fresh driver, best of three; one run beyond 100 steps), the generated source's
 /// lines, Roslyn's time to compile the project (the compiler's share of a build, optimised), the largest method's IL
 /// (the JIT optimises no method beyond about 60 KB of IL), and, running the compiled assembly in this process, µs per
 /// span forward and per span forward + backward, and the same divided by the steps, which should stay flat.
@@ -127,7 +127,7 @@ internal static class LoopScaling
         double generatorMs = double.MaxValue;
         Compilation output = compilation;
         GeneratorDriverRunResult? result = null;
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < (steps > 100 ? 1 : 3); i++)
         {
             var driver = CSharpGeneratorDriver.Create(new[] { new LayerGenerator().AsSourceGenerator() }, parseOptions: parse);
             long start = Stopwatch.GetTimestamp();
@@ -141,6 +141,14 @@ internal static class LoopScaling
         {
             Console.WriteLine($"{cell} {steps}: {string.Join("; ", errors)}");
             return;
+        }
+
+        if (Environment.GetEnvironmentVariable("LOOPS_DUMP") is { Length: > 0 } dump)
+        {
+            foreach (var source in result.Results.SelectMany(r => r.GeneratedSources))
+            {
+                File.WriteAllText(Path.Combine(dump, $"{steps}.{source.HintName}"), source.SourceText.ToString());
+            }
         }
 
         int lines = result.Results.SelectMany(r => r.GeneratedSources)
