@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Running;
 
-// dotnet run -c Release --project benchmarks/LayerGen.GeneratorBenchmarks [-- --cpu | --steps]
+// dotnet run -c Release --project benchmarks/LayerGen.GeneratorBenchmarks [-- --cpu | --steps | --loops [steps…]]
 if (args is ["--cpu"])
 {
     LayerGen.GeneratorBenchmarks.CpuTime.Run();
@@ -8,6 +8,10 @@ if (args is ["--cpu"])
 else if (args is ["--steps"])
 {
     LayerGen.GeneratorBenchmarks.StepTimes.Run();
+}
+else if (args is ["--loops", ..])
+{
+    LayerGen.GeneratorBenchmarks.LoopScaling.Run(args[1..]);
 }
 else
 {

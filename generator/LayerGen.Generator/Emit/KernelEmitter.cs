@@ -32,6 +32,16 @@ internal sealed class KernelEmitter
 
     public void Emit(SourceWriter w)
     {
+        // The bodies first: their length decides whether a kernel is one method or several (KernelParts), and with it
+        // how the offsets into the workspace are written.
+        var forward = EmitBody(_plan.ForwardSteps, backward: false, clearsGradients: true, new List<string>());
+        var backwardStepTexts = new List<string>();
+        var backward = EmitBody(_plan.BackwardSteps, backward: true, clearsGradients: true, backwardStepTexts);
+        var forwardParts = KernelParts.Split(_plan.ForwardSteps, forward.StepLines);
+        var backwardParts = KernelParts.Split(_plan.BackwardSteps, backward.StepLines);
+        bool split = forwardParts.Count > 1 || backwardParts.Count > 1;
+        var closedOffsets = split ? KernelParts.ClosedFormOffsets(_plan.Workspace).Offsets : null;
+
         w.Line("/// <summary>Floats of workspace the forward and backward kernels need for <paramref name=\"rows\"/> rows.</summary>");
         string savedLength = $"public static int SavedLength({_sizeParameters}{_childParameters}int rows)";
         if (_plan.Workspace.Count == 0)
@@ -43,8 +53,15 @@ internal sealed class KernelEmitter
             using (w.Block(savedLength))
             {
                 TellChildrenTheirWidths(w);
-                WriteOffsets(w, _plan.Workspace.Count);
-                w.Line($"return {_plan.SavedLengthCode};");
+                if (closedOffsets is null)
+                {
+                    WriteOffsets(w, _plan.Workspace.Count);
+                    w.Line($"return {_plan.SavedLengthCode};");
+                }
+                else
+                {
+                    w.Line($"return {KernelParts.ClosedFormOffsets(_plan.Workspace).End};");
+                }
             }
         }
 
@@ -56,10 +73,7 @@ internal sealed class KernelEmitter
         var outputs = _plan.Graph.Outputs;
         string outputShapes = outputs.Count == 1 ? $"output {_plan.Graph[outputs[0]].Shape}" : string.Join(", ", outputs.Select((id, i) => $"{_plan.OutputSpans[i].Output} {_plan.Graph[id].Shape}"));
         w.Comment($"{inputShapes} -> {outputShapes}; '*' is the batch (rows).");
-        using (w.Block($"public static void Forward({_sizeParameters}{_childParameters}int rows, {string.Join(", ", ForwardParameters())})"))
-        {
-            EmitBody(w, _plan.ForwardSteps, backward: false);
-        }
+        EmitKernel(w, "Forward", ForwardParameters(), forward, forwardParts, backward: false, closedOffsets, null);
 
         w.Line();
         w.Comment("Backward: accumulates (+=) d(loss)/d(input) into inputGrad (skipped when empty) and d(loss)/d(parameter) into each parameter's gradient.");
@@ -68,9 +82,65 @@ internal sealed class KernelEmitter
             w.Comment("A gradient whose ...IsZero flag is set holds stale values that count as zeros (zeroed lazily): its first write overwrites it.");
         }
 
-        using (w.Block($"public static void Backward({_sizeParameters}{_childParameters}int rows, {string.Join(", ", BackwardParameters())})"))
+        EmitKernel(w, "Backward", BackwardParameters(), backward, backwardParts, backward: true, closedOffsets, backwardStepTexts);
+    }
+
+    /// <summary>
+    /// One kernel: its body as one method, or, when <paramref name="parts"/> has several, a method that calls one
+    /// method per part in order, each with the kernel's own parameters (KernelParts: the JIT optimises no method
+    /// beyond its size limits, and an unrolled loop over a hundred time steps exceeds them).
+    /// </summary>
+    /// <param name="wholeStepTexts">The backward's step texts from <paramref name="wholeBody"/> (test builds), null for the forward.</param>
+    private void EmitKernel(SourceWriter w, string name, List<string> parameters, Body wholeBody, List<List<Step>> parts, bool backward, Dictionary<string, string>? closedOffsets, List<string>? wholeStepTexts)
+    {
+        string parameterList = $"{_sizeParameters}{_childParameters}int rows, {string.Join(", ", parameters)}";
+        if (parts.Count == 1)
         {
-            EmitBody(w, _plan.BackwardSteps, backward: true);
+            using (w.Block($"public static void {name}({parameterList})"))
+            {
+                w.Append(wholeBody.Text);
+            }
+
+            if (_plan.VerifyEmittedAccess)
+            {
+                var steps = backward ? _plan.BackwardSteps : _plan.ForwardSteps;
+                EmittedAccessCheck.Check(_plan, _layerName, wholeBody.Steps, _plan.WorkspaceTouchedBy(steps), wholeStepTexts);
+            }
+
+            return;
+        }
+
+        string arguments = string.Join(", ", KernelParts.ParameterNames(parameterList));
+        using (w.Block($"public static void {name}({parameterList})"))
+        {
+            TellChildrenTheirWidths(w);
+            w.Comment($"{parts.Count} methods of at most about {KernelParts.MaxLinesPerMethod} lines each, in order: one would be too long for the JIT to optimise.");
+            for (int i = 0; i < parts.Count; i++)
+            {
+                w.Line($"{name}Part{i}({arguments});");
+            }
+        }
+
+        var stepTexts = new List<string>();
+        for (int i = 0; i < parts.Count; i++)
+        {
+            var part = EmitBody(parts[i], backward, clearsGradients: i == 0, stepTexts, closedOffsets, tellsChildren: false);
+            w.Line();
+            using (w.Block($"private static void {name}Part{i}({parameterList})"))
+            {
+                w.Append(part.Text);
+            }
+
+            if (_plan.VerifyEmittedAccess)
+            {
+                EmittedAccessCheck.Check(_plan, _layerName, part.Steps, _plan.WorkspaceTouchedBy(parts[i]), null);
+            }
+        }
+
+        if (_plan.VerifyEmittedAccess && backward)
+        {
+            // The order of parameter reads and gradient writes across the parts, as across one method's steps.
+            EmittedAccessCheck.Check(_plan, _layerName, string.Empty, new List<Buffer>(), stepTexts);
         }
     }
 
@@ -146,9 +216,21 @@ internal sealed class KernelEmitter
     public static bool ReadsTraining(KernelPlan plan) => plan.Graph.Nodes.Any(n => n.Op == Ir.Op.Constant && n.Value.Code is { } code
         && System.Text.RegularExpressions.Regex.IsMatch(code, @"\b" + Parsing.BoolTraining.KernelFlag + @"\b"));
 
-    private void EmitBody(SourceWriter w, List<Step> steps, bool backward)
+    /// <summary>
+    /// A kernel's (or a part's) body as emitted; the steps' text alone, without the declarations above them (what
+    /// EmittedAccessCheck reads); and how many lines each step took (what KernelParts.Split reads).
+    /// </summary>
+    private sealed record Body(SourceWriter Text, string Steps, List<int> StepLines);
+
+    /// <param name="clearsGradients">Whether the body starts by clearing the gradients no step zeroes (the first part's does).</param>
+    /// <param name="stepTexts">Receives each backward step's text (test builds: EmittedAccessCheck).</param>
+    /// <param name="closedOffsets">When the kernel is split: each workspace buffer's offset as one expression (no chain of locals).</param>
+    /// <param name="tellsChildren">Whether the body starts by telling children their widths (the calling method does it for the parts).</param>
+    private Body EmitBody(List<Step> steps, bool backward, bool clearsGradients, List<string> stepTexts, Dictionary<string, string>? closedOffsets = null, bool tellsChildren = true)
     {
+        var w = new SourceWriter();
         var body = new SourceWriter();
+        var stepLines = new List<int>();
         var loops = new LoopEmitter(_plan);
         var matmuls = new MatMulEmitter(_plan);
         var children = new ChildEmitter(_plan);
@@ -158,7 +240,7 @@ internal sealed class KernelEmitter
 
         // A parameter gradient flagged IsZero must be written whole before anything is added to it: Lowering chose
         // which are cleared up front and how each other's first writing step zeroes it (GradientFirstWrites).
-        if (backward)
+        if (backward && clearsGradients)
         {
             foreach (var gradient in _plan.GradientsClearedFirst)
             {
@@ -166,11 +248,11 @@ internal sealed class KernelEmitter
             }
         }
 
-        var stepTexts = new List<string>();
         var headed = Model.EquatableArray<string>.Empty;
         int afterLastStep = -1;
         foreach (var step in steps)
         {
+            int linesBefore = body.LineCount;
             if (step.WantedBy != openGuard)
             {
                 // Consecutive steps wanted by the same gradients share one block.
@@ -235,6 +317,7 @@ internal sealed class KernelEmitter
             }
             EmitCheck(body, step, backward);
             afterLastStep = body.Length;
+            stepLines.Add(body.LineCount - linesBefore);
         }
 
         guard?.Dispose();
@@ -242,13 +325,12 @@ internal sealed class KernelEmitter
         // Declare the workspace slices this kernel touches, with their shapes (comments and messages quote the forward's names),
         // after the offsets they start at (those of the buffers before them too: each offset is the one before plus a length).
         var used = _plan.WorkspaceTouchedBy(steps);
-        if (_plan.VerifyEmittedAccess)
+        if (tellsChildren)
         {
-            EmittedAccessCheck.Check(_plan, _layerName, body.ToString(), used, backward ? stepTexts : null);
+            TellChildrenTheirWidths(w);
         }
 
-        TellChildrenTheirWidths(w);
-        if (used.Count > 0)
+        if (closedOffsets is null && used.Count > 0)
         {
             WriteOffsets(w, _plan.Workspace.IndexOf(used[used.Count - 1]) + 1);
         }
@@ -256,7 +338,8 @@ internal sealed class KernelEmitter
         foreach (var buffer in used)
         {
             string what = buffer.LengthOverride is null ? buffer.Shape.ToString() : "child workspace";
-            w.Line($"Span<float> {buffer.Name} = saved.Slice({buffer.OffsetName}, {buffer.LengthCode}); // {what}");
+            string offset = closedOffsets is null ? buffer.OffsetName : closedOffsets[buffer.Name];
+            w.Line($"Span<float> {buffer.Name} = saved.Slice({offset}, {buffer.LengthCode}); // {what}");
         }
 
         if (steps.Count == 0)
@@ -265,6 +348,7 @@ internal sealed class KernelEmitter
         }
 
         w.Append(body);
+        return new Body(w, body.ToString(), stepLines);
     }
 
     /// <summary>Declares the offsets of the first <paramref name="count"/> workspace buffers.</summary>

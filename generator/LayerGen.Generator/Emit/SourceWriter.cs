@@ -20,7 +20,11 @@ internal sealed class SourceWriter
         }
 
         _text.Append(line).Append('\n');
+        LineCount++;
     }
+
+    /// <summary>Lines written so far.</summary>
+    public int LineCount { get; private set; }
 
     public void Comment(string comment)
     {

@@ -72,6 +72,7 @@ internal sealed partial class Lowerer
         {
             ChooseBuffers();
             BufferOperandsOfViews();
+            BoundChains();
             FuseEpilogues();
             ComputeInPlace();
             AssignBuffers();
@@ -121,6 +122,51 @@ internal sealed partial class Lowerer
                         }
                     }
                 }
+            }
+        }
+
+        /// <summary>The most buffers one fused element-wise chain reads (see <see cref="BoundChains"/>).</summary>
+        private const int MaxLeavesPerChain = 32;
+
+        /// <summary>
+        /// Gives a buffer to a node whose fused chain would read more than <see cref="MaxLeavesPerChain"/> buffers, so the
+        /// chain ends there and its consumer reads one buffer. A loop over time steps sums a weight's gradient over every
+        /// step (wHhGrad = g1 + g2 + … + g100): fused whole, that is one loop nest of 100 operands whose IL alone exceeds
+        /// what the JIT optimises (benchmarks/README.md, "Loops over time steps"); in chains of 32 it is four.
+        /// </summary>
+        private void BoundChains()
+        {
+            var leaves = new Dictionary<int, int>();
+            int Count(int id)
+            {
+                var node = _graph[id];
+                if (node.Op.IsScalarConstant())
+                {
+                    return 0;
+                }
+
+                if (!_inPhase.Contains(id) || _materialised.Contains(id) || node.Op.IsLeaf() || !node.Op.IsElementwise())
+                {
+                    return 1;
+                }
+
+                if (!leaves.TryGetValue(id, out int count))
+                {
+                    count = node.Args.Sum(Count);
+                    if (count > MaxLeavesPerChain)
+                    {
+                        _materialised.Add(id);
+                    }
+
+                    leaves[id] = count;
+                }
+
+                return _materialised.Contains(id) ? 1 : count;
+            }
+
+            foreach (int id in _nodes)
+            {
+                Count(id);
             }
         }
 
