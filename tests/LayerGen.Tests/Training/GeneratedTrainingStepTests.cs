@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using LayerGen.Tests.Infrastructure;
 using Xunit;
 
 namespace LayerGen.Tests.Training;
@@ -100,18 +101,7 @@ public class GeneratedTrainingStepTests
         Assert.True(trainer.UsesGeneratedStep);
         var x = Tensor.Randn(16, 32).Data.ToArray();
         var y = Tensor.Randn(16, 1).Data.ToArray();
-        for (int i = 0; i < 50; i++)
-        {
-            trainer.Step(x, y, 16); // warm: gradients, momentum buffers, and the JIT's tiering (30 calls)
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
-        {
-            trainer.Step(x, y, 16);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.AfterWarmUp(() => trainer.Step(x, y, 16)));
     }
 
     [Fact]

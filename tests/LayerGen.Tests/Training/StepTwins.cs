@@ -26,23 +26,6 @@ internal static class StepTwins
     public static void TrainBothOnIds(Func<ILayer> build, Func<ILayer, Optimizer> optimizer, Func<ILoss> loss, int rows, int classes, int vocabulary) =>
         TrainBoth(build, optimizer, loss, rows, classes, updateInBackward: false, vocabulary);
 
-    /// <summary>Bytes allocated by 100 steps after 50 warm ones (gradients, optimiser state and the JIT's tiering).</summary>
-    public static long BytesPerWarmSteps(Action step)
-    {
-        for (int i = 0; i < 50; i++)
-        {
-            step();
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
-        {
-            step();
-        }
-
-        return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
-
     private static void TrainBoth(Func<ILayer> build, Func<ILayer, Optimizer> optimizer, Func<ILoss> loss, int rows, int classes, bool updateInBackward, int vocabulary)
     {
         Tensor.ManualSeed(11);
